@@ -1,0 +1,50 @@
+# Every target installs what it needs and is idempotent.
+#   make synth [ENV=local]     render one environment into dist/<ENV>/   (ENV=all: every environment)
+#   make test                  type-check and run every test
+#   make bench                 synth timings and memory (bench/)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+ENV ?= local
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+.PHONY: setup synth test typecheck bench imports clean
+
+setup: $(VENV)/.installed node_modules/.installed imports/.generated
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+imports: imports/.generated
+imports/.generated: $(VENV)/.installed node_modules/.installed charts/crds.py cdk8s.yaml
+	rm -rf imports build/crds
+	$(PY) -m charts.crds prepare build/crds
+	npx cdk8s import flink:=build/crds/flink.yaml --language python --output imports
+	npx cdk8s import build/crds/sparkoperator.yaml --language python --output imports
+	touch imports/__init__.py $@
+
+synth: setup
+ifeq ($(ENV),all)
+	$(PY) main.py
+else
+	$(PY) main.py --env $(ENV)
+endif
+
+typecheck: setup
+	$(PY) -m mypy
+
+test: setup typecheck
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) bench/synth_bench.py
+
+clean:
+	rm -rf $(VENV) node_modules imports build

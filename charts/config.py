@@ -1,0 +1,527 @@
+"""Environment configuration: `environments/<env>.yaml`, validated by `environments/config.schema.json`.
+
+The JSON Schema is the single source of the configuration surface: it rejects unknown keys and wrong
+types, and it holds every default (`default`), which the loader applies before building the frozen,
+typed objects below. README's configuration reference is generated from the same schema.
+
+Errors are `ConfigError`s whose message names the file, the dotted path and what was expected, e.g.
+`environments/prod.yaml: flink.sessionCluster.taskManagerMemory: '2GB' is not a Flink memory size (e.g. 2048m, 2g)`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonschema
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS_DIR = ROOT / "environments"
+SCHEMA_PATH = ENVIRONMENTS_DIR / "config.schema.json"
+
+
+class ConfigError(Exception):
+    """Invalid environment configuration; the message is ready to print to a user."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Typed, frozen configuration
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Container resources: `cpu` as a quantity (cores or millicores, e.g. `250m`), `memory` e.g. `512Mi`."""
+
+    request_cpu: str
+    request_memory: str
+    limit_cpu: str | None
+    limit_memory: str | None
+
+    def to_k8s(self) -> dict[str, dict[str, str]]:
+        """The `resources` field of a container."""
+        result: dict[str, dict[str, str]] = {"requests": {"cpu": self.request_cpu, "memory": self.request_memory}}
+        limits = {k: v for k, v in (("cpu", self.limit_cpu), ("memory", self.limit_memory)) if v}
+        if limits:
+            result["limits"] = limits
+        return result
+
+
+@dataclass(frozen=True)
+class Namespaces:
+    """Namespace names (defaults: the reference deployment's)."""
+
+    polaris: str
+    fluss: str
+    flink: str
+    spark: str
+    flink_operator: str
+    spark_operator: str
+    object_store: str
+
+
+@dataclass(frozen=True)
+class Buckets:
+    """S3 bucket names."""
+
+    iceberg: str
+    flink: str
+    fluss: str
+
+
+@dataclass(frozen=True)
+class S3Keys:
+    """Static S3 keys: Secret `secret_name` with the two keys, present in every S3-using namespace."""
+
+    secret_name: str
+    access_key_id_key: str
+    secret_access_key_key: str
+
+
+@dataclass(frozen=True)
+class InClusterStore:
+    """The in-cluster S3-compatible store (MinIO) of the local environment."""
+
+    image: str
+    client_image: str
+    storage: str
+    storage_class_name: str | None
+    resources: Resources
+
+
+@dataclass(frozen=True)
+class ObjectStoreConfig:
+    """S3 storage: AWS S3 (`aws-s3`) or an in-cluster store (`in-cluster`)."""
+
+    type: Literal["aws-s3", "in-cluster"]
+    region: str
+    buckets: Buckets
+    credentials: S3Keys | None
+    iam_role_arn: str | None
+    in_cluster: InClusterStore
+
+
+@dataclass(frozen=True)
+class PostgresConfig:
+    """PostgreSQL for Polaris."""
+
+    image: str
+    database: str
+    secret_name: str
+    username_key: str
+    password_key: str
+    storage: str
+    storage_class_name: str | None
+    resources: Resources
+
+
+@dataclass(frozen=True)
+class PolarisConfig:
+    """Apache Polaris server settings."""
+
+    image: str
+    replicas: int
+    realm: str
+    catalog: str
+    client_credential_secret: str
+    client_credential_key: str
+    token_broker_type: Literal["rsa-key-pair", "symmetric-key"]
+    token_broker_secret: str
+    resources: Resources
+    log_level: str
+
+
+@dataclass(frozen=True)
+class ZooKeeperConfig:
+    """ZooKeeper ensemble: 1 (standalone), 3 or 5 servers."""
+
+    image: str
+    replicas: int
+    data_storage: str
+    datalog_storage: str
+    storage_class_name: str | None
+    resources: Resources
+
+
+@dataclass(frozen=True)
+class FlussConfig:
+    """Apache Fluss cluster settings."""
+
+    image: str
+    coordinator_replicas: int
+    tablet_replicas: int
+    default_bucket_number: int
+    default_replication_factor: int
+    remote_data_path: str
+    zookeeper_path_root: str
+    internal_port: int
+    client_port: int
+    coordinator_resources: Resources
+    tablet_resources: Resources
+
+
+@dataclass(frozen=True)
+class SessionClusterConfig:
+    """The session FlinkDeployment. Memory in Flink format (`2048m`), cpu in cores."""
+
+    name: str
+    job_manager_memory: str
+    job_manager_cpu: float
+    task_manager_memory: str
+    task_manager_cpu: float
+    task_slots: int
+    high_availability: bool
+
+
+@dataclass(frozen=True)
+class SqlGatewayConfig:
+    """Flink SQL Gateway."""
+
+    enabled: bool
+    port: int
+    resources: Resources
+
+
+@dataclass(frozen=True)
+class SessionJobConfig:
+    """A FlinkSessionJob; `jar_path` is relative to the Flink bucket."""
+
+    name: str
+    jar_path: str
+    entry_class: str | None
+    parallelism: int
+    upgrade_mode: Literal["stateless", "savepoint", "last-state"]
+    args: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TieringJobConfig:
+    """The Fluss-to-Iceberg tiering FlinkSessionJob."""
+
+    enabled: bool
+    name: str
+    jar_path: str
+    parallelism: int
+
+
+@dataclass(frozen=True)
+class FlinkConfig:
+    """Flink namespace: image, session cluster, SQL Gateway and jobs."""
+
+    image: str
+    flink_version: str
+    service_account: str
+    session_cluster: SessionClusterConfig
+    sql_gateway: SqlGatewayConfig
+    tiering_job: TieringJobConfig
+    jobs: tuple[SessionJobConfig, ...]
+
+
+@dataclass(frozen=True)
+class SparkApplicationConfig:
+    """A SparkApplication. Memory in Spark format (`512m`)."""
+
+    name: str
+    type: Literal["Python", "Scala", "Java"]
+    main_application_file: str
+    main_class: str | None
+    arguments: tuple[str, ...]
+    jars: tuple[str, ...]
+    driver_cores: int
+    driver_memory: str
+    executor_instances: int
+    executor_cores: int
+    executor_memory: str
+
+
+@dataclass(frozen=True)
+class SparkConfig:
+    """Spark namespace: image and applications."""
+
+    image: str
+    spark_version: str
+    service_account: str
+    applications: tuple[SparkApplicationConfig, ...]
+
+
+@dataclass(frozen=True)
+class EnvironmentConfig:
+    """One environment, fully defaulted and validated. `source` is the file it was read from."""
+
+    name: str
+    description: str
+    source: str
+    namespaces: Namespaces
+    generate_dev_secrets: bool
+    object_store: ObjectStoreConfig
+    postgres: PostgresConfig
+    polaris: PolarisConfig
+    zookeeper: ZooKeeperConfig
+    fluss: FlussConfig
+    flink: FlinkConfig
+    spark: SparkConfig
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The environment JSON Schema (draft 2020-12)."""
+    with SCHEMA_PATH.open() as handle:
+        result: dict[str, Any] = json.load(handle)
+    return result
+
+
+def available_environments(directory: Path = ENVIRONMENTS_DIR) -> list[str]:
+    """Names of the environments defined in `directory` (one `<name>.yaml` each), sorted."""
+    return sorted(p.stem for p in directory.glob("*.yaml"))
+
+
+def load_environment(name: str, directory: Path = ENVIRONMENTS_DIR) -> EnvironmentConfig:
+    """Load `<directory>/<name>.yaml`.
+
+    Raises:
+        ConfigError: unknown environment, unreadable YAML, schema violations (all of them, one per line)
+            or cross-field rules (e.g. `iamRoleArn` together with static credentials).
+    """
+    path = directory / f"{name}.yaml"
+    if not path.is_file():
+        known = ", ".join(available_environments(directory)) or "none"
+        raise ConfigError(f"unknown environment '{name}': {_display(path)} does not exist (known: {known})")
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{_display(path)}: not valid YAML: {error}") from error
+    return parse_environment(raw, source=_display(path), expected_name=name)
+
+
+def parse_environment(raw: Any, *, source: str, expected_name: str | None = None) -> EnvironmentConfig:
+    """Validate a parsed YAML document and build the typed configuration.
+
+    Raises:
+        ConfigError: as for `load_environment`, prefixed with `source`.
+    """
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: expected a mapping at the top level, got {_type_name(raw)}")
+    document = copy.deepcopy(raw)
+    _validate_schema(document, source)
+    apply_defaults(schema(), document)
+    if expected_name is not None and document["environment"] != expected_name:
+        raise ConfigError(
+            f"{source}: environment: '{document['environment']}' must equal the file name '{expected_name}'"
+        )
+    config = _build(document, source)
+    _check_rules(config)
+    return config
+
+
+def apply_defaults(node_schema: dict[str, Any], instance: Any) -> None:
+    """Fill `instance` in place with the schema's `default`s, recursively (objects and arrays of objects)."""
+    node_schema = _resolve(node_schema)
+    if isinstance(instance, dict):
+        for key, prop in node_schema.get("properties", {}).items():
+            prop_resolved = _resolve(prop)
+            if key not in instance:
+                default = prop.get("default", prop_resolved.get("default"))
+                if default is None and "default" not in prop and "default" not in prop_resolved:
+                    continue
+                instance[key] = copy.deepcopy(default)
+            if instance[key] is not None:
+                apply_defaults(prop, instance[key])
+    elif isinstance(instance, list) and "items" in node_schema:
+        for item in instance:
+            apply_defaults(node_schema["items"], item)
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if not ref:
+        return node
+    target: Any = schema()
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+
+
+def _validate_schema(document: dict[str, Any], source: str) -> None:
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        raise ConfigError("\n".join(f"{source}: {_describe(error)}" for error in errors))
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    path = ".".join(str(p) for p in error.absolute_path)
+    where = f"{path}: " if path else ""
+    value = error.instance
+    node: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    expected: Any = error.validator_value
+    if error.validator == "additionalProperties":
+        allowed = sorted(node.get("properties", {}))
+        unknown = sorted(set(value if isinstance(value, dict) else {}) - set(allowed))
+        return f"{where}unknown key '{unknown[0]}' (expected one of: {', '.join(allowed)})"
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return f"{where}missing required key '{missing}'"
+    if error.validator == "type":
+        expected_text = " or ".join(expected) if isinstance(expected, list) else expected
+        return f"{where}expected {expected_text}, got {_type_name(value)} {value!r}"
+    if error.validator == "pattern" and "x-error" in node:
+        return f"{where}{value!r} {node['x-error']}"
+    if error.validator == "enum":
+        return f"{where}{value!r} is not one of: {', '.join(str(v) for v in expected)}"
+    return f"{where}{error.message}"
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "mapping"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _resources(raw: dict[str, Any]) -> Resources:
+    limits = raw.get("limits", {})
+    return Resources(raw["requests"]["cpu"], raw["requests"]["memory"], limits.get("cpu"), limits.get("memory"))
+
+
+def _build(d: dict[str, Any], source: str) -> EnvironmentConfig:
+    ns, store, pg, pol, zk, fl, fk, sp = (
+        d["namespaces"], d["objectStore"], d["postgres"], d["polaris"],
+        d["zookeeper"], d["fluss"], d["flink"], d["spark"],
+    )
+    creds = store["credentials"]
+    in_cluster = store["inCluster"]
+    session, gateway, tiering = fk["sessionCluster"], fk["sqlGateway"], fk["tieringJob"]
+    return EnvironmentConfig(
+        name=d["environment"],
+        description=d["description"],
+        source=source,
+        namespaces=Namespaces(
+            ns["polaris"], ns["fluss"], ns["flink"], ns["spark"],
+            ns["flinkOperator"], ns["sparkOperator"], ns["objectStore"],
+        ),
+        generate_dev_secrets=d["secrets"]["generateDevSecrets"],
+        object_store=ObjectStoreConfig(
+            type=store["type"],
+            region=store["region"],
+            buckets=Buckets(**store["buckets"]),
+            credentials=None if creds is None else S3Keys(
+                creds["secretName"], creds["accessKeyIdKey"], creds["secretAccessKeyKey"]
+            ),
+            iam_role_arn=store["iamRoleArn"],
+            in_cluster=InClusterStore(
+                in_cluster["image"], in_cluster["clientImage"], in_cluster["storage"],
+                in_cluster["storageClassName"], _resources(in_cluster["resources"]),
+            ),
+        ),
+        postgres=PostgresConfig(
+            pg["image"], pg["database"], pg["credentials"]["secretName"], pg["credentials"]["usernameKey"],
+            pg["credentials"]["passwordKey"], pg["storage"], pg["storageClassName"], _resources(pg["resources"]),
+        ),
+        polaris=PolarisConfig(
+            pol["image"], pol["replicas"], pol["realm"], pol["catalog"],
+            pol["clientCredential"]["secretName"], pol["clientCredential"]["key"],
+            pol["tokenBroker"]["type"], pol["tokenBroker"]["secretName"],
+            _resources(pol["resources"]), pol["logLevel"],
+        ),
+        zookeeper=ZooKeeperConfig(
+            zk["image"], zk["replicas"], zk["dataStorage"], zk["datalogStorage"],
+            zk["storageClassName"], _resources(zk["resources"]),
+        ),
+        fluss=FlussConfig(
+            fl["image"], fl["coordinatorReplicas"], fl["tabletReplicas"], fl["defaultBucketNumber"],
+            fl["defaultReplicationFactor"], fl["remoteDataPath"], fl["zookeeperPathRoot"],
+            fl["internalPort"], fl["clientPort"],
+            _resources(fl["coordinatorResources"]), _resources(fl["tabletResources"]),
+        ),
+        flink=FlinkConfig(
+            image=fk["image"],
+            flink_version=fk["flinkVersion"],
+            service_account=fk["serviceAccount"],
+            session_cluster=SessionClusterConfig(
+                session["name"], session["jobManagerMemory"], session["jobManagerCpu"],
+                session["taskManagerMemory"], session["taskManagerCpu"], session["taskSlots"],
+                session["highAvailability"],
+            ),
+            sql_gateway=SqlGatewayConfig(gateway["enabled"], gateway["port"], _resources(gateway["resources"])),
+            tiering_job=TieringJobConfig(tiering["enabled"], tiering["name"], tiering["jarPath"], tiering["parallelism"]),
+            jobs=tuple(
+                SessionJobConfig(
+                    j["name"], j["jarPath"], j.get("entryClass"), j["parallelism"], j["upgradeMode"], tuple(j["args"])
+                )
+                for j in fk["jobs"]
+            ),
+        ),
+        spark=SparkConfig(
+            image=sp["image"],
+            spark_version=sp["sparkVersion"],
+            service_account=sp["serviceAccount"],
+            applications=tuple(
+                SparkApplicationConfig(
+                    a["name"], a["type"], a["mainApplicationFile"], a.get("mainClass"), tuple(a["arguments"]),
+                    tuple(a["jars"]), a["driver"]["cores"], a["driver"]["memory"], a["executor"]["instances"],
+                    a["executor"]["cores"], a["executor"]["memory"],
+                )
+                for a in sp["applications"]
+            ),
+        ),
+    )
+
+
+def _check_rules(config: EnvironmentConfig) -> None:
+    """Cross-field rules a schema cannot express; each error names the file and field."""
+    src = config.source
+    store = config.object_store
+    problems: list[str] = []
+    if store.iam_role_arn and store.credentials is not None:
+        problems.append(
+            f"{src}: objectStore.iamRoleArn: set together with objectStore.credentials; "
+            "use one of them (set credentials: null to use the IAM role)"
+        )
+    if not store.iam_role_arn and store.credentials is None:
+        problems.append(f"{src}: objectStore.credentials: null without objectStore.iamRoleArn; S3 needs one of them")
+    if store.type == "in-cluster" and store.iam_role_arn:
+        problems.append(f"{src}: objectStore.iamRoleArn: an in-cluster store has no IAM; use credentials")
+    if store.type == "in-cluster" and not config.generate_dev_secrets and store.credentials is None:
+        problems.append(f"{src}: objectStore.credentials: required for an in-cluster store")
+    if config.generate_dev_secrets and store.type == "aws-s3":
+        problems.append(
+            f"{src}: secrets.generateDevSecrets: dev-only Secrets are for the in-cluster store only; "
+            "cloud environments reference existing Secrets"
+        )
+    if config.fluss.default_replication_factor > config.fluss.tablet_replicas:
+        problems.append(
+            f"{src}: fluss.defaultReplicationFactor: {config.fluss.default_replication_factor} is more than "
+            f"fluss.tabletReplicas ({config.fluss.tablet_replicas})"
+        )
+    if config.fluss.internal_port == config.fluss.client_port:
+        problems.append(f"{src}: fluss.clientPort: must differ from fluss.internalPort ({config.fluss.internal_port})")
+    names = [config.flink.tiering_job.name] if config.flink.tiering_job.enabled else []
+    names += [job.name for job in config.flink.jobs]
+    for index, job_name in enumerate(names):
+        if job_name in names[:index]:
+            problems.append(f"{src}: flink.jobs: duplicate FlinkSessionJob name '{job_name}'")
+    apps = [app.name for app in config.spark.applications]
+    for index, app_name in enumerate(apps):
+        if app_name in apps[:index]:
+            problems.append(f"{src}: spark.applications: duplicate SparkApplication name '{app_name}'")
+    namespaces = [v for k, v in vars(config.namespaces).items() if k != "object_store" or store.type == "in-cluster"]
+    for index, namespace in enumerate(namespaces):
+        if namespace in namespaces[:index]:
+            problems.append(f"{src}: namespaces: '{namespace}' is used for two components")
+    if problems:
+        raise ConfigError("\n".join(problems))

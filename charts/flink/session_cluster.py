@@ -1,0 +1,120 @@
+"""The Flink session cluster: a FlinkDeployment in session mode (no `job`), reconciled by the operator.
+
+FlinkDeployment reference (operator 1.14): https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/
+Checkpoints, savepoints and HA metadata live on S3 under `s3://<flink bucket>/{checkpoints,savepoints,ha}/<name>`
+(Flink 2.x keys `execution.checkpointing.dir`, `execution.checkpointing.savepoint-dir`,
+`high-availability.type: kubernetes`, `high-availability.storageDir`).
+The JobManager mounts the file catalog store (`CatalogStore`) through an init container.
+"""
+
+from __future__ import annotations
+
+import constructs
+
+from charts import pod_security
+from charts.catalog import CREDENTIAL_ENV
+from charts.config import FlinkConfig, Resources
+from charts.env import Env
+from charts.flink.catalog_store import STORE_DIR, STORE_PATH, CatalogStore
+from charts.flink.pod_template import MAIN_CONTAINER, ContainerSpec, Mount, PodTemplateClasses, VolumeSpec
+from charts.metadata import Component, SyncWave, api_object_meta
+from charts.s3 import S3Access
+from charts.workloads import service_host
+from imports.flink.org.apache.flink import (
+    FlinkDeployment,
+    FlinkDeploymentSpec,
+    FlinkDeploymentSpecFlinkVersion,
+    FlinkDeploymentSpecJobManager,
+    FlinkDeploymentSpecJobManagerResource,
+    FlinkDeploymentSpecTaskManager,
+    FlinkDeploymentSpecTaskManagerResource,
+)
+
+REST_PORT = 8081
+INIT_RESOURCES = Resources("50m", "64Mi", None, "128Mi")
+
+
+class FlinkSessionCluster(constructs.Construct):
+    """FlinkDeployment `config.session_cluster.name` in session mode, protected from pruning.
+
+    Props: `namespace`; `config` (image, version, JobManager/TaskManager memory in Flink format and cpu
+    in cores, task slots, HA); `service_account`, the job ServiceAccount's name; `s3`; `catalog_store`.
+    `rest_url` is the operator-created REST Service (`<name>-rest:8081`) that session jobs and the SQL
+    Gateway talk to.
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkConfig,
+                 service_account: str, s3: S3Access, catalog_store: CatalogStore):
+        super().__init__(scope, id)
+        cluster = config.session_cluster
+        self.name = cluster.name
+        self.namespace = namespace
+        component = Component("flink", cluster.name, config.flink_version, "session-cluster")
+        base = s3.uri(s3.buckets.flink)
+        flink_conf: dict[str, str] = {
+            "taskmanager.numberOfTaskSlots": str(cluster.task_slots),
+            "execution.checkpointing.dir": f"{base}checkpoints/{cluster.name}",
+            "execution.checkpointing.savepoint-dir": f"{base}savepoints/{cluster.name}",
+            "table.catalog-store.kind": "file",
+            "table.catalog-store.file.path": STORE_PATH,
+        }
+        if cluster.high_availability:
+            flink_conf["high-availability.type"] = "kubernetes"
+            flink_conf["high-availability.storageDir"] = f"{base}ha/{cluster.name}"
+        if s3.endpoint:
+            flink_conf["s3.endpoint"] = s3.endpoint
+            flink_conf["s3.path.style.access"] = "true"
+        main_env = [*s3.env(), Env(CREDENTIAL_ENV, secret=catalog_store.catalog.credential)]
+        common = PodTemplateClasses("FlinkDeploymentSpecPodTemplate").build(
+            run_as=pod_security.FLINK,
+            containers=[ContainerSpec(MAIN_CONTAINER, env=main_env, run_as=pod_security.FLINK)],
+        )
+        store_volume = "catalog-store"
+        init = ContainerSpec(
+            "catalog-store",
+            image=config.image,
+            command=["/bin/sh", "-c", catalog_store.init_script()],
+            env=[Env(CREDENTIAL_ENV, secret=catalog_store.catalog.credential)],
+            mounts=[Mount(store_volume, STORE_DIR),
+                    *[Mount(volume, path, read_only=True) for volume, path in catalog_store.template_mounts()]],
+            resources=INIT_RESOURCES,
+            run_as=pod_security.FLINK,
+        )
+        job_manager_pod = PodTemplateClasses("FlinkDeploymentSpecJobManagerPodTemplate").build(
+            init_containers=[init],
+            containers=[ContainerSpec(MAIN_CONTAINER, mounts=[Mount(store_volume, STORE_DIR, read_only=True)])],
+            volumes=[VolumeSpec(store_volume),
+                     *[VolumeSpec(f.volume, config_map=f.config_map) for f in catalog_store.files]],
+        )
+        FlinkDeployment(
+            self, "Resource",
+            metadata=api_object_meta(cluster.name, namespace, component, SyncWave.CLUSTERS, keep_on_prune=True),
+            spec=FlinkDeploymentSpec(
+                image=config.image,
+                image_pull_policy="IfNotPresent",
+                flink_version=FlinkDeploymentSpecFlinkVersion[config.flink_version.upper().replace("_", "_UNDERSCORE_")],
+                service_account=service_account,
+                flink_configuration=dict(sorted(flink_conf.items())),
+                pod_template=common,
+                job_manager=FlinkDeploymentSpecJobManager(
+                    replicas=1,
+                    resource=FlinkDeploymentSpecJobManagerResource(
+                        memory=cluster.job_manager_memory, cpu=cluster.job_manager_cpu),
+                    pod_template=job_manager_pod,
+                ),
+                task_manager=FlinkDeploymentSpecTaskManager(
+                    resource=FlinkDeploymentSpecTaskManagerResource(
+                        memory=cluster.task_manager_memory, cpu=cluster.task_manager_cpu),
+                ),
+            ),
+        )
+
+    @property
+    def rest_host(self) -> str:
+        """The operator-created REST Service's DNS name (`<name>-rest.<namespace>.svc.cluster.local`)."""
+        return service_host(f"{self.name}-rest", self.namespace)
+
+    @property
+    def rest_url(self) -> str:
+        """`http://<rest host>:8081`."""
+        return f"http://{self.rest_host}:{REST_PORT}"

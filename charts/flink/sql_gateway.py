@@ -1,0 +1,110 @@
+"""Flink SQL Gateway in front of the session cluster (Deployment + Service `flink-sql-gateway`).
+
+https://nightlies.apache.org/flink/flink-docs-release-2.2/docs/dev/table/sql-gateway/overview/
+The gateway submits to the session cluster's REST endpoint (`execution.target: remote`), so it needs
+no Kubernetes API access: its ServiceAccount has no Role and no token mounted. Settings are passed as
+`-D` dynamic properties; the file catalog store is prepared by the same init container as the JobManager's.
+"""
+
+from __future__ import annotations
+
+import constructs
+from cdk8s_plus_27 import k8s
+
+from charts import env, pod_security
+from charts.catalog import CREDENTIAL_ENV
+from charts.config import FlinkConfig
+from charts.flink.catalog_store import STORE_DIR, STORE_PATH, CatalogStore
+from charts.flink.session_cluster import INIT_RESOURCES, REST_PORT, FlinkSessionCluster
+from charts.metadata import Component, SyncWave, image_tag, object_meta
+from charts.s3 import S3Access
+from charts.workloads import Port, config_map_volume, empty_dir, http_probe, resources, service, service_host, tcp_probe
+
+
+class FlinkSqlGateway(constructs.Construct):
+    """SQL Gateway Deployment, Service and ServiceAccount.
+
+    Props: `namespace`; `config` (image, gateway port and resources); `session_cluster`, whose REST
+    endpoint it targets; `catalog_store`; `s3`. `url` is the gateway's REST endpoint for SQL clients.
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkConfig,
+                 session_cluster: FlinkSessionCluster, catalog_store: CatalogStore, s3: S3Access,
+                 name: str = "flink-sql-gateway"):
+        super().__init__(scope, id)
+        self.name = name
+        self.namespace = namespace
+        self.port = Port("sql-gateway", config.sql_gateway.port)
+        component = Component("flink-sql-gateway", name, image_tag(config.image), "sql-gateway")
+        wave = SyncWave.CLUSTERS
+        k8s.KubeServiceAccount(
+            self, "ServiceAccount",
+            metadata=object_meta(name, namespace, component, wave, extra_annotations=s3.service_account_annotations()),
+            automount_service_account_token=False,
+        )
+        service(self, "Service", name=name, namespace=namespace, component=component, ports=[self.port], wave=wave)
+        dynamic = {
+            "sql-gateway.endpoint.rest.address": "0.0.0.0",
+            "sql-gateway.endpoint.rest.port": str(self.port.number),
+            "execution.target": "remote",
+            "rest.address": session_cluster.rest_host,
+            "rest.port": str(REST_PORT),
+            "table.catalog-store.kind": "file",
+            "table.catalog-store.file.path": STORE_PATH,
+            "workflow-scheduler.type": "embedded",
+        }
+        if s3.endpoint:
+            dynamic["s3.endpoint"] = s3.endpoint
+            dynamic["s3.path.style.access"] = "true"
+        run_as = pod_security.FLINK
+        credential = env.Env(CREDENTIAL_ENV, secret=catalog_store.catalog.credential)
+        template_mounts = [k8s.VolumeMount(name=v, mount_path=p, read_only=True)
+                           for v, p in catalog_store.template_mounts()]
+        k8s.KubeDeployment(
+            self, "Deployment",
+            metadata=object_meta(name, namespace, component, wave),
+            spec=k8s.DeploymentSpec(
+                replicas=1,
+                selector=k8s.LabelSelector(match_labels=component.selector_labels()),
+                template=k8s.PodTemplateSpec(
+                    metadata=k8s.ObjectMeta(labels=component.labels()),
+                    spec=k8s.PodSpec(
+                        service_account_name=name,
+                        automount_service_account_token=False,
+                        security_context=pod_security.pod_security_context(run_as),
+                        init_containers=[k8s.Container(
+                            name="catalog-store",
+                            image=config.image,
+                            command=["/bin/sh", "-c", catalog_store.init_script()],
+                            env=env.core([credential]),
+                            resources=resources(INIT_RESOURCES.to_k8s()),
+                            security_context=pod_security.container_security_context(run_as),
+                            volume_mounts=[k8s.VolumeMount(name="catalog-store", mount_path=STORE_DIR),
+                                           *template_mounts],
+                        )],
+                        containers=[k8s.Container(
+                            name=name,
+                            image=config.image,
+                            image_pull_policy="IfNotPresent",
+                            command=["/opt/flink/bin/sql-gateway.sh", "start-foreground",
+                                     *[f"-D{k}={v}" for k, v in sorted(dynamic.items())]],
+                            env=env.core([*s3.env(), credential]),
+                            ports=[self.port.container_port()],
+                            readiness_probe=http_probe("/v1/info", self.port, initial_delay=10, period=10,
+                                                       failure_threshold=6, timeout=5),
+                            liveness_probe=tcp_probe(self.port, initial_delay=30, period=20, failure_threshold=3),
+                            resources=resources(config.sql_gateway.resources.to_k8s()),
+                            security_context=pod_security.container_security_context(run_as),
+                            volume_mounts=[k8s.VolumeMount(name="catalog-store", mount_path=STORE_DIR, read_only=True)],
+                        )],
+                        volumes=[empty_dir("catalog-store"),
+                                 *[config_map_volume(f.volume, f.config_map) for f in catalog_store.files]],
+                    ),
+                ),
+            ),
+        )
+
+    @property
+    def url(self) -> str:
+        """`http://flink-sql-gateway.<namespace>.svc.cluster.local:<port>`."""
+        return f"http://{service_host(self.name, self.namespace)}:{self.port.number}"

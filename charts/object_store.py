@@ -1,0 +1,154 @@
+"""The in-cluster S3-compatible object store of the local environment (MinIO), with its buckets.
+
+Used only with `objectStore.type: in-cluster`. Every S3 client is pointed at `ObjectStore.endpoint`
+with path-style access. Buckets are created declaratively by a Job (an Argo CD Sync hook, re-run on
+each sync; `mc mb --ignore-existing` makes it idempotent).
+MinIO: https://min.io/docs/minio/linux/reference/minio-server/minio-server.html
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import constructs
+from cdk8s_plus_27 import k8s
+
+from charts import env, pod_security
+from charts.config import InClusterStore
+from charts.namespace_chart import NamespaceChart
+from charts.metadata import Component, SyncWave, image_tag, object_meta
+from charts.secrets import SecretKeyRef
+from charts.workloads import Port, empty_dir, http_probe, pvc_template, resources, service, service_host
+
+S3_PORT = Port("s3", 9000)
+CONSOLE_PORT = Port("console", 9001)
+
+
+class ObjectStore(constructs.Construct):
+    """A single-node MinIO StatefulSet, its Service and the bucket-creation Job.
+
+    Props: `namespace`; `config` (image, client image, PVC size, resources); `root_user` and
+    `root_password`, Secret keys used as MinIO's root credentials (the same keys the S3 clients use);
+    `buckets`, the bucket names to create.
+    """
+
+    def __init__(
+        self,
+        scope: constructs.Construct,
+        id: str,
+        *,
+        namespace: str,
+        config: InClusterStore,
+        root_user: SecretKeyRef,
+        root_password: SecretKeyRef,
+        buckets: list[str],
+        name: str = "minio",
+    ):
+        super().__init__(scope, id)
+        self.name = name
+        self.namespace = namespace
+        component = Component("minio", name, image_tag(config.image), "object-store")
+        credentials = [env.Env("MINIO_ROOT_USER", secret=root_user), env.Env("MINIO_ROOT_PASSWORD", secret=root_password)]
+        service(self, "Service", name=name, namespace=namespace, component=component,
+                ports=[S3_PORT, CONSOLE_PORT], wave=SyncWave.STORAGE)
+        run_as = pod_security.MINIO
+        k8s.KubeStatefulSet(
+            self,
+            "StatefulSet",
+            metadata=object_meta(name, namespace, component, SyncWave.STORAGE, keep_on_prune=True),
+            spec=k8s.StatefulSetSpec(
+                service_name=name,
+                replicas=1,
+                selector=k8s.LabelSelector(match_labels=component.selector_labels()),
+                template=k8s.PodTemplateSpec(
+                    metadata=k8s.ObjectMeta(labels=component.labels()),
+                    spec=k8s.PodSpec(
+                        security_context=pod_security.pod_security_context(run_as),
+                        containers=[
+                            k8s.Container(
+                                name="minio",
+                                image=config.image,
+                                args=["server", "/data", "--console-address", f":{CONSOLE_PORT.number}"],
+                                env=env.core(credentials),
+                                ports=[S3_PORT.container_port(), CONSOLE_PORT.container_port()],
+                                liveness_probe=http_probe("/minio/health/live", S3_PORT, initial_delay=10,
+                                                          period=10, failure_threshold=3, timeout=5),
+                                readiness_probe=http_probe("/minio/health/ready", S3_PORT, initial_delay=5,
+                                                           period=10, failure_threshold=3, timeout=5),
+                                resources=resources(config.resources.to_k8s()),
+                                security_context=pod_security.container_security_context(run_as),
+                                volume_mounts=[k8s.VolumeMount(name="data", mount_path="/data"),
+                                               k8s.VolumeMount(name="tmp", mount_path="/tmp")],
+                            )
+                        ],
+                        volumes=[empty_dir("tmp")],
+                    ),
+                ),
+                volume_claim_templates=[pvc_template("data", config.storage, config.storage_class_name)],
+            ),
+        )
+        self._bucket_job(config, component.with_component("create-buckets"), credentials, buckets)
+
+    @property
+    def endpoint(self) -> str:
+        """The S3 endpoint URL inside the cluster (`http://<service>.<namespace>.svc.cluster.local:9000`)."""
+        return f"http://{service_host(self.name, self.namespace)}:{S3_PORT.number}"
+
+    def _bucket_job(self, config: InClusterStore, component: Component, credentials: list[env.Env],
+                    buckets: list[str]) -> None:
+        targets = " ".join(shlex.quote(f"store/{bucket}") for bucket in sorted(set(buckets)))
+        script = (
+            "set -eu\n"
+            "attempt=0\n"
+            f'until mc alias set store {shlex.quote(self.endpoint)} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null; do\n'
+            "  attempt=$((attempt + 1))\n"
+            '  if [ "$attempt" -ge 30 ]; then echo "object store not reachable after 30 attempts" >&2; exit 1; fi\n'
+            "  sleep 5\n"
+            "done\n"
+            f"mc mb --ignore-existing {targets}\n"
+        )
+        run_as = pod_security.CURL
+        k8s.KubeJob(
+            self,
+            "CreateBuckets",
+            metadata=object_meta(
+                f"{self.name}-create-buckets", self.namespace, component, SyncWave.STORAGE,
+                extra_annotations={
+                    "argocd.argoproj.io/hook": "Sync",
+                    "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation",
+                },
+            ),
+            spec=k8s.JobSpec(
+                backoff_limit=4,
+                template=k8s.PodTemplateSpec(
+                    metadata=k8s.ObjectMeta(labels=component.labels()),
+                    spec=k8s.PodSpec(
+                        restart_policy="OnFailure",
+                        security_context=pod_security.pod_security_context(run_as),
+                        containers=[
+                            k8s.Container(
+                                name="create-buckets",
+                                image=config.client_image,
+                                command=["/bin/sh", "-c", script],
+                                env=env.core([*credentials, env.Env("MC_CONFIG_DIR", value="/tmp/.mc")]),
+                                resources=resources({"requests": {"cpu": "50m", "memory": "64Mi"},
+                                                     "limits": {"memory": "128Mi"}}),
+                                security_context=pod_security.container_security_context(run_as),
+                                volume_mounts=[k8s.VolumeMount(name="tmp", mount_path="/tmp")],
+                            )
+                        ],
+                        volumes=[empty_dir("tmp")],
+                    ),
+                ),
+            ),
+        )
+
+
+class ObjectStoreChart(NamespaceChart):
+    """The object-store namespace: one `ObjectStore` (props as `ObjectStore`'s)."""
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: InClusterStore,
+                 root_user: SecretKeyRef, root_password: SecretKeyRef, buckets: list[str]):
+        super().__init__(scope, id, namespace=namespace)
+        self.store = ObjectStore(self, "ObjectStore", namespace=namespace, config=config, root_user=root_user,
+                                 root_password=root_password, buckets=buckets)

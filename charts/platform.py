@@ -1,0 +1,130 @@
+"""The composition root: builds every chart of one environment and wires them by object.
+
+    Platform(app, config)
+      |-- NamespacesChart            00-namespaces
+      |-- ObjectStoreChart           20-object-store   (objectStore.type: in-cluster only)
+      |-- PolarisChart               30-polaris        PostgreSQL + Polaris
+      |-- FlussChart                 40-fluss          ZooKeeper + Fluss (catalog: Polaris)
+      |-- FlinkChart                 50-flink          session cluster, SQL Gateway, jobs
+      |-- SparkChart                 60-spark          SparkApplications
+
+Chart ids are the output file names (`dist/<env>/<id>.k8s.yaml`), in apply order.
+"""
+
+from __future__ import annotations
+
+import cdk8s
+
+from charts.catalog import IcebergRestCatalog
+from charts.config import ConfigError, EnvironmentConfig
+from charts.endpoints import PlatformEndpoints
+from charts.flink import FlinkChart
+from charts.fluss import FlussChart
+from charts.namespace_chart import NamespaceChart
+from charts.namespaces import NamespacesChart, NamespaceSpec
+from charts.object_store import ObjectStoreChart
+from charts.polaris import TOKEN_SCOPE, PolarisChart
+from charts.s3 import S3Access
+from charts.secrets import DevSecret, SecretKeyRef
+from charts.spark import SparkChart
+
+DEV_S3_ACCESS_KEY = "lakehouse-dev"
+DEV_S3_SECRET_KEY = "lakehouse-dev-secret"
+DEV_DB_USER = "polaris"
+DEV_DB_PASSWORD = "polaris-dev-password"
+DEV_SYMMETRIC_KEY = "lakehouse-dev-only-token-signing-key"
+DEV_CLIENT_CREDENTIAL = "lakehouse-dev-client:lakehouse-dev-client-secret"
+
+
+class Platform:
+    """Every chart of one environment, added to `app`.
+
+    Raises:
+        ConfigError: settings that only make sense once objects exist (unknown job placeholders,
+            dev Secrets that cannot be generated).
+    """
+
+    def __init__(self, app: cdk8s.App, config: EnvironmentConfig):
+        self.config = config
+        ns = config.namespaces
+        store = config.object_store
+        in_cluster = store.type == "in-cluster"
+        if config.generate_dev_secrets and config.polaris.token_broker_type == "rsa-key-pair":
+            raise ConfigError(
+                f"{config.source}: polaris.tokenBroker.type: rsa-key-pair needs a key pair Secret that dev Secrets "
+                "cannot generate; use symmetric-key with secrets.generateDevSecrets"
+            )
+
+        self.namespaces = NamespacesChart(app, "00-namespaces", namespaces=self._namespace_specs())
+
+        endpoint = None
+        if in_cluster:
+            assert store.credentials is not None  # checked by the config rules
+            keys = store.credentials
+            object_store_chart = ObjectStoreChart(
+                app, "20-object-store", namespace=ns.object_store, config=store.in_cluster,
+                root_user=SecretKeyRef(keys.secret_name, keys.access_key_id_key),
+                root_password=SecretKeyRef(keys.secret_name, keys.secret_access_key_key),
+                buckets=[store.buckets.iceberg, store.buckets.flink, store.buckets.fluss],
+            )
+            endpoint = object_store_chart.store.endpoint
+            self._dev_s3_secret(object_store_chart)
+        self.s3 = S3Access(store.region, store.buckets, endpoint, store.credentials, store.iam_role_arn)
+
+        self.polaris_chart = PolarisChart(app, "30-polaris", namespace=ns.polaris, postgres=config.postgres,
+                                          polaris=config.polaris, s3=self.s3)
+        polaris = self.polaris_chart.polaris
+        self.catalog = IcebergRestCatalog(
+            uri=polaris.catalog_uri, token_endpoint=polaris.token_endpoint, warehouse=polaris.catalog,
+            scope=TOKEN_SCOPE,
+            credential=SecretKeyRef(config.polaris.client_credential_secret, config.polaris.client_credential_key),
+            s3=self.s3,
+        )
+        self.fluss_chart = FlussChart(app, "40-fluss", namespace=ns.fluss, zookeeper=config.zookeeper,
+                                      fluss=config.fluss, s3=self.s3, catalog=self.catalog)
+        self.endpoints = PlatformEndpoints(
+            fluss_bootstrap_servers=self.fluss_chart.fluss.bootstrap_servers,
+            polaris_catalog_uri=polaris.catalog_uri,
+            polaris_token_endpoint=polaris.token_endpoint,
+        )
+        self.flink_chart = FlinkChart(app, "50-flink", namespace=ns.flink, config=config.flink, s3=self.s3,
+                                      catalog=self.catalog, endpoints=self.endpoints, source=config.source)
+        self.spark_chart = SparkChart(app, "60-spark", namespace=ns.spark, config=config.spark, s3=self.s3,
+                                      catalog=self.catalog)
+
+        if config.generate_dev_secrets:
+            self._dev_polaris_secrets()
+            for chart in (self.polaris_chart, self.fluss_chart, self.flink_chart, self.spark_chart):
+                self._dev_s3_secret(chart)
+            for chart in (self.fluss_chart, self.flink_chart, self.spark_chart):
+                DevSecret(chart, "DevCatalogCredential", name=self.catalog.credential.name, namespace=chart.namespace_name,
+                          values={self.catalog.credential.key: DEV_CLIENT_CREDENTIAL})
+
+    def _namespace_specs(self) -> list[NamespaceSpec]:
+        ns = self.config.namespaces
+        specs = [
+            NamespaceSpec(ns.polaris, "Polaris Catalog to write Iceberg tables", "applicative"),
+            NamespaceSpec(ns.fluss, "Streaming layer with Fluss", "applicative", pod_security="baseline"),
+            NamespaceSpec(ns.flink, "Compute Engine namespace", "applicative"),
+            NamespaceSpec(ns.spark, "Compute Engine namespace", "applicative"),
+            NamespaceSpec(ns.flink_operator, "Technical namespace for flink kubernetes operator", "technical"),
+            NamespaceSpec(ns.spark_operator, "Technical namespace for spark kubernetes operator", "technical"),
+        ]
+        if self.config.object_store.type == "in-cluster":
+            specs.append(NamespaceSpec(ns.object_store, "S3-compatible object store (local environment)", "technical"))
+        return specs
+
+    def _dev_s3_secret(self, chart: NamespaceChart) -> None:
+        keys = self.config.object_store.credentials
+        if not self.config.generate_dev_secrets or keys is None:
+            return
+        DevSecret(chart, "DevS3Credentials", name=keys.secret_name, namespace=chart.namespace_name,
+                  values={keys.access_key_id_key: DEV_S3_ACCESS_KEY, keys.secret_access_key_key: DEV_S3_SECRET_KEY})
+
+    def _dev_polaris_secrets(self) -> None:
+        pg, pol = self.config.postgres, self.config.polaris
+        chart = self.polaris_chart
+        DevSecret(chart, "DevPersistence", name=pg.secret_name, namespace=chart.namespace_name,
+                  values={pg.username_key: DEV_DB_USER, pg.password_key: DEV_DB_PASSWORD})
+        DevSecret(chart, "DevTokenBroker", name=pol.token_broker_secret, namespace=chart.namespace_name,
+                  values={"symmetric.key": DEV_SYMMETRIC_KEY})

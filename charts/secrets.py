@@ -1,0 +1,77 @@
+"""Secret references and dev-only Secrets.
+
+Every credential the platform renders is a `SecretKeyRef` (a Secret name and key in the consumer's
+namespace), never a literal in a ConfigMap, an argument or an env value. Cloud environments only
+reference Secrets that already exist (`ExistingSecret.from_name`); the local environment may render
+dev-only Secrets with well-known values (`DevSecret`), labelled `lakehouse.dev/dev-only: "true"`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import constructs
+from cdk8s_plus_27 import k8s
+
+from charts.metadata import SyncWave, argo_annotations
+
+DEV_ONLY_LABEL = "lakehouse.dev/dev-only"
+
+
+@dataclass(frozen=True)
+class SecretKeyRef:
+    """One key of a Secret in the consumer's namespace."""
+
+    name: str
+    key: str
+
+    def env(self, variable: str) -> k8s.EnvVar:
+        """An env var read from this key (`valueFrom.secretKeyRef`)."""
+        return k8s.EnvVar(
+            name=variable,
+            value_from=k8s.EnvVarSource(secret_key_ref=k8s.SecretKeySelector(name=self.name, key=self.key)),
+        )
+
+
+@dataclass(frozen=True)
+class ExistingSecret:
+    """A Secret the platform does not create; it must exist in the consumer's namespace before apply."""
+
+    name: str
+
+    @staticmethod
+    def from_name(name: str) -> ExistingSecret:
+        """Refer to an existing Secret by name."""
+        return ExistingSecret(name)
+
+    def key(self, key: str) -> SecretKeyRef:
+        """A reference to one of its keys."""
+        return SecretKeyRef(self.name, key)
+
+
+class DevSecret(constructs.Construct):
+    """A dev-only Opaque Secret with fixed, well-known values, for laptop clusters only.
+
+    Rendered in the storage sync wave so that workloads find it. Never use for a shared cluster: the
+    values are in git. Props: `name`, `namespace`, `values` (key -> non-secret dev value).
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, name: str, namespace: str, values: dict[str, str]):
+        super().__init__(scope, id)
+        self.name = name
+        k8s.KubeSecret(
+            self,
+            "Resource",
+            metadata=k8s.ObjectMeta(
+                name=name,
+                namespace=namespace,
+                labels={DEV_ONLY_LABEL: "true", "app.kubernetes.io/part-of": "lakehouse",
+                        "app.kubernetes.io/managed-by": "cdk8s"},
+                annotations=argo_annotations(
+                    SyncWave.STORAGE,
+                    extra={"lakehouse.dev/description": "dev-only credentials with well-known values; never for a shared cluster"},
+                ),
+            ),
+            type="Opaque",
+            string_data=dict(sorted(values.items())),
+        )

@@ -1,0 +1,47 @@
+"""Render environments to `dist/<env>/` atomically: all environments build in memory first, then each
+output directory is replaced in one rename, so a failure leaves `dist/` untouched."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import cdk8s
+
+from charts.config import load_environment
+from charts.platform import Platform
+
+
+def build_app(env: str, outdir: str) -> cdk8s.App:
+    """A cdk8s App with the platform of environment `env`, writing to `outdir` when synthesized.
+
+    Raises:
+        ConfigError: as `load_environment` and `Platform`.
+    """
+    app = cdk8s.App(outdir=outdir, output_file_extension=".k8s.yaml",
+                    yaml_output_type=cdk8s.YamlOutputType.FILE_PER_CHART)
+    Platform(app, load_environment(env))
+    return app
+
+
+def synthesize(envs: list[str], outdir: str) -> list[Path]:
+    """Render `envs` into `<outdir>/<env>/`; returns the directories written.
+
+    Raises:
+        ConfigError: before anything is written.
+    """
+    root = Path(outdir)
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".synth-", dir=root) as staging:
+        apps = [(env, build_app(env, str(Path(staging) / env))) for env in envs]
+        for _, app in apps:
+            app.synth()
+        written = []
+        for env, _ in apps:
+            target = root / env
+            if target.exists():
+                shutil.rmtree(target)
+            (Path(staging) / env).rename(target)
+            written.append(target)
+    return written

@@ -510,6 +510,12 @@ def _check_rules(config: EnvironmentConfig) -> None:
         )
     if config.fluss.internal_port == config.fluss.client_port:
         problems.append(f"{src}: fluss.clientPort: must differ from fluss.internalPort ({config.fluss.internal_port})")
+    for index, job in enumerate(config.flink.jobs):
+        if job.upgrade_mode == "last-state":
+            problems.append(
+                f"{src}: flink.jobs[{index}].upgradeMode: last-state is not supported for FlinkSessionJobs "
+                "(the Flink operator rejects it); use savepoint or stateless"
+            )
     names = [config.flink.tiering_job.name] if config.flink.tiering_job.enabled else []
     names += [job.name for job in config.flink.jobs]
     for index, job_name in enumerate(names):

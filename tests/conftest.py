@@ -1,0 +1,65 @@
+"""Shared fixtures: every environment rendered once per test session, parsed into objects."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+from charts.config import available_environments  # noqa: E402
+from charts.synth import synthesize  # noqa: E402
+
+Manifest = dict[str, Any]
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+def load_dir(directory: Path) -> dict[str, list[Manifest]]:
+    """file name -> objects, for every `*.k8s.yaml` in `directory`."""
+    return {
+        path.name: [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+        for path in sorted(directory.glob("*.k8s.yaml"))
+    }
+
+
+@pytest.fixture(scope="session")
+def rendered_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh render of every environment: `<root>/<env>/*.k8s.yaml`."""
+    root = tmp_path_factory.mktemp("dist")
+    synthesize(available_environments(), str(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def rendered(rendered_root: Path) -> dict[str, list[Manifest]]:
+    """environment -> every rendered object, in file order."""
+    return {
+        env: [obj for objs in load_dir(rendered_root / env).values() for obj in objs]
+        for env in available_environments()
+    }
+
+
+def find(objects: list[Manifest], kind: str, name: str, namespace: str | None = None) -> Manifest:
+    """The one object of `kind` and `name` (and `namespace` if given); fails the test if absent."""
+    matches = [
+        o for o in objects
+        if o["kind"] == kind and o["metadata"]["name"] == name
+        and (namespace is None or o["metadata"].get("namespace") == namespace)
+    ]
+    assert len(matches) == 1, f"expected one {kind} {namespace or '*'}/{name}, found {len(matches)}"
+    return matches[0]
+
+
+def reference_objects(*relative: str) -> list[Manifest]:
+    """Objects of reference YAML files under `../shared/reference`."""
+    result: list[Manifest] = []
+    for rel in relative:
+        for path in sorted((REFERENCE / rel).rglob("*.y*ml")) if (REFERENCE / rel).is_dir() else [REFERENCE / rel]:
+            result += [d for d in yaml.safe_load_all(path.read_text()) if isinstance(d, dict) and "kind" in d]
+    return result

@@ -1,0 +1,201 @@
+"""Layer 1: environment config. Errors name file, field and expectation; defaults are what the docs say."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from charts.config import (
+    ENVIRONMENTS_DIR,
+    ConfigError,
+    apply_defaults,
+    available_environments,
+    load_environment,
+    parse_environment,
+    schema,
+)
+
+SRC = "environments/test.yaml"
+
+
+def minimal(**overrides: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "environment": "test",
+        "objectStore": {"type": "aws-s3", "region": "eu-north-1",
+                        "buckets": {"iceberg": "ice-bucket", "flink": "flink-bucket", "fluss": "fluss-bucket"}},
+    }
+    doc.update(overrides)
+    return doc
+
+
+def error_of(doc: Any) -> str:
+    with pytest.raises(ConfigError) as info:
+        parse_environment(doc, source=SRC, expected_name="test")
+    return str(info.value)
+
+
+def test_every_environment_file_loads() -> None:
+    assert available_environments() == ["dev", "local", "prod"]
+    for env in available_environments():
+        assert load_environment(env).name == env
+
+
+def test_unknown_key_names_file_path_and_allowed_keys() -> None:
+    doc = minimal(flink={"sessionCluster": {"taskManagerMemry": "2g"}})
+    assert error_of(doc) == (
+        f"{SRC}: flink.sessionCluster: unknown key 'taskManagerMemry' (expected one of: highAvailability, "
+        "jobManagerCpu, jobManagerMemory, name, taskManagerCpu, taskManagerMemory, taskSlots)"
+    )
+
+
+def test_wrong_type() -> None:
+    assert error_of(minimal(fluss={"tabletReplicas": "3"})) == (
+        f"{SRC}: fluss.tabletReplicas: expected integer, got string '3'"
+    )
+
+
+def test_invalid_flink_memory_size() -> None:
+    doc = minimal(flink={"sessionCluster": {"taskManagerMemory": "2GB"}})
+    assert error_of(doc) == (
+        f"{SRC}: flink.sessionCluster.taskManagerMemory: '2GB' is not a Flink memory size (e.g. 2048m, 2g)"
+    )
+
+
+def test_invalid_kubernetes_quantity() -> None:
+    doc = minimal(zookeeper={"dataStorage": "1 gig"})
+    assert error_of(doc) == f"{SRC}: zookeeper.dataStorage: '1 gig' is not a Kubernetes quantity (e.g. 500m, 1Gi)"
+
+
+def test_missing_required_key() -> None:
+    doc = minimal()
+    del doc["objectStore"]["region"]
+    assert error_of(doc) == f"{SRC}: objectStore: missing required key 'region'"
+
+
+def test_missing_secret_reference_without_iam_role() -> None:
+    doc = minimal()
+    doc["objectStore"]["credentials"] = None
+    assert error_of(doc) == (
+        f"{SRC}: objectStore.credentials: null without objectStore.iamRoleArn; S3 needs one of them"
+    )
+
+
+def test_iam_role_and_static_keys_are_exclusive() -> None:
+    doc = minimal()
+    doc["objectStore"]["iamRoleArn"] = "arn:aws:iam::123456789012:role/x"
+    assert "objectStore.iamRoleArn: set together with objectStore.credentials" in error_of(doc)
+
+
+def test_unpinned_image_is_rejected() -> None:
+    assert error_of(minimal(polaris={"image": "apache/polaris"})) == (
+        f"{SRC}: polaris.image: 'apache/polaris' is not an image pinned by tag or digest "
+        "(e.g. apache/polaris:1.3.0-incubating)"
+    )
+
+
+def test_all_errors_are_reported_at_once() -> None:
+    message = error_of(minimal(fluss={"tabletReplicas": 0}, polaris={"replicas": "2"}))
+    assert message.count(SRC) == 2
+
+
+def test_replication_factor_above_tablet_servers() -> None:
+    assert error_of(minimal(fluss={"defaultReplicationFactor": 3})) == (
+        f"{SRC}: fluss.defaultReplicationFactor: 3 is more than fluss.tabletReplicas (1)"
+    )
+
+
+def test_environment_name_must_match_file() -> None:
+    assert error_of(minimal(environment="prod")) == f"{SRC}: environment: 'prod' must equal the file name 'test'"
+
+
+def test_dev_secrets_are_refused_for_aws() -> None:
+    assert "secrets.generateDevSecrets: dev-only Secrets are for the in-cluster store only" in error_of(
+        minimal(secrets={"generateDevSecrets": True}))
+
+
+def test_last_state_is_refused_for_session_jobs() -> None:
+    doc = minimal(flink={"jobs": [{"name": "a", "jarPath": "x/a.jar", "upgradeMode": "last-state"}]})
+    assert error_of(doc) == (
+        f"{SRC}: flink.jobs[0].upgradeMode: last-state is not supported for FlinkSessionJobs "
+        "(the Flink operator rejects it); use savepoint or stateless"
+    )
+
+
+def test_duplicate_job_names() -> None:
+    doc = minimal(flink={"jobs": [{"name": "fluss-tiering-job", "jarPath": "x/a.jar"}]})
+    assert error_of(doc) == f"{SRC}: flink.jobs: duplicate FlinkSessionJob name 'fluss-tiering-job'"
+
+
+def test_unknown_environment(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("environment: a\n")
+    with pytest.raises(ConfigError, match=r"unknown environment 'staging': .*staging.yaml does not exist \(known: a\)"):
+        load_environment("staging", tmp_path)
+
+
+def test_invalid_yaml(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("environment: [unclosed\n")
+    with pytest.raises(ConfigError, match="bad.yaml: not valid YAML"):
+        load_environment("bad", tmp_path)
+
+
+def test_schema_documents_every_key_with_description_and_default() -> None:
+    missing: list[str] = []
+
+    def walk(node: dict[str, Any], path: str, required: set[str]) -> None:
+        if "$ref" in node:
+            node = {**schema()["$defs"][node["$ref"].split("/")[-1]], **node}
+        if "description" not in node:
+            missing.append(f"{path}: description")
+        for key, child in node.get("properties", {}).items():
+            if key != "$schema" and key not in set(node.get("required", [])) and "default" not in child:
+                ref = child.get("$ref")
+                if not (ref and "default" in schema()["$defs"][ref.split("/")[-1]]):
+                    missing.append(f"{path}.{key}: default")
+            walk(child, f"{path}.{key}", set(node.get("required", [])))
+        if "items" in node:
+            walk(node["items"], f"{path}[]", set())
+
+    walk(schema(), "", set())
+    assert missing == []
+
+
+def test_promised_defaults() -> None:
+    """The defaults README promises (the reference deployment's names and sizes)."""
+    config = parse_environment(minimal(), source=SRC, expected_name="test")
+    assert (config.namespaces.polaris, config.namespaces.fluss, config.namespaces.flink, config.namespaces.spark) == (
+        "polaris", "fluss", "flink", "spark")
+    assert config.namespaces.flink_operator == "technical-flink-operator"
+    assert config.polaris.catalog == "dev_iceberg_datalake_catalog"
+    assert config.polaris.realm == "POLARIS"
+    assert config.polaris.image == "apache/polaris:1.3.0-incubating"
+    assert config.postgres.image == "postgres:17.2" and config.postgres.database == "POLARIS"
+    assert config.zookeeper.image == "zookeeper:3.8" and config.zookeeper.replicas == 1
+    assert config.fluss.image == "fluss-iceberg-s3:0.9.0"
+    assert (config.fluss.internal_port, config.fluss.client_port) == (9123, 9124)
+    assert config.flink.image == "flink-fluss-iceberg-s3:2.2.0" and config.flink.flink_version == "v2_2"
+    assert config.flink.session_cluster.name == "flink-session"
+    assert config.flink.session_cluster.task_slots == 10
+    assert config.flink.session_cluster.job_manager_memory == "2048m"
+    assert config.spark.image == "spark-iceberg-s3:0.1.0" and config.spark.spark_version == "4.0.2"
+    assert config.object_store.credentials is not None
+    assert config.object_store.credentials.secret_name == "aws-secret"
+    assert config.generate_dev_secrets is False
+
+
+def test_defaults_do_not_leak_between_loads() -> None:
+    first = minimal()
+    apply_defaults(schema(), first)
+    second = minimal()
+    apply_defaults(schema(), second)
+    first["flink"]["jobs"].append({"name": "x"})
+    assert second["flink"]["jobs"] == []
+
+
+def test_environment_files_validate_against_their_schema_comment() -> None:
+    for path in ENVIRONMENTS_DIR.glob("*.yaml"):
+        assert path.read_text().startswith("# yaml-language-server: $schema=./config.schema.json")
+        assert copy.deepcopy(yaml.safe_load(path.read_text()))["environment"] == path.stem

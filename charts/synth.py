@@ -9,24 +9,25 @@ from pathlib import Path
 
 import cdk8s
 
-from charts.config import load_environment
+from charts.config import ENVIRONMENTS_DIR, load_environment
 from charts.platform import Platform
 
 
-def build_app(env: str, outdir: str) -> cdk8s.App:
-    """A cdk8s App with the platform of environment `env`, writing to `outdir` when synthesized.
+def build_app(env: str, outdir: str, config_dir: Path = ENVIRONMENTS_DIR) -> cdk8s.App:
+    """A cdk8s App with the platform of environment `env` (`<config_dir>/<env>.yaml`), writing to
+    `outdir` when synthesized.
 
     Raises:
         ConfigError: as `load_environment` and `Platform`.
     """
     app = cdk8s.App(outdir=outdir, output_file_extension=".k8s.yaml",
                     yaml_output_type=cdk8s.YamlOutputType.FILE_PER_CHART)
-    Platform(app, load_environment(env))
+    Platform(app, load_environment(env, config_dir))
     return app
 
 
-def synthesize(envs: list[str], outdir: str) -> list[Path]:
-    """Render `envs` into `<outdir>/<env>/`; returns the directories written.
+def synthesize(envs: list[str], outdir: str, config_dir: Path = ENVIRONMENTS_DIR) -> list[Path]:
+    """Render `envs` (read from `config_dir`) into `<outdir>/<env>/`; returns the directories written.
 
     Raises:
         ConfigError: before anything is written.
@@ -34,7 +35,7 @@ def synthesize(envs: list[str], outdir: str) -> list[Path]:
     root = Path(outdir)
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".synth-", dir=root) as staging:
-        apps = [(env, build_app(env, str(Path(staging) / env))) for env in envs]
+        apps = [(env, build_app(env, str(Path(staging) / env), config_dir)) for env in envs]
         for _, app in apps:
             app.synth()
         written = []

@@ -1,0 +1,171 @@
+"""Parity helpers: reduce an object to the settings that matter, flattened to `path -> value`.
+
+Settings compared: images, ports and port names, probes (ports resolved to numbers), volume mounts,
+env var names, config file keys and values, security contexts, args, custom resource essentials.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import yaml
+
+Flat = dict[str, Any]
+
+
+def flatten(node: Any, prefix: str = "") -> Flat:
+    """Nested dicts to `a.b.c -> leaf` (lists stay values)."""
+    if isinstance(node, dict) and node:
+        out: Flat = {}
+        for key, value in node.items():
+            out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    return {prefix: node}
+
+
+def _config_text(text: str) -> dict[str, str]:
+    """`key: value` or `key=value` lines (YAML, properties) to a dict of strings."""
+    result: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        sep = "=" if ("=" in line and (":" not in line or line.index("=") < line.index(":"))) else ":"
+        key, _, value = line.partition(sep)
+        result[key.strip()] = value.strip().strip('"')
+    return result
+
+
+def _probe(probe: dict[str, Any] | None, ports: dict[str, int]) -> Any:
+    if not probe:
+        return None
+    out = {k: v for k, v in probe.items() if k not in ("httpGet", "tcpSocket", "exec")}
+    for kind in ("httpGet", "tcpSocket"):
+        if kind in probe:
+            port = probe[kind]["port"]
+            out[kind] = {"port": ports.get(port, port), "path": probe[kind].get("path")}
+    if "exec" in probe:
+        out["exec"] = "exec"
+    return out
+
+
+def _containers(pod: dict[str, Any]) -> dict[str, Any]:
+    result = {}
+    for c in pod.get("containers", []):
+        ports = {p["name"]: p["containerPort"] for p in c.get("ports", []) if "name" in p}
+        result[c["name"]] = {
+            "image": c.get("image"),
+            "ports": sorted(p["containerPort"] for p in c.get("ports", [])),
+            "portNames": sorted(p.get("name", "") for p in c.get("ports", []) if p.get("name")),
+            "mounts": sorted((m["mountPath"], m.get("subPath", "")) for m in c.get("volumeMounts", [])),
+            "env": sorted(e["name"] for e in c.get("env", [])),
+            "envFromConfigMaps": sorted(e["configMapRef"]["name"] for e in c.get("envFrom", []) if "configMapRef" in e),
+            "liveness": _probe(c.get("livenessProbe"), ports),
+            "readiness": _probe(c.get("readinessProbe"), ports),
+            "securityContext": c.get("securityContext"),
+            "resources": c.get("resources") or None,
+        }
+    return result
+
+
+def _workload(obj: dict[str, Any]) -> dict[str, Any]:
+    spec = obj["spec"]
+    pod = spec["template"]["spec"]
+    return {
+        "replicas": spec.get("replicas"),
+        "containers": _containers(pod),
+        "podSecurityContext": pod.get("securityContext"),
+        "volumeClaimTemplates": sorted(
+            (t["metadata"]["name"], t["spec"]["resources"]["requests"]["storage"])
+            for t in spec.get("volumeClaimTemplates", [])
+        ),
+    }
+
+
+def _service(obj: dict[str, Any]) -> dict[str, Any]:
+    spec = obj["spec"]
+    return {
+        "ports": sorted((p["port"], p.get("name", "")) for p in spec["ports"]),
+        "headless": spec.get("clusterIP") == "None",
+    }
+
+
+def _config_map(obj: dict[str, Any]) -> dict[str, Any]:
+    data = obj.get("data", {})
+    parsed: dict[str, Any] = {}
+    for key, value in data.items():
+        if key.endswith((".yaml", ".properties")) or "\n" in value:
+            parsed[key] = _config_text(value)
+        else:
+            parsed[key] = value
+    return parsed
+
+
+def _flink_deployment(obj: dict[str, Any]) -> dict[str, Any]:
+    spec = obj["spec"]
+    return {
+        "image": spec["image"], "flinkVersion": spec["flinkVersion"], "serviceAccount": spec["serviceAccount"],
+        "flinkConfiguration": {k: str(v) for k, v in spec.get("flinkConfiguration", {}).items()},
+        "jobManager.resource": spec["jobManager"]["resource"], "taskManager.resource": spec["taskManager"]["resource"],
+        "jobManager.mounts": sorted(
+            m["mountPath"] for c in spec["jobManager"].get("podTemplate", {}).get("spec", {}).get("containers", [])
+            for m in c.get("volumeMounts", [])),
+    }
+
+
+def _session_job(obj: dict[str, Any]) -> dict[str, Any]:
+    job = obj["spec"]["job"]
+    args = job.get("args", [])
+    return {
+        "deploymentName": obj["spec"]["deploymentName"],
+        "jar": job["jarURI"].rsplit("/", 1)[-1],
+        "parallelism": job.get("parallelism"),
+        "args": {args[i]: args[i + 1] for i in range(0, len(args) - 1, 2)},
+    }
+
+
+def _spark_application(obj: dict[str, Any]) -> dict[str, Any]:
+    spec = obj["spec"]
+    return {
+        "type": spec["type"], "mode": spec["mode"], "image": spec["image"], "sparkVersion": spec["sparkVersion"],
+        "mainApplicationFile": spec["mainApplicationFile"].rsplit("/", 1)[-1],
+        "jars": spec.get("deps", {}).get("jars"), "sparkConf": spec.get("sparkConf", {}),
+        **{f"{role}.{k}": spec[role].get(k) for role in ("driver", "executor")
+           for k in ("cores", "memory", "instances", "serviceAccount", "securityContext")},
+        **{f"{role}.env": sorted(e["name"] for e in spec[role].get("env", [])) for role in ("driver", "executor")},
+    }
+
+
+def _role(obj: dict[str, Any]) -> dict[str, Any]:
+    return {"rules": sorted((g, r, v) for rule in obj["rules"] for g in rule["apiGroups"]
+                            for r in rule["resources"] for v in rule["verbs"])}
+
+
+def _binding(obj: dict[str, Any]) -> dict[str, Any]:
+    return {"roleRef": obj["roleRef"]["name"],
+            "subjects": sorted((s["kind"], s["name"]) for s in obj.get("subjects", []))}
+
+
+ESSENTIALS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "Deployment": _workload, "StatefulSet": _workload, "Service": _service, "ConfigMap": _config_map,
+    "FlinkDeployment": _flink_deployment, "FlinkSessionJob": _session_job, "SparkApplication": _spark_application,
+    "Role": _role, "RoleBinding": _binding,
+    "Namespace": lambda o: {"description": o["metadata"].get("annotations", {}).get("description", "").strip()},
+    "ServiceAccount": lambda o: {},
+}
+
+
+def essentials(obj: dict[str, Any]) -> Flat:
+    """The compared settings of `obj`, flattened."""
+    return flatten(ESSENTIALS[obj["kind"]](obj))
+
+
+def differing_paths(reference: dict[str, Any], ours: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """path -> (reference value, our value) for every compared setting that differs."""
+    a, b = essentials(reference), essentials(ours)
+    return {k: (a.get(k), b.get(k)) for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k)}
+
+
+def load_yaml_documents(text: str) -> list[dict[str, Any]]:
+    """The mapping documents of a YAML stream."""
+    return [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]

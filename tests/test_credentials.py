@@ -1,0 +1,65 @@
+"""No credential literal anywhere in the rendered output; dev-only Secrets only in local, labelled."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from charts.credential_scan import scan
+from charts.secrets import DEV_ONLY_LABEL
+from tests.conftest import Manifest, find
+
+
+@pytest.mark.parametrize("env", ["local", "dev", "prod"])
+def test_no_credential_literal_outside_secrets(rendered: dict[str, list[Manifest]], env: str) -> None:
+    assert [finding for obj in rendered[env] for finding in scan(obj)] == []
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_cloud_environments_render_no_secret(rendered: dict[str, list[Manifest]], env: str) -> None:
+    assert [o["metadata"]["name"] for o in rendered[env] if o["kind"] == "Secret"] == []
+
+
+def test_local_secrets_are_all_labelled_dev_only(rendered: dict[str, list[Manifest]]) -> None:
+    secrets = [o for o in rendered["local"] if o["kind"] == "Secret"]
+    assert secrets
+    assert all(s["metadata"]["labels"][DEV_ONLY_LABEL] == "true" for s in secrets)
+
+
+def test_every_secret_a_workload_reads_exists_in_local(rendered: dict[str, list[Manifest]]) -> None:
+    objects = rendered["local"]
+    secrets = {(o["metadata"]["namespace"], o["metadata"]["name"]): o for o in objects if o["kind"] == "Secret"}
+    missing = set()
+
+    def walk(node: object, namespace: str) -> None:
+        if isinstance(node, dict):
+            ref = node.get("secretKeyRef")
+            if isinstance(ref, dict):
+                secret = secrets.get((namespace, ref["name"]))
+                if secret is None or ref["key"] not in secret["stringData"]:
+                    missing.add(f"{namespace}/{ref['name']}:{ref['key']}")
+            for value in node.values():
+                walk(value, namespace)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, namespace)
+
+    for obj in objects:
+        if obj["kind"] != "Secret" and "namespace" in obj["metadata"]:
+            walk(obj, obj["metadata"]["namespace"])
+    assert missing == set()
+
+
+def test_scanner_catches_literal_env_config_and_args(rendered: dict[str, list[Manifest]]) -> None:
+    deployment = copy.deepcopy(find(rendered["dev"], "Deployment", "polaris"))
+    deployment["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "DB_PASSWORD", "value": "hunter2"})
+    config_map = copy.deepcopy(find(rendered["dev"], "ConfigMap", "rest-iceberg-catalog"))
+    config_map["data"]["rest_iceberg.yaml"] += "credential: id:secret\n"
+    job = copy.deepcopy(find(rendered["dev"], "FlinkSessionJob", "fluss-tiering-job"))
+    job["spec"]["job"]["args"] += ["--datalake.iceberg.credential", "id:secret"]
+    assert scan(deployment) == [
+        "Deployment/polaris/polaris: spec.template.spec.containers[0].env[6]: env DB_PASSWORD has a literal value"]
+    assert scan(config_map) == [
+        "ConfigMap/flink/rest-iceberg-catalog: data.rest_iceberg.yaml: 'credential' set to a literal"]
+    assert len(scan(job)) == 1 and "argument after --datalake.iceberg.credential" in scan(job)[0]

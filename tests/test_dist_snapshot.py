@@ -1,0 +1,40 @@
+"""The committed dist/ is the end-to-end snapshot: it must be exactly what the source renders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from charts.config import available_environments
+from charts.schemas import object_name
+from tests.conftest import ROOT, load_dir
+
+
+def test_committed_dist_matches_a_fresh_render(rendered_root: Path) -> None:
+    problems: list[str] = []
+    for env in available_environments():
+        committed_dir, fresh_dir = ROOT / "dist" / env, rendered_root / env
+        committed_files = sorted(p.name for p in committed_dir.glob("*.k8s.yaml"))
+        fresh_files = sorted(p.name for p in fresh_dir.glob("*.k8s.yaml"))
+        if committed_files != fresh_files:
+            problems.append(f"dist/{env}: files {committed_files} != rendered {fresh_files}")
+            continue
+        committed, fresh = load_dir(committed_dir), load_dir(fresh_dir)
+        for file in fresh_files:
+            if (committed_dir / file).read_bytes() == (fresh_dir / file).read_bytes():
+                continue
+            old = {object_name(o): o for o in committed[file]}
+            new = {object_name(o): o for o in fresh[file]}
+            changed = sorted(n for n in old.keys() & new.keys() if old[n] != new[n])
+            problems.append(
+                f"dist/{env}/{file} is stale: added {sorted(new.keys() - old.keys())}, "
+                f"removed {sorted(old.keys() - new.keys())}, changed {changed} (or order/format); run `make synth ENV=all`"
+            )
+    assert problems == []
+
+
+def test_rendering_is_deterministic(rendered_root: Path, tmp_path: Path) -> None:
+    from charts.synth import synthesize
+
+    synthesize(["local"], str(tmp_path))
+    for path in sorted((rendered_root / "local").glob("*.k8s.yaml")):
+        assert (tmp_path / "local" / path.name).read_bytes() == path.read_bytes(), path.name

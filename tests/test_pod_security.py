@@ -1,0 +1,66 @@
+"""Every pod spec, including those inside FlinkDeployment and SparkApplication, is "restricted",
+except the documented exceptions (README, "Pod security")."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from charts.pod_security import pod_specs, restricted_violations
+from charts.schemas import object_name
+from tests.conftest import Manifest, find
+
+ROOT_IMAGE_EXCEPTIONS = {"StatefulSet/fluss/coordinator-server", "StatefulSet/fluss/tablet-server"}
+"""Fluss images run as root (README, "Pod security"): everything but runAsNonRoot is still enforced."""
+
+
+@pytest.mark.parametrize("env", ["local", "dev", "prod"])
+def test_every_pod_is_restricted_except_documented_root_images(rendered: dict[str, list[Manifest]], env: str) -> None:
+    problems: dict[str, list[str]] = {}
+    checked = 0
+    for obj in rendered[env]:
+        for role, pod in pod_specs(obj).items():
+            checked += 1
+            found = restricted_violations(pod)
+            if object_name(obj) in ROOT_IMAGE_EXCEPTIONS:
+                found = [p for p in found if "runAsNonRoot" not in p]
+            if found:
+                problems[f"{object_name(obj)} ({role})"] = found
+    assert problems == {}
+    assert checked >= 10
+
+
+def test_root_image_exception_is_still_hardened(rendered: dict[str, list[Manifest]]) -> None:
+    pod = pod_specs(find(rendered["local"], "StatefulSet", "tablet-server"))["pod"]
+    assert restricted_violations(pod) == ["container fluss-tablet: runAsNonRoot must be true"]
+
+
+def test_fluss_namespace_enforces_baseline_and_warns_restricted(rendered: dict[str, list[Manifest]]) -> None:
+    labels = find(rendered["local"], "Namespace", "fluss")["metadata"]["labels"]
+    assert labels["pod-security.kubernetes.io/enforce"] == "baseline"
+    assert labels["pod-security.kubernetes.io/warn"] == "restricted"
+    for name in ("polaris", "flink", "spark"):
+        ns = find(rendered["local"], "Namespace", name)["metadata"]["labels"]
+        assert ns["pod-security.kubernetes.io/enforce"] == "restricted"
+
+
+def test_flink_pod_templates_merge_security_context_into_init_containers(rendered: dict[str, list[Manifest]]) -> None:
+    session = find(rendered["local"], "FlinkDeployment", "flink-session")
+    job_manager = pod_specs(session)["jobManager"]
+    assert [c["name"] for c in job_manager["initContainers"]] == ["catalog-store"]
+    assert job_manager["securityContext"]["runAsUser"] == 9999
+    assert restricted_violations(job_manager) == []
+
+
+def test_checker_catches_a_missing_drop_all(rendered: dict[str, list[Manifest]]) -> None:
+    deployment = copy.deepcopy(find(rendered["local"], "Deployment", "polaris"))
+    del deployment["spec"]["template"]["spec"]["containers"][0]["securityContext"]["capabilities"]
+    assert restricted_violations(pod_specs(deployment)["pod"]) == [
+        "container polaris: capabilities.drop must include ALL"]
+
+
+def test_checker_catches_spark_root(rendered: dict[str, list[Manifest]]) -> None:
+    app = copy.deepcopy(find(rendered["local"], "SparkApplication", "ingest-campaign"))
+    app["spec"]["driver"]["securityContext"]["runAsUser"] = 0
+    assert restricted_violations(pod_specs(app)["driver"]) == ["container spark-kubernetes-driver: runAsUser must not be 0"]

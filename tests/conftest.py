@@ -63,3 +63,31 @@ def reference_objects(*relative: str) -> list[Manifest]:
         for path in sorted((REFERENCE / rel).rglob("*.y*ml")) if (REFERENCE / rel).is_dir() else [REFERENCE / rel]:
             result += [d for d in yaml.safe_load_all(path.read_text()) if isinstance(d, dict) and "kind" in d]
     return result
+
+
+def environment(**overrides: Any) -> dict[str, Any]:
+    """A minimal cloud environment document with `overrides` merged at the top level (one level deep)."""
+    doc: dict[str, Any] = {
+        "environment": "test",
+        "objectStore": {"type": "aws-s3", "region": "eu-north-1",
+                        "buckets": {"iceberg": "ice-bucket", "flink": "flink-bucket", "fluss": "fluss-bucket"}},
+    }
+    for key, value in overrides.items():
+        doc[key] = {**doc[key], **value} if isinstance(doc.get(key), dict) and isinstance(value, dict) else value
+    return doc
+
+
+def render(doc: dict[str, Any]) -> list[Manifest]:
+    """Every object the platform renders for environment document `doc` (in memory)."""
+    import cdk8s
+
+    from charts.config import parse_environment
+    from charts.platform import Platform
+
+    app = cdk8s.App(yaml_output_type=cdk8s.YamlOutputType.FILE_PER_CHART)
+    Platform(app, parse_environment(doc, source="environments/test.yaml", expected_name="test"))
+    return [d for d in yaml.safe_load_all(app.synth_yaml()) if d]
+
+
+LOCAL_STORE = {"type": "in-cluster", "region": "eu-north-1",
+               "buckets": {"iceberg": "ice-bucket", "flink": "flink-bucket", "fluss": "fluss-bucket"}}

@@ -1,0 +1,76 @@
+"""Polaris and its PostgreSQL: persistence wiring, token broker, S3 settings, endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import LOCAL_STORE, environment, find, render
+
+
+def properties(objects: list[dict[str, Any]]) -> dict[str, str]:
+    text = find(objects, "ConfigMap", "polaris")["data"]["application.properties"]
+    return dict(line.split("=", 1) for line in text.splitlines())
+
+
+def container(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = find(objects, "Deployment", "polaris")["spec"]["template"]["spec"]["containers"][0]
+    return result
+
+
+def test_jdbc_url_is_derived_from_the_postgres_service_and_credentials_from_the_secret() -> None:
+    env = {e["name"]: e for e in container(render(environment(postgres={"database": "CATALOG"})))["env"]}
+    assert env["quarkus.datasource.jdbc.url"]["value"] == (
+        "jdbc:postgresql://postgres.polaris.svc.cluster.local:5432/CATALOG")
+    assert env["quarkus.datasource.username"]["valueFrom"]["secretKeyRef"] == {"name": "polaris-persistence", "key": "username"}
+    assert env["quarkus.datasource.password"]["valueFrom"]["secretKeyRef"] == {"name": "polaris-persistence", "key": "password"}
+
+
+def test_postgres_creates_the_database_from_the_same_secret() -> None:
+    objects = render(environment())
+    pg = find(objects, "StatefulSet", "postgres")["spec"]
+    env = {e["name"]: e for e in pg["template"]["spec"]["containers"][0]["env"]}
+    assert env["POSTGRES_USER"]["valueFrom"]["secretKeyRef"] == {"name": "polaris-persistence", "key": "username"}
+    assert env["POSTGRES_DB"]["value"] == "POLARIS"
+    assert pg["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] == "10Gi"
+    annotations = find(objects, "StatefulSet", "postgres")["metadata"]["annotations"]
+    assert annotations["argocd.argoproj.io/sync-options"] == "Prune=false"
+
+
+def test_rsa_token_broker_by_default_mounts_the_key_pair() -> None:
+    objects = render(environment())
+    props = properties(objects)
+    assert props["polaris.authentication.token-broker.type"] == "rsa-key-pair"
+    assert props["polaris.authentication.token-broker.rsa-key-pair.private-key-file"] == "/deployments/config/private.pem"
+    volume = find(objects, "Deployment", "polaris")["spec"]["template"]["spec"]["volumes"][0]
+    secret = volume["projected"]["sources"][1]["secret"]
+    assert secret["name"] == "polaris-token-broker"
+    assert [i["key"] for i in secret["items"]] == ["public.pem", "private.pem"]
+
+
+def test_symmetric_key_broker() -> None:
+    props = properties(render(environment(polaris={"tokenBroker": {"type": "symmetric-key"}})))
+    assert props["polaris.authentication.token-broker.symmetric-key.file"] == "/deployments/config/symmetric.key"
+
+
+def test_realm_and_probes_follow_the_upstream_chart() -> None:
+    objects = render(environment(polaris={"realm": "ACME"}))
+    assert properties(objects)["polaris.realm-context.realms"] == "ACME"
+    probe = container(objects)["livenessProbe"]
+    assert probe["httpGet"] == {"path": "/q/health/live", "port": "polaris-mgmt", "scheme": "HTTP"}
+    assert probe["terminationGracePeriodSeconds"] == 30
+
+
+def test_config_checksum_rolls_the_deployment_when_properties_change() -> None:
+    def checksum(doc: dict[str, Any]) -> str:
+        deployment = find(render(doc), "Deployment", "polaris")
+        value: str = deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
+        return value
+
+    assert checksum(environment()) != checksum(environment(polaris={"logLevel": "DEBUG"}))
+
+
+def test_in_cluster_store_skips_credential_subscoping() -> None:
+    props = properties(render(environment(objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
+                                          polaris={"tokenBroker": {"type": "symmetric-key"}})))
+    assert props['polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"'] == "true"
+    assert 'polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"' not in properties(render(environment()))

@@ -1,0 +1,43 @@
+"""SparkApplication: S3A and Iceberg REST catalog settings, credentials from Secrets, restricted pods."""
+
+from __future__ import annotations
+
+from tests.conftest import LOCAL_STORE, environment, find, render
+
+APP = {"applications": [{"name": "ingest", "mainApplicationFile": "jobs/ingest.py"}]}
+
+
+def test_catalog_and_s3a_settings() -> None:
+    spec = find(render(environment(spark=APP)), "SparkApplication", "ingest")["spec"]
+    conf = spec["sparkConf"]
+    assert conf["spark.sql.catalog.rest.uri"] == "http://polaris.polaris.svc.cluster.local:8181/api/catalog"
+    assert conf["spark.sql.catalog.rest.warehouse"] == "dev_iceberg_datalake_catalog"
+    assert conf["spark.sql.catalog.rest.rest.auth.type"] == "oauth2"
+    assert conf["spark.hadoop.fs.s3a.path.style.access"] == "false"
+    assert spec["mainApplicationFile"] == "s3a://flink-bucket/jobs/ingest.py"
+    assert spec["driver"]["serviceAccount"] == "spark-operator-spark"
+    env = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in spec["executor"]["env"] if "valueFrom" in e}
+    assert env["ICEBERG_CATALOG_CREDENTIAL"] == {"name": "iceberg-catalog-credentials", "key": "catalog-credential"}
+
+
+def test_in_cluster_store_endpoint_and_path_style() -> None:
+    doc = environment(spark=APP, objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
+                      polaris={"tokenBroker": {"type": "symmetric-key"}})
+    conf = find(render(doc), "SparkApplication", "ingest")["spec"]["sparkConf"]
+    assert conf["spark.hadoop.fs.s3a.endpoint"] == "http://minio.object-store.svc.cluster.local:9000"
+    assert conf["spark.hadoop.fs.s3a.path.style.access"] == "true"
+    assert conf["spark.sql.catalog.rest.s3.path-style-access"] == "true"
+
+
+def test_iam_role_uses_the_default_credentials_chain() -> None:
+    store = {**environment()["objectStore"], "credentials": None, "iamRoleArn": "arn:aws:iam::123456789012:role/x"}
+    spec = find(render(environment(spark=APP, objectStore=store)), "SparkApplication", "ingest")["spec"]
+    assert spec["sparkConf"]["spark.hadoop.fs.s3a.aws.credentials.provider"].endswith("DefaultCredentialsProvider")
+    assert [e["name"] for e in spec["driver"]["env"]] == ["ICEBERG_CATALOG_CREDENTIAL", "AWS_REGION"]
+
+
+def test_sizes_from_config() -> None:
+    app = {"applications": [{"name": "big", "mainApplicationFile": "a.py",
+                             "executor": {"instances": 4, "cores": 2, "memory": "4g"}}]}
+    spec = find(render(environment(spark=app)), "SparkApplication", "big")["spec"]
+    assert (spec["executor"]["instances"], spec["executor"]["cores"], spec["executor"]["memory"]) == (4, 2, "4g")

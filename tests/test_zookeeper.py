@@ -1,0 +1,38 @@
+"""ZooKeeperEnsemble: standalone by default, ensembles address peers through the headless Service."""
+
+from __future__ import annotations
+
+from tests.conftest import environment, find, render
+
+
+def test_standalone_by_default() -> None:
+    objects = render(environment())
+    config = find(objects, "ConfigMap", "zookeeper-config")["data"]
+    assert config["ZOO_STANDALONE_ENABLED"] == "true"
+    assert config["ZOO_SERVERS"] == "server.1=zookeeper-0.zookeeper-hs.fluss.svc.cluster.local:2888:3888;2181"
+    assert find(objects, "StatefulSet", "zookeeper")["spec"]["replicas"] == 1
+
+
+def test_three_server_ensemble() -> None:
+    objects = render(environment(zookeeper={"replicas": 3}))
+    config = find(objects, "ConfigMap", "zookeeper-config")["data"]
+    assert config["ZOO_STANDALONE_ENABLED"] == "false"
+    assert config["ZOO_SERVERS"].split() == [
+        f"server.{i + 1}=zookeeper-{i}.zookeeper-hs.fluss.svc.cluster.local:2888:3888;2181" for i in range(3)]
+    statefulset = find(objects, "StatefulSet", "zookeeper")
+    assert statefulset["spec"]["replicas"] == 3
+    assert statefulset["spec"]["serviceName"] == "zookeeper-hs"
+    headless = find(objects, "Service", "zookeeper-hs")["spec"]
+    assert headless["clusterIP"] == "None" and headless["publishNotReadyAddresses"] is True
+    assert [p["port"] for p in headless["ports"]] == [2181, 2888, 3888]
+
+
+def test_server_id_comes_from_the_ordinal() -> None:
+    container = find(render(environment()), "StatefulSet", "zookeeper")["spec"]["template"]["spec"]["containers"][0]
+    assert "export ZOO_MY_ID=$(( ${HOSTNAME##*-} + 1 ))" in container["command"][2]
+
+
+def test_fluss_reads_the_connect_string_of_the_ensemble() -> None:
+    objects = render(environment(namespaces={"fluss": "streaming"}))
+    server_yaml = find(objects, "ConfigMap", "fluss-conf-file")["data"]["server.yaml"]
+    assert "zookeeper.address: zookeeper.streaming.svc.cluster.local:2181\n" in server_yaml

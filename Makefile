@@ -2,6 +2,7 @@
 #   make synth [ENV=local]     render one environment into dist/<ENV>/   (ENV=all: every environment)
 #   make test                  type-check and run every test
 #   make bench                 synth timings and memory (bench/)
+#   make docs                  regenerate README's configuration reference from the schema
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ PY := $(VENV)/bin/python
 ENV ?= local
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: setup synth test typecheck bench imports clean
+.PHONY: setup synth test typecheck bench imports docs clean
 
 setup: $(VENV)/.installed node_modules/.installed imports/.generated
 
@@ -42,6 +43,9 @@ typecheck: setup
 
 test: setup typecheck
 	$(PY) -m pytest
+
+docs: $(VENV)/.installed
+	$(PY) -m charts.docs --write
 
 bench: setup
 	$(PY) bench/synth_bench.py

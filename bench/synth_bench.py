@@ -1,0 +1,81 @@
+"""Synth speed and memory, as a ratio to the import floor measured in the same run.
+
+    .venv/bin/python bench/synth_bench.py [--runs N]
+
+Measures (median of N cold runs, each a fresh process; peak RSS is the largest process of the run,
+Python or the jsii Node.js child):
+  floor        import cdk8s + cdk8s_plus_27 + the generated Flink and Spark bindings, nothing else
+  breakdown    cdk8s + cdk8s_plus_27 alone; + Flink bindings; + Spark bindings
+  synth        `python main.py --env local` (what `make synth` runs after setup)
+  make synth   the make target itself (setup checks included)
+Timings are printed, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+ENV = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+
+IMPORTS = {
+    "cdk8s + cdk8s_plus_27": "import cdk8s, cdk8s_plus_27",
+    "+ Flink bindings": "import cdk8s, cdk8s_plus_27; import imports.flink.org.apache.flink",
+    "floor (+ Spark bindings)": (
+        "import cdk8s, cdk8s_plus_27; import imports.flink.org.apache.flink; import imports.io.k8s.sparkoperator"
+    ),
+}
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB of the largest process) of one run of `command` in a fresh process."""
+    wrapper = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter(); rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+        "wall = time.perf_counter() - t\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(wall, peak, rc)\n"
+    )
+    out = subprocess.run([PY, "-c", wrapper, *command], cwd=ROOT, env=ENV, capture_output=True, text=True, check=True)
+    wall, peak, rc = out.stdout.split()
+    if rc != "0":
+        raise SystemExit(f"{command} failed with exit code {rc}")
+    return float(wall), float(peak)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as out:
+        commands = {
+            **{label: [PY, "-c", code] for label, code in IMPORTS.items()},
+            "synth local (main.py)": [PY, "main.py", "--env", "local", "--outdir", out],
+            "make synth": ["make", "--no-print-directory", "synth"],
+        }
+        # Interleaved rounds: every command once per round, so machine noise hits floor and synth alike.
+        samples: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
+        for _ in range(args.runs):
+            for label, command in commands.items():
+                samples[label].append(measure(command))
+    floor_label = list(IMPORTS)[-1]
+    print(f"{'measurement':28} {'wall s':>8} {'x floor':>8} {'peak MiB':>9}")
+    for label, values in samples.items():
+        ratios = [v[0] / f[0] for v, f in zip(values, samples[floor_label])]
+        wall = statistics.median(v[0] for v in values)
+        print(f"{label:28} {wall:8.2f} {statistics.median(ratios):8.2f} {max(v[1] for v in values):9.0f}")
+    print(f"\nmedian of {args.runs} interleaved rounds (ratio: median of per-round ratios); "
+          f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

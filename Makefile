@@ -1,6 +1,6 @@
 # Every target installs what it needs and is idempotent.
 #   make synth [ENV=local]     render one environment into dist/<ENV>/   (ENV=all: every environment)
-#   make test                  type-check and run every test
+#   make test                  lint (ruff), type-check (mypy strict) and run every test
 #   make bench                 synth timings and memory (bench/)
 #   make docs                  regenerate README's configuration reference from the schema
 SHELL := /bin/bash
@@ -39,6 +39,7 @@ else
 endif
 
 typecheck: setup
+	$(PY) -m ruff check charts tests bench main.py
 	$(PY) -m mypy
 
 test: setup typecheck

@@ -69,7 +69,7 @@ def main() -> int:
     floor_label = list(IMPORTS)[-1]
     print(f"{'measurement':28} {'wall s':>8} {'x floor':>8} {'peak MiB':>9}")
     for label, values in samples.items():
-        ratios = [v[0] / f[0] for v, f in zip(values, samples[floor_label])]
+        ratios = [v[0] / f[0] for v, f in zip(values, samples[floor_label], strict=True)]
         wall = statistics.median(v[0] for v in values)
         print(f"{label:28} {wall:8.2f} {statistics.median(ratios):8.2f} {max(v[1] for v in values):9.0f}")
     print(f"\nmedian of {args.runs} interleaved rounds (ratio: median of per-round ratios); "

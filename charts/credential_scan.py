@@ -9,7 +9,8 @@ arguments following such flags, and `user:password@` in URLs.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from charts.schemas import object_name
 

@@ -9,8 +9,9 @@ is not converted and its snake_case keys would be lost.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from cdk8s_plus_27 import k8s
 

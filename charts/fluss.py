@@ -22,7 +22,17 @@ from charts.config import FlussConfig, Resources, ZooKeeperConfig
 from charts.metadata import Component, SyncWave, image_tag, object_meta
 from charts.namespace_chart import NamespaceChart
 from charts.s3 import S3Access
-from charts.workloads import Port, config_map_volume, empty_dir, resources, service, service_host, tcp_probe
+from charts.workloads import (
+    Port,
+    config_map_volume,
+    empty_dir,
+    pod_template,
+    resources,
+    service,
+    service_host,
+    stateful_set,
+    tcp_probe,
+)
 from charts.zookeeper import ZooKeeperEnsemble
 
 CONF_MOUNT = "/opt/conf"
@@ -126,36 +136,25 @@ class FlussCluster(constructs.Construct):
             downward.append(env.Env("NODE_IP", field_path="status.hostIP"))
         probe = tcp_probe(self.client_port, initial_delay=10, period=3, failure_threshold=100, timeout=1)
         run_as = pod_security.FLUSS
-        k8s.KubeStatefulSet(
-            self, name,
-            metadata=object_meta(name, self.namespace, component, SyncWave.CLUSTERS),
-            spec=k8s.StatefulSetSpec(
-                service_name=service_name,
-                replicas=replicas,
-                selector=k8s.LabelSelector(match_labels=component.selector_labels()),
-                template=k8s.PodTemplateSpec(
-                    metadata=k8s.ObjectMeta(labels=component.labels()),
-                    spec=k8s.PodSpec(
-                        service_account_name=self.service_account,
-                        security_context=pod_security.pod_security_context(run_as),
-                        containers=[k8s.Container(
-                            name=container,
-                            image=config.image,
-                            image_pull_policy="IfNotPresent",
-                            command=["/bin/sh", "-c", script],
-                            env=env.core([*downward, *secret_env]),
-                            ports=[p.container_port() for p in ports],
-                            liveness_probe=probe,
-                            readiness_probe=probe,
-                            resources=resources(res.to_k8s()),
-                            security_context=pod_security.container_security_context(run_as),
-                            volume_mounts=[k8s.VolumeMount(name="fluss-conf", mount_path=CONF_MOUNT),
-                                           k8s.VolumeMount(name="data", mount_path=DATA_DIR)],
-                        )],
-                        volumes=[config_map_volume("fluss-conf", self.config_map_name), empty_dir("data")],
-                    ),
-                ),
-            ),
+        server = k8s.Container(
+            name=container,
+            image=config.image,
+            image_pull_policy="IfNotPresent",
+            command=["/bin/sh", "-c", script],
+            env=env.core([*downward, *secret_env]),
+            ports=[p.container_port() for p in ports],
+            liveness_probe=probe,
+            readiness_probe=probe,
+            resources=resources(res.to_k8s()),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[k8s.VolumeMount(name="fluss-conf", mount_path=CONF_MOUNT),
+                           k8s.VolumeMount(name="data", mount_path=DATA_DIR)],
+        )
+        stateful_set(
+            self, name, name=name, namespace=self.namespace, component=component, wave=SyncWave.CLUSTERS,
+            service_name=service_name, replicas=replicas,
+            template=pod_template(component, run_as, [server], service_account=self.service_account,
+                                  volumes=[config_map_volume("fluss-conf", self.config_map_name), empty_dir("data")]),
         )
 
 

@@ -15,10 +15,20 @@ from cdk8s_plus_27 import k8s
 
 from charts import env, pod_security
 from charts.config import InClusterStore
-from charts.namespace_chart import NamespaceChart
 from charts.metadata import Component, SyncWave, image_tag, object_meta
+from charts.namespace_chart import NamespaceChart
 from charts.secrets import SecretKeyRef
-from charts.workloads import Port, empty_dir, http_probe, pvc_template, resources, service, service_host
+from charts.workloads import (
+    Port,
+    empty_dir,
+    http_probe,
+    pod_template,
+    pvc_template,
+    resources,
+    service,
+    service_host,
+    stateful_set,
+)
 
 S3_PORT = Port("s3", 9000)
 CONSOLE_PORT = Port("console", 9001)
@@ -52,40 +62,26 @@ class ObjectStore(constructs.Construct):
         service(self, "Service", name=name, namespace=namespace, component=component,
                 ports=[S3_PORT, CONSOLE_PORT], wave=SyncWave.STORAGE)
         run_as = pod_security.MINIO
-        k8s.KubeStatefulSet(
-            self,
-            "StatefulSet",
-            metadata=object_meta(name, namespace, component, SyncWave.STORAGE, keep_on_prune=True),
-            spec=k8s.StatefulSetSpec(
-                service_name=name,
-                replicas=1,
-                selector=k8s.LabelSelector(match_labels=component.selector_labels()),
-                template=k8s.PodTemplateSpec(
-                    metadata=k8s.ObjectMeta(labels=component.labels()),
-                    spec=k8s.PodSpec(
-                        security_context=pod_security.pod_security_context(run_as),
-                        containers=[
-                            k8s.Container(
-                                name="minio",
-                                image=config.image,
-                                args=["server", "/data", "--console-address", f":{CONSOLE_PORT.number}"],
-                                env=env.core(credentials),
-                                ports=[S3_PORT.container_port(), CONSOLE_PORT.container_port()],
-                                liveness_probe=http_probe("/minio/health/live", S3_PORT, initial_delay=10,
-                                                          period=10, failure_threshold=3, timeout=5),
-                                readiness_probe=http_probe("/minio/health/ready", S3_PORT, initial_delay=5,
-                                                           period=10, failure_threshold=3, timeout=5),
-                                resources=resources(config.resources.to_k8s()),
-                                security_context=pod_security.container_security_context(run_as),
-                                volume_mounts=[k8s.VolumeMount(name="data", mount_path="/data"),
-                                               k8s.VolumeMount(name="tmp", mount_path="/tmp")],
-                            )
-                        ],
-                        volumes=[empty_dir("tmp")],
-                    ),
-                ),
-                volume_claim_templates=[pvc_template("data", config.storage, config.storage_class_name)],
-            ),
+        server = k8s.Container(
+            name="minio",
+            image=config.image,
+            args=["server", "/data", "--console-address", f":{CONSOLE_PORT.number}"],
+            env=env.core(credentials),
+            ports=[S3_PORT.container_port(), CONSOLE_PORT.container_port()],
+            liveness_probe=http_probe("/minio/health/live", S3_PORT, initial_delay=10, period=10,
+                                      failure_threshold=3, timeout=5),
+            readiness_probe=http_probe("/minio/health/ready", S3_PORT, initial_delay=5, period=10,
+                                       failure_threshold=3, timeout=5),
+            resources=resources(config.resources.to_k8s()),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[k8s.VolumeMount(name="data", mount_path="/data"),
+                           k8s.VolumeMount(name="tmp", mount_path="/tmp")],
+        )
+        stateful_set(
+            self, "StatefulSet", name=name, namespace=namespace, component=component, wave=SyncWave.STORAGE,
+            service_name=name, replicas=1,
+            template=pod_template(component, run_as, [server], volumes=[empty_dir("tmp")]),
+            claims=[pvc_template("data", config.storage, config.storage_class_name)],
         )
         self._bucket_job(config, component.with_component("create-buckets"), credentials, buckets)
 
@@ -120,26 +116,15 @@ class ObjectStore(constructs.Construct):
             ),
             spec=k8s.JobSpec(
                 backoff_limit=4,
-                template=k8s.PodTemplateSpec(
-                    metadata=k8s.ObjectMeta(labels=component.labels()),
-                    spec=k8s.PodSpec(
-                        restart_policy="OnFailure",
-                        security_context=pod_security.pod_security_context(run_as),
-                        containers=[
-                            k8s.Container(
-                                name="create-buckets",
-                                image=config.client_image,
-                                command=["/bin/sh", "-c", script],
-                                env=env.core([*credentials, env.Env("MC_CONFIG_DIR", value="/tmp/.mc")]),
-                                resources=resources({"requests": {"cpu": "50m", "memory": "64Mi"},
-                                                     "limits": {"memory": "128Mi"}}),
-                                security_context=pod_security.container_security_context(run_as),
-                                volume_mounts=[k8s.VolumeMount(name="tmp", mount_path="/tmp")],
-                            )
-                        ],
-                        volumes=[empty_dir("tmp")],
-                    ),
-                ),
+                template=pod_template(component, run_as, [k8s.Container(
+                    name="create-buckets",
+                    image=config.client_image,
+                    command=["/bin/sh", "-c", script],
+                    env=env.core([*credentials, env.Env("MC_CONFIG_DIR", value="/tmp/.mc")]),
+                    resources=resources({"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}),
+                    security_context=pod_security.container_security_context(run_as),
+                    volume_mounts=[k8s.VolumeMount(name="tmp", mount_path="/tmp")],
+                )], volumes=[empty_dir("tmp")], restart_policy="OnFailure"),
             ),
         )
 

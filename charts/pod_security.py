@@ -171,7 +171,7 @@ def restricted_violations(pod: dict[str, Any]) -> list[str]:
             problems.append(f"container {name}: capabilities.drop must include ALL")
         if set(caps.get("add") or []) - {"NET_BIND_SERVICE"}:
             problems.append(f"container {name}: capabilities.add may only hold NET_BIND_SERVICE")
-        if not (sc.get("runAsNonRoot", pod_sc.get("runAsNonRoot")) is True):
+        if sc.get("runAsNonRoot", pod_sc.get("runAsNonRoot")) is not True:
             problems.append(f"container {name}: runAsNonRoot must be true")
         if sc.get("runAsUser") == 0:
             problems.append(f"container {name}: runAsUser must not be 0")

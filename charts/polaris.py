@@ -20,7 +20,7 @@ from charts.metadata import Component, SyncWave, image_tag, object_meta
 from charts.namespace_chart import NamespaceChart
 from charts.postgres import PostgreSQL
 from charts.s3 import S3Access
-from charts.workloads import Port, empty_dir, http_probe, resources, service, service_host
+from charts.workloads import Port, deployment, empty_dir, http_probe, pod_template, resources, service, service_host
 
 HTTP_PORT = Port("polaris-http", 8181)
 MANAGEMENT_PORT = Port("polaris-mgmt", 8182)
@@ -74,53 +74,33 @@ class Polaris(constructs.Construct):
             env.Env("quarkus.datasource.jdbc.url", value=database.jdbc_url),
             *s3.env(),
         ]
-        k8s.KubeDeployment(
-            self, "Deployment",
-            metadata=object_meta(name, namespace, component, wave),
-            spec=k8s.DeploymentSpec(
-                replicas=config.replicas,
-                selector=k8s.LabelSelector(match_labels=component.selector_labels()),
-                template=k8s.PodTemplateSpec(
-                    metadata=k8s.ObjectMeta(
-                        labels=component.labels(),
-                        annotations={"checksum/config": hashlib.sha256(properties.encode()).hexdigest()},
-                    ),
-                    spec=k8s.PodSpec(
-                        service_account_name=name,
-                        security_context=pod_security.pod_security_context(run_as),
-                        containers=[k8s.Container(
-                            name="polaris",
-                            image=config.image,
-                            image_pull_policy="IfNotPresent",
-                            env=env.core(envs),
-                            ports=[HTTP_PORT.container_port(), MANAGEMENT_PORT.container_port()],
-                            liveness_probe=http_probe(
-                                "/q/health/live", MANAGEMENT_PORT, initial_delay=5, period=10,
-                                failure_threshold=3, timeout=10, success_threshold=1, termination_grace=30),
-                            readiness_probe=http_probe(
-                                "/q/health/ready", MANAGEMENT_PORT, initial_delay=5, period=10,
-                                failure_threshold=3, timeout=10, success_threshold=1),
-                            resources=resources(config.resources.to_k8s()),
-                            security_context=pod_security.container_security_context(run_as),
-                            volume_mounts=[
-                                k8s.VolumeMount(name="config-volume", mount_path=CONFIG_DIR, read_only=True),
-                                k8s.VolumeMount(name="temp-dir", mount_path="/tmp"),
-                            ],
-                        )],
-                        volumes=[
-                            k8s.Volume(name="config-volume", projected=k8s.ProjectedVolumeSource(sources=[
-                                k8s.VolumeProjection(config_map=k8s.ConfigMapProjection(
-                                    name=name,
-                                    items=[k8s.KeyToPath(key="application.properties", path="application.properties")])),
-                                k8s.VolumeProjection(secret=k8s.SecretProjection(
-                                    name=config.token_broker_secret,
-                                    items=[k8s.KeyToPath(key=k, path=v) for k, v in key_files.items()])),
-                            ])),
-                            empty_dir("temp-dir"),
-                        ],
-                    ),
-                ),
-            ),
+        server = k8s.Container(
+            name="polaris",
+            image=config.image,
+            image_pull_policy="IfNotPresent",
+            env=env.core(envs),
+            ports=[HTTP_PORT.container_port(), MANAGEMENT_PORT.container_port()],
+            liveness_probe=http_probe("/q/health/live", MANAGEMENT_PORT, initial_delay=5, period=10,
+                                      failure_threshold=3, timeout=10, success_threshold=1, termination_grace=30),
+            readiness_probe=http_probe("/q/health/ready", MANAGEMENT_PORT, initial_delay=5, period=10,
+                                       failure_threshold=3, timeout=10, success_threshold=1),
+            resources=resources(config.resources.to_k8s()),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[k8s.VolumeMount(name="config-volume", mount_path=CONFIG_DIR, read_only=True),
+                           k8s.VolumeMount(name="temp-dir", mount_path="/tmp")],
+        )
+        config_volume = k8s.Volume(name="config-volume", projected=k8s.ProjectedVolumeSource(sources=[
+            k8s.VolumeProjection(config_map=k8s.ConfigMapProjection(
+                name=name, items=[k8s.KeyToPath(key="application.properties", path="application.properties")])),
+            k8s.VolumeProjection(secret=k8s.SecretProjection(
+                name=config.token_broker_secret, items=[k8s.KeyToPath(key=k, path=v) for k, v in key_files.items()])),
+        ]))
+        deployment(
+            self, "Deployment", name=name, namespace=namespace, component=component, wave=wave,
+            replicas=config.replicas,
+            template=pod_template(
+                component, run_as, [server], service_account=name, volumes=[config_volume, empty_dir("temp-dir")],
+                annotations={"checksum/config": hashlib.sha256(properties.encode()).hexdigest()}),
         )
 
     def _application_properties(self, config: PolarisConfig, s3: S3Access) -> str:

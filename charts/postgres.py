@@ -11,9 +11,9 @@ from cdk8s_plus_27 import k8s
 
 from charts import env, pod_security
 from charts.config import PostgresConfig
-from charts.metadata import Component, SyncWave, image_tag, object_meta
+from charts.metadata import Component, SyncWave, image_tag
 from charts.secrets import SecretKeyRef
-from charts.workloads import Port, empty_dir, pvc_template, resources, service, service_host
+from charts.workloads import Port, empty_dir, pod_template, pvc_template, resources, service, service_host, stateful_set
 
 POSTGRES_PORT = Port("postgres", 5432)
 DATA_DIR = "/var/lib/postgresql/data"
@@ -46,45 +46,31 @@ class PostgreSQL(constructs.Construct):
             initial_delay_seconds=30, period_seconds=20, timeout_seconds=5, failure_threshold=3,
         )
         run_as = pod_security.POSTGRES
-        k8s.KubeStatefulSet(
-            self,
-            "StatefulSet",
-            metadata=object_meta(name, namespace, component, SyncWave.STORAGE, keep_on_prune=True),
-            spec=k8s.StatefulSetSpec(
-                service_name=name,
-                replicas=1,
-                selector=k8s.LabelSelector(match_labels=component.selector_labels()),
-                template=k8s.PodTemplateSpec(
-                    metadata=k8s.ObjectMeta(labels=component.labels()),
-                    spec=k8s.PodSpec(
-                        security_context=pod_security.pod_security_context(run_as),
-                        containers=[
-                            k8s.Container(
-                                name="postgres",
-                                image=config.image,
-                                env=env.core([
-                                    env.Env("POSTGRES_USER", secret=self.username),
-                                    env.Env("POSTGRES_PASSWORD", secret=self.password),
-                                    env.Env("POSTGRES_DB", value=config.database),
-                                    env.Env("POSTGRES_INITDB_ARGS", value="--encoding UTF8 --data-checksums"),
-                                    env.Env("PGDATA", value=f"{DATA_DIR}/pgdata"),
-                                ]),
-                                ports=[POSTGRES_PORT.container_port()],
-                                readiness_probe=ready,
-                                liveness_probe=alive,
-                                resources=resources(config.resources.to_k8s()),
-                                security_context=pod_security.container_security_context(run_as),
-                                volume_mounts=[
-                                    k8s.VolumeMount(name="postgres-storage", mount_path=DATA_DIR),
-                                    k8s.VolumeMount(name="run", mount_path="/var/run/postgresql"),
-                                ],
-                            )
-                        ],
-                        volumes=[empty_dir("run")],
-                    ),
-                ),
-                volume_claim_templates=[pvc_template("postgres-storage", config.storage, config.storage_class_name)],
-            ),
+        container = k8s.Container(
+            name="postgres",
+            image=config.image,
+            env=env.core([
+                env.Env("POSTGRES_USER", secret=self.username),
+                env.Env("POSTGRES_PASSWORD", secret=self.password),
+                env.Env("POSTGRES_DB", value=config.database),
+                env.Env("POSTGRES_INITDB_ARGS", value="--encoding UTF8 --data-checksums"),
+                env.Env("PGDATA", value=f"{DATA_DIR}/pgdata"),
+            ]),
+            ports=[POSTGRES_PORT.container_port()],
+            readiness_probe=ready,
+            liveness_probe=alive,
+            resources=resources(config.resources.to_k8s()),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[
+                k8s.VolumeMount(name="postgres-storage", mount_path=DATA_DIR),
+                k8s.VolumeMount(name="run", mount_path="/var/run/postgresql"),
+            ],
+        )
+        stateful_set(
+            self, "StatefulSet", name=name, namespace=namespace, component=component, wave=SyncWave.STORAGE,
+            service_name=name, replicas=1,
+            template=pod_template(component, run_as, [container], volumes=[empty_dir("run")]),
+            claims=[pvc_template("postgres-storage", config.storage, config.storage_class_name)],
         )
 
     @property

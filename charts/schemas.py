@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import jsonschema
@@ -72,7 +72,7 @@ def _tighten(node: Any) -> None:
             _tighten(value)
 
 
-@lru_cache(maxsize=None)
+@cache
 def custom_resource_schemas() -> dict[tuple[str, str], dict[str, Any]]:
     """(apiVersion, kind) -> strict schema, for every pinned CRD version that is served."""
     result: dict[tuple[str, str], dict[str, Any]] = {}

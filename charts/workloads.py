@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import constructs
 from cdk8s_plus_27 import k8s
 
+from charts import pod_security
 from charts.metadata import Component, SyncWave, object_meta
 
 
@@ -135,3 +136,84 @@ def config_map_volume(name: str, config_map: str, items: dict[str, str] | None =
 def empty_dir(name: str) -> k8s.Volume:
     """A scratch `emptyDir` volume."""
     return k8s.Volume(name=name, empty_dir=k8s.EmptyDirVolumeSource())
+
+
+def pod_template(
+    component: Component,
+    run_as: pod_security.RunAs,
+    containers: list[k8s.Container],
+    *,
+    init_containers: list[k8s.Container] | None = None,
+    volumes: list[k8s.Volume] | None = None,
+    service_account: str | None = None,
+    automount_token: bool | None = None,
+    annotations: dict[str, str] | None = None,
+    restart_policy: str | None = None,
+) -> k8s.PodTemplateSpec:
+    """A pod template labelled for `component`, with the pod security context of `run_as`."""
+    return k8s.PodTemplateSpec(
+        metadata=k8s.ObjectMeta(labels=component.labels(), annotations=annotations),
+        spec=k8s.PodSpec(
+            service_account_name=service_account,
+            automount_service_account_token=automount_token,
+            restart_policy=restart_policy,
+            security_context=pod_security.pod_security_context(run_as),
+            init_containers=init_containers,
+            containers=containers,
+            volumes=volumes,
+        ),
+    )
+
+
+def stateful_set(
+    scope: constructs.Construct,
+    id: str,
+    *,
+    name: str,
+    namespace: str,
+    component: Component,
+    wave: SyncWave,
+    service_name: str,
+    replicas: int,
+    template: k8s.PodTemplateSpec,
+    claims: list[k8s.KubePersistentVolumeClaimProps] | None = None,
+    parallel: bool = False,
+) -> k8s.KubeStatefulSet:
+    """A StatefulSet selecting `component`'s pods. With `claims` (PVC templates) it is kept on prune."""
+    return k8s.KubeStatefulSet(
+        scope,
+        id,
+        metadata=object_meta(name, namespace, component, wave, keep_on_prune=bool(claims)),
+        spec=k8s.StatefulSetSpec(
+            service_name=service_name,
+            replicas=replicas,
+            pod_management_policy="Parallel" if parallel else None,
+            selector=k8s.LabelSelector(match_labels=component.selector_labels()),
+            template=template,
+            volume_claim_templates=claims,
+        ),
+    )
+
+
+def deployment(
+    scope: constructs.Construct,
+    id: str,
+    *,
+    name: str,
+    namespace: str,
+    component: Component,
+    wave: SyncWave,
+    replicas: int,
+    template: k8s.PodTemplateSpec,
+) -> k8s.KubeDeployment:
+    """A Deployment selecting `component`'s pods."""
+    return k8s.KubeDeployment(
+        scope,
+        id,
+        metadata=object_meta(name, namespace, component, wave),
+        spec=k8s.DeploymentSpec(
+            replicas=replicas,
+            selector=k8s.LabelSelector(match_labels=component.selector_labels()),
+            template=template,
+        ),
+    )

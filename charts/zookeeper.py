@@ -13,7 +13,7 @@ from cdk8s_plus_27 import k8s
 from charts import pod_security
 from charts.config import ZooKeeperConfig
 from charts.metadata import Component, SyncWave, image_tag, object_meta
-from charts.workloads import Port, pvc_template, resources, service, service_host, tcp_probe
+from charts.workloads import Port, pod_template, pvc_template, resources, service, service_host, stateful_set, tcp_probe
 
 CLIENT_PORT = Port("client", 2181)
 FOLLOWER_PORT = Port("follower", 2888)
@@ -56,41 +56,26 @@ class ZooKeeperEnsemble(constructs.Construct):
         service(self, "HeadlessService", name=self.headless_name, namespace=namespace, component=component,
                 ports=[CLIENT_PORT, FOLLOWER_PORT, ELECTION_PORT], wave=wave, headless=True, publish_not_ready=True)
         run_as = pod_security.ZOOKEEPER
-        k8s.KubeStatefulSet(
-            self, "StatefulSet",
-            metadata=object_meta(name, namespace, component, wave, keep_on_prune=True),
-            spec=k8s.StatefulSetSpec(
-                service_name=self.headless_name,
-                replicas=config.replicas,
-                pod_management_policy="Parallel",
-                selector=k8s.LabelSelector(match_labels=component.selector_labels()),
-                template=k8s.PodTemplateSpec(
-                    metadata=k8s.ObjectMeta(labels=component.labels()),
-                    spec=k8s.PodSpec(
-                        security_context=pod_security.pod_security_context(run_as),
-                        containers=[k8s.Container(
-                            name="zookeeper",
-                            image=config.image,
-                            command=["/bin/bash", "-c",
-                                     'export ZOO_MY_ID=$(( ${HOSTNAME##*-} + 1 )) && '
-                                     'exec /docker-entrypoint.sh zkServer.sh start-foreground'],
-                            env_from=[k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=f"{name}-config"))],
-                            ports=[CLIENT_PORT.container_port(), FOLLOWER_PORT.container_port(),
-                                   ELECTION_PORT.container_port()],
-                            readiness_probe=tcp_probe(CLIENT_PORT, initial_delay=15, period=10, failure_threshold=6),
-                            liveness_probe=tcp_probe(CLIENT_PORT, initial_delay=45, period=20, failure_threshold=3),
-                            resources=resources(config.resources.to_k8s()),
-                            security_context=pod_security.container_security_context(run_as),
-                            volume_mounts=[k8s.VolumeMount(name="zk-data", mount_path="/data"),
-                                           k8s.VolumeMount(name="zk-datalog", mount_path="/datalog")],
-                        )],
-                    ),
-                ),
-                volume_claim_templates=[
-                    pvc_template("zk-data", config.data_storage, config.storage_class_name),
-                    pvc_template("zk-datalog", config.datalog_storage, config.storage_class_name),
-                ],
-            ),
+        container = k8s.Container(
+            name="zookeeper",
+            image=config.image,
+            command=["/bin/bash", "-c",
+                     'export ZOO_MY_ID=$(( ${HOSTNAME##*-} + 1 )) && exec /docker-entrypoint.sh zkServer.sh start-foreground'],
+            env_from=[k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=f"{name}-config"))],
+            ports=[CLIENT_PORT.container_port(), FOLLOWER_PORT.container_port(), ELECTION_PORT.container_port()],
+            readiness_probe=tcp_probe(CLIENT_PORT, initial_delay=15, period=10, failure_threshold=6),
+            liveness_probe=tcp_probe(CLIENT_PORT, initial_delay=45, period=20, failure_threshold=3),
+            resources=resources(config.resources.to_k8s()),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[k8s.VolumeMount(name="zk-data", mount_path="/data"),
+                           k8s.VolumeMount(name="zk-datalog", mount_path="/datalog")],
+        )
+        stateful_set(
+            self, "StatefulSet", name=name, namespace=namespace, component=component, wave=wave,
+            service_name=self.headless_name, replicas=config.replicas, parallel=True,
+            template=pod_template(component, run_as, [container]),
+            claims=[pvc_template("zk-data", config.data_storage, config.storage_class_name),
+                    pvc_template("zk-datalog", config.datalog_storage, config.storage_class_name)],
         )
 
     @property

@@ -6,7 +6,8 @@ env var names, config file keys and values, security contexts, args, custom reso
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import yaml
 

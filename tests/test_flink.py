@@ -40,7 +40,7 @@ def test_session_jobs_point_at_the_rendered_cluster() -> None:
 
 def test_tiering_job_carries_catalog_settings_but_no_credential() -> None:
     args = find(render(environment()), "FlinkSessionJob", "fluss-tiering-job")["spec"]["job"]["args"]
-    pairs = dict(zip(args[::2], args[1::2]))
+    pairs = dict(zip(args[::2], args[1::2], strict=True))
     assert pairs["--datalake.iceberg.warehouse"] == "dev_iceberg_datalake_catalog"
     assert pairs["--datalake.iceberg.uri"] == "http://polaris.polaris.svc.cluster.local:8181/api/catalog"
     assert not [a for a in args if a.endswith("credential")]

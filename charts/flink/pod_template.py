@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import imports.flink.org.apache.flink as flink_binding
 from charts import env, pod_security
 from charts.config import Resources
-import imports.flink.org.apache.flink as flink_binding
 
 MAIN_CONTAINER = "flink-main-container"
 """The container name the Flink operator merges pod templates into."""

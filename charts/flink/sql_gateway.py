@@ -18,7 +18,18 @@ from charts.flink.catalog_store import STORE_DIR, STORE_PATH, CatalogStore
 from charts.flink.session_cluster import INIT_RESOURCES, REST_PORT, FlinkSessionCluster
 from charts.metadata import Component, SyncWave, image_tag, object_meta
 from charts.s3 import S3Access
-from charts.workloads import Port, config_map_volume, empty_dir, http_probe, resources, service, service_host, tcp_probe
+from charts.workloads import (
+    Port,
+    config_map_volume,
+    deployment,
+    empty_dir,
+    http_probe,
+    pod_template,
+    resources,
+    service,
+    service_host,
+    tcp_probe,
+)
 
 
 class FlinkSqlGateway(constructs.Construct):
@@ -60,48 +71,35 @@ class FlinkSqlGateway(constructs.Construct):
         credential = env.Env(CREDENTIAL_ENV, secret=catalog_store.catalog.credential)
         template_mounts = [k8s.VolumeMount(name=v, mount_path=p, read_only=True)
                            for v, p in catalog_store.template_mounts()]
-        k8s.KubeDeployment(
-            self, "Deployment",
-            metadata=object_meta(name, namespace, component, wave),
-            spec=k8s.DeploymentSpec(
-                replicas=1,
-                selector=k8s.LabelSelector(match_labels=component.selector_labels()),
-                template=k8s.PodTemplateSpec(
-                    metadata=k8s.ObjectMeta(labels=component.labels()),
-                    spec=k8s.PodSpec(
-                        service_account_name=name,
-                        automount_service_account_token=False,
-                        security_context=pod_security.pod_security_context(run_as),
-                        init_containers=[k8s.Container(
-                            name="catalog-store",
-                            image=config.image,
-                            command=["/bin/sh", "-c", catalog_store.init_script()],
-                            env=env.core([credential]),
-                            resources=resources(INIT_RESOURCES.to_k8s()),
-                            security_context=pod_security.container_security_context(run_as),
-                            volume_mounts=[k8s.VolumeMount(name="catalog-store", mount_path=STORE_DIR),
-                                           *template_mounts],
-                        )],
-                        containers=[k8s.Container(
-                            name=name,
-                            image=config.image,
-                            image_pull_policy="IfNotPresent",
-                            command=["/opt/flink/bin/sql-gateway.sh", "start-foreground",
-                                     *[f"-D{k}={v}" for k, v in sorted(dynamic.items())]],
-                            env=env.core([*s3.env(), credential]),
-                            ports=[self.port.container_port()],
-                            readiness_probe=http_probe("/v1/info", self.port, initial_delay=10, period=10,
-                                                       failure_threshold=6, timeout=5),
-                            liveness_probe=tcp_probe(self.port, initial_delay=30, period=20, failure_threshold=3),
-                            resources=resources(config.sql_gateway.resources.to_k8s()),
-                            security_context=pod_security.container_security_context(run_as),
-                            volume_mounts=[k8s.VolumeMount(name="catalog-store", mount_path=STORE_DIR, read_only=True)],
-                        )],
-                        volumes=[empty_dir("catalog-store"),
-                                 *[config_map_volume(f.volume, f.config_map) for f in catalog_store.files]],
-                    ),
-                ),
-            ),
+        init = k8s.Container(
+            name="catalog-store",
+            image=config.image,
+            command=["/bin/sh", "-c", catalog_store.init_script()],
+            env=env.core([credential]),
+            resources=resources(INIT_RESOURCES.to_k8s()),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[k8s.VolumeMount(name="catalog-store", mount_path=STORE_DIR), *template_mounts],
+        )
+        gateway = k8s.Container(
+            name=name,
+            image=config.image,
+            image_pull_policy="IfNotPresent",
+            command=["/opt/flink/bin/sql-gateway.sh", "start-foreground",
+                     *[f"-D{k}={v}" for k, v in sorted(dynamic.items())]],
+            env=env.core([*s3.env(), credential]),
+            ports=[self.port.container_port()],
+            readiness_probe=http_probe("/v1/info", self.port, initial_delay=10, period=10, failure_threshold=6,
+                                       timeout=5),
+            liveness_probe=tcp_probe(self.port, initial_delay=30, period=20, failure_threshold=3),
+            resources=resources(config.sql_gateway.resources.to_k8s()),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[k8s.VolumeMount(name="catalog-store", mount_path=STORE_DIR, read_only=True)],
+        )
+        volumes = [empty_dir("catalog-store"), *[config_map_volume(f.volume, f.config_map) for f in catalog_store.files]]
+        deployment(
+            self, "Deployment", name=name, namespace=namespace, component=component, wave=wave, replicas=1,
+            template=pod_template(component, run_as, [gateway], init_containers=[init], volumes=volumes,
+                                  service_account=name, automount_token=False),
         )
 
     @property

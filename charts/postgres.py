@@ -37,14 +37,12 @@ class PostgreSQL(constructs.Construct):
         component = Component("postgres", name, image_tag(config.image), "database")
         service(self, "Service", name=name, namespace=namespace, component=component, ports=[POSTGRES_PORT],
                 wave=SyncWave.STORAGE)
-        ready = k8s.Probe(
-            exec=k8s.ExecAction(command=["/bin/sh", "-c", 'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"']),
-            initial_delay_seconds=10, period_seconds=10, timeout_seconds=5, failure_threshold=6,
-        )
-        alive = k8s.Probe(
-            exec=k8s.ExecAction(command=["/bin/sh", "-c", 'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"']),
-            initial_delay_seconds=30, period_seconds=20, timeout_seconds=5, failure_threshold=3,
-        )
+        pg_isready = k8s.ExecAction(
+            command=["/bin/sh", "-c", 'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'])
+        ready = k8s.Probe(exec=pg_isready, initial_delay_seconds=10, period_seconds=10, timeout_seconds=5,
+                          failure_threshold=6)
+        alive = k8s.Probe(exec=pg_isready, initial_delay_seconds=30, period_seconds=20, timeout_seconds=5,
+                          failure_threshold=3)
         run_as = pod_security.POSTGRES
         container = k8s.Container(
             name="postgres",

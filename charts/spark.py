@@ -70,6 +70,10 @@ class SparkApplicationConstruct(constructs.Construct):
         component = Component("spark-application", app.name, image_tag(config.image), "batch-job")
         envs = [env.Env(CREDENTIAL_ENV, secret=catalog.credential), *s3.env()]
         run_as = pod_security.SPARK
+        security = {
+            "pod_security_context": pod_security.pod_security_context_props(run_as),
+            "security_context": pod_security.container_security_context_props(run_as),
+        }
         SparkApplication(
             self, "Resource",
             metadata=api_object_meta(app.name, namespace, component, SyncWave.JOBS),
@@ -90,16 +94,14 @@ class SparkApplicationConstruct(constructs.Construct):
                     memory=app.driver_memory,
                     service_account=config.service_account,
                     env=env.render(envs, SparkApplicationSpecDriverEnv),
-                    pod_security_context=pod_security.pod_security_context_props(run_as),
-                    security_context=pod_security.container_security_context_props(run_as),
+                    **security,
                 ),
                 executor=SparkApplicationSpecExecutor(
                     instances=app.executor_instances,
                     cores=app.executor_cores,
                     memory=app.executor_memory,
                     env=env.render(envs, SparkApplicationSpecExecutorEnv),
-                    pod_security_context=pod_security.pod_security_context_props(run_as),
-                    security_context=pod_security.container_security_context_props(run_as),
+                    **security,
                 ),
             ),
         )

@@ -110,6 +110,7 @@ class ObjectStoreConfig:
 class PostgresConfig:
     """PostgreSQL for Polaris."""
 
+    name: str
     image: str
     database: str
     secret_name: str
@@ -124,6 +125,7 @@ class PostgresConfig:
 class PolarisConfig:
     """Apache Polaris server settings."""
 
+    name: str
     image: str
     replicas: int
     realm: str
@@ -140,6 +142,7 @@ class PolarisConfig:
 class ZooKeeperConfig:
     """ZooKeeper ensemble: 1 (standalone), 3 or 5 servers."""
 
+    name: str
     image: str
     replicas: int
     data_storage: str
@@ -172,6 +175,7 @@ class SessionClusterConfig:
     name: str
     job_manager_memory: str
     job_manager_cpu: float
+    job_manager_replicas: int
     task_manager_memory: str
     task_manager_cpu: float
     task_slots: int
@@ -183,7 +187,9 @@ class SqlGatewayConfig:
     """Flink SQL Gateway."""
 
     enabled: bool
+    name: str
     port: int
+    replicas: int
     resources: Resources
 
 
@@ -429,17 +435,17 @@ def _build(d: dict[str, Any], source: str) -> EnvironmentConfig:
             ),
         ),
         postgres=PostgresConfig(
-            pg["image"], pg["database"], pg["credentials"]["secretName"], pg["credentials"]["usernameKey"],
+            pg["name"], pg["image"], pg["database"], pg["credentials"]["secretName"], pg["credentials"]["usernameKey"],
             pg["credentials"]["passwordKey"], pg["storage"], pg["storageClassName"], _resources(pg["resources"]),
         ),
         polaris=PolarisConfig(
-            pol["image"], pol["replicas"], pol["realm"], pol["catalog"],
+            pol["name"], pol["image"], pol["replicas"], pol["realm"], pol["catalog"],
             pol["clientCredential"]["secretName"], pol["clientCredential"]["key"],
             pol["tokenBroker"]["type"], pol["tokenBroker"]["secretName"],
             _resources(pol["resources"]), pol["logLevel"],
         ),
         zookeeper=ZooKeeperConfig(
-            zk["image"], zk["replicas"], zk["dataStorage"], zk["datalogStorage"],
+            zk["name"], zk["image"], zk["replicas"], zk["dataStorage"], zk["datalogStorage"],
             zk["storageClassName"], _resources(zk["resources"]),
         ),
         fluss=FlussConfig(
@@ -453,11 +459,12 @@ def _build(d: dict[str, Any], source: str) -> EnvironmentConfig:
             flink_version=fk["flinkVersion"],
             service_account=fk["serviceAccount"],
             session_cluster=SessionClusterConfig(
-                session["name"], session["jobManagerMemory"], session["jobManagerCpu"],
+                session["name"], session["jobManagerMemory"], session["jobManagerCpu"], session["jobManagerReplicas"],
                 session["taskManagerMemory"], session["taskManagerCpu"], session["taskSlots"],
                 session["highAvailability"],
             ),
-            sql_gateway=SqlGatewayConfig(gateway["enabled"], gateway["port"], _resources(gateway["resources"])),
+            sql_gateway=SqlGatewayConfig(gateway["enabled"], gateway["name"], gateway["port"], gateway["replicas"],
+                                         _resources(gateway["resources"])),
             tiering_job=TieringJobConfig(tiering["enabled"], tiering["name"], tiering["jarPath"], tiering["parallelism"]),
             jobs=tuple(
                 SessionJobConfig(
@@ -510,6 +517,12 @@ def _check_rules(config: EnvironmentConfig) -> None:
         )
     if config.fluss.internal_port == config.fluss.client_port:
         problems.append(f"{src}: fluss.clientPort: must differ from fluss.internalPort ({config.fluss.internal_port})")
+    session = config.flink.session_cluster
+    if session.job_manager_replicas > 1 and not session.high_availability:
+        problems.append(
+            f"{src}: flink.sessionCluster.jobManagerReplicas: {session.job_manager_replicas} JobManagers need "
+            "flink.sessionCluster.highAvailability: true (the Flink operator rejects standby JobManagers without HA)"
+        )
     for index, job in enumerate(config.flink.jobs):
         if job.upgrade_mode == "last-state":
             problems.append(

@@ -36,15 +36,15 @@ TOKEN_SCOPE = "PRINCIPAL_ROLE:ALL"
 class Polaris(constructs.Construct):
     """The Polaris server: ServiceAccount, ConfigMap, Services (`polaris`, headless `polaris-mgmt`), Deployment.
 
-    Props: `namespace`; `config` (image, replicas, realm, token broker, resources); `database`, the
+    Props: `namespace`; `config` (name, image, replicas, realm, token broker, resources); `database`, the
     `PostgreSQL` it persists to (JDBC URL and credentials are read from it); `s3`, how Polaris reaches
     object storage. Exposes `catalog_uri`, `token_endpoint` and `management_uri` for clients.
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: PolarisConfig,
-                 database: PostgreSQL, s3: S3Access, name: str = "polaris"):
+                 database: PostgreSQL, s3: S3Access):
         super().__init__(scope, id)
-        self.name = name
+        self.name = name = config.name
         self.namespace = namespace
         self.realm = config.realm
         self.catalog = config.catalog

@@ -22,14 +22,13 @@ DATA_DIR = "/var/lib/postgresql/data"
 class PostgreSQL(constructs.Construct):
     """A single-instance PostgreSQL StatefulSet (PVC-backed, protected from pruning) and its Service.
 
-    Props: `namespace`; `config` (image, database, credentials Secret, PVC size, resources); `name`
-    (Service and StatefulSet name, default `postgres` as in the reference).
+    Props: `namespace`; `config` (name of the StatefulSet and Service, default `postgres` as in the
+    reference; image, database, credentials Secret, PVC size, resources).
     """
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: PostgresConfig,
-                 name: str = "postgres"):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: PostgresConfig):
         super().__init__(scope, id)
-        self.name = name
+        self.name = name = config.name
         self.namespace = namespace
         self.database = config.database
         self.username = SecretKeyRef(config.secret_name, config.username_key)

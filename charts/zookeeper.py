@@ -24,14 +24,13 @@ class ZooKeeperEnsemble(constructs.Construct):
     """ZooKeeper StatefulSet with PVC templates (`zk-data`, `zk-datalog`), a client Service, a headless
     peer Service and the `<name>-config` ConfigMap of ZOO_* settings.
 
-    Props: `namespace`; `config` (image, replicas 1/3/5, PVC sizes, resources); `name` (default `zookeeper`).
+    Props: `namespace`; `config` (name, default `zookeeper`; image, replicas 1/3/5, PVC sizes, resources).
     `connect_string` is what clients (Fluss' `zookeeper.address`) use.
     """
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: ZooKeeperConfig,
-                 name: str = "zookeeper"):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: ZooKeeperConfig):
         super().__init__(scope, id)
-        self.name = name
+        self.name = name = config.name
         self.namespace = namespace
         self.replicas = config.replicas
         self.headless_name = f"{name}-hs"

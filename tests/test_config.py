@@ -199,3 +199,18 @@ def test_environment_files_validate_against_their_schema_comment() -> None:
     for path in ENVIRONMENTS_DIR.glob("*.yaml"):
         assert path.read_text().startswith("# yaml-language-server: $schema=./config.schema.json")
         assert copy.deepcopy(yaml.safe_load(path.read_text()))["environment"] == path.stem
+
+
+def test_standby_job_managers_need_ha() -> None:
+    doc = minimal(flink={"sessionCluster": {"jobManagerReplicas": 2, "highAvailability": False}})
+    assert error_of(doc) == (
+        f"{SRC}: flink.sessionCluster.jobManagerReplicas: 2 JobManagers need flink.sessionCluster.highAvailability: "
+        "true (the Flink operator rejects standby JobManagers without HA)"
+    )
+
+
+def test_invalid_kubernetes_name() -> None:
+    assert error_of(minimal(polaris={"name": "Polaris_1"})) == (
+        f"{SRC}: polaris.name: 'Polaris_1' is not a Kubernetes name (lower-case letters, digits and '-', "
+        "at most 63 characters)"
+    )

@@ -74,3 +74,17 @@ def test_in_cluster_store_skips_credential_subscoping() -> None:
                                           polaris={"tokenBroker": {"type": "symmetric-key"}})))
     assert props['polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"'] == "true"
     assert 'polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"' not in properties(render(environment()))
+
+
+def test_renamed_services_rename_every_reference() -> None:
+    objects = render(environment(polaris={"name": "catalog"}, postgres={"name": "catalog-db"},
+                                 zookeeper={"name": "zk"}))
+    env = {e["name"]: e for e in find(objects, "Deployment", "catalog")["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["quarkus.datasource.jdbc.url"]["value"].startswith("jdbc:postgresql://catalog-db.polaris.svc")
+    server_yaml = find(objects, "ConfigMap", "fluss-conf-file")["data"]["server.yaml"]
+    assert "datalake.iceberg.uri: http://catalog.polaris.svc.cluster.local:8181/api/catalog" in server_yaml
+    assert "zookeeper.address: zk.fluss.svc.cluster.local:2181" in server_yaml
+    rest = find(objects, "ConfigMap", "rest-iceberg-catalog")["data"]["rest_iceberg.yaml"]
+    assert "uri: http://catalog.polaris.svc.cluster.local:8181/api/catalog" in rest
+    assert not [o for o in objects if o["metadata"]["name"] in ("polaris", "postgres", "zookeeper")
+                and o["kind"] != "Namespace"]

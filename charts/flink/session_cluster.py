@@ -97,7 +97,7 @@ class FlinkSessionCluster(constructs.Construct):
                 flink_configuration=dict(sorted(flink_conf.items())),
                 pod_template=common,
                 job_manager=FlinkDeploymentSpecJobManager(
-                    replicas=1,
+                    replicas=cluster.job_manager_replicas,
                     resource=FlinkDeploymentSpecJobManagerResource(
                         memory=cluster.job_manager_memory, cpu=cluster.job_manager_cpu),
                     pod_template=job_manager_pod,

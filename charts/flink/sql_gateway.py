@@ -40,10 +40,9 @@ class FlinkSqlGateway(constructs.Construct):
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkConfig,
-                 session_cluster: FlinkSessionCluster, catalog_store: CatalogStore, s3: S3Access,
-                 name: str = "flink-sql-gateway"):
+                 session_cluster: FlinkSessionCluster, catalog_store: CatalogStore, s3: S3Access):
         super().__init__(scope, id)
-        self.name = name
+        self.name = name = config.sql_gateway.name
         self.namespace = namespace
         self.port = Port("sql-gateway", config.sql_gateway.port)
         component = Component("flink-sql-gateway", name, image_tag(config.image), "sql-gateway")
@@ -97,7 +96,8 @@ class FlinkSqlGateway(constructs.Construct):
         )
         volumes = [empty_dir("catalog-store"), *[config_map_volume(f.volume, f.config_map) for f in catalog_store.files]]
         deployment(
-            self, "Deployment", name=name, namespace=namespace, component=component, wave=wave, replicas=1,
+            self, "Deployment", name=name, namespace=namespace, component=component, wave=wave,
+            replicas=config.sql_gateway.replicas,
             template=pod_template(component, run_as, [gateway], init_containers=[init], volumes=volumes,
                                   service_account=name, automount_token=False),
         )

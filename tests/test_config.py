@@ -214,3 +214,12 @@ def test_invalid_kubernetes_name() -> None:
         f"{SRC}: polaris.name: 'Polaris_1' is not a Kubernetes name (lower-case letters, digits and '-', "
         "at most 63 characters)"
     )
+
+
+def test_dev_secrets_cannot_generate_an_rsa_key_pair() -> None:
+    from tests.conftest import LOCAL_STORE, render
+
+    doc = minimal(objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True})
+    with pytest.raises(ConfigError, match=r"^environments/test.yaml: polaris.tokenBroker.type: rsa-key-pair needs a "
+                                          r"key pair Secret that dev Secrets cannot generate; use symmetric-key"):
+        render(doc)

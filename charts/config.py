@@ -523,12 +523,6 @@ def _check_rules(config: EnvironmentConfig) -> None:
             f"{src}: flink.sessionCluster.jobManagerReplicas: {session.job_manager_replicas} JobManagers need "
             "flink.sessionCluster.highAvailability: true (the Flink operator rejects standby JobManagers without HA)"
         )
-    for index, job in enumerate(config.flink.jobs):
-        if job.upgrade_mode == "last-state":
-            problems.append(
-                f"{src}: flink.jobs[{index}].upgradeMode: last-state is not supported for FlinkSessionJobs "
-                "(the Flink operator rejects it); use savepoint or stateless"
-            )
     names = [config.flink.tiering_job.name] if config.flink.tiering_job.enabled else []
     names += [job.name for job in config.flink.jobs]
     for index, job_name in enumerate(names):

@@ -117,14 +117,6 @@ def test_dev_secrets_are_refused_for_aws() -> None:
         minimal(secrets={"generateDevSecrets": True}))
 
 
-def test_last_state_is_refused_for_session_jobs() -> None:
-    doc = minimal(flink={"jobs": [{"name": "a", "jarPath": "x/a.jar", "upgradeMode": "last-state"}]})
-    assert error_of(doc) == (
-        f"{SRC}: flink.jobs[0].upgradeMode: last-state is not supported for FlinkSessionJobs "
-        "(the Flink operator rejects it); use savepoint or stateless"
-    )
-
-
 def test_duplicate_job_names() -> None:
     doc = minimal(flink={"jobs": [{"name": "fluss-tiering-job", "jarPath": "x/a.jar"}]})
     assert error_of(doc) == f"{SRC}: flink.jobs: duplicate FlinkSessionJob name 'fluss-tiering-job'"

@@ -23,7 +23,7 @@ from imports.flink.org.apache.flink import (
 
 @dataclass(frozen=True)
 class SessionJobProps:
-    """A session job: `name`, `jar_uri` (s3://...), `parallelism`, `upgrade_mode` (stateless or savepoint),
+    """A session job: `name`, `jar_uri` (s3://...), `parallelism`, `upgrade_mode` (stateless, savepoint or last-state),
     `args` (already resolved), `entry_class` (optional)."""
 
     name: str

@@ -59,10 +59,13 @@ def test_wrong_type() -> None:
 
 
 def test_invalid_flink_memory_size() -> None:
-    doc = minimal(flink={"sessionCluster": {"taskManagerMemory": "2GB"}})
+    doc = minimal(flink={"sessionCluster": {"taskManagerMemory": "2 gigs"}})
     assert error_of(doc) == (
-        f"{SRC}: flink.sessionCluster.taskManagerMemory: '2GB' is not a Flink memory size (e.g. 2048m, 2g)"
+        f"{SRC}: flink.sessionCluster.taskManagerMemory: '2 gigs' is not a Flink memory size (e.g. 2048m, 2g, 4GB)"
     )
+    # Flink's MemorySize is case-insensitive: 4GB is 4 GiB.
+    assert parse_environment(minimal(flink={"sessionCluster": {"taskManagerMemory": "4GB"}}), source=SRC,
+                             expected_name="test").flink.session_cluster.task_manager_memory == "4GB"
 
 
 def test_invalid_kubernetes_quantity() -> None:

@@ -2,6 +2,9 @@
 #   make synth [ENV=local]     render one environment into dist/<ENV>/   (ENV=all: every environment)
 #   make test                  lint (ruff), type-check (mypy strict) and run every test
 #   make bench                 synth timings and memory (bench/)
+#   make validate [PATHS="a.yaml dir"]  validate every rendered environment (or the given manifests)
+#   make diff [BASE=origin/main]        rendered change of the working tree against a git ref, object by object
+#   make schemas               export standalone strict schemas (kubeconform layout) to build/schemas
 #   make docs                  regenerate README's configuration reference from the schema
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -10,7 +13,7 @@ PY := $(VENV)/bin/python
 ENV ?= local
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: setup synth test typecheck bench imports docs clean
+.PHONY: setup synth test typecheck bench imports docs validate schemas diff clean
 
 setup: $(VENV)/.installed node_modules/.installed imports/.generated
 
@@ -38,12 +41,23 @@ else
 	$(PY) main.py --env $(ENV)
 endif
 
+schemas: $(VENV)/.installed
+	$(PY) -c "from charts.validation.schemas import export, default_dir; print(export(default_dir()))"
+
+validate: $(VENV)/.installed
+	$(PY) main.py validate $(PATHS)
+
+BASE ?= HEAD
+diff: setup
+	$(PY) main.py diff --base $(BASE)
+
 typecheck: setup
 	$(PY) -m ruff check charts tests bench main.py
 	$(PY) -m mypy
 
 test: setup typecheck
 	$(PY) -m pytest
+	$(PY) main.py validate
 
 docs: $(VENV)/.installed
 	$(PY) -m charts.docs --write

@@ -26,17 +26,20 @@ class RunAs:
         gid: primary group id.
         fs_group: group that owns mounted volumes (so a non-root user can write them); None leaves it out.
         read_only_root_filesystem: True when the image writes only to mounted volumes.
+        exception: why pods of this image cannot be "restricted" (rendered as the pod annotation
+            `lakehouse.dev/pod-security-exception`); None for restricted images.
     """
 
     uid: int | None
     gid: int | None = None
     fs_group: int | None = None
     read_only_root_filesystem: bool = False
+    exception: str | None = None
 
     @staticmethod
-    def image_default_root() -> RunAs:
+    def image_default_root(reason: str) -> RunAs:
         """The image's own (root) user: the pod is not "restricted"; a documented exception."""
-        return RunAs(uid=None)
+        return RunAs(uid=None, exception=reason)
 
     @property
     def restricted(self) -> bool:
@@ -51,7 +54,14 @@ ZOOKEEPER = RunAs(uid=1000, gid=1000, fs_group=1000)
 POSTGRES = RunAs(uid=999, gid=999, fs_group=999)
 MINIO = RunAs(uid=1000, gid=1000, fs_group=1000, read_only_root_filesystem=True)
 CURL = RunAs(uid=100, gid=101, read_only_root_filesystem=True)
-FLUSS = RunAs.image_default_root()
+FLUSS = RunAs.image_default_root("the Fluss image runs as root")
+POD_SECURITY_EXCEPTION = "lakehouse.dev/pod-security-exception"
+"""Pod annotation naming why the pod cannot run as non-root; validation downgrades that finding to a warning."""
+
+
+def pod_annotations(run_as: RunAs) -> dict[str, str]:
+    """The pod annotations that declare `run_as`'s documented exception, if any."""
+    return {POD_SECURITY_EXCEPTION: run_as.exception} if run_as.exception else {}
 
 def pod_security_context_props(run_as: RunAs) -> dict[str, Any]:
     """The pod-level security context for `run_as` as keyword arguments (snake_case), usable with

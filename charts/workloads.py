@@ -152,7 +152,8 @@ def pod_template(
 ) -> k8s.PodTemplateSpec:
     """A pod template labelled for `component`, with the pod security context of `run_as`."""
     return k8s.PodTemplateSpec(
-        metadata=k8s.ObjectMeta(labels=component.labels(), annotations=annotations),
+        metadata=k8s.ObjectMeta(labels=component.labels(),
+                                annotations={**pod_security.pod_annotations(run_as), **(annotations or {})} or None),
         spec=k8s.PodSpec(
             service_account_name=service_account,
             automount_service_account_token=automount_token,

@@ -1,0 +1,165 @@
+"""Layer 3 and 4 schemas, exported as standalone JSON files in kubeconform's directory layout.
+
+`export(out_dir, version)` writes:
+- `<out>/v<version>-standalone-strict/<kind>-<group>-<version>.json`: the Kubernetes schemas shipped by
+  `kubernetes-validate` (`-local-strict`, unknown fields rejected), each made standalone by inlining the
+  `$defs` it references (kubeconform cannot follow the shared `_definitions.json`);
+- `<out>/<group>/<kind>_<version>.json`: the pinned CRDs' `openAPIV3Schema`, made strict
+  (`charts.schemas.strict_crd_schema`), the CRDs-catalog layout.
+
+A user's CI then runs kubeconform offline with the same schemas (README, "Validation"):
+
+    kubeconform -strict -summary -kubernetes-version 1.33.0 \\
+      -schema-location '<out>/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json' \\
+      -schema-location '<out>/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json' dist/local/
+
+`SchemaStore` validates objects with the exported files (one compiled validator per kind, cached).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import kubernetes_validate
+import yaml
+
+from charts.crds import PINS, read_pinned
+from charts.schemas import KUBERNETES_VERSION, strict_crd_schema
+
+_REF = re.compile(r"^(?:/api/_definitions\.json)?#/\$defs/(.+)$")
+STAMP = ".export-stamp"
+
+
+def core_schema_dir(version: str) -> Path:
+    """kubernetes-validate's strict, non-standalone schemas for `version` (e.g. `1.33.0`)."""
+    return Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema" / f"v{version}-local-strict"
+
+
+def core_file_name(api_version: str, kind: str) -> str:
+    """`deployment-apps-v1.json` for `apps/v1` `Deployment` (kubeconform's `ResourceKind` + `KindSuffix`)."""
+    group, _, version = api_version.rpartition("/")
+    suffix = f"-{group.split('.')[0]}" if group else ""
+    return f"{kind.lower()}{suffix}-{version}.json"
+
+
+def crd_file_name(api_version: str, kind: str) -> str:
+    """`<group>/<kind>_<version>.json` (the CRDs-catalog layout kubeconform reads)."""
+    group, _, version = api_version.rpartition("/")
+    return f"{group}/{kind.lower()}_{version}.json"
+
+
+def _stamp(version: str) -> str:
+    pins = "".join(sorted(p.sha256 for p in PINS.values()))
+    return hashlib.sha256(f"{version} {kubernetes_validate.__version__} {pins} 3".encode()).hexdigest()
+
+
+def _inline(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    """A standalone copy of `schema` with the `$defs` it needs, refs rewritten to `#/$defs/<name>`."""
+    needed: dict[str, Any] = {}
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, dict):
+            result = {}
+            for key, value in node.items():
+                if key == "$ref" and isinstance(value, str) and (match := _REF.match(value)):
+                    name = match.group(1)
+                    if name not in needed:
+                        needed[name] = None
+                        needed[name] = rewrite(definitions[name])
+                    result[key] = f"#/$defs/{name}"
+                else:
+                    result[key] = rewrite(value)
+            return result
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        return node
+
+    standalone: dict[str, Any] = rewrite(schema)
+    standalone.pop("$id", None)
+    standalone["$defs"] = dict(sorted(needed.items()))
+    return standalone
+
+
+def export(out_dir: Path, version: str = KUBERNETES_VERSION) -> Path:
+    """Write the standalone core and CRD schemas under `out_dir` (skipped when already current)."""
+    stamp = out_dir / STAMP
+    if stamp.is_file() and stamp.read_text() == _stamp(version):
+        return out_dir
+    source = core_schema_dir(version)
+    definitions = json.loads((source / "_definitions.json").read_text())["$defs"]
+    core_out = out_dir / f"v{version}-standalone-strict"
+    core_out.mkdir(parents=True, exist_ok=True)
+    for definition in definitions.values():
+        for gvk in definition.get("x-kubernetes-group-version-kind", []):
+            api_version = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
+            name = core_file_name(api_version, gvk["kind"])
+            path = source / name
+            if path.is_file():
+                schema = _inline(json.loads(path.read_text()), definitions)
+                (core_out / name).write_text(json.dumps(schema, separators=(",", ":"), sort_keys=True))
+    for file in PINS:
+        for crd in yaml.load_all(read_pinned(file), Loader=yaml.CSafeLoader):
+            if not crd or crd.get("kind") != "CustomResourceDefinition":
+                continue
+            group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
+            for served in crd["spec"]["versions"]:
+                target = out_dir / crd_file_name(f"{group}/{served['name']}", kind)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                schema = strict_crd_schema(served["schema"]["openAPIV3Schema"])
+                target.write_text(json.dumps(schema, separators=(",", ":"), sort_keys=True))
+    stamp.write_text(_stamp(version))
+    return out_dir
+
+
+def default_dir(version: str = KUBERNETES_VERSION) -> Path:
+    """Where schemas are exported: `$SCHEMA_DIR`, else `build/schemas` in the repository."""
+    from charts.config import ROOT
+
+    return Path(os.environ.get("SCHEMA_DIR", ROOT / "build" / "schemas"))
+
+
+class SchemaStore:
+    """Strict validators for core objects and custom resources, from an exported schema directory."""
+
+    def __init__(self, directory: Path, version: str = KUBERNETES_VERSION):
+        self.directory = export(directory, version)
+        self.version = version
+
+    @lru_cache(maxsize=None)  # noqa: B019 (one store per run; caching per kind is the point)
+    def validator(self, api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
+        """The compiled validator for `apiVersion`/`kind`, or None when no schema is known."""
+        for path in (self.directory / f"v{self.version}-standalone-strict" / core_file_name(api_version, kind),
+                     self.directory / crd_file_name(api_version, kind)):
+            if path.is_file():
+                schema = json.loads(path.read_text())
+                cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+                validator: jsonschema.protocols.Validator = cls(schema)
+                return validator
+        return None
+
+    def errors(self, obj: dict[str, Any]) -> list[tuple[str, str]] | None:
+        """(field path, message) for each schema violation of `obj`; None when there is no schema for it."""
+        validator = self.validator(str(obj.get("apiVersion", "")), str(obj.get("kind", "")))
+        if validator is None:
+            return None
+        found = sorted(validator.iter_errors(obj), key=lambda e: [str(p) for p in e.absolute_path])
+        return [(_path(error.absolute_path), _message(error)) for error in found]
+
+
+def _path(parts: Any) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    message = error.message
+    return message if len(message) <= 300 else message[:297] + "..."

@@ -73,7 +73,8 @@ def _validate(argv: list[str]) -> int:
 def _diff(argv: list[str]) -> int:
     from charts.diff import main as diff_main
 
-    return diff_main(argv)
+    result: int = diff_main(argv)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:

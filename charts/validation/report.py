@@ -13,18 +13,18 @@ Exit codes: 0 no error (warnings allowed), 1 at least one error, 2 the command c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Severity: an ERROR fails validation; a WARNING is reported only."""
 
     ERROR = "ERROR"
     WARNING = "WARNING"
 
 
-class Layer(str, Enum):
+class Layer(StrEnum):
     """Which validation layer produced a finding."""
 
     SCHEMA = "schema"

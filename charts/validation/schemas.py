@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +132,7 @@ class SchemaStore:
         self.directory = export(directory, version)
         self.version = version
 
-    @lru_cache(maxsize=None)  # noqa: B019 (one store per run; caching per kind is the point)
+    @cache  # noqa: B019 (one store per run; caching per kind is the point)
     def validator(self, api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
         """The compiled validator for `apiVersion`/`kind`, or None when no schema is known."""
         for path in (self.directory / f"v{self.version}-standalone-strict" / core_file_name(api_version, kind),

@@ -83,7 +83,8 @@ def _job_rules(job: dict[str, Any], conf: dict[str, str], path: str, tm_replicas
         elif "kubernetes.operator.periodic.savepoint.interval" in conf:
             yield "spec.flinkConfiguration", ("Periodic savepoints cannot be enabled when config "
                                               "key[execution.checkpointing.savepoint-dir] is not set")
-    if tm_replicas is None and job.get("parallelism") is not None and int(job["parallelism"]) < 1:
+    parallelism = job.get("parallelism")
+    if tm_replicas is None and isinstance(parallelism, int) and parallelism < 1:
         yield f"{path}.parallelism", "Job parallelism must be larger than 0"
 
 
@@ -122,11 +123,13 @@ def flink_deployment(m: Manifest) -> Iterator[tuple[str, str]]:
         elif memory and not flink_memory_valid(str(memory)):
             yield f"spec.{role}.resource.memory", f"{label} resource memory parse error: '{memory}'"
     replicas = (spec.get("jobManager") or {}).get("replicas", 1)
-    if replicas < 1:
+    if not isinstance(replicas, int):
+        pass  # the schema layer reports the type
+    elif replicas < 1:
         yield "spec.jobManager.replicas", "JobManager replicas should not be configured less than one."
     elif replicas > 1 and not _ha(conf):
         yield "spec.jobManager.replicas", "High availability should be enabled when starting standby JobManagers."
-    if tm.get("replicas") is not None and tm["replicas"] < 1:
+    if isinstance(tm.get("replicas"), int) and tm["replicas"] < 1:
         yield "spec.taskManager.replicas", "TaskManager replicas should not be configured less than one."
     if spec.get("serviceAccount") is None:
         yield "spec.serviceAccount", "spec.serviceAccount must be defined."

@@ -1,0 +1,250 @@
+"""validate: a corpus of bad manifests (one or more per rule) fails with the expected message; the good
+variants pass; the report format and exit codes are stable."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from charts.cli import main as cli_main
+from charts.external import declared_external
+from charts.config import load_environment
+from charts.validation.command import kubeconform_binary, validate
+from charts.validation.report import Finding, Layer, Level, Report
+from charts.validation.schemas import SchemaStore, default_dir
+from tests.conftest import ROOT, Manifest
+
+Mutation = Callable[[list[Manifest]], None]
+
+
+@pytest.fixture(scope="module")
+def store() -> SchemaStore:
+    return SchemaStore(default_dir())
+
+
+def run(objects: list[Manifest], tmp_path: Path, store: SchemaStore, env: str = "local", partial: bool = False,
+        kubeconform: str | None = None) -> Report:
+    path = tmp_path / "manifests.yaml"
+    path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
+    external = {} if partial else declared_external(load_environment(env))
+    return validate([path], store, external=external, partial=partial, kubeconform=kubeconform)
+
+
+def obj(objects: list[Manifest], kind: str, name: str) -> Manifest:
+    return next(o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name)
+
+
+def container(objects: list[Manifest], kind: str, name: str, index: int = 0) -> dict[str, Any]:
+    result: dict[str, Any] = obj(objects, kind, name)["spec"]["template"]["spec"]["containers"][index]
+    return result
+
+
+def _set(target: dict[str, Any], **values: Any) -> None:
+    target.update(values)
+
+
+CASES: list[tuple[str, Mutation, Layer, str, str]] = [
+    # --- schema layer -------------------------------------------------------------------------------------
+    ("unknown field in a core object",
+     lambda o: _set(container(o, "Deployment", "polaris"), imagePullPolicyy="Always"),
+     Layer.SCHEMA, "spec.template.spec.containers[0]", "Additional properties are not allowed ('imagePullPolicyy'"),
+    ("wrong type in a custom resource",
+     lambda o: _set(obj(o, "FlinkSessionJob", "fluss-tiering-job")["spec"]["job"], parallelism="one"),
+     Layer.SCHEMA, "spec.job.parallelism", "'one' is not of type 'integer'"),
+    ("unknown kind", lambda o: o.append({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}),
+     Layer.SCHEMA, "-", "no schema for example.com/v1 Widget"),
+    # --- Flink operator rules -----------------------------------------------------------------------------
+    ("FlinkDeployment name too long",
+     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["metadata"], name="a" * 46),
+     Layer.RULE, "metadata.name", "must be no more than 45 characters"),
+    ("unsupported Flink version",
+     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"], flinkVersion="v1_14"),
+     Layer.RULE, "spec.flinkVersion", "Flink version v1_14 is not supported by this operator version"),
+    ("forbidden Flink config key",
+     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"],
+                    **{"kubernetes.cluster-id": "x"}),
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.cluster-id", "Forbidden Flink config key: kubernetes.cluster-id"),
+    ("standby JobManagers without HA",
+     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["jobManager"], replicas=2),
+     Layer.RULE, "spec.jobManager.replicas", "High availability should be enabled when starting standby JobManagers."),
+    ("TaskManager memory missing",
+     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"]["taskManager"]["resource"].pop("memory"),
+     Layer.RULE, "spec.taskManager.resource.memory", "TaskManager resource memory must be defined"),
+    ("TaskManager memory unparsable",
+     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["taskManager"]["resource"], memory="2 gigs"),
+     Layer.RULE, "spec.taskManager.resource.memory", "TaskManager resource memory parse error: '2 gigs'"),
+    ("rollback without HA",
+     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"],
+                    **{"kubernetes.operator.deployment.rollback.enabled": "true"}),
+     Layer.RULE, "spec.flinkConfiguration", "HA must be enabled for rollback support."),
+    ("invalid log configuration file",
+     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"], logConfiguration={"log4j.properties": "x"}),
+     Layer.RULE, "spec.logConfiguration.log4j.properties", "Invalid log config key: log4j.properties"),
+    ("savepoint upgrade without savepoint directory",
+     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"].pop(
+         "execution.checkpointing.savepoint-dir"),
+     Layer.RULE, "spec.job.upgradeMode", "Job could not be upgraded with savepoint while config "
+                                         "key[execution.checkpointing.savepoint-dir] is not set"),
+    ("stateful upgrade without checkpoint directory",
+     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"].pop(
+         "execution.checkpointing.dir"),
+     Layer.RULE, "spec.job.upgradeMode", "Checkpoint directory[execution.checkpointing.dir] must be defined"),
+    ("session job on an application cluster",
+     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"],
+                    job={"jarURI": "local:///opt/flink/a.jar", "upgradeMode": "stateless"}),
+     Layer.RULE, "spec.deploymentName", "Can not submit session job to application cluster flink-session"),
+    ("missing job ServiceAccount field",
+     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"].pop("serviceAccount"),
+     Layer.RULE, "spec.serviceAccount", "spec.serviceAccount must be defined."),
+    ("session job without job", lambda o: obj(o, "FlinkSessionJob", "bronze-ingest-event")["spec"].pop("job"),
+     Layer.RULE, "spec.job", "The job spec should not be empty"),
+    # --- Spark operator rules -----------------------------------------------------------------------------
+    ("denied sparkConf key",
+     lambda o: _set(obj(o, "SparkApplication", "ingest-campaign")["spec"]["sparkConf"], **{"spark.master": "local"}),
+     Layer.RULE, "spec.sparkConf.spark.master", "sparkConf key 'spark.master' is not allowed"),
+    ("Spark namespace mismatch",
+     lambda o: _set(obj(o, "SparkApplication", "ingest-campaign")["spec"]["sparkConf"],
+                    **{"spark.kubernetes.namespace": "other"}),
+     Layer.RULE, "spec.sparkConf.spark.kubernetes.namespace", "must equal the application namespace 'spark'"),
+    ("node selector on application and driver",
+     lambda o: (_set(obj(o, "SparkApplication", "ingest-campaign")["spec"], nodeSelector={"a": "b"}),
+                _set(obj(o, "SparkApplication", "ingest-campaign")["spec"]["driver"], nodeSelector={"a": "b"})),
+     Layer.RULE, "spec.nodeSelector", "node selector cannot be defined at both SparkApplication and Driver/Executor"),
+    ("SparkApplication name not DNS-1035",
+     lambda o: _set(obj(o, "SparkApplication", "ingest-campaign")["metadata"], name="1-ingest"),
+     Layer.RULE, "metadata.name", "invalid SparkApplication name '1-ingest'"),
+    # --- platform rules -----------------------------------------------------------------------------------
+    ("unpinned image", lambda o: _set(container(o, "Deployment", "polaris"), image="apache/polaris:latest"),
+     Layer.RULE, "spec.template.spec.containers[0].image", "image 'apache/polaris:latest' is not pinned"),
+    ("missing resource requests", lambda o: container(o, "Deployment", "polaris").pop("resources"),
+     Layer.RULE, "spec.template.spec.containers[0].resources.requests", "resource requests not set: cpu, memory"),
+    ("long-running container without probe", lambda o: container(o, "Deployment", "polaris").pop("readinessProbe"),
+     Layer.RULE, "spec.template.spec.containers[0].readinessProbe", "has no readinessProbe"),
+    ("not restricted", lambda o: _set(container(o, "Deployment", "polaris")["securityContext"],
+                                      allowPrivilegeEscalation=True),
+     Layer.RULE, "pod (pod)", "not restricted: container polaris: allowPrivilegeEscalation must be false"),
+    ("credential literal", lambda o: container(o, "Deployment", "polaris")["env"].append(
+        {"name": "DB_PASSWORD", "value": "hunter2"}),
+     Layer.RULE, "spec.template.spec.containers[0].env[6]", "credential literal: env DB_PASSWORD has a literal value"),
+    # --- references ---------------------------------------------------------------------------------------
+    ("Secret not rendered", lambda o: o.remove(obj(o, "Secret", "polaris-persistence")),
+     Layer.REFERENCE, "spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef",
+     "Secret 'polaris-persistence' in namespace polaris is not rendered and not declared external"),
+    ("Secret key missing", lambda o: obj(o, "Secret", "polaris-persistence")["stringData"].pop("password"),
+     Layer.REFERENCE, "spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef",
+     "Secret 'polaris-persistence' has no key 'password'"),
+    ("ConfigMap not rendered", lambda o: o.remove(obj(o, "ConfigMap", "zookeeper-config")),
+     Layer.REFERENCE, "spec.template.spec.containers[0].envFrom[0].configMapRef",
+     "ConfigMap 'zookeeper-config' in namespace fluss is not rendered"),
+    ("ServiceAccount not rendered", lambda o: o.remove(obj(o, "ServiceAccount", "flink")),
+     Layer.REFERENCE, "spec.serviceAccount", "ServiceAccount 'flink' in namespace flink is not rendered"),
+    ("session job points at a missing cluster",
+     lambda o: _set(obj(o, "FlinkSessionJob", "bronze-ingest-event")["spec"], deploymentName="flink-sesion"),
+     Layer.REFERENCE, "spec.deploymentName", "FlinkDeployment 'flink-sesion' in namespace flink is not rendered"),
+    ("URL to a missing Service",
+     lambda o: _set(obj(o, "FlinkSessionJob", "bronze-ingest-event")["spec"]["job"],
+                    args=["--x", "http://polaris.polaris.svc.cluster.local:8181", "--y", "http://nope.polaris.svc:80"]),
+     Layer.REFERENCE, "spec.job.args[3]", "URL host 'nope.polaris.svc:80': Service 'nope' in namespace polaris"),
+    ("URL with a wrong port",
+     lambda o: _set(obj(o, "FlinkSessionJob", "bronze-ingest-event")["spec"]["job"],
+                    args=["http://polaris.polaris.svc.cluster.local:8080/api"]),
+     Layer.REFERENCE, "spec.job.args[0]", "Service 'polaris' has no port 8080 (ports: 8181)"),
+    ("Service selects no pods",
+     lambda o: _set(obj(o, "Service", "postgres")["spec"]["selector"], **{"app.kubernetes.io/name": "postgress"}),
+     Layer.REFERENCE, "spec.selector", "selects no pods of this namespace"),
+    ("named target port missing",
+     lambda o: _set(obj(o, "Service", "polaris")["spec"]["ports"][0], targetPort="http"),
+     Layer.REFERENCE, "spec.ports[0].targetPort", "no selected container has a port named 'http'"),
+    ("probe on an unnamed port",
+     lambda o: _set(container(o, "Deployment", "polaris")["livenessProbe"]["httpGet"], port="mgmt"),
+     Layer.REFERENCE, "spec.template.spec.containers[0].livenessProbe", "probes port 'mgmt'"),
+    ("volume mount without volume",
+     lambda o: obj(o, "Deployment", "polaris")["spec"]["template"]["spec"]["volumes"].pop(),
+     Layer.REFERENCE, "spec.template.spec.containers[0].volumeMounts[1]", "mounts volume 'temp-dir'"),
+    ("governing Service missing", lambda o: o.remove(obj(o, "Service", "zookeeper-hs")),
+     Layer.REFERENCE, "spec.serviceName", "Service 'zookeeper-hs' in namespace fluss is not rendered"),
+    ("namespace missing", lambda o: o.remove(obj(o, "Namespace", "spark")),
+     Layer.REFERENCE, "metadata.namespace", "Namespace 'spark' is not rendered"),
+]
+
+
+def test_rendered_environments_have_no_error(rendered: dict[str, list[Manifest]], tmp_path: Path,
+                                             store: SchemaStore) -> None:
+    for env in ("local", "dev", "prod"):
+        report = run(rendered[env], tmp_path, store, env=env)
+        assert [f.line() for f in report.findings if f.level is Level.ERROR] == [], env
+        assert {f.message for f in report.findings} <= {
+            f"not restricted: container {c}: runAsNonRoot must be true (declared exception: the Fluss image runs as root)"
+            for c in ("fluss-coordinator", "fluss-tablet")}
+
+
+@pytest.mark.parametrize(("name", "mutate", "layer", "field", "message"), CASES, ids=[c[0] for c in CASES])
+def test_bad_manifest_fails_with_the_expected_message(
+    rendered: dict[str, list[Manifest]], tmp_path: Path, store: SchemaStore,
+    name: str, mutate: Mutation, layer: Layer, field: str, message: str,
+) -> None:
+    objects = copy.deepcopy(rendered["local"])
+    mutate(objects)
+    report = run(objects, tmp_path, store)
+    matches = [f for f in report.findings if f.layer is layer and f.field == field and message in f.message]
+    assert matches, "\n".join(f.line() for f in report.findings)
+    assert all(f.level is Level.ERROR for f in matches)
+    assert report.exit_code == 1
+
+
+def test_outside_references_are_warnings_in_path_mode(rendered: dict[str, list[Manifest]], tmp_path: Path,
+                                                      store: SchemaStore) -> None:
+    only_polaris = [o for o in rendered["dev"] if o["metadata"].get("namespace") == "polaris"]
+    report = run(only_polaris, tmp_path, store, partial=True)
+    secrets = [f for f in report.findings if f.layer is Layer.REFERENCE and "Secret 'aws-secret'" in f.message]
+    assert secrets and all(f.level is Level.WARNING for f in secrets)
+    assert report.exit_code == 0
+
+
+def test_report_format() -> None:
+    report = Report(findings=[
+        Finding("b.yaml", "Service/x/y", "spec.ports[0]", "second", Level.WARNING, Layer.REFERENCE),
+        Finding("a.yaml", "Deployment/x/y", "", "first", Level.ERROR, Layer.SCHEMA),
+    ], objects=2, files=2, notes=["kubeconform was not run: no kubeconform binary on PATH"])
+    assert report.render() == (
+        "ERROR    schema      a.yaml  Deployment/x/y  -  first\n"
+        "WARNING  reference   b.yaml  Service/x/y  spec.ports[0]  second\n"
+        "note: kubeconform was not run: no kubeconform binary on PATH\n"
+        "1 errors, 1 warnings in 2 objects (2 files)\n"
+    )
+    assert report.exit_code == 1
+
+
+def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["validate", "--no-kubeconform", "--env", "local", "--dist", str(ROOT / "dist")]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == "0 errors, 2 warnings in 51 objects (6 files)"
+    assert "note: kubeconform was not run" in out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: y}\ndata: {a: 1}\n")
+    assert cli_main(["validate", "--no-kubeconform", str(bad)]) == 1
+    assert cli_main(["validate", str(tmp_path / "missing.yaml")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_schema_export_uses_kubeconform_layout(store: SchemaStore) -> None:
+    core = store.directory / "v1.33.0-standalone-strict"
+    assert (core / "deployment-apps-v1.json").is_file() and (core / "rolebinding-rbac-v1.json").is_file()
+    assert (store.directory / "flink.apache.org" / "flinksessionjob_v1beta1.json").is_file()
+    assert "_definitions.json" not in (core / "deployment-apps-v1.json").read_text()
+
+
+@pytest.mark.skipif(kubeconform_binary() is None, reason="no kubeconform binary on PATH or in ../shared/tools")
+def test_kubeconform_accepts_the_exported_schemas(rendered: dict[str, list[Manifest]], tmp_path: Path,
+                                                  store: SchemaStore) -> None:
+    report = run(rendered["prod"], tmp_path, store, env="prod", kubeconform=kubeconform_binary())
+    assert [f for f in report.findings if f.layer is Layer.KUBECONFORM] == []
+    broken = copy.deepcopy(rendered["prod"])
+    container(broken, "Deployment", "polaris")["imagePullPolicyy"] = "Always"
+    report = run(broken, tmp_path, store, env="prod", kubeconform=kubeconform_binary())
+    assert [f.object for f in report.findings if f.layer is Layer.KUBECONFORM] == ["Deployment/polaris"]

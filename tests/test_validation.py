@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from charts.cli import main as cli_main
-from charts.external import declared_external
 from charts.config import load_environment
+from charts.external import declared_external
 from charts.validation.command import kubeconform_binary, validate
 from charts.validation.report import Finding, Layer, Level, Report
 from charts.validation.schemas import SchemaStore, default_dir
@@ -112,8 +112,8 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
                     **{"spark.kubernetes.namespace": "other"}),
      Layer.RULE, "spec.sparkConf.spark.kubernetes.namespace", "must equal the application namespace 'spark'"),
     ("node selector on application and driver",
-     lambda o: (_set(obj(o, "SparkApplication", "ingest-campaign")["spec"], nodeSelector={"a": "b"}),
-                _set(obj(o, "SparkApplication", "ingest-campaign")["spec"]["driver"], nodeSelector={"a": "b"})),
+     lambda o: _set(obj(o, "SparkApplication", "ingest-campaign")["spec"], nodeSelector={"a": "b"},
+                    driver={**obj(o, "SparkApplication", "ingest-campaign")["spec"]["driver"], "nodeSelector": {"a": "b"}}),
      Layer.RULE, "spec.nodeSelector", "node selector cannot be defined at both SparkApplication and Driver/Executor"),
     ("SparkApplication name not DNS-1035",
      lambda o: _set(obj(o, "SparkApplication", "ingest-campaign")["metadata"], name="1-ingest"),

@@ -64,6 +64,7 @@ docs: $(VENV)/.installed
 
 bench: setup
 	$(PY) bench/synth_bench.py
+	$(PY) bench/validate_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules imports build

@@ -56,8 +56,8 @@ typecheck: setup
 	$(PY) -m mypy
 
 test: setup typecheck
-	$(PY) -m pytest
 	$(PY) main.py validate
+	$(PY) -m pytest
 
 docs: $(VENV)/.installed
 	$(PY) -m charts.docs --write

@@ -256,6 +256,58 @@ class SparkConfig:
 
 
 @dataclass(frozen=True)
+class CrdsConfig:
+    """How CRDs reach the cluster: Argo CD Applications (`manage`) in `argocd_namespace`, `project`."""
+
+    manage: bool
+    argocd_namespace: str
+    project: str
+
+
+@dataclass(frozen=True)
+class CertManagerConfig:
+    """cert-manager: `include` (pinned release via Argo CD), `assume-present` or `none`."""
+
+    mode: Literal["include", "assume-present", "none"]
+    version: str
+    namespace: str
+
+
+@dataclass(frozen=True)
+class FlinkOperatorConfig:
+    """Flink Kubernetes Operator install options (the upstream chart's common values)."""
+
+    enabled: bool
+    image: str
+    replicas: int
+    leader_election: bool
+    watch_namespaces: tuple[str, ...]
+    webhook: bool
+    metrics_port: int | None
+    reconcile_interval: str
+    progress_check_interval: str
+    keystore_secret: str
+    keystore_key: str
+    resources: Resources
+    webhook_resources: Resources
+
+
+@dataclass(frozen=True)
+class SparkOperatorConfig:
+    """Kubeflow Spark operator install options (the upstream chart's common values)."""
+
+    enabled: bool
+    image: str
+    job_namespaces: tuple[str, ...]
+    controller_replicas: int
+    controller_threads: int
+    webhook: bool
+    webhook_replicas: int
+    metrics_port: int | None
+    resources: Resources
+
+
+@dataclass(frozen=True)
 class EnvironmentConfig:
     """One environment, fully defaulted and validated. `source` is the file it was read from."""
 
@@ -264,6 +316,10 @@ class EnvironmentConfig:
     source: str
     namespaces: Namespaces
     generate_dev_secrets: bool
+    crds: CrdsConfig
+    cert_manager: CertManagerConfig
+    flink_operator: FlinkOperatorConfig
+    spark_operator: SparkOperatorConfig
     object_store: ObjectStoreConfig
     postgres: PostgresConfig
     polaris: PolarisConfig
@@ -409,6 +465,7 @@ def _build(d: dict[str, Any], source: str) -> EnvironmentConfig:
         d["namespaces"], d["objectStore"], d["postgres"], d["polaris"],
         d["zookeeper"], d["fluss"], d["flink"], d["spark"],
     )
+    fo, so = d["flinkOperator"], d["sparkOperator"]
     creds = store["credentials"]
     in_cluster = store["inCluster"]
     session, gateway, tiering = fk["sessionCluster"], fk["sqlGateway"], fk["tieringJob"]
@@ -421,6 +478,20 @@ def _build(d: dict[str, Any], source: str) -> EnvironmentConfig:
             ns["flinkOperator"], ns["sparkOperator"], ns["objectStore"],
         ),
         generate_dev_secrets=d["secrets"]["generateDevSecrets"],
+        crds=CrdsConfig(d["crds"]["manage"], d["crds"]["argocdNamespace"], d["crds"]["project"]),
+        cert_manager=CertManagerConfig(d["certManager"]["mode"], d["certManager"]["version"],
+                                       d["certManager"]["namespace"]),
+        flink_operator=FlinkOperatorConfig(
+            fo["enabled"], fo["image"], fo["replicas"], fo["leaderElection"], tuple(fo["watchNamespaces"]),
+            fo["webhook"], fo["metricsPort"], fo["reconcileInterval"], fo["progressCheckInterval"],
+            fo["keystorePassword"]["secretName"], fo["keystorePassword"]["key"],
+            _resources(fo["resources"]), _resources(fo["webhookResources"]),
+        ),
+        spark_operator=SparkOperatorConfig(
+            so["enabled"], so["image"], tuple(so["jobNamespaces"]), so["controllerReplicas"],
+            so["controllerThreads"], so["webhook"], so["webhookReplicas"], so["metricsPort"],
+            _resources(so["resources"]),
+        ),
         object_store=ObjectStoreConfig(
             type=store["type"],
             region=store["region"],
@@ -536,5 +607,33 @@ def _check_rules(config: EnvironmentConfig) -> None:
     for index, namespace in enumerate(namespaces):
         if namespace in namespaces[:index]:
             problems.append(f"{src}: namespaces: '{namespace}' is used for two components")
+    problems += _operator_rules(config)
     if problems:
         raise ConfigError("\n".join(problems))
+
+
+def _operator_rules(config: EnvironmentConfig) -> list[str]:
+    src, fo, so = config.source, config.flink_operator, config.spark_operator
+    ns = config.namespaces
+    platform_namespaces = {ns.polaris, ns.fluss, ns.flink, ns.spark, ns.flink_operator, ns.spark_operator}
+    problems = []
+    if fo.enabled and fo.replicas > 1 and not fo.leader_election:
+        problems.append(f"{src}: flinkOperator.replicas: {fo.replicas} replicas need flinkOperator.leaderElection: true "
+                        "(without it two operators reconcile the same resources)")
+    for index, name in enumerate(fo.watch_namespaces):
+        if name not in platform_namespaces:
+            problems.append(f"{src}: flinkOperator.watchNamespaces[{index}]: '{name}' is not a namespace the platform "
+                            f"creates (expected one of: {', '.join(sorted(platform_namespaces))})")
+    if fo.enabled and ns.flink not in fo.watch_namespaces and fo.watch_namespaces:
+        problems.append(f"{src}: flinkOperator.watchNamespaces: must include '{ns.flink}', where the session cluster "
+                        "and its jobs live")
+    for index, name in enumerate(so.job_namespaces):
+        if name not in platform_namespaces:
+            problems.append(f"{src}: sparkOperator.jobNamespaces[{index}]: '{name}' is not a namespace the platform "
+                            f"creates (expected one of: {', '.join(sorted(platform_namespaces))})")
+    if so.enabled and ns.spark not in so.job_namespaces:
+        problems.append(f"{src}: sparkOperator.jobNamespaces: must include '{ns.spark}', where the SparkApplications run")
+    if fo.enabled and fo.webhook and config.cert_manager.mode == "none":
+        problems.append(f"{src}: flinkOperator.webhook: the webhook needs cert-manager for its certificate; set "
+                        "certManager.mode to include or assume-present, or flinkOperator.webhook: false")
+    return problems

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import subprocess
 import sys
 import urllib.request
 from dataclasses import dataclass
@@ -21,18 +22,31 @@ from charts.config import ROOT
 
 @dataclass(frozen=True)
 class CrdPin:
-    """One pinned CRD file: local `file` name in the CRD directory, upstream `repo`, `tag`, `path`, `sha256`."""
+    """One pinned CRD file: local `file` name in the CRD directory, upstream `repo`, `tag`, `path`, `sha256`.
+
+    `installed` pins are the CRDs the platform installs (Argo CD Applications, `make install-crds`); the
+    others (cert-manager, Argo CD, ...) are pinned only to validate the objects the platform renders of
+    their kinds. `downloadable` is False where the upstream file is a template (cert-manager's CRDs come
+    rendered in its release manifest): those are read from the CRD directory only.
+    """
 
     file: str
     repo: str
     tag: str
     path: str
     sha256: str
+    installed: bool = True
+    downloadable: bool = True
 
     @property
     def url(self) -> str:
         """The pinned download URL."""
         return f"https://raw.githubusercontent.com/{self.repo}/{self.tag}/{self.path}"
+
+    @property
+    def directory(self) -> str:
+        """The upstream folder holding the file (what an Argo CD Application points at)."""
+        return self.path.rsplit("/", 1)[0]
 
 
 _FLINK = ("apache/flink-kubernetes-operator", "release-1.14.0", "helm/flink-kubernetes-operator/crds")
@@ -62,6 +76,18 @@ PINS: dict[str, CrdPin] = {
         CrdPin("spark-operator-2.5.2_sparkoperator.k8s.io_sparkconnects.yaml", _SPARK[0], _SPARK[1],
                f"{_SPARK[2]}/sparkoperator.k8s.io_sparkconnects.yaml",
                "e80c54cc086e7f0a4ed39de713138f5c9aa5506219584b528cc1a00e65163986"),
+        *[CrdPin(f"cert-manager-1.18.2_{kind}.yaml", "cert-manager/cert-manager", "v1.18.2",
+                 f"deploy/crds/crd-{kind}.yaml", digest, installed=False, downloadable=False)
+          for kind, digest in (
+              ("certificates", "a0b0f9a30edcf9965666ae806b2654965c8917919883317ff9363985247b0b15"),
+              ("issuers", "9589d6e85ce62b368af46777b2ffa37b9e3949343f4be634b34ae283aa98ea0d"),
+              ("clusterissuers", "b8df0988135fd83fc01b30472be43ca11100879c7189b0b173af3009dcc43d3d"))],
+        CrdPin("argo-cd-3.5.1_applications.yaml", "argoproj/argo-cd", "v3.5.1",
+               "manifests/crds/application-crd.yaml",
+               "5dde0e229249b6b707beb98674c1deae3949d5c319a6c45b9f5a80c99618e40c", installed=False),
+        CrdPin("argo-cd-3.5.1_appprojects.yaml", "argoproj/argo-cd", "v3.5.1",
+               "manifests/crds/appproject-crd.yaml",
+               "ab225266944322750136f1198d93786e4a79a0e43c8d149abfba44da30a3eac8", installed=False),
     ]
 }
 
@@ -97,6 +123,8 @@ def read_pinned(file: str) -> bytes:
     if pin is None:
         raise CrdError(f"{file}: not a pinned CRD (see charts/crds.py PINS)")
     directory = crd_dir()
+    if directory is None and not pin.downloadable:
+        raise CrdError(f"{file}: upstream publishes it only inside a release manifest; set CRD_DIR to a CRD directory")
     if directory is not None:
         path = directory / file
         if not path.is_file():
@@ -132,12 +160,27 @@ def prepare(out_dir: Path) -> list[Path]:
     return written
 
 
+def install_command(out_dir: Path, kubectl: str = "kubectl") -> list[str]:
+    """Write every installed pin (checksum verified) into `out_dir`; the kubectl command that applies them
+    with server-side apply (these CRDs exceed the client-side last-applied annotation limit)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for pin in PINS.values():
+        if pin.installed:
+            (out_dir / pin.file).write_bytes(read_pinned(pin.file))
+    return [kubectl, "apply", "--server-side", "--force-conflicts", "-f", str(out_dir)]
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Prepare the pinned CRDs for `cdk8s import`.")
-    parser.add_argument("command", choices=["prepare"])
+    parser = argparse.ArgumentParser(description="Prepare the pinned CRDs for `cdk8s import`, or install them.")
+    parser.add_argument("command", choices=["prepare", "install"])
     parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--dry-run", action="store_true", help="install: print the kubectl command only")
     args = parser.parse_args(argv)
     try:
+        if args.command == "install":
+            command = install_command(args.out_dir, os.environ.get("KUBECTL", "kubectl"))
+            print(" ".join(command))
+            return 0 if args.dry_run else subprocess.call(command)
         for path in prepare(args.out_dir):
             print(f"prepared {path}")
     except CrdError as error:

@@ -9,10 +9,11 @@ import constructs
 class NamespaceChart(cdk8s.Chart):
     """A chart whose objects live in one namespace. Props: `namespace`.
 
-    Resource name hashes are disabled: every object carries an explicit, human name. The chart's
-    `namespace` is also set on every object explicitly by its construct.
+    Resource name hashes are disabled: every object carries an explicit, human name.
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str):
-        super().__init__(scope, id, namespace=namespace, disable_resource_name_hashes=True)
+        # The namespace is not the cdk8s Chart's: that would also stamp it on cluster-scoped objects
+        # (ClusterRoles, webhook configurations). Constructs set it on each namespaced object.
+        super().__init__(scope, id, disable_resource_name_hashes=True)
         self.namespace_name = namespace

@@ -2,6 +2,9 @@
 
     Platform(app, config)
       |-- NamespacesChart            00-namespaces
+      |-- CrdSourcesChart            05-crds           Argo CD Applications: pinned CRDs, cert-manager
+      |-- FlinkOperatorChart         10-flink-operator
+      |-- SparkOperatorChart         15-spark-operator
       |-- ObjectStoreChart           20-object-store   (objectStore.type: in-cluster only)
       |-- PolarisChart               30-polaris        PostgreSQL + Polaris
       |-- FlussChart                 40-fluss          ZooKeeper + Fluss (catalog: Polaris)
@@ -23,6 +26,9 @@ from charts.fluss import FlussChart
 from charts.namespace_chart import NamespaceChart
 from charts.namespaces import NamespacesChart, NamespaceSpec
 from charts.object_store import ObjectStoreChart
+from charts.operators.crd_sources import CrdSourcesChart
+from charts.operators.flink_operator import FlinkOperatorChart
+from charts.operators.spark_operator import SparkOperatorChart
 from charts.polaris import TOKEN_SCOPE, PolarisChart
 from charts.s3 import S3Access
 from charts.secrets import DevSecret, SecretKeyRef
@@ -34,6 +40,7 @@ DEV_DB_USER = "polaris"
 DEV_DB_PASSWORD = "polaris-dev-password"
 DEV_SYMMETRIC_KEY = "lakehouse-dev-only-token-signing-key"
 DEV_CLIENT_CREDENTIAL = "lakehouse-dev-client:lakehouse-dev-client-secret"
+DEV_KEYSTORE_PASSWORD = "lakehouse-dev-keystore"
 
 
 class Platform:
@@ -56,6 +63,8 @@ class Platform:
             )
 
         self.namespaces = NamespacesChart(app, "00-namespaces", namespaces=self._namespace_specs())
+        if config.crds.manage or config.cert_manager.mode == "include":
+            CrdSourcesChart(app, "05-crds", crds=config.crds, cert_manager=config.cert_manager)
 
         endpoint = None
         if in_cluster:
@@ -70,6 +79,18 @@ class Platform:
             endpoint = object_store_chart.store.endpoint
             self._dev_s3_secret(object_store_chart)
         self.s3 = S3Access(store.region, store.buckets, endpoint, store.credentials, store.iam_role_arn)
+        self.operator_charts: list[NamespaceChart] = []
+        if config.flink_operator.enabled:
+            flink_operator = FlinkOperatorChart(app, "10-flink-operator", namespace=ns.flink_operator,
+                                                config=config.flink_operator, s3=self.s3)
+            self.operator_charts.append(flink_operator)
+            if config.generate_dev_secrets and config.flink_operator.webhook:
+                fo = config.flink_operator
+                DevSecret(flink_operator, "DevKeystorePassword", name=fo.keystore_secret,
+                          namespace=ns.flink_operator, values={fo.keystore_key: DEV_KEYSTORE_PASSWORD})
+            self._dev_s3_secret(flink_operator)
+        if config.spark_operator.enabled:
+            SparkOperatorChart(app, "15-spark-operator", namespace=ns.spark_operator, config=config.spark_operator)
 
         self.polaris_chart = PolarisChart(app, "30-polaris", namespace=ns.polaris, postgres=config.postgres,
                                           polaris=config.polaris, s3=self.s3)

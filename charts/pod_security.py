@@ -49,6 +49,7 @@ class RunAs:
 
 FLINK = RunAs(uid=9999, gid=9999, fs_group=9999)
 SPARK = RunAs(uid=185, gid=185, fs_group=185)
+SPARK_OPERATOR = RunAs(uid=185, gid=185, fs_group=185, read_only_root_filesystem=True)
 POLARIS = RunAs(uid=10000, fs_group=10001)
 ZOOKEEPER = RunAs(uid=1000, gid=1000, fs_group=1000)
 POSTGRES = RunAs(uid=999, gid=999, fs_group=999)

@@ -206,14 +206,16 @@ def deployment(
     wave: SyncWave,
     replicas: int,
     template: k8s.PodTemplateSpec,
+    strategy: str | None = None,
 ) -> k8s.KubeDeployment:
-    """A Deployment selecting `component`'s pods."""
+    """A Deployment selecting `component`'s pods; `strategy` `Recreate` or `RollingUpdate` (default)."""
     return k8s.KubeDeployment(
         scope,
         id,
         metadata=object_meta(name, namespace, component, wave),
         spec=k8s.DeploymentSpec(
             replicas=replicas,
+            strategy=k8s.DeploymentStrategy(type=strategy) if strategy else None,
             selector=k8s.LabelSelector(match_labels=component.selector_labels()),
             template=template,
         ),

@@ -22,4 +22,4 @@ def test_cloud_environments_have_no_object_store(rendered: dict[str, list[Manife
 def test_every_s3_client_in_local_uses_the_dev_keys(rendered: dict[str, list[Manifest]]) -> None:
     namespaces = {o["metadata"]["namespace"] for o in rendered["local"]
                   if o["kind"] == "Secret" and o["metadata"]["name"] == "aws-secret"}
-    assert namespaces == {"object-store", "polaris", "fluss", "flink", "spark"}
+    assert namespaces == {"object-store", "polaris", "fluss", "flink", "spark", "technical-flink-operator"}

@@ -6,7 +6,8 @@ RoleBinding subjects, StatefulSet governing Services, FlinkSessionJob session cl
 (`<service>.<namespace>.svc[.cluster.local][:port]`, port included), Service selectors (they must
 select pods) and named ports (Service target ports and probes), volume mounts (the volume must exist).
 
-Implied objects: the Flink operator creates `<FlinkDeployment>-rest` (port 8081) for each FlinkDeployment.
+Implied objects: the Flink operator creates `<FlinkDeployment>-rest` (port 8081) for each FlinkDeployment;
+cert-manager writes each Certificate's `spec.secretName`.
 In path mode (`validate PATHS`), a target outside the given files is a warning, not an error.
 """
 
@@ -42,10 +43,14 @@ class Universe:
 def universe(manifests: list[Manifest], external: dict[ObjectKey, str]) -> Universe:
     """Index `manifests` and what they imply."""
     u = Universe(external=dict(external))
+    u.implied[("Service", "default", "kubernetes")] = "the Kubernetes API server"
+    u.service_ports[("default", "kubernetes")] = {443}
     for m in manifests:
         u.objects[(m.kind, m.namespace, m.name)] = m
         if m.kind == "Service":
             u.service_ports[(m.namespace, m.name)] = {int(p["port"]) for p in m.obj.get("spec", {}).get("ports", [])}
+        if m.kind == "Certificate" and m.obj.get("spec", {}).get("secretName"):
+            u.implied[("Secret", m.namespace, m.obj["spec"]["secretName"])] = f"issued by cert-manager for {m.name}"
         if m.kind == "FlinkDeployment":
             rest = f"{m.name}-rest"
             u.implied[("Service", m.namespace, rest)] = f"created by the Flink operator for FlinkDeployment {m.name}"

@@ -1,0 +1,26 @@
+"""Small custom resources rendered without generated bindings (Argo CD Application, cert-manager Issuer and
+Certificate): their fields are few and every rendered object is validated against the pinned CRD's strict
+schema (`make validate`, `tests/test_schemas.py`); generating bindings for them would add import time to
+every synth for a handful of fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cdk8s
+import constructs
+
+from charts.metadata import Component, SyncWave, api_object_meta
+
+
+def custom_object(scope: constructs.Construct, id: str, *, api_version: str, kind: str, name: str,
+                  namespace: str, component: Component, wave: SyncWave, spec: dict[str, Any],
+                  annotations: dict[str, str] | None = None) -> cdk8s.ApiObject:
+    """An ApiObject with `spec` (plain data, camelCase as in the CRD)."""
+    meta = api_object_meta(name, namespace, component, wave)
+    if annotations:
+        meta = cdk8s.ApiObjectMetadata(name=meta.name, namespace=meta.namespace, labels=meta.labels,
+                                       annotations={**(meta.annotations or {}), **annotations})
+    obj = cdk8s.ApiObject(scope, id, api_version=api_version, kind=kind, metadata=meta)
+    obj.add_json_patch(cdk8s.JsonPatch.add("/spec", spec))
+    return obj

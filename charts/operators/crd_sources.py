@@ -1,0 +1,67 @@
+"""CRDs and cert-manager from their pinned upstream sources, as Argo CD Applications in the first sync wave.
+
+CRDs are never copied into this repository or `dist/`: one Application per upstream CRD folder (from the
+pins in `charts/crds.py`) syncs them with server-side apply (they exceed the client-side annotation limit),
+server-side diff, no pruning and no cascade deletion (deleting a CRD deletes every resource of its kind).
+cert-manager (mode `include`) is installed from its pinned Helm chart release into its own namespace, the
+one prerequisite Argo CD renders at sync time. kubectl users run `make install-crds` and
+`make install-cert-manager` instead. Argo CD Application spec:
+https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#applications
+"""
+
+from __future__ import annotations
+
+import constructs
+
+from charts.config import CertManagerConfig, CrdsConfig
+from charts.crds import PINS
+from charts.custom_objects import custom_object
+from charts.metadata import Component, SyncWave
+from charts.namespace_chart import NamespaceChart
+
+IN_CLUSTER = "https://kubernetes.default.svc"
+CERT_MANAGER_CHARTS = "https://charts.jetstack.io"
+
+
+def crd_sources() -> list[tuple[str, str, str, str]]:
+    """(application name, repo URL, revision, path) per upstream CRD folder of the installed pins."""
+    seen: dict[tuple[str, str, str], str] = {}
+    for pin in PINS.values():
+        if pin.installed:
+            seen.setdefault((pin.repo, pin.tag, pin.directory), pin.repo.split("/")[1] + "-crds")
+    return [(name, f"https://github.com/{repo}.git", tag, path) for (repo, tag, path), name in seen.items()]
+
+
+class CrdSourcesChart(NamespaceChart):
+    """Argo CD Applications in `config.argocd_namespace`: one per CRD source (when `crds.manage`) and
+    cert-manager (when `cert_manager.mode` is `include`)."""
+
+    def __init__(self, scope: constructs.Construct, id: str, *, crds: CrdsConfig, cert_manager: CertManagerConfig):
+        super().__init__(scope, id, namespace=crds.argocd_namespace)
+        component = Component("argocd-application", "crds", "1", "prerequisites")
+        annotations = {"argocd.argoproj.io/compare-options": "ServerSideDiff=true"}
+        if crds.manage:
+            for name, repo, revision, path in crd_sources():
+                custom_object(self, name, api_version="argoproj.io/v1alpha1", kind="Application", name=name,
+                              namespace=crds.argocd_namespace, component=component, wave=SyncWave.CRDS,
+                              annotations=annotations, spec={
+                                  "project": crds.project,
+                                  "source": {"repoURL": repo, "targetRevision": revision, "path": path},
+                                  "destination": {"server": IN_CLUSTER},
+                                  "syncPolicy": {"automated": {"prune": False, "selfHeal": True},
+                                                 "syncOptions": ["ServerSideApply=true", "Prune=false"]},
+                              })
+        if cert_manager.mode == "include":
+            custom_object(self, "cert-manager", api_version="argoproj.io/v1alpha1", kind="Application",
+                          name="cert-manager", namespace=crds.argocd_namespace,
+                          component=component.with_component("cert-manager"), wave=SyncWave.CRDS,
+                          annotations=annotations, spec={
+                              "project": crds.project,
+                              "source": {"repoURL": CERT_MANAGER_CHARTS, "chart": "cert-manager",
+                                         "targetRevision": cert_manager.version,
+                                         "helm": {"releaseName": "cert-manager",
+                                                  "valuesObject": {"crds": {"enabled": True}}}},
+                              "destination": {"server": IN_CLUSTER, "namespace": cert_manager.namespace},
+                              "syncPolicy": {"automated": {"prune": True, "selfHeal": True},
+                                             "syncOptions": ["CreateNamespace=true", "ServerSideApply=true"]},
+                          })

@@ -1,0 +1,276 @@
+"""Apache Flink Kubernetes Operator 1.14.0 in `technical-flink-operator`.
+
+Re-expresses what the upstream chart (`helm/flink-kubernetes-operator`) renders: operator ServiceAccount,
+ClusterRole/Role and bindings (cluster-scoped, or per watched namespace), the default configuration
+ConfigMap (`flink-conf.yaml`, log4j files, with overrides), the Deployment with operator and webhook
+containers, the webhook Service, cert-manager Issuer and Certificate (PKCS#12 keystore), and the mutating and
+validating webhook configurations. Options mirror the chart's values (README, "Operators").
+Configuration keys: https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/operations/configuration/
+The job ServiceAccount (`flink`) lives with the session cluster in the Flink namespace (`charts.flink.rbac`).
+"""
+
+from __future__ import annotations
+
+import constructs
+from cdk8s_plus_27 import k8s
+
+from charts import env, pod_security
+from charts.config import FlinkOperatorConfig
+from charts.custom_objects import custom_object
+from charts.metadata import Component, SyncWave, object_meta
+from charts.namespace_chart import NamespaceChart
+from charts.rbac import READ_WRITE, Rule, binding, role
+from charts.s3 import S3Access
+from charts.secrets import SecretKeyRef
+from charts.workloads import Port, deployment, empty_dir, http_probe, pod_template, resources
+
+VERSION = "1.14.0"
+HEALTH_PORT = Port("health-port", 8085)
+WEBHOOK_PORT = Port("webhook", 9443)
+CONF_DIR = "/opt/flink/conf"
+JAVA_MODULE_OPTS = " ".join(
+    [f"--add-exports={m}=ALL-UNNAMED" for m in ("java.base/sun.net.util", "java.rmi/sun.rmi.registry",
+                                                "java.security.jgss/sun.security.krb5")]
+    + [f"--add-opens=java.base/{p}=ALL-UNNAMED" for p in (
+        "java.lang", "java.net", "java.io", "java.nio", "sun.nio.ch", "java.lang.reflect", "java.text", "java.time",
+        "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "java.util.concurrent.locks")]
+)
+"""The JVM module options the chart's default configuration gives Flink 1.18+ deployments."""
+
+OPERATOR_RULES = [
+    Rule(("",), ("pods", "services", "events", "configmaps", "secrets"), (*READ_WRITE, "deletecollection")),
+    Rule(("apps",), ("deployments", "deployments/finalizers", "replicasets"), READ_WRITE),
+    Rule(("apps",), ("deployments/scale",), ("get", "update", "patch")),
+    Rule(("extensions",), ("deployments", "ingresses"), READ_WRITE),
+    Rule(("flink.apache.org",), tuple(f"{r}{s}" for r in ("flinkbluegreendeployments", "flinkdeployments",
+                                                           "flinksessionjobs", "flinkstatesnapshots")
+                                      for s in ("", "/finalizers")), READ_WRITE),
+    Rule(("flink.apache.org",), ("flinkbluegreendeployments/status", "flinkdeployments/status",
+                                 "flinksessionjobs/status", "flinkstatesnapshots/status"), ("get", "update", "patch")),
+    Rule(("networking.k8s.io",), ("ingresses",), READ_WRITE),
+    Rule(("coordination.k8s.io",), ("leases",), READ_WRITE),
+]
+"""The chart's operator rules (`templates/rbac/_helpers.tpl`, rbac.operatorRole)."""
+
+LOG4J_OPERATOR = {
+    "rootLogger.level": "INFO",
+    "rootLogger.appenderRef.console.ref": "ConsoleAppender",
+    "appender.console.name": "ConsoleAppender",
+    "appender.console.type": "CONSOLE",
+    "appender.console.layout.type": "PatternLayout",
+    "appender.console.layout.pattern": "%style{%d}{yellow} %style{%-30c{1.}}{cyan} %highlight{[%-5level]"
+                                       "%notEmpty{[%X{resource.namespace}/}%notEmpty{%X{resource.name}]} %msg%n%throwable}",
+    "logger.conf.name": "org.apache.flink.configuration.GlobalConfiguration",
+    "logger.conf.level": "ERROR",
+}
+LOG4J_CONSOLE = {
+    "rootLogger.level": "INFO",
+    "rootLogger.appenderRef.console.ref": "ConsoleAppender",
+    "logger.akka.name": "akka", "logger.akka.level": "INFO",
+    "logger.kafka.name": "org.apache.kafka", "logger.kafka.level": "INFO",
+    "logger.hadoop.name": "org.apache.hadoop", "logger.hadoop.level": "INFO",
+    "logger.zookeeper.name": "org.apache.zookeeper", "logger.zookeeper.level": "INFO",
+    "appender.console.name": "ConsoleAppender",
+    "appender.console.type": "CONSOLE",
+    "appender.console.layout.type": "PatternLayout",
+    "appender.console.layout.pattern": "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
+    "logger.netty.name": "org.apache.flink.shaded.akka.org.jboss.netty.channel.DefaultChannelPipeline",
+    "logger.netty.level": "OFF",
+}
+"""Default log4j settings of the Flink deployments the operator creates (console only: containers log to stdout)."""
+
+
+def _properties(settings: dict[str, str], separator: str) -> str:
+    return "".join(f"{k}{separator}{v}\n" for k, v in settings.items())
+
+
+class FlinkOperator(constructs.Construct):
+    """The Flink Kubernetes Operator. Props: `namespace`; `config` (image, replicas, leader election, watched
+    namespaces, webhook, metrics port, intervals, keystore Secret, resources); `s3` (AWS credentials from a
+    Secret or an IAM role, and the in-cluster endpoint). The webhook's certificate comes from cert-manager."""
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkOperatorConfig,
+                 s3: S3Access):
+        super().__init__(scope, id)
+        self.namespace = namespace
+        self.deployment_name = "flink-kubernetes-operator"
+        self.service_account = "flink-operator"
+        self.config_map = "flink-operator-config"
+        self.webhook_service = "flink-operator-webhook-service"
+        component = Component("flink-kubernetes-operator", "flink-kubernetes-operator", VERSION, "operator")
+        wave = SyncWave.OPERATORS
+        k8s.KubeServiceAccount(self, "ServiceAccount",
+                               metadata=object_meta(self.service_account, namespace, component, wave,
+                                                    extra_annotations=s3.service_account_annotations()))
+        self._rbac(config, component)
+        k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(self.config_map, namespace, component, wave), data={
+            "flink-conf.yaml": _properties(self.flink_conf(config, s3), ": "),
+            "log4j-operator.properties": _properties(LOG4J_OPERATOR, " = "),
+            "log4j-console.properties": _properties(LOG4J_CONSOLE, " = "),
+        })
+        run_as = pod_security.FLINK
+        common_env = [env.Env("FLINK_CONF_DIR", value=CONF_DIR), env.Env("FLINK_PLUGINS_DIR", value="/opt/flink/plugins"),
+                      env.Env("LOG_CONFIG", value=f"-Dlog4j.configurationFile={CONF_DIR}/log4j-operator.properties"),
+                      env.Env("OPERATOR_NAMESPACE", field_path="metadata.namespace")]
+        conf_mount = k8s.VolumeMount(name="flink-operator-config-volume", mount_path=CONF_DIR)
+        ports = [HEALTH_PORT.container_port()]
+        metrics = Port("metrics", config.metrics_port) if config.metrics_port else None
+        if metrics:
+            ports.append(metrics.container_port())
+        operator = k8s.Container(
+            name="flink-kubernetes-operator",
+            image=config.image,
+            image_pull_policy="IfNotPresent",
+            command=["/docker-entrypoint.sh", "operator"],
+            ports=ports,
+            env=env.core([
+                env.Env("HOST_IP", field_path="status.hostIP"), env.Env("POD_IP", field_path="status.podIP"),
+                env.Env("POD_NAME", field_path="metadata.name"), env.Env("OPERATOR_NAME", value=self.deployment_name),
+                *common_env, *s3.env(),
+            ]),
+            liveness_probe=http_probe("/", HEALTH_PORT, initial_delay=30, period=10, failure_threshold=3),
+            readiness_probe=http_probe("/", HEALTH_PORT, initial_delay=10, period=10, failure_threshold=3),
+            startup_probe=http_probe("/", HEALTH_PORT, initial_delay=0, period=10, failure_threshold=30),
+            resources=resources(config.resources.to_k8s()),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[conf_mount, k8s.VolumeMount(name="flink-artifacts-volume", mount_path="/opt/flink/artifacts")],
+        )
+        containers = [operator]
+        volumes = [
+            k8s.Volume(name="flink-operator-config-volume", config_map=k8s.ConfigMapVolumeSource(
+                name=self.config_map, items=[k8s.KeyToPath(key=k, path=k) for k in
+                                             ("flink-conf.yaml", "log4j-operator.properties", "log4j-console.properties")])),
+            empty_dir("flink-artifacts-volume"),
+        ]
+        if config.webhook:
+            keystore = SecretKeyRef(config.keystore_secret, config.keystore_key)
+            containers.append(k8s.Container(
+                name="flink-webhook",
+                image=config.image,
+                image_pull_policy="IfNotPresent",
+                command=["/docker-entrypoint.sh", "webhook"],
+                ports=[WEBHOOK_PORT.container_port()],
+                env=env.core([
+                    env.Env("WEBHOOK_KEYSTORE_PASSWORD", secret=keystore),
+                    env.Env("WEBHOOK_KEYSTORE_FILE", value="/certs/keystore.p12"),
+                    env.Env("WEBHOOK_KEYSTORE_TYPE", value="pkcs12"),
+                    env.Env("WEBHOOK_SERVER_PORT", value=str(WEBHOOK_PORT.number)),
+                    *common_env,
+                ]),
+                readiness_probe=k8s.Probe(tcp_socket=k8s.TcpSocketAction(port=k8s.IntOrString.from_string("webhook")),
+                                          initial_delay_seconds=10, period_seconds=10, failure_threshold=3),
+                liveness_probe=k8s.Probe(tcp_socket=k8s.TcpSocketAction(port=k8s.IntOrString.from_string("webhook")),
+                                         initial_delay_seconds=30, period_seconds=20, failure_threshold=3),
+                resources=resources(config.webhook_resources.to_k8s()),
+                security_context=pod_security.container_security_context(run_as),
+                volume_mounts=[k8s.VolumeMount(name="keystore", mount_path="/certs", read_only=True), conf_mount],
+            ))
+            volumes.append(k8s.Volume(name="keystore", secret=k8s.SecretVolumeSource(
+                secret_name="webhook-server-cert", items=[k8s.KeyToPath(key="keystore.p12", path="keystore.p12")])))
+            self._webhook(config, component, keystore)
+        annotations = {"kubectl.kubernetes.io/default-container": "flink-kubernetes-operator"}
+        if metrics:
+            annotations.update({"prometheus.io/scrape": "true", "prometheus.io/port": str(metrics.number),
+                                "prometheus.io/path": "/metrics"})
+        # Without leader election two operator pods must never overlap: Recreate, as the chart requires.
+        deployment(
+            self, "Deployment", name=self.deployment_name, namespace=namespace, component=component, wave=wave,
+            replicas=config.replicas, strategy="RollingUpdate" if config.leader_election else "Recreate",
+            template=pod_template(component, run_as, containers, volumes=volumes, service_account=self.service_account,
+                                  annotations=annotations),
+        )
+
+    def flink_conf(self, config: FlinkOperatorConfig, s3: S3Access) -> dict[str, str]:
+        """The operator's `flink-conf.yaml`: the chart's defaults followed by the configured overrides."""
+        conf = {
+            "taskmanager.numberOfTaskSlots": "1",
+            "parallelism.default": "1",
+            "kubernetes.operator.default-configuration.flink-version.v1_18.env.java.opts.all": JAVA_MODULE_OPTS,
+            "kubernetes.operator.default-configuration.flink-version.v1_19+.env.java.default-opts.all": JAVA_MODULE_OPTS,
+            "kubernetes.operator.metrics.reporter.slf4j.factory.class":
+                "org.apache.flink.metrics.slf4j.Slf4jReporterFactory",
+            "kubernetes.operator.metrics.reporter.slf4j.interval": "5 MINUTE",
+            "kubernetes.operator.reconcile.interval": config.reconcile_interval,
+            "kubernetes.operator.observer.progress-check.interval": config.progress_check_interval,
+            "kubernetes.operator.health.probe.enabled": "true",
+            "kubernetes.operator.health.probe.port": str(HEALTH_PORT.number),
+        }
+        if config.metrics_port:
+            conf["kubernetes.operator.metrics.reporter.prom.factory.class"] = (
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
+            conf["kubernetes.operator.metrics.reporter.prom.port"] = str(config.metrics_port)
+        if config.watch_namespaces:
+            conf["kubernetes.operator.watched.namespaces"] = ",".join(config.watch_namespaces)
+        if config.leader_election:
+            conf["kubernetes.operator.leader-election.enabled"] = "true"
+            conf["kubernetes.operator.leader-election.lease-name"] = "flink-operator-lease"
+        if s3.endpoint:
+            conf["s3.endpoint"] = s3.endpoint
+            conf["s3.path.style.access"] = "true"
+        return conf
+
+    def _rbac(self, config: FlinkOperatorConfig, component: Component) -> None:
+        subjects = [(self.service_account, self.namespace)]
+        if not config.watch_namespaces:
+            role(self, "ClusterRole", name="flink-operator", namespace=None, component=component, rules=OPERATOR_RULES)
+            binding(self, "ClusterRoleBinding", name="flink-operator-role-binding", namespace=None, component=component,
+                    role_name="flink-operator", cluster_role=True, subjects=subjects)
+            return
+        for namespace in dict.fromkeys([*config.watch_namespaces, self.namespace]):
+            role(self, f"Role-{namespace}", name="flink-operator", namespace=namespace, component=component,
+                 rules=OPERATOR_RULES)
+            binding(self, f"RoleBinding-{namespace}", name="flink-operator-role-binding", namespace=namespace,
+                    component=component, role_name="flink-operator", cluster_role=False, subjects=subjects)
+
+    def _webhook(self, config: FlinkOperatorConfig, component: Component, keystore: SecretKeyRef) -> None:
+        ns, wave = self.namespace, SyncWave.OPERATORS
+        webhook = component.with_component("webhook")
+        k8s.KubeService(self, "WebhookService", metadata=object_meta(self.webhook_service, ns, webhook, wave),
+                        spec=k8s.ServiceSpec(type="ClusterIP", selector=component.selector_labels(), ports=[
+                            k8s.ServicePort(name="webhook", port=443,
+                                            target_port=k8s.IntOrString.from_string(WEBHOOK_PORT.name))]))
+        issuer = "flink-operator-selfsigned-issuer"
+        certificate = "flink-operator-serving-cert"
+        custom_object(self, "Issuer", api_version="cert-manager.io/v1", kind="Issuer", name=issuer, namespace=ns,
+                      component=webhook, wave=wave, spec={"selfSigned": {}})
+        custom_object(self, "Certificate", api_version="cert-manager.io/v1", kind="Certificate", name=certificate,
+                      namespace=ns, component=webhook, wave=wave, spec={
+                          "commonName": "FlinkDeployment Validator",
+                          "dnsNames": [f"{self.webhook_service}.{ns}.svc",
+                                       f"{self.webhook_service}.{ns}.svc.cluster.local"],
+                          "issuerRef": {"kind": "Issuer", "name": issuer},
+                          "keystores": {"pkcs12": {"create": True, "passwordSecretRef": {
+                              "name": keystore.name, "key": keystore.key}}},
+                          "secretName": "webhook-server-cert",
+                      })
+        selector = (k8s.LabelSelector(match_expressions=[k8s.LabelSelectorRequirement(
+            key="kubernetes.io/metadata.name", operator="In", values=list(config.watch_namespaces))])
+                    if config.watch_namespaces else None)
+        name = f"flink-operator-{ns}-webhook-configuration"
+        meta = object_meta(name, None, webhook, wave, extra_annotations={"cert-manager.io/inject-ca-from": f"{ns}/{certificate}"})
+
+        def client(path: str) -> k8s.WebhookClientConfig:
+            return k8s.WebhookClientConfig(service=k8s.ServiceReference(name=self.webhook_service, namespace=ns,
+                                                                        path=path, port=443))
+
+        def rules(resources: list[str]) -> list[k8s.RuleWithOperations]:
+            return [k8s.RuleWithOperations(api_groups=["flink.apache.org"], api_versions=["*"], scope="Namespaced",
+                                           operations=["CREATE", "UPDATE"], resources=resources)]
+
+        k8s.KubeMutatingWebhookConfiguration(self, "MutatingWebhook", metadata=meta, webhooks=[k8s.MutatingWebhook(
+            name="mutationwebhook.flink.apache.org", admission_review_versions=["v1"], client_config=client("/mutate"),
+            failure_policy="Fail", side_effects="None", namespace_selector=selector,
+            rules=rules(["flinksessionjobs", "flinkdeployments"]))])
+        k8s.KubeValidatingWebhookConfiguration(self, "ValidatingWebhook", metadata=meta, webhooks=[k8s.ValidatingWebhook(
+            name="validationwebhook.flink.apache.org", admission_review_versions=["v1"], client_config=client("/validate"),
+            failure_policy="Fail", side_effects="None", namespace_selector=selector,
+            rules=rules(["flinkdeployments", "flinksessionjobs", "flinkstatesnapshots"]))])
+
+
+class FlinkOperatorChart(NamespaceChart):
+    """Namespace `technical-flink-operator`: the `FlinkOperator`."""
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkOperatorConfig,
+                 s3: S3Access):
+        super().__init__(scope, id, namespace=namespace)
+        self.operator = FlinkOperator(self, "FlinkOperator", namespace=namespace, config=config, s3=s3)

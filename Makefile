@@ -4,6 +4,8 @@
 #   make bench                 synth timings and memory (bench/)
 #   make validate [PATHS="a.yaml dir"]  validate every rendered environment (or the given manifests)
 #   make diff [BASE=origin/main]        rendered change of the working tree against a git ref, object by object
+#   make install-crds [CRD_DIR=...]    kubectl users: apply the pinned CRDs (server-side) to the current cluster
+#   make install-cert-manager [ENV=..] kubectl users: apply the pinned cert-manager release
 #   make schemas               export standalone strict schemas (kubeconform layout) to build/schemas
 #   make docs                  regenerate README's configuration reference from the schema
 SHELL := /bin/bash
@@ -13,7 +15,7 @@ PY := $(VENV)/bin/python
 ENV ?= local
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: setup synth test typecheck bench imports docs validate schemas diff clean
+.PHONY: setup synth test typecheck bench imports docs validate schemas diff install-crds install-cert-manager clean
 
 setup: $(VENV)/.installed node_modules/.installed imports/.generated
 
@@ -43,6 +45,12 @@ endif
 
 schemas: $(VENV)/.installed
 	$(PY) -c "from charts.validation.schemas import export, default_dir; print(export(default_dir()))"
+
+install-crds: $(VENV)/.installed
+	$(PY) -m charts.crds install build/crds-install
+
+install-cert-manager: $(VENV)/.installed
+	$(PY) -m charts.crds cert-manager --env $(ENV)
 
 validate: $(VENV)/.installed
 	$(PY) main.py validate $(PATHS)

@@ -170,13 +170,27 @@ def install_command(out_dir: Path, kubectl: str = "kubectl") -> list[str]:
     return [kubectl, "apply", "--server-side", "--force-conflicts", "-f", str(out_dir)]
 
 
+def cert_manager_command(env: str, kubectl: str = "kubectl") -> list[str]:
+    """kubectl command installing the cert-manager release pinned by environment `env` (`certManager.version`)."""
+    from charts.config import load_environment
+
+    version = load_environment(env).cert_manager.version
+    url = f"https://github.com/cert-manager/cert-manager/releases/download/{version}/cert-manager.yaml"
+    return [kubectl, "apply", "--server-side", "-f", url]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Prepare the pinned CRDs for `cdk8s import`, or install them.")
-    parser.add_argument("command", choices=["prepare", "install"])
-    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("command", choices=["prepare", "install", "cert-manager"])
+    parser.add_argument("out_dir", type=Path, nargs="?", default=Path("build/crds-install"))
+    parser.add_argument("--env", default="local", help="cert-manager: environment whose pinned version to install")
     parser.add_argument("--dry-run", action="store_true", help="install: print the kubectl command only")
     args = parser.parse_args(argv)
     try:
+        if args.command == "cert-manager":
+            command = cert_manager_command(args.env, os.environ.get("KUBECTL", "kubectl"))
+            print(" ".join(command))
+            return 0 if args.dry_run else subprocess.call(command)
         if args.command == "install":
             command = install_command(args.out_dir, os.environ.get("KUBECTL", "kubectl"))
             print(" ".join(command))

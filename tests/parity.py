@@ -61,8 +61,11 @@ def _containers(pod: dict[str, Any]) -> dict[str, Any]:
             "mounts": sorted((m["mountPath"], m.get("subPath", "")) for m in c.get("volumeMounts", [])),
             "env": sorted(e["name"] for e in c.get("env", [])),
             "envFromConfigMaps": sorted(e["configMapRef"]["name"] for e in c.get("envFrom", []) if "configMapRef" in e),
+            "command": c.get("command"),
+            "args": c.get("args"),
             "liveness": _probe(c.get("livenessProbe"), ports),
             "readiness": _probe(c.get("readinessProbe"), ports),
+            "startup": _probe(c.get("startupProbe"), ports),
             "securityContext": c.get("securityContext"),
             "resources": c.get("resources") or None,
         }
@@ -138,8 +141,26 @@ def _spark_application(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def _role(obj: dict[str, Any]) -> dict[str, Any]:
-    return {"rules": sorted((g, r, v) for rule in obj["rules"] for g in rule["apiGroups"]
-                            for r in rule["resources"] for v in rule["verbs"])}
+    """Rules as a set of (apiGroup, resource, verb, resourceName) grants."""
+    return {"rules": sorted((g, r, v, n) for rule in obj["rules"] for g in rule["apiGroups"]
+                            for r in rule["resources"] for v in rule["verbs"]
+                            for n in (rule.get("resourceNames") or ["*"]))}
+
+
+def _webhooks(obj: dict[str, Any]) -> dict[str, Any]:
+    result = {}
+    for hook in obj.get("webhooks", []):
+        service = hook["clientConfig"].get("service", {})
+        result[hook["name"]] = {
+            "path": service.get("path"), "service": (service.get("namespace"), service.get("name")),
+            "port": service.get("port", 443), "failurePolicy": hook.get("failurePolicy"),
+            "sideEffects": hook.get("sideEffects"), "namespaceSelector": hook.get("namespaceSelector"),
+            "objectSelector": hook.get("objectSelector"),
+            "rules": sorted((g, v, r, o) for rule in hook.get("rules", []) for g in rule["apiGroups"]
+                            for v in rule["apiVersions"] for r in rule["resources"] for o in rule["operations"]),
+        }
+    annotations = {k: v for k, v in (obj["metadata"].get("annotations") or {}).items() if not k.startswith("argocd.")}
+    return {"webhooks": result, "annotations": annotations or None}
 
 
 def _binding(obj: dict[str, Any]) -> dict[str, Any]:
@@ -150,7 +171,9 @@ def _binding(obj: dict[str, Any]) -> dict[str, Any]:
 ESSENTIALS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "Deployment": _workload, "StatefulSet": _workload, "Service": _service, "ConfigMap": _config_map,
     "FlinkDeployment": _flink_deployment, "FlinkSessionJob": _session_job, "SparkApplication": _spark_application,
-    "Role": _role, "RoleBinding": _binding,
+    "Role": _role, "RoleBinding": _binding, "ClusterRole": _role, "ClusterRoleBinding": _binding,
+    "MutatingWebhookConfiguration": _webhooks, "ValidatingWebhookConfiguration": _webhooks,
+    "Issuer": lambda o: {"spec": o["spec"]}, "Certificate": lambda o: {"spec": o["spec"]},
     "Namespace": lambda o: {"description": o["metadata"].get("annotations", {}).get("description", "").strip()},
     "ServiceAccount": lambda o: {},
 }

@@ -23,6 +23,7 @@ DROPPED = {
 }
 
 HARDENING = "restricted pod security, resources and probes added"
+FLUSS_START = "the chart's start sequence with `set -eu` and `exec`, credentials appended from Secret env vars"
 DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
     ("Service", "polaris", "postgres"): {"ports": "port named for probes and references"},
     ("StatefulSet", "polaris", "postgres"): {
@@ -58,6 +59,8 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
     },
     ("Deployment", "flink", "flink-sql-gateway"): {
         "containers.flink-sql-gateway.env": "S3 and catalog credential from Secrets; settings as -D arguments",
+        "containers.flink-sql-gateway.args": "no shell: sql-gateway.sh start-foreground is the command",
+        "containers.flink-sql-gateway.command": "sql-gateway.sh with -D arguments (remote target, catalog store)",
         "containers.flink-sql-gateway.mounts": "catalog store directory from an init container",
         "containers.flink-sql-gateway.liveness": HARDENING, "containers.flink-sql-gateway.readiness": HARDENING,
         "containers.flink-sql-gateway.resources": HARDENING, "containers.flink-sql-gateway.securityContext": HARDENING,
@@ -71,6 +74,7 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
         "containers.zookeeper.liveness.timeoutSeconds": "explicit default", "containers.zookeeper.readiness.timeoutSeconds":
         "explicit default", "containers.zookeeper.portNames": "ports named",
         "containers.zookeeper.securityContext": HARDENING, "podSecurityContext": HARDENING,
+        "containers.zookeeper.command": "ZOO_MY_ID from the pod ordinal, then the image's entrypoint",
     },
     ("Service", "fluss", "zookeeper"): {"ports": "client port only; peer ports on the headless zookeeper-hs"},
     ("FlinkSessionJob", "flink", "fluss-tiering-job"): {
@@ -99,11 +103,13 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
     },
     ("StatefulSet", "fluss", "coordinator-server"): {
         "containers.fluss-coordinator.env": "S3 keys and catalog credential from Secrets",
+        "containers.fluss-coordinator.command": FLUSS_START,
         "containers.fluss-coordinator.resources": HARDENING, "containers.fluss-coordinator.securityContext": HARDENING,
         "podSecurityContext": HARDENING,
     },
     ("StatefulSet", "fluss", "tablet-server"): {
         "containers.fluss-tablet.env": "S3 keys and catalog credential from Secrets",
+        "containers.fluss-tablet.command": FLUSS_START,
         "containers.fluss-tablet.resources": HARDENING, "containers.fluss-tablet.securityContext": HARDENING,
         "podSecurityContext": HARDENING,
     },

@@ -60,8 +60,10 @@ LOG4J_OPERATOR = {
     "appender.console.layout.type": "PatternLayout",
     "appender.console.layout.pattern": "%style{%d}{yellow} %style{%-30c{1.}}{cyan} %highlight{[%-5level]"
                                        "%notEmpty{[%X{resource.namespace}/}%notEmpty{%X{resource.name}]} %msg%n%throwable}",
-    "logger.conf.name": "org.apache.flink.configuration.GlobalConfiguration",
+    "logger.conf.name": "org.apache.flink.configuration.Configuration",
     "logger.conf.level": "ERROR",
+    "logger.globalconf.name": "org.apache.flink.configuration.GlobalConfiguration",
+    "logger.globalconf.level": "ERROR",
 }
 LOG4J_CONSOLE = {
     "rootLogger.level": "INFO",

@@ -1,0 +1,198 @@
+"""Operators and prerequisites: parity with the upstream charts' rendered output, options, bad input,
+CRD sources and ordering."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from charts.config import ConfigError, parse_environment
+from charts.crds import PINS, install_command
+from charts.metadata import SYNC_WAVE_ANNOTATION
+from charts.rbac import KUBERNETES_VERBS, Rule
+from tests.conftest import Manifest, environment, find, reference_objects, render
+from tests.parity import differing_paths
+
+CLUSTER_SCOPED = {"ClusterRole", "ClusterRoleBinding", "MutatingWebhookConfiguration",
+                  "ValidatingWebhookConfiguration", "Namespace"}
+REFERENCE = reference_objects("upstream-rendered/flink-kubernetes-operator-1.14.0.yaml",
+                              "upstream-rendered/spark-operator-2.5.2.yaml")
+REFERENCE_VALUES = environment(flinkOperator={"watchNamespaces": [], "metricsPort": None})
+"""The reference's chart values: watch all namespaces (cluster-scoped RBAC), no metrics port."""
+
+DROPPED = {
+    ("ServiceAccount", "technical-flink-operator", "flink"): "the job ServiceAccount lives in namespace flink (50-flink)",
+    ("Role", "technical-flink-operator", "flink"): "the job Role lives in namespace flink (50-flink)",
+    ("RoleBinding", "technical-flink-operator", "flink-role-binding"): "the job RoleBinding lives in namespace flink",
+    ("Secret", "technical-flink-operator", "flink-operator-webhook-secret"):
+        "the keystore password is a credential: an existing Secret (dev-only in local), never a literal",
+}
+HARDENING = "restricted pod security, resources and probes added"
+DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
+    ("ConfigMap", "technical-flink-operator", "flink-operator-config"): {
+        "config.yaml": "not mounted by the chart's Deployment (flink-conf.yaml is); not rendered",
+        "log4j-console.properties.appender.rolling": "Flink pods log to stdout only",
+        "log4j-console.properties.rootLogger.appenderRef.rolling": "Flink pods log to stdout only",
+        "log4j-operator.properties.logger.globalconf": "the chart's two `logger.conf` entries overwrite each other",
+    },
+    ("Service", "technical-flink-operator", "flink-operator-webhook-service"): {"ports": "port named"},
+    ("Deployment", "technical-flink-operator", "flink-kubernetes-operator"): {
+        "containers.flink-kubernetes-operator.env": "AWS_REGION from config, not a Secret; JVM_ARGS (null) left out",
+        "containers.flink-kubernetes-operator.liveness": "explicit defaults",
+        "containers.flink-kubernetes-operator.startup": "explicit defaults",
+        "containers.flink-kubernetes-operator.readiness": HARDENING,
+        "containers.flink-kubernetes-operator.resources": HARDENING,
+        "containers.flink-kubernetes-operator.securityContext": HARDENING,
+        "containers.flink-webhook.env": "JVM_ARGS (null) left out",
+        "containers.flink-webhook.liveness": HARDENING, "containers.flink-webhook.readiness": HARDENING,
+        "containers.flink-webhook.ports": "webhook port declared and named for the Service",
+        "containers.flink-webhook.portNames": "webhook port declared and named for the Service",
+        "containers.flink-webhook.resources": HARDENING, "containers.flink-webhook.securityContext": HARDENING,
+        "podSecurityContext": HARDENING,
+    },
+    **{("Deployment", "technical-spark-operator", name): {
+        f"containers.{name}.liveness": "explicit probe timings", f"containers.{name}.readiness": "explicit probe timings",
+        f"containers.{name}.ports": "probe port declared and named", f"containers.{name}.portNames": "probe port named",
+        f"containers.{name}.resources": HARDENING, f"containers.{name}.securityContext": HARDENING,
+        "podSecurityContext": HARDENING,
+    } for name in ("spark-operator-controller", "spark-operator-webhook")},
+}
+
+
+def _key(obj: Manifest) -> tuple[str, str | None, str]:
+    namespace = None if obj["kind"] in CLUSTER_SCOPED else obj["metadata"].get("namespace")
+    if namespace is None and obj["kind"] not in CLUSTER_SCOPED:
+        namespace = "technical-spark-operator"  # the spark chart renders some objects without a namespace
+    return obj["kind"], namespace, obj["metadata"]["name"]
+
+
+@pytest.fixture(scope="module")
+def reference_like() -> list[Manifest]:
+    return render(REFERENCE_VALUES)
+
+
+@pytest.mark.parametrize("reference", REFERENCE, ids=lambda o: "/".join(p or "-" for p in _key(o)))
+def test_operator_parity(reference_like: list[Manifest], reference: Manifest) -> None:
+    key = _key(reference)
+    ours = [o for o in reference_like if _key(o) == key]
+    if key in DROPPED:
+        assert ours == []
+        return
+    assert len(ours) == 1, f"no counterpart for {key}"
+    differing = differing_paths(reference, ours[0])
+    documented = DIFFERENCES.get(key, {})
+    assert {p: v for p, v in differing.items() if not any(p.startswith(d) for d in documented)} == {}
+    assert [d for d in documented if not any(p.startswith(d) for p in differing)] == []
+
+
+def test_watched_namespaces_get_roles_and_webhook_selectors() -> None:
+    objects = render(environment())
+    assert not [o for o in objects if o["kind"] == "ClusterRole" and o["metadata"]["name"] == "flink-operator"]
+    roles = {o["metadata"]["namespace"] for o in objects if o["kind"] == "Role" and o["metadata"]["name"] == "flink-operator"}
+    assert roles == {"flink", "technical-flink-operator"}
+    conf = find(objects, "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"]
+    assert "kubernetes.operator.watched.namespaces: flink\n" in conf
+    hook = find(objects, "ValidatingWebhookConfiguration", "flink-operator-technical-flink-operator-webhook-configuration")
+    assert hook["webhooks"][0]["namespaceSelector"]["matchExpressions"][0]["values"] == ["flink"]
+    assert "namespace" not in hook["metadata"]
+
+
+def test_leader_election_allows_replicas_and_rolling_updates() -> None:
+    objects = render(environment(flinkOperator={"replicas": 2, "leaderElection": True}))
+    spec = find(objects, "Deployment", "flink-kubernetes-operator")["spec"]
+    assert spec["replicas"] == 2 and spec["strategy"] == {"type": "RollingUpdate"}
+    conf = find(objects, "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"]
+    assert "kubernetes.operator.leader-election.enabled: true\n" in conf
+    assert find(render(environment()), "Deployment", "flink-kubernetes-operator")["spec"]["strategy"] == {
+        "type": "Recreate"}
+
+
+def test_metrics_reporter_port() -> None:
+    objects = render(environment(flinkOperator={"metricsPort": 9249}))
+    conf = find(objects, "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"]
+    assert "kubernetes.operator.metrics.reporter.prom.port: 9249\n" in conf
+    template = find(objects, "Deployment", "flink-kubernetes-operator")["spec"]["template"]
+    assert template["metadata"]["annotations"]["prometheus.io/port"] == "9249"
+    assert {"name": "metrics", "containerPort": 9249, "protocol": "TCP"} in template["spec"]["containers"][0]["ports"]
+
+
+def test_webhook_off_renders_no_webhook_objects() -> None:
+    objects = render(environment(flinkOperator={"webhook": False}, certManager={"mode": "none"}))
+    kinds = {o["kind"] for o in objects if "flink-operator" in o["metadata"]["name"]}
+    assert not kinds & {"Certificate", "Issuer", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"}
+    containers = find(objects, "Deployment", "flink-kubernetes-operator")["spec"]["template"]["spec"]["containers"]
+    assert [c["name"] for c in containers] == ["flink-kubernetes-operator"]
+
+
+def test_operator_reads_s3_through_the_in_cluster_store_in_local(rendered: dict[str, list[Manifest]]) -> None:
+    conf = find(rendered["local"], "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"]
+    assert "s3.endpoint: http://minio.object-store.svc.cluster.local:9000\n" in conf
+    account = find(rendered["prod"], "ServiceAccount", "flink-operator")
+    assert account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"].startswith("arn:aws:iam::")
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"flinkOperator": {"replicas": 2}},
+     "flinkOperator.replicas: 2 replicas need flinkOperator.leaderElection: true"),
+    ({"flinkOperator": {"watchNamespaces": ["flink", "analytics"]}},
+     "flinkOperator.watchNamespaces[1]: 'analytics' is not a namespace the platform creates"),
+    ({"flinkOperator": {"watchNamespaces": ["polaris"]}},
+     "flinkOperator.watchNamespaces: must include 'flink'"),
+    ({"certManager": {"mode": "none"}},
+     "flinkOperator.webhook: the webhook needs cert-manager for its certificate"),
+    ({"sparkOperator": {"jobNamespaces": ["spark", "batch"]}},
+     "sparkOperator.jobNamespaces[1]: 'batch' is not a namespace the platform creates"),
+])
+def test_bad_operator_config(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match="^" + re.escape(f"environments/test.yaml: {message}")):
+        parse_environment(environment(**overrides), source="environments/test.yaml", expected_name="test")
+
+
+def test_rbac_verbs_are_kubernetes_verbs(rendered: dict[str, list[Manifest]]) -> None:
+    verbs = {v for o in rendered["local"] if o["kind"] in ("Role", "ClusterRole") for r in o["rules"] for v in r["verbs"]}
+    assert verbs and verbs <= KUBERNETES_VERBS
+    with pytest.raises(ValueError, match=r"unknown Kubernetes verbs \['edit'\]"):
+        Rule(("",), ("pods",), ("get", "edit"))
+
+
+def test_crds_come_from_pinned_sources_with_server_side_apply(rendered: dict[str, list[Manifest]]) -> None:
+    apps = {o["metadata"]["name"]: o for o in rendered["local"] if o["kind"] == "Application"}
+    assert set(apps) == {"flink-kubernetes-operator-crds", "spark-operator-crds", "cert-manager"}
+    flink = apps["flink-kubernetes-operator-crds"]["spec"]
+    assert flink["source"] == {"repoURL": "https://github.com/apache/flink-kubernetes-operator.git",
+                               "targetRevision": "release-1.14.0", "path": "helm/flink-kubernetes-operator/crds"}
+    assert "ServerSideApply=true" in flink["syncPolicy"]["syncOptions"]
+    assert flink["syncPolicy"]["automated"]["prune"] is False
+    assert "finalizers" not in apps["flink-kubernetes-operator-crds"]["metadata"]
+    assert apps["cert-manager"]["spec"]["source"]["targetRevision"] == "v1.18.2"
+    assert not [o for o in rendered["local"] if o["kind"] == "CustomResourceDefinition"]
+
+
+def test_crds_switched_off() -> None:
+    objects = render(environment(crds={"manage": False}, certManager={"mode": "assume-present"}))
+    assert not [o for o in objects if o["kind"] == "Application"]
+
+
+def test_pinned_crds_match_their_checksums_in_the_crd_directory() -> None:
+    from charts.crds import read_pinned
+
+    for file in PINS:
+        assert read_pinned(file)  # raises CrdError on a checksum mismatch
+
+
+def test_install_crds_applies_the_installed_pins_server_side(tmp_path: Path) -> None:
+    command = install_command(tmp_path, "kubectl")
+    assert command == ["kubectl", "apply", "--server-side", "--force-conflicts", "-f", str(tmp_path)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.file for p in PINS.values() if p.installed)
+
+
+def test_apply_order_crds_and_operators_before_workloads(rendered: dict[str, list[Manifest]]) -> None:
+    waves = {(o["kind"], o["metadata"]["name"]): int(o["metadata"]["annotations"][SYNC_WAVE_ANNOTATION])
+             for o in rendered["local"] if SYNC_WAVE_ANNOTATION in (o["metadata"].get("annotations") or {})}
+    assert waves[("Application", "flink-kubernetes-operator-crds")] < waves[("Deployment", "flink-kubernetes-operator")]
+    assert waves[("Application", "cert-manager")] < waves[("Certificate", "flink-operator-serving-cert")]
+    assert waves[("Deployment", "spark-operator-controller")] < waves[("SparkApplication", "ingest-campaign")]
+    assert waves[("Deployment", "flink-kubernetes-operator")] < waves[("FlinkDeployment", "flink-session")]

@@ -7,12 +7,25 @@ Thin typed wrappers over `cdk8s_plus_27.k8s` so that every chart renders these o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import constructs
 from cdk8s_plus_27 import k8s
 
 from charts import pod_security
 from charts.metadata import Component, SyncWave, object_meta
+
+
+@cache
+def quantity(value: str) -> k8s.Quantity:
+    """`k8s.Quantity.from_string(value)`, memoized: each distinct value costs one call into jsii."""
+    return k8s.Quantity.from_string(value)
+
+
+@cache
+def int_or_string(value: str) -> k8s.IntOrString:
+    """`k8s.IntOrString.from_string(value)` (a named port), memoized like `quantity`."""
+    return k8s.IntOrString.from_string(value)
 
 
 @dataclass(frozen=True)
@@ -29,7 +42,7 @@ class Port:
     def service_port(self) -> k8s.ServicePort:
         """A Service port forwarding to the container port of the same name."""
         return k8s.ServicePort(
-            name=self.name, port=self.number, target_port=k8s.IntOrString.from_string(self.name), protocol="TCP"
+            name=self.name, port=self.number, target_port=int_or_string(self.name), protocol="TCP"
         )
 
 
@@ -70,7 +83,7 @@ def tcp_probe(
 ) -> k8s.Probe:
     """A TCP socket probe on a named port. Times in seconds."""
     return k8s.Probe(
-        tcp_socket=k8s.TcpSocketAction(port=k8s.IntOrString.from_string(port.name)),
+        tcp_socket=k8s.TcpSocketAction(port=int_or_string(port.name)),
         initial_delay_seconds=initial_delay,
         period_seconds=period,
         failure_threshold=failure_threshold,
@@ -92,7 +105,7 @@ def http_probe(
     """An HTTP GET probe on a named port. Times in seconds; `termination_grace` overrides the pod's
     grace period when this (liveness) probe kills the container."""
     return k8s.Probe(
-        http_get=k8s.HttpGetAction(path=path, port=k8s.IntOrString.from_string(port.name), scheme="HTTP"),
+        http_get=k8s.HttpGetAction(path=path, port=int_or_string(port.name), scheme="HTTP"),
         initial_delay_seconds=initial_delay,
         period_seconds=period,
         failure_threshold=failure_threshold,
@@ -109,7 +122,7 @@ def pvc_template(name: str, size: str, storage_class: str | None) -> k8s.KubePer
         spec=k8s.PersistentVolumeClaimSpec(
             access_modes=["ReadWriteOnce"],
             storage_class_name=storage_class,
-            resources=k8s.ResourceRequirements(requests={"storage": k8s.Quantity.from_string(size)}),
+            resources=k8s.ResourceRequirements(requests={"storage": quantity(size)}),
         ),
     )
 
@@ -117,8 +130,8 @@ def pvc_template(name: str, size: str, storage_class: str | None) -> k8s.KubePer
 def resources(values: dict[str, dict[str, str]]) -> k8s.ResourceRequirements:
     """Core `ResourceRequirements` from `{"requests": {...}, "limits": {...}}` (see `config.Resources.to_k8s`)."""
     return k8s.ResourceRequirements(
-        requests={k: k8s.Quantity.from_string(v) for k, v in values.get("requests", {}).items()},
-        limits={k: k8s.Quantity.from_string(v) for k, v in values["limits"].items()} if "limits" in values else None,
+        requests={k: quantity(v) for k, v in values.get("requests", {}).items()},
+        limits={k: quantity(v) for k, v in values["limits"].items()} if "limits" in values else None,
     )
 
 

@@ -22,7 +22,7 @@ from charts.namespace_chart import NamespaceChart
 from charts.rbac import READ_WRITE, Rule, binding, role
 from charts.s3 import S3Access
 from charts.secrets import SecretKeyRef
-from charts.workloads import Port, deployment, empty_dir, http_probe, pod_template, resources
+from charts.workloads import Port, deployment, empty_dir, http_probe, int_or_string, pod_template, resources, tcp_probe
 
 VERSION = "1.14.0"
 HEALTH_PORT = Port("health-port", 8085)
@@ -159,10 +159,8 @@ class FlinkOperator(constructs.Construct):
                     env.Env("WEBHOOK_SERVER_PORT", value=str(WEBHOOK_PORT.number)),
                     *common_env,
                 ]),
-                readiness_probe=k8s.Probe(tcp_socket=k8s.TcpSocketAction(port=k8s.IntOrString.from_string("webhook")),
-                                          initial_delay_seconds=10, period_seconds=10, failure_threshold=3),
-                liveness_probe=k8s.Probe(tcp_socket=k8s.TcpSocketAction(port=k8s.IntOrString.from_string("webhook")),
-                                         initial_delay_seconds=30, period_seconds=20, failure_threshold=3),
+                readiness_probe=tcp_probe(WEBHOOK_PORT, initial_delay=10, period=10, failure_threshold=3),
+                liveness_probe=tcp_probe(WEBHOOK_PORT, initial_delay=30, period=20, failure_threshold=3),
                 resources=resources(config.webhook_resources.to_k8s()),
                 security_context=pod_security.container_security_context(run_as),
                 volume_mounts=[k8s.VolumeMount(name="keystore", mount_path="/certs", read_only=True), conf_mount],
@@ -230,7 +228,7 @@ class FlinkOperator(constructs.Construct):
         k8s.KubeService(self, "WebhookService", metadata=object_meta(self.webhook_service, ns, webhook, wave),
                         spec=k8s.ServiceSpec(type="ClusterIP", selector=component.selector_labels(), ports=[
                             k8s.ServicePort(name="webhook", port=443,
-                                            target_port=k8s.IntOrString.from_string(WEBHOOK_PORT.name))]))
+                                            target_port=int_or_string(WEBHOOK_PORT.name))]))
         issuer = "flink-operator-selfsigned-issuer"
         certificate = "flink-operator-serving-cert"
         custom_object(self, "Issuer", api_version="cert-manager.io/v1", kind="Issuer", name=issuer, namespace=ns,

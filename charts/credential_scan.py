@@ -9,10 +9,10 @@ arguments following such flags, and `user:password@` in URLs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from charts.schemas import object_name
+from charts.tree import walk
 
 _SENSITIVE = re.compile(
     r"(^|[-_])(password|passwd|secret|token|credentials?|access[-_]?key|secret[-_]?key|private[-_]?key)$",
@@ -27,23 +27,13 @@ def _sensitive_key(key: str) -> bool:
     return bool(_SENSITIVE.search(key.rsplit(".", 1)[-1]))
 
 
-def _walk(node: Any, path: str) -> Iterator[tuple[str, Any]]:
-    yield path, node
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _walk(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _walk(value, f"{path}[{index}]")
-
-
 def scan(obj: dict[str, Any]) -> list[str]:
     """Findings for one object: `Kind/namespace/name: field: reason`. Secret objects are skipped."""
     if obj.get("kind") == "Secret":
         return []
     name = object_name(obj)
     findings: list[str] = []
-    for path, node in _walk(obj, ""):
+    for path, node in walk(obj):
         if isinstance(node, dict) and "name" in node and "value" in node and isinstance(node.get("value"), str):
             if _sensitive_key(node["name"]) and node["value"]:
                 findings.append(f"{name}: {path}: env {node['name']} has a literal value")

@@ -24,6 +24,7 @@ import yaml
 from deepdiff import DeepDiff
 
 from charts.config import ROOT, ConfigError, available_environments
+from charts.tree import field_path
 
 Key = tuple[str, str, str, str]
 """(environment, kind, namespace or "", name)."""
@@ -99,13 +100,6 @@ def rendered_working_tree(envs: list[str] | None) -> dict[Key, dict[str, Any]]:
     return objects
 
 
-def _field(path: list[Any]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def _short(value: Any) -> str:
     text = repr(value) if not isinstance(value, (dict, list)) else yaml.safe_dump(value, default_flow_style=True).strip()
     return text if len(text) <= 80 else text[:77] + "..."
@@ -123,7 +117,7 @@ def compare(base: dict[Key, dict[str, Any]], head: dict[Key, dict[str, Any]], *,
             fields = []
             for kind, items in DeepDiff(base[key], head[key], view="tree").items():
                 for item in items:
-                    path = _field(item.path(output_format="list"))
+                    path = field_path(item.path(output_format="list"))
                     if "added" in kind:
                         fields.append(f"{path}: added {_short(item.t2)}")
                     elif "removed" in kind:

@@ -1,38 +1,20 @@
-"""Strict JSON schemas for everything the platform renders (validation layers 3 and 4).
-
-- Core objects: the Kubernetes JSON schemas shipped by `kubernetes-validate` (`-local-strict`, unknown
-  fields rejected), for `KUBERNETES_VERSION`.
-- Custom resources: the pinned CRDs' `openAPIV3Schema`, made strict: `additionalProperties: false` where
-  `properties` is given and `x-kubernetes-preserve-unknown-fields` is absent; `x-kubernetes-int-or-string`
-  as string or integer; `nullable` as an allowed null.
+"""Strict JSON schemas for custom resources (validation layer 4): the pinned CRDs' `openAPIV3Schema`,
+made strict: `additionalProperties: false` where `properties` is given and `x-kubernetes-preserve-unknown-fields`
+is absent; `x-kubernetes-int-or-string` as string or integer; `nullable` as an allowed null. Core objects use
+the Kubernetes schemas of `KUBERNETES_VERSION`; both are exported and compiled by `charts.validation.schemas`.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Iterator
 from typing import Any
 
-import jsonschema
-import kubernetes_validate
 import yaml
 
 from charts.crds import PINS, read_pinned
 
 KUBERNETES_VERSION = "1.33.0"
-
-
-@dataclass(frozen=True)
-class SchemaError:
-    """One finding: the object (`kind/namespace/name`), the field path and the message."""
-
-    object: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.object}: {self.path or '<root>'}: {self.message}"
 
 
 def strict_crd_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -72,20 +54,15 @@ def _tighten(node: Any) -> None:
             _tighten(value)
 
 
-@cache
-def custom_resource_schemas() -> dict[tuple[str, str], dict[str, Any]]:
-    """(apiVersion, kind) -> strict schema, for every pinned CRD version that is served."""
-    result: dict[tuple[str, str], dict[str, Any]] = {}
+def pinned_crd_schemas() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(apiVersion, kind, strict schema) for every version of every pinned CRD."""
     for file in PINS:
         for crd in yaml.load_all(read_pinned(file), Loader=yaml.CSafeLoader):
             if not crd or crd.get("kind") != "CustomResourceDefinition":
                 continue
             group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
             for version in crd["spec"]["versions"]:
-                if version.get("served", True):
-                    schema = strict_crd_schema(version["schema"]["openAPIV3Schema"])
-                    result[(f"{group}/{version['name']}", kind)] = schema
-    return result
+                yield f"{group}/{version['name']}", kind, strict_crd_schema(version["schema"]["openAPIV3Schema"])
 
 
 def object_name(obj: dict[str, Any]) -> str:
@@ -93,23 +70,3 @@ def object_name(obj: dict[str, Any]) -> str:
     meta = obj.get("metadata", {})
     parts = [obj.get("kind", "?"), meta.get("namespace"), meta.get("name", "?")]
     return "/".join(p for p in parts if p)
-
-
-def validate_object(obj: dict[str, Any]) -> list[SchemaError]:
-    """Schema findings for one rendered object (empty when valid)."""
-    name = object_name(obj)
-    key = (obj.get("apiVersion", ""), obj.get("kind", ""))
-    crd_schema = custom_resource_schemas().get(key)
-    if crd_schema is not None:
-        validator = jsonschema.Draft7Validator(crd_schema)
-        return [
-            SchemaError(name, ".".join(str(p) for p in error.absolute_path), error.message)
-            for error in sorted(validator.iter_errors(obj), key=lambda e: list(map(str, e.absolute_path)))
-        ]
-    try:
-        kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
-    except kubernetes_validate.ValidationError as error:
-        return [SchemaError(name, ".".join(str(p) for p in error.path), error.message)]
-    except kubernetes_validate.SchemaNotFoundError:
-        return [SchemaError(name, "", f"no schema for {key[0]} {key[1]} (Kubernetes {KUBERNETES_VERSION} or pinned CRDs)")]
-    return []

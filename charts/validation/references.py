@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from charts.external import ObjectKey
+from charts.tree import walk
 from charts.validation.report import Finding, Layer, Level, Manifest, finding
 
 _URL = re.compile(r"(?<![\w.-])([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc"
@@ -86,17 +87,6 @@ def _refs(node: Any, path: str) -> Iterator[tuple[str, str, str, str | None]]:
     elif isinstance(node, list):
         for index, item in enumerate(node):
             yield from _refs(item, f"{path}[{index}]")
-
-
-def _strings(node: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _strings(item, f"{path}[{index}]")
 
 
 def _pod(m: Manifest) -> dict[str, Any] | None:
@@ -197,8 +187,8 @@ def check(manifests: list[Manifest], external: dict[ObjectKey, str], *, partial:
             if kind == "FlinkDeployment" and target in u.objects and u.objects[target].obj.get("spec", {}).get("job"):
                 findings.append(finding(m, path, f"{name!r} is an application cluster, not a session cluster",
                                         Layer.REFERENCE))
-        for path, text in _strings(m.obj, ""):
-            if path.startswith("metadata."):
+        for path, text in walk(m.obj):
+            if not isinstance(text, str) or path.startswith("metadata."):
                 continue
             for match in _URL.finditer(text):
                 service, ns, port = match.group(1), match.group(2), match.group(3)

@@ -28,10 +28,10 @@ from typing import Any
 
 import jsonschema
 import kubernetes_validate
-import yaml
 
-from charts.crds import PINS, read_pinned
-from charts.schemas import KUBERNETES_VERSION, strict_crd_schema
+from charts.crds import PINS
+from charts.schemas import KUBERNETES_VERSION, pinned_crd_schemas
+from charts.tree import field_path
 
 _REF = re.compile(r"^(?:/api/_definitions\.json)?#/\$defs/(.+)$")
 STAMP = ".export-stamp"
@@ -104,16 +104,10 @@ def export(out_dir: Path, version: str = KUBERNETES_VERSION) -> Path:
             if path.is_file():
                 schema = _inline(json.loads(path.read_text()), definitions)
                 (core_out / name).write_text(json.dumps(schema, separators=(",", ":"), sort_keys=True))
-    for file in PINS:
-        for crd in yaml.load_all(read_pinned(file), Loader=yaml.CSafeLoader):
-            if not crd or crd.get("kind") != "CustomResourceDefinition":
-                continue
-            group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
-            for served in crd["spec"]["versions"]:
-                target = out_dir / crd_file_name(f"{group}/{served['name']}", kind)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                schema = strict_crd_schema(served["schema"]["openAPIV3Schema"])
-                target.write_text(json.dumps(schema, separators=(",", ":"), sort_keys=True))
+    for api_version, kind, schema in pinned_crd_schemas():
+        target = out_dir / crd_file_name(api_version, kind)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(schema, separators=(",", ":"), sort_keys=True))
     stamp.write_text(_stamp(version))
     return out_dir
 
@@ -150,14 +144,7 @@ class SchemaStore:
         if validator is None:
             return None
         found = sorted(validator.iter_errors(obj), key=lambda e: [str(p) for p in e.absolute_path])
-        return [(_path(error.absolute_path), _message(error)) for error in found]
-
-
-def _path(parts: Any) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+        return [(field_path(error.absolute_path), _message(error)) for error in found]
 
 
 def _message(error: jsonschema.ValidationError) -> str:

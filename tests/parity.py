@@ -190,6 +190,21 @@ def differing_paths(reference: dict[str, Any], ours: dict[str, Any]) -> dict[str
     return {k: (a.get(k), b.get(k)) for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k)}
 
 
+def assert_counterpart(reference: dict[str, Any], ours: list[dict[str, Any]], *, dropped: bool,
+                       documented: dict[str, str]) -> None:
+    """The parity contract: a dropped object has no counterpart; otherwise exactly one, differing from the
+    reference exactly where `documented` (path prefix -> reason) says, and nowhere else."""
+    if dropped:
+        assert ours == [], "listed as dropped but rendered"
+        return
+    assert len(ours) == 1, "no counterpart"
+    differing = differing_paths(reference, ours[0])
+    undocumented = {p: v for p, v in differing.items() if not any(p.startswith(d) for d in documented)}
+    assert undocumented == {}
+    stale = [d for d in documented if not any(p.startswith(d) for p in differing)]
+    assert stale == [], "documented differences that no longer differ"
+
+
 def load_yaml_documents(text: str) -> list[dict[str, Any]]:
     """The mapping documents of a YAML stream."""
     return [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]

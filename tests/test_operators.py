@@ -14,7 +14,7 @@ from charts.crds import PINS, install_command
 from charts.metadata import SYNC_WAVE_ANNOTATION
 from charts.rbac import KUBERNETES_VERBS, Rule
 from tests.conftest import Manifest, environment, find, reference_objects, render
-from tests.parity import differing_paths
+from tests.parity import assert_counterpart
 
 CLUSTER_SCOPED = {"ClusterRole", "ClusterRoleBinding", "MutatingWebhookConfiguration",
                   "ValidatingWebhookConfiguration", "Namespace"}
@@ -78,14 +78,7 @@ def reference_like() -> list[Manifest]:
 def test_operator_parity(reference_like: list[Manifest], reference: Manifest) -> None:
     key = _key(reference)
     ours = [o for o in reference_like if _key(o) == key]
-    if key in DROPPED:
-        assert ours == []
-        return
-    assert len(ours) == 1, f"no counterpart for {key}"
-    differing = differing_paths(reference, ours[0])
-    documented = DIFFERENCES.get(key, {})
-    assert {p: v for p, v in differing.items() if not any(p.startswith(d) for d in documented)} == {}
-    assert [d for d in documented if not any(p.startswith(d) for p in differing)] == []
+    assert_counterpart(reference, ours, dropped=key in DROPPED, documented=DIFFERENCES.get(key, {}))
 
 
 def test_watched_namespaces_get_roles_and_webhook_selectors() -> None:

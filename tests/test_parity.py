@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Manifest, reference_objects
-from tests.parity import differing_paths
+from tests.parity import assert_counterpart
 
 DROPPED = {
     ("PersistentVolumeClaim", "polaris", "postgres-pvc"): "unused: the StatefulSet's volumeClaimTemplate owns the data",
@@ -136,13 +136,4 @@ def test_reference_is_complete() -> None:
 def test_counterpart_and_documented_differences(rendered: dict[str, list[Manifest]], reference: Manifest) -> None:
     key = _key(reference)
     ours = [o for o in rendered["dev"] if _key(o) == key]
-    if key in DROPPED:
-        assert ours == [], f"{key} is listed as dropped but rendered"
-        return
-    assert len(ours) == 1, f"no counterpart for {key}"
-    differing = differing_paths(reference, ours[0])
-    documented = DIFFERENCES.get(key, {})
-    undocumented = {p: v for p, v in differing.items() if not any(p.startswith(d) for d in documented)}
-    assert undocumented == {}
-    stale = [d for d in documented if not any(p.startswith(d) for p in differing)]
-    assert stale == [], "documented differences that no longer differ"
+    assert_counterpart(reference, ours, dropped=key in DROPPED, documented=DIFFERENCES.get(key, {}))

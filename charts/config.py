@@ -122,6 +122,47 @@ class PostgresConfig:
 
 
 @dataclass(frozen=True)
+class CatalogSpec:
+    """An INTERNAL Polaris catalog on S3: `base_path` inside the Iceberg bucket; `role_arn` for AWS S3."""
+
+    name: str
+    base_path: str
+    role_arn: str | None
+
+
+@dataclass(frozen=True)
+class CatalogRoleSpec:
+    """A catalog role of `catalog` with catalog-level `privileges`, granted to `principal_roles`."""
+
+    catalog: str
+    name: str
+    privileges: tuple[str, ...]
+    principal_roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PrincipalSpec:
+    """A principal and the principal roles assigned to it."""
+
+    name: str
+    principal_roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PolarisSetupConfig:
+    """Declarative realm bootstrap and catalog setup."""
+
+    enabled: bool
+    admin_tool_image: str
+    client_image: str
+    consumer_principal: str
+    catalogs: tuple[CatalogSpec, ...]
+    principal_roles: tuple[str, ...]
+    catalog_roles: tuple[CatalogRoleSpec, ...]
+    principals: tuple[PrincipalSpec, ...]
+
+
+@dataclass(frozen=True)
 class PolarisConfig:
     """Apache Polaris server settings."""
 
@@ -136,6 +177,10 @@ class PolarisConfig:
     token_broker_secret: str
     resources: Resources
     log_level: str
+    root_secret: str
+    root_client_id_key: str
+    root_client_secret_key: str
+    setup: PolarisSetupConfig
 
 
 @dataclass(frozen=True)
@@ -466,6 +511,7 @@ def _build(d: dict[str, Any], source: str) -> EnvironmentConfig:
         d["zookeeper"], d["fluss"], d["flink"], d["spark"],
     )
     fo, so = d["flinkOperator"], d["sparkOperator"]
+    setup = d["polaris"]["setup"]
     creds = store["credentials"]
     in_cluster = store["inCluster"]
     session, gateway, tiering = fk["sessionCluster"], fk["sqlGateway"], fk["tieringJob"]
@@ -514,6 +560,16 @@ def _build(d: dict[str, Any], source: str) -> EnvironmentConfig:
             pol["clientCredential"]["secretName"], pol["clientCredential"]["key"],
             pol["tokenBroker"]["type"], pol["tokenBroker"]["secretName"],
             _resources(pol["resources"]), pol["logLevel"],
+            pol["rootCredential"]["secretName"], pol["rootCredential"]["clientIdKey"],
+            pol["rootCredential"]["clientSecretKey"],
+            PolarisSetupConfig(
+                setup["enabled"], setup["adminToolImage"], setup["clientImage"], setup["consumerPrincipal"],
+                tuple(CatalogSpec(c["name"], c["basePath"], c["roleArn"]) for c in setup["catalogs"]),
+                tuple(setup["principalRoles"]),
+                tuple(CatalogRoleSpec(r["catalog"], r["name"], tuple(r["privileges"]), tuple(r["principalRoles"]))
+                      for r in setup["catalogRoles"]),
+                tuple(PrincipalSpec(p["name"], tuple(p["principalRoles"])) for p in setup["principals"]),
+            ),
         ),
         zookeeper=ZooKeeperConfig(
             zk["name"], zk["image"], zk["replicas"], zk["dataStorage"], zk["datalogStorage"],
@@ -608,8 +664,41 @@ def _check_rules(config: EnvironmentConfig) -> None:
         if namespace in namespaces[:index]:
             problems.append(f"{src}: namespaces: '{namespace}' is used for two components")
     problems += _operator_rules(config)
+    problems += _catalog_rules(config)
     if problems:
         raise ConfigError("\n".join(problems))
+
+
+def _catalog_rules(config: EnvironmentConfig) -> list[str]:
+    """The catalog model must be closed: every name it refers to is declared in it."""
+    src, setup = config.source, config.polaris.setup
+    catalogs = {c.name for c in setup.catalogs}
+    roles = set(setup.principal_roles)
+    problems = []
+    if config.polaris.catalog not in catalogs and setup.enabled:
+        problems.append(f"{src}: polaris.catalog: '{config.polaris.catalog}' is not one of polaris.setup.catalogs "
+                        f"({', '.join(sorted(catalogs)) or 'none'})")
+    for i, role in enumerate(setup.catalog_roles):
+        if role.catalog not in catalogs:
+            problems.append(f"{src}: polaris.setup.catalogRoles[{i}].catalog: unknown catalog '{role.catalog}'")
+        for j, name in enumerate(role.principal_roles):
+            if name not in roles:
+                problems.append(f"{src}: polaris.setup.catalogRoles[{i}].principalRoles[{j}]: unknown principal role "
+                                f"'{name}' (declare it in polaris.setup.principalRoles)")
+    for i, principal in enumerate(setup.principals):
+        for j, name in enumerate(principal.principal_roles):
+            if name not in roles:
+                problems.append(f"{src}: polaris.setup.principals[{i}].principalRoles[{j}]: unknown principal role "
+                                f"'{name}' (declare it in polaris.setup.principalRoles)")
+    if setup.enabled and setup.consumer_principal not in {p.name for p in setup.principals}:
+        problems.append(f"{src}: polaris.setup.consumerPrincipal: '{setup.consumer_principal}' is not one of "
+                        "polaris.setup.principals")
+    store = config.object_store
+    for i, catalog in enumerate(setup.catalogs):
+        if store.type == "aws-s3" and not catalog.role_arn and setup.enabled:
+            problems.append(f"{src}: polaris.setup.catalogs[{i}].roleArn: required with AWS S3 (Polaris assumes it "
+                            "to vend credentials)")
+    return problems
 
 
 def _operator_rules(config: EnvironmentConfig) -> list[str]:

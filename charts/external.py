@@ -22,6 +22,11 @@ def declared_external(config: EnvironmentConfig) -> dict[ObjectKey, str]:
             "created by the Spark operator installed outside the platform")
     if config.crds.manage or config.cert_manager.mode == "include":
         result[("Namespace", None, config.crds.argocd_namespace)] = "Argo CD's namespace (crds.argocdNamespace)"
+    consumer_namespaces = (ns.fluss, ns.flink, ns.spark)
+    if config.polaris.setup.enabled:
+        for namespace in consumer_namespaces:
+            result[("Secret", namespace, config.polaris.client_credential_secret)] = (
+                "written by the Polaris catalog-setup Job (the consumer principal's credentials)")
     if config.generate_dev_secrets:
         return result
     existing = "existing Secret, referenced by the environment config"
@@ -39,7 +44,9 @@ def declared_external(config: EnvironmentConfig) -> dict[ObjectKey, str]:
             f"{existing} (flinkOperator.keystorePassword)")
     result[("Secret", ns.polaris, config.postgres.secret_name)] = f"{existing} (postgres.credentials)"
     result[("Secret", ns.polaris, config.polaris.token_broker_secret)] = f"{existing} (polaris.tokenBroker)"
-    for namespace in (ns.fluss, ns.flink, ns.spark):
-        result[("Secret", namespace, config.polaris.client_credential_secret)] = (
-            f"{existing} (polaris.clientCredential)")
+    result[("Secret", ns.polaris, config.polaris.root_secret)] = f"{existing} (polaris.rootCredential)"
+    if not config.polaris.setup.enabled:
+        for namespace in consumer_namespaces:
+            result[("Secret", namespace, config.polaris.client_credential_secret)] = (
+                f"{existing} (polaris.clientCredential)")
     return result

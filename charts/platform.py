@@ -41,6 +41,8 @@ DEV_DB_PASSWORD = "polaris-dev-password"
 DEV_SYMMETRIC_KEY = "lakehouse-dev-only-token-signing-key"
 DEV_CLIENT_CREDENTIAL = "lakehouse-dev-client:lakehouse-dev-client-secret"
 DEV_KEYSTORE_PASSWORD = "lakehouse-dev-keystore"
+DEV_ROOT_CLIENT_ID = "lakehouse-dev-root"
+DEV_ROOT_CLIENT_SECRET = "lakehouse-dev-root-secret"
 
 
 class Platform:
@@ -93,7 +95,8 @@ class Platform:
             SparkOperatorChart(app, "15-spark-operator", namespace=ns.spark_operator, config=config.spark_operator)
 
         self.polaris_chart = PolarisChart(app, "30-polaris", namespace=ns.polaris, postgres=config.postgres,
-                                          polaris=config.polaris, s3=self.s3)
+                                          polaris=config.polaris, s3=self.s3,
+                                          consumer_namespaces=[ns.fluss, ns.flink, ns.spark])
         polaris = self.polaris_chart.polaris
         self.catalog = IcebergRestCatalog(
             uri=polaris.catalog_uri, token_endpoint=polaris.token_endpoint, warehouse=polaris.catalog,
@@ -117,9 +120,10 @@ class Platform:
             self._dev_polaris_secrets()
             for chart in (self.polaris_chart, self.fluss_chart, self.flink_chart, self.spark_chart):
                 self._dev_s3_secret(chart)
-            for chart in (self.fluss_chart, self.flink_chart, self.spark_chart):
-                DevSecret(chart, "DevCatalogCredential", name=self.catalog.credential.name, namespace=chart.namespace_name,
-                          values={self.catalog.credential.key: DEV_CLIENT_CREDENTIAL})
+            if not config.polaris.setup.enabled:  # otherwise the catalog-setup Job writes them
+                for chart in (self.fluss_chart, self.flink_chart, self.spark_chart):
+                    DevSecret(chart, "DevCatalogCredential", name=self.catalog.credential.name,
+                              namespace=chart.namespace_name, values={self.catalog.credential.key: DEV_CLIENT_CREDENTIAL})
 
     def _namespace_specs(self) -> list[NamespaceSpec]:
         ns = self.config.namespaces
@@ -149,3 +153,5 @@ class Platform:
                   values={pg.username_key: DEV_DB_USER, pg.password_key: DEV_DB_PASSWORD})
         DevSecret(chart, "DevTokenBroker", name=pol.token_broker_secret, namespace=chart.namespace_name,
                   values={"symmetric.key": DEV_SYMMETRIC_KEY})
+        DevSecret(chart, "DevRootCredential", name=pol.root_secret, namespace=chart.namespace_name,
+                  values={pol.root_client_id_key: DEV_ROOT_CLIENT_ID, pol.root_client_secret_key: DEV_ROOT_CLIENT_SECRET})

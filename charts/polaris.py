@@ -18,6 +18,7 @@ from charts import env, pod_security
 from charts.config import PolarisConfig, PostgresConfig
 from charts.metadata import Component, SyncWave, image_tag, object_meta
 from charts.namespace_chart import NamespaceChart
+from charts.polaris_setup import CatalogSetup, RealmBootstrap
 from charts.postgres import PostgreSQL
 from charts.s3 import S3Access
 from charts.workloads import Port, deployment, empty_dir, http_probe, pod_template, resources, service, service_host
@@ -144,9 +145,14 @@ class Polaris(constructs.Construct):
         return service_host(self.name, self.namespace)
 
     @property
+    def base_uri(self) -> str:
+        """`http://<host>:8181`, the server's API root."""
+        return f"http://{self.host}:{HTTP_PORT.number}"
+
+    @property
     def catalog_uri(self) -> str:
         """The Iceberg REST catalog base URI (`.../api/catalog`)."""
-        return f"http://{self.host}:{HTTP_PORT.number}/api/catalog"
+        return f"{self.base_uri}/api/catalog"
 
     @property
     def token_endpoint(self) -> str:
@@ -156,14 +162,20 @@ class Polaris(constructs.Construct):
     @property
     def management_uri(self) -> str:
         """The Polaris management API base URI (`.../api/management/v1`)."""
-        return f"http://{self.host}:{HTTP_PORT.number}/api/management/v1"
+        return f"{self.base_uri}/api/management/v1"
 
 
 class PolarisChart(NamespaceChart):
-    """Namespace `polaris`: the `PostgreSQL` database and the `Polaris` server wired to it."""
+    """Namespace `polaris`: the `PostgreSQL` database, the `Polaris` server wired to it and, with
+    `polaris.setup.enabled`, the realm bootstrap and catalog setup Jobs (`charts.polaris_setup`).
+    `consumer_namespaces` receive the consumer principal's credential Secret."""
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, postgres: PostgresConfig,
-                 polaris: PolarisConfig, s3: S3Access):
+                 polaris: PolarisConfig, s3: S3Access, consumer_namespaces: list[str]):
         super().__init__(scope, id, namespace=namespace)
         self.database = PostgreSQL(self, "PostgreSQL", namespace=namespace, config=postgres)
         self.polaris = Polaris(self, "Polaris", namespace=namespace, config=polaris, database=self.database, s3=s3)
+        if polaris.setup.enabled:
+            RealmBootstrap(self, "RealmBootstrap", namespace=namespace, config=polaris, database=self.database)
+            CatalogSetup(self, "CatalogSetup", namespace=namespace, config=polaris, s3=s3,
+                         polaris_base_uri=self.polaris.base_uri, consumer_namespaces=consumer_namespaces)

@@ -65,12 +65,16 @@ def reference_objects(*relative: str) -> list[Manifest]:
     return result
 
 
+TEST_ROLE_ARN = "arn:aws:iam::123456789012:role/test-catalog"
+
+
 def environment(**overrides: Any) -> dict[str, Any]:
     """A minimal cloud environment document with `overrides` merged at the top level (one level deep)."""
     doc: dict[str, Any] = {
         "environment": "test",
         "objectStore": {"type": "aws-s3", "region": "eu-north-1",
                         "buckets": {"iceberg": "ice-bucket", "flink": "flink-bucket", "fluss": "fluss-bucket"}},
+        "polaris": {"setup": {"catalogs": [{"name": "dev_iceberg_datalake_catalog", "roleArn": TEST_ROLE_ARN}]}},
     }
     for key, value in overrides.items():
         doc[key] = {**doc[key], **value} if isinstance(doc.get(key), dict) and isinstance(value, dict) else value

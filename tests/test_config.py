@@ -18,18 +18,13 @@ from charts.config import (
     parse_environment,
     schema,
 )
+from tests.conftest import environment
 
 SRC = "environments/test.yaml"
 
 
 def minimal(**overrides: Any) -> dict[str, Any]:
-    doc: dict[str, Any] = {
-        "environment": "test",
-        "objectStore": {"type": "aws-s3", "region": "eu-north-1",
-                        "buckets": {"iceberg": "ice-bucket", "flink": "flink-bucket", "fluss": "fluss-bucket"}},
-    }
-    doc.update(overrides)
-    return doc
+    return environment(**overrides)
 
 
 def error_of(doc: Any) -> str:

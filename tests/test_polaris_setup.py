@@ -1,0 +1,185 @@
+"""Polaris setup: the desired state follows the specs, and the real catalog-setup script, run against a
+loopback fake of Polaris and of the Kubernetes Secrets API, is idempotent and fails loudly."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from charts.config import load_environment
+from charts.polaris_setup import desired_state_files, plan
+from charts.s3 import S3Access
+from tests.conftest import Manifest, find
+from tests.fake_polaris import REALM, SA_TOKEN, FakePolaris
+from tests.polaris_spec import check_request
+
+ROOT_ID, ROOT_SECRET = "root-client", "root-secret-value"
+NAMESPACES = ("fluss", "flink", "spark")
+
+
+def _s3(env: str) -> S3Access:
+    store = load_environment(env).object_store
+    endpoint = "http://minio.object-store.svc.cluster.local:9000" if store.type == "in-cluster" else None
+    return S3Access(store.region, store.buckets, endpoint, store.credentials, store.iam_role_arn)
+
+
+@pytest.mark.parametrize("env", ["local", "dev", "prod"])
+def test_every_request_of_the_desired_state_follows_the_spec(env: str) -> None:
+    requests = plan(load_environment(env).polaris, _s3(env))
+    assert [r.path for r in requests][:2] == ["/catalogs", "/principal-roles"]
+    assert [p for r in requests for p in check_request(r.method, r.path, r.body)] == []
+
+
+def test_desired_state_reproduces_the_reference() -> None:
+    requests = plan(load_environment("dev").polaris, _s3("dev"))
+    catalog = requests[0].body["catalog"]
+    assert catalog["name"] == "dev_iceberg_datalake_catalog" and catalog["type"] == "INTERNAL"
+    assert catalog["properties"] == {"default-base-location": "s3://dev-iceberg-datalake/"}
+    assert catalog["storageConfigInfo"]["allowedLocations"] == ["s3://dev-iceberg-datalake/"]
+    assert catalog["storageConfigInfo"]["roleArn"].startswith("arn:aws:iam::")
+    bodies = [(r.method, r.path, r.body) for r in requests[1:]]
+    assert bodies == [
+        ("POST", "/principal-roles", {"principalRole": {"name": "rf_dev_etl"}}),
+        ("POST", "/catalogs/dev_iceberg_datalake_catalog/catalog-roles", {"catalogRole": {"name": "rt_dev_catalog_full"}}),
+        ("PUT", "/catalogs/dev_iceberg_datalake_catalog/catalog-roles/rt_dev_catalog_full/grants",
+         {"grant": {"type": "catalog", "privilege": "CATALOG_MANAGE_CONTENT"}}),
+        ("PUT", "/principal-roles/rf_dev_etl/catalog-roles/dev_iceberg_datalake_catalog",
+         {"catalogRole": {"name": "rt_dev_catalog_full"}}),
+        ("POST", "/principals", {"principal": {"name": "fluss_user"}, "credentialRotationRequired": False}),
+        ("PUT", "/principals/fluss_user/principal-roles", {"principalRole": {"name": "rf_dev_etl"}}),
+    ]
+
+
+def test_in_cluster_store_catalog_uses_the_endpoint_without_sts() -> None:
+    storage = plan(load_environment("local").polaris, _s3("local"))[0].body["catalog"]["storageConfigInfo"]
+    assert storage["endpoint"] == "http://minio.object-store.svc.cluster.local:9000"
+    assert storage["pathStyleAccess"] is True and storage["stsUnavailable"] is True
+
+
+@pytest.fixture
+def setup_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "setup"
+    directory.mkdir()
+    for name, text in desired_state_files(plan(load_environment("local").polaris, _s3("local"))).items():
+        (directory / name).write_text(text)
+    service_account = tmp_path / "sa"
+    service_account.mkdir()
+    (service_account / "token").write_text(SA_TOKEN)
+    (service_account / "ca.crt").write_text("unused with http\n")
+    return directory
+
+
+@pytest.fixture
+def fake() -> Iterator[FakePolaris]:
+    with FakePolaris(ROOT_ID, ROOT_SECRET) as server:
+        yield server
+
+
+def run_script(setup_dir: Path, fake: FakePolaris, **overrides: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        "PATH": "/usr/bin:/bin", "POLARIS_URI": fake.url, "POLARIS_REALM": REALM, "SETUP_DIR": str(setup_dir),
+        "ROOT_CLIENT_ID": ROOT_ID, "ROOT_CLIENT_SECRET": ROOT_SECRET, "CONSUMER_PRINCIPAL": "fluss_user",
+        "CONSUMER_NAMESPACES": " ".join(NAMESPACES), "CREDENTIAL_SECRET_NAME": "iceberg-catalog-credentials",
+        "CREDENTIAL_SECRET_ITEM": "catalog-credential", "KUBE_API": fake.url, "SA_DIR": str(setup_dir.parent / "sa"),
+        "RETRY_DELAY_SECONDS": "0", "MAX_ATTEMPTS": "5", **overrides,
+    }
+    return subprocess.run(["sh", str(setup_dir / "catalog-setup.sh")], env=environment, capture_output=True,
+                          text=True, timeout=60, check=False)
+
+
+def test_first_run_creates_everything_and_writes_the_consumer_secrets(setup_dir: Path, fake: FakePolaris) -> None:
+    result = run_script(setup_dir, fake)
+    assert result.returncode == 0, result.stderr
+    assert fake.violations == []
+    assert set(fake.catalogs) == {"dev_iceberg_datalake_catalog"}
+    assert fake.principal_roles == {"rf_dev_etl"}
+    assert fake.catalog_roles == {("dev_iceberg_datalake_catalog", "rt_dev_catalog_full")}
+    assert fake.grants == {("dev_iceberg_datalake_catalog", "rt_dev_catalog_full", "CATALOG_MANAGE_CONTENT")}
+    assert fake.catalog_role_assignments == {("rf_dev_etl", "dev_iceberg_datalake_catalog", "rt_dev_catalog_full")}
+    assert fake.principal_role_assignments == {("fluss_user", "rf_dev_etl")}
+    client_id, client_secret = fake.principals["fluss_user"]
+    assert {ns: fake.secrets[(ns, "iceberg-catalog-credentials")] for ns in NAMESPACES} == {
+        ns: {"catalog-credential": f"{client_id}:{client_secret}"} for ns in NAMESPACES}
+    output = result.stdout + result.stderr
+    assert ROOT_SECRET not in output and client_secret not in output
+    assert "done: 7 applied, 0 already present" in result.stdout
+
+
+def test_second_run_creates_nothing_and_succeeds(setup_dir: Path, fake: FakePolaris) -> None:
+    assert run_script(setup_dir, fake).returncode == 0
+    creations, credentials = fake.creations, dict(fake.principals)
+    secrets = dict(fake.secrets)
+    result = run_script(setup_dir, fake)
+    assert result.returncode == 0, result.stderr
+    assert fake.creations == creations and fake.principals == credentials and fake.secrets == secrets
+    assert "consumer Secrets for principal fluss_user are present" in result.stdout
+    assert "POST /catalogs: already exists" in result.stdout
+
+
+def test_a_missing_consumer_secret_resets_the_principal_credentials(setup_dir: Path, fake: FakePolaris) -> None:
+    assert run_script(setup_dir, fake).returncode == 0
+    old_secret = fake.principals["fluss_user"][1]
+    del fake.secrets[("flink", "iceberg-catalog-credentials")]
+    result = run_script(setup_dir, fake)
+    assert result.returncode == 0, result.stderr
+    client_id, new_secret = fake.principals["fluss_user"]
+    assert new_secret != old_secret
+    assert all(fake.secrets[(ns, "iceberg-catalog-credentials")]["catalog-credential"] == f"{client_id}:{new_secret}"
+               for ns in NAMESPACES)
+
+
+def test_a_slow_start_is_retried(setup_dir: Path, fake: FakePolaris) -> None:
+    fake.unavailable_token_requests = 3
+    result = run_script(setup_dir, fake)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Polaris not ready (HTTP 503)") == 3
+
+
+def test_polaris_that_never_starts_fails_after_the_attempts(setup_dir: Path, fake: FakePolaris) -> None:
+    fake.unavailable_token_requests = 100
+    result = run_script(setup_dir, fake, MAX_ATTEMPTS="3")
+    assert result.returncode == 1
+    assert "catalog-setup: ERROR: Polaris not ready at" in result.stderr and "after 3 attempts" in result.stderr
+
+
+def test_wrong_root_credentials_fail_with_a_clear_message(setup_dir: Path, fake: FakePolaris) -> None:
+    result = run_script(setup_dir, fake, ROOT_CLIENT_SECRET="wrong")
+    assert result.returncode == 1
+    assert "catalog-setup: ERROR: Polaris rejected the root credentials (HTTP 401) for realm POLARIS" in result.stderr
+    assert fake.catalogs == {}
+
+
+def test_a_server_error_fails_the_job_with_the_response(setup_dir: Path, fake: FakePolaris) -> None:
+    fake.fail_path = "/catalog-roles"
+    result = run_script(setup_dir, fake)
+    assert result.returncode == 1
+    assert ("catalog-setup: ERROR: POST /catalogs/dev_iceberg_datalake_catalog/catalog-roles failed (HTTP 500): "
+            '{"error": {"message": "internal server error", "code": 500}}') in result.stderr
+    assert fake.principals == {}
+
+
+def test_rendered_jobs_are_hooks_with_backoff_ttl_and_restricted_pods(rendered: dict[str, list[Manifest]]) -> None:
+    for name in ("polaris-bootstrap", "polaris-catalog-setup"):
+        job = find(rendered["local"], "Job", name)
+        assert job["metadata"]["annotations"]["argocd.argoproj.io/hook"] == "Sync"
+        assert job["spec"]["backoffLimit"] > 0 and job["spec"]["ttlSecondsAfterFinished"] == 86400
+    bootstrap = find(rendered["dev"], "Job", "polaris-bootstrap")["spec"]["template"]["spec"]["containers"][0]
+    assert '-c "$POLARIS_REALM,$ROOT_CLIENT_ID,$ROOT_CLIENT_SECRET"' in bootstrap["command"][2]
+    assert "already been bootstrapped" in bootstrap["command"][2]
+    secret_env = {e["name"] for e in bootstrap["env"] if "valueFrom" in e}
+    assert secret_env == {"ROOT_CLIENT_ID", "ROOT_CLIENT_SECRET", "quarkus.datasource.username",
+                          "quarkus.datasource.password"}
+
+
+def test_setup_job_may_only_write_the_client_secret(rendered: dict[str, list[Manifest]]) -> None:
+    roles = [o for o in rendered["dev"] if o["kind"] == "Role" and o["metadata"]["name"] == "polaris-catalog-setup"]
+    assert sorted(r["metadata"]["namespace"] for r in roles) == sorted(NAMESPACES)
+    for role in roles:
+        assert role["rules"] == [
+            {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "update", "patch"],
+             "resourceNames": ["iceberg-catalog-credentials"]},
+            {"apiGroups": [""], "resources": ["secrets"], "verbs": ["create"]},
+        ]

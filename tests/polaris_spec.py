@@ -17,7 +17,8 @@ from tests.conftest import REFERENCE
 
 MANAGEMENT = REFERENCE / "polaris-api" / "polaris-management-service-1.3.0.yml"
 ICEBERG_REST = REFERENCE / "polaris-api" / "iceberg-rest-catalog-open-api-1.3.0.yaml"
-_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "integer": int, "number": (int, float)}
+_TYPES: dict[str, type | tuple[type, ...]] = {"object": dict, "array": list, "string": str, "boolean": bool, "integer": int,
+                                          "number": (int, float)}
 
 
 @cache

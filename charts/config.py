@@ -353,6 +353,16 @@ class SparkOperatorConfig:
 
 
 @dataclass(frozen=True)
+class ExternalSecretsConfig:
+    """External Secrets Operator source: store reference, remote key prefix, refresh interval."""
+
+    store_kind: str
+    store_name: str
+    key_prefix: str
+    refresh_interval: str
+
+
+@dataclass(frozen=True)
 class EnvironmentConfig:
     """One environment, fully defaulted and validated. `source` is the file it was read from."""
 
@@ -361,6 +371,7 @@ class EnvironmentConfig:
     source: str
     namespaces: Namespaces
     generate_dev_secrets: bool
+    external_secrets: ExternalSecretsConfig | None
     crds: CrdsConfig
     cert_manager: CertManagerConfig
     flink_operator: FlinkOperatorConfig
@@ -512,6 +523,7 @@ def _build(d: dict[str, Any], source: str) -> EnvironmentConfig:
     )
     fo, so = d["flinkOperator"], d["sparkOperator"]
     setup = d["polaris"]["setup"]
+    ext = d["secrets"]["externalSecrets"]
     creds = store["credentials"]
     in_cluster = store["inCluster"]
     session, gateway, tiering = fk["sessionCluster"], fk["sqlGateway"], fk["tieringJob"]
@@ -524,6 +536,8 @@ def _build(d: dict[str, Any], source: str) -> EnvironmentConfig:
             ns["flinkOperator"], ns["sparkOperator"], ns["objectStore"],
         ),
         generate_dev_secrets=d["secrets"]["generateDevSecrets"],
+        external_secrets=None if d["secrets"]["externalSecrets"] is None else ExternalSecretsConfig(
+            ext["storeKind"], ext["storeName"], ext["keyPrefix"], ext["refreshInterval"]),
         crds=CrdsConfig(d["crds"]["manage"], d["crds"]["argocdNamespace"], d["crds"]["project"]),
         cert_manager=CertManagerConfig(d["certManager"]["mode"], d["certManager"]["version"],
                                        d["certManager"]["namespace"]),
@@ -632,6 +646,9 @@ def _check_rules(config: EnvironmentConfig) -> None:
         problems.append(f"{src}: objectStore.iamRoleArn: an in-cluster store has no IAM; use credentials")
     if store.type == "in-cluster" and not config.generate_dev_secrets and store.credentials is None:
         problems.append(f"{src}: objectStore.credentials: required for an in-cluster store")
+    if config.generate_dev_secrets and config.external_secrets is not None:
+        problems.append(f"{src}: secrets.externalSecrets: set together with secrets.generateDevSecrets; "
+                        "choose one source for the Secrets")
     if config.generate_dev_secrets and store.type == "aws-s3":
         problems.append(
             f"{src}: secrets.generateDevSecrets: dev-only Secrets are for the in-cluster store only; "

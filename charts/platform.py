@@ -21,6 +21,7 @@ import cdk8s
 from charts.catalog import IcebergRestCatalog
 from charts.config import ConfigError, EnvironmentConfig
 from charts.endpoints import PlatformEndpoints
+from charts.external import required_secrets
 from charts.flink import FlinkChart
 from charts.fluss import FlussChart
 from charts.namespace_chart import NamespaceChart
@@ -31,7 +32,7 @@ from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
 from charts.polaris import TOKEN_SCOPE, PolarisChart
 from charts.s3 import S3Access
-from charts.secrets import DevSecret, SecretKeyRef
+from charts.secrets import DevSecret, ExternalSecretSource, SecretKeyRef
 from charts.spark import SparkChart
 
 DEV_S3_ACCESS_KEY = "lakehouse-dev"
@@ -116,6 +117,8 @@ class Platform:
         self.spark_chart = SparkChart(app, "60-spark", namespace=ns.spark, config=config.spark, s3=self.s3,
                                       catalog=self.catalog)
 
+        if config.external_secrets is not None:
+            self._external_secrets(app)
         if config.generate_dev_secrets:
             self._dev_polaris_secrets()
             for chart in (self.polaris_chart, self.fluss_chart, self.flink_chart, self.spark_chart):
@@ -138,6 +141,17 @@ class Platform:
         if self.config.object_store.type == "in-cluster":
             specs.append(NamespaceSpec(ns.object_store, "S3-compatible object store (local environment)", "technical"))
         return specs
+
+    def _external_secrets(self, app: cdk8s.App) -> None:
+        """One ExternalSecret per required Secret, in the chart of the Secret's namespace."""
+        source = self.config.external_secrets
+        assert source is not None
+        charts = {c.namespace_name: c for c in app.node.children if isinstance(c, NamespaceChart)}
+        for secret in required_secrets(self.config):
+            ExternalSecretSource(charts[secret.namespace], f"ExternalSecret-{secret.name}", name=secret.name,
+                                 namespace=secret.namespace, keys=secret.keys, store_kind=source.store_kind,
+                                 store_name=source.store_name, key_prefix=source.key_prefix,
+                                 refresh_interval=source.refresh_interval)
 
     def _dev_s3_secret(self, chart: NamespaceChart) -> None:
         keys = self.config.object_store.credentials

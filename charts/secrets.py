@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import constructs
 from cdk8s_plus_27 import k8s
 
-from charts.metadata import SyncWave, argo_annotations
+from charts.custom_objects import custom_object
+from charts.metadata import Component, SyncWave, argo_annotations
 
 DEV_ONLY_LABEL = "lakehouse.dev/dev-only"
 
@@ -47,6 +48,27 @@ class ExistingSecret:
     def key(self, key: str) -> SecretKeyRef:
         """A reference to one of its keys."""
         return SecretKeyRef(self.name, key)
+
+
+class ExternalSecretSource(constructs.Construct):
+    """An External Secrets Operator `ExternalSecret` (external-secrets.io/v1) that makes the operator write
+    Secret `name` in `namespace` with `keys`, each read from property `<key>` of remote key
+    `<key_prefix>/<namespace>/<name>` in the configured store.
+    https://external-secrets.io/latest/api/externalsecret/
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, name: str, namespace: str, keys: tuple[str, ...],
+                 store_kind: str, store_name: str, key_prefix: str, refresh_interval: str):
+        super().__init__(scope, id)
+        custom_object(self, "Resource", api_version="external-secrets.io/v1", kind="ExternalSecret", name=name,
+                      namespace=namespace, component=Component("external-secret", name, "v1", "secrets"),
+                      wave=SyncWave.STORAGE, spec={
+                          "refreshInterval": refresh_interval,
+                          "secretStoreRef": {"kind": store_kind, "name": store_name},
+                          "target": {"name": name, "creationPolicy": "Owner"},
+                          "data": [{"secretKey": key, "remoteRef": {"key": f"{key_prefix}/{namespace}/{name}",
+                                                                     "property": key}} for key in keys],
+                      })
 
 
 class DevSecret(constructs.Construct):

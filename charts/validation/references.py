@@ -50,6 +50,9 @@ def universe(manifests: list[Manifest], external: dict[ObjectKey, str]) -> Unive
         u.objects[(m.kind, m.namespace, m.name)] = m
         if m.kind == "Service":
             u.service_ports[(m.namespace, m.name)] = {int(p["port"]) for p in m.obj.get("spec", {}).get("ports", [])}
+        if m.kind == "ExternalSecret":
+            target = m.obj.get("spec", {}).get("target", {}).get("name") or m.name
+            u.implied[("Secret", m.namespace, target)] = f"written by the External Secrets Operator ({m.name})"
         if m.kind == "Certificate" and m.obj.get("spec", {}).get("secretName"):
             u.implied[("Secret", m.namespace, m.obj["spec"]["secretName"])] = f"issued by cert-manager for {m.name}"
         if m.kind == "FlinkDeployment":

@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from charts.pod_security import pod_specs, restricted_violations
+from charts.restricted import pod_specs, restricted_violations
 from charts.schemas import object_name
 from tests.conftest import Manifest, find
 

@@ -248,3 +248,14 @@ def test_kubeconform_accepts_the_exported_schemas(rendered: dict[str, list[Manif
     container(broken, "Deployment", "polaris")["imagePullPolicyy"] = "Always"
     report = run(broken, tmp_path, store, env="prod", kubeconform=kubeconform_binary())
     assert [f.object for f in report.findings if f.layer is Layer.KUBECONFORM] == ["Deployment/polaris"]
+
+
+def test_validation_does_not_load_cdk8s_or_the_bindings() -> None:
+    """Validation reads YAML only: importing cdk8s (and starting Node.js) would cost a second."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from charts.cli import main; main(['validate', '--no-kubeconform', '--env', 'local']); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cdk8s', 'cdk8s_plus_27', 'jsii', 'imports')))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "[]"

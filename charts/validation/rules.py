@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from charts.credential_scan import scan as credential_findings
-from charts.pod_security import POD_SECURITY_EXCEPTION, pod_specs, restricted_violations
+from charts.restricted import POD_SECURITY_EXCEPTION, pod_specs, restricted_violations
 from charts.validation.report import Finding, Layer, Level, Manifest, finding
 
 FLINK_NAME = re.compile(r"^[a-z]([-a-z\d]{0,43}[a-z\d])?$")

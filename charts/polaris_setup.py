@@ -36,7 +36,6 @@ SCRIPT = Path(__file__).parent / "scripts" / "catalog-setup.sh"
 SETUP_DIR = "/etc/polaris-setup"
 HOOK = {"argocd.argoproj.io/hook": "Sync", "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation"}
 JOB_TTL_SECONDS = 24 * 3600
-ADMIN_TOOL = pod_security.RunAs(uid=10000, gid=10001, fs_group=10001, read_only_root_filesystem=True)
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ class RealmBootstrap(constructs.Construct):
             "fi\n"
             'exit "$rc"\n'
         )
-        run_as = ADMIN_TOOL
+        run_as = pod_security.POLARIS_ADMIN_TOOL
         container = k8s.Container(
             name="bootstrap",
             image=config.setup.admin_tool_image,

@@ -49,7 +49,7 @@ def test_unknown_job_placeholder_is_a_config_error(tmp_path: Path, capsys: pytes
 def test_successful_run_writes_one_file_per_chart_in_apply_order(tmp_path: Path) -> None:
     assert cli_main(["--env", "local", "--outdir", str(tmp_path)]) == 0
     assert sorted(p.name for p in (tmp_path / "local").iterdir()) == [
-        "00-namespaces.k8s.yaml", "05-crds.k8s.yaml", "10-flink-operator.k8s.yaml", "15-spark-operator.k8s.yaml",
+        "00-namespaces.k8s.yaml", "10-flink-operator.k8s.yaml", "15-spark-operator.k8s.yaml",
         "20-object-store.k8s.yaml", "30-polaris.k8s.yaml",
         "40-fluss.k8s.yaml", "50-flink.k8s.yaml", "60-spark.k8s.yaml",
     ]

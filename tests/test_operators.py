@@ -152,7 +152,7 @@ def test_rbac_verbs_are_kubernetes_verbs(rendered: dict[str, list[Manifest]]) ->
 
 
 def test_crds_come_from_pinned_sources_with_server_side_apply(rendered: dict[str, list[Manifest]]) -> None:
-    apps = {o["metadata"]["name"]: o for o in rendered["local"] if o["kind"] == "Application"}
+    apps = {o["metadata"]["name"]: o for o in rendered["dev"] if o["kind"] == "Application"}
     assert set(apps) == {"flink-kubernetes-operator-crds", "spark-operator-crds", "cert-manager"}
     flink = apps["flink-kubernetes-operator-crds"]["spec"]
     assert flink["source"] == {"repoURL": "https://github.com/apache/flink-kubernetes-operator.git",
@@ -161,7 +161,8 @@ def test_crds_come_from_pinned_sources_with_server_side_apply(rendered: dict[str
     assert flink["syncPolicy"]["automated"]["prune"] is False
     assert "finalizers" not in apps["flink-kubernetes-operator-crds"]["metadata"]
     assert apps["cert-manager"]["spec"]["source"]["targetRevision"] == "v1.18.2"
-    assert not [o for o in rendered["local"] if o["kind"] == "CustomResourceDefinition"]
+    assert not [o for env in rendered for o in rendered[env] if o["kind"] == "CustomResourceDefinition"]
+    assert not [o for o in rendered["local"] if o["kind"] == "Application"]  # local is applied with kubectl
 
 
 def test_crds_switched_off() -> None:
@@ -184,7 +185,7 @@ def test_install_crds_applies_the_installed_pins_server_side(tmp_path: Path) -> 
 
 def test_apply_order_crds_and_operators_before_workloads(rendered: dict[str, list[Manifest]]) -> None:
     waves = {(o["kind"], o["metadata"]["name"]): int(o["metadata"]["annotations"][SYNC_WAVE_ANNOTATION])
-             for o in rendered["local"] if SYNC_WAVE_ANNOTATION in (o["metadata"].get("annotations") or {})}
+             for o in rendered["dev"] if SYNC_WAVE_ANNOTATION in (o["metadata"].get("annotations") or {})}
     assert waves[("Application", "flink-kubernetes-operator-crds")] < waves[("Deployment", "flink-kubernetes-operator")]
     assert waves[("Application", "cert-manager")] < waves[("Certificate", "flink-operator-serving-cert")]
     assert waves[("Deployment", "spark-operator-controller")] < waves[("SparkApplication", "ingest-campaign")]

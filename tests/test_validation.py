@@ -223,7 +223,7 @@ def test_report_format() -> None:
 def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["validate", "--no-kubeconform", "--env", "local", "--dist", str(ROOT / "dist")]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[-1] == "0 errors, 2 warnings in 98 objects (9 files)"
+    assert out.splitlines()[-1] == "0 errors, 2 warnings in 95 objects (8 files)"
     assert "note: kubeconform was not run" in out
     bad = tmp_path / "bad.yaml"
     bad.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: y}\ndata: {a: 1}\n")

@@ -1,6 +1,6 @@
 # Every target installs what it needs and is idempotent.
 #   make synth [ENV=local]     render one environment into dist/<ENV>/   (ENV=all: every environment)
-#   make test                  lint (ruff), type-check (mypy strict) and run every test
+#   make test                  lint (ruff), type-check (mypy strict), check layers (import-linter), validate, run every test
 #   make bench                 synth timings and memory (bench/)
 #   make validate [PATHS="a.yaml dir"]  validate every rendered environment (or the given manifests)
 #   make diff [BASE=origin/main]        rendered change of the working tree against a git ref, object by object
@@ -65,6 +65,7 @@ diff: setup
 typecheck: setup
 	$(PY) -m ruff check charts tests bench main.py
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 test: setup typecheck
 	$(PY) main.py validate

@@ -44,6 +44,15 @@ DEV_CLIENT_CREDENTIAL = "lakehouse-dev-client:lakehouse-dev-client-secret"
 DEV_KEYSTORE_PASSWORD = "lakehouse-dev-keystore"
 DEV_ROOT_CLIENT_ID = "lakehouse-dev-root"
 DEV_ROOT_CLIENT_SECRET = "lakehouse-dev-root-secret"
+DEV_VALUES: dict[str, tuple[str, ...]] = {
+    "objectStore.credentials": (DEV_S3_ACCESS_KEY, DEV_S3_SECRET_KEY),
+    "flinkOperator.keystorePassword": (DEV_KEYSTORE_PASSWORD,),
+    "postgres.credentials": (DEV_DB_USER, DEV_DB_PASSWORD),
+    "polaris.tokenBroker": (DEV_SYMMETRIC_KEY,),
+    "polaris.rootCredential": (DEV_ROOT_CLIENT_ID, DEV_ROOT_CLIENT_SECRET),
+    "polaris.clientCredential": (DEV_CLIENT_CREDENTIAL,),
+}
+"""Dev-only values per `RequiredSecret.field`, in the order of its keys."""
 
 
 class Platform:
@@ -80,18 +89,10 @@ class Platform:
                 buckets=[store.buckets.iceberg, store.buckets.flink, store.buckets.fluss],
             )
             endpoint = object_store_chart.store.endpoint
-            self._dev_s3_secret(object_store_chart)
         self.s3 = S3Access(store.region, store.buckets, endpoint, store.credentials, store.iam_role_arn)
-        self.operator_charts: list[NamespaceChart] = []
         if config.flink_operator.enabled:
-            flink_operator = FlinkOperatorChart(app, "10-flink-operator", namespace=ns.flink_operator,
-                                                config=config.flink_operator, s3=self.s3)
-            self.operator_charts.append(flink_operator)
-            if config.generate_dev_secrets and config.flink_operator.webhook:
-                fo = config.flink_operator
-                DevSecret(flink_operator, "DevKeystorePassword", name=fo.keystore_secret,
-                          namespace=ns.flink_operator, values={fo.keystore_key: DEV_KEYSTORE_PASSWORD})
-            self._dev_s3_secret(flink_operator)
+            FlinkOperatorChart(app, "10-flink-operator", namespace=ns.flink_operator, config=config.flink_operator,
+                               s3=self.s3)
         if config.spark_operator.enabled:
             SparkOperatorChart(app, "15-spark-operator", namespace=ns.spark_operator, config=config.spark_operator)
 
@@ -117,16 +118,7 @@ class Platform:
         self.spark_chart = SparkChart(app, "60-spark", namespace=ns.spark, config=config.spark, s3=self.s3,
                                       catalog=self.catalog)
 
-        if config.external_secrets is not None:
-            self._external_secrets(app)
-        if config.generate_dev_secrets:
-            self._dev_polaris_secrets()
-            for chart in (self.polaris_chart, self.fluss_chart, self.flink_chart, self.spark_chart):
-                self._dev_s3_secret(chart)
-            if not config.polaris.setup.enabled:  # otherwise the catalog-setup Job writes them
-                for chart in (self.fluss_chart, self.flink_chart, self.spark_chart):
-                    DevSecret(chart, "DevCatalogCredential", name=self.catalog.credential.name,
-                              namespace=chart.namespace_name, values={self.catalog.credential.key: DEV_CLIENT_CREDENTIAL})
+        self._secret_sources(app)
 
     def _namespace_specs(self) -> list[NamespaceSpec]:
         ns = self.config.namespaces
@@ -142,30 +134,22 @@ class Platform:
             specs.append(NamespaceSpec(ns.object_store, "S3-compatible object store (local environment)", "technical"))
         return specs
 
-    def _external_secrets(self, app: cdk8s.App) -> None:
-        """One ExternalSecret per required Secret, in the chart of the Secret's namespace."""
-        source = self.config.external_secrets
-        assert source is not None
-        charts = {c.namespace_name: c for c in app.node.children if isinstance(c, NamespaceChart)}
-        for secret in required_secrets(self.config):
-            ExternalSecretSource(charts[secret.namespace], f"ExternalSecret-{secret.name}", name=secret.name,
-                                 namespace=secret.namespace, keys=secret.keys, store_kind=source.store_kind,
-                                 store_name=source.store_name, key_prefix=source.key_prefix,
-                                 refresh_interval=source.refresh_interval)
-
-    def _dev_s3_secret(self, chart: NamespaceChart) -> None:
-        keys = self.config.object_store.credentials
-        if not self.config.generate_dev_secrets or keys is None:
+    def _secret_sources(self, app: cdk8s.App) -> None:
+        """For every Secret the platform reads (`required_secrets`), in the chart of its namespace: an
+        ExternalSecret (`secrets.externalSecrets`), a dev-only Secret (`secrets.generateDevSecrets`), or
+        nothing (it exists before apply)."""
+        config = self.config
+        source = config.external_secrets
+        if source is None and not config.generate_dev_secrets:
             return
-        DevSecret(chart, "DevS3Credentials", name=keys.secret_name, namespace=chart.namespace_name,
-                  values={keys.access_key_id_key: DEV_S3_ACCESS_KEY, keys.secret_access_key_key: DEV_S3_SECRET_KEY})
-
-    def _dev_polaris_secrets(self) -> None:
-        pg, pol = self.config.postgres, self.config.polaris
-        chart = self.polaris_chart
-        DevSecret(chart, "DevPersistence", name=pg.secret_name, namespace=chart.namespace_name,
-                  values={pg.username_key: DEV_DB_USER, pg.password_key: DEV_DB_PASSWORD})
-        DevSecret(chart, "DevTokenBroker", name=pol.token_broker_secret, namespace=chart.namespace_name,
-                  values={"symmetric.key": DEV_SYMMETRIC_KEY})
-        DevSecret(chart, "DevRootCredential", name=pol.root_secret, namespace=chart.namespace_name,
-                  values={pol.root_client_id_key: DEV_ROOT_CLIENT_ID, pol.root_client_secret_key: DEV_ROOT_CLIENT_SECRET})
+        charts = {c.namespace_name: c for c in app.node.children if isinstance(c, NamespaceChart)}
+        for secret in required_secrets(config):
+            chart = charts[secret.namespace]
+            if source is not None:
+                ExternalSecretSource(chart, f"ExternalSecret-{secret.name}", name=secret.name,
+                                     namespace=secret.namespace, keys=secret.keys, store_kind=source.store_kind,
+                                     store_name=source.store_name, key_prefix=source.key_prefix,
+                                     refresh_interval=source.refresh_interval)
+            else:
+                DevSecret(chart, f"DevSecret-{secret.name}", name=secret.name, namespace=secret.namespace,
+                          values=dict(zip(secret.keys, DEV_VALUES[secret.field], strict=True)))

@@ -667,23 +667,30 @@ def _check_rules(config: EnvironmentConfig) -> None:
             f"{src}: flink.sessionCluster.jobManagerReplicas: {session.job_manager_replicas} JobManagers need "
             "flink.sessionCluster.highAvailability: true (the Flink operator rejects standby JobManagers without HA)"
         )
-    names = [config.flink.tiering_job.name] if config.flink.tiering_job.enabled else []
-    names += [job.name for job in config.flink.jobs]
-    for index, job_name in enumerate(names):
-        if job_name in names[:index]:
-            problems.append(f"{src}: flink.jobs: duplicate FlinkSessionJob name '{job_name}'")
-    apps = [app.name for app in config.spark.applications]
-    for index, app_name in enumerate(apps):
-        if app_name in apps[:index]:
-            problems.append(f"{src}: spark.applications: duplicate SparkApplication name '{app_name}'")
+    jobs = [config.flink.tiering_job.name] if config.flink.tiering_job.enabled else []
+    jobs += [job.name for job in config.flink.jobs]
+    problems += [f"{src}: flink.jobs: duplicate FlinkSessionJob name '{n}'" for n in _duplicates(jobs)]
+    problems += [f"{src}: spark.applications: duplicate SparkApplication name '{n}'"
+                 for n in _duplicates([app.name for app in config.spark.applications])]
     namespaces = [v for k, v in vars(config.namespaces).items() if k != "object_store" or store.type == "in-cluster"]
-    for index, namespace in enumerate(namespaces):
-        if namespace in namespaces[:index]:
-            problems.append(f"{src}: namespaces: '{namespace}' is used for two components")
+    problems += [f"{src}: namespaces: '{n}' is used for two components" for n in _duplicates(namespaces)]
     problems += _operator_rules(config)
     problems += _catalog_rules(config)
     if problems:
         raise ConfigError("\n".join(problems))
+
+
+UNKNOWN_PRINCIPAL_ROLE = "unknown principal role '{name}' (declare it in polaris.setup.principalRoles)"
+
+
+def _duplicates(names: list[str]) -> list[str]:
+    """Each name that occurs again, once per repetition, in order."""
+    return [name for index, name in enumerate(names) if name in names[:index]]
+
+
+def _undeclared(field: str, names: tuple[str, ...], known: set[str], problem: str) -> list[str]:
+    """`<field>[<index>]: <problem>` (a template with `{name}`) for each of `names` not in `known`."""
+    return [f"{field}[{index}]: {problem.format(name=name)}" for index, name in enumerate(names) if name not in known]
 
 
 def _catalog_rules(config: EnvironmentConfig) -> list[str]:
@@ -698,15 +705,11 @@ def _catalog_rules(config: EnvironmentConfig) -> list[str]:
     for i, role in enumerate(setup.catalog_roles):
         if role.catalog not in catalogs:
             problems.append(f"{src}: polaris.setup.catalogRoles[{i}].catalog: unknown catalog '{role.catalog}'")
-        for j, name in enumerate(role.principal_roles):
-            if name not in roles:
-                problems.append(f"{src}: polaris.setup.catalogRoles[{i}].principalRoles[{j}]: unknown principal role "
-                                f"'{name}' (declare it in polaris.setup.principalRoles)")
+        problems += _undeclared(f"{src}: polaris.setup.catalogRoles[{i}].principalRoles", role.principal_roles, roles,
+                                UNKNOWN_PRINCIPAL_ROLE)
     for i, principal in enumerate(setup.principals):
-        for j, name in enumerate(principal.principal_roles):
-            if name not in roles:
-                problems.append(f"{src}: polaris.setup.principals[{i}].principalRoles[{j}]: unknown principal role "
-                                f"'{name}' (declare it in polaris.setup.principalRoles)")
+        problems += _undeclared(f"{src}: polaris.setup.principals[{i}].principalRoles", principal.principal_roles,
+                                roles, UNKNOWN_PRINCIPAL_ROLE)
     if setup.enabled and setup.consumer_principal not in {p.name for p in setup.principals}:
         problems.append(f"{src}: polaris.setup.consumerPrincipal: '{setup.consumer_principal}' is not one of "
                         "polaris.setup.principals")
@@ -726,17 +729,15 @@ def _operator_rules(config: EnvironmentConfig) -> list[str]:
     if fo.enabled and fo.replicas > 1 and not fo.leader_election:
         problems.append(f"{src}: flinkOperator.replicas: {fo.replicas} replicas need flinkOperator.leaderElection: true "
                         "(without it two operators reconcile the same resources)")
-    for index, name in enumerate(fo.watch_namespaces):
-        if name not in platform_namespaces:
-            problems.append(f"{src}: flinkOperator.watchNamespaces[{index}]: '{name}' is not a namespace the platform "
-                            f"creates (expected one of: {', '.join(sorted(platform_namespaces))})")
+    not_created = ("'{name}' is not a namespace the platform creates (expected one of: "
+                   f"{', '.join(sorted(platform_namespaces))})")
+    problems += _undeclared(f"{src}: flinkOperator.watchNamespaces", fo.watch_namespaces, platform_namespaces,
+                            not_created)
     if fo.enabled and ns.flink not in fo.watch_namespaces and fo.watch_namespaces:
         problems.append(f"{src}: flinkOperator.watchNamespaces: must include '{ns.flink}', where the session cluster "
                         "and its jobs live")
-    for index, name in enumerate(so.job_namespaces):
-        if name not in platform_namespaces:
-            problems.append(f"{src}: sparkOperator.jobNamespaces[{index}]: '{name}' is not a namespace the platform "
-                            f"creates (expected one of: {', '.join(sorted(platform_namespaces))})")
+    problems += _undeclared(f"{src}: sparkOperator.jobNamespaces", so.job_namespaces, platform_namespaces,
+                            not_created)
     if so.enabled and ns.spark not in so.job_namespaces:
         problems.append(f"{src}: sparkOperator.jobNamespaces: must include '{ns.spark}', where the SparkApplications run")
     if fo.enabled and fo.webhook and config.cert_manager.mode == "none":

@@ -213,3 +213,12 @@ def test_dev_secrets_cannot_generate_an_rsa_key_pair() -> None:
     with pytest.raises(ConfigError, match=r"^environments/test.yaml: polaris.tokenBroker.type: rsa-key-pair needs a "
                                           r"key pair Secret that dev Secrets cannot generate; use symmetric-key"):
         render(doc)
+
+
+def test_catalog_model_refers_only_to_declared_principal_roles() -> None:
+    setup = {"catalogs": [{"name": "dev_iceberg_datalake_catalog", "roleArn": "arn:aws:iam::123456789012:role/x"}],
+             "principals": [{"name": "fluss_user", "principalRoles": ["rf_dev_etl", "nope"]}]}
+    assert error_of(minimal(polaris={"setup": setup})) == (
+        f"{SRC}: polaris.setup.principals[0].principalRoles[1]: unknown principal role 'nope' "
+        "(declare it in polaris.setup.principalRoles)"
+    )

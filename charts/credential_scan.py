@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from charts.schemas import object_name
-from charts.tree import walk
+from charts.tree import object_name, walk
 
 _SENSITIVE = re.compile(
     r"(^|[-_])(password|passwd|secret|token|credentials?|access[-_]?key|secret[-_]?key|private[-_]?key)$",

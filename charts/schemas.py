@@ -63,10 +63,3 @@ def pinned_crd_schemas() -> Iterator[tuple[str, str, dict[str, Any]]]:
             group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
             for version in crd["spec"]["versions"]:
                 yield f"{group}/{version['name']}", kind, strict_crd_schema(version["schema"]["openAPIV3Schema"])
-
-
-def object_name(obj: dict[str, Any]) -> str:
-    """`Kind/namespace/name` (or `Kind/name` for cluster-scoped objects)."""
-    meta = obj.get("metadata", {})
-    parts = [obj.get("kind", "?"), meta.get("namespace"), meta.get("name", "?")]
-    return "/".join(p for p in parts if p)

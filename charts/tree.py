@@ -23,3 +23,10 @@ def walk(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from walk(value, f"{path}[{index}]")
+
+
+def object_name(obj: dict[str, Any]) -> str:
+    """`Kind/namespace/name` of a manifest (or `Kind/name` for cluster-scoped objects)."""
+    meta = obj.get("metadata", {})
+    parts = [obj.get("kind", "?"), meta.get("namespace"), meta.get("name", "?")]
+    return "/".join(p for p in parts if p)

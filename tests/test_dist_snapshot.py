@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from charts.config import available_environments
-from charts.schemas import object_name
+from charts.tree import object_name
 from tests.conftest import ROOT, load_dir
 
 

@@ -8,7 +8,7 @@ import copy
 import pytest
 
 from charts.restricted import pod_specs, restricted_violations
-from charts.schemas import object_name
+from charts.tree import object_name
 from tests.conftest import Manifest, find
 
 ROOT_IMAGE_EXCEPTIONS = {"StatefulSet/fluss/coordinator-server", "StatefulSet/fluss/tablet-server"}

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from charts.tree import object_name
+
 
 class Level(StrEnum):
     """Severity: an ERROR fails validation; a WARNING is reported only."""
@@ -57,7 +59,7 @@ class Manifest:
     @property
     def ref(self) -> str:
         """`Kind/namespace/name` (or `Kind/name` for cluster-scoped objects)."""
-        return "/".join(p for p in (self.kind, self.namespace, self.name) if p)
+        return object_name(self.obj)
 
 
 @dataclass(frozen=True, order=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from charts.tree import pod_template
+
 POD_SECURITY_EXCEPTION = "lakehouse.dev/pod-security-exception"
 """Pod annotation naming why the pod cannot run as non-root; validation downgrades that finding to a warning."""
 
-_WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"}
 _SAFE_VOLUME_TYPES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
                       "projected", "secret"}
 
@@ -26,10 +27,9 @@ def pod_specs(obj: dict[str, Any]) -> dict[str, dict[str, Any]]:
     security contexts.
     """
     kind, spec = obj.get("kind"), obj.get("spec", {})
-    if kind in _WORKLOAD_KINDS:
-        return {"pod": spec["template"]["spec"]}
-    if kind == "CronJob":
-        return {"pod": spec["jobTemplate"]["spec"]["template"]["spec"]}
+    workload = pod_template(obj)
+    if workload is not None:
+        return {"pod": workload[1].get("spec", {})}
     if kind == "FlinkDeployment":
         base = spec.get("podTemplate", {}).get("spec", {})
         return {

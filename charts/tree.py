@@ -30,3 +30,31 @@ def object_name(obj: dict[str, Any]) -> str:
     meta = obj.get("metadata", {})
     parts = [obj.get("kind", "?"), meta.get("namespace"), meta.get("name", "?")]
     return "/".join(p for p in parts if p)
+
+
+WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
+"""Core kinds whose spec holds a pod template."""
+
+
+def pod_template(obj: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """(path, pod template) of a core workload: `spec.template` (CronJob: `spec.jobTemplate.spec.template`);
+    None for other kinds."""
+    kind, spec = obj.get("kind"), obj.get("spec") or {}
+    if kind == "CronJob":
+        return "spec.jobTemplate.spec.template", spec.get("jobTemplate", {}).get("spec", {}).get("template", {})
+    if kind in WORKLOAD_KINDS:
+        template: dict[str, Any] = spec.get("template", {})
+        return "spec.template", template
+    return None
+
+
+def pod_containers(obj: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """(path, container, is_init) of a core workload's init containers, then its containers."""
+    found = pod_template(obj)
+    if found is None:
+        return
+    path, template = found
+    pod = template.get("spec", {})
+    for key in ("initContainers", "containers"):
+        for index, container in enumerate(pod.get(key) or []):
+            yield f"{path}.spec.{key}[{index}]", container, key == "initContainers"

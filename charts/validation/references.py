@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from charts.external import ObjectKey
-from charts.tree import walk
+from charts.tree import pod_containers, pod_template, walk
 from charts.validation.report import Finding, Layer, Level, Manifest, finding
 
 _URL = re.compile(r"(?<![\w.-])([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc"
                   r"(?:\.cluster\.local)?(?::(\d+))?")
 FLINK_REST_PORT = 8081
-POD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"}
 
 
 @dataclass
@@ -92,18 +91,6 @@ def _refs(node: Any, path: str) -> Iterator[tuple[str, str, str, str | None]]:
             yield from _refs(item, f"{path}[{index}]")
 
 
-def _pod(m: Manifest) -> dict[str, Any] | None:
-    if m.kind in POD_KINDS:
-        pod: dict[str, Any] = m.obj.get("spec", {}).get("template", {}).get("spec", {})
-        return pod
-    return None
-
-
-def _pod_labels(m: Manifest) -> dict[str, str]:
-    labels: dict[str, str] = m.obj.get("spec", {}).get("template", {}).get("metadata", {}).get("labels") or {}
-    return labels
-
-
 def _object_refs(m: Manifest) -> Iterator[tuple[str, str, str | None, str, str | None]]:
     """(path, kind, namespace, name, key) of every reference of `m`."""
     ns = m.namespace
@@ -133,36 +120,35 @@ def _object_refs(m: Manifest) -> Iterator[tuple[str, str, str | None, str, str |
 
 def _consistency(m: Manifest, u: Universe, by_namespace: dict[str | None, list[Manifest]]) -> Iterator[tuple[str, str]]:
     """Internal checks: selectors, named ports, volume mounts."""
-    pod = _pod(m)
-    if pod is not None:
-        volumes = {v["name"] for v in pod.get("volumes") or []}
+    template = pod_template(m.obj)
+    if template is not None:
+        volumes = {v["name"] for v in template[1].get("spec", {}).get("volumes") or []}
         volumes |= {t["metadata"]["name"] for t in m.obj.get("spec", {}).get("volumeClaimTemplates") or []}
-        for key in ("initContainers", "containers"):
-            for ci, container in enumerate(pod.get(key) or []):
-                names = {p.get("name") for p in container.get("ports") or [] if p.get("name")}
-                for mi, mount in enumerate(container.get("volumeMounts") or []):
-                    if mount["name"] not in volumes:
-                        yield (f"spec.template.spec.{key}[{ci}].volumeMounts[{mi}]",
-                               f"mounts volume {mount['name']!r}, which the pod does not define")
-                for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
-                    action = (container.get(probe) or {})
-                    port = (action.get("httpGet") or action.get("tcpSocket") or {}).get("port")
-                    if isinstance(port, str) and port not in names:
-                        yield (f"spec.template.spec.{key}[{ci}].{probe}",
-                               f"probes port {port!r}, which the container does not name")
+        for path, container, _ in pod_containers(m.obj):
+            names = {p.get("name") for p in container.get("ports") or [] if p.get("name")}
+            for mi, mount in enumerate(container.get("volumeMounts") or []):
+                if mount["name"] not in volumes:
+                    yield (f"{path}.volumeMounts[{mi}]",
+                           f"mounts volume {mount['name']!r}, which the pod does not define")
+            for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
+                action = (container.get(probe) or {})
+                port = (action.get("httpGet") or action.get("tcpSocket") or {}).get("port")
+                if isinstance(port, str) and port not in names:
+                    yield f"{path}.{probe}", f"probes port {port!r}, which the container does not name"
     if m.kind == "Service":
         selector = m.obj.get("spec", {}).get("selector") or {}
         if not selector:
             return
-        pods = [w for w in by_namespace.get(m.namespace, []) if _pod(w) is not None
-                and all(_pod_labels(w).get(k) == v for k, v in selector.items())]
+        templates = [found[1] for w in by_namespace.get(m.namespace, []) if (found := pod_template(w.obj))]
+        pods = [t for t in templates
+                if all((t.get("metadata", {}).get("labels") or {}).get(k) == v for k, v in selector.items())]
         if not pods:
             yield "spec.selector", f"selects no pods of this namespace ({', '.join(f'{k}={v}' for k, v in selector.items())})"
             return
         for index, port in enumerate(m.obj["spec"].get("ports") or []):
             target = port.get("targetPort")
             if isinstance(target, str):
-                named = {p.get("name") for w in pods for c in (_pod(w) or {}).get("containers", [])
+                named = {p.get("name") for template in pods for c in template.get("spec", {}).get("containers", [])
                          for p in c.get("ports") or []}
                 if target not in named:
                     yield f"spec.ports[{index}].targetPort", f"no selected container has a port named {target!r}"

@@ -16,6 +16,7 @@ from typing import Any
 
 from charts.credential_scan import scan as credential_findings
 from charts.restricted import POD_SECURITY_EXCEPTION, pod_specs, restricted_violations
+from charts.tree import pod_containers
 from charts.validation.report import Finding, Layer, Level, Manifest, finding
 
 FLINK_NAME = re.compile(r"^[a-z]([-a-z\d]{0,43}[a-z\d])?$")
@@ -44,7 +45,6 @@ SPARK_DENIED_CONF = {
 _DNS1035 = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 _PINNED_IMAGE = re.compile(r"^[^@\s]+(:[\w][\w.-]{0,127})(@sha256:[0-9a-f]{64})?$|^[^@\s]+@sha256:[0-9a-f]{64}$")
 LONG_RUNNING = {"Deployment", "StatefulSet", "DaemonSet"}
-WORKLOADS = LONG_RUNNING | {"Job", "CronJob", "ReplicaSet"}
 
 
 def flink_memory_valid(value: str) -> bool:
@@ -175,32 +175,20 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", text)[:3])
 
 
-def _containers(m: Manifest) -> Iterator[tuple[str, dict[str, Any], bool]]:
-    """(path, container, is_init) of core workloads."""
-    spec = m.obj.get("spec", {})
-    pod_path = "spec.jobTemplate.spec.template.spec" if m.kind == "CronJob" else "spec.template.spec"
-    pod = spec.get("jobTemplate", {}).get("spec", {}).get("template", {}).get("spec", {}) if m.kind == "CronJob" \
-        else spec.get("template", {}).get("spec", {})
-    for key in ("initContainers", "containers"):
-        for index, container in enumerate(pod.get(key) or []):
-            yield f"{pod_path}.{key}[{index}]", container, key == "initContainers"
-
-
 def platform(m: Manifest) -> Iterator[tuple[str, str, Level]]:
     """Platform rules: pinned images, resource requests, probes, restricted pod security, no credential literal."""
     images: list[tuple[str, str]] = []
-    if m.kind in WORKLOADS:
-        for path, container, is_init in _containers(m):
-            images.append((f"{path}.image", str(container.get("image", ""))))
-            requests = (container.get("resources") or {}).get("requests") or {}
-            missing = [r for r in ("cpu", "memory") if r not in requests]
-            if missing:
-                yield f"{path}.resources.requests", f"resource requests not set: {', '.join(missing)}", Level.ERROR
-            if m.kind in LONG_RUNNING and not is_init:
-                for probe in ("readinessProbe", "livenessProbe"):
-                    if probe not in container:
-                        yield f"{path}.{probe}", f"long-running container {container.get('name')} has no {probe}", \
-                            Level.ERROR
+    for path, container, is_init in pod_containers(m.obj):
+        images.append((f"{path}.image", str(container.get("image", ""))))
+        requests = (container.get("resources") or {}).get("requests") or {}
+        missing = [r for r in ("cpu", "memory") if r not in requests]
+        if missing:
+            yield f"{path}.resources.requests", f"resource requests not set: {', '.join(missing)}", Level.ERROR
+        if m.kind in LONG_RUNNING and not is_init:
+            for probe in ("readinessProbe", "livenessProbe"):
+                if probe not in container:
+                    yield f"{path}.{probe}", f"long-running container {container.get('name')} has no {probe}", \
+                        Level.ERROR
     if m.kind == "FlinkDeployment":
         images.append(("spec.image", str(m.obj.get("spec", {}).get("image", ""))))
     if m.kind == "SparkApplication":

@@ -17,10 +17,7 @@ def custom_object(scope: constructs.Construct, id: str, *, api_version: str, kin
                   namespace: str, component: Component, wave: SyncWave, spec: dict[str, Any],
                   annotations: dict[str, str] | None = None) -> cdk8s.ApiObject:
     """An ApiObject with `spec` (plain data, camelCase as in the CRD)."""
-    meta = api_object_meta(name, namespace, component, wave)
-    if annotations:
-        meta = cdk8s.ApiObjectMetadata(name=meta.name, namespace=meta.namespace, labels=meta.labels,
-                                       annotations={**(meta.annotations or {}), **annotations})
+    meta = api_object_meta(name, namespace, component, wave, extra_annotations=annotations)
     obj = cdk8s.ApiObject(scope, id, api_version=api_version, kind=kind, metadata=meta)
     obj.add_json_patch(cdk8s.JsonPatch.add("/spec", spec))
     return obj

@@ -124,11 +124,12 @@ def api_object_meta(
     wave: SyncWave,
     *,
     keep_on_prune: bool = False,
+    extra_annotations: dict[str, str] | None = None,
 ) -> cdk8s.ApiObjectMetadata:
-    """`object_meta` for the generated custom-resource bindings."""
+    """`object_meta` for the generated custom-resource bindings and other `ApiObject`s."""
     return cdk8s.ApiObjectMetadata(
         name=name,
         namespace=namespace,
         labels=component.labels(),
-        annotations=argo_annotations(wave, keep_on_prune=keep_on_prune),
+        annotations=argo_annotations(wave, keep_on_prune=keep_on_prune, extra=extra_annotations),
     )

@@ -23,6 +23,11 @@ NO_PRUNE = "Prune=false"
 disappear from `dist/`: deleting them by accident loses state, so removal must be done by hand."""
 
 
+SYNC_HOOK = {"argocd.argoproj.io/hook": "Sync", "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation"}
+"""Annotations of Jobs that run on every Argo CD sync (idempotent Jobs: bucket creation, Polaris setup); the
+previous run is deleted before the next is created, so a Job's immutable template never blocks a sync."""
+
+
 class SyncWave(IntEnum):
     """Apply order for GitOps. Lower waves are applied (and healthy) before higher ones."""
 

@@ -15,7 +15,7 @@ from cdk8s_plus_27 import k8s
 
 from charts import env, pod_security
 from charts.config import InClusterStore
-from charts.metadata import Component, SyncWave, image_tag, object_meta
+from charts.metadata import SYNC_HOOK, Component, SyncWave, image_tag, object_meta
 from charts.namespace_chart import NamespaceChart
 from charts.secrets import SecretKeyRef
 from charts.workloads import (
@@ -109,10 +109,7 @@ class ObjectStore(constructs.Construct):
             "CreateBuckets",
             metadata=object_meta(
                 f"{self.name}-create-buckets", self.namespace, component, SyncWave.STORAGE,
-                extra_annotations={
-                    "argocd.argoproj.io/hook": "Sync",
-                    "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation",
-                },
+                extra_annotations=SYNC_HOOK,
             ),
             spec=k8s.JobSpec(
                 backoff_limit=4,

@@ -25,7 +25,7 @@ from cdk8s_plus_27 import k8s
 
 from charts import env, pod_security
 from charts.config import PolarisConfig
-from charts.metadata import Component, SyncWave, image_tag, object_meta
+from charts.metadata import SYNC_HOOK, Component, SyncWave, image_tag, object_meta
 from charts.postgres import PostgreSQL
 from charts.rbac import Rule, binding, role
 from charts.s3 import S3Access
@@ -34,7 +34,6 @@ from charts.workloads import empty_dir, pod_template, resources
 
 SCRIPT = Path(__file__).parent / "scripts" / "catalog-setup.sh"
 SETUP_DIR = "/etc/polaris-setup"
-HOOK = {"argocd.argoproj.io/hook": "Sync", "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation"}
 JOB_TTL_SECONDS = 24 * 3600
 
 
@@ -140,7 +139,7 @@ class RealmBootstrap(constructs.Construct):
             volume_mounts=[k8s.VolumeMount(name="tmp", mount_path="/tmp")],
         )
         k8s.KubeJob(self, "Job", metadata=object_meta(name, namespace, component, SyncWave.CATALOG,
-                                                       extra_annotations=HOOK),
+                                                       extra_annotations=SYNC_HOOK),
                     spec=k8s.JobSpec(backoff_limit=6, ttl_seconds_after_finished=JOB_TTL_SECONDS,
                                      template=pod_template(component, run_as, [container], volumes=[empty_dir("tmp")],
                                                            restart_policy="OnFailure", automount_token=False)))
@@ -193,7 +192,7 @@ class CatalogSetup(constructs.Construct):
                            k8s.VolumeMount(name="tmp", mount_path="/tmp")],
         )
         volumes = [k8s.Volume(name="setup", config_map=k8s.ConfigMapVolumeSource(name=name)), empty_dir("tmp")]
-        k8s.KubeJob(self, "Job", metadata=object_meta(name, namespace, component, wave, extra_annotations=HOOK),
+        k8s.KubeJob(self, "Job", metadata=object_meta(name, namespace, component, wave, extra_annotations=SYNC_HOOK),
                     spec=k8s.JobSpec(backoff_limit=4, ttl_seconds_after_finished=JOB_TTL_SECONDS,
                                      template=pod_template(component, run_as, [container], volumes=volumes,
                                                            service_account=name, restart_policy="OnFailure")))

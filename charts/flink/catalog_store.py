@@ -14,12 +14,18 @@ from dataclasses import dataclass
 import constructs
 from cdk8s_plus_27 import k8s
 
+from charts import pod_security
 from charts.catalog import CREDENTIAL_ENV, IcebergRestCatalog
+from charts.config import Resources
+from charts.env import Env
+from charts.flink.pod_template import ContainerSpec, Mount, VolumeSpec
 from charts.metadata import Component, SyncWave, object_meta
 
 STORE_DIR = "/var/flink/catalog-store"
 TEMPLATE_DIR = "/opt/flink/catalog-templates"
 STORE_PATH = f"file://{STORE_DIR}/"
+STORE_VOLUME = "catalog-store"
+INIT_RESOURCES = Resources("50m", "64Mi", None, "128Mi")
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,24 @@ class CatalogStore(constructs.Construct):
             lines.append(f"printf '{f.credential_key}: %s\\n' \"${CREDENTIAL_ENV}\" >> {target}")
         return "\n".join(lines) + "\n"
 
-    def template_mounts(self) -> list[tuple[str, str]]:
-        """(volume, mount path) of each template ConfigMap in the init container."""
-        return [(f.volume, f"{TEMPLATE_DIR}/{f.name}") for f in self.files]
+    def init_container(self, image: str) -> ContainerSpec:
+        """The init container that writes the store into the `STORE_VOLUME` emptyDir (runs as the Flink user)."""
+        return ContainerSpec(
+            "catalog-store",
+            image=image,
+            command=["/bin/sh", "-c", self.init_script()],
+            env=[Env(CREDENTIAL_ENV, secret=self.catalog.credential)],
+            mounts=[Mount(STORE_VOLUME, STORE_DIR),
+                    *[Mount(f.volume, f"{TEMPLATE_DIR}/{f.name}", read_only=True) for f in self.files]],
+            resources=INIT_RESOURCES,
+            run_as=pod_security.FLINK,
+        )
+
+    def volumes(self) -> list[VolumeSpec]:
+        """The store's emptyDir and one volume per template ConfigMap."""
+        return [VolumeSpec(STORE_VOLUME), *[VolumeSpec(f.volume, config_map=f.config_map) for f in self.files]]
+
+    @staticmethod
+    def mount() -> Mount:
+        """The read-only store mount of the container that uses the catalogs."""
+        return Mount(STORE_VOLUME, STORE_DIR, read_only=True)

@@ -1,6 +1,7 @@
 """Pod templates inside custom resources, built with the generated bindings' typed classes.
 
-The Flink operator's CRD gives each pod-template location its own generated classes
+`ContainerSpec`, `Mount` and `VolumeSpec` describe a container or volume once; they render into a custom
+resource's pod template (`PodTemplateClasses`) or into a core pod (`to_core`). The Flink operator's CRD gives each pod-template location its own generated classes
 (`FlinkDeploymentSpecPodTemplateSpecContainers`, `FlinkDeploymentSpecJobManagerPodTemplateSpecContainers`, ...).
 `PodTemplateClasses` finds them by location prefix so that one builder serves every location. Lists
 must hold typed instances (a plain dict in a list would silently lose its snake_case keys).
@@ -11,9 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cdk8s_plus_27 import k8s
+
 import imports.flink.org.apache.flink as flink_binding
 from charts import env, pod_security
 from charts.config import Resources
+from charts.workloads import config_map_volume, empty_dir, resources
 
 MAIN_CONTAINER = "flink-main-container"
 """The container name the Flink operator merges pod templates into."""
@@ -26,6 +30,10 @@ class Mount:
     volume: str
     path: str
     read_only: bool = False
+
+    def to_core(self) -> k8s.VolumeMount:
+        """As a core `VolumeMount`."""
+        return k8s.VolumeMount(name=self.volume, mount_path=self.path, read_only=self.read_only or None)
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,18 @@ class ContainerSpec:
     resources: Resources | None = None
     run_as: pod_security.RunAs | None = None
 
+    def to_core(self) -> k8s.Container:
+        """As a core `Container` (for Deployments and the like)."""
+        return k8s.Container(
+            name=self.name,
+            image=self.image,
+            command=self.command,
+            env=env.core(self.env) or None,
+            resources=resources(self.resources.to_k8s()) if self.resources else None,
+            security_context=pod_security.container_security_context(self.run_as) if self.run_as else None,
+            volume_mounts=[m.to_core() for m in self.mounts] or None,
+        )
+
 
 @dataclass(frozen=True)
 class VolumeSpec:
@@ -47,6 +67,10 @@ class VolumeSpec:
 
     name: str
     config_map: str | None = None
+
+    def to_core(self) -> k8s.Volume:
+        """As a core `Volume`."""
+        return config_map_volume(self.name, self.config_map) if self.config_map else empty_dir(self.name)
 
 
 class PodTemplateClasses:

@@ -13,10 +13,10 @@ import constructs
 
 from charts import pod_security
 from charts.catalog import CREDENTIAL_ENV
-from charts.config import FlinkConfig, Resources
+from charts.config import FlinkConfig
 from charts.env import Env
-from charts.flink.catalog_store import STORE_DIR, STORE_PATH, CatalogStore
-from charts.flink.pod_template import MAIN_CONTAINER, ContainerSpec, Mount, PodTemplateClasses, VolumeSpec
+from charts.flink.catalog_store import STORE_PATH, CatalogStore
+from charts.flink.pod_template import MAIN_CONTAINER, ContainerSpec, PodTemplateClasses
 from charts.metadata import Component, SyncWave, api_object_meta
 from charts.s3 import S3Access
 from charts.workloads import service_host
@@ -31,7 +31,6 @@ from imports.flink.org.apache.flink import (
 )
 
 REST_PORT = 8081
-INIT_RESOURCES = Resources("50m", "64Mi", None, "128Mi")
 
 
 class FlinkSessionCluster(constructs.Construct):
@@ -69,22 +68,10 @@ class FlinkSessionCluster(constructs.Construct):
             run_as=pod_security.FLINK,
             containers=[ContainerSpec(MAIN_CONTAINER, env=main_env, run_as=pod_security.FLINK)],
         )
-        store_volume = "catalog-store"
-        init = ContainerSpec(
-            "catalog-store",
-            image=config.image,
-            command=["/bin/sh", "-c", catalog_store.init_script()],
-            env=[Env(CREDENTIAL_ENV, secret=catalog_store.catalog.credential)],
-            mounts=[Mount(store_volume, STORE_DIR),
-                    *[Mount(volume, path, read_only=True) for volume, path in catalog_store.template_mounts()]],
-            resources=INIT_RESOURCES,
-            run_as=pod_security.FLINK,
-        )
         job_manager_pod = PodTemplateClasses("FlinkDeploymentSpecJobManagerPodTemplate").build(
-            init_containers=[init],
-            containers=[ContainerSpec(MAIN_CONTAINER, mounts=[Mount(store_volume, STORE_DIR, read_only=True)])],
-            volumes=[VolumeSpec(store_volume),
-                     *[VolumeSpec(f.volume, config_map=f.config_map) for f in catalog_store.files]],
+            init_containers=[catalog_store.init_container(config.image)],
+            containers=[ContainerSpec(MAIN_CONTAINER, mounts=[catalog_store.mount()])],
+            volumes=catalog_store.volumes(),
         )
         FlinkDeployment(
             self, "Resource",

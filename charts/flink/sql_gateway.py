@@ -14,15 +14,13 @@ from cdk8s_plus_27 import k8s
 from charts import env, pod_security
 from charts.catalog import CREDENTIAL_ENV
 from charts.config import FlinkConfig
-from charts.flink.catalog_store import STORE_DIR, STORE_PATH, CatalogStore
-from charts.flink.session_cluster import INIT_RESOURCES, REST_PORT, FlinkSessionCluster
+from charts.flink.catalog_store import STORE_PATH, CatalogStore
+from charts.flink.session_cluster import REST_PORT, FlinkSessionCluster
 from charts.metadata import Component, SyncWave, image_tag, object_meta
 from charts.s3 import S3Access
 from charts.workloads import (
     Port,
-    config_map_volume,
     deployment,
-    empty_dir,
     http_probe,
     pod_template,
     resources,
@@ -68,17 +66,7 @@ class FlinkSqlGateway(constructs.Construct):
             dynamic["s3.path.style.access"] = "true"
         run_as = pod_security.FLINK
         credential = env.Env(CREDENTIAL_ENV, secret=catalog_store.catalog.credential)
-        template_mounts = [k8s.VolumeMount(name=v, mount_path=p, read_only=True)
-                           for v, p in catalog_store.template_mounts()]
-        init = k8s.Container(
-            name="catalog-store",
-            image=config.image,
-            command=["/bin/sh", "-c", catalog_store.init_script()],
-            env=env.core([credential]),
-            resources=resources(INIT_RESOURCES.to_k8s()),
-            security_context=pod_security.container_security_context(run_as),
-            volume_mounts=[k8s.VolumeMount(name="catalog-store", mount_path=STORE_DIR), *template_mounts],
-        )
+        init = catalog_store.init_container(config.image).to_core()
         gateway = k8s.Container(
             name=name,
             image=config.image,
@@ -92,9 +80,9 @@ class FlinkSqlGateway(constructs.Construct):
             liveness_probe=tcp_probe(self.port, initial_delay=30, period=20, failure_threshold=3),
             resources=resources(config.sql_gateway.resources.to_k8s()),
             security_context=pod_security.container_security_context(run_as),
-            volume_mounts=[k8s.VolumeMount(name="catalog-store", mount_path=STORE_DIR, read_only=True)],
+            volume_mounts=[catalog_store.mount().to_core()],
         )
-        volumes = [empty_dir("catalog-store"), *[config_map_volume(f.volume, f.config_map) for f in catalog_store.files]]
+        volumes = [v.to_core() for v in catalog_store.volumes()]
         deployment(
             self, "Deployment", name=name, namespace=namespace, component=component, wave=wave,
             replicas=config.sql_gateway.replicas,

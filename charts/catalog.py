@@ -5,14 +5,19 @@ Spark (`spark.sql.catalog.<name>.*`) all derive their catalog settings from `Ice
 endpoint, a warehouse or an S3 setting is written once. Property names: Iceberg's RESTCatalog and
 S3FileIO (https://iceberg.apache.org/docs/latest/configuration/#catalog-properties,
 https://iceberg.apache.org/docs/latest/aws/#s3-fileio).
-The client credential (`clientId:clientSecret`) is never part of these properties: it is read from a
-Secret (`credential`) by each consumer at start-up.
+The client credential (`clientId:clientSecret`) is never written into these properties. They carry
+Iceberg's environment reference `credential: env:ICEBERG_CATALOG_CREDENTIAL` instead (see
+`charts.env_reference`). Every process that builds the catalog therefore needs that env var, set
+from the Secret `credential` (`credential_env`). So the secret never appears in a ConfigMap, a custom
+resource, a program argument, Flink's or Spark's UI, or Fluss' table properties.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from charts import env_reference
+from charts.env import Env
 from charts.s3 import S3Access
 from charts.secrets import SecretKeyRef
 
@@ -20,6 +25,8 @@ S3_FILE_IO = "org.apache.iceberg.aws.s3.S3FileIO"
 ACCESS_DELEGATION_HEADER = "header.X-Iceberg-Access-Delegation"
 CREDENTIAL_ENV = "ICEBERG_CATALOG_CREDENTIAL"
 """Env var holding `clientId:clientSecret` in every catalog client container."""
+CREDENTIAL_REFERENCE = env_reference.reference(CREDENTIAL_ENV)
+"""The value of the Iceberg `credential` property: a reference, never the secret."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +50,10 @@ class IcebergRestCatalog:
     s3: S3Access
 
     def properties(self) -> dict[str, str]:
-        """Iceberg REST client properties, without type key and without the credential, sorted."""
+        """Iceberg REST client properties without the type key, sorted. `credential` is the environment
+        reference `env:ICEBERG_CATALOG_CREDENTIAL`; the consumer's container needs `credential_env()`."""
         props = {
+            "credential": CREDENTIAL_REFERENCE,
             "uri": self.uri,
             "oauth2-server-uri": self.token_endpoint,
             "rest.auth.type": "oauth2",
@@ -59,3 +68,8 @@ class IcebergRestCatalog:
             props["s3.endpoint"] = self.s3.endpoint
             props["s3.path-style-access"] = "true"
         return dict(sorted(props.items()))
+
+    def credential_env(self) -> Env:
+        """`ICEBERG_CATALOG_CREDENTIAL` from the Secret key `credential`, for every container that builds the
+        catalog from `properties()`."""
+        return Env(CREDENTIAL_ENV, secret=self.credential)

@@ -3,7 +3,8 @@
 A credential must reach a workload through a Secret reference. This scan flags literal values where
 credentials usually hide: env vars whose name ends so (`*PASSWORD`, `*SECRET`, `*TOKEN`,
 `*CREDENTIAL`, `*ACCESS_KEY`, `*SECRET_KEY`), keys of config files and properties with such names, program
-arguments following such flags, and `user:password@` in URLs.
+arguments following such flags, and `user:password@` in URLs. Not literals: shell expansions (`$VAR`) and
+Iceberg environment references (`env:NAME`, `charts.env_reference`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from charts.env_reference import referenced_variable
 from charts.tree import object_name, walk
 
 _SENSITIVE = re.compile(
@@ -26,6 +28,11 @@ def _sensitive_key(key: str) -> bool:
     return bool(_SENSITIVE.search(key.rsplit(".", 1)[-1]))
 
 
+def _literal(value: str) -> bool:
+    """True for a non-empty value that is neither a shell expansion nor an Iceberg environment reference."""
+    return bool(value) and "$" not in value and referenced_variable(value) is None
+
+
 def scan(obj: dict[str, Any]) -> list[str]:
     """Findings for one object: `Kind/namespace/name: field: reason`. Secret objects are skipped."""
     if obj.get("kind") == "Secret":
@@ -38,17 +45,17 @@ def scan(obj: dict[str, Any]) -> list[str]:
                 findings.append(f"{name}: {path}: env {node['name']} has a literal value")
         if isinstance(node, list) and all(isinstance(item, str) for item in node):
             for index, item in enumerate(node[:-1]):
-                if item.startswith("-") and _sensitive_key(item.lstrip("-").split("=")[0]):
+                if item.startswith("-") and _sensitive_key(item.lstrip("-").split("=")[0]) and _literal(node[index + 1]):
                     findings.append(f"{name}: {path}[{index + 1}]: argument after {item} is a literal")
         if isinstance(node, str):
             if _URL_USERINFO.search(node):
                 findings.append(f"{name}: {path}: URL with user:password")
             for line in node.splitlines():
                 match = _CONFIG_LINE.match(line)
-                if match and _sensitive_key(match.group(1).strip('"')) and "$" not in match.group(2):
+                if match and _sensitive_key(match.group(1).strip('"')) and _literal(match.group(2)):
                     findings.append(f"{name}: {path}: '{match.group(1)}' set to a literal")
             if path.startswith("data.") or ".flinkConfiguration." in f".{path}" or ".sparkConf." in f".{path}":
                 key = path.rsplit(".", 1)[-1]
-                if _sensitive_key(key) and node:
+                if _sensitive_key(key) and _literal(node):
                     findings.append(f"{name}: {path}: literal value")
     return findings

@@ -6,8 +6,15 @@ Re-expresses the upstream chart (fluss 0.9.0-incubating, `helm/fluss`) with the 
 Options: https://fluss.apache.org/docs/maintenance/configuration/ ;
 lakehouse: https://fluss.apache.org/docs/streaming-lakehouse/integrate-data-lakes/iceberg/ .
 
-Credentials (S3 keys, the Polaris client credential) are appended to `server.yaml` at container start
-from Secret-backed env vars; they are never in the ConfigMap.
+S3 keys (when used) are appended to `server.yaml` at container start from Secret-backed env vars. The
+Polaris client credential is `datalake.iceberg.credential: env:ICEBERG_CATALOG_CREDENTIAL`, an Iceberg
+environment reference resolved by the CoordinatorServer's Iceberg catalog (`charts.env_reference`): the
+coordinator copies every `datalake.iceberg.*` setting into the properties of lake-enabled tables that any
+Fluss client can read (`MetadataManager.getTable`, Fluss 0.9, which hides only keys containing `password`
+or `secret`), so the literal must never be a server setting. Both server kinds read the same `server.yaml`
+and receive the env var, although Fluss 0.9 opens the lake catalog only in the CoordinatorServer
+(`LakeCatalogDynamicLoader`): every reader of a file with a reference must be able to resolve it
+(`charts.validation.env_references`).
 Pod security exception: Fluss images run as root (see `pod_security.FLUSS`).
 """
 
@@ -17,7 +24,7 @@ import constructs
 from cdk8s_plus_27 import k8s
 
 from charts import env, pod_security
-from charts.catalog import CREDENTIAL_ENV, IcebergRestCatalog
+from charts.catalog import IcebergRestCatalog
 from charts.config import FlussConfig, Resources, ZooKeeperConfig
 from charts.metadata import Component, SyncWave, image_tag, object_meta
 from charts.namespace_chart import NamespaceChart
@@ -59,7 +66,6 @@ class FlussCluster(constructs.Construct):
         k8s.KubeConfigMap(self, "ConfigMap",
                           metadata=object_meta(self.config_map_name, namespace, app, SyncWave.CLUSTERS),
                           data={"server.yaml": server_yaml})
-        secret_env = [*s3.env(), env.Env(CREDENTIAL_ENV, secret=catalog.credential)]
         self.service_account = "fluss"
         k8s.KubeServiceAccount(
             self, "ServiceAccount",
@@ -67,6 +73,7 @@ class FlussCluster(constructs.Construct):
                                  extra_annotations=s3.service_account_annotations()),
             automount_service_account_token=False,
         )
+        secret_env = [*s3.env(), catalog.credential_env()]
         self.coordinator_service = "coordinator-server-hs"
         self._server(config, app.with_component("coordinator"), name="coordinator-server",
                      container="fluss-coordinator", service_name=self.coordinator_service,
@@ -122,7 +129,6 @@ class FlussCluster(constructs.Construct):
         if s3.keys:
             appended += ["printf 's3.access-key: %s\\n' \"$AWS_ACCESS_KEY_ID\"",
                          "printf 's3.secret-key: %s\\n' \"$AWS_SECRET_ACCESS_KEY\""]
-        appended.append(f"printf 'datalake.iceberg.credential: %s\\n' \"${CREDENTIAL_ENV}\"")
         script = (
             "set -eu\n"
             'conf="$FLUSS_HOME/conf/server.yaml"\n'

@@ -3,9 +3,9 @@
 SparkApplication API: https://www.kubeflow.org/docs/components/spark-operator/user-guide/
 S3A: https://hadoop.apache.org/docs/stable/hadoop-aws/tools/hadoop-aws/index.html ;
 Iceberg on Spark: https://iceberg.apache.org/docs/latest/spark-configuration/ .
-The catalog `rest` points at Polaris; the client credential reaches driver and executors as the env var
-`ICEBERG_CATALOG_CREDENTIAL` (from a Secret), which the application passes to
-`spark.sql.catalog.rest.credential` when it builds its session.
+The catalog `rest` points at Polaris. Its credential option is the environment reference
+`spark.sql.catalog.rest.credential: env:ICEBERG_CATALOG_CREDENTIAL`, which Iceberg resolves in the driver
+from the Secret-backed env var of that name (`charts.env_reference`); applications need no credential code.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import constructs
 
 from charts import env, pod_security
-from charts.catalog import CREDENTIAL_ENV, IcebergRestCatalog
+from charts.catalog import IcebergRestCatalog
 from charts.config import SparkApplicationConfig, SparkConfig
 from charts.metadata import Component, SyncWave, api_object_meta, image_tag
 from charts.namespace_chart import NamespaceChart
@@ -68,7 +68,7 @@ class SparkApplicationConstruct(constructs.Construct):
                  config: SparkConfig, s3: S3Access, catalog: IcebergRestCatalog):
         super().__init__(scope, id)
         component = Component("spark-application", app.name, image_tag(config.image), "batch-job")
-        envs = [env.Env(CREDENTIAL_ENV, secret=catalog.credential), *s3.env()]
+        envs = [catalog.credential_env(), *s3.env()]
         run_as = pod_security.SPARK
         security = {
             "pod_security_context": pod_security.pod_security_context_props(run_as),

@@ -59,6 +59,18 @@ def test_every_secret_a_workload_reads_exists_in_local(rendered: dict[str, list[
     assert missing == set()
 
 
+def test_scanner_accepts_iceberg_environment_references(rendered: dict[str, list[Manifest]]) -> None:
+    config_map = find(rendered["dev"], "ConfigMap", "rest-iceberg-catalog")
+    job = find(rendered["dev"], "FlinkSessionJob", "fluss-tiering-job")
+    assert "credential: env:ICEBERG_CATALOG_CREDENTIAL" in config_map["data"]["rest_iceberg.yaml"]
+    assert "env:ICEBERG_CATALOG_CREDENTIAL" in job["spec"]["job"]["args"]
+    assert scan(config_map) == [] and scan(job) == []
+    app = copy.deepcopy(find(rendered["dev"], "SparkApplication", "ingest-campaign"))
+    app["spec"]["sparkConf"]["spark.sql.catalog.rest.credential"] = "root:s3cr3t"
+    assert scan(app) == ["SparkApplication/spark/ingest-campaign: spec.sparkConf.spark.sql.catalog.rest.credential: "
+                         "literal value"]
+
+
 def test_scanner_catches_literal_env_config_and_args(rendered: dict[str, list[Manifest]]) -> None:
     deployment = copy.deepcopy(find(rendered["dev"], "Deployment", "polaris"))
     deployment["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "DB_PASSWORD", "value": "hunter2"})

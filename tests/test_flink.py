@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from charts.config import ConfigError
+from charts.restricted import pod_specs
 from tests.conftest import environment, find, render
 
 
@@ -38,25 +39,45 @@ def test_session_jobs_point_at_the_rendered_cluster() -> None:
     assert "-Drest.address=analytics-rest.flink.svc.cluster.local" in gateway["command"]
 
 
-def test_tiering_job_carries_catalog_settings_but_no_credential() -> None:
-    args = find(render(environment()), "FlinkSessionJob", "fluss-tiering-job")["spec"]["job"]["args"]
+CREDENTIAL_SECRET = {"name": "iceberg-catalog-credentials", "key": "catalog-credential"}
+
+
+def secret_env(container: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """{env name: secretKeyRef} of a container."""
+    return {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container.get("env") or []
+            if "secretKeyRef" in e.get("valueFrom", {})}
+
+
+def test_tiering_job_reads_the_credential_from_the_session_cluster_environment() -> None:
+    objects = render(environment())
+    args = find(objects, "FlinkSessionJob", "fluss-tiering-job")["spec"]["job"]["args"]
     pairs = dict(zip(args[::2], args[1::2], strict=True))
     assert pairs["--datalake.iceberg.warehouse"] == "dev_iceberg_datalake_catalog"
     assert pairs["--datalake.iceberg.uri"] == "http://polaris.polaris.svc.cluster.local:8181/api/catalog"
-    assert not [a for a in args if a.endswith("credential")]
+    assert pairs["--datalake.iceberg.credential"] == "env:ICEBERG_CATALOG_CREDENTIAL"
+    session = find(objects, "FlinkDeployment", "flink-session")
+    for role, pod in pod_specs(session).items():
+        main = next(c for c in pod["containers"] if c["name"] == "flink-main-container")
+        assert secret_env(main)["ICEBERG_CATALOG_CREDENTIAL"] == CREDENTIAL_SECRET, role
 
 
-def test_catalog_store_files_get_the_credential_from_the_secret() -> None:
+def test_catalog_store_is_the_projected_config_maps_with_an_env_reference() -> None:
     objects = render(environment())
     rest = find(objects, "ConfigMap", "rest-iceberg-catalog")["data"]["rest_iceberg.yaml"]
-    assert "\ncredential:" not in rest and "uri: http://polaris.polaris.svc.cluster.local:8181/api/catalog\n" in rest
-    jm = find(objects, "FlinkDeployment", "flink-session")["spec"]["jobManager"]["podTemplate"]["spec"]
-    init = jm["initContainers"][0]
-    assert "printf 'credential: %s\\n' \"$ICEBERG_CATALOG_CREDENTIAL\" >> /var/flink/catalog-store/rest_iceberg.yaml" in (
-        init["command"][2])
-    assert init["env"][0]["valueFrom"]["secretKeyRef"]["name"] == "iceberg-catalog-credentials"
-    assert {v["name"]: v.get("configMap", {}).get("name") for v in jm["volumes"]} == {
-        "catalog-store": None, "catalog-fluss-iceberg": "fluss-iceberg", "catalog-rest-iceberg": "rest-iceberg-catalog"}
+    assert "\ncredential: env:ICEBERG_CATALOG_CREDENTIAL\n" in rest
+    assert "uri: http://polaris.polaris.svc.cluster.local:8181/api/catalog\n" in rest
+    fluss = find(objects, "ConfigMap", "fluss-iceberg")["data"]["fluss_iceberg.yaml"]
+    assert "\niceberg.credential: env:ICEBERG_CATALOG_CREDENTIAL\n" in fluss
+    store = {"name": "catalog-store", "projected": {"sources": [
+        {"configMap": {"name": "fluss-iceberg"}}, {"configMap": {"name": "rest-iceberg-catalog"}}]}}
+    mount = {"mountPath": "/var/flink/catalog-store", "name": "catalog-store", "readOnly": True}
+    job_manager = pod_specs(find(objects, "FlinkDeployment", "flink-session"))["jobManager"]
+    gateway = find(objects, "Deployment", "flink-sql-gateway")["spec"]["template"]["spec"]
+    for pod in (job_manager, gateway):
+        assert pod["volumes"] == [store] and not pod.get("initContainers")
+        main = pod["containers"][0]
+        assert main["volumeMounts"] == [mount]
+        assert secret_env(main)["ICEBERG_CATALOG_CREDENTIAL"] == CREDENTIAL_SECRET
 
 
 def test_gateway_off() -> None:

@@ -1,4 +1,5 @@
-"""FlussCluster: server.yaml semantics, listeners, credentials appended from Secrets at start."""
+"""FlussCluster: server.yaml semantics, listeners, S3 keys appended from Secrets at start, the catalog
+credential as an Iceberg environment reference."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ def test_server_yaml_points_at_polaris_and_s3() -> None:
     assert conf["datalake.iceberg.oauth2-server-uri"].endswith("/api/catalog/v1/oauth/tokens")
     assert conf["datalake.iceberg.warehouse"] == "dev_iceberg_datalake_catalog"
     assert conf["datalake.iceberg.header.X-Iceberg-Access-Delegation"] == "vended-credentials"
-    assert "datalake.iceberg.credential" not in conf and "s3.access-key" not in conf
+    assert conf["datalake.iceberg.credential"] == "env:ICEBERG_CATALOG_CREDENTIAL"
+    assert "s3.access-key" not in conf
 
 
 def test_in_cluster_store_uses_path_style_and_no_vended_credentials() -> None:
@@ -30,11 +32,11 @@ def test_in_cluster_store_uses_path_style_and_no_vended_credentials() -> None:
     assert "datalake.iceberg.header.X-Iceberg-Access-Delegation" not in conf
 
 
-def test_credentials_are_appended_from_secret_env_at_start() -> None:
+def test_s3_keys_are_appended_and_the_catalog_credential_is_in_the_environment() -> None:
     objects = render(environment())
     container = find(objects, "StatefulSet", "tablet-server")["spec"]["template"]["spec"]["containers"][0]
     script = container["command"][2]
-    assert "printf 'datalake.iceberg.credential: %s\\n' \"$ICEBERG_CATALOG_CREDENTIAL\"" in script
+    assert "datalake.iceberg.credential" not in script
     assert "printf 's3.secret-key: %s\\n' \"$AWS_SECRET_ACCESS_KEY\"" in script
     assert 'echo "tablet-server.id: ${POD_NAME##*-}"' in script
     assert script.rstrip().endswith("exec bin/tablet-server.sh start-foreground")

@@ -23,7 +23,8 @@ DROPPED = {
 }
 
 HARDENING = "restricted pod security, resources and probes added"
-FLUSS_START = "the chart's start sequence with `set -eu` and `exec`, credentials appended from Secret env vars"
+FLUSS_START = "the chart's start sequence with `set -eu` and `exec`, S3 keys appended from Secret env vars"
+ENV_CREDENTIAL = "Iceberg environment reference env:ICEBERG_CATALOG_CREDENTIAL (Secret-backed env var), not the literal"
 DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
     ("Service", "polaris", "postgres"): {"ports": "port named for probes and references"},
     ("StatefulSet", "polaris", "postgres"): {
@@ -38,14 +39,14 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
         "subjects": "the SQL Gateway has its own ServiceAccount without API access, not `default`"},
     ("ConfigMap", "flink", "fluss-iceberg"): {
         "fluss_iceberg.yaml.bootstrap.servers": "Fluss clients use the CLIENT listener (9124)",
-        "fluss_iceberg.yaml.iceberg.credential": "credential from a Secret, appended at pod start",
+        "fluss_iceberg.yaml.iceberg.credential": ENV_CREDENTIAL,
         "fluss_iceberg.yaml.iceberg.rest.auth.type": "Iceberg's canonical value `oauth2`",
         "fluss_iceberg.yaml.iceberg.s3.region": "Iceberg's region property is client.region",
         "fluss_iceberg.yaml.iceberg.client.region": "Iceberg's region property is client.region",
         "fluss_iceberg.yaml.iceberg.header.X-Iceberg-Access-Delegation": "same catalog settings as every client",
     },
     ("ConfigMap", "flink", "rest-iceberg-catalog"): {
-        "rest_iceberg.yaml.credential": "credential from a Secret, appended at pod start",
+        "rest_iceberg.yaml.credential": ENV_CREDENTIAL,
         "rest_iceberg.yaml.rest.auth.type": "Iceberg's canonical value `oauth2`",
         "rest_iceberg.yaml.s3.region": "Iceberg's region property is client.region",
     },
@@ -54,14 +55,14 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
         "flinkConfiguration.execution.checkpointing.savepoint-dir": "Flink 2.x key, per cluster",
         "flinkConfiguration.state.checkpoints.dir": "deprecated 1.x key",
         "flinkConfiguration.high-availability": "Kubernetes HA on S3 (highAvailability, default on)",
-        "jobManager.mounts": "catalog store directory from an init container (credential from a Secret)",
+        "jobManager.mounts": "catalog store: the catalog ConfigMaps projected into one read-only directory",
         "jobManager.resource.memory": "Flink memory format `2048m`", "taskManager.resource.memory": "Flink memory format",
     },
     ("Deployment", "flink", "flink-sql-gateway"): {
         "containers.flink-sql-gateway.env": "S3 and catalog credential from Secrets; settings as -D arguments",
         "containers.flink-sql-gateway.args": "no shell: sql-gateway.sh start-foreground is the command",
         "containers.flink-sql-gateway.command": "sql-gateway.sh with -D arguments (remote target, catalog store)",
-        "containers.flink-sql-gateway.mounts": "catalog store directory from an init container",
+        "containers.flink-sql-gateway.mounts": "catalog store: the catalog ConfigMaps projected into one directory",
         "containers.flink-sql-gateway.liveness": HARDENING, "containers.flink-sql-gateway.readiness": HARDENING,
         "containers.flink-sql-gateway.resources": HARDENING, "containers.flink-sql-gateway.securityContext": HARDENING,
         "podSecurityContext": HARDENING,
@@ -78,7 +79,7 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
     },
     ("Service", "fluss", "zookeeper"): {"ports": "client port only; peer ports on the headless zookeeper-hs"},
     ("FlinkSessionJob", "flink", "fluss-tiering-job"): {
-        "args.--datalake.iceberg.credential": "no credential in arguments (README, Known gaps)",
+        "args.--datalake.iceberg.credential": ENV_CREDENTIAL,
         "args.--datalake.iceberg.rest.auth.type": "Iceberg's canonical value `oauth2`",
         "args.--fluss.bootstrap.servers": "Fluss clients use the CLIENT listener (9124)",
     },
@@ -87,6 +88,7 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
         "sparkConf.spark.sql.catalog.rest.rest.auth.type": "Iceberg's key is rest.auth.type",
         "sparkConf.spark.sql.catalog.rest.client.region": "same catalog settings as every client",
         "sparkConf.spark.sql.catalog.rest.io-impl": "same catalog settings as every client",
+        "sparkConf.spark.sql.catalog.rest.credential": ENV_CREDENTIAL,
     },
     **{("FlinkSessionJob", "flink", name): {"args.--fluss.bootstrap.servers": "Fluss clients use the CLIENT listener (9124)"}
        for name in ("bronze-ingest-event", "bronze-ingest-customer", "bronze-ingest-sale-order")},
@@ -100,6 +102,7 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
     ("ConfigMap", "fluss", "fluss-conf-file"): {
         "server.yaml.datalake.iceberg.rest.auth.type": "Iceberg's canonical value `oauth2`",
         "server.yaml.remote.data.dir": "bucket from config",
+        "server.yaml.datalake.iceberg.credential": ENV_CREDENTIAL,
     },
     ("StatefulSet", "fluss", "coordinator-server"): {
         "containers.fluss-coordinator.env": "S3 keys and catalog credential from Secrets",

@@ -45,10 +45,10 @@ def test_fluss_namespace_enforces_baseline_and_warns_restricted(rendered: dict[s
         assert ns["pod-security.kubernetes.io/enforce"] == "restricted"
 
 
-def test_flink_pod_templates_merge_security_context_into_init_containers(rendered: dict[str, list[Manifest]]) -> None:
+def test_flink_pod_templates_merge_the_common_security_context(rendered: dict[str, list[Manifest]]) -> None:
     session = find(rendered["local"], "FlinkDeployment", "flink-session")
     job_manager = pod_specs(session)["jobManager"]
-    assert [c["name"] for c in job_manager["initContainers"]] == ["catalog-store"]
+    assert [c["name"] for c in job_manager["containers"]] == ["flink-main-container"]
     assert job_manager["securityContext"]["runAsUser"] == 9999
     assert restricted_violations(job_manager) == []
 

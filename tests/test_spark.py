@@ -13,11 +13,13 @@ def test_catalog_and_s3a_settings() -> None:
     assert conf["spark.sql.catalog.rest.uri"] == "http://polaris.polaris.svc.cluster.local:8181/api/catalog"
     assert conf["spark.sql.catalog.rest.warehouse"] == "dev_iceberg_datalake_catalog"
     assert conf["spark.sql.catalog.rest.rest.auth.type"] == "oauth2"
+    assert conf["spark.sql.catalog.rest.credential"] == "env:ICEBERG_CATALOG_CREDENTIAL"
     assert conf["spark.hadoop.fs.s3a.path.style.access"] == "false"
     assert spec["mainApplicationFile"] == "s3a://flink-bucket/jobs/ingest.py"
     assert spec["driver"]["serviceAccount"] == "spark-operator-spark"
-    env = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in spec["executor"]["env"] if "valueFrom" in e}
-    assert env["ICEBERG_CATALOG_CREDENTIAL"] == {"name": "iceberg-catalog-credentials", "key": "catalog-credential"}
+    for role in ("driver", "executor"):
+        env = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in spec[role]["env"] if "valueFrom" in e}
+        assert env["ICEBERG_CATALOG_CREDENTIAL"] == {"name": "iceberg-catalog-credentials", "key": "catalog-credential"}
 
 
 def test_in_cluster_store_endpoint_and_path_style() -> None:

@@ -168,6 +168,29 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      Layer.REFERENCE, "spec.template.spec.containers[0].volumeMounts[1]", "mounts volume 'temp-dir'"),
     ("governing Service missing", lambda o: o.remove(obj(o, "Service", "zookeeper-hs")),
      Layer.REFERENCE, "spec.serviceName", "Service 'zookeeper-hs' in namespace fluss is not rendered"),
+    # --- Iceberg environment references (env:NAME) ---------------------------------------------------------
+    ("session job reads an env var the cluster does not set",
+     lambda o: _set(obj(o, "FlinkSessionJob", "bronze-ingest-event")["spec"]["job"], args=["--token", "env:MISSING"]),
+     Layer.REFERENCE, "spec.job.args[1]",
+     "Iceberg resolves env:MISSING in FlinkDeployment 'flink-session', whose flink-main-container does not set "
+     "MISSING (jobManager, taskManager)"),
+    ("Spark catalog reads an env var the driver does not set",
+     lambda o: _set(obj(o, "SparkApplication", "ingest-campaign")["spec"]["sparkConf"],
+                    **{"spark.sql.catalog.rest.credential": "env:NOPE"}),
+     Layer.REFERENCE, "spec.sparkConf.spark.sql.catalog.rest.credential",
+     "Iceberg resolves env:NOPE in the driver, but spec.driver.env does not set NOPE"),
+    ("container mounts a catalog file whose env var it lacks",
+     lambda o: _set(container(o, "Deployment", "flink-sql-gateway"),
+                    env=[e for e in container(o, "Deployment", "flink-sql-gateway")["env"]
+                         if e["name"] != "ICEBERG_CATALOG_CREDENTIAL"]),
+     Layer.REFERENCE, "spec.template.spec.containers[name=flink-sql-gateway]",
+     "mounts ConfigMap 'fluss-iceberg', whose fluss_iceberg.yaml reads env:ICEBERG_CATALOG_CREDENTIAL, "
+     "but the container does not set ICEBERG_CATALOG_CREDENTIAL"),
+    ("session cluster lacks the env var its tiering job reads",
+     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["podTemplate"]["spec"]["containers"][0],
+                    env=[]),
+     Layer.REFERENCE, "spec.job.args[9]",
+     "Iceberg resolves env:ICEBERG_CATALOG_CREDENTIAL in FlinkDeployment 'flink-session'"),
     ("namespace missing", lambda o: o.remove(obj(o, "Namespace", "spark")),
      Layer.REFERENCE, "metadata.namespace", "Namespace 'spark' is not rendered"),
 ]

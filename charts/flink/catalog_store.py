@@ -1,8 +1,10 @@
 """Flink's file catalog store: one YAML file per catalog, read from `table.catalog-store.file.path`.
 
 https://nightlies.apache.org/flink/flink-docs-release-2.2/docs/dev/table/catalogs/#catalog-store
-The catalog files are rendered into ConfigMaps without the credential; an init container copies
-them into an emptyDir and appends the Polaris client credential from a Secret-backed env var.
+The catalog files are rendered into ConfigMaps and projected into one read-only directory. Their
+credential option is Iceberg's environment reference `env:ICEBERG_CATALOG_CREDENTIAL` (`charts.env_reference`),
+resolved by Iceberg in the process that opens the catalog, so the container that mounts the store needs
+that env var (`IcebergRestCatalog.credential_env`). `DESCRIBE CATALOG` shows the reference, never the secret.
 Catalogs: `fluss_iceberg` (Fluss catalog with Iceberg lake settings) and `rest_iceberg` (Iceberg
 REST catalog on Polaris).
 """
@@ -14,42 +16,32 @@ from dataclasses import dataclass
 import constructs
 from cdk8s_plus_27 import k8s
 
-from charts import pod_security
-from charts.catalog import CREDENTIAL_ENV, IcebergRestCatalog
-from charts.config import Resources
+from charts.catalog import IcebergRestCatalog
 from charts.env import Env
-from charts.flink.pod_template import ContainerSpec, Mount, VolumeSpec
+from charts.flink.pod_template import Mount, VolumeSpec
 from charts.metadata import Component, SyncWave, object_meta
 
 STORE_DIR = "/var/flink/catalog-store"
-TEMPLATE_DIR = "/opt/flink/catalog-templates"
 STORE_PATH = f"file://{STORE_DIR}/"
 STORE_VOLUME = "catalog-store"
-INIT_RESOURCES = Resources("50m", "64Mi", None, "128Mi")
 
 
 @dataclass(frozen=True)
 class CatalogFile:
-    """One catalog: file `name`.yaml in ConfigMap `config_map`; `credential_key` receives the credential."""
+    """One catalog: file `name`.yaml in ConfigMap `config_map`."""
 
     name: str
     config_map: str
     body: dict[str, str]
-    credential_key: str
 
     @property
     def file_name(self) -> str:
         """`<name>.yaml`, the file (and catalog) name in the store."""
         return f"{self.name}.yaml"
 
-    @property
-    def volume(self) -> str:
-        """The pod volume name for its ConfigMap."""
-        return f"catalog-{self.name.replace('_', '-')}"
-
 
 class CatalogStore(constructs.Construct):
-    """The catalog ConfigMaps and what a pod needs to use them (`volumes`, `init_script`, `env`).
+    """The catalog ConfigMaps and what a pod needs to use them (`volume`, `mount`, `env`).
 
     Props: `namespace`; `catalog`, the Iceberg REST catalog; `fluss_bootstrap_servers`, for the Fluss catalog.
     """
@@ -64,12 +56,10 @@ class CatalogStore(constructs.Construct):
                 "fluss_iceberg", "fluss-iceberg",
                 {"type": "fluss", "bootstrap.servers": fluss_bootstrap_servers, "iceberg.type": "rest",
                  "iceberg.catalog.name": catalog.warehouse, **{f"iceberg.{k}": v for k, v in iceberg.items()}},
-                "iceberg.credential",
             ),
             CatalogFile(
                 "rest_iceberg", "rest-iceberg-catalog",
                 {"type": "iceberg", "catalog-type": "rest", "catalog.name": catalog.warehouse, **iceberg},
-                "credential",
             ),
         ]
         for catalog_file in self.files:
@@ -80,31 +70,13 @@ class CatalogStore(constructs.Construct):
                 data={catalog_file.file_name: body},
             )
 
-    def init_script(self) -> str:
-        """Shell script for the init container: copy each template, append the credential line."""
-        lines = ["set -eu"]
-        for f in self.files:
-            target = f"{STORE_DIR}/{f.file_name}"
-            lines.append(f"cp {TEMPLATE_DIR}/{f.name}/{f.file_name} {target}")
-            lines.append(f"printf '{f.credential_key}: %s\\n' \"${CREDENTIAL_ENV}\" >> {target}")
-        return "\n".join(lines) + "\n"
+    def env(self) -> list[Env]:
+        """What the container that opens the catalogs needs in its environment: the catalog credential."""
+        return [self.catalog.credential_env()]
 
-    def init_container(self, image: str) -> ContainerSpec:
-        """The init container that writes the store into the `STORE_VOLUME` emptyDir (runs as the Flink user)."""
-        return ContainerSpec(
-            "catalog-store",
-            image=image,
-            command=["/bin/sh", "-c", self.init_script()],
-            env=[Env(CREDENTIAL_ENV, secret=self.catalog.credential)],
-            mounts=[Mount(STORE_VOLUME, STORE_DIR),
-                    *[Mount(f.volume, f"{TEMPLATE_DIR}/{f.name}", read_only=True) for f in self.files]],
-            resources=INIT_RESOURCES,
-            run_as=pod_security.FLINK,
-        )
-
-    def volumes(self) -> list[VolumeSpec]:
-        """The store's emptyDir and one volume per template ConfigMap."""
-        return [VolumeSpec(STORE_VOLUME), *[VolumeSpec(f.volume, config_map=f.config_map) for f in self.files]]
+    def volume(self) -> VolumeSpec:
+        """The store directory: every catalog ConfigMap projected into one volume."""
+        return VolumeSpec(STORE_VOLUME, config_maps=tuple(f.config_map for f in self.files))
 
     @staticmethod
     def mount() -> Mount:

@@ -74,8 +74,10 @@ def tiering_args(bootstrap_servers: str, catalog: IcebergRestCatalog) -> tuple[s
     """Program arguments of the Fluss tiering service (`fluss-flink-tiering` JAR): `--fluss.*` client
     settings and `--datalake.iceberg.*` catalog settings (https://fluss.apache.org/docs/streaming-lakehouse/).
 
-    The Polaris credential is not an argument (arguments are visible in the custom resource); see README,
-    "Known gaps".
+    Fluss 0.9 reads lake settings only from its arguments (`FlussLakeTiering`), which anyone who can read the
+    FlinkSessionJob sees. The credential argument is therefore Iceberg's environment reference
+    `env:ICEBERG_CATALOG_CREDENTIAL`, resolved in the session cluster's pods, which set that variable from the
+    catalog Secret (`charts.env_reference`, checked by `charts.validation.env_references`).
     """
     args = ["--fluss.bootstrap.servers", bootstrap_servers, "--datalake.format", "iceberg",
             "--datalake.iceberg.type", "rest"]

@@ -17,7 +17,7 @@ from cdk8s_plus_27 import k8s
 import imports.flink.org.apache.flink as flink_binding
 from charts import env, pod_security
 from charts.config import Resources
-from charts.workloads import config_map_volume, empty_dir, resources
+from charts.workloads import empty_dir, resources
 
 MAIN_CONTAINER = "flink-main-container"
 """The container name the Flink operator merges pod templates into."""
@@ -63,14 +63,18 @@ class ContainerSpec:
 
 @dataclass(frozen=True)
 class VolumeSpec:
-    """A pod volume: a ConfigMap (`config_map`) or, when None, an emptyDir."""
+    """A pod volume: the ConfigMaps `config_maps` projected into one directory (every key a file), or an
+    emptyDir when there are none."""
 
     name: str
-    config_map: str | None = None
+    config_maps: tuple[str, ...] = ()
 
     def to_core(self) -> k8s.Volume:
         """As a core `Volume`."""
-        return config_map_volume(self.name, self.config_map) if self.config_map else empty_dir(self.name)
+        if not self.config_maps:
+            return empty_dir(self.name)
+        return k8s.Volume(name=self.name, projected=k8s.ProjectedVolumeSource(
+            sources=[k8s.VolumeProjection(config_map=k8s.ConfigMapProjection(name=c)) for c in self.config_maps]))
 
 
 class PodTemplateClasses:
@@ -90,14 +94,17 @@ class PodTemplateClasses:
         if init_containers:
             spec["init_containers"] = [self._container("InitContainers", c) for c in init_containers]
         if volumes:
-            spec["volumes"] = [
-                self.cls("SpecVolumes")(name=v.name, config_map={"name": v.config_map})
-                if v.config_map else self.cls("SpecVolumes")(name=v.name, empty_dir={})
-                for v in volumes
-            ]
+            spec["volumes"] = [self._volume(v) for v in volumes]
         if run_as:
             spec["security_context"] = pod_security.pod_security_context_props(run_as)
         return self.cls("")(spec=self.cls("Spec")(**spec))
+
+    def _volume(self, v: VolumeSpec) -> Any:
+        if not v.config_maps:
+            return self.cls("SpecVolumes")(name=v.name, empty_dir={})
+        sources = [self.cls("SpecVolumesProjectedSources")(
+            config_map=self.cls("SpecVolumesProjectedSourcesConfigMap")(name=c)) for c in v.config_maps]
+        return self.cls("SpecVolumes")(name=v.name, projected=self.cls("SpecVolumesProjected")(sources=sources))
 
     def _container(self, kind: str, c: ContainerSpec) -> Any:
         base = f"Spec{kind}"

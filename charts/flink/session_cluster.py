@@ -12,9 +12,7 @@ from __future__ import annotations
 import constructs
 
 from charts import pod_security
-from charts.catalog import CREDENTIAL_ENV
 from charts.config import FlinkConfig
-from charts.env import Env
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.pod_template import MAIN_CONTAINER, ContainerSpec, PodTemplateClasses
 from charts.metadata import Component, SyncWave, api_object_meta
@@ -63,15 +61,14 @@ class FlinkSessionCluster(constructs.Construct):
         if s3.endpoint:
             flink_conf["s3.endpoint"] = s3.endpoint
             flink_conf["s3.path.style.access"] = "true"
-        main_env = [*s3.env(), Env(CREDENTIAL_ENV, secret=catalog_store.catalog.credential)]
+        main_env = [*s3.env(), *catalog_store.env()]
         common = PodTemplateClasses("FlinkDeploymentSpecPodTemplate").build(
             run_as=pod_security.FLINK,
             containers=[ContainerSpec(MAIN_CONTAINER, env=main_env, run_as=pod_security.FLINK)],
         )
         job_manager_pod = PodTemplateClasses("FlinkDeploymentSpecJobManagerPodTemplate").build(
-            init_containers=[catalog_store.init_container(config.image)],
             containers=[ContainerSpec(MAIN_CONTAINER, mounts=[catalog_store.mount()])],
-            volumes=catalog_store.volumes(),
+            volumes=[catalog_store.volume()],
         )
         FlinkDeployment(
             self, "Resource",

@@ -12,7 +12,6 @@ import constructs
 from cdk8s_plus_27 import k8s
 
 from charts import env, pod_security
-from charts.catalog import CREDENTIAL_ENV
 from charts.config import FlinkConfig
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.session_cluster import REST_PORT, FlinkSessionCluster
@@ -65,15 +64,13 @@ class FlinkSqlGateway(constructs.Construct):
             dynamic["s3.endpoint"] = s3.endpoint
             dynamic["s3.path.style.access"] = "true"
         run_as = pod_security.FLINK
-        credential = env.Env(CREDENTIAL_ENV, secret=catalog_store.catalog.credential)
-        init = catalog_store.init_container(config.image).to_core()
         gateway = k8s.Container(
             name=name,
             image=config.image,
             image_pull_policy="IfNotPresent",
             command=["/opt/flink/bin/sql-gateway.sh", "start-foreground",
                      *[f"-D{k}={v}" for k, v in sorted(dynamic.items())]],
-            env=env.core([*s3.env(), credential]),
+            env=env.core([*s3.env(), *catalog_store.env()]),
             ports=[self.port.container_port()],
             readiness_probe=http_probe("/v1/info", self.port, initial_delay=10, period=10, failure_threshold=6,
                                        timeout=5),
@@ -82,11 +79,10 @@ class FlinkSqlGateway(constructs.Construct):
             security_context=pod_security.container_security_context(run_as),
             volume_mounts=[catalog_store.mount().to_core()],
         )
-        volumes = [v.to_core() for v in catalog_store.volumes()]
         deployment(
             self, "Deployment", name=name, namespace=namespace, component=component, wave=wave,
             replicas=config.sql_gateway.replicas,
-            template=pod_template(component, run_as, [gateway], init_containers=[init], volumes=volumes,
+            template=pod_template(component, run_as, [gateway], volumes=[catalog_store.volume().to_core()],
                                   service_account=name, automount_token=False),
         )
 

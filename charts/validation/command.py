@@ -17,7 +17,7 @@ from pathlib import Path
 
 from charts.config import ROOT, load_environment
 from charts.external import ObjectKey, declared_external
-from charts.validation import references, rules
+from charts.validation import env_references, references, rules
 from charts.validation.manifests import load, yaml_files
 from charts.validation.report import Finding, Layer, Level, Manifest, Report, finding
 from charts.validation.schemas import SchemaStore, core_file_name, crd_file_name
@@ -77,6 +77,7 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     report.findings += schema_findings(manifests, store)
     report.findings += rules.check(manifests)
     report.findings += references.check(manifests, external, partial=partial)
+    report.findings += env_references.check(manifests)
     if kubeconform:
         report.findings += run_kubeconform(kubeconform, store, files)
         report.notes.append(f"kubeconform ran ({kubeconform})")

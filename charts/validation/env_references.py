@@ -1,0 +1,129 @@
+"""Iceberg environment references (`env:NAME`, `charts.env_reference`) must resolve where they are read.
+
+Iceberg drops a reference whose variable is unset, and the catalog then connects without a credential:
+Polaris answers 401 at run time, long after `kubectl apply` succeeded. This check finds that before.
+Where a reference is read, and which container must set the variable:
+- FlinkSessionJob `spec.job.args`: its session cluster's JobManager and TaskManager (the main container
+  `flink-main-container`, common pod template merged with the JobManager's or TaskManager's own:
+  `charts.restricted.pod_specs`). FlinkDeployment `spec.job.args`: the same containers of that deployment.
+- SparkApplication `spec.sparkConf`: the driver (`spec.driver.env`), where Iceberg's SparkCatalog is built.
+- ConfigMap data (config lines `key: env:NAME`): every container that mounts the ConfigMap, through a
+  `configMap` or a `projected` volume, in core workloads and in FlinkDeployment pod templates.
+A container with `envFrom` may receive any variable; it is given the benefit of the doubt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from charts.env_reference import referenced_variable
+from charts.restricted import pod_specs
+from charts.tree import pod_template
+from charts.validation.report import Finding, Layer, Manifest, finding
+
+MAIN_CONTAINER = "flink-main-container"
+_CONFIG_LINE = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*[:=]\s*(\S+)\s*$")
+
+Pod = dict[str, Any]
+"""A pod spec: `containers`, `initContainers`, `volumes`."""
+
+
+def _env_names(container: dict[str, Any]) -> set[str] | None:
+    """Names the container sets; None when `envFrom` may set any."""
+    if container.get("envFrom"):
+        return None
+    return {str(e.get("name")) for e in container.get("env") or []}
+
+
+def _main_container_env(pod: Pod) -> set[str] | None:
+    for container in pod.get("containers") or []:
+        if container.get("name") == MAIN_CONTAINER:
+            return _env_names(container)
+    return set()
+
+
+def _config_map_references(config_map: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(data key, variable) of every `key: env:NAME` line in a ConfigMap's data."""
+    for key, text in sorted((config_map.get("data") or {}).items()):
+        for line in str(text).splitlines():
+            match = _CONFIG_LINE.match(line)
+            variable = referenced_variable(match.group(2)) if match else None
+            if variable:
+                yield key, variable
+
+
+def _volume_config_maps(volume: dict[str, Any]) -> list[str]:
+    """ConfigMaps a volume shows: `configMap.name` or the `projected` sources' ConfigMaps."""
+    if volume.get("configMap"):
+        return [str(volume["configMap"].get("name"))]
+    sources = (volume.get("projected") or {}).get("sources") or []
+    return [str(s["configMap"].get("name")) for s in sources if s.get("configMap")]
+
+
+def _mounted_config_map_findings(m: Manifest, config_maps: dict[tuple[str | None, str], Manifest]) -> Iterator[Finding]:
+    for role, pod in pod_specs(m.obj).items():
+        workload = pod_template(m.obj)
+        path = f"{workload[0]}.spec" if workload else f"spec.{role} (merged with spec.podTemplate)"
+        volumes = {v.get("name"): _volume_config_maps(v) for v in pod.get("volumes") or []}
+        for key in ("initContainers", "containers"):
+            for container in pod.get(key) or []:
+                names = _env_names(container)
+                if names is None:
+                    continue
+                for mount in container.get("volumeMounts") or []:
+                    for name in volumes.get(mount.get("name"), []):
+                        source = config_maps.get((m.namespace, name))
+                        for data_key, variable in _config_map_references(source.obj) if source else ():
+                            if variable not in names:
+                                yield finding(
+                                    m, f"{path}.{key}[name={container.get('name')}]",
+                                    f"mounts ConfigMap {name!r}, whose {data_key} reads env:{variable}, "
+                                    f"but the container does not set {variable}", Layer.REFERENCE)
+
+
+def _flink_arg_findings(m: Manifest, args: list[Any], cluster: Manifest) -> Iterator[Finding]:
+    pods = pod_specs(cluster.obj)
+    for index, arg in enumerate(args):
+        variable = referenced_variable(str(arg))
+        if variable is None:
+            continue
+        missing = [role for role, pod in pods.items()
+                   if (names := _main_container_env(pod)) is not None and variable not in names]
+        if missing:
+            yield finding(m, f"spec.job.args[{index}]",
+                          f"Iceberg resolves env:{variable} in FlinkDeployment {cluster.name!r}, whose "
+                          f"{MAIN_CONTAINER} does not set {variable} ({', '.join(missing)})", Layer.REFERENCE)
+
+
+def _spark_conf_findings(m: Manifest) -> Iterator[Finding]:
+    spec = m.obj.get("spec") or {}
+    names = _env_names(spec.get("driver") or {})
+    if names is None:
+        return
+    for key, value in sorted((spec.get("sparkConf") or {}).items()):
+        variable = referenced_variable(str(value))
+        if variable and variable not in names:
+            yield finding(m, f"spec.sparkConf.{key}",
+                          f"Iceberg resolves env:{variable} in the driver, but spec.driver.env does not set "
+                          f"{variable}", Layer.REFERENCE)
+
+
+def check(manifests: list[Manifest]) -> list[Finding]:
+    """Findings for `env:NAME` references whose reading container does not set NAME. Targets that are not
+    among `manifests` (a session cluster, a ConfigMap) are left to the references layer."""
+    config_maps = {(m.namespace, m.name): m for m in manifests if m.kind == "ConfigMap"}
+    clusters = {(m.namespace, m.name): m for m in manifests if m.kind == "FlinkDeployment"}
+    findings: list[Finding] = []
+    for m in manifests:
+        findings += _mounted_config_map_findings(m, config_maps)
+        spec = m.obj.get("spec") or {}
+        args = (spec.get("job") or {}).get("args") or []
+        if m.kind == "FlinkSessionJob" and (cluster := clusters.get((m.namespace, str(spec.get("deploymentName"))))):
+            findings += _flink_arg_findings(m, args, cluster)
+        elif m.kind == "FlinkDeployment":
+            findings += _flink_arg_findings(m, args, m)
+        elif m.kind == "SparkApplication":
+            findings += _spark_conf_findings(m)
+    return findings

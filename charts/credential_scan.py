@@ -13,14 +13,13 @@ import re
 from typing import Any
 
 from charts.env_reference import referenced_variable
-from charts.tree import object_name, walk
+from charts.tree import config_entries, object_name, walk
 
 _SENSITIVE = re.compile(
     r"(^|[-_])(password|passwd|secret|token|credentials?|access[-_]?key|secret[-_]?key|private[-_]?key)$",
     re.IGNORECASE,
 )
 _URL_USERINFO = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
-_CONFIG_LINE = re.compile(r"^\s*([A-Za-z0-9_.\-\"]+)\s*[:=]\s*(\S.*)$")
 
 
 def _sensitive_key(key: str) -> bool:
@@ -50,10 +49,9 @@ def scan(obj: dict[str, Any]) -> list[str]:
         if isinstance(node, str):
             if _URL_USERINFO.search(node):
                 findings.append(f"{name}: {path}: URL with user:password")
-            for line in node.splitlines():
-                match = _CONFIG_LINE.match(line)
-                if match and _sensitive_key(match.group(1).strip('"')) and _literal(match.group(2)):
-                    findings.append(f"{name}: {path}: '{match.group(1)}' set to a literal")
+            for key, value in config_entries(node):
+                if _sensitive_key(key) and _literal(value):
+                    findings.append(f"{name}: {path}: '{key}' set to a literal")
             if path.startswith("data.") or ".flinkConfiguration." in f".{path}" or ".sparkConf." in f".{path}":
                 key = path.rsplit(".", 1)[-1]
                 if _sensitive_key(key) and _literal(node):

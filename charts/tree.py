@@ -1,9 +1,13 @@
-"""Walking nested manifest data (dicts and lists) with field paths like `spec.containers[0].env[1]`."""
+"""Walking nested manifest data (dicts and lists) with field paths like `spec.containers[0].env[1]`, and the
+config-file text some values hold (`key: value` lines)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+_CONFIG_LINE = re.compile(r"^\s*([A-Za-z0-9_.\-\"]+)\s*[:=]\s*(\S.*?)\s*$")
 
 
 def field_path(parts: Iterable[Any]) -> str:
@@ -58,3 +62,12 @@ def pod_containers(obj: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], b
     for key in ("initContainers", "containers"):
         for index, container in enumerate(pod.get(key) or []):
             yield f"{path}.spec.{key}[{index}]", container, key == "initContainers"
+
+
+def config_entries(text: str) -> Iterator[tuple[str, str]]:
+    """(key, value) of each `key: value` or `key=value` line of config-file text held in a manifest value
+    (`server.yaml`, catalog files, `.properties`); quotes around the key are dropped, other lines skipped."""
+    for line in text.splitlines():
+        match = _CONFIG_LINE.match(line)
+        if match:
+            yield match.group(1).strip('"'), match.group(2)

@@ -14,17 +14,15 @@ A container with `envFrom` may receive any variable; it is given the benefit of 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from charts.env_reference import referenced_variable
 from charts.restricted import pod_specs
-from charts.tree import pod_template
+from charts.tree import config_entries, pod_template
 from charts.validation.report import Finding, Layer, Manifest, finding
 
 MAIN_CONTAINER = "flink-main-container"
-_CONFIG_LINE = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*[:=]\s*(\S+)\s*$")
 
 Pod = dict[str, Any]
 """A pod spec: `containers`, `initContainers`, `volumes`."""
@@ -47,9 +45,8 @@ def _main_container_env(pod: Pod) -> set[str] | None:
 def _config_map_references(config_map: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(data key, variable) of every `key: env:NAME` line in a ConfigMap's data."""
     for key, text in sorted((config_map.get("data") or {}).items()):
-        for line in str(text).splitlines():
-            match = _CONFIG_LINE.match(line)
-            variable = referenced_variable(match.group(2)) if match else None
+        for _, value in config_entries(str(text)):
+            variable = referenced_variable(value)
             if variable:
                 yield key, variable
 

@@ -14,6 +14,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ENV ?= local
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+# cdk8s-cli asks npm for a newer version on every run; these machines (and most CI runners) are offline.
+export CDK8S_CHECK_UPGRADE := false
 
 .PHONY: setup synth test typecheck bench imports docs validate schemas diff install-crds install-cert-manager clean
 

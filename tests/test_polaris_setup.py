@@ -129,6 +129,9 @@ def test_a_missing_consumer_secret_resets_the_principal_credentials(setup_dir: P
     assert new_secret != old_secret
     assert all(fake.secrets[(ns, "iceberg-catalog-credentials")]["catalog-credential"] == f"{client_id}:{new_secret}"
                for ns in NAMESPACES)
+    assert (f"credentials of fluss_user rotated: running pods in {' '.join(NAMESPACES)} still hold the old one "
+            "(read at start); restart them") in result.stdout
+    assert new_secret not in result.stdout + result.stderr
 
 
 def test_a_slow_start_is_retried(setup_dir: Path, fake: FakePolaris) -> None:

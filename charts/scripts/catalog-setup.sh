@@ -6,7 +6,8 @@
 # principal's generated credentials and writes them, as `clientId:clientSecret`, into the Secret
 # $CREDENTIAL_SECRET_NAME/$CREDENTIAL_SECRET_ITEM of every namespace in $CONSUMER_NAMESPACES. When the principal
 # already exists and every consumer Secret is present, nothing changes; when a Secret is missing, the
-# principal's credentials are reset and all Secrets rewritten.
+# principal's credentials are reset and all Secrets rewritten (running consumers must then be restarted:
+# they read the credential from their environment at start).
 # No credential is ever passed as an argument or printed: curl reads them from files in a private directory.
 set -eu
 
@@ -125,6 +126,8 @@ while IFS="$tab" read -r method path body kind; do
       polaris POST "/principals/$CONSUMER_PRINCIPAL/reset" "$WORK/reset.json"
       [ "$code" = 200 ] || fail "resetting principal $CONSUMER_PRINCIPAL failed (HTTP $code): $(cat "$WORK/response")"
       write_consumer_secrets
+      log "credentials of $CONSUMER_PRINCIPAL rotated: running pods in $CONSUMER_NAMESPACES still hold the old one" \
+        "(read at start); restart them"
     fi
   fi
 done < "$SETUP_DIR/requests.tsv"

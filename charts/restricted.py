@@ -18,6 +18,10 @@ _SAFE_VOLUME_TYPES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral"
                       "projected", "secret"}
 
 
+FLINK_MAIN_CONTAINER = "flink-main-container"
+"""The container name the Flink operator merges pod templates into (and runs Flink in)."""
+
+
 def pod_specs(obj: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The pod specs a rendered object produces, by role, as the cluster would see them.
 
@@ -54,8 +58,8 @@ def _merge_flink_pod(base: dict[str, Any], role: dict[str, Any]) -> dict[str, An
         by_name: dict[str, dict[str, Any]] = {c["name"]: dict(c) for c in base.get(key, [])}
         for container in role.get(key, []):
             by_name[container["name"]] = {**by_name.get(container["name"], {}), **container}
-        if key == "containers" and "flink-main-container" not in by_name:
-            by_name["flink-main-container"] = {"name": "flink-main-container"}
+        if key == "containers" and FLINK_MAIN_CONTAINER not in by_name:
+            by_name[FLINK_MAIN_CONTAINER] = {"name": FLINK_MAIN_CONTAINER}
         merged[key] = list(by_name.values())
     merged["volumes"] = [*base.get("volumes", []), *role.get("volumes", [])]
     return merged

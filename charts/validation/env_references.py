@@ -18,11 +18,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from charts.env_reference import referenced_variable
-from charts.restricted import pod_specs
+from charts.restricted import FLINK_MAIN_CONTAINER, pod_specs
 from charts.tree import config_entries, pod_template
 from charts.validation.report import Finding, Layer, Manifest, finding
-
-MAIN_CONTAINER = "flink-main-container"
 
 Pod = dict[str, Any]
 """A pod spec: `containers`, `initContainers`, `volumes`."""
@@ -37,7 +35,7 @@ def _env_names(container: dict[str, Any]) -> set[str] | None:
 
 def _main_container_env(pod: Pod) -> set[str] | None:
     for container in pod.get("containers") or []:
-        if container.get("name") == MAIN_CONTAINER:
+        if container.get("name") == FLINK_MAIN_CONTAINER:
             return _env_names(container)
     return set()
 
@@ -91,7 +89,7 @@ def _flink_arg_findings(m: Manifest, args: list[Any], cluster: Manifest) -> Iter
         if missing:
             yield finding(m, f"spec.job.args[{index}]",
                           f"Iceberg resolves env:{variable} in FlinkDeployment {cluster.name!r}, whose "
-                          f"{MAIN_CONTAINER} does not set {variable} ({', '.join(missing)})", Layer.REFERENCE)
+                          f"{FLINK_MAIN_CONTAINER} does not set {variable} ({', '.join(missing)})", Layer.REFERENCE)
 
 
 def _spark_conf_findings(m: Manifest) -> Iterator[Finding]:

@@ -443,10 +443,10 @@ def parse_environment(raw: Any, *, source: str, expected_name: str | None = None
 
 def apply_defaults(node_schema: dict[str, Any], instance: Any) -> None:
     """Fill `instance` in place with the schema's `default`s, recursively (objects and arrays of objects)."""
-    node_schema = _resolve(node_schema)
+    node_schema = resolve_ref(node_schema)
     if isinstance(instance, dict):
         for key, prop in node_schema.get("properties", {}).items():
-            prop_resolved = _resolve(prop)
+            prop_resolved = resolve_ref(prop)
             if key not in instance:
                 default = prop.get("default", prop_resolved.get("default"))
                 if default is None and "default" not in prop and "default" not in prop_resolved:
@@ -459,7 +459,9 @@ def apply_defaults(node_schema: dict[str, Any], instance: Any) -> None:
             apply_defaults(node_schema["items"], item)
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+def resolve_ref(node: dict[str, Any]) -> dict[str, Any]:
+    """A schema node with its local `$ref` (`#/$defs/<name>`) replaced by the target, the node's own keys
+    (e.g. `default`, `description`) kept on top; nodes without `$ref` unchanged."""
     ref = node.get("$ref")
     if not ref:
         return node

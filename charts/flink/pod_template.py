@@ -17,11 +17,7 @@ from cdk8s_plus_27 import k8s
 import imports.flink.org.apache.flink as flink_binding
 from charts import env, pod_security
 from charts.config import Resources
-from charts.restricted import FLINK_MAIN_CONTAINER
 from charts.workloads import empty_dir, resources
-
-MAIN_CONTAINER = FLINK_MAIN_CONTAINER
-"""The container name the Flink operator merges pod templates into."""
 
 
 @dataclass(frozen=True)

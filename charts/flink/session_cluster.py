@@ -14,8 +14,9 @@ import constructs
 from charts import pod_security
 from charts.config import FlinkConfig
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
-from charts.flink.pod_template import MAIN_CONTAINER, ContainerSpec, PodTemplateClasses
+from charts.flink.pod_template import ContainerSpec, PodTemplateClasses
 from charts.metadata import Component, SyncWave, api_object_meta
+from charts.restricted import FLINK_MAIN_CONTAINER
 from charts.s3 import S3Access
 from charts.workloads import service_host
 from imports.flink.org.apache.flink import (
@@ -64,10 +65,10 @@ class FlinkSessionCluster(constructs.Construct):
         main_env = [*s3.env(), *catalog_store.env()]
         common = PodTemplateClasses("FlinkDeploymentSpecPodTemplate").build(
             run_as=pod_security.FLINK,
-            containers=[ContainerSpec(MAIN_CONTAINER, env=main_env, run_as=pod_security.FLINK)],
+            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, env=main_env, run_as=pod_security.FLINK)],
         )
         job_manager_pod = PodTemplateClasses("FlinkDeploymentSpecJobManagerPodTemplate").build(
-            containers=[ContainerSpec(MAIN_CONTAINER, mounts=[catalog_store.mount()])],
+            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=[catalog_store.mount()])],
             volumes=[catalog_store.volume()],
         )
         FlinkDeployment(

@@ -22,9 +22,6 @@ from charts.restricted import FLINK_MAIN_CONTAINER, pod_specs
 from charts.tree import config_entries, pod_template
 from charts.validation.report import Finding, Layer, Manifest, finding
 
-Pod = dict[str, Any]
-"""A pod spec: `containers`, `initContainers`, `volumes`."""
-
 
 def _env_names(container: dict[str, Any]) -> set[str] | None:
     """Names the container sets; None when `envFrom` may set any."""
@@ -33,20 +30,17 @@ def _env_names(container: dict[str, Any]) -> set[str] | None:
     return {str(e.get("name")) for e in container.get("env") or []}
 
 
-def _main_container_env(pod: Pod) -> set[str] | None:
+def _main_container_env(pod: dict[str, Any]) -> set[str] | None:
     for container in pod.get("containers") or []:
         if container.get("name") == FLINK_MAIN_CONTAINER:
             return _env_names(container)
     return set()
 
 
-def _config_map_references(config_map: dict[str, Any]) -> Iterator[tuple[str, str]]:
+def _config_map_references(config_map: dict[str, Any]) -> list[tuple[str, str]]:
     """(data key, variable) of every `key: env:NAME` line in a ConfigMap's data."""
-    for key, text in sorted((config_map.get("data") or {}).items()):
-        for _, value in config_entries(str(text)):
-            variable = referenced_variable(value)
-            if variable:
-                yield key, variable
+    return [(key, variable) for key, text in sorted((config_map.get("data") or {}).items())
+            for _, value in config_entries(str(text)) if (variable := referenced_variable(value))]
 
 
 def _volume_config_maps(volume: dict[str, Any]) -> list[str]:
@@ -57,9 +51,11 @@ def _volume_config_maps(volume: dict[str, Any]) -> list[str]:
     return [str(s["configMap"].get("name")) for s in sources if s.get("configMap")]
 
 
-def _mounted_config_map_findings(m: Manifest, config_maps: dict[tuple[str | None, str], Manifest]) -> Iterator[Finding]:
+def _mounted_config_map_findings(m: Manifest, reads: dict[tuple[str | None, str], list[tuple[str, str]]]
+                                 ) -> Iterator[Finding]:
+    """`reads`: (namespace, ConfigMap) -> its (data key, variable) references."""
+    workload = pod_template(m.obj)
     for role, pod in pod_specs(m.obj).items():
-        workload = pod_template(m.obj)
         path = f"{workload[0]}.spec" if workload else f"spec.{role} (merged with spec.podTemplate)"
         volumes = {v.get("name"): _volume_config_maps(v) for v in pod.get("volumes") or []}
         for key in ("initContainers", "containers"):
@@ -67,28 +63,28 @@ def _mounted_config_map_findings(m: Manifest, config_maps: dict[tuple[str | None
                 names = _env_names(container)
                 if names is None:
                     continue
-                for mount in container.get("volumeMounts") or []:
-                    for name in volumes.get(mount.get("name"), []):
-                        source = config_maps.get((m.namespace, name))
-                        for data_key, variable in _config_map_references(source.obj) if source else ():
-                            if variable not in names:
-                                yield finding(
-                                    m, f"{path}.{key}[name={container.get('name')}]",
-                                    f"mounts ConfigMap {name!r}, whose {data_key} reads env:{variable}, "
-                                    f"but the container does not set {variable}", Layer.REFERENCE)
+                mounted = [name for mount in container.get("volumeMounts") or []
+                           for name in volumes.get(mount.get("name"), [])]
+                for name in mounted:
+                    for data_key, variable in reads.get((m.namespace, name), []):
+                        if variable not in names:
+                            yield finding(
+                                m, f"{path}.{key}[name={container.get('name')}]",
+                                f"mounts ConfigMap {name!r}, whose {data_key} reads env:{variable}, "
+                                f"but the container does not set {variable}", Layer.REFERENCE)
 
 
-def _flink_arg_findings(m: Manifest, args: list[Any], cluster: Manifest) -> Iterator[Finding]:
-    pods = pod_specs(cluster.obj)
+def _flink_arg_findings(m: Manifest, args: list[Any], cluster: str, role_env: dict[str, set[str] | None]
+                        ) -> Iterator[Finding]:
+    """`role_env`: the cluster's main-container env names per role (None: `envFrom`)."""
     for index, arg in enumerate(args):
         variable = referenced_variable(str(arg))
         if variable is None:
             continue
-        missing = [role for role, pod in pods.items()
-                   if (names := _main_container_env(pod)) is not None and variable not in names]
+        missing = [role for role, names in role_env.items() if names is not None and variable not in names]
         if missing:
             yield finding(m, f"spec.job.args[{index}]",
-                          f"Iceberg resolves env:{variable} in FlinkDeployment {cluster.name!r}, whose "
+                          f"Iceberg resolves env:{variable} in FlinkDeployment {cluster!r}, whose "
                           f"{FLINK_MAIN_CONTAINER} does not set {variable} ({', '.join(missing)})", Layer.REFERENCE)
 
 
@@ -108,17 +104,18 @@ def _spark_conf_findings(m: Manifest) -> Iterator[Finding]:
 def check(manifests: list[Manifest]) -> list[Finding]:
     """Findings for `env:NAME` references whose reading container does not set NAME. Targets that are not
     among `manifests` (a session cluster, a ConfigMap) are left to the references layer."""
-    config_maps = {(m.namespace, m.name): m for m in manifests if m.kind == "ConfigMap"}
-    clusters = {(m.namespace, m.name): m for m in manifests if m.kind == "FlinkDeployment"}
+    reads = {(m.namespace, m.name): refs for m in manifests
+             if m.kind == "ConfigMap" and (refs := _config_map_references(m.obj))}
+    cluster_env = {(m.namespace, m.name): {role: _main_container_env(pod) for role, pod in pod_specs(m.obj).items()}
+                   for m in manifests if m.kind == "FlinkDeployment"}
     findings: list[Finding] = []
     for m in manifests:
-        findings += _mounted_config_map_findings(m, config_maps)
+        findings += _mounted_config_map_findings(m, reads)
         spec = m.obj.get("spec") or {}
         args = (spec.get("job") or {}).get("args") or []
-        if m.kind == "FlinkSessionJob" and (cluster := clusters.get((m.namespace, str(spec.get("deploymentName"))))):
-            findings += _flink_arg_findings(m, args, cluster)
-        elif m.kind == "FlinkDeployment":
-            findings += _flink_arg_findings(m, args, m)
+        cluster = m.name if m.kind == "FlinkDeployment" else str(spec.get("deploymentName"))
+        if m.kind in ("FlinkSessionJob", "FlinkDeployment") and (role_env := cluster_env.get((m.namespace, cluster))):
+            findings += _flink_arg_findings(m, args, cluster, role_env)
         elif m.kind == "SparkApplication":
             findings += _spark_conf_findings(m)
     return findings

@@ -20,6 +20,8 @@ from typing import Any, Literal
 import jsonschema
 import yaml
 
+from charts import capabilities
+
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS_DIR = ROOT / "environments"
 SCHEMA_PATH = ENVIRONMENTS_DIR / "config.schema.json"
@@ -92,6 +94,8 @@ class InClusterStore:
     storage: str
     storage_class_name: str | None
     resources: Resources
+    artifacts_image: str
+    artifacts_path: str
 
 
 @dataclass(frozen=True)
@@ -211,6 +215,9 @@ class FlussConfig:
     client_port: int
     coordinator_resources: Resources
     tablet_resources: Resources
+    s3_credentials: S3Keys | None
+    tablet_data_storage: str
+    storage_class_name: str | None
 
 
 @dataclass(frozen=True)
@@ -518,6 +525,10 @@ def _resources(raw: dict[str, Any]) -> Resources:
     return Resources(raw["requests"]["cpu"], raw["requests"]["memory"], limits.get("cpu"), limits.get("memory"))
 
 
+def _s3_keys(raw: dict[str, Any] | None) -> S3Keys | None:
+    return None if raw is None else S3Keys(raw["secretName"], raw["accessKeyIdKey"], raw["secretAccessKeyKey"])
+
+
 def _build(d: dict[str, Any], source: str) -> EnvironmentConfig:
     ns, store, pg, pol, zk, fl, fk, sp = (
         d["namespaces"], d["objectStore"], d["postgres"], d["polaris"],
@@ -558,13 +569,12 @@ def _build(d: dict[str, Any], source: str) -> EnvironmentConfig:
             type=store["type"],
             region=store["region"],
             buckets=Buckets(**store["buckets"]),
-            credentials=None if creds is None else S3Keys(
-                creds["secretName"], creds["accessKeyIdKey"], creds["secretAccessKeyKey"]
-            ),
+            credentials=_s3_keys(creds),
             iam_role_arn=store["iamRoleArn"],
             in_cluster=InClusterStore(
                 in_cluster["image"], in_cluster["clientImage"], in_cluster["storage"],
                 in_cluster["storageClassName"], _resources(in_cluster["resources"]),
+                in_cluster["artifacts"]["image"], in_cluster["artifacts"]["path"],
             ),
         ),
         postgres=PostgresConfig(
@@ -596,6 +606,7 @@ def _build(d: dict[str, Any], source: str) -> EnvironmentConfig:
             fl["defaultReplicationFactor"], fl["remoteDataPath"], fl["zookeeperPathRoot"],
             fl["internalPort"], fl["clientPort"],
             _resources(fl["coordinatorResources"]), _resources(fl["tabletResources"]),
+            _s3_keys(fl["s3Credentials"]), fl["tabletDataStorage"], fl["storageClassName"],
         ),
         flink=FlinkConfig(
             image=fk["image"],
@@ -661,6 +672,14 @@ def _check_rules(config: EnvironmentConfig) -> None:
             f"{src}: fluss.defaultReplicationFactor: {config.fluss.default_replication_factor} is more than "
             f"fluss.tabletReplicas ({config.fluss.tablet_replicas})"
         )
+    if store.iam_role_arn and store.credentials is None and config.fluss.s3_credentials is None:
+        problem = capabilities.s3_credentials_problem(capabilities.FLUSS, capabilities.WEB_IDENTITY)
+        if problem:
+            problems.append(f"{src}: fluss.s3Credentials: required with objectStore.iamRoleArn: {problem}; set it to "
+                            "a Secret with the keys of an IAM user limited to the Fluss bucket")
+    flink_version_problem = capabilities.flink_version_problem(config.flink.flink_version)
+    if flink_version_problem:
+        problems.append(f"{src}: flink.flinkVersion: '{config.flink.flink_version}': {flink_version_problem}")
     if config.fluss.internal_port == config.fluss.client_port:
         problems.append(f"{src}: fluss.clientPort: must differ from fluss.internalPort ({config.fluss.internal_port})")
     session = config.flink.session_cluster

@@ -42,6 +42,11 @@ def required_secrets(config: EnvironmentConfig) -> list[RequiredSecret]:
             s3_namespaces.append(ns.object_store)
         result += [RequiredSecret(n, keys.secret_name, (keys.access_key_id_key, keys.secret_access_key_key),
                                   "objectStore.credentials") for n in s3_namespaces]
+    fluss_keys = config.fluss.s3_credentials
+    if fluss_keys is not None and not (keys == fluss_keys):
+        result.append(RequiredSecret(ns.fluss, fluss_keys.secret_name,
+                                     (fluss_keys.access_key_id_key, fluss_keys.secret_access_key_key),
+                                     "fluss.s3Credentials"))
     if config.flink_operator.enabled and config.flink_operator.webhook:
         fo = config.flink_operator
         result.append(RequiredSecret(ns.flink_operator, fo.keystore_secret, (fo.keystore_key,),

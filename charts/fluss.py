@@ -28,12 +28,14 @@ from charts.catalog import IcebergRestCatalog
 from charts.config import FlussConfig, Resources, ZooKeeperConfig
 from charts.metadata import Component, SyncWave, image_tag, object_meta
 from charts.namespace_chart import NamespaceChart
+from charts.rollout import checksum_annotations
 from charts.s3 import S3Access
 from charts.workloads import (
     Port,
     config_map_volume,
     empty_dir,
     pod_template,
+    pvc_template,
     resources,
     service,
     service_host,
@@ -63,9 +65,10 @@ class FlussCluster(constructs.Construct):
         self.config_map_name = "fluss-conf-file"
         app = Component("fluss", "fluss", image_tag(config.image))
         server_yaml = self._server_yaml(config, zookeeper, s3, catalog)
+        conf = {"server.yaml": server_yaml}
+        self.rollout = checksum_annotations({self.config_map_name: conf})
         k8s.KubeConfigMap(self, "ConfigMap",
-                          metadata=object_meta(self.config_map_name, namespace, app, SyncWave.CLUSTERS),
-                          data={"server.yaml": server_yaml})
+                          metadata=object_meta(self.config_map_name, namespace, app, SyncWave.CLUSTERS), data=conf)
         self.service_account = "fluss"
         k8s.KubeServiceAccount(
             self, "ServiceAccount",
@@ -106,9 +109,8 @@ class FlussCluster(constructs.Construct):
             "zookeeper.path.root": config.zookeeper_path_root,
         }
         settings.update({f"datalake.iceberg.{k}": v for k, v in catalog.properties().items()})
-        if s3.endpoint:
-            settings["s3.endpoint"] = s3.endpoint
-            settings["s3.path.style.access"] = "true"
+        # Fluss' S3 plugin mirrors `s3.*` to `fs.s3a.*` (S3FileSystemPlugin); it needs static keys (capabilities.FLUSS).
+        settings.update({f"s3.{key}": value for key, value in s3.s3a(web_identity_provider=None).items()})
         return "".join(f"{key}: {settings[key]}\n" for key in sorted(settings))
 
     def _server(self, config: FlussConfig, component: Component, *, name: str, container: str,
@@ -156,11 +158,18 @@ class FlussCluster(constructs.Construct):
             volume_mounts=[k8s.VolumeMount(name="fluss-conf", mount_path=CONF_MOUNT),
                            k8s.VolumeMount(name="data", mount_path=DATA_DIR)],
         )
+        volumes = [config_map_volume("fluss-conf", self.config_map_name)]
+        # TabletServers hold log and KV data that is not yet replicated or tiered: it must survive a restart of
+        # every replica at once. The CoordinatorServer keeps its metadata in ZooKeeper.
+        claims = [pvc_template("data", config.tablet_data_storage, config.storage_class_name)] if tablet else None
+        if not tablet:
+            volumes.append(empty_dir("data"))
         stateful_set(
             self, name, name=name, namespace=self.namespace, component=component, wave=SyncWave.CLUSTERS,
             service_name=service_name, replicas=replicas,
             template=pod_template(component, run_as, [server], service_account=self.service_account,
-                                  volumes=[config_map_volume("fluss-conf", self.config_map_name), empty_dir("data")]),
+                                  volumes=volumes, annotations=self.rollout),
+            claims=claims,
         )
 
 

@@ -13,19 +13,10 @@ from enum import IntEnum
 import cdk8s
 from cdk8s_plus_27 import k8s
 
+from charts.argo_cd import NO_PRUNE, SKIP_DRY_RUN, SYNC_OPTIONS_ANNOTATION, SYNC_OPTIONS_SEPARATOR, SYNC_WAVE_ANNOTATION
+
 PART_OF = "lakehouse"
 MANAGED_BY = "cdk8s"
-
-SYNC_WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave"
-SYNC_OPTIONS_ANNOTATION = "argocd.argoproj.io/sync-options"
-NO_PRUNE = "Prune=false"
-"""Argo CD sync option that keeps stateful objects (session clusters, PVC-backed workloads) when they
-disappear from `dist/`: deleting them by accident loses state, so removal must be done by hand."""
-
-
-SYNC_HOOK = {"argocd.argoproj.io/hook": "Sync", "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation"}
-"""Annotations of Jobs that run on every Argo CD sync (idempotent Jobs: bucket creation, Polaris setup); the
-previous run is deleted before the next is created, so a Job's immutable template never blocks a sync."""
 
 
 class SyncWave(IntEnum):
@@ -33,12 +24,13 @@ class SyncWave(IntEnum):
 
     NAMESPACES = 0
     """Namespaces, before anything namespaced."""
-    CRDS = 1
-    """CustomResourceDefinitions and cert-manager."""
+    PREREQUISITES = 1
+    """CustomResourceDefinitions, cert-manager, and the Secrets that workloads read (ExternalSecrets, dev-only
+    Secrets): before the operators, whose webhook certificate and S3 access need them."""
     OPERATORS = 2
     """Flink and Spark operators."""
     STORAGE = 3
-    """Object store, databases, ZooKeeper and the Secrets they read."""
+    """Object store, databases, ZooKeeper."""
     CATALOG = 4
     """Polaris (Iceberg REST catalog)."""
     CATALOG_BOOTSTRAP = 5
@@ -86,11 +78,14 @@ class Component:
         return Component(self.name, self.instance, self.version, component)
 
 
-def argo_annotations(wave: SyncWave, *, keep_on_prune: bool = False, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Argo CD annotations for an object in `wave`; `keep_on_prune` adds `Prune=false`."""
+def argo_annotations(wave: SyncWave, *, keep_on_prune: bool = False, skip_dry_run: bool = False,
+                     extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Argo CD annotations for an object in `wave`; `keep_on_prune` adds `Prune=false`, `skip_dry_run`
+    `SkipDryRunOnMissingResource=true` (comma-separated in one `sync-options` annotation)."""
     result = {SYNC_WAVE_ANNOTATION: str(int(wave))}
-    if keep_on_prune:
-        result[SYNC_OPTIONS_ANNOTATION] = NO_PRUNE
+    options = [option for option, wanted in ((NO_PRUNE, keep_on_prune), (SKIP_DRY_RUN, skip_dry_run)) if wanted]
+    if options:
+        result[SYNC_OPTIONS_ANNOTATION] = SYNC_OPTIONS_SEPARATOR.join(options)
     if extra:
         result.update(extra)
     return result
@@ -129,12 +124,17 @@ def api_object_meta(
     wave: SyncWave,
     *,
     keep_on_prune: bool = False,
+    crd_from_elsewhere: bool = True,
     extra_annotations: dict[str, str] | None = None,
 ) -> cdk8s.ApiObjectMetadata:
-    """`object_meta` for the generated custom-resource bindings and other `ApiObject`s."""
+    """`object_meta` for custom resources (the generated bindings and `custom_object`). `crd_from_elsewhere`
+    (default: every CRD the platform uses comes from another Application or an operator installed outside it)
+    adds `SkipDryRunOnMissingResource=true`; only Argo CD's own kinds, whose CRDs exist wherever Argo CD syncs,
+    go without."""
     return cdk8s.ApiObjectMetadata(
         name=name,
         namespace=namespace,
         labels=component.labels(),
-        annotations=argo_annotations(wave, keep_on_prune=keep_on_prune, extra=extra_annotations),
+        annotations=argo_annotations(wave, keep_on_prune=keep_on_prune, skip_dry_run=crd_from_elsewhere,
+                                     extra=extra_annotations),
     )

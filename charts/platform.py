@@ -46,6 +46,7 @@ DEV_ROOT_CLIENT_ID = "lakehouse-dev-root"
 DEV_ROOT_CLIENT_SECRET = "lakehouse-dev-root-secret"
 DEV_VALUES: dict[str, tuple[str, ...]] = {
     "objectStore.credentials": (DEV_S3_ACCESS_KEY, DEV_S3_SECRET_KEY),
+    "fluss.s3Credentials": (DEV_S3_ACCESS_KEY, DEV_S3_SECRET_KEY),
     "flinkOperator.keystorePassword": (DEV_KEYSTORE_PASSWORD,),
     "postgres.credentials": (DEV_DB_USER, DEV_DB_PASSWORD),
     "polaris.tokenBroker": (DEV_SYMMETRIC_KEY,),
@@ -87,6 +88,7 @@ class Platform:
                 root_user=SecretKeyRef(keys.secret_name, keys.access_key_id_key),
                 root_password=SecretKeyRef(keys.secret_name, keys.secret_access_key_key),
                 buckets=[store.buckets.iceberg, store.buckets.flink, store.buckets.fluss],
+                artifacts_bucket=store.buckets.flink,
             )
             endpoint = object_store_chart.store.endpoint
         self.s3 = S3Access(store.region, store.buckets, endpoint, store.credentials, store.iam_role_arn)
@@ -94,7 +96,8 @@ class Platform:
             FlinkOperatorChart(app, "10-flink-operator", namespace=ns.flink_operator, config=config.flink_operator,
                                s3=self.s3)
         if config.spark_operator.enabled:
-            SparkOperatorChart(app, "15-spark-operator", namespace=ns.spark_operator, config=config.spark_operator)
+            SparkOperatorChart(app, "15-spark-operator", namespace=ns.spark_operator, config=config.spark_operator,
+                               driver_annotations=self.s3.service_account_annotations())
 
         self.polaris_chart = PolarisChart(app, "30-polaris", namespace=ns.polaris, postgres=config.postgres,
                                           polaris=config.polaris, s3=self.s3,
@@ -107,7 +110,8 @@ class Platform:
             s3=self.s3,
         )
         self.fluss_chart = FlussChart(app, "40-fluss", namespace=ns.fluss, zookeeper=config.zookeeper,
-                                      fluss=config.fluss, s3=self.s3, catalog=self.catalog)
+                                      fluss=config.fluss, s3=self.s3.with_static_keys(config.fluss.s3_credentials),
+                                      catalog=self.catalog)
         self.endpoints = PlatformEndpoints(
             fluss_bootstrap_servers=self.fluss_chart.fluss.bootstrap_servers,
             polaris_catalog_uri=polaris.catalog_uri,

@@ -9,8 +9,6 @@ https://polaris.apache.org/releases/1.3.0/metastores/ (relational-jdbc, datasour
 
 from __future__ import annotations
 
-import hashlib
-
 import constructs
 from cdk8s_plus_27 import k8s
 
@@ -20,6 +18,7 @@ from charts.metadata import Component, SyncWave, image_tag, object_meta
 from charts.namespace_chart import NamespaceChart
 from charts.polaris_setup import CatalogSetup, RealmBootstrap
 from charts.postgres import PostgreSQL
+from charts.rollout import checksum_annotations
 from charts.s3 import S3Access
 from charts.workloads import Port, deployment, empty_dir, http_probe, pod_template, resources, service, service_host
 
@@ -57,7 +56,7 @@ class Polaris(constructs.Construct):
             metadata=object_meta(name, namespace, component, wave,
                                  extra_annotations=s3.service_account_annotations()),
         )
-        properties = self._application_properties(config, s3)
+        properties = self._application_properties(config)
         k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(name, namespace, component, wave),
                           data={"application.properties": properties})
         service(self, "Service", name=name, namespace=namespace, component=component, ports=[HTTP_PORT], wave=wave)
@@ -101,10 +100,10 @@ class Polaris(constructs.Construct):
             replicas=config.replicas,
             template=pod_template(
                 component, run_as, [server], service_account=name, volumes=[config_volume, empty_dir("temp-dir")],
-                annotations={"checksum/config": hashlib.sha256(properties.encode()).hexdigest()}),
+                annotations=checksum_annotations({name: {"application.properties": properties}})),
         )
 
-    def _application_properties(self, config: PolarisConfig, s3: S3Access) -> str:
+    def _application_properties(self, config: PolarisConfig) -> str:
         broker = config.token_broker_type
         props = {
             "polaris.authentication.authenticator.type": "default",
@@ -134,9 +133,9 @@ class Polaris(constructs.Construct):
             props["polaris.authentication.token-broker.rsa-key-pair.public-key-file"] = f"{CONFIG_DIR}/public.pem"
         else:
             props["polaris.authentication.token-broker.symmetric-key.file"] = f"{CONFIG_DIR}/symmetric.key"
-        if not s3.vended_credentials:
-            # An S3-compatible store has no STS: Polaris uses its own keys instead of subscoped credentials.
-            props['polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"'] = "true"
+        # An S3-compatible store has no STS: the catalog's storage config says `stsUnavailable` (`polaris_setup`), so
+        # Polaris uses its own keys and still hands the catalog's endpoint and path-style setting to its FileIO.
+        # SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION must stay false: it would drop them (`capabilities.POLARIS`).
         return "".join(f"{key}={props[key]}\n" for key in sorted(props))
 
     @property

@@ -24,8 +24,9 @@ import constructs
 from cdk8s_plus_27 import k8s
 
 from charts import env, pod_security
+from charts.argo_cd import SYNC_HOOK
 from charts.config import PolarisConfig
-from charts.metadata import SYNC_HOOK, Component, SyncWave, image_tag, object_meta
+from charts.metadata import Component, SyncWave, image_tag, object_meta
 from charts.postgres import PostgreSQL
 from charts.rbac import Rule, binding, role
 from charts.s3 import S3Access

@@ -8,8 +8,9 @@ the local environment points every client at the in-cluster store with path-styl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from charts import capabilities
 from charts.config import Buckets, S3Keys
 from charts.env import Env
 from charts.secrets import SecretKeyRef
@@ -45,6 +46,11 @@ class S3Access:
         """Whether clients ask Polaris for vended (STS) credentials; only with AWS S3."""
         return self.endpoint is None
 
+    def with_static_keys(self, keys: S3Keys | None) -> S3Access:
+        """The same access with static `keys` instead of the environment's credentials (for a component that
+        cannot use an IAM role, `charts.capabilities`); unchanged when `keys` is None."""
+        return self if keys is None else replace(self, keys=keys, iam_role_arn=None)
+
     def access_key_id(self) -> SecretKeyRef | None:
         """The Secret key with the access key id, if static keys are used."""
         return SecretKeyRef(self.keys.secret_name, self.keys.access_key_id_key) if self.keys else None
@@ -65,6 +71,23 @@ class S3Access:
     def service_account_annotations(self) -> dict[str, str]:
         """IRSA annotation for ServiceAccounts of S3 clients; empty with static keys."""
         return {IRSA_ANNOTATION: self.iam_role_arn} if self.iam_role_arn else {}
+
+    def s3a(self, web_identity_provider: str | None) -> dict[str, str]:
+        """Hadoop S3A settings without their prefix (`endpoint`, `path.style.access`, `aws.credentials.provider`):
+        the in-cluster endpoint with path-style access, and, with an IAM role and no static keys,
+        `web_identity_provider` (`charts.capabilities`; Hadoop's default provider list has no web identity)."""
+        settings: dict[str, str] = {}
+        if self.endpoint:
+            settings["endpoint"] = self.endpoint
+            settings["path.style.access"] = "true"
+        if self.iam_role_arn and not self.keys and web_identity_provider:
+            settings["aws.credentials.provider"] = web_identity_provider
+        return settings
+
+    def flink_conf(self) -> dict[str, str]:
+        """Flink's `s3.*` options (mirrored to `fs.s3a.*` by flink-s3-fs-hadoop) for every Flink process: the
+        session cluster, the SQL Gateway and the operator, which downloads job JARs."""
+        return {f"s3.{key}": value for key, value in self.s3a(capabilities.FLINK_S3.web_identity_provider).items()}
 
     def uri(self, bucket: str, path: str = "", scheme: str = "s3") -> str:
         """`<scheme>://<bucket>/<path>` (Flink and Fluss use `s3`, Spark's Hadoop S3A `s3a`)."""

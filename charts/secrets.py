@@ -62,7 +62,7 @@ class ExternalSecretSource(constructs.Construct):
         super().__init__(scope, id)
         custom_object(self, "Resource", api_version="external-secrets.io/v1", kind="ExternalSecret", name=name,
                       namespace=namespace, component=Component("external-secret", name, "v1", "secrets"),
-                      wave=SyncWave.STORAGE, spec={
+                      wave=SyncWave.PREREQUISITES, spec={
                           "refreshInterval": refresh_interval,
                           "secretStoreRef": {"kind": store_kind, "name": store_name},
                           "target": {"name": name, "creationPolicy": "Owner"},
@@ -74,7 +74,7 @@ class ExternalSecretSource(constructs.Construct):
 class DevSecret(constructs.Construct):
     """A dev-only Opaque Secret with fixed, well-known values, for laptop clusters only.
 
-    Rendered in the storage sync wave so that workloads find it. Never use for a shared cluster: the
+    Rendered in the prerequisites sync wave, before any workload that reads it. Never use for a shared cluster: the
     values are in git. Props: `name`, `namespace`, `values` (key -> non-secret dev value).
     """
 
@@ -90,7 +90,7 @@ class DevSecret(constructs.Construct):
                 labels={DEV_ONLY_LABEL: "true", "app.kubernetes.io/part-of": "lakehouse",
                         "app.kubernetes.io/managed-by": "cdk8s"},
                 annotations=argo_annotations(
-                    SyncWave.STORAGE,
+                    SyncWave.PREREQUISITES,
                     extra={"lakehouse.dev/description": "dev-only credentials with well-known values; never for a shared cluster"},
                 ),
             ),

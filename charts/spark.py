@@ -98,6 +98,7 @@ class SparkApplicationConstruct(constructs.Construct):
                 ),
                 executor=SparkApplicationSpecExecutor(
                     instances=app.executor_instances,
+                    service_account=config.service_account,
                     cores=app.executor_cores,
                     memory=app.executor_memory,
                     env=env.render(envs, SparkApplicationSpecExecutorEnv),

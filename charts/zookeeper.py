@@ -2,7 +2,9 @@
 
 Standalone (1 server, as in the reference) or an ensemble of 3 or 5. Image environment:
 https://hub.docker.com/_/zookeeper (ZOO_MY_ID, ZOO_SERVERS, ZOO_STANDALONE_ENABLED, ZOO_4LW_COMMANDS_WHITELIST).
-Each server's id is its StatefulSet ordinal + 1; peers find each other through the headless Service.
+Each server's id is its StatefulSet ordinal + 1; peers find each other through the headless Service. The image's
+entrypoint writes `zoo.cfg` from the ZOO_* variables once, at start, so the pods roll when they change
+(`checksum/config`, `charts.rollout`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from cdk8s_plus_27 import k8s
 from charts import pod_security
 from charts.config import ZooKeeperConfig
 from charts.metadata import Component, SyncWave, image_tag, object_meta
+from charts.rollout import checksum_annotations
 from charts.workloads import Port, pod_template, pvc_template, resources, service, service_host, stateful_set, tcp_probe
 
 CLIENT_PORT = Port("client", 2181)
@@ -41,16 +44,14 @@ class ZooKeeperEnsemble(constructs.Construct):
             f"server.{i + 1}={name}-{i}.{peers}:{FOLLOWER_PORT.number}:{ELECTION_PORT.number};{CLIENT_PORT.number}"
             for i in range(config.replicas)
         )
-        k8s.KubeConfigMap(
-            self, "ConfigMap",
-            metadata=object_meta(f"{name}-config", namespace, component, wave),
-            data={
-                "ZOO_4LW_COMMANDS_WHITELIST": "mntr,conf,ruok",
-                "ZOO_PORT": str(CLIENT_PORT.number),
-                "ZOO_SERVERS": servers,
-                "ZOO_STANDALONE_ENABLED": "true" if config.replicas == 1 else "false",
-            },
-        )
+        settings = {
+            "ZOO_4LW_COMMANDS_WHITELIST": "mntr,conf,ruok",
+            "ZOO_PORT": str(CLIENT_PORT.number),
+            "ZOO_SERVERS": servers,
+            "ZOO_STANDALONE_ENABLED": "true" if config.replicas == 1 else "false",
+        }
+        k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(f"{name}-config", namespace, component, wave),
+                          data=settings)
         service(self, "Service", name=name, namespace=namespace, component=component, ports=[CLIENT_PORT], wave=wave)
         service(self, "HeadlessService", name=self.headless_name, namespace=namespace, component=component,
                 ports=[CLIENT_PORT, FOLLOWER_PORT, ELECTION_PORT], wave=wave, headless=True, publish_not_ready=True)
@@ -72,7 +73,8 @@ class ZooKeeperEnsemble(constructs.Construct):
         stateful_set(
             self, "StatefulSet", name=name, namespace=namespace, component=component, wave=wave,
             service_name=self.headless_name, replicas=config.replicas, parallel=True,
-            template=pod_template(component, run_as, [container]),
+            template=pod_template(component, run_as, [container],
+                                  annotations=checksum_annotations({f"{name}-config": settings})),
             claims=[pvc_template("zk-data", config.data_storage, config.storage_class_name),
                     pvc_template("zk-datalog", config.datalog_storage, config.storage_class_name)],
         )

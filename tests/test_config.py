@@ -166,7 +166,9 @@ def test_promised_defaults() -> None:
     assert config.zookeeper.image == "zookeeper:3.8" and config.zookeeper.replicas == 1
     assert config.fluss.image == "fluss-iceberg-s3:0.9.0"
     assert (config.fluss.internal_port, config.fluss.client_port) == (9123, 9124)
-    assert config.flink.image == "flink-fluss-iceberg-s3:2.2.0" and config.flink.flink_version == "v2_2"
+    assert config.flink.image == "flink-fluss-iceberg-s3:1.20.3" and config.flink.flink_version == "v1_20"
+    assert config.fluss.s3_credentials is None and config.fluss.tablet_data_storage == "10Gi"
+    assert config.object_store.in_cluster.artifacts_path == "/artifacts"
     assert config.flink.session_cluster.name == "flink-session"
     assert config.flink.session_cluster.task_slots == 10
     assert config.flink.session_cluster.job_manager_memory == "2048m"
@@ -221,4 +223,27 @@ def test_catalog_model_refers_only_to_declared_principal_roles() -> None:
     assert error_of(minimal(polaris={"setup": setup})) == (
         f"{SRC}: polaris.setup.principals[0].principalRoles[1]: unknown principal role 'nope' "
         "(declare it in polaris.setup.principalRoles)"
+    )
+
+
+def test_iam_role_needs_static_keys_for_fluss() -> None:
+    doc = minimal()
+    doc["objectStore"].update(credentials=None, iamRoleArn="arn:aws:iam::123456789012:role/x")
+    assert error_of(doc) == (
+        f"{SRC}: fluss.s3Credentials: required with objectStore.iamRoleArn: Fluss 0.9.0-incubating cannot reach S3 "
+        "with web-identity credentials (it supports: static-keys); set it to a Secret with the keys of an IAM user "
+        "limited to the Fluss bucket"
+    )
+    doc["fluss"] = {"s3Credentials": {"secretName": "fluss-keys"}}
+    assert parse_environment(doc, source=SRC).fluss.s3_credentials is not None
+
+
+def test_flink_version_without_an_iceberg_runtime_is_refused() -> None:
+    assert error_of(minimal(flink={"flinkVersion": "v2_2"})) == (
+        f"{SRC}: flink.flinkVersion: 'v2_2': Iceberg 1.10.1 has no Flink artifact for v2_2 (it has: v1_19, v1_20, "
+        "v2_0); use one of: v1_19, v1_20"
+    )
+    assert error_of(minimal(flink={"flinkVersion": "v2_0"})) == (
+        f"{SRC}: flink.flinkVersion: 'v2_0': Fluss 0.9.0-incubating has no Flink artifact for v2_0 (it has: v1_18, "
+        "v1_19, v1_20, v2_2); use one of: v1_19, v1_20"
     )

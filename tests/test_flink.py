@@ -18,7 +18,7 @@ def test_session_cluster_state_on_s3_and_ha() -> None:
     assert conf["execution.checkpointing.savepoint-dir"] == "s3://flink-bucket/savepoints/flink-session"
     assert conf["high-availability.type"] == "kubernetes"
     assert conf["high-availability.storageDir"] == "s3://flink-bucket/ha/flink-session"
-    assert spec["flinkVersion"] == "v2_2" and spec["serviceAccount"] == "flink"
+    assert spec["flinkVersion"] == "v1_20" and spec["serviceAccount"] == "flink"
 
 
 def test_ha_off_leaves_no_ha_keys() -> None:
@@ -96,3 +96,20 @@ def test_gateway_has_no_api_access() -> None:
 def test_unknown_placeholder_names_the_field() -> None:
     with pytest.raises(ConfigError, match=r"environments/test.yaml: flink.jobs\[0\].args: unknown placeholder '\$\{x\}'"):
         render(environment(flink={"jobs": [{"name": "j", "jarPath": "a/j.jar", "args": ["${x}"]}]}))
+
+
+def test_every_flink_process_reads_the_web_identity_under_an_iam_role() -> None:
+    """Hadoop 3.3.4's S3A (flink-s3-fs-hadoop) has no web-identity provider by default: the session cluster, the
+    SQL Gateway and the operator (which downloads job JARs) name it, or they fall back to the node's role."""
+    provider = "com.amazonaws.auth.WebIdentityTokenCredentialsProvider"
+    store = {**environment()["objectStore"], "credentials": None, "iamRoleArn": "arn:aws:iam::123456789012:role/x"}
+    objects = render(environment(objectStore=store, fluss={"s3Credentials": {"secretName": "fluss-keys"}}))
+    assert find(objects, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"][
+        "s3.aws.credentials.provider"] == provider
+    gateway = find(objects, "Deployment", "flink-sql-gateway")["spec"]["template"]["spec"]["containers"][0]
+    assert f"-Ds3.aws.credentials.provider={provider}" in gateway["command"]
+    operator_conf = find(objects, "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"]
+    assert f"s3.aws.credentials.provider: {provider}\n" in operator_conf
+    static = render(environment())
+    assert "s3.aws.credentials.provider" not in find(static, "FlinkDeployment", "flink-session")["spec"][
+        "flinkConfiguration"]

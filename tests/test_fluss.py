@@ -46,15 +46,45 @@ def test_s3_keys_are_appended_and_the_catalog_credential_is_in_the_environment()
     assert secret_env["AWS_SECRET_ACCESS_KEY"] == {"name": "aws-secret", "key": "secret_access_key"}
 
 
-def test_iam_role_replaces_static_keys() -> None:
+def test_iam_role_environment_gives_fluss_its_own_static_keys() -> None:
+    """Fluss 0.9.0 cannot use the IAM role (charts/capabilities.py): its servers get keys, the others the role."""
     store = {**environment()["objectStore"], "credentials": None, "iamRoleArn": "arn:aws:iam::123456789012:role/x"}
-    objects = render(environment(objectStore=store))
-    account = find(objects, "ServiceAccount", "fluss")
-    assert account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == "arn:aws:iam::123456789012:role/x"
-    script = find(objects, "StatefulSet", "coordinator-server")["spec"]["template"]["spec"]["containers"][0]["command"][2]
-    assert "s3.access-key" not in script
+    objects = render(environment(objectStore=store, fluss={"s3Credentials": {"secretName": "fluss-keys"}}))
+    assert "eks.amazonaws.com/role-arn" not in (find(objects, "ServiceAccount", "fluss")["metadata"].get("annotations")
+                                                or {})
+    for name in ("coordinator-server", "tablet-server"):
+        container = find(objects, "StatefulSet", name)["spec"]["template"]["spec"]["containers"][0]
+        assert "printf 's3.access-key: %s\\n' \"$AWS_ACCESS_KEY_ID\"" in container["command"][2]
+        keys = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container["env"] if e["name"].startswith("AWS_")
+                and "valueFrom" in e}
+        assert keys == {"AWS_ACCESS_KEY_ID": {"name": "fluss-keys", "key": "access_key_id"},
+                        "AWS_SECRET_ACCESS_KEY": {"name": "fluss-keys", "key": "secret_access_key"}}
+    assert "s3.aws.credentials.provider" not in server_yaml(objects)
     for kind, name in (("ServiceAccount", "polaris"), ("ServiceAccount", "flink"), ("ServiceAccount", "flink-sql-gateway")):
         assert "eks.amazonaws.com/role-arn" in find(objects, kind, name)["metadata"]["annotations"]
+
+
+def test_tablet_data_survives_restarts_on_volume_claims() -> None:
+    objects = render(environment(fluss={"tabletDataStorage": "50Gi", "storageClassName": "gp3"}))
+    tablet = find(objects, "StatefulSet", "tablet-server")
+    [claim] = tablet["spec"]["volumeClaimTemplates"]
+    assert (claim["metadata"]["name"], claim["spec"]["resources"]["requests"]["storage"],
+            claim["spec"]["storageClassName"]) == ("data", "50Gi", "gp3")
+    assert "data" not in {v["name"] for v in tablet["spec"]["template"]["spec"]["volumes"]}
+    assert tablet["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == "Prune=false"
+    coordinator = find(objects, "StatefulSet", "coordinator-server")["spec"]
+    assert "volumeClaimTemplates" not in coordinator
+    assert {"name": "data", "emptyDir": {}} in coordinator["template"]["spec"]["volumes"]
+
+
+def test_a_server_yaml_change_rolls_both_server_kinds() -> None:
+    def checksums(doc: dict[str, object]) -> list[str]:
+        objects = render(doc)
+        return [find(objects, "StatefulSet", name)["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
+                for name in ("coordinator-server", "tablet-server")]
+
+    before, after = checksums(environment()), checksums(environment(fluss={"defaultBucketNumber": 4}))
+    assert before[0] == before[1] and after[0] == after[1] and before != after
 
 
 def test_advertised_listener_uses_the_headless_service_and_client_port() -> None:

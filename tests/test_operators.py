@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from charts.argo_cd import SYNC_WAVE_ANNOTATION
 from charts.config import ConfigError, parse_environment
 from charts.crds import PINS, install_command
-from charts.metadata import SYNC_WAVE_ANNOTATION
 from charts.rbac import KUBERNETES_VERBS, Rule
 from tests.conftest import Manifest, environment, find, reference_objects, render
 from tests.parity import assert_counterpart

@@ -25,6 +25,8 @@ DROPPED = {
 HARDENING = "restricted pod security, resources and probes added"
 FLUSS_START = "the chart's start sequence with `set -eu` and `exec`, S3 keys appended from Secret env vars"
 ENV_CREDENTIAL = "Iceberg environment reference env:ICEBERG_CATALOG_CREDENTIAL (Secret-backed env var), not the literal"
+FLINK_1_20 = ("Flink 1.20: no Iceberg release has a Flink 2.2 runtime; Fluss 0.9.0 and Iceberg 1.10.1 meet at 1.19 "
+              "and 1.20 (charts/capabilities.py)")
 DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
     ("Service", "polaris", "postgres"): {"ports": "port named for probes and references"},
     ("StatefulSet", "polaris", "postgres"): {
@@ -57,6 +59,7 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
         "flinkConfiguration.high-availability": "Kubernetes HA on S3 (highAvailability, default on)",
         "jobManager.mounts": "catalog store: the catalog ConfigMaps projected into one read-only directory",
         "jobManager.resource.memory": "Flink memory format `2048m`", "taskManager.resource.memory": "Flink memory format",
+        "flinkVersion": FLINK_1_20, "image": FLINK_1_20,
     },
     ("Deployment", "flink", "flink-sql-gateway"): {
         "containers.flink-sql-gateway.env": "S3 and catalog credential from Secrets; settings as -D arguments",
@@ -65,7 +68,7 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
         "containers.flink-sql-gateway.mounts": "catalog store: the catalog ConfigMaps projected into one directory",
         "containers.flink-sql-gateway.liveness": HARDENING, "containers.flink-sql-gateway.readiness": HARDENING,
         "containers.flink-sql-gateway.resources": HARDENING, "containers.flink-sql-gateway.securityContext": HARDENING,
-        "podSecurityContext": HARDENING,
+        "podSecurityContext": HARDENING, "containers.flink-sql-gateway.image": FLINK_1_20,
     },
     ("ConfigMap", "fluss", "zookeeper-config"): {
         "ZOO_MY_ID": "computed from the StatefulSet ordinal (ensembles of 3 or 5)",
@@ -89,6 +92,7 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
         "sparkConf.spark.sql.catalog.rest.client.region": "same catalog settings as every client",
         "sparkConf.spark.sql.catalog.rest.io-impl": "same catalog settings as every client",
         "sparkConf.spark.sql.catalog.rest.credential": ENV_CREDENTIAL,
+        "executor.serviceAccount": "executors use the driver's ServiceAccount explicitly (its IAM role reaches S3)",
     },
     **{("FlinkSessionJob", "flink", name): {"args.--fluss.bootstrap.servers": "Fluss clients use the CLIENT listener (9124)"}
        for name in ("bronze-ingest-event", "bronze-ingest-customer", "bronze-ingest-sale-order")},
@@ -115,6 +119,7 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
         "containers.fluss-tablet.command": FLUSS_START,
         "containers.fluss-tablet.resources": HARDENING, "containers.fluss-tablet.securityContext": HARDENING,
         "podSecurityContext": HARDENING,
+        "volumeClaimTemplates": "tablet data on a PersistentVolumeClaim: unreplicated, untiered data survives restarts",
     },
 }
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from tests.conftest import LOCAL_STORE, environment, find, render
+from tests.conftest import LOCAL_STORE, TEST_ROLE_ARN, environment, find, render
 
 
 def properties(objects: list[dict[str, Any]]) -> dict[str, str]:
@@ -69,11 +70,17 @@ def test_config_checksum_rolls_the_deployment_when_properties_change() -> None:
     assert checksum(environment()) != checksum(environment(polaris={"logLevel": "DEBUG"}))
 
 
-def test_in_cluster_store_skips_credential_subscoping() -> None:
-    props = properties(render(environment(objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
-                                          polaris={"tokenBroker": {"type": "symmetric-key"}})))
-    assert props['polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"'] == "true"
-    assert 'polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"' not in properties(render(environment()))
+def test_in_cluster_store_keeps_the_catalog_endpoint_for_polaris_own_file_io() -> None:
+    """SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION=true would drop the catalog's endpoint and path style from Polaris'
+    FileIO (Polaris 1.3 StorageAccessConfigProvider); stsUnavailable skips STS and keeps them."""
+    objects = render(environment(objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
+                                 polaris={"tokenBroker": {"type": "symmetric-key"}}))
+    assert not [key for key in properties(objects) if "SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION" in key]
+    catalog = json.loads(find(objects, "ConfigMap", "polaris-catalog-setup")["data"]["000.json"])
+    assert catalog["catalog"]["storageConfigInfo"] == {
+        "storageType": "S3", "allowedLocations": ["s3://ice-bucket/"], "region": "eu-north-1",
+        "endpoint": "http://minio.object-store.svc.cluster.local:9000", "pathStyleAccess": True, "stsUnavailable": True,
+        "roleArn": TEST_ROLE_ARN}
 
 
 def test_renamed_services_rename_every_reference() -> None:

@@ -33,9 +33,19 @@ def test_in_cluster_store_endpoint_and_path_style() -> None:
 
 def test_iam_role_uses_the_default_credentials_chain() -> None:
     store = {**environment()["objectStore"], "credentials": None, "iamRoleArn": "arn:aws:iam::123456789012:role/x"}
-    spec = find(render(environment(spark=APP, objectStore=store)), "SparkApplication", "ingest")["spec"]
+    doc = environment(spark=APP, objectStore=store, fluss={"s3Credentials": {"secretName": "fluss-keys"}})
+    spec = find(render(doc), "SparkApplication", "ingest")["spec"]
     assert spec["sparkConf"]["spark.hadoop.fs.s3a.aws.credentials.provider"].endswith("DefaultCredentialsProvider")
     assert [e["name"] for e in spec["driver"]["env"]] == ["ICEBERG_CATALOG_CREDENTIAL", "AWS_REGION"]
+
+
+def test_driver_and_executors_reach_s3_with_the_iam_role() -> None:
+    store = {**environment()["objectStore"], "credentials": None, "iamRoleArn": "arn:aws:iam::123456789012:role/x"}
+    objects = render(environment(spark=APP, objectStore=store, fluss={"s3Credentials": {"secretName": "fluss-keys"}}))
+    spec = find(objects, "SparkApplication", "ingest")["spec"]
+    assert spec["driver"]["serviceAccount"] == spec["executor"]["serviceAccount"] == "spark-operator-spark"
+    account = find(objects, "ServiceAccount", "spark-operator-spark", namespace="spark")
+    assert account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == "arn:aws:iam::123456789012:role/x"
 
 
 def test_sizes_from_config() -> None:

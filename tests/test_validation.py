@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
+from charts.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
 from charts.cli import main as cli_main
 from charts.config import load_environment
 from charts.external import declared_external
+from charts.rollout import CHECKSUM_ANNOTATION
 from charts.validation.command import kubeconform_binary, validate
 from charts.validation.report import Finding, Layer, Level, Report
 from charts.validation.schemas import SchemaStore, default_dir
@@ -193,6 +195,73 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      "Iceberg resolves env:ICEBERG_CATALOG_CREDENTIAL in FlinkDeployment 'flink-session'"),
     ("namespace missing", lambda o: o.remove(obj(o, "Namespace", "spark")),
      Layer.REFERENCE, "metadata.namespace", "Namespace 'spark' is not rendered"),
+    # --- runtime: sync order, first sync, rollout, component capabilities -----------------------------------
+    ("Secret in a later sync wave than its reader",
+     lambda o: _set(obj(o, "Secret", "flink-operator-webhook-secret")["metadata"]["annotations"],
+                    **{SYNC_WAVE_ANNOTATION: "3"}),
+     Layer.REFERENCE, "spec.keystores.pkcs12.passwordSecretRef",
+     "Secret 'flink-operator-webhook-secret' is in sync wave 3, after this object's wave 2: Argo CD would wait"),
+    ("Secret made by a Certificate of a later wave",
+     lambda o: _set(obj(o, "Certificate", "flink-operator-serving-cert")["metadata"]["annotations"],
+                    **{SYNC_WAVE_ANNOTATION: "4"}),
+     Layer.REFERENCE, "spec.template.spec.volumes[2].secret",
+     "Secret 'webhook-server-cert' (made by Certificate/technical-flink-operator/flink-operator-serving-cert) is in "
+     "sync wave 4, after this object's wave 2"),
+    ("custom resource without the first sync's dry-run skip",
+     lambda o: obj(o, "FlinkSessionJob", "bronze-ingest-event")["metadata"]["annotations"].pop(SYNC_OPTIONS_ANNOTATION),
+     Layer.RULE, f"metadata.annotations.{SYNC_OPTIONS_ANNOTATION}",
+     "FlinkSessionJob (flink.apache.org) comes from a CRD outside this sync: without "
+     "SkipDryRunOnMissingResource=true Argo CD's dry run of the first sync fails"),
+    ("workload reading a ConfigMap without a checksum",
+     lambda o: obj(o, "StatefulSet", "zookeeper")["spec"]["template"]["metadata"]["annotations"].pop(
+         CHECKSUM_ANNOTATION),
+     Layer.RULE, f"spec.template.metadata.annotations.{CHECKSUM_ANNOTATION}",
+     "missing: the pods read ConfigMap zookeeper-config at start and would not roll when it changes"),
+    ("stale checksum after a ConfigMap change",
+     lambda o: _set(obj(o, "ConfigMap", "fluss-conf-file")["data"], **{"server.yaml": "data.dir: /elsewhere\n"}),
+     Layer.RULE, f"spec.template.metadata.annotations.{CHECKSUM_ANNOTATION}",
+     "is stale: the ConfigMaps the pods read (fluss-conf-file) give"),
+    ("Polaris told to skip credential subscoping",
+     lambda o: _set(obj(o, "ConfigMap", "polaris")["data"], **{"application.properties": obj(
+         o, "ConfigMap", "polaris")["data"]["application.properties"]
+         + 'polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"=true\n'}),
+     Layer.RULE, "data.application.properties",
+     "Polaris 1.3.0-incubating then drops the catalog's endpoint and pathStyleAccess from its own FileIO"),
+    ("Flink version without an Iceberg runtime",
+     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"], flinkVersion="v2_2"),
+     Layer.RULE, "spec.flinkVersion",
+     "v2_2 cannot read the platform's Fluss and Iceberg catalogs: Iceberg 1.10.1 has no Flink artifact for v2_2 "
+     "(it has: v1_19, v1_20, v2_0); use one of: v1_19, v1_20"),
+]
+
+PROD_CASES: list[tuple[str, Mutation, Layer, str, str]] = [
+    ("ExternalSecret after the Certificate that reads it (the wave-2 stall)",
+     lambda o: _set(obj(o, "ExternalSecret", "flink-operator-webhook-secret")["metadata"]["annotations"],
+                    **{SYNC_WAVE_ANNOTATION: "3"}),
+     Layer.REFERENCE, "spec.keystores.pkcs12.passwordSecretRef",
+     "Secret 'flink-operator-webhook-secret' (made by ExternalSecret/technical-flink-operator/"
+     "flink-operator-webhook-secret) is in sync wave 3, after this object's wave 2"),
+    ("keyless S3 client whose ServiceAccount has no IAM role",
+     lambda o: obj(o, "ServiceAccount", "spark-operator-spark")["metadata"].pop("annotations"),
+     Layer.RULE, "spec.driver.serviceAccount",
+     "reaches S3 without static keys, but ServiceAccount 'spark-operator-spark' has no eks.amazonaws.com/role-arn"),
+    ("Flink on an IAM role without the web-identity provider",
+     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"].pop(
+         "s3.aws.credentials.provider"),
+     Layer.RULE, "spec.serviceAccount",
+     "spec.flinkConfiguration: the S3A credentials provider is unset; with the IAM role it must read the web "
+     "identity token"),
+    ("Flink operator on an IAM role without the web-identity provider",
+     lambda o: _set(obj(o, "ConfigMap", "flink-operator-config")["data"], **{"flink-conf.yaml": "\n".join(
+         line for line in obj(o, "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"].splitlines()
+         if not line.startswith("s3.aws"))}),
+     Layer.RULE, "spec.template.spec.serviceAccountName", "Flink: the S3A credentials provider is unset"),
+    ("Fluss without static keys",
+     lambda o: _set(container(o, "StatefulSet", "coordinator-server"), env=[
+         e for e in container(o, "StatefulSet", "coordinator-server")["env"] if not e["name"].startswith("AWS_")]),
+     Layer.RULE, "spec.template.spec",
+     "Fluss 0.9.0-incubating cannot reach S3 with web-identity credentials (it supports: static-keys): its S3 plugin "
+     "exits at start without static keys"),
 ]
 
 
@@ -201,9 +270,25 @@ def test_rendered_environments_have_no_error(rendered: dict[str, list[Manifest]]
     for env in ("local", "dev", "prod"):
         report = run(rendered[env], tmp_path, store, env=env)
         assert [f.line() for f in report.findings if f.level is Level.ERROR] == [], env
-        assert {f.message for f in report.findings} <= {
-            f"not restricted: container {c}: runAsNonRoot must be true (declared exception: the Fluss image runs as root)"
-            for c in ("fluss-coordinator", "fluss-tablet")}
+        expected = {f"not restricted: container {c}: runAsNonRoot must be true (declared exception: the Fluss image "
+                    "runs as root)" for c in ("fluss-coordinator", "fluss-tablet")}
+        if env == "local":
+            expected.add(FLUSS_CLIENT_WARNING)
+        assert {f.message for f in report.findings} == expected
+
+
+FLUSS_CLIENT_WARNING = (
+    "Fluss 0.9.0-incubating clients cannot read remote data (tiered log segments, KV snapshots) from an S3-compatible "
+    "store: their security token comes from AWS STS GetSessionToken without an endpoint override, and path-style "
+    "access is not passed to them (fixed in 0.9.1-incubating); servers and tiering work")
+
+
+def test_fluss_client_limitation_is_a_warning_on_each_server_of_the_in_cluster_store(
+        rendered: dict[str, list[Manifest]], tmp_path: Path, store: SchemaStore) -> None:
+    report = run(rendered["local"], tmp_path, store)
+    warned = sorted(f.object for f in report.findings if f.message == FLUSS_CLIENT_WARNING)
+    assert warned == ["StatefulSet/fluss/coordinator-server", "StatefulSet/fluss/tablet-server"]
+    assert all(f.level is Level.WARNING for f in report.findings if f.message == FLUSS_CLIENT_WARNING)
 
 
 @pytest.mark.parametrize(("name", "mutate", "layer", "field", "message"), CASES, ids=[c[0] for c in CASES])
@@ -218,6 +303,19 @@ def test_bad_manifest_fails_with_the_expected_message(
     assert matches, "\n".join(f.line() for f in report.findings)
     assert all(f.level is Level.ERROR for f in matches)
     assert report.exit_code == 1
+
+
+@pytest.mark.parametrize(("name", "mutate", "layer", "field", "message"), PROD_CASES, ids=[c[0] for c in PROD_CASES])
+def test_bad_prod_manifest_fails_with_the_expected_message(
+    rendered: dict[str, list[Manifest]], tmp_path: Path, store: SchemaStore,
+    name: str, mutate: Mutation, layer: Layer, field: str, message: str,
+) -> None:
+    objects = copy.deepcopy(rendered["prod"])
+    mutate(objects)
+    report = run(objects, tmp_path, store, env="prod")
+    matches = [f for f in report.findings if f.layer is layer and f.field == field and message in f.message]
+    assert matches, "\n".join(f.line() for f in report.findings)
+    assert all(f.level is Level.ERROR for f in matches)
 
 
 def test_outside_references_are_warnings_in_path_mode(rendered: dict[str, list[Manifest]], tmp_path: Path,
@@ -246,7 +344,7 @@ def test_report_format() -> None:
 def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["validate", "--no-kubeconform", "--env", "local", "--dist", str(ROOT / "dist")]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[-1] == "0 errors, 2 warnings in 95 objects (8 files)"
+    assert out.splitlines()[-1] == "0 errors, 4 warnings in 95 objects (8 files)"
     assert "note: kubeconform was not run" in out
     bad = tmp_path / "bad.yaml"
     bad.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: y}\ndata: {a: 1}\n")

@@ -36,3 +36,12 @@ def test_fluss_reads_the_connect_string_of_the_ensemble() -> None:
     objects = render(environment(namespaces={"fluss": "streaming"}))
     server_yaml = find(objects, "ConfigMap", "fluss-conf-file")["data"]["server.yaml"]
     assert "zookeeper.address: zookeeper.streaming.svc.cluster.local:2181\n" in server_yaml
+
+
+def test_a_server_list_change_rolls_the_ensemble() -> None:
+    def checksum(replicas: int) -> str:
+        template = find(render(environment(zookeeper={"replicas": replicas})), "StatefulSet", "zookeeper")["spec"]["template"]
+        value: str = template["metadata"]["annotations"]["checksum/config"]
+        return value
+
+    assert checksum(1) != checksum(3)

@@ -62,12 +62,16 @@ class CatalogStore(constructs.Construct):
                 {"type": "iceberg", "catalog-type": "rest", "catalog.name": catalog.warehouse, **iceberg},
             ),
         ]
+        self.config_map_data = {
+            f.config_map: {f.file_name: "".join(f"{key}: {f.body[key]}\n" for key in sorted(f.body))}
+            for f in self.files
+        }
+        """ConfigMap name -> data, for the pods' `checksum/config` (`charts.rollout`)."""
         for catalog_file in self.files:
-            body = "".join(f"{key}: {catalog_file.body[key]}\n" for key in sorted(catalog_file.body))
             k8s.KubeConfigMap(
                 self, catalog_file.name,
                 metadata=object_meta(catalog_file.config_map, namespace, component, SyncWave.CLUSTERS),
-                data={catalog_file.file_name: body},
+                data=self.config_map_data[catalog_file.config_map],
             )
 
     def env(self) -> list[Env]:

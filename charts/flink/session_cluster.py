@@ -59,9 +59,7 @@ class FlinkSessionCluster(constructs.Construct):
         if cluster.high_availability:
             flink_conf["high-availability.type"] = "kubernetes"
             flink_conf["high-availability.storageDir"] = f"{base}ha/{cluster.name}"
-        if s3.endpoint:
-            flink_conf["s3.endpoint"] = s3.endpoint
-            flink_conf["s3.path.style.access"] = "true"
+        flink_conf.update(s3.flink_conf())
         main_env = [*s3.env(), *catalog_store.env()]
         common = PodTemplateClasses("FlinkDeploymentSpecPodTemplate").build(
             run_as=pod_security.FLINK,

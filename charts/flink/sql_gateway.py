@@ -16,6 +16,7 @@ from charts.config import FlinkConfig
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.session_cluster import REST_PORT, FlinkSessionCluster
 from charts.metadata import Component, SyncWave, image_tag, object_meta
+from charts.rollout import checksum_annotations
 from charts.s3 import S3Access
 from charts.workloads import (
     Port,
@@ -60,9 +61,7 @@ class FlinkSqlGateway(constructs.Construct):
             "table.catalog-store.file.path": STORE_PATH,
             "workflow-scheduler.type": "embedded",
         }
-        if s3.endpoint:
-            dynamic["s3.endpoint"] = s3.endpoint
-            dynamic["s3.path.style.access"] = "true"
+        dynamic.update(s3.flink_conf())
         run_as = pod_security.FLINK
         gateway = k8s.Container(
             name=name,
@@ -83,7 +82,8 @@ class FlinkSqlGateway(constructs.Construct):
             self, "Deployment", name=name, namespace=namespace, component=component, wave=wave,
             replicas=config.sql_gateway.replicas,
             template=pod_template(component, run_as, [gateway], volumes=[catalog_store.volume().to_core()],
-                                  service_account=name, automount_token=False),
+                                  service_account=name, automount_token=False,
+                                  annotations=checksum_annotations(catalog_store.config_map_data)),
         )
 
     @property

@@ -43,7 +43,7 @@ class CrdSourcesChart(NamespaceChart):
         if crds.manage:
             for name, repo, revision, path in crd_sources():
                 custom_object(self, name, api_version="argoproj.io/v1alpha1", kind="Application", name=name,
-                              namespace=crds.argocd_namespace, component=component, wave=SyncWave.CRDS,
+                              namespace=crds.argocd_namespace, component=component, wave=SyncWave.PREREQUISITES,
                               annotations=annotations, spec={
                                   "project": crds.project,
                                   "source": {"repoURL": repo, "targetRevision": revision, "path": path},
@@ -54,7 +54,7 @@ class CrdSourcesChart(NamespaceChart):
         if cert_manager.mode == "include":
             custom_object(self, "cert-manager", api_version="argoproj.io/v1alpha1", kind="Application",
                           name="cert-manager", namespace=crds.argocd_namespace,
-                          component=component.with_component("cert-manager"), wave=SyncWave.CRDS,
+                          component=component.with_component("cert-manager"), wave=SyncWave.PREREQUISITES,
                           annotations=annotations, spec={
                               "project": crds.project,
                               "source": {"repoURL": CERT_MANAGER_CHARTS, "chart": "cert-manager",

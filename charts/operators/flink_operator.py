@@ -20,6 +20,7 @@ from charts.custom_objects import custom_object
 from charts.metadata import Component, SyncWave, object_meta
 from charts.namespace_chart import NamespaceChart
 from charts.rbac import READ_WRITE, Rule, binding, role
+from charts.rollout import checksum_annotations
 from charts.s3 import S3Access
 from charts.secrets import SecretKeyRef
 from charts.workloads import Port, deployment, empty_dir, http_probe, int_or_string, pod_template, resources, tcp_probe
@@ -105,11 +106,13 @@ class FlinkOperator(constructs.Construct):
                                metadata=object_meta(self.service_account, namespace, component, wave,
                                                     extra_annotations=s3.service_account_annotations()))
         self._rbac(config, component)
-        k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(self.config_map, namespace, component, wave), data={
+        conf = {
             "flink-conf.yaml": _properties(self.flink_conf(config, s3), ": "),
             "log4j-operator.properties": _properties(LOG4J_OPERATOR, " = "),
             "log4j-console.properties": _properties(LOG4J_CONSOLE, " = "),
-        })
+        }
+        k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(self.config_map, namespace, component, wave),
+                          data=conf)
         run_as = pod_security.FLINK
         common_env = [env.Env("FLINK_CONF_DIR", value=CONF_DIR), env.Env("FLINK_PLUGINS_DIR", value="/opt/flink/plugins"),
                       env.Env("LOG_CONFIG", value=f"-Dlog4j.configurationFile={CONF_DIR}/log4j-operator.properties"),
@@ -168,7 +171,8 @@ class FlinkOperator(constructs.Construct):
             volumes.append(k8s.Volume(name="keystore", secret=k8s.SecretVolumeSource(
                 secret_name="webhook-server-cert", items=[k8s.KeyToPath(key="keystore.p12", path="keystore.p12")])))
             self._webhook(config, component, keystore)
-        annotations = {"kubectl.kubernetes.io/default-container": "flink-kubernetes-operator"}
+        annotations = {"kubectl.kubernetes.io/default-container": "flink-kubernetes-operator",
+                       **checksum_annotations({self.config_map: conf})}
         if metrics:
             annotations.update({"prometheus.io/scrape": "true", "prometheus.io/port": str(metrics.number),
                                 "prometheus.io/path": "/metrics"})
@@ -204,9 +208,7 @@ class FlinkOperator(constructs.Construct):
         if config.leader_election:
             conf["kubernetes.operator.leader-election.enabled"] = "true"
             conf["kubernetes.operator.leader-election.lease-name"] = "flink-operator-lease"
-        if s3.endpoint:
-            conf["s3.endpoint"] = s3.endpoint
-            conf["s3.path.style.access"] = "true"
+        conf.update(s3.flink_conf())
         return conf
 
     def _rbac(self, config: FlinkOperatorConfig, component: Component) -> None:

@@ -57,10 +57,13 @@ WEBHOOK_RESOURCES = [  # (path suffix, api group, version, resource, validate to
 
 class SparkOperator(constructs.Construct):
     """The Spark operator controller and webhook. Props: `namespace`; `config` (image, job namespaces,
-    replicas, controller threads, webhook, metrics port, resources). `driver_service_account` is the
-    ServiceAccount SparkApplication drivers use in each job namespace."""
+    replicas, controller threads, webhook, metrics port, resources); `driver_annotations`, annotations of the
+    driver ServiceAccount, e.g. the IRSA role (`S3Access.service_account_annotations`), since drivers and
+    executors reach S3 with its identity. `driver_service_account` is the ServiceAccount SparkApplication
+    drivers and executors use in each job namespace."""
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: SparkOperatorConfig):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: SparkOperatorConfig,
+                 driver_annotations: dict[str, str] | None = None):
         super().__init__(scope, id)
         self.namespace = namespace
         self.driver_service_account = "spark-operator-spark"
@@ -74,7 +77,8 @@ class SparkOperator(constructs.Construct):
             k8s.KubeServiceAccount(self, f"{name}-sa", metadata=object_meta(name, namespace, comp, wave))
         for job_ns in jobs:
             k8s.KubeServiceAccount(self, f"driver-sa-{job_ns}", metadata=object_meta(
-                self.driver_service_account, job_ns, app.with_component("spark-driver"), wave))
+                self.driver_service_account, job_ns, app.with_component("spark-driver"), wave,
+                extra_annotations=driver_annotations))
             role(self, f"driver-role-{job_ns}", name=self.driver_service_account, namespace=job_ns,
                  component=app.with_component("spark-driver"), rules=DRIVER_RULES)
             binding(self, f"driver-binding-{job_ns}", name=self.driver_service_account, namespace=job_ns,
@@ -210,6 +214,8 @@ class SparkOperator(constructs.Construct):
 class SparkOperatorChart(NamespaceChart):
     """Namespace `technical-spark-operator` (and the job namespaces' driver RBAC): the `SparkOperator`."""
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: SparkOperatorConfig):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: SparkOperatorConfig,
+                 driver_annotations: dict[str, str] | None = None):
         super().__init__(scope, id, namespace=namespace)
-        self.operator = SparkOperator(self, "SparkOperator", namespace=namespace, config=config)
+        self.operator = SparkOperator(self, "SparkOperator", namespace=namespace, config=config,
+                                      driver_annotations=driver_annotations)

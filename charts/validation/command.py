@@ -17,7 +17,15 @@ from pathlib import Path
 
 from charts.config import ROOT, load_environment
 from charts.external import ObjectKey, declared_external
-from charts.validation import env_references, references, rules
+from charts.validation import (
+    cloud_identity,
+    components,
+    env_references,
+    first_sync,
+    references,
+    rollout,
+    rules,
+)
 from charts.validation.manifests import load, yaml_files
 from charts.validation.report import Finding, Layer, Level, Manifest, Report, finding
 from charts.validation.schemas import SchemaStore, core_file_name, crd_file_name
@@ -78,6 +86,8 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     report.findings += rules.check(manifests)
     report.findings += references.check(manifests, external, partial=partial)
     report.findings += env_references.check(manifests)
+    for runtime_check in (first_sync.check, rollout.check, cloud_identity.check, components.check):
+        report.findings += runtime_check(manifests)
     if kubeconform:
         report.findings += run_kubeconform(kubeconform, store, files)
         report.notes.append(f"kubeconform ran ({kubeconform})")

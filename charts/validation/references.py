@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from charts.argo_cd import SYNC_WAVE_ANNOTATION
 from charts.external import ObjectKey
 from charts.tree import pod_containers, pod_template, walk
 from charts.validation.report import Finding, Layer, Level, Manifest, finding
@@ -33,11 +34,17 @@ class Universe:
 
     objects: dict[ObjectKey, Manifest] = field(default_factory=dict)
     implied: dict[ObjectKey, str] = field(default_factory=dict)
+    producers: dict[ObjectKey, Manifest] = field(default_factory=dict)
+    """Implied objects -> the rendered object that makes them (its sync wave is theirs)."""
     external: dict[ObjectKey, str] = field(default_factory=dict)
     service_ports: dict[tuple[str | None, str], set[int]] = field(default_factory=dict)
 
     def has(self, key: ObjectKey) -> bool:
         return key in self.objects or key in self.implied or key in self.external
+
+    def source(self, key: ObjectKey) -> Manifest | None:
+        """The rendered object that is `key` or makes it; None for declared external objects."""
+        return self.objects.get(key) or self.producers.get(key)
 
 
 def universe(manifests: list[Manifest], external: dict[ObjectKey, str]) -> Universe:
@@ -52,11 +59,14 @@ def universe(manifests: list[Manifest], external: dict[ObjectKey, str]) -> Unive
         if m.kind == "ExternalSecret":
             target = m.obj.get("spec", {}).get("target", {}).get("name") or m.name
             u.implied[("Secret", m.namespace, target)] = f"written by the External Secrets Operator ({m.name})"
+            u.producers[("Secret", m.namespace, target)] = m
         if m.kind == "Certificate" and m.obj.get("spec", {}).get("secretName"):
             u.implied[("Secret", m.namespace, m.obj["spec"]["secretName"])] = f"issued by cert-manager for {m.name}"
+            u.producers[("Secret", m.namespace, m.obj["spec"]["secretName"])] = m
         if m.kind == "FlinkDeployment":
             rest = f"{m.name}-rest"
             u.implied[("Service", m.namespace, rest)] = f"created by the Flink operator for FlinkDeployment {m.name}"
+            u.producers[("Service", m.namespace, rest)] = m
             u.service_ports[(m.namespace, rest)] = {FLINK_REST_PORT}
     return u
 
@@ -66,8 +76,9 @@ def _refs(node: Any, path: str) -> Iterator[tuple[str, str, str, str | None]]:
     if isinstance(node, dict):
         for key, value in node.items():
             here = f"{path}.{key}" if path else key
-            if key in ("secretKeyRef", "configMapKeyRef") and isinstance(value, dict) and not value.get("optional"):
-                kind = "Secret" if key == "secretKeyRef" else "ConfigMap"
+            if (key in ("secretKeyRef", "configMapKeyRef", "passwordSecretRef") and isinstance(value, dict)
+                    and not value.get("optional")):
+                kind = "ConfigMap" if key == "configMapKeyRef" else "Secret"
                 yield here, kind, str(value.get("name")), str(value.get("key"))
             elif key in ("secretRef", "configMapRef") and isinstance(value, dict) and not value.get("optional"):
                 yield here, "Secret" if key == "secretRef" else "ConfigMap", str(value.get("name")), None
@@ -106,6 +117,10 @@ def _object_refs(m: Manifest) -> Iterator[tuple[str, str, str | None, str, str |
                 yield f"spec.{role}.serviceAccount", "ServiceAccount", ns, str(account), None
     if m.kind == "FlinkSessionJob":
         yield "spec.deploymentName", "FlinkDeployment", ns, str(spec.get("deploymentName")), None
+    if m.kind == "Certificate" and (spec.get("issuerRef") or {}).get("name"):
+        issuer = spec["issuerRef"]
+        kind = str(issuer.get("kind") or "Issuer")
+        yield "spec.issuerRef", kind, ns if kind == "Issuer" else None, str(issuer["name"]), None
     if m.kind == "StatefulSet" and spec.get("serviceName"):
         yield "spec.serviceName", "Service", ns, str(spec["serviceName"]), None
     if m.kind in ("RoleBinding", "ClusterRoleBinding"):
@@ -154,6 +169,28 @@ def _consistency(m: Manifest, u: Universe, by_namespace: dict[str | None, list[M
                     yield f"spec.ports[{index}].targetPort", f"no selected container has a port named {target!r}"
 
 
+def sync_wave(m: Manifest) -> int:
+    """The object's Argo CD sync wave (`argocd.argoproj.io/sync-wave`, default 0)."""
+    value = (m.obj.get("metadata", {}).get("annotations") or {}).get(SYNC_WAVE_ANNOTATION, "0")
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+def _wave_order(m: Manifest, path: str, kind: str, name: str, target: Manifest | None) -> list[Finding]:
+    """A finding when `m` refers to an object that a later sync wave renders (or makes): Argo CD applies `m` and
+    waits for it to be healthy before that wave starts, so `m` waits for something that never comes."""
+    if target is None or target is m:
+        return []
+    here, there = sync_wave(m), sync_wave(target)
+    if there <= here:
+        return []
+    made = "" if target.kind == kind else f" (made by {target.ref})"
+    return [finding(m, path, f"{kind} {name!r}{made} is in sync wave {there}, after this object's wave {here}: Argo CD "
+                    "would wait for this object before creating it", Layer.REFERENCE)]
+
+
 def check(manifests: list[Manifest], external: dict[ObjectKey, str], *, partial: bool) -> list[Finding]:
     """Reference findings. `partial` (path mode): unknown targets are warnings."""
     u = universe(manifests, external)
@@ -165,6 +202,7 @@ def check(manifests: list[Manifest], external: dict[ObjectKey, str], *, partial:
     for m in manifests:
         for path, kind, ns, name, key in _object_refs(m):
             target = (kind, ns, name)
+            findings += _wave_order(m, path, kind, name, u.source(target))
             if not u.has(target):
                 where = f" in namespace {ns}" if ns else ""
                 findings.append(finding(m, path, f"{kind} {name!r}{where} is not rendered and not declared external",

@@ -2,9 +2,11 @@
 
 FlinkDeployment reference (operator 1.14): https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/
 Checkpoints, savepoints and HA metadata live on S3 under `s3://<flink bucket>/{checkpoints,savepoints,ha}/<name>`
-(Flink 2.x keys `execution.checkpointing.dir`, `execution.checkpointing.savepoint-dir`,
-`high-availability.type: kubernetes`, `high-availability.storageDir`).
-The JobManager mounts the file catalog store (`CatalogStore`) through an init container.
+(the keys of Flink 1.20 and later: `execution.checkpointing.dir`, `execution.checkpointing.savepoint-dir`,
+`high-availability.type: kubernetes`, `high-availability.storageDir`). Flink is 1.20 (`charts.capabilities`:
+no Iceberg Flink runtime exists for 2.2). With an IAM role, `s3.aws.credentials.provider` names the web-identity
+provider (`S3Access.flink_conf`). The JobManager mounts the file catalog store (`CatalogStore`), a projected,
+read-only ConfigMap directory.
 """
 
 from __future__ import annotations

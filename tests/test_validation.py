@@ -291,31 +291,22 @@ def test_fluss_client_limitation_is_a_warning_on_each_server_of_the_in_cluster_s
     assert all(f.level is Level.WARNING for f in report.findings if f.message == FLUSS_CLIENT_WARNING)
 
 
-@pytest.mark.parametrize(("name", "mutate", "layer", "field", "message"), CASES, ids=[c[0] for c in CASES])
+ENVIRONMENT_CASES = [("local", *case) for case in CASES] + [("prod", *case) for case in PROD_CASES]
+
+
+@pytest.mark.parametrize(("env", "name", "mutate", "layer", "field", "message"), ENVIRONMENT_CASES,
+                         ids=[f"{c[0]}: {c[1]}" for c in ENVIRONMENT_CASES])
 def test_bad_manifest_fails_with_the_expected_message(
     rendered: dict[str, list[Manifest]], tmp_path: Path, store: SchemaStore,
-    name: str, mutate: Mutation, layer: Layer, field: str, message: str,
+    env: str, name: str, mutate: Mutation, layer: Layer, field: str, message: str,
 ) -> None:
-    objects = copy.deepcopy(rendered["local"])
+    objects = copy.deepcopy(rendered[env])
     mutate(objects)
-    report = run(objects, tmp_path, store)
+    report = run(objects, tmp_path, store, env=env)
     matches = [f for f in report.findings if f.layer is layer and f.field == field and message in f.message]
     assert matches, "\n".join(f.line() for f in report.findings)
     assert all(f.level is Level.ERROR for f in matches)
     assert report.exit_code == 1
-
-
-@pytest.mark.parametrize(("name", "mutate", "layer", "field", "message"), PROD_CASES, ids=[c[0] for c in PROD_CASES])
-def test_bad_prod_manifest_fails_with_the_expected_message(
-    rendered: dict[str, list[Manifest]], tmp_path: Path, store: SchemaStore,
-    name: str, mutate: Mutation, layer: Layer, field: str, message: str,
-) -> None:
-    objects = copy.deepcopy(rendered["prod"])
-    mutate(objects)
-    report = run(objects, tmp_path, store, env="prod")
-    matches = [f for f in report.findings if f.layer is layer and f.field == field and message in f.message]
-    assert matches, "\n".join(f.line() for f in report.findings)
-    assert all(f.level is Level.ERROR for f in matches)
 
 
 def test_outside_references_are_warnings_in_path_mode(rendered: dict[str, list[Manifest]], tmp_path: Path,

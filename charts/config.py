@@ -677,6 +677,11 @@ def _check_rules(config: EnvironmentConfig) -> None:
         if problem:
             problems.append(f"{src}: fluss.s3Credentials: required with objectStore.iamRoleArn: {problem}; set it to "
                             "a Secret with the keys of an IAM user limited to the Fluss bucket")
+    fluss_keys = config.fluss.s3_credentials
+    if (fluss_keys is not None and store.credentials is not None and fluss_keys != store.credentials
+            and fluss_keys.secret_name == store.credentials.secret_name):
+        problems.append(f"{src}: fluss.s3Credentials.secretName: '{fluss_keys.secret_name}' is the Secret of "
+                        "objectStore.credentials with other keys; name another Secret or use the same keys")
     flink_version_problem = capabilities.flink_version_problem(config.flink.flink_version)
     if flink_version_problem:
         problems.append(f"{src}: flink.flinkVersion: '{config.flink.flink_version}': {flink_version_problem}")

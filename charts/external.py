@@ -43,7 +43,7 @@ def required_secrets(config: EnvironmentConfig) -> list[RequiredSecret]:
         result += [RequiredSecret(n, keys.secret_name, (keys.access_key_id_key, keys.secret_access_key_key),
                                   "objectStore.credentials") for n in s3_namespaces]
     fluss_keys = config.fluss.s3_credentials
-    if fluss_keys is not None and not (keys == fluss_keys):
+    if fluss_keys is not None and fluss_keys != keys:
         result.append(RequiredSecret(ns.fluss, fluss_keys.secret_name,
                                      (fluss_keys.access_key_id_key, fluss_keys.secret_access_key_key),
                                      "fluss.s3Credentials"))

@@ -247,3 +247,11 @@ def test_flink_version_without_an_iceberg_runtime_is_refused() -> None:
         f"{SRC}: flink.flinkVersion: 'v2_0': Fluss 0.9.0-incubating has no Flink artifact for v2_0 (it has: v1_18, "
         "v1_19, v1_20, v2_2); use one of: v1_19, v1_20"
     )
+
+
+def test_fluss_keys_cannot_reuse_the_environment_secret_with_other_keys() -> None:
+    doc = minimal(fluss={"s3Credentials": {"secretName": "aws-secret", "accessKeyIdKey": "fluss_id"}})
+    assert error_of(doc) == (
+        f"{SRC}: fluss.s3Credentials.secretName: 'aws-secret' is the Secret of objectStore.credentials with other "
+        "keys; name another Secret or use the same keys"
+    )

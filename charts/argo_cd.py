@@ -7,6 +7,8 @@ https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/ .
 
 from __future__ import annotations
 
+ARGO_CD_GROUP = "argoproj.io"
+"""Argo CD's API group: its kinds' CRDs exist wherever Argo CD syncs."""
 SYNC_WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave"
 SYNC_OPTIONS_ANNOTATION = "argocd.argoproj.io/sync-options"
 NO_PRUNE = "Prune=false"

@@ -24,8 +24,8 @@ class Capabilities:
         component: the component's name, as messages say it (`Fluss`).
         version: the pinned release.
         s3_credentials: S3 credential modes its S3 client supports (`STATIC_KEYS`, `WEB_IDENTITY`).
-        s3_compatible_clients: whether its clients (not only its servers) work against an S3-compatible
-            endpoint such as MinIO.
+        s3_compatible_clients_limitation: what its clients (not only its servers) cannot do against an
+            S3-compatible endpoint such as MinIO; None when they work.
         flink_versions: FlinkDeployment `flinkVersion`s it ships a Flink artifact for (connector or runtime).
         web_identity_provider: the S3A `aws.credentials.provider` class that makes its S3 client use web identity
             (Hadoop's default provider list has none, so without it S3A falls back to the node's role); None
@@ -36,7 +36,7 @@ class Capabilities:
     component: str
     version: str
     s3_credentials: frozenset[str] = frozenset({STATIC_KEYS, WEB_IDENTITY})
-    s3_compatible_clients: bool = True
+    s3_compatible_clients_limitation: str | None = None
     flink_versions: frozenset[str] = frozenset()
     web_identity_provider: str | None = None
     evidence: str = ""
@@ -50,7 +50,11 @@ class Capabilities:
 FLUSS = Capabilities(
     "Fluss", "0.9.0-incubating",
     s3_credentials=frozenset({STATIC_KEYS}),
-    s3_compatible_clients=False,
+    s3_compatible_clients_limitation=(
+        "clients cannot read remote data (tiered log segments, KV snapshots) from an S3-compatible store: their "
+        "security token comes from AWS STS GetSessionToken without an endpoint override, and path-style access is "
+        "not passed to them (fixed in 0.9.1-incubating); servers and tiering work"
+    ),
     flink_versions=frozenset({"v1_18", "v1_19", "v1_20", "v2_2"}),
     evidence=(
         "apache/fluss v0.9.0-incubating: fluss-fs-s3 S3FileSystemPlugin treats a missing fs.s3a.access.key as a "
@@ -135,9 +139,5 @@ def s3_credentials_problem(capabilities: Capabilities, mode: str) -> str | None:
 
 def s3_compatible_clients_warning(capabilities: Capabilities) -> str | None:
     """What breaks when `capabilities`' clients use an S3-compatible endpoint, or None when nothing does."""
-    if capabilities.s3_compatible_clients:
-        return None
-    return (f"{capabilities.label} clients cannot read remote data (tiered log segments, KV snapshots) from an "
-            "S3-compatible store: their security token comes from AWS STS GetSessionToken without an endpoint "
-            "override, and path-style access is not passed to them (fixed in 0.9.1-incubating); servers and "
-            "tiering work")
+    limitation = capabilities.s3_compatible_clients_limitation
+    return f"{capabilities.label} {limitation}" if limitation else None

@@ -10,9 +10,8 @@ from typing import Any
 import cdk8s
 import constructs
 
+from charts.argo_cd import ARGO_CD_GROUP
 from charts.metadata import Component, SyncWave, api_object_meta
-
-ARGO_CD_GROUP = "argoproj.io"
 
 
 def custom_object(scope: constructs.Construct, id: str, *, api_version: str, kind: str, name: str,

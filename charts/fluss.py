@@ -161,8 +161,10 @@ class FlussCluster(constructs.Construct):
         volumes = [config_map_volume("fluss-conf", self.config_map_name)]
         # TabletServers hold log and KV data that is not yet replicated or tiered: it must survive a restart of
         # every replica at once. The CoordinatorServer keeps its metadata in ZooKeeper.
-        claims = [pvc_template("data", config.tablet_data_storage, config.storage_class_name)] if tablet else None
-        if not tablet:
+        claims = None
+        if tablet:
+            claims = [pvc_template("data", config.tablet_data_storage, config.storage_class_name)]
+        else:
             volumes.append(empty_dir("data"))
         stateful_set(
             self, name, name=name, namespace=self.namespace, component=component, wave=SyncWave.CLUSTERS,

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
+
+from charts.tree import volume_config_maps
 
 CHECKSUM_ANNOTATION = "checksum/config"
 CHECKSUM_PREFIX = "checksum/"
@@ -29,20 +31,12 @@ def config_checksum(config_maps: Mapping[str, Mapping[str, str]]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _volume_config_maps(volume: dict[str, Any]) -> Iterator[str]:
-    if volume.get("configMap"):
-        yield str(volume["configMap"].get("name"))
-    for source in (volume.get("projected") or {}).get("sources") or []:
-        if source.get("configMap"):
-            yield str(source["configMap"].get("name"))
-
-
 def pod_config_maps(pod: dict[str, Any]) -> list[str]:
     """Names of the ConfigMaps a pod spec reads (volumes, projected volumes, `env` and `envFrom` of every
     container and init container), sorted, without duplicates."""
     names: set[str] = set()
     for volume in pod.get("volumes") or []:
-        names.update(_volume_config_maps(volume))
+        names.update(volume_config_maps(volume))
     for key in ("initContainers", "containers"):
         for container in pod.get(key) or []:
             for source in container.get("envFrom") or []:

@@ -64,6 +64,14 @@ def pod_containers(obj: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], b
             yield f"{path}.spec.{key}[{index}]", container, key == "initContainers"
 
 
+def volume_config_maps(volume: dict[str, Any]) -> list[str]:
+    """Names of the ConfigMaps a pod volume shows: `configMap.name` or the `projected` sources' ConfigMaps."""
+    if volume.get("configMap"):
+        return [str(volume["configMap"].get("name"))]
+    sources = (volume.get("projected") or {}).get("sources") or []
+    return [str(s["configMap"].get("name")) for s in sources if s.get("configMap")]
+
+
 def config_entries(text: str) -> Iterator[tuple[str, str]]:
     """(key, value) of each `key: value` or `key=value` line of config-file text held in a manifest value
     (`server.yaml`, catalog files, `.properties`); quotes around the key are dropped, other lines skipped."""

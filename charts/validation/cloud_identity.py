@@ -19,6 +19,7 @@ from charts.capabilities import WEB_IDENTITY_PROVIDERS
 from charts.restricted import pod_specs
 from charts.rollout import pod_config_maps
 from charts.tree import config_entries, pod_template
+from charts.validation.manifests import config_map_data
 from charts.validation.report import Finding, Layer, Manifest, finding
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
@@ -34,7 +35,7 @@ def _env(container: dict[str, Any]) -> set[str]:
 
 def _keyless_s3_client(containers: list[dict[str, Any]]) -> bool:
     """Whether some container reaches S3 (AWS SDK env) and none of them has static keys."""
-    names = set().union(*(_env(c) for c in containers)) if containers else set()
+    names: set[str] = set().union(*(_env(c) for c in containers))
     return bool(names & set(AWS_ENV)) and "AWS_ACCESS_KEY_ID" not in names
 
 
@@ -99,8 +100,7 @@ def check(manifests: list[Manifest]) -> list[Finding]:
     whose S3A client is not configured for web identity. ServiceAccounts outside `manifests` are left to the
     references layer."""
     accounts = {(m.namespace, m.name): m for m in manifests if m.kind == "ServiceAccount"}
-    config_maps = {(m.namespace, m.name): {str(k): str(v) for k, v in (m.obj.get("data") or {}).items()}
-                   for m in manifests if m.kind == "ConfigMap"}
+    config_maps = config_map_data(manifests)
     findings = []
     for m in manifests:
         for path, account, problem in _workload_clients(m, config_maps):

@@ -20,6 +20,7 @@ from charts import capabilities
 from charts.restricted import pod_specs
 from charts.rollout import pod_config_maps
 from charts.tree import config_entries, pod_template
+from charts.validation.manifests import config_map_data
 from charts.validation.report import Finding, Layer, Level, Manifest, finding
 
 POLARIS_SKIP_FLAG = 'polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"'
@@ -92,9 +93,8 @@ def _tiering_clusters(manifests: list[Manifest]) -> set[tuple[str | None, str]]:
 
 def check(manifests: list[Manifest]) -> list[Finding]:
     """Findings for settings that the pinned component versions cannot run with."""
-    files: ConfigFiles = {(m.namespace, m.name): {str(k): dict(config_entries(str(v)))
-                                                  for k, v in (m.obj.get("data") or {}).items()}
-                          for m in manifests if m.kind == "ConfigMap"}
+    files: ConfigFiles = {key: {name: dict(config_entries(text)) for name, text in data.items()}
+                          for key, data in config_map_data(manifests).items()}
     tiering = _tiering_clusters(manifests)
     findings = []
     for m in manifests:

@@ -19,7 +19,7 @@ from typing import Any
 
 from charts.env_reference import referenced_variable
 from charts.restricted import FLINK_MAIN_CONTAINER, pod_specs
-from charts.tree import config_entries, pod_template
+from charts.tree import config_entries, pod_template, volume_config_maps
 from charts.validation.report import Finding, Layer, Manifest, finding
 
 
@@ -43,21 +43,13 @@ def _config_map_references(config_map: dict[str, Any]) -> list[tuple[str, str]]:
             for _, value in config_entries(str(text)) if (variable := referenced_variable(value))]
 
 
-def _volume_config_maps(volume: dict[str, Any]) -> list[str]:
-    """ConfigMaps a volume shows: `configMap.name` or the `projected` sources' ConfigMaps."""
-    if volume.get("configMap"):
-        return [str(volume["configMap"].get("name"))]
-    sources = (volume.get("projected") or {}).get("sources") or []
-    return [str(s["configMap"].get("name")) for s in sources if s.get("configMap")]
-
-
 def _mounted_config_map_findings(m: Manifest, reads: dict[tuple[str | None, str], list[tuple[str, str]]]
                                  ) -> Iterator[Finding]:
     """`reads`: (namespace, ConfigMap) -> its (data key, variable) references."""
     workload = pod_template(m.obj)
     for role, pod in pod_specs(m.obj).items():
         path = f"{workload[0]}.spec" if workload else f"spec.{role} (merged with spec.podTemplate)"
-        volumes = {v.get("name"): _volume_config_maps(v) for v in pod.get("volumes") or []}
+        volumes = {v.get("name"): volume_config_maps(v) for v in pod.get("volumes") or []}
         for key in ("initContainers", "containers"):
             for container in pod.get(key) or []:
                 names = _env_names(container)

@@ -11,7 +11,7 @@ whose CustomResourceDefinition is among the checked manifests.
 
 from __future__ import annotations
 
-from charts.argo_cd import SKIP_DRY_RUN, SYNC_OPTIONS_ANNOTATION, sync_options
+from charts.argo_cd import ARGO_CD_GROUP, SKIP_DRY_RUN, SYNC_OPTIONS_ANNOTATION, sync_options
 from charts.validation.report import Finding, Layer, Manifest, finding
 
 BUILT_IN_GROUPS = frozenset({
@@ -22,7 +22,6 @@ BUILT_IN_GROUPS = frozenset({
     "resource.k8s.io", "scheduling.k8s.io", "storage.k8s.io", "storagemigration.k8s.io",
 })
 """API groups the Kubernetes 1.33 API server serves without a CRD."""
-ARGO_CD_GROUP = "argoproj.io"
 
 
 def api_group(api_version: str) -> str:

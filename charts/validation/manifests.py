@@ -26,6 +26,12 @@ def yaml_files(paths: list[Path]) -> list[Path]:
     return sorted(files)
 
 
+def config_map_data(manifests: list[Manifest]) -> dict[tuple[str | None, str], dict[str, str]]:
+    """(namespace, name) -> data of every ConfigMap among `manifests` (values as text)."""
+    return {(m.namespace, m.name): {str(k): str(v) for k, v in (m.obj.get("data") or {}).items()}
+            for m in manifests if m.kind == "ConfigMap"}
+
+
 def load(files: list[Path]) -> tuple[list[Manifest], list[Finding]]:
     """Every mapping document of `files` with `kind`; YAML errors become findings."""
     manifests: list[Manifest] = []

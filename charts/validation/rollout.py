@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from charts.rollout import CHECKSUM_ANNOTATION, CHECKSUM_PREFIX, ROLLING_KINDS, config_checksum, pod_config_maps
 from charts.tree import pod_template
+from charts.validation.manifests import config_map_data
 from charts.validation.report import Finding, Layer, Manifest, finding
 
 
 def check(manifests: list[Manifest]) -> list[Finding]:
     """A finding per Deployment, StatefulSet or DaemonSet that reads rendered ConfigMaps without a current
     checksum annotation on its pod template."""
-    data = {(m.namespace, m.name): {str(k): str(v) for k, v in (m.obj.get("data") or {}).items()}
-            for m in manifests if m.kind == "ConfigMap"}
+    data = config_map_data(manifests)
     findings = []
     for m in manifests:
         found = pod_template(m.obj) if m.kind in ROLLING_KINDS else None

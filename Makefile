@@ -1,9 +1,10 @@
 # Every target installs what it needs and is idempotent.
+#   make help                  this list
 #   make synth [ENV=local]     render one environment into dist/<ENV>/   (ENV=all: every environment)
 #   make test                  lint (ruff), type-check (mypy strict), check layers (import-linter), validate, run every test
 #   make bench                 synth timings and memory (bench/)
-#   make validate [PATHS="a.yaml dir"]  validate every rendered environment (or the given manifests)
-#   make diff [BASE=origin/main]        rendered change of the working tree against a git ref, object by object
+#   make validate [ENV=..] [PATHS="a.yaml dir"]  validate every rendered environment (or ENV, or the given manifests)
+#   make diff [BASE=origin/main] [ENV=..]        rendered change of the working tree against a git ref, object by object
 #   make install-crds [CRD_DIR=...]    kubectl users: apply the pinned CRDs (server-side) to the current cluster
 #   make install-cert-manager [ENV=..] kubectl users: apply the pinned cert-manager release
 #   make schemas               export standalone strict schemas (kubeconform layout) to build/schemas
@@ -17,9 +18,16 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # cdk8s-cli asks npm for a newer version on every run; these machines (and most CI runners) are offline.
 export CDK8S_CHECK_UPGRADE := false
 
-.PHONY: setup synth test typecheck bench imports docs validate schemas diff install-crds install-cert-manager clean
+ENV_GIVEN := $(filter command line environment override,$(origin ENV))
+# validate and diff cover every environment unless ENV is given (ENV=all: every one too)
+ENV_ARGS := $(if $(and $(ENV_GIVEN),$(filter-out all,$(ENV))),--env $(ENV))
 
-setup: $(VENV)/.installed node_modules/.installed imports/.generated
+.PHONY: help setup synth test typecheck bench imports docs validate schemas diff install-crds install-cert-manager clean
+
+help:  ## list the targets (the header of this Makefile)
+	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
+
+setup: $(VENV)/.installed node_modules/.installed imports/.generated $(VENV)/bin/cdk8s
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +38,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# `cdk8s` on PATH for an activated venv: the pinned CLI of node_modules, without its npm upgrade check.
+$(VENV)/bin/cdk8s: $(VENV)/.installed node_modules/.installed
+	printf '#!/bin/sh\n# written by make setup: the pinned cdk8s-cli of this project, offline\nexport CDK8S_CHECK_UPGRADE=false JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20\nexec "%s/node_modules/.bin/cdk8s" "$$@"\n' "$(CURDIR)" > $@
+	chmod +x $@
+
 imports: imports/.generated
-imports/.generated: $(VENV)/.installed node_modules/.installed charts/crds.py cdk8s.yaml
+imports/.generated: $(VENV)/.installed node_modules/.installed manifests/crds.py cdk8s.yaml
 	rm -rf imports build/crds
-	$(PY) -m charts.crds prepare build/crds
+	$(PY) main.py crds prepare build/crds
 	npx cdk8s import flink:=build/crds/flink.yaml --language python --output imports
 	npx cdk8s import build/crds/sparkoperator.yaml --language python --output imports
 	touch imports/__init__.py
@@ -43,29 +56,30 @@ imports/.generated: $(VENV)/.installed node_modules/.installed charts/crds.py cd
 
 synth: setup
 ifeq ($(ENV),all)
-	$(PY) main.py
+	$(PY) main.py synth
 else
-	$(PY) main.py --env $(ENV)
+	$(PY) main.py synth --env $(ENV)
 endif
 
 schemas: $(VENV)/.installed
-	$(PY) -c "from charts.validation.schemas import export, default_dir; print(export(default_dir()))"
+	$(PY) main.py schemas
 
 install-crds: $(VENV)/.installed
-	$(PY) -m charts.crds install build/crds-install
+	$(PY) main.py crds install build/crds-install
 
 install-cert-manager: $(VENV)/.installed
-	$(PY) -m charts.crds cert-manager --env $(ENV)
+	$(PY) main.py crds cert-manager --env $(ENV)
 
 validate: $(VENV)/.installed
-	$(PY) main.py validate $(PATHS)
+	$(PY) main.py validate $(if $(PATHS),$(PATHS),$(ENV_ARGS))
 
 BASE ?= HEAD
 diff: setup
-	$(PY) main.py diff --base $(BASE)
+	@# exit 1 means "there are changes", which is the answer, not a failure
+	$(PY) main.py diff --base $(BASE) $(ENV_ARGS) || [ $$? -eq 1 ]
 
 typecheck: setup
-	$(PY) -m ruff check charts tests bench main.py
+	$(PY) -m ruff check cli charts manifests config tests bench main.py
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 
@@ -74,7 +88,7 @@ test: setup typecheck
 	$(PY) -m pytest
 
 docs: $(VENV)/.installed
-	$(PY) -m charts.docs --write
+	$(PY) main.py docs --write
 
 bench: setup
 	$(PY) bench/synth_bench.py

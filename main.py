@@ -1,5 +1,5 @@
-"""Entry point: `python main.py [synth|validate|diff] ...` (synth of every environment when no argument
-is given, which is what `cdk8s synth` runs). See `charts/cli.py` for the commands and exit codes."""
+"""Entry point: `python main.py COMMAND ...` (`--help` lists the commands; synth of every environment when no
+argument is given, which is what `cdk8s synth` runs). See `cli/commands.py` for the commands and exit codes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 # jsii prints a banner on Node 20 (end of life); these machines run Node 20 (see DESIGN.md).
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-from charts.cli import main  # noqa: E402
+from cli.commands import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())

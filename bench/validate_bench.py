@@ -53,7 +53,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    subprocess.run([PY, "-c", "from charts.validation.schemas import export, default_dir; export(default_dir())"],
+    subprocess.run([PY, "-c", "from manifests.validation.strict_schemas import export, default_dir; export(default_dir())"],
                    cwd=ROOT, check=True)
     with tempfile.TemporaryDirectory() as tmp:
         jobs_dir = session_jobs(Path(tmp), 1000)

@@ -8,7 +8,7 @@ import cdk8s
 import constructs
 from cdk8s_plus_27 import k8s
 
-from charts.metadata import MANAGED_BY, PART_OF, SyncWave, argo_annotations
+from charts.blocks.metadata import MANAGED_BY, PART_OF, SyncWave, argo_annotations
 
 
 @dataclass(frozen=True)

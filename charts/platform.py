@@ -18,22 +18,22 @@ from __future__ import annotations
 
 import cdk8s
 
-from charts.catalog import IcebergRestCatalog
-from charts.config import ConfigError, EnvironmentConfig
-from charts.endpoints import PlatformEndpoints
-from charts.external import required_secrets
+from charts.blocks.component_chart import ComponentChart
+from charts.blocks.endpoints import PlatformEndpoints
+from charts.blocks.iceberg_catalog import IcebergRestCatalog
+from charts.blocks.s3 import S3Access
+from charts.blocks.secrets import DevSecret, ExternalSecretSource, SecretKeyRef
 from charts.flink import FlinkChart
-from charts.fluss import FlussChart
-from charts.namespace_chart import NamespaceChart
+from charts.fluss.cluster import FlussChart
 from charts.namespaces import NamespacesChart, NamespaceSpec
-from charts.object_store import ObjectStoreChart
+from charts.object_store.store import ObjectStoreChart
 from charts.operators.crd_sources import CrdSourcesChart
 from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
-from charts.polaris import TOKEN_SCOPE, PolarisChart
-from charts.s3 import S3Access
-from charts.secrets import DevSecret, ExternalSecretSource, SecretKeyRef
-from charts.spark import SparkChart
+from charts.polaris.server import TOKEN_SCOPE, PolarisChart
+from charts.spark.applications import SparkChart
+from config import ConfigError, EnvironmentConfig
+from config.external import required_secrets
 
 DEV_S3_ACCESS_KEY = "lakehouse-dev"
 DEV_S3_SECRET_KEY = "lakehouse-dev-secret"
@@ -146,7 +146,7 @@ class Platform:
         source = config.external_secrets
         if source is None and not config.generate_dev_secrets:
             return
-        charts = {c.namespace_name: c for c in app.node.children if isinstance(c, NamespaceChart)}
+        charts = {c.namespace_name: c for c in app.node.children if isinstance(c, ComponentChart)}
         for secret in required_secrets(config):
             chart = charts[secret.namespace]
             if source is not None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import cdk8s
 
-from charts.config import ENVIRONMENTS_DIR, load_environment
 from charts.platform import Platform
+from config import ENVIRONMENTS_DIR, load_environment
 
 
 def build_app(env: str, outdir: str, config_dir: Path = ENVIRONMENTS_DIR) -> cdk8s.App:

@@ -12,8 +12,8 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from charts.config import available_environments  # noqa: E402
 from charts.synth import synthesize  # noqa: E402
+from config import available_environments  # noqa: E402
 
 Manifest = dict[str, Any]
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,8 +85,8 @@ def render(doc: dict[str, Any]) -> list[Manifest]:
     """Every object the platform renders for environment document `doc` (in memory)."""
     import cdk8s
 
-    from charts.config import parse_environment
     from charts.platform import Platform
+    from config import parse_environment
 
     app = cdk8s.App(yaml_output_type=cdk8s.YamlOutputType.FILE_PER_CHART)
     Platform(app, parse_environment(doc, source="environments/test.yaml", expected_name="test"))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from charts import config as config_module
-from charts.cli import main as cli_main
+import config as config_module
+from cli.commands import main as cli_main
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
@@ -18,9 +18,10 @@ def test_unknown_environment_exits_2_and_writes_nothing(tmp_path: Path, capsys: 
     (tmp_path / "local").mkdir()
     (tmp_path / "local" / "keep.k8s.yaml").write_text("kind: Keep\n")
     before = snapshot(tmp_path)
-    assert cli_main(["--env", "local", "--env", "staging", "--outdir", str(tmp_path)]) == 2
+    assert cli_main(["--env", "local", "--env", "no-such-env", "--outdir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "error: unknown environment 'staging'" in err and "(known: dev, local, prod)" in err
+    known = ", ".join(config_module.available_environments())
+    assert "error: unknown environment 'no-such-env'" in err and f"(known: {known})" in err
     assert snapshot(tmp_path) == before
 
 
@@ -54,3 +55,43 @@ def test_successful_run_writes_one_file_per_chart_in_apply_order(tmp_path: Path)
         "40-fluss.k8s.yaml", "50-flink.k8s.yaml", "60-spark.k8s.yaml",
     ]
     assert [p.name for p in tmp_path.iterdir()] == ["local"]
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from cli.commands import COMMANDS
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert all(f"    {name} " in out for name in COMMANDS), out
+
+
+def test_make_help_lists_every_target() -> None:
+    import re
+    import subprocess
+
+    makefile = Path("Makefile").read_text()
+    targets = {t for t in re.findall(r"^([a-z][a-z-]*):", makefile, flags=re.M)}
+    listed = subprocess.run(["make", "--no-print-directory", "help"], capture_output=True, text=True, check=True).stdout
+    documented = set(re.findall(r"^make ([a-z-]+)", listed, flags=re.M))
+    assert documented == targets - {"setup", "typecheck", "imports", "clean"}, listed
+
+
+def test_validate_names_the_supported_kubernetes_versions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["validate", "--kubernetes-version", "1.20", "--no-kubeconform"]) == 2
+    err = capsys.readouterr().err
+    assert "--kubernetes-version 1.20: no schemas for that version (supported: 1.25," in err and "1.33" in err
+
+
+def test_validate_accepts_a_minor_version_and_says_why_kubeconform_did_not_run(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["validate", "--env", "local", "--kubernetes-version", "1.30", "--no-kubeconform"]) == 0
+    assert "note: kubeconform was not run: --no-kubeconform" in capsys.readouterr().out
+
+
+def test_validate_unknown_environment_names_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["validate", "--env", "nope"]) == 2
+    known = ", ".join(config_module.available_environments())
+    assert capsys.readouterr().err == (
+        f"error: unknown environment 'nope': environments/nope.yaml does not exist (known: {known})\n")

@@ -6,10 +6,10 @@ import copy
 
 import pytest
 
-from charts.config import load_environment
-from charts.credential_scan import scan
-from charts.external import declared_external
-from charts.secrets import DEV_ONLY_LABEL
+from charts.blocks.secrets import DEV_ONLY_LABEL
+from config import load_environment
+from config.external import declared_external
+from manifests.credential_scan import scan
 from tests.conftest import Manifest, find
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from charts.cli import main as cli_main
-from charts.diff import compare, render
+from cli.commands import main as cli_main
+from manifests.diff import compare, render
 
 
 def cm(name: str, **data: str) -> dict[str, object]:
@@ -26,8 +26,19 @@ def test_added_removed_changed_with_field_paths() -> None:
         "      data.y: added '3'\n"
         "  - ConfigMap/ns/b\n"
         "  + ConfigMap/ns/c\n"
-        "3 objects changed\n"
+        "3 objects differ: 1 added, 1 removed, 1 changed\n"
     )
+
+
+def test_long_values_show_where_they_differ() -> None:
+    """Two long values with a common prefix must not read the same in the summary (they did: `'server.1=…'`)."""
+    key = ("local", "ConfigMap", "ns", "a")
+    servers = " ".join(f"server.{i}=zookeeper-{i}.zookeeper-headless.fluss.svc:2888:3888" for i in range(3))
+    change = compare({key: cm("a", s=servers)}, {key: cm("a", s=servers.replace("zookeeper-2.", "zk-2."))})[0]
+    (line,) = change.fields
+    old, new = line.removeprefix("data.s: ").split(" -> ")
+    assert old != new and old.startswith("…") and "zookeeper-2." in old and "zk-2." in new
+    assert max(len(old), len(new)) <= 82
 
 
 def test_unified_yaml_diff() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from charts.config import available_environments
-from charts.tree import object_name
+from config import available_environments
+from manifests.tree import object_name
 from tests.conftest import ROOT, load_dir
 
 

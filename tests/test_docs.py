@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from charts.docs import END, README, START, readme_with_reference
+from config.docs import END, README, START, readme_with_reference
 
 
 def test_readme_configuration_reference_is_current() -> None:
     text = README.read_text()
     assert START in text and END in text
-    assert readme_with_reference(text) == text, "run `python -m charts.docs --write`"
+    assert readme_with_reference(text) == text, "run `make docs`"
 
 
 def test_readme_starts_with_the_two_commands() -> None:

@@ -3,8 +3,8 @@ the rest is the variable name)."""
 
 from __future__ import annotations
 
-from charts.catalog import CREDENTIAL_REFERENCE
-from charts.env_reference import reference, referenced_variable
+from charts.blocks.iceberg_catalog import CREDENTIAL_REFERENCE
+from manifests.iceberg_env_reference import reference, referenced_variable
 
 
 def test_reference_round_trip() -> None:

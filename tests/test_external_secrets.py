@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from charts.config import ConfigError, load_environment, parse_environment
-from charts.external import declared_external, required_secrets
+from config import ConfigError, load_environment, parse_environment
+from config.external import declared_external, required_secrets
 from tests.conftest import LOCAL_STORE, Manifest, environment
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from charts.config import ConfigError
-from charts.restricted import pod_specs
+from config import ConfigError
+from manifests.restricted import pod_specs
 from tests.conftest import environment, find, render
 
 

@@ -47,7 +47,7 @@ def test_s3_keys_are_appended_and_the_catalog_credential_is_in_the_environment()
 
 
 def test_iam_role_environment_gives_fluss_its_own_static_keys() -> None:
-    """Fluss 0.9.0 cannot use the IAM role (charts/capabilities.py): its servers get keys, the others the role."""
+    """Fluss 0.9.0 cannot use the IAM role (config/capabilities.py): its servers get keys, the others the role."""
     store = {**environment()["objectStore"], "credentials": None, "iamRoleArn": "arn:aws:iam::123456789012:role/x"}
     objects = render(environment(objectStore=store, fluss={"s3Credentials": {"secretName": "fluss-keys"}}))
     assert "eks.amazonaws.com/role-arn" not in (find(objects, "ServiceAccount", "fluss")["metadata"].get("annotations")

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from charts.argo_cd import SYNC_WAVE_ANNOTATION
-from charts.config import ConfigError, parse_environment
-from charts.crds import PINS, install_command
-from charts.rbac import KUBERNETES_VERBS, Rule
+from charts.blocks.rbac import KUBERNETES_VERBS, Rule
+from config import ConfigError, parse_environment
+from manifests.argo_cd import SYNC_WAVE_ANNOTATION
+from manifests.crds import PINS, install_command
 from tests.conftest import Manifest, environment, find, reference_objects, render
 from tests.parity import assert_counterpart
 
@@ -171,7 +171,7 @@ def test_crds_switched_off() -> None:
 
 
 def test_pinned_crds_match_their_checksums_in_the_crd_directory() -> None:
-    from charts.crds import read_pinned
+    from manifests.crds import read_pinned
 
     for file in PINS:
         assert read_pinned(file)  # raises CrdError on a checksum mismatch

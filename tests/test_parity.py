@@ -26,7 +26,7 @@ HARDENING = "restricted pod security, resources and probes added"
 FLUSS_START = "the chart's start sequence with `set -eu` and `exec`, S3 keys appended from Secret env vars"
 ENV_CREDENTIAL = "Iceberg environment reference env:ICEBERG_CATALOG_CREDENTIAL (Secret-backed env var), not the literal"
 FLINK_1_20 = ("Flink 1.20: no Iceberg release has a Flink 2.2 runtime; Fluss 0.9.0 and Iceberg 1.10.1 meet at 1.19 "
-              "and 1.20 (charts/capabilities.py)")
+              "and 1.20 (config/capabilities.py)")
 DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
     ("Service", "polaris", "postgres"): {"ports": "port named for probes and references"},
     ("StatefulSet", "polaris", "postgres"): {

@@ -7,8 +7,8 @@ import copy
 
 import pytest
 
-from charts.restricted import pod_specs, restricted_violations
-from charts.tree import object_name
+from manifests.restricted import pod_specs, restricted_violations
+from manifests.tree import object_name
 from tests.conftest import Manifest, find
 
 ROOT_IMAGE_EXCEPTIONS = {"StatefulSet/fluss/coordinator-server", "StatefulSet/fluss/tablet-server"}

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from charts.config import load_environment
-from charts.polaris_setup import desired_state_files, plan
-from charts.s3 import S3Access
+from charts.blocks.s3 import S3Access
+from charts.polaris.setup import desired_state_files, plan
+from config import load_environment
 from tests.conftest import Manifest, find
 from tests.fake_polaris import REALM, SA_TOKEN, FakePolaris
 from tests.polaris_spec import check_request

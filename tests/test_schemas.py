@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from charts.schemas import strict_crd_schema
-from charts.validation.schemas import SchemaStore, default_dir
+from manifests.crd_schemas import strict_crd_schema
+from manifests.validation.strict_schemas import SchemaStore, default_dir
 from tests.conftest import Manifest, find
 
 

@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 import yaml
 
-from charts.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
-from charts.cli import main as cli_main
-from charts.config import load_environment
-from charts.external import declared_external
-from charts.rollout import CHECKSUM_ANNOTATION
-from charts.validation.command import kubeconform_binary, validate
-from charts.validation.report import Finding, Layer, Level, Report
-from charts.validation.schemas import SchemaStore, default_dir
+from cli.commands import main as cli_main
+from config import load_environment
+from config.external import declared_external
+from manifests.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
+from manifests.rollout import CHECKSUM_ANNOTATION
+from manifests.validation.command import kubeconform_binary, validate
+from manifests.validation.report import Finding, Layer, Level, Report
+from manifests.validation.strict_schemas import SchemaStore, default_dir
 from tests.conftest import ROOT, Manifest
 
 Mutation = Callable[[list[Manifest]], None]
@@ -367,7 +367,7 @@ def test_validation_does_not_load_cdk8s_or_the_bindings() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from charts.cli import main; main(['validate', '--no-kubeconform', '--env', 'local']); "
+    code = ("import sys; from cli.commands import main; main(['validate', '--no-kubeconform', '--env', 'local']); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cdk8s', 'cdk8s_plus_27', 'jsii', 'imports')))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "[]"

@@ -2,7 +2,7 @@
 
 https://nightlies.apache.org/flink/flink-docs-release-2.2/docs/dev/table/catalogs/#catalog-store
 The catalog files are rendered into ConfigMaps and projected into one read-only directory. Their
-credential option is Iceberg's environment reference `env:ICEBERG_CATALOG_CREDENTIAL` (`charts.env_reference`),
+credential option is Iceberg's environment reference `env:ICEBERG_CATALOG_CREDENTIAL` (`manifests.iceberg_env_reference`),
 resolved by Iceberg in the process that opens the catalog, so the container that mounts the store needs
 that env var (`IcebergRestCatalog.credential_env`). `DESCRIBE CATALOG` shows the reference, never the secret.
 Catalogs: `fluss_iceberg` (Fluss catalog with Iceberg lake settings) and `rest_iceberg` (Iceberg
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import constructs
 from cdk8s_plus_27 import k8s
 
-from charts.catalog import IcebergRestCatalog
-from charts.env import Env
+from charts.blocks.container_env import Env
+from charts.blocks.iceberg_catalog import IcebergRestCatalog
+from charts.blocks.metadata import Component, SyncWave, object_meta
 from charts.flink.pod_template import Mount, VolumeSpec
-from charts.metadata import Component, SyncWave, object_meta
 
 STORE_DIR = "/var/flink/catalog-store"
 STORE_PATH = f"file://{STORE_DIR}/"
@@ -66,7 +66,7 @@ class CatalogStore(constructs.Construct):
             f.config_map: {f.file_name: "".join(f"{key}: {f.body[key]}\n" for key in sorted(f.body))}
             for f in self.files
         }
-        """ConfigMap name -> data, for the pods' `checksum/config` (`charts.rollout`)."""
+        """ConfigMap name -> data, for the pods' `checksum/config` (`manifests.rollout`)."""
         for catalog_file in self.files:
             k8s.KubeConfigMap(
                 self, catalog_file.name,

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import constructs
 
-from charts.catalog import IcebergRestCatalog
-from charts.config import FlinkConfig
-from charts.endpoints import PlatformEndpoints
+from charts.blocks.component_chart import ComponentChart
+from charts.blocks.endpoints import PlatformEndpoints
+from charts.blocks.iceberg_catalog import IcebergRestCatalog
+from charts.blocks.metadata import Component, image_tag
+from charts.blocks.s3 import S3Access
 from charts.flink.catalog_store import CatalogStore
 from charts.flink.rbac import FlinkJobServiceAccount
 from charts.flink.session_cluster import FlinkSessionCluster
 from charts.flink.session_job import FlinkSessionJobConstruct, SessionJobProps
 from charts.flink.sql_gateway import FlinkSqlGateway
-from charts.metadata import Component, image_tag
-from charts.namespace_chart import NamespaceChart
-from charts.s3 import S3Access
+from config import FlinkConfig
 
 
-class FlinkChart(NamespaceChart):
+class FlinkChart(ComponentChart):
     """Everything Flink in one namespace, wired by object.
 
     Props: `namespace`; `config` (the `flink` section); `s3`; `catalog`, the Iceberg REST catalog;
@@ -77,7 +77,7 @@ def tiering_args(bootstrap_servers: str, catalog: IcebergRestCatalog) -> tuple[s
     Fluss 0.9 reads lake settings only from its arguments (`FlussLakeTiering`), which anyone who can read the
     FlinkSessionJob sees. The credential argument is therefore Iceberg's environment reference
     `env:ICEBERG_CATALOG_CREDENTIAL`, resolved in the session cluster's pods, which set that variable from the
-    catalog Secret (`charts.env_reference`, checked by `charts.validation.env_references`).
+    catalog Secret (`manifests.iceberg_env_reference`, checked by `manifests.validation.iceberg_env_references`).
     """
     args = ["--fluss.bootstrap.servers", bootstrap_servers, "--datalake.format", "iceberg",
             "--datalake.iceberg.type", "rest"]

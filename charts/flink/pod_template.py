@@ -15,9 +15,10 @@ from typing import Any
 from cdk8s_plus_27 import k8s
 
 import imports.flink.org.apache.flink as flink_binding
-from charts import env, pod_security
-from charts.config import Resources
-from charts.workloads import empty_dir, resources
+from charts.blocks import container_env as env
+from charts.blocks import pod_security
+from charts.blocks.workloads import empty_dir, resources
+from config import Resources
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import constructs
 from cdk8s_plus_27 import k8s
 
-from charts.metadata import Component, SyncWave, object_meta
+from charts.blocks.metadata import Component, SyncWave, object_meta
 
 VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"]
 

@@ -3,7 +3,7 @@
 FlinkDeployment reference (operator 1.14): https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/
 Checkpoints, savepoints and HA metadata live on S3 under `s3://<flink bucket>/{checkpoints,savepoints,ha}/<name>`
 (the keys of Flink 1.20 and later: `execution.checkpointing.dir`, `execution.checkpointing.savepoint-dir`,
-`high-availability.type: kubernetes`, `high-availability.storageDir`). Flink is 1.20 (`charts.capabilities`:
+`high-availability.type: kubernetes`, `high-availability.storageDir`). Flink is 1.20 (`config.capabilities`:
 no Iceberg Flink runtime exists for 2.2). With an IAM role, `s3.aws.credentials.provider` names the web-identity
 provider (`S3Access.flink_conf`). The JobManager mounts the file catalog store (`CatalogStore`), a projected,
 read-only ConfigMap directory.
@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import constructs
 
-from charts import pod_security
-from charts.config import FlinkConfig
+from charts.blocks import pod_security
+from charts.blocks.metadata import Component, SyncWave, api_object_meta
+from charts.blocks.s3 import S3Access
+from charts.blocks.workloads import service_host
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.pod_template import ContainerSpec, PodTemplateClasses
-from charts.metadata import Component, SyncWave, api_object_meta
-from charts.restricted import FLINK_MAIN_CONTAINER
-from charts.s3 import S3Access
-from charts.workloads import service_host
+from config import FlinkConfig
 from imports.flink.org.apache.flink import (
     FlinkDeployment,
     FlinkDeploymentSpec,
@@ -30,6 +29,7 @@ from imports.flink.org.apache.flink import (
     FlinkDeploymentSpecTaskManager,
     FlinkDeploymentSpecTaskManagerResource,
 )
+from manifests.restricted import FLINK_MAIN_CONTAINER
 
 REST_PORT = 8081
 

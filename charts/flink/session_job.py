@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import constructs
 
+from charts.blocks.metadata import Component, SyncWave, api_object_meta
 from charts.flink.session_cluster import FlinkSessionCluster
-from charts.metadata import Component, SyncWave, api_object_meta
 from imports.flink.org.apache.flink import (
     FlinkSessionJob,
     FlinkSessionJobSpec,

@@ -14,14 +14,11 @@ from __future__ import annotations
 import constructs
 from cdk8s_plus_27 import k8s
 
-from charts import env, pod_security
-from charts.config import FlinkConfig
-from charts.flink.catalog_store import STORE_PATH, CatalogStore
-from charts.flink.session_cluster import REST_PORT, FlinkSessionCluster
-from charts.metadata import Component, SyncWave, image_tag, object_meta
-from charts.rollout import checksum_annotations
-from charts.s3 import S3Access
-from charts.workloads import (
+from charts.blocks import container_env as env
+from charts.blocks import pod_security
+from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
+from charts.blocks.s3 import S3Access
+from charts.blocks.workloads import (
     Port,
     deployment,
     http_probe,
@@ -31,6 +28,10 @@ from charts.workloads import (
     service_host,
     tcp_probe,
 )
+from charts.flink.catalog_store import STORE_PATH, CatalogStore
+from charts.flink.session_cluster import REST_PORT, FlinkSessionCluster
+from config import FlinkConfig
+from manifests.rollout import checksum_annotations
 
 
 class FlinkSqlGateway(constructs.Construct):

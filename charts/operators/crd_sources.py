@@ -1,7 +1,7 @@
 """CRDs and cert-manager from their pinned upstream sources, as Argo CD Applications in the first sync wave.
 
 CRDs are never copied into this repository or `dist/`: one Application per upstream CRD folder (from the
-pins in `charts/crds.py`) syncs them with server-side apply (they exceed the client-side annotation limit),
+pins in `manifests/crds.py`) syncs them with server-side apply (they exceed the client-side annotation limit),
 server-side diff, no pruning and no cascade deletion (deleting a CRD deletes every resource of its kind).
 cert-manager (mode `include`) is installed from its pinned Helm chart release into its own namespace, the
 one prerequisite Argo CD renders at sync time. kubectl users run `make install-crds` and
@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import constructs
 
-from charts.config import CertManagerConfig, CrdsConfig
-from charts.crds import PINS
-from charts.custom_objects import custom_object
-from charts.metadata import Component, SyncWave
-from charts.namespace_chart import NamespaceChart
+from charts.blocks.component_chart import ComponentChart
+from charts.blocks.custom_objects import custom_object
+from charts.blocks.metadata import Component, SyncWave
+from config import CertManagerConfig, CrdsConfig
+from manifests.crds import PINS
 
 IN_CLUSTER = "https://kubernetes.default.svc"
 CERT_MANAGER_CHARTS = "https://charts.jetstack.io"
@@ -32,7 +32,7 @@ def crd_sources() -> list[tuple[str, str, str, str]]:
     return [(name, f"https://github.com/{repo}.git", tag, path) for (repo, tag, path), name in seen.items()]
 
 
-class CrdSourcesChart(NamespaceChart):
+class CrdSourcesChart(ComponentChart):
     """Argo CD Applications in `config.argocd_namespace`: one per CRD source (when `crds.manage`) and
     cert-manager (when `cert_manager.mode` is `include`)."""
 

@@ -14,16 +14,26 @@ from __future__ import annotations
 import constructs
 from cdk8s_plus_27 import k8s
 
-from charts import env, pod_security
-from charts.config import FlinkOperatorConfig
-from charts.custom_objects import custom_object
-from charts.metadata import Component, SyncWave, object_meta
-from charts.namespace_chart import NamespaceChart
-from charts.rbac import READ_WRITE, Rule, binding, role
-from charts.rollout import checksum_annotations
-from charts.s3 import S3Access
-from charts.secrets import SecretKeyRef
-from charts.workloads import Port, deployment, empty_dir, http_probe, int_or_string, pod_template, resources, tcp_probe
+from charts.blocks import container_env as env
+from charts.blocks import pod_security
+from charts.blocks.component_chart import ComponentChart
+from charts.blocks.custom_objects import custom_object
+from charts.blocks.metadata import Component, SyncWave, object_meta
+from charts.blocks.rbac import READ_WRITE, Rule, binding, role
+from charts.blocks.s3 import S3Access
+from charts.blocks.secrets import SecretKeyRef
+from charts.blocks.workloads import (
+    Port,
+    deployment,
+    empty_dir,
+    http_probe,
+    int_or_string,
+    pod_template,
+    resources,
+    tcp_probe,
+)
+from config import FlinkOperatorConfig
+from manifests.rollout import checksum_annotations
 
 VERSION = "1.14.0"
 HEALTH_PORT = Port("health-port", 8085)
@@ -269,7 +279,7 @@ class FlinkOperator(constructs.Construct):
             rules=rules(["flinkdeployments", "flinksessionjobs", "flinkstatesnapshots"]))])
 
 
-class FlinkOperatorChart(NamespaceChart):
+class FlinkOperatorChart(ComponentChart):
     """Namespace `technical-flink-operator`: the `FlinkOperator`."""
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkOperatorConfig,

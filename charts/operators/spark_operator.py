@@ -13,12 +13,12 @@ from __future__ import annotations
 import constructs
 from cdk8s_plus_27 import k8s
 
-from charts import pod_security
-from charts.config import SparkOperatorConfig
-from charts.metadata import Component, SyncWave, image_tag, object_meta
-from charts.namespace_chart import NamespaceChart
-from charts.rbac import Rule, binding, role
-from charts.workloads import Port, deployment, http_probe, pod_template, resources, service
+from charts.blocks import pod_security
+from charts.blocks.component_chart import ComponentChart
+from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
+from charts.blocks.rbac import Rule, binding, role
+from charts.blocks.workloads import Port, deployment, http_probe, pod_template, resources, service
+from config import SparkOperatorConfig
 
 PROBE_PORT = Port("probes", 8081)
 WEBHOOK_PORT = Port("webhook", 9443)
@@ -211,7 +211,7 @@ class SparkOperator(constructs.Construct):
         k8s.KubeValidatingWebhookConfiguration(self, "ValidatingWebhook", metadata=meta, webhooks=validating)
 
 
-class SparkOperatorChart(NamespaceChart):
+class SparkOperatorChart(ComponentChart):
     """Namespace `technical-spark-operator` (and the job namespaces' driver RBAC): the `SparkOperator`."""
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: SparkOperatorConfig,

@@ -1,0 +1,235 @@
+"""Building blocks shared by workloads: Services, probes, PVC templates, ConfigMap volumes.
+
+Thin typed wrappers over `cdk8s_plus_27.k8s` so that every chart renders these objects the same way
+(explicit names, recommended labels, selectors derived from the owning `Component`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import constructs
+from cdk8s_plus_27 import k8s
+
+from charts.blocks import pod_security
+from charts.blocks.metadata import Component, SyncWave, object_meta
+
+
+@cache
+def quantity(value: str) -> k8s.Quantity:
+    """`k8s.Quantity.from_string(value)`, memoized: each distinct value costs one call into jsii."""
+    return k8s.Quantity.from_string(value)
+
+
+@cache
+def int_or_string(value: str) -> k8s.IntOrString:
+    """`k8s.IntOrString.from_string(value)` (a named port), memoized like `quantity`."""
+    return k8s.IntOrString.from_string(value)
+
+
+@dataclass(frozen=True)
+class Port:
+    """A named TCP port: `name` (at most 15 characters, IANA_SVC_NAME) and `number`."""
+
+    name: str
+    number: int
+
+    def container_port(self) -> k8s.ContainerPort:
+        """The container's port declaration."""
+        return k8s.ContainerPort(name=self.name, container_port=self.number, protocol="TCP")
+
+    def service_port(self) -> k8s.ServicePort:
+        """A Service port forwarding to the container port of the same name."""
+        return k8s.ServicePort(
+            name=self.name, port=self.number, target_port=int_or_string(self.name), protocol="TCP"
+        )
+
+
+def service(
+    scope: constructs.Construct,
+    id: str,
+    *,
+    name: str,
+    namespace: str,
+    component: Component,
+    ports: list[Port],
+    wave: SyncWave,
+    headless: bool = False,
+    publish_not_ready: bool = False,
+) -> k8s.KubeService:
+    """A ClusterIP Service (or headless, `clusterIP: None`) selecting `component`'s pods."""
+    return k8s.KubeService(
+        scope,
+        id,
+        metadata=object_meta(name, namespace, component, wave),
+        spec=k8s.ServiceSpec(
+            type="ClusterIP",
+            cluster_ip="None" if headless else None,
+            publish_not_ready_addresses=True if publish_not_ready else None,
+            selector=component.selector_labels(),
+            ports=[port.service_port() for port in ports],
+        ),
+    )
+
+
+def service_host(name: str, namespace: str) -> str:
+    """The cluster DNS name of a Service: `<name>.<namespace>.svc.cluster.local`."""
+    return f"{name}.{namespace}.svc.cluster.local"
+
+
+def tcp_probe(
+    port: Port, *, initial_delay: int, period: int, failure_threshold: int, timeout: int = 1
+) -> k8s.Probe:
+    """A TCP socket probe on a named port. Times in seconds."""
+    return k8s.Probe(
+        tcp_socket=k8s.TcpSocketAction(port=int_or_string(port.name)),
+        initial_delay_seconds=initial_delay,
+        period_seconds=period,
+        failure_threshold=failure_threshold,
+        timeout_seconds=timeout,
+    )
+
+
+def http_probe(
+    path: str,
+    port: Port,
+    *,
+    initial_delay: int,
+    period: int,
+    failure_threshold: int,
+    timeout: int = 1,
+    success_threshold: int | None = None,
+    termination_grace: int | None = None,
+) -> k8s.Probe:
+    """An HTTP GET probe on a named port. Times in seconds; `termination_grace` overrides the pod's
+    grace period when this (liveness) probe kills the container."""
+    return k8s.Probe(
+        http_get=k8s.HttpGetAction(path=path, port=int_or_string(port.name), scheme="HTTP"),
+        initial_delay_seconds=initial_delay,
+        period_seconds=period,
+        failure_threshold=failure_threshold,
+        success_threshold=success_threshold,
+        timeout_seconds=timeout,
+        termination_grace_period_seconds=termination_grace,
+    )
+
+
+def pvc_template(name: str, size: str, storage_class: str | None) -> k8s.KubePersistentVolumeClaimProps:
+    """A StatefulSet volumeClaimTemplate: ReadWriteOnce, `size` (e.g. `1Gi`), optional StorageClass."""
+    return k8s.KubePersistentVolumeClaimProps(
+        metadata=k8s.ObjectMeta(name=name),
+        spec=k8s.PersistentVolumeClaimSpec(
+            access_modes=["ReadWriteOnce"],
+            storage_class_name=storage_class,
+            resources=k8s.ResourceRequirements(requests={"storage": quantity(size)}),
+        ),
+    )
+
+
+def resources(values: dict[str, dict[str, str]]) -> k8s.ResourceRequirements:
+    """Core `ResourceRequirements` from `{"requests": {...}, "limits": {...}}` (see `config.Resources.to_k8s`)."""
+    return k8s.ResourceRequirements(
+        requests={k: quantity(v) for k, v in values.get("requests", {}).items()},
+        limits={k: quantity(v) for k, v in values["limits"].items()} if "limits" in values else None,
+    )
+
+
+def config_map_volume(name: str, config_map: str, items: dict[str, str] | None = None) -> k8s.Volume:
+    """A volume of ConfigMap `config_map`; `items` maps keys to file paths (all keys when None)."""
+    return k8s.Volume(
+        name=name,
+        config_map=k8s.ConfigMapVolumeSource(
+            name=config_map,
+            items=[k8s.KeyToPath(key=k, path=v) for k, v in items.items()] if items else None,
+        ),
+    )
+
+
+def empty_dir(name: str) -> k8s.Volume:
+    """A scratch `emptyDir` volume."""
+    return k8s.Volume(name=name, empty_dir=k8s.EmptyDirVolumeSource())
+
+
+def pod_template(
+    component: Component,
+    run_as: pod_security.RunAs,
+    containers: list[k8s.Container],
+    *,
+    init_containers: list[k8s.Container] | None = None,
+    volumes: list[k8s.Volume] | None = None,
+    service_account: str | None = None,
+    automount_token: bool | None = None,
+    annotations: dict[str, str] | None = None,
+    restart_policy: str | None = None,
+) -> k8s.PodTemplateSpec:
+    """A pod template labelled for `component`, with the pod security context of `run_as`."""
+    return k8s.PodTemplateSpec(
+        metadata=k8s.ObjectMeta(labels=component.labels(),
+                                annotations={**pod_security.pod_annotations(run_as), **(annotations or {})} or None),
+        spec=k8s.PodSpec(
+            service_account_name=service_account,
+            automount_service_account_token=automount_token,
+            restart_policy=restart_policy,
+            security_context=pod_security.pod_security_context(run_as),
+            init_containers=init_containers,
+            containers=containers,
+            volumes=volumes,
+        ),
+    )
+
+
+def stateful_set(
+    scope: constructs.Construct,
+    id: str,
+    *,
+    name: str,
+    namespace: str,
+    component: Component,
+    wave: SyncWave,
+    service_name: str,
+    replicas: int,
+    template: k8s.PodTemplateSpec,
+    claims: list[k8s.KubePersistentVolumeClaimProps] | None = None,
+    parallel: bool = False,
+) -> k8s.KubeStatefulSet:
+    """A StatefulSet selecting `component`'s pods. With `claims` (PVC templates) it is kept on prune."""
+    return k8s.KubeStatefulSet(
+        scope,
+        id,
+        metadata=object_meta(name, namespace, component, wave, keep_on_prune=bool(claims)),
+        spec=k8s.StatefulSetSpec(
+            service_name=service_name,
+            replicas=replicas,
+            pod_management_policy="Parallel" if parallel else None,
+            selector=k8s.LabelSelector(match_labels=component.selector_labels()),
+            template=template,
+            volume_claim_templates=claims,
+        ),
+    )
+
+
+def deployment(
+    scope: constructs.Construct,
+    id: str,
+    *,
+    name: str,
+    namespace: str,
+    component: Component,
+    wave: SyncWave,
+    replicas: int,
+    template: k8s.PodTemplateSpec,
+    strategy: str | None = None,
+) -> k8s.KubeDeployment:
+    """A Deployment selecting `component`'s pods; `strategy` `Recreate` or `RollingUpdate` (default)."""
+    return k8s.KubeDeployment(
+        scope,
+        id,
+        metadata=object_meta(name, namespace, component, wave),
+        spec=k8s.DeploymentSpec(
+            replicas=replicas,
+            strategy=k8s.DeploymentStrategy(type=strategy) if strategy else None,
+            selector=k8s.LabelSelector(match_labels=component.selector_labels()),
+            template=template,
+        ),
+    )

@@ -1,0 +1,187 @@
+"""Apache Fluss: CoordinatorServer and TabletServer StatefulSets with ZooKeeper (namespace `fluss`).
+
+Re-expresses the upstream chart (fluss 0.9.0-incubating, `helm/fluss`) with the reference's
+`configurationOverrides`: `server.yaml` in the `fluss-conf-file` ConfigMap, listeners INTERNAL/CLIENT,
+`remote.data.dir` on S3, lakehouse tiering to Iceberg through Polaris' REST catalog with OAuth2.
+Options: https://fluss.apache.org/docs/maintenance/configuration/ ;
+lakehouse: https://fluss.apache.org/docs/streaming-lakehouse/integrate-data-lakes/iceberg/ .
+
+S3 keys (when used) are appended to `server.yaml` at container start from Secret-backed env vars. The
+Polaris client credential is `datalake.iceberg.credential: env:ICEBERG_CATALOG_CREDENTIAL`, an Iceberg
+environment reference resolved by the CoordinatorServer's Iceberg catalog (`manifests.iceberg_env_reference`): the
+coordinator copies every `datalake.iceberg.*` setting into the properties of lake-enabled tables that any
+Fluss client can read (`MetadataManager.getTable`, Fluss 0.9, which hides only keys containing `password`
+or `secret`), so the literal must never be a server setting. Both server kinds read the same `server.yaml`
+and receive the env var, although Fluss 0.9 opens the lake catalog only in the CoordinatorServer
+(`LakeCatalogDynamicLoader`): every reader of a file with a reference must be able to resolve it
+(`manifests.validation.iceberg_env_references`).
+Pod security exception: Fluss images run as root (see `pod_security.FLUSS`).
+"""
+
+from __future__ import annotations
+
+import constructs
+from cdk8s_plus_27 import k8s
+
+from charts.blocks import container_env as env
+from charts.blocks import pod_security
+from charts.blocks.component_chart import ComponentChart
+from charts.blocks.iceberg_catalog import IcebergRestCatalog
+from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
+from charts.blocks.s3 import S3Access
+from charts.blocks.workloads import (
+    Port,
+    config_map_volume,
+    empty_dir,
+    pod_template,
+    pvc_template,
+    resources,
+    service,
+    service_host,
+    stateful_set,
+    tcp_probe,
+)
+from charts.fluss.zookeeper import ZooKeeperEnsemble
+from config import FlussConfig, Resources, ZooKeeperConfig
+from manifests.rollout import checksum_annotations
+
+CONF_MOUNT = "/opt/conf"
+DATA_DIR = "/tmp/fluss/data"
+
+
+class FlussCluster(constructs.Construct):
+    """Fluss CoordinatorServers and TabletServers, their headless Services and `server.yaml`.
+
+    Props: `namespace`; `config` (image, replicas, ports, defaults, resources); `zookeeper`, the ensemble
+    whose `connect_string` becomes `zookeeper.address`; `s3`, remote storage access; `catalog`, the
+    Iceberg REST catalog for tiering. `bootstrap_servers` is what Fluss clients use.
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlussConfig,
+                 zookeeper: ZooKeeperEnsemble, s3: S3Access, catalog: IcebergRestCatalog):
+        super().__init__(scope, id)
+        self.namespace = namespace
+        self.internal_port = Port("internal", config.internal_port)
+        self.client_port = Port("client", config.client_port)
+        self.config_map_name = "fluss-conf-file"
+        app = Component("fluss", "fluss", image_tag(config.image))
+        server_yaml = self._server_yaml(config, zookeeper, s3, catalog)
+        conf = {"server.yaml": server_yaml}
+        self.rollout = checksum_annotations({self.config_map_name: conf})
+        k8s.KubeConfigMap(self, "ConfigMap",
+                          metadata=object_meta(self.config_map_name, namespace, app, SyncWave.CLUSTERS), data=conf)
+        self.service_account = "fluss"
+        k8s.KubeServiceAccount(
+            self, "ServiceAccount",
+            metadata=object_meta(self.service_account, namespace, app, SyncWave.CLUSTERS,
+                                 extra_annotations=s3.service_account_annotations()),
+            automount_service_account_token=False,
+        )
+        secret_env = [*s3.env(), catalog.credential_env()]
+        self.coordinator_service = "coordinator-server-hs"
+        self._server(config, app.with_component("coordinator"), name="coordinator-server",
+                     container="fluss-coordinator", service_name=self.coordinator_service,
+                     replicas=config.coordinator_replicas, start="bin/coordinator-server.sh",
+                     res=config.coordinator_resources, secret_env=secret_env, s3=s3, tablet=False)
+        self._server(config, app.with_component("tablet"), name="tablet-server",
+                     container="fluss-tablet", service_name="tablet-server-hs",
+                     replicas=config.tablet_replicas, start="bin/tablet-server.sh",
+                     res=config.tablet_resources, secret_env=secret_env, s3=s3, tablet=True)
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """`coordinator-server-hs.<namespace>.svc.cluster.local:<client port>`, for Fluss clients."""
+        return f"{service_host(self.coordinator_service, self.namespace)}:{self.client_port.number}"
+
+    def _server_yaml(self, config: FlussConfig, zookeeper: ZooKeeperEnsemble, s3: S3Access,
+                     catalog: IcebergRestCatalog) -> str:
+        settings: dict[str, str | int] = {
+            "data.dir": DATA_DIR,
+            "datalake.format": "iceberg",
+            "datalake.iceberg.type": "rest",
+            "datalake.iceberg.catalog.name": catalog.warehouse,
+            "datalake.iceberg.name": catalog.warehouse,
+            "default.bucket.number": config.default_bucket_number,
+            "default.replication.factor": config.default_replication_factor,
+            "internal.listener.name": "INTERNAL",
+            "remote.data.dir": s3.uri(s3.buckets.fluss, config.remote_data_path),
+            "s3.region": s3.region,
+            "zookeeper.address": zookeeper.connect_string,
+            "zookeeper.path.root": config.zookeeper_path_root,
+        }
+        settings.update({f"datalake.iceberg.{k}": v for k, v in catalog.properties().items()})
+        # Fluss' S3 plugin mirrors `s3.*` to `fs.s3a.*` (S3FileSystemPlugin); it needs static keys (capabilities.FLUSS).
+        settings.update({f"s3.{key}": value for key, value in s3.s3a(web_identity_provider=None).items()})
+        return "".join(f"{key}: {settings[key]}\n" for key in sorted(settings))
+
+    def _server(self, config: FlussConfig, component: Component, *, name: str, container: str,
+                service_name: str, replicas: int, start: str, res: Resources, secret_env: list[env.Env],
+                s3: S3Access, tablet: bool) -> None:
+        ports = [self.internal_port, self.client_port]
+        service(self, f"{name}-hs", name=service_name, namespace=self.namespace, component=component,
+                ports=ports, wave=SyncWave.CLUSTERS, headless=True)
+        appended = []
+        if tablet:
+            appended.append('echo "tablet-server.id: ${POD_NAME##*-}"')
+        appended += [
+            f'echo "bind.listeners: INTERNAL://${{POD_IP}}:{self.internal_port.number}, '
+            f'CLIENT://${{POD_IP}}:{self.client_port.number}"',
+            f'echo "advertised.listeners: CLIENT://${{POD_NAME}}.{service_name}.${{POD_NAMESPACE}}'
+            f'.svc.cluster.local:{self.client_port.number}"',
+        ]
+        if s3.keys:
+            appended += ["printf 's3.access-key: %s\\n' \"$AWS_ACCESS_KEY_ID\"",
+                         "printf 's3.secret-key: %s\\n' \"$AWS_SECRET_ACCESS_KEY\""]
+        script = (
+            "set -eu\n"
+            'conf="$FLUSS_HOME/conf/server.yaml"\n'
+            f'cp {CONF_MOUNT}/server.yaml "$conf"\n'
+            "{\n  echo \"\"\n" + "".join(f"  {line}\n" for line in appended) + '} >> "$conf"\n'
+            f"exec {start} start-foreground\n"
+        )
+        downward = [env.Env("POD_NAME", field_path="metadata.name"), env.Env("POD_IP", field_path="status.podIP"),
+                    env.Env("POD_NAMESPACE", field_path="metadata.namespace")]
+        if not tablet:
+            downward.append(env.Env("NODE_IP", field_path="status.hostIP"))
+        probe = tcp_probe(self.client_port, initial_delay=10, period=3, failure_threshold=100, timeout=1)
+        run_as = pod_security.FLUSS
+        server = k8s.Container(
+            name=container,
+            image=config.image,
+            image_pull_policy="IfNotPresent",
+            command=["/bin/sh", "-c", script],
+            env=env.core([*downward, *secret_env]),
+            ports=[p.container_port() for p in ports],
+            liveness_probe=probe,
+            readiness_probe=probe,
+            resources=resources(res.to_k8s()),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[k8s.VolumeMount(name="fluss-conf", mount_path=CONF_MOUNT),
+                           k8s.VolumeMount(name="data", mount_path=DATA_DIR)],
+        )
+        volumes = [config_map_volume("fluss-conf", self.config_map_name)]
+        # TabletServers hold log and KV data that is not yet replicated or tiered: it must survive a restart of
+        # every replica at once. The CoordinatorServer keeps its metadata in ZooKeeper.
+        claims = None
+        if tablet:
+            claims = [pvc_template("data", config.tablet_data_storage, config.storage_class_name)]
+        else:
+            volumes.append(empty_dir("data"))
+        stateful_set(
+            self, name, name=name, namespace=self.namespace, component=component, wave=SyncWave.CLUSTERS,
+            service_name=service_name, replicas=replicas,
+            template=pod_template(component, run_as, [server], service_account=self.service_account,
+                                  volumes=volumes, annotations=self.rollout),
+            claims=claims,
+        )
+
+
+class FlussChart(ComponentChart):
+    """Namespace `fluss`: the `ZooKeeperEnsemble` and the `FlussCluster` wired to it."""
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, zookeeper: ZooKeeperConfig,
+                 fluss: FlussConfig, s3: S3Access, catalog: IcebergRestCatalog):
+        super().__init__(scope, id, namespace=namespace)
+        self.zookeeper = ZooKeeperEnsemble(self, "ZooKeeper", namespace=namespace, config=zookeeper)
+        self.fluss = FlussCluster(self, "Fluss", namespace=namespace, config=fluss, zookeeper=self.zookeeper,
+                                  s3=s3, catalog=catalog)

@@ -1,0 +1,155 @@
+"""The in-cluster S3-compatible object store of the local environment (MinIO), with its buckets.
+
+Used only with `objectStore.type: in-cluster`. Every S3 client is pointed at `ObjectStore.endpoint`
+with path-style access. One setup Job (an Argo CD Sync hook, re-run on each sync) creates the buckets
+(`mc mb --ignore-existing`) and then copies the job artifacts (the JARs and Spark files the jobs reference)
+from an artifacts image into the Flink bucket (`mc mirror --overwrite`: unchanged objects are skipped, changed
+ones replaced), so the local environment runs its jobs with no manual step. The artifacts image needs a POSIX
+shell with `cp`; its `path` directory is laid out as the bucket (`<path>/job-artifacts/my-job.jar` becomes
+`s3://<flink bucket>/job-artifacts/my-job.jar`).
+MinIO: https://min.io/docs/minio/linux/reference/minio-server/minio-server.html
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import constructs
+from cdk8s_plus_27 import k8s
+
+from charts.blocks import container_env as env
+from charts.blocks import pod_security
+from charts.blocks.component_chart import ComponentChart
+from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
+from charts.blocks.secrets import SecretKeyRef
+from charts.blocks.workloads import (
+    Port,
+    empty_dir,
+    http_probe,
+    pod_template,
+    pvc_template,
+    resources,
+    service,
+    service_host,
+    stateful_set,
+)
+from config import InClusterStore
+from manifests.argo_cd import SYNC_HOOK
+
+S3_PORT = Port("s3", 9000)
+CONSOLE_PORT = Port("console", 9001)
+ARTIFACTS_DIR = "/artifacts-copy"
+
+
+class ObjectStore(constructs.Construct):
+    """A single-node MinIO StatefulSet, its Service and the bucket-creation Job.
+
+    Props: `namespace`; `config` (image, client image, PVC size, resources, artifacts image and path);
+    `root_user` and `root_password`, Secret keys used as MinIO's root credentials (the same keys the S3 clients
+    use); `buckets`, the bucket names to create; `artifacts_bucket`, the bucket the job artifacts are copied to.
+    """
+
+    def __init__(
+        self,
+        scope: constructs.Construct,
+        id: str,
+        *,
+        namespace: str,
+        config: InClusterStore,
+        root_user: SecretKeyRef,
+        root_password: SecretKeyRef,
+        buckets: list[str],
+        artifacts_bucket: str,
+        name: str = "minio",
+    ):
+        super().__init__(scope, id)
+        self.name = name
+        self.namespace = namespace
+        component = Component("minio", name, image_tag(config.image), "object-store")
+        credentials = [env.Env("MINIO_ROOT_USER", secret=root_user), env.Env("MINIO_ROOT_PASSWORD", secret=root_password)]
+        service(self, "Service", name=name, namespace=namespace, component=component,
+                ports=[S3_PORT, CONSOLE_PORT], wave=SyncWave.STORAGE)
+        run_as = pod_security.MINIO
+        server = k8s.Container(
+            name="minio",
+            image=config.image,
+            args=["server", "/data", "--console-address", f":{CONSOLE_PORT.number}"],
+            env=env.core(credentials),
+            ports=[S3_PORT.container_port(), CONSOLE_PORT.container_port()],
+            liveness_probe=http_probe("/minio/health/live", S3_PORT, initial_delay=10, period=10,
+                                      failure_threshold=3, timeout=5),
+            readiness_probe=http_probe("/minio/health/ready", S3_PORT, initial_delay=5, period=10,
+                                       failure_threshold=3, timeout=5),
+            resources=resources(config.resources.to_k8s()),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[k8s.VolumeMount(name="data", mount_path="/data"),
+                           k8s.VolumeMount(name="tmp", mount_path="/tmp")],
+        )
+        stateful_set(
+            self, "StatefulSet", name=name, namespace=namespace, component=component, wave=SyncWave.STORAGE,
+            service_name=name, replicas=1,
+            template=pod_template(component, run_as, [server], volumes=[empty_dir("tmp")]),
+            claims=[pvc_template("data", config.storage, config.storage_class_name)],
+        )
+        self._setup_job(config, component.with_component("setup"), credentials, buckets, artifacts_bucket)
+
+    @property
+    def endpoint(self) -> str:
+        """The S3 endpoint URL inside the cluster (`http://<service>.<namespace>.svc.cluster.local:9000`)."""
+        return f"http://{service_host(self.name, self.namespace)}:{S3_PORT.number}"
+
+    def _setup_job(self, config: InClusterStore, component: Component, credentials: list[env.Env],
+                   buckets: list[str], artifacts_bucket: str) -> None:
+        targets = " ".join(shlex.quote(f"store/{bucket}") for bucket in sorted(set(buckets)))
+        script = (
+            "set -eu\n"
+            "attempt=0\n"
+            f'until mc alias set store {shlex.quote(self.endpoint)} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null; do\n'
+            "  attempt=$((attempt + 1))\n"
+            '  if [ "$attempt" -ge 30 ]; then echo "object store not reachable after 30 attempts" >&2; exit 1; fi\n'
+            "  sleep 5\n"
+            "done\n"
+            f"mc mb --ignore-existing {targets}\n"
+            f"mc mirror --overwrite {ARTIFACTS_DIR} {shlex.quote(f'store/{artifacts_bucket}')}\n"
+        )
+        run_as = pod_security.CURL
+        copy_artifacts = k8s.Container(
+            name="artifacts",
+            image=config.artifacts_image,
+            command=["/bin/sh", "-c", f"set -eu\ncp -R {shlex.quote(config.artifacts_path)}/. {ARTIFACTS_DIR}/\n"],
+            resources=resources({"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[k8s.VolumeMount(name="artifacts", mount_path=ARTIFACTS_DIR)],
+        )
+        k8s.KubeJob(
+            self,
+            "CreateBuckets",
+            metadata=object_meta(
+                f"{self.name}-setup", self.namespace, component, SyncWave.STORAGE,
+                extra_annotations=SYNC_HOOK,
+            ),
+            spec=k8s.JobSpec(
+                backoff_limit=4,
+                template=pod_template(component, run_as, [k8s.Container(
+                    name="setup",
+                    image=config.client_image,
+                    command=["/bin/sh", "-c", script],
+                    env=env.core([*credentials, env.Env("MC_CONFIG_DIR", value="/tmp/.mc")]),
+                    resources=resources({"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}),
+                    security_context=pod_security.container_security_context(run_as),
+                    volume_mounts=[k8s.VolumeMount(name="tmp", mount_path="/tmp"),
+                                   k8s.VolumeMount(name="artifacts", mount_path=ARTIFACTS_DIR, read_only=True)],
+                )], init_containers=[copy_artifacts], volumes=[empty_dir("tmp"), empty_dir("artifacts")],
+                    restart_policy="OnFailure"),
+            ),
+        )
+
+
+class ObjectStoreChart(ComponentChart):
+    """The object-store namespace: one `ObjectStore` (props as `ObjectStore`'s)."""
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: InClusterStore,
+                 root_user: SecretKeyRef, root_password: SecretKeyRef, buckets: list[str], artifacts_bucket: str):
+        super().__init__(scope, id, namespace=namespace)
+        self.store = ObjectStore(self, "ObjectStore", namespace=namespace, config=config, root_user=root_user,
+                                 root_password=root_password, buckets=buckets, artifacts_bucket=artifacts_bucket)

@@ -1,0 +1,190 @@
+"""Apache Polaris, the Iceberg REST catalog, with PostgreSQL persistence (namespace `polaris`).
+
+Re-expresses what the upstream chart (polaris 1.3.0-incubating, `helm/polaris`) renders with the
+reference values: ServiceAccount, ConfigMap with `application.properties`, API and management Services,
+Deployment with the chart's probes, ports and security contexts. Settings:
+https://polaris.apache.org/releases/1.3.0/configuration/ ; persistence:
+https://polaris.apache.org/releases/1.3.0/metastores/ (relational-jdbc, datasource from env).
+"""
+
+from __future__ import annotations
+
+import constructs
+from cdk8s_plus_27 import k8s
+
+from charts.blocks import container_env as env
+from charts.blocks import pod_security
+from charts.blocks.component_chart import ComponentChart
+from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
+from charts.blocks.s3 import S3Access
+from charts.blocks.workloads import (
+    Port,
+    deployment,
+    empty_dir,
+    http_probe,
+    pod_template,
+    resources,
+    service,
+    service_host,
+)
+from charts.polaris.postgres import PostgreSQL
+from charts.polaris.setup import CatalogSetup, RealmBootstrap
+from config import PolarisConfig, PostgresConfig
+from manifests.rollout import checksum_annotations
+
+HTTP_PORT = Port("polaris-http", 8181)
+MANAGEMENT_PORT = Port("polaris-mgmt", 8182)
+CONFIG_DIR = "/deployments/config"
+LOG_FORMAT = (
+    "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{3.}] [%X{requestId},%X{realmId}] "
+    "[%X{traceId},%X{parentId},%X{spanId},%X{sampled}] (%t) %s%e%n"
+)
+TOKEN_SCOPE = "PRINCIPAL_ROLE:ALL"
+"""OAuth2 scope clients request: all principal roles of the principal."""
+
+
+class Polaris(constructs.Construct):
+    """The Polaris server: ServiceAccount, ConfigMap, Services (`polaris`, headless `polaris-mgmt`), Deployment.
+
+    Props: `namespace`; `config` (name, image, replicas, realm, token broker, resources); `database`, the
+    `PostgreSQL` it persists to (JDBC URL and credentials are read from it); `s3`, how Polaris reaches
+    object storage. Exposes `catalog_uri`, `token_endpoint` and `management_uri` for clients.
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: PolarisConfig,
+                 database: PostgreSQL, s3: S3Access):
+        super().__init__(scope, id)
+        self.name = name = config.name
+        self.namespace = namespace
+        self.realm = config.realm
+        self.catalog = config.catalog
+        component = Component("polaris", name, image_tag(config.image), "catalog")
+        wave = SyncWave.CATALOG
+
+        k8s.KubeServiceAccount(
+            self, "ServiceAccount",
+            metadata=object_meta(name, namespace, component, wave,
+                                 extra_annotations=s3.service_account_annotations()),
+        )
+        properties = self._application_properties(config)
+        k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(name, namespace, component, wave),
+                          data={"application.properties": properties})
+        service(self, "Service", name=name, namespace=namespace, component=component, ports=[HTTP_PORT], wave=wave)
+        service(self, "ManagementService", name=f"{name}-mgmt", namespace=namespace, component=component,
+                ports=[MANAGEMENT_PORT], wave=wave, headless=True)
+
+        key_files = (
+            {"public.pem": "public.pem", "private.pem": "private.pem"}
+            if config.token_broker_type == "rsa-key-pair" else {"symmetric.key": "symmetric.key"}
+        )
+        run_as = pod_security.POLARIS
+        envs = [
+            env.Env("quarkus.datasource.username", secret=database.username),
+            env.Env("quarkus.datasource.password", secret=database.password),
+            env.Env("quarkus.datasource.jdbc.url", value=database.jdbc_url),
+            *s3.env(),
+        ]
+        server = k8s.Container(
+            name="polaris",
+            image=config.image,
+            image_pull_policy="IfNotPresent",
+            env=env.core(envs),
+            ports=[HTTP_PORT.container_port(), MANAGEMENT_PORT.container_port()],
+            liveness_probe=http_probe("/q/health/live", MANAGEMENT_PORT, initial_delay=5, period=10,
+                                      failure_threshold=3, timeout=10, success_threshold=1, termination_grace=30),
+            readiness_probe=http_probe("/q/health/ready", MANAGEMENT_PORT, initial_delay=5, period=10,
+                                       failure_threshold=3, timeout=10, success_threshold=1),
+            resources=resources(config.resources.to_k8s()),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[k8s.VolumeMount(name="config-volume", mount_path=CONFIG_DIR, read_only=True),
+                           k8s.VolumeMount(name="temp-dir", mount_path="/tmp")],
+        )
+        config_volume = k8s.Volume(name="config-volume", projected=k8s.ProjectedVolumeSource(sources=[
+            k8s.VolumeProjection(config_map=k8s.ConfigMapProjection(
+                name=name, items=[k8s.KeyToPath(key="application.properties", path="application.properties")])),
+            k8s.VolumeProjection(secret=k8s.SecretProjection(
+                name=config.token_broker_secret, items=[k8s.KeyToPath(key=k, path=v) for k, v in key_files.items()])),
+        ]))
+        deployment(
+            self, "Deployment", name=name, namespace=namespace, component=component, wave=wave,
+            replicas=config.replicas,
+            template=pod_template(
+                component, run_as, [server], service_account=name, volumes=[config_volume, empty_dir("temp-dir")],
+                annotations=checksum_annotations({name: {"application.properties": properties}})),
+        )
+
+    def _application_properties(self, config: PolarisConfig) -> str:
+        broker = config.token_broker_type
+        props = {
+            "polaris.authentication.authenticator.type": "default",
+            "polaris.authentication.token-broker.max-token-generation": "PT1H",
+            "polaris.authentication.token-broker.type": broker,
+            "polaris.authentication.token-service.type": "default",
+            "polaris.authentication.type": "internal",
+            "polaris.file-io.type": "default",
+            "polaris.log.request-id-header-name": "X-Request-ID",
+            "polaris.persistence.type": "relational-jdbc",
+            "polaris.rate-limiter.filter.type": "no-op",
+            "polaris.realm-context.realms": config.realm,
+            "polaris.realm-context.type": "default",
+            "quarkus.http.port": str(HTTP_PORT.number),
+            'quarkus.log.category."org.apache.iceberg.rest".level': config.log_level,
+            'quarkus.log.category."org.apache.polaris".level': config.log_level,
+            "quarkus.log.console.enable": "true",
+            "quarkus.log.console.format": LOG_FORMAT,
+            "quarkus.log.console.level": "ALL",
+            "quarkus.log.file.enable": "false",
+            "quarkus.log.level": config.log_level,
+            "quarkus.management.port": str(MANAGEMENT_PORT.number),
+            "quarkus.otel.sdk.disabled": "true",
+        }
+        if broker == "rsa-key-pair":
+            props["polaris.authentication.token-broker.rsa-key-pair.private-key-file"] = f"{CONFIG_DIR}/private.pem"
+            props["polaris.authentication.token-broker.rsa-key-pair.public-key-file"] = f"{CONFIG_DIR}/public.pem"
+        else:
+            props["polaris.authentication.token-broker.symmetric-key.file"] = f"{CONFIG_DIR}/symmetric.key"
+        # An S3-compatible store has no STS: the catalog's storage config says `stsUnavailable` (`polaris_setup`), so
+        # Polaris uses its own keys and still hands the catalog's endpoint and path-style setting to its FileIO.
+        # SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION must stay false: it would drop them (`capabilities.POLARIS`).
+        return "".join(f"{key}={props[key]}\n" for key in sorted(props))
+
+    @property
+    def host(self) -> str:
+        """The API Service's cluster DNS name."""
+        return service_host(self.name, self.namespace)
+
+    @property
+    def base_uri(self) -> str:
+        """`http://<host>:8181`, the server's API root."""
+        return f"http://{self.host}:{HTTP_PORT.number}"
+
+    @property
+    def catalog_uri(self) -> str:
+        """The Iceberg REST catalog base URI (`.../api/catalog`)."""
+        return f"{self.base_uri}/api/catalog"
+
+    @property
+    def token_endpoint(self) -> str:
+        """The OAuth2 token endpoint (Iceberg REST `POST /v1/oauth/tokens`)."""
+        return f"{self.catalog_uri}/v1/oauth/tokens"
+
+    @property
+    def management_uri(self) -> str:
+        """The Polaris management API base URI (`.../api/management/v1`)."""
+        return f"{self.base_uri}/api/management/v1"
+
+
+class PolarisChart(ComponentChart):
+    """Namespace `polaris`: the `PostgreSQL` database, the `Polaris` server wired to it and, with
+    `polaris.setup.enabled`, the realm bootstrap and catalog setup Jobs (`charts.polaris.setup`).
+    `consumer_namespaces` receive the consumer principal's credential Secret."""
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, postgres: PostgresConfig,
+                 polaris: PolarisConfig, s3: S3Access, consumer_namespaces: list[str]):
+        super().__init__(scope, id, namespace=namespace)
+        self.database = PostgreSQL(self, "PostgreSQL", namespace=namespace, config=postgres)
+        self.polaris = Polaris(self, "Polaris", namespace=namespace, config=polaris, database=self.database, s3=s3)
+        if polaris.setup.enabled:
+            RealmBootstrap(self, "RealmBootstrap", namespace=namespace, config=polaris, database=self.database)
+            CatalogSetup(self, "CatalogSetup", namespace=namespace, config=polaris, s3=s3,
+                         polaris_base_uri=self.polaris.base_uri, consumer_namespaces=consumer_namespaces)

@@ -1,0 +1,200 @@
+"""Declarative Polaris setup: realm bootstrap and catalog setup as Jobs, re-run on every sync.
+
+1. `RealmBootstrap`: the Polaris admin tool bootstraps the realm and the root principal in PostgreSQL
+   (credentials from Secrets); a realm that is already bootstrapped counts as success.
+   https://polaris.apache.org/releases/1.3.0/admin-tool/
+2. `CatalogSetup`: a POSIX shell script (`catalog-setup.sh`, curl only, no Python in the cluster)
+   applies the desired state rendered from the environment config (`plan`): catalogs, principal roles,
+   catalog roles, catalog grants, role assignments, principals. Requests follow the Polaris 1.3 management
+   API (`polaris-management-service.yml`); "already exists" is success; it retries while Polaris starts.
+   The consumer principal's generated credentials are written by the Job, as `clientId:clientSecret`,
+   into the client-credential Secret of the fluss, flink and spark namespaces (RBAC limited to that Secret,
+   except `create`, which Kubernetes cannot restrict by name).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import constructs
+from cdk8s_plus_27 import k8s
+
+from charts.blocks import container_env as env
+from charts.blocks import pod_security
+from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
+from charts.blocks.rbac import Rule, binding, role
+from charts.blocks.s3 import S3Access
+from charts.blocks.secrets import SecretKeyRef
+from charts.blocks.workloads import empty_dir, pod_template, resources
+from charts.polaris.postgres import PostgreSQL
+from config import PolarisConfig
+from manifests.argo_cd import SYNC_HOOK
+
+SCRIPT = Path(__file__).parent / "catalog-setup.sh"
+SETUP_DIR = "/etc/polaris-setup"
+JOB_TTL_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Request:
+    """One management API request of the desired state: `kind` is `create` or `principal` (see the script)."""
+
+    method: str
+    path: str
+    body: dict[str, Any]
+    kind: str = "create"
+
+
+def _seg(name: str) -> str:
+    return quote(name, safe="")
+
+
+def plan(config: PolarisConfig, s3: S3Access) -> list[Request]:
+    """The desired state as ordered requests (bodies per the Polaris 1.3 management API)."""
+    setup = config.setup
+    requests: list[Request] = []
+    for catalog in setup.catalogs:
+        location = s3.uri(s3.buckets.iceberg, catalog.base_path)
+        storage: dict[str, Any] = {"storageType": "S3", "allowedLocations": [location], "region": s3.region}
+        if catalog.role_arn:
+            storage["roleArn"] = catalog.role_arn
+        if s3.endpoint:
+            storage.update({"endpoint": s3.endpoint, "pathStyleAccess": True, "stsUnavailable": True})
+        requests.append(Request("POST", "/catalogs", {"catalog": {
+            "name": catalog.name, "type": "INTERNAL",
+            "properties": {"default-base-location": location}, "storageConfigInfo": storage}}))
+    for name in setup.principal_roles:
+        requests.append(Request("POST", "/principal-roles", {"principalRole": {"name": name}}))
+    for catalog_role in setup.catalog_roles:
+        base = f"/catalogs/{_seg(catalog_role.catalog)}/catalog-roles"
+        requests.append(Request("POST", base, {"catalogRole": {"name": catalog_role.name}}))
+        for privilege in catalog_role.privileges:
+            requests.append(Request("PUT", f"{base}/{_seg(catalog_role.name)}/grants",
+                                    {"grant": {"type": "catalog", "privilege": privilege}}))
+        for principal_role in catalog_role.principal_roles:
+            requests.append(Request("PUT", f"/principal-roles/{_seg(principal_role)}/catalog-roles/"
+                                           f"{_seg(catalog_role.catalog)}", {"catalogRole": {"name": catalog_role.name}}))
+    for principal in setup.principals:
+        kind = "principal" if principal.name == setup.consumer_principal else "create"
+        requests.append(Request("POST", "/principals", {"principal": {"name": principal.name},
+                                                        "credentialRotationRequired": False}, kind))
+        for principal_role in principal.principal_roles:
+            requests.append(Request("PUT", f"/principals/{_seg(principal.name)}/principal-roles",
+                                    {"principalRole": {"name": principal_role}}))
+    return requests
+
+
+def desired_state_files(requests: list[Request]) -> dict[str, str]:
+    """ConfigMap data: `requests.tsv` and one JSON body file per request (`NNN.json`)."""
+    files = {"catalog-setup.sh": SCRIPT.read_text()}
+    lines = []
+    for index, request in enumerate(requests):
+        body = f"{index:03d}.json"
+        files[body] = json.dumps(request.body, sort_keys=True) + "\n"
+        lines.append(f"{request.method}\t{request.path}\t{body}\t{request.kind}\n")
+    files["requests.tsv"] = "".join(lines)
+    return files
+
+
+class RealmBootstrap(constructs.Construct):
+    """A Job running the Polaris admin tool's `bootstrap` for the realm, idempotently.
+
+    Props: `namespace`; `config` (realm, root credential Secret, admin tool image); `database`.
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: PolarisConfig,
+                 database: PostgreSQL):
+        super().__init__(scope, id)
+        name = f"{config.name}-bootstrap"
+        component = Component("polaris", config.name, image_tag(config.setup.admin_tool_image), "realm-bootstrap")
+        script = (
+            "set -u\n"
+            'out=$(java -jar /deployments/polaris-admin-tool.jar bootstrap -r "$POLARIS_REALM" '
+            '-c "$POLARIS_REALM,$ROOT_CLIENT_ID,$ROOT_CLIENT_SECRET" 2>&1)\n'
+            "rc=$?\n"
+            'printf "%s\\n" "$out" | grep -v -e "$ROOT_CLIENT_SECRET" || true\n'
+            'if [ "$rc" -ne 0 ] && printf "%s" "$out" | grep -q "already been bootstrapped"; then\n'
+            '  echo "realm $POLARIS_REALM is already bootstrapped"; exit 0\n'
+            "fi\n"
+            'exit "$rc"\n'
+        )
+        run_as = pod_security.POLARIS_ADMIN_TOOL
+        container = k8s.Container(
+            name="bootstrap",
+            image=config.setup.admin_tool_image,
+            command=["/bin/sh", "-c", script],
+            env=env.core([
+                env.Env("POLARIS_REALM", value=config.realm),
+                env.Env("ROOT_CLIENT_ID", secret=SecretKeyRef(config.root_secret, config.root_client_id_key)),
+                env.Env("ROOT_CLIENT_SECRET", secret=SecretKeyRef(config.root_secret, config.root_client_secret_key)),
+                env.Env("polaris.persistence.type", value="relational-jdbc"),
+                env.Env("quarkus.datasource.username", secret=database.username),
+                env.Env("quarkus.datasource.password", secret=database.password),
+                env.Env("quarkus.datasource.jdbc.url", value=database.jdbc_url),
+            ]),
+            resources=resources({"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}}),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[k8s.VolumeMount(name="tmp", mount_path="/tmp")],
+        )
+        k8s.KubeJob(self, "Job", metadata=object_meta(name, namespace, component, SyncWave.CATALOG,
+                                                       extra_annotations=SYNC_HOOK),
+                    spec=k8s.JobSpec(backoff_limit=6, ttl_seconds_after_finished=JOB_TTL_SECONDS,
+                                     template=pod_template(component, run_as, [container], volumes=[empty_dir("tmp")],
+                                                           restart_policy="OnFailure", automount_token=False)))
+
+
+class CatalogSetup(constructs.Construct):
+    """The catalog-setup Job, its ConfigMap (script and desired state), ServiceAccount and Secret-writing RBAC.
+
+    Props: `namespace`; `config`; `s3`; `catalog_uri_base` (Polaris' `http://host:port`);
+    `consumer_namespaces` (where the client-credential Secret is written).
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: PolarisConfig, s3: S3Access,
+                 polaris_base_uri: str, consumer_namespaces: list[str]):
+        super().__init__(scope, id)
+        name = f"{config.name}-catalog-setup"
+        self.name = name
+        component = Component("polaris", config.name, image_tag(config.setup.client_image), "catalog-setup")
+        wave = SyncWave.CATALOG_BOOTSTRAP
+        k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(name, namespace, component, wave),
+                          data=desired_state_files(plan(config, s3)))
+        k8s.KubeServiceAccount(self, "ServiceAccount", metadata=object_meta(name, namespace, component, wave))
+        secret = config.client_credential_secret
+        for consumer in consumer_namespaces:
+            role(self, f"Role-{consumer}", name=name, namespace=consumer, component=component, wave=wave, rules=[
+                Rule(("",), ("secrets",), ("get", "update", "patch"), (secret,)),
+                Rule(("",), ("secrets",), ("create",)),
+            ])
+            binding(self, f"RoleBinding-{consumer}", name=name, namespace=consumer, component=component,
+                    role_name=name, cluster_role=False, subjects=[(name, namespace)], wave=wave)
+        run_as = pod_security.CURL
+        container = k8s.Container(
+            name="catalog-setup",
+            image=config.setup.client_image,
+            command=["/bin/sh", f"{SETUP_DIR}/catalog-setup.sh"],
+            env=env.core([
+                env.Env("POLARIS_URI", value=polaris_base_uri),
+                env.Env("POLARIS_REALM", value=config.realm),
+                env.Env("SETUP_DIR", value=SETUP_DIR),
+                env.Env("ROOT_CLIENT_ID", secret=SecretKeyRef(config.root_secret, config.root_client_id_key)),
+                env.Env("ROOT_CLIENT_SECRET", secret=SecretKeyRef(config.root_secret, config.root_client_secret_key)),
+                env.Env("CONSUMER_PRINCIPAL", value=config.setup.consumer_principal),
+                env.Env("CONSUMER_NAMESPACES", value=" ".join(consumer_namespaces)),
+                env.Env("CREDENTIAL_SECRET_NAME", value=secret),
+                env.Env("CREDENTIAL_SECRET_ITEM", value=config.client_credential_key),
+            ]),
+            resources=resources({"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}),
+            security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[k8s.VolumeMount(name="setup", mount_path=SETUP_DIR, read_only=True),
+                           k8s.VolumeMount(name="tmp", mount_path="/tmp")],
+        )
+        volumes = [k8s.Volume(name="setup", config_map=k8s.ConfigMapVolumeSource(name=name)), empty_dir("tmp")]
+        k8s.KubeJob(self, "Job", metadata=object_meta(name, namespace, component, wave, extra_annotations=SYNC_HOOK),
+                    spec=k8s.JobSpec(backoff_limit=4, ttl_seconds_after_finished=JOB_TTL_SECONDS,
+                                     template=pod_template(component, run_as, [container], volumes=volumes,
+                                                           service_account=name, restart_policy="OnFailure")))

@@ -1,0 +1,189 @@
+"""The project's command line, `python main.py COMMAND ...` (synth when no command is given, which is what
+`cdk8s synth` runs). `python main.py --help` lists the commands, `python main.py COMMAND --help` their options.
+
+Exit codes: synth 0/2; validate 0 (no error), 1 (errors), 2 (could not run); diff 0 (no change),
+1 (changes), 2 (could not run); crds, docs and schemas 0/2. Heavy imports (cdk8s, the generated bindings)
+happen only for the commands that render (synth, and diff of the working tree).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from config import ENVIRONMENTS_DIR, ConfigError, available_environments
+
+COMMANDS = ("synth", "validate", "diff", "crds", "docs", "schemas")
+
+
+def _error(message: object) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from charts.synth import synthesize
+
+    try:
+        written = synthesize(args.envs or available_environments(args.config_dir), args.outdir, args.config_dir)
+    except ConfigError as error:
+        return _error(error)
+    for path in written:
+        print(f"synthesized {path}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from manifests.validation.command import kubeconform_binary, validate_environments, validate_paths
+    from manifests.validation.strict_schemas import SchemaStore, SchemaVersionError, default_dir, kubernetes_version
+
+    try:
+        store = SchemaStore(args.schema_dir or default_dir(), kubernetes_version(args.kubernetes_version))
+        kubeconform = None if args.no_kubeconform else kubeconform_binary()
+        if args.paths:
+            report = validate_paths(args.paths, store, kubeconform, kubeconform_skipped=args.no_kubeconform)
+        else:
+            report = validate_environments(args.envs or available_environments(), args.dist, store, kubeconform,
+                                           kubeconform_skipped=args.no_kubeconform)
+    except (ConfigError, FileNotFoundError, SchemaVersionError) as error:
+        return _error(error)
+    sys.stdout.write(report.render())
+    return report.exit_code
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from manifests.diff import DiffError, compare, objects_in_directory, render, rendered_at_ref
+
+    try:
+        base = rendered_at_ref(args.base, args.envs)
+        if args.head:
+            head = rendered_at_ref(args.head, args.envs)
+        else:
+            from charts.synth import synthesize
+
+            envs = args.envs or available_environments()
+            with tempfile.TemporaryDirectory() as out:
+                synthesize(envs, out)
+                head = objects_in_directory(Path(out), envs)
+    except (DiffError, ConfigError) as error:
+        return _error(error)
+    changes = compare(base, head, unified=args.unified)
+    sys.stdout.write(render(changes))
+    return 1 if changes else 0
+
+
+def _crds(args: argparse.Namespace) -> int:
+    from manifests.crds import CrdError, cert_manager_command, install_command, prepare
+
+    kubectl = os.environ.get("KUBECTL", "kubectl")
+    try:
+        if args.action == "prepare":
+            for path in prepare(args.out_dir or Path("build/crds")):
+                print(f"prepared {path}")
+            return 0
+        if args.action == "install":
+            command = install_command(args.out_dir or Path("build/crds-install"), kubectl)
+        else:
+            command = cert_manager_command(args.env, kubectl)
+    except (CrdError, ConfigError) as error:
+        return _error(error)
+    print(" ".join(command))
+    return 0 if args.dry_run else subprocess.call(command)
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from config.docs import README, readme_with_reference, reference_table
+
+    if args.write:
+        README.write_text(readme_with_reference(README.read_text()))
+    else:
+        sys.stdout.write(reference_table())
+    return 0
+
+
+def _schemas(args: argparse.Namespace) -> int:
+    from manifests.validation.strict_schemas import SchemaVersionError, default_dir, export, kubernetes_version
+
+    try:
+        print(export(args.out_dir or default_dir(), kubernetes_version(args.kubernetes_version)))
+    except SchemaVersionError as error:
+        return _error(error)
+    return 0
+
+
+def _env_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--env", action="append", dest="envs", metavar="NAME",
+                        help=f"environment to {what} (repeatable; default: every environments/*.yaml)")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line parser: one sub-command per task."""
+    from manifests.crd_schemas import KUBERNETES_VERSION
+
+    root = argparse.ArgumentParser(
+        prog="main.py", description="Render, validate and review the streaming lakehouse platform.",
+        epilog="Without a command, main.py runs synth (this is what `cdk8s synth` calls).")
+    commands = root.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    synth = commands.add_parser("synth", help="render environments into <outdir>/<env>/ (atomically)",
+                                description="Render environments into <outdir>/<env>/; nothing is written on error.")
+    _env_option(synth, "render")
+    synth.add_argument("--outdir", default=os.environ.get("CDK8S_OUTDIR", "dist"),
+                       help="output directory (default: $CDK8S_OUTDIR or dist)")
+    synth.add_argument("--config-dir", type=Path, default=ENVIRONMENTS_DIR,
+                       help="directory of <env>.yaml files (default: environments/)")
+    synth.set_defaults(run=_synth)
+
+    validate = commands.add_parser("validate", help="validate rendered manifests (schemas, rules, references)",
+                                   description="Validate rendered manifests in layers.")
+    validate.add_argument("paths", nargs="*", type=Path, help="manifest files or folders (default: dist/<env>/)")
+    _env_option(validate, "validate")
+    validate.add_argument("--dist", type=Path, default=Path("dist"), help="rendered environments (default: dist)")
+    validate.add_argument("--kubernetes-version", default=KUBERNETES_VERSION,
+                          help=f"Kubernetes schema version, e.g. 1.30 (default: {KUBERNETES_VERSION})")
+    validate.add_argument("--schema-dir", type=Path, default=None, help="exported schemas (default: build/schemas)")
+    validate.add_argument("--no-kubeconform", action="store_true", help="do not run kubeconform even if found")
+    validate.set_defaults(run=_validate)
+
+    diff = commands.add_parser("diff", help="rendered change between git refs or a ref and the working tree",
+                               description="The rendered change, object by object (exit 1 when anything changed).")
+    diff.add_argument("--base", default="HEAD", help="git ref to compare against (default: HEAD)")
+    diff.add_argument("--head", default=None, help="git ref to compare (default: the working tree, rendered)")
+    _env_option(diff, "compare")
+    diff.add_argument("--unified", action="store_true", help="add a unified YAML diff per changed object")
+    diff.set_defaults(run=_diff)
+
+    crds = commands.add_parser("crds", help="prepare the pinned CRDs for cdk8s import, or install them",
+                               description="The pinned CRDs (manifests/crds.py): prepare, install, cert-manager.")
+    crds.add_argument("action", choices=["prepare", "install", "cert-manager"],
+                      help="prepare: one file per API group for `cdk8s import`; install: apply the pinned CRDs with "
+                           "kubectl (server-side); cert-manager: apply the environment's pinned cert-manager release")
+    crds.add_argument("out_dir", type=Path, nargs="?", default=None,
+                      help="where to write the CRD files (default: build/crds for prepare, build/crds-install)")
+    crds.add_argument("--env", default="local", help="cert-manager: environment whose pinned version to install")
+    crds.add_argument("--dry-run", action="store_true", help="install, cert-manager: print the kubectl command only")
+    crds.set_defaults(run=_crds)
+
+    docs = commands.add_parser("docs", help="print README's configuration reference, or --write it into README")
+    docs.add_argument("--write", action="store_true", help="update README.md in place")
+    docs.set_defaults(run=_docs)
+
+    schemas = commands.add_parser("schemas", help="export the strict schemas in kubeconform's layout")
+    schemas.add_argument("out_dir", type=Path, nargs="?", default=None, help="default: build/schemas")
+    schemas.add_argument("--kubernetes-version", default=KUBERNETES_VERSION, help="e.g. 1.30")
+    schemas.set_defaults(run=_schemas)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; synth when the first argument is neither a command nor `--help`."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help")):
+        args.insert(0, "synth")
+    namespace = parser().parse_args(args)
+    result: int = namespace.run(namespace)
+    return result

@@ -32,7 +32,7 @@ from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
 from charts.polaris.server import TOKEN_SCOPE, PolarisChart
 from charts.spark.applications import SparkChart
-from config import ConfigError, EnvironmentConfig
+from config import EnvironmentConfig
 from config.external import required_secrets
 
 DEV_S3_ACCESS_KEY = "lakehouse-dev"
@@ -60,8 +60,8 @@ class Platform:
     """Every chart of one environment, added to `app`.
 
     Raises:
-        ConfigError: settings that only make sense once objects exist (unknown job placeholders,
-            dev Secrets that cannot be generated).
+        ConfigError: settings that only make sense once objects exist (unknown job placeholders in job
+            arguments, which name the platform's own Services).
     """
 
     def __init__(self, app: cdk8s.App, config: EnvironmentConfig):
@@ -69,11 +69,6 @@ class Platform:
         ns = config.namespaces
         store = config.object_store
         in_cluster = store.type == "in-cluster"
-        if config.generate_dev_secrets and config.polaris.token_broker_type == "rsa-key-pair":
-            raise ConfigError(
-                f"{config.source}: polaris.tokenBroker.type: rsa-key-pair needs a key pair Secret that dev Secrets "
-                "cannot generate; use symmetric-key with secrets.generateDevSecrets"
-            )
 
         self.namespaces = NamespacesChart(app, "00-namespaces", namespaces=self._namespace_specs())
         if config.crds.manage or config.cert_manager.mode == "include":

@@ -54,16 +54,6 @@ def test_wrong_type() -> None:
     )
 
 
-def test_invalid_flink_memory_size() -> None:
-    doc = minimal(flink={"sessionCluster": {"taskManagerMemory": "2 gigs"}})
-    assert error_of(doc) == (
-        f"{SRC}: flink.sessionCluster.taskManagerMemory: '2 gigs' is not a Flink memory size (e.g. 2048m, 2g, 4GB)"
-    )
-    # Flink's MemorySize is case-insensitive: 4GB is 4 GiB.
-    assert parse_environment(minimal(flink={"sessionCluster": {"taskManagerMemory": "4GB"}}), source=SRC,
-                             expected_name="test").flink.session_cluster.task_manager_memory == "4GB"
-
-
 def test_invalid_kubernetes_quantity() -> None:
     doc = minimal(zookeeper={"dataStorage": "1 gig"})
     assert error_of(doc) == f"{SRC}: zookeeper.dataStorage: '1 gig' is not a Kubernetes quantity (e.g. 500m, 1Gi)"
@@ -96,9 +86,100 @@ def test_unpinned_image_is_rejected() -> None:
     )
 
 
-def test_all_errors_are_reported_at_once() -> None:
-    message = error_of(minimal(fluss={"tabletReplicas": 0}, polaris={"replicas": "2"}))
-    assert message.count(SRC) == 2
+def test_all_schema_errors_are_reported_at_once_with_one_path_syntax() -> None:
+    doc = minimal(fluss={"tabletReplicas": 0}, polaris={"replicas": "2"},
+                  flink={"jobs": [{"name": "a", "jarPath": "a.jar", "args": [1]}]})
+    assert error_of(doc).splitlines() == [
+        f"{SRC}: flink.jobs[0].args[0]: expected string, got integer 1",
+        f"{SRC}: fluss.tabletReplicas: 0 is less than the minimum of 1",
+        f"{SRC}: polaris.replicas: expected integer, got string '2'",
+    ]
+
+
+def test_every_unknown_key_of_an_object_is_reported() -> None:
+    doc = minimal(zookeeper={"replica": 3, "imagee": "x"})
+    lines = error_of(doc).splitlines()
+    assert [line.split(" (expected")[0] for line in lines] == [
+        f"{SRC}: zookeeper: unknown key 'imagee'", f"{SRC}: zookeeper: unknown key 'replica'"]
+
+
+def test_all_checks_on_the_typed_sections_are_reported_at_once() -> None:
+    doc = minimal(fluss={"defaultReplicationFactor": 3, "clientPort": 9123},
+                  zookeeper={"resources": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"memory": "512Mi"}}},
+                  flink={"sessionCluster": {"jobManagerReplicas": 2, "highAvailability": False}})
+    assert error_of(doc).splitlines() == [
+        f"{SRC}: zookeeper.resources.limits.memory: '512Mi' is less than requests.memory ('1Gi'); Kubernetes "
+        "refuses a limit below its request",
+        f"{SRC}: fluss.defaultReplicationFactor: 3 is more than fluss.tabletReplicas (1)",
+        f"{SRC}: fluss.clientPort: must differ from fluss.internalPort (9123)",
+        f"{SRC}: flink.sessionCluster.jobManagerReplicas: 2 JobManagers need flink.sessionCluster.highAvailability: "
+        "true (the Flink operator rejects standby JobManagers without HA)",
+    ]
+
+
+@pytest.mark.parametrize(("request_", "limit"), [("500m", "250m"), ("1", "999m"), ("2", "1.5")])
+def test_cpu_limit_below_request_is_refused(request_: str, limit: str) -> None:
+    doc = minimal(polaris={"resources": {"requests": {"cpu": request_, "memory": "1Gi"}, "limits": {"cpu": limit}}})
+    assert error_of(doc) == (f"{SRC}: polaris.resources.limits.cpu: '{limit}' is less than requests.cpu "
+                             f"('{request_}'); Kubernetes refuses a limit below its request")
+
+
+def test_limits_equal_to_or_above_requests_pass() -> None:
+    resources = {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "0.5", "memory": "1024Mi"}}
+    config = parse_environment(minimal(polaris={"resources": resources}), source=SRC, expected_name="test")
+    assert config.polaris.resources.limit_memory == "1024Mi"
+
+
+def test_duplicate_yaml_key_is_refused_with_its_lines(tmp_path: Path) -> None:
+    """PyYAML keeps the last of two equal keys: a second `flink:` block would silently replace the first."""
+    text = (ENVIRONMENTS_DIR / "dev.yaml").read_text() + "flink:\n  jobs: []\n"
+    (tmp_path / "dev.yaml").write_text(text)
+    first = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("flink:"))
+    last = len(text.splitlines()) - 1
+    with pytest.raises(ConfigError) as info:
+        load_environment("dev", tmp_path)
+    assert str(info.value) == f"{tmp_path / 'dev.yaml'}:{last}: duplicate key 'flink' (first given on line {first})"
+
+
+@pytest.mark.parametrize("memory", ["2Gi", "2048m", "2g", "4GB", "1536 mb", "2gibibytes"])
+def test_flink_memory_accepts_what_the_operator_parses(memory: str) -> None:
+    from config.quantities import flink_memory_valid
+
+    config = parse_environment(minimal(flink={"sessionCluster": {"taskManagerMemory": memory}}), source=SRC,
+                               expected_name="test")
+    assert config.flink.session_cluster.task_manager_memory == memory and flink_memory_valid(memory)
+
+
+@pytest.mark.parametrize("memory", ["2 gigs", "2GiB!", "-1g", "g"])
+def test_flink_memory_refuses_what_the_operator_cannot_parse(memory: str) -> None:
+    from config.quantities import flink_memory_valid
+
+    assert not flink_memory_valid(memory)
+    assert error_of(minimal(flink={"sessionCluster": {"taskManagerMemory": memory}})) == (
+        f"{SRC}: flink.sessionCluster.taskManagerMemory: {memory!r} is not a Flink memory size or Kubernetes "
+        "quantity (e.g. 2048m, 2g, 4GB, 2Gi)")
+
+
+def test_session_cluster_name_follows_the_flink_operator_rule() -> None:
+    """The operator refuses FlinkDeployment names over 45 characters; config says so before validate does."""
+    assert error_of(minimal(flink={"sessionCluster": {"name": "a" * 46}})).startswith(
+        f"{SRC}: flink.sessionCluster.name: '{'a' * 46}' is not a FlinkDeployment name (lower-case letters, digits "
+        "and '-', starting with a letter, at most 45 characters")
+    assert error_of(minimal(flink={"sessionCluster": {"name": "1session"}})).startswith(
+        f"{SRC}: flink.sessionCluster.name: '1session' is not a FlinkDeployment name")
+
+
+def test_spark_application_name_is_a_dns_1035_label() -> None:
+    app = {"name": "1app", "type": "Python", "mainApplicationFile": "a.py"}
+    assert error_of(minimal(spark={"applications": [app]})).startswith(
+        f"{SRC}: spark.applications[0].name: '1app' is not a SparkApplication name (a DNS-1035 label")
+
+
+@pytest.mark.parametrize("jar", ["/abs/a.jar", "s3://bucket-only.jar", "dir/a.zip"])
+def test_jar_path_is_a_bucket_path_or_a_uri(jar: str) -> None:
+    assert error_of(minimal(flink={"jobs": [{"name": "a", "jarPath": jar}]})) == (
+        f"{SRC}: flink.jobs[0].jarPath: {jar!r} is not a relative path to a .jar inside the Flink bucket, nor a URI "
+        "(scheme://host/path.jar)")
 
 
 def test_replication_factor_above_tablet_servers() -> None:
@@ -152,6 +233,68 @@ def test_schema_documents_every_key_with_description_and_default() -> None:
 
     walk(schema(), "", set())
     assert missing == []
+
+
+def test_every_field_is_documented_as_its_schema_key() -> None:
+    """A section field's docstring is its schema description (plus the default), and every schema key is read
+    by a field: the model and the surface editors see cannot drift apart."""
+    import ast
+    import dataclasses
+    import inspect
+    import json
+    import typing
+
+    from config import EnvironmentConfig, resolve_ref
+    from config.loading import field_key
+
+    def field_docs(cls: type) -> dict[str, str]:
+        body = ast.parse(inspect.getsource(cls)).body[0].body  # type: ignore[attr-defined]
+        docs = {}
+        for node, following in zip(body, body[1:], strict=False):
+            if (isinstance(node, ast.AnnAssign) and isinstance(following, ast.Expr)
+                    and isinstance(following.value, ast.Constant)):
+                docs[node.target.id] = " ".join(str(following.value.value).split())  # type: ignore[union-attr]
+        return docs
+
+    problems: list[str] = []
+
+    def walk(cls: type, node: dict[str, Any], path: str, shared: bool) -> None:
+        docs = field_docs(cls)
+        hints = typing.get_type_hints(cls)
+        keys = [k for k in map(field_key, dataclasses.fields(cls)) if k is not None]
+        for prefix in {""} | {k.rpartition(".")[0] for k in keys if "." in k}:
+            object_node = resolve_ref(node)
+            for part in filter(None, prefix.split(".")):
+                object_node = resolve_ref(object_node["properties"][part])
+            declared = set(object_node["properties"]) - {"$schema"}
+            read = {k.removeprefix(f"{prefix}.").split(".")[0] for k in keys if k.startswith(prefix)}
+            if declared != read:
+                problems.append(f"{cls.__name__} ({path or 'document'}{'.' + prefix if prefix else ''}): schema keys "
+                                f"{sorted(declared - read)} are read by no field, fields {sorted(read - declared)} "
+                                "have no schema key")
+        for f in dataclasses.fields(cls):
+            key = field_key(f)
+            if key is None:
+                continue
+            prop: dict[str, Any] = node
+            for part in key.split("."):
+                prop = resolve_ref(prop)["properties"][part]
+            resolved = resolve_ref(prop)
+            expected = " ".join(str(prop.get("description") or resolved.get("description")).split())
+            if ("default" in prop or "default" in resolved) and prop.get("default", resolved.get("default")) != {}:
+                expected += f" Default: `{json.dumps(prop.get('default', resolved.get('default')), ensure_ascii=False)}`."
+            if not shared and docs.get(f.name) != expected:
+                problems.append(f"{cls.__name__}.{f.name}: {docs.get(f.name)!r} != schema {expected!r}")
+            target = hints[f.name]
+            if type(None) in typing.get_args(target):  # `X | None`
+                (target,) = [a for a in typing.get_args(target) if a is not type(None)]
+            if typing.get_origin(target) is tuple:
+                target, resolved = typing.get_args(target)[0], resolve_ref(resolved.get("items", {}))
+            if dataclasses.is_dataclass(target) and isinstance(target, type):
+                walk(target, resolved, f"{path}.{key}".lstrip("."), shared or target.__name__ in ("Resources", "S3Keys"))
+
+    walk(EnvironmentConfig, schema(), "", False)
+    assert problems == []
 
 
 def test_promised_defaults() -> None:

@@ -88,6 +88,11 @@ class S3Access:
         session cluster, the SQL Gateway and the operator, which downloads job JARs."""
         return {f"s3.{key}": value for key, value in self.s3a(capabilities.FLINK_S3.web_identity_provider).items()}
 
+    def artifact_uri(self, path_or_uri: str, scheme: str = "s3") -> str:
+        """A job artifact's URI: `path_or_uri` as is when it has a scheme (`s3://other/a.jar`, `https://...`,
+        `local:///opt/app.py`), else `<scheme>://<Flink bucket>/<path>`."""
+        return path_or_uri if "://" in path_or_uri else self.uri(self.buckets.flink, path_or_uri, scheme)
+
     def uri(self, bucket: str, path: str = "", scheme: str = "s3") -> str:
         """`<scheme>://<bucket>/<path>` (Flink and Fluss use `s3`, Spark's Hadoop S3A `s3a`)."""
         return f"{scheme}://{bucket}/{path}".rstrip("/") if path else f"{scheme}://{bucket}/"

@@ -50,7 +50,7 @@ class FlinkChart(ComponentChart):
         if tiering.enabled:
             jobs.append(SessionJobProps(
                 name=tiering.name,
-                jar_uri=s3.uri(s3.buckets.flink, tiering.jar_path),
+                jar_uri=s3.artifact_uri(tiering.jar_path),
                 parallelism=tiering.parallelism,
                 upgrade_mode="savepoint",
                 args=tiering_args(endpoints.fluss_bootstrap_servers, catalog),
@@ -59,7 +59,7 @@ class FlinkChart(ComponentChart):
             where = f"{source}: flink.jobs[{index}].args"
             jobs.append(SessionJobProps(
                 name=job.name,
-                jar_uri=s3.uri(s3.buckets.flink, job.jar_path),
+                jar_uri=s3.artifact_uri(job.jar_path),
                 parallelism=job.parallelism,
                 upgrade_mode=job.upgrade_mode,
                 args=tuple(endpoints.substitute(arg, where=where) for arg in job.args),

@@ -84,7 +84,7 @@ class SparkApplicationConstruct(constructs.Construct):
                 mode=SparkApplicationSpecMode.CLUSTER,
                 image=config.image,
                 image_pull_policy="IfNotPresent",
-                main_application_file=s3.uri(s3.buckets.flink, app.main_application_file, scheme="s3a"),
+                main_application_file=s3.artifact_uri(app.main_application_file, scheme="s3a"),
                 main_class=app.main_class,
                 arguments=list(app.arguments) or None,
                 spark_version=config.spark_version,

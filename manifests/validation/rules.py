@@ -14,20 +14,17 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from config.quantities import DNS_1035_LABEL, FLINK_DEPLOYMENT_NAME, flink_memory_valid
 from manifests.credential_scan import scan as credential_findings
 from manifests.restricted import POD_SECURITY_EXCEPTION, pod_specs, restricted_violations
 from manifests.tree import pod_containers
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
 
-FLINK_NAME = re.compile(r"^[a-z]([-a-z\d]{0,43}[a-z\d])?$")
 FLINK_SUPPORTED_VERSIONS = {"v1_15", "v1_16", "v1_17", "v1_18", "v1_19", "v1_20", "v2_0", "v2_1", "v2_2"}
 FLINK_FORBIDDEN_KEYS = ("kubernetes.namespace", "kubernetes.cluster-id", "high-availability.cluster-id")
 FLINK_LOG_FILES = {"log4j-console.properties", "logback-console.xml"}
 CHECKPOINT_DIR_KEYS = ("execution.checkpointing.dir", "state.checkpoints.dir")
 SAVEPOINT_DIR_KEYS = ("execution.checkpointing.savepoint-dir", "state.savepoints.dir")
-_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(b|bytes|k|kb|kibibytes|m|mb|mebibytes|g|gb|gibibytes|t|tb|tebibytes)?\s*$",
-                     re.IGNORECASE)
-_QUANTITY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$")
 
 SPARK_DENIED_CONF = {
     "spark.kubernetes.authenticate.driver.serviceAccountName": "configure the service account via the CRD spec instead",
@@ -42,21 +39,8 @@ SPARK_DENIED_CONF = {
     "spark.kubernetes.driver.container.image": "use the image field on the CRD instead",
     "spark.kubernetes.executor.container.image": "use the image field on the CRD instead",
 }
-_DNS1035 = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 _PINNED_IMAGE = re.compile(r"^[^@\s]+(:[\w][\w.-]{0,127})(@sha256:[0-9a-f]{64})?$|^[^@\s]+@sha256:[0-9a-f]{64}$")
 LONG_RUNNING = {"Deployment", "StatefulSet", "DaemonSet"}
-
-
-def flink_memory_valid(value: str) -> bool:
-    """Whether the operator can parse `value` (Flink MemorySize, or a Kubernetes quantity, as
-    `FlinkConfigBuilder.parseResourceMemoryString` does)."""
-    if _MEMORY.match(value):
-        return True
-    normalized = re.sub(r"\s", "", value).upper()
-    normalized = normalized[:-1] if normalized.endswith("B") else normalized
-    normalized = normalized[:-1] + "i" if normalized.endswith("I") else normalized
-    return bool(_QUANTITY.match(normalized.replace("KI", "Ki").replace("MI", "Mi").replace("GI", "Gi")
-                                .replace("TI", "Ti").replace("PI", "Pi").replace("EI", "Ei")))
 
 
 def _conf(spec: dict[str, Any]) -> dict[str, str]:
@@ -92,7 +76,7 @@ def flink_deployment(m: Manifest) -> Iterator[tuple[str, str]]:
     """The operator's FlinkDeployment checks (first failing check per area, as the operator reports)."""
     spec = m.obj.get("spec", {})
     conf = _conf(spec)
-    if not FLINK_NAME.match(m.name):
+    if not FLINK_DEPLOYMENT_NAME.match(m.name):
         yield "metadata.name", (f"The FlinkDeployment name: {m.name} is invalid, must consist of lower case alphanumeric "
                                 "characters or '-', start with an alphabetic character, and end with an alphanumeric "
                                 "character, and the length must be no more than 45 characters.")
@@ -139,7 +123,7 @@ def flink_session_job(m: Manifest, clusters: dict[tuple[str | None, str], Manife
     """The operator's FlinkSessionJob checks; `clusters` are the FlinkDeployments seen in this run."""
     spec = m.obj.get("spec", {})
     target = spec.get("deploymentName", "")
-    if not FLINK_NAME.match(str(target)):
+    if not FLINK_DEPLOYMENT_NAME.match(str(target)):
         yield "spec.deploymentName", f"The FlinkDeployment name: {target} is invalid"
     if not spec.get("job"):
         yield "spec.job", "The job spec should not be empty"
@@ -157,7 +141,7 @@ def flink_session_job(m: Manifest, clusters: dict[tuple[str | None, str], Manife
 def spark_application(m: Manifest) -> Iterator[tuple[str, str]]:
     """The Spark operator webhook's SparkApplication checks."""
     spec = m.obj.get("spec", {})
-    if not _DNS1035.match(m.name):
+    if not DNS_1035_LABEL.match(m.name):
         yield "metadata.name", f"invalid SparkApplication name {m.name!r}: must be a DNS-1035 label"
     driver, executor = spec.get("driver") or {}, spec.get("executor") or {}
     if (driver.get("template") or executor.get("template")) and _version(spec.get("sparkVersion", "0")) < (3, 0, 0):

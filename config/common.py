@@ -1,0 +1,57 @@
+"""Types shared by several sections: container resources and static S3 keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from config.loading import Problem
+from config.quantities import quantity
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Container resources: `cpu` as a quantity (cores or millicores, e.g. `250m`), `memory` e.g. `512Mi`."""
+
+    request_cpu: str = field(metadata={"key": "requests.cpu"})
+    """CPU request (millicores, e.g. 250m)."""
+
+    request_memory: str = field(metadata={"key": "requests.memory"})
+    """Memory request (e.g. 512Mi)."""
+
+    limit_cpu: str | None = field(metadata={"key": "limits.cpu"})
+    """CPU limit; null for none (CPU limits throttle; usually left out). Default: `null`."""
+
+    limit_memory: str | None = field(metadata={"key": "limits.memory"})
+    """Memory limit; null for none. Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """A limit below its request: the API server refuses the pod ("must be less than or equal to ... limit")."""
+        for resource, request, limit in (("cpu", self.request_cpu, self.limit_cpu),
+                                         ("memory", self.request_memory, self.limit_memory)):
+            if limit is not None and quantity(limit) < quantity(request):
+                yield Problem(f"limits.{resource}", f"{limit!r} is less than requests.{resource} ({request!r}); "
+                                                    "Kubernetes refuses a limit below its request")
+
+    def to_k8s(self) -> dict[str, dict[str, str]]:
+        """The `resources` field of a container."""
+        result: dict[str, dict[str, str]] = {"requests": {"cpu": self.request_cpu, "memory": self.request_memory}}
+        limits = {k: v for k, v in (("cpu", self.limit_cpu), ("memory", self.limit_memory)) if v}
+        if limits:
+            result["limits"] = limits
+        return result
+
+
+@dataclass(frozen=True)
+class S3Keys:
+    """Static S3 keys: Secret `secret_name` with the two keys, present in every namespace that reads it. Defaults
+    depend on the section (`objectStore.credentials`, `fluss.s3Credentials`): see README's reference."""
+
+    secret_name: str
+    """Secret name."""
+
+    access_key_id_key: str
+    """Key holding the access key id (Hadoop `fs.s3a.access.key`, AWS `AWS_ACCESS_KEY_ID`)."""
+
+    secret_access_key_key: str
+    """Key holding the secret access key (Hadoop `fs.s3a.secret.key`, AWS `AWS_SECRET_ACCESS_KEY`)."""

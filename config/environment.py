@@ -1,0 +1,105 @@
+"""One environment (`environments/<env>.yaml`): every section, and the rules that span sections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from config import fluss, object_store, operators, polaris
+from config.flink import FlinkConfig, duplicates
+from config.fluss import FlussConfig, ZooKeeperConfig
+from config.loading import Problem
+from config.object_store import ObjectStoreConfig
+from config.operators import FlinkOperatorConfig, SparkOperatorConfig
+from config.platform import CertManagerConfig, CrdsConfig, ExternalSecretsConfig, Namespaces
+from config.polaris import PolarisConfig, PostgresConfig
+from config.spark import SparkConfig
+
+
+@dataclass(frozen=True)
+class EnvironmentConfig:
+    """One environment, fully defaulted and validated. `source` is the file it was read from."""
+
+    name: str = field(metadata={"key": "environment"})
+    """Environment name; must equal the file name without .yaml. Output goes to dist/<environment>/."""
+
+    description: str
+    """Free text shown in README and the namespaces' annotations. Default: `""`."""
+
+    source: str = field(metadata={"key": None})
+    """The environment file this configuration was read from, as shown in error messages."""
+
+    namespaces: Namespaces
+    """Namespace names (defaults: the reference deployment's)."""
+
+    generate_dev_secrets: bool = field(metadata={"key": "secrets.generateDevSecrets"})
+    """Render dev-only Secrets with well-known values (local only, labelled lakehouse.dev/dev-only). When false every
+    Secret must already exist and is only referenced. Default: `false`.
+    """
+
+    external_secrets: ExternalSecretsConfig | None = field(metadata={"key": "secrets.externalSecrets"})
+    """Render External Secrets Operator ExternalSecrets (external-secrets.io/v1) for every Secret the environment
+    needs, from this store, instead of expecting them to exist. null: the Secrets exist before apply. Default:
+    `null`.
+    """
+
+    crds: CrdsConfig
+    """CustomResourceDefinitions: delivered from their pinned upstream sources, never copied into dist/."""
+
+    cert_manager: CertManagerConfig
+    """cert-manager 1.18, which issues the Flink operator's webhook certificate."""
+
+    flink_operator: FlinkOperatorConfig
+    """Apache Flink Kubernetes Operator 1.14.0 (options mirror the upstream chart's values)."""
+
+    spark_operator: SparkOperatorConfig
+    """Kubeflow Spark operator 2.5.2 (options mirror the upstream chart's values)."""
+
+    object_store: ObjectStoreConfig
+    """S3 object storage for Iceberg data, Flink checkpoints/savepoints/JARs and Fluss remote data."""
+
+    postgres: PostgresConfig
+    """PostgreSQL for Polaris' relational-JDBC persistence."""
+
+    polaris: PolarisConfig
+    """Apache Polaris, the Iceberg REST catalog (https://polaris.apache.org/releases/1.3.0/configuration/)."""
+
+    zookeeper: ZooKeeperConfig
+    """ZooKeeper for Fluss' coordination (https://zookeeper.apache.org/doc/r3.8.4/zookeeperAdmin.html)."""
+
+    fluss: FlussConfig
+    """Apache Fluss (https://fluss.apache.org/docs/maintenance/configuration/)."""
+
+    flink: FlinkConfig
+    """Flink (namespace flink): session cluster, SQL Gateway, session jobs."""
+
+    spark: SparkConfig
+    """Spark applications (namespace spark), run by the Spark operator."""
+
+
+
+def secrets_problems(config: EnvironmentConfig) -> Iterator[Problem]:
+    """One source for the Secrets, and dev-only Secrets only where the store is in the cluster."""
+    if config.generate_dev_secrets and config.external_secrets is not None:
+        yield Problem("secrets.externalSecrets", "set together with secrets.generateDevSecrets; choose one source "
+                                                 "for the Secrets")
+    if config.generate_dev_secrets and config.object_store.type == "aws-s3":
+        yield Problem("secrets.generateDevSecrets", "dev-only Secrets are for the in-cluster store only; cloud "
+                                                    "environments reference existing Secrets")
+
+
+def namespace_problems(config: EnvironmentConfig) -> Iterator[Problem]:
+    """Each component in a namespace of its own (the object store's only when it is rendered)."""
+    in_cluster = config.object_store.type == "in-cluster"
+    names = [v for k, v in vars(config.namespaces).items() if k != "object_store" or in_cluster]
+    yield from (Problem("namespaces", f"'{n}' is used for two components") for n in duplicates(names))
+
+
+CROSS_SECTION_RULES = (object_store.problems, secrets_problems, fluss.problems, namespace_problems,
+                       operators.problems, polaris.problems)
+"""Rules that read more than one section, in report order (a section's own checks are its `problems()`)."""
+
+
+def problems(config: EnvironmentConfig) -> list[Problem]:
+    """Every cross-section problem of `config`."""
+    return [problem for rule in CROSS_SECTION_RULES for problem in rule(config)]

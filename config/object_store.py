@@ -1,0 +1,101 @@
+"""`objectStore`: S3 storage for Iceberg data, Flink state and artifacts, and Fluss remote data: AWS S3
+(`aws-s3`) or an in-cluster S3-compatible store (`in-cluster`, MinIO, the local environment)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from config.common import Resources, S3Keys
+from config.loading import Problem
+
+if TYPE_CHECKING:
+    from config.environment import EnvironmentConfig
+
+
+@dataclass(frozen=True)
+class Buckets:
+    """S3 bucket names."""
+
+    iceberg: str
+    """Iceberg warehouse bucket (catalog default-base-location)."""
+
+    flink: str
+    """Flink checkpoints, savepoints, HA metadata and job artifacts (JARs, Spark files)."""
+
+    fluss: str
+    """Fluss remote data (remote.data.dir)."""
+
+
+@dataclass(frozen=True)
+class InClusterStore:
+    """The in-cluster S3-compatible store (MinIO) of the local environment."""
+
+    image: str
+    """Server image. Default: `"quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z"`."""
+
+    client_image: str
+    """Client image for the bucket-creation Job. Default: `"quay.io/minio/mc:RELEASE.2025-04-16T18-13-26Z"`."""
+
+    storage: str
+    """PVC size. Default: `"10Gi"`."""
+
+    storage_class_name: str | None
+    """StorageClass; null uses the cluster default. Default: `null`."""
+
+    resources: Resources
+    """Server resources. Default: `{"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "1Gi"}}`."""
+
+    artifacts_image: str = field(metadata={"key": "artifacts.image"})
+    """Image holding the job artifacts (the JARs and Spark files the jobs reference) under `path`, laid out as in the
+    Flink bucket (e.g. <path>/job-artifacts/my-job.jar); the setup Job copies them into the bucket. Default:
+    `"lakehouse-job-artifacts:0.1.0"`.
+    """
+
+    artifacts_path: str = field(metadata={"key": "artifacts.path"})
+    """Directory in the artifacts image whose content is copied to the root of the Flink bucket. Default:
+    `"/artifacts"`.
+    """
+
+
+@dataclass(frozen=True)
+class ObjectStoreConfig:
+    """S3 storage: AWS S3 (`aws-s3`) or an in-cluster store (`in-cluster`)."""
+
+    type: Literal["aws-s3", "in-cluster"]
+    """aws-s3 (cloud) or in-cluster (an S3-compatible store in the cluster, path-style access)."""
+
+    region: str
+    """S3 region (e.g. eu-north-1)."""
+
+    buckets: Buckets
+    """Bucket names."""
+
+    credentials: S3Keys | None
+    """Static S3 keys from a Secret that exists in every namespace that uses S3. Omit it (null) to use iamRoleArn.
+
+    """
+
+    iam_role_arn: str | None
+    """IAM role for service accounts (EKS IRSA): annotates every S3-using ServiceAccount with
+    eks.amazonaws.com/role-arn instead of static keys. Requires credentials: null. Default: `null`.
+    """
+
+    in_cluster: InClusterStore
+    """The in-cluster S3-compatible store (MinIO), used with type in-cluster."""
+
+
+
+def problems(config: EnvironmentConfig) -> Iterator[Problem]:
+    """One S3 credential mode, and one that the store supports."""
+    store = config.object_store
+    if store.iam_role_arn and store.credentials is not None:
+        yield Problem("objectStore.iamRoleArn", "set together with objectStore.credentials; use one of them "
+                                                "(set credentials: null to use the IAM role)")
+    if not store.iam_role_arn and store.credentials is None:
+        yield Problem("objectStore.credentials", "null without objectStore.iamRoleArn; S3 needs one of them")
+    if store.type == "in-cluster" and store.iam_role_arn:
+        yield Problem("objectStore.iamRoleArn", "an in-cluster store has no IAM; use credentials")
+    if store.type == "in-cluster" and not config.generate_dev_secrets and store.credentials is None:
+        yield Problem("objectStore.credentials", "required for an in-cluster store")

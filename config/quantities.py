@@ -1,0 +1,60 @@
+"""Values whose syntax an API server or operator checks: Kubernetes quantities, Flink memory sizes and names.
+
+The configuration checks use them (errors then name the environment file) and so does `validate` (errors
+name the rendered manifest), so the two can never disagree about what is valid.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_QUANTITY = re.compile(r"^([+-]?[0-9.]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$")
+_SUFFIX: dict[str, Decimal] = {
+    "": Decimal(1), "m": Decimal("0.001"), "k": Decimal(10**3), "M": Decimal(10**6), "G": Decimal(10**9),
+    "T": Decimal(10**12), "P": Decimal(10**15), "E": Decimal(10**18), "Ki": Decimal(2**10), "Mi": Decimal(2**20),
+    "Gi": Decimal(2**30), "Ti": Decimal(2**40), "Pi": Decimal(2**50), "Ei": Decimal(2**60)}
+
+_FLINK_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(b|bytes|k|kb|kibibytes|m|mb|mebibytes|g|gb|gibibytes|t|tb|tebibytes)?\s*$",
+                           re.IGNORECASE)
+_BINARY_QUANTITY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$")
+
+FLINK_DEPLOYMENT_NAME = re.compile(r"^[a-z]([-a-z\d]{0,43}[a-z\d])?$")
+"""The Flink operator's FlinkDeployment name rule (`DefaultValidator.validateDeploymentName`): a DNS-1035 label
+of at most 45 characters (the operator derives Service names from it)."""
+
+DNS_1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+"""A DNS-1035 label (Service names; the Spark operator's SparkApplication name rule)."""
+
+
+def quantity(value: str) -> Decimal:
+    """A Kubernetes quantity (`500m`, `1.5`, `512Mi`, `2G`, `1e3`) in base units (cores or bytes).
+
+    https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
+
+    Raises:
+        ValueError: not a quantity.
+    """
+    match = _QUANTITY.match(value.strip())
+    if not match:
+        raise ValueError(f"not a Kubernetes quantity: {value!r}")
+    number, suffix = match.group(1), match.group(2) or ""
+    try:
+        if suffix[:1] in ("e", "E") and len(suffix) > 1:
+            return Decimal(number + suffix)
+        return Decimal(number) * _SUFFIX[suffix]
+    except InvalidOperation as error:
+        raise ValueError(f"not a Kubernetes quantity: {value!r}") from error
+
+
+def flink_memory_valid(value: str) -> bool:
+    """Whether the Flink operator can parse `value` as a JobManager/TaskManager memory: a Flink `MemorySize`
+    (`2048m`, `2g`, `4 GB`) or a Kubernetes quantity (`2Gi`), as `FlinkConfigBuilder.parseResourceMemoryString`
+    (operator 1.14) accepts."""
+    if _FLINK_MEMORY.match(value):
+        return True
+    normalized = re.sub(r"\s", "", value).upper()
+    normalized = normalized[:-1] if normalized.endswith("B") else normalized
+    normalized = normalized[:-1] + "i" if normalized.endswith("I") else normalized
+    return bool(_BINARY_QUANTITY.match(normalized.replace("KI", "Ki").replace("MI", "Mi").replace("GI", "Gi")
+                                       .replace("TI", "Ti").replace("PI", "Pi").replace("EI", "Ei")))

@@ -1,0 +1,2 @@
+"""Apache Polaris in namespace `polaris`: PostgreSQL, the Polaris server, the realm bootstrap and the
+declarative catalog setup (catalogs, principal roles, catalog roles, grants, principals)."""

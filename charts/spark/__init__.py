@@ -1,0 +1,1 @@
+"""Spark in namespace `spark`: SparkApplications with the Iceberg REST catalog and S3 settings."""

@@ -95,3 +95,47 @@ def test_validate_unknown_environment_names_the_known_ones(capsys: pytest.Captur
     known = ", ".join(config_module.available_environments())
     assert capsys.readouterr().err == (
         f"error: unknown environment 'nope': environments/nope.yaml does not exist (known: {known})\n")
+
+
+def _make_dry_run(*args: str) -> str:
+    import subprocess
+
+    result = subprocess.run(["make", "--no-print-directory", "-n", *args], capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("validate",), "main.py validate \n"),
+    (("validate", "ENV=prod"), "main.py validate --env prod\n"),
+    (("validate", "ENV=all"), "main.py validate \n"),
+    (("validate", "PATHS=dist/local/00-namespaces.k8s.yaml"), "main.py validate dist/local/00-namespaces.k8s.yaml\n"),
+    (("diff", "ENV=dev", "BASE=main"), "main.py diff --base main --env dev || [ $? -eq 1 ]\n"),
+])
+def test_make_validate_and_diff_pass_env_on(args: tuple[str, ...], expected: str) -> None:
+    """`ENV` reaches validate and diff (it was ignored), and diff's exit 1 ("there are changes") is not a make error."""
+    assert _make_dry_run(*args).endswith(expected)
+
+
+def test_cdk8s_cli_never_writes_into_dist() -> None:
+    """cdk8s-cli deletes its output folder before it runs the app: pointed at dist/, a failing app lost the
+    committed render. Its output is a scratch folder, and the app honours the folder the CLI gives it."""
+    import yaml
+
+    output = yaml.safe_load(Path("cdk8s.yaml").read_text())["output"]
+    assert Path(output).parts[0] == "build"
+
+
+def test_app_renders_where_the_cdk8s_cli_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CDK8S_OUTDIR", str(tmp_path))
+    assert cli_main(["--env", "local"]) == 0
+    assert (tmp_path / "local" / "00-namespaces.k8s.yaml").is_file()
+
+
+def test_cdk8s_is_on_the_venv_path_pinned_and_offline() -> None:
+    """README: with the venv active `cdk8s synth` works (it was `command not found`; the CLI lives in node_modules)."""
+    import json
+    import subprocess
+
+    result = subprocess.run([".venv/bin/cdk8s", "--version"], capture_output=True, text=True, check=True, timeout=60)
+    pinned = json.loads(Path("package.json").read_text())["devDependencies"]["cdk8s-cli"]
+    assert result.stdout.strip() == pinned.lstrip("^~=") and result.stderr == ""

@@ -44,7 +44,6 @@ class ZooKeeperEnsemble(constructs.Construct):
         super().__init__(scope, id)
         self.name = name = config.name
         self.namespace = namespace
-        self.replicas = config.replicas
         self.headless_name = f"{name}-hs"
         component = Component("zookeeper", name, image_tag(config.image), "coordination")
         wave = SyncWave.STORAGE

@@ -285,4 +285,4 @@ class FlinkOperatorChart(ComponentChart):
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkOperatorConfig,
                  s3: S3Access):
         super().__init__(scope, id, namespace=namespace)
-        self.operator = FlinkOperator(self, "FlinkOperator", namespace=namespace, config=config, s3=s3)
+        FlinkOperator(self, "FlinkOperator", namespace=namespace, config=config, s3=s3)

@@ -48,7 +48,8 @@ class Polaris(constructs.Construct):
 
     Props: `namespace`; `config` (name, image, replicas, realm, token broker, resources); `database`, the
     `PostgreSQL` it persists to (JDBC URL and credentials are read from it); `s3`, how Polaris reaches
-    object storage. Exposes `catalog_uri`, `token_endpoint` and `management_uri` for clients.
+    object storage. Exposes `catalog_uri` and `token_endpoint` for Iceberg clients, `base_uri` for the catalog
+    setup, and `catalog`, the Polaris catalog (Iceberg `warehouse`) clients use.
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: PolarisConfig,
@@ -56,7 +57,6 @@ class Polaris(constructs.Construct):
         super().__init__(scope, id)
         self.name = name = config.name
         self.namespace = namespace
-        self.realm = config.realm
         self.catalog = config.catalog
         component = Component("polaris", name, image_tag(config.image), "catalog")
         wave = SyncWave.CATALOG
@@ -167,11 +167,6 @@ class Polaris(constructs.Construct):
     def token_endpoint(self) -> str:
         """The OAuth2 token endpoint (Iceberg REST `POST /v1/oauth/tokens`)."""
         return f"{self.catalog_uri}/v1/oauth/tokens"
-
-    @property
-    def management_uri(self) -> str:
-        """The Polaris management API base URI (`.../api/management/v1`)."""
-        return f"{self.base_uri}/api/management/v1"
 
 
 class PolarisChart(ComponentChart):

@@ -158,7 +158,6 @@ class CatalogSetup(constructs.Construct):
                  polaris_base_uri: str, consumer_namespaces: list[str]):
         super().__init__(scope, id)
         name = f"{config.name}-catalog-setup"
-        self.name = name
         component = Component("polaris", config.name, image_tag(config.setup.client_image), "catalog-setup")
         wave = SyncWave.CATALOG_BOOTSTRAP
         k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(name, namespace, component, wave),

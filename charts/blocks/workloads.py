@@ -1,4 +1,5 @@
-"""Building blocks shared by workloads: Services, probes, PVC templates, ConfigMap volumes.
+"""Building blocks shared by workloads: named ports, Services, probes, resources, volumes, PVC templates, pod
+templates, StatefulSets and Deployments.
 
 Thin typed wrappers over `cdk8s_plus_27.k8s` so that every chart renders these objects the same way
 (explicit names, recommended labels, selectors derived from the owning `Component`).

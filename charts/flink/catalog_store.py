@@ -1,6 +1,6 @@
 """Flink's file catalog store: one YAML file per catalog, read from `table.catalog-store.file.path`.
 
-https://nightlies.apache.org/flink/flink-docs-release-2.2/docs/dev/table/catalogs/#catalog-store
+https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/dev/table/catalogs/#catalog-store
 The catalog files are rendered into ConfigMaps and projected into one read-only directory. Their
 credential option is Iceberg's environment reference `env:ICEBERG_CATALOG_CREDENTIAL` (`manifests.iceberg_env_reference`),
 resolved by Iceberg in the process that opens the catalog, so the container that mounts the store needs
@@ -43,7 +43,8 @@ class CatalogFile:
 class CatalogStore(constructs.Construct):
     """The catalog ConfigMaps and what a pod needs to use them (`volume`, `mount`, `env`).
 
-    Props: `namespace`; `catalog`, the Iceberg REST catalog; `fluss_bootstrap_servers`, for the Fluss catalog.
+    Props: `namespace`; `component`, whose labels the ConfigMaps carry; `catalog`, the Iceberg REST catalog;
+    `fluss_bootstrap_servers`, for the Fluss catalog.
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, component: Component,

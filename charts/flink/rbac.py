@@ -17,7 +17,8 @@ VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"]
 class FlinkJobServiceAccount(constructs.Construct):
     """ServiceAccount `name`, Role `<name>-role` and RoleBinding `<name>-role-binding` in `namespace`.
 
-    Props: `namespace`, `name` (default `flink`), `annotations` (e.g. the IRSA role annotation).
+    Props: `namespace`, `component` (labels), `name` (default `flink`), `annotations` (e.g. the IRSA role
+    annotation).
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, component: Component,

@@ -1,12 +1,12 @@
 """Flink SQL Gateway in front of the session cluster (Deployment + Service `flink-sql-gateway`).
 
-https://nightlies.apache.org/flink/flink-docs-release-2.2/docs/dev/table/sql-gateway/overview/
+https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/dev/table/sql-gateway/overview/
 The gateway submits to the session cluster's REST endpoint (`execution.target: remote`), so it needs
 no Kubernetes API access: its ServiceAccount has no Role and no token mounted. Settings are passed as
 `-D` dynamic properties; the file catalog store is the same projected, read-only ConfigMap directory as the
 JobManager's, so `CREATE CATALOG` fails in a gateway session (`FileCatalogStore.storeCatalog` writes a file):
-catalogs are the platform's, the same in every replica and after a restart (README, "Catalogs in the SQL
-Gateway"). The pods roll when a catalog file changes (`checksum/config`).
+catalogs are the platform's, the same in every replica and after a restart (README, "How the catalog
+credential reaches Iceberg"). The pods roll when a catalog file changes (`checksum/config`).
 """
 
 from __future__ import annotations

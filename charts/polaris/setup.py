@@ -150,7 +150,7 @@ class RealmBootstrap(constructs.Construct):
 class CatalogSetup(constructs.Construct):
     """The catalog-setup Job, its ConfigMap (script and desired state), ServiceAccount and Secret-writing RBAC.
 
-    Props: `namespace`; `config`; `s3`; `catalog_uri_base` (Polaris' `http://host:port`);
+    Props: `namespace`; `config`; `s3`; `polaris_base_uri` (Polaris' `http://host:port`);
     `consumer_namespaces` (where the client-credential Secret is written).
     """
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import constructs
 from cdk8s_plus_27 import k8s
 
+from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.container_env import Env
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave, object_meta
@@ -64,7 +65,7 @@ class CatalogStore(constructs.Construct):
             ),
         ]
         self.config_map_data = {
-            f.config_map: {f.file_name: "".join(f"{key}: {f.body[key]}\n" for key in sorted(f.body))}
+            f.config_map: {f.file_name: config_file(f.body, FLAT_YAML)}
             for f in self.files
         }
         """ConfigMap name -> data, for the pods' `checksum/config` (`manifests.rollout`)."""

@@ -26,6 +26,7 @@ from cdk8s_plus_27 import k8s
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
+from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.s3 import S3Access
@@ -112,7 +113,7 @@ class FlussCluster(constructs.Construct):
         settings.update({f"datalake.iceberg.{k}": v for k, v in catalog.properties().items()})
         # Fluss' S3 plugin mirrors `s3.*` to `fs.s3a.*` (S3FileSystemPlugin); it needs static keys (capabilities.FLUSS).
         settings.update({f"s3.{key}": value for key, value in s3.s3a(web_identity_provider=None).items()})
-        return "".join(f"{key}: {settings[key]}\n" for key in sorted(settings))
+        return config_file(settings, FLAT_YAML)
 
     def _server(self, config: FlussConfig, component: Component, *, name: str, container: str,
                 service_name: str, replicas: int, start: str, res: Resources, secret_env: list[env.Env],

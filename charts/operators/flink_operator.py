@@ -17,6 +17,7 @@ from cdk8s_plus_27 import k8s
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
+from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave, object_meta
 from charts.blocks.rbac import READ_WRITE, Rule, binding, role
@@ -91,10 +92,8 @@ LOG4J_CONSOLE = {
     "logger.netty.level": "OFF",
 }
 """Default log4j settings of the Flink deployments the operator creates (console only: containers log to stdout)."""
-
-
-def _properties(settings: dict[str, str], separator: str) -> str:
-    return "".join(f"{k}{separator}{v}\n" for k, v in settings.items())
+LOG4J_PROPERTIES = " = "
+"""Separator of the chart's log4j2 `.properties` files."""
 
 
 class FlinkOperator(constructs.Construct):
@@ -117,9 +116,9 @@ class FlinkOperator(constructs.Construct):
                                                     extra_annotations=s3.service_account_annotations()))
         self._rbac(config, component)
         conf = {
-            "flink-conf.yaml": _properties(self.flink_conf(config, s3), ": "),
-            "log4j-operator.properties": _properties(LOG4J_OPERATOR, " = "),
-            "log4j-console.properties": _properties(LOG4J_CONSOLE, " = "),
+            "flink-conf.yaml": config_file(self.flink_conf(config, s3), FLAT_YAML, sort_keys=False),
+            "log4j-operator.properties": config_file(LOG4J_OPERATOR, LOG4J_PROPERTIES, sort_keys=False),
+            "log4j-console.properties": config_file(LOG4J_CONSOLE, LOG4J_PROPERTIES, sort_keys=False),
         }
         k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(self.config_map, namespace, component, wave),
                           data=conf)

@@ -15,6 +15,7 @@ from cdk8s_plus_27 import k8s
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
+from charts.blocks.config_files import PROPERTIES, config_file
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import (
@@ -146,7 +147,7 @@ class Polaris(constructs.Construct):
         # An S3-compatible store has no STS: the catalog's storage config says `stsUnavailable` (`polaris_setup`), so
         # Polaris uses its own keys and still hands the catalog's endpoint and path-style setting to its FileIO.
         # SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION must stay false: it would drop them (`capabilities.POLARIS`).
-        return "".join(f"{key}={props[key]}\n" for key in sorted(props))
+        return config_file(props, PROPERTIES)
 
     @property
     def host(self) -> str:

@@ -63,7 +63,7 @@ def plan(config: PolarisConfig, s3: S3Access) -> list[Request]:
         if catalog.role_arn:
             storage["roleArn"] = catalog.role_arn
         if s3.endpoint:
-            storage.update({"endpoint": s3.endpoint, "pathStyleAccess": True, "stsUnavailable": True})
+            storage.update({"endpoint": s3.endpoint, "pathStyleAccess": s3.path_style, "stsUnavailable": True})
         requests.append(Request("POST", "/catalogs", {"catalog": {
             "name": catalog.name, "type": "INTERNAL",
             "properties": {"default-base-location": location}, "storageConfigInfo": storage}}))

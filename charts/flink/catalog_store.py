@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import constructs
-from cdk8s_plus_27 import k8s
 
 from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.container_env import Env
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
-from charts.blocks.metadata import Component, SyncWave, object_meta
+from charts.blocks.metadata import Component, SyncWave
+from charts.blocks.workloads import config_map
 from charts.flink.pod_template import Mount, VolumeSpec
 
 STORE_DIR = "/var/flink/catalog-store"
@@ -64,17 +64,13 @@ class CatalogStore(constructs.Construct):
                 {"type": "iceberg", "catalog-type": "rest", "catalog.name": catalog.warehouse, **iceberg},
             ),
         ]
-        self.config_map_data = {
-            f.config_map: {f.file_name: config_file(f.body, FLAT_YAML)}
+        self.config_maps = [
+            config_map(self, f.name, name=f.config_map, namespace=namespace, component=component,
+                       wave=SyncWave.CLUSTERS, data={f.file_name: config_file(f.body, FLAT_YAML)})
             for f in self.files
-        }
-        """ConfigMap name -> data, for the pods' `checksum/config` (`manifests.rollout`)."""
-        for catalog_file in self.files:
-            k8s.KubeConfigMap(
-                self, catalog_file.name,
-                metadata=object_meta(catalog_file.config_map, namespace, component, SyncWave.CLUSTERS),
-                data=self.config_map_data[catalog_file.config_map],
-            )
+        ]
+        """The catalog ConfigMaps, for the `checksum/config` of the pods that mount the store
+        (`rollout_annotations`)."""
 
     def env(self) -> list[Env]:
         """What the container that opens the catalogs needs in its environment: the catalog credential."""

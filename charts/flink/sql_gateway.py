@@ -24,13 +24,13 @@ from charts.blocks.workloads import (
     http_probe,
     pod_template,
     resources,
+    rollout_annotations,
     service,
     tcp_probe,
 )
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.session_cluster import REST_PORT, FlinkSessionCluster
 from config import FlinkConfig
-from manifests.rollout import checksum_annotations
 
 
 class FlinkSqlGateway(constructs.Construct):
@@ -86,5 +86,5 @@ class FlinkSqlGateway(constructs.Construct):
             replicas=config.sql_gateway.replicas,
             template=pod_template(component, run_as, [gateway], volumes=[catalog_store.volume().to_core()],
                                   service_account=name, automount_token=False,
-                                  annotations=checksum_annotations(catalog_store.config_map_data)),
+                                  annotations=rollout_annotations(*catalog_store.config_maps)),
         )

@@ -32,11 +32,13 @@ from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import (
     Port,
+    config_map,
     config_map_volume,
     empty_dir,
     pod_template,
     pvc_template,
     resources,
+    rollout_annotations,
     service,
     service_host,
     stateful_set,
@@ -44,7 +46,6 @@ from charts.blocks.workloads import (
 )
 from charts.fluss.zookeeper import ZooKeeperEnsemble
 from config import FlussConfig, Resources, ZooKeeperConfig
-from manifests.rollout import checksum_annotations
 
 CONF_MOUNT = "/opt/conf"
 DATA_DIR = "/tmp/fluss/data"
@@ -64,13 +65,10 @@ class FlussCluster(constructs.Construct):
         self.namespace = namespace
         self.internal_port = Port("internal", config.internal_port)
         self.client_port = Port("client", config.client_port)
-        self.config_map_name = "fluss-conf-file"
         app = Component("fluss", "fluss", image_tag(config.image))
-        server_yaml = self._server_yaml(config, zookeeper, s3, catalog)
-        conf = {"server.yaml": server_yaml}
-        self.rollout = checksum_annotations({self.config_map_name: conf})
-        k8s.KubeConfigMap(self, "ConfigMap",
-                          metadata=object_meta(self.config_map_name, namespace, app, SyncWave.CLUSTERS), data=conf)
+        self.server_config = config_map(
+            self, "ConfigMap", name="fluss-conf-file", namespace=namespace, component=app, wave=SyncWave.CLUSTERS,
+            data={"server.yaml": self._server_yaml(config, zookeeper, s3, catalog)})
         self.service_account = "fluss"
         k8s.KubeServiceAccount(
             self, "ServiceAccount",
@@ -160,7 +158,7 @@ class FlussCluster(constructs.Construct):
             volume_mounts=[k8s.VolumeMount(name="fluss-conf", mount_path=CONF_MOUNT),
                            k8s.VolumeMount(name="data", mount_path=DATA_DIR)],
         )
-        volumes = [config_map_volume("fluss-conf", self.config_map_name)]
+        volumes = [config_map_volume("fluss-conf", self.server_config.name)]
         # TabletServers hold log and KV data that is not yet replicated or tiered: it must survive a restart of
         # every replica at once. The CoordinatorServer keeps its metadata in ZooKeeper.
         claims = None
@@ -172,7 +170,7 @@ class FlussCluster(constructs.Construct):
             self, name, name=name, namespace=self.namespace, component=component, wave=SyncWave.CLUSTERS,
             service_name=service_name, replicas=replicas,
             template=pod_template(component, run_as, [server], service_account=self.service_account,
-                                  volumes=volumes, annotations=self.rollout),
+                                  volumes=volumes, annotations=rollout_annotations(self.server_config)),
             claims=claims,
         )
 

@@ -20,18 +20,19 @@ from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import (
     Port,
+    config_map,
     deployment,
     empty_dir,
     http_probe,
     pod_template,
     resources,
+    rollout_annotations,
     service,
     service_host,
 )
 from charts.polaris.postgres import PostgreSQL
 from charts.polaris.setup import CatalogSetup, RealmBootstrap
 from config import PolarisConfig, PostgresConfig
-from manifests.rollout import checksum_annotations
 
 HTTP_PORT = Port("polaris-http", 8181)
 MANAGEMENT_PORT = Port("polaris-mgmt", 8182)
@@ -67,9 +68,8 @@ class Polaris(constructs.Construct):
             metadata=object_meta(name, namespace, component, wave,
                                  extra_annotations=s3.service_account_annotations()),
         )
-        properties = self._application_properties(config)
-        k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(name, namespace, component, wave),
-                          data={"application.properties": properties})
+        properties = config_map(self, "ConfigMap", name=name, namespace=namespace, component=component, wave=wave,
+                                data={"application.properties": self._application_properties(config)})
         service(self, "Service", name=name, namespace=namespace, component=component, ports=[HTTP_PORT], wave=wave)
         service(self, "ManagementService", name=f"{name}-mgmt", namespace=namespace, component=component,
                 ports=[MANAGEMENT_PORT], wave=wave, headless=True)
@@ -102,7 +102,7 @@ class Polaris(constructs.Construct):
         )
         config_volume = k8s.Volume(name="config-volume", projected=k8s.ProjectedVolumeSource(sources=[
             k8s.VolumeProjection(config_map=k8s.ConfigMapProjection(
-                name=name, items=[k8s.KeyToPath(key="application.properties", path="application.properties")])),
+                name=properties.name, items=[k8s.KeyToPath(key="application.properties", path="application.properties")])),
             k8s.VolumeProjection(secret=k8s.SecretProjection(
                 name=config.token_broker_secret, items=[k8s.KeyToPath(key=k, path=v) for k, v in key_files.items()])),
         ]))
@@ -111,7 +111,7 @@ class Polaris(constructs.Construct):
             replicas=config.replicas,
             template=pod_template(
                 component, run_as, [server], service_account=name, volumes=[config_volume, empty_dir("temp-dir")],
-                annotations=checksum_annotations({name: {"application.properties": properties}})),
+                annotations=rollout_annotations(properties)),
         )
 
     def _application_properties(self, config: PolarisConfig) -> str:

@@ -29,7 +29,7 @@ from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.rbac import Rule, binding, role
 from charts.blocks.s3 import S3Access
 from charts.blocks.secrets import SecretKeyRef
-from charts.blocks.workloads import empty_dir, pod_template, resources
+from charts.blocks.workloads import config_map, config_map_volume, empty_dir, pod_template, resources
 from charts.polaris.postgres import PostgreSQL
 from config import PolarisConfig
 from manifests.argo_cd import SYNC_HOOK
@@ -160,8 +160,8 @@ class CatalogSetup(constructs.Construct):
         name = f"{config.name}-catalog-setup"
         component = Component("polaris", config.name, image_tag(config.setup.client_image), "catalog-setup")
         wave = SyncWave.CATALOG_BOOTSTRAP
-        k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(name, namespace, component, wave),
-                          data=desired_state_files(plan(config, s3)))
+        desired_state = config_map(self, "ConfigMap", name=name, namespace=namespace, component=component, wave=wave,
+                                   data=desired_state_files(plan(config, s3)))
         k8s.KubeServiceAccount(self, "ServiceAccount", metadata=object_meta(name, namespace, component, wave))
         secret = config.client_credential_secret
         for consumer in consumer_namespaces:
@@ -192,7 +192,7 @@ class CatalogSetup(constructs.Construct):
             volume_mounts=[k8s.VolumeMount(name="setup", mount_path=SETUP_DIR, read_only=True),
                            k8s.VolumeMount(name="tmp", mount_path="/tmp")],
         )
-        volumes = [k8s.Volume(name="setup", config_map=k8s.ConfigMapVolumeSource(name=name)), empty_dir("tmp")]
+        volumes = [config_map_volume("setup", desired_state.name), empty_dir("tmp")]
         k8s.KubeJob(self, "Job", metadata=object_meta(name, namespace, component, wave, extra_annotations=SYNC_HOOK),
                     spec=k8s.JobSpec(backoff_limit=4, ttl_seconds_after_finished=JOB_TTL_SECONDS,
                                      template=pod_template(component, run_as, [container], volumes=volumes,

@@ -28,7 +28,6 @@ class NamespacesChart(cdk8s.Chart):
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespaces: list[NamespaceSpec]):
         super().__init__(scope, id, disable_resource_name_hashes=True)
-        self.names = [spec.name for spec in namespaces]
         for spec in namespaces:
             k8s.KubeNamespace(
                 self,

@@ -1,6 +1,6 @@
 """Container environment variables as plain values, rendered into core objects or custom resources.
 
-An `Env` is either a literal (never a credential) or a `SecretKeyRef`. `props()` gives snake_case
+An `Env` is a literal (never a credential), a `SecretKeyRef` or a downward-API field. `props()` gives snake_case
 keyword arguments, accepted alike by `cdk8s_plus_27.k8s.EnvVar` and by the generated bindings' env
 classes (`FlinkDeploymentSpecPodTemplateSpecContainersEnv`, `SparkApplicationSpecDriverEnv`, ...).
 Lists handed to the generated bindings must hold their typed instances: a plain dict inside a list

@@ -1,5 +1,5 @@
 """Small custom resources rendered without generated bindings (Argo CD Application, cert-manager Issuer and
-Certificate): their fields are few and every rendered object is validated against the pinned CRD's strict
+Certificate, External Secrets Operator ExternalSecret): their fields are few and every rendered object is validated against the pinned CRD's strict
 schema (`make validate`, `tests/test_schemas.py`); generating bindings for them would add import time to
 every synth for a handful of fields."""
 

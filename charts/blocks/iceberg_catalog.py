@@ -64,9 +64,7 @@ class IcebergRestCatalog:
         }
         if self.s3.vended_credentials:
             props[ACCESS_DELEGATION_HEADER] = "vended-credentials"
-        if self.s3.endpoint:
-            props["s3.endpoint"] = self.s3.endpoint
-            props["s3.path-style-access"] = "true"
+        props.update(self.s3.endpoint_settings("s3.endpoint", "s3.path-style-access"))
         return dict(sorted(props.items()))
 
     def credential_env(self) -> Env:

@@ -20,7 +20,12 @@ READ_WRITE = ("get", "list", "watch", "create", "update", "patch", "delete")
 
 @dataclass(frozen=True)
 class Rule:
-    """One policy rule."""
+    """One policy rule: `api_groups` (`""` is the core group), `resources`, `verbs` and, optionally, the
+    `resource_names` it is limited to.
+
+    Raises:
+        ValueError: a verb that is not a Kubernetes verb (e.g. `edit`).
+    """
 
     api_groups: tuple[str, ...]
     resources: tuple[str, ...]

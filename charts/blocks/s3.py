@@ -40,6 +40,14 @@ class S3Access:
         """Path-style addressing (`endpoint/bucket/key`), needed by in-cluster stores."""
         return self.endpoint is not None
 
+    def endpoint_settings(self, endpoint_key: str, path_style_key: str) -> dict[str, str]:
+        """The S3-compatible store's endpoint and path-style access under one client's key names (Hadoop S3A
+        `endpoint`/`path.style.access`, Iceberg S3FileIO `s3.endpoint`/`s3.path-style-access`); empty for AWS S3,
+        where clients use the region's virtual-hosted endpoint. Every client takes the pair from here."""
+        if self.endpoint is None:
+            return {}
+        return {endpoint_key: self.endpoint, path_style_key: str(self.path_style).lower()}
+
     @property
     def vended_credentials(self) -> bool:
         """Whether clients ask Polaris for vended (STS) credentials; only with AWS S3."""
@@ -75,10 +83,7 @@ class S3Access:
         """Hadoop S3A settings without their prefix (`endpoint`, `path.style.access`, `aws.credentials.provider`):
         the in-cluster endpoint with path-style access, and, with an IAM role and no static keys,
         `web_identity_provider` (`config.capabilities`; Hadoop's default provider list has no web identity)."""
-        settings: dict[str, str] = {}
-        if self.endpoint:
-            settings["endpoint"] = self.endpoint
-            settings["path.style.access"] = "true"
+        settings = self.endpoint_settings("endpoint", "path.style.access")
         if self.iam_role_arn and not self.keys and web_identity_provider:
             settings["aws.credentials.provider"] = web_identity_provider
         return settings

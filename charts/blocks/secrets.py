@@ -1,9 +1,10 @@
 """Secret references and dev-only Secrets.
 
 Every credential the platform renders is a `SecretKeyRef` (a Secret name and key in the consumer's
-namespace), never a literal in a ConfigMap, an argument or an env value. Cloud environments only
-reference Secrets that already exist (`ExistingSecret.from_name`); the local environment may render
-dev-only Secrets with well-known values (`DevSecret`), labelled `lakehouse.dev/dev-only: "true"`.
+namespace), never a literal in a ConfigMap, an argument or an env value. Where a Secret comes from is the
+environment's choice (`secrets.*`): it exists before apply (only referenced), an External Secrets Operator
+`ExternalSecret` makes it (`ExternalSecretSource`), or, in the local environment only, a dev-only Secret with
+well-known values (`DevSecret`, labelled `lakehouse.dev/dev-only: "true"`) is rendered.
 """
 
 from __future__ import annotations
@@ -25,29 +26,6 @@ class SecretKeyRef:
 
     name: str
     key: str
-
-    def env(self, variable: str) -> k8s.EnvVar:
-        """An env var read from this key (`valueFrom.secretKeyRef`)."""
-        return k8s.EnvVar(
-            name=variable,
-            value_from=k8s.EnvVarSource(secret_key_ref=k8s.SecretKeySelector(name=self.name, key=self.key)),
-        )
-
-
-@dataclass(frozen=True)
-class ExistingSecret:
-    """A Secret the platform does not create; it must exist in the consumer's namespace before apply."""
-
-    name: str
-
-    @staticmethod
-    def from_name(name: str) -> ExistingSecret:
-        """Refer to an existing Secret by name."""
-        return ExistingSecret(name)
-
-    def key(self, key: str) -> SecretKeyRef:
-        """A reference to one of its keys."""
-        return SecretKeyRef(self.name, key)
 
 
 class ExternalSecretSource(constructs.Construct):
@@ -80,7 +58,6 @@ class DevSecret(constructs.Construct):
 
     def __init__(self, scope: constructs.Construct, id: str, *, name: str, namespace: str, values: dict[str, str]):
         super().__init__(scope, id)
-        self.name = name
         k8s.KubeSecret(
             self,
             "Resource",

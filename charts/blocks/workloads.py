@@ -1,4 +1,5 @@
-"""Building blocks shared by workloads: Services, probes, PVC templates, ConfigMap volumes.
+"""Building blocks shared by workloads: named ports, Services, probes, resources, ConfigMaps with the
+`checksum/config` of the pods that read them, volumes, PVC templates, pod templates, StatefulSets and Deployments.
 
 Thin typed wrappers over `cdk8s_plus_27.k8s` so that every chart renders these objects the same way
 (explicit names, recommended labels, selectors derived from the owning `Component`).
@@ -14,6 +15,7 @@ from cdk8s_plus_27 import k8s
 
 from charts.blocks import pod_security
 from charts.blocks.metadata import Component, SyncWave, object_meta
+from manifests.rollout import checksum_annotations
 
 
 @cache
@@ -133,6 +135,29 @@ def resources(values: dict[str, dict[str, str]]) -> k8s.ResourceRequirements:
         requests={k: quantity(v) for k, v in values.get("requests", {}).items()},
         limits={k: quantity(v) for k, v in values["limits"].items()} if "limits" in values else None,
     )
+
+
+@dataclass(frozen=True)
+class RenderedConfigMap:
+    """A ConfigMap the platform renders: its `name` and `data` (key -> text), what the `checksum/config` of the
+    pods that read it covers."""
+
+    name: str
+    data: dict[str, str]
+
+
+def config_map(scope: constructs.Construct, id: str, *, name: str, namespace: str, component: Component,
+               wave: SyncWave, data: dict[str, str]) -> RenderedConfigMap:
+    """ConfigMap `name` with `data` (a file name or variable -> its text); pass the result to
+    `rollout_annotations` for every pod template that reads it, so the checksum covers what is rendered."""
+    k8s.KubeConfigMap(scope, id, metadata=object_meta(name, namespace, component, wave), data=data)
+    return RenderedConfigMap(name, data)
+
+
+def rollout_annotations(*config_maps: RenderedConfigMap) -> dict[str, str]:
+    """The pod-template annotation `checksum/config` over `config_maps`, every ConfigMap the pod reads at start:
+    a change of any of them changes the template, and the pods roll (`manifests.rollout`)."""
+    return checksum_annotations({c.name: c.data for c in config_maps})
 
 
 def config_map_volume(name: str, config_map: str, items: dict[str, str] | None = None) -> k8s.Volume:

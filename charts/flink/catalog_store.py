@@ -1,6 +1,6 @@
 """Flink's file catalog store: one YAML file per catalog, read from `table.catalog-store.file.path`.
 
-https://nightlies.apache.org/flink/flink-docs-release-2.2/docs/dev/table/catalogs/#catalog-store
+https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/dev/table/catalogs/#catalog-store
 The catalog files are rendered into ConfigMaps and projected into one read-only directory. Their
 credential option is Iceberg's environment reference `env:ICEBERG_CATALOG_CREDENTIAL` (`manifests.iceberg_env_reference`),
 resolved by Iceberg in the process that opens the catalog, so the container that mounts the store needs
@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import constructs
-from cdk8s_plus_27 import k8s
 
+from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.container_env import Env
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
-from charts.blocks.metadata import Component, SyncWave, object_meta
+from charts.blocks.metadata import Component, SyncWave
+from charts.blocks.workloads import config_map
 from charts.flink.pod_template import Mount, VolumeSpec
 
 STORE_DIR = "/var/flink/catalog-store"
@@ -43,7 +44,8 @@ class CatalogFile:
 class CatalogStore(constructs.Construct):
     """The catalog ConfigMaps and what a pod needs to use them (`volume`, `mount`, `env`).
 
-    Props: `namespace`; `catalog`, the Iceberg REST catalog; `fluss_bootstrap_servers`, for the Fluss catalog.
+    Props: `namespace`; `component`, whose labels the ConfigMaps carry; `catalog`, the Iceberg REST catalog;
+    `fluss_bootstrap_servers`, for the Fluss catalog.
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, component: Component,
@@ -62,17 +64,13 @@ class CatalogStore(constructs.Construct):
                 {"type": "iceberg", "catalog-type": "rest", "catalog.name": catalog.warehouse, **iceberg},
             ),
         ]
-        self.config_map_data = {
-            f.config_map: {f.file_name: "".join(f"{key}: {f.body[key]}\n" for key in sorted(f.body))}
+        self.config_maps = [
+            config_map(self, f.name, name=f.config_map, namespace=namespace, component=component,
+                       wave=SyncWave.CLUSTERS, data={f.file_name: config_file(f.body, FLAT_YAML)})
             for f in self.files
-        }
-        """ConfigMap name -> data, for the pods' `checksum/config` (`manifests.rollout`)."""
-        for catalog_file in self.files:
-            k8s.KubeConfigMap(
-                self, catalog_file.name,
-                metadata=object_meta(catalog_file.config_map, namespace, component, SyncWave.CLUSTERS),
-                data=self.config_map_data[catalog_file.config_map],
-            )
+        ]
+        """The catalog ConfigMaps, for the `checksum/config` of the pods that mount the store
+        (`rollout_annotations`)."""
 
     def env(self) -> list[Env]:
         """What the container that opens the catalogs needs in its environment: the catalog credential."""

@@ -40,11 +40,9 @@ class FlinkChart(ComponentChart):
         self.session_cluster = FlinkSessionCluster(
             self, "SessionCluster", namespace=namespace, config=config,
             service_account=self.service_account.name, s3=s3, catalog_store=self.catalog_store)
-        self.sql_gateway = (
+        if config.sql_gateway.enabled:
             FlinkSqlGateway(self, "SqlGateway", namespace=namespace, config=config,
                             session_cluster=self.session_cluster, catalog_store=self.catalog_store, s3=s3)
-            if config.sql_gateway.enabled else None
-        )
         jobs: list[SessionJobProps] = []
         tiering = config.tiering_job
         if tiering.enabled:

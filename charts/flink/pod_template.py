@@ -1,10 +1,12 @@
 """Pod templates inside custom resources, built with the generated bindings' typed classes.
 
-`ContainerSpec`, `Mount` and `VolumeSpec` describe a container or volume once; they render into a custom
-resource's pod template (`PodTemplateClasses`) or into a core pod (`to_core`). The Flink operator's CRD gives each pod-template location its own generated classes
-(`FlinkDeploymentSpecPodTemplateSpecContainers`, `FlinkDeploymentSpecJobManagerPodTemplateSpecContainers`, ...).
-`PodTemplateClasses` finds them by location prefix so that one builder serves every location. Lists
-must hold typed instances (a plain dict in a list would silently lose its snake_case keys).
+`ContainerSpec`, `Mount` and `VolumeSpec` describe what the platform adds to a container or a pod once; they
+render into a custom resource's pod template (`PodTemplateClasses`), and `Mount` and `VolumeSpec` also into a
+core pod (`to_core`, the SQL Gateway's Deployment). The Flink operator's CRD gives each pod-template location
+its own generated classes (`FlinkDeploymentSpecPodTemplateSpecContainers`,
+`FlinkDeploymentSpecJobManagerPodTemplateSpecContainers`, ...). `PodTemplateClasses` finds them by location
+prefix so that one builder serves every location. Lists must hold typed instances (a plain dict in a list would
+silently lose its snake_case keys).
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ from cdk8s_plus_27 import k8s
 import imports.flink.org.apache.flink as flink_binding
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
-from charts.blocks.workloads import empty_dir, resources
-from config import Resources
 
 
 @dataclass(frozen=True)
@@ -36,41 +36,25 @@ class Mount:
 
 @dataclass(frozen=True)
 class ContainerSpec:
-    """A container inside a pod template. `image`/`command` None for the operator-managed main container."""
+    """What the platform adds to a container the operator builds (the main container `flink-main-container`
+    keeps the FlinkDeployment's image and command): `env`, `mounts` and, with `run_as`, the restricted
+    container security context."""
 
     name: str
-    image: str | None = None
-    command: list[str] | None = None
     env: list[env.Env] = field(default_factory=list)
     mounts: list[Mount] = field(default_factory=list)
-    resources: Resources | None = None
     run_as: pod_security.RunAs | None = None
-
-    def to_core(self) -> k8s.Container:
-        """As a core `Container` (for Deployments and the like)."""
-        return k8s.Container(
-            name=self.name,
-            image=self.image,
-            command=self.command,
-            env=env.core(self.env) or None,
-            resources=resources(self.resources.to_k8s()) if self.resources else None,
-            security_context=pod_security.container_security_context(self.run_as) if self.run_as else None,
-            volume_mounts=[m.to_core() for m in self.mounts] or None,
-        )
 
 
 @dataclass(frozen=True)
 class VolumeSpec:
-    """A pod volume: the ConfigMaps `config_maps` projected into one directory (every key a file), or an
-    emptyDir when there are none."""
+    """A pod volume: the ConfigMaps `config_maps` projected into one directory (every key a file)."""
 
     name: str
-    config_maps: tuple[str, ...] = ()
+    config_maps: tuple[str, ...]
 
     def to_core(self) -> k8s.Volume:
         """As a core `Volume`."""
-        if not self.config_maps:
-            return empty_dir(self.name)
         return k8s.Volume(name=self.name, projected=k8s.ProjectedVolumeSource(
             sources=[k8s.VolumeProjection(config_map=k8s.ConfigMapProjection(name=c)) for c in self.config_maps]))
 
@@ -85,12 +69,11 @@ class PodTemplateClasses:
         """The generated class `<prefix><suffix>`."""
         return getattr(flink_binding, f"{self.prefix}{suffix}")
 
-    def build(self, *, containers: list[ContainerSpec], init_containers: list[ContainerSpec] | None = None,
-              volumes: list[VolumeSpec] | None = None, run_as: pod_security.RunAs | None = None) -> Any:
-        """The pod template object for this location."""
-        spec: dict[str, Any] = {"containers": [self._container("Containers", c) for c in containers]}
-        if init_containers:
-            spec["init_containers"] = [self._container("InitContainers", c) for c in init_containers]
+    def build(self, *, containers: list[ContainerSpec], volumes: list[VolumeSpec] | None = None,
+              run_as: pod_security.RunAs | None = None) -> Any:
+        """The pod template object for this location: `containers`, `volumes` and, with `run_as`, the
+        restricted pod security context."""
+        spec: dict[str, Any] = {"containers": [self._container(c) for c in containers]}
         if volumes:
             spec["volumes"] = [self._volume(v) for v in volumes]
         if run_as:
@@ -98,19 +81,13 @@ class PodTemplateClasses:
         return self.cls("")(spec=self.cls("Spec")(**spec))
 
     def _volume(self, v: VolumeSpec) -> Any:
-        if not v.config_maps:
-            return self.cls("SpecVolumes")(name=v.name, empty_dir={})
         sources = [self.cls("SpecVolumesProjectedSources")(
             config_map=self.cls("SpecVolumesProjectedSourcesConfigMap")(name=c)) for c in v.config_maps]
         return self.cls("SpecVolumes")(name=v.name, projected=self.cls("SpecVolumesProjected")(sources=sources))
 
-    def _container(self, kind: str, c: ContainerSpec) -> Any:
-        base = f"Spec{kind}"
+    def _container(self, c: ContainerSpec) -> Any:
+        base = "SpecContainers"
         props: dict[str, Any] = {"name": c.name}
-        if c.image:
-            props["image"] = c.image
-        if c.command:
-            props["command"] = c.command
         if c.env:
             props["env"] = env.render(c.env, self.cls(f"{base}Env"))
         if c.mounts:
@@ -118,12 +95,6 @@ class PodTemplateClasses:
                 self.cls(f"{base}VolumeMounts")(name=m.volume, mount_path=m.path, read_only=m.read_only or None)
                 for m in c.mounts
             ]
-        if c.resources:
-            quantities = c.resources.to_k8s()
-            props["resources"] = self.cls(f"{base}Resources")(**{
-                kind_: {k: self.cls(f"{base}Resources{kind_.capitalize()}").from_string(v) for k, v in values.items()}
-                for kind_, values in quantities.items()
-            })
         if c.run_as:
             props["security_context"] = pod_security.container_security_context_props(c.run_as)
         return self.cls(base)(**props)

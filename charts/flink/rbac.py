@@ -10,14 +10,20 @@ import constructs
 from cdk8s_plus_27 import k8s
 
 from charts.blocks.metadata import Component, SyncWave, object_meta
+from charts.blocks.rbac import READ_WRITE, Rule, binding, role
 
-VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"]
+JOB_RULES = [
+    Rule(("",), ("pods", "configmaps"), READ_WRITE),
+    Rule(("apps",), ("deployments", "deployments/finalizers"), READ_WRITE),
+]
+"""What the JobManager manages: TaskManager pods, HA ConfigMaps and its own Deployment (the pods' owner)."""
 
 
 class FlinkJobServiceAccount(constructs.Construct):
     """ServiceAccount `name`, Role `<name>-role` and RoleBinding `<name>-role-binding` in `namespace`.
 
-    Props: `namespace`, `name` (default `flink`), `annotations` (e.g. the IRSA role annotation).
+    Props: `namespace`, `component` (labels), `name` (default `flink`), `annotations` (e.g. the IRSA role
+    annotation).
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, component: Component,
@@ -27,17 +33,6 @@ class FlinkJobServiceAccount(constructs.Construct):
         wave = SyncWave.CLUSTERS
         k8s.KubeServiceAccount(self, "ServiceAccount",
                                metadata=object_meta(name, namespace, component, wave, extra_annotations=annotations))
-        k8s.KubeRole(
-            self, "Role",
-            metadata=object_meta(f"{name}-role", namespace, component, wave),
-            rules=[
-                k8s.PolicyRule(api_groups=[""], resources=["pods", "configmaps"], verbs=VERBS),
-                k8s.PolicyRule(api_groups=["apps"], resources=["deployments", "deployments/finalizers"], verbs=VERBS),
-            ],
-        )
-        k8s.KubeRoleBinding(
-            self, "RoleBinding",
-            metadata=object_meta(f"{name}-role-binding", namespace, component, wave),
-            role_ref=k8s.RoleRef(api_group="rbac.authorization.k8s.io", kind="Role", name=f"{name}-role"),
-            subjects=[k8s.Subject(kind="ServiceAccount", name=name, namespace=namespace)],
-        )
+        role(self, "Role", name=f"{name}-role", namespace=namespace, component=component, rules=JOB_RULES, wave=wave)
+        binding(self, "RoleBinding", name=f"{name}-role-binding", namespace=namespace, component=component,
+                role_name=f"{name}-role", cluster_role=False, subjects=[(name, namespace)], wave=wave)

@@ -39,8 +39,8 @@ class FlinkSessionCluster(constructs.Construct):
 
     Props: `namespace`; `config` (image, version, JobManager/TaskManager memory in Flink format and cpu
     in cores, task slots, HA); `service_account`, the job ServiceAccount's name; `s3`; `catalog_store`.
-    `rest_url` is the operator-created REST Service (`<name>-rest:8081`) that session jobs and the SQL
-    Gateway talk to.
+    `name` is what session jobs name as `deploymentName`; `rest_host` is the operator-created REST Service
+    (`<name>-rest`, port `REST_PORT` 8081) that the SQL Gateway submits to.
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkConfig,
@@ -98,8 +98,3 @@ class FlinkSessionCluster(constructs.Construct):
     def rest_host(self) -> str:
         """The operator-created REST Service's DNS name (`<name>-rest.<namespace>.svc.cluster.local`)."""
         return service_host(f"{self.name}-rest", self.namespace)
-
-    @property
-    def rest_url(self) -> str:
-        """`http://<rest host>:8081`."""
-        return f"http://{self.rest_host}:{REST_PORT}"

@@ -1,12 +1,12 @@
 """Flink SQL Gateway in front of the session cluster (Deployment + Service `flink-sql-gateway`).
 
-https://nightlies.apache.org/flink/flink-docs-release-2.2/docs/dev/table/sql-gateway/overview/
+https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/dev/table/sql-gateway/overview/
 The gateway submits to the session cluster's REST endpoint (`execution.target: remote`), so it needs
 no Kubernetes API access: its ServiceAccount has no Role and no token mounted. Settings are passed as
 `-D` dynamic properties; the file catalog store is the same projected, read-only ConfigMap directory as the
 JobManager's, so `CREATE CATALOG` fails in a gateway session (`FileCatalogStore.storeCatalog` writes a file):
-catalogs are the platform's, the same in every replica and after a restart (README, "Catalogs in the SQL
-Gateway"). The pods roll when a catalog file changes (`checksum/config`).
+catalogs are the platform's, the same in every replica and after a restart (README, "How the catalog
+credential reaches Iceberg"). The pods roll when a catalog file changes (`checksum/config`).
 """
 
 from __future__ import annotations
@@ -24,29 +24,28 @@ from charts.blocks.workloads import (
     http_probe,
     pod_template,
     resources,
+    rollout_annotations,
     service,
-    service_host,
     tcp_probe,
 )
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.session_cluster import REST_PORT, FlinkSessionCluster
 from config import FlinkConfig
-from manifests.rollout import checksum_annotations
 
 
 class FlinkSqlGateway(constructs.Construct):
     """SQL Gateway Deployment, Service and ServiceAccount.
 
-    Props: `namespace`; `config` (image, gateway port and resources); `session_cluster`, whose REST
-    endpoint it targets; `catalog_store`; `s3`. `url` is the gateway's REST endpoint for SQL clients.
+    Props: `namespace`; `config` (name, image, replicas, gateway port, resources: cpu in cores or
+    millicores, memory as a quantity); `session_cluster`, whose REST endpoint it targets; `catalog_store`;
+    `s3`. SQL clients reach the gateway at `http://<name>.<namespace>.svc.cluster.local:<port>`.
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkConfig,
                  session_cluster: FlinkSessionCluster, catalog_store: CatalogStore, s3: S3Access):
         super().__init__(scope, id)
-        self.name = name = config.sql_gateway.name
-        self.namespace = namespace
-        self.port = Port("sql-gateway", config.sql_gateway.port)
+        name = config.sql_gateway.name
+        port = Port("sql-gateway", config.sql_gateway.port)
         component = Component("flink-sql-gateway", name, image_tag(config.image), "sql-gateway")
         wave = SyncWave.CLUSTERS
         k8s.KubeServiceAccount(
@@ -54,10 +53,10 @@ class FlinkSqlGateway(constructs.Construct):
             metadata=object_meta(name, namespace, component, wave, extra_annotations=s3.service_account_annotations()),
             automount_service_account_token=False,
         )
-        service(self, "Service", name=name, namespace=namespace, component=component, ports=[self.port], wave=wave)
+        service(self, "Service", name=name, namespace=namespace, component=component, ports=[port], wave=wave)
         dynamic = {
             "sql-gateway.endpoint.rest.address": "0.0.0.0",
-            "sql-gateway.endpoint.rest.port": str(self.port.number),
+            "sql-gateway.endpoint.rest.port": str(port.number),
             "execution.target": "remote",
             "rest.address": session_cluster.rest_host,
             "rest.port": str(REST_PORT),
@@ -74,10 +73,10 @@ class FlinkSqlGateway(constructs.Construct):
             command=["/opt/flink/bin/sql-gateway.sh", "start-foreground",
                      *[f"-D{k}={v}" for k, v in sorted(dynamic.items())]],
             env=env.core([*s3.env(), *catalog_store.env()]),
-            ports=[self.port.container_port()],
-            readiness_probe=http_probe("/v1/info", self.port, initial_delay=10, period=10, failure_threshold=6,
+            ports=[port.container_port()],
+            readiness_probe=http_probe("/v1/info", port, initial_delay=10, period=10, failure_threshold=6,
                                        timeout=5),
-            liveness_probe=tcp_probe(self.port, initial_delay=30, period=20, failure_threshold=3),
+            liveness_probe=tcp_probe(port, initial_delay=30, period=20, failure_threshold=3),
             resources=resources(config.sql_gateway.resources.to_k8s()),
             security_context=pod_security.container_security_context(run_as),
             volume_mounts=[catalog_store.mount().to_core()],
@@ -87,10 +86,5 @@ class FlinkSqlGateway(constructs.Construct):
             replicas=config.sql_gateway.replicas,
             template=pod_template(component, run_as, [gateway], volumes=[catalog_store.volume().to_core()],
                                   service_account=name, automount_token=False,
-                                  annotations=checksum_annotations(catalog_store.config_map_data)),
+                                  annotations=rollout_annotations(*catalog_store.config_maps)),
         )
-
-    @property
-    def url(self) -> str:
-        """`http://flink-sql-gateway.<namespace>.svc.cluster.local:<port>`."""
-        return f"http://{service_host(self.name, self.namespace)}:{self.port.number}"

@@ -26,16 +26,19 @@ from cdk8s_plus_27 import k8s
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
+from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import (
     Port,
+    config_map,
     config_map_volume,
     empty_dir,
     pod_template,
     pvc_template,
     resources,
+    rollout_annotations,
     service,
     service_host,
     stateful_set,
@@ -43,7 +46,6 @@ from charts.blocks.workloads import (
 )
 from charts.fluss.zookeeper import ZooKeeperEnsemble
 from config import FlussConfig, Resources, ZooKeeperConfig
-from manifests.rollout import checksum_annotations
 
 CONF_MOUNT = "/opt/conf"
 DATA_DIR = "/tmp/fluss/data"
@@ -63,13 +65,10 @@ class FlussCluster(constructs.Construct):
         self.namespace = namespace
         self.internal_port = Port("internal", config.internal_port)
         self.client_port = Port("client", config.client_port)
-        self.config_map_name = "fluss-conf-file"
         app = Component("fluss", "fluss", image_tag(config.image))
-        server_yaml = self._server_yaml(config, zookeeper, s3, catalog)
-        conf = {"server.yaml": server_yaml}
-        self.rollout = checksum_annotations({self.config_map_name: conf})
-        k8s.KubeConfigMap(self, "ConfigMap",
-                          metadata=object_meta(self.config_map_name, namespace, app, SyncWave.CLUSTERS), data=conf)
+        self.server_config = config_map(
+            self, "ConfigMap", name="fluss-conf-file", namespace=namespace, component=app, wave=SyncWave.CLUSTERS,
+            data={"server.yaml": self._server_yaml(config, zookeeper, s3, catalog)})
         self.service_account = "fluss"
         k8s.KubeServiceAccount(
             self, "ServiceAccount",
@@ -112,7 +111,7 @@ class FlussCluster(constructs.Construct):
         settings.update({f"datalake.iceberg.{k}": v for k, v in catalog.properties().items()})
         # Fluss' S3 plugin mirrors `s3.*` to `fs.s3a.*` (S3FileSystemPlugin); it needs static keys (capabilities.FLUSS).
         settings.update({f"s3.{key}": value for key, value in s3.s3a(web_identity_provider=None).items()})
-        return "".join(f"{key}: {settings[key]}\n" for key in sorted(settings))
+        return config_file(settings, FLAT_YAML)
 
     def _server(self, config: FlussConfig, component: Component, *, name: str, container: str,
                 service_name: str, replicas: int, start: str, res: Resources, secret_env: list[env.Env],
@@ -159,7 +158,7 @@ class FlussCluster(constructs.Construct):
             volume_mounts=[k8s.VolumeMount(name="fluss-conf", mount_path=CONF_MOUNT),
                            k8s.VolumeMount(name="data", mount_path=DATA_DIR)],
         )
-        volumes = [config_map_volume("fluss-conf", self.config_map_name)]
+        volumes = [config_map_volume("fluss-conf", self.server_config.name)]
         # TabletServers hold log and KV data that is not yet replicated or tiered: it must survive a restart of
         # every replica at once. The CoordinatorServer keeps its metadata in ZooKeeper.
         claims = None
@@ -171,7 +170,7 @@ class FlussCluster(constructs.Construct):
             self, name, name=name, namespace=self.namespace, component=component, wave=SyncWave.CLUSTERS,
             service_name=service_name, replicas=replicas,
             template=pod_template(component, run_as, [server], service_account=self.service_account,
-                                  volumes=volumes, annotations=self.rollout),
+                                  volumes=volumes, annotations=rollout_annotations(self.server_config)),
             claims=claims,
         )
 

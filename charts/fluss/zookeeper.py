@@ -13,19 +13,20 @@ import constructs
 from cdk8s_plus_27 import k8s
 
 from charts.blocks import pod_security
-from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
+from charts.blocks.metadata import Component, SyncWave, image_tag
 from charts.blocks.workloads import (
     Port,
+    config_map,
     pod_template,
     pvc_template,
     resources,
+    rollout_annotations,
     service,
     service_host,
     stateful_set,
     tcp_probe,
 )
 from config import ZooKeeperConfig
-from manifests.rollout import checksum_annotations
 
 CLIENT_PORT = Port("client", 2181)
 FOLLOWER_PORT = Port("follower", 2888)
@@ -44,7 +45,6 @@ class ZooKeeperEnsemble(constructs.Construct):
         super().__init__(scope, id)
         self.name = name = config.name
         self.namespace = namespace
-        self.replicas = config.replicas
         self.headless_name = f"{name}-hs"
         component = Component("zookeeper", name, image_tag(config.image), "coordination")
         wave = SyncWave.STORAGE
@@ -59,8 +59,8 @@ class ZooKeeperEnsemble(constructs.Construct):
             "ZOO_SERVERS": servers,
             "ZOO_STANDALONE_ENABLED": "true" if config.replicas == 1 else "false",
         }
-        k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(f"{name}-config", namespace, component, wave),
-                          data=settings)
+        settings_map = config_map(self, "ConfigMap", name=f"{name}-config", namespace=namespace, component=component,
+                                  wave=wave, data=settings)
         service(self, "Service", name=name, namespace=namespace, component=component, ports=[CLIENT_PORT], wave=wave)
         service(self, "HeadlessService", name=self.headless_name, namespace=namespace, component=component,
                 ports=[CLIENT_PORT, FOLLOWER_PORT, ELECTION_PORT], wave=wave, headless=True, publish_not_ready=True)
@@ -70,7 +70,7 @@ class ZooKeeperEnsemble(constructs.Construct):
             image=config.image,
             command=["/bin/bash", "-c",
                      'export ZOO_MY_ID=$(( ${HOSTNAME##*-} + 1 )) && exec /docker-entrypoint.sh zkServer.sh start-foreground'],
-            env_from=[k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=f"{name}-config"))],
+            env_from=[k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=settings_map.name))],
             ports=[CLIENT_PORT.container_port(), FOLLOWER_PORT.container_port(), ELECTION_PORT.container_port()],
             readiness_probe=tcp_probe(CLIENT_PORT, initial_delay=15, period=10, failure_threshold=6),
             liveness_probe=tcp_probe(CLIENT_PORT, initial_delay=45, period=20, failure_threshold=3),
@@ -83,7 +83,7 @@ class ZooKeeperEnsemble(constructs.Construct):
             self, "StatefulSet", name=name, namespace=namespace, component=component, wave=wave,
             service_name=self.headless_name, replicas=config.replicas, parallel=True,
             template=pod_template(component, run_as, [container],
-                                  annotations=checksum_annotations({f"{name}-config": settings})),
+                                  annotations=rollout_annotations(settings_map)),
             claims=[pvc_template("zk-data", config.data_storage, config.storage_class_name),
                     pvc_template("zk-datalog", config.datalog_storage, config.storage_class_name)],
         )

@@ -42,7 +42,7 @@ ARTIFACTS_DIR = "/artifacts-copy"
 
 
 class ObjectStore(constructs.Construct):
-    """A single-node MinIO StatefulSet, its Service and the bucket-creation Job.
+    """A single-node MinIO StatefulSet, its Service and the setup Job (buckets, then the job artifacts).
 
     Props: `namespace`; `config` (image, client image, PVC size, resources, artifacts image and path);
     `root_user` and `root_password`, Secret keys used as MinIO's root credentials (the same keys the S3 clients

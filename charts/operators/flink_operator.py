@@ -17,6 +17,7 @@ from cdk8s_plus_27 import k8s
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
+from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave, object_meta
 from charts.blocks.rbac import READ_WRITE, Rule, binding, role
@@ -24,16 +25,18 @@ from charts.blocks.s3 import S3Access
 from charts.blocks.secrets import SecretKeyRef
 from charts.blocks.workloads import (
     Port,
+    config_map,
+    config_map_volume,
     deployment,
     empty_dir,
     http_probe,
     int_or_string,
     pod_template,
     resources,
+    rollout_annotations,
     tcp_probe,
 )
 from config import FlinkOperatorConfig
-from manifests.rollout import checksum_annotations
 
 VERSION = "1.14.0"
 HEALTH_PORT = Port("health-port", 8085)
@@ -91,10 +94,8 @@ LOG4J_CONSOLE = {
     "logger.netty.level": "OFF",
 }
 """Default log4j settings of the Flink deployments the operator creates (console only: containers log to stdout)."""
-
-
-def _properties(settings: dict[str, str], separator: str) -> str:
-    return "".join(f"{k}{separator}{v}\n" for k, v in settings.items())
+LOG4J_PROPERTIES = " = "
+"""Separator of the chart's log4j2 `.properties` files."""
 
 
 class FlinkOperator(constructs.Construct):
@@ -108,7 +109,6 @@ class FlinkOperator(constructs.Construct):
         self.namespace = namespace
         self.deployment_name = "flink-kubernetes-operator"
         self.service_account = "flink-operator"
-        self.config_map = "flink-operator-config"
         self.webhook_service = "flink-operator-webhook-service"
         component = Component("flink-kubernetes-operator", "flink-kubernetes-operator", VERSION, "operator")
         wave = SyncWave.OPERATORS
@@ -117,12 +117,12 @@ class FlinkOperator(constructs.Construct):
                                                     extra_annotations=s3.service_account_annotations()))
         self._rbac(config, component)
         conf = {
-            "flink-conf.yaml": _properties(self.flink_conf(config, s3), ": "),
-            "log4j-operator.properties": _properties(LOG4J_OPERATOR, " = "),
-            "log4j-console.properties": _properties(LOG4J_CONSOLE, " = "),
+            "flink-conf.yaml": config_file(self.flink_conf(config, s3), FLAT_YAML, sort_keys=False),
+            "log4j-operator.properties": config_file(LOG4J_OPERATOR, LOG4J_PROPERTIES, sort_keys=False),
+            "log4j-console.properties": config_file(LOG4J_CONSOLE, LOG4J_PROPERTIES, sort_keys=False),
         }
-        k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(self.config_map, namespace, component, wave),
-                          data=conf)
+        operator_config = config_map(self, "ConfigMap", name="flink-operator-config", namespace=namespace,
+                                     component=component, wave=wave, data=conf)
         run_as = pod_security.FLINK
         common_env = [env.Env("FLINK_CONF_DIR", value=CONF_DIR), env.Env("FLINK_PLUGINS_DIR", value="/opt/flink/plugins"),
                       env.Env("LOG_CONFIG", value=f"-Dlog4j.configurationFile={CONF_DIR}/log4j-operator.properties"),
@@ -152,9 +152,7 @@ class FlinkOperator(constructs.Construct):
         )
         containers = [operator]
         volumes = [
-            k8s.Volume(name="flink-operator-config-volume", config_map=k8s.ConfigMapVolumeSource(
-                name=self.config_map, items=[k8s.KeyToPath(key=k, path=k) for k in
-                                             ("flink-conf.yaml", "log4j-operator.properties", "log4j-console.properties")])),
+            config_map_volume("flink-operator-config-volume", operator_config.name, {key: key for key in conf}),
             empty_dir("flink-artifacts-volume"),
         ]
         if config.webhook:
@@ -182,7 +180,7 @@ class FlinkOperator(constructs.Construct):
                 secret_name="webhook-server-cert", items=[k8s.KeyToPath(key="keystore.p12", path="keystore.p12")])))
             self._webhook(config, component, keystore)
         annotations = {"kubectl.kubernetes.io/default-container": "flink-kubernetes-operator",
-                       **checksum_annotations({self.config_map: conf})}
+                       **rollout_annotations(operator_config)}
         if metrics:
             annotations.update({"prometheus.io/scrape": "true", "prometheus.io/port": str(metrics.number),
                                 "prometheus.io/path": "/metrics"})
@@ -285,4 +283,4 @@ class FlinkOperatorChart(ComponentChart):
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkOperatorConfig,
                  s3: S3Access):
         super().__init__(scope, id, namespace=namespace)
-        self.operator = FlinkOperator(self, "FlinkOperator", namespace=namespace, config=config, s3=s3)
+        FlinkOperator(self, "FlinkOperator", namespace=namespace, config=config, s3=s3)

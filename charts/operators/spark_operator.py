@@ -217,5 +217,5 @@ class SparkOperatorChart(ComponentChart):
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: SparkOperatorConfig,
                  driver_annotations: dict[str, str] | None = None):
         super().__init__(scope, id, namespace=namespace)
-        self.operator = SparkOperator(self, "SparkOperator", namespace=namespace, config=config,
-                                      driver_annotations=driver_annotations)
+        SparkOperator(self, "SparkOperator", namespace=namespace, config=config,
+                      driver_annotations=driver_annotations)

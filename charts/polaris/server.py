@@ -15,22 +15,24 @@ from cdk8s_plus_27 import k8s
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
+from charts.blocks.config_files import PROPERTIES, config_file
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import (
     Port,
+    config_map,
     deployment,
     empty_dir,
     http_probe,
     pod_template,
     resources,
+    rollout_annotations,
     service,
     service_host,
 )
 from charts.polaris.postgres import PostgreSQL
 from charts.polaris.setup import CatalogSetup, RealmBootstrap
 from config import PolarisConfig, PostgresConfig
-from manifests.rollout import checksum_annotations
 
 HTTP_PORT = Port("polaris-http", 8181)
 MANAGEMENT_PORT = Port("polaris-mgmt", 8182)
@@ -48,7 +50,8 @@ class Polaris(constructs.Construct):
 
     Props: `namespace`; `config` (name, image, replicas, realm, token broker, resources); `database`, the
     `PostgreSQL` it persists to (JDBC URL and credentials are read from it); `s3`, how Polaris reaches
-    object storage. Exposes `catalog_uri`, `token_endpoint` and `management_uri` for clients.
+    object storage. Exposes `catalog_uri` and `token_endpoint` for Iceberg clients, `base_uri` for the catalog
+    setup, and `catalog`, the Polaris catalog (Iceberg `warehouse`) clients use.
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: PolarisConfig,
@@ -56,7 +59,6 @@ class Polaris(constructs.Construct):
         super().__init__(scope, id)
         self.name = name = config.name
         self.namespace = namespace
-        self.realm = config.realm
         self.catalog = config.catalog
         component = Component("polaris", name, image_tag(config.image), "catalog")
         wave = SyncWave.CATALOG
@@ -66,9 +68,8 @@ class Polaris(constructs.Construct):
             metadata=object_meta(name, namespace, component, wave,
                                  extra_annotations=s3.service_account_annotations()),
         )
-        properties = self._application_properties(config)
-        k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(name, namespace, component, wave),
-                          data={"application.properties": properties})
+        properties = config_map(self, "ConfigMap", name=name, namespace=namespace, component=component, wave=wave,
+                                data={"application.properties": self._application_properties(config)})
         service(self, "Service", name=name, namespace=namespace, component=component, ports=[HTTP_PORT], wave=wave)
         service(self, "ManagementService", name=f"{name}-mgmt", namespace=namespace, component=component,
                 ports=[MANAGEMENT_PORT], wave=wave, headless=True)
@@ -101,7 +102,7 @@ class Polaris(constructs.Construct):
         )
         config_volume = k8s.Volume(name="config-volume", projected=k8s.ProjectedVolumeSource(sources=[
             k8s.VolumeProjection(config_map=k8s.ConfigMapProjection(
-                name=name, items=[k8s.KeyToPath(key="application.properties", path="application.properties")])),
+                name=properties.name, items=[k8s.KeyToPath(key="application.properties", path="application.properties")])),
             k8s.VolumeProjection(secret=k8s.SecretProjection(
                 name=config.token_broker_secret, items=[k8s.KeyToPath(key=k, path=v) for k, v in key_files.items()])),
         ]))
@@ -110,7 +111,7 @@ class Polaris(constructs.Construct):
             replicas=config.replicas,
             template=pod_template(
                 component, run_as, [server], service_account=name, volumes=[config_volume, empty_dir("temp-dir")],
-                annotations=checksum_annotations({name: {"application.properties": properties}})),
+                annotations=rollout_annotations(properties)),
         )
 
     def _application_properties(self, config: PolarisConfig) -> str:
@@ -146,7 +147,7 @@ class Polaris(constructs.Construct):
         # An S3-compatible store has no STS: the catalog's storage config says `stsUnavailable` (`polaris_setup`), so
         # Polaris uses its own keys and still hands the catalog's endpoint and path-style setting to its FileIO.
         # SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION must stay false: it would drop them (`capabilities.POLARIS`).
-        return "".join(f"{key}={props[key]}\n" for key in sorted(props))
+        return config_file(props, PROPERTIES)
 
     @property
     def host(self) -> str:
@@ -167,11 +168,6 @@ class Polaris(constructs.Construct):
     def token_endpoint(self) -> str:
         """The OAuth2 token endpoint (Iceberg REST `POST /v1/oauth/tokens`)."""
         return f"{self.catalog_uri}/v1/oauth/tokens"
-
-    @property
-    def management_uri(self) -> str:
-        """The Polaris management API base URI (`.../api/management/v1`)."""
-        return f"{self.base_uri}/api/management/v1"
 
 
 class PolarisChart(ComponentChart):

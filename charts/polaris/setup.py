@@ -29,7 +29,7 @@ from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.rbac import Rule, binding, role
 from charts.blocks.s3 import S3Access
 from charts.blocks.secrets import SecretKeyRef
-from charts.blocks.workloads import empty_dir, pod_template, resources
+from charts.blocks.workloads import config_map, config_map_volume, empty_dir, pod_template, resources
 from charts.polaris.postgres import PostgreSQL
 from config import PolarisConfig
 from manifests.argo_cd import SYNC_HOOK
@@ -63,7 +63,7 @@ def plan(config: PolarisConfig, s3: S3Access) -> list[Request]:
         if catalog.role_arn:
             storage["roleArn"] = catalog.role_arn
         if s3.endpoint:
-            storage.update({"endpoint": s3.endpoint, "pathStyleAccess": True, "stsUnavailable": True})
+            storage.update({"endpoint": s3.endpoint, "pathStyleAccess": s3.path_style, "stsUnavailable": True})
         requests.append(Request("POST", "/catalogs", {"catalog": {
             "name": catalog.name, "type": "INTERNAL",
             "properties": {"default-base-location": location}, "storageConfigInfo": storage}}))
@@ -150,7 +150,7 @@ class RealmBootstrap(constructs.Construct):
 class CatalogSetup(constructs.Construct):
     """The catalog-setup Job, its ConfigMap (script and desired state), ServiceAccount and Secret-writing RBAC.
 
-    Props: `namespace`; `config`; `s3`; `catalog_uri_base` (Polaris' `http://host:port`);
+    Props: `namespace`; `config`; `s3`; `polaris_base_uri` (Polaris' `http://host:port`);
     `consumer_namespaces` (where the client-credential Secret is written).
     """
 
@@ -158,11 +158,10 @@ class CatalogSetup(constructs.Construct):
                  polaris_base_uri: str, consumer_namespaces: list[str]):
         super().__init__(scope, id)
         name = f"{config.name}-catalog-setup"
-        self.name = name
         component = Component("polaris", config.name, image_tag(config.setup.client_image), "catalog-setup")
         wave = SyncWave.CATALOG_BOOTSTRAP
-        k8s.KubeConfigMap(self, "ConfigMap", metadata=object_meta(name, namespace, component, wave),
-                          data=desired_state_files(plan(config, s3)))
+        desired_state = config_map(self, "ConfigMap", name=name, namespace=namespace, component=component, wave=wave,
+                                   data=desired_state_files(plan(config, s3)))
         k8s.KubeServiceAccount(self, "ServiceAccount", metadata=object_meta(name, namespace, component, wave))
         secret = config.client_credential_secret
         for consumer in consumer_namespaces:
@@ -193,7 +192,7 @@ class CatalogSetup(constructs.Construct):
             volume_mounts=[k8s.VolumeMount(name="setup", mount_path=SETUP_DIR, read_only=True),
                            k8s.VolumeMount(name="tmp", mount_path="/tmp")],
         )
-        volumes = [k8s.Volume(name="setup", config_map=k8s.ConfigMapVolumeSource(name=name)), empty_dir("tmp")]
+        volumes = [config_map_volume("setup", desired_state.name), empty_dir("tmp")]
         k8s.KubeJob(self, "Job", metadata=object_meta(name, namespace, component, wave, extra_annotations=SYNC_HOOK),
                     spec=k8s.JobSpec(backoff_limit=4, ttl_seconds_after_finished=JOB_TTL_SECONDS,
                                      template=pod_template(component, run_as, [container], volumes=volumes,

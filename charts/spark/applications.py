@@ -38,11 +38,18 @@ DEFAULT_CHAIN_PROVIDER = "software.amazon.awssdk.auth.credentials.DefaultCredent
 
 
 def spark_conf(s3: S3Access, catalog: IcebergRestCatalog) -> dict[str, str]:
-    """`sparkConf` for S3A and the Iceberg REST catalog `rest` (sorted)."""
+    """`sparkConf` for S3A (`spark.hadoop.fs.s3a.*`: the credentials provider, the endpoint and path-style access
+    of `S3Access.s3a`, path-style off on AWS S3) and the Iceberg REST catalog `rest` (sorted)."""
+    s3a = {
+        "impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+        "aws.credentials.provider": STATIC_KEYS_PROVIDER if s3.keys else DEFAULT_CHAIN_PROVIDER,
+        "path.style.access": "false",
+        **s3.s3a(web_identity_provider=None),
+    }
+    if s3.endpoint:
+        s3a["endpoint.region"] = s3.region
     conf = {
-        "spark.hadoop.fs.s3a.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
-        "spark.hadoop.fs.s3a.aws.credentials.provider": STATIC_KEYS_PROVIDER if s3.keys else DEFAULT_CHAIN_PROVIDER,
-        "spark.hadoop.fs.s3a.path.style.access": "true" if s3.path_style else "false",
+        **{f"spark.hadoop.fs.s3a.{key}": value for key, value in s3a.items()},
         "spark.driver.userClassPathFirst": "false",
         "spark.executor.userClassPathFirst": "false",
         "spark.sql.extensions": "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
@@ -51,9 +58,6 @@ def spark_conf(s3: S3Access, catalog: IcebergRestCatalog) -> dict[str, str]:
         f"spark.sql.catalog.{CATALOG}.type": "rest",
         f"spark.sql.catalog.{CATALOG}.token-refresh-enabled": "true",
     }
-    if s3.endpoint:
-        conf["spark.hadoop.fs.s3a.endpoint"] = s3.endpoint
-        conf["spark.hadoop.fs.s3a.endpoint.region"] = s3.region
     conf.update({f"spark.sql.catalog.{CATALOG}.{k}": v for k, v in catalog.properties().items()})
     return dict(sorted(conf.items()))
 

@@ -50,5 +50,5 @@ def load(files: list[Path]) -> tuple[list[Manifest], list[Finding]]:
                 problems.append(Finding(str(path), f"document {index}", "-", "not a Kubernetes object "
                                         "(apiVersion and kind expected)", layer=Layer.SCHEMA))
                 continue
-            manifests.append(Manifest(str(path), index, doc))
+            manifests.append(Manifest(str(path), doc))
     return manifests, problems

@@ -37,10 +37,9 @@ class Layer(StrEnum):
 
 @dataclass(frozen=True)
 class Manifest:
-    """One object read from a file: `file` (as given), `index` (document number) and `obj`."""
+    """One object read from a file: `file` (as given) and `obj`."""
 
     file: str
-    index: int
     obj: dict[str, Any]
 
     @property

@@ -2,70 +2,71 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import constructs
 
 from charts.blocks.component_chart import ComponentChart
-from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, image_tag
 from charts.blocks.s3 import S3Access
 from charts.flink.catalog_store import CatalogStore
 from charts.flink.rbac import FlinkJobServiceAccount
-from charts.flink.session_cluster import FlinkSessionCluster
+from charts.flink.session_cluster import FlinkSessionCluster, SessionClusterProps
 from charts.flink.session_job import FlinkSessionJobConstruct, SessionJobProps
-from charts.flink.sql_gateway import FlinkSqlGateway
-from config import FlinkConfig
+from charts.flink.sql_gateway import FlinkSqlGateway, SqlGatewayProps
+
+
+@dataclass(frozen=True)
+class FlinkProps:
+    """Flink in one namespace: the job ServiceAccount's name (`service_account`, the session cluster's pods run as
+    it), the session cluster, the SQL Gateway (None: none), and the session jobs (arguments already resolved).
+
+    Raises:
+        ValueError: two session jobs of one name.
+    """
+
+    session_cluster: SessionClusterProps
+    sql_gateway: SqlGatewayProps | None = None
+    jobs: tuple[SessionJobProps, ...] = ()
+    service_account: str = "flink"
+
+    def __post_init__(self) -> None:
+        names = [job.name for job in self.jobs]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"FlinkSessionJob names used twice: {', '.join(repeated)}")
 
 
 class FlinkChart(ComponentChart):
-    """Everything Flink in one namespace, wired by object.
+    """Everything Flink in one namespace, wired by object: job ServiceAccount, catalog store, session cluster,
+    SQL Gateway, session jobs.
 
-    Props: `namespace`; `config` (the `flink` section); `s3`; `catalog`, the Iceberg REST catalog;
-    `endpoints`, the platform's addresses (Fluss bootstrap servers for catalogs and jobs); `source`,
-    the environment file (named in errors).
-
-    Raises:
-        ConfigError: a job argument uses an unknown `${...}` placeholder.
+    Props: `namespace`; `props`; `s3`; `catalog`, the Iceberg REST catalog of the catalog store;
+    `fluss_bootstrap_servers`, for the Fluss catalog.
     """
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkConfig,
-                 s3: S3Access, catalog: IcebergRestCatalog, endpoints: PlatformEndpoints, source: str):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: FlinkProps, s3: S3Access,
+                 catalog: IcebergRestCatalog, fluss_bootstrap_servers: str):
         super().__init__(scope, id, namespace=namespace)
-        component = Component("flink", "flink", image_tag(config.image), "session-cluster")
+        cluster = props.session_cluster
+        component = Component("flink", "flink", image_tag(cluster.image), "session-cluster")
         self.service_account = FlinkJobServiceAccount(
-            self, "JobServiceAccount", namespace=namespace, component=component, name=config.service_account,
+            self, "JobServiceAccount", namespace=namespace, component=component, name=props.service_account,
             annotations=s3.service_account_annotations())
         self.catalog_store = CatalogStore(self, "CatalogStore", namespace=namespace, component=component,
-                                          catalog=catalog, fluss_bootstrap_servers=endpoints.fluss_bootstrap_servers)
+                                          catalog=catalog, fluss_bootstrap_servers=fluss_bootstrap_servers)
         self.session_cluster = FlinkSessionCluster(
-            self, "SessionCluster", namespace=namespace, config=config,
-            service_account=self.service_account.name, s3=s3, catalog_store=self.catalog_store)
-        if config.sql_gateway.enabled:
-            FlinkSqlGateway(self, "SqlGateway", namespace=namespace, config=config,
+            self, "SessionCluster", namespace=namespace, props=cluster, service_account=self.service_account, s3=s3,
+            catalog_store=self.catalog_store)
+        self.sql_gateway = (
+            FlinkSqlGateway(self, "SqlGateway", namespace=namespace, props=props.sql_gateway,
                             session_cluster=self.session_cluster, catalog_store=self.catalog_store, s3=s3)
-        jobs: list[SessionJobProps] = []
-        tiering = config.tiering_job
-        if tiering.enabled:
-            jobs.append(SessionJobProps(
-                name=tiering.name,
-                jar_uri=s3.artifact_uri(tiering.jar_path),
-                parallelism=tiering.parallelism,
-                upgrade_mode="savepoint",
-                args=tiering_args(endpoints.fluss_bootstrap_servers, catalog),
-            ))
-        for index, job in enumerate(config.jobs):
-            where = f"{source}: flink.jobs[{index}].args"
-            jobs.append(SessionJobProps(
-                name=job.name,
-                jar_uri=s3.artifact_uri(job.jar_path),
-                parallelism=job.parallelism,
-                upgrade_mode=job.upgrade_mode,
-                args=tuple(endpoints.substitute(arg, where=where) for arg in job.args),
-                entry_class=job.entry_class,
-            ))
-        for props in jobs:
-            FlinkSessionJobConstruct(self, props.name, session_cluster=self.session_cluster, props=props,
-                                     version=image_tag(config.image))
+            if props.sql_gateway else None
+        )
+        for job in props.jobs:
+            FlinkSessionJobConstruct(self, job.name, session_cluster=self.session_cluster, props=job,
+                                     version=image_tag(cluster.image))
 
 
 def tiering_args(bootstrap_servers: str, catalog: IcebergRestCatalog) -> tuple[str, ...]:

@@ -11,8 +11,9 @@ silently lose its snake_case keys).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from cdk8s_plus_27 import k8s
 
@@ -59,15 +60,20 @@ class VolumeSpec:
             sources=[k8s.VolumeProjection(config_map=k8s.ConfigMapProjection(name=c)) for c in self.config_maps]))
 
 
-class PodTemplateClasses:
-    """The generated classes under one pod-template location, e.g. `FlinkDeploymentSpecJobManagerPodTemplate`."""
+T = TypeVar("T")
 
-    def __init__(self, prefix: str):
-        self.prefix = prefix
 
-    def cls(self, suffix: str) -> Any:
-        """The generated class `<prefix><suffix>`."""
-        return getattr(flink_binding, f"{self.prefix}{suffix}")
+class PodTemplateClasses(Generic[T]):
+    """The generated classes beneath one pod-template location, e.g. `FlinkDeploymentSpecJobManagerPodTemplate`."""
+
+    def __init__(self, template: type[T]):
+        self.template = template
+        self.prefix = template.__name__
+
+    def cls(self, suffix: str) -> Callable[..., Any]:
+        """The generated class `<location><suffix>` (e.g. `SpecContainers`)."""
+        found: Callable[..., Any] = getattr(flink_binding, f"{self.prefix}{suffix}")
+        return found
 
     def build(self, *, containers: list[ContainerSpec], volumes: list[VolumeSpec] | None = None,
               run_as: pod_security.RunAs | None = None) -> Any:
@@ -78,7 +84,7 @@ class PodTemplateClasses:
             spec["volumes"] = [self._volume(v) for v in volumes]
         if run_as:
             spec["security_context"] = pod_security.pod_security_context_props(run_as)
-        return self.cls("")(spec=self.cls("Spec")(**spec))
+        return self.template(spec=self.cls("Spec")(**spec))  # type: ignore[call-arg]
 
     def _volume(self, v: VolumeSpec) -> Any:
         sources = [self.cls("SpecVolumesProjectedSources")(

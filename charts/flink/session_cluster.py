@@ -11,21 +11,26 @@ read-only ConfigMap directory.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import constructs
 
 from charts.blocks import pod_security
+from charts.blocks.crd_enums import member
 from charts.blocks.metadata import Component, SyncWave, api_object_meta
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import service_host
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.pod_template import ContainerSpec, PodTemplateClasses
-from config import FlinkConfig
+from charts.flink.rbac import FlinkJobServiceAccount
 from imports.flink.org.apache.flink import (
     FlinkDeployment,
     FlinkDeploymentSpec,
     FlinkDeploymentSpecFlinkVersion,
     FlinkDeploymentSpecJobManager,
+    FlinkDeploymentSpecJobManagerPodTemplate,
     FlinkDeploymentSpecJobManagerResource,
+    FlinkDeploymentSpecPodTemplate,
     FlinkDeploymentSpecTaskManager,
     FlinkDeploymentSpecTaskManagerResource,
 )
@@ -34,62 +39,108 @@ from manifests.restricted import FLINK_MAIN_CONTAINER
 REST_PORT = 8081
 
 
-class FlinkSessionCluster(constructs.Construct):
-    """FlinkDeployment `config.session_cluster.name` in session mode, protected from pruning.
+@dataclass(frozen=True)
+class JobManagerProps:
+    """The JobManager: `memory` its process size (a Flink memory size such as `2048m`, or a Kubernetes quantity
+    such as `2Gi`), `cpu` in cores, `replicas` (more than 1 are standbys and need HA)."""
 
-    Props: `namespace`; `config` (image, version, JobManager/TaskManager memory in Flink format and cpu
-    in cores, task slots, HA); `service_account`, the job ServiceAccount's name; `s3`; `catalog_store`.
-    `name` is what session jobs name as `deploymentName`; `rest_host` is the operator-created REST Service
-    (`<name>-rest`, port `REST_PORT` 8081) that the SQL Gateway submits to.
+    memory: str = "2048m"
+    cpu: float = 0.5
+    replicas: int = 1
+
+
+@dataclass(frozen=True)
+class TaskManagerProps:
+    """Each TaskManager: `memory` its process size (as `JobManagerProps.memory`), `cpu` in cores, `task_slots`
+    (`taskmanager.numberOfTaskSlots`)."""
+
+    memory: str = "2048m"
+    cpu: float = 0.5
+    task_slots: int = 10
+
+
+@dataclass(frozen=True)
+class SessionClusterProps:
+    """A session FlinkDeployment.
+
+    Attributes:
+        image: Flink image with the S3 filesystem, Fluss and Iceberg connectors.
+        name: FlinkDeployment name (also `kubernetes.cluster-id`); the Flink operator allows 45 characters.
+        flink_version: the CRD's `flinkVersion` (`v1_20`).
+        job_manager, task_manager: sizes.
+        high_availability: Kubernetes HA with its storage on S3 (`s3://<flink bucket>/ha/<name>`).
+
+    Raises:
+        ValueError: standby JobManagers without HA (the operator would reject the FlinkDeployment).
     """
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkConfig,
-                 service_account: str, s3: S3Access, catalog_store: CatalogStore):
+    image: str
+    name: str = "flink-session"
+    flink_version: str = "v1_20"
+    job_manager: JobManagerProps = field(default_factory=JobManagerProps)
+    task_manager: TaskManagerProps = field(default_factory=TaskManagerProps)
+    high_availability: bool = True
+
+    def __post_init__(self) -> None:
+        if self.job_manager.replicas > 1 and not self.high_availability:
+            raise ValueError(f"FlinkDeployment {self.name}: {self.job_manager.replicas} JobManagers need "
+                             "high_availability (the Flink operator rejects standby JobManagers without HA)")
+
+
+class FlinkSessionCluster(constructs.Construct):
+    """FlinkDeployment `props.name` in session mode, protected from pruning.
+
+    Props: `namespace`; `props`; `service_account`, the job ServiceAccount its pods run as; `s3`; `catalog_store`,
+    mounted by the JobManager. `name` is what session jobs name as `deploymentName`; `rest_host` is the
+    operator-created REST Service (`<name>-rest`, port `REST_PORT` 8081) that the SQL Gateway submits to.
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SessionClusterProps,
+                 service_account: FlinkJobServiceAccount, s3: S3Access, catalog_store: CatalogStore):
         super().__init__(scope, id)
-        cluster = config.session_cluster
-        self.name = cluster.name
+        self.name = props.name
         self.namespace = namespace
-        component = Component("flink", cluster.name, config.flink_version, "session-cluster")
+        component = Component("flink", props.name, props.flink_version, "session-cluster")
         base = s3.uri(s3.buckets.flink)
         flink_conf: dict[str, str] = {
-            "taskmanager.numberOfTaskSlots": str(cluster.task_slots),
-            "execution.checkpointing.dir": f"{base}checkpoints/{cluster.name}",
-            "execution.checkpointing.savepoint-dir": f"{base}savepoints/{cluster.name}",
+            "taskmanager.numberOfTaskSlots": str(props.task_manager.task_slots),
+            "execution.checkpointing.dir": f"{base}checkpoints/{props.name}",
+            "execution.checkpointing.savepoint-dir": f"{base}savepoints/{props.name}",
             "table.catalog-store.kind": "file",
             "table.catalog-store.file.path": STORE_PATH,
         }
-        if cluster.high_availability:
+        if props.high_availability:
             flink_conf["high-availability.type"] = "kubernetes"
-            flink_conf["high-availability.storageDir"] = f"{base}ha/{cluster.name}"
+            flink_conf["high-availability.storageDir"] = f"{base}ha/{props.name}"
         flink_conf.update(s3.flink_conf())
         main_env = [*s3.env(), *catalog_store.env()]
-        common = PodTemplateClasses("FlinkDeploymentSpecPodTemplate").build(
+        common = PodTemplateClasses(FlinkDeploymentSpecPodTemplate).build(
             run_as=pod_security.FLINK,
             containers=[ContainerSpec(FLINK_MAIN_CONTAINER, env=main_env, run_as=pod_security.FLINK)],
         )
-        job_manager_pod = PodTemplateClasses("FlinkDeploymentSpecJobManagerPodTemplate").build(
+        job_manager_pod = PodTemplateClasses(FlinkDeploymentSpecJobManagerPodTemplate).build(
             containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=[catalog_store.mount()])],
             volumes=[catalog_store.volume()],
         )
         FlinkDeployment(
             self, "Resource",
-            metadata=api_object_meta(cluster.name, namespace, component, SyncWave.CLUSTERS, keep_on_prune=True),
+            metadata=api_object_meta(props.name, namespace, component, SyncWave.CLUSTERS, keep_on_prune=True),
             spec=FlinkDeploymentSpec(
-                image=config.image,
+                image=props.image,
                 image_pull_policy="IfNotPresent",
-                flink_version=FlinkDeploymentSpecFlinkVersion[config.flink_version.upper().replace("_", "_UNDERSCORE_")],
-                service_account=service_account,
+                flink_version=member(FlinkDeploymentSpecFlinkVersion, props.flink_version),
+                service_account=service_account.name,
                 flink_configuration=dict(sorted(flink_conf.items())),
                 pod_template=common,
                 job_manager=FlinkDeploymentSpecJobManager(
-                    replicas=cluster.job_manager_replicas,
+                    replicas=props.job_manager.replicas,
                     resource=FlinkDeploymentSpecJobManagerResource(
-                        memory=cluster.job_manager_memory, cpu=cluster.job_manager_cpu),
+                        memory=props.job_manager.memory, cpu=props.job_manager.cpu),
                     pod_template=job_manager_pod,
                 ),
                 task_manager=FlinkDeploymentSpecTaskManager(
                     resource=FlinkDeploymentSpecTaskManagerResource(
-                        memory=cluster.task_manager_memory, cpu=cluster.task_manager_cpu),
+                        memory=props.task_manager.memory, cpu=props.task_manager.cpu),
                 ),
             ),
         )

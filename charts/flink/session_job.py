@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import constructs
 
+from charts.blocks.crd_enums import member
 from charts.blocks.metadata import Component, SyncWave, api_object_meta
 from charts.flink.session_cluster import FlinkSessionCluster
 from imports.flink.org.apache.flink import (
@@ -50,7 +51,7 @@ class FlinkSessionJobConstruct(constructs.Construct):
                     jar_uri=props.jar_uri,
                     entry_class=props.entry_class,
                     parallelism=props.parallelism,
-                    upgrade_mode=FlinkSessionJobSpecJobUpgradeMode[props.upgrade_mode.upper().replace("-", "_HYPHEN_")],
+                    upgrade_mode=member(FlinkSessionJobSpecJobUpgradeMode, props.upgrade_mode),
                     args=list(props.args) or None,
                 ),
             ),

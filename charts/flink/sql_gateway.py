@@ -11,6 +11,8 @@ credential reaches Iceberg"). The pods roll when a catalog file changes (`checks
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import constructs
 from cdk8s_plus_27 import k8s
 
@@ -30,23 +32,35 @@ from charts.blocks.workloads import (
 )
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.session_cluster import REST_PORT, FlinkSessionCluster
-from config import FlinkConfig
+from config import Resources
+
+
+@dataclass(frozen=True)
+class SqlGatewayProps:
+    """The SQL Gateway: `image` (the session cluster's Flink image), `name` (Deployment, Service and
+    ServiceAccount), `port` (its REST endpoint), `replicas`, `resources` (cpu in cores or millicores, memory as a
+    quantity)."""
+
+    image: str
+    name: str = "flink-sql-gateway"
+    port: int = 8083
+    replicas: int = 1
+    resources: Resources = field(default_factory=lambda: Resources("250m", "1Gi", None, "2Gi"))
 
 
 class FlinkSqlGateway(constructs.Construct):
     """SQL Gateway Deployment, Service and ServiceAccount.
 
-    Props: `namespace`; `config` (name, image, replicas, gateway port, resources: cpu in cores or
-    millicores, memory as a quantity); `session_cluster`, whose REST endpoint it targets; `catalog_store`;
-    `s3`. SQL clients reach the gateway at `http://<name>.<namespace>.svc.cluster.local:<port>`.
+    Props: `namespace`; `props`; `session_cluster`, whose REST endpoint it targets; `catalog_store`; `s3`.
+    SQL clients reach the gateway at `http://<name>.<namespace>.svc.cluster.local:<port>`.
     """
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkConfig,
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SqlGatewayProps,
                  session_cluster: FlinkSessionCluster, catalog_store: CatalogStore, s3: S3Access):
         super().__init__(scope, id)
-        name = config.sql_gateway.name
-        port = Port("sql-gateway", config.sql_gateway.port)
-        component = Component("flink-sql-gateway", name, image_tag(config.image), "sql-gateway")
+        name = props.name
+        port = Port("sql-gateway", props.port)
+        component = Component("flink-sql-gateway", name, image_tag(props.image), "sql-gateway")
         wave = SyncWave.CLUSTERS
         k8s.KubeServiceAccount(
             self, "ServiceAccount",
@@ -68,7 +82,7 @@ class FlinkSqlGateway(constructs.Construct):
         run_as = pod_security.FLINK
         gateway = k8s.Container(
             name=name,
-            image=config.image,
+            image=props.image,
             image_pull_policy="IfNotPresent",
             command=["/opt/flink/bin/sql-gateway.sh", "start-foreground",
                      *[f"-D{k}={v}" for k, v in sorted(dynamic.items())]],
@@ -77,13 +91,13 @@ class FlinkSqlGateway(constructs.Construct):
             readiness_probe=http_probe("/v1/info", port, initial_delay=10, period=10, failure_threshold=6,
                                        timeout=5),
             liveness_probe=tcp_probe(port, initial_delay=30, period=20, failure_threshold=3),
-            resources=resources(config.sql_gateway.resources.to_k8s()),
+            resources=resources(props.resources.to_k8s()),
             security_context=pod_security.container_security_context(run_as),
             volume_mounts=[catalog_store.mount().to_core()],
         )
         deployment(
             self, "Deployment", name=name, namespace=namespace, component=component, wave=wave,
-            replicas=config.sql_gateway.replicas,
+            replicas=props.replicas,
             template=pod_template(component, run_as, [gateway], volumes=[catalog_store.volume().to_core()],
                                   service_account=name, automount_token=False,
                                   annotations=rollout_annotations(*catalog_store.config_maps)),

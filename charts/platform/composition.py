@@ -30,6 +30,7 @@ from charts.object_store.store import ObjectStoreChart
 from charts.operators.crd_sources import CrdSourcesChart
 from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
+from charts.platform.flink import flink_props
 from charts.polaris.server import TOKEN_SCOPE, PolarisChart
 from charts.spark.applications import SparkChart
 from config import EnvironmentConfig
@@ -112,8 +113,9 @@ class Platform:
             polaris_catalog_uri=polaris.catalog_uri,
             polaris_token_endpoint=polaris.token_endpoint,
         )
-        self.flink_chart = FlinkChart(app, "50-flink", namespace=ns.flink, config=config.flink, s3=self.s3,
-                                      catalog=self.catalog, endpoints=self.endpoints, source=config.source)
+        self.flink_chart = FlinkChart(app, "50-flink", namespace=ns.flink,
+                                      props=flink_props(config, self.s3, self.catalog, self.endpoints), s3=self.s3,
+                                      catalog=self.catalog, fluss_bootstrap_servers=self.endpoints.fluss_bootstrap_servers)
         self.spark_chart = SparkChart(app, "60-spark", namespace=ns.spark, config=config.spark, s3=self.s3,
                                       catalog=self.catalog)
 

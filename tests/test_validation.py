@@ -4,6 +4,7 @@ variants pass; the report format and exit codes are stable."""
 from __future__ import annotations
 
 import copy
+import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from config.external import declared_external
 from manifests.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
 from manifests.rollout import CHECKSUM_ANNOTATION
 from manifests.validation.command import kubeconform_binary, validate
+from manifests.validation.cron import schedule_problem
 from manifests.validation.report import Finding, Layer, Level, Report
 from manifests.validation.strict_schemas import SchemaStore, default_dir
 from tests.conftest import ROOT, Manifest
@@ -48,6 +50,24 @@ def container(objects: list[Manifest], kind: str, name: str, index: int = 0) -> 
 
 def _set(target: dict[str, Any], **values: Any) -> None:
     target.update(values)
+
+
+def scheduled(objects: list[Manifest], name: str = "ingest-campaign-nightly", **spec: Any) -> Manifest:
+    """Append a ScheduledSparkApplication whose template is the rendered SparkApplication's spec (a nightly run of
+    the same application, valid as rendered) and return it; `spec` overrides its schedule fields."""
+    app = obj(objects, "SparkApplication", "ingest-campaign")
+    result: Manifest = {"apiVersion": app["apiVersion"], "kind": "ScheduledSparkApplication",
+                        "metadata": {**copy.deepcopy(app["metadata"]), "name": name},
+                        "spec": {"schedule": "0 3 * * *", "timeZone": "Europe/Stockholm",
+                                 "template": copy.deepcopy(app["spec"]), **spec}}
+    objects.append(result)
+    return result
+
+
+def template(objects: list[Manifest]) -> dict[str, Any]:
+    """The template of a newly appended ScheduledSparkApplication (`scheduled`)."""
+    result: dict[str, Any] = scheduled(objects)["spec"]["template"]
+    return result
 
 
 CASES: list[tuple[str, Mutation, Layer, str, str]] = [
@@ -120,6 +140,47 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
     ("SparkApplication name not DNS-1035",
      lambda o: _set(obj(o, "SparkApplication", "ingest-campaign")["metadata"], name="1-ingest"),
      Layer.RULE, "metadata.name", "invalid SparkApplication name '1-ingest'"),
+    # --- Spark operator rules on a ScheduledSparkApplication: its template is each run's SparkApplication ---
+    ("scheduled: denied sparkConf key in the template",
+     lambda o: _set(template(o)["sparkConf"], **{"spark.master": "local"}),
+     Layer.RULE, "spec.template.sparkConf.spark.master", "sparkConf key 'spark.master' is not allowed"),
+    ("scheduled: Spark namespace mismatch in the template",
+     lambda o: _set(template(o)["sparkConf"], **{"spark.kubernetes.namespace": "other"}),
+     Layer.RULE, "spec.template.sparkConf.spark.kubernetes.namespace", "must equal the application namespace 'spark'"),
+    ("scheduled: node selector on application and driver in the template",
+     lambda o: (lambda t: _set(t, nodeSelector={"a": "b"}, driver={**t["driver"], "nodeSelector": {"a": "b"}}))(
+         template(o)),
+     Layer.RULE, "spec.template.nodeSelector",
+     "node selector cannot be defined at both SparkApplication and Driver/Executor"),
+    ("scheduled: pod template on Spark 2",
+     lambda o: (lambda t: _set(t, sparkVersion="2.4.8", driver={**t["driver"], "template": {"metadata": {}}}))(
+         template(o)),
+     Layer.RULE, "spec.template.sparkVersion", "pod template feature requires Spark version 3.0.0 or higher"),
+    ("scheduled: name not DNS-1035", lambda o: _set(scheduled(o)["metadata"], name="Nightly"),
+     Layer.RULE, "metadata.name", "invalid ScheduledSparkApplication name 'Nightly': must be a DNS-1035 label"),
+    ("scheduled: name leaves no room for the run names", lambda o: _set(scheduled(o)["metadata"], name="n" * 44),
+     Layer.RULE, "metadata.name", f"runs are named {'n' * 44}-<19-digit timestamp>, 64 characters: more than a "
+                                  "DNS-1035 label's 63, so the webhook would reject every run (at most 43 characters"),
+    ("scheduled: schedule the controller cannot parse", lambda o: _set(scheduled(o)["spec"], schedule="61 * * * *"),
+     Layer.RULE, "spec.schedule", "end of range (61) above maximum (59): 61 (the Spark operator's controller marks "
+                                  "the application FailedValidation: no run starts)"),
+    ("scheduled: six-field schedule", lambda o: _set(scheduled(o)["spec"], schedule="0 0 3 * * *"),
+     Layer.RULE, "spec.schedule", "expected exactly 5 fields, found 6: [0 0 3 * * *]"),
+    ("scheduled: unpinned image in the template", lambda o: _set(template(o), image="spark:latest"),
+     Layer.RULE, "spec.template.image", "image 'spark:latest' is not pinned by tag or digest"),
+    ("scheduled: executor size missing in the template", lambda o: template(o)["executor"].pop("cores"),
+     Layer.RULE, "spec.template.executor", "resource requests not set: cores"),
+    ("scheduled: driver not restricted",
+     lambda o: _set(template(o)["driver"]["securityContext"], allowPrivilegeEscalation=True),
+     Layer.RULE, "pod (driver)", "not restricted: container spark-kubernetes-driver: allowPrivilegeEscalation must be false"),
+    ("scheduled: template catalog reads an env var the driver does not set",
+     lambda o: _set(template(o)["sparkConf"], **{"spark.sql.catalog.rest.credential": "env:NOPE"}),
+     Layer.REFERENCE, "spec.template.sparkConf.spark.sql.catalog.rest.credential",
+     "Iceberg resolves env:NOPE in the driver, but spec.template.driver.env does not set NOPE"),
+    ("scheduled: driver ServiceAccount not rendered",
+     lambda o: _set(template(o)["driver"], serviceAccount="spark-driver"),
+     Layer.REFERENCE, "spec.template.driver.serviceAccount",
+     "ServiceAccount 'spark-driver' in namespace spark is not rendered"),
     # --- platform rules -----------------------------------------------------------------------------------
     ("unpinned image", lambda o: _set(container(o, "Deployment", "polaris"), image="apache/polaris:latest"),
      Layer.RULE, "spec.template.spec.containers[0].image", "image 'apache/polaris:latest' is not pinned"),
@@ -245,6 +306,11 @@ PROD_CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      lambda o: obj(o, "ServiceAccount", "spark-operator-spark")["metadata"].pop("annotations"),
      Layer.RULE, "spec.driver.serviceAccount",
      "reaches S3 without static keys, but ServiceAccount 'spark-operator-spark' has no eks.amazonaws.com/role-arn"),
+    ("scheduled: Spark on an IAM role without the web-identity provider",
+     lambda o: _set(template(o)["sparkConf"], **{"spark.hadoop.fs.s3a.aws.credentials.provider":
+                                                  "com.amazonaws.auth.EnvironmentVariableCredentialsProvider"}),
+     Layer.RULE, "spec.template.driver.serviceAccount",
+     "spec.template.sparkConf: the S3A credentials provider is 'com.amazonaws.auth.EnvironmentVariableCredentialsProvider'"),
     ("Flink on an IAM role without the web-identity provider",
      lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"].pop(
          "s3.aws.credentials.provider"),
@@ -281,6 +347,46 @@ FLUSS_CLIENT_WARNING = (
     "Fluss 0.9.0-incubating clients cannot read remote data (tiered log segments, KV snapshots) from an S3-compatible "
     "store: their security token comes from AWS STS GetSessionToken without an endpoint override, and path-style "
     "access is not passed to them (fixed in 0.9.1-incubating); servers and tiering work")
+
+
+def test_scheduled_spark_application_of_the_rendered_spec_passes(rendered: dict[str, list[Manifest]],
+                                                                 tmp_path: Path, store: SchemaStore) -> None:
+    for env in ("local", "prod"):
+        objects = copy.deepcopy(rendered[env])
+        scheduled(objects, name="n" * 43, schedule="*/15 6-18 * JAN-DEC mon-fri", timeZone="")
+        scheduled(objects, schedule="@every 1h30m")
+        report = run(objects, tmp_path, store, env=env)
+        assert [f.line() for f in report.findings
+                if f.level is Level.ERROR or f.object.startswith("ScheduledSparkApplication")] == [], env
+
+
+NEEDS_TZ_DATABASE = pytest.mark.skipif(not zoneinfo.available_timezones(),
+                                       reason="no tz database: time zones are not checked")
+
+
+@pytest.mark.parametrize(("schedule", "time_zone", "problem"), [
+    ("0 3 * * *", "", None),
+    ("TZ=UTC 0,30 */2 1-15 jan,jul ?", "", None),
+    ("@weekly", "America/New_York", None),
+    ("0 0 * * 7", "", ("spec.schedule", "end of range (7) above maximum (6): 7")),
+    ("*/0 * * * *", "", ("spec.schedule", "step of range should be a positive number: */0")),
+    ("5-1 * * * *", "", ("spec.schedule", "beginning of range (5) beyond end of range (1): 5-1")),
+    ("1-2-3 * * * *", "", ("spec.schedule", "too many hyphens: 1-2-3")),
+    ("x * * * *", "", ("spec.schedule", 'failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax')),
+    ("@reboot", "", ("spec.schedule", "unrecognized descriptor: @reboot")),
+    ("@every 90", "", ("spec.schedule", 'failed to parse duration @every 90: time: missing unit in duration "90"')),
+    pytest.param("CRON_TZ=Mars/Base 0 3 * * *", "", ("spec.schedule", "provided bad location Mars/Base: unknown "
+                                                                       "time zone Mars/Base"), marks=NEEDS_TZ_DATABASE),
+    pytest.param("0 3 * * *", "Europe/Stokholm", ("spec.timeZone", "Invalid timezone: unknown time zone "
+                                                                   "Europe/Stokholm"), marks=NEEDS_TZ_DATABASE),
+])
+def test_schedule_checks_follow_the_spark_operator_controller(schedule: str, time_zone: str,
+                                                              problem: tuple[str, str] | None) -> None:
+    found = schedule_problem(schedule, time_zone)
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None and found[0] == problem[0] and found[1].startswith(problem[1]), found
 
 
 def test_fluss_client_limitation_is_a_warning_on_each_server_of_the_in_cluster_store(

@@ -5,7 +5,7 @@ annotation; without it, or without an S3A credentials provider that reads the to
 list has none, `config.capabilities`), the client silently falls back to the node's instance role.
 An S3 client is a container that sets the AWS SDK's `AWS_REGION` or `AWS_ACCESS_KEY_ID` (`S3Access.env`);
 it has static keys when it sets `AWS_ACCESS_KEY_ID`. Checked: core workloads, FlinkDeployment main containers,
-SparkApplication drivers and executors; for Flink processes (FlinkDeployment configuration, `-D` options, a
+SparkApplication drivers and executors (also a ScheduledSparkApplication's `spec.template`); for Flink processes (FlinkDeployment configuration, `-D` options, a
 mounted `flink-conf.yaml`/`config.yaml`) and Spark (`spark.hadoop.fs.s3a.aws.credentials.provider`), the
 provider too.
 """
@@ -19,7 +19,7 @@ from config.capabilities import WEB_IDENTITY_PROVIDERS
 from manifests.restricted import pod_specs
 from manifests.rollout import pod_config_maps
 from manifests.tree import config_entries, pod_template
-from manifests.validation.manifests import config_map_data
+from manifests.validation.manifests import config_map_data, spark_application_spec
 from manifests.validation.report import Finding, Layer, Manifest, finding
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
@@ -85,14 +85,14 @@ def _workload_clients(m: Manifest, config_maps: dict[tuple[str | None, str], dic
             conf = {str(k): str(v) for k, v in (spec.get("flinkConfiguration") or {}).items()}
             yield ("spec.serviceAccount", spec.get("serviceAccount"),
                    _provider_problem(conf, FLINK_PROVIDER_KEYS, "spec.flinkConfiguration"))
-    elif m.kind in ("SparkApplication", "ScheduledSparkApplication"):
-        app = spec.get("template", spec) if m.kind == "ScheduledSparkApplication" else spec
+    elif spark := spark_application_spec(m):
+        path, app = spark
         conf = {str(k): str(v) for k, v in (app.get("sparkConf") or {}).items()}
         for role in ("driver", "executor"):
             if _keyless_s3_client([app.get(role) or {}]):
                 account = (app.get(role) or {}).get("serviceAccount") or (app.get("driver") or {}).get("serviceAccount")
-                yield (f"spec.{role}.serviceAccount", account,
-                       _provider_problem(conf, (SPARK_PROVIDER_KEY,), "spec.sparkConf"))
+                yield (f"{path}.{role}.serviceAccount", account,
+                       _provider_problem(conf, (SPARK_PROVIDER_KEY,), f"{path}.sparkConf"))
 
 
 def check(manifests: list[Manifest]) -> list[Finding]:

@@ -6,7 +6,8 @@ Where a reference is read, and which container must set the variable:
 - FlinkSessionJob `spec.job.args`: its session cluster's JobManager and TaskManager (the main container
   `flink-main-container`, common pod template merged with the JobManager's or TaskManager's own:
   `manifests.restricted.pod_specs`). FlinkDeployment `spec.job.args`: the same containers of that deployment.
-- SparkApplication `spec.sparkConf`: the driver (`spec.driver.env`), where Iceberg's SparkCatalog is built.
+- SparkApplication `spec.sparkConf`: the driver (`spec.driver.env`), where Iceberg's SparkCatalog is built; the
+  same in a ScheduledSparkApplication's `spec.template`.
 - ConfigMap data (config lines `key: env:NAME`): every container that mounts the ConfigMap, through a
   `configMap` or a `projected` volume, in core workloads and in FlinkDeployment pod templates.
 A container with `envFrom` may receive any variable; it is given the benefit of the doubt.
@@ -20,6 +21,7 @@ from typing import Any
 from manifests.iceberg_env_reference import referenced_variable
 from manifests.restricted import FLINK_MAIN_CONTAINER, pod_specs
 from manifests.tree import config_entries, pod_template, volume_config_maps
+from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Manifest, finding
 
 
@@ -80,16 +82,16 @@ def _flink_arg_findings(m: Manifest, args: list[Any], cluster: str, role_env: di
                           f"{FLINK_MAIN_CONTAINER} does not set {variable} ({', '.join(missing)})", Layer.REFERENCE)
 
 
-def _spark_conf_findings(m: Manifest) -> Iterator[Finding]:
-    spec = m.obj.get("spec") or {}
+def _spark_conf_findings(m: Manifest, path: str, spec: dict[str, Any]) -> Iterator[Finding]:
+    """`spec`: the SparkApplication spec at `path` (a ScheduledSparkApplication's `spec.template`)."""
     names = _env_names(spec.get("driver") or {})
     if names is None:
         return
     for key, value in sorted((spec.get("sparkConf") or {}).items()):
         variable = referenced_variable(str(value))
         if variable and variable not in names:
-            yield finding(m, f"spec.sparkConf.{key}",
-                          f"Iceberg resolves env:{variable} in the driver, but spec.driver.env does not set "
+            yield finding(m, f"{path}.sparkConf.{key}",
+                          f"Iceberg resolves env:{variable} in the driver, but {path}.driver.env does not set "
                           f"{variable}", Layer.REFERENCE)
 
 
@@ -108,6 +110,6 @@ def check(manifests: list[Manifest]) -> list[Finding]:
         cluster = m.name if m.kind == "FlinkDeployment" else str(spec.get("deploymentName"))
         if m.kind in ("FlinkSessionJob", "FlinkDeployment") and (role_env := cluster_env.get((m.namespace, cluster))):
             findings += _flink_arg_findings(m, args, cluster, role_env)
-        elif m.kind == "SparkApplication":
-            findings += _spark_conf_findings(m)
+        elif spark := spark_application_spec(m):
+            findings += _spark_conf_findings(m, *spark)
     return findings

@@ -1,8 +1,10 @@
-"""Reading manifests from files and folders (`*.yaml`, `*.yml`, recursively)."""
+"""Reading manifests from files and folders (`*.yaml`, `*.yml`, recursively), and the parts of them several
+layers look at."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -30,6 +32,18 @@ def config_map_data(manifests: list[Manifest]) -> dict[tuple[str | None, str], d
     """(namespace, name) -> data of every ConfigMap among `manifests` (values as text)."""
     return {(m.namespace, m.name): {str(k): str(v) for k, v in (m.obj.get("data") or {}).items()}
             for m in manifests if m.kind == "ConfigMap"}
+
+
+def spark_application_spec(m: Manifest) -> tuple[str, dict[str, Any]] | None:
+    """(path, spec) of the SparkApplication spec `m` holds: a SparkApplication's `spec`, a ScheduledSparkApplication's
+    `spec.template` (each run is a SparkApplication with that spec, which the Spark operator's webhook checks when
+    the controller creates it); None for other kinds."""
+    spec = m.obj.get("spec") or {}
+    if m.kind == "SparkApplication":
+        return "spec", spec
+    if m.kind == "ScheduledSparkApplication":
+        return "spec.template", spec.get("template") or {}
+    return None
 
 
 def load(files: list[Path]) -> tuple[list[Manifest], list[Finding]]:

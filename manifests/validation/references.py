@@ -21,6 +21,7 @@ from typing import Any
 from config.external import ObjectKey
 from manifests.argo_cd import SYNC_WAVE_ANNOTATION
 from manifests.tree import pod_containers, pod_template, walk
+from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
 
 _URL = re.compile(r"(?<![\w.-])([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc"
@@ -110,11 +111,12 @@ def _object_refs(m: Manifest) -> Iterator[tuple[str, str, str | None, str, str |
     spec = m.obj.get("spec", {})
     if m.kind == "FlinkDeployment" and spec.get("serviceAccount"):
         yield "spec.serviceAccount", "ServiceAccount", ns, str(spec["serviceAccount"]), None
-    if m.kind == "SparkApplication":
+    if spark := spark_application_spec(m):
+        path, app = spark
         for role in ("driver", "executor"):
-            account = (spec.get(role) or {}).get("serviceAccount")
+            account = (app.get(role) or {}).get("serviceAccount")
             if account:
-                yield f"spec.{role}.serviceAccount", "ServiceAccount", ns, str(account), None
+                yield f"{path}.{role}.serviceAccount", "ServiceAccount", ns, str(account), None
     if m.kind == "FlinkSessionJob":
         yield "spec.deploymentName", "FlinkDeployment", ns, str(spec.get("deploymentName")), None
     if m.kind == "Certificate" and (spec.get("issuerRef") or {}).get("name"):

@@ -2,7 +2,11 @@
 
 Flink Kubernetes Operator 1.14 (`DefaultValidator`, the admission webhook and reconciler use it):
 https://github.com/apache/flink-kubernetes-operator/blob/release-1.14.0/flink-kubernetes-operator/src/main/java/org/apache/flink/kubernetes/operator/validation/DefaultValidator.java
-Spark operator 2.5.2 (`internal/webhook/sparkapplication_validator.go`, `sparkconf_validator.go`).
+Spark operator 2.5.2 (`internal/webhook/sparkapplication_validator.go`, `sparkconf_validator.go`,
+`scheduledsparkapplication_validator.go`): a ScheduledSparkApplication's `spec.template` gets every SparkApplication
+check (each run is a SparkApplication of that spec, which the webhook checks when the controller creates it), its
+name must leave room for the run names, and its schedule and time zone must be what the controller accepts
+(`manifests.validation.cron`).
 Platform rules: images pinned, resource requests set, probes on long-running workloads, restricted pod
 security (an exception is declared by the pod annotation `lakehouse.dev/pod-security-exception`),
 no credential literal outside Secrets.
@@ -18,6 +22,8 @@ from config.quantities import DNS_1035_LABEL, FLINK_DEPLOYMENT_NAME, flink_memor
 from manifests.credential_scan import scan as credential_findings
 from manifests.restricted import POD_SECURITY_EXCEPTION, pod_specs, restricted_violations
 from manifests.tree import pod_containers
+from manifests.validation.cron import schedule_problem
+from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
 
 FLINK_SUPPORTED_VERSIONS = {"v1_15", "v1_16", "v1_17", "v1_18", "v1_19", "v1_20", "v2_0", "v2_1", "v2_2"}
@@ -39,6 +45,10 @@ SPARK_DENIED_CONF = {
     "spark.kubernetes.driver.container.image": "use the image field on the CRD instead",
     "spark.kubernetes.executor.container.image": "use the image field on the CRD instead",
 }
+RUN_NAME_SUFFIX = "-" + "0" * 19
+"""What the controller appends to a ScheduledSparkApplication's name to name a run: `-<timestamp>`, 19 digits at
+the `nanos` precision (its default, and `--scheduled-spark-application-timestamp-precision` of
+`charts.operators.spark_operator`)."""
 _PINNED_IMAGE = re.compile(r"^[^@\s]+(:[\w][\w.-]{0,127})(@sha256:[0-9a-f]{64})?$|^[^@\s]+@sha256:[0-9a-f]{64}$")
 LONG_RUNNING = {"Deployment", "StatefulSet", "DaemonSet"}
 
@@ -139,20 +149,33 @@ def flink_session_job(m: Manifest, clusters: dict[tuple[str | None, str], Manife
 
 
 def spark_application(m: Manifest) -> Iterator[tuple[str, str]]:
-    """The Spark operator webhook's SparkApplication checks."""
-    spec = m.obj.get("spec", {})
+    """The Spark operator webhook's checks of a SparkApplication, or of a ScheduledSparkApplication and the
+    SparkApplication of each of its runs (`spec.template`), with the controller's checks of the schedule."""
+    found = spark_application_spec(m)
+    if found is None:
+        return
+    path, spec = found
     if not DNS_1035_LABEL.match(m.name):
-        yield "metadata.name", f"invalid SparkApplication name {m.name!r}: must be a DNS-1035 label"
+        yield "metadata.name", f"invalid {m.kind} name {m.name!r}: must be a DNS-1035 label"
+    elif m.kind == "ScheduledSparkApplication" and not DNS_1035_LABEL.match(m.name + RUN_NAME_SUFFIX):
+        yield "metadata.name", (f"runs are named {m.name}-<19-digit timestamp>, {len(m.name + RUN_NAME_SUFFIX)} "
+                                "characters: more than a DNS-1035 label's 63, so the webhook would reject every run "
+                                f"(at most {63 - len(RUN_NAME_SUFFIX)} characters here)")
+    if m.kind == "ScheduledSparkApplication":
+        schedule = m.obj.get("spec") or {}
+        problem = schedule_problem(str(schedule.get("schedule", "")), str(schedule.get("timeZone") or ""))
+        if problem:
+            yield problem
     driver, executor = spec.get("driver") or {}, spec.get("executor") or {}
     if (driver.get("template") or executor.get("template")) and _version(spec.get("sparkVersion", "0")) < (3, 0, 0):
-        yield "spec.sparkVersion", "pod template feature requires Spark version 3.0.0 or higher"
+        yield f"{path}.sparkVersion", "pod template feature requires Spark version 3.0.0 or higher"
     if spec.get("nodeSelector") and (driver.get("nodeSelector") or executor.get("nodeSelector")):
-        yield "spec.nodeSelector", "node selector cannot be defined at both SparkApplication and Driver/Executor"
+        yield f"{path}.nodeSelector", "node selector cannot be defined at both SparkApplication and Driver/Executor"
     for key, value in (spec.get("sparkConf") or {}).items():
         if key in SPARK_DENIED_CONF:
-            yield f"spec.sparkConf.{key}", f"sparkConf key {key!r} is not allowed: {SPARK_DENIED_CONF[key]}"
+            yield f"{path}.sparkConf.{key}", f"sparkConf key {key!r} is not allowed: {SPARK_DENIED_CONF[key]}"
         elif key == "spark.kubernetes.namespace" and value != m.namespace:
-            yield f"spec.sparkConf.{key}", f"must equal the application namespace {m.namespace!r}, got {value!r}"
+            yield f"{path}.sparkConf.{key}", f"must equal the application namespace {m.namespace!r}, got {value!r}"
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -175,20 +198,22 @@ def platform(m: Manifest) -> Iterator[tuple[str, str, Level]]:
                         Level.ERROR
     if m.kind == "FlinkDeployment":
         images.append(("spec.image", str(m.obj.get("spec", {}).get("image", ""))))
-    if m.kind == "SparkApplication":
-        images.append(("spec.image", str(m.obj.get("spec", {}).get("image", ""))))
+    spark = spark_application_spec(m)
+    if spark is not None:
+        path, spec = spark
+        images.append((f"{path}.image", str(spec.get("image", ""))))
         for role in ("driver", "executor"):
-            part = m.obj.get("spec", {}).get(role) or {}
-            missing = [r for r in ("cores", "memory") if r not in part]
+            missing = [r for r in ("cores", "memory") if r not in (spec.get(role) or {})]
             if missing:
-                yield f"spec.{role}", f"resource requests not set: {', '.join(missing)}", Level.ERROR
+                yield f"{path}.{role}", f"resource requests not set: {', '.join(missing)}", Level.ERROR
     for path, image in images:
         if not _PINNED_IMAGE.match(image) or image.split("@")[0].endswith(":latest"):
             yield path, f"image {image!r} is not pinned by tag or digest", Level.ERROR
     template = m.obj.get("spec", {}).get("template", {}).get("metadata", {})
     exception = ((template.get("annotations") or {}).get(POD_SECURITY_EXCEPTION)
                  or (m.obj.get("metadata", {}).get("annotations") or {}).get(POD_SECURITY_EXCEPTION))
-    for role, pod in pod_specs(m.obj).items():
+    pods = pod_specs({"kind": "SparkApplication", "spec": spark[1]} if spark else m.obj)
+    for role, pod in pods.items():
         for problem in restricted_violations(pod):
             level = Level.WARNING if exception and "runAsNonRoot" in problem else Level.ERROR
             suffix = f" (declared exception: {exception})" if level is Level.WARNING else ""
@@ -205,6 +230,7 @@ def check(manifests: list[Manifest]) -> list[Finding]:
         "FlinkDeployment": flink_deployment,
         "FlinkSessionJob": lambda m: flink_session_job(m, clusters),
         "SparkApplication": spark_application,
+        "ScheduledSparkApplication": spark_application,
     }
     findings: list[Finding] = []
     for m in manifests:

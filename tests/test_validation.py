@@ -32,7 +32,7 @@ def store() -> SchemaStore:
 def run(objects: list[Manifest], tmp_path: Path, store: SchemaStore, env: str = "local", partial: bool = False,
         kubeconform: str | None = None) -> Report:
     path = tmp_path / "manifests.yaml"
-    path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
+    path.write_text(yaml.dump_all(objects, Dumper=yaml.CSafeDumper, sort_keys=False))  # libyaml: 5x the pure-Python dumper
     external = {} if partial else declared_external(load_environment(env))
     return validate([path], store, external=external, partial=partial, kubeconform=kubeconform)
 

@@ -63,4 +63,6 @@ def test_scanner_catches_literal_env_config_and_args(rendered: dict[str, list[Ma
         "Deployment/polaris/polaris: spec.template.spec.containers[0].env[6]: env DB_PASSWORD has a literal value"]
     assert scan(config_map) == [
         "ConfigMap/flink/rest-iceberg-catalog: data.rest_iceberg.yaml: 'credential' set to a literal"]
-    assert len(scan(job)) == 1 and "argument after --datalake.iceberg.credential" in scan(job)[0]
+    literal = len(job["spec"]["job"]["args"]) - 1
+    assert scan(job) == [f"FlinkSessionJob/flink/fluss-tiering-job: spec.job.args[{literal}]: argument after "
+                         "--datalake.iceberg.credential is a literal"]

@@ -14,7 +14,7 @@ from config import ConfigError, parse_environment
 from manifests.argo_cd import SYNC_WAVE_ANNOTATION
 from manifests.crds import PINS, install_command
 from tests.conftest import Manifest, environment, find, reference_objects, render
-from tests.parity import assert_counterpart
+from tests.parity import Differs, Where, assert_counterpart
 
 CLUSTER_SCOPED = {"ClusterRole", "ClusterRoleBinding", "MutatingWebhookConfiguration",
                   "ValidatingWebhookConfiguration", "Namespace"}
@@ -31,34 +31,102 @@ DROPPED = {
         "the keystore password is a credential: an existing Secret (dev-only in local), never a literal",
 }
 HARDENING = "restricted pod security, resources and probes added"
-DIFFERENCES: dict[tuple[str, str | None, str], dict[str, str]] = {
+OPERATOR_CONTEXT = {"allowPrivilegeEscalation": False, "capabilities.drop": ["ALL"], "runAsGroup": 9999,
+                    "runAsNonRoot": True, "runAsUser": 9999, "seccompProfile.type": "RuntimeDefault"}
+CHART_CONFIG_YAML = {"taskmanager.numberOfTaskSlots", "parallelism.default", "kubernetes.operator.health.probe.enabled",
+                     "kubernetes.operator.health.probe.port",
+                     "kubernetes.operator.default-configuration.flink-version.v1_18.env.java.opts.all",
+                     "kubernetes.operator.default-configuration.flink-version.v1_19+.env.java.default-opts.all"}
+
+
+def spark_operator_differences(name: str) -> dict[str, Differs]:
+    def probe(delay: int, path: str) -> dict[str, Any]:
+        return {"failureThreshold": 3, "initialDelaySeconds": delay, "periodSeconds": 10, "timeoutSeconds": 1,
+                "httpGet.port": 8081, "httpGet.path": path}
+
+    chart_context = {"allowPrivilegeEscalation": False, "capabilities.drop": ["ALL"], "readOnlyRootFilesystem": True,
+                     "runAsNonRoot": True, "seccompProfile.type": "RuntimeDefault"}
+    ports, names = ([8080], ["metrics"]) if name == "spark-operator-controller" else ([8080, 9443], ["metrics", "webhook"])
+    return {
+        f"containers.{name}.liveness": Differs({"httpGet.port": 8081, "httpGet.path": "/healthz"}, probe(10, "/healthz"),
+                                               "explicit probe timings"),
+        f"containers.{name}.readiness": Differs({"httpGet.port": 8081, "httpGet.path": "/readyz"}, probe(5, "/readyz"),
+                                                "explicit probe timings"),
+        f"containers.{name}.ports": Differs(ports, sorted([*ports, 8081]), "probe port declared and named"),
+        f"containers.{name}.portNames": Differs(names, sorted([*names, "probes"]), "probe port named"),
+        f"containers.{name}.resources": Differs(
+            None, {"limits.memory": "512Mi", "requests.cpu": "100m", "requests.memory": "256Mi"}, HARDENING),
+        f"containers.{name}.securityContext": Differs(
+            {**chart_context, "privileged": False}, {**chart_context, "runAsGroup": 185, "runAsUser": 185}, HARDENING),
+        "podSecurityContext": Differs({"fsGroup": 185}, {"fsGroup": 185, "runAsGroup": 185, "runAsNonRoot": True,
+                                                         "runAsUser": 185, "seccompProfile.type": "RuntimeDefault"},
+                                      HARDENING),
+    }
+
+
+DIFFERENCES: dict[tuple[str, str | None, str], dict[str, Differs]] = {
     ("ConfigMap", "technical-flink-operator", "flink-operator-config"): {
-        "config.yaml": "not mounted by the chart's Deployment (flink-conf.yaml is); not rendered",
-        "log4j-console.properties.appender.rolling": "Flink pods log to stdout only",
-        "log4j-console.properties.rootLogger.appenderRef.rolling": "Flink pods log to stdout only",
-        "log4j-operator.properties.logger.globalconf": "the chart's two `logger.conf` entries overwrite each other",
+        "config.yaml": Differs(Where("the chart's six config.yaml settings", lambda v: set(v) == CHART_CONFIG_YAML),
+                               None, "not mounted by the chart's Deployment (flink-conf.yaml is); not rendered"),
+        "log4j-console.properties.appender.rolling": Differs(
+            {"name": "RollingFileAppender", "type": "RollingFile", "append": "false", "fileName": "${sys:log.file}",
+             "filePattern": "${sys:log.file}.%i", "layout.type": "PatternLayout",
+             "layout.pattern": "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n", "policies.type": "Policies",
+             "policies.size.type": "SizeBasedTriggeringPolicy", "policies.size.size": "100MB",
+             "strategy.type": "DefaultRolloverStrategy", "strategy.max": "10"},
+            None, "Flink pods log to stdout only"),
+        "log4j-console.properties.rootLogger.appenderRef.rolling": Differs(
+            {"ref": "RollingFileAppender"}, None, "Flink pods log to stdout only"),
+        "log4j-operator.properties.logger.globalconf": Differs(
+            None, {"name": "org.apache.flink.configuration.GlobalConfiguration", "level": "ERROR"},
+            "the chart's two `logger.conf` entries overwrite each other"),
     },
-    ("Service", "technical-flink-operator", "flink-operator-webhook-service"): {"ports": "port named"},
+    ("Service", "technical-flink-operator", "flink-operator-webhook-service"): {
+        "ports": Differs([(443, "")], [(443, "webhook")], "port named")},
     ("Deployment", "technical-flink-operator", "flink-kubernetes-operator"): {
-        "containers.flink-kubernetes-operator.env": "AWS_REGION from config, not a Secret; JVM_ARGS (null) left out",
-        "containers.flink-kubernetes-operator.liveness": "explicit defaults",
-        "containers.flink-kubernetes-operator.startup": "explicit defaults",
-        "containers.flink-kubernetes-operator.readiness": HARDENING,
-        "containers.flink-kubernetes-operator.resources": HARDENING,
-        "containers.flink-kubernetes-operator.securityContext": HARDENING,
-        "containers.flink-webhook.env": "JVM_ARGS (null) left out",
-        "containers.flink-webhook.liveness": HARDENING, "containers.flink-webhook.readiness": HARDENING,
-        "containers.flink-webhook.ports": "webhook port declared and named for the Service",
-        "containers.flink-webhook.portNames": "webhook port declared and named for the Service",
-        "containers.flink-webhook.resources": HARDENING, "containers.flink-webhook.securityContext": HARDENING,
-        "podSecurityContext": HARDENING,
+        "containers.flink-kubernetes-operator.env": Differs(
+            ["AWS_ACCESS_KEY_ID", "AWS_REGION", "AWS_SECRET_ACCESS_KEY", "FLINK_CONF_DIR", "FLINK_PLUGINS_DIR", "HOST_IP",
+             "JVM_ARGS", "LOG_CONFIG", "OPERATOR_NAME", "OPERATOR_NAMESPACE", "POD_IP", "POD_NAME"],
+            ["AWS_ACCESS_KEY_ID", "AWS_REGION", "AWS_SECRET_ACCESS_KEY", "FLINK_CONF_DIR", "FLINK_PLUGINS_DIR", "HOST_IP",
+             "LOG_CONFIG", "OPERATOR_NAME", "OPERATOR_NAMESPACE", "POD_IP", "POD_NAME"],
+            "AWS_REGION from config, not a Secret; JVM_ARGS (null) left out"),
+        "containers.flink-kubernetes-operator.liveness": Differs(
+            {"initialDelaySeconds": 30, "periodSeconds": 10, "httpGet.port": 8085, "httpGet.path": "/"},
+            {"failureThreshold": 3, "initialDelaySeconds": 30, "periodSeconds": 10, "timeoutSeconds": 1,
+             "httpGet.port": 8085, "httpGet.path": "/"}, "explicit defaults"),
+        "containers.flink-kubernetes-operator.startup": Differs(
+            {"failureThreshold": 30, "periodSeconds": 10, "httpGet.port": 8085, "httpGet.path": "/"},
+            {"failureThreshold": 30, "initialDelaySeconds": 0, "periodSeconds": 10, "timeoutSeconds": 1,
+             "httpGet.port": 8085, "httpGet.path": "/"}, "explicit defaults"),
+        "containers.flink-kubernetes-operator.readiness": Differs(
+            None, {"failureThreshold": 3, "initialDelaySeconds": 10, "periodSeconds": 10, "timeoutSeconds": 1,
+                   "httpGet.port": 8085, "httpGet.path": "/"}, HARDENING),
+        "containers.flink-kubernetes-operator.resources": Differs(
+            None, {"limits.memory": "1Gi", "requests.cpu": "250m", "requests.memory": "512Mi"}, HARDENING),
+        "containers.flink-kubernetes-operator.securityContext": Differs({}, OPERATOR_CONTEXT, HARDENING),
+        "containers.flink-webhook.env": Differs(
+            ["FLINK_CONF_DIR", "FLINK_PLUGINS_DIR", "JVM_ARGS", "LOG_CONFIG", "OPERATOR_NAMESPACE", "WEBHOOK_KEYSTORE_FILE",
+             "WEBHOOK_KEYSTORE_PASSWORD", "WEBHOOK_KEYSTORE_TYPE", "WEBHOOK_SERVER_PORT"],
+            ["FLINK_CONF_DIR", "FLINK_PLUGINS_DIR", "LOG_CONFIG", "OPERATOR_NAMESPACE", "WEBHOOK_KEYSTORE_FILE",
+             "WEBHOOK_KEYSTORE_PASSWORD", "WEBHOOK_KEYSTORE_TYPE", "WEBHOOK_SERVER_PORT"], "JVM_ARGS (null) left out"),
+        "containers.flink-webhook.liveness": Differs(
+            None, {"failureThreshold": 3, "initialDelaySeconds": 30, "periodSeconds": 20, "timeoutSeconds": 1,
+                   "tcpSocket.port": 9443, "tcpSocket.path": None}, HARDENING),
+        "containers.flink-webhook.readiness": Differs(
+            None, {"failureThreshold": 3, "initialDelaySeconds": 10, "periodSeconds": 10, "timeoutSeconds": 1,
+                   "tcpSocket.port": 9443, "tcpSocket.path": None}, HARDENING),
+        "containers.flink-webhook.ports": Differs([], [9443], "webhook port declared and named for the Service"),
+        "containers.flink-webhook.portNames": Differs([], ["webhook"], "webhook port declared and named for the Service"),
+        "containers.flink-webhook.resources": Differs(
+            None, {"limits.memory": "512Mi", "requests.cpu": "100m", "requests.memory": "256Mi"}, HARDENING),
+        "containers.flink-webhook.securityContext": Differs({}, OPERATOR_CONTEXT, HARDENING),
+        "podSecurityContext": Differs(
+            {"runAsGroup": 9999, "runAsUser": 9999},
+            {"fsGroup": 9999, "runAsGroup": 9999, "runAsNonRoot": True, "runAsUser": 9999,
+             "seccompProfile.type": "RuntimeDefault"}, HARDENING),
     },
-    **{("Deployment", "technical-spark-operator", name): {
-        f"containers.{name}.liveness": "explicit probe timings", f"containers.{name}.readiness": "explicit probe timings",
-        f"containers.{name}.ports": "probe port declared and named", f"containers.{name}.portNames": "probe port named",
-        f"containers.{name}.resources": HARDENING, f"containers.{name}.securityContext": HARDENING,
-        "podSecurityContext": HARDENING,
-    } for name in ("spark-operator-controller", "spark-operator-webhook")},
+    **{("Deployment", "technical-spark-operator", name): spark_operator_differences(name)
+       for name in ("spark-operator-controller", "spark-operator-webhook")},
 }
 
 

@@ -6,13 +6,23 @@ from typing import Any
 
 import pytest
 
+from charts.flink import FlinkChart
 from config import ConfigError
 from manifests.restricted import pod_specs
-from tests.conftest import environment, find, render
+from tests.bare import catalog, endpoints, s3_access, settings, synth
+from tests.conftest import Manifest, environment, find, render
+
+
+def flink(doc: dict[str, Any]) -> list[Manifest]:
+    """The Flink chart (session cluster, catalog store, SQL Gateway, session jobs) of environment document `doc`,
+    alone."""
+    config = settings(doc)
+    return synth(lambda app: FlinkChart(app, "50-flink", namespace="flink", config=config.flink, s3=s3_access(config),
+                                        catalog=catalog(config), endpoints=endpoints(), source=config.source))
 
 
 def test_session_cluster_state_on_s3_and_ha() -> None:
-    spec = find(render(environment()), "FlinkDeployment", "flink-session")["spec"]
+    spec = find(flink(environment()), "FlinkDeployment", "flink-session")["spec"]
     conf = spec["flinkConfiguration"]
     assert conf["execution.checkpointing.dir"] == "s3://flink-bucket/checkpoints/flink-session"
     assert conf["execution.checkpointing.savepoint-dir"] == "s3://flink-bucket/savepoints/flink-session"
@@ -22,14 +32,14 @@ def test_session_cluster_state_on_s3_and_ha() -> None:
 
 
 def test_ha_off_leaves_no_ha_keys() -> None:
-    conf = find(render(environment(flink={"sessionCluster": {"highAvailability": False}})),
+    conf = find(flink(environment(flink={"sessionCluster": {"highAvailability": False}})),
                 "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"]
     assert not [k for k in conf if k.startswith("high-availability")]
 
 
 def test_session_jobs_point_at_the_rendered_cluster() -> None:
-    objects = render(environment(flink={"sessionCluster": {"name": "analytics"},
-                                        "jobs": [{"name": "j", "jarPath": "jobs/j.jar", "args": ["${polaris.catalogUri}"]}]}))
+    objects = flink(environment(flink={"sessionCluster": {"name": "analytics"},
+                                       "jobs": [{"name": "j", "jarPath": "jobs/j.jar", "args": ["${polaris.catalogUri}"]}]}))
     jobs = {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "FlinkSessionJob"}
     assert set(jobs) == {"fluss-tiering-job", "j"}
     assert {spec["deploymentName"] for spec in jobs.values()} == {"analytics"}
@@ -49,7 +59,7 @@ def secret_env(container: dict[str, Any]) -> dict[str, dict[str, str]]:
 
 
 def test_tiering_job_reads_the_credential_from_the_session_cluster_environment() -> None:
-    objects = render(environment())
+    objects = flink(environment())
     args = find(objects, "FlinkSessionJob", "fluss-tiering-job")["spec"]["job"]["args"]
     pairs = dict(zip(args[::2], args[1::2], strict=True))
     assert pairs["--datalake.iceberg.warehouse"] == "dev_iceberg_datalake_catalog"
@@ -62,7 +72,7 @@ def test_tiering_job_reads_the_credential_from_the_session_cluster_environment()
 
 
 def test_catalog_store_is_the_projected_config_maps_with_an_env_reference() -> None:
-    objects = render(environment())
+    objects = flink(environment())
     rest = find(objects, "ConfigMap", "rest-iceberg-catalog")["data"]["rest_iceberg.yaml"]
     assert "\ncredential: env:ICEBERG_CATALOG_CREDENTIAL\n" in rest
     assert "uri: http://polaris.polaris.svc.cluster.local:8181/api/catalog\n" in rest
@@ -80,13 +90,13 @@ def test_catalog_store_is_the_projected_config_maps_with_an_env_reference() -> N
         assert secret_env(main)["ICEBERG_CATALOG_CREDENTIAL"] == CREDENTIAL_SECRET
 
 
-def test_gateway_off() -> None:
-    objects = render(environment(flink={"sqlGateway": {"enabled": False}}))
+def test_disabled_gateway_renders_no_gateway_object() -> None:
+    objects = flink(environment(flink={"sqlGateway": {"enabled": False}}))
     assert not [o for o in objects if o["metadata"]["name"] == "flink-sql-gateway"]
 
 
 def test_gateway_has_no_api_access() -> None:
-    objects: list[dict[str, Any]] = render(environment())
+    objects = flink(environment())
     pod = find(objects, "Deployment", "flink-sql-gateway")["spec"]["template"]["spec"]
     assert pod["automountServiceAccountToken"] is False and pod["serviceAccountName"] == "flink-sql-gateway"
     binding = find(objects, "RoleBinding", "flink-role-binding")
@@ -95,7 +105,7 @@ def test_gateway_has_no_api_access() -> None:
 
 def test_unknown_placeholder_names_the_field() -> None:
     with pytest.raises(ConfigError, match=r"environments/test.yaml: flink.jobs\[0\].args: unknown placeholder '\$\{x\}'"):
-        render(environment(flink={"jobs": [{"name": "j", "jarPath": "a/j.jar", "args": ["${x}"]}]}))
+        flink(environment(flink={"jobs": [{"name": "j", "jarPath": "a/j.jar", "args": ["${x}"]}]}))
 
 
 def test_every_flink_process_reads_the_web_identity_under_an_iam_role() -> None:
@@ -110,6 +120,6 @@ def test_every_flink_process_reads_the_web_identity_under_an_iam_role() -> None:
     assert f"-Ds3.aws.credentials.provider={provider}" in gateway["command"]
     operator_conf = find(objects, "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"]
     assert f"s3.aws.credentials.provider: {provider}\n" in operator_conf
-    static = render(environment())
+    static = flink(environment())
     assert "s3.aws.credentials.provider" not in find(static, "FlinkDeployment", "flink-session")["spec"][
         "flinkConfiguration"]

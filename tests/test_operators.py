@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 
 from charts.blocks.rbac import Rule
+from charts.operators.flink_operator import FlinkOperatorChart
+from charts.operators.spark_operator import SparkOperatorChart
 from config import ConfigError, parse_environment
 from manifests.argo_cd import SYNC_WAVE_ANNOTATION
 from manifests.crds import PINS, install_command
+from tests.bare import s3_access, settings, synth
 from tests.conftest import Manifest, environment, find, reference_objects, render
 from tests.parity import Differs, Where, assert_counterpart
 
@@ -137,9 +140,25 @@ def _key(obj: Manifest) -> tuple[str, str | None, str]:
     return obj["kind"], namespace, obj["metadata"]["name"]
 
 
+def flink_operator(doc: dict[str, Any]) -> list[Manifest]:
+    """The Flink operator chart of environment document `doc`, alone."""
+    config = settings(doc)
+    return synth(lambda app: FlinkOperatorChart(app, "10-flink-operator", namespace="technical-flink-operator",
+                                                config=config.flink_operator, s3=s3_access(config)))
+
+
 @pytest.fixture(scope="module")
 def reference_like() -> list[Manifest]:
-    return render(REFERENCE_VALUES)
+    """Both operator charts with the reference's chart values."""
+    config = settings(REFERENCE_VALUES)
+
+    def build(app: Any) -> None:
+        FlinkOperatorChart(app, "10-flink-operator", namespace="technical-flink-operator",
+                           config=config.flink_operator, s3=s3_access(config))
+        SparkOperatorChart(app, "15-spark-operator", namespace="technical-spark-operator",
+                           config=config.spark_operator)
+
+    return synth(build)
 
 
 @pytest.mark.parametrize("reference", REFERENCE, ids=lambda o: "/".join(p or "-" for p in _key(o)))
@@ -150,7 +169,7 @@ def test_operator_parity(reference_like: list[Manifest], reference: Manifest) ->
 
 
 def test_watched_namespaces_get_roles_and_webhook_selectors() -> None:
-    objects = render(environment())
+    objects = flink_operator(environment())
     assert not [o for o in objects if o["kind"] == "ClusterRole" and o["metadata"]["name"] == "flink-operator"]
     roles = {o["metadata"]["namespace"] for o in objects if o["kind"] == "Role" and o["metadata"]["name"] == "flink-operator"}
     assert roles == {"flink", "technical-flink-operator"}
@@ -162,17 +181,17 @@ def test_watched_namespaces_get_roles_and_webhook_selectors() -> None:
 
 
 def test_leader_election_allows_replicas_and_rolling_updates() -> None:
-    objects = render(environment(flinkOperator={"replicas": 2, "leaderElection": True}))
+    objects = flink_operator(environment(flinkOperator={"replicas": 2, "leaderElection": True}))
     spec = find(objects, "Deployment", "flink-kubernetes-operator")["spec"]
     assert spec["replicas"] == 2 and spec["strategy"] == {"type": "RollingUpdate"}
     conf = find(objects, "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"]
     assert "kubernetes.operator.leader-election.enabled: true\n" in conf
-    assert find(render(environment()), "Deployment", "flink-kubernetes-operator")["spec"]["strategy"] == {
+    assert find(flink_operator(environment()), "Deployment", "flink-kubernetes-operator")["spec"]["strategy"] == {
         "type": "Recreate"}
 
 
-def test_metrics_reporter_port() -> None:
-    objects = render(environment(flinkOperator={"metricsPort": 9249}))
+def test_metrics_port_sets_the_reporter_the_scrape_annotation_and_the_container_port() -> None:
+    objects = flink_operator(environment(flinkOperator={"metricsPort": 9249}))
     conf = find(objects, "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"]
     assert "kubernetes.operator.metrics.reporter.prom.port: 9249\n" in conf
     template = find(objects, "Deployment", "flink-kubernetes-operator")["spec"]["template"]
@@ -181,14 +200,14 @@ def test_metrics_reporter_port() -> None:
 
 
 def test_webhook_off_renders_no_webhook_objects() -> None:
-    objects = render(environment(flinkOperator={"webhook": False}, certManager={"mode": "none"}))
+    objects = flink_operator(environment(flinkOperator={"webhook": False}, certManager={"mode": "none"}))
     kinds = {o["kind"] for o in objects if "flink-operator" in o["metadata"]["name"]}
     assert not kinds & {"Certificate", "Issuer", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"}
     containers = find(objects, "Deployment", "flink-kubernetes-operator")["spec"]["template"]["spec"]["containers"]
     assert [c["name"] for c in containers] == ["flink-kubernetes-operator"]
 
 
-def test_operator_reads_s3_through_the_in_cluster_store_in_local(rendered: dict[str, list[Manifest]]) -> None:
+def test_operator_reaches_s3_through_the_in_cluster_store_in_local_and_the_iam_role_in_prod(rendered: dict[str, list[Manifest]]) -> None:
     conf = find(rendered["local"], "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"]
     assert "s3.endpoint: http://minio.object-store.svc.cluster.local:9000\n" in conf
     account = find(rendered["prod"], "ServiceAccount", "flink-operator")
@@ -238,7 +257,7 @@ def test_crds_come_from_pinned_sources_with_server_side_apply(rendered: dict[str
     assert not [o for o in rendered["local"] if o["kind"] == "Application"]  # local is applied with kubectl
 
 
-def test_crds_switched_off() -> None:
+def test_no_argo_cd_application_when_crds_are_unmanaged_and_cert_manager_is_assumed() -> None:
     objects = render(environment(crds={"manage": False}, certManager={"mode": "assume-present"}))
     assert not [o for o in objects if o["kind"] == "Application"]
 

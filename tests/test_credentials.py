@@ -40,7 +40,7 @@ def test_every_secret_a_workload_reads_exists_in_local(rendered: dict[str, list[
     assert unprovided_secret_reads(rendered["local"]) == {}
 
 
-def test_scanner_accepts_iceberg_environment_references(rendered: dict[str, list[Manifest]]) -> None:
+def test_scanner_accepts_iceberg_environment_references_but_not_a_literal_credential(rendered: dict[str, list[Manifest]]) -> None:
     config_map = find(rendered["dev"], "ConfigMap", "rest-iceberg-catalog")
     job = find(rendered["dev"], "FlinkSessionJob", "fluss-tiering-job")
     assert "credential: env:ICEBERG_CATALOG_CREDENTIAL" in config_map["data"]["rest_iceberg.yaml"]

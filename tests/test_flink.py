@@ -21,7 +21,7 @@ def flink(doc: dict[str, Any]) -> list[Manifest]:
                                         catalog=catalog(config), endpoints=endpoints(), source=config.source))
 
 
-def test_session_cluster_state_on_s3_and_ha() -> None:
+def test_session_cluster_keeps_state_on_s3_with_ha_on_flink_1_20() -> None:
     spec = find(flink(environment()), "FlinkDeployment", "flink-session")["spec"]
     conf = spec["flinkConfiguration"]
     assert conf["execution.checkpointing.dir"] == "s3://flink-bucket/checkpoints/flink-session"

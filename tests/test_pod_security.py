@@ -43,7 +43,7 @@ def test_root_image_exception_is_still_hardened(rendered: dict[str, list[Manifes
     assert restricted_violations(pod) == ["container fluss-tablet: runAsNonRoot must be true"]
 
 
-def test_fluss_namespace_enforces_baseline_and_warns_restricted(rendered: dict[str, list[Manifest]]) -> None:
+def test_fluss_namespace_enforces_baseline_and_warns_restricted_the_others_enforce_restricted(rendered: dict[str, list[Manifest]]) -> None:
     labels = find(rendered["local"], "Namespace", "fluss")["metadata"]["labels"]
     assert labels["pod-security.kubernetes.io/enforce"] == "baseline"
     assert labels["pod-security.kubernetes.io/warn"] == "restricted"

@@ -36,7 +36,7 @@ def test_jdbc_url_is_derived_from_the_postgres_service_and_credentials_from_the_
     assert env["quarkus.datasource.password"]["valueFrom"]["secretKeyRef"] == {"name": "polaris-persistence", "key": "password"}
 
 
-def test_postgres_creates_the_database_from_the_same_secret() -> None:
+def test_postgres_creates_the_database_from_the_same_secret_on_a_volume_argo_cd_keeps() -> None:
     objects = polaris(environment())
     pg = find(objects, "StatefulSet", "postgres")["spec"]
     env = {e["name"]: e for e in pg["template"]["spec"]["containers"][0]["env"]}

@@ -164,7 +164,7 @@ def test_a_server_error_fails_the_job_with_the_response(setup_dir: Path, fake: F
     assert fake.principals == {}
 
 
-def test_rendered_jobs_are_hooks_with_backoff_ttl_and_restricted_pods(rendered: dict[str, list[Manifest]]) -> None:
+def test_setup_jobs_are_sync_hooks_with_backoff_and_ttl_and_bootstrap_reads_secrets(rendered: dict[str, list[Manifest]]) -> None:
     for name in ("polaris-bootstrap", "polaris-catalog-setup"):
         job = find(rendered["local"], "Job", name)
         assert job["metadata"]["annotations"]["argocd.argoproj.io/hook"] == "Sync"

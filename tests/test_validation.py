@@ -332,7 +332,7 @@ def test_report_format() -> None:
     assert report.exit_code == 1
 
 
-def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exit_codes_and_the_report_of_dist_local(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """validate of the committed dist/local reads every object of every file and warns exactly about the Fluss
     servers: their root image (a declared exception) and the Fluss client limitation of the in-cluster store."""
     assert cli_main(["validate", "--no-kubeconform", "--env", "local", "--dist", str(ROOT / "dist")]) == 0

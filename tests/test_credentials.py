@@ -6,19 +6,20 @@ import copy
 
 import pytest
 
-from config import load_environment
+from config import available_environments, load_environment
 from config.external import declared_external
 from manifests.credential_scan import scan
 from tests.conftest import Manifest, find, secret_sources, unprovided_secret_reads
 
 
-@pytest.mark.parametrize("env", ["local", "dev", "prod"])
+@pytest.mark.parametrize("env", available_environments())
 def test_no_credential_literal_outside_secrets(rendered: dict[str, list[Manifest]], env: str) -> None:
     assert [finding for obj in rendered[env] for finding in scan(obj)] == []
 
 
-@pytest.mark.parametrize("env", ["dev", "prod"])
-def test_cloud_environments_render_no_secret(rendered: dict[str, list[Manifest]], env: str) -> None:
+@pytest.mark.parametrize("env", [env for env in available_environments()
+                                 if not load_environment(env).generate_dev_secrets])
+def test_environments_without_dev_secrets_render_no_secret(rendered: dict[str, list[Manifest]], env: str) -> None:
     assert [o["metadata"]["name"] for o in rendered[env] if o["kind"] == "Secret"] == []
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from charts.blocks.s3 import S3Access
 from charts.polaris.setup import desired_state_files, plan
-from config import load_environment
+from config import available_environments, load_environment
 from tests.conftest import Manifest, find
 from tests.fake_polaris import REALM, SA_TOKEN, FakePolaris
 from tests.polaris_spec import check_request
@@ -26,7 +26,7 @@ def _s3(env: str) -> S3Access:
     return S3Access(store.region, store.buckets, endpoint, store.credentials, store.iam_role_arn)
 
 
-@pytest.mark.parametrize("env", ["local", "dev", "prod"])
+@pytest.mark.parametrize("env", available_environments())
 def test_every_request_of_the_desired_state_follows_the_spec(env: str) -> None:
     requests = plan(load_environment(env).polaris, _s3(env))
     assert [r.path for r in requests][:2] == ["/catalogs", "/principal-roles"]

@@ -12,6 +12,7 @@ import pytest
 from charts.blocks.s3 import S3Access
 from charts.polaris.setup import desired_state_files, plan
 from config import available_environments, load_environment
+from tests.bare import s3_access
 from tests.conftest import Manifest, find
 from tests.fake_polaris import REALM, SA_TOKEN, FakePolaris
 from tests.polaris_spec import check_request
@@ -21,9 +22,7 @@ NAMESPACES = ("fluss", "flink", "spark")
 
 
 def _s3(env: str) -> S3Access:
-    store = load_environment(env).object_store
-    endpoint = "http://minio.object-store.svc.cluster.local:9000" if store.type == "in-cluster" else None
-    return S3Access(store.region, store.buckets, endpoint, store.credentials, store.iam_role_arn)
+    return s3_access(load_environment(env))
 
 
 @pytest.mark.parametrize("env", available_environments())

@@ -23,7 +23,7 @@ REFERENCE = ROOT.parent / "shared" / "reference"
 def load_dir(directory: Path) -> dict[str, list[Manifest]]:
     """file name -> objects, for every `*.k8s.yaml` in `directory`."""
     return {
-        path.name: [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+        path.name: [doc for doc in yaml.load_all(path.read_text(), Loader=yaml.CSafeLoader) if doc]
         for path in sorted(directory.glob("*.k8s.yaml"))
     }
 
@@ -61,8 +61,71 @@ def reference_objects(*relative: str) -> list[Manifest]:
     result: list[Manifest] = []
     for rel in relative:
         for path in sorted((REFERENCE / rel).rglob("*.y*ml")) if (REFERENCE / rel).is_dir() else [REFERENCE / rel]:
-            result += [d for d in yaml.safe_load_all(path.read_text()) if isinstance(d, dict) and "kind" in d]
+            result += [d for d in yaml.load_all(path.read_text(), Loader=yaml.CSafeLoader)
+                       if isinstance(d, dict) and "kind" in d]
     return result
+
+
+SecretKey = tuple[str, str, str]
+"""(namespace, Secret name, key); key `*`: every key (a whole-Secret volume, a Secret cert-manager writes)."""
+
+
+def secret_reads(objects: list[Manifest]) -> dict[SecretKey, list[str]]:
+    """Every Secret key the objects read -> the objects that read it: env `secretKeyRef`s, cert-manager
+    `passwordSecretRef`s, secret volumes and projected secret sources (each listed item, or `*`)."""
+    reads: dict[SecretKey, list[str]] = {}
+
+    def walk(node: Any, namespace: str, reader: str) -> None:
+        if isinstance(node, dict):
+            for field in ("secretKeyRef", "passwordSecretRef"):
+                if isinstance(node.get(field), dict):
+                    reads.setdefault((namespace, node[field]["name"], node[field]["key"]), []).append(reader)
+            volume = node.get("secret")
+            if isinstance(volume, dict):
+                name = volume.get("secretName") or volume["name"]
+                for item in volume.get("items") or [{"key": "*"}]:
+                    reads.setdefault((namespace, name, item["key"]), []).append(reader)
+            for value in node.values():
+                walk(value, namespace, reader)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, namespace, reader)
+
+    for obj in objects:
+        if obj["kind"] not in ("Secret", "ExternalSecret") and "namespace" in obj["metadata"]:
+            walk(obj, obj["metadata"]["namespace"], f"{obj['kind']}/{obj['metadata']['name']}")
+    return reads
+
+
+def secret_sources(objects: list[Manifest]) -> dict[tuple[str, str], tuple[str, frozenset[str]]]:
+    """(namespace, Secret name) -> (what provides it, its keys) as rendered: a dev-only Secret, an ExternalSecret,
+    a cert-manager Certificate (every key), or the catalog-setup Job (the Secret it writes in each of its
+    CONSUMER_NAMESPACES, from its env)."""
+    sources: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
+    for obj in objects:
+        kind, meta, spec = obj["kind"], obj["metadata"], obj.get("spec", {})
+        if kind == "Secret":
+            sources[(meta["namespace"], meta["name"])] = (kind, frozenset({**obj.get("stringData", {}),
+                                                                            **obj.get("data", {})}))
+        elif kind == "ExternalSecret":
+            sources[(meta["namespace"], spec["target"]["name"])] = (kind, frozenset(d["secretKey"] for d in spec["data"]))
+        elif kind == "Certificate":
+            sources[(meta["namespace"], spec["secretName"])] = (kind, frozenset({"*"}))
+        elif kind == "Job":
+            for container in spec["template"]["spec"]["containers"]:
+                env = {e["name"]: e.get("value") for e in container.get("env", [])}
+                if "CONSUMER_NAMESPACES" in env:
+                    for namespace in env["CONSUMER_NAMESPACES"].split():
+                        sources[(namespace, env["CREDENTIAL_SECRET_NAME"])] = (
+                            f"Job/{meta['name']}", frozenset({env["CREDENTIAL_SECRET_ITEM"]}))
+    return sources
+
+
+def unprovided_secret_reads(objects: list[Manifest]) -> dict[SecretKey, list[str]]:
+    """The Secret keys the objects read that nothing rendered provides (`secret_sources`)."""
+    sources = secret_sources(objects)
+    return {ref: readers for ref, readers in secret_reads(objects).items()
+            if not ((source := sources.get(ref[:2])) and (ref[2] in source[1] or "*" in source[1]))}
 
 
 TEST_ROLE_ARN = "arn:aws:iam::123456789012:role/test-catalog"
@@ -81,8 +144,9 @@ def environment(**overrides: Any) -> dict[str, Any]:
     return doc
 
 
-def render(doc: dict[str, Any]) -> list[Manifest]:
-    """Every object the platform renders for environment document `doc` (in memory)."""
+def render_charts(doc: dict[str, Any]) -> dict[str, list[Manifest]]:
+    """Chart id (the file name `dist/<env>/<id>.k8s.yaml` would have) -> the objects the platform renders into
+    it for environment document `doc`, in memory: the objects `synth` writes, without the YAML round trip."""
     import cdk8s
 
     from charts.platform import Platform
@@ -90,7 +154,12 @@ def render(doc: dict[str, Any]) -> list[Manifest]:
 
     app = cdk8s.App(yaml_output_type=cdk8s.YamlOutputType.FILE_PER_CHART)
     Platform(app, parse_environment(doc, source="environments/test.yaml", expected_name="test"))
-    return [d for d in yaml.safe_load_all(app.synth_yaml()) if d]
+    return {chart.node.id: chart.to_json() for chart in app.charts}
+
+
+def render(doc: dict[str, Any]) -> list[Manifest]:
+    """Every object the platform renders for environment document `doc` (in memory)."""
+    return [obj for objects in render_charts(doc).values() for obj in objects]
 
 
 LOCAL_STORE = {"type": "in-cluster", "region": "eu-north-1",

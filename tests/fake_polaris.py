@@ -40,7 +40,8 @@ class FakePolaris:
         self.unavailable_token_requests = 0
         self.fail_path: str | None = None
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # serve_forever polls for shutdown every poll_interval (0.5 s by default), which each test waited at exit.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
 
     @property
     def url(self) -> str:

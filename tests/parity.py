@@ -7,6 +7,7 @@ env var names, config file keys and values, security contexts, args, custom reso
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -184,24 +185,63 @@ def essentials(obj: dict[str, Any]) -> Flat:
     return flatten(ESSENTIALS[obj["kind"]](obj))
 
 
-def differing_paths(reference: dict[str, Any], ours: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """path -> (reference value, our value) for every compared setting that differs."""
-    a, b = essentials(reference), essentials(ours)
-    return {k: (a.get(k), b.get(k)) for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k)}
+def value_at(flat: Flat, path: str) -> Any:
+    """The compared value at `path`: the setting itself, or every setting under it as `{relative path: value}`
+    (e.g. `podSecurityContext` -> `{"runAsUser": 999, "seccompProfile.type": "RuntimeDefault"}`); None if absent."""
+    if path in flat:
+        return flat[path]
+    return {p[len(path) + 1:]: v for p, v in flat.items() if p.startswith(path + ".")} or None
+
+
+def _under(path: str, declared: str) -> bool:
+    return path == declared or path.startswith(declared + ".")
+
+
+@dataclass(frozen=True)
+class Where:
+    """A value too long to write out, checked by `check`; `claim` says what it checks."""
+
+    claim: str
+    check: Callable[[Any], bool]
+
+    def __repr__(self) -> str:
+        return f"<{self.claim}>"
+
+
+@dataclass(frozen=True)
+class Differs:
+    """A declared difference at one compared path: the reference's value there, ours (each exact, or a `Where`),
+    and why. The value at a path is the whole subtree under it (`value_at`), so any other change under the path
+    fails."""
+
+    reference: Any
+    ours: Any
+    reason: str
+
+    def holds(self, reference: Any, ours: Any) -> bool:
+        return _matches(self.reference, reference) and _matches(self.ours, ours)
+
+
+def _matches(expected: Any, actual: Any) -> bool:
+    return expected.check(actual) if isinstance(expected, Where) else bool(expected == actual)
 
 
 def assert_counterpart(reference: dict[str, Any], ours: list[dict[str, Any]], *, dropped: bool,
-                       documented: dict[str, str]) -> None:
+                       documented: dict[str, Differs]) -> None:
     """The parity contract: a dropped object has no counterpart; otherwise exactly one, differing from the
-    reference exactly where `documented` (path prefix -> reason) says, and nowhere else."""
+    reference exactly where `documented` says (path -> the reference's value and ours), and nowhere else."""
     if dropped:
         assert ours == [], "listed as dropped but rendered"
         return
     assert len(ours) == 1, "no counterpart"
-    differing = differing_paths(reference, ours[0])
-    undocumented = {p: v for p, v in differing.items() if not any(p.startswith(d) for d in documented)}
-    assert undocumented == {}
-    stale = [d for d in documented if not any(p.startswith(d) for p in differing)]
+    a, b = essentials(reference), essentials(ours[0])
+    differing = {k: (a.get(k), b.get(k)) for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k)}
+    undocumented = {p: v for p, v in differing.items() if not any(_under(p, d) for d in documented)}
+    assert undocumented == {}, "differences no declaration covers"
+    unexpected = {path: {"reference": value_at(a, path), "ours": value_at(b, path)}
+                  for path, declared in documented.items() if not declared.holds(value_at(a, path), value_at(b, path))}
+    assert unexpected == {}, "declared differences whose values are not the declared ones"
+    stale = [d for d in documented if not any(_under(p, d) for p in differing)]
     assert stale == [], "documented differences that no longer differ"
 
 

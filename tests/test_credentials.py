@@ -6,60 +6,42 @@ import copy
 
 import pytest
 
-from charts.blocks.secrets import DEV_ONLY_LABEL
-from config import load_environment
+from config import available_environments, load_environment
 from config.external import declared_external
 from manifests.credential_scan import scan
-from tests.conftest import Manifest, find
+from tests.conftest import Manifest, find, secret_sources, unprovided_secret_reads
 
 
-@pytest.mark.parametrize("env", ["local", "dev", "prod"])
+@pytest.mark.parametrize("env", available_environments())
 def test_no_credential_literal_outside_secrets(rendered: dict[str, list[Manifest]], env: str) -> None:
     assert [finding for obj in rendered[env] for finding in scan(obj)] == []
 
 
-@pytest.mark.parametrize("env", ["dev", "prod"])
-def test_cloud_environments_render_no_secret(rendered: dict[str, list[Manifest]], env: str) -> None:
+@pytest.mark.parametrize("env", [env for env in available_environments()
+                                 if not load_environment(env).generate_dev_secrets])
+def test_environments_without_dev_secrets_render_no_secret(rendered: dict[str, list[Manifest]], env: str) -> None:
     assert [o["metadata"]["name"] for o in rendered[env] if o["kind"] == "Secret"] == []
 
 
 def test_local_secrets_are_all_labelled_dev_only(rendered: dict[str, list[Manifest]]) -> None:
     secrets = [o for o in rendered["local"] if o["kind"] == "Secret"]
     assert secrets
-    assert all(s["metadata"]["labels"][DEV_ONLY_LABEL] == "true" for s in secrets)
+    assert all(s["metadata"]["labels"]["lakehouse.dev/dev-only"] == "true" for s in secrets)  # README's label
 
 
 def test_every_secret_a_workload_reads_exists_in_local(rendered: dict[str, list[Manifest]]) -> None:
-    """Rendered (dev-only) with the key, or written at run time by the catalog-setup Job."""
-    objects = rendered["local"]
-    secrets = {(o["metadata"]["namespace"], o["metadata"]["name"]): o for o in objects if o["kind"] == "Secret"}
+    """Rendered (dev-only) with the key, made by cert-manager, or written at run time by the catalog-setup Job:
+    env references, keystore passwords and secret volumes alike."""
     written_by_jobs = {(ns, name) for (kind, ns, name) in declared_external(load_environment("local"))
                        if kind == "Secret"}
     assert written_by_jobs == {(ns, "iceberg-catalog-credentials") for ns in ("fluss", "flink", "spark")}
-    missing = set()
-
-    def walk(node: object, namespace: str) -> None:
-        if isinstance(node, dict):
-            ref = node.get("secretKeyRef")
-            if isinstance(ref, dict):
-                secret = secrets.get((namespace, ref["name"]))
-                if (namespace, ref["name"]) in written_by_jobs:
-                    pass
-                elif secret is None or ref["key"] not in secret["stringData"]:
-                    missing.add(f"{namespace}/{ref['name']}:{ref['key']}")
-            for value in node.values():
-                walk(value, namespace)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value, namespace)
-
-    for obj in objects:
-        if obj["kind"] != "Secret" and "namespace" in obj["metadata"]:
-            walk(obj, obj["metadata"]["namespace"])
-    assert missing == set()
+    rendered_job_writes = {key for key, (source, _) in secret_sources(rendered["local"]).items()
+                           if source == "Job/polaris-catalog-setup"}
+    assert rendered_job_writes == written_by_jobs
+    assert unprovided_secret_reads(rendered["local"]) == {}
 
 
-def test_scanner_accepts_iceberg_environment_references(rendered: dict[str, list[Manifest]]) -> None:
+def test_scanner_accepts_iceberg_environment_references_but_not_a_literal_credential(rendered: dict[str, list[Manifest]]) -> None:
     config_map = find(rendered["dev"], "ConfigMap", "rest-iceberg-catalog")
     job = find(rendered["dev"], "FlinkSessionJob", "fluss-tiering-job")
     assert "credential: env:ICEBERG_CATALOG_CREDENTIAL" in config_map["data"]["rest_iceberg.yaml"]
@@ -82,4 +64,6 @@ def test_scanner_catches_literal_env_config_and_args(rendered: dict[str, list[Ma
         "Deployment/polaris/polaris: spec.template.spec.containers[0].env[6]: env DB_PASSWORD has a literal value"]
     assert scan(config_map) == [
         "ConfigMap/flink/rest-iceberg-catalog: data.rest_iceberg.yaml: 'credential' set to a literal"]
-    assert len(scan(job)) == 1 and "argument after --datalake.iceberg.credential" in scan(job)[0]
+    literal = len(job["spec"]["job"]["args"]) - 1
+    assert scan(job) == [f"FlinkSessionJob/flink/fluss-tiering-job: spec.job.args[{literal}]: argument after "
+                         "--datalake.iceberg.credential is a literal"]

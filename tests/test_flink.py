@@ -6,13 +6,26 @@ from typing import Any
 
 import pytest
 
+from charts.flink import FlinkChart
+from charts.platform.flink import flink_props
 from config import ConfigError
 from manifests.restricted import pod_specs
-from tests.conftest import environment, find, render
+from tests.bare import BOOTSTRAP_SERVERS, catalog, endpoints, s3_access, settings, synth
+from tests.conftest import Manifest, environment, find, render
 
 
-def test_session_cluster_state_on_s3_and_ha() -> None:
-    spec = find(render(environment()), "FlinkDeployment", "flink-session")["spec"]
+def flink(doc: dict[str, Any]) -> list[Manifest]:
+    """The Flink chart (session cluster, catalog store, SQL Gateway, session jobs) of environment document `doc`,
+    alone."""
+    config = settings(doc)
+    s3, iceberg = s3_access(config), catalog(config)
+    props = flink_props(config, s3, iceberg, endpoints())
+    return synth(lambda app: FlinkChart(app, "50-flink", namespace="flink", props=props, s3=s3, catalog=iceberg,
+                                        fluss_bootstrap_servers=BOOTSTRAP_SERVERS))
+
+
+def test_session_cluster_keeps_state_on_s3_with_ha_on_flink_1_20() -> None:
+    spec = find(flink(environment()), "FlinkDeployment", "flink-session")["spec"]
     conf = spec["flinkConfiguration"]
     assert conf["execution.checkpointing.dir"] == "s3://flink-bucket/checkpoints/flink-session"
     assert conf["execution.checkpointing.savepoint-dir"] == "s3://flink-bucket/savepoints/flink-session"
@@ -22,14 +35,14 @@ def test_session_cluster_state_on_s3_and_ha() -> None:
 
 
 def test_ha_off_leaves_no_ha_keys() -> None:
-    conf = find(render(environment(flink={"sessionCluster": {"highAvailability": False}})),
+    conf = find(flink(environment(flink={"sessionCluster": {"highAvailability": False}})),
                 "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"]
     assert not [k for k in conf if k.startswith("high-availability")]
 
 
 def test_session_jobs_point_at_the_rendered_cluster() -> None:
-    objects = render(environment(flink={"sessionCluster": {"name": "analytics"},
-                                        "jobs": [{"name": "j", "jarPath": "jobs/j.jar", "args": ["${polaris.catalogUri}"]}]}))
+    objects = flink(environment(flink={"sessionCluster": {"name": "analytics"},
+                                       "jobs": [{"name": "j", "jarPath": "jobs/j.jar", "args": ["${polaris.catalogUri}"]}]}))
     jobs = {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "FlinkSessionJob"}
     assert set(jobs) == {"fluss-tiering-job", "j"}
     assert {spec["deploymentName"] for spec in jobs.values()} == {"analytics"}
@@ -49,7 +62,7 @@ def secret_env(container: dict[str, Any]) -> dict[str, dict[str, str]]:
 
 
 def test_tiering_job_reads_the_credential_from_the_session_cluster_environment() -> None:
-    objects = render(environment())
+    objects = flink(environment())
     args = find(objects, "FlinkSessionJob", "fluss-tiering-job")["spec"]["job"]["args"]
     pairs = dict(zip(args[::2], args[1::2], strict=True))
     assert pairs["--datalake.iceberg.warehouse"] == "dev_iceberg_datalake_catalog"
@@ -62,7 +75,7 @@ def test_tiering_job_reads_the_credential_from_the_session_cluster_environment()
 
 
 def test_catalog_store_is_the_projected_config_maps_with_an_env_reference() -> None:
-    objects = render(environment())
+    objects = flink(environment())
     rest = find(objects, "ConfigMap", "rest-iceberg-catalog")["data"]["rest_iceberg.yaml"]
     assert "\ncredential: env:ICEBERG_CATALOG_CREDENTIAL\n" in rest
     assert "uri: http://polaris.polaris.svc.cluster.local:8181/api/catalog\n" in rest
@@ -80,13 +93,13 @@ def test_catalog_store_is_the_projected_config_maps_with_an_env_reference() -> N
         assert secret_env(main)["ICEBERG_CATALOG_CREDENTIAL"] == CREDENTIAL_SECRET
 
 
-def test_gateway_off() -> None:
-    objects = render(environment(flink={"sqlGateway": {"enabled": False}}))
+def test_disabled_gateway_renders_no_gateway_object() -> None:
+    objects = flink(environment(flink={"sqlGateway": {"enabled": False}}))
     assert not [o for o in objects if o["metadata"]["name"] == "flink-sql-gateway"]
 
 
 def test_gateway_has_no_api_access() -> None:
-    objects: list[dict[str, Any]] = render(environment())
+    objects = flink(environment())
     pod = find(objects, "Deployment", "flink-sql-gateway")["spec"]["template"]["spec"]
     assert pod["automountServiceAccountToken"] is False and pod["serviceAccountName"] == "flink-sql-gateway"
     binding = find(objects, "RoleBinding", "flink-role-binding")
@@ -95,7 +108,7 @@ def test_gateway_has_no_api_access() -> None:
 
 def test_unknown_placeholder_names_the_field() -> None:
     with pytest.raises(ConfigError, match=r"environments/test.yaml: flink.jobs\[0\].args: unknown placeholder '\$\{x\}'"):
-        render(environment(flink={"jobs": [{"name": "j", "jarPath": "a/j.jar", "args": ["${x}"]}]}))
+        flink(environment(flink={"jobs": [{"name": "j", "jarPath": "a/j.jar", "args": ["${x}"]}]}))
 
 
 def test_every_flink_process_reads_the_web_identity_under_an_iam_role() -> None:
@@ -110,6 +123,42 @@ def test_every_flink_process_reads_the_web_identity_under_an_iam_role() -> None:
     assert f"-Ds3.aws.credentials.provider={provider}" in gateway["command"]
     operator_conf = find(objects, "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"]
     assert f"s3.aws.credentials.provider: {provider}\n" in operator_conf
-    static = render(environment())
+    static = flink(environment())
     assert "s3.aws.credentials.provider" not in find(static, "FlinkDeployment", "flink-session")["spec"][
         "flinkConfiguration"]
+
+
+def test_props_defaults_are_the_schema_defaults() -> None:
+    """Constructs composed in Python get the same cluster as an environment that sets nothing."""
+    from charts.flink.session_cluster import SessionClusterProps
+    from charts.flink.sql_gateway import SqlGatewayProps
+
+    config = settings(environment())
+    mapped = flink_props(config, s3_access(config), catalog(config), endpoints())
+    assert mapped.session_cluster == SessionClusterProps(image=config.flink.image)
+    assert mapped.sql_gateway == SqlGatewayProps(image=config.flink.image)
+    assert mapped.service_account == "flink"
+
+
+def test_props_refuse_standby_job_managers_without_ha_and_repeated_job_names() -> None:
+    from charts.flink.chart import FlinkProps
+    from charts.flink.session_cluster import JobManagerProps, SessionClusterProps
+    from charts.flink.session_job import SessionJobProps
+
+    with pytest.raises(ValueError, match="FlinkDeployment flink-session: 2 JobManagers need high_availability"):
+        SessionClusterProps(image="flink:1.20", job_manager=JobManagerProps(replicas=2), high_availability=False)
+    job = SessionJobProps(name="j", jar_uri="s3://b/j.jar", parallelism=1, upgrade_mode="stateless", args=())
+    with pytest.raises(ValueError, match="FlinkSessionJob names used twice: j"):
+        FlinkProps(session_cluster=SessionClusterProps(image="flink:1.20"), jobs=(job, job))
+
+
+def test_generated_enum_members_are_found_by_their_crd_value() -> None:
+    from charts.blocks.crd_enums import crd_value, member
+    from imports.flink.org.apache.flink import FlinkDeploymentSpecFlinkVersion, FlinkSessionJobSpecJobUpgradeMode
+
+    assert member(FlinkDeploymentSpecFlinkVersion, "v1_20") is FlinkDeploymentSpecFlinkVersion.V1_UNDERSCORE_20
+    assert member(FlinkSessionJobSpecJobUpgradeMode, "last-state") is FlinkSessionJobSpecJobUpgradeMode.LAST_HYPHEN_STATE
+    assert [crd_value(m) for m in FlinkSessionJobSpecJobUpgradeMode] == ["last-state", "savepoint", "stateless"]
+    with pytest.raises(ValueError, match=r"'v9_9' is not a value of FlinkDeploymentSpecFlinkVersion \(expected one "
+                                         r"of: v1_13, v1_14, .*v2_2"):
+        member(FlinkDeploymentSpecFlinkVersion, "v9_9")

@@ -3,16 +3,27 @@ credential as an Iceberg environment reference."""
 
 from __future__ import annotations
 
-from tests.conftest import LOCAL_STORE, environment, find, render
+from typing import Any
+
+from charts.fluss.cluster import FlussChart
+from tests.bare import catalog, s3_access, settings, synth
+from tests.conftest import LOCAL_STORE, Manifest, environment, find, render
 
 
-def server_yaml(objects: list[dict[str, object]]) -> dict[str, str]:
+def fluss(doc: dict[str, Any]) -> list[Manifest]:
+    """The Fluss chart (ZooKeeper, Fluss) of environment document `doc`, alone."""
+    config = settings(doc)
+    return synth(lambda app: FlussChart(app, "40-fluss", namespace="fluss", zookeeper=config.zookeeper,
+                                        fluss=config.fluss, s3=s3_access(config), catalog=catalog(config)))
+
+
+def server_yaml(objects: list[Manifest]) -> dict[str, str]:
     text = find(objects, "ConfigMap", "fluss-conf-file")["data"]["server.yaml"]
     return dict(line.split(": ", 1) for line in text.splitlines())
 
 
 def test_server_yaml_points_at_polaris_and_s3() -> None:
-    conf = server_yaml(render(environment()))
+    conf = server_yaml(fluss(environment()))
     assert conf["remote.data.dir"] == "s3://fluss-bucket/fluss-remote-data"
     assert conf["datalake.format"] == "iceberg"
     assert conf["datalake.iceberg.uri"] == "http://polaris.polaris.svc.cluster.local:8181/api/catalog"
@@ -24,8 +35,8 @@ def test_server_yaml_points_at_polaris_and_s3() -> None:
 
 
 def test_in_cluster_store_uses_path_style_and_no_vended_credentials() -> None:
-    conf = server_yaml(render(environment(objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
-                                          polaris={"tokenBroker": {"type": "symmetric-key"}})))
+    conf = server_yaml(fluss(environment(objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
+                                         polaris={"tokenBroker": {"type": "symmetric-key"}})))
     assert conf["s3.endpoint"] == "http://minio.object-store.svc.cluster.local:9000"
     assert conf["s3.path.style.access"] == "true"
     assert conf["datalake.iceberg.s3.path-style-access"] == "true"
@@ -33,7 +44,7 @@ def test_in_cluster_store_uses_path_style_and_no_vended_credentials() -> None:
 
 
 def test_s3_keys_are_appended_and_the_catalog_credential_is_in_the_environment() -> None:
-    objects = render(environment())
+    objects = fluss(environment())
     container = find(objects, "StatefulSet", "tablet-server")["spec"]["template"]["spec"]["containers"][0]
     script = container["command"][2]
     assert "datalake.iceberg.credential" not in script
@@ -65,7 +76,7 @@ def test_iam_role_environment_gives_fluss_its_own_static_keys() -> None:
 
 
 def test_tablet_data_survives_restarts_on_volume_claims() -> None:
-    objects = render(environment(fluss={"tabletDataStorage": "50Gi", "storageClassName": "gp3"}))
+    objects = fluss(environment(fluss={"tabletDataStorage": "50Gi", "storageClassName": "gp3"}))
     tablet = find(objects, "StatefulSet", "tablet-server")
     [claim] = tablet["spec"]["volumeClaimTemplates"]
     assert (claim["metadata"]["name"], claim["spec"]["resources"]["requests"]["storage"],
@@ -78,8 +89,8 @@ def test_tablet_data_survives_restarts_on_volume_claims() -> None:
 
 
 def test_a_server_yaml_change_rolls_both_server_kinds() -> None:
-    def checksums(doc: dict[str, object]) -> list[str]:
-        objects = render(doc)
+    def checksums(doc: dict[str, Any]) -> list[str]:
+        objects = fluss(doc)
         return [find(objects, "StatefulSet", name)["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
                 for name in ("coordinator-server", "tablet-server")]
 

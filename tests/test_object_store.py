@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from config import available_environments, load_environment
 from tests.conftest import Manifest, find
 
 
@@ -27,10 +30,11 @@ def test_every_job_artifact_of_local_is_in_the_uploaded_bucket(rendered: dict[st
     assert uris and all(uri.split("://", 1)[1].startswith("flink/job-artifacts/") for uri in uris)
 
 
-def test_cloud_environments_have_no_object_store(rendered: dict[str, list[Manifest]]) -> None:
-    for env in ("dev", "prod"):
-        assert not [o for o in rendered[env] if o["metadata"]["name"] == "minio"]
-        assert not [o for o in rendered[env] if o["metadata"]["name"] == "object-store"]
+@pytest.mark.parametrize("env", [env for env in available_environments()
+                                 if load_environment(env).object_store.type == "aws-s3"])
+def test_environments_on_aws_s3_have_no_object_store(rendered: dict[str, list[Manifest]], env: str) -> None:
+    assert not [o for o in rendered[env] if o["metadata"]["name"] == "minio"]
+    assert not [o for o in rendered[env] if o["metadata"]["name"] == "object-store"]
 
 
 def test_every_s3_client_in_local_uses_the_dev_keys(rendered: dict[str, list[Manifest]]) -> None:

@@ -7,6 +7,7 @@ import copy
 
 import pytest
 
+from config import available_environments
 from manifests.restricted import pod_specs, restricted_violations
 from manifests.tree import object_name
 from tests.conftest import Manifest, find
@@ -15,20 +16,26 @@ ROOT_IMAGE_EXCEPTIONS = {"StatefulSet/fluss/coordinator-server", "StatefulSet/fl
 """Fluss images run as root (README, "Pod security"): everything but runAsNonRoot is still enforced."""
 
 
-@pytest.mark.parametrize("env", ["local", "dev", "prod"])
+POD_ROLES = {"Deployment": {"pod"}, "StatefulSet": {"pod"}, "Job": {"pod"}, "DaemonSet": {"pod"}, "CronJob": {"pod"},
+             "FlinkDeployment": {"jobManager", "taskManager"}, "SparkApplication": {"driver", "executor"}}
+"""The pods each kind of workload makes: the check must see every one of them."""
+
+
+@pytest.mark.parametrize("env", available_environments())
 def test_every_pod_is_restricted_except_documented_root_images(rendered: dict[str, list[Manifest]], env: str) -> None:
     problems: dict[str, list[str]] = {}
-    checked = 0
+    checked: dict[str, set[str]] = {}
     for obj in rendered[env]:
         for role, pod in pod_specs(obj).items():
-            checked += 1
+            checked.setdefault(object_name(obj), set()).add(role)
             found = restricted_violations(pod)
             if object_name(obj) in ROOT_IMAGE_EXCEPTIONS:
                 found = [p for p in found if "runAsNonRoot" not in p]
             if found:
                 problems[f"{object_name(obj)} ({role})"] = found
     assert problems == {}
-    assert checked >= 10
+    workloads = {object_name(o): POD_ROLES[o["kind"]] for o in rendered[env] if o["kind"] in POD_ROLES}
+    assert checked == workloads, "pods the check did not see, or saw in an object that makes none"
 
 
 def test_root_image_exception_is_still_hardened(rendered: dict[str, list[Manifest]]) -> None:
@@ -36,7 +43,7 @@ def test_root_image_exception_is_still_hardened(rendered: dict[str, list[Manifes
     assert restricted_violations(pod) == ["container fluss-tablet: runAsNonRoot must be true"]
 
 
-def test_fluss_namespace_enforces_baseline_and_warns_restricted(rendered: dict[str, list[Manifest]]) -> None:
+def test_fluss_namespace_enforces_baseline_and_warns_restricted_the_others_enforce_restricted(rendered: dict[str, list[Manifest]]) -> None:
     labels = find(rendered["local"], "Namespace", "fluss")["metadata"]["labels"]
     assert labels["pod-security.kubernetes.io/enforce"] == "baseline"
     assert labels["pod-security.kubernetes.io/warn"] == "restricted"

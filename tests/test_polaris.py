@@ -5,7 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.conftest import LOCAL_STORE, TEST_ROLE_ARN, environment, find, render
+from charts.polaris.server import PolarisChart
+from tests.bare import s3_access, settings, synth
+from tests.conftest import LOCAL_STORE, TEST_ROLE_ARN, Manifest, environment, find, render
+
+
+def polaris(doc: dict[str, Any]) -> list[Manifest]:
+    """The Polaris chart (PostgreSQL, Polaris, bootstrap and catalog setup) of environment document `doc`, alone."""
+    config = settings(doc)
+    return synth(lambda app: PolarisChart(app, "30-polaris", namespace="polaris", postgres=config.postgres,
+                                          polaris=config.polaris, s3=s3_access(config),
+                                          consumer_namespaces=["fluss", "flink", "spark"]))
 
 
 def properties(objects: list[dict[str, Any]]) -> dict[str, str]:
@@ -19,15 +29,15 @@ def container(objects: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def test_jdbc_url_is_derived_from_the_postgres_service_and_credentials_from_the_secret() -> None:
-    env = {e["name"]: e for e in container(render(environment(postgres={"database": "CATALOG"})))["env"]}
+    env = {e["name"]: e for e in container(polaris(environment(postgres={"database": "CATALOG"})))["env"]}
     assert env["quarkus.datasource.jdbc.url"]["value"] == (
         "jdbc:postgresql://postgres.polaris.svc.cluster.local:5432/CATALOG")
     assert env["quarkus.datasource.username"]["valueFrom"]["secretKeyRef"] == {"name": "polaris-persistence", "key": "username"}
     assert env["quarkus.datasource.password"]["valueFrom"]["secretKeyRef"] == {"name": "polaris-persistence", "key": "password"}
 
 
-def test_postgres_creates_the_database_from_the_same_secret() -> None:
-    objects = render(environment())
+def test_postgres_creates_the_database_from_the_same_secret_on_a_volume_argo_cd_keeps() -> None:
+    objects = polaris(environment())
     pg = find(objects, "StatefulSet", "postgres")["spec"]
     env = {e["name"]: e for e in pg["template"]["spec"]["containers"][0]["env"]}
     assert env["POSTGRES_USER"]["valueFrom"]["secretKeyRef"] == {"name": "polaris-persistence", "key": "username"}
@@ -38,7 +48,7 @@ def test_postgres_creates_the_database_from_the_same_secret() -> None:
 
 
 def test_rsa_token_broker_by_default_mounts_the_key_pair() -> None:
-    objects = render(environment())
+    objects = polaris(environment())
     props = properties(objects)
     assert props["polaris.authentication.token-broker.type"] == "rsa-key-pair"
     assert props["polaris.authentication.token-broker.rsa-key-pair.private-key-file"] == "/deployments/config/private.pem"
@@ -48,13 +58,13 @@ def test_rsa_token_broker_by_default_mounts_the_key_pair() -> None:
     assert [i["key"] for i in secret["items"]] == ["public.pem", "private.pem"]
 
 
-def test_symmetric_key_broker() -> None:
-    props = properties(render(environment(polaris={"tokenBroker": {"type": "symmetric-key"}})))
+def test_symmetric_key_broker_reads_the_key_file() -> None:
+    props = properties(polaris(environment(polaris={"tokenBroker": {"type": "symmetric-key"}})))
     assert props["polaris.authentication.token-broker.symmetric-key.file"] == "/deployments/config/symmetric.key"
 
 
 def test_realm_and_probes_follow_the_upstream_chart() -> None:
-    objects = render(environment(polaris={"realm": "ACME"}))
+    objects = polaris(environment(polaris={"realm": "ACME"}))
     assert properties(objects)["polaris.realm-context.realms"] == "ACME"
     probe = container(objects)["livenessProbe"]
     assert probe["httpGet"] == {"path": "/q/health/live", "port": "polaris-mgmt", "scheme": "HTTP"}
@@ -63,7 +73,7 @@ def test_realm_and_probes_follow_the_upstream_chart() -> None:
 
 def test_config_checksum_rolls_the_deployment_when_properties_change() -> None:
     def checksum(doc: dict[str, Any]) -> str:
-        deployment = find(render(doc), "Deployment", "polaris")
+        deployment = find(polaris(doc), "Deployment", "polaris")
         value: str = deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
         return value
 
@@ -73,7 +83,7 @@ def test_config_checksum_rolls_the_deployment_when_properties_change() -> None:
 def test_in_cluster_store_keeps_the_catalog_endpoint_for_polaris_own_file_io() -> None:
     """SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION=true would drop the catalog's endpoint and path style from Polaris'
     FileIO (Polaris 1.3 StorageAccessConfigProvider); stsUnavailable skips STS and keeps them."""
-    objects = render(environment(objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
+    objects = polaris(environment(objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
                                  polaris={"tokenBroker": {"type": "symmetric-key"}}))
     assert not [key for key in properties(objects) if "SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION" in key]
     catalog = json.loads(find(objects, "ConfigMap", "polaris-catalog-setup")["data"]["000.json"])

@@ -11,7 +11,8 @@ import pytest
 
 from charts.blocks.s3 import S3Access
 from charts.polaris.setup import desired_state_files, plan
-from config import load_environment
+from config import available_environments, load_environment
+from tests.bare import s3_access
 from tests.conftest import Manifest, find
 from tests.fake_polaris import REALM, SA_TOKEN, FakePolaris
 from tests.polaris_spec import check_request
@@ -21,12 +22,10 @@ NAMESPACES = ("fluss", "flink", "spark")
 
 
 def _s3(env: str) -> S3Access:
-    store = load_environment(env).object_store
-    endpoint = "http://minio.object-store.svc.cluster.local:9000" if store.type == "in-cluster" else None
-    return S3Access(store.region, store.buckets, endpoint, store.credentials, store.iam_role_arn)
+    return s3_access(load_environment(env))
 
 
-@pytest.mark.parametrize("env", ["local", "dev", "prod"])
+@pytest.mark.parametrize("env", available_environments())
 def test_every_request_of_the_desired_state_follows_the_spec(env: str) -> None:
     requests = plan(load_environment(env).polaris, _s3(env))
     assert [r.path for r in requests][:2] == ["/catalogs", "/principal-roles"]
@@ -164,7 +163,7 @@ def test_a_server_error_fails_the_job_with_the_response(setup_dir: Path, fake: F
     assert fake.principals == {}
 
 
-def test_rendered_jobs_are_hooks_with_backoff_ttl_and_restricted_pods(rendered: dict[str, list[Manifest]]) -> None:
+def test_setup_jobs_are_sync_hooks_with_backoff_and_ttl_and_bootstrap_reads_secrets(rendered: dict[str, list[Manifest]]) -> None:
     for name in ("polaris-bootstrap", "polaris-catalog-setup"):
         job = find(rendered["local"], "Job", name)
         assert job["metadata"]["annotations"]["argocd.argoproj.io/hook"] == "Sync"

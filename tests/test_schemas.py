@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from config import available_environments
 from manifests.crd_schemas import strict_crd_schema
 from manifests.validation.strict_schemas import SchemaStore, default_dir
 from tests.conftest import Manifest, find
@@ -22,7 +23,7 @@ def errors(store: SchemaStore, obj: Manifest) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.parametrize("env", ["local", "dev", "prod"])
+@pytest.mark.parametrize("env", available_environments())
 def test_every_rendered_object_is_schema_valid(rendered: dict[str, list[Manifest]], env: str,
                                                store: SchemaStore) -> None:
     findings = [(obj["kind"], obj["metadata"]["name"], e) for obj in rendered[env] for e in errors(store, obj)]

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from tests.conftest import LOCAL_STORE, environment, find, render
+from typing import Any
+
+from charts.spark.applications import SparkChart
+from tests.bare import catalog, s3_access, settings, synth
+from tests.conftest import LOCAL_STORE, Manifest, environment, find, render
 
 APP = {"applications": [{"name": "ingest", "mainApplicationFile": "jobs/ingest.py"}]}
 
 
-def test_catalog_and_s3a_settings() -> None:
-    spec = find(render(environment(spark=APP)), "SparkApplication", "ingest")["spec"]
+def spark(doc: dict[str, Any]) -> list[Manifest]:
+    """The Spark chart (SparkApplications) of environment document `doc`, alone."""
+    config = settings(doc)
+    return synth(lambda app: SparkChart(app, "60-spark", namespace="spark", config=config.spark, s3=s3_access(config),
+                                        catalog=catalog(config)))
+
+
+def test_catalog_and_s3a_settings_and_the_credential_from_the_secret() -> None:
+    spec = find(spark(environment(spark=APP)), "SparkApplication", "ingest")["spec"]
     conf = spec["sparkConf"]
     assert conf["spark.sql.catalog.rest.uri"] == "http://polaris.polaris.svc.cluster.local:8181/api/catalog"
     assert conf["spark.sql.catalog.rest.warehouse"] == "dev_iceberg_datalake_catalog"
@@ -25,16 +36,16 @@ def test_catalog_and_s3a_settings() -> None:
 def test_in_cluster_store_endpoint_and_path_style() -> None:
     doc = environment(spark=APP, objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
                       polaris={"tokenBroker": {"type": "symmetric-key"}})
-    conf = find(render(doc), "SparkApplication", "ingest")["spec"]["sparkConf"]
+    conf = find(spark(doc), "SparkApplication", "ingest")["spec"]["sparkConf"]
     assert conf["spark.hadoop.fs.s3a.endpoint"] == "http://minio.object-store.svc.cluster.local:9000"
     assert conf["spark.hadoop.fs.s3a.path.style.access"] == "true"
     assert conf["spark.sql.catalog.rest.s3.path-style-access"] == "true"
 
 
-def test_iam_role_uses_the_default_credentials_chain() -> None:
+def test_iam_role_uses_the_default_credentials_chain_and_no_static_keys() -> None:
     store = {**environment()["objectStore"], "credentials": None, "iamRoleArn": "arn:aws:iam::123456789012:role/x"}
     doc = environment(spark=APP, objectStore=store, fluss={"s3Credentials": {"secretName": "fluss-keys"}})
-    spec = find(render(doc), "SparkApplication", "ingest")["spec"]
+    spec = find(spark(doc), "SparkApplication", "ingest")["spec"]
     assert spec["sparkConf"]["spark.hadoop.fs.s3a.aws.credentials.provider"].endswith("DefaultCredentialsProvider")
     assert [e["name"] for e in spec["driver"]["env"]] == ["ICEBERG_CATALOG_CREDENTIAL", "AWS_REGION"]
 
@@ -48,8 +59,8 @@ def test_driver_and_executors_reach_s3_with_the_iam_role() -> None:
     assert account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == "arn:aws:iam::123456789012:role/x"
 
 
-def test_sizes_from_config() -> None:
+def test_executor_sizes_come_from_config() -> None:
     app = {"applications": [{"name": "big", "mainApplicationFile": "a.py",
                              "executor": {"instances": 4, "cores": 2, "memory": "4g"}}]}
-    spec = find(render(environment(spark=app)), "SparkApplication", "big")["spec"]
+    spec = find(spark(environment(spark=app)), "SparkApplication", "big")["spec"]
     assert (spec["executor"]["instances"], spec["executor"]["cores"], spec["executor"]["memory"]) == (4, 2, "4g")

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from tests.conftest import environment, find, render
+from typing import Any
+
+from charts.fluss.cluster import FlussChart
+from charts.fluss.zookeeper import ZooKeeperEnsemble
+from tests.bare import catalog, chart, s3_access, settings, synth
+from tests.conftest import Manifest, environment, find
+
+
+def ensemble(**zookeeper: Any) -> list[Manifest]:
+    config = settings(environment(zookeeper=zookeeper)).zookeeper
+    return synth(lambda app: ZooKeeperEnsemble(chart(app), "ZooKeeper", namespace="fluss", config=config))
 
 
 def test_standalone_by_default() -> None:
-    objects = render(environment())
+    objects = ensemble()
     config = find(objects, "ConfigMap", "zookeeper-config")["data"]
     assert config["ZOO_STANDALONE_ENABLED"] == "true"
     assert config["ZOO_SERVERS"] == "server.1=zookeeper-0.zookeeper-hs.fluss.svc.cluster.local:2888:3888;2181"
     assert find(objects, "StatefulSet", "zookeeper")["spec"]["replicas"] == 1
 
 
-def test_three_server_ensemble() -> None:
-    objects = render(environment(zookeeper={"replicas": 3}))
+def test_three_servers_find_each_other_through_the_headless_service() -> None:
+    objects = ensemble(replicas=3)
     config = find(objects, "ConfigMap", "zookeeper-config")["data"]
     assert config["ZOO_STANDALONE_ENABLED"] == "false"
     assert config["ZOO_SERVERS"].split() == [
@@ -28,19 +38,21 @@ def test_three_server_ensemble() -> None:
 
 
 def test_server_id_comes_from_the_ordinal() -> None:
-    container = find(render(environment()), "StatefulSet", "zookeeper")["spec"]["template"]["spec"]["containers"][0]
+    container = find(ensemble(), "StatefulSet", "zookeeper")["spec"]["template"]["spec"]["containers"][0]
     assert "export ZOO_MY_ID=$(( ${HOSTNAME##*-} + 1 ))" in container["command"][2]
 
 
 def test_fluss_reads_the_connect_string_of_the_ensemble() -> None:
-    objects = render(environment(namespaces={"fluss": "streaming"}))
+    config = settings(environment())
+    objects = synth(lambda app: FlussChart(app, "40-fluss", namespace="streaming", zookeeper=config.zookeeper,
+                                           fluss=config.fluss, s3=s3_access(config), catalog=catalog(config)))
     server_yaml = find(objects, "ConfigMap", "fluss-conf-file")["data"]["server.yaml"]
     assert "zookeeper.address: zookeeper.streaming.svc.cluster.local:2181\n" in server_yaml
 
 
 def test_a_server_list_change_rolls_the_ensemble() -> None:
     def checksum(replicas: int) -> str:
-        template = find(render(environment(zookeeper={"replicas": replicas})), "StatefulSet", "zookeeper")["spec"]["template"]
+        template = find(ensemble(replicas=replicas), "StatefulSet", "zookeeper")["spec"]["template"]
         value: str = template["metadata"]["annotations"]["checksum/config"]
         return value
 

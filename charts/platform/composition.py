@@ -31,7 +31,9 @@ from charts.operators.crd_sources import CrdSourcesChart
 from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
 from charts.platform.flink import flink_props
-from charts.polaris.server import TOKEN_SCOPE, PolarisChart
+from charts.platform.polaris import polaris_props
+from charts.polaris import PolarisChart
+from charts.polaris.server import TOKEN_SCOPE
 from charts.spark.applications import SparkChart
 from config import EnvironmentConfig
 from config.external import required_secrets
@@ -95,14 +97,13 @@ class Platform:
             SparkOperatorChart(app, "15-spark-operator", namespace=ns.spark_operator, config=config.spark_operator,
                                driver_annotations=self.s3.service_account_annotations())
 
-        self.polaris_chart = PolarisChart(app, "30-polaris", namespace=ns.polaris, postgres=config.postgres,
-                                          polaris=config.polaris, s3=self.s3,
-                                          consumer_namespaces=[ns.fluss, ns.flink, ns.spark])
+        self.polaris_chart = PolarisChart(app, "30-polaris", namespace=ns.polaris, props=polaris_props(config),
+                                          s3=self.s3, consumer_namespaces=[ns.fluss, ns.flink, ns.spark])
         polaris = self.polaris_chart.polaris
         self.catalog = IcebergRestCatalog(
             uri=polaris.catalog_uri, token_endpoint=polaris.token_endpoint, warehouse=polaris.catalog,
             scope=TOKEN_SCOPE,
-            credential=SecretKeyRef(config.polaris.client_credential_secret, config.polaris.client_credential_key),
+            credential=polaris.client_credential,
             s3=self.s3,
         )
         self.fluss_chart = FlussChart(app, "40-fluss", namespace=ns.fluss, zookeeper=config.zookeeper,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from charts.object_store.store import ObjectStoreChart, ObjectStoreProps
+from charts.platform.object_store import object_store_props
 from config import available_environments, load_environment
-from tests.conftest import Manifest, find
+from tests.bare import settings, synth
+from tests.conftest import LOCAL_STORE, Manifest, environment, find
 
 
 def test_buckets_and_job_artifacts_are_set_up_idempotently_by_a_sync_hook(rendered: dict[str, list[Manifest]]) -> None:
@@ -41,3 +44,27 @@ def test_every_s3_client_in_local_uses_the_dev_keys(rendered: dict[str, list[Man
     namespaces = {o["metadata"]["namespace"] for o in rendered["local"]
                   if o["kind"] == "Secret" and o["metadata"]["name"] == "aws-secret"}
     assert namespaces == {"object-store", "polaris", "fluss", "flink", "spark", "technical-flink-operator"}
+
+
+def test_props_defaults_are_the_schema_defaults() -> None:
+    """A store composed in Python from its buckets gets the same MinIO as an environment that sets nothing."""
+    mapped = object_store_props(settings(environment(objectStore=LOCAL_STORE)))
+    assert mapped == ObjectStoreProps(buckets=("ice-bucket", "flink-bucket", "fluss-bucket"),
+                                      artifacts_bucket="flink-bucket")
+
+
+def test_props_refuse_artifacts_outside_the_buckets() -> None:
+    with pytest.raises(ValueError, match=r"object store minio: artifacts bucket 'jobs' is not one of its buckets "
+                                         r"\(data, lake\)"):
+        ObjectStoreProps(buckets=("lake", "data"), artifacts_bucket="jobs")
+
+
+def test_a_renamed_store_is_the_endpoint_its_setup_job_reaches() -> None:
+    props = ObjectStoreProps(buckets=("lake",), artifacts_bucket="lake", name="s3")
+    stores: list[ObjectStoreChart] = []
+    objects = synth(lambda app: stores.append(ObjectStoreChart(app, "20-object-store", namespace="storage",
+                                                               props=props)))
+    assert stores[0].store.endpoint == "http://s3.storage.svc.cluster.local:9000"
+    script = find(objects, "Job", "s3-setup")["spec"]["template"]["spec"]["containers"][0]["command"][2]
+    assert "mc alias set store http://s3.storage.svc.cluster.local:9000 " in script
+    assert find(objects, "StatefulSet", "s3")["spec"]["serviceName"] == "s3"

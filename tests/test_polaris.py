@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from charts.polaris.server import PolarisChart
+import pytest
+
+from charts.platform.polaris import polaris_props
+from charts.polaris import PolarisChart
 from tests.bare import s3_access, settings, synth
 from tests.conftest import LOCAL_STORE, TEST_ROLE_ARN, Manifest, environment, find, render
 
@@ -13,9 +16,8 @@ from tests.conftest import LOCAL_STORE, TEST_ROLE_ARN, Manifest, environment, fi
 def polaris(doc: dict[str, Any]) -> list[Manifest]:
     """The Polaris chart (PostgreSQL, Polaris, bootstrap and catalog setup) of environment document `doc`, alone."""
     config = settings(doc)
-    return synth(lambda app: PolarisChart(app, "30-polaris", namespace="polaris", postgres=config.postgres,
-                                          polaris=config.polaris, s3=s3_access(config),
-                                          consumer_namespaces=["fluss", "flink", "spark"]))
+    return synth(lambda app: PolarisChart(app, "30-polaris", namespace="polaris", props=polaris_props(config),
+                                          s3=s3_access(config), consumer_namespaces=["fluss", "flink", "spark"]))
 
 
 def properties(objects: list[dict[str, Any]]) -> dict[str, str]:
@@ -105,3 +107,34 @@ def test_renamed_services_rename_every_reference() -> None:
     assert "uri: http://catalog.polaris.svc.cluster.local:8181/api/catalog" in rest
     assert not [o for o in objects if o["metadata"]["name"] in ("polaris", "postgres", "zookeeper")
                 and o["kind"] != "Namespace"]
+
+
+def test_props_defaults_are_the_schema_defaults() -> None:
+    """Constructs composed in Python get the same PostgreSQL, server and setup as an environment that sets nothing
+    (on the in-cluster store, where a catalog needs no role to assume)."""
+    from charts.polaris import PolarisProps
+
+    assert polaris_props(settings(environment(objectStore=LOCAL_STORE, polaris={"setup": {}}))) == PolarisProps()
+
+
+def test_props_refuse_an_open_catalog_model() -> None:
+    from charts.polaris import PolarisProps
+    from charts.polaris.server import ServerProps
+    from charts.polaris.setup import SetupProps
+    from config import CatalogRoleSpec, PrincipalSpec
+
+    with pytest.raises(ValueError, match=r"Polaris catalog 'sales' is not one of the setup's catalogs "
+                                         r"\(dev_iceberg_datalake_catalog\)"):
+        PolarisProps(server=ServerProps(catalog="sales"))
+    assert PolarisProps(server=ServerProps(catalog="sales"), setup=None).setup is None
+    with pytest.raises(ValueError, match=r"Polaris setup: undeclared catalog 'sales' \(of catalog role reader\), "
+                                         r"consumer principal 'spark_user' \(not one of the principals\), "
+                                         r"principal role 'rf_ops'"):
+        SetupProps(catalog_roles=(CatalogRoleSpec("sales", "reader", (), ("rf_ops",)),),
+                   principals=(PrincipalSpec("fluss_user", ("rf_ops",)),), consumer_principal="spark_user")
+
+
+def test_without_setup_no_job_is_rendered() -> None:
+    objects = polaris(environment(polaris={"setup": {"enabled": False}}))
+    assert not [o for o in objects if o["kind"] in ("Job", "Role", "RoleBinding")]
+    assert find(objects, "Deployment", "polaris")

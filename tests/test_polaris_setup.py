@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from charts.blocks.s3 import S3Access
-from charts.polaris.setup import desired_state_files, plan
+from charts.platform.polaris import polaris_props
+from charts.polaris.setup import Request, desired_state_files, plan
 from config import available_environments, load_environment
 from tests.bare import s3_access
 from tests.conftest import Manifest, find
@@ -21,19 +21,23 @@ ROOT_ID, ROOT_SECRET = "root-client", "root-secret-value"
 NAMESPACES = ("fluss", "flink", "spark")
 
 
-def _s3(env: str) -> S3Access:
-    return s3_access(load_environment(env))
+def _plan(env: str) -> list[Request]:
+    """The desired state of environment `env`, as the platform maps it."""
+    config = load_environment(env)
+    setup = polaris_props(config).setup
+    assert setup is not None
+    return plan(setup, s3_access(config))
 
 
 @pytest.mark.parametrize("env", available_environments())
 def test_every_request_of_the_desired_state_follows_the_spec(env: str) -> None:
-    requests = plan(load_environment(env).polaris, _s3(env))
+    requests = _plan(env)
     assert [r.path for r in requests][:2] == ["/catalogs", "/principal-roles"]
     assert [p for r in requests for p in check_request(r.method, r.path, r.body)] == []
 
 
 def test_desired_state_reproduces_the_reference() -> None:
-    requests = plan(load_environment("dev").polaris, _s3("dev"))
+    requests = _plan("dev")
     catalog = requests[0].body["catalog"]
     assert catalog["name"] == "dev_iceberg_datalake_catalog" and catalog["type"] == "INTERNAL"
     assert catalog["properties"] == {"default-base-location": "s3://dev-iceberg-datalake/"}
@@ -53,7 +57,7 @@ def test_desired_state_reproduces_the_reference() -> None:
 
 
 def test_in_cluster_store_catalog_uses_the_endpoint_without_sts() -> None:
-    storage = plan(load_environment("local").polaris, _s3("local"))[0].body["catalog"]["storageConfigInfo"]
+    storage = _plan("local")[0].body["catalog"]["storageConfigInfo"]
     assert storage["endpoint"] == "http://minio.object-store.svc.cluster.local:9000"
     assert storage["pathStyleAccess"] is True and storage["stsUnavailable"] is True
 
@@ -62,7 +66,7 @@ def test_in_cluster_store_catalog_uses_the_endpoint_without_sts() -> None:
 def setup_dir(tmp_path: Path) -> Path:
     directory = tmp_path / "setup"
     directory.mkdir()
-    for name, text in desired_state_files(plan(load_environment("local").polaris, _s3("local"))).items():
+    for name, text in desired_state_files(_plan("local")).items():
         (directory / name).write_text(text)
     service_account = tmp_path / "sa"
     service_account.mkdir()

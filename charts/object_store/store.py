@@ -13,6 +13,7 @@ MinIO: https://min.io/docs/minio/linux/reference/minio-server/minio-server.html
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass, field
 
 import constructs
 from cdk8s_plus_27 import k8s
@@ -33,7 +34,7 @@ from charts.blocks.workloads import (
     service_host,
     stateful_set,
 )
-from config import InClusterStore
+from config import Resources
 from manifests.argo_cd import SYNC_HOOK
 
 S3_PORT = Port("s3", 9000)
@@ -41,38 +42,69 @@ CONSOLE_PORT = Port("console", 9001)
 ARTIFACTS_DIR = "/artifacts-copy"
 
 
+@dataclass(frozen=True)
+class ObjectStoreProps:
+    """A single-node MinIO with its buckets and the job artifacts.
+
+    Attributes:
+        buckets: the bucket names the setup Job creates (`mc mb --ignore-existing`).
+        artifacts_bucket: the bucket the job artifacts are copied to (`mc mirror --overwrite`), one of `buckets`.
+        root_user, root_password: Secret keys used as MinIO's root credential (`MINIO_ROOT_USER`,
+            `MINIO_ROOT_PASSWORD`): the static keys the S3 clients use (access key id, secret access key).
+        name: StatefulSet and Service name (the endpoint's host) and the setup Job's prefix (`<name>-setup`).
+        image: the MinIO server image, pinned.
+        client_image: the MinIO client (`mc`) image of the setup Job.
+        storage: data PVC size, a Kubernetes quantity (`10Gi`).
+        storage_class_name: the PVC's StorageClass; None uses the cluster default.
+        resources: server resources (cpu in cores or millicores, memory as a quantity).
+        artifacts_image: the image holding the job artifacts under `artifacts_path`, laid out as in the bucket
+            (`<artifacts_path>/job-artifacts/my-job.jar`); it needs a POSIX shell with `cp`.
+        artifacts_path: an absolute directory of `artifacts_image`, without a trailing `/`, whose content is copied
+            to the root of `artifacts_bucket`.
+
+    Raises:
+        ValueError: an artifacts bucket that is not one of `buckets` (the setup Job would mirror into a bucket it
+            did not create).
+    """
+
+    buckets: tuple[str, ...]
+    artifacts_bucket: str
+    root_user: SecretKeyRef = SecretKeyRef("aws-secret", "access_key_id")
+    root_password: SecretKeyRef = SecretKeyRef("aws-secret", "secret_access_key")
+    name: str = "minio"
+    image: str = "quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z"
+    client_image: str = "quay.io/minio/mc:RELEASE.2025-04-16T18-13-26Z"
+    storage: str = "10Gi"
+    storage_class_name: str | None = None
+    resources: Resources = field(default_factory=lambda: Resources("100m", "256Mi", None, "1Gi"))
+    artifacts_image: str = "lakehouse-job-artifacts:0.1.0"
+    artifacts_path: str = "/artifacts"
+
+    def __post_init__(self) -> None:
+        if self.artifacts_bucket not in self.buckets:
+            raise ValueError(f"object store {self.name}: artifacts bucket '{self.artifacts_bucket}' is not one of its "
+                             f"buckets ({', '.join(sorted(set(self.buckets))) or 'none'})")
+
+
 class ObjectStore(constructs.Construct):
     """A single-node MinIO StatefulSet, its Service and the setup Job (buckets, then the job artifacts).
 
-    Props: `namespace`; `config` (image, client image, PVC size, resources, artifacts image and path);
-    `root_user` and `root_password`, Secret keys used as MinIO's root credentials (the same keys the S3 clients
-    use); `buckets`, the bucket names to create; `artifacts_bucket`, the bucket the job artifacts are copied to.
+    Props: `namespace`; `props`. Exposes `endpoint`, the S3 endpoint every S3 client is pointed at.
     """
 
-    def __init__(
-        self,
-        scope: constructs.Construct,
-        id: str,
-        *,
-        namespace: str,
-        config: InClusterStore,
-        root_user: SecretKeyRef,
-        root_password: SecretKeyRef,
-        buckets: list[str],
-        artifacts_bucket: str,
-        name: str = "minio",
-    ):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: ObjectStoreProps):
         super().__init__(scope, id)
-        self.name = name
+        self.name = name = props.name
         self.namespace = namespace
-        component = Component("minio", name, image_tag(config.image), "object-store")
-        credentials = [env.Env("MINIO_ROOT_USER", secret=root_user), env.Env("MINIO_ROOT_PASSWORD", secret=root_password)]
+        component = Component("minio", name, image_tag(props.image), "object-store")
+        credentials = [env.Env("MINIO_ROOT_USER", secret=props.root_user),
+                       env.Env("MINIO_ROOT_PASSWORD", secret=props.root_password)]
         service(self, "Service", name=name, namespace=namespace, component=component,
                 ports=[S3_PORT, CONSOLE_PORT], wave=SyncWave.STORAGE)
         run_as = pod_security.MINIO
         server = k8s.Container(
             name="minio",
-            image=config.image,
+            image=props.image,
             args=["server", "/data", "--console-address", f":{CONSOLE_PORT.number}"],
             env=env.core(credentials),
             ports=[S3_PORT.container_port(), CONSOLE_PORT.container_port()],
@@ -80,7 +112,7 @@ class ObjectStore(constructs.Construct):
                                       failure_threshold=3, timeout=5),
             readiness_probe=http_probe("/minio/health/ready", S3_PORT, initial_delay=5, period=10,
                                        failure_threshold=3, timeout=5),
-            resources=resources(config.resources.to_k8s()),
+            resources=resources(props.resources.to_k8s()),
             security_context=pod_security.container_security_context(run_as),
             volume_mounts=[k8s.VolumeMount(name="data", mount_path="/data"),
                            k8s.VolumeMount(name="tmp", mount_path="/tmp")],
@@ -89,18 +121,17 @@ class ObjectStore(constructs.Construct):
             self, "StatefulSet", name=name, namespace=namespace, component=component, wave=SyncWave.STORAGE,
             service_name=name, replicas=1,
             template=pod_template(component, run_as, [server], volumes=[empty_dir("tmp")]),
-            claims=[pvc_template("data", config.storage, config.storage_class_name)],
+            claims=[pvc_template("data", props.storage, props.storage_class_name)],
         )
-        self._setup_job(config, component.with_component("setup"), credentials, buckets, artifacts_bucket)
+        self._setup_job(props, component.with_component("setup"), credentials)
 
     @property
     def endpoint(self) -> str:
         """The S3 endpoint URL inside the cluster (`http://<service>.<namespace>.svc.cluster.local:9000`)."""
         return f"http://{service_host(self.name, self.namespace)}:{S3_PORT.number}"
 
-    def _setup_job(self, config: InClusterStore, component: Component, credentials: list[env.Env],
-                   buckets: list[str], artifacts_bucket: str) -> None:
-        targets = " ".join(shlex.quote(f"store/{bucket}") for bucket in sorted(set(buckets)))
+    def _setup_job(self, props: ObjectStoreProps, component: Component, credentials: list[env.Env]) -> None:
+        targets = " ".join(shlex.quote(f"store/{bucket}") for bucket in sorted(set(props.buckets)))
         script = (
             "set -eu\n"
             "attempt=0\n"
@@ -110,13 +141,13 @@ class ObjectStore(constructs.Construct):
             "  sleep 5\n"
             "done\n"
             f"mc mb --ignore-existing {targets}\n"
-            f"mc mirror --overwrite {ARTIFACTS_DIR} {shlex.quote(f'store/{artifacts_bucket}')}\n"
+            f"mc mirror --overwrite {ARTIFACTS_DIR} {shlex.quote(f'store/{props.artifacts_bucket}')}\n"
         )
         run_as = pod_security.CURL
         copy_artifacts = k8s.Container(
             name="artifacts",
-            image=config.artifacts_image,
-            command=["/bin/sh", "-c", f"set -eu\ncp -R {shlex.quote(config.artifacts_path)}/. {ARTIFACTS_DIR}/\n"],
+            image=props.artifacts_image,
+            command=["/bin/sh", "-c", f"set -eu\ncp -R {shlex.quote(props.artifacts_path)}/. {ARTIFACTS_DIR}/\n"],
             resources=resources({"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}),
             security_context=pod_security.container_security_context(run_as),
             volume_mounts=[k8s.VolumeMount(name="artifacts", mount_path=ARTIFACTS_DIR)],
@@ -132,7 +163,7 @@ class ObjectStore(constructs.Construct):
                 backoff_limit=4,
                 template=pod_template(component, run_as, [k8s.Container(
                     name="setup",
-                    image=config.client_image,
+                    image=props.client_image,
                     command=["/bin/sh", "-c", script],
                     env=env.core([*credentials, env.Env("MC_CONFIG_DIR", value="/tmp/.mc")]),
                     resources=resources({"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}),
@@ -148,8 +179,6 @@ class ObjectStore(constructs.Construct):
 class ObjectStoreChart(ComponentChart):
     """The object-store namespace: one `ObjectStore` (props as `ObjectStore`'s)."""
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: InClusterStore,
-                 root_user: SecretKeyRef, root_password: SecretKeyRef, buckets: list[str], artifacts_bucket: str):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: ObjectStoreProps):
         super().__init__(scope, id, namespace=namespace)
-        self.store = ObjectStore(self, "ObjectStore", namespace=namespace, config=config, root_user=root_user,
-                                 root_password=root_password, buckets=buckets, artifacts_bucket=artifacts_bucket)
+        self.store = ObjectStore(self, "ObjectStore", namespace=namespace, props=props)

@@ -22,7 +22,7 @@ from charts.blocks.component_chart import ComponentChart
 from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.s3 import S3Access
-from charts.blocks.secrets import DevSecret, ExternalSecretSource, SecretKeyRef
+from charts.blocks.secrets import DevSecret, ExternalSecretSource
 from charts.flink import FlinkChart
 from charts.fluss.cluster import FlussChart
 from charts.namespaces import NamespacesChart, NamespaceSpec
@@ -31,7 +31,10 @@ from charts.operators.crd_sources import CrdSourcesChart
 from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
 from charts.platform.flink import flink_props
-from charts.polaris.server import TOKEN_SCOPE, PolarisChart
+from charts.platform.object_store import object_store_props
+from charts.platform.polaris import polaris_props
+from charts.polaris import PolarisChart
+from charts.polaris.server import TOKEN_SCOPE
 from charts.spark.applications import SparkChart
 from config import EnvironmentConfig
 from config.external import required_secrets
@@ -77,15 +80,8 @@ class Platform:
 
         endpoint = None
         if in_cluster:
-            assert store.credentials is not None  # checked by the config rules
-            keys = store.credentials
-            object_store_chart = ObjectStoreChart(
-                app, "20-object-store", namespace=ns.object_store, config=store.in_cluster,
-                root_user=SecretKeyRef(keys.secret_name, keys.access_key_id_key),
-                root_password=SecretKeyRef(keys.secret_name, keys.secret_access_key_key),
-                buckets=[store.buckets.iceberg, store.buckets.flink, store.buckets.fluss],
-                artifacts_bucket=store.buckets.flink,
-            )
+            object_store_chart = ObjectStoreChart(app, "20-object-store", namespace=ns.object_store,
+                                                  props=object_store_props(config))
             endpoint = object_store_chart.store.endpoint
         self.s3 = S3Access(store.region, store.buckets, endpoint, store.credentials, store.iam_role_arn)
         if config.flink_operator.enabled:
@@ -95,14 +91,13 @@ class Platform:
             SparkOperatorChart(app, "15-spark-operator", namespace=ns.spark_operator, config=config.spark_operator,
                                driver_annotations=self.s3.service_account_annotations())
 
-        self.polaris_chart = PolarisChart(app, "30-polaris", namespace=ns.polaris, postgres=config.postgres,
-                                          polaris=config.polaris, s3=self.s3,
-                                          consumer_namespaces=[ns.fluss, ns.flink, ns.spark])
+        self.polaris_chart = PolarisChart(app, "30-polaris", namespace=ns.polaris, props=polaris_props(config),
+                                          s3=self.s3, consumer_namespaces=[ns.fluss, ns.flink, ns.spark])
         polaris = self.polaris_chart.polaris
         self.catalog = IcebergRestCatalog(
             uri=polaris.catalog_uri, token_endpoint=polaris.token_endpoint, warehouse=polaris.catalog,
             scope=TOKEN_SCOPE,
-            credential=SecretKeyRef(config.polaris.client_credential_secret, config.polaris.client_credential_key),
+            credential=polaris.client_credential,
             s3=self.s3,
         )
         self.fluss_chart = FlussChart(app, "40-fluss", namespace=ns.fluss, zookeeper=config.zookeeper,

@@ -6,6 +6,8 @@ database on first start; PGDATA points to a subdirectory of the volume (a fresh 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import constructs
 from cdk8s_plus_27 import k8s
 
@@ -23,27 +25,52 @@ from charts.blocks.workloads import (
     service_host,
     stateful_set,
 )
-from config import PostgresConfig
+from config import Resources
 
 POSTGRES_PORT = Port("postgres", 5432)
 DATA_DIR = "/var/lib/postgresql/data"
 
 
+@dataclass(frozen=True)
+class PostgresProps:
+    """A single-instance PostgreSQL.
+
+    Attributes:
+        name: StatefulSet and Service name (the JDBC URL's host), `postgres` as in the reference.
+        image: the official `postgres` image, pinned (https://hub.docker.com/_/postgres).
+        database: the database created on first start (`POSTGRES_DB`).
+        username, password: Secret keys of the user created on first start (`POSTGRES_USER`,
+            `POSTGRES_PASSWORD`), which Polaris logs in with.
+        storage: data PVC size, a Kubernetes quantity (`10Gi`).
+        storage_class_name: the PVC's StorageClass; None uses the cluster default.
+        resources: container resources (cpu in cores or millicores, memory as a quantity).
+    """
+
+    name: str = "postgres"
+    image: str = "postgres:17.2"
+    database: str = "POLARIS"
+    username: SecretKeyRef = SecretKeyRef("polaris-persistence", "username")
+    password: SecretKeyRef = SecretKeyRef("polaris-persistence", "password")
+    storage: str = "10Gi"
+    storage_class_name: str | None = None
+    resources: Resources = field(default_factory=lambda: Resources("250m", "512Mi", None, "1Gi"))
+
+
 class PostgreSQL(constructs.Construct):
     """A single-instance PostgreSQL StatefulSet (PVC-backed, protected from pruning) and its Service.
 
-    Props: `namespace`; `config` (name of the StatefulSet and Service, default `postgres` as in the
-    reference; image, database, credentials Secret, PVC size, resources).
+    Props: `namespace`; `props`. Exposes `username` and `password` (the Secret keys its clients log in with)
+    and `jdbc_url`.
     """
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: PostgresConfig):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: PostgresProps):
         super().__init__(scope, id)
-        self.name = name = config.name
+        self.name = name = props.name
         self.namespace = namespace
-        self.database = config.database
-        self.username = SecretKeyRef(config.secret_name, config.username_key)
-        self.password = SecretKeyRef(config.secret_name, config.password_key)
-        component = Component("postgres", name, image_tag(config.image), "database")
+        self.database = props.database
+        self.username = props.username
+        self.password = props.password
+        component = Component("postgres", name, image_tag(props.image), "database")
         service(self, "Service", name=name, namespace=namespace, component=component, ports=[POSTGRES_PORT],
                 wave=SyncWave.STORAGE)
         pg_isready = k8s.ExecAction(
@@ -55,18 +82,18 @@ class PostgreSQL(constructs.Construct):
         run_as = pod_security.POSTGRES
         container = k8s.Container(
             name="postgres",
-            image=config.image,
+            image=props.image,
             env=env.core([
                 env.Env("POSTGRES_USER", secret=self.username),
                 env.Env("POSTGRES_PASSWORD", secret=self.password),
-                env.Env("POSTGRES_DB", value=config.database),
+                env.Env("POSTGRES_DB", value=props.database),
                 env.Env("POSTGRES_INITDB_ARGS", value="--encoding UTF8 --data-checksums"),
                 env.Env("PGDATA", value=f"{DATA_DIR}/pgdata"),
             ]),
             ports=[POSTGRES_PORT.container_port()],
             readiness_probe=ready,
             liveness_probe=alive,
-            resources=resources(config.resources.to_k8s()),
+            resources=resources(props.resources.to_k8s()),
             security_context=pod_security.container_security_context(run_as),
             volume_mounts=[
                 k8s.VolumeMount(name="postgres-storage", mount_path=DATA_DIR),
@@ -77,7 +104,7 @@ class PostgreSQL(constructs.Construct):
             self, "StatefulSet", name=name, namespace=namespace, component=component, wave=SyncWave.STORAGE,
             service_name=name, replicas=1,
             template=pod_template(component, run_as, [container], volumes=[empty_dir("run")]),
-            claims=[pvc_template("postgres-storage", config.storage, config.storage_class_name)],
+            claims=[pvc_template("postgres-storage", props.storage, props.storage_class_name)],
         )
 
     @property

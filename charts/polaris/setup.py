@@ -4,7 +4,7 @@
    (credentials from Secrets); a realm that is already bootstrapped counts as success.
    https://polaris.apache.org/releases/1.3.0/admin-tool/
 2. `CatalogSetup`: a POSIX shell script (`catalog-setup.sh`, curl only, no Python in the cluster)
-   applies the desired state rendered from the environment config (`plan`): catalogs, principal roles,
+   applies the desired state rendered from `SetupProps` (`plan`): catalogs, principal roles,
    catalog roles, catalog grants, role assignments, principals. Requests follow the Polaris 1.3 management
    API (`polaris-management-service.yml`); "already exists" is success; it retries while Polaris starts.
    The consumer principal's generated credentials are written by the Job, as `clientId:clientSecret`,
@@ -30,13 +30,62 @@ from charts.blocks.rbac import Rule, binding, role
 from charts.blocks.s3 import S3Access
 from charts.blocks.secrets import SecretKeyRef
 from charts.blocks.workloads import config_map, config_map_volume, empty_dir, pod_template, resources
-from charts.polaris.postgres import PostgreSQL
-from config import PolarisConfig
+from charts.polaris.server import DEFAULT_CATALOG, Polaris
+from config import CatalogRoleSpec, CatalogSpec, PrincipalSpec
 from manifests.argo_cd import SYNC_HOOK
 
 SCRIPT = Path(__file__).parent / "catalog-setup.sh"
 SETUP_DIR = "/etc/polaris-setup"
 JOB_TTL_SECONDS = 24 * 3600
+DEFAULT_PRINCIPAL_ROLE = "rf_dev_etl"
+
+
+@dataclass(frozen=True)
+class SetupProps:
+    """The realm bootstrap and the catalog setup: the desired state of the realm (a closed model: every name it
+    refers to is declared in it) and what the Jobs run with.
+
+    Attributes:
+        admin_tool_image: the Polaris admin tool (realm bootstrap, https://polaris.apache.org/releases/1.3.0/admin-tool/).
+        client_image: an image with `/bin/sh` and curl, for `catalog-setup.sh`.
+        root_client_id, root_client_secret: Secret keys (namespace of Polaris) of the root principal's credential,
+            which the bootstrap creates and the catalog setup logs in with.
+        consumer_principal: the principal whose generated credential the catalog setup writes, as
+            `clientId:clientSecret`, into the clients' credential Secret (`ServerProps.client_credential`) of each
+            consumer namespace.
+        catalogs: INTERNAL catalogs on S3, each under `base_path` of the Iceberg bucket.
+        principal_roles: principal role names.
+        catalog_roles: catalog roles with their catalog-level privileges (Polaris `CatalogPrivilege`) and the principal
+            roles they are granted to.
+        principals: principals and the principal roles assigned to them.
+
+    Raises:
+        ValueError: a catalog role of an undeclared catalog, an undeclared principal role, or a consumer principal that
+            is not one of `principals` (the catalog setup would fail against Polaris or write no credential).
+    """
+
+    admin_tool_image: str = "apache/polaris-admin-tool:1.3.0-incubating"
+    client_image: str = "curlimages/curl:8.11.1"
+    root_client_id: SecretKeyRef = SecretKeyRef("polaris-root-credentials", "client-id")
+    root_client_secret: SecretKeyRef = SecretKeyRef("polaris-root-credentials", "client-secret")
+    consumer_principal: str = "fluss_user"
+    catalogs: tuple[CatalogSpec, ...] = (CatalogSpec(DEFAULT_CATALOG, "", None),)
+    principal_roles: tuple[str, ...] = (DEFAULT_PRINCIPAL_ROLE,)
+    catalog_roles: tuple[CatalogRoleSpec, ...] = (
+        CatalogRoleSpec(DEFAULT_CATALOG, "rt_dev_catalog_full", ("CATALOG_MANAGE_CONTENT",), (DEFAULT_PRINCIPAL_ROLE,)),)
+    principals: tuple[PrincipalSpec, ...] = (PrincipalSpec("fluss_user", (DEFAULT_PRINCIPAL_ROLE,)),)
+
+    def __post_init__(self) -> None:
+        catalogs = {catalog.name for catalog in self.catalogs}
+        unknown = {f"catalog '{role.catalog}' (of catalog role {role.name})"
+                   for role in self.catalog_roles if role.catalog not in catalogs}
+        granted = [*(r for role in self.catalog_roles for r in role.principal_roles),
+                   *(r for principal in self.principals for r in principal.principal_roles)]
+        unknown |= {f"principal role '{name}'" for name in granted if name not in self.principal_roles}
+        if self.consumer_principal not in {principal.name for principal in self.principals}:
+            unknown.add(f"consumer principal '{self.consumer_principal}' (not one of the principals)")
+        if unknown:
+            raise ValueError(f"Polaris setup: undeclared {', '.join(sorted(unknown))}")
 
 
 @dataclass(frozen=True)
@@ -53,9 +102,8 @@ def _seg(name: str) -> str:
     return quote(name, safe="")
 
 
-def plan(config: PolarisConfig, s3: S3Access) -> list[Request]:
+def plan(setup: SetupProps, s3: S3Access) -> list[Request]:
     """The desired state as ordered requests (bodies per the Polaris 1.3 management API)."""
-    setup = config.setup
     requests: list[Request] = []
     for catalog in setup.catalogs:
         location = s3.uri(s3.buckets.iceberg, catalog.base_path)
@@ -103,14 +151,15 @@ def desired_state_files(requests: list[Request]) -> dict[str, str]:
 class RealmBootstrap(constructs.Construct):
     """A Job running the Polaris admin tool's `bootstrap` for the realm, idempotently.
 
-    Props: `namespace`; `config` (realm, root credential Secret, admin tool image); `database`.
+    Props: `namespace`; `props` (admin tool image, root credential); `polaris`, the server whose realm it
+    bootstraps in the database the server persists to.
     """
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: PolarisConfig,
-                 database: PostgreSQL):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SetupProps, polaris: Polaris):
         super().__init__(scope, id)
-        name = f"{config.name}-bootstrap"
-        component = Component("polaris", config.name, image_tag(config.setup.admin_tool_image), "realm-bootstrap")
+        name = f"{polaris.name}-bootstrap"
+        database = polaris.database
+        component = Component("polaris", polaris.name, image_tag(props.admin_tool_image), "realm-bootstrap")
         script = (
             "set -u\n"
             'out=$(java -jar /deployments/polaris-admin-tool.jar bootstrap -r "$POLARIS_REALM" '
@@ -125,12 +174,12 @@ class RealmBootstrap(constructs.Construct):
         run_as = pod_security.POLARIS_ADMIN_TOOL
         container = k8s.Container(
             name="bootstrap",
-            image=config.setup.admin_tool_image,
+            image=props.admin_tool_image,
             command=["/bin/sh", "-c", script],
             env=env.core([
-                env.Env("POLARIS_REALM", value=config.realm),
-                env.Env("ROOT_CLIENT_ID", secret=SecretKeyRef(config.root_secret, config.root_client_id_key)),
-                env.Env("ROOT_CLIENT_SECRET", secret=SecretKeyRef(config.root_secret, config.root_client_secret_key)),
+                env.Env("POLARIS_REALM", value=polaris.realm),
+                env.Env("ROOT_CLIENT_ID", secret=props.root_client_id),
+                env.Env("ROOT_CLIENT_SECRET", secret=props.root_client_secret),
                 env.Env("polaris.persistence.type", value="relational-jdbc"),
                 env.Env("quarkus.datasource.username", secret=database.username),
                 env.Env("quarkus.datasource.password", secret=database.password),
@@ -150,23 +199,24 @@ class RealmBootstrap(constructs.Construct):
 class CatalogSetup(constructs.Construct):
     """The catalog-setup Job, its ConfigMap (script and desired state), ServiceAccount and Secret-writing RBAC.
 
-    Props: `namespace`; `config`; `s3`; `polaris_base_uri` (Polaris' `http://host:port`);
-    `consumer_namespaces` (where the client-credential Secret is written).
+    Props: `namespace`; `props`; `polaris`, the server it configures (its API root, realm and the clients'
+    credential Secret); `s3`, where the catalogs' storage is; `consumer_namespaces` (where the client-credential
+    Secret is written).
     """
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: PolarisConfig, s3: S3Access,
-                 polaris_base_uri: str, consumer_namespaces: list[str]):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SetupProps, polaris: Polaris,
+                 s3: S3Access, consumer_namespaces: list[str]):
         super().__init__(scope, id)
-        name = f"{config.name}-catalog-setup"
-        component = Component("polaris", config.name, image_tag(config.setup.client_image), "catalog-setup")
+        name = f"{polaris.name}-catalog-setup"
+        component = Component("polaris", polaris.name, image_tag(props.client_image), "catalog-setup")
         wave = SyncWave.CATALOG_BOOTSTRAP
         desired_state = config_map(self, "ConfigMap", name=name, namespace=namespace, component=component, wave=wave,
-                                   data=desired_state_files(plan(config, s3)))
+                                   data=desired_state_files(plan(props, s3)))
         k8s.KubeServiceAccount(self, "ServiceAccount", metadata=object_meta(name, namespace, component, wave))
-        secret = config.client_credential_secret
+        credential = polaris.client_credential
         for consumer in consumer_namespaces:
             role(self, f"Role-{consumer}", name=name, namespace=consumer, component=component, wave=wave, rules=[
-                Rule(("",), ("secrets",), ("get", "update", "patch"), (secret,)),
+                Rule(("",), ("secrets",), ("get", "update", "patch"), (credential.name,)),
                 Rule(("",), ("secrets",), ("create",)),
             ])
             binding(self, f"RoleBinding-{consumer}", name=name, namespace=consumer, component=component,
@@ -174,18 +224,18 @@ class CatalogSetup(constructs.Construct):
         run_as = pod_security.CURL
         container = k8s.Container(
             name="catalog-setup",
-            image=config.setup.client_image,
+            image=props.client_image,
             command=["/bin/sh", f"{SETUP_DIR}/catalog-setup.sh"],
             env=env.core([
-                env.Env("POLARIS_URI", value=polaris_base_uri),
-                env.Env("POLARIS_REALM", value=config.realm),
+                env.Env("POLARIS_URI", value=polaris.base_uri),
+                env.Env("POLARIS_REALM", value=polaris.realm),
                 env.Env("SETUP_DIR", value=SETUP_DIR),
-                env.Env("ROOT_CLIENT_ID", secret=SecretKeyRef(config.root_secret, config.root_client_id_key)),
-                env.Env("ROOT_CLIENT_SECRET", secret=SecretKeyRef(config.root_secret, config.root_client_secret_key)),
-                env.Env("CONSUMER_PRINCIPAL", value=config.setup.consumer_principal),
+                env.Env("ROOT_CLIENT_ID", secret=props.root_client_id),
+                env.Env("ROOT_CLIENT_SECRET", secret=props.root_client_secret),
+                env.Env("CONSUMER_PRINCIPAL", value=props.consumer_principal),
                 env.Env("CONSUMER_NAMESPACES", value=" ".join(consumer_namespaces)),
-                env.Env("CREDENTIAL_SECRET_NAME", value=secret),
-                env.Env("CREDENTIAL_SECRET_ITEM", value=config.client_credential_key),
+                env.Env("CREDENTIAL_SECRET_NAME", value=credential.name),
+                env.Env("CREDENTIAL_SECRET_ITEM", value=credential.key),
             ]),
             resources=resources({"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}),
             security_context=pod_security.container_security_context(run_as),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from config.api_formats import quantity
 from config.loading import Problem
-from config.quantities import quantity
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ def test_duplicate_yaml_key_is_refused_with_its_lines(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("memory", ["2Gi", "2048m", "2g", "4GB", "1536 mb", "2gibibytes"])
 def test_flink_memory_accepts_what_the_operator_parses(memory: str) -> None:
-    from config.quantities import flink_memory_valid
+    from config.api_formats import flink_memory_valid
 
     config = parse_environment(minimal(flink={"sessionCluster": {"taskManagerMemory": memory}}), source=SRC,
                                expected_name="test")
@@ -152,7 +152,7 @@ def test_flink_memory_accepts_what_the_operator_parses(memory: str) -> None:
 
 @pytest.mark.parametrize("memory", ["2 gigs", "2GiB!", "-1g", "g"])
 def test_flink_memory_refuses_what_the_operator_cannot_parse(memory: str) -> None:
-    from config.quantities import flink_memory_valid
+    from config.api_formats import flink_memory_valid
 
     assert not flink_memory_valid(memory)
     assert error_of(minimal(flink={"sessionCluster": {"taskManagerMemory": memory}})) == (
@@ -167,6 +167,15 @@ def test_session_cluster_name_follows_the_flink_operator_rule() -> None:
         "and '-', starting with a letter, at most 45 characters")
     assert error_of(minimal(flink={"sessionCluster": {"name": "1session"}})).startswith(
         f"{SRC}: flink.sessionCluster.name: '1session' is not a FlinkDeployment name")
+
+
+@pytest.mark.parametrize(("section", "name", "limit"), [
+    ("polaris", "p" * 59, 58), ("postgres", "p" * 53, 52), ("zookeeper", "z" * 53, 52), ("polaris", "1polaris", 58)])
+def test_names_of_services_and_stateful_sets_fit_what_kubernetes_derives_from_them(section: str, name: str,
+                                                                                  limit: int) -> None:
+    assert error_of(minimal(**{section: {"name": name}})).startswith(
+        f"{SRC}: {section}.name: {name!r} is not usable: it names a Service (lower-case letters, digits and '-', "
+        f"starting with a letter) and may have at most {limit} characters")
 
 
 def test_spark_application_name_is_a_dns_1035_label() -> None:
@@ -346,10 +355,9 @@ def test_standby_job_managers_need_ha() -> None:
 
 
 def test_invalid_kubernetes_name() -> None:
-    assert error_of(minimal(polaris={"name": "Polaris_1"})) == (
-        f"{SRC}: polaris.name: 'Polaris_1' is not a Kubernetes name (lower-case letters, digits and '-', "
-        "at most 63 characters)"
-    )
+    assert error_of(minimal(flink={"jobs": [{"name": "Job_1", "jarPath": "a.jar"}]})) == (
+        f"{SRC}: flink.jobs[0].name: 'Job_1' is not a Kubernetes name (lower-case letters, digits and '-', "
+        "at most 63 characters)")
 
 
 def test_dev_secrets_cannot_generate_an_rsa_key_pair() -> None:

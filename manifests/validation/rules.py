@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from config.quantities import DNS_1035_LABEL, FLINK_DEPLOYMENT_NAME, flink_memory_valid
+from config.api_formats import DNS_1035_LABEL, FLINK_DEPLOYMENT_NAME, flink_memory_valid, object_name_problem
 from manifests.credential_scan import scan as credential_findings
 from manifests.restricted import POD_SECURITY_EXCEPTION, pod_specs, restricted_violations
 from manifests.tree import pod_containers
@@ -183,7 +183,11 @@ def _version(text: str) -> tuple[int, ...]:
 
 
 def platform(m: Manifest) -> Iterator[tuple[str, str, Level]]:
-    """Platform rules: pinned images, resource requests, probes, restricted pod security, no credential literal."""
+    """Platform rules: names the API server accepts, pinned images, resource requests, probes, restricted pod
+    security, no credential literal."""
+    name_problem = object_name_problem(m.kind, m.name)
+    if name_problem:
+        yield "metadata.name", name_problem, Level.ERROR
     images: list[tuple[str, str]] = []
     for path, container, is_init in pod_containers(m.obj):
         images.append((f"{path}.image", str(container.get("image", ""))))

@@ -1,4 +1,4 @@
-"""Values whose syntax an API server or operator checks: Kubernetes quantities, Flink memory sizes and names.
+"""Values whose syntax an API server or operator checks: Kubernetes quantities, Flink memory sizes and object names.
 
 The configuration checks use them (errors then name the environment file) and so does `validate` (errors
 name the rendered manifest), so the two can never disagree about what is valid.
@@ -58,3 +58,31 @@ def flink_memory_valid(value: str) -> bool:
     normalized = normalized[:-1] + "i" if normalized.endswith("I") else normalized
     return bool(_BINARY_QUANTITY.match(normalized.replace("KI", "Ki").replace("MI", "Mi").replace("GI", "Gi")
                                        .replace("TI", "Ti").replace("PI", "Pi").replace("EI", "Ei")))
+
+
+DNS_1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+DNS_1123_SUBDOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+STATEFUL_SET_NAME_MAX = 52
+"""A StatefulSet's pods carry `controller-revision-hash: <name>-<hash of up to 10 characters>`, a label value of at
+most 63 characters, so a longer name creates no pod (kubernetes/kubernetes#64023)."""
+
+_LABEL_NAMED = {"Service": "a DNS-1035 label", "Namespace": "a DNS-1123 label", "Job": "at most 63 characters "
+                "(the `batch.kubernetes.io/job-name` label of its pods)"}
+
+
+def object_name_problem(kind: str, name: str) -> str | None:
+    """Why the API server (or the controller that makes its pods) refuses an object of `kind` named `name`, or
+    None. Services are DNS-1035 labels, Namespaces DNS-1123 labels, Jobs at most 63 characters, StatefulSets at most
+    `STATEFUL_SET_NAME_MAX`; every other name a DNS-1123 subdomain
+    (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/)."""
+    if kind == "Service" and not DNS_1035_LABEL.match(name):
+        return f"{name!r} is not a Service name: {_LABEL_NAMED[kind]} (lower-case letters, digits and '-', starting " \
+               "with a letter, at most 63 characters)"
+    if kind in ("Namespace", "Job") and not DNS_1123_LABEL.match(name):
+        return f"{name!r} is not a {kind} name: {_LABEL_NAMED[kind]}"
+    if kind == "StatefulSet" and len(name) > STATEFUL_SET_NAME_MAX:
+        return (f"StatefulSet name {name!r} has {len(name)} characters: more than {STATEFUL_SET_NAME_MAX}, so its "
+                "pods' controller-revision-hash label would exceed 63 and no pod would be created")
+    if not DNS_1123_SUBDOMAIN.match(name):
+        return f"{name!r} is not a {kind} name: a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')"
+    return None

@@ -31,6 +31,7 @@ from charts.operators.crd_sources import CrdSourcesChart
 from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
 from charts.platform.flink import flink_props
+from charts.platform.fluss import fluss_props, fluss_s3
 from charts.polaris.server import TOKEN_SCOPE, PolarisChart
 from charts.spark.applications import SparkChart
 from config import EnvironmentConfig
@@ -105,9 +106,8 @@ class Platform:
             credential=SecretKeyRef(config.polaris.client_credential_secret, config.polaris.client_credential_key),
             s3=self.s3,
         )
-        self.fluss_chart = FlussChart(app, "40-fluss", namespace=ns.fluss, zookeeper=config.zookeeper,
-                                      fluss=config.fluss, s3=self.s3.with_static_keys(config.fluss.s3_credentials),
-                                      catalog=self.catalog)
+        self.fluss_chart = FlussChart(app, "40-fluss", namespace=ns.fluss, props=fluss_props(config),
+                                      s3=fluss_s3(config, self.s3), catalog=self.catalog)
         self.endpoints = PlatformEndpoints(
             fluss_bootstrap_servers=self.fluss_chart.fluss.bootstrap_servers,
             polaris_catalog_uri=polaris.catalog_uri,

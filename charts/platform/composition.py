@@ -32,6 +32,7 @@ from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
 from charts.platform.flink import flink_props
 from charts.platform.fluss import fluss_props, fluss_s3
+from charts.platform.operators import crd_sources_props, flink_operator_props, spark_operator_props
 from charts.polaris.server import TOKEN_SCOPE, PolarisChart
 from charts.spark.applications import SparkChart
 from config import EnvironmentConfig
@@ -73,8 +74,9 @@ class Platform:
         in_cluster = store.type == "in-cluster"
 
         self.namespaces = NamespacesChart(app, "00-namespaces", namespaces=self._namespace_specs())
-        if config.crds.manage or config.cert_manager.mode == "include":
-            CrdSourcesChart(app, "05-crds", crds=config.crds, cert_manager=config.cert_manager)
+        crd_sources = crd_sources_props(config)
+        if crd_sources is not None:
+            CrdSourcesChart(app, "05-crds", props=crd_sources)
 
         endpoint = None
         if in_cluster:
@@ -89,12 +91,14 @@ class Platform:
             )
             endpoint = object_store_chart.store.endpoint
         self.s3 = S3Access(store.region, store.buckets, endpoint, store.credentials, store.iam_role_arn)
-        if config.flink_operator.enabled:
-            FlinkOperatorChart(app, "10-flink-operator", namespace=ns.flink_operator, config=config.flink_operator,
-                               s3=self.s3)
-        if config.spark_operator.enabled:
-            SparkOperatorChart(app, "15-spark-operator", namespace=ns.spark_operator, config=config.spark_operator,
+        flink_operator = flink_operator_props(config)
+        if flink_operator is not None:
+            FlinkOperatorChart(app, "10-flink-operator", namespace=ns.flink_operator, props=flink_operator, s3=self.s3)
+        spark_operator = spark_operator_props(config)
+        self.spark_operator_chart = (
+            SparkOperatorChart(app, "15-spark-operator", namespace=ns.spark_operator, props=spark_operator,
                                driver_annotations=self.s3.service_account_annotations())
+            if spark_operator is not None else None)
 
         self.polaris_chart = PolarisChart(app, "30-polaris", namespace=ns.polaris, postgres=config.postgres,
                                           polaris=config.polaris, s3=self.s3,

@@ -33,6 +33,7 @@ from charts.operators.spark_operator import SparkOperatorChart
 from charts.platform.flink import flink_props
 from charts.platform.fluss import fluss_props, fluss_s3
 from charts.platform.operators import crd_sources_props, flink_operator_props, spark_operator_props
+from charts.platform.spark import driver_service_account, spark_props
 from charts.polaris.server import TOKEN_SCOPE, PolarisChart
 from charts.spark.applications import SparkChart
 from config import EnvironmentConfig
@@ -120,8 +121,9 @@ class Platform:
         self.flink_chart = FlinkChart(app, "50-flink", namespace=ns.flink,
                                       props=flink_props(config, self.s3, self.catalog, self.endpoints), s3=self.s3,
                                       catalog=self.catalog, fluss_bootstrap_servers=self.endpoints.fluss_bootstrap_servers)
-        self.spark_chart = SparkChart(app, "60-spark", namespace=ns.spark, config=config.spark, s3=self.s3,
-                                      catalog=self.catalog)
+        self.spark_chart = SparkChart(app, "60-spark", namespace=ns.spark, props=spark_props(config, self.s3),
+                                      service_account=driver_service_account(config, self.spark_operator_chart),
+                                      s3=self.s3, catalog=self.catalog)
 
         self._secret_sources(app)
 

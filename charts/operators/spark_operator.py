@@ -114,11 +114,11 @@ class SparkOperator(constructs.Construct):
         driver = app.with_component("spark-driver")
         wave = SyncWave.OPERATORS
         jobs = list(props.job_namespaces)
+        account = props.driver_service_account
 
         for name, comp in (("spark-operator-controller", controller), ("spark-operator-webhook", webhook)):
             k8s.KubeServiceAccount(self, f"{name}-sa", metadata=object_meta(name, namespace, comp, wave))
         for job_ns in jobs:
-            account = props.driver_service_account
             self.driver_service_accounts[job_ns] = k8s.KubeServiceAccount(
                 self, f"driver-sa-{job_ns}",
                 metadata=object_meta(account, job_ns, driver, wave, extra_annotations=driver_annotations))

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from charts.fluss.cluster import FlussChart
+from charts.platform.fluss import fluss_props, fluss_s3
 from tests.bare import catalog, s3_access, settings, synth
 from tests.conftest import LOCAL_STORE, Manifest, environment, find, render
 
@@ -13,8 +16,8 @@ from tests.conftest import LOCAL_STORE, Manifest, environment, find, render
 def fluss(doc: dict[str, Any]) -> list[Manifest]:
     """The Fluss chart (ZooKeeper, Fluss) of environment document `doc`, alone."""
     config = settings(doc)
-    return synth(lambda app: FlussChart(app, "40-fluss", namespace="fluss", zookeeper=config.zookeeper,
-                                        fluss=config.fluss, s3=s3_access(config), catalog=catalog(config)))
+    props, s3, iceberg = fluss_props(config), fluss_s3(config, s3_access(config)), catalog(config)
+    return synth(lambda app: FlussChart(app, "40-fluss", namespace="fluss", props=props, s3=s3, catalog=iceberg))
 
 
 def server_yaml(objects: list[Manifest]) -> dict[str, str]:
@@ -104,3 +107,21 @@ def test_advertised_listener_uses_the_headless_service_and_client_port() -> None
     assert "CLIENT://${POD_NAME}.coordinator-server-hs.${POD_NAMESPACE}.svc.cluster.local:9200" in script
     jobs = [o for o in objects if o["kind"] == "FlinkSessionJob"]
     assert jobs and all("coordinator-server-hs.fluss.svc.cluster.local:9200" in o["spec"]["job"]["args"] for o in jobs)
+
+
+def test_props_defaults_are_the_schema_defaults() -> None:
+    """Constructs composed in Python get the same cluster and ensemble as an environment that sets nothing."""
+    from charts.fluss.cluster import FlussClusterProps, FlussProps
+
+    config = settings(environment())
+    assert fluss_props(config) == FlussProps(cluster=FlussClusterProps(image=config.fluss.image))
+
+
+def test_props_refuse_more_replicas_than_tablet_servers_and_one_port_for_both_listeners() -> None:
+    from charts.fluss.cluster import FlussClusterProps, TabletServerProps
+
+    with pytest.raises(ValueError, match="Fluss: default_replication_factor 3 is more than the 2 TabletServers"):
+        FlussClusterProps(image="fluss:0.9", tablet=TabletServerProps(replicas=2), default_replication_factor=3)
+    assert FlussClusterProps(image="fluss:0.9", tablet=TabletServerProps(replicas=3), default_replication_factor=3)
+    with pytest.raises(ValueError, match="Fluss: the INTERNAL and CLIENT listeners both use port 9124"):
+        FlussClusterProps(image="fluss:0.9", internal_port=9124)

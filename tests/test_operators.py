@@ -12,6 +12,7 @@ import pytest
 from charts.blocks.rbac import Rule
 from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
+from charts.platform.operators import crd_sources_props, flink_operator_props, spark_operator_props
 from config import ConfigError, parse_environment
 from manifests.argo_cd import SYNC_WAVE_ANNOTATION
 from manifests.crds import PINS, install_command
@@ -143,20 +144,23 @@ def _key(obj: Manifest) -> tuple[str, str | None, str]:
 def flink_operator(doc: dict[str, Any]) -> list[Manifest]:
     """The Flink operator chart of environment document `doc`, alone."""
     config = settings(doc)
+    props, s3 = flink_operator_props(config), s3_access(config)
+    assert props is not None
     return synth(lambda app: FlinkOperatorChart(app, "10-flink-operator", namespace="technical-flink-operator",
-                                                config=config.flink_operator, s3=s3_access(config)))
+                                                props=props, s3=s3))
 
 
 @pytest.fixture(scope="module")
 def reference_like() -> list[Manifest]:
     """Both operator charts with the reference's chart values."""
     config = settings(REFERENCE_VALUES)
+    flink, spark = flink_operator_props(config), spark_operator_props(config)
+    assert flink is not None and spark is not None
 
     def build(app: Any) -> None:
-        FlinkOperatorChart(app, "10-flink-operator", namespace="technical-flink-operator",
-                           config=config.flink_operator, s3=s3_access(config))
-        SparkOperatorChart(app, "15-spark-operator", namespace="technical-spark-operator",
-                           config=config.spark_operator)
+        FlinkOperatorChart(app, "10-flink-operator", namespace="technical-flink-operator", props=flink,
+                           s3=s3_access(config))
+        SparkOperatorChart(app, "15-spark-operator", namespace="technical-spark-operator", props=spark)
 
     return synth(build)
 
@@ -229,6 +233,35 @@ def test_operator_reaches_s3_through_the_in_cluster_store_in_local_and_the_iam_r
 def test_bad_operator_config(overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match="^" + re.escape(f"environments/test.yaml: {message}")):
         parse_environment(environment(**overrides), source="environments/test.yaml", expected_name="test")
+
+
+def test_props_defaults_are_the_schema_defaults() -> None:
+    """Operators composed in Python are installed as in an environment that sets nothing."""
+    from charts.operators.crd_sources import CrdSourcesProps
+    from charts.operators.flink_operator import FlinkOperatorProps
+    from charts.operators.spark_operator import SparkOperatorProps
+
+    config = settings(environment())
+    assert flink_operator_props(config) == FlinkOperatorProps(image=config.flink_operator.image)
+    assert spark_operator_props(config) == SparkOperatorProps()
+    assert crd_sources_props(config) == CrdSourcesProps()
+
+
+def test_disabled_operators_and_prerequisites_have_no_props() -> None:
+    config = settings(environment(flinkOperator={"enabled": False}, sparkOperator={"enabled": False},
+                                  crds={"manage": False}, certManager={"mode": "assume-present"}))
+    assert (flink_operator_props(config), spark_operator_props(config), crd_sources_props(config)) == (None, None, None)
+
+
+def test_props_refuse_replicas_without_leader_election_and_an_operator_without_job_namespaces() -> None:
+    from charts.operators.flink_operator import FlinkOperatorProps
+    from charts.operators.spark_operator import SparkOperatorProps
+
+    with pytest.raises(ValueError, match="Flink operator: 2 replicas need leader_election"):
+        FlinkOperatorProps(image="flink-operator:1.14.0", replicas=2)
+    assert FlinkOperatorProps(image="flink-operator:1.14.0", replicas=2, leader_election=True).replicas == 2
+    with pytest.raises(ValueError, match="Spark operator: no job namespace"):
+        SparkOperatorProps(job_namespaces=())
 
 
 RESOURCE_VERBS = {"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from charts.platform.spark import driver_service_account, spark_props
 from charts.spark.applications import SparkChart
 from tests.bare import catalog, s3_access, settings, synth
 from tests.conftest import LOCAL_STORE, Manifest, environment, find, render
@@ -14,8 +17,10 @@ APP = {"applications": [{"name": "ingest", "mainApplicationFile": "jobs/ingest.p
 def spark(doc: dict[str, Any]) -> list[Manifest]:
     """The Spark chart (SparkApplications) of environment document `doc`, alone."""
     config = settings(doc)
-    return synth(lambda app: SparkChart(app, "60-spark", namespace="spark", config=config.spark, s3=s3_access(config),
-                                        catalog=catalog(config)))
+    s3 = s3_access(config)
+    props, account, iceberg = spark_props(config, s3), driver_service_account(config, None), catalog(config)
+    return synth(lambda app: SparkChart(app, "60-spark", namespace="spark", props=props, service_account=account,
+                                        s3=s3, catalog=iceberg))
 
 
 def test_catalog_and_s3a_settings_and_the_credential_from_the_secret() -> None:
@@ -64,3 +69,42 @@ def test_executor_sizes_come_from_config() -> None:
                              "executor": {"instances": 4, "cores": 2, "memory": "4g"}}]}
     spec = find(spark(environment(spark=app)), "SparkApplication", "big")["spec"]
     assert (spec["executor"]["instances"], spec["executor"]["cores"], spec["executor"]["memory"]) == (4, 2, "4g")
+
+
+def test_drivers_run_as_the_service_account_the_operator_creates() -> None:
+    objects = render(environment(spark={**APP, "serviceAccount": "spark-jobs"}))
+    spec = find(objects, "SparkApplication", "ingest")["spec"]
+    assert spec["driver"]["serviceAccount"] == spec["executor"]["serviceAccount"] == "spark-jobs"
+    find(objects, "ServiceAccount", "spark-jobs", namespace="spark")
+    binding = find(objects, "RoleBinding", "spark-operator-spark", namespace="spark")
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "spark-jobs", "namespace": "spark"}]
+    assert binding["roleRef"]["name"] == "spark-operator-spark"
+
+
+def test_main_files_in_the_artifacts_bucket_become_s3a_uris_and_uris_stay() -> None:
+    apps = {"applications": [{"name": "a", "mainApplicationFile": "jobs/a.py"},
+                             {"name": "b", "mainApplicationFile": "local:///opt/app/b.jar", "type": "Scala",
+                              "mainClass": "com.example.B"}]}
+    objects = spark(environment(spark=apps))
+    assert find(objects, "SparkApplication", "a")["spec"]["mainApplicationFile"] == "s3a://flink-bucket/jobs/a.py"
+    b = find(objects, "SparkApplication", "b")["spec"]
+    assert (b["mainApplicationFile"], b["type"], b["mainClass"]) == ("local:///opt/app/b.jar", "Scala", "com.example.B")
+    assert "pythonVersion" not in b
+
+
+def test_props_defaults_are_the_schema_defaults() -> None:
+    """Applications composed in Python run as in an environment that sets nothing but their name and file."""
+    from charts.spark.applications import SparkApplicationProps, SparkProps
+
+    config = settings(environment(spark=APP))
+    mapped = spark_props(config, s3_access(config))
+    assert mapped == SparkProps(image=config.spark.image, applications=(
+        SparkApplicationProps(name="ingest", main_application_file="s3a://flink-bucket/jobs/ingest.py"),))
+
+
+def test_props_refuse_repeated_application_names() -> None:
+    from charts.spark.applications import SparkApplicationProps, SparkProps
+
+    app = SparkApplicationProps(name="ingest", main_application_file="local:///opt/app.py")
+    with pytest.raises(ValueError, match="SparkApplication names used twice: ingest"):
+        SparkProps(image="spark:4.0.2", applications=(app, app))

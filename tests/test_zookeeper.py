@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from charts.fluss.cluster import FlussChart
-from charts.fluss.zookeeper import ZooKeeperEnsemble
+from charts.fluss.zookeeper import ZooKeeperEnsemble, ZooKeeperProps
+from charts.platform.fluss import fluss_props
 from tests.bare import catalog, chart, s3_access, settings, synth
 from tests.conftest import Manifest, environment, find
 
 
 def ensemble(**zookeeper: Any) -> list[Manifest]:
-    config = settings(environment(zookeeper=zookeeper)).zookeeper
-    return synth(lambda app: ZooKeeperEnsemble(chart(app), "ZooKeeper", namespace="fluss", config=config))
+    props = fluss_props(settings(environment(zookeeper=zookeeper))).zookeeper
+    return synth(lambda app: ZooKeeperEnsemble(chart(app), "ZooKeeper", namespace="fluss", props=props))
 
 
 def test_standalone_by_default() -> None:
@@ -44,8 +47,9 @@ def test_server_id_comes_from_the_ordinal() -> None:
 
 def test_fluss_reads_the_connect_string_of_the_ensemble() -> None:
     config = settings(environment())
-    objects = synth(lambda app: FlussChart(app, "40-fluss", namespace="streaming", zookeeper=config.zookeeper,
-                                           fluss=config.fluss, s3=s3_access(config), catalog=catalog(config)))
+    props, s3, iceberg = fluss_props(config), s3_access(config), catalog(config)
+    objects = synth(lambda app: FlussChart(app, "40-fluss", namespace="streaming", props=props, s3=s3,
+                                           catalog=iceberg))
     server_yaml = find(objects, "ConfigMap", "fluss-conf-file")["data"]["server.yaml"]
     assert "zookeeper.address: zookeeper.streaming.svc.cluster.local:2181\n" in server_yaml
 
@@ -57,3 +61,14 @@ def test_a_server_list_change_rolls_the_ensemble() -> None:
         return value
 
     assert checksum(1) != checksum(3)
+
+
+def test_props_defaults_are_the_schema_defaults() -> None:
+    assert fluss_props(settings(environment())).zookeeper == ZooKeeperProps()
+
+
+@pytest.mark.parametrize("replicas", [0, 2, 4, 7])
+def test_props_refuse_an_ensemble_of_other_than_1_3_or_5_servers(replicas: int) -> None:
+    with pytest.raises(ValueError, match=f"ZooKeeper ensemble zookeeper: {replicas} servers; expected 1 "
+                                         r"\(standalone\), 3 or 5"):
+        ZooKeeperProps(replicas=replicas)

@@ -20,6 +20,8 @@ Pod security exception: Fluss images run as root (see `pod_security.FLUSS`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import constructs
 from cdk8s_plus_27 import k8s
 
@@ -44,31 +46,99 @@ from charts.blocks.workloads import (
     stateful_set,
     tcp_probe,
 )
-from charts.fluss.zookeeper import ZooKeeperEnsemble
-from config import FlussConfig, Resources, ZooKeeperConfig
+from charts.fluss.zookeeper import ZooKeeperEnsemble, ZooKeeperProps
+from config import Resources
 
 CONF_MOUNT = "/opt/conf"
 DATA_DIR = "/tmp/fluss/data"
 
 
+@dataclass(frozen=True)
+class CoordinatorServerProps:
+    """The CoordinatorServers: `replicas`, `resources` (cpu in cores or millicores, memory as a quantity). They keep
+    their metadata in ZooKeeper: their data directory is an emptyDir."""
+
+    replicas: int = 1
+    resources: Resources = field(default_factory=lambda: Resources("250m", "1Gi", None, "2Gi"))
+
+
+@dataclass(frozen=True)
+class TabletServerProps:
+    """The TabletServers: `replicas`, `resources` (as `CoordinatorServerProps.resources`), `data_storage` the size
+    of each server's data volume (a PersistentVolumeClaim from a volume claim template, a quantity such as `10Gi`:
+    log and KV data not yet replicated or tiered survives restarts), `storage_class_name` (None: the cluster
+    default)."""
+
+    replicas: int = 1
+    resources: Resources = field(default_factory=lambda: Resources("500m", "2Gi", None, "4Gi"))
+    data_storage: str = "10Gi"
+    storage_class_name: str | None = None
+
+
+@dataclass(frozen=True)
+class FlussClusterProps:
+    """A Fluss cluster (options: https://fluss.apache.org/docs/maintenance/configuration/).
+
+    Attributes:
+        image: Fluss image with the S3 filesystem and the Iceberg lake plugin.
+        coordinator, tablet: the two server kinds.
+        default_bucket_number: `default.bucket.number`, the buckets of a table created without a number.
+        default_replication_factor: `default.replication.factor`, the replicas of each bucket (at most the
+            TabletServers).
+        remote_data_path: the path inside the Fluss bucket of `remote.data.dir`.
+        zookeeper_path_root: `zookeeper.path.root`, the cluster's ZooKeeper node.
+        internal_port: the INTERNAL listener's port (between servers).
+        client_port: the CLIENT listener's port (what `bootstrap.servers` names).
+
+    Raises:
+        ValueError: a replication factor above the TabletServers (Fluss refuses to create a table it cannot
+            replicate), or one port for both listeners.
+    """
+
+    image: str
+    coordinator: CoordinatorServerProps = field(default_factory=CoordinatorServerProps)
+    tablet: TabletServerProps = field(default_factory=TabletServerProps)
+    default_bucket_number: int = 1
+    default_replication_factor: int = 1
+    remote_data_path: str = "fluss-remote-data"
+    zookeeper_path_root: str = "/fluss"
+    internal_port: int = 9123
+    client_port: int = 9124
+
+    def __post_init__(self) -> None:
+        if self.default_replication_factor > self.tablet.replicas:
+            raise ValueError(f"Fluss: default_replication_factor {self.default_replication_factor} is more than the "
+                             f"{self.tablet.replicas} TabletServers (Fluss cannot create a table it cannot replicate)")
+        if self.internal_port == self.client_port:
+            raise ValueError(f"Fluss: the INTERNAL and CLIENT listeners both use port {self.client_port}")
+
+
+@dataclass(frozen=True)
+class FlussProps:
+    """Fluss in one namespace: the `cluster` and the ZooKeeper ensemble (`zookeeper`) that holds its metadata."""
+
+    cluster: FlussClusterProps
+    zookeeper: ZooKeeperProps = field(default_factory=ZooKeeperProps)
+
+
 class FlussCluster(constructs.Construct):
     """Fluss CoordinatorServers and TabletServers, their headless Services and `server.yaml`.
 
-    Props: `namespace`; `config` (image, replicas, ports, defaults, resources); `zookeeper`, the ensemble
-    whose `connect_string` becomes `zookeeper.address`; `s3`, remote storage access; `catalog`, the
-    Iceberg REST catalog for tiering. `bootstrap_servers` is what Fluss clients use.
+    Props: `namespace`; `props`; `zookeeper`, the ensemble whose `connect_string` becomes `zookeeper.address`;
+    `s3`, remote storage access (static keys: Fluss 0.9 cannot use an IAM role, `config.capabilities`);
+    `catalog`, the Iceberg REST catalog for tiering. `bootstrap_servers` is what Fluss clients use.
     """
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlussConfig,
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: FlussClusterProps,
                  zookeeper: ZooKeeperEnsemble, s3: S3Access, catalog: IcebergRestCatalog):
         super().__init__(scope, id)
         self.namespace = namespace
-        self.internal_port = Port("internal", config.internal_port)
-        self.client_port = Port("client", config.client_port)
-        app = Component("fluss", "fluss", image_tag(config.image))
+        self.internal_port = Port("internal", props.internal_port)
+        self.client_port = Port("client", props.client_port)
+        app = Component("fluss", "fluss", image_tag(props.image))
         self.server_config = config_map(
             self, "ConfigMap", name="fluss-conf-file", namespace=namespace, component=app, wave=SyncWave.CLUSTERS,
-            data={"server.yaml": self._server_yaml(config, zookeeper, s3, catalog)})
+            data={"server.yaml": self._server_yaml(props, zookeeper, s3, catalog)})
         self.service_account = "fluss"
         k8s.KubeServiceAccount(
             self, "ServiceAccount",
@@ -78,21 +148,21 @@ class FlussCluster(constructs.Construct):
         )
         secret_env = [*s3.env(), catalog.credential_env()]
         self.coordinator_service = "coordinator-server-hs"
-        self._server(config, app.with_component("coordinator"), name="coordinator-server",
+        self._server(props, app.with_component("coordinator"), name="coordinator-server",
                      container="fluss-coordinator", service_name=self.coordinator_service,
-                     replicas=config.coordinator_replicas, start="bin/coordinator-server.sh",
-                     res=config.coordinator_resources, secret_env=secret_env, s3=s3, tablet=False)
-        self._server(config, app.with_component("tablet"), name="tablet-server",
+                     replicas=props.coordinator.replicas, start="bin/coordinator-server.sh",
+                     res=props.coordinator.resources, secret_env=secret_env, s3=s3, tablet=False)
+        self._server(props, app.with_component("tablet"), name="tablet-server",
                      container="fluss-tablet", service_name="tablet-server-hs",
-                     replicas=config.tablet_replicas, start="bin/tablet-server.sh",
-                     res=config.tablet_resources, secret_env=secret_env, s3=s3, tablet=True)
+                     replicas=props.tablet.replicas, start="bin/tablet-server.sh",
+                     res=props.tablet.resources, secret_env=secret_env, s3=s3, tablet=True)
 
     @property
     def bootstrap_servers(self) -> str:
         """`coordinator-server-hs.<namespace>.svc.cluster.local:<client port>`, for Fluss clients."""
         return f"{service_host(self.coordinator_service, self.namespace)}:{self.client_port.number}"
 
-    def _server_yaml(self, config: FlussConfig, zookeeper: ZooKeeperEnsemble, s3: S3Access,
+    def _server_yaml(self, props: FlussClusterProps, zookeeper: ZooKeeperEnsemble, s3: S3Access,
                      catalog: IcebergRestCatalog) -> str:
         settings: dict[str, str | int] = {
             "data.dir": DATA_DIR,
@@ -100,20 +170,20 @@ class FlussCluster(constructs.Construct):
             "datalake.iceberg.type": "rest",
             "datalake.iceberg.catalog.name": catalog.warehouse,
             "datalake.iceberg.name": catalog.warehouse,
-            "default.bucket.number": config.default_bucket_number,
-            "default.replication.factor": config.default_replication_factor,
+            "default.bucket.number": props.default_bucket_number,
+            "default.replication.factor": props.default_replication_factor,
             "internal.listener.name": "INTERNAL",
-            "remote.data.dir": s3.uri(s3.buckets.fluss, config.remote_data_path),
+            "remote.data.dir": s3.uri(s3.buckets.fluss, props.remote_data_path),
             "s3.region": s3.region,
             "zookeeper.address": zookeeper.connect_string,
-            "zookeeper.path.root": config.zookeeper_path_root,
+            "zookeeper.path.root": props.zookeeper_path_root,
         }
         settings.update({f"datalake.iceberg.{k}": v for k, v in catalog.properties().items()})
         # Fluss' S3 plugin mirrors `s3.*` to `fs.s3a.*` (S3FileSystemPlugin); it needs static keys (capabilities.FLUSS).
         settings.update({f"s3.{key}": value for key, value in s3.s3a(web_identity_provider=None).items()})
         return config_file(settings, FLAT_YAML)
 
-    def _server(self, config: FlussConfig, component: Component, *, name: str, container: str,
+    def _server(self, props: FlussClusterProps, component: Component, *, name: str, container: str,
                 service_name: str, replicas: int, start: str, res: Resources, secret_env: list[env.Env],
                 s3: S3Access, tablet: bool) -> None:
         ports = [self.internal_port, self.client_port]
@@ -146,7 +216,7 @@ class FlussCluster(constructs.Construct):
         run_as = pod_security.FLUSS
         server = k8s.Container(
             name=container,
-            image=config.image,
+            image=props.image,
             image_pull_policy="IfNotPresent",
             command=["/bin/sh", "-c", script],
             env=env.core([*downward, *secret_env]),
@@ -163,7 +233,7 @@ class FlussCluster(constructs.Construct):
         # every replica at once. The CoordinatorServer keeps its metadata in ZooKeeper.
         claims = None
         if tablet:
-            claims = [pvc_template("data", config.tablet_data_storage, config.storage_class_name)]
+            claims = [pvc_template("data", props.tablet.data_storage, props.tablet.storage_class_name)]
         else:
             volumes.append(empty_dir("data"))
         stateful_set(
@@ -176,11 +246,14 @@ class FlussCluster(constructs.Construct):
 
 
 class FlussChart(ComponentChart):
-    """Namespace `fluss`: the `ZooKeeperEnsemble` and the `FlussCluster` wired to it."""
+    """Namespace `fluss`: the `ZooKeeperEnsemble` and the `FlussCluster` wired to it.
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, zookeeper: ZooKeeperConfig,
-                 fluss: FlussConfig, s3: S3Access, catalog: IcebergRestCatalog):
+    Props: `namespace`; `props`; `s3` and `catalog`, as `FlussCluster`'s.
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: FlussProps, s3: S3Access,
+                 catalog: IcebergRestCatalog):
         super().__init__(scope, id, namespace=namespace)
-        self.zookeeper = ZooKeeperEnsemble(self, "ZooKeeper", namespace=namespace, config=zookeeper)
-        self.fluss = FlussCluster(self, "Fluss", namespace=namespace, config=fluss, zookeeper=self.zookeeper,
+        self.zookeeper = ZooKeeperEnsemble(self, "ZooKeeper", namespace=namespace, props=props.zookeeper)
+        self.fluss = FlussCluster(self, "Fluss", namespace=namespace, props=props.cluster, zookeeper=self.zookeeper,
                                   s3=s3, catalog=catalog)

@@ -9,6 +9,8 @@ entrypoint writes `zoo.cfg` from the ZOO_* variables once, at start, so the pods
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import constructs
 from cdk8s_plus_27 import k8s
 
@@ -26,38 +28,69 @@ from charts.blocks.workloads import (
     stateful_set,
     tcp_probe,
 )
-from config import ZooKeeperConfig
+from config import Resources
 
 CLIENT_PORT = Port("client", 2181)
 FOLLOWER_PORT = Port("follower", 2888)
 ELECTION_PORT = Port("leader-election", 3888)
 
 
+@dataclass(frozen=True)
+class ZooKeeperProps:
+    """A ZooKeeper ensemble.
+
+    Attributes:
+        name: StatefulSet and client Service name (the headless peer Service is `<name>-hs`, the settings
+            ConfigMap `<name>-config`); the host of Fluss' `zookeeper.address`.
+        image: the official `zookeeper` image (runs as uid 1000), https://hub.docker.com/_/zookeeper.
+        replicas: 1 (standalone) or an odd ensemble of 3 or 5 (a majority survives one, or two, lost servers).
+        data_storage: size of each server's snapshot volume (`/data`), a Kubernetes quantity such as `1Gi`.
+        datalog_storage: size of each server's transaction log volume (`/datalog`), as `data_storage`.
+        storage_class_name: StorageClass of both volumes; None: the cluster default.
+        resources: container resources (cpu in cores or millicores, memory as a quantity).
+
+    Raises:
+        ValueError: an ensemble size other than 1, 3 or 5 (an even ensemble tolerates no more failures than the
+            odd one below it, and larger ones slow every write).
+    """
+
+    name: str = "zookeeper"
+    image: str = "zookeeper:3.8"
+    replicas: int = 1
+    data_storage: str = "1Gi"
+    datalog_storage: str = "1Gi"
+    storage_class_name: str | None = None
+    resources: Resources = field(default_factory=lambda: Resources("100m", "256Mi", "500m", "512Mi"))
+
+    def __post_init__(self) -> None:
+        if self.replicas not in (1, 3, 5):
+            raise ValueError(f"ZooKeeper ensemble {self.name}: {self.replicas} servers; expected 1 (standalone), 3 or 5")
+
+
 class ZooKeeperEnsemble(constructs.Construct):
     """ZooKeeper StatefulSet with PVC templates (`zk-data`, `zk-datalog`), a client Service, a headless
     peer Service and the `<name>-config` ConfigMap of ZOO_* settings.
 
-    Props: `namespace`; `config` (name, default `zookeeper`; image, replicas 1/3/5, PVC sizes, resources).
-    `connect_string` is what clients (Fluss' `zookeeper.address`) use.
+    Props: `namespace`; `props`. `connect_string` is what clients (Fluss' `zookeeper.address`) use.
     """
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: ZooKeeperConfig):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: ZooKeeperProps):
         super().__init__(scope, id)
-        self.name = name = config.name
+        self.name = name = props.name
         self.namespace = namespace
         self.headless_name = f"{name}-hs"
-        component = Component("zookeeper", name, image_tag(config.image), "coordination")
+        component = Component("zookeeper", name, image_tag(props.image), "coordination")
         wave = SyncWave.STORAGE
         peers = service_host(self.headless_name, namespace)
         servers = " ".join(
             f"server.{i + 1}={name}-{i}.{peers}:{FOLLOWER_PORT.number}:{ELECTION_PORT.number};{CLIENT_PORT.number}"
-            for i in range(config.replicas)
+            for i in range(props.replicas)
         )
         settings = {
             "ZOO_4LW_COMMANDS_WHITELIST": "mntr,conf,ruok",
             "ZOO_PORT": str(CLIENT_PORT.number),
             "ZOO_SERVERS": servers,
-            "ZOO_STANDALONE_ENABLED": "true" if config.replicas == 1 else "false",
+            "ZOO_STANDALONE_ENABLED": "true" if props.replicas == 1 else "false",
         }
         settings_map = config_map(self, "ConfigMap", name=f"{name}-config", namespace=namespace, component=component,
                                   wave=wave, data=settings)
@@ -67,25 +100,25 @@ class ZooKeeperEnsemble(constructs.Construct):
         run_as = pod_security.ZOOKEEPER
         container = k8s.Container(
             name="zookeeper",
-            image=config.image,
+            image=props.image,
             command=["/bin/bash", "-c",
                      'export ZOO_MY_ID=$(( ${HOSTNAME##*-} + 1 )) && exec /docker-entrypoint.sh zkServer.sh start-foreground'],
             env_from=[k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=settings_map.name))],
             ports=[CLIENT_PORT.container_port(), FOLLOWER_PORT.container_port(), ELECTION_PORT.container_port()],
             readiness_probe=tcp_probe(CLIENT_PORT, initial_delay=15, period=10, failure_threshold=6),
             liveness_probe=tcp_probe(CLIENT_PORT, initial_delay=45, period=20, failure_threshold=3),
-            resources=resources(config.resources.to_k8s()),
+            resources=resources(props.resources.to_k8s()),
             security_context=pod_security.container_security_context(run_as),
             volume_mounts=[k8s.VolumeMount(name="zk-data", mount_path="/data"),
                            k8s.VolumeMount(name="zk-datalog", mount_path="/datalog")],
         )
         stateful_set(
             self, "StatefulSet", name=name, namespace=namespace, component=component, wave=wave,
-            service_name=self.headless_name, replicas=config.replicas, parallel=True,
+            service_name=self.headless_name, replicas=props.replicas, parallel=True,
             template=pod_template(component, run_as, [container],
                                   annotations=rollout_annotations(settings_map)),
-            claims=[pvc_template("zk-data", config.data_storage, config.storage_class_name),
-                    pvc_template("zk-datalog", config.datalog_storage, config.storage_class_name)],
+            claims=[pvc_template("zk-data", props.data_storage, props.storage_class_name),
+                    pvc_template("zk-datalog", props.datalog_storage, props.storage_class_name)],
         )
 
     @property

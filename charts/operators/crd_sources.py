@@ -11,12 +11,13 @@ https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#appl
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import constructs
 
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave
-from config import CertManagerConfig, CrdsConfig
 from manifests.crds import PINS
 
 IN_CLUSTER = "https://kubernetes.default.svc"
@@ -32,31 +33,59 @@ def crd_sources() -> list[tuple[str, str, str, str]]:
     return [(name, f"https://github.com/{repo}.git", tag, path) for (repo, tag, path), name in seen.items()]
 
 
-class CrdSourcesChart(ComponentChart):
-    """Argo CD Applications in `config.argocd_namespace`: one per CRD source (when `crds.manage`) and
-    cert-manager (when `cert_manager.mode` is `include`)."""
+@dataclass(frozen=True)
+class CertManagerProps:
+    """cert-manager installed by Argo CD: `version`, the pinned release of its Helm chart
+    (https://cert-manager.io/docs/installation/helm/), and `namespace`, its own (created on sync)."""
 
-    def __init__(self, scope: constructs.Construct, id: str, *, crds: CrdsConfig, cert_manager: CertManagerConfig):
-        super().__init__(scope, id, namespace=crds.argocd_namespace)
+    version: str = "v1.18.2"
+    namespace: str = "cert-manager"
+
+
+@dataclass(frozen=True)
+class CrdSourcesProps:
+    """Argo CD Applications of the platform's prerequisites.
+
+    Attributes:
+        manage_crds: one Application per upstream CRD folder of the installed pins (`manifests/crds.py`); False
+            when CRDs are managed elsewhere.
+        cert_manager: cert-manager's Application; None when the cluster has cert-manager or does without it.
+        argocd_namespace: Argo CD's namespace, where Applications live.
+        project: the Argo CD project of the Applications.
+    """
+
+    manage_crds: bool = True
+    cert_manager: CertManagerProps | None = field(default_factory=CertManagerProps)
+    argocd_namespace: str = "argocd"
+    project: str = "default"
+
+
+class CrdSourcesChart(ComponentChart):
+    """Argo CD Applications in `props.argocd_namespace`: one per CRD source (when `props.manage_crds`) and
+    cert-manager (when `props.cert_manager` is set)."""
+
+    def __init__(self, scope: constructs.Construct, id: str, *, props: CrdSourcesProps):
+        super().__init__(scope, id, namespace=props.argocd_namespace)
         component = Component("argocd-application", "crds", "1", "prerequisites")
         annotations = {"argocd.argoproj.io/compare-options": "ServerSideDiff=true"}
-        if crds.manage:
+        if props.manage_crds:
             for name, repo, revision, path in crd_sources():
                 custom_object(self, name, api_version="argoproj.io/v1alpha1", kind="Application", name=name,
-                              namespace=crds.argocd_namespace, component=component, wave=SyncWave.PREREQUISITES,
+                              namespace=props.argocd_namespace, component=component, wave=SyncWave.PREREQUISITES,
                               annotations=annotations, spec={
-                                  "project": crds.project,
+                                  "project": props.project,
                                   "source": {"repoURL": repo, "targetRevision": revision, "path": path},
                                   "destination": {"server": IN_CLUSTER},
                                   "syncPolicy": {"automated": {"prune": False, "selfHeal": True},
                                                  "syncOptions": ["ServerSideApply=true", "Prune=false"]},
                               })
-        if cert_manager.mode == "include":
+        cert_manager = props.cert_manager
+        if cert_manager is not None:
             custom_object(self, "cert-manager", api_version="argoproj.io/v1alpha1", kind="Application",
-                          name="cert-manager", namespace=crds.argocd_namespace,
+                          name="cert-manager", namespace=props.argocd_namespace,
                           component=component.with_component("cert-manager"), wave=SyncWave.PREREQUISITES,
                           annotations=annotations, spec={
-                              "project": crds.project,
+                              "project": props.project,
                               "source": {"repoURL": CERT_MANAGER_CHARTS, "chart": "cert-manager",
                                          "targetRevision": cert_manager.version,
                                          "helm": {"releaseName": "cert-manager",

@@ -11,6 +11,8 @@ The job ServiceAccount (`flink`) lives with the session cluster in the Flink nam
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import constructs
 from cdk8s_plus_27 import k8s
 
@@ -36,7 +38,7 @@ from charts.blocks.workloads import (
     rollout_annotations,
     tcp_probe,
 )
-from config import FlinkOperatorConfig
+from config import Resources
 
 VERSION = "1.14.0"
 HEALTH_PORT = Port("health-port", 8085)
@@ -98,12 +100,55 @@ LOG4J_PROPERTIES = " = "
 """Separator of the chart's log4j2 `.properties` files."""
 
 
-class FlinkOperator(constructs.Construct):
-    """The Flink Kubernetes Operator. Props: `namespace`; `config` (image, replicas, leader election, watched
-    namespaces, webhook, metrics port, intervals, keystore Secret, resources); `s3` (AWS credentials from a
-    Secret or an IAM role, and the in-cluster endpoint). The webhook's certificate comes from cert-manager."""
+@dataclass(frozen=True)
+class FlinkOperatorProps:
+    """The Flink Kubernetes Operator (the upstream chart's common values; configuration keys: see the module).
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkOperatorConfig,
+    Attributes:
+        image: operator image; with the S3 filesystem plugin, session jobs' `jarURI: s3://...` works.
+        replicas: operator pods (more than 1 need `leader_election`).
+        leader_election: `kubernetes.operator.leader-election.enabled`, a Lease in the operator namespace; the
+            Deployment then rolls (`RollingUpdate`) instead of `Recreate`.
+        watch_namespaces: `kubernetes.operator.watched.namespaces`; RBAC and the webhooks' namespace selector are
+            then per namespace. Empty: all namespaces (cluster-scoped RBAC).
+        webhook: the validating and mutating admission webhook (its certificate comes from cert-manager).
+        metrics_port: the Prometheus reporter's port (`kubernetes.operator.metrics.reporter.prom.port`); None:
+            no Prometheus reporter.
+        reconcile_interval: `kubernetes.operator.reconcile.interval`, a Flink duration such as `15 s`.
+        progress_check_interval: `kubernetes.operator.observer.progress-check.interval`, as `reconcile_interval`.
+        keystore: the Secret key (in the operator namespace) with the webhook keystore's password; cert-manager
+            writes a PKCS#12 keystore with it.
+        resources, webhook_resources: the operator's and the webhook's container resources (cpu in cores or
+            millicores, memory as a quantity).
+
+    Raises:
+        ValueError: more than one replica without leader election (two operators would reconcile the same
+            resources).
+    """
+
+    image: str
+    replicas: int = 1
+    leader_election: bool = False
+    watch_namespaces: tuple[str, ...] = ("flink",)
+    webhook: bool = True
+    metrics_port: int | None = 9999
+    reconcile_interval: str = "15 s"
+    progress_check_interval: str = "5 s"
+    keystore: SecretKeyRef = field(default_factory=lambda: SecretKeyRef("flink-operator-webhook-secret", "password"))
+    resources: Resources = field(default_factory=lambda: Resources("250m", "512Mi", None, "1Gi"))
+    webhook_resources: Resources = field(default_factory=lambda: Resources("100m", "256Mi", None, "512Mi"))
+
+    def __post_init__(self) -> None:
+        if self.replicas > 1 and not self.leader_election:
+            raise ValueError(f"Flink operator: {self.replicas} replicas need leader_election (without it two "
+                             "operators reconcile the same resources)")
+
+
+class FlinkOperator(constructs.Construct):
+    """The Flink Kubernetes Operator. Props: `namespace`; `props`; `s3` (AWS credentials from a Secret or an IAM
+    role, and the in-cluster endpoint), with which the operator downloads session jobs' JARs."""
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: FlinkOperatorProps,
                  s3: S3Access):
         super().__init__(scope, id)
         self.namespace = namespace
@@ -115,9 +160,9 @@ class FlinkOperator(constructs.Construct):
         k8s.KubeServiceAccount(self, "ServiceAccount",
                                metadata=object_meta(self.service_account, namespace, component, wave,
                                                     extra_annotations=s3.service_account_annotations()))
-        self._rbac(config, component)
+        self._rbac(props, component)
         conf = {
-            "flink-conf.yaml": config_file(self.flink_conf(config, s3), FLAT_YAML, sort_keys=False),
+            "flink-conf.yaml": config_file(self.flink_conf(props, s3), FLAT_YAML, sort_keys=False),
             "log4j-operator.properties": config_file(LOG4J_OPERATOR, LOG4J_PROPERTIES, sort_keys=False),
             "log4j-console.properties": config_file(LOG4J_CONSOLE, LOG4J_PROPERTIES, sort_keys=False),
         }
@@ -129,12 +174,12 @@ class FlinkOperator(constructs.Construct):
                       env.Env("OPERATOR_NAMESPACE", field_path="metadata.namespace")]
         conf_mount = k8s.VolumeMount(name="flink-operator-config-volume", mount_path=CONF_DIR)
         ports = [HEALTH_PORT.container_port()]
-        metrics = Port("metrics", config.metrics_port) if config.metrics_port else None
+        metrics = Port("metrics", props.metrics_port) if props.metrics_port else None
         if metrics:
             ports.append(metrics.container_port())
         operator = k8s.Container(
             name="flink-kubernetes-operator",
-            image=config.image,
+            image=props.image,
             image_pull_policy="IfNotPresent",
             command=["/docker-entrypoint.sh", "operator"],
             ports=ports,
@@ -146,7 +191,7 @@ class FlinkOperator(constructs.Construct):
             liveness_probe=http_probe("/", HEALTH_PORT, initial_delay=30, period=10, failure_threshold=3),
             readiness_probe=http_probe("/", HEALTH_PORT, initial_delay=10, period=10, failure_threshold=3),
             startup_probe=http_probe("/", HEALTH_PORT, initial_delay=0, period=10, failure_threshold=30),
-            resources=resources(config.resources.to_k8s()),
+            resources=resources(props.resources.to_k8s()),
             security_context=pod_security.container_security_context(run_as),
             volume_mounts=[conf_mount, k8s.VolumeMount(name="flink-artifacts-volume", mount_path="/opt/flink/artifacts")],
         )
@@ -155,16 +200,15 @@ class FlinkOperator(constructs.Construct):
             config_map_volume("flink-operator-config-volume", operator_config.name, {key: key for key in conf}),
             empty_dir("flink-artifacts-volume"),
         ]
-        if config.webhook:
-            keystore = SecretKeyRef(config.keystore_secret, config.keystore_key)
+        if props.webhook:
             containers.append(k8s.Container(
                 name="flink-webhook",
-                image=config.image,
+                image=props.image,
                 image_pull_policy="IfNotPresent",
                 command=["/docker-entrypoint.sh", "webhook"],
                 ports=[WEBHOOK_PORT.container_port()],
                 env=env.core([
-                    env.Env("WEBHOOK_KEYSTORE_PASSWORD", secret=keystore),
+                    env.Env("WEBHOOK_KEYSTORE_PASSWORD", secret=props.keystore),
                     env.Env("WEBHOOK_KEYSTORE_FILE", value="/certs/keystore.p12"),
                     env.Env("WEBHOOK_KEYSTORE_TYPE", value="pkcs12"),
                     env.Env("WEBHOOK_SERVER_PORT", value=str(WEBHOOK_PORT.number)),
@@ -172,13 +216,13 @@ class FlinkOperator(constructs.Construct):
                 ]),
                 readiness_probe=tcp_probe(WEBHOOK_PORT, initial_delay=10, period=10, failure_threshold=3),
                 liveness_probe=tcp_probe(WEBHOOK_PORT, initial_delay=30, period=20, failure_threshold=3),
-                resources=resources(config.webhook_resources.to_k8s()),
+                resources=resources(props.webhook_resources.to_k8s()),
                 security_context=pod_security.container_security_context(run_as),
                 volume_mounts=[k8s.VolumeMount(name="keystore", mount_path="/certs", read_only=True), conf_mount],
             ))
             volumes.append(k8s.Volume(name="keystore", secret=k8s.SecretVolumeSource(
                 secret_name="webhook-server-cert", items=[k8s.KeyToPath(key="keystore.p12", path="keystore.p12")])))
-            self._webhook(config, component, keystore)
+            self._webhook(props, component)
         annotations = {"kubectl.kubernetes.io/default-container": "flink-kubernetes-operator",
                        **rollout_annotations(operator_config)}
         if metrics:
@@ -187,12 +231,12 @@ class FlinkOperator(constructs.Construct):
         # Without leader election two operator pods must never overlap: Recreate, as the chart requires.
         deployment(
             self, "Deployment", name=self.deployment_name, namespace=namespace, component=component, wave=wave,
-            replicas=config.replicas, strategy="RollingUpdate" if config.leader_election else "Recreate",
+            replicas=props.replicas, strategy="RollingUpdate" if props.leader_election else "Recreate",
             template=pod_template(component, run_as, containers, volumes=volumes, service_account=self.service_account,
                                   annotations=annotations),
         )
 
-    def flink_conf(self, config: FlinkOperatorConfig, s3: S3Access) -> dict[str, str]:
+    def flink_conf(self, props: FlinkOperatorProps, s3: S3Access) -> dict[str, str]:
         """The operator's `flink-conf.yaml`: the chart's defaults followed by the configured overrides."""
         conf = {
             "taskmanager.numberOfTaskSlots": "1",
@@ -202,37 +246,37 @@ class FlinkOperator(constructs.Construct):
             "kubernetes.operator.metrics.reporter.slf4j.factory.class":
                 "org.apache.flink.metrics.slf4j.Slf4jReporterFactory",
             "kubernetes.operator.metrics.reporter.slf4j.interval": "5 MINUTE",
-            "kubernetes.operator.reconcile.interval": config.reconcile_interval,
-            "kubernetes.operator.observer.progress-check.interval": config.progress_check_interval,
+            "kubernetes.operator.reconcile.interval": props.reconcile_interval,
+            "kubernetes.operator.observer.progress-check.interval": props.progress_check_interval,
             "kubernetes.operator.health.probe.enabled": "true",
             "kubernetes.operator.health.probe.port": str(HEALTH_PORT.number),
         }
-        if config.metrics_port:
+        if props.metrics_port:
             conf["kubernetes.operator.metrics.reporter.prom.factory.class"] = (
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
-            conf["kubernetes.operator.metrics.reporter.prom.port"] = str(config.metrics_port)
-        if config.watch_namespaces:
-            conf["kubernetes.operator.watched.namespaces"] = ",".join(config.watch_namespaces)
-        if config.leader_election:
+            conf["kubernetes.operator.metrics.reporter.prom.port"] = str(props.metrics_port)
+        if props.watch_namespaces:
+            conf["kubernetes.operator.watched.namespaces"] = ",".join(props.watch_namespaces)
+        if props.leader_election:
             conf["kubernetes.operator.leader-election.enabled"] = "true"
             conf["kubernetes.operator.leader-election.lease-name"] = "flink-operator-lease"
         conf.update(s3.flink_conf())
         return conf
 
-    def _rbac(self, config: FlinkOperatorConfig, component: Component) -> None:
+    def _rbac(self, props: FlinkOperatorProps, component: Component) -> None:
         subjects = [(self.service_account, self.namespace)]
-        if not config.watch_namespaces:
+        if not props.watch_namespaces:
             role(self, "ClusterRole", name="flink-operator", namespace=None, component=component, rules=OPERATOR_RULES)
             binding(self, "ClusterRoleBinding", name="flink-operator-role-binding", namespace=None, component=component,
                     role_name="flink-operator", cluster_role=True, subjects=subjects)
             return
-        for namespace in dict.fromkeys([*config.watch_namespaces, self.namespace]):
+        for namespace in dict.fromkeys([*props.watch_namespaces, self.namespace]):
             role(self, f"Role-{namespace}", name="flink-operator", namespace=namespace, component=component,
                  rules=OPERATOR_RULES)
             binding(self, f"RoleBinding-{namespace}", name="flink-operator-role-binding", namespace=namespace,
                     component=component, role_name="flink-operator", cluster_role=False, subjects=subjects)
 
-    def _webhook(self, config: FlinkOperatorConfig, component: Component, keystore: SecretKeyRef) -> None:
+    def _webhook(self, props: FlinkOperatorProps, component: Component) -> None:
         ns, wave = self.namespace, SyncWave.OPERATORS
         webhook = component.with_component("webhook")
         k8s.KubeService(self, "WebhookService", metadata=object_meta(self.webhook_service, ns, webhook, wave),
@@ -250,12 +294,12 @@ class FlinkOperator(constructs.Construct):
                                        f"{self.webhook_service}.{ns}.svc.cluster.local"],
                           "issuerRef": {"kind": "Issuer", "name": issuer},
                           "keystores": {"pkcs12": {"create": True, "passwordSecretRef": {
-                              "name": keystore.name, "key": keystore.key}}},
+                              "name": props.keystore.name, "key": props.keystore.key}}},
                           "secretName": "webhook-server-cert",
                       })
         selector = (k8s.LabelSelector(match_expressions=[k8s.LabelSelectorRequirement(
-            key="kubernetes.io/metadata.name", operator="In", values=list(config.watch_namespaces))])
-                    if config.watch_namespaces else None)
+            key="kubernetes.io/metadata.name", operator="In", values=list(props.watch_namespaces))])
+                    if props.watch_namespaces else None)
         name = f"flink-operator-{ns}-webhook-configuration"
         meta = object_meta(name, None, webhook, wave, extra_annotations={"cert-manager.io/inject-ca-from": f"{ns}/{certificate}"})
 
@@ -278,9 +322,9 @@ class FlinkOperator(constructs.Construct):
 
 
 class FlinkOperatorChart(ComponentChart):
-    """Namespace `technical-flink-operator`: the `FlinkOperator`."""
+    """Namespace `technical-flink-operator`: the `FlinkOperator`. Props: `namespace`; `props`; `s3`."""
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: FlinkOperatorConfig,
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: FlinkOperatorProps,
                  s3: S3Access):
         super().__init__(scope, id, namespace=namespace)
-        FlinkOperator(self, "FlinkOperator", namespace=namespace, config=config, s3=s3)
+        self.operator = FlinkOperator(self, "FlinkOperator", namespace=namespace, props=props, s3=s3)

@@ -10,6 +10,8 @@ https://www.kubeflow.org/docs/components/spark-operator/getting-started/
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import constructs
 from cdk8s_plus_27 import k8s
 
@@ -18,7 +20,7 @@ from charts.blocks.component_chart import ComponentChart
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.rbac import Rule, binding, role
 from charts.blocks.workloads import Port, deployment, http_probe, pod_template, resources, service
-from config import SparkOperatorConfig
+from config import Resources
 
 PROBE_PORT = Port("probes", 8081)
 WEBHOOK_PORT = Port("webhook", 9443)
@@ -46,6 +48,8 @@ WEBHOOK_JOB_RULES = [
     Rule(("",), ("pods",), ("list", "watch")),
     Rule(("sparkoperator.k8s.io",), ("sparkapplications", "scheduledsparkapplications"), ("get", "list", "watch")),
 ]
+DRIVER_ROLE = "spark-operator-spark"
+"""The driver Role and RoleBinding in each job namespace (the chart's `spark-operator.spark.roleName`)."""
 DRIVER_RULES = [Rule(("",), ("pods", "configmaps", "persistentvolumeclaims", "services"),
                      ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"))]
 WEBHOOK_RESOURCES = [  # (path suffix, api group, version, resource, validate too)
@@ -55,48 +59,86 @@ WEBHOOK_RESOURCES = [  # (path suffix, api group, version, resource, validate to
 ]
 
 
-class SparkOperator(constructs.Construct):
-    """The Spark operator controller and webhook. Props: `namespace`; `config` (image, job namespaces,
-    replicas, controller threads, webhook, metrics port, resources); `driver_annotations`, annotations of the
-    driver ServiceAccount, e.g. the IRSA role (`S3Access.service_account_annotations`), since drivers and
-    executors reach S3 with its identity. `driver_service_account` is the ServiceAccount SparkApplication
-    drivers and executors use in each job namespace."""
+@dataclass(frozen=True)
+class SparkOperatorProps:
+    """The Kubeflow Spark operator (the upstream chart's common values).
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: SparkOperatorConfig,
+    Attributes:
+        image: controller and webhook image.
+        job_namespaces: namespaces where SparkApplications run (the chart's `spark.jobNamespaces`): the
+            controller and webhook watch them and get a Role there, and each gets the driver ServiceAccount.
+        controller_replicas: controller pods (leader election is always on).
+        controller_threads: the controller's workers (`--controller-threads`, the chart's `controller.workers`).
+        webhook: the mutating and validating webhook (it manages its own serving certificate).
+        webhook_replicas: webhook pods.
+        metrics_port: the Prometheus metrics port of the controller and the webhook; None: metrics off.
+        resources: controller and webhook container resources (cpu in cores or millicores, memory as a quantity).
+        driver_service_account: the ServiceAccount of drivers and executors in each job namespace (the chart's
+            `spark.serviceAccount.name`).
+
+    Raises:
+        ValueError: no job namespace (the webhooks' namespace selector would be `In` an empty list, which the API
+            server refuses, and no namespace could run SparkApplications).
+    """
+
+    image: str = "ghcr.io/kubeflow/spark-operator/controller:2.5.2"
+    job_namespaces: tuple[str, ...] = ("spark",)
+    controller_replicas: int = 1
+    controller_threads: int = 10
+    webhook: bool = True
+    webhook_replicas: int = 1
+    metrics_port: int | None = 8080
+    resources: Resources = field(default_factory=lambda: Resources("100m", "256Mi", None, "512Mi"))
+    driver_service_account: str = "spark-operator-spark"
+
+    def __post_init__(self) -> None:
+        if not self.job_namespaces:
+            raise ValueError("Spark operator: no job namespace (the webhooks' namespace selector would be empty, "
+                             "and no namespace could run SparkApplications)")
+
+
+class SparkOperator(constructs.Construct):
+    """The Spark operator controller and webhook. Props: `namespace`; `props`; `driver_annotations`, annotations
+    of the driver ServiceAccount, e.g. the IRSA role (`S3Access.service_account_annotations`), since drivers and
+    executors reach S3 with its identity. `driver_service_accounts` are the ServiceAccounts SparkApplication
+    drivers and executors use, by job namespace."""
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SparkOperatorProps,
                  driver_annotations: dict[str, str] | None = None):
         super().__init__(scope, id)
         self.namespace = namespace
-        self.driver_service_account = "spark-operator-spark"
-        app = Component("spark-operator", "spark-operator", image_tag(config.image))
+        self.driver_service_accounts: dict[str, k8s.KubeServiceAccount] = {}
+        app = Component("spark-operator", "spark-operator", image_tag(props.image))
         controller = app.with_component("controller")
         webhook = app.with_component("webhook")
+        driver = app.with_component("spark-driver")
         wave = SyncWave.OPERATORS
-        jobs = list(config.job_namespaces)
+        jobs = list(props.job_namespaces)
+        account = props.driver_service_account
 
         for name, comp in (("spark-operator-controller", controller), ("spark-operator-webhook", webhook)):
             k8s.KubeServiceAccount(self, f"{name}-sa", metadata=object_meta(name, namespace, comp, wave))
         for job_ns in jobs:
-            k8s.KubeServiceAccount(self, f"driver-sa-{job_ns}", metadata=object_meta(
-                self.driver_service_account, job_ns, app.with_component("spark-driver"), wave,
-                extra_annotations=driver_annotations))
-            role(self, f"driver-role-{job_ns}", name=self.driver_service_account, namespace=job_ns,
-                 component=app.with_component("spark-driver"), rules=DRIVER_RULES)
-            binding(self, f"driver-binding-{job_ns}", name=self.driver_service_account, namespace=job_ns,
-                    component=app.with_component("spark-driver"), role_name=self.driver_service_account,
-                    cluster_role=False, subjects=[(self.driver_service_account, job_ns)])
+            self.driver_service_accounts[job_ns] = k8s.KubeServiceAccount(
+                self, f"driver-sa-{job_ns}",
+                metadata=object_meta(account, job_ns, driver, wave, extra_annotations=driver_annotations))
+            role(self, f"driver-role-{job_ns}", name=DRIVER_ROLE, namespace=job_ns, component=driver,
+                 rules=DRIVER_RULES)
+            binding(self, f"driver-binding-{job_ns}", name=DRIVER_ROLE, namespace=job_ns, component=driver,
+                    role_name=DRIVER_ROLE, cluster_role=False, subjects=[(account, job_ns)])
 
         self._grant(controller, "spark-operator-controller",
                     cluster=[Rule(("apiextensions.k8s.io",), ("customresourcedefinitions",), ("get",))],
                     own=[Rule(("coordination.k8s.io",), ("leases",), ("create",)),
                          Rule(("coordination.k8s.io",), ("leases",), ("get", "update"), (CONTROLLER_LEASE,)), EVENTS],
                     per_job=CONTROLLER_JOB_RULES, jobs=jobs)
-        metrics = Port("metrics", config.metrics_port) if config.metrics_port else None
+        metrics = Port("metrics", props.metrics_port) if props.metrics_port else None
         metrics_args = (["--enable-metrics=true", f"--metrics-bind-address=:{metrics.number}",
                          "--metrics-endpoint=/metrics", "--metrics-prefix=", "--metrics-labels=app_type"]
                         if metrics else ["--enable-metrics=false"])
         common = ["--zap-log-level=info", "--zap-encoder=console", f"--namespaces={','.join(jobs)}"]
         controller_args = [
-            "controller", "start", *common, f"--controller-threads={config.controller_threads}",
+            "controller", "start", *common, f"--controller-threads={props.controller_threads}",
             "--enable-ui-service=true", *metrics_args,
             "--metrics-job-submit-latency-buckets=0.5,1,2,4,8,16,32,64,128,256",
             "--metrics-job-start-latency-buckets=30,60,90,120,150,180,210,240,270,300",
@@ -109,9 +151,9 @@ class SparkOperator(constructs.Construct):
             "--scheduled-spark-application-timestamp-precision=nanos",
             "--feature-gates=PartialRestart=false,LoadSparkDefaults=false",
         ]
-        self._deployment(config, controller, "spark-operator-controller", controller_args, config.controller_replicas,
+        self._deployment(props, controller, "spark-operator-controller", controller_args, props.controller_replicas,
                          ports=[metrics] if metrics else [], mount=("tmp", "/tmp", None))
-        if config.webhook:
+        if props.webhook:
             self._grant(webhook, "spark-operator-webhook",
                         cluster=[Rule(("admissionregistration.k8s.io",), ("mutatingwebhookconfigurations",
                                                                           "validatingwebhookconfigurations"),
@@ -134,7 +176,7 @@ class SparkOperator(constructs.Construct):
                 *metrics_args, "--kube-api-qps=20", "--kube-api-burst=30", "--leader-election=true",
                 f"--leader-election-lock-name={WEBHOOK_LEASE}", f"--leader-election-lock-namespace={namespace}",
             ]
-            self._deployment(config, webhook, "spark-operator-webhook", webhook_args, config.webhook_replicas,
+            self._deployment(props, webhook, "spark-operator-webhook", webhook_args, props.webhook_replicas,
                              ports=[WEBHOOK_PORT, *([metrics] if metrics else [])],
                              mount=("serving-certs", "/etc/k8s-webhook-server/serving-certs", "serving-certs"))
             self._webhook_configurations(webhook, jobs)
@@ -150,25 +192,25 @@ class SparkOperator(constructs.Construct):
             binding(self, f"{name}-binding-{ns}", name=name, namespace=ns, component=component, role_name=name,
                     cluster_role=False, subjects=subjects)
 
-    def _deployment(self, config: SparkOperatorConfig, component: Component, name: str, args: list[str],
+    def _deployment(self, props: SparkOperatorProps, component: Component, name: str, args: list[str],
                     replicas: int, *, ports: list[Port], mount: tuple[str, str, str | None]) -> None:
         run_as = pod_security.SPARK_OPERATOR
         volume, path, sub_path = mount
         container = k8s.Container(
             name=name,
-            image=config.image,
+            image=props.image,
             image_pull_policy="IfNotPresent",
             args=args,
             ports=[p.container_port() for p in [*ports, PROBE_PORT]],
             liveness_probe=http_probe("/healthz", PROBE_PORT, initial_delay=10, period=10, failure_threshold=3),
             readiness_probe=http_probe("/readyz", PROBE_PORT, initial_delay=5, period=10, failure_threshold=3),
-            resources=resources(config.resources.to_k8s()),
+            resources=resources(props.resources.to_k8s()),
             security_context=pod_security.container_security_context(run_as),
             volume_mounts=[k8s.VolumeMount(name=volume, mount_path=path, sub_path=sub_path)],
         )
         size = "1Gi" if volume == "tmp" else "500Mi"
-        annotations = ({"prometheus.io/scrape": "true", "prometheus.io/port": str(config.metrics_port),
-                        "prometheus.io/path": "/metrics"} if config.metrics_port else None)
+        annotations = ({"prometheus.io/scrape": "true", "prometheus.io/port": str(props.metrics_port),
+                        "prometheus.io/path": "/metrics"} if props.metrics_port else None)
         deployment(self, name, name=name, namespace=self.namespace, component=component, wave=SyncWave.OPERATORS,
                    replicas=replicas, template=pod_template(
                        component, run_as, [container], service_account=name, annotations=annotations,
@@ -212,10 +254,11 @@ class SparkOperator(constructs.Construct):
 
 
 class SparkOperatorChart(ComponentChart):
-    """Namespace `technical-spark-operator` (and the job namespaces' driver RBAC): the `SparkOperator`."""
+    """Namespace `technical-spark-operator` (and the job namespaces' driver RBAC): the `SparkOperator`. Props:
+    `namespace`; `props`; `driver_annotations`."""
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: SparkOperatorConfig,
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SparkOperatorProps,
                  driver_annotations: dict[str, str] | None = None):
         super().__init__(scope, id, namespace=namespace)
-        SparkOperator(self, "SparkOperator", namespace=namespace, config=config,
-                      driver_annotations=driver_annotations)
+        self.operator = SparkOperator(self, "SparkOperator", namespace=namespace, props=props,
+                                      driver_annotations=driver_annotations)

@@ -31,8 +31,11 @@ from charts.operators.crd_sources import CrdSourcesChart
 from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
 from charts.platform.flink import flink_props
+from charts.platform.fluss import fluss_props, fluss_s3
 from charts.platform.object_store import object_store_props
+from charts.platform.operators import crd_sources_props, flink_operator_props, spark_operator_props
 from charts.platform.polaris import polaris_props
+from charts.platform.spark import driver_service_account, spark_props
 from charts.polaris import PolarisChart
 from charts.polaris.server import TOKEN_SCOPE
 from charts.spark.applications import SparkChart
@@ -75,8 +78,9 @@ class Platform:
         in_cluster = store.type == "in-cluster"
 
         self.namespaces = NamespacesChart(app, "00-namespaces", namespaces=self._namespace_specs())
-        if config.crds.manage or config.cert_manager.mode == "include":
-            CrdSourcesChart(app, "05-crds", crds=config.crds, cert_manager=config.cert_manager)
+        crd_sources = crd_sources_props(config)
+        if crd_sources is not None:
+            CrdSourcesChart(app, "05-crds", props=crd_sources)
 
         endpoint = None
         if in_cluster:
@@ -84,12 +88,14 @@ class Platform:
                                                   props=object_store_props(config))
             endpoint = object_store_chart.store.endpoint
         self.s3 = S3Access(store.region, store.buckets, endpoint, store.credentials, store.iam_role_arn)
-        if config.flink_operator.enabled:
-            FlinkOperatorChart(app, "10-flink-operator", namespace=ns.flink_operator, config=config.flink_operator,
-                               s3=self.s3)
-        if config.spark_operator.enabled:
-            SparkOperatorChart(app, "15-spark-operator", namespace=ns.spark_operator, config=config.spark_operator,
+        flink_operator = flink_operator_props(config)
+        if flink_operator is not None:
+            FlinkOperatorChart(app, "10-flink-operator", namespace=ns.flink_operator, props=flink_operator, s3=self.s3)
+        spark_operator = spark_operator_props(config)
+        self.spark_operator_chart = (
+            SparkOperatorChart(app, "15-spark-operator", namespace=ns.spark_operator, props=spark_operator,
                                driver_annotations=self.s3.service_account_annotations())
+            if spark_operator is not None else None)
 
         self.polaris_chart = PolarisChart(app, "30-polaris", namespace=ns.polaris, props=polaris_props(config),
                                           s3=self.s3, consumer_namespaces=[ns.fluss, ns.flink, ns.spark])
@@ -100,9 +106,8 @@ class Platform:
             credential=polaris.client_credential,
             s3=self.s3,
         )
-        self.fluss_chart = FlussChart(app, "40-fluss", namespace=ns.fluss, zookeeper=config.zookeeper,
-                                      fluss=config.fluss, s3=self.s3.with_static_keys(config.fluss.s3_credentials),
-                                      catalog=self.catalog)
+        self.fluss_chart = FlussChart(app, "40-fluss", namespace=ns.fluss, props=fluss_props(config),
+                                      s3=fluss_s3(config, self.s3), catalog=self.catalog)
         self.endpoints = PlatformEndpoints(
             fluss_bootstrap_servers=self.fluss_chart.fluss.bootstrap_servers,
             polaris_catalog_uri=polaris.catalog_uri,
@@ -111,8 +116,9 @@ class Platform:
         self.flink_chart = FlinkChart(app, "50-flink", namespace=ns.flink,
                                       props=flink_props(config, self.s3, self.catalog, self.endpoints), s3=self.s3,
                                       catalog=self.catalog, fluss_bootstrap_servers=self.endpoints.fluss_bootstrap_servers)
-        self.spark_chart = SparkChart(app, "60-spark", namespace=ns.spark, config=config.spark, s3=self.s3,
-                                      catalog=self.catalog)
+        self.spark_chart = SparkChart(app, "60-spark", namespace=ns.spark, props=spark_props(config, self.s3),
+                                      service_account=driver_service_account(config, self.spark_operator_chart),
+                                      s3=self.s3, catalog=self.catalog)
 
         self._secret_sources(app)
 

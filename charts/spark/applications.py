@@ -10,15 +10,19 @@ from the Secret-backed env var of that name (`manifests.iceberg_env_reference`);
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Literal
+
 import constructs
+from cdk8s_plus_27 import k8s
 
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
+from charts.blocks.crd_enums import member
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave, api_object_meta, image_tag
 from charts.blocks.s3 import S3Access
-from config import SparkApplicationConfig, SparkConfig
 from imports.io.k8s.sparkoperator import (
     SparkApplication,
     SparkApplicationSpec,
@@ -35,6 +39,70 @@ from imports.io.k8s.sparkoperator import (
 CATALOG = "rest"
 STATIC_KEYS_PROVIDER = "com.amazonaws.auth.EnvironmentVariableCredentialsProvider"
 DEFAULT_CHAIN_PROVIDER = "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider"
+ICEBERG_JARS = ("local:///opt/spark/extra-jars/iceberg-aws-bundle-1.10.1.jar",
+                "local:///opt/spark/extra-jars/iceberg-spark-runtime-4.0_2.13-1.10.1.jar")
+"""Iceberg's Spark runtime and AWS bundle (1.10.1) inside the Spark image."""
+
+
+@dataclass(frozen=True)
+class DriverProps:
+    """The driver pod: `cores` (whole cores), `memory` its JVM memory in Spark format (`512m`, `2g`)."""
+
+    cores: int = 1
+    memory: str = "512m"
+
+
+@dataclass(frozen=True)
+class ExecutorProps:
+    """The executor pods: `instances`, `cores` per executor (whole cores), `memory` per executor in Spark format."""
+
+    instances: int = 1
+    cores: int = 1
+    memory: str = "512m"
+
+
+@dataclass(frozen=True)
+class SparkApplicationProps:
+    """A SparkApplication (https://www.kubeflow.org/docs/components/spark-operator/user-guide/api-docs/).
+
+    Attributes:
+        name: SparkApplication name (a DNS-1035 label of at most 63 characters).
+        main_application_file: the main file's URI (`s3a://<bucket>/<path>`, `local:///opt/app.py`).
+        type: the application's language, `Python`, `Scala` or `Java` (the CRD's `type`).
+        main_class: the main class of a Scala or Java application (None: the JAR manifest's).
+        arguments: the application's arguments.
+        jars: extra JARs, `local://` paths inside the image.
+        driver, executor: sizes.
+    """
+
+    name: str
+    main_application_file: str
+    type: Literal["Python", "Scala", "Java"] = "Python"
+    main_class: str | None = None
+    arguments: tuple[str, ...] = ()
+    jars: tuple[str, ...] = ICEBERG_JARS
+    driver: DriverProps = field(default_factory=DriverProps)
+    executor: ExecutorProps = field(default_factory=ExecutorProps)
+
+
+@dataclass(frozen=True)
+class SparkProps:
+    """Spark in one namespace: `image` (Spark 4.0 with the AWS SDK and Iceberg), `spark_version` (the CRD's
+    `sparkVersion`) and the `applications`, all run with that image.
+
+    Raises:
+        ValueError: two applications of one name.
+    """
+
+    image: str
+    spark_version: str = "4.0.2"
+    applications: tuple[SparkApplicationProps, ...] = ()
+
+    def __post_init__(self) -> None:
+        names = [app.name for app in self.applications]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"SparkApplication names used twice: {', '.join(repeated)}")
 
 
 def spark_conf(s3: S3Access, catalog: IcebergRestCatalog) -> dict[str, str]:
@@ -65,14 +133,16 @@ def spark_conf(s3: S3Access, catalog: IcebergRestCatalog) -> dict[str, str]:
 class SparkApplicationConstruct(constructs.Construct):
     """One SparkApplication (cluster mode) with restricted driver and executor pods.
 
-    Props: `namespace`; `app` (files, sizes: cores, memory in Spark format such as `512m`); `config`
-    (image, Spark version, driver ServiceAccount); `s3`; `catalog`.
+    Props: `namespace`; `props`; `image` and `spark_version` (`SparkProps`); `service_account`, the drivers' and
+    executors' ServiceAccount (as `SparkChart`'s); `s3`; `catalog`.
     """
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, app: SparkApplicationConfig,
-                 config: SparkConfig, s3: S3Access, catalog: IcebergRestCatalog):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SparkApplicationProps,
+                 image: str, spark_version: str, service_account: k8s.KubeServiceAccount | str, s3: S3Access,
+                 catalog: IcebergRestCatalog):
         super().__init__(scope, id)
-        component = Component("spark-application", app.name, image_tag(config.image), "batch-job")
+        account = service_account if isinstance(service_account, str) else service_account.name
+        component = Component("spark-application", props.name, image_tag(image), "batch-job")
         envs = [catalog.credential_env(), *s3.env()]
         run_as = pod_security.SPARK
         security = {
@@ -81,31 +151,31 @@ class SparkApplicationConstruct(constructs.Construct):
         }
         SparkApplication(
             self, "Resource",
-            metadata=api_object_meta(app.name, namespace, component, SyncWave.JOBS),
+            metadata=api_object_meta(props.name, namespace, component, SyncWave.JOBS),
             spec=SparkApplicationSpec(
-                type=SparkApplicationSpecType[app.type.upper()],
-                python_version=SparkApplicationSpecPythonVersion.VALUE_3 if app.type == "Python" else None,
+                type=member(SparkApplicationSpecType, props.type),
+                python_version=SparkApplicationSpecPythonVersion.VALUE_3 if props.type == "Python" else None,
                 mode=SparkApplicationSpecMode.CLUSTER,
-                image=config.image,
+                image=image,
                 image_pull_policy="IfNotPresent",
-                main_application_file=s3.artifact_uri(app.main_application_file, scheme="s3a"),
-                main_class=app.main_class,
-                arguments=list(app.arguments) or None,
-                spark_version=config.spark_version,
-                deps=SparkApplicationSpecDeps(jars=list(app.jars)) if app.jars else None,
+                main_application_file=props.main_application_file,
+                main_class=props.main_class,
+                arguments=list(props.arguments) or None,
+                spark_version=spark_version,
+                deps=SparkApplicationSpecDeps(jars=list(props.jars)) if props.jars else None,
                 spark_conf=spark_conf(s3, catalog),
                 driver=SparkApplicationSpecDriver(
-                    cores=app.driver_cores,
-                    memory=app.driver_memory,
-                    service_account=config.service_account,
+                    cores=props.driver.cores,
+                    memory=props.driver.memory,
+                    service_account=account,
                     env=env.render(envs, SparkApplicationSpecDriverEnv),
                     **security,
                 ),
                 executor=SparkApplicationSpecExecutor(
-                    instances=app.executor_instances,
-                    service_account=config.service_account,
-                    cores=app.executor_cores,
-                    memory=app.executor_memory,
+                    instances=props.executor.instances,
+                    service_account=account,
+                    cores=props.executor.cores,
+                    memory=props.executor.memory,
                     env=env.render(envs, SparkApplicationSpecExecutorEnv),
                     **security,
                 ),
@@ -114,11 +184,17 @@ class SparkApplicationConstruct(constructs.Construct):
 
 
 class SparkChart(ComponentChart):
-    """Namespace `spark`: one `SparkApplicationConstruct` per configured application."""
+    """Namespace `spark`: one `SparkApplicationConstruct` per application.
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, config: SparkConfig,
-                 s3: S3Access, catalog: IcebergRestCatalog):
+    Props: `namespace`; `props`; `service_account`, the drivers' and executors' ServiceAccount: the object the
+    Spark operator created in this namespace (`SparkOperator.driver_service_accounts`), or the name of one that
+    exists before apply (an operator installed otherwise); `s3`; `catalog`.
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SparkProps,
+                 service_account: k8s.KubeServiceAccount | str, s3: S3Access, catalog: IcebergRestCatalog):
         super().__init__(scope, id, namespace=namespace)
-        for app in config.applications:
-            SparkApplicationConstruct(self, app.name, namespace=namespace, app=app, config=config, s3=s3,
+        for app in props.applications:
+            SparkApplicationConstruct(self, app.name, namespace=namespace, props=app, image=props.image,
+                                      spark_version=props.spark_version, service_account=service_account, s3=s3,
                                       catalog=catalog)

@@ -1,0 +1,38 @@
+"""The `spark` section as `SparkProps`, with main application files resolved against the Flink/Spark artifacts
+bucket, and the drivers' ServiceAccount."""
+
+from __future__ import annotations
+
+from cdk8s_plus_27 import k8s
+
+from charts.blocks.s3 import S3Access
+from charts.operators.spark_operator import SparkOperatorChart
+from charts.spark.applications import DriverProps, ExecutorProps, SparkApplicationProps, SparkProps
+from config import EnvironmentConfig
+
+
+def spark_props(config: EnvironmentConfig, s3: S3Access) -> SparkProps:
+    """`SparkProps` of environment `config`: a main application file given as a path inside the artifacts bucket
+    becomes `s3a://<flink bucket>/<path>`; a URI is used as is."""
+    spark = config.spark
+    return SparkProps(
+        image=spark.image, spark_version=spark.spark_version,
+        applications=tuple(
+            SparkApplicationProps(
+                name=app.name, main_application_file=s3.artifact_uri(app.main_application_file, scheme="s3a"),
+                type=app.type, main_class=app.main_class, arguments=app.arguments, jars=app.jars,
+                driver=DriverProps(cores=app.driver_cores, memory=app.driver_memory),
+                executor=ExecutorProps(instances=app.executor_instances, cores=app.executor_cores,
+                                       memory=app.executor_memory))
+            for app in spark.applications),
+    )
+
+
+def driver_service_account(config: EnvironmentConfig,
+                           operator: SparkOperatorChart | None) -> k8s.KubeServiceAccount | str:
+    """The ServiceAccount of SparkApplication drivers and executors: the one the platform's Spark `operator`
+    creates in the Spark namespace (named `spark.serviceAccount`), or, without one (`sparkOperator.enabled:
+    false`), the name `spark.serviceAccount` of an account that exists before apply."""
+    if operator is None:
+        return config.spark.service_account
+    return operator.operator.driver_service_accounts[config.namespaces.spark]

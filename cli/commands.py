@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from config import ENVIRONMENTS_DIR, ConfigError, available_environments
+from config import ENVIRONMENTS_DIR, ConfigError, available_environments, load_environment
 
 COMMANDS = ("synth", "validate", "diff", "crds", "docs", "schemas")
 
@@ -88,7 +88,7 @@ def _crds(args: argparse.Namespace) -> int:
         if args.action == "install":
             command = install_command(args.out_dir or Path("build/crds-install"), kubectl)
         else:
-            command = cert_manager_command(args.env, kubectl)
+            command = cert_manager_command(load_environment(args.env).cert_manager.version, kubectl)
     except (CrdError, ConfigError) as error:
         return _error(error)
     print(" ".join(command))

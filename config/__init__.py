@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from config import environment
-from config.common import Resources, S3Keys
+from config.common import Buckets, Resources, S3Keys
 from config.environment import EnvironmentConfig
 from config.flink import FlinkConfig, SessionClusterConfig, SessionJobConfig, SqlGatewayConfig, TieringJobConfig
 from config.fluss import FlussConfig, ZooKeeperConfig
@@ -40,7 +40,7 @@ from config.loading import (
     schema_problems,
     type_name,
 )
-from config.object_store import Buckets, InClusterStore, ObjectStoreConfig
+from config.object_store import InClusterStore, ObjectStoreConfig
 from config.operators import FlinkOperatorConfig, SparkOperatorConfig
 from config.platform import CertManagerConfig, CrdsConfig, ExternalSecretsConfig, Namespaces
 from config.polaris import (

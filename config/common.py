@@ -1,4 +1,5 @@
-"""Types shared by several sections: container resources and static S3 keys."""
+"""Value types shared by several sections and by the constructs' props: container resources, static S3 keys,
+bucket names."""
 
 from __future__ import annotations
 
@@ -55,3 +56,17 @@ class S3Keys:
 
     secret_access_key_key: str
     """Key holding the secret access key (Hadoop `fs.s3a.secret.key`, AWS `AWS_SECRET_ACCESS_KEY`)."""
+
+
+@dataclass(frozen=True)
+class Buckets:
+    """S3 bucket names."""
+
+    iceberg: str
+    """Iceberg warehouse bucket (catalog default-base-location)."""
+
+    flink: str
+    """Flink checkpoints, savepoints, HA metadata and job artifacts (JARs, Spark files)."""
+
+    fluss: str
+    """Fluss remote data (remote.data.dir)."""

@@ -7,25 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from config.common import Resources, S3Keys
+from config.common import Buckets, Resources, S3Keys
 from config.loading import Problem
 
 if TYPE_CHECKING:
     from config.environment import EnvironmentConfig
-
-
-@dataclass(frozen=True)
-class Buckets:
-    """S3 bucket names."""
-
-    iceberg: str
-    """Iceberg warehouse bucket (catalog default-base-location)."""
-
-    flink: str
-    """Flink checkpoints, savepoints, HA metadata and job artifacts (JARs, Spark files)."""
-
-    fluss: str
-    """Fluss remote data (remote.data.dir)."""
 
 
 @dataclass(frozen=True)

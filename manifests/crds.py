@@ -14,7 +14,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from config import ROOT
+from config.loading import ROOT
 
 
 @dataclass(frozen=True)
@@ -170,10 +170,7 @@ def install_command(out_dir: Path, kubectl: str = "kubectl") -> list[str]:
     return [kubectl, "apply", "--server-side", "--force-conflicts", "-f", str(out_dir)]
 
 
-def cert_manager_command(env: str, kubectl: str = "kubectl") -> list[str]:
-    """kubectl command installing the cert-manager release pinned by environment `env` (`certManager.version`)."""
-    from config import load_environment
-
-    version = load_environment(env).cert_manager.version
+def cert_manager_command(version: str, kubectl: str = "kubectl") -> list[str]:
+    """kubectl command installing cert-manager release `version` (an environment's `certManager.version`)."""
     url = f"https://github.com/cert-manager/cert-manager/releases/download/{version}/cert-manager.yaml"
     return [kubectl, "apply", "--server-side", "-f", url]

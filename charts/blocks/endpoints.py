@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from config import ConfigError
+from config.loading import ConfigError
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 
 from charts.blocks.container_env import Env
 from charts.blocks.secrets import SecretKeyRef
-from config import Buckets, S3Keys, capabilities
+from config import capabilities
+from config.common import Buckets, S3Keys
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 

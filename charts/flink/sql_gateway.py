@@ -32,7 +32,7 @@ from charts.blocks.workloads import (
 )
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.session_cluster import REST_PORT, FlinkSessionCluster
-from config import Resources
+from config.common import Resources
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from charts.blocks.workloads import (
     tcp_probe,
 )
 from charts.fluss.zookeeper import ZooKeeperEnsemble, ZooKeeperProps
-from config import Resources
+from config.common import Resources
 
 CONF_MOUNT = "/opt/conf"
 DATA_DIR = "/tmp/fluss/data"

@@ -28,7 +28,7 @@ from charts.blocks.workloads import (
     stateful_set,
     tcp_probe,
 )
-from config import Resources
+from config.common import Resources
 
 CLIENT_PORT = Port("client", 2181)
 FOLLOWER_PORT = Port("follower", 2888)

@@ -34,7 +34,7 @@ from charts.blocks.workloads import (
     service_host,
     stateful_set,
 )
-from config import Resources
+from config.common import Resources
 from manifests.argo_cd import SYNC_HOOK
 
 S3_PORT = Port("s3", 9000)

@@ -38,7 +38,7 @@ from charts.blocks.workloads import (
     rollout_annotations,
     tcp_probe,
 )
-from config import Resources
+from config.common import Resources
 
 VERSION = "1.14.0"
 HEALTH_PORT = Port("health-port", 8085)

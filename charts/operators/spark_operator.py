@@ -20,7 +20,7 @@ from charts.blocks.component_chart import ComponentChart
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.rbac import Rule, binding, role
 from charts.blocks.workloads import Port, deployment, http_probe, pod_template, resources, service
-from config import Resources
+from config.common import Resources
 
 PROBE_PORT = Port("probes", 8081)
 WEBHOOK_PORT = Port("webhook", 9443)

@@ -25,7 +25,7 @@ from charts.blocks.workloads import (
     service_host,
     stateful_set,
 )
-from config import Resources
+from config.common import Resources
 
 POSTGRES_PORT = Port("postgres", 5432)
 DATA_DIR = "/var/lib/postgresql/data"

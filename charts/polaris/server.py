@@ -34,7 +34,7 @@ from charts.blocks.workloads import (
     service_host,
 )
 from charts.polaris.postgres import PostgreSQL
-from config import Resources
+from config.common import Resources
 
 HTTP_PORT = Port("polaris-http", 8181)
 MANAGEMENT_PORT = Port("polaris-mgmt", 8182)

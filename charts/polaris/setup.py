@@ -31,7 +31,7 @@ from charts.blocks.s3 import S3Access
 from charts.blocks.secrets import SecretKeyRef
 from charts.blocks.workloads import config_map, config_map_volume, empty_dir, pod_template, resources
 from charts.polaris.server import DEFAULT_CATALOG, Polaris
-from config import CatalogRoleSpec, CatalogSpec, PrincipalSpec
+from config.polaris import CatalogRoleSpec, CatalogSpec, PrincipalSpec
 from manifests.argo_cd import SYNC_HOOK
 
 SCRIPT = Path(__file__).parent / "catalog-setup.sh"

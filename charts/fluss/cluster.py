@@ -135,7 +135,7 @@ class FlussCluster(constructs.Construct):
         self.namespace = namespace
         self.internal_port = Port("internal", props.internal_port)
         self.client_port = Port("client", props.client_port)
-        app = Component("fluss", "fluss", image_tag(props.image))
+        app = Component("fluss", "fluss", image_tag(props.image), "server")  # what both server kinds share
         self.server_config = config_map(
             self, "ConfigMap", name="fluss-conf-file", namespace=namespace, component=app, wave=SyncWave.CLUSTERS,
             data={"server.yaml": self._server_yaml(props, zookeeper, s3, catalog)})

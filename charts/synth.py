@@ -1,5 +1,6 @@
 """Render environments to `dist/<env>/` atomically: all environments build in memory first, then each
-output directory is replaced in one rename, so a failure leaves `dist/` untouched."""
+output directory is replaced in one rename, so a failure leaves `dist/` untouched. A chart with no object (e.g.
+Spark without applications) writes no file rather than an empty one."""
 
 from __future__ import annotations
 
@@ -36,8 +37,10 @@ def synthesize(envs: list[str], outdir: str, config_dir: Path = ENVIRONMENTS_DIR
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".synth-", dir=root) as staging:
         apps = [(env, build_app(env, str(Path(staging) / env), config_dir)) for env in envs]
-        for _, app in apps:
+        for env, app in apps:
             app.synth()
+            for empty in (p for p in (Path(staging) / env).glob("*.yaml") if p.stat().st_size == 0):
+                empty.unlink()  # a chart with nothing to render (e.g. no SparkApplication) writes no file
         written = []
         for env, _ in apps:
             target = root / env

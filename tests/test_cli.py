@@ -139,3 +139,18 @@ def test_cdk8s_is_on_the_venv_path_pinned_and_offline() -> None:
     result = subprocess.run([".venv/bin/cdk8s", "--version"], capture_output=True, text=True, check=True, timeout=60)
     pinned = json.loads(Path("package.json").read_text())["devDependencies"]["cdk8s-cli"]
     assert result.stdout.strip() == pinned.lstrip("^~=") and result.stderr == ""
+
+
+def test_a_chart_without_objects_writes_no_file(tmp_path: Path) -> None:
+    """An environment without SparkApplications (and no Secret in the Spark namespace) got an empty 60-spark file."""
+    import yaml
+
+    envs = tmp_path / "environments"
+    envs.mkdir()
+    doc = yaml.safe_load((config_module.ENVIRONMENTS_DIR / "dev.yaml").read_text())
+    doc["spark"] = {**doc.get("spark", {}), "applications": []}
+    doc["environment"] = "nospark"
+    (envs / "nospark.yaml").write_text(yaml.safe_dump(doc))
+    assert cli_main(["--env", "nospark", "--outdir", str(tmp_path / "dist"), "--config-dir", str(envs)]) == 0
+    files = sorted(p.name for p in (tmp_path / "dist" / "nospark").iterdir())
+    assert "60-spark.k8s.yaml" not in files and all((tmp_path / "dist" / "nospark" / f).stat().st_size for f in files)

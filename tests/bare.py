@@ -1,5 +1,5 @@
 """Construct tests on a bare chart: one construct, or one component chart, built from the settings of an
-environment document and synthesized alone, given the inputs the platform would give it (`charts/platform.py`).
+environment document and synthesized alone, given the inputs the platform would give it (`charts/platform/`).
 
 A whole-platform render (`conftest.render`) costs 0.2–1 s; most constructs alone take 20–60 ms. Tests whose point
 is the wiring between components keep rendering the whole platform.

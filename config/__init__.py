@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from config import environment
+from config.catalog_model import CatalogRoleSpec, CatalogSpec, PrincipalSpec
 from config.common import Buckets, Resources, S3Keys
 from config.environment import EnvironmentConfig
 from config.flink import FlinkConfig, SessionClusterConfig, SessionJobConfig, SqlGatewayConfig, TieringJobConfig
@@ -43,14 +44,7 @@ from config.loading import (
 from config.object_store import InClusterStore, ObjectStoreConfig
 from config.operators import FlinkOperatorConfig, SparkOperatorConfig
 from config.platform import CertManagerConfig, CrdsConfig, ExternalSecretsConfig, Namespaces
-from config.polaris import (
-    CatalogRoleSpec,
-    CatalogSpec,
-    PolarisConfig,
-    PolarisSetupConfig,
-    PostgresConfig,
-    PrincipalSpec,
-)
+from config.polaris import PolarisConfig, PolarisSetupConfig, PostgresConfig
 from config.spark import SparkApplicationConfig, SparkConfig
 
 __all__ = [

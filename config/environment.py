@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from config import fluss, object_store, operators, polaris
-from config.flink import FlinkConfig, duplicates
+from config.flink import FlinkConfig
 from config.fluss import FlussConfig, ZooKeeperConfig
-from config.loading import Problem
+from config.loading import Problem, duplicates
 from config.object_store import ObjectStoreConfig
 from config.operators import FlinkOperatorConfig, SparkOperatorConfig
 from config.platform import CertManagerConfig, CrdsConfig, ExternalSecretsConfig, Namespaces

@@ -10,12 +10,7 @@ from typing import Literal
 
 from config import capabilities
 from config.common import Resources
-from config.loading import Problem
-
-
-def duplicates(names: list[str]) -> list[str]:
-    """Each name that occurs again, once per repetition, in order."""
-    return [name for index, name in enumerate(names) if name in names[:index]]
+from config.loading import Problem, duplicates
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import dataclasses
 import json
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -57,6 +57,18 @@ def join(path: str, child: str) -> str:
     return f"{path}{child}" if child.startswith("[") else f"{path}.{child}" if child else path
 
 
+def duplicates(names: list[str]) -> list[str]:
+    """Each name that occurs again, once per repetition, in order."""
+    return [name for index, name in enumerate(names) if name in names[:index]]
+
+
+def undeclared(path: str, names: tuple[str, ...], known: set[str], problem: str) -> Iterator[Problem]:
+    """`<path>[<index>]: <problem>` (a template with `{name}`) for each of `names` not in `known`."""
+    for index, name in enumerate(names):
+        if name not in known:
+            yield Problem(f"{path}[{index}]", problem.format(name=name))
+
+
 def report(source: str, problems: Iterable[Problem]) -> None:
     """Raise one ConfigError listing every problem as `<source>: <path>: <message>`, if there is any.
 
@@ -64,6 +76,7 @@ def report(source: str, problems: Iterable[Problem]) -> None:
         ConfigError: `problems` is not empty.
     """
     lines = [f"{source}: {p.path}: {p.message}" if p.path else f"{source}: {p.message}" for p in problems]
+    lines = list(dict.fromkeys(lines))  # one line per problem, even where two checks find the same
     if lines:
         raise ConfigError("\n".join(lines))
 

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from config.common import Resources
-from config.loading import Problem
-from config.polaris import undeclared
+from config.loading import Problem, undeclared
 
 if TYPE_CHECKING:
     from config.environment import EnvironmentConfig

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from config.catalog_model import CatalogRoleSpec, CatalogSpec, PrincipalSpec, catalog_model_problems
 from config.common import Resources
 from config.loading import Problem
 
 if TYPE_CHECKING:
     from config.environment import EnvironmentConfig
 
-UNKNOWN_PRINCIPAL_ROLE = "unknown principal role '{name}' (declare it in polaris.setup.principalRoles)"
 
 
 @dataclass(frozen=True)
@@ -47,48 +47,6 @@ class PostgresConfig:
 
     resources: Resources
     """Container resources. Default: `{"requests": {"cpu": "250m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}}`."""
-
-
-@dataclass(frozen=True)
-class CatalogSpec:
-    """An INTERNAL Polaris catalog on S3: `base_path` inside the Iceberg bucket; `role_arn` for AWS S3."""
-
-    name: str
-    """Catalog name."""
-
-    base_path: str
-    """Path inside the Iceberg bucket for default-base-location (empty: the bucket root). Default: `""`."""
-
-    role_arn: str | None
-    """IAM role Polaris assumes for the catalog's storage (AWS S3); null for the in-cluster store. Default: `null`."""
-
-
-@dataclass(frozen=True)
-class CatalogRoleSpec:
-    """A catalog role of `catalog` with catalog-level `privileges`, granted to `principal_roles`."""
-
-    catalog: str
-    """Catalog."""
-
-    name: str
-    """Catalog role name."""
-
-    privileges: tuple[str, ...]
-    """Catalog privileges (Polaris CatalogPrivilege). Default: `[]`."""
-
-    principal_roles: tuple[str, ...]
-    """Principal roles granted this catalog role. Default: `[]`."""
-
-
-@dataclass(frozen=True)
-class PrincipalSpec:
-    """A principal and the principal roles assigned to it."""
-
-    name: str
-    """Principal name."""
-
-    principal_roles: tuple[str, ...]
-    """Principal roles assigned. Default: `[]`."""
 
 
 @dataclass(frozen=True)
@@ -180,33 +138,17 @@ class PolarisConfig:
 
 
 
-def undeclared(path: str, names: tuple[str, ...], known: set[str], problem: str) -> Iterator[Problem]:
-    """`<path>[<index>]: <problem>` (a template with `{name}`) for each of `names` not in `known`."""
-    for index, name in enumerate(names):
-        if name not in known:
-            yield Problem(f"{path}[{index}]", problem.format(name=name))
-
-
 def problems(config: EnvironmentConfig) -> Iterator[Problem]:
     """The catalog model is closed (every name it refers to is declared in it), AWS catalogs have a role to
     assume, and dev Secrets can hold the token broker's key."""
     polaris, setup = config.polaris, config.polaris.setup
     catalogs = {c.name for c in setup.catalogs}
-    roles = set(setup.principal_roles)
     if polaris.catalog not in catalogs and setup.enabled:
         yield Problem("polaris.catalog", f"'{polaris.catalog}' is not one of polaris.setup.catalogs "
                                          f"({', '.join(sorted(catalogs)) or 'none'})")
-    for i, role in enumerate(setup.catalog_roles):
-        if role.catalog not in catalogs:
-            yield Problem(f"polaris.setup.catalogRoles[{i}].catalog", f"unknown catalog '{role.catalog}'")
-        yield from undeclared(f"polaris.setup.catalogRoles[{i}].principalRoles", role.principal_roles, roles,
-                              UNKNOWN_PRINCIPAL_ROLE)
-    for i, principal in enumerate(setup.principals):
-        yield from undeclared(f"polaris.setup.principals[{i}].principalRoles", principal.principal_roles, roles,
-                              UNKNOWN_PRINCIPAL_ROLE)
-    if setup.enabled and setup.consumer_principal not in {p.name for p in setup.principals}:
-        yield Problem("polaris.setup.consumerPrincipal",
-                      f"'{setup.consumer_principal}' is not one of polaris.setup.principals")
+    if setup.enabled:
+        yield from catalog_model_problems(setup.catalogs, setup.principal_roles, setup.catalog_roles,
+                                          setup.principals, setup.consumer_principal, prefix="polaris.setup.")
     for i, catalog in enumerate(setup.catalogs):
         if config.object_store.type == "aws-s3" and not catalog.role_arn and setup.enabled:
             yield Problem(f"polaris.setup.catalogs[{i}].roleArn",

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from config.flink import duplicates
-from config.loading import Problem
+from config.loading import Problem, duplicates
 
 
 @dataclass(frozen=True)

@@ -162,9 +162,9 @@ def test_flink_memory_refuses_what_the_operator_cannot_parse(memory: str) -> Non
 
 def test_session_cluster_name_follows_the_flink_operator_rule() -> None:
     """The operator refuses FlinkDeployment names over 45 characters; config says so before validate does."""
-    assert error_of(minimal(flink={"sessionCluster": {"name": "a" * 46}})).startswith(
+    assert error_of(minimal(flink={"sessionCluster": {"name": "a" * 46}})) == (  # pattern and maxLength: one line
         f"{SRC}: flink.sessionCluster.name: '{'a' * 46}' is not a FlinkDeployment name (lower-case letters, digits "
-        "and '-', starting with a letter, at most 45 characters")
+        "and '-', starting with a letter, at most 45 characters: the Flink operator's rule)")
     assert error_of(minimal(flink={"sessionCluster": {"name": "1session"}})).startswith(
         f"{SRC}: flink.sessionCluster.name: '1session' is not a FlinkDeployment name")
 

@@ -31,7 +31,7 @@ from charts.blocks.s3 import S3Access
 from charts.blocks.secrets import SecretKeyRef
 from charts.blocks.workloads import config_map, config_map_volume, empty_dir, pod_template, resources
 from charts.polaris.server import DEFAULT_CATALOG, Polaris
-from config.polaris import CatalogRoleSpec, CatalogSpec, PrincipalSpec
+from config.catalog_model import CatalogRoleSpec, CatalogSpec, PrincipalSpec, catalog_model_problems
 from manifests.argo_cd import SYNC_HOOK
 
 SCRIPT = Path(__file__).parent / "catalog-setup.sh"
@@ -76,16 +76,10 @@ class SetupProps:
     principals: tuple[PrincipalSpec, ...] = (PrincipalSpec("fluss_user", (DEFAULT_PRINCIPAL_ROLE,)),)
 
     def __post_init__(self) -> None:
-        catalogs = {catalog.name for catalog in self.catalogs}
-        unknown = {f"catalog '{role.catalog}' (of catalog role {role.name})"
-                   for role in self.catalog_roles if role.catalog not in catalogs}
-        granted = [*(r for role in self.catalog_roles for r in role.principal_roles),
-                   *(r for principal in self.principals for r in principal.principal_roles)]
-        unknown |= {f"principal role '{name}'" for name in granted if name not in self.principal_roles}
-        if self.consumer_principal not in {principal.name for principal in self.principals}:
-            unknown.add(f"consumer principal '{self.consumer_principal}' (not one of the principals)")
-        if unknown:
-            raise ValueError(f"Polaris setup: undeclared {', '.join(sorted(unknown))}")
+        problems = [f"{p.path}: {p.message}" for p in catalog_model_problems(
+            self.catalogs, self.principal_roles, self.catalog_roles, self.principals, self.consumer_principal)]
+        if problems:
+            raise ValueError(f"Polaris setup: {'; '.join(problems)}")
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,21 @@ bucket names."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from config.api_formats import quantity
 from config.loading import Problem
+
+JOB_ARGUMENT_PLACEHOLDERS = ("fluss.bootstrapServers", "polaris.catalogUri", "polaris.tokenEndpoint")
+"""The names a job argument may use as `${name}`: the addresses of the platform's own Services."""
+PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """The `${name}`s in `text` whose name is not one of `JOB_ARGUMENT_PLACEHOLDERS`."""
+    return [name for name in PLACEHOLDER.findall(text) if name not in JOB_ARGUMENT_PLACEHOLDERS]
 
 
 @dataclass(frozen=True)

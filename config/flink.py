@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from config import capabilities
-from config.common import Resources
+from config.common import JOB_ARGUMENT_PLACEHOLDERS, Resources, unknown_placeholders
 from config.loading import Problem, duplicates
 
 
@@ -95,6 +95,13 @@ class SessionJobConfig:
     """Program arguments. `${fluss.bootstrapServers}`, `${polaris.catalogUri}` and `${polaris.tokenEndpoint}` are
     replaced by the addresses of the platform's own services. Default: `[]`.
     """
+
+    def problems(self) -> Iterator[Problem]:
+        """Every `${...}` in the arguments names one of the platform's addresses."""
+        expected = ", ".join(f"${{{name}}}" for name in sorted(JOB_ARGUMENT_PLACEHOLDERS))
+        for index, arg in enumerate(self.args):
+            for name in unknown_placeholders(arg):
+                yield Problem(f"args[{index}]", f"unknown placeholder '${{{name}}}' (expected one of: {expected})")
 
 
 @dataclass(frozen=True)

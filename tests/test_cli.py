@@ -43,7 +43,7 @@ def test_unknown_job_placeholder_is_a_config_error(tmp_path: Path, capsys: pytes
     text = (config_module.ENVIRONMENTS_DIR / "dev.yaml").read_text()
     (envs / "dev.yaml").write_text(text.replace("${fluss.bootstrapServers}", "${fluss.bootstrap}", 1))
     assert cli_main(["--env", "dev", "--outdir", str(tmp_path / "dist"), "--config-dir", str(envs)]) == 2
-    assert ("flink.jobs[0].args: unknown placeholder '${fluss.bootstrap}' (expected one of: "
+    assert ("flink.jobs[0].args[5]: unknown placeholder '${fluss.bootstrap}' (expected one of: "
             "${fluss.bootstrapServers}, ${polaris.catalogUri}, ${polaris.tokenEndpoint})") in capsys.readouterr().err
 
 

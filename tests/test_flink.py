@@ -106,9 +106,19 @@ def test_gateway_has_no_api_access() -> None:
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "flink", "namespace": "flink"}]
 
 
-def test_unknown_placeholder_names_the_field() -> None:
-    with pytest.raises(ConfigError, match=r"environments/test.yaml: flink.jobs\[0\].args: unknown placeholder '\$\{x\}'"):
-        flink(environment(flink={"jobs": [{"name": "j", "jarPath": "a/j.jar", "args": ["${x}"]}]}))
+def test_unknown_placeholders_are_config_errors_with_their_index_all_at_once() -> None:
+    """Placeholders are checked with the configuration (every one, with the other problems), not while building."""
+    doc = environment(flink={"jobs": [{"name": "j", "jarPath": "a/j.jar", "args": ["--a", "${x}", "${y}/${polaris.catalogUri}"]}],
+                             "sessionCluster": {"jobManagerReplicas": 2, "highAvailability": False}})
+    with pytest.raises(ConfigError) as info:
+        settings(doc)
+    expected = "(expected one of: ${fluss.bootstrapServers}, ${polaris.catalogUri}, ${polaris.tokenEndpoint})"
+    assert str(info.value).splitlines() == [
+        "environments/test.yaml: flink.sessionCluster.jobManagerReplicas: 2 JobManagers need "
+        "flink.sessionCluster.highAvailability: true (the Flink operator rejects standby JobManagers without HA)",
+        f"environments/test.yaml: flink.jobs[0].args[1]: unknown placeholder '${{x}}' {expected}",
+        f"environments/test.yaml: flink.jobs[0].args[2]: unknown placeholder '${{y}}' {expected}",
+    ]
 
 
 def test_every_flink_process_reads_the_web_identity_under_an_iam_role() -> None:

@@ -5,12 +5,9 @@ The values come from the constructs that own the Services, so a job never types 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from config.loading import ConfigError
-
-_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+from config.common import JOB_ARGUMENT_PLACEHOLDERS, PLACEHOLDER, unknown_placeholders
 
 
 @dataclass(frozen=True)
@@ -22,28 +19,24 @@ class PlatformEndpoints:
     polaris_token_endpoint: str
 
     def values(self) -> dict[str, str]:
-        """Placeholder name -> address."""
-        return {
+        """Placeholder name (`config.common.JOB_ARGUMENT_PLACEHOLDERS`) -> address."""
+        values = {
             "fluss.bootstrapServers": self.fluss_bootstrap_servers,
             "polaris.catalogUri": self.polaris_catalog_uri,
             "polaris.tokenEndpoint": self.polaris_token_endpoint,
         }
+        assert set(values) == set(JOB_ARGUMENT_PLACEHOLDERS)
+        return values
 
-    def substitute(self, text: str, *, where: str) -> str:
-        """`text` with every `${name}` replaced.
+    def substitute(self, text: str) -> str:
+        """`text` with every `${name}` replaced by its address.
 
         Raises:
-            ConfigError: an unknown placeholder; the message names `where` (file and field) and the known names.
+            ValueError: an unknown placeholder (the configuration checks report those against the environment file,
+                `config.flink.SessionJobConfig.problems`, before anything is built).
         """
+        unknown = unknown_placeholders(text)
+        if unknown:
+            raise ValueError(f"unknown placeholders in {text!r}: {', '.join(unknown)}")
         known = self.values()
-
-        def replace(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in known:
-                raise ConfigError(
-                    f"{where}: unknown placeholder '${{{name}}}' (expected one of: "
-                    + ", ".join(f"${{{k}}}" for k in sorted(known)) + ")"
-                )
-            return known[name]
-
-        return _PLACEHOLDER.sub(replace, text)
+        return PLACEHOLDER.sub(lambda match: known[match.group(1)], text)

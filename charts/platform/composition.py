@@ -67,8 +67,7 @@ class Platform:
     """Every chart of one environment, added to `app`.
 
     Raises:
-        ConfigError: settings that only make sense once objects exist (unknown job placeholders in job
-            arguments, which name the platform's own Services).
+        ValueError: props the configuration checks should have refused (a bug: every such check is made on config).
     """
 
     def __init__(self, app: cdk8s.App, config: EnvironmentConfig):

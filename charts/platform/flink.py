@@ -15,11 +15,7 @@ from config import EnvironmentConfig
 
 def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCatalog,
                 endpoints: PlatformEndpoints) -> FlinkProps:
-    """`FlinkProps` of environment `config`.
-
-    Raises:
-        ConfigError: a job argument uses an unknown `${...}` placeholder (the message names the file and field).
-    """
+    """`FlinkProps` of environment `config` (whose job arguments' placeholders the configuration checks verified)."""
     flink, cluster, gateway, tiering = (config.flink, config.flink.session_cluster, config.flink.sql_gateway,
                                         config.flink.tiering_job)
     jobs: list[SessionJobProps] = []
@@ -27,11 +23,10 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
         jobs.append(SessionJobProps(
             name=tiering.name, jar_uri=s3.artifact_uri(tiering.jar_path), parallelism=tiering.parallelism,
             upgrade_mode="savepoint", args=tiering_args(endpoints.fluss_bootstrap_servers, catalog)))
-    for index, job in enumerate(flink.jobs):
-        where = f"{config.source}: flink.jobs[{index}].args"
+    for job in flink.jobs:
         jobs.append(SessionJobProps(
             name=job.name, jar_uri=s3.artifact_uri(job.jar_path), parallelism=job.parallelism,
-            upgrade_mode=job.upgrade_mode, args=tuple(endpoints.substitute(arg, where=where) for arg in job.args),
+            upgrade_mode=job.upgrade_mode, args=tuple(endpoints.substitute(arg) for arg in job.args),
             entry_class=job.entry_class))
     return FlinkProps(
         session_cluster=SessionClusterProps(

@@ -19,6 +19,12 @@ _FLINK_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(b|bytes|k|kb|kibibytes|m|mb|mebi
                            re.IGNORECASE)
 _BINARY_QUANTITY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$")
 
+PINNED_IMAGE_PATTERN = (r"^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:[._/-]+[a-z0-9]+)*(?::(?!latest(?:@|$))[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@sha256:[0-9a-f]{64})?|@sha256:[0-9a-f]{64})$")
+"""An image reference pinned by a tag other than `latest` or by a digest, with an optional registry and port
+(`registry.example.com:5000/flink:1.20.3`). The environment schema's `$defs/image` has the same pattern (a test
+keeps them equal), and `validate` applies it to every rendered image."""
+PINNED_IMAGE = re.compile(PINNED_IMAGE_PATTERN)
+
 FLINK_DEPLOYMENT_NAME = re.compile(r"^[a-z]([-a-z\d]{0,43}[a-z\d])?$")
 """The Flink operator's FlinkDeployment name rule (`DefaultValidator.validateDeploymentName`): a DNS-1035 label
 of at most 45 characters (the operator derives Service names from it)."""

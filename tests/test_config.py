@@ -79,13 +79,6 @@ def test_iam_role_and_static_keys_are_exclusive() -> None:
     assert "objectStore.iamRoleArn: set together with objectStore.credentials" in error_of(doc)
 
 
-def test_unpinned_image_is_rejected() -> None:
-    assert error_of(minimal(polaris={"image": "apache/polaris"})) == (
-        f"{SRC}: polaris.image: 'apache/polaris' is not an image pinned by tag or digest "
-        "(e.g. apache/polaris:1.3.0-incubating)"
-    )
-
-
 def test_all_schema_errors_are_reported_at_once_with_one_path_syntax() -> None:
     doc = minimal(fluss={"tabletReplicas": 0}, polaris={"replicas": "2"},
                   flink={"jobs": [{"name": "a", "jarPath": "a.jar", "args": [1]}]})
@@ -407,3 +400,22 @@ def test_fluss_keys_cannot_reuse_the_environment_secret_with_other_keys() -> Non
         f"{SRC}: fluss.s3Credentials.secretName: 'aws-secret' is the Secret of objectStore.credentials with other "
         "keys; name another Secret or use the same keys"
     )
+
+
+@pytest.mark.parametrize(("image", "pinned"), [
+    ("apache/polaris:1.3.0-incubating", True), ("registry.example.com:5000/flink:1.20.3", True),
+    ("ghcr.io/kubeflow/spark-operator/controller:2.5.2", True), (f"postgres@sha256:{'a' * 64}", True),
+    (f"postgres:17.2@sha256:{'a' * 64}", True), ("flink:latest", False), ("flink", False),
+    (f"flink:latest@sha256:{'a' * 64}", False), ("Flink:1.20", False), ("flink:1.20 ", False)])
+def test_config_and_validate_agree_on_pinned_images(image: str, pinned: bool) -> None:
+    """One pattern: the schema's `$defs/image` is the one `validate` applies to rendered images."""
+    from config.api_formats import PINNED_IMAGE, PINNED_IMAGE_PATTERN
+
+    assert schema()["$defs"]["image"]["pattern"] == PINNED_IMAGE_PATTERN
+    assert bool(PINNED_IMAGE.match(image)) is pinned
+    doc = minimal(zookeeper={"image": image})
+    if pinned:
+        assert parse_environment(doc, source=SRC, expected_name="test").zookeeper.image == image
+    else:
+        assert error_of(doc) == (f"{SRC}: zookeeper.image: {image!r} is not an image pinned by tag or digest "
+                                 "(e.g. apache/polaris:1.3.0-incubating; not :latest)")

@@ -18,7 +18,13 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from config.api_formats import DNS_1035_LABEL, FLINK_DEPLOYMENT_NAME, flink_memory_valid, object_name_problem
+from config.api_formats import (
+    DNS_1035_LABEL,
+    FLINK_DEPLOYMENT_NAME,
+    PINNED_IMAGE,
+    flink_memory_valid,
+    object_name_problem,
+)
 from manifests.credential_scan import scan as credential_findings
 from manifests.restricted import POD_SECURITY_EXCEPTION, pod_specs, restricted_violations
 from manifests.tree import pod_containers
@@ -49,7 +55,6 @@ RUN_NAME_SUFFIX = "-" + "0" * 19
 """What the controller appends to a ScheduledSparkApplication's name to name a run: `-<timestamp>`, 19 digits at
 the `nanos` precision (its default, and `--scheduled-spark-application-timestamp-precision` of
 `charts.operators.spark_operator`)."""
-_PINNED_IMAGE = re.compile(r"^[^@\s]+(:[\w][\w.-]{0,127})(@sha256:[0-9a-f]{64})?$|^[^@\s]+@sha256:[0-9a-f]{64}$")
 LONG_RUNNING = {"Deployment", "StatefulSet", "DaemonSet"}
 
 
@@ -211,7 +216,7 @@ def platform(m: Manifest) -> Iterator[tuple[str, str, Level]]:
             if missing:
                 yield f"{path}.{role}", f"resource requests not set: {', '.join(missing)}", Level.ERROR
     for path, image in images:
-        if not _PINNED_IMAGE.match(image) or image.split("@")[0].endswith(":latest"):
+        if not PINNED_IMAGE.match(image):
             yield path, f"image {image!r} is not pinned by tag or digest", Level.ERROR
     template = m.obj.get("spec", {}).get("template", {}).get("metadata", {})
     exception = ((template.get("annotations") or {}).get(POD_SECURITY_EXCEPTION)

@@ -4,7 +4,7 @@
 #   make test                  lint (ruff), type-check (mypy strict), check layers (import-linter), validate, run every test
 #   make bench                 synth timings and memory (bench/)
 #   make validate [ENV=..] [PATHS="a.yaml dir"]  validate every rendered environment (or ENV, or the given manifests)
-#   make diff [BASE=origin/main] [ENV=..]        rendered change of the working tree against a git ref, object by object
+#   make diff [BASE=HEAD] [ENV=..]               rendered change of the working tree against a git ref (e.g. BASE=origin/main)
 #   make install-crds [CRD_DIR=...]    kubectl users: apply the pinned CRDs (server-side) to the current cluster
 #   make install-cert-manager [ENV=..] kubectl users: apply the pinned cert-manager release
 #   make schemas               export standalone strict schemas (kubeconform layout) to build/schemas

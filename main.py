@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-# jsii prints a banner on Node 20 (end of life); these machines run Node 20 (see DESIGN.md).
+# jsii prints a banner on Node 20 (end of life); these machines run Node 20 (see ../shared/DESIGN.md).
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from cli.commands import main  # noqa: E402

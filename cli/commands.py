@@ -47,8 +47,9 @@ def _validate(args: argparse.Namespace) -> int:
         if args.paths:
             report = validate_paths(args.paths, store, kubeconform, kubeconform_skipped=args.no_kubeconform)
         else:
-            report = validate_environments(args.envs or available_environments(), args.dist, store, kubeconform,
-                                           kubeconform_skipped=args.no_kubeconform)
+            report = validate_environments(args.envs or available_environments(args.config_dir), args.dist, store,
+                                           kubeconform, kubeconform_skipped=args.no_kubeconform,
+                                           config_dir=args.config_dir)
     except (ConfigError, FileNotFoundError, SchemaVersionError) as error:
         return _error(error)
     sys.stdout.write(report.render())
@@ -65,9 +66,9 @@ def _diff(args: argparse.Namespace) -> int:
         else:
             from charts.synth import synthesize
 
-            envs = args.envs or available_environments()
+            envs = args.envs or available_environments(args.config_dir)
             with tempfile.TemporaryDirectory() as out:
-                synthesize(envs, out)
+                synthesize(envs, out, args.config_dir)
                 head = objects_in_directory(Path(out), envs)
     except (DiffError, ConfigError) as error:
         return _error(error)
@@ -97,9 +98,12 @@ def _crds(args: argparse.Namespace) -> int:
 
 def _docs(args: argparse.Namespace) -> int:
     from config.docs import README, readme_with_reference, reference_table
+    from config.field_docs import write_field_docs
 
     if args.write:
         README.write_text(readme_with_reference(README.read_text()))
+        for name in write_field_docs():
+            print(f"rewrote the docstring of {name}")
     else:
         sys.stdout.write(reference_table())
     return 0
@@ -118,6 +122,8 @@ def _schemas(args: argparse.Namespace) -> int:
 def _env_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--env", action="append", dest="envs", metavar="NAME",
                         help=f"environment to {what} (repeatable; default: every environments/*.yaml)")
+    parser.add_argument("--config-dir", type=Path, default=ENVIRONMENTS_DIR,
+                        help="directory of <env>.yaml files (default: environments/)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -134,8 +140,6 @@ def parser() -> argparse.ArgumentParser:
     _env_option(synth, "render")
     synth.add_argument("--outdir", default=os.environ.get("CDK8S_OUTDIR", "dist"),
                        help="output directory (default: $CDK8S_OUTDIR or dist)")
-    synth.add_argument("--config-dir", type=Path, default=ENVIRONMENTS_DIR,
-                       help="directory of <env>.yaml files (default: environments/)")
     synth.set_defaults(run=_synth)
 
     validate = commands.add_parser("validate", help="validate rendered manifests (schemas, rules, references)",
@@ -168,8 +172,9 @@ def parser() -> argparse.ArgumentParser:
     crds.add_argument("--dry-run", action="store_true", help="install, cert-manager: print the kubectl command only")
     crds.set_defaults(run=_crds)
 
-    docs = commands.add_parser("docs", help="print README's configuration reference, or --write it into README")
-    docs.add_argument("--write", action="store_true", help="update README.md in place")
+    docs = commands.add_parser("docs", help="print README's configuration reference, or --write it (and the config "
+                                            "fields' docstrings) from the schema")
+    docs.add_argument("--write", action="store_true", help="update README.md and the config fields' docstrings")
     docs.set_defaults(run=_docs)
 
     schemas = commands.add_parser("schemas", help="export the strict schemas in kubeconform's layout")

@@ -59,8 +59,8 @@ class ObjectStoreConfig:
     """Bucket names."""
 
     credentials: S3Keys | None
-    """Static S3 keys from a Secret that exists in every namespace that uses S3. Omit it (null) to use iamRoleArn.
-
+    """Static S3 keys from a Secret that exists in every namespace that uses S3. Set it to null to use iamRoleArn (left
+    out, it is the Secret aws-secret with the keys access_key_id and secret_access_key).
     """
 
     iam_role_arn: str | None

@@ -21,7 +21,7 @@ class SparkApplicationConfig:
     """Application language. Default: `"Python"`."""
 
     main_application_file: str
-    """The main file: a path inside the Flink/Spark artifacts bucket (e.g. job-artifacts/ingest.py; becomes
+    """The main file: a path inside the Flink bucket (where job artifacts live) (e.g. job-artifacts/ingest.py; becomes
     s3a://<flink bucket>/<path>), or a URI with a scheme (s3a://other-bucket/app.py, local:///opt/app.py), used as
     is.
     """

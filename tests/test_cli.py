@@ -118,11 +118,18 @@ def test_make_validate_and_diff_pass_env_on(args: tuple[str, ...], expected: str
 
 def test_cdk8s_cli_never_writes_into_dist() -> None:
     """cdk8s-cli deletes its output folder before it runs the app: pointed at dist/, a failing app lost the
-    committed render. Its output is a scratch folder, and the app honours the folder the CLI gives it."""
+    committed render. Its output is a scratch folder; the real CLI renders there and leaves dist/ as it was."""
+    import subprocess
+
     import yaml
 
-    output = yaml.safe_load(Path("cdk8s.yaml").read_text())["output"]
-    assert Path(output).parts[0] == "build"
+    output = Path(yaml.safe_load(Path("cdk8s.yaml").read_text())["output"])
+    assert output.parts[0] == "build"
+    before = snapshot(Path("dist"))
+    result = subprocess.run([".venv/bin/cdk8s", "synth"], capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert snapshot(Path("dist")) == before
+    assert {p.name for p in (output / "local").iterdir()} == {p.name for p in Path("dist/local").iterdir()}
 
 
 def test_app_renders_where_the_cdk8s_cli_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,3 +161,20 @@ def test_a_chart_without_objects_writes_no_file(tmp_path: Path) -> None:
     assert cli_main(["--env", "nospark", "--outdir", str(tmp_path / "dist"), "--config-dir", str(envs)]) == 0
     files = sorted(p.name for p in (tmp_path / "dist" / "nospark").iterdir())
     assert "60-spark.k8s.yaml" not in files and all((tmp_path / "dist" / "nospark" / f).stat().st_size for f in files)
+
+
+def test_a_fourth_environment_renders_and_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Adding an environment is adding a file (a copy of dev as staging broke `make test` before: hard-coded lists)."""
+    import shutil
+
+    envs = tmp_path / "environments"
+    shutil.copytree(config_module.ENVIRONMENTS_DIR, envs)
+    text = (envs / "dev.yaml").read_text().replace("environment: dev", "environment: staging")
+    (envs / "staging.yaml").write_text(text)
+    out = tmp_path / "dist"
+    assert cli_main(["synth", "--env", "staging", "--outdir", str(out), "--config-dir", str(envs)]) == 0
+    assert cli_main(["validate", "--dist", str(out), "--config-dir", str(envs), "--env", "staging",
+                     "--no-kubeconform"]) == 0
+    staging = capsys.readouterr().out.splitlines()[-1]
+    assert cli_main(["validate", "--env", "dev", "--no-kubeconform"]) == 0
+    assert staging == capsys.readouterr().out.splitlines()[-1]  # the same objects and findings as the dev it copies

@@ -239,29 +239,21 @@ def test_schema_documents_every_key_with_description_and_default() -> None:
 
 def test_every_field_is_documented_as_its_schema_key() -> None:
     """A section field's docstring is its schema description (plus the default), and every schema key is read
-    by a field: the model and the surface editors see cannot drift apart."""
-    import ast
+    by a field: the model and the surface editors see cannot drift apart (`make docs` rewrites stale docstrings)."""
     import dataclasses
-    import inspect
-    import json
     import typing
 
     from config import EnvironmentConfig, resolve_ref
+    from config.field_docs import field_docs
     from config.loading import field_key
 
-    def field_docs(cls: type) -> dict[str, str]:
-        body = ast.parse(inspect.getsource(cls)).body[0].body  # type: ignore[attr-defined]
-        docs = {}
-        for node, following in zip(body, body[1:], strict=False):
-            if (isinstance(node, ast.AnnAssign) and isinstance(following, ast.Expr)
-                    and isinstance(following.value, ast.Constant)):
-                docs[node.target.id] = " ".join(str(following.value.value).split())  # type: ignore[union-attr]
-        return docs
+    docs = field_docs()
+    assert len({d.name for d in docs}) > 100
+    assert [f"{d.name}: {d.current!r} != {d.expected!r}" for d in docs if d.current != d.expected] == []
 
     problems: list[str] = []
 
-    def walk(cls: type, node: dict[str, Any], path: str, shared: bool) -> None:
-        docs = field_docs(cls)
+    def walk(cls: type, node: dict[str, Any], path: str) -> None:
         hints = typing.get_type_hints(cls)
         keys = [k for k in map(field_key, dataclasses.fields(cls)) if k is not None]
         for prefix in {""} | {k.rpartition(".")[0] for k in keys if "." in k}:
@@ -281,21 +273,15 @@ def test_every_field_is_documented_as_its_schema_key() -> None:
             prop: dict[str, Any] = node
             for part in key.split("."):
                 prop = resolve_ref(prop)["properties"][part]
-            resolved = resolve_ref(prop)
-            expected = " ".join(str(prop.get("description") or resolved.get("description")).split())
-            if ("default" in prop or "default" in resolved) and prop.get("default", resolved.get("default")) != {}:
-                expected += f" Default: `{json.dumps(prop.get('default', resolved.get('default')), ensure_ascii=False)}`."
-            if not shared and docs.get(f.name) != expected:
-                problems.append(f"{cls.__name__}.{f.name}: {docs.get(f.name)!r} != schema {expected!r}")
-            target = hints[f.name]
+            target, child = hints[f.name], resolve_ref(prop)
             if type(None) in typing.get_args(target):  # `X | None`
                 (target,) = [a for a in typing.get_args(target) if a is not type(None)]
             if typing.get_origin(target) is tuple:
-                target, resolved = typing.get_args(target)[0], resolve_ref(resolved.get("items", {}))
+                target, child = typing.get_args(target)[0], resolve_ref(child.get("items", {}))
             if dataclasses.is_dataclass(target) and isinstance(target, type):
-                walk(target, resolved, f"{path}.{key}".lstrip("."), shared or target.__name__ in ("Resources", "S3Keys"))
+                walk(target, child, f"{path}.{key}".lstrip("."))
 
-    walk(EnvironmentConfig, schema(), "", False)
+    walk(EnvironmentConfig, schema(), "")
     assert problems == []
 
 

@@ -141,13 +141,17 @@ def test_every_flink_process_reads_the_web_identity_under_an_iam_role() -> None:
 def test_props_defaults_are_the_schema_defaults() -> None:
     """Constructs composed in Python get the same cluster as an environment that sets nothing."""
     from charts.flink.session_cluster import SessionClusterProps
+    from charts.flink.session_job import SessionJobProps
     from charts.flink.sql_gateway import SqlGatewayProps
 
     config = settings(environment())
     mapped = flink_props(config, s3_access(config), catalog(config), endpoints())
-    assert mapped.session_cluster == SessionClusterProps(image=config.flink.image)
-    assert mapped.sql_gateway == SqlGatewayProps(image=config.flink.image)
+    assert mapped.session_cluster == SessionClusterProps()
+    assert mapped.sql_gateway == SqlGatewayProps()
     assert mapped.service_account == "flink"
+    job = flink_props(settings(environment(flink={"jobs": [{"name": "j", "jarPath": "a/j.jar"}]})), s3_access(config),
+                      catalog(config), endpoints()).jobs[-1]
+    assert job == SessionJobProps(name="j", jar_uri="s3://flink-bucket/a/j.jar")
 
 
 def test_props_refuse_standby_job_managers_without_ha_and_repeated_job_names() -> None:

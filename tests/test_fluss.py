@@ -114,7 +114,7 @@ def test_props_defaults_are_the_schema_defaults() -> None:
     from charts.fluss.cluster import FlussClusterProps, FlussProps
 
     config = settings(environment())
-    assert fluss_props(config) == FlussProps(cluster=FlussClusterProps(image=config.fluss.image))
+    assert fluss_props(config) == FlussProps(cluster=FlussClusterProps())
 
 
 def test_props_refuse_more_replicas_than_tablet_servers_and_one_port_for_both_listeners() -> None:

@@ -242,7 +242,7 @@ def test_props_defaults_are_the_schema_defaults() -> None:
     from charts.operators.spark_operator import SparkOperatorProps
 
     config = settings(environment())
-    assert flink_operator_props(config) == FlinkOperatorProps(image=config.flink_operator.image)
+    assert flink_operator_props(config) == FlinkOperatorProps()
     assert spark_operator_props(config) == SparkOperatorProps()
     assert crd_sources_props(config) == CrdSourcesProps()
 

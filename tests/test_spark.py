@@ -98,7 +98,7 @@ def test_props_defaults_are_the_schema_defaults() -> None:
 
     config = settings(environment(spark=APP))
     mapped = spark_props(config, s3_access(config))
-    assert mapped == SparkProps(image=config.spark.image, applications=(
+    assert mapped == SparkProps(applications=(
         SparkApplicationProps(name="ingest", main_application_file="s3a://flink-bucket/jobs/ingest.py"),))
 
 

@@ -15,7 +15,7 @@ import constructs
 from cdk8s_plus_27 import k8s
 
 from charts.blocks.custom_objects import custom_object
-from charts.blocks.metadata import Component, SyncWave, argo_annotations
+from charts.blocks.metadata import MANAGED_BY, PART_OF, Component, SyncWave, argo_annotations
 
 DEV_ONLY_LABEL = "lakehouse.dev/dev-only"
 
@@ -64,8 +64,8 @@ class DevSecret(constructs.Construct):
             metadata=k8s.ObjectMeta(
                 name=name,
                 namespace=namespace,
-                labels={DEV_ONLY_LABEL: "true", "app.kubernetes.io/part-of": "lakehouse",
-                        "app.kubernetes.io/managed-by": "cdk8s"},
+                labels={DEV_ONLY_LABEL: "true", "app.kubernetes.io/part-of": PART_OF,
+                        "app.kubernetes.io/managed-by": MANAGED_BY},
                 annotations=argo_annotations(
                     SyncWave.PREREQUISITES,
                     extra={"lakehouse.dev/description": "dev-only credentials with well-known values; never for a shared cluster"},

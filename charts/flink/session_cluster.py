@@ -17,7 +17,7 @@ import constructs
 
 from charts.blocks import pod_security
 from charts.blocks.crd_enums import member
-from charts.blocks.metadata import Component, SyncWave, api_object_meta
+from charts.blocks.metadata import Component, SyncWave, api_object_meta, image_tag
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import service_host
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
@@ -74,7 +74,7 @@ class SessionClusterProps:
         ValueError: standby JobManagers without HA (the operator would reject the FlinkDeployment).
     """
 
-    image: str
+    image: str = "flink-fluss-iceberg-s3:1.20.3"
     name: str = "flink-session"
     flink_version: str = "v1_20"
     job_manager: JobManagerProps = field(default_factory=JobManagerProps)
@@ -100,7 +100,7 @@ class FlinkSessionCluster(constructs.Construct):
         super().__init__(scope, id)
         self.name = props.name
         self.namespace = namespace
-        component = Component("flink", props.name, props.flink_version, "session-cluster")
+        component = Component("flink", props.name, image_tag(props.image), "session-cluster")
         base = s3.uri(s3.buckets.flink)
         flink_conf: dict[str, str] = {
             "taskmanager.numberOfTaskSlots": str(props.task_manager.task_slots),

@@ -8,6 +8,7 @@ that the platform does not render.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import constructs
 
@@ -29,9 +30,9 @@ class SessionJobProps:
 
     name: str
     jar_uri: str
-    parallelism: int
-    upgrade_mode: str
-    args: tuple[str, ...]
+    parallelism: int = 1
+    upgrade_mode: Literal["stateless", "savepoint", "last-state"] = "savepoint"
+    args: tuple[str, ...] = ()
     entry_class: str | None = None
 
 

@@ -41,7 +41,7 @@ class SqlGatewayProps:
     ServiceAccount), `port` (its REST endpoint), `replicas`, `resources` (cpu in cores or millicores, memory as a
     quantity)."""
 
-    image: str
+    image: str = "flink-fluss-iceberg-s3:1.20.3"
     name: str = "flink-sql-gateway"
     port: int = 8083
     replicas: int = 1

@@ -95,7 +95,7 @@ class FlussClusterProps:
             replicate), or one port for both listeners.
     """
 
-    image: str
+    image: str = "fluss-iceberg-s3:0.9.0"
     coordinator: CoordinatorServerProps = field(default_factory=CoordinatorServerProps)
     tablet: TabletServerProps = field(default_factory=TabletServerProps)
     default_bucket_number: int = 1

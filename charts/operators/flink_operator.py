@@ -126,7 +126,7 @@ class FlinkOperatorProps:
             resources).
     """
 
-    image: str
+    image: str = "flink-s3-k8s-operator:0.1.0"
     replicas: int = 1
     leader_election: bool = False
     watch_namespaces: tuple[str, ...] = ("flink",)

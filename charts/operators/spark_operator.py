@@ -52,7 +52,7 @@ DRIVER_ROLE = "spark-operator-spark"
 """The driver Role and RoleBinding in each job namespace (the chart's `spark-operator.spark.roleName`)."""
 DRIVER_RULES = [Rule(("",), ("pods", "configmaps", "persistentvolumeclaims", "services"),
                      ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"))]
-WEBHOOK_RESOURCES = [  # (path suffix, api group, version, resource, validate too)
+WEBHOOK_RESOURCES = [  # (version, resource in the path suffix, resource in the rules)
     ("v1beta2", "sparkapplication", "sparkapplications"),
     ("v1beta2", "scheduledsparkapplication", "scheduledsparkapplications"),
     ("v1alpha1", "sparkconnect", "sparkconnects"),

@@ -23,6 +23,7 @@ from charts.blocks.crd_enums import member
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave, api_object_meta, image_tag
 from charts.blocks.s3 import S3Access
+from config import capabilities
 from imports.io.k8s.sparkoperator import (
     SparkApplication,
     SparkApplicationSpec,
@@ -38,7 +39,6 @@ from imports.io.k8s.sparkoperator import (
 
 CATALOG = "rest"
 STATIC_KEYS_PROVIDER = "com.amazonaws.auth.EnvironmentVariableCredentialsProvider"
-DEFAULT_CHAIN_PROVIDER = "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider"
 ICEBERG_JARS = ("local:///opt/spark/extra-jars/iceberg-aws-bundle-1.10.1.jar",
                 "local:///opt/spark/extra-jars/iceberg-spark-runtime-4.0_2.13-1.10.1.jar")
 """Iceberg's Spark runtime and AWS bundle (1.10.1) inside the Spark image."""
@@ -94,7 +94,7 @@ class SparkProps:
         ValueError: two applications of one name.
     """
 
-    image: str
+    image: str = "spark-iceberg-s3:0.1.0"
     spark_version: str = "4.0.2"
     applications: tuple[SparkApplicationProps, ...] = ()
 
@@ -110,10 +110,11 @@ def spark_conf(s3: S3Access, catalog: IcebergRestCatalog) -> dict[str, str]:
     of `S3Access.s3a`, path-style off on AWS S3) and the Iceberg REST catalog `rest` (sorted)."""
     s3a = {
         "impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
-        "aws.credentials.provider": STATIC_KEYS_PROVIDER if s3.keys else DEFAULT_CHAIN_PROVIDER,
         "path.style.access": "false",
-        **s3.s3a(web_identity_provider=None),
+        **s3.s3a(web_identity_provider=capabilities.SPARK_S3.web_identity_provider),
     }
+    if s3.keys:
+        s3a["aws.credentials.provider"] = STATIC_KEYS_PROVIDER
     if s3.endpoint:
         s3a["endpoint.region"] = s3.region
     conf = {

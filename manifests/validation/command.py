@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from config import ROOT, load_environment
+from config import ENVIRONMENTS_DIR, ROOT, load_environment
 from config.external import ObjectKey, declared_external
 from manifests.validation import (
     cloud_identity,
@@ -99,7 +99,7 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
 
 
 def validate_environments(envs: list[str], dist: Path, store: SchemaStore, kubeconform: str | None, *,
-                          kubeconform_skipped: bool = False) -> Report:
+                          kubeconform_skipped: bool = False, config_dir: Path = ENVIRONMENTS_DIR) -> Report:
     """Validate `dist/<env>/` for each of `envs`, references checked against each env's declared externals.
 
     Raises:
@@ -108,7 +108,7 @@ def validate_environments(envs: list[str], dist: Path, store: SchemaStore, kubec
     """
     total = Report()
     for env in envs:
-        config = load_environment(env)  # an unknown environment fails here, naming the known ones
+        config = load_environment(env, config_dir)  # an unknown environment fails here, naming the known ones
         directory = dist / env
         if not directory.is_dir():
             raise FileNotFoundError(f"{directory}: not rendered (run `make synth ENV={env}`)")

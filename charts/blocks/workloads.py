@@ -183,7 +183,7 @@ def pod_template(
     *,
     init_containers: list[k8s.Container] | None = None,
     volumes: list[k8s.Volume] | None = None,
-    service_account: str | None = None,
+    service_account: k8s.KubeServiceAccount | None = None,
     automount_token: bool | None = None,
     annotations: dict[str, str] | None = None,
     restart_policy: str | None = None,
@@ -193,7 +193,7 @@ def pod_template(
         metadata=k8s.ObjectMeta(labels=component.labels(),
                                 annotations={**pod_security.pod_annotations(run_as), **(annotations or {})} or None),
         spec=k8s.PodSpec(
-            service_account_name=service_account,
+            service_account_name=service_account.name if service_account else None,
             automount_service_account_token=automount_token,
             restart_policy=restart_policy,
             security_context=pod_security.pod_security_context(run_as),

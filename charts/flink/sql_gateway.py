@@ -62,7 +62,7 @@ class FlinkSqlGateway(constructs.Construct):
         port = Port("sql-gateway", props.port)
         component = Component("flink-sql-gateway", name, image_tag(props.image), "sql-gateway")
         wave = SyncWave.CLUSTERS
-        k8s.KubeServiceAccount(
+        account = k8s.KubeServiceAccount(
             self, "ServiceAccount",
             metadata=object_meta(name, namespace, component, wave, extra_annotations=s3.service_account_annotations()),
             automount_service_account_token=False,
@@ -99,6 +99,6 @@ class FlinkSqlGateway(constructs.Construct):
             self, "Deployment", name=name, namespace=namespace, component=component, wave=wave,
             replicas=props.replicas,
             template=pod_template(component, run_as, [gateway], volumes=[catalog_store.volume().to_core()],
-                                  service_account=name, automount_token=False,
+                                  service_account=account, automount_token=False,
                                   annotations=rollout_annotations(*catalog_store.config_maps)),
         )

@@ -139,10 +139,9 @@ class FlussCluster(constructs.Construct):
         self.server_config = config_map(
             self, "ConfigMap", name="fluss-conf-file", namespace=namespace, component=app, wave=SyncWave.CLUSTERS,
             data={"server.yaml": self._server_yaml(props, zookeeper, s3, catalog)})
-        self.service_account = "fluss"
-        k8s.KubeServiceAccount(
+        self.service_account = k8s.KubeServiceAccount(
             self, "ServiceAccount",
-            metadata=object_meta(self.service_account, namespace, app, SyncWave.CLUSTERS,
+            metadata=object_meta("fluss", namespace, app, SyncWave.CLUSTERS,
                                  extra_annotations=s3.service_account_annotations()),
             automount_service_account_token=False,
         )

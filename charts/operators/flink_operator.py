@@ -153,13 +153,12 @@ class FlinkOperator(constructs.Construct):
         super().__init__(scope, id)
         self.namespace = namespace
         self.deployment_name = "flink-kubernetes-operator"
-        self.service_account = "flink-operator"
         self.webhook_service = "flink-operator-webhook-service"
         component = Component("flink-kubernetes-operator", "flink-kubernetes-operator", VERSION, "operator")
         wave = SyncWave.OPERATORS
-        k8s.KubeServiceAccount(self, "ServiceAccount",
-                               metadata=object_meta(self.service_account, namespace, component, wave,
-                                                    extra_annotations=s3.service_account_annotations()))
+        self.service_account = k8s.KubeServiceAccount(
+            self, "ServiceAccount", metadata=object_meta("flink-operator", namespace, component, wave,
+                                                         extra_annotations=s3.service_account_annotations()))
         self._rbac(props, component)
         conf = {
             "flink-conf.yaml": config_file(self.flink_conf(props, s3), FLAT_YAML, sort_keys=False),
@@ -264,7 +263,7 @@ class FlinkOperator(constructs.Construct):
         return conf
 
     def _rbac(self, props: FlinkOperatorProps, component: Component) -> None:
-        subjects = [(self.service_account, self.namespace)]
+        subjects = [(self.service_account.name, self.namespace)]
         if not props.watch_namespaces:
             role(self, "ClusterRole", name="flink-operator", namespace=None, component=component, rules=OPERATOR_RULES)
             binding(self, "ClusterRoleBinding", name="flink-operator-role-binding", namespace=None, component=component,

@@ -116,8 +116,8 @@ class SparkOperator(constructs.Construct):
         jobs = list(props.job_namespaces)
         account = props.driver_service_account
 
-        for name, comp in (("spark-operator-controller", controller), ("spark-operator-webhook", webhook)):
-            k8s.KubeServiceAccount(self, f"{name}-sa", metadata=object_meta(name, namespace, comp, wave))
+        self.accounts = {name: k8s.KubeServiceAccount(self, f"{name}-sa", metadata=object_meta(name, namespace, comp, wave))
+                         for name, comp in (("spark-operator-controller", controller), ("spark-operator-webhook", webhook))}
         for job_ns in jobs:
             self.driver_service_accounts[job_ns] = k8s.KubeServiceAccount(
                 self, f"driver-sa-{job_ns}",
@@ -213,7 +213,7 @@ class SparkOperator(constructs.Construct):
                         "prometheus.io/path": "/metrics"} if props.metrics_port else None)
         deployment(self, name, name=name, namespace=self.namespace, component=component, wave=SyncWave.OPERATORS,
                    replicas=replicas, template=pod_template(
-                       component, run_as, [container], service_account=name, annotations=annotations,
+                       component, run_as, [container], service_account=self.accounts[name], annotations=annotations,
                        volumes=[k8s.Volume(name=volume, empty_dir=k8s.EmptyDirVolumeSource(
                            size_limit=k8s.Quantity.from_string(size)))]))
 

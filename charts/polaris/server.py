@@ -100,7 +100,7 @@ class Polaris(constructs.Construct):
         component = Component("polaris", name, image_tag(props.image), "catalog")
         wave = SyncWave.CATALOG
 
-        k8s.KubeServiceAccount(
+        account = k8s.KubeServiceAccount(
             self, "ServiceAccount",
             metadata=object_meta(name, namespace, component, wave,
                                  extra_annotations=s3.service_account_annotations()),
@@ -147,7 +147,7 @@ class Polaris(constructs.Construct):
             self, "Deployment", name=name, namespace=namespace, component=component, wave=wave,
             replicas=props.replicas,
             template=pod_template(
-                component, run_as, [server], service_account=name, volumes=[config_volume, empty_dir("temp-dir")],
+                component, run_as, [server], service_account=account, volumes=[config_volume, empty_dir("temp-dir")],
                 annotations=rollout_annotations(properties)),
         )
 

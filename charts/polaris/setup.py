@@ -206,7 +206,7 @@ class CatalogSetup(constructs.Construct):
         wave = SyncWave.CATALOG_BOOTSTRAP
         desired_state = config_map(self, "ConfigMap", name=name, namespace=namespace, component=component, wave=wave,
                                    data=desired_state_files(plan(props, s3)))
-        k8s.KubeServiceAccount(self, "ServiceAccount", metadata=object_meta(name, namespace, component, wave))
+        account = k8s.KubeServiceAccount(self, "ServiceAccount", metadata=object_meta(name, namespace, component, wave))
         credential = polaris.client_credential
         for consumer in consumer_namespaces:
             role(self, f"Role-{consumer}", name=name, namespace=consumer, component=component, wave=wave, rules=[
@@ -240,4 +240,4 @@ class CatalogSetup(constructs.Construct):
         k8s.KubeJob(self, "Job", metadata=object_meta(name, namespace, component, wave, extra_annotations=SYNC_HOOK),
                     spec=k8s.JobSpec(backoff_limit=4, ttl_seconds_after_finished=JOB_TTL_SECONDS,
                                      template=pod_template(component, run_as, [container], volumes=volumes,
-                                                           service_account=name, restart_policy="OnFailure")))
+                                                           service_account=account, restart_policy="OnFailure")))

@@ -140,13 +140,13 @@ def test_every_flink_process_reads_the_web_identity_under_an_iam_role() -> None:
 
 def test_props_defaults_are_the_schema_defaults() -> None:
     """Constructs composed in Python get the same cluster as an environment that sets nothing."""
-    from charts.flink.session_cluster import SessionClusterProps
+    from charts.flink.cluster import FlinkClusterProps
     from charts.flink.session_job import SessionJobProps
     from charts.flink.sql_gateway import SqlGatewayProps
 
     config = settings(environment())
     mapped = flink_props(config, s3_access(config), catalog(config), endpoints())
-    assert mapped.session_cluster == SessionClusterProps()
+    assert mapped.session_cluster == FlinkClusterProps()
     assert mapped.sql_gateway == SqlGatewayProps()
     assert mapped.service_account == "flink"
     job = flink_props(settings(environment(flink={"jobs": [{"name": "j", "jarPath": "a/j.jar"}]})), s3_access(config),
@@ -156,14 +156,14 @@ def test_props_defaults_are_the_schema_defaults() -> None:
 
 def test_props_refuse_standby_job_managers_without_ha_and_repeated_job_names() -> None:
     from charts.flink.chart import FlinkProps
-    from charts.flink.session_cluster import JobManagerProps, SessionClusterProps
+    from charts.flink.cluster import FlinkClusterProps, JobManagerProps
     from charts.flink.session_job import SessionJobProps
 
     with pytest.raises(ValueError, match="FlinkDeployment flink-session: 2 JobManagers need high_availability"):
-        SessionClusterProps(image="flink:1.20", job_manager=JobManagerProps(replicas=2), high_availability=False)
+        FlinkClusterProps(image="flink:1.20", job_manager=JobManagerProps(replicas=2), high_availability=False)
     job = SessionJobProps(name="j", jar_uri="s3://b/j.jar", parallelism=1, upgrade_mode="stateless", args=())
     with pytest.raises(ValueError, match="FlinkSessionJob names used twice: j"):
-        FlinkProps(session_cluster=SessionClusterProps(image="flink:1.20"), jobs=(job, job))
+        FlinkProps(session_cluster=FlinkClusterProps(image="flink:1.20"), jobs=(job, job))
 
 
 def test_generated_enum_members_are_found_by_their_crd_value() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import constructs
 
@@ -11,36 +11,57 @@ from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, image_tag
 from charts.blocks.s3 import S3Access
 from charts.flink.catalog_store import CatalogStore
+from charts.flink.cluster import FlinkCluster, FlinkClusterProps
 from charts.flink.rbac import FlinkJobServiceAccount
-from charts.flink.session_cluster import FlinkSessionCluster, SessionClusterProps
 from charts.flink.session_job import FlinkSessionJobConstruct, SessionJobProps
 from charts.flink.sql_gateway import FlinkSqlGateway, SqlGatewayProps
 
 
 @dataclass(frozen=True)
 class FlinkProps:
-    """Flink in one namespace: the job ServiceAccount's name (`service_account`, the session cluster's pods run as
-    it), the session cluster, the SQL Gateway (None: none), and the session jobs (arguments already resolved).
+    """Flink in one namespace: the job ServiceAccount's name (`service_account`, every cluster's pods run as it), the
+    platform's session cluster, the SQL Gateway in front of it (None: none), further clusters (`deployments`, in
+    application or session mode) and the session jobs (arguments already resolved), each on the session cluster it
+    names (`SessionJobProps.session_cluster`; None: the platform's).
 
     Raises:
-        ValueError: two session jobs of one name.
+        ValueError: two clusters or two session jobs of one name, or a session job on a cluster that is not a
+            session cluster of this chart.
     """
 
-    session_cluster: SessionClusterProps
+    session_cluster: FlinkClusterProps = field(default_factory=FlinkClusterProps)
     sql_gateway: SqlGatewayProps | None = None
+    deployments: tuple[FlinkClusterProps, ...] = ()
     jobs: tuple[SessionJobProps, ...] = ()
     service_account: str = "flink"
 
     def __post_init__(self) -> None:
-        names = [job.name for job in self.jobs]
-        repeated = sorted({name for name in names if names.count(name) > 1})
-        if repeated:
-            raise ValueError(f"FlinkSessionJob names used twice: {', '.join(repeated)}")
+        for kind, names in (("FlinkDeployment", [c.name for c in self.clusters]),
+                            ("FlinkSessionJob", [job.name for job in self.jobs])):
+            repeated = sorted({name for name in names if names.count(name) > 1})
+            if repeated:
+                raise ValueError(f"{kind} names used twice: {', '.join(repeated)}")
+        sessions = {c.name for c in self.clusters if c.session_mode}
+        for job in self.jobs:
+            if self.cluster_of(job).name not in sessions:
+                raise ValueError(f"FlinkSessionJob {job.name}: {job.session_cluster!r} is not a session cluster of "
+                                 f"this chart (session clusters: {', '.join(sorted(sessions))})")
+
+    @property
+    def clusters(self) -> tuple[FlinkClusterProps, ...]:
+        """The session cluster, then the further deployments."""
+        return (self.session_cluster, *self.deployments)
+
+    def cluster_of(self, job: SessionJobProps) -> FlinkClusterProps:
+        """The cluster `job` runs on (the platform's session cluster when it names none); a FlinkClusterProps
+        named after the job's `session_cluster` when there is no such cluster (refused by `__post_init__`)."""
+        name = job.session_cluster or self.session_cluster.name
+        return next((c for c in self.clusters if c.name == name), FlinkClusterProps(name=name, job=None))
 
 
 class FlinkChart(ComponentChart):
-    """Everything Flink in one namespace, wired by object: job ServiceAccount, catalog store, session cluster,
-    SQL Gateway, session jobs.
+    """Everything Flink in one namespace, wired by object: job ServiceAccount, catalog store, the clusters, the SQL
+    Gateway, session jobs (each given its cluster object).
 
     Props: `namespace`; `props`; `s3`; `catalog`, the Iceberg REST catalog of the catalog store;
     `fluss_bootstrap_servers`, for the Fluss catalog.
@@ -56,7 +77,7 @@ class FlinkChart(ComponentChart):
             annotations=s3.service_account_annotations())
         self.catalog_store = CatalogStore(self, "CatalogStore", namespace=namespace, component=component,
                                           catalog=catalog, fluss_bootstrap_servers=fluss_bootstrap_servers)
-        self.session_cluster = FlinkSessionCluster(
+        self.session_cluster = FlinkCluster(
             self, "SessionCluster", namespace=namespace, props=cluster, service_account=self.service_account, s3=s3,
             catalog_store=self.catalog_store)
         self.sql_gateway = (
@@ -64,9 +85,14 @@ class FlinkChart(ComponentChart):
                             session_cluster=self.session_cluster, catalog_store=self.catalog_store, s3=s3)
             if props.sql_gateway else None
         )
+        self.clusters = {cluster.name: self.session_cluster}
+        for deployment in props.deployments:
+            self.clusters[deployment.name] = FlinkCluster(
+                self, f"Cluster-{deployment.name}", namespace=namespace, props=deployment,
+                service_account=self.service_account, s3=s3, catalog_store=self.catalog_store)
         for job in props.jobs:
-            FlinkSessionJobConstruct(self, job.name, session_cluster=self.session_cluster, props=job,
-                                     version=image_tag(cluster.image))
+            FlinkSessionJobConstruct(self, job.name, session_cluster=self.clusters[props.cluster_of(job).name],
+                                     props=job, version=image_tag(props.cluster_of(job).image))
 
 
 def tiering_args(bootstrap_servers: str, catalog: IcebergRestCatalog) -> tuple[str, ...]:

@@ -1,59 +1,48 @@
 """FlinkSessionJobs: JAR jobs submitted to the session cluster by the operator.
 
 FlinkSessionJob reference (operator 1.14): https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/#flinksessionjobspec
-The `deploymentName` is taken from the `FlinkSessionCluster` object, so a job cannot point at a cluster
+The `deploymentName` is taken from the `FlinkCluster` object, so a job cannot point at a cluster
 that the platform does not render.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import constructs
 
-from charts.blocks.crd_enums import member
 from charts.blocks.metadata import Component, SyncWave, api_object_meta
-from charts.flink.session_cluster import FlinkSessionCluster
-from imports.flink.org.apache.flink import (
-    FlinkSessionJob,
-    FlinkSessionJobSpec,
-    FlinkSessionJobSpecJob,
-    FlinkSessionJobSpecJobUpgradeMode,
-)
+from charts.flink.cluster import FlinkCluster
+from charts.flink.job import JobProps, job_spec
+from imports.flink.org.apache.flink import FlinkSessionJob, FlinkSessionJobSpec, FlinkSessionJobSpecJob
 
 
-@dataclass(frozen=True)
-class SessionJobProps:
-    """A session job: `name`, `jar_uri` (s3://...), `parallelism`, `upgrade_mode` (stateless, savepoint or last-state),
-    `args` (already resolved), `entry_class` (optional)."""
+@dataclass(frozen=True, kw_only=True)
+class SessionJobProps(JobProps):
+    """A FlinkSessionJob: `name`, the job (`JobProps`; arguments already resolved), and in `FlinkProps` the name of
+    the session cluster it runs on (`session_cluster`; None: the platform's)."""
 
     name: str
-    jar_uri: str
-    parallelism: int = 1
-    upgrade_mode: Literal["stateless", "savepoint", "last-state"] = "savepoint"
-    args: tuple[str, ...] = ()
-    entry_class: str | None = None
+    session_cluster: str | None = None
 
 
 class FlinkSessionJobConstruct(constructs.Construct):
-    """One FlinkSessionJob on `session_cluster`, in the jobs sync wave."""
+    """One FlinkSessionJob on `session_cluster`, in the jobs sync wave.
 
-    def __init__(self, scope: constructs.Construct, id: str, *, session_cluster: FlinkSessionCluster,
+    Raises:
+        ValueError: `session_cluster` runs in application mode (the operator submits session jobs to session
+            clusters only).
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, session_cluster: FlinkCluster,
                  props: SessionJobProps, version: str):
         super().__init__(scope, id)
+        if not session_cluster.session_mode:
+            raise ValueError(f"FlinkSessionJob {props.name}: {session_cluster.name} is an application cluster")
         component = Component("flink-job", props.name, version, "session-job")
         FlinkSessionJob(
             self, "Resource",
             metadata=api_object_meta(props.name, session_cluster.namespace, component, SyncWave.JOBS),
-            spec=FlinkSessionJobSpec(
-                deployment_name=session_cluster.name,
-                job=FlinkSessionJobSpecJob(
-                    jar_uri=props.jar_uri,
-                    entry_class=props.entry_class,
-                    parallelism=props.parallelism,
-                    upgrade_mode=member(FlinkSessionJobSpecJobUpgradeMode, props.upgrade_mode),
-                    args=list(props.args) or None,
-                ),
-            ),
+            spec=FlinkSessionJobSpec(deployment_name=session_cluster.name,
+                                     job=job_spec(props, FlinkSessionJobSpecJob)),
         )

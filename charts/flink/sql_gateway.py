@@ -31,7 +31,7 @@ from charts.blocks.workloads import (
     tcp_probe,
 )
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
-from charts.flink.session_cluster import REST_PORT, FlinkSessionCluster
+from charts.flink.cluster import REST_PORT, FlinkCluster
 from config.common import Resources
 
 
@@ -56,7 +56,7 @@ class FlinkSqlGateway(constructs.Construct):
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SqlGatewayProps,
-                 session_cluster: FlinkSessionCluster, catalog_store: CatalogStore, s3: S3Access):
+                 session_cluster: FlinkCluster, catalog_store: CatalogStore, s3: S3Access):
         super().__init__(scope, id)
         name = props.name
         port = Port("sql-gateway", props.port)

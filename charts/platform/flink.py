@@ -7,7 +7,7 @@ from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.s3 import S3Access
 from charts.flink.chart import FlinkProps, tiering_args
-from charts.flink.session_cluster import JobManagerProps, SessionClusterProps, TaskManagerProps
+from charts.flink.cluster import FlinkClusterProps, JobManagerProps, TaskManagerProps
 from charts.flink.session_job import SessionJobProps
 from charts.flink.sql_gateway import SqlGatewayProps
 from config import EnvironmentConfig
@@ -29,7 +29,7 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
             upgrade_mode=job.upgrade_mode, args=tuple(endpoints.substitute(arg) for arg in job.args),
             entry_class=job.entry_class))
     return FlinkProps(
-        session_cluster=SessionClusterProps(
+        session_cluster=FlinkClusterProps(
             image=flink.image, name=cluster.name, flink_version=flink.flink_version,
             job_manager=JobManagerProps(memory=cluster.job_manager_memory, cpu=cluster.job_manager_cpu,
                                         replicas=cluster.job_manager_replicas),

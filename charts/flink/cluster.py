@@ -1,0 +1,259 @@
+"""Flink clusters: FlinkDeployments in session mode (no `job`; session jobs run on them) or application mode
+(one job, the cluster's lifetime), reconciled by the operator.
+
+FlinkDeployment reference (operator 1.14): https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/
+Checkpoints, savepoints and HA metadata live on S3 under `s3://<flink bucket>/{checkpoints,savepoints,ha}/<name>`
+(the keys of Flink 1.20 and later: `execution.checkpointing.dir`, `execution.checkpointing.savepoint-dir`,
+`high-availability.type: kubernetes`, `high-availability.storageDir`). Flink is 1.20 (`config.capabilities`:
+no Iceberg Flink runtime exists for 2.2). With an IAM role, `s3.aws.credentials.provider` names the web-identity
+provider (`S3Access.flink_conf`). The JobManager mounts the file catalog store (`CatalogStore`), a projected,
+read-only ConfigMap directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import constructs
+
+from charts.blocks import pod_security
+from charts.blocks.crd_enums import member
+from charts.blocks.metadata import Component, SyncWave, api_object_meta, image_tag
+from charts.blocks.s3 import S3Access
+from charts.blocks.workloads import service_host
+from charts.flink.catalog_store import STORE_PATH, CatalogStore
+from charts.flink.job import JobProps, job_spec
+from charts.flink.pod_template import ContainerSpec, PodTemplateClasses
+from charts.flink.rbac import FlinkJobServiceAccount
+from imports.flink.org.apache.flink import (
+    FlinkDeployment,
+    FlinkDeploymentSpec,
+    FlinkDeploymentSpecFlinkVersion,
+    FlinkDeploymentSpecJob,
+    FlinkDeploymentSpecJobManager,
+    FlinkDeploymentSpecJobManagerPodTemplate,
+    FlinkDeploymentSpecJobManagerResource,
+    FlinkDeploymentSpecPodTemplate,
+    FlinkDeploymentSpecTaskManager,
+    FlinkDeploymentSpecTaskManagerResource,
+)
+from manifests.restricted import FLINK_MAIN_CONTAINER
+
+REST_PORT = 8081
+
+CHECKPOINT_DIR = "execution.checkpointing.dir"
+SAVEPOINT_DIR = "execution.checkpointing.savepoint-dir"
+CHECKPOINT_INTERVAL = "execution.checkpointing.interval"
+CHECKPOINTING_MODE = "execution.checkpointing.mode"
+UNALIGNED_CHECKPOINTS = "execution.checkpointing.unaligned.enabled"
+RETAINED_CHECKPOINTS = "execution.checkpointing.num-retained"
+STATE_BACKEND = "state.backend.type"
+INCREMENTAL_CHECKPOINTS = "execution.checkpointing.incremental"
+PERIODIC_SAVEPOINT_INTERVAL = "kubernetes.operator.periodic.savepoint.interval"
+PERIODIC_CHECKPOINT_INTERVAL = "kubernetes.operator.periodic.checkpoint.interval"
+SAVEPOINT_HISTORY_MAX_COUNT = "kubernetes.operator.savepoint.history.max.count"
+SAVEPOINT_HISTORY_MAX_AGE = "kubernetes.operator.savepoint.history.max.age"
+
+
+@dataclass(frozen=True)
+class CheckpointingProps:
+    """Checkpoints (Flink 1.20 `CheckpointingOptions`; None leaves Flink's default): `interval` a Flink duration
+    (`60 s`, `1 min`), `mode` `EXACTLY_ONCE` or `AT_LEAST_ONCE`, `unaligned` unaligned checkpoints, `retained` how
+    many completed checkpoints are kept, `state_backend` `hashmap` or `rocksdb`, `incremental` incremental
+    checkpoints (RocksDB)."""
+
+    interval: str | None = None
+    mode: Literal["EXACTLY_ONCE", "AT_LEAST_ONCE"] | None = None
+    unaligned: bool | None = None
+    retained: int | None = None
+    state_backend: Literal["hashmap", "rocksdb"] | None = None
+    incremental: bool | None = None
+
+    def flink_conf(self) -> dict[str, str]:
+        """The settings that are set."""
+        values = {CHECKPOINT_INTERVAL: self.interval, CHECKPOINTING_MODE: self.mode,
+                  UNALIGNED_CHECKPOINTS: _flag(self.unaligned), RETAINED_CHECKPOINTS: _number(self.retained),
+                  STATE_BACKEND: self.state_backend, INCREMENTAL_CHECKPOINTS: _flag(self.incremental)}
+        return {key: value for key, value in values.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class PeriodicSnapshotsProps:
+    """Snapshots the operator triggers (operator 1.14 `KubernetesOperatorConfigOptions`; None leaves the operator's
+    default): `savepoint_interval` / `checkpoint_interval` Flink durations between periodic savepoints /
+    checkpoints, `savepoint_max_count` / `savepoint_max_age` the savepoint history the operator keeps (and
+    disposes of beyond)."""
+
+    savepoint_interval: str | None = None
+    checkpoint_interval: str | None = None
+    savepoint_max_count: int | None = None
+    savepoint_max_age: str | None = None
+
+    def flink_conf(self) -> dict[str, str]:
+        """The settings that are set."""
+        values = {PERIODIC_SAVEPOINT_INTERVAL: self.savepoint_interval,
+                  PERIODIC_CHECKPOINT_INTERVAL: self.checkpoint_interval,
+                  SAVEPOINT_HISTORY_MAX_COUNT: _number(self.savepoint_max_count),
+                  SAVEPOINT_HISTORY_MAX_AGE: self.savepoint_max_age}
+        return {key: value for key, value in values.items() if value is not None}
+
+
+def _flag(value: bool | None) -> str | None:
+    return None if value is None else str(value).lower()
+
+
+def _number(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class JobManagerProps:
+    """The JobManager: `memory` its process size (a Flink memory size such as `2048m`, or a Kubernetes quantity
+    such as `2Gi`), `cpu` in cores, `replicas` (more than 1 are standbys and need HA)."""
+
+    memory: str = "2048m"
+    cpu: float = 0.5
+    replicas: int = 1
+
+
+@dataclass(frozen=True)
+class TaskManagerProps:
+    """Each TaskManager: `memory` its process size (as `JobManagerProps.memory`), `cpu` in cores, `task_slots`
+    (`taskmanager.numberOfTaskSlots`), `replicas` (None: the operator derives them from the job's parallelism and
+    the slots; session clusters start TaskManagers on demand)."""
+
+    memory: str = "2048m"
+    cpu: float = 0.5
+    task_slots: int = 10
+    replicas: int | None = None
+
+
+@dataclass(frozen=True)
+class FlinkClusterProps:
+    """A FlinkDeployment: a session cluster (`job` None) or an application cluster running `job`.
+
+    Attributes:
+        image: Flink image with the S3 filesystem, Fluss and Iceberg connectors.
+        name: FlinkDeployment name (also `kubernetes.cluster-id`); the Flink operator allows 45 characters.
+        flink_version: the CRD's `flinkVersion` (`v1_20`).
+        job_manager, task_manager: sizes.
+        high_availability: Kubernetes HA with its storage on S3 (`s3://<flink bucket>/ha/<name>`); needed by
+            standby JobManagers and by the `last-state` upgrade mode.
+        job: the application's job; None for a session cluster.
+        checkpointing, periodic_snapshots: typed state settings (checkpoint and savepoint directories are always
+            `s3://<flink bucket>/{checkpoints,savepoints}/<name>`).
+        flink_configuration: any further Flink or operator setting, as `flinkConfiguration` strings; a key the
+            platform sets itself is refused (set the typed field instead).
+
+    Raises:
+        ValueError: standby JobManagers or a `last-state` job without HA (the operator rejects both), or a
+            `flink_configuration` key the platform sets.
+    """
+
+    image: str = "flink-fluss-iceberg-s3:1.20.3"
+    name: str = "flink-session"
+    flink_version: str = "v1_20"
+    job_manager: JobManagerProps = field(default_factory=JobManagerProps)
+    task_manager: TaskManagerProps = field(default_factory=TaskManagerProps)
+    high_availability: bool = True
+    job: JobProps | None = None
+    checkpointing: CheckpointingProps = field(default_factory=CheckpointingProps)
+    periodic_snapshots: PeriodicSnapshotsProps = field(default_factory=PeriodicSnapshotsProps)
+    flink_configuration: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.job_manager.replicas > 1 and not self.high_availability:
+            raise ValueError(f"FlinkDeployment {self.name}: {self.job_manager.replicas} JobManagers need "
+                             "high_availability (the Flink operator rejects standby JobManagers without HA)")
+        if self.job is not None and self.job.upgrade_mode == "last-state" and not self.high_availability:
+            raise ValueError(f"FlinkDeployment {self.name}: the last-state upgrade mode needs high_availability")
+        typed = sorted(set(self.flink_configuration) & set(self.typed_flink_conf(S3_PLACEHOLDER_BASE)))
+        if typed:
+            raise ValueError(f"FlinkDeployment {self.name}: flink_configuration sets {', '.join(typed)}, which the "
+                             "platform sets from the typed fields")
+
+    @property
+    def session_mode(self) -> bool:
+        """Whether this is a session cluster (no job of its own)."""
+        return self.job is None
+
+    def typed_flink_conf(self, base: str) -> dict[str, str]:
+        """The settings the platform derives from the typed fields, state directories under `base` (`s3://b/`)."""
+        conf = {
+            "taskmanager.numberOfTaskSlots": str(self.task_manager.task_slots),
+            CHECKPOINT_DIR: f"{base}checkpoints/{self.name}",
+            SAVEPOINT_DIR: f"{base}savepoints/{self.name}",
+            "table.catalog-store.kind": "file",
+            "table.catalog-store.file.path": STORE_PATH,
+            **self.checkpointing.flink_conf(),
+            **self.periodic_snapshots.flink_conf(),
+        }
+        if self.high_availability:
+            conf["high-availability.type"] = "kubernetes"
+            conf["high-availability.storageDir"] = f"{base}ha/{self.name}"
+        return conf
+
+
+S3_PLACEHOLDER_BASE = "s3://bucket/"
+"""Any base: only the keys of `typed_flink_conf` matter where it is used."""
+
+
+class FlinkCluster(constructs.Construct):
+    """FlinkDeployment `props.name`, in session or application mode, protected from pruning.
+
+    Props: `namespace`; `props`; `service_account`, the job ServiceAccount its pods run as; `s3`; `catalog_store`,
+    mounted by the JobManager (the catalogs of SQL and Table API programs). `name` is what session jobs name as
+    `deploymentName`; `rest_host` is the operator-created REST Service (`<name>-rest`, port `REST_PORT` 8081) that
+    the SQL Gateway submits to.
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: FlinkClusterProps,
+                 service_account: FlinkJobServiceAccount, s3: S3Access, catalog_store: CatalogStore):
+        super().__init__(scope, id)
+        self.name = props.name
+        self.namespace = namespace
+        self.session_mode = props.session_mode
+        role = "session-cluster" if props.session_mode else "application"
+        component = Component("flink", props.name, image_tag(props.image), role)
+        flink_conf = {**props.typed_flink_conf(s3.uri(s3.buckets.flink)), **s3.flink_conf(),
+                      **props.flink_configuration}
+        main_env = [*s3.env(), *catalog_store.env()]
+        common = PodTemplateClasses(FlinkDeploymentSpecPodTemplate).build(
+            run_as=pod_security.FLINK,
+            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, env=main_env, run_as=pod_security.FLINK)],
+        )
+        job_manager_pod = PodTemplateClasses(FlinkDeploymentSpecJobManagerPodTemplate).build(
+            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=[catalog_store.mount()])],
+            volumes=[catalog_store.volume()],
+        )
+        FlinkDeployment(
+            self, "Resource",
+            metadata=api_object_meta(props.name, namespace, component, SyncWave.CLUSTERS, keep_on_prune=True),
+            spec=FlinkDeploymentSpec(
+                image=props.image,
+                image_pull_policy="IfNotPresent",
+                flink_version=member(FlinkDeploymentSpecFlinkVersion, props.flink_version),
+                service_account=service_account.name,
+                flink_configuration=dict(sorted(flink_conf.items())),
+                pod_template=common,
+                job_manager=FlinkDeploymentSpecJobManager(
+                    replicas=props.job_manager.replicas,
+                    resource=FlinkDeploymentSpecJobManagerResource(
+                        memory=props.job_manager.memory, cpu=props.job_manager.cpu),
+                    pod_template=job_manager_pod,
+                ),
+                task_manager=FlinkDeploymentSpecTaskManager(
+                    replicas=props.task_manager.replicas,
+                    resource=FlinkDeploymentSpecTaskManagerResource(
+                        memory=props.task_manager.memory, cpu=props.task_manager.cpu),
+                ),
+                job=job_spec(props.job, FlinkDeploymentSpecJob) if props.job else None,
+            ),
+        )
+
+    @property
+    def rest_host(self) -> str:
+        """The operator-created REST Service's DNS name (`<name>-rest.<namespace>.svc.cluster.local`)."""
+        return service_host(f"{self.name}-rest", self.namespace)

@@ -10,6 +10,7 @@ from typing import Literal
 
 from config import capabilities
 from config.common import JOB_ARGUMENT_PLACEHOLDERS, Resources, unknown_placeholders
+from config.flink_options import OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS
 from config.loading import Problem, duplicates
 
 
@@ -70,11 +71,9 @@ class SqlGatewayConfig:
 
 
 @dataclass(frozen=True)
-class SessionJobConfig:
-    """A FlinkSessionJob; `jar_path` is relative to the Flink bucket."""
-
-    name: str
-    """FlinkSessionJob name."""
+class JobSpecConfig:
+    """The operator's job spec: of an application cluster (`flink.deployments[].job`) and, with a name, of a
+    FlinkSessionJob (`SessionJobConfig`)."""
 
     jar_path: str
     """The job JAR: a path inside the Flink artifacts bucket (e.g. job-artifacts/my-job.jar; the jarURI becomes
@@ -96,12 +95,191 @@ class SessionJobConfig:
     replaced by the addresses of the platform's own services. Default: `[]`.
     """
 
+    state: Literal["running", "suspended"]
+    """running, or suspended to stop the job (with a savepoint under upgradeMode savepoint) and keep its state for a
+    later start. Default: `"running"`.
+    """
+
+    savepoint_trigger_nonce: int | None
+    """Change to a new value to trigger one savepoint. Default: `null`."""
+
+    checkpoint_trigger_nonce: int | None
+    """Change to a new value to trigger one checkpoint. Default: `null`."""
+
+    initial_savepoint_path: str | None
+    """Savepoint (or retained checkpoint) a new job starts from, e.g. s3://<flink
+    bucket>/savepoints/<cluster>/savepoint-... Default: `null`.
+    """
+
+    allow_non_restored_state: bool | None
+    """Start even if some state of the savepoint maps to no operator of the job. Default: `null`."""
+
+    savepoint_redeploy_nonce: int | None
+    """Change to a new value, with initialSavepointPath, to redeploy the job from that savepoint. Default: `null`."""
+
     def problems(self) -> Iterator[Problem]:
         """Every `${...}` in the arguments names one of the platform's addresses."""
         expected = ", ".join(f"${{{name}}}" for name in sorted(JOB_ARGUMENT_PLACEHOLDERS))
         for index, arg in enumerate(self.args):
             for name in unknown_placeholders(arg):
                 yield Problem(f"args[{index}]", f"unknown placeholder '${{{name}}}' (expected one of: {expected})")
+
+
+@dataclass(frozen=True)
+class SessionJobConfig(JobSpecConfig):
+    """A FlinkSessionJob: a name, the cluster it runs on, and the job spec."""
+
+    name: str
+    """FlinkSessionJob name."""
+
+    session_cluster: str | None
+    """The session cluster the job runs on: flink.sessionCluster.name or the name of a flink.deployments entry without
+    job. Null: the platform's session cluster. Default: `null`.
+    """
+
+
+@dataclass(frozen=True)
+class JobManagerConfig:
+    """The JobManager of a `flink.deployments` cluster."""
+
+    memory: str
+    """Process memory. Default: `"2048m"`."""
+
+    cpu: float
+    """CPU (cores). Default: `0.5`."""
+
+    replicas: int
+    """JobManagers; more than 1 (standbys) requires highAvailability. Default: `1`."""
+
+
+@dataclass(frozen=True)
+class TaskManagerConfig:
+    """Each TaskManager of a `flink.deployments` cluster."""
+
+    memory: str
+    """Process memory. Default: `"2048m"`."""
+
+    cpu: float
+    """CPU (cores). Default: `0.5`."""
+
+    task_slots: int
+    """taskmanager.numberOfTaskSlots. Default: `10`."""
+
+    replicas: int | None
+    """TaskManagers; null lets the operator derive them from the job's parallelism and the slots. Default: `null`."""
+
+
+@dataclass(frozen=True)
+class CheckpointingConfig:
+    """Checkpoints and the state backend."""
+
+    interval: str | None
+    """Time between checkpoints (execution.checkpointing.interval); null: no periodic checkpoints. Default: `null`."""
+
+    mode: Literal["EXACTLY_ONCE", "AT_LEAST_ONCE"] | None
+    """Checkpointing mode (execution.checkpointing.mode). Default: `null`."""
+
+    unaligned: bool | None
+    """Unaligned checkpoints (execution.checkpointing.unaligned.enabled). Default: `null`."""
+
+    retained: int | None
+    """Completed checkpoints kept (execution.checkpointing.num-retained). Default: `null`."""
+
+    state_backend: Literal["hashmap", "rocksdb"] | None
+    """State backend (state.backend.type). Default: `null`."""
+
+    incremental: bool | None
+    """Incremental checkpoints, with rocksdb (execution.checkpointing.incremental). Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Incremental checkpoints exist for RocksDB only."""
+        if self.incremental and self.state_backend != "rocksdb":
+            yield Problem("incremental", "incremental checkpoints need stateBackend: rocksdb")
+
+
+@dataclass(frozen=True)
+class PeriodicSnapshotsConfig:
+    """Snapshots the operator triggers, and the savepoint history it keeps."""
+
+    savepoint_interval: str | None
+    """Time between periodic savepoints (kubernetes.operator.periodic.savepoint.interval). Default: `null`."""
+
+    checkpoint_interval: str | None
+    """Time between periodic checkpoints the operator triggers (kubernetes.operator.periodic.checkpoint.interval).
+    Default: `null`.
+    """
+
+    savepoint_max_count: int | None
+    """Savepoints kept in the history; older ones are disposed of (kubernetes.operator.savepoint.history.max.count).
+    Default: `null`.
+    """
+
+    savepoint_max_age: str | None
+    """Age beyond which savepoints are disposed of (kubernetes.operator.savepoint.history.max.age). Default: `null`."""
+
+
+@dataclass(frozen=True)
+class FlinkDeploymentConfig:
+    """A further FlinkDeployment: an application cluster (`job`) or a session cluster (`job` null)."""
+
+    name: str
+    """FlinkDeployment name (also kubernetes.cluster-id)."""
+
+    image: str | None
+    """Flink image; null: flink.image. Default: `null`."""
+
+    flink_version: str | None
+    """FlinkDeployment flinkVersion; null: flink.flinkVersion. Default: `null`."""
+
+    job_manager: JobManagerConfig
+    """The JobManager."""
+
+    task_manager: TaskManagerConfig
+    """Each TaskManager."""
+
+    high_availability: bool
+    """Kubernetes HA (storage under s3://<flink bucket>/ha/<name>); needed by standby JobManagers and the last-state
+    upgrade mode. Default: `true`.
+    """
+
+    checkpointing: CheckpointingConfig
+    """Checkpoints (Flink CheckpointingOptions); null leaves Flink's default. Directories are always s3://<flink
+    bucket>/{checkpoints,savepoints}/<name>.
+    """
+
+    periodic_snapshots: PeriodicSnapshotsConfig
+    """Snapshots the operator triggers and the savepoint history it keeps (operator 1.14 kubernetes.operator.*); null
+    leaves the operator's default.
+    """
+
+    flink_configuration: dict[str, str]
+    """Further Flink and operator settings (flinkConfiguration), as strings; keys the platform sets from the typed
+    fields are refused.
+    """
+
+    job: JobSpecConfig | None
+    """The application's job; null: a session cluster for session jobs. Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """What the Flink operator would reject: standby JobManagers or the last-state upgrade mode without HA,
+        `flinkConfiguration` keys it sets itself; and keys the platform sets from a typed field."""
+        if self.job_manager.replicas > 1 and not self.high_availability:
+            yield Problem("jobManager.replicas", f"{self.job_manager.replicas} JobManagers need highAvailability: "
+                                                 "true (the Flink operator rejects standby JobManagers without HA)")
+        if self.job is not None and self.job.upgrade_mode == "last-state" and not self.high_availability:
+            yield Problem("job.upgradeMode", "last-state needs highAvailability: true (the operator restores the "
+                                             "job from the HA metadata)")
+        for key in sorted(self.flink_configuration):
+            if key in OPERATOR_FORBIDDEN_KEYS:
+                yield Problem(f"flinkConfiguration.{key}", "set by the Flink operator itself (forbidden key)")
+            elif key in PLATFORM_KEYS:
+                yield Problem(f"flinkConfiguration.{key}", "set by the platform from a typed setting "
+                                                            "(checkpointing, periodicSnapshots, taskManager, "
+                                                            "highAvailability) or always (state directories)")
+        if self.flink_version is not None:
+            version_problem = capabilities.flink_version_problem(self.flink_version)
+            if version_problem:
+                yield Problem("flinkVersion", f"'{self.flink_version}': {version_problem}")
 
 
 @dataclass(frozen=True)
@@ -150,14 +328,25 @@ class FlinkConfig:
     tiering_job: TieringJobConfig
     """The Fluss-to-Iceberg tiering FlinkSessionJob."""
 
+    deployments: tuple[FlinkDeploymentConfig, ...]
+    """Further FlinkDeployments in the Flink namespace: application clusters and session clusters. Default: `[]`."""
+
     jobs: tuple[SessionJobConfig, ...]
     """Further FlinkSessionJobs. Default: `[]`."""
 
     def problems(self) -> Iterator[Problem]:
-        """A Flink version the platform's connectors support, and FlinkSessionJob names used once."""
+        """A Flink version the platform's connectors support, FlinkDeployment and FlinkSessionJob names used once,
+        and session jobs on session clusters."""
         version_problem = capabilities.flink_version_problem(self.flink_version)
         if version_problem:
             yield Problem("flinkVersion", f"'{self.flink_version}': {version_problem}")
+        clusters = [self.session_cluster.name, *(d.name for d in self.deployments)]
+        yield from (Problem("deployments", f"duplicate FlinkDeployment name '{n}'") for n in duplicates(clusters))
         jobs = [self.tiering_job.name] if self.tiering_job.enabled else []
         jobs += [job.name for job in self.jobs]
         yield from (Problem("jobs", f"duplicate FlinkSessionJob name '{n}'") for n in duplicates(jobs))
+        sessions = list(dict.fromkeys([self.session_cluster.name, *(d.name for d in self.deployments if d.job is None)]))
+        for index, job in enumerate(self.jobs):
+            if job.session_cluster is not None and job.session_cluster not in sessions:
+                yield Problem(f"jobs[{index}].sessionCluster", f"'{job.session_cluster}' is not a session cluster "
+                                                               f"(expected one of: {', '.join(sessions)})")

@@ -134,7 +134,14 @@ def schema() -> dict[str, Any]:
 
 def resolve_ref(node: dict[str, Any]) -> dict[str, Any]:
     """A schema node with its local `$ref` (`#/$defs/<name>`) replaced by the target, the node's own keys
-    (e.g. `default`, `description`) kept on top; nodes without `$ref` unchanged."""
+    (e.g. `default`, `description`) kept on top; a nullable `anyOf: [X, {type: null}]` as X whose `type` also
+    allows null; other nodes unchanged."""
+    branches = node.get("anyOf", [])
+    if len(branches) == 2 and sum(b.get("type") == "null" for b in branches) == 1:
+        branch = resolve_ref(next(b for b in branches if b.get("type") != "null"))
+        kind = branch.get("type", [])
+        kinds = kind if isinstance(kind, list) else [kind]
+        return {**branch, **{k: v for k, v in node.items() if k != "anyOf"}, "type": [*kinds, "null"]}
     ref = node.get("$ref")
     if not ref:
         return node
@@ -184,6 +191,10 @@ def _describe(error: jsonschema.ValidationError) -> list[Problem]:
         return [Problem(path, f"expected {expected_text}, got {type_name(value)} {value!r}")]
     if error.validator in ("pattern", "maxLength") and "x-error" in node:
         return [Problem(path, f"{value!r} {node['x-error']}")]
+    if error.validator == "anyOf" and value is not None:
+        described = [resolve_ref(branch) for branch in expected if branch.get("type") != "null"]
+        if len(described) == 1 and "x-error" in described[0]:
+            return [Problem(path, f"{value!r} {described[0]['x-error']}")]
     if error.validator == "enum":
         return [Problem(path, f"{value!r} is not one of: {', '.join(str(v) for v in expected)}")]
     return [Problem(path, error.message)]

@@ -27,6 +27,27 @@ from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.job import JobProps, job_spec
 from charts.flink.pod_template import ContainerSpec, PodTemplateClasses
 from charts.flink.rbac import FlinkJobServiceAccount
+from config.flink_options import (
+    CATALOG_STORE_KIND,
+    CATALOG_STORE_PATH,
+    CHECKPOINT_DIR,
+    CHECKPOINT_INTERVAL,
+    CHECKPOINTING_MODE,
+    HA_STORAGE_DIR,
+    HA_TYPE,
+    INCREMENTAL_CHECKPOINTS,
+    OPERATOR_FORBIDDEN_KEYS,
+    PERIODIC_CHECKPOINT_INTERVAL,
+    PERIODIC_SAVEPOINT_INTERVAL,
+    PLATFORM_KEYS,
+    RETAINED_CHECKPOINTS,
+    SAVEPOINT_DIR,
+    SAVEPOINT_HISTORY_MAX_AGE,
+    SAVEPOINT_HISTORY_MAX_COUNT,
+    STATE_BACKEND,
+    TASK_SLOTS,
+    UNALIGNED_CHECKPOINTS,
+)
 from imports.flink.org.apache.flink import (
     FlinkDeployment,
     FlinkDeploymentSpec,
@@ -43,18 +64,6 @@ from manifests.restricted import FLINK_MAIN_CONTAINER
 
 REST_PORT = 8081
 
-CHECKPOINT_DIR = "execution.checkpointing.dir"
-SAVEPOINT_DIR = "execution.checkpointing.savepoint-dir"
-CHECKPOINT_INTERVAL = "execution.checkpointing.interval"
-CHECKPOINTING_MODE = "execution.checkpointing.mode"
-UNALIGNED_CHECKPOINTS = "execution.checkpointing.unaligned.enabled"
-RETAINED_CHECKPOINTS = "execution.checkpointing.num-retained"
-STATE_BACKEND = "state.backend.type"
-INCREMENTAL_CHECKPOINTS = "execution.checkpointing.incremental"
-PERIODIC_SAVEPOINT_INTERVAL = "kubernetes.operator.periodic.savepoint.interval"
-PERIODIC_CHECKPOINT_INTERVAL = "kubernetes.operator.periodic.checkpoint.interval"
-SAVEPOINT_HISTORY_MAX_COUNT = "kubernetes.operator.savepoint.history.max.count"
-SAVEPOINT_HISTORY_MAX_AGE = "kubernetes.operator.savepoint.history.max.age"
 
 
 @dataclass(frozen=True)
@@ -169,10 +178,10 @@ class FlinkClusterProps:
                              "high_availability (the Flink operator rejects standby JobManagers without HA)")
         if self.job is not None and self.job.upgrade_mode == "last-state" and not self.high_availability:
             raise ValueError(f"FlinkDeployment {self.name}: the last-state upgrade mode needs high_availability")
-        typed = sorted(set(self.flink_configuration) & set(self.typed_flink_conf(S3_PLACEHOLDER_BASE)))
+        typed = sorted(set(self.flink_configuration) & (PLATFORM_KEYS | set(OPERATOR_FORBIDDEN_KEYS)))
         if typed:
             raise ValueError(f"FlinkDeployment {self.name}: flink_configuration sets {', '.join(typed)}, which the "
-                             "platform sets from the typed fields")
+                             "platform (or the operator) sets itself")
 
     @property
     def session_mode(self) -> bool:
@@ -182,22 +191,18 @@ class FlinkClusterProps:
     def typed_flink_conf(self, base: str) -> dict[str, str]:
         """The settings the platform derives from the typed fields, state directories under `base` (`s3://b/`)."""
         conf = {
-            "taskmanager.numberOfTaskSlots": str(self.task_manager.task_slots),
+            TASK_SLOTS: str(self.task_manager.task_slots),
             CHECKPOINT_DIR: f"{base}checkpoints/{self.name}",
             SAVEPOINT_DIR: f"{base}savepoints/{self.name}",
-            "table.catalog-store.kind": "file",
-            "table.catalog-store.file.path": STORE_PATH,
+            CATALOG_STORE_KIND: "file",
+            CATALOG_STORE_PATH: STORE_PATH,
             **self.checkpointing.flink_conf(),
             **self.periodic_snapshots.flink_conf(),
         }
         if self.high_availability:
-            conf["high-availability.type"] = "kubernetes"
-            conf["high-availability.storageDir"] = f"{base}ha/{self.name}"
+            conf[HA_TYPE] = "kubernetes"
+            conf[HA_STORAGE_DIR] = f"{base}ha/{self.name}"
         return conf
-
-
-S3_PLACEHOLDER_BASE = "s3://bucket/"
-"""Any base: only the keys of `typed_flink_conf` matter where it is used."""
 
 
 class FlinkCluster(constructs.Construct):

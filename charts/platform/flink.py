@@ -1,16 +1,27 @@
-"""The `flink` section as `FlinkProps`: session cluster, SQL Gateway, the Fluss tiering job and the session jobs,
-with job artifacts resolved against the Flink bucket and `${...}` placeholders in job arguments replaced."""
+"""The `flink` section as `FlinkProps`: the session cluster, the SQL Gateway, further deployments (application and
+session clusters), the Fluss tiering job and the session jobs, with job artifacts resolved against the Flink bucket
+and `${...}` placeholders in job arguments replaced."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.s3 import S3Access
 from charts.flink.chart import FlinkProps, tiering_args
-from charts.flink.cluster import FlinkClusterProps, JobManagerProps, TaskManagerProps
+from charts.flink.cluster import (
+    CheckpointingProps,
+    FlinkClusterProps,
+    JobManagerProps,
+    PeriodicSnapshotsProps,
+    TaskManagerProps,
+)
+from charts.flink.job import JobProps
 from charts.flink.session_job import SessionJobProps
 from charts.flink.sql_gateway import SqlGatewayProps
 from config import EnvironmentConfig
+from config.flink import FlinkDeploymentConfig, JobSpecConfig
 
 
 def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCatalog,
@@ -23,11 +34,8 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
         jobs.append(SessionJobProps(
             name=tiering.name, jar_uri=s3.artifact_uri(tiering.jar_path), parallelism=tiering.parallelism,
             upgrade_mode="savepoint", args=tiering_args(endpoints.fluss_bootstrap_servers, catalog)))
-    for job in flink.jobs:
-        jobs.append(SessionJobProps(
-            name=job.name, jar_uri=s3.artifact_uri(job.jar_path), parallelism=job.parallelism,
-            upgrade_mode=job.upgrade_mode, args=tuple(endpoints.substitute(arg) for arg in job.args),
-            entry_class=job.entry_class))
+    jobs += [SessionJobProps(name=job.name, session_cluster=job.session_cluster, **_job(job, s3, endpoints))
+             for job in flink.jobs]
     return FlinkProps(
         session_cluster=FlinkClusterProps(
             image=flink.image, name=cluster.name, flink_version=flink.flink_version,
@@ -38,6 +46,39 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
             high_availability=cluster.high_availability),
         sql_gateway=SqlGatewayProps(image=flink.image, name=gateway.name, port=gateway.port,
                                     replicas=gateway.replicas, resources=gateway.resources) if gateway.enabled else None,
+        deployments=tuple(_deployment(d, config, s3, endpoints) for d in flink.deployments),
         jobs=tuple(jobs),
         service_account=flink.service_account,
+    )
+
+
+def _job(job: JobSpecConfig, s3: S3Access, endpoints: PlatformEndpoints) -> dict[str, Any]:
+    """The `JobProps` fields of a job spec: artifact URI resolved, placeholders replaced."""
+    return dict(
+        jar_uri=s3.artifact_uri(job.jar_path), entry_class=job.entry_class, parallelism=job.parallelism,
+        upgrade_mode=job.upgrade_mode, args=tuple(endpoints.substitute(arg) for arg in job.args), state=job.state,
+        savepoint_trigger_nonce=job.savepoint_trigger_nonce, checkpoint_trigger_nonce=job.checkpoint_trigger_nonce,
+        initial_savepoint_path=job.initial_savepoint_path, allow_non_restored_state=job.allow_non_restored_state,
+        savepoint_redeploy_nonce=job.savepoint_redeploy_nonce)
+
+
+def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3: S3Access,
+                endpoints: PlatformEndpoints) -> FlinkClusterProps:
+    """A `flink.deployments` entry; its image and Flink version default to the `flink` section's."""
+    jm, tm, ckpt, snapshots = (deployment.job_manager, deployment.task_manager, deployment.checkpointing,
+                               deployment.periodic_snapshots)
+    return FlinkClusterProps(
+        image=deployment.image or config.flink.image, name=deployment.name,
+        flink_version=deployment.flink_version or config.flink.flink_version,
+        job_manager=JobManagerProps(memory=jm.memory, cpu=jm.cpu, replicas=jm.replicas),
+        task_manager=TaskManagerProps(memory=tm.memory, cpu=tm.cpu, task_slots=tm.task_slots, replicas=tm.replicas),
+        high_availability=deployment.high_availability,
+        job=JobProps(**_job(deployment.job, s3, endpoints)) if deployment.job else None,
+        checkpointing=CheckpointingProps(interval=ckpt.interval, mode=ckpt.mode, unaligned=ckpt.unaligned,
+                                         retained=ckpt.retained, state_backend=ckpt.state_backend,
+                                         incremental=ckpt.incremental),
+        periodic_snapshots=PeriodicSnapshotsProps(
+            savepoint_interval=snapshots.savepoint_interval, checkpoint_interval=snapshots.checkpoint_interval,
+            savepoint_max_count=snapshots.savepoint_max_count, savepoint_max_age=snapshots.savepoint_max_age),
+        flink_configuration=dict(deployment.flink_configuration),
     )

@@ -1,0 +1,129 @@
+"""Further FlinkDeployments (#12): application clusters with the operator's job spec, further session clusters with
+their session jobs, typed state settings, the flinkConfiguration passthrough, and the checks on config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from config import ConfigError
+from tests.conftest import Manifest, environment, find
+from tests.test_flink import flink
+
+APPLICATION = {
+    "name": "orders-enrichment",
+    "taskManager": {"cpu": 1, "taskSlots": 2, "replicas": 2},
+    "highAvailability": True,
+    "checkpointing": {"interval": "60 s", "mode": "EXACTLY_ONCE", "unaligned": False, "retained": 3,
+                      "stateBackend": "rocksdb", "incremental": True},
+    "periodicSnapshots": {"savepointInterval": "6 h", "savepointMaxCount": 5, "savepointMaxAge": "7 d"},
+    "flinkConfiguration": {"pipeline.max-parallelism": "128"},
+    "job": {"jarPath": "jobs/orders-enrichment-1.0.jar", "entryClass": "com.example.Enrich", "parallelism": 4,
+            "upgradeMode": "last-state", "args": ["--bootstrap", "${fluss.bootstrapServers}"],
+            "savepointTriggerNonce": 1, "initialSavepointPath": "s3://flink-bucket/savepoints/x/savepoint-1",
+            "allowNonRestoredState": True},
+}
+
+
+def deployment(objects: list[Manifest], name: str) -> dict[str, Any]:
+    spec: dict[str, Any] = find(objects, "FlinkDeployment", name)["spec"]
+    return spec
+
+
+def test_application_cluster_runs_its_job_with_state_on_s3_and_typed_settings() -> None:
+    objects = flink(environment(flink={"deployments": [APPLICATION]}))
+    obj = find(objects, "FlinkDeployment", "orders-enrichment")
+    spec = obj["spec"]
+    assert spec["job"] == {
+        "jarURI": "s3://flink-bucket/jobs/orders-enrichment-1.0.jar", "entryClass": "com.example.Enrich",
+        "parallelism": 4, "upgradeMode": "last-state",
+        "args": ["--bootstrap", "coordinator-server-hs.fluss.svc.cluster.local:9124"],
+        "savepointTriggerNonce": 1, "initialSavepointPath": "s3://flink-bucket/savepoints/x/savepoint-1",
+        "allowNonRestoredState": True}
+    conf = spec["flinkConfiguration"]
+    assert {k: conf[k] for k in conf if k.startswith(("execution.checkpointing", "state.", "high-availability",
+                                                       "kubernetes.operator", "pipeline"))} == {
+        "execution.checkpointing.dir": "s3://flink-bucket/checkpoints/orders-enrichment",
+        "execution.checkpointing.savepoint-dir": "s3://flink-bucket/savepoints/orders-enrichment",
+        "execution.checkpointing.interval": "60 s", "execution.checkpointing.mode": "EXACTLY_ONCE",
+        "execution.checkpointing.unaligned.enabled": "false", "execution.checkpointing.num-retained": "3",
+        "state.backend.type": "rocksdb", "execution.checkpointing.incremental": "true",
+        "high-availability.type": "kubernetes", "high-availability.storageDir": "s3://flink-bucket/ha/orders-enrichment",
+        "kubernetes.operator.periodic.savepoint.interval": "6 h",
+        "kubernetes.operator.savepoint.history.max.count": "5",
+        "kubernetes.operator.savepoint.history.max.age": "7 d",
+        "pipeline.max-parallelism": "128"}
+    assert conf["taskmanager.numberOfTaskSlots"] == "2"
+    assert spec["taskManager"] == {"replicas": 2, "resource": {"memory": "2048m", "cpu": 1}}
+    assert spec["image"] == "flink-fluss-iceberg-s3:1.20.3" and spec["flinkVersion"] == "v1_20"
+    assert spec["serviceAccount"] == "flink"
+    meta = obj["metadata"]
+    assert meta["labels"]["app.kubernetes.io/component"] == "application"
+    assert "Prune=false" in meta["annotations"]["argocd.argoproj.io/sync-options"]
+
+
+def test_session_jobs_run_on_the_session_cluster_they_name() -> None:
+    objects = flink(environment(flink={
+        "deployments": [{"name": "adhoc", "job": None}],
+        "jobs": [{"name": "on-adhoc", "jarPath": "a/j.jar", "sessionCluster": "adhoc", "state": "suspended",
+                  "checkpointTriggerNonce": 2},
+                 {"name": "on-default", "jarPath": "a/k.jar"}]}))
+    assert "job" not in deployment(objects, "adhoc")
+    jobs = {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "FlinkSessionJob"}
+    assert jobs["on-adhoc"]["deploymentName"] == "adhoc" and jobs["on-default"]["deploymentName"] == "flink-session"
+    assert jobs["on-adhoc"]["job"]["state"] == "suspended" and jobs["on-adhoc"]["job"]["checkpointTriggerNonce"] == 2
+    assert "state" not in jobs["on-default"]["job"]
+
+
+def test_the_rendered_deployments_pass_validate(tmp_path: Path) -> None:
+    import yaml
+
+    from manifests.validation.command import validate
+    from manifests.validation.report import Level
+    from manifests.validation.strict_schemas import SchemaStore, default_dir
+    from tests.conftest import render
+
+    objects = render(environment(flink={"deployments": [APPLICATION, {"name": "adhoc", "job": None}],
+                                        "jobs": [{"name": "on-adhoc", "jarPath": "a/j.jar",
+                                                  "sessionCluster": "adhoc"}]}))
+    path = tmp_path / "objects.yaml"
+    path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
+    report = validate([path], SchemaStore(default_dir()), external={}, partial=True, kubeconform=None)
+    assert [f.line() for f in report.findings if f.level is Level.ERROR] == []
+
+
+def config_error(flink_section: dict[str, Any]) -> list[str]:
+    from tests.bare import settings
+
+    with pytest.raises(ConfigError) as info:
+        settings(environment(flink=flink_section))
+    return [line.removeprefix("environments/test.yaml: ") for line in str(info.value).splitlines()]
+
+
+def test_config_refuses_what_the_operator_would_and_what_the_platform_sets() -> None:
+    app = {**APPLICATION, "highAvailability": False, "jobManager": {"replicas": 2},
+           "checkpointing": {"stateBackend": "hashmap", "incremental": True},
+           "flinkConfiguration": {"kubernetes.cluster-id": "x", "execution.checkpointing.interval": "1 s"}}
+    assert config_error({"deployments": [app]}) == [
+        "flink.deployments[0].checkpointing.incremental: incremental checkpoints need stateBackend: rocksdb",
+        "flink.deployments[0].jobManager.replicas: 2 JobManagers need highAvailability: true (the Flink operator "
+        "rejects standby JobManagers without HA)",
+        "flink.deployments[0].job.upgradeMode: last-state needs highAvailability: true (the operator restores the job "
+        "from the HA metadata)",
+        "flink.deployments[0].flinkConfiguration.execution.checkpointing.interval: set by the platform from a typed "
+        "setting (checkpointing, periodicSnapshots, taskManager, highAvailability) or always (state directories)",
+        "flink.deployments[0].flinkConfiguration.kubernetes.cluster-id: set by the Flink operator itself (forbidden "
+        "key)",
+    ]
+
+
+def test_config_refuses_unknown_session_clusters_duplicates_and_bad_durations() -> None:
+    assert config_error({"deployments": [APPLICATION, {"name": "flink-session"}],
+                         "jobs": [{"name": "j", "jarPath": "a/j.jar", "sessionCluster": "orders-enrichment"}]}) == [
+        "flink.deployments: duplicate FlinkDeployment name 'flink-session'",
+        "flink.jobs[0].sessionCluster: 'orders-enrichment' is not a session cluster (expected one of: flink-session)",
+    ]
+    assert config_error({"deployments": [{"name": "a", "checkpointing": {"interval": "soon"}}]}) == [
+        "flink.deployments[0].checkpointing.interval: 'soon' is not a Flink duration (e.g. 60 s, 5 min, 6 h, 7 d)"]

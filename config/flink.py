@@ -101,10 +101,14 @@ class JobSpecConfig:
     """
 
     savepoint_trigger_nonce: int | None
-    """Change to a new value to trigger one savepoint. Default: `null`."""
+    """Change to a new value to trigger one savepoint (deprecated by the operator in favour of FlinkStateSnapshot,
+    still honoured in 1.14). Default: `null`.
+    """
 
     checkpoint_trigger_nonce: int | None
-    """Change to a new value to trigger one checkpoint. Default: `null`."""
+    """Change to a new value to trigger one checkpoint (deprecated by the operator in favour of FlinkStateSnapshot,
+    still honoured in 1.14). Default: `null`.
+    """
 
     initial_savepoint_path: str | None
     """Savepoint (or retained checkpoint) a new job starts from, e.g. s3://<flink
@@ -115,10 +119,15 @@ class JobSpecConfig:
     """Start even if some state of the savepoint maps to no operator of the job. Default: `null`."""
 
     savepoint_redeploy_nonce: int | None
-    """Change to a new value, with initialSavepointPath, to redeploy the job from that savepoint. Default: `null`."""
+    """Change to a new value, with initialSavepointPath, to cancel the job without a savepoint and redeploy it from
+    that savepoint (no rollback afterwards). Default: `null`.
+    """
 
     def problems(self) -> Iterator[Problem]:
-        """Every `${...}` in the arguments names one of the platform's addresses."""
+        """Every `${...}` in the arguments names one of the platform's addresses; a savepoint redeploy has a path."""
+        if self.savepoint_redeploy_nonce is not None and not self.initial_savepoint_path:
+            yield Problem("savepointRedeployNonce", "needs initialSavepointPath (the Flink operator: \"InitialSavepointPath "
+                                                    "must not be empty for savepoint redeployment\")")
         expected = ", ".join(f"${{{name}}}" for name in sorted(JOB_ARGUMENT_PLACEHOLDERS))
         for index, arg in enumerate(self.args):
             for name in unknown_placeholders(arg):
@@ -267,8 +276,9 @@ class FlinkDeploymentConfig:
             yield Problem("jobManager.replicas", f"{self.job_manager.replicas} JobManagers need highAvailability: "
                                                  "true (the Flink operator rejects standby JobManagers without HA)")
         if self.job is not None and self.job.upgrade_mode == "last-state" and not self.high_availability:
-            yield Problem("job.upgradeMode", "last-state needs highAvailability: true (the operator restores the "
-                                             "job from the HA metadata)")
+            yield Problem("job.upgradeMode", "last-state needs highAvailability: true (without the HA metadata the "
+                                             "operator 1.14 cancels the job on an upgrade instead of resuming it from "
+                                             "its latest checkpoint)")
         for key in sorted(self.flink_configuration):
             if key in OPERATOR_FORBIDDEN_KEYS:
                 yield Problem(f"flinkConfiguration.{key}", "set by the Flink operator itself (forbidden key)")

@@ -110,8 +110,8 @@ def test_config_refuses_what_the_operator_would_and_what_the_platform_sets() -> 
         "flink.deployments[0].checkpointing.incremental: incremental checkpoints need stateBackend: rocksdb",
         "flink.deployments[0].jobManager.replicas: 2 JobManagers need highAvailability: true (the Flink operator "
         "rejects standby JobManagers without HA)",
-        "flink.deployments[0].job.upgradeMode: last-state needs highAvailability: true (the operator restores the job "
-        "from the HA metadata)",
+        "flink.deployments[0].job.upgradeMode: last-state needs highAvailability: true (without the HA metadata the "
+        "operator 1.14 cancels the job on an upgrade instead of resuming it from its latest checkpoint)",
         "flink.deployments[0].flinkConfiguration.execution.checkpointing.interval: set by the platform from a typed "
         "setting (checkpointing, periodicSnapshots, taskManager, highAvailability) or always (state directories)",
         "flink.deployments[0].flinkConfiguration.kubernetes.cluster-id: set by the Flink operator itself (forbidden "
@@ -125,5 +125,10 @@ def test_config_refuses_unknown_session_clusters_duplicates_and_bad_durations() 
         "flink.deployments: duplicate FlinkDeployment name 'flink-session'",
         "flink.jobs[0].sessionCluster: 'orders-enrichment' is not a session cluster (expected one of: flink-session)",
     ]
-    assert config_error({"deployments": [{"name": "a", "checkpointing": {"interval": "soon"}}]}) == [
-        "flink.deployments[0].checkpointing.interval: 'soon' is not a Flink duration (e.g. 60 s, 5 min, 6 h, 7 d)"]
+    for duration in ("soon", "3600", "1 mins", "100us", "PT1M", "1.5 s"):  # Flink refuses these, or (3600) reads ms
+        assert config_error({"deployments": [{"name": "a", "checkpointing": {"interval": duration}}]}) == [
+            f"flink.deployments[0].checkpointing.interval: {duration!r} is not a Flink duration (e.g. 60 s, 5 min, "
+            "6 h, 7 d)"]
+    assert config_error({"jobs": [{"name": "j", "jarPath": "a/j.jar", "savepointRedeployNonce": 1}]}) == [
+        "flink.jobs[0].savepointRedeployNonce: needs initialSavepointPath (the Flink operator: \"InitialSavepointPath "
+        "must not be empty for savepoint redeployment\")"]

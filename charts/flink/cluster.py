@@ -177,7 +177,8 @@ class FlinkClusterProps:
             raise ValueError(f"FlinkDeployment {self.name}: {self.job_manager.replicas} JobManagers need "
                              "high_availability (the Flink operator rejects standby JobManagers without HA)")
         if self.job is not None and self.job.upgrade_mode == "last-state" and not self.high_availability:
-            raise ValueError(f"FlinkDeployment {self.name}: the last-state upgrade mode needs high_availability")
+            raise ValueError(f"FlinkDeployment {self.name}: the last-state upgrade mode needs high_availability "
+                             "(without HA metadata the operator cancels the job on an upgrade instead of resuming it)")
         typed = sorted(set(self.flink_configuration) & (PLATFORM_KEYS | set(OPERATOR_FORBIDDEN_KEYS)))
         if typed:
             raise ValueError(f"FlinkDeployment {self.name}: flink_configuration sets {', '.join(typed)}, which the "

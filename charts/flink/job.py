@@ -3,7 +3,9 @@
 JobSpec reference (operator 1.14):
 https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/#jobspec
 The nonces are counters: changing one to a new value asks the operator for one more savepoint (or checkpoint, or a
-redeploy from `initial_savepoint_path`); leaving it unchanged does nothing.
+redeploy from `initial_savepoint_path`); leaving it unchanged does nothing. Operator 1.14 deprecates the savepoint and
+checkpoint nonces in favour of FlinkStateSnapshot resources but still honours them. Its `upgradeMode` default is
+`stateless`; the platform's is `savepoint`, so a spec change never drops state unless asked to.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ class JobProps:
         savepoint_redeploy_nonce: change, together with `initial_savepoint_path`, to redeploy from that savepoint.
 
     Raises:
-        ValueError: a parallelism below 1.
+        ValueError: a parallelism below 1, or a savepoint redeploy without `initial_savepoint_path` (the operator's
+            `DefaultValidator` refuses both).
     """
 
     jar_uri: str
@@ -61,6 +64,8 @@ class JobProps:
     def __post_init__(self) -> None:
         if self.parallelism < 1:
             raise ValueError(f"job {self.jar_uri}: parallelism {self.parallelism} is below 1")
+        if self.savepoint_redeploy_nonce is not None and not self.initial_savepoint_path:
+            raise ValueError(f"job {self.jar_uri}: a savepoint redeploy needs initial_savepoint_path")
 
 
 J = TypeVar("J", FlinkDeploymentSpecJob, FlinkSessionJobSpecJob)

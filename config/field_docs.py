@@ -78,7 +78,10 @@ def field_docs() -> list[FieldDoc]:
                 walk(target, child)
 
     walk(EnvironmentConfig, schema())
-    return found
+    unique: dict[tuple[Path, int], FieldDoc] = {}
+    for doc in found:  # a value type used by several sections is reached once per use
+        unique.setdefault((doc.file, doc.first), doc)
+    return list(unique.values())
 
 
 def write_field_docs() -> list[str]:

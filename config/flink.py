@@ -12,6 +12,7 @@ from config import capabilities
 from config.common import JOB_ARGUMENT_PLACEHOLDERS, Resources, unknown_placeholders
 from config.flink_options import OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS
 from config.loading import Problem, duplicates
+from config.pod_options import PodOptionsConfig
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class SessionClusterConfig:
 
     high_availability: bool
     """Kubernetes HA (high-availability.type: kubernetes, storage under s3://<flink bucket>/ha). Default: `true`."""
+
+    pod_options: PodOptionsConfig
+    """Pod options of the session cluster's JobManager and TaskManager pods."""
 
     def problems(self) -> Iterator[Problem]:
         """Standby JobManagers need HA: the Flink operator rejects them otherwise."""
@@ -160,6 +164,16 @@ class JobManagerConfig:
     replicas: int
     """JobManagers; more than 1 (standbys) requires highAvailability. Default: `1`."""
 
+    pod_options: PodOptionsConfig
+    """Pod options of the JobManager pods only (over podOptions: maps merged, lists appended)."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Env belongs to the cluster's podOptions: the operator merges a role's main container over the common
+        one, which would drop the platform's env."""
+        if self.pod_options.env:
+            yield Problem("podOptions.env", "set env in the deployment's podOptions (both roles): a role's env would "
+                                            "replace the platform's S3 and catalog variables")
+
 
 @dataclass(frozen=True)
 class TaskManagerConfig:
@@ -176,6 +190,16 @@ class TaskManagerConfig:
 
     replicas: int | None
     """TaskManagers; null lets the operator derive them from the job's parallelism and the slots. Default: `null`."""
+
+    pod_options: PodOptionsConfig
+    """Pod options of the TaskManager pods only (over podOptions: maps merged, lists appended)."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Env belongs to the cluster's podOptions: the operator merges a role's main container over the common
+        one, which would drop the platform's env."""
+        if self.pod_options.env:
+            yield Problem("podOptions.env", "set env in the deployment's podOptions (both roles): a role's env would "
+                                            "replace the platform's S3 and catalog variables")
 
 
 @dataclass(frozen=True)
@@ -245,6 +269,9 @@ class FlinkDeploymentConfig:
 
     task_manager: TaskManagerConfig
     """Each TaskManager."""
+
+    pod_options: PodOptionsConfig
+    """Pod options of the JobManager and TaskManager pods."""
 
     high_availability: bool
     """Kubernetes HA (storage under s3://<flink bucket>/ha/<name>); needed by standby JobManagers and the last-state

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from config import ConfigError
-from tests.conftest import Manifest, environment, find
+from tests.conftest import Manifest, environment, find, render
 from tests.test_flink import flink
 
-APPLICATION = {
+APPLICATION: dict[str, Any] = {
     "name": "orders-enrichment",
     "taskManager": {"cpu": 1, "taskSlots": 2, "replicas": 2},
     "highAvailability": True,
@@ -25,6 +25,20 @@ APPLICATION = {
             "savepointTriggerNonce": 1, "initialSavepointPath": "s3://flink-bucket/savepoints/x/savepoint-1",
             "allowNonRestoredState": True},
 }
+
+
+def validate_errors(objects: list[Manifest], tmp_path: Path) -> list[str]:
+    """Every error `validate` finds in `objects` (schemas with the pinned CRDs, rules, references within them)."""
+    import yaml
+
+    from manifests.validation.command import validate
+    from manifests.validation.report import Level
+    from manifests.validation.strict_schemas import SchemaStore, default_dir
+
+    path = tmp_path / "objects.yaml"
+    path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
+    report = validate([path], SchemaStore(default_dir()), external={}, partial=True, kubeconform=None)
+    return [f.line() for f in report.findings if f.level is Level.ERROR]
 
 
 def deployment(objects: list[Manifest], name: str) -> dict[str, Any]:
@@ -132,3 +146,74 @@ def test_config_refuses_unknown_session_clusters_duplicates_and_bad_durations() 
     assert config_error({"jobs": [{"name": "j", "jarPath": "a/j.jar", "savepointRedeployNonce": 1}]}) == [
         "flink.jobs[0].savepointRedeployNonce: needs initialSavepointPath (the Flink operator: \"InitialSavepointPath "
         "must not be empty for savepoint redeployment\")"]
+
+
+POD_OPTIONS: dict[str, Any] = {
+    "labels": {"team": "orders", "cost-center": "cc-42"},
+    "annotations": {"ad.datadoghq.com/flink-main-container.checks": "{}"},
+    "nodeSelector": {"karpenter.sh/nodepool": "flink-orders"},
+    "tolerations": [{"key": "dedicated", "value": "flink", "effect": "NoSchedule"}],
+    "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchExpressions": [{"key": "kubernetes.io/arch", "operator": "In", "values": ["arm64"]}]}]}}},
+    "imagePullSecrets": ["registry-credentials"],
+    "env": [{"name": "LOG_LEVEL", "value": "INFO"}, {"name": "API_TOKEN", "secretKeyRef": {"name": "orders", "key": "token"}},
+            {"name": "REGION_NAME", "configMapKeyRef": {"name": "orders", "key": "region"}}],
+    "volumes": [{"name": "lookup", "mountPath": "/opt/lookup", "readOnly": True, "configMap": "orders-lookup"},
+                {"name": "scratch", "mountPath": "/tmp/scratch", "emptyDir": True}],
+}
+
+
+def test_pod_options_reach_both_roles_with_the_platforms_settings_kept() -> None:
+    cluster = {**APPLICATION, "podOptions": POD_OPTIONS,
+               "taskManager": {**APPLICATION["taskManager"], "podOptions": {
+                   "nodeSelector": {"karpenter.sh/nodepool": "flink-orders-tm"},
+                   "volumes": [{"name": "spill", "mountPath": "/spill", "persistentVolumeClaim": "orders-spill"}]}}}
+    spec = deployment(flink(environment(flink={"deployments": [cluster]})), "orders-enrichment")
+    main = spec["podTemplate"]["spec"]["containers"][0]
+    assert [e["name"] for e in main["env"]][-3:] == ["LOG_LEVEL", "API_TOKEN", "REGION_NAME"]
+    assert main["env"][-1] == {"name": "REGION_NAME", "valueFrom": {"configMapKeyRef": {"name": "orders", "key": "region"}}}
+    assert main["securityContext"]["runAsNonRoot"] is True  # the platform's restricted context is kept
+    jm, tm = spec["jobManager"]["podTemplate"], spec["taskManager"]["podTemplate"]
+    for pod in (jm, tm):
+        assert pod["metadata"] == {"labels": POD_OPTIONS["labels"], "annotations": POD_OPTIONS["annotations"]}
+        assert pod["spec"]["tolerations"] == [{"key": "dedicated", "operator": "Equal", "value": "flink",
+                                               "effect": "NoSchedule"}]
+        assert pod["spec"]["affinity"] == POD_OPTIONS["affinity"]
+        assert pod["spec"]["imagePullSecrets"] == [{"name": "registry-credentials"}]
+    assert jm["spec"]["nodeSelector"] == {"karpenter.sh/nodepool": "flink-orders"}
+    assert tm["spec"]["nodeSelector"] == {"karpenter.sh/nodepool": "flink-orders-tm"}
+    assert [v["name"] for v in jm["spec"]["volumes"]] == ["catalog-store", "lookup", "scratch"]
+    assert tm["spec"]["volumes"] == [{"name": "lookup", "configMap": {"name": "orders-lookup"}},
+                                     {"name": "scratch", "emptyDir": {}},
+                                     {"name": "spill", "persistentVolumeClaim": {"claimName": "orders-spill"}}]
+    assert tm["spec"]["containers"] == [{"name": "flink-main-container", "volumeMounts": [
+        {"name": "lookup", "mountPath": "/opt/lookup", "readOnly": True}, {"name": "scratch", "mountPath": "/tmp/scratch"},
+        {"name": "spill", "mountPath": "/spill"}]}]
+
+
+def test_pod_options_on_the_session_cluster_and_validate_accepts_them(tmp_path: Path) -> None:
+    objects = render(environment(flink={"sessionCluster": {"podOptions": POD_OPTIONS},
+                                        "deployments": [{**APPLICATION, "podOptions": POD_OPTIONS}]}))
+    session = deployment(objects, "flink-session")
+    assert session["taskManager"]["podTemplate"]["spec"]["nodeSelector"] == POD_OPTIONS["nodeSelector"]
+    assert validate_errors(objects, tmp_path) == []
+
+
+def test_config_refuses_reserved_labels_ambiguous_sources_and_role_env() -> None:
+    options = {"labels": {"app": "x", "app.kubernetes.io/name": "y"},
+               "env": [{"name": "A"}, {"name": "A", "value": "1", "secretKeyRef": {"name": "s", "key": "k"}}],
+               "volumes": [{"name": "v", "mountPath": "/v"}]}
+    assert config_error({"deployments": [{"name": "a", "podOptions": options,
+                                          "jobManager": {"podOptions": {"env": [{"name": "B", "value": "1"}]}}}]}) == [
+        "flink.deployments[0].jobManager.podOptions.env: set env in the deployment's podOptions (both roles): a role's "
+        "env would replace the platform's S3 and catalog variables",
+        "flink.deployments[0].podOptions.env[0]: env 'A' needs exactly one of value, secretKeyRef, configMapKeyRef",
+        "flink.deployments[0].podOptions.env[1]: env 'A' needs exactly one of value, secretKeyRef, configMapKeyRef",
+        "flink.deployments[0].podOptions.volumes[0]: volume 'v' needs exactly one of secret, configMap, "
+        "persistentVolumeClaim, emptyDir",
+        "flink.deployments[0].podOptions.labels.app: reserved: the Flink operator selects its pods by app, component "
+        "and type, and the platform sets app.kubernetes.io/*",
+        "flink.deployments[0].podOptions.labels.app.kubernetes.io/name: reserved: the Flink operator selects its pods "
+        "by app, component and type, and the platform sets app.kubernetes.io/*",
+        "flink.deployments[0].podOptions.env: 'A' is set twice",
+    ]

@@ -21,16 +21,29 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class ConfigMapKeyRef:
+    """Key `key` of ConfigMap `name`."""
+
+    name: str
+    key: str
+
+
+@dataclass(frozen=True)
 class Env:
-    """One env var: `value` (a non-secret literal) or `secret` (a Secret key), or `field_path` (downward API)."""
+    """One env var: `value` (a non-secret literal), `secret` (a Secret key), `config_map` (a ConfigMap key) or
+    `field_path` (downward API)."""
 
     name: str
     value: str | None = None
     secret: SecretKeyRef | None = None
     field_path: str | None = None
+    config_map: ConfigMapKeyRef | None = None
 
     def props(self) -> dict[str, Any]:
         """Keyword arguments for an EnvVar class."""
+        if self.config_map is not None:
+            return {"name": self.name,
+                    "value_from": {"config_map_key_ref": {"name": self.config_map.name, "key": self.config_map.key}}}
         if self.secret is not None:
             return {"name": self.name, "value_from": {"secret_key_ref": {"name": self.secret.name, "key": self.secret.key}}}
         if self.field_path is not None:

@@ -21,11 +21,12 @@ import constructs
 from charts.blocks import pod_security
 from charts.blocks.crd_enums import member
 from charts.blocks.metadata import Component, SyncWave, api_object_meta, image_tag
+from charts.blocks.pod_options import PodOptions
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import service_host
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.job import JobProps, job_spec
-from charts.flink.pod_template import ContainerSpec, PodTemplateClasses
+from charts.flink.pod_template import ContainerSpec, PodTemplateClasses, mounts
 from charts.flink.rbac import FlinkJobServiceAccount
 from config.flink_options import (
     CATALOG_STORE_KIND,
@@ -58,6 +59,7 @@ from imports.flink.org.apache.flink import (
     FlinkDeploymentSpecJobManagerResource,
     FlinkDeploymentSpecPodTemplate,
     FlinkDeploymentSpecTaskManager,
+    FlinkDeploymentSpecTaskManagerPodTemplate,
     FlinkDeploymentSpecTaskManagerResource,
 )
 from manifests.restricted import FLINK_MAIN_CONTAINER
@@ -120,23 +122,27 @@ def _number(value: int | None) -> str | None:
 @dataclass(frozen=True)
 class JobManagerProps:
     """The JobManager: `memory` its process size (a Flink memory size such as `2048m`, or a Kubernetes quantity
-    such as `2Gi`), `cpu` in cores, `replicas` (more than 1 are standbys and need HA)."""
+    such as `2Gi`), `cpu` in cores, `replicas` (more than 1 are standbys and need HA), `pod_options` of its pods only
+    (over the cluster's; env belongs to the cluster's options)."""
 
     memory: str = "2048m"
     cpu: float = 0.5
     replicas: int = 1
+    pod_options: PodOptions = field(default_factory=PodOptions)
 
 
 @dataclass(frozen=True)
 class TaskManagerProps:
     """Each TaskManager: `memory` its process size (as `JobManagerProps.memory`), `cpu` in cores, `task_slots`
     (`taskmanager.numberOfTaskSlots`), `replicas` (None: the operator derives them from the job's parallelism and
-    the slots; session clusters start TaskManagers on demand)."""
+    the slots; session clusters start TaskManagers on demand), `pod_options` of its pods only (over the cluster's;
+    env belongs to the cluster's options)."""
 
     memory: str = "2048m"
     cpu: float = 0.5
     task_slots: int = 10
     replicas: int | None = None
+    pod_options: PodOptions = field(default_factory=PodOptions)
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,9 @@ class FlinkClusterProps:
             `s3://<flink bucket>/{checkpoints,savepoints}/<name>`).
         flink_configuration: any further Flink or operator setting, as `flinkConfiguration` strings; a key the
             platform sets itself is refused (set the typed field instead).
+        pod_options: labels, annotations, scheduling, pull secrets, env and volumes of both roles' pods. Env goes
+            into the common pod template (after the platform's); everything else into each role's template, merged
+            with the role's own options, so the result does not depend on how the operator merges templates.
 
     Raises:
         ValueError: standby JobManagers or a `last-state` job without HA (the operator rejects both), or a
@@ -171,8 +180,12 @@ class FlinkClusterProps:
     checkpointing: CheckpointingProps = field(default_factory=CheckpointingProps)
     periodic_snapshots: PeriodicSnapshotsProps = field(default_factory=PeriodicSnapshotsProps)
     flink_configuration: Mapping[str, str] = field(default_factory=dict)
+    pod_options: PodOptions = field(default_factory=PodOptions)
 
     def __post_init__(self) -> None:
+        if self.job_manager.pod_options.env or self.task_manager.pod_options.env:
+            raise ValueError(f"FlinkDeployment {self.name}: env belongs to the cluster's pod_options (the operator "
+                             "merges a role's main container over the common one, which would drop the platform's env)")
         if self.job_manager.replicas > 1 and not self.high_availability:
             raise ValueError(f"FlinkDeployment {self.name}: {self.job_manager.replicas} JobManagers need "
                              "high_availability (the Flink operator rejects standby JobManagers without HA)")
@@ -206,6 +219,12 @@ class FlinkClusterProps:
         return conf
 
 
+def _sets_anything(options: PodOptions) -> bool:
+    """Whether `options` (env aside, which the common template carries) put anything into a role's template."""
+    return any((options.labels, options.annotations, options.node_selector, options.tolerations, options.affinity,
+                options.image_pull_secrets, options.volumes))
+
+
 class FlinkCluster(constructs.Construct):
     """FlinkDeployment `props.name`, in session or application mode, protected from pruning.
 
@@ -225,15 +244,21 @@ class FlinkCluster(constructs.Construct):
         component = Component("flink", props.name, image_tag(props.image), role)
         flink_conf = {**props.typed_flink_conf(s3.uri(s3.buckets.flink)), **s3.flink_conf(),
                       **props.flink_configuration}
-        main_env = [*s3.env(), *catalog_store.env()]
+        main_env = [*s3.env(), *catalog_store.env(), *props.pod_options.env]
         common = PodTemplateClasses(FlinkDeploymentSpecPodTemplate).build(
             run_as=pod_security.FLINK,
             containers=[ContainerSpec(FLINK_MAIN_CONTAINER, env=main_env, run_as=pod_security.FLINK)],
         )
+        job_manager_options = props.pod_options.with_role(props.job_manager.pod_options)
         job_manager_pod = PodTemplateClasses(FlinkDeploymentSpecJobManagerPodTemplate).build(
-            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=[catalog_store.mount()])],
-            volumes=[catalog_store.volume()],
+            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=[catalog_store.mount(), *mounts(job_manager_options)])],
+            volumes=[catalog_store.volume()], options=job_manager_options,
         )
+        task_manager_options = props.pod_options.with_role(props.task_manager.pod_options)
+        task_manager_pod = PodTemplateClasses(FlinkDeploymentSpecTaskManagerPodTemplate).build(
+            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=mounts(task_manager_options))],
+            options=task_manager_options,
+        ) if _sets_anything(task_manager_options) else None
         FlinkDeployment(
             self, "Resource",
             metadata=api_object_meta(props.name, namespace, component, SyncWave.CLUSTERS, keep_on_prune=True),
@@ -252,6 +277,7 @@ class FlinkCluster(constructs.Construct):
                 ),
                 task_manager=FlinkDeploymentSpecTaskManager(
                     replicas=props.task_manager.replicas,
+                    pod_template=task_manager_pod,
                     resource=FlinkDeploymentSpecTaskManagerResource(
                         memory=props.task_manager.memory, cpu=props.task_manager.cpu),
                 ),

@@ -11,6 +11,7 @@ silently lose its snake_case keys).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -20,6 +21,7 @@ from cdk8s_plus_27 import k8s
 import imports.flink.org.apache.flink as flink_binding
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
+from charts.blocks.pod_options import PodOptions, PodVolume
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,16 @@ class VolumeSpec:
 T = TypeVar("T")
 
 
+def _snake(name: str) -> str:
+    """`nodeSelectorTerms` -> `node_selector_terms` (the generated classes' keyword names)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def mounts(options: PodOptions) -> list[Mount]:
+    """The main container's mounts of the options' volumes."""
+    return [Mount(v.name, v.mount_path, v.read_only) for v in options.volumes]
+
+
 class PodTemplateClasses(Generic[T]):
     """The generated classes beneath one pod-template location, e.g. `FlinkDeploymentSpecJobManagerPodTemplate`."""
 
@@ -76,15 +88,58 @@ class PodTemplateClasses(Generic[T]):
         return found
 
     def build(self, *, containers: list[ContainerSpec], volumes: list[VolumeSpec] | None = None,
-              run_as: pod_security.RunAs | None = None) -> Any:
+              run_as: pod_security.RunAs | None = None, options: PodOptions | None = None) -> T:
         """The pod template object for this location: `containers`, `volumes` and, with `run_as`, the
-        restricted pod security context."""
+        restricted pod security context; with `options`, their labels and annotations, scheduling (node selector,
+        tolerations, affinity), image pull secrets and volumes (the main container's mounts of them are the
+        caller's, `mounts`)."""
         spec: dict[str, Any] = {"containers": [self._container(c) for c in containers]}
-        if volumes:
-            spec["volumes"] = [self._volume(v) for v in volumes]
+        pod_volumes = [self._volume(v) for v in volumes or []]
+        metadata = None
+        if options is not None:
+            pod_volumes += [self._pod_volume(v) for v in options.volumes]
+            if options.node_selector:
+                spec["node_selector"] = dict(options.node_selector)
+            if options.tolerations:
+                spec["tolerations"] = [self.cls("SpecTolerations")(
+                    key=t.key, operator=t.operator, value=t.value, effect=t.effect,
+                    toleration_seconds=t.toleration_seconds) for t in options.tolerations]
+            if options.affinity:
+                spec["affinity"] = self.typed("SpecAffinity", options.affinity)
+            if options.image_pull_secrets:
+                spec["image_pull_secrets"] = [self.cls("SpecImagePullSecrets")(name=n) for n in options.image_pull_secrets]
+            if options.labels or options.annotations:
+                metadata = self.cls("Metadata")(labels=dict(options.labels) or None,
+                                                annotations=dict(options.annotations) or None)
+        if pod_volumes:
+            spec["volumes"] = pod_volumes
         if run_as:
             spec["security_context"] = pod_security.pod_security_context_props(run_as)
-        return self.template(spec=self.cls("Spec")(**spec))  # type: ignore[call-arg]
+        return self.template(metadata=metadata, spec=self.cls("Spec")(**spec))  # type: ignore[call-arg]
+
+    def typed(self, suffix: str, value: Any) -> Any:
+        """`value`, a Kubernetes object in its API form (camelCase), as the generated classes beneath `suffix`
+        (`cdk8s import` names a nested class after its field path: `SpecAffinityNodeAffinity...`); maps without a
+        class of their own (e.g. `matchLabels`) stay dicts."""
+        if isinstance(value, list):
+            return [self.typed(suffix, item) for item in value]
+        found = getattr(flink_binding, f"{self.prefix}{suffix}", None)
+        if not isinstance(value, dict) or found is None:
+            return value
+        return found(**{_snake(key): self.typed(suffix + key[0].upper() + key[1:], item) for key, item in value.items()})
+
+    def _pod_volume(self, v: PodVolume) -> Any:
+        source: dict[str, Any] = {}
+        if v.secret:
+            source["secret"] = self.cls("SpecVolumesSecret")(secret_name=v.secret)
+        if v.config_map:
+            source["config_map"] = self.cls("SpecVolumesConfigMap")(name=v.config_map)
+        if v.persistent_volume_claim:
+            source["persistent_volume_claim"] = self.cls("SpecVolumesPersistentVolumeClaim")(
+                claim_name=v.persistent_volume_claim)
+        if v.empty_dir:
+            source["empty_dir"] = self.cls("SpecVolumesEmptyDir")()
+        return self.cls("SpecVolumes")(name=v.name, **source)
 
     def _volume(self, v: VolumeSpec) -> Any:
         sources = [self.cls("SpecVolumesProjectedSources")(

@@ -20,6 +20,7 @@ from charts.flink.cluster import (
 from charts.flink.job import JobProps
 from charts.flink.session_job import SessionJobProps
 from charts.flink.sql_gateway import SqlGatewayProps
+from charts.platform.pod_options import pod_options
 from config import EnvironmentConfig
 from config.flink import FlinkDeploymentConfig, JobSpecConfig
 
@@ -43,7 +44,7 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
                                         replicas=cluster.job_manager_replicas),
             task_manager=TaskManagerProps(memory=cluster.task_manager_memory, cpu=cluster.task_manager_cpu,
                                           task_slots=cluster.task_slots),
-            high_availability=cluster.high_availability),
+            high_availability=cluster.high_availability, pod_options=pod_options(cluster.pod_options)),
         sql_gateway=SqlGatewayProps(image=flink.image, name=gateway.name, port=gateway.port,
                                     replicas=gateway.replicas, resources=gateway.resources) if gateway.enabled else None,
         deployments=tuple(_deployment(d, config, s3, endpoints) for d in flink.deployments),
@@ -70,8 +71,11 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
     return FlinkClusterProps(
         image=deployment.image or config.flink.image, name=deployment.name,
         flink_version=deployment.flink_version or config.flink.flink_version,
-        job_manager=JobManagerProps(memory=jm.memory, cpu=jm.cpu, replicas=jm.replicas),
-        task_manager=TaskManagerProps(memory=tm.memory, cpu=tm.cpu, task_slots=tm.task_slots, replicas=tm.replicas),
+        job_manager=JobManagerProps(memory=jm.memory, cpu=jm.cpu, replicas=jm.replicas,
+                                    pod_options=pod_options(jm.pod_options)),
+        task_manager=TaskManagerProps(memory=tm.memory, cpu=tm.cpu, task_slots=tm.task_slots, replicas=tm.replicas,
+                                      pod_options=pod_options(tm.pod_options)),
+        pod_options=pod_options(deployment.pod_options),
         high_availability=deployment.high_availability,
         job=JobProps(**_job(deployment.job, s3, endpoints)) if deployment.job else None,
         checkpointing=CheckpointingProps(interval=ckpt.interval, mode=ckpt.mode, unaligned=ckpt.unaligned,

@@ -1,0 +1,89 @@
+"""Pod options: what a team sets on its workload pods (labels, annotations, scheduling, pull secrets, env, volumes),
+as Ververica Platform offers them, in one typed object. The platform's own labels, restricted security context and
+containers are kept: options only add to them.
+
+Kubernetes references: https://kubernetes.io/docs/concepts/scheduling-eviction/ (node selectors, affinity, taints and
+tolerations), https://kubernetes.io/docs/concepts/storage/volumes/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from charts.blocks.container_env import Env
+
+RESERVED_LABELS = ("app", "component", "type")
+"""Labels the Flink operator puts on its pods and selects them by."""
+RESERVED_LABEL_PREFIX = "app.kubernetes.io/"
+
+
+@dataclass(frozen=True)
+class Toleration:
+    """A toleration of taint `key` (None with `Exists`: every taint) with `value` and `effect` (None: every
+    effect); `toleration_seconds` for NoExecute."""
+
+    key: str | None = None
+    operator: Literal["Equal", "Exists"] = "Equal"
+    value: str | None = None
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
+    toleration_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class PodVolume:
+    """A volume and its mount in the main container, by one name: exactly one of `secret`, `config_map`,
+    `persistent_volume_claim` (names in the pod's namespace) or `empty_dir`.
+
+    Raises:
+        ValueError: no source or more than one.
+    """
+
+    name: str
+    mount_path: str
+    read_only: bool = False
+    secret: str | None = None
+    config_map: str | None = None
+    persistent_volume_claim: str | None = None
+    empty_dir: bool = False
+
+    def __post_init__(self) -> None:
+        sources = [s for s in (self.secret, self.config_map, self.persistent_volume_claim) if s is not None]
+        if len(sources) + self.empty_dir != 1:
+            raise ValueError(f"volume {self.name}: exactly one of secret, config_map, persistent_volume_claim, "
+                             "empty_dir")
+
+
+@dataclass(frozen=True)
+class PodOptions:
+    """Options of a set of pods. `affinity` is a Kubernetes Affinity in its API form (camelCase keys).
+
+    Raises:
+        ValueError: a reserved label (the operator's `app`, `component`, `type`; the platform's
+            `app.kubernetes.io/*`).
+    """
+
+    labels: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    node_selector: Mapping[str, str] = field(default_factory=dict)
+    tolerations: tuple[Toleration, ...] = ()
+    affinity: Mapping[str, Any] | None = None
+    image_pull_secrets: tuple[str, ...] = ()
+    env: tuple[Env, ...] = ()
+    volumes: tuple[PodVolume, ...] = ()
+
+    def __post_init__(self) -> None:
+        reserved = sorted(k for k in self.labels if k in RESERVED_LABELS or k.startswith(RESERVED_LABEL_PREFIX))
+        if reserved:
+            raise ValueError(f"pod options: reserved labels {', '.join(reserved)}")
+
+    def with_role(self, role: PodOptions) -> PodOptions:
+        """These options with a role's on top: maps merged (the role's value wins), lists appended, the role's
+        affinity if it has one."""
+        return PodOptions(
+            labels={**self.labels, **role.labels}, annotations={**self.annotations, **role.annotations},
+            node_selector={**self.node_selector, **role.node_selector},
+            tolerations=(*self.tolerations, *role.tolerations), affinity=role.affinity or self.affinity,
+            image_pull_secrets=(*self.image_pull_secrets, *role.image_pull_secrets), env=(*self.env, *role.env),
+            volumes=(*self.volumes, *role.volumes))

@@ -1,0 +1,29 @@
+"""`podOptions` sections as `PodOptions` (shared by every component whose pods take options)."""
+
+from __future__ import annotations
+
+from charts.blocks.container_env import ConfigMapKeyRef, Env
+from charts.blocks.pod_options import PodOptions, PodVolume, Toleration
+from charts.blocks.secrets import SecretKeyRef
+from config.pod_options import EnvVarConfig, PodOptionsConfig
+
+
+def pod_options(options: PodOptionsConfig) -> PodOptions:
+    """The props of a `podOptions` section (checked by the configuration: one source per env var and volume,
+    no reserved label)."""
+    return PodOptions(
+        labels=dict(options.labels), annotations=dict(options.annotations), node_selector=dict(options.node_selector),
+        tolerations=tuple(Toleration(key=t.key, operator=t.operator, value=t.value, effect=t.effect,
+                                     toleration_seconds=t.toleration_seconds) for t in options.tolerations),
+        affinity=options.affinity, image_pull_secrets=options.image_pull_secrets,
+        env=tuple(_env(e) for e in options.env),
+        volumes=tuple(PodVolume(name=v.name, mount_path=v.mount_path, read_only=v.read_only, secret=v.secret,
+                                config_map=v.config_map, persistent_volume_claim=v.persistent_volume_claim,
+                                empty_dir=v.empty_dir) for v in options.volumes))
+
+
+def _env(variable: EnvVarConfig) -> Env:
+    secret, config_map = variable.secret_key_ref, variable.config_map_key_ref
+    return Env(variable.name, value=variable.value,
+               secret=SecretKeyRef(secret.name, secret.key) if secret else None,
+               config_map=ConfigMapKeyRef(config_map.name, config_map.key) if config_map else None)

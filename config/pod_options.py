@@ -1,0 +1,144 @@
+"""Pod options (`$defs/podOptions`): what a team sets on its Flink pods, as Ververica Platform offers it. A value
+type of several sections (`flink.sessionCluster`, `flink.deployments[]` and their roles)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from config.loading import Problem, duplicates
+
+RESERVED_LABELS = ("app", "component", "type")
+"""Labels the Flink operator puts on the pods it creates and selects them by."""
+RESERVED_LABEL_PREFIX = "app.kubernetes.io/"
+"""The platform's recommended labels."""
+
+
+@dataclass(frozen=True)
+class KeyRefConfig:
+    """A key of a Secret or ConfigMap."""
+
+    name: str
+    """Object name."""
+
+    key: str
+    """Key in it."""
+
+
+@dataclass(frozen=True)
+class TolerationConfig:
+    """A Kubernetes Toleration."""
+
+    key: str | None
+    """Taint key; null with operator Exists tolerates every taint. Default: `null`."""
+
+    operator: Literal["Equal", "Exists"]
+    """Equal (key and value) or Exists (key only). Default: `"Equal"`."""
+
+    value: str | None
+    """Taint value (with Equal). Default: `null`."""
+
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None
+    """Taint effect; null: every effect. Default: `null`."""
+
+    toleration_seconds: int | None
+    """How long a NoExecute taint is tolerated (seconds). Default: `null`."""
+
+
+@dataclass(frozen=True)
+class EnvVarConfig:
+    """One environment variable of the Flink main container."""
+
+    name: str
+    """Variable name."""
+
+    value: str | None
+    """A literal (never a credential: use secretKeyRef). Default: `null`."""
+
+    secret_key_ref: KeyRefConfig | None
+    """A Secret key. Default: `null`."""
+
+    config_map_key_ref: KeyRefConfig | None
+    """A ConfigMap key. Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Exactly one source."""
+        sources = [s for s in (self.value, self.secret_key_ref, self.config_map_key_ref) if s is not None]
+        if len(sources) != 1:
+            yield Problem("", f"env '{self.name}' needs exactly one of value, secretKeyRef, configMapKeyRef")
+
+
+@dataclass(frozen=True)
+class PodVolumeConfig:
+    """A volume of the Flink pods and where the main container mounts it."""
+
+    name: str
+    """Volume name."""
+
+    mount_path: str
+    """Where it is mounted in the container."""
+
+    read_only: bool
+    """Mount read-only. Default: `false`."""
+
+    secret: str | None
+    """A Secret's keys as files. Default: `null`."""
+
+    config_map: str | None
+    """A ConfigMap's keys as files. Default: `null`."""
+
+    persistent_volume_claim: str | None
+    """A PersistentVolumeClaim (in the pods' namespace). Default: `null`."""
+
+    empty_dir: bool
+    """A scratch directory that lives as long as the pod. Default: `false`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Exactly one source."""
+        sources = [s for s in (self.secret, self.config_map, self.persistent_volume_claim) if s is not None]
+        if len(sources) + self.empty_dir != 1:
+            yield Problem("", f"volume '{self.name}' needs exactly one of secret, configMap, persistentVolumeClaim, "
+                              "emptyDir")
+
+
+@dataclass(frozen=True)
+class PodOptionsConfig:
+    """Pod options of Flink pods."""
+
+    labels: dict[str, str]
+    """Pod labels (e.g. for cost allocation); the operator's (app, component, type) and app.kubernetes.io/* are
+    reserved.
+    """
+
+    annotations: dict[str, str]
+    """Pod annotations (e.g. ad.datadoghq.com/flink-main-container.checks)."""
+
+    node_selector: dict[str, str]
+    """Node labels the pods must match."""
+
+    tolerations: tuple[TolerationConfig, ...]
+    """Taints the pods tolerate. Default: `[]`."""
+
+    affinity: dict[str, Any] | None
+    """A Kubernetes Affinity (nodeAffinity, podAffinity, podAntiAffinity) as in a pod spec; checked against the CRD by
+    validate. Default: `null`.
+    """
+
+    image_pull_secrets: tuple[str, ...]
+    """Secrets (in the pods' namespace) to pull the image with. Default: `[]`."""
+
+    env: tuple[EnvVarConfig, ...]
+    """Environment variables of the Flink main container. Default: `[]`."""
+
+    volumes: tuple[PodVolumeConfig, ...]
+    """Volumes mounted into the Flink main container, each by one name. Default: `[]`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Reserved labels stay the operator's and the platform's; env and volume names used once."""
+        for key in sorted(self.labels):
+            if key in RESERVED_LABELS or key.startswith(RESERVED_LABEL_PREFIX):
+                yield Problem(f"labels.{key}", "reserved: the Flink operator selects its pods by app, component and "
+                                               "type, and the platform sets app.kubernetes.io/*")
+        yield from (Problem("env", f"'{n}' is set twice") for n in duplicates([e.name for e in self.env]))
+        yield from (Problem("volumes", f"'{n}' is used twice") for n in duplicates([v.name for v in self.volumes]))

@@ -339,6 +339,51 @@ class TieringJobConfig:
 
 
 @dataclass(frozen=True)
+class StateSnapshotConfig:
+    """A FlinkStateSnapshot of a job."""
+
+    name: str
+    """FlinkStateSnapshot name."""
+
+    job: str
+    """The job: the name of a flink.deployments application cluster or of a flink.jobs session job (or the tiering
+    job).
+    """
+
+    kind: Literal["savepoint", "checkpoint"]
+    """savepoint (portable, for upgrades and migrations) or checkpoint. Default: `"savepoint"`."""
+
+    path: str | None
+    """Savepoint target directory (null: the cluster's savepoint directory); with alreadyExists, the existing
+    savepoint. Default: `null`.
+    """
+
+    already_exists: bool
+    """Register an existing savepoint at path instead of taking one. Default: `false`."""
+
+    format_type: Literal["CANONICAL", "NATIVE"] | None
+    """Savepoint format: CANONICAL (portable) or NATIVE (faster, specific to the state backend); null: the operator's
+    default. Default: `null`.
+    """
+
+    dispose_on_delete: bool | None
+    """Delete the savepoint files when the object is deleted; null: the operator's default. Default: `null`."""
+
+    backoff_limit: int | None
+    """Retries of a failed snapshot; null: the operator's default. Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Savepoint settings only on savepoints; a registered savepoint has a path."""
+        if self.kind == "checkpoint":
+            for key, value in (("path", self.path), ("alreadyExists", self.already_exists or None),
+                               ("formatType", self.format_type), ("disposeOnDelete", self.dispose_on_delete)):
+                if value is not None:
+                    yield Problem(key, "applies to savepoints only (kind: savepoint)")
+        if self.already_exists and not self.path:
+            yield Problem("path", "required with alreadyExists: the savepoint to register")
+
+
+@dataclass(frozen=True)
 class FlinkConfig:
     """Flink namespace: image, session cluster, SQL Gateway and jobs."""
 
@@ -371,6 +416,11 @@ class FlinkConfig:
     jobs: tuple[SessionJobConfig, ...]
     """Further FlinkSessionJobs. Default: `[]`."""
 
+    snapshots: tuple[StateSnapshotConfig, ...]
+    """FlinkStateSnapshots of the jobs (a savepoint before a risky change, a registered existing savepoint). Default:
+    `[]`.
+    """
+
     def problems(self) -> Iterator[Problem]:
         """A Flink version the platform's connectors support, FlinkDeployment and FlinkSessionJob names used once,
         and session jobs on session clusters."""
@@ -387,3 +437,10 @@ class FlinkConfig:
             if job.session_cluster is not None and job.session_cluster not in sessions:
                 yield Problem(f"jobs[{index}].sessionCluster", f"'{job.session_cluster}' is not a session cluster "
                                                                f"(expected one of: {', '.join(sessions)})")
+        owners = [*(d.name for d in self.deployments if d.job is not None), *jobs]
+        for index, snapshot in enumerate(self.snapshots):
+            if snapshot.job not in owners:
+                yield Problem(f"snapshots[{index}].job", f"'{snapshot.job}' is not a job (expected an application "
+                                                         f"cluster or a session job: {', '.join(owners) or 'none'})")
+        yield from (Problem("snapshots", f"duplicate FlinkStateSnapshot name '{n}'")
+                    for n in duplicates([s.name for s in self.snapshots]))

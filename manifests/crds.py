@@ -95,6 +95,7 @@ IMPORT_GROUPS: dict[str, list[str]] = {
     "flink": [
         "flink-kubernetes-operator-1.14.0_flinkdeployments.flink.apache.org-v1.yaml",
         "flink-kubernetes-operator-1.14.0_flinksessionjobs.flink.apache.org-v1.yaml",
+        "flink-kubernetes-operator-1.14.0_flinkstatesnapshots.flink.apache.org-v1.yaml",
     ],
     "sparkoperator": ["spark-operator-2.5.2_sparkoperator.k8s.io_sparkapplications.yaml"],
 }

@@ -27,8 +27,9 @@ APPLICATION: dict[str, Any] = {
 }
 
 
-def validate_errors(objects: list[Manifest], tmp_path: Path) -> list[str]:
-    """Every error `validate` finds in `objects` (schemas with the pinned CRDs, rules, references within them)."""
+def validate_errors(objects: list[Manifest], tmp_path: Path, *, partial: bool = True) -> list[str]:
+    """Every error `validate` finds in `objects` (schemas with the pinned CRDs, rules, references within them;
+    references to objects outside them are warnings unless not `partial`)."""
     import yaml
 
     from manifests.validation.command import validate
@@ -37,7 +38,7 @@ def validate_errors(objects: list[Manifest], tmp_path: Path) -> list[str]:
 
     path = tmp_path / "objects.yaml"
     path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
-    report = validate([path], SchemaStore(default_dir()), external={}, partial=True, kubeconform=None)
+    report = validate([path], SchemaStore(default_dir()), external={}, partial=partial, kubeconform=None)
     return [f.line() for f in report.findings if f.level is Level.ERROR]
 
 
@@ -92,20 +93,10 @@ def test_session_jobs_run_on_the_session_cluster_they_name() -> None:
 
 
 def test_the_rendered_deployments_pass_validate(tmp_path: Path) -> None:
-    import yaml
-
-    from manifests.validation.command import validate
-    from manifests.validation.report import Level
-    from manifests.validation.strict_schemas import SchemaStore, default_dir
-    from tests.conftest import render
-
     objects = render(environment(flink={"deployments": [APPLICATION, {"name": "adhoc", "job": None}],
                                         "jobs": [{"name": "on-adhoc", "jarPath": "a/j.jar",
                                                   "sessionCluster": "adhoc"}]}))
-    path = tmp_path / "objects.yaml"
-    path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
-    report = validate([path], SchemaStore(default_dir()), external={}, partial=True, kubeconform=None)
-    assert [f.line() for f in report.findings if f.level is Level.ERROR] == []
+    assert validate_errors(objects, tmp_path) == []
 
 
 def config_error(flink_section: dict[str, Any]) -> list[str]:
@@ -216,4 +207,44 @@ def test_config_refuses_reserved_labels_ambiguous_sources_and_role_env() -> None
         "flink.deployments[0].podOptions.labels.app.kubernetes.io/name: reserved: the Flink operator selects its pods "
         "by app, component and type, and the platform sets app.kubernetes.io/*",
         "flink.deployments[0].podOptions.env: 'A' is set twice",
+    ]
+
+
+def test_snapshots_reference_their_job_by_object_and_pass_validate(tmp_path: Path) -> None:
+    objects = render(environment(flink={
+        "deployments": [APPLICATION],
+        "jobs": [{"name": "j", "jarPath": "a/j.jar"}],
+        "snapshots": [
+            {"name": "orders-before-upgrade", "job": "orders-enrichment", "formatType": "CANONICAL",
+             "disposeOnDelete": False},
+            {"name": "j-registered", "job": "j", "path": "s3://flink-bucket/savepoints/x/savepoint-2",
+             "alreadyExists": True},
+            {"name": "orders-checkpoint", "job": "orders-enrichment", "kind": "checkpoint", "backoffLimit": 2}]}))
+    snapshots = {o["metadata"]["name"]: o for o in objects if o["kind"] == "FlinkStateSnapshot"}
+    assert snapshots["orders-before-upgrade"]["spec"] == {
+        "jobReference": {"kind": "FlinkDeployment", "name": "orders-enrichment"},
+        "savepoint": {"disposeOnDelete": False, "formatType": "CANONICAL"}}
+    assert snapshots["j-registered"]["spec"] == {
+        "jobReference": {"kind": "FlinkSessionJob", "name": "j"},
+        "savepoint": {"alreadyExists": True, "path": "s3://flink-bucket/savepoints/x/savepoint-2"}}
+    assert snapshots["orders-checkpoint"]["spec"] == {
+        "backoffLimit": 2, "checkpoint": {}, "jobReference": {"kind": "FlinkDeployment", "name": "orders-enrichment"}}
+    meta = snapshots["orders-checkpoint"]["metadata"]
+    assert meta["annotations"]["argocd.argoproj.io/sync-wave"] == "7" and meta["namespace"] == "flink"
+    assert "Prune=false" in meta["annotations"]["argocd.argoproj.io/sync-options"]
+    assert validate_errors(objects, tmp_path) == []
+    dangling = [o for o in objects if o["kind"] != "FlinkDeployment" or o["metadata"]["name"] != "orders-enrichment"]
+    assert any("FlinkStateSnapshot/flink/orders-checkpoint  spec.jobReference  FlinkDeployment 'orders-enrichment' in "
+               "namespace flink is not rendered" in line for line in validate_errors(dangling, tmp_path, partial=False))
+
+
+def test_config_refuses_snapshots_of_no_job_and_savepoint_settings_on_checkpoints() -> None:
+    assert config_error({"deployments": [{"name": "adhoc", "job": None}], "snapshots": [
+        {"name": "a", "job": "adhoc"}, {"name": "b", "job": "fluss-tiering-job", "kind": "checkpoint", "path": "/x"},
+        {"name": "b", "job": "fluss-tiering-job", "alreadyExists": True}]}) == [
+        "flink.snapshots[1].path: applies to savepoints only (kind: savepoint)",
+        "flink.snapshots[2].path: required with alreadyExists: the savepoint to register",
+        "flink.snapshots[0].job: 'adhoc' is not a job (expected an application cluster or a session job: "
+        "fluss-tiering-job)",
+        "flink.snapshots: duplicate FlinkStateSnapshot name 'b'",
     ]

@@ -1,13 +1,15 @@
 """Members of the enums that `cdk8s import` generates for CRD fields, found by the CRD's own value.
 
-`cdk8s import` names an enum member after its value, upper-cased, with `_` spelled `_UNDERSCORE_` and `-`
-spelled `_HYPHEN_` (`v1_20` is `V1_UNDERSCORE_20`, `last-state` is `LAST_HYPHEN_STATE`), and jsii writes the
-original value when it renders. This is the one place that knows the spelling.
+`cdk8s import` names an enum member after its value: `_` spelled `_UNDERSCORE_`, `-` spelled `_HYPHEN_`, a
+camel-case hump split with `_`, then upper-cased (`v1_20` is `V1_UNDERSCORE_20`, `last-state` is `LAST_HYPHEN_STATE`,
+`FlinkDeployment` is `FLINK_DEPLOYMENT`), and jsii writes the original value when it renders. This is the one place
+that knows the spelling.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from typing import TypeVar
 
 E = TypeVar("E", bound=enum.Enum)
@@ -22,9 +24,10 @@ def member(enum_type: type[E], value: str) -> E:
         ValueError: `value` is not one of the CRD's values; the message lists them (in the generated spelling,
             de-escaped and lower-cased).
     """
-    name = value.upper()
+    name = value
     for character, spelled in _SPELLING:
         name = name.replace(character, spelled)
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
     try:
         return enum_type[name]
     except KeyError:

@@ -14,6 +14,7 @@ from charts.flink.catalog_store import CatalogStore
 from charts.flink.cluster import FlinkCluster, FlinkClusterProps
 from charts.flink.rbac import FlinkJobServiceAccount
 from charts.flink.session_job import FlinkSessionJobConstruct, SessionJobProps
+from charts.flink.snapshot import FlinkStateSnapshotConstruct, SnapshotProps
 from charts.flink.sql_gateway import FlinkSqlGateway, SqlGatewayProps
 
 
@@ -21,26 +22,33 @@ from charts.flink.sql_gateway import FlinkSqlGateway, SqlGatewayProps
 class FlinkProps:
     """Flink in one namespace: the job ServiceAccount's name (`service_account`, every cluster's pods run as it), the
     platform's session cluster, the SQL Gateway in front of it (None: none), further clusters (`deployments`, in
-    application or session mode) and the session jobs (arguments already resolved), each on the session cluster it
-    names (`SessionJobProps.session_cluster`; None: the platform's).
+    application or session mode), the session jobs (arguments already resolved), each on the session cluster it
+    names (`SessionJobProps.session_cluster`; None: the platform's), and FlinkStateSnapshots of those jobs.
 
     Raises:
-        ValueError: two clusters or two session jobs of one name, or a session job on a cluster that is not a
-            session cluster of this chart.
+        ValueError: two clusters or two session jobs of one name, a session job on a cluster that is not a
+            session cluster of this chart, or a snapshot of something that is not a job of this chart.
     """
 
     session_cluster: FlinkClusterProps = field(default_factory=FlinkClusterProps)
     sql_gateway: SqlGatewayProps | None = None
     deployments: tuple[FlinkClusterProps, ...] = ()
     jobs: tuple[SessionJobProps, ...] = ()
+    snapshots: tuple[SnapshotProps, ...] = ()
     service_account: str = "flink"
 
     def __post_init__(self) -> None:
         for kind, names in (("FlinkDeployment", [c.name for c in self.clusters]),
-                            ("FlinkSessionJob", [job.name for job in self.jobs])):
+                            ("FlinkSessionJob", [job.name for job in self.jobs]),
+                            ("FlinkStateSnapshot", [s.name for s in self.snapshots])):
             repeated = sorted({name for name in names if names.count(name) > 1})
             if repeated:
                 raise ValueError(f"{kind} names used twice: {', '.join(repeated)}")
+        jobs = {c.name for c in self.clusters if not c.session_mode} | {job.name for job in self.jobs}
+        for snapshot in self.snapshots:
+            if snapshot.job not in jobs:
+                raise ValueError(f"FlinkStateSnapshot {snapshot.name}: {snapshot.job!r} is neither an application "
+                                 f"cluster nor a session job of this chart")
         sessions = {c.name for c in self.clusters if c.session_mode}
         for job in self.jobs:
             if self.cluster_of(job).name not in sessions:
@@ -90,9 +98,14 @@ class FlinkChart(ComponentChart):
             self.clusters[deployment.name] = FlinkCluster(
                 self, f"Cluster-{deployment.name}", namespace=namespace, props=deployment,
                 service_account=self.service_account, s3=s3, catalog_store=self.catalog_store)
-        for job in props.jobs:
-            FlinkSessionJobConstruct(self, job.name, session_cluster=self.clusters[props.cluster_of(job).name],
-                                     props=job, version=image_tag(props.cluster_of(job).image))
+        session_jobs = {
+            job.name: FlinkSessionJobConstruct(self, job.name, session_cluster=self.clusters[props.cluster_of(job).name],
+                                               props=job, version=image_tag(props.cluster_of(job).image))
+            for job in props.jobs}
+        for snapshot in props.snapshots:
+            FlinkStateSnapshotConstruct(self, f"Snapshot-{snapshot.name}", props=snapshot,
+                                        job=self.clusters.get(snapshot.job) or session_jobs[snapshot.job],
+                                        version=image_tag(cluster.image))
 
 
 def tiering_args(bootstrap_servers: str, catalog: IcebergRestCatalog) -> tuple[str, ...]:

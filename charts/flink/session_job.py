@@ -39,6 +39,8 @@ class FlinkSessionJobConstruct(constructs.Construct):
         super().__init__(scope, id)
         if not session_cluster.session_mode:
             raise ValueError(f"FlinkSessionJob {props.name}: {session_cluster.name} is an application cluster")
+        self.name = props.name
+        self.namespace = session_cluster.namespace
         component = Component("flink-job", props.name, version, "session-job")
         FlinkSessionJob(
             self, "Resource",

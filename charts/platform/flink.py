@@ -19,6 +19,7 @@ from charts.flink.cluster import (
 )
 from charts.flink.job import JobProps
 from charts.flink.session_job import SessionJobProps
+from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
 from charts.platform.pod_options import pod_options
 from config import EnvironmentConfig
@@ -49,6 +50,10 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
                                     replicas=gateway.replicas, resources=gateway.resources) if gateway.enabled else None,
         deployments=tuple(_deployment(d, config, s3, endpoints) for d in flink.deployments),
         jobs=tuple(jobs),
+        snapshots=tuple(SnapshotProps(
+            name=s.name, job=s.job, kind=s.kind, path=s.path, already_exists=s.already_exists,
+            format_type=s.format_type, dispose_on_delete=s.dispose_on_delete, backoff_limit=s.backoff_limit)
+            for s in flink.snapshots),
         service_account=flink.service_account,
     )
 

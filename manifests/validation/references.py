@@ -2,7 +2,7 @@
 
 Checked: Secrets and ConfigMaps (env, envFrom, volumes, projected volumes, image pull Secrets; Secret
 keys when the Secret is rendered), ServiceAccounts, PersistentVolumeClaims, Namespaces, Roles and
-RoleBinding subjects, StatefulSet governing Services, FlinkSessionJob session clusters, in-cluster URLs
+RoleBinding subjects, StatefulSet governing Services, FlinkSessionJob session clusters, FlinkStateSnapshot jobs, in-cluster URLs
 (`<service>.<namespace>.svc[.cluster.local][:port]`, port included), Service selectors (they must
 select pods) and named ports (Service target ports and probes), volume mounts (the volume must exist).
 
@@ -119,6 +119,9 @@ def _object_refs(m: Manifest) -> Iterator[tuple[str, str, str | None, str, str |
                 yield f"{path}.{role}.serviceAccount", "ServiceAccount", ns, str(account), None
     if m.kind == "FlinkSessionJob":
         yield "spec.deploymentName", "FlinkDeployment", ns, str(spec.get("deploymentName")), None
+    job_reference = spec.get("jobReference") if m.kind == "FlinkStateSnapshot" else None
+    if job_reference:
+        yield "spec.jobReference", str(job_reference.get("kind")), ns, str(job_reference.get("name")), None
     if m.kind == "Certificate" and (spec.get("issuerRef") or {}).get("name"):
         issuer = spec["issuerRef"]
         kind = str(issuer.get("kind") or "Issuer")
@@ -213,7 +216,12 @@ def check(manifests: list[Manifest], external: dict[ObjectKey, str], *, partial:
                 secret = u.objects[target].obj
                 if key not in {**(secret.get("data") or {}), **(secret.get("stringData") or {})}:
                     findings.append(finding(m, path, f"Secret {name!r} has no key {key!r}", Layer.REFERENCE))
-            if kind == "FlinkDeployment" and target in u.objects and u.objects[target].obj.get("spec", {}).get("job"):
+            target_spec = u.objects[target].obj.get("spec", {}) if target in u.objects else {}
+            if kind == "FlinkDeployment" and m.kind == "FlinkStateSnapshot" and target in u.objects \
+                    and not target_spec.get("job"):
+                findings.append(finding(m, path, f"{name!r} is a session cluster: it has no job to snapshot",
+                                        Layer.REFERENCE))
+            if kind == "FlinkDeployment" and m.kind == "FlinkSessionJob" and target_spec.get("job"):
                 findings.append(finding(m, path, f"{name!r} is an application cluster, not a session cluster",
                                         Layer.REFERENCE))
         for path, text in walk(m.obj):

@@ -20,6 +20,26 @@ PERIODIC_SAVEPOINT_INTERVAL = "kubernetes.operator.periodic.savepoint.interval"
 PERIODIC_CHECKPOINT_INTERVAL = "kubernetes.operator.periodic.checkpoint.interval"
 SAVEPOINT_HISTORY_MAX_COUNT = "kubernetes.operator.savepoint.history.max.count"
 SAVEPOINT_HISTORY_MAX_AGE = "kubernetes.operator.savepoint.history.max.age"
+AUTOSCALER = {
+    "enabled": "job.autoscaler.enabled",
+    "scaling_enabled": "job.autoscaler.scaling.enabled",
+    "metrics_window": "job.autoscaler.metrics.window",
+    "stabilization_interval": "job.autoscaler.stabilization.interval",
+    "utilization_target": "job.autoscaler.utilization.target",
+    "utilization_min": "job.autoscaler.utilization.min",
+    "utilization_max": "job.autoscaler.utilization.max",
+    "scale_down_max_factor": "job.autoscaler.scale-down.max-factor",
+    "scale_up_max_factor": "job.autoscaler.scale-up.max-factor",
+    "scale_down_interval": "job.autoscaler.scale-down.interval",
+    "vertex_min_parallelism": "job.autoscaler.vertex.min-parallelism",
+    "vertex_max_parallelism": "job.autoscaler.vertex.max-parallelism",
+    "catch_up_duration": "job.autoscaler.catch-up.duration",
+    "restart_time": "job.autoscaler.restart.time",
+    "memory_tuning": "job.autoscaler.memory.tuning.enabled",
+}
+"""The typed autoscaler settings (operator 1.14 `flink-autoscaler` `AutoScalerOptions`, prefix `job.autoscaler.`),
+by the field name of `AutoscalerProps` / `AutoscalerConfig`."""
+
 TASK_SLOTS = "taskmanager.numberOfTaskSlots"
 HA_TYPE = "high-availability.type"
 HA_STORAGE_DIR = "high-availability.storageDir"
@@ -30,7 +50,7 @@ PLATFORM_KEYS = frozenset({
     CHECKPOINT_DIR, SAVEPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTING_MODE, UNALIGNED_CHECKPOINTS,
     RETAINED_CHECKPOINTS, STATE_BACKEND, INCREMENTAL_CHECKPOINTS, PERIODIC_SAVEPOINT_INTERVAL,
     PERIODIC_CHECKPOINT_INTERVAL, SAVEPOINT_HISTORY_MAX_COUNT, SAVEPOINT_HISTORY_MAX_AGE, TASK_SLOTS, HA_TYPE,
-    HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH,
+    HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH, *AUTOSCALER.values(),
 })
 """Keys a FlinkDeployment of the platform always has or derives from a typed setting."""
 

@@ -118,7 +118,8 @@ def test_config_refuses_what_the_operator_would_and_what_the_platform_sets() -> 
         "flink.deployments[0].job.upgradeMode: last-state needs highAvailability: true (without the HA metadata the "
         "operator 1.14 cancels the job on an upgrade instead of resuming it from its latest checkpoint)",
         "flink.deployments[0].flinkConfiguration.execution.checkpointing.interval: set by the platform from a typed "
-        "setting (checkpointing, periodicSnapshots, taskManager, highAvailability) or always (state directories)",
+        "setting (checkpointing, periodicSnapshots, autoscaler, taskManager, highAvailability) or always (state "
+        "directories)",
         "flink.deployments[0].flinkConfiguration.kubernetes.cluster-id: set by the Flink operator itself (forbidden "
         "key)",
     ]
@@ -248,3 +249,35 @@ def test_config_refuses_snapshots_of_no_job_and_savepoint_settings_on_checkpoint
         "fluss-tiering-job)",
         "flink.snapshots: duplicate FlinkStateSnapshot name 'b'",
     ]
+
+
+def test_autoscaler_settings_reach_the_flink_configuration() -> None:
+    cluster = {**APPLICATION, "autoscaler": {"enabled": True, "scalingEnabled": False, "metricsWindow": "10 min",
+                                             "utilizationTarget": 0.6, "utilizationMin": 0.3, "utilizationMax": 0.9,
+                                             "vertexMaxParallelism": 16, "memoryTuning": True}}
+    conf = deployment(flink(environment(flink={"deployments": [cluster]})), "orders-enrichment")["flinkConfiguration"]
+    assert {k: v for k, v in conf.items() if k.startswith("job.autoscaler.")} == {
+        "job.autoscaler.enabled": "true", "job.autoscaler.scaling.enabled": "false",
+        "job.autoscaler.metrics.window": "10 min", "job.autoscaler.utilization.target": "0.6",
+        "job.autoscaler.utilization.min": "0.3", "job.autoscaler.utilization.max": "0.9",
+        "job.autoscaler.vertex.max-parallelism": "16", "job.autoscaler.memory.tuning.enabled": "true"}
+    conf = deployment(flink(environment(flink={"deployments": [APPLICATION]})), "orders-enrichment")["flinkConfiguration"]
+    assert not [k for k in conf if k.startswith("job.autoscaler.")]
+
+
+def test_config_refuses_autoscaler_ranges_the_operator_refuses() -> None:
+    assert config_error({"deployments": [
+        {**APPLICATION, "autoscaler": {"enabled": True, "utilizationMin": 0.8, "utilizationMax": 0.5,
+                                       "vertexMinParallelism": 8, "vertexMaxParallelism": 4}},
+        {"name": "adhoc", "job": None, "autoscaler": {"enabled": True}}]}) == [
+        "flink.deployments[0].autoscaler.utilizationMin: 0.8 is above the utilization target (0.7)",
+        "flink.deployments[0].autoscaler.utilizationMax: 0.5 is below the utilization target (0.7)",
+        "flink.deployments[0].autoscaler.vertexMinParallelism: 8 is above vertexMaxParallelism (4)",
+        "flink.deployments[1].autoscaler.enabled: the autoscaler scales the job of an application cluster; this "
+        "cluster has none (job: null)",
+    ]
+    assert config_error({"deployments": [{"name": "big", "autoscaler": {"utilizationTarget": 1.5}}]}) == [
+        "flink.deployments[0].autoscaler.utilizationTarget: 1.5 is greater than the maximum of 1"]
+    assert config_error({"deployments": [{"name": "big", "flinkConfiguration": {"job.autoscaler.enabled": "true"}}]}) == [
+        "flink.deployments[0].flinkConfiguration.job.autoscaler.enabled: set by the platform from a typed setting "
+        "(checkpointing, periodicSnapshots, autoscaler, taskManager, highAvailability) or always (state directories)"]

@@ -29,6 +29,7 @@ from charts.flink.job import JobProps, job_spec
 from charts.flink.pod_template import ContainerSpec, PodTemplateClasses, mounts
 from charts.flink.rbac import FlinkJobServiceAccount
 from config.flink_options import (
+    AUTOSCALER,
     CATALOG_STORE_KIND,
     CATALOG_STORE_PATH,
     CHECKPOINT_DIR,
@@ -111,6 +112,56 @@ class PeriodicSnapshotsProps:
         return {key: value for key, value in values.items() if value is not None}
 
 
+@dataclass(frozen=True)
+class AutoscalerProps:
+    """The operator's job autoscaler (operator 1.14 `AutoScalerOptions`; None keeps the operator's default): enabled,
+    `scaling_enabled` (False: recommend only), durations as Flink durations (`metrics_window`,
+    `stabilization_interval`, `scale_down_interval`, `catch_up_duration`, `restart_time`), utilization target and
+    bounds (0 to 1), the largest scale-down fraction and scale-up factor per step, vertex parallelism bounds,
+    `memory_tuning`.
+
+    Raises:
+        ValueError: the ranges the operator's `AutoscalerValidator` refuses (utilization bounds around the target,
+            within 0 and 1; negative factors).
+    """
+
+    enabled: bool = False
+    scaling_enabled: bool | None = None
+    metrics_window: str | None = None
+    stabilization_interval: str | None = None
+    utilization_target: float | None = None
+    utilization_min: float | None = None
+    utilization_max: float | None = None
+    scale_down_max_factor: float | None = None
+    scale_up_max_factor: float | None = None
+    scale_down_interval: str | None = None
+    vertex_min_parallelism: int | None = None
+    vertex_max_parallelism: int | None = None
+    catch_up_duration: str | None = None
+    restart_time: str | None = None
+    memory_tuning: bool | None = None
+
+    def __post_init__(self) -> None:
+        target = 0.7 if self.utilization_target is None else self.utilization_target
+        low = 0.0 if self.utilization_min is None else self.utilization_min
+        high = 1.0 if self.utilization_max is None else self.utilization_max
+        if not 0 <= low <= target <= high <= 1:
+            raise ValueError(f"autoscaler: utilization min {low} <= target {target} <= max {high} within [0, 1] "
+                             "(the operator's AutoscalerValidator)")
+        if min(self.scale_down_max_factor or 0, self.scale_up_max_factor or 0) < 0:
+            raise ValueError("autoscaler: scale factors must not be negative")
+
+    def flink_conf(self) -> dict[str, str]:
+        """The settings that are set (`job.autoscaler.enabled` only when enabled)."""
+        conf = {}
+        for name, key in AUTOSCALER.items():
+            value = getattr(self, name)
+            if value is None or (name == "enabled" and not value):
+                continue
+            conf[key] = str(value).lower() if isinstance(value, bool) else str(value)
+        return conf
+
+
 def _flag(value: bool | None) -> str | None:
     return None if value is None else str(value).lower()
 
@@ -157,6 +208,7 @@ class FlinkClusterProps:
         high_availability: Kubernetes HA with its storage on S3 (`s3://<flink bucket>/ha/<name>`); needed by
             standby JobManagers and by the `last-state` upgrade mode.
         job: the application's job; None for a session cluster.
+        autoscaler: the operator's job autoscaler (application clusters).
         checkpointing, periodic_snapshots: typed state settings (checkpoint and savepoint directories are always
             `s3://<flink bucket>/{checkpoints,savepoints}/<name>`).
         flink_configuration: any further Flink or operator setting, as `flinkConfiguration` strings; a key the
@@ -179,6 +231,7 @@ class FlinkClusterProps:
     job: JobProps | None = None
     checkpointing: CheckpointingProps = field(default_factory=CheckpointingProps)
     periodic_snapshots: PeriodicSnapshotsProps = field(default_factory=PeriodicSnapshotsProps)
+    autoscaler: AutoscalerProps = field(default_factory=AutoscalerProps)
     flink_configuration: Mapping[str, str] = field(default_factory=dict)
     pod_options: PodOptions = field(default_factory=PodOptions)
 
@@ -189,6 +242,8 @@ class FlinkClusterProps:
         if self.job_manager.replicas > 1 and not self.high_availability:
             raise ValueError(f"FlinkDeployment {self.name}: {self.job_manager.replicas} JobManagers need "
                              "high_availability (the Flink operator rejects standby JobManagers without HA)")
+        if self.autoscaler.enabled and self.job is None:
+            raise ValueError(f"FlinkDeployment {self.name}: the autoscaler scales the job of an application cluster")
         if self.job is not None and self.job.upgrade_mode == "last-state" and not self.high_availability:
             raise ValueError(f"FlinkDeployment {self.name}: the last-state upgrade mode needs high_availability "
                              "(without HA metadata the operator cancels the job on an upgrade instead of resuming it)")
@@ -212,6 +267,7 @@ class FlinkClusterProps:
             CATALOG_STORE_PATH: STORE_PATH,
             **self.checkpointing.flink_conf(),
             **self.periodic_snapshots.flink_conf(),
+            **self.autoscaler.flink_conf(),
         }
         if self.high_availability:
             conf[HA_TYPE] = "kubernetes"

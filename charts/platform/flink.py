@@ -4,6 +4,7 @@ and `${...}` placeholders in job arguments replaced."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from charts.blocks.endpoints import PlatformEndpoints
@@ -11,6 +12,7 @@ from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.s3 import S3Access
 from charts.flink.chart import FlinkProps, tiering_args
 from charts.flink.cluster import (
+    AutoscalerProps,
     CheckpointingProps,
     FlinkClusterProps,
     JobManagerProps,
@@ -89,5 +91,7 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
         periodic_snapshots=PeriodicSnapshotsProps(
             savepoint_interval=snapshots.savepoint_interval, checkpoint_interval=snapshots.checkpoint_interval,
             savepoint_max_count=snapshots.savepoint_max_count, savepoint_max_age=snapshots.savepoint_max_age),
+        autoscaler=AutoscalerProps(**{f.name: getattr(deployment.autoscaler, f.name)
+                                      for f in dataclasses.fields(AutoscalerProps)}),
         flink_configuration=dict(deployment.flink_configuration),
     )

@@ -10,7 +10,7 @@ from typing import Literal
 
 from config import capabilities
 from config.common import JOB_ARGUMENT_PLACEHOLDERS, Resources, unknown_placeholders
-from config.flink_options import OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS
+from config.flink_options import LOG_CONFIG_FILES, OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS
 from config.loading import Problem, duplicates
 from config.pod_options import PodOptionsConfig
 
@@ -252,6 +252,39 @@ class PeriodicSnapshotsConfig:
 
 
 @dataclass(frozen=True)
+class IngressTlsConfig:
+    """One TLS entry of the Flink UI Ingress."""
+
+    hosts: tuple[str, ...]
+    """Hosts. Default: `[]`."""
+
+    secret_name: str | None
+    """Secret with the certificate and key. Default: `null`."""
+
+
+@dataclass(frozen=True)
+class IngressConfig:
+    """The Flink UI and REST API Ingress the operator creates."""
+
+    template: str
+    """Host or path template with {{name}} and {{namespace}}, e.g. {{name}}.flink.example.com or
+    example.com/{{namespace}}/{{name}}(/|$)(.*).
+    """
+
+    class_name: str | None
+    """IngressClass. Default: `null`."""
+
+    annotations: dict[str, str]
+    """Ingress annotations (e.g. the ingress controller's rewrite rules)."""
+
+    labels: dict[str, str]
+    """Ingress labels."""
+
+    tls: tuple[IngressTlsConfig, ...]
+    """TLS: hosts and the Secret with their certificate. Default: `[]`."""
+
+
+@dataclass(frozen=True)
 class AutoscalerConfig:
     """The operator's job autoscaler."""
 
@@ -371,6 +404,14 @@ class FlinkDeploymentConfig:
     fields are refused.
     """
 
+    log_configuration: dict[str, str]
+    """Log configuration files replacing the image's: log4j-console.properties and/or logback-console.xml (the only
+    keys the operator allows), as text.
+    """
+
+    ingress: IngressConfig | None
+    """An Ingress to the cluster's Flink UI and REST API; null: none. Default: `null`."""
+
     job: JobSpecConfig | None
     """The application's job; null: a session cluster for session jobs. Default: `null`."""
 
@@ -387,6 +428,9 @@ class FlinkDeploymentConfig:
             yield Problem("job.upgradeMode", "last-state needs highAvailability: true (without the HA metadata the "
                                              "operator 1.14 cancels the job on an upgrade instead of resuming it from "
                                              "its latest checkpoint)")
+        for key in sorted(set(self.log_configuration) - set(LOG_CONFIG_FILES)):
+            yield Problem(f"logConfiguration.{key}", f"Invalid log config key: {key}. Allowed keys are "
+                                                     f"[{', '.join(LOG_CONFIG_FILES)}] (the Flink operator)")
         for key in sorted(self.flink_configuration):
             if key in OPERATOR_FORBIDDEN_KEYS:
                 yield Problem(f"flinkConfiguration.{key}", "set by the Flink operator itself (forbidden key)")

@@ -56,3 +56,6 @@ PLATFORM_KEYS = frozenset({
 
 OPERATOR_FORBIDDEN_KEYS = ("kubernetes.namespace", "kubernetes.cluster-id", "high-availability.cluster-id")
 """Keys the operator refuses in `flinkConfiguration` (`DefaultValidator`: it sets them itself)."""
+
+LOG_CONFIG_FILES = ("log4j-console.properties", "logback-console.xml")
+"""The `logConfiguration` keys the operator accepts (`DefaultValidator.validateLogConfig`)."""

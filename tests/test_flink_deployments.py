@@ -281,3 +281,23 @@ def test_config_refuses_autoscaler_ranges_the_operator_refuses() -> None:
     assert config_error({"deployments": [{"name": "big", "flinkConfiguration": {"job.autoscaler.enabled": "true"}}]}) == [
         "flink.deployments[0].flinkConfiguration.job.autoscaler.enabled: set by the platform from a typed setting "
         "(checkpointing, periodicSnapshots, autoscaler, taskManager, highAvailability) or always (state directories)"]
+
+
+def test_log_configuration_and_ingress(tmp_path: Path) -> None:
+    log4j = "rootLogger.level = WARN\nrootLogger.appenderRef.console.ref = ConsoleAppender\n"
+    cluster = {**APPLICATION, "logConfiguration": {"log4j-console.properties": log4j},
+               "ingress": {"template": "{{name}}.flink.example.com", "className": "nginx",
+                           "annotations": {"nginx.ingress.kubernetes.io/ssl-redirect": "true"},
+                           "tls": [{"hosts": ["orders-enrichment.flink.example.com"], "secretName": "flink-ui-tls"}]}}
+    objects = render(environment(flink={"deployments": [cluster]}))
+    spec = deployment(objects, "orders-enrichment")
+    assert spec["logConfiguration"] == {"log4j-console.properties": log4j}
+    assert spec["ingress"] == {"template": "{{name}}.flink.example.com", "className": "nginx",
+                               "annotations": {"nginx.ingress.kubernetes.io/ssl-redirect": "true"},
+                               "tls": [{"hosts": ["orders-enrichment.flink.example.com"], "secretName": "flink-ui-tls"}]}
+    assert "logConfiguration" not in deployment(objects, "flink-session") and "ingress" not in deployment(
+        objects, "flink-session")
+    assert validate_errors(objects, tmp_path) == []
+    assert config_error({"deployments": [{"name": "a", "logConfiguration": {"log4j.properties": "x"}}]}) == [
+        "flink.deployments[0].logConfiguration.log4j.properties: Invalid log config key: log4j.properties. Allowed "
+        "keys are [log4j-console.properties, logback-console.xml] (the Flink operator)"]

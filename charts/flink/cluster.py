@@ -38,6 +38,7 @@ from config.flink_options import (
     HA_STORAGE_DIR,
     HA_TYPE,
     INCREMENTAL_CHECKPOINTS,
+    LOG_CONFIG_FILES,
     OPERATOR_FORBIDDEN_KEYS,
     PERIODIC_CHECKPOINT_INTERVAL,
     PERIODIC_SAVEPOINT_INTERVAL,
@@ -54,6 +55,8 @@ from imports.flink.org.apache.flink import (
     FlinkDeployment,
     FlinkDeploymentSpec,
     FlinkDeploymentSpecFlinkVersion,
+    FlinkDeploymentSpecIngress,
+    FlinkDeploymentSpecIngressTls,
     FlinkDeploymentSpecJob,
     FlinkDeploymentSpecJobManager,
     FlinkDeploymentSpecJobManagerPodTemplate,
@@ -171,6 +174,18 @@ def _number(value: int | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class IngressProps:
+    """The Ingress the operator creates for the Flink UI and REST API: `template` a host or path with `{{name}}` and
+    `{{namespace}}`, `class_name`, `annotations`, `labels`, `tls` as (hosts, Secret name) pairs."""
+
+    template: str
+    class_name: str | None = None
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    tls: tuple[tuple[tuple[str, ...], str | None], ...] = ()
+
+
+@dataclass(frozen=True)
 class JobManagerProps:
     """The JobManager: `memory` its process size (a Flink memory size such as `2048m`, or a Kubernetes quantity
     such as `2Gi`), `cpu` in cores, `replicas` (more than 1 are standbys and need HA), `pod_options` of its pods only
@@ -209,6 +224,9 @@ class FlinkClusterProps:
             standby JobManagers and by the `last-state` upgrade mode.
         job: the application's job; None for a session cluster.
         autoscaler: the operator's job autoscaler (application clusters).
+        log_configuration: log configuration files replacing the image's (`log4j-console.properties`,
+            `logback-console.xml`), as text.
+        ingress: an Ingress to the Flink UI and REST API, created by the operator.
         checkpointing, periodic_snapshots: typed state settings (checkpoint and savepoint directories are always
             `s3://<flink bucket>/{checkpoints,savepoints}/<name>`).
         flink_configuration: any further Flink or operator setting, as `flinkConfiguration` strings; a key the
@@ -233,6 +251,8 @@ class FlinkClusterProps:
     periodic_snapshots: PeriodicSnapshotsProps = field(default_factory=PeriodicSnapshotsProps)
     autoscaler: AutoscalerProps = field(default_factory=AutoscalerProps)
     flink_configuration: Mapping[str, str] = field(default_factory=dict)
+    log_configuration: Mapping[str, str] = field(default_factory=dict)
+    ingress: IngressProps | None = None
     pod_options: PodOptions = field(default_factory=PodOptions)
 
     def __post_init__(self) -> None:
@@ -242,6 +262,10 @@ class FlinkClusterProps:
         if self.job_manager.replicas > 1 and not self.high_availability:
             raise ValueError(f"FlinkDeployment {self.name}: {self.job_manager.replicas} JobManagers need "
                              "high_availability (the Flink operator rejects standby JobManagers without HA)")
+        invalid_logs = sorted(set(self.log_configuration) - set(LOG_CONFIG_FILES))
+        if invalid_logs:
+            raise ValueError(f"FlinkDeployment {self.name}: log configuration files {', '.join(invalid_logs)}; the "
+                             f"operator allows {', '.join(LOG_CONFIG_FILES)}")
         if self.autoscaler.enabled and self.job is None:
             raise ValueError(f"FlinkDeployment {self.name}: the autoscaler scales the job of an application cluster")
         if self.job is not None and self.job.upgrade_mode == "last-state" and not self.high_availability:
@@ -338,6 +362,12 @@ class FlinkCluster(constructs.Construct):
                         memory=props.task_manager.memory, cpu=props.task_manager.cpu),
                 ),
                 job=job_spec(props.job, FlinkDeploymentSpecJob) if props.job else None,
+                log_configuration=dict(props.log_configuration) or None,
+                ingress=FlinkDeploymentSpecIngress(
+                    template=props.ingress.template, class_name=props.ingress.class_name,
+                    annotations=dict(props.ingress.annotations) or None, labels=dict(props.ingress.labels) or None,
+                    tls=[FlinkDeploymentSpecIngressTls(hosts=list(hosts) or None, secret_name=secret)
+                         for hosts, secret in props.ingress.tls] or None) if props.ingress else None,
             ),
         )
 

@@ -15,6 +15,7 @@ from charts.flink.cluster import (
     AutoscalerProps,
     CheckpointingProps,
     FlinkClusterProps,
+    IngressProps,
     JobManagerProps,
     PeriodicSnapshotsProps,
     TaskManagerProps,
@@ -94,4 +95,9 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
         autoscaler=AutoscalerProps(**{f.name: getattr(deployment.autoscaler, f.name)
                                       for f in dataclasses.fields(AutoscalerProps)}),
         flink_configuration=dict(deployment.flink_configuration),
+        log_configuration=dict(deployment.log_configuration),
+        ingress=IngressProps(
+            template=deployment.ingress.template, class_name=deployment.ingress.class_name,
+            annotations=dict(deployment.ingress.annotations), labels=dict(deployment.ingress.labels),
+            tls=tuple((tls.hosts, tls.secret_name) for tls in deployment.ingress.tls)) if deployment.ingress else None,
     )

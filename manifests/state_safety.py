@@ -358,7 +358,7 @@ def volume_claim_templates(key: Key, old: dict[str, Any], new: dict[str, Any]) -
     """Protects the sync: Kubernetes refuses any update of a StatefulSet's `volumeClaimTemplates` ("updates to
     statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy',
     'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"), so Argo CD's sync of it fails;
-    existing PVCs would not change anyway."""
+    recreating it (pods and PVCs orphaned, then adopted) does not change existing PVCs either."""
     if key[1] != "StatefulSet":
         return
     before = (old.get("spec") or {}).get("volumeClaimTemplates") or []
@@ -373,9 +373,10 @@ def volume_claim_templates(key: Key, old: dict[str, Any], new: dict[str, Any]) -
     what = [f"'{n}' {'added' if n not in old_names else 'removed' if n not in new_names else 'changed'}"
             for n in [*old_names, *(n for n in new_names if n not in old_names)]
             if old_names.get(n) != new_names.get(n)] or ["reordered"]
+    resize = " and resize existing PVCs by hand" if any(w.endswith(" changed") for w in what) else ""
     yield Finding(key, "spec.volumeClaimTemplates", f"{', '.join(what)}: Kubernetes forbids updating a StatefulSet's "
                   "volumeClaimTemplates, so Argo CD's sync fails; recreate it (kubectl delete --cascade=orphan, then "
-                  "sync) and resize existing PVCs by hand")
+                  f"sync){resize}")
 
 
 def check(base: Objects, head: Objects) -> list[Finding]:

@@ -1,5 +1,5 @@
 """State-unsafe changes in `diff`: each rule on a base/head pair of rendered prod objects, with its exact line;
-safe changes find nothing."""
+safe changes find nothing; the `state-unsafe changes:` section and `--fail-on-unsafe`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from manifests.diff import Key
+import manifests.diff
+from cli.commands import main as cli_main
+from manifests.diff import Key, compare, render
 from manifests.state_safety import check
 from tests.conftest import Manifest
 
@@ -231,8 +233,12 @@ def test_a_removed_flink_state_snapshot(base: Objects, head: Objects) -> None:
 
 def test_changed_volume_claim_templates_fail_the_sync(base: Objects, head: Objects) -> None:
     templates = head[ZOOKEEPER]["spec"]["volumeClaimTemplates"]
-    templates[1]["spec"]["resources"]["requests"]["storage"] = "5Gi"
     templates.append({"metadata": {"name": "zk-logs"}, "spec": templates[0]["spec"]})
+    assert lines(base, head) == [
+        "prod StatefulSet/fluss/zookeeper: spec.volumeClaimTemplates: 'zk-logs' added: Kubernetes forbids updating a "
+        "StatefulSet's volumeClaimTemplates, so Argo CD's sync fails; recreate it (kubectl delete --cascade=orphan, "
+        "then sync)"]
+    templates[1]["spec"]["resources"]["requests"]["storage"] = "5Gi"
     assert lines(base, head) == [
         "prod StatefulSet/fluss/zookeeper: spec.volumeClaimTemplates: 'zk-datalog' changed, 'zk-logs' added: "
         "Kubernetes forbids updating a StatefulSet's volumeClaimTemplates, so Argo CD's sync fails; recreate it "
@@ -250,3 +256,39 @@ def test_a_removed_pvc_backed_stateful_set(base: Objects, head: Objects) -> None
     assert lines(base, head) == [
         "prod StatefulSet/fluss/zookeeper: removed: the StatefulSet controller deletes its PVCs (zk-data, zk-datalog; "
         "persistentVolumeClaimRetentionPolicy.whenDeleted: Delete): their data is lost"]
+
+
+def test_the_report_lists_them_after_the_objects_also_unified(base: Objects, head: Objects) -> None:
+    del head[ZOOKEEPER]
+    for unified in (False, True):
+        report = render(compare(base, head, unified=unified), lines(base, head))
+        assert report.splitlines()[-3:] == [
+            "state-unsafe changes:",
+            "  prod StatefulSet/fluss/zookeeper: removed: warning: Argo CD does not prune it (Prune=false), so it "
+            "keeps running unmanaged until someone deletes it; then its PVCs (zk-data, zk-datalog) are retained: a "
+            "StatefulSet of the same name reattaches them, a renamed one starts with empty volumes",
+            "1 objects differ: 0 added, 1 removed, 0 changed"]
+    head = copy.deepcopy(base)
+    head[ZOOKEEPER]["spec"]["replicas"] = 3
+    assert "state-unsafe" not in render(compare(base, head, unified=True), lines(base, head))
+
+
+def _refs(monkeypatch: pytest.MonkeyPatch, base: Objects, head: Objects) -> None:
+    """`diff --base base --head head` reads these objects instead of a git ref's dist/."""
+    monkeypatch.setattr(manifests.diff, "rendered_at_ref", lambda ref, envs: {"base": base, "head": head}[ref])
+
+
+def test_fail_on_unsafe_exits_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                base: Objects, head: Objects) -> None:
+    arguments = ["diff", "--base", "base", "--head", "head", "--env", "prod"]
+    _refs(monkeypatch, base, head)
+    assert cli_main([*arguments, "--fail-on-unsafe"]) == 0
+    job(head, APP)["parallelism"] = 4
+    assert cli_main([*arguments, "--fail-on-unsafe"]) == 1
+    assert "state-unsafe" not in capsys.readouterr().out
+    job(head, APP)["upgradeMode"] = "stateless"
+    assert cli_main(arguments) == 1
+    assert cli_main([*arguments, "--fail-on-unsafe"]) == 3
+    out = capsys.readouterr().out
+    assert ("state-unsafe changes:\n  prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.upgradeMode: "
+            "last-state -> stateless: this change upgrades the job (spec.job.parallelism)") in out

@@ -58,6 +58,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     from manifests.diff import DiffError, compare, objects_in_directory, render, rendered_at_ref
+    from manifests.state_safety import check
 
     try:
         base = rendered_at_ref(args.base, args.envs)
@@ -73,8 +74,9 @@ def _diff(args: argparse.Namespace) -> int:
     except (DiffError, ConfigError) as error:
         return _error(error)
     changes = compare(base, head, unified=args.unified)
-    sys.stdout.write(render(changes))
-    return 1 if changes else 0
+    unsafe = [finding.line for finding in check(base, head)]
+    sys.stdout.write(render(changes, unsafe))
+    return 3 if unsafe and args.fail_on_unsafe else 1 if changes else 0
 
 
 def _crds(args: argparse.Namespace) -> int:
@@ -154,11 +156,16 @@ def parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=_validate)
 
     diff = commands.add_parser("diff", help="rendered change between git refs or a ref and the working tree",
-                               description="The rendered change, object by object (exit 1 when anything changed).")
+                               description="The rendered change, object by object, then the state-unsafe changes "
+                                           "(exit 1 when anything changed, 3 with --fail-on-unsafe when a change "
+                                           "is state-unsafe).")
     diff.add_argument("--base", default="HEAD", help="git ref to compare against (default: HEAD)")
     diff.add_argument("--head", default=None, help="git ref to compare (default: the working tree, rendered)")
     _env_option(diff, "compare")
     diff.add_argument("--unified", action="store_true", help="add a unified YAML diff per changed object")
+    diff.add_argument("--fail-on-unsafe", action="store_true",
+                      help="exit 3 when a change is state-unsafe (a line under `state-unsafe changes:`, warnings "
+                           "included)")
     diff.set_defaults(run=_diff)
 
     crds = commands.add_parser("crds", help="prepare the pinned CRDs for cdk8s import, or install them",

@@ -5,14 +5,17 @@
 A ref's rendering is its committed `dist/` (a test keeps `dist/` identical to what the source renders);
 the working tree (no `--head`) is rendered fresh, so uncommitted source changes show up. Objects are keyed
 by environment, kind, namespace and name; a changed object lists its changed fields
-(`spec.replicas: 1 -> 2`), computed with DeepDiff; `--unified` adds a unified YAML diff per object.
-Exit codes: 0 no change, 1 changes, 2 could not run (unknown ref, configuration error).
+(`spec.replicas: 1 -> 2`), computed with DeepDiff; `--unified` adds a unified YAML diff per object. After the
+objects, `state-unsafe changes:` lists what `manifests.state_safety` finds (one line per finding).
+Exit codes: 0 no change, 1 changes, 2 could not run (unknown ref, configuration error), 3 state-unsafe changes
+with `--fail-on-unsafe`.
 """
 
 from __future__ import annotations
 
 import difflib
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,8 +145,9 @@ def compare(base: dict[Key, dict[str, Any]], head: dict[Key, dict[str, Any]], *,
     return changes
 
 
-def render(changes: list[Change]) -> str:
-    """The report: per environment a summary line, then `+`/`-`/`~` object lines with their field changes."""
+def render(changes: list[Change], unsafe: Sequence[str] = ()) -> str:
+    """The report: per environment a summary line, then `+`/`-`/`~` object lines with their field changes; then,
+    if any, the `unsafe` lines (`manifests.state_safety.Finding.line`) under `state-unsafe changes:`."""
     lines: list[str] = []
     envs = sorted({c.key[0] for c in changes})
     for env in envs:
@@ -155,6 +159,9 @@ def render(changes: list[Change]) -> str:
             lines += [f"      {f}" for f in change.fields]
             if change.unified:
                 lines += [f"      {line}" for line in change.unified.rstrip("\n").splitlines()]
+    if unsafe:
+        lines.append("state-unsafe changes:")
+        lines += [f"  {line}" for line in unsafe]
     if changes:
         counts = {k: sum(1 for c in changes if c.kind == k) for k in ("added", "removed", "changed")}
         lines.append(f"{len(changes)} objects differ: {counts['added']} added, {counts['removed']} removed, "

@@ -1,0 +1,399 @@
+"""State-unsafe changes between two renderings: what `diff` lists under `state-unsafe changes:` so that a reviewer
+sees, in the PR, a change that drops the state of a streaming job or of a volume, fails its restore, or fails the
+sync.
+
+Every check compares one object's base and head rendering (or notes its removal) and returns `Finding`s; a finding
+is a **warning** when the outcome depends on what the rendering does not show (the operators of a new JAR, whether an
+old directory stays readable), otherwise the change certainly drops state or fails. The Flink rules follow the Flink
+Kubernetes Operator 1.14 (job management, upgrade modes: `JOB_MANAGEMENT`; `JobSpec` and `AbstractFlinkSpec`, which
+decide what a spec change does; `AbstractJobReconciler`, which suspends and restores a job with the upgrade mode of
+the *new* spec) and Flink 1.20 (`StateAssignmentOperation`, which restores state into a job graph):
+
+- `upgrade_mode`: a job (an application FlinkDeployment's or a FlinkSessionJob's `spec.job`) that becomes
+  `stateless`, or a `stateless` job that is upgraded, starts from empty state;
+- `restore`: a stateful job (`savepoint`, `last-state`) whose new JAR, main class, max parallelism or parallelism
+  cannot take the state it restores;
+- `state_directories`: a stateful job whose checkpoint, savepoint or HA directory moves;
+- `removal`: a removed stateful job, FlinkStateSnapshot or PVC-backed StatefulSet (a rename is a removal);
+- `volume_claim_templates`: a StatefulSet whose `volumeClaimTemplates` change (Kubernetes refuses the update).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from config.flink_options import CHECKPOINT_DIR, HA_STORAGE_DIR, SAVEPOINT_DIR
+from manifests.argo_cd import NO_PRUNE, sync_options
+from manifests.diff import Key
+from manifests.tree import field_path
+
+JOB_MANAGEMENT = ("https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/"
+                  "custom-resource/job-management/")
+"""The operator's job management documentation (upgrade modes, deletion, manual recovery) the rules follow."""
+
+Objects = dict[Key, dict[str, Any]]
+
+STATEFUL_MODES = ("savepoint", "last-state")
+"""Upgrade modes that carry state over an upgrade; an absent `upgradeMode` is `stateless` (the `JobSpec` default)."""
+
+IGNORED_JOB_FIELDS = frozenset({"savepointTriggerNonce", "checkpointTriggerNonce", "initialSavepointPath",
+                                "upgradeMode", "allowNonRestoredState", "autoscalerResetNonce"})
+"""`spec.job` fields whose change alone does not upgrade (restart) the job (`@SpecDiff(DiffType.IGNORE)`)."""
+
+IGNORED_CONFIG_PREFIXES = ("kubernetes.operator.", "job.autoscaler.", "parallelism.default")
+"""`flinkConfiguration` keys whose change alone does not upgrade the job (`AbstractFlinkSpec`, IGNORE entries)."""
+
+NULL_IGNORED = frozenset({"spec.restartNonce", "spec.job.savepointRedeployNonce"})
+"""Nonces whose change to null does nothing (`onNullIgnore`)."""
+
+STANDALONE_SCALE = frozenset({"spec.job.parallelism", "spec.taskManager.replicas"})
+"""Fields a standalone-mode deployment rescales without an upgrade (`DiffType.SCALE`, mode STANDALONE)."""
+
+MAX_PARALLELISM = "pipeline.max-parallelism"
+DEFAULT_MAX_PARALLELISM_FLOOR = 128
+"""Flink derives a job's max parallelism from its first parallelism p as roundUpToPowerOfTwo(p + p/2), at least
+128 (`KeyGroupRangeAssignment.computeDefaultMaxParallelism`) and keeps it in the state."""
+
+DIRECTORIES = {CHECKPOINT_DIR: ("state.checkpoints.dir",), SAVEPOINT_DIR: ("state.savepoints.dir",),
+               HA_STORAGE_DIR: ()}
+"""State directories of a job, with the deprecated keys Flink still reads in their place."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One state-unsafe change: the object, the field (or `removed`), why; `warning` when it may be harmless."""
+
+    key: Key
+    field: str
+    reason: str
+    warning: bool = False
+
+    @property
+    def line(self) -> str:
+        """`env Kind/namespace/name: field: reason` (`warning: ` before the reason of a warning)."""
+        env, kind, namespace, name = self.key
+        ref = "/".join(p for p in (kind, namespace, name) if p)
+        return f"{env} {ref}: {self.field}: {'warning: ' if self.warning else ''}{self.reason}"
+
+
+@dataclass(frozen=True)
+class Job:
+    """A Flink job as the operator sees it: its `spec.job`, the effective `flinkConfiguration` (a session job's
+    on top of its session cluster's) and whether the operator keeps its state over an upgrade."""
+
+    job: dict[str, Any]
+    conf: dict[str, str]
+    session_cluster: str = ""
+    """A session job's session cluster ("" for an application cluster)."""
+    own_keys: frozenset[str] = frozenset()
+    """The `flinkConfiguration` keys a session job sets itself."""
+    conf_known: bool = True
+    """False for a session job whose session cluster is not rendered (`validate` reports that): its effective
+    configuration is unknown, so the rules that read it skip the job."""
+
+    @property
+    def mode(self) -> str:
+        return str(self.job.get("upgradeMode") or "stateless")
+
+    @property
+    def stateful(self) -> bool:
+        return self.mode in STATEFUL_MODES
+
+    @property
+    def running(self) -> bool:
+        return str(self.job.get("state") or "running") == "running"
+
+    @property
+    def restores(self) -> str:
+        return "savepoint" if self.mode == "savepoint" else "latest checkpoint"
+
+    def directory(self, key: str) -> tuple[str, str]:
+        """(value, key it is set by) of a state directory, also under its deprecated key; ("", "") if unset."""
+        return next(((self.conf[k], k) for k in (key, *DIRECTORIES[key]) if self.conf.get(k)), ("", ""))
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _conf(obj: dict[str, Any] | None) -> dict[str, str]:
+    return {str(k): str(v) for k, v in ((obj or {}).get("spec", {}).get("flinkConfiguration") or {}).items()}
+
+
+def flink_job(key: Key, objects: Objects) -> Job | None:
+    """The job of an application FlinkDeployment or of a FlinkSessionJob in `objects` (None for other objects and
+    session clusters); a session job's configuration is its session cluster's (same environment and namespace)
+    overridden by its own, as the operator submits it."""
+    obj = objects[key]
+    spec = obj.get("spec") or {}
+    if key[1] not in ("FlinkDeployment", "FlinkSessionJob") or not isinstance(spec.get("job"), dict):
+        return None
+    if key[1] == "FlinkDeployment":
+        return Job(spec["job"], _conf(obj))
+    cluster = str(spec.get("deploymentName", ""))
+    session = objects.get((key[0], "FlinkDeployment", key[2], cluster))
+    own = _conf(obj)
+    return Job(spec["job"], {**_conf(session), **own}, cluster, frozenset(own), session is not None)
+
+
+def _changed_paths(old: Any, new: Any, path: str) -> Iterator[str]:
+    if isinstance(old, dict) and isinstance(new, dict) and not path.endswith("flinkConfiguration"):
+        for k in sorted(old.keys() | new.keys(), key=str):
+            yield from _changed_paths(old.get(k), new.get(k), field_path([path, k]))
+    elif old != new:
+        yield path
+
+
+def upgrade_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The spec fields whose change makes the operator upgrade (stop and redeploy) the job: every changed field
+    of `spec` except those the operator ignores (`IGNORED_JOB_FIELDS`, `IGNORED_CONFIG_PREFIXES`, a nonce set to
+    null, a rescale of a standalone deployment); `flinkConfiguration` is compared key by key. `spec.job.state` is
+    left out: a suspend or resume is not an upgrade."""
+    old_spec, new_spec = old.get("spec") or {}, new.get("spec") or {}
+    standalone = str(new_spec.get("mode", "native")).lower() == "standalone"
+    fields = []
+    for path in _changed_paths(old_spec, new_spec, "spec"):
+        if path == "spec.flinkConfiguration":
+            old_conf, new_conf = _conf(old), _conf(new)
+            fields += [f"{path}.{k}" for k in sorted(old_conf.keys() | new_conf.keys())
+                       if old_conf.get(k) != new_conf.get(k) and not k.startswith(IGNORED_CONFIG_PREFIXES)]
+        elif path == "spec.job.state" or (path.startswith("spec.job.")
+                                          and path.removeprefix("spec.job.") in IGNORED_JOB_FIELDS):
+            continue
+        elif (path in NULL_IGNORED and _at(new_spec, path) is None) or (standalone and path in STANDALONE_SCALE):
+            continue
+        else:
+            fields.append(path)
+    return fields
+
+
+def _at(spec: dict[str, Any], path: str) -> Any:
+    node: Any = spec
+    for part in path.split(".")[1:]:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def savepoint_redeploy(old: Job, new: Job) -> bool:
+    """The change redeploys the job from `initialSavepointPath`: a new non-null `savepointRedeployNonce`
+    (`DiffType.SAVEPOINT_REDEPLOY`, manual recovery in `JOB_MANAGEMENT`)."""
+    nonce = new.job.get("savepointRedeployNonce")
+    return nonce is not None and nonce != old.job.get("savepointRedeployNonce") and bool(
+        new.job.get("initialSavepointPath"))
+
+
+def upgrade_mode(key: Key, old_obj: dict[str, Any], new_obj: dict[str, Any], old: Job, new: Job) -> Iterator[Finding]:
+    """Protects the state of a job from a `stateless` upgrade. The operator suspends and restores a job with the
+    upgrade mode of the new spec (`AbstractJobReconciler`: "We inherit the upgrade mode unless stateless upgrade
+    requested"): a `stateless` job is cancelled without a savepoint and started from empty state
+    (`JOB_MANAGEMENT`#stateful-and-stateless-application-upgrades). A change of `upgradeMode` alone does not
+    restart the job, so a job that becomes stateless loses its state at its next upgrade, suspend or resume; a job
+    that was stateless already loses the state it built up (source offsets, windows) whenever it is upgraded."""
+    if new.stateful or savepoint_redeploy(old, new):
+        return
+    fields = upgrade_fields(old_obj, new_obj)
+    if old.stateful:
+        if old.running and not new.running:
+            when = "the suspend this change makes cancels the job without a savepoint"
+        elif not old.running and new.running:
+            when = "the job resumes from empty state, not from the state it was suspended with"
+        elif old.running and fields:
+            when = (f"this change upgrades the job ({_few(fields)}), and the operator, using the new mode, cancels "
+                    f"it without a savepoint and starts it from empty state")
+        elif old.running:
+            when = ("the next upgrade (any spec change; upgradeMode alone does not restart the job) cancels it "
+                    "without a savepoint and starts it from empty state")
+        else:
+            when = "resuming the job later starts it from empty state"
+        yield Finding(key, "spec.job.upgradeMode", f"{old.mode} -> {new.mode}: {when}")
+    elif old.running and new.running and fields:
+        yield Finding(key, _few(fields), "stateless job: this change upgrades it, so the operator cancels it and "
+                      "starts it from empty state (operator state such as source offsets and windows is lost); "
+                      "upgradeMode savepoint or last-state would carry the state over", warning=True)
+
+
+def _few(fields: list[str]) -> str:
+    return ", ".join(fields[:3]) + (f" and {len(fields) - 3} more" if len(fields) > 3 else "")
+
+
+def restore(key: Key, old: Job, new: Job) -> Iterator[Finding]:
+    """Protects the restore of a stateful job (`savepoint`, `last-state`): an upgrade restores the savepoint or
+    latest checkpoint into the new job graph (Flink's `StateAssignmentOperation`), so
+
+    - a changed `jarURI` or `entryClass` without `allowNonRestoredState` fails the restore when state belongs to
+      an operator the new job no longer has, or whose uid changed (a warning: the JAR's operators are not in the
+      rendering);
+    - a changed `pipeline.max-parallelism` fails it: the number of key groups of keyed state cannot change ("The
+      maximum parallelism (m) with which the latest checkpoint ... has been taken and the current maximum
+      parallelism (n) changed"); where none was set before the state holds what Flink derived (a warning), and a
+      savepoint redeploy restores a savepoint that may have been rewritten for the new value (a warning);
+    - a `parallelism` above the max parallelism of the state fails it ("The maximum parallelism (m) of the restored
+      state is lower than the configured parallelism (p)"); rescaling within it is what a stateful upgrade does.
+
+    Suspended jobs are checked too: they restore when resumed."""
+    if not new.stateful:
+        return
+    for field in ("jarURI", "entryClass"):
+        if old.job.get(field) != new.job.get(field) and new.job.get("allowNonRestoredState") is not True:
+            what = "JAR" if field == "jarURI" else "main class"
+            yield Finding(key, f"spec.job.{field}", f"the {new.mode} job restores its {new.restores} into the job "
+                          f"graph of the new {what}: state of an operator it no longer has (or whose uid changed) "
+                          "fails the restore, as allowNonRestoredState is not set", warning=True)
+    if not (old.conf_known and new.conf_known):
+        return
+    old_max, new_max = _int(old.conf.get(MAX_PARALLELISM)), _int(new.conf.get(MAX_PARALLELISM))
+    redeploy = savepoint_redeploy(old, new)
+    field = f"spec.flinkConfiguration.{MAX_PARALLELISM}"
+    if new_max is not None and new_max != old_max:
+        if old_max is None:
+            yield Finding(key, field, f"set to {new_max}: the {new.restores} holds the max parallelism Flink derived "
+                          f"from the job's first parallelism (at least {DEFAULT_MAX_PARALLELISM_FLOOR}); the restore "
+                          f"fails unless that was {new_max}", warning=True)
+        elif redeploy:
+            yield Finding(key, field, f"{old_max} -> {new_max}: the savepoint redeploy restores "
+                          f"{new.job['initialSavepointPath']}, which must have been written with max parallelism "
+                          f"{new_max} (e.g. rewritten with the State Processor API)", warning=True)
+        else:
+            yield Finding(key, field, f"{old_max} -> {new_max}: the restore of the {new.mode} job fails: keyed state "
+                          f"has {old_max} key groups, and Flink refuses a changed max parallelism; keep {old_max}, or "
+                          "rewrite the state for the new value and redeploy from it (savepointRedeployNonce)")
+    old_p, new_p = _int(old.job.get("parallelism")), _int(new.job.get("parallelism"))
+    state_max = old_max if new_max is None or new_max == old_max else None
+    if new_p is not None and new_p != old_p and not redeploy:
+        if state_max is not None and new_p > state_max:
+            yield Finding(key, "spec.job.parallelism", f"{old_p} -> {new_p}: the restore fails: the max parallelism "
+                          f"of the state ({state_max}) is lower than the new parallelism")
+        elif old_max is None and new_max is None and new_p > DEFAULT_MAX_PARALLELISM_FLOOR:
+            yield Finding(key, "spec.job.parallelism", f"{old_p} -> {new_p}: no max parallelism is set, so the state "
+                          "holds the one Flink derived from the job's first parallelism "
+                          f"({DEFAULT_MAX_PARALLELISM_FLOOR} if that was at most 85); the restore fails if it is "
+                          "lower than the new parallelism", warning=True)
+
+
+DIRECTORY_REASONS = {
+    CHECKPOINT_DIR: "its checkpoints so far stay in the old directory: a last-state upgrade (or a savepoint "
+                    "upgrade's fallback) restores from there by the absolute path the HA metadata recorded, and "
+                    "incremental checkpoints keep referring to files there",
+    SAVEPOINT_DIR: "its savepoints so far, and the one an upgrade takes (with the deployed configuration), stay "
+                   "in the old directory: the restore reads them there by the absolute path the operator recorded",
+    HA_STORAGE_DIR: "its HA metadata (ConfigMaps) points to job graphs and checkpoint metadata in the old "
+                    "directory: a last-state upgrade or an HA recovery reads them there",
+}
+
+
+def state_directories(key: Key, old: Job, new: Job) -> Iterator[Finding]:
+    """Protects where a stateful job's state is found. Checkpoints, savepoints and HA metadata are recorded by
+    absolute path, so the state written so far stays where it was: the job must keep read access to the old
+    directory (bucket, IAM role, lifecycle rules), and a manual recovery (`JOB_MANAGEMENT`#manual-recovery: "Locate
+    the latest checkpoint/savepoint metafile in your configured checkpoint/savepoint directory") must look there.
+    A warning, as the restore works while the old location stays readable. A session job's directories are its
+    session cluster's unless it sets its own."""
+    if not (old.stateful and new.stateful and old.conf_known and new.conf_known):
+        return
+    for directory, reason in DIRECTORY_REASONS.items():
+        (before, _), (after, set_by) = old.directory(directory), new.directory(directory)
+        if before and before != after:
+            where = (f" (set on its session cluster {new.session_cluster})"
+                     if new.session_cluster and set_by and set_by not in new.own_keys else "")
+            yield Finding(key, f"spec.flinkConfiguration.{set_by or directory}",
+                          f"{before} -> {after or '(unset)'}{where}: {reason}, so the job must still be able to "
+                          "read it, and a manual recovery must look there", warning=True)
+
+
+def _kept_by_argo_cd(obj: dict[str, Any]) -> str:
+    if NO_PRUNE in sync_options(obj.get("metadata", {}).get("annotations")):
+        return ("Argo CD does not prune it (Prune=false), so it keeps running unmanaged until someone deletes it; "
+                "then ")
+    return ""
+
+
+def removal(key: Key, obj: dict[str, Any], job: Job | None) -> Iterator[Finding]:
+    """Protects state that goes with its object (a rename removes the old object too):
+
+    - a stateful job's FlinkDeployment or FlinkSessionJob: deleting it makes the operator cancel the job without a
+      savepoint (unless `kubernetes.operator.job.savepoint-on-deletion`) and forget its checkpoints and savepoint
+      history ("Deleting a deployment will remove all checkpoint and status information", `JOB_MANAGEMENT`); a new
+      or renamed resource starts from empty state unless `job.initialSavepointPath` names a savepoint (a session
+      cluster is not flagged: the operator does not delete one while session jobs run on it);
+    - a FlinkStateSnapshot of a savepoint of a job: the operator disposes of the savepoint's files
+      (`disposeOnDelete`, default true; `StateSnapshotReconciler`); of a checkpoint, with `disposeOnDelete: false`
+      or without a job reference, only the record goes (a warning);
+    - a StatefulSet with `volumeClaimTemplates`: its PVCs are deleted with it under
+      `persistentVolumeClaimRetentionPolicy.whenDeleted: Delete`, else retained for a StatefulSet of the same name
+      (a warning: a renamed one starts with empty volumes).
+
+    An object Argo CD does not prune (`Prune=false`) keeps running until deleted by hand; the finding says so."""
+    kept = _kept_by_argo_cd(obj)
+    spec = obj.get("spec") or {}
+    if job is not None and job.stateful:
+        yield Finding(key, "removed", f"{kept}the operator cancels the {job.mode} job without a savepoint (unless "
+                      "kubernetes.operator.job.savepoint-on-deletion) and forgets its checkpoints and savepoint "
+                      "history; a new or renamed resource starts from empty state unless its job.initialSavepointPath "
+                      "names a savepoint")
+    elif key[1] == "FlinkStateSnapshot":
+        savepoint = spec.get("savepoint")
+        if (isinstance(savepoint, dict) and savepoint.get("disposeOnDelete", True) is not False
+                and (spec.get("jobReference") or {}).get("name")):
+            yield Finding(key, "removed", f"{kept}the operator disposes of the savepoint's files "
+                          "(savepoint.disposeOnDelete defaults to true); set it to false first to keep them")
+        else:
+            yield Finding(key, "removed", f"{kept}the snapshot's record (its path) goes; the files stay",
+                          warning=True)
+    elif key[1] == "StatefulSet" and spec.get("volumeClaimTemplates"):
+        claims = ", ".join(str(t.get("metadata", {}).get("name")) for t in spec["volumeClaimTemplates"])
+        if (spec.get("persistentVolumeClaimRetentionPolicy") or {}).get("whenDeleted") == "Delete":
+            yield Finding(key, "removed", f"{kept}the StatefulSet controller deletes its PVCs ({claims}; "
+                          "persistentVolumeClaimRetentionPolicy.whenDeleted: Delete): their data is lost")
+        else:
+            yield Finding(key, "removed", f"{kept}its PVCs ({claims}) are retained: a StatefulSet of the same name "
+                          "reattaches them, a renamed one starts with empty volumes", warning=True)
+
+
+def volume_claim_templates(key: Key, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Finding]:
+    """Protects the sync: Kubernetes refuses any update of a StatefulSet's `volumeClaimTemplates` ("updates to
+    statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy',
+    'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"), so Argo CD's sync of it fails;
+    recreating it (pods and PVCs orphaned, then adopted) does not change existing PVCs either."""
+    if key[1] != "StatefulSet":
+        return
+    before = (old.get("spec") or {}).get("volumeClaimTemplates") or []
+    after = (new.get("spec") or {}).get("volumeClaimTemplates") or []
+    if before == after:
+        return
+
+    def by_name(templates: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {str(t.get("metadata", {}).get("name")): t for t in templates}
+
+    old_names, new_names = by_name(before), by_name(after)
+    what = [f"'{n}' {'added' if n not in old_names else 'removed' if n not in new_names else 'changed'}"
+            for n in [*old_names, *(n for n in new_names if n not in old_names)]
+            if old_names.get(n) != new_names.get(n)] or ["reordered"]
+    resize = " and resize existing PVCs by hand" if any(w.endswith(" changed") for w in what) else ""
+    yield Finding(key, "spec.volumeClaimTemplates", f"{', '.join(what)}: Kubernetes forbids updating a StatefulSet's "
+                  "volumeClaimTemplates, so Argo CD's sync fails; recreate it (kubectl delete --cascade=orphan, then "
+                  f"sync){resize}")
+
+
+def check(base: Objects, head: Objects) -> list[Finding]:
+    """Every state-unsafe change from `base` to `head` (objects keyed as by `manifests.diff`), sorted by object."""
+    findings: list[Finding] = []
+    for key in sorted(base.keys() | head.keys()):
+        if key not in base:
+            continue
+        if key not in head:
+            findings += removal(key, base[key], flink_job(key, base))
+            continue
+        if base[key] == head[key] and key[1] != "FlinkSessionJob":
+            continue  # a session job also changes with its session cluster's configuration
+        findings += volume_claim_templates(key, base[key], head[key])
+        old, new = flink_job(key, base), flink_job(key, head)
+        if old is not None and new is not None:
+            findings += upgrade_mode(key, base[key], head[key], old, new)
+            findings += restore(key, old, new)
+            findings += state_directories(key, old, new)
+    return findings

@@ -1,0 +1,294 @@
+"""State-unsafe changes in `diff`: each rule on a base/head pair of rendered prod objects, with its exact line;
+safe changes find nothing; the `state-unsafe changes:` section and `--fail-on-unsafe`."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+import manifests.diff
+from cli.commands import main as cli_main
+from manifests.diff import Key, compare, render
+from manifests.state_safety import check
+from tests.conftest import Manifest
+
+Objects = dict[Key, dict[str, Any]]
+
+APP = ("prod", "FlinkDeployment", "flink", "bronze-ingest-sale-order")
+"""Application cluster, last-state, pipeline.max-parallelism 128, parallelism 2, Prune=false."""
+SESSION = ("prod", "FlinkDeployment", "flink", "flink-session")
+EVENT = ("prod", "FlinkSessionJob", "flink", "bronze-ingest-event")
+"""Session job on flink-session, savepoint, parallelism 1, no max parallelism."""
+TIERING = ("prod", "FlinkSessionJob", "flink", "fluss-tiering-job")
+ZOOKEEPER = ("prod", "StatefulSet", "fluss", "zookeeper")
+"""PVC-backed (zk-data, zk-datalog), Prune=false."""
+COORDINATOR = ("prod", "StatefulSet", "fluss", "coordinator-server")
+
+
+@pytest.fixture
+def base(rendered: dict[str, list[Manifest]]) -> Objects:
+    """prod's rendered objects, keyed as `diff` keys them (a copy: tests change them)."""
+    return {("prod", o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]): copy.deepcopy(o)
+            for o in rendered["prod"]}
+
+
+@pytest.fixture
+def head(base: Objects) -> Objects:
+    """A copy of `base` to change."""
+    return copy.deepcopy(base)
+
+
+def lines(base: Objects, head: Objects) -> list[str]:
+    return [finding.line for finding in check(base, head)]
+
+
+def job(objects: Objects, key: Key) -> dict[str, Any]:
+    return objects[key]["spec"]["job"]  # type: ignore[no-any-return]
+
+
+def conf(objects: Objects, key: Key) -> dict[str, Any]:
+    return objects[key]["spec"]["flinkConfiguration"]  # type: ignore[no-any-return]
+
+
+def test_the_fixture_is_what_the_rules_are_tested_on(base: Objects) -> None:
+    assert (job(base, APP)["upgradeMode"], job(base, APP)["parallelism"]) == ("last-state", 2)
+    assert conf(base, APP)["pipeline.max-parallelism"] == "128"
+    assert "Prune=false" in base[APP]["metadata"]["annotations"]["argocd.argoproj.io/sync-options"]
+    assert (job(base, EVENT)["upgradeMode"], base[EVENT]["spec"]["deploymentName"]) == ("savepoint", "flink-session")
+    assert "state" not in job(base, APP) and "state" not in job(base, EVENT)
+
+
+def test_no_change_and_safe_changes_find_nothing(base: Objects, head: Objects) -> None:
+    assert lines(base, head) == []
+    job(head, APP)["parallelism"] = 4  # rescaling within the max parallelism is what a stateful upgrade does
+    job(head, APP)["args"] = [*job(head, APP)["args"], "--extra"]
+    conf(head, APP)["execution.checkpointing.interval"] = "30 s"
+    conf(head, APP)["kubernetes.operator.periodic.savepoint.interval"] = "1 h"
+    job(head, EVENT)["parallelism"] = 8
+    job(head, EVENT)["state"] = "suspended"  # the savepoint upgrade mode suspends with a savepoint
+    head[ZOOKEEPER]["spec"]["replicas"] = 3
+    head[APP]["metadata"]["labels"]["team"] = "ingest"
+    job(head, APP)["jarURI"] = job(head, APP)["jarURI"].replace("0.1.0", "0.2.0")
+    job(head, APP)["allowNonRestoredState"] = True  # unmatched state is dropped on purpose
+    del head[SESSION]  # the operator does not delete a session cluster while session jobs run on it
+    del head[COORDINATOR]  # no volumeClaimTemplates
+    assert lines(base, head) == []
+
+
+def test_a_stateful_job_made_stateless_drops_its_state_at_the_next_upgrade(base: Objects, head: Objects) -> None:
+    job(head, APP)["upgradeMode"] = "stateless"
+    assert lines(base, head) == [
+        "prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.upgradeMode: last-state -> stateless: the next "
+        "upgrade (any spec change; upgradeMode alone does not restart the job) cancels it without a savepoint and "
+        "starts it from empty state"]
+    job(head, APP)["jarURI"] = "s3://prod-flink/job-artifacts/generate-fake-data-0.2.0.jar"
+    assert lines(base, head) == [
+        "prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.upgradeMode: last-state -> stateless: this "
+        "change upgrades the job (spec.job.jarURI), and the operator, using the new mode, cancels it without a "
+        "savepoint and starts it from empty state"]
+
+
+def test_an_absent_upgrade_mode_is_stateless_and_a_suspend_or_resume_drops_the_state(base: Objects,
+                                                                                     head: Objects) -> None:
+    del job(head, EVENT)["upgradeMode"]
+    job(head, EVENT)["state"] = "suspended"
+    assert lines(base, head) == [
+        "prod FlinkSessionJob/flink/bronze-ingest-event: spec.job.upgradeMode: savepoint -> stateless: the suspend "
+        "this change makes cancels the job without a savepoint"]
+    job(base, EVENT)["state"] = "suspended"
+    job(head, EVENT)["state"] = "running"
+    assert lines(base, head) == [
+        "prod FlinkSessionJob/flink/bronze-ingest-event: spec.job.upgradeMode: savepoint -> stateless: the job "
+        "resumes from empty state, not from the state it was suspended with"]
+
+
+def test_a_savepoint_redeploy_restores_state_even_when_stateless(base: Objects, head: Objects) -> None:
+    job(head, EVENT).update(upgradeMode="stateless", savepointRedeployNonce=1,
+                            initialSavepointPath="s3://prod-flink/savepoints/flink-session/savepoint-1")
+    assert lines(base, head) == []
+
+
+def test_a_stateless_job_that_is_upgraded_starts_from_empty_state(base: Objects, head: Objects) -> None:
+    job(base, EVENT)["upgradeMode"] = job(head, EVENT)["upgradeMode"] = "stateless"
+    job(head, EVENT)["savepointTriggerNonce"] = 1  # a savepoint, not an upgrade
+    assert lines(base, head) == []
+    job(head, EVENT)["args"] = [*job(head, EVENT)["args"], "--extra"]
+    head[EVENT]["spec"]["restartNonce"] = 2
+    assert lines(base, head) == [
+        "prod FlinkSessionJob/flink/bronze-ingest-event: spec.job.args, spec.restartNonce: warning: stateless job: "
+        "this change upgrades it, so the operator cancels it and starts it from empty state (operator state such as "
+        "source offsets and windows is lost); upgradeMode savepoint or last-state would carry the state over"]
+
+
+def test_a_new_jar_or_main_class_of_a_stateful_job_may_fail_the_restore(base: Objects, head: Objects) -> None:
+    job(head, APP)["jarURI"] = "s3://prod-flink/job-artifacts/generate-fake-data-0.2.0.jar"
+    job(head, EVENT)["entryClass"] = "dev.lakehouse.Ingest"
+    assert lines(base, head) == [
+        "prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.jarURI: warning: the last-state job restores "
+        "its latest checkpoint into the job graph of the new JAR: state of an operator it no longer has (or whose "
+        "uid changed) fails the restore, as allowNonRestoredState is not set",
+        "prod FlinkSessionJob/flink/bronze-ingest-event: spec.job.entryClass: warning: the savepoint job restores "
+        "its savepoint into the job graph of the new main class: state of an operator it no longer has (or whose "
+        "uid changed) fails the restore, as allowNonRestoredState is not set"]
+
+
+def test_a_changed_max_parallelism_fails_the_restore(base: Objects, head: Objects) -> None:
+    conf(head, APP)["pipeline.max-parallelism"] = "256"
+    assert lines(base, head) == [
+        "prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.flinkConfiguration.pipeline.max-parallelism: "
+        "128 -> 256: the restore of the last-state job fails: keyed state has 128 key groups, and Flink refuses a "
+        "changed max parallelism; keep 128, or rewrite the state for the new value and redeploy from it "
+        "(savepointRedeployNonce)"]
+    job(head, APP).update(savepointRedeployNonce=1, initialSavepointPath="s3://prod-flink/savepoints/rewritten-256")
+    assert lines(base, head) == [
+        "prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.flinkConfiguration.pipeline.max-parallelism: "
+        "warning: 128 -> 256: the savepoint redeploy restores s3://prod-flink/savepoints/rewritten-256, which must "
+        "have been written with max parallelism 256 (e.g. rewritten with the State Processor API)"]
+
+
+def test_a_max_parallelism_set_where_flink_derived_it_may_fail_the_restore(base: Objects, head: Objects) -> None:
+    head[EVENT]["spec"]["flinkConfiguration"] = {"pipeline.max-parallelism": "256"}
+    assert lines(base, head) == [
+        "prod FlinkSessionJob/flink/bronze-ingest-event: spec.flinkConfiguration.pipeline.max-parallelism: warning: "
+        "set to 256: the savepoint holds the max parallelism Flink derived from the job's first parallelism (at least "
+        "128); the restore fails unless that was 256"]
+
+
+def test_a_parallelism_above_the_max_parallelism_of_the_state_fails_the_restore(base: Objects,
+                                                                               head: Objects) -> None:
+    job(head, APP)["parallelism"] = 200
+    del conf(head, APP)["pipeline.max-parallelism"]  # unset: Flink takes the state's 128, which is still too low
+    job(head, EVENT)["parallelism"] = 200
+    assert lines(base, head) == [
+        "prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.parallelism: 2 -> 200: the restore fails: "
+        "the max parallelism of the state (128) is lower than the new parallelism",
+        "prod FlinkSessionJob/flink/bronze-ingest-event: spec.job.parallelism: warning: 1 -> 200: no max "
+        "parallelism is set, so the state holds the one Flink derived from the job's first parallelism (128 if that "
+        "was at most 85); the restore fails if it is lower than the new parallelism"]
+
+
+SAVEPOINTS_STAY = ("its savepoints so far, and the one an upgrade takes (with the deployed configuration), stay in "
+                   "the old directory: the restore reads them there by the absolute path the operator recorded, so "
+                   "the job must still be able to read it, and a manual recovery must look there")
+
+
+def test_moved_state_directories_of_a_stateful_job(base: Objects, head: Objects) -> None:
+    conf(head, APP)["high-availability.storageDir"] = "s3://prod-flink-2/ha/bronze-ingest-sale-order"
+    conf(head, SESSION)["execution.checkpointing.savepoint-dir"] = "s3://prod-flink-2/savepoints/flink-session"
+    head[TIERING]["spec"]["flinkConfiguration"] = {"execution.checkpointing.savepoint-dir": "s3://tiering/sp"}
+    moved = "s3://prod-flink/savepoints/flink-session -> s3://prod-flink-2/savepoints/flink-session"
+    assert lines(base, head) == [
+        "prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.flinkConfiguration.high-availability.storageDir: "
+        "warning: s3://prod-flink/ha/bronze-ingest-sale-order -> s3://prod-flink-2/ha/bronze-ingest-sale-order: its "
+        "HA metadata (ConfigMaps) points to job graphs and checkpoint metadata in the old directory: a last-state "
+        "upgrade or an HA recovery reads them there, so the job must still be able to read it, and a manual "
+        "recovery must look there",
+        *(f"prod FlinkSessionJob/flink/{name}: spec.flinkConfiguration.execution.checkpointing.savepoint-dir: "
+          f"warning: {moved} (set on its session cluster flink-session): {SAVEPOINTS_STAY}"
+          for name in ("bronze-ingest-customer", "bronze-ingest-event")),
+        "prod FlinkSessionJob/flink/fluss-tiering-job: spec.flinkConfiguration.execution.checkpointing."
+        f"savepoint-dir: warning: s3://prod-flink/savepoints/flink-session -> s3://tiering/sp: {SAVEPOINTS_STAY}"]
+
+
+def test_a_removed_or_renamed_stateful_job(base: Objects, head: Objects) -> None:
+    renamed = copy.deepcopy(head.pop(APP))
+    renamed["metadata"]["name"] = "bronze-ingest-sale-order-v2"
+    head[(*APP[:3], "bronze-ingest-sale-order-v2")] = renamed
+    del head[EVENT]
+    assert lines(base, head) == [
+        "prod FlinkDeployment/flink/bronze-ingest-sale-order: removed: Argo CD does not prune it (Prune=false), so "
+        "it keeps running unmanaged until someone deletes it; then the operator cancels the last-state job without "
+        "a savepoint (unless kubernetes.operator.job.savepoint-on-deletion) and forgets its checkpoints and "
+        "savepoint history; a new or renamed resource starts from empty state unless its job.initialSavepointPath "
+        "names a savepoint",
+        "prod FlinkSessionJob/flink/bronze-ingest-event: removed: the operator cancels the savepoint job without a "
+        "savepoint (unless kubernetes.operator.job.savepoint-on-deletion) and forgets its checkpoints and savepoint "
+        "history; a new or renamed resource starts from empty state unless its job.initialSavepointPath names a "
+        "savepoint"]
+
+
+def test_a_removed_stateless_job_finds_nothing(base: Objects, head: Objects) -> None:
+    job(base, EVENT)["upgradeMode"] = "stateless"
+    del head[EVENT]
+    assert lines(base, head) == []
+
+
+def test_a_removed_flink_state_snapshot(base: Objects, head: Objects) -> None:
+    snapshot: dict[str, Any] = {"apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkStateSnapshot",
+                                "metadata": {"name": "sale-order-before-v2", "namespace": "flink"},
+                                "spec": {"jobReference": {"kind": "FlinkDeployment", "name": APP[3]},
+                                         "savepoint": {"path": "s3://prod-flink/savepoints/bronze-ingest-sale-order"}}}
+    key = ("prod", "FlinkStateSnapshot", "flink", "sale-order-before-v2")
+    base[key] = snapshot
+    assert lines(base, head) == [
+        "prod FlinkStateSnapshot/flink/sale-order-before-v2: removed: the operator disposes of the savepoint's files "
+        "(savepoint.disposeOnDelete defaults to true); set it to false first to keep them"]
+    snapshot["spec"]["savepoint"]["disposeOnDelete"] = False
+    assert lines(base, head) == [
+        "prod FlinkStateSnapshot/flink/sale-order-before-v2: removed: warning: the snapshot's record (its path) goes; "
+        "the files stay"]
+
+
+def test_changed_volume_claim_templates_fail_the_sync(base: Objects, head: Objects) -> None:
+    templates = head[ZOOKEEPER]["spec"]["volumeClaimTemplates"]
+    templates.append({"metadata": {"name": "zk-logs"}, "spec": templates[0]["spec"]})
+    assert lines(base, head) == [
+        "prod StatefulSet/fluss/zookeeper: spec.volumeClaimTemplates: 'zk-logs' added: Kubernetes forbids updating a "
+        "StatefulSet's volumeClaimTemplates, so Argo CD's sync fails; recreate it (kubectl delete --cascade=orphan, "
+        "then sync)"]
+    templates[1]["spec"]["resources"]["requests"]["storage"] = "5Gi"
+    assert lines(base, head) == [
+        "prod StatefulSet/fluss/zookeeper: spec.volumeClaimTemplates: 'zk-datalog' changed, 'zk-logs' added: "
+        "Kubernetes forbids updating a StatefulSet's volumeClaimTemplates, so Argo CD's sync fails; recreate it "
+        "(kubectl delete --cascade=orphan, then sync) and resize existing PVCs by hand"]
+
+
+def test_a_removed_pvc_backed_stateful_set(base: Objects, head: Objects) -> None:
+    del head[ZOOKEEPER]
+    assert lines(base, head) == [
+        "prod StatefulSet/fluss/zookeeper: removed: warning: Argo CD does not prune it (Prune=false), so it keeps "
+        "running unmanaged until someone deletes it; then its PVCs (zk-data, zk-datalog) are retained: a StatefulSet "
+        "of the same name reattaches them, a renamed one starts with empty volumes"]
+    base[ZOOKEEPER]["spec"]["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Delete"}
+    del base[ZOOKEEPER]["metadata"]["annotations"]["argocd.argoproj.io/sync-options"]
+    assert lines(base, head) == [
+        "prod StatefulSet/fluss/zookeeper: removed: the StatefulSet controller deletes its PVCs (zk-data, zk-datalog; "
+        "persistentVolumeClaimRetentionPolicy.whenDeleted: Delete): their data is lost"]
+
+
+def test_the_report_lists_them_after_the_objects_also_unified(base: Objects, head: Objects) -> None:
+    del head[ZOOKEEPER]
+    for unified in (False, True):
+        report = render(compare(base, head, unified=unified), lines(base, head))
+        assert report.splitlines()[-3:] == [
+            "state-unsafe changes:",
+            "  prod StatefulSet/fluss/zookeeper: removed: warning: Argo CD does not prune it (Prune=false), so it "
+            "keeps running unmanaged until someone deletes it; then its PVCs (zk-data, zk-datalog) are retained: a "
+            "StatefulSet of the same name reattaches them, a renamed one starts with empty volumes",
+            "1 objects differ: 0 added, 1 removed, 0 changed"]
+    head = copy.deepcopy(base)
+    head[ZOOKEEPER]["spec"]["replicas"] = 3
+    assert "state-unsafe" not in render(compare(base, head, unified=True), lines(base, head))
+
+
+def _refs(monkeypatch: pytest.MonkeyPatch, base: Objects, head: Objects) -> None:
+    """`diff --base base --head head` reads these objects instead of a git ref's dist/."""
+    monkeypatch.setattr(manifests.diff, "rendered_at_ref", lambda ref, envs: {"base": base, "head": head}[ref])
+
+
+def test_fail_on_unsafe_exits_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                base: Objects, head: Objects) -> None:
+    arguments = ["diff", "--base", "base", "--head", "head", "--env", "prod"]
+    _refs(monkeypatch, base, head)
+    assert cli_main([*arguments, "--fail-on-unsafe"]) == 0
+    job(head, APP)["parallelism"] = 4
+    assert cli_main([*arguments, "--fail-on-unsafe"]) == 1
+    assert "state-unsafe" not in capsys.readouterr().out
+    job(head, APP)["upgradeMode"] = "stateless"
+    assert cli_main(arguments) == 1
+    assert cli_main([*arguments, "--fail-on-unsafe"]) == 3
+    out = capsys.readouterr().out
+    assert ("state-unsafe changes:\n  prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.upgradeMode: "
+            "last-state -> stateless: this change upgrades the job (spec.job.parallelism)") in out

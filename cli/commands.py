@@ -2,7 +2,7 @@
 `cdk8s synth` runs). `python main.py --help` lists the commands, `python main.py COMMAND --help` their options.
 
 Exit codes: synth 0/2; validate 0 (no error), 1 (errors), 2 (could not run); diff 0 (no change),
-1 (changes), 2 (could not run); crds, docs and schemas 0/2. Heavy imports (cdk8s, the generated bindings)
+1 (changes), 2 (could not run), 3 (state-unsafe changes, with --fail-on-unsafe); crds, docs and schemas 0/2. Heavy imports (cdk8s, the generated bindings)
 happen only for the commands that render (synth, and diff of the working tree).
 """
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from config import ENVIRONMENTS_DIR, ConfigError, available_environments, load_environment
 
-COMMANDS = ("synth", "validate", "diff", "crds", "docs", "schemas")
+COMMANDS = ("synth", "validate", "diff", "import", "crds", "docs", "schemas")
 
 
 def _error(message: object) -> int:
@@ -77,6 +77,24 @@ def _diff(args: argparse.Namespace) -> int:
     unsafe = [finding.line for finding in check(base, head)]
     sys.stdout.write(render(changes, unsafe))
     return 3 if unsafe and args.fail_on_unsafe else 1 if changes else 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    import yaml
+
+    from config.manifest_import import import_manifests
+
+    documents = []
+    for path in args.files:
+        try:
+            documents += [d for d in yaml.safe_load_all(path.read_text()) if isinstance(d, dict)]
+        except (OSError, yaml.YAMLError) as error:
+            return _error(f"{path}: {error}")
+    imported = import_manifests(documents)
+    sys.stdout.write(yaml.safe_dump({"flink": imported.flink}, sort_keys=False, allow_unicode=True))
+    for note in imported.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return 0
 
 
 def _crds(args: argparse.Namespace) -> int:
@@ -167,6 +185,13 @@ def parser() -> argparse.ArgumentParser:
                       help="exit 3 when a change is state-unsafe (a line under `state-unsafe changes:`, warnings "
                            "included)")
     diff.set_defaults(run=_diff)
+
+    importer = commands.add_parser(
+        "import", help="print environment config (flink: ...) that renders existing Flink manifests",
+        description="Read FlinkDeployment, FlinkSessionJob and FlinkStateSnapshot manifests; print a `flink:` config "
+                    "fragment to merge into an environment file; what cannot be expressed is noted on stderr.")
+    importer.add_argument("files", nargs="+", type=Path, help="manifest files")
+    importer.set_defaults(run=_import)
 
     crds = commands.add_parser("crds", help="prepare the pinned CRDs for cdk8s import, or install them",
                                description="The pinned CRDs (manifests/crds.py): prepare, install, cert-manager.")

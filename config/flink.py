@@ -99,9 +99,9 @@ class JobSpecConfig:
     replaced by the addresses of the platform's own services. Default: `[]`.
     """
 
-    state: Literal["running", "suspended"]
+    state: Literal["running", "suspended"] | None
     """running, or suspended to stop the job (with a savepoint under upgradeMode savepoint) and keep its state for a
-    later start. Default: `"running"`.
+    later start; null: the operator's default (running). Default: `null`.
     """
 
     savepoint_trigger_nonce: int | None

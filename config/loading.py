@@ -192,9 +192,14 @@ def _describe(error: jsonschema.ValidationError) -> list[Problem]:
     if error.validator in ("pattern", "maxLength") and "x-error" in node:
         return [Problem(path, f"{value!r} {node['x-error']}")]
     if error.validator == "anyOf" and value is not None:
-        described = [resolve_ref(branch) for branch in expected if branch.get("type") != "null"]
-        if len(described) == 1 and "x-error" in described[0]:
-            return [Problem(path, f"{value!r} {described[0]['x-error']}")]
+        branches = [i for i, branch in enumerate(expected) if branch.get("type") != "null"]
+        described = resolve_ref(expected[branches[0]]) if len(branches) == 1 else {}
+        if "x-error" in described:
+            return [Problem(path, f"{value!r} {described['x-error']}")]
+        if len(branches) == 1:  # a nullable object: what is wrong inside it
+            inner = [e for e in error.context or [] if e.schema_path and e.schema_path[0] == branches[0]]
+            if inner:
+                return [problem for e in inner for problem in _describe(e)]
     if error.validator == "enum":
         return [Problem(path, f"{value!r} is not one of: {', '.join(str(v) for v in expected)}")]
     return [Problem(path, error.message)]

@@ -38,7 +38,8 @@ class JobProps:
         parallelism: default parallelism (at least 1).
         upgrade_mode: how a spec change is applied: `stateless` (no state kept), `savepoint` (stop with a
             savepoint, start from it), `last-state` (from the latest checkpoint; needs HA).
-        state: `running`, or `suspended` to stop the job (with a savepoint under `savepoint`).
+        state: `running`, or `suspended` to stop the job (with a savepoint under `savepoint`); None: the operator's
+            default (running), not written.
         savepoint_trigger_nonce, checkpoint_trigger_nonce: change to trigger one savepoint / checkpoint.
         initial_savepoint_path: the savepoint (or retained checkpoint) a new job starts from.
         allow_non_restored_state: start even if some state of the savepoint maps to no operator.
@@ -54,7 +55,7 @@ class JobProps:
     args: tuple[str, ...] = ()
     parallelism: int = 1
     upgrade_mode: UpgradeMode = "savepoint"
-    state: JobState = "running"
+    state: JobState | None = None
     savepoint_trigger_nonce: int | None = None
     checkpoint_trigger_nonce: int | None = None
     initial_savepoint_path: str | None = None
@@ -73,7 +74,7 @@ J = TypeVar("J", FlinkDeploymentSpecJob, FlinkSessionJobSpecJob)
 
 def job_spec(job: JobProps, spec_type: type[J]) -> J:
     """`spec.job` of a FlinkDeployment (`FlinkDeploymentSpecJob`) or a FlinkSessionJob (`FlinkSessionJobSpecJob`);
-    the state is written only when it is not the default (`running`)."""
+    unset fields are not written."""
     deployment = spec_type is FlinkDeploymentSpecJob
     modes = FlinkDeploymentSpecJobUpgradeMode if deployment else FlinkSessionJobSpecJobUpgradeMode
     states = FlinkDeploymentSpecJobState if deployment else FlinkSessionJobSpecJobState
@@ -83,7 +84,7 @@ def job_spec(job: JobProps, spec_type: type[J]) -> J:
         parallelism=job.parallelism,
         upgrade_mode=member(modes, job.upgrade_mode),
         args=list(job.args) or None,
-        state=member(states, job.state) if job.state != "running" else None,
+        state=member(states, job.state) if job.state else None,
         savepoint_trigger_nonce=job.savepoint_trigger_nonce,
         checkpoint_trigger_nonce=job.checkpoint_trigger_nonce,
         initial_savepoint_path=job.initial_savepoint_path,

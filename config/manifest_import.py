@@ -1,0 +1,263 @@
+"""`import`: existing FlinkDeployment, FlinkSessionJob and FlinkStateSnapshot manifests as environment config.
+
+`python main.py import FILE...` prints a YAML fragment of `flink:` settings (deployments, jobs, snapshots) that,
+deep-merged into an environment file (mappings merged, lists appended), renders objects of the same kind and name
+whose specs hold every field of the input with the same value, except what the platform owns (state directories
+on S3, the catalog store), which import reports on stderr with everything else it could not express or adds.
+This is how teams with existing manifests adopt the platform. Field meanings: the operator 1.14 CRD reference
+(https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from config.flink_options import (
+    AUTOSCALER,
+    CATALOG_STORE_KIND,
+    CATALOG_STORE_PATH,
+    CHECKPOINT_DIR,
+    CHECKPOINT_INTERVAL,
+    CHECKPOINTING_MODE,
+    HA_STORAGE_DIR,
+    HA_TYPE,
+    INCREMENTAL_CHECKPOINTS,
+    PERIODIC_CHECKPOINT_INTERVAL,
+    PERIODIC_SAVEPOINT_INTERVAL,
+    RETAINED_CHECKPOINTS,
+    SAVEPOINT_DIR,
+    SAVEPOINT_HISTORY_MAX_AGE,
+    SAVEPOINT_HISTORY_MAX_COUNT,
+    STATE_BACKEND,
+    TASK_SLOTS,
+    UNALIGNED_CHECKPOINTS,
+)
+
+MAIN_CONTAINER = "flink-main-container"
+DEPRECATED_KEYS = {"state.checkpoints.dir": CHECKPOINT_DIR, "state.savepoints.dir": SAVEPOINT_DIR,
+                   "state.backend": STATE_BACKEND, "state.backend.incremental": INCREMENTAL_CHECKPOINTS,
+                   "state.checkpoints.num-retained": RETAINED_CHECKPOINTS,
+                   "execution.checkpointing.unaligned": UNALIGNED_CHECKPOINTS, "high-availability": HA_TYPE}
+"""Flink 1.20's deprecated names of keys the platform types (`CheckpointingOptions`, `StateBackendOptions`)."""
+OWNED_BY_PLATFORM = (CHECKPOINT_DIR, SAVEPOINT_DIR, HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH)
+TYPED = {CHECKPOINT_INTERVAL: ("checkpointing", "interval", str), CHECKPOINTING_MODE: ("checkpointing", "mode", str),
+         UNALIGNED_CHECKPOINTS: ("checkpointing", "unaligned", bool), RETAINED_CHECKPOINTS: ("checkpointing", "retained", int),
+         STATE_BACKEND: ("checkpointing", "stateBackend", str), INCREMENTAL_CHECKPOINTS: ("checkpointing", "incremental", bool),
+         PERIODIC_SAVEPOINT_INTERVAL: ("periodicSnapshots", "savepointInterval", str),
+         PERIODIC_CHECKPOINT_INTERVAL: ("periodicSnapshots", "checkpointInterval", str),
+         SAVEPOINT_HISTORY_MAX_COUNT: ("periodicSnapshots", "savepointMaxCount", int),
+         SAVEPOINT_HISTORY_MAX_AGE: ("periodicSnapshots", "savepointMaxAge", str)}
+JOB_FIELDS = ("entryClass", "args", "parallelism", "upgradeMode", "state", "savepointTriggerNonce",
+              "checkpointTriggerNonce", "initialSavepointPath", "allowNonRestoredState", "savepointRedeployNonce")
+
+
+@dataclass
+class Imported:
+    """The config fragment (`flink`) and what import reports: `notes` (one line per field it could not express,
+    replaced or added)."""
+
+    flink: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def flatten(conf: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """`flinkConfiguration` as the operator reads it: nested maps joined with `.`, values as text."""
+    flat: dict[str, str] = {}
+    for key, value in conf.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value).lower() if isinstance(value, bool) else str(value)
+    return flat
+
+
+def import_manifests(documents: Iterable[Mapping[str, Any]]) -> Imported:
+    """The config of every FlinkDeployment, FlinkSessionJob and FlinkStateSnapshot in `documents`; other kinds are
+    noted and skipped."""
+    result = Imported()
+    documents = [d for d in documents if d]
+    sessions = {d["metadata"]["name"] for d in documents
+                if d.get("kind") == "FlinkDeployment" and not (d.get("spec") or {}).get("job")}
+    for document in documents:
+        kind, name = document.get("kind"), str((document.get("metadata") or {}).get("name"))
+        where = f"{kind}/{name}"
+        namespace = (document.get("metadata") or {}).get("namespace")
+        if namespace not in (None, "flink"):
+            result.notes.append(f"{where}: metadata.namespace: {namespace!r} not expressed: the platform renders "
+                                "Flink workloads in its Flink namespace")
+        spec = document.get("spec") or {}
+        if kind == "FlinkDeployment":
+            result.flink.setdefault("deployments", []).append(_deployment(name, spec, result.notes, where))
+        elif kind == "FlinkSessionJob":
+            result.flink.setdefault("jobs", []).append(_session_job(name, spec, sessions, result.notes, where))
+        elif kind == "FlinkStateSnapshot":
+            result.flink.setdefault("snapshots", []).append(_snapshot(name, spec, result.notes, where))
+        else:
+            result.notes.append(f"{where}: skipped: import reads FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot")
+    return result
+
+
+def _job(job: Mapping[str, Any], notes: list[str], where: str) -> dict[str, Any]:
+    imported: dict[str, Any] = {"jarPath": job["jarURI"]} if job.get("jarURI") else {}
+    if not job.get("jarURI"):
+        notes.append(f"{where}: spec.job.jarURI: missing; the platform needs the job's JAR (set jarPath)")
+    imported.update({key: job[key] for key in JOB_FIELDS if key in job})
+    for key in sorted(set(job) - {"jarURI", *JOB_FIELDS}):
+        notes.append(f"{where}: spec.job.{key}: not expressed")
+    return imported
+
+
+def _deployment(name: str, spec: Mapping[str, Any], notes: list[str], where: str) -> dict[str, Any]:
+    conf = flatten(spec.get("flinkConfiguration") or {})
+    for old, new in DEPRECATED_KEYS.items():
+        if old in conf:
+            notes.append(f"{where}: flinkConfiguration.{old}: imported as {new} (its Flink 1.20 name)")
+            conf.setdefault(new, conf.pop(old))
+    imported: dict[str, Any] = {"name": name}
+    for key in ("image", "flinkVersion"):
+        if key in spec:
+            imported[key] = spec[key]
+    if spec.get("serviceAccount") not in (None, "flink"):
+        notes.append(f"{where}: spec.serviceAccount: {spec['serviceAccount']!r} not expressed per cluster: set "
+                     "flink.serviceAccount (every Flink cluster of the namespace runs as it)")
+    for role in ("jobManager", "taskManager"):
+        part: Mapping[str, Any] = spec.get(role) or {}
+        target: dict[str, Any] = {}
+        resource = part.get("resource") or {}
+        target.update({k: resource[k] for k in ("memory", "cpu") if k in resource})
+        if "replicas" in part:
+            target["replicas"] = part["replicas"]
+        if role == "taskManager" and TASK_SLOTS in conf:
+            target["taskSlots"] = int(conf.pop(TASK_SLOTS))
+        if part.get("podTemplate"):
+            target["podOptions"] = _pod_options(part["podTemplate"], notes, f"{where}: spec.{role}.podTemplate")
+        for key in sorted(set(resource) - {"memory", "cpu"}):
+            notes.append(f"{where}: spec.{role}.resource.{key}: not expressed")
+        if target:
+            imported[role] = target
+    ha = conf.pop(HA_TYPE, "none").lower() in ("kubernetes", "zookeeper")
+    imported["highAvailability"] = ha
+    for key in OWNED_BY_PLATFORM:
+        if key in conf:
+            notes.append(f"{where}: flinkConfiguration.{key}: {conf.pop(key)!r} replaced: the platform keeps state "
+                         "and catalogs in its own places (s3://<flink bucket>/{checkpoints,savepoints,ha}/<name>)")
+    for key, (section, setting, kind) in TYPED.items():
+        if key in conf:
+            raw = conf.pop(key)
+            imported.setdefault(section, {})[setting] = (raw.lower() == "true" if kind is bool else kind(raw))
+    autoscaler = {setting: conf.pop(key) for setting, key in AUTOSCALER.items() if key in conf}
+    if autoscaler:
+        imported["autoscaler"] = {_camel(k): _typed_value(v) for k, v in autoscaler.items()}
+    if conf:
+        imported["flinkConfiguration"] = conf
+    for key in ("logConfiguration", "ingress"):
+        if spec.get(key):
+            imported[key] = spec[key]
+    if spec.get("podTemplate"):
+        imported["podOptions"] = _pod_options(spec["podTemplate"], notes, f"{where}: spec.podTemplate")
+    imported["job"] = _job(spec["job"], notes, where) if spec.get("job") else None
+    for key in sorted(set(spec) - {"image", "flinkVersion", "serviceAccount", "jobManager", "taskManager",
+                                   "flinkConfiguration", "logConfiguration", "ingress", "podTemplate", "job"}):
+        notes.append(f"{where}: spec.{key}: not expressed")
+    return imported
+
+
+def _session_job(name: str, spec: Mapping[str, Any], sessions: set[str], notes: list[str],
+                 where: str) -> dict[str, Any]:
+    imported = {"name": name, **_job(spec.get("job") or {}, notes, where)}
+    cluster = spec.get("deploymentName")
+    if cluster in sessions:
+        imported["sessionCluster"] = cluster
+    elif cluster != "flink-session":
+        notes.append(f"{where}: spec.deploymentName: {cluster!r} is not among the imported session clusters: the job "
+                     "runs on the platform's session cluster unless you add it (flink.deployments with job: null)")
+    if spec.get("flinkConfiguration"):
+        notes.append(f"{where}: spec.flinkConfiguration: not expressed for session jobs")
+    return imported
+
+
+def _snapshot(name: str, spec: Mapping[str, Any], notes: list[str], where: str) -> dict[str, Any]:
+    imported: dict[str, Any] = {"name": name, "job": (spec.get("jobReference") or {}).get("name")}
+    if spec.get("checkpoint") is not None:
+        imported["kind"] = "checkpoint"
+    savepoint = spec.get("savepoint") or {}
+    renames = {"path": "path", "alreadyExists": "alreadyExists", "formatType": "formatType",
+               "disposeOnDelete": "disposeOnDelete"}
+    imported.update({renames[k]: v for k, v in savepoint.items() if k in renames})
+    if "backoffLimit" in spec:
+        imported["backoffLimit"] = spec["backoffLimit"]
+    return imported
+
+
+def _pod_options(template: Mapping[str, Any], notes: list[str], where: str) -> dict[str, Any]:
+    metadata, pod = template.get("metadata") or {}, template.get("spec") or {}
+    options: dict[str, Any] = {k: dict(metadata[k]) for k in ("labels", "annotations") if metadata.get(k)}
+    for key in ("nodeSelector", "tolerations", "affinity"):
+        if pod.get(key):
+            options[key] = pod[key]
+    if pod.get("imagePullSecrets"):
+        options["imagePullSecrets"] = [s["name"] for s in pod["imagePullSecrets"]]
+    mounts: dict[str, Mapping[str, Any]] = {}
+    for container in pod.get("containers") or []:
+        if container.get("name") != MAIN_CONTAINER:
+            notes.append(f"{where}: containers {container.get('name')!r}: sidecars are not expressed yet")
+            continue
+        env = []
+        for variable in container.get("env") or []:
+            source = variable.get("valueFrom") or {}
+            if "value" in variable:
+                env.append({"name": variable["name"], "value": str(variable["value"])})
+            elif "secretKeyRef" in source or "configMapKeyRef" in source:
+                ref = "secretKeyRef" if "secretKeyRef" in source else "configMapKeyRef"
+                env.append({"name": variable["name"], ref: {k: source[ref][k] for k in ("name", "key")}})
+            else:
+                notes.append(f"{where}: env {variable.get('name')!r}: only value, secretKeyRef and configMapKeyRef")
+        if env:
+            options["env"] = env
+        mounts = {m["name"]: m for m in container.get("volumeMounts") or []}
+        for key in sorted(set(container) - {"name", "env", "volumeMounts"}):
+            notes.append(f"{where}: containers[{MAIN_CONTAINER}].{key}: not expressed (the platform sets the main "
+                         "container's security context and resources)")
+    volumes = []
+    for volume in pod.get("volumes") or []:
+        mount = mounts.get(volume["name"])
+        sources = {"secret": ("secret", "secretName"), "configMap": ("configMap", "name"),
+                   "persistentVolumeClaim": ("persistentVolumeClaim", "claimName")}
+        found = next(((target, volume[kind][key]) for kind, (target, key) in sources.items() if kind in volume), None)
+        if mount is None or (found is None and "emptyDir" not in volume):
+            notes.append(f"{where}: volumes {volume['name']!r}: only secret, configMap, persistentVolumeClaim and "
+                         "emptyDir volumes mounted by the main container are expressed")
+            continue
+        entry: dict[str, Any] = {"name": volume["name"], "mountPath": mount["mountPath"]}
+        if mount.get("readOnly"):
+            entry["readOnly"] = True
+        if found:
+            entry[found[0]] = found[1]
+        else:
+            entry["emptyDir"] = True
+        volumes.append(entry)
+    if volumes:
+        options["volumes"] = volumes
+    for key in sorted(set(pod) - {"nodeSelector", "tolerations", "affinity", "imagePullSecrets", "containers",
+                                  "volumes"}):
+        notes.append(f"{where}: spec.{key}: not expressed")
+    return options
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _typed_value(text: str) -> Any:
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text

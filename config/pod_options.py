@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from config.common import Resources
 from config.loading import Problem, duplicates
 
+MAIN_CONTAINER = "flink-main-container"
 RESERVED_LABELS = ("app", "component", "type")
 """Labels the Flink operator puts on the pods it creates and selects them by."""
 RESERVED_LABEL_PREFIX = "app.kubernetes.io/"
@@ -67,6 +69,51 @@ class EnvVarConfig:
         sources = [s for s in (self.value, self.secret_key_ref, self.config_map_key_ref) if s is not None]
         if len(sources) != 1:
             yield Problem("", f"env '{self.name}' needs exactly one of value, secretKeyRef, configMapKeyRef")
+
+
+@dataclass(frozen=True)
+class VolumeMountConfig:
+    """A mount of one of the pod options' volumes in a sidecar or init container."""
+
+    name: str
+    """A volume of the same podOptions."""
+
+    mount_path: str
+    """Where."""
+
+    read_only: bool
+    """Read-only. Default: `false`."""
+
+
+@dataclass(frozen=True)
+class ContainerConfig:
+    """A sidecar or init container."""
+
+    name: str
+    """Container name (not flink-main-container)."""
+
+    image: str
+    """Image."""
+
+    command: tuple[str, ...]
+    """Entrypoint (null: the image's). Default: `[]`."""
+
+    args: tuple[str, ...]
+    """Arguments. Default: `[]`."""
+
+    env: tuple[EnvVarConfig, ...]
+    """Environment variables. Default: `[]`."""
+
+    volume_mounts: tuple[VolumeMountConfig, ...]
+    """Mounts of the pod options' volumes. Default: `[]`."""
+
+    resources: Resources | None
+    """Container resources; null: none (the validate rules require requests). Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """The Flink main container's name is the operator's."""
+        if self.name == MAIN_CONTAINER:
+            yield Problem("name", f"'{MAIN_CONTAINER}' is the Flink main container, which the operator builds")
 
 
 @dataclass(frozen=True)
@@ -134,6 +181,14 @@ class PodOptionsConfig:
     volumes: tuple[PodVolumeConfig, ...]
     """Volumes mounted into the Flink main container, each by one name. Default: `[]`."""
 
+    sidecars: tuple[ContainerConfig, ...]
+    """Containers beside the Flink main container (e.g. a log shipper), in the JobManager and TaskManager pods.
+    Default: `[]`.
+    """
+
+    init_containers: tuple[ContainerConfig, ...]
+    """Containers that run to completion before the Flink main container starts. Default: `[]`."""
+
     def problems(self) -> Iterator[Problem]:
         """Reserved labels stay the operator's and the platform's; env and volume names used once."""
         for key in sorted(self.labels):
@@ -142,3 +197,13 @@ class PodOptionsConfig:
                                                "type, and the platform sets app.kubernetes.io/*")
         yield from (Problem("env", f"'{n}' is set twice") for n in duplicates([e.name for e in self.env]))
         yield from (Problem("volumes", f"'{n}' is used twice") for n in duplicates([v.name for v in self.volumes]))
+        containers = [*self.sidecars, *self.init_containers]
+        yield from (Problem("sidecars", f"container '{n}' is named twice")
+                    for n in duplicates([c.name for c in containers]))
+        volumes = {v.name for v in self.volumes}
+        for kind, items in (("sidecars", self.sidecars), ("initContainers", self.init_containers)):
+            for index, container in enumerate(items):
+                for mount_index, mount in enumerate(container.volume_mounts):
+                    if mount.name not in volumes:
+                        yield Problem(f"{kind}[{index}].volumeMounts[{mount_index}].name",
+                                      f"'{mount.name}' is not one of these pod options' volumes")

@@ -301,3 +301,32 @@ def test_log_configuration_and_ingress(tmp_path: Path) -> None:
     assert config_error({"deployments": [{"name": "a", "logConfiguration": {"log4j.properties": "x"}}]}) == [
         "flink.deployments[0].logConfiguration.log4j.properties: Invalid log config key: log4j.properties. Allowed "
         "keys are [log4j-console.properties, logback-console.xml] (the Flink operator)"]
+
+
+def test_sidecars_and_init_containers_run_restricted_in_both_roles(tmp_path: Path) -> None:
+    options = {"volumes": [{"name": "logs", "mountPath": "/opt/flink/log", "emptyDir": True}],
+               "sidecars": [{"name": "log-shipper", "image": "fluent/fluent-bit:3.0.7", "args": ["-c", "/etc/fb.conf"],
+                             "env": [{"name": "REGION", "value": "eu-north-1"}],
+                             "volumeMounts": [{"name": "logs", "mountPath": "/logs", "readOnly": True}],
+                             "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}}],
+               "initContainers": [{"name": "wait-for-fluss", "image": "busybox:1.36",
+                                   "command": ["sh", "-c", "until nc -z coordinator-server-hs.fluss 9124; do sleep 2; done"],
+                                   "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}}}]}
+    objects = render(environment(flink={"deployments": [{**APPLICATION, "podOptions": options}]}))
+    spec = deployment(objects, "orders-enrichment")
+    for role in ("jobManager", "taskManager"):
+        pod = spec[role]["podTemplate"]["spec"]
+        sidecar = next(c for c in pod["containers"] if c["name"] == "log-shipper")
+        assert sidecar["image"] == "fluent/fluent-bit:3.0.7" and sidecar["args"] == ["-c", "/etc/fb.conf"]
+        assert sidecar["volumeMounts"] == [{"name": "logs", "mountPath": "/logs", "readOnly": True}]
+        assert sidecar["resources"] == {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}
+        assert sidecar["securityContext"]["allowPrivilegeEscalation"] is False
+        assert [c["name"] for c in pod["initContainers"]] == ["wait-for-fluss"]
+    assert validate_errors(objects, tmp_path) == []
+    assert config_error({"deployments": [{"name": "a", "podOptions": {
+        "sidecars": [{"name": "flink-main-container", "image": "x:1", "volumeMounts": [{"name": "nope", "mountPath": "/x"}]}]}}]}) == [
+        "flink.deployments[0].podOptions.sidecars[0].name: 'flink-main-container' is the Flink main container, which "
+        "the operator builds",
+        "flink.deployments[0].podOptions.sidecars[0].volumeMounts[0].name: 'nope' is not one of these pod options' "
+        "volumes",
+    ]

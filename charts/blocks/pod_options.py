@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from charts.blocks.container_env import Env
+from config.common import Resources
 
+MAIN_CONTAINER = "flink-main-container"
 RESERVED_LABELS = ("app", "component", "type")
 """Labels the Flink operator puts on its pods and selects them by."""
 RESERVED_LABEL_PREFIX = "app.kubernetes.io/"
@@ -56,8 +58,41 @@ class PodVolume:
 
 
 @dataclass(frozen=True)
+class VolumeMount:
+    """A mount of volume `name` at `mount_path` in a sidecar or init container."""
+
+    name: str
+    mount_path: str
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class Container:
+    """A sidecar or init container, run with the platform's restricted security context: `image`, `command`
+    and `args` (empty: the image's), `env`, `mounts` of the pod options' volumes, `resources` (cpu in cores or
+    millicores, memory as a quantity).
+
+    Raises:
+        ValueError: the name of the main container the operator builds (`flink-main-container`).
+    """
+
+    name: str
+    image: str
+    command: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
+    env: tuple[Env, ...] = ()
+    mounts: tuple[VolumeMount, ...] = ()
+    resources: Resources | None = None
+
+    def __post_init__(self) -> None:
+        if self.name == MAIN_CONTAINER:
+            raise ValueError(f"container {self.name}: the operator builds the main container itself")
+
+
+@dataclass(frozen=True)
 class PodOptions:
-    """Options of a set of pods. `affinity` is a Kubernetes Affinity in its API form (camelCase keys).
+    """Options of a set of pods. `affinity` is a Kubernetes Affinity in its API form (camelCase keys); `sidecars` run
+    beside the main container, `init_containers` before it.
 
     Raises:
         ValueError: a reserved label (the operator's `app`, `component`, `type`; the platform's
@@ -72,6 +107,8 @@ class PodOptions:
     image_pull_secrets: tuple[str, ...] = ()
     env: tuple[Env, ...] = ()
     volumes: tuple[PodVolume, ...] = ()
+    sidecars: tuple[Container, ...] = ()
+    init_containers: tuple[Container, ...] = ()
 
     def __post_init__(self) -> None:
         reserved = sorted(k for k in self.labels if k in RESERVED_LABELS or k.startswith(RESERVED_LABEL_PREFIX))
@@ -86,4 +123,5 @@ class PodOptions:
             node_selector={**self.node_selector, **role.node_selector},
             tolerations=(*self.tolerations, *role.tolerations), affinity=role.affinity or self.affinity,
             image_pull_secrets=(*self.image_pull_secrets, *role.image_pull_secrets), env=(*self.env, *role.env),
-            volumes=(*self.volumes, *role.volumes))
+            volumes=(*self.volumes, *role.volumes), sidecars=(*self.sidecars, *role.sidecars),
+            init_containers=(*self.init_containers, *role.init_containers))

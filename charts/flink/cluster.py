@@ -302,7 +302,7 @@ class FlinkClusterProps:
 def _sets_anything(options: PodOptions) -> bool:
     """Whether `options` (env aside, which the common template carries) put anything into a role's template."""
     return any((options.labels, options.annotations, options.node_selector, options.tolerations, options.affinity,
-                options.image_pull_secrets, options.volumes))
+                options.image_pull_secrets, options.volumes, options.sidecars, options.init_containers))
 
 
 class FlinkCluster(constructs.Construct):

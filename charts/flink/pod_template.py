@@ -21,7 +21,7 @@ from cdk8s_plus_27 import k8s
 import imports.flink.org.apache.flink as flink_binding
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
-from charts.blocks.pod_options import PodOptions, PodVolume
+from charts.blocks.pod_options import Container, PodOptions, PodVolume
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,10 @@ class PodTemplateClasses(Generic[T]):
                 spec["affinity"] = self.typed("SpecAffinity", options.affinity)
             if options.image_pull_secrets:
                 spec["image_pull_secrets"] = [self.cls("SpecImagePullSecrets")(name=n) for n in options.image_pull_secrets]
+            spec["containers"] += [self._extra_container("SpecContainers", c) for c in options.sidecars]
+            if options.init_containers:
+                spec["init_containers"] = [self._extra_container("SpecInitContainers", c)
+                                           for c in options.init_containers]
             if options.labels or options.annotations:
                 metadata = self.cls("Metadata")(labels=dict(options.labels) or None,
                                                 annotations=dict(options.annotations) or None)
@@ -127,6 +131,27 @@ class PodTemplateClasses(Generic[T]):
         if not isinstance(value, dict) or found is None:
             return value
         return found(**{_snake(key): self.typed(suffix + key[0].upper() + key[1:], item) for key, item in value.items()})
+
+    def _extra_container(self, base: str, c: Container) -> Any:
+        """A sidecar or init container at `base` (`SpecContainers`, `SpecInitContainers`), restricted like the
+        Flink containers (the pod's uid)."""
+        props: dict[str, Any] = {"name": c.name, "image": c.image,
+                                 "security_context": pod_security.container_security_context_props(pod_security.FLINK)}
+        if c.command:
+            props["command"] = list(c.command)
+        if c.args:
+            props["args"] = list(c.args)
+        if c.env:
+            props["env"] = env.render(c.env, self.cls(f"{base}Env"))
+        if c.mounts:
+            props["volume_mounts"] = [self.cls(f"{base}VolumeMounts")(name=m.name, mount_path=m.mount_path,
+                                                                     read_only=m.read_only or None) for m in c.mounts]
+        if c.resources:
+            props["resources"] = self.cls(f"{base}Resources")(**{
+                kind: {name: self.cls(f"{base}Resources{kind.capitalize()}").from_string(value)  # type: ignore[attr-defined]
+                       for name, value in values.items()}
+                for kind, values in c.resources.to_k8s().items()})
+        return self.cls(base)(**props)
 
     def _pod_volume(self, v: PodVolume) -> Any:
         source: dict[str, Any] = {}

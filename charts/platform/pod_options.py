@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from charts.blocks.container_env import ConfigMapKeyRef, Env
-from charts.blocks.pod_options import PodOptions, PodVolume, Toleration
+from charts.blocks.pod_options import Container, PodOptions, PodVolume, Toleration, VolumeMount
 from charts.blocks.secrets import SecretKeyRef
-from config.pod_options import EnvVarConfig, PodOptionsConfig
+from config.pod_options import ContainerConfig, EnvVarConfig, PodOptionsConfig
 
 
 def pod_options(options: PodOptionsConfig) -> PodOptions:
@@ -19,7 +19,16 @@ def pod_options(options: PodOptionsConfig) -> PodOptions:
         env=tuple(_env(e) for e in options.env),
         volumes=tuple(PodVolume(name=v.name, mount_path=v.mount_path, read_only=v.read_only, secret=v.secret,
                                 config_map=v.config_map, persistent_volume_claim=v.persistent_volume_claim,
-                                empty_dir=v.empty_dir) for v in options.volumes))
+                                empty_dir=v.empty_dir) for v in options.volumes),
+        sidecars=tuple(_container(c) for c in options.sidecars),
+        init_containers=tuple(_container(c) for c in options.init_containers))
+
+
+def _container(container: ContainerConfig) -> Container:
+    return Container(name=container.name, image=container.image, command=container.command, args=container.args,
+                     env=tuple(_env(e) for e in container.env),
+                     mounts=tuple(VolumeMount(m.name, m.mount_path, m.read_only) for m in container.volume_mounts),
+                     resources=container.resources)
 
 
 def _env(variable: EnvVarConfig) -> Env:

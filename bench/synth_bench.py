@@ -8,6 +8,8 @@ Python or the jsii Node.js child):
   breakdown    cdk8s + cdk8s_plus_27 alone; + Flink bindings; + Spark bindings
   synth        `python main.py --env local` (what `make synth` runs after setup)
   make synth   the make target itself (setup checks included)
+  scale        `local` plus 1,000 FlinkSessionJobs, plus 1,000 SparkApplications: the per-object slope is
+               (scale - synth local) / 1,000
 Timings are printed, never asserted in tests.
 """
 
@@ -51,15 +53,36 @@ def measure(command: list[str]) -> tuple[float, float]:
     return float(wall), float(peak)
 
 
+def scaled_environments(directory: Path, count: int) -> Path:
+    """`<directory>` with `local.yaml` plus `jobs.yaml` (`count` further FlinkSessionJobs) and `apps.yaml` (`count`
+    further SparkApplications), copies of local otherwise."""
+    import yaml
+
+    local = yaml.safe_load((ROOT / "environments" / "local.yaml").read_text())
+    jobs = {**local, "environment": "jobs", "flink": {**local.get("flink", {}), "jobs": [
+        {"name": f"bench-job-{i}", "jarPath": "job-artifacts/generate-fake-data-0.1.0.jar",
+         "args": ["--pipeline.name", f"bench-{i}", "--fluss.bootstrap.servers", "${fluss.bootstrapServers}"]}
+        for i in range(count)]}}
+    apps = {**local, "environment": "apps", "spark": {**local.get("spark", {}), "applications": [
+        {"name": f"bench-app-{i}", "type": "Python", "mainApplicationFile": "job-artifacts/ingest_campaign.py"}
+        for i in range(count)]}}
+    for name, document in (("local", local), ("jobs", jobs), ("apps", apps)):
+        (directory / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    return directory
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as envs:
+        scaled = str(scaled_environments(Path(envs), 1000))
         commands = {
             **{label: [PY, "-c", code] for label, code in IMPORTS.items()},
             "synth local (main.py)": [PY, "main.py", "--env", "local", "--outdir", out],
             "make synth": ["make", "--no-print-directory", "synth"],
+            "+ 1,000 FlinkSessionJobs": [PY, "main.py", "--env", "jobs", "--outdir", out, "--config-dir", scaled],
+            "+ 1,000 SparkApplications": [PY, "main.py", "--env", "apps", "--outdir", out, "--config-dir", scaled],
         }
         # Interleaved rounds: every command once per round, so machine noise hits floor and synth alike.
         samples: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
@@ -72,6 +95,10 @@ def main() -> int:
         ratios = [v[0] / f[0] for v, f in zip(values, samples[floor_label], strict=True)]
         wall = statistics.median(v[0] for v in values)
         print(f"{label:28} {wall:8.2f} {statistics.median(ratios):8.2f} {max(v[1] for v in values):9.0f}")
+    local = statistics.median(v[0] for v in samples["synth local (main.py)"])
+    for label in ("+ 1,000 FlinkSessionJobs", "+ 1,000 SparkApplications"):
+        slope = (statistics.median(v[0] for v in samples[label]) - local) / 1000 * 1000
+        print(f"{label}: {slope:.2f} ms per object above synth local")
     print(f"\nmedian of {args.runs} interleaved rounds (ratio: median of per-round ratios); "
           f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}")
     return 0

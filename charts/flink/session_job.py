@@ -26,8 +26,10 @@ class SessionJobProps(JobProps):
     session_cluster: str | None = None
 
 
-class FlinkSessionJobConstruct(constructs.Construct):
-    """One FlinkSessionJob on `session_cluster`, in the jobs sync wave.
+class FlinkSessionJobConstruct(FlinkSessionJob):  # type: ignore[misc]  # bindings are not type-checked (pyproject)
+    """One FlinkSessionJob on `session_cluster`, in the jobs sync wave: the generated API object itself (one
+    construct per job, so a thousand jobs cost a thousand round trips to the jsii runtime, not two thousand).
+    `name` and `job_namespace` are what a FlinkStateSnapshot refers to.
 
     Raises:
         ValueError: `session_cluster` runs in application mode (the operator submits session jobs to session
@@ -36,15 +38,13 @@ class FlinkSessionJobConstruct(constructs.Construct):
 
     def __init__(self, scope: constructs.Construct, id: str, *, session_cluster: FlinkCluster,
                  props: SessionJobProps, version: str):
-        super().__init__(scope, id)
         if not session_cluster.session_mode:
             raise ValueError(f"FlinkSessionJob {props.name}: {session_cluster.name} is an application cluster")
-        self.name = props.name
-        self.namespace = session_cluster.namespace
         component = Component("flink-job", props.name, version, "session-job")
-        FlinkSessionJob(
-            self, "Resource",
+        super().__init__(
+            scope, id,
             metadata=api_object_meta(props.name, session_cluster.namespace, component, SyncWave.JOBS),
             spec=FlinkSessionJobSpec(deployment_name=session_cluster.name,
                                      job=job_spec(props, FlinkSessionJobSpecJob)),
         )
+        self.job_namespace = session_cluster.namespace

@@ -84,7 +84,8 @@ class FlinkStateSnapshotConstruct(constructs.Construct):
             else None) if props.kind == "savepoint" else None
         FlinkStateSnapshot(
             self, "Resource",
-            metadata=api_object_meta(props.name, job.namespace, Component("flink-snapshot", props.name, version,
+            metadata=api_object_meta(props.name, job.namespace if isinstance(job, FlinkCluster) else job.job_namespace,
+                                     Component("flink-snapshot", props.name, version,
                                                                           props.kind), SyncWave.JOBS,
                                      keep_on_prune=True),
             spec=FlinkStateSnapshotSpec(

@@ -11,7 +11,7 @@ from the Secret-backed env var of that name (`manifests.iceberg_env_reference`);
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import constructs
 from cdk8s_plus_27 import k8s
@@ -131,27 +131,22 @@ def spark_conf(s3: S3Access, catalog: IcebergRestCatalog) -> dict[str, str]:
     return dict(sorted(conf.items()))
 
 
-class SparkApplicationConstruct(constructs.Construct):
-    """One SparkApplication (cluster mode) with restricted driver and executor pods.
+class SparkApplicationConstruct(SparkApplication):  # type: ignore[misc]  # bindings are not type-checked (pyproject)
+    """One SparkApplication (cluster mode) with restricted driver and executor pods: the generated API object itself
+    (one construct per application, one round trip to the jsii runtime).
 
     Props: `namespace`; `props`; `image` and `spark_version` (`SparkProps`); `service_account`, the drivers' and
-    executors' ServiceAccount (as `SparkChart`'s); `s3`; `catalog`.
+    executors' ServiceAccount (as `SparkChart`'s); `shared`, what every application of the chart has alike
+    (`SharedSettings`: computed once per chart).
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SparkApplicationProps,
-                 image: str, spark_version: str, service_account: k8s.KubeServiceAccount | str, s3: S3Access,
-                 catalog: IcebergRestCatalog):
-        super().__init__(scope, id)
+                 image: str, spark_version: str, service_account: k8s.KubeServiceAccount | str,
+                 shared: SharedSettings):
         account = service_account if isinstance(service_account, str) else service_account.name
         component = Component("spark-application", props.name, image_tag(image), "batch-job")
-        envs = [catalog.credential_env(), *s3.env()]
-        run_as = pod_security.SPARK
-        security = {
-            "pod_security_context": pod_security.pod_security_context_props(run_as),
-            "security_context": pod_security.container_security_context_props(run_as),
-        }
-        SparkApplication(
-            self, "Resource",
+        super().__init__(
+            scope, id,
             metadata=api_object_meta(props.name, namespace, component, SyncWave.JOBS),
             spec=SparkApplicationSpec(
                 type=member(SparkApplicationSpecType, props.type),
@@ -164,24 +159,47 @@ class SparkApplicationConstruct(constructs.Construct):
                 arguments=list(props.arguments) or None,
                 spark_version=spark_version,
                 deps=SparkApplicationSpecDeps(jars=list(props.jars)) if props.jars else None,
-                spark_conf=spark_conf(s3, catalog),
+                spark_conf=shared.spark_conf,
                 driver=SparkApplicationSpecDriver(
                     cores=props.driver.cores,
                     memory=props.driver.memory,
                     service_account=account,
-                    env=env.render(envs, SparkApplicationSpecDriverEnv),
-                    **security,
+                    env=shared.driver_env,
+                    **shared.security,
                 ),
                 executor=SparkApplicationSpecExecutor(
                     instances=props.executor.instances,
                     service_account=account,
                     cores=props.executor.cores,
                     memory=props.executor.memory,
-                    env=env.render(envs, SparkApplicationSpecExecutorEnv),
-                    **security,
+                    env=shared.executor_env,
+                    **shared.security,
                 ),
             ),
         )
+
+
+@dataclass(frozen=True)
+class SharedSettings:
+    """What every SparkApplication of a chart has alike, built once: `spark_conf` (S3A and the Iceberg catalog), the
+    drivers' and executors' env (catalog credential, S3), the restricted pod and container security contexts."""
+
+    spark_conf: dict[str, str]
+    driver_env: list[Any]
+    executor_env: list[Any]
+    security: dict[str, Any]
+
+    @staticmethod
+    def of(s3: S3Access, catalog: IcebergRestCatalog) -> SharedSettings:
+        """The settings of applications that use `s3` and `catalog`."""
+        envs = [catalog.credential_env(), *s3.env()]
+        run_as = pod_security.SPARK
+        return SharedSettings(
+            spark_conf=spark_conf(s3, catalog),
+            driver_env=env.render(envs, SparkApplicationSpecDriverEnv),
+            executor_env=env.render(envs, SparkApplicationSpecExecutorEnv),
+            security={"pod_security_context": pod_security.pod_security_context_props(run_as),
+                      "security_context": pod_security.container_security_context_props(run_as)})
 
 
 class SparkChart(ComponentChart):
@@ -195,7 +213,8 @@ class SparkChart(ComponentChart):
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SparkProps,
                  service_account: k8s.KubeServiceAccount | str, s3: S3Access, catalog: IcebergRestCatalog):
         super().__init__(scope, id, namespace=namespace)
+        shared = SharedSettings.of(s3, catalog)
         for app in props.applications:
             SparkApplicationConstruct(self, app.name, namespace=namespace, props=app, image=props.image,
-                                      spark_version=props.spark_version, service_account=service_account, s3=s3,
-                                      catalog=catalog)
+                                      spark_version=props.spark_version, service_account=service_account,
+                                      shared=shared)

@@ -53,6 +53,43 @@ def _set(target: dict[str, Any], **values: Any) -> None:
     target.update(values)
 
 
+def append_line(objects: list[Manifest], config_map: str, key: str, line: str) -> None:
+    """Append `line` to the file `key` of a ConfigMap."""
+    obj(objects, "ConfigMap", config_map)["data"][key] += line + "\n"
+
+
+def flink(objects: list[Manifest], name: str = "flink-session") -> dict[str, Any]:
+    """The spec of a FlinkDeployment (by default the session cluster)."""
+    result: dict[str, Any] = obj(objects, "FlinkDeployment", name)["spec"]
+    return result
+
+
+def flink_conf(objects: list[Manifest], name: str = "flink-session") -> dict[str, Any]:
+    """The `flinkConfiguration` of a FlinkDeployment."""
+    result: dict[str, Any] = flink(objects, name)["flinkConfiguration"]
+    return result
+
+
+SALE_ORDER = "bronze-ingest-sale-order"
+"""prod's application cluster (upgrade mode last-state, periodic savepoints)."""
+
+
+def without_savepoints(objects: list[Manifest], **settings: Any) -> None:
+    """The application cluster without savepoint directory and periodic savepoints; `settings` go to its job if they
+    are job fields, else to its configuration."""
+    spec = flink(objects, SALE_ORDER)
+    for key in ("execution.checkpointing.savepoint-dir", "kubernetes.operator.periodic.savepoint.interval"):
+        spec["flinkConfiguration"].pop(key)
+    for key, value in settings.items():
+        (spec["job"] if key in ("savepointTriggerNonce",) else spec["flinkConfiguration"])[key] = value
+
+
+def session_job(objects: list[Manifest], name: str = "bronze-ingest-event") -> dict[str, Any]:
+    """The spec of a FlinkSessionJob."""
+    result: dict[str, Any] = obj(objects, "FlinkSessionJob", name)["spec"]
+    return result
+
+
 def scheduled(objects: list[Manifest], name: str = "ingest-campaign-nightly", **spec: Any) -> Manifest:
     """Append a ScheduledSparkApplication whose template is the rendered SparkApplication's spec (a nightly run of
     the same application, valid as rendered) and return it; `spec` overrides its schedule fields."""
@@ -81,50 +118,78 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      Layer.SCHEMA, "spec.job.parallelism", "'one' is not of type 'integer'"),
     ("unknown kind", lambda o: o.append({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}),
      Layer.SCHEMA, "-", "no schema for example.com/v1 Widget"),
-    # --- Flink operator rules -----------------------------------------------------------------------------
+    # --- Flink operator rules (DefaultValidator): the session cluster and its session jobs -----------------
     ("FlinkDeployment name too long",
      lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["metadata"], name="a" * 46),
-     Layer.RULE, "metadata.name", "must be no more than 45 characters"),
-    ("unsupported Flink version",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"], flinkVersion="v1_14"),
+     Layer.RULE, "metadata.name", f"The FlinkDeployment name: {'a' * 46} is invalid, must consist of lower case "
+                                  "alphanumeric characters or '-', start with an alphabetic character, and end with an "
+                                  "alphanumeric character (e.g. 'my-name',  or 'abc-123'), and the length must be no "
+                                  "more than 45 characters."),
+    ("Flink version missing", lambda o: flink(o).pop("flinkVersion"),
+     Layer.RULE, "spec.flinkVersion", "Flink Version must be defined."),
+    ("unsupported Flink version", lambda o: _set(flink(o), flinkVersion="v1_14"),
      Layer.RULE, "spec.flinkVersion", "Flink version v1_14 is not supported by this operator version"),
-    ("forbidden Flink config key",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"],
-                    **{"kubernetes.cluster-id": "x"}),
+    ("forbidden Flink config key", lambda o: _set(flink_conf(o), **{"kubernetes.cluster-id": "x"}),
      Layer.RULE, "spec.flinkConfiguration.kubernetes.cluster-id", "Forbidden Flink config key: kubernetes.cluster-id"),
-    ("standby JobManagers without HA",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["jobManager"], replicas=2),
-     Layer.RULE, "spec.jobManager.replicas", "High availability should be enabled when starting standby JobManagers."),
-    ("TaskManager memory missing",
-     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"]["taskManager"]["resource"].pop("memory"),
-     Layer.RULE, "spec.taskManager.resource.memory", "TaskManager resource memory must be defined"),
-    ("TaskManager memory unparsable",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["taskManager"]["resource"], memory="2 gigs"),
-     Layer.RULE, "spec.taskManager.resource.memory", "TaskManager resource memory parse error: '2 gigs'"),
     ("rollback without HA",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"],
-                    **{"kubernetes.operator.deployment.rollback.enabled": "true"}),
-     Layer.RULE, "spec.flinkConfiguration", "HA must be enabled for rollback support."),
+     lambda o: _set(flink_conf(o), **{"kubernetes.operator.deployment.rollback.enabled": "true"}),
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.deployment.rollback.enabled",
+     "HA must be enabled for rollback support."),
+    ("rollback enabled by the operator's default configuration, without HA",
+     lambda o: append_line(o, "flink-operator-config", "flink-conf.yaml",
+                           "kubernetes.operator.deployment.rollback.enabled: true"),
+     Layer.RULE, "spec.flinkConfiguration (operator default kubernetes.operator.deployment.rollback.enabled)",
+     "HA must be enabled for rollback support."),
+    ("a boolean option Flink cannot read",
+     lambda o: _set(flink_conf(o), **{"kubernetes.operator.deployment.rollback.enabled": "yes"}),
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.deployment.rollback.enabled",
+     "Could not parse value 'yes' for key 'kubernetes.operator.deployment.rollback.enabled'."),
     ("invalid log configuration file",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"], logConfiguration={"log4j.properties": "x"}),
-     Layer.RULE, "spec.logConfiguration.log4j.properties", "Invalid log config key: log4j.properties"),
+     lambda o: _set(flink(o), logConfiguration={"log4j.properties": "x"}),
+     Layer.RULE, "spec.logConfiguration.log4j.properties",
+     "Invalid log config key: log4j.properties. Allowed keys are [log4j-console.properties, logback-console.xml]"),
+    ("standby JobManagers without HA", lambda o: _set(flink(o)["jobManager"], replicas=2),
+     Layer.RULE, "spec.jobManager.replicas", "High availability should be enabled when starting standby JobManagers."),
+    ("no JobManager", lambda o: _set(flink(o)["jobManager"], replicas=0),
+     Layer.RULE, "spec.jobManager.replicas", "JobManager replicas should not be configured less than one."),
+    ("JobManager memory missing", lambda o: flink(o)["jobManager"]["resource"].pop("memory"),
+     Layer.RULE, "spec.jobManager.resource.memory",
+     "JobManager resource memory must be defined using `spec.jobManager.resource.memory`"),
+    ("JobManager memory with a fraction (the operator reads 1.5g as the quantity 1500000000.0)",
+     lambda o: _set(flink(o)["jobManager"]["resource"], memory="1.5g"),
+     Layer.RULE, "spec.jobManager.resource.memory",
+     "JobManager resource memory parse error: Memory size unit '.0' does not match any of the recognized units: "
+     "(b | bytes) / (k | kb | kibibytes) / (m | mb | mebibytes) / (g | gb | gibibytes) / (t | tb | tebibytes)"),
+    ("TaskManager memory missing", lambda o: flink(o)["taskManager"]["resource"].pop("memory"),
+     Layer.RULE, "spec.taskManager.resource.memory",
+     "TaskManager resource memory must be defined using `spec.taskManager.resource.memory`"),
+    ("TaskManager memory unparsable", lambda o: _set(flink(o)["taskManager"]["resource"], memory="2 gigs"),
+     Layer.RULE, "spec.taskManager.resource.memory",
+     "TaskManager resource memory parse error: Invalid quantity format passed to parse"),
+    ("no TaskManager", lambda o: _set(flink(o)["taskManager"], replicas=0),
+     Layer.RULE, "spec.taskManager.replicas", "TaskManager replicas should not be configured less than one."),
+    ("missing job ServiceAccount field", lambda o: flink(o).pop("serviceAccount"),
+     Layer.RULE, "spec.serviceAccount", "spec.serviceAccount must be defined. If you use helm, its value should be the "
+                                        "same with the name of jobServiceAccount."),
     ("savepoint upgrade without savepoint directory",
-     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"].pop(
-         "execution.checkpointing.savepoint-dir"),
+     lambda o: flink_conf(o).pop("execution.checkpointing.savepoint-dir"),
+     Layer.RULE, "spec.job.upgradeMode", "Job could not be upgraded with savepoint while config "
+                                         "key[execution.checkpointing.savepoint-dir] is not set"),
+    ("session job blanks the cluster's savepoint directory",
+     lambda o: _set(session_job(o), flinkConfiguration={"execution.checkpointing.savepoint-dir": " "}),
      Layer.RULE, "spec.job.upgradeMode", "Job could not be upgraded with savepoint while config "
                                          "key[execution.checkpointing.savepoint-dir] is not set"),
     ("stateful upgrade without checkpoint directory",
-     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"].pop(
-         "execution.checkpointing.dir"),
-     Layer.RULE, "spec.job.upgradeMode", "Checkpoint directory[execution.checkpointing.dir] must be defined"),
+     lambda o: flink_conf(o).pop("execution.checkpointing.dir"),
+     Layer.RULE, "spec.job.upgradeMode", "Checkpoint directory[execution.checkpointing.dir] must be defined for "
+                                         "last-state and savepoint upgrade modes"),
     ("session job on an application cluster",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"],
-                    job={"jarURI": "local:///opt/flink/a.jar", "upgradeMode": "stateless"}),
-     Layer.RULE, "spec.deploymentName", "Can not submit session job to application cluster flink-session"),
-    ("missing job ServiceAccount field",
-     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"].pop("serviceAccount"),
-     Layer.RULE, "spec.serviceAccount", "spec.serviceAccount must be defined."),
-    ("session job without job", lambda o: obj(o, "FlinkSessionJob", "bronze-ingest-event")["spec"].pop("job"),
+     lambda o: _set(flink(o), job={"jarURI": "local:///opt/flink/a.jar", "parallelism": 1, "upgradeMode": "stateless"}),
+     Layer.RULE, "spec.deploymentName", "Can not submit session job to application cluster"),
+    ("session job names no FlinkDeployment", lambda o: _set(session_job(o), deploymentName="Flink_Session"),
+     Layer.RULE, "spec.deploymentName", "The FlinkDeployment name: Flink_Session is invalid, must consist of lower "
+                                        "case alphanumeric characters or '-'"),
+    ("session job without job", lambda o: session_job(o).pop("job"),
      Layer.RULE, "spec.job", "The job spec should not be empty"),
     # --- Spark operator rules -----------------------------------------------------------------------------
     ("denied sparkConf key",
@@ -295,9 +360,8 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      Layer.RULE, f"spec.template.metadata.annotations.{CHECKSUM_ANNOTATION}",
      "is stale: the ConfigMaps the pods read (fluss-conf-file) give"),
     ("Polaris told to skip credential subscoping",
-     lambda o: _set(obj(o, "ConfigMap", "polaris")["data"], **{"application.properties": obj(
-         o, "ConfigMap", "polaris")["data"]["application.properties"]
-         + 'polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"=true\n'}),
+     lambda o: append_line(o, "polaris", "application.properties",
+                           'polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"=true'),
      Layer.RULE, "data.application.properties",
      "Polaris 1.3.0-incubating then drops the catalog's endpoint and pathStyleAccess from its own FileIO"),
     ("Flink version without an Iceberg runtime",
@@ -314,6 +378,19 @@ PROD_CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      Layer.REFERENCE, "spec.keystores.pkcs12.passwordSecretRef",
      "Secret 'flink-operator-webhook-secret' (made by ExternalSecret/technical-flink-operator/"
      "flink-operator-webhook-secret) is in sync wave 3, after this object's wave 2"),
+    # --- Flink operator rules on the application cluster (last-state upgrades, periodic savepoints) ---------
+    ("application: last-state upgrades without checkpoint directory",
+     lambda o: flink_conf(o, SALE_ORDER).pop("execution.checkpointing.dir"),
+     Layer.RULE, "spec.job.upgradeMode", "Checkpoint directory[execution.checkpointing.dir] must be defined for "
+                                         "last-state and savepoint upgrade modes"),
+    ("application: periodic savepoints without savepoint directory",
+     lambda o: flink_conf(o, SALE_ORDER).pop("execution.checkpointing.savepoint-dir"),
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.periodic.savepoint.interval",
+     "Periodic savepoints cannot be enabled when config key[execution.checkpointing.savepoint-dir] is not set"),
+    ("application: savepoint trigger without savepoint directory",
+     lambda o: without_savepoints(o, savepointTriggerNonce=1),
+     Layer.RULE, "spec.job.savepointTriggerNonce", "Savepoint could not be manually triggered for the running job "
+                                                   "while config key[execution.checkpointing.savepoint-dir] is not set"),
     ("keyless S3 client whose ServiceAccount has no IAM role",
      lambda o: obj(o, "ServiceAccount", "spark-operator-spark")["metadata"].pop("annotations"),
      Layer.RULE, "spec.driver.serviceAccount",

@@ -144,6 +144,17 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      lambda o: _set(flink_conf(o), **{"kubernetes.operator.deployment.rollback.enabled": "yes"}),
      Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.deployment.rollback.enabled",
      "Could not parse value 'yes' for key 'kubernetes.operator.deployment.rollback.enabled'."),
+    ("cluster health check without JobManager deployment recovery",
+     lambda o: _set(flink(o), flinkConfiguration={**flink_conf(o), "kubernetes.operator": {
+         "cluster.health-check.enabled": True, "jm-deployment-recovery.enabled": False}}),  # nested keys: flattened
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.cluster.health-check.enabled",
+     "Deployment recovery (kubernetes.operator.jm-deployment-recovery.enabled) must be enabled for job health check "
+     "(kubernetes.operator.cluster.health-check.enabled) support."),
+    ("ingress without template", lambda o: _set(flink(o), ingress={"className": "nginx"}),
+     Layer.RULE, "spec.ingress", "Ingress template must be defined"),
+    ("ingress template that is no URL", lambda o: _set(flink(o), ingress={"template": "{{name}}.example.com:http"}),
+     Layer.RULE, "spec.ingress.template",
+     'Unable to process the Ingress template({{name}}.example.com:http). Error: Error at index 0 in: "http"'),
     ("invalid log configuration file",
      lambda o: _set(flink(o), logConfiguration={"log4j.properties": "x"}),
      Layer.RULE, "spec.logConfiguration.log4j.properties",
@@ -160,6 +171,10 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      Layer.RULE, "spec.jobManager.resource.memory",
      "JobManager resource memory parse error: Memory size unit '.0' does not match any of the recognized units: "
      "(b | bytes) / (k | kb | kibibytes) / (m | mb | mebibytes) / (g | gb | gibibytes) / (t | tb | tebibytes)"),
+    ("JobManager ephemeral storage unparsable",
+     lambda o: _set(flink(o)["jobManager"]["resource"], ephemeralStorage="10GB"),
+     Layer.RULE, "spec.jobManager.resource.ephemeralStorage",
+     "JobManager resource ephemeral storage parse error: Invalid quantity format passed to parse"),
     ("TaskManager memory missing", lambda o: flink(o)["taskManager"]["resource"].pop("memory"),
      Layer.RULE, "spec.taskManager.resource.memory",
      "TaskManager resource memory must be defined using `spec.taskManager.resource.memory`"),
@@ -183,6 +198,8 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      lambda o: flink_conf(o).pop("execution.checkpointing.dir"),
      Layer.RULE, "spec.job.upgradeMode", "Checkpoint directory[execution.checkpointing.dir] must be defined for "
                                          "last-state and savepoint upgrade modes"),
+    ("session job without parallelism", lambda o: session_job(o)["job"].pop("parallelism"),
+     Layer.RULE, "spec.job.parallelism", "Job parallelism must be larger than 0"),
     ("session job on an application cluster",
      lambda o: _set(flink(o), job={"jarURI": "local:///opt/flink/a.jar", "parallelism": 1, "upgradeMode": "stateless"}),
      Layer.RULE, "spec.deploymentName", "Can not submit session job to application cluster"),
@@ -391,6 +408,15 @@ PROD_CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      lambda o: without_savepoints(o, savepointTriggerNonce=1),
      Layer.RULE, "spec.job.savepointTriggerNonce", "Savepoint could not be manually triggered for the running job "
                                                    "while config key[execution.checkpointing.savepoint-dir] is not set"),
+    ("application: maximum checkpoint age without savepoint directory",
+     lambda o: without_savepoints(o, **{"kubernetes.operator.job.upgrade.last-state.max.allowed.checkpoint.age": "1 h"}),
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.job.upgrade.last-state.max.allowed.checkpoint.age",
+     "In order to use max-checkpoint age functionality config key[execution.checkpointing.savepoint-dir] must be set "
+     "to allow triggering savepoint upgrades."),
+    ("application: no parallelism", lambda o: flink(o, SALE_ORDER)["job"].pop("parallelism"),
+     Layer.RULE, "spec.job.parallelism", "Job parallelism must be larger than 0"),
+    ("application: no TaskManager for the job", lambda o: _set(flink(o, SALE_ORDER)["taskManager"], replicas=0),
+     Layer.RULE, "spec.taskManager.replicas", "TaskManager replicas must be larger than 0"),
     ("keyless S3 client whose ServiceAccount has no IAM role",
      lambda o: obj(o, "ServiceAccount", "spark-operator-spark")["metadata"].pop("annotations"),
      Layer.RULE, "spec.driver.serviceAccount",

@@ -8,12 +8,14 @@ so one run shows everything the operator would refuse in turn. The configuration
 
 FlinkDeployment: the name (at most 45 characters of a DNS-1035 label); `flinkVersion` defined and supported;
 the configuration (no `kubernetes.namespace`, `kubernetes.cluster-id` or `high-availability.cluster-id`; rollback
-needs high availability); `logConfiguration` only `log4j-console.properties` and `logback-console.xml`; the job,
-when there is one (a checkpoint directory for the `last-state` and `savepoint` upgrade modes; a savepoint directory
-for `savepoint` upgrades, a `savepointTriggerNonce` and periodic savepoints; without TaskManager replicas a job
-parallelism of at least 1); the JobManager (memory defined, in the resource or by the configuration, memory that
-the operator can read, replicas at least 1, standby JobManagers only with high availability); the TaskManager
-(memory defined and readable, replicas at least 1); `serviceAccount` defined.
+needs high availability; the cluster health check needs JobManager deployment recovery); `ingress` has a template
+that makes a URL; `logConfiguration` only `log4j-console.properties` and `logback-console.xml`; the job, when
+there is one (a checkpoint directory for the `last-state` and `savepoint` upgrade modes; a savepoint directory for
+`savepoint` upgrades, a `savepointTriggerNonce`, periodic savepoints and the maximum checkpoint age; TaskManager
+replicas, or else the job parallelism, at least 1); the JobManager (memory defined, in the resource or by the
+configuration, memory and ephemeral storage that the operator can read, replicas at least 1, standby JobManagers
+only with high availability); the TaskManager (memory defined and readable, ephemeral storage readable, replicas at
+least 1); `serviceAccount` defined.
 FlinkSessionJob: `deploymentName` a FlinkDeployment name; a job; and, when the session cluster is among the
 validated objects, on the cluster's configuration with the job's on top: not an application cluster, the job
 checks (without TaskManager replicas: a parallelism of at least 1).
@@ -45,7 +47,9 @@ from manifests.validation.java_values import (
     JavaError,
     java_int,
     memory_size_bytes,
+    quantity_bytes,
     resource_memory_bytes,
+    url_problem,
 )
 from manifests.validation.report import Manifest
 
@@ -58,9 +62,13 @@ FORBIDDEN_KEYS = ("kubernetes.namespace", "kubernetes.cluster-id", "high-availab
 LOG_CONFIG_FILES = "[log4j-console.properties, logback-console.xml]"
 """The allowed `logConfiguration` keys as the operator prints them (a Java `Set.of`, whose order varies per run)."""
 ROLLBACK = Option("kubernetes.operator.deployment.rollback.enabled", (), "false")
+HEALTH_CHECK = Option("kubernetes.operator.cluster.health-check.enabled", (), "false")
+JM_DEPLOYMENT_RECOVERY = Option("kubernetes.operator.jm-deployment-recovery.enabled",
+                                ("kubernetes.operator.reconciler.jm-deployment-recovery.enabled",), "true")
 CHECKPOINT_DIR = Option("execution.checkpointing.dir", ("state.checkpoints.dir", "state.backend.fs.checkpointdir"))
 SAVEPOINT_DIR = Option("execution.checkpointing.savepoint-dir", ("state.savepoints.dir", "savepoints.state.backend.fs.dir"))
 PERIODIC_SAVEPOINT_INTERVAL = Option("kubernetes.operator.periodic.savepoint.interval", (), "")
+CHECKPOINT_MAX_AGE = Option("kubernetes.operator.job.upgrade.last-state.max.allowed.checkpoint.age")
 JM_MEMORY = ("jobmanager.memory.heap.size", "jobmanager.memory.flink.size", "jobmanager.memory.process.size",
              "jobmanager.heap.size")
 """Sizes Flink derives a JobManager's memory from (the legacy heap size read as the heap size; also
@@ -101,7 +109,27 @@ def _deployment_config(conf: FlinkConf) -> Problem | None:
         return conf.path(forbidden), f"Forbidden Flink config key: {forbidden}"
     if conf.boolean(ROLLBACK) and not conf.high_availability():
         return conf.path(ROLLBACK.key), "HA must be enabled for rollback support."
+    if conf.boolean(HEALTH_CHECK) and not conf.boolean(JM_DEPLOYMENT_RECOVERY):
+        return conf.path(HEALTH_CHECK.key), (f"Deployment recovery ({JM_DEPLOYMENT_RECOVERY.key}) must be enabled for "
+                                             f"job health check ({HEALTH_CHECK.key}) support.")
     return None
+
+
+def _ingress(spec: dict[str, Any], name: str, namespace: str | None) -> Problem | None:
+    """`validateIngress`: a template that, with `{{name}}` and `{{namespace}}` filled in (and `http://` unless it
+    starts with `http://` or `https://`), is a URL (`IngressUtils.getIngressUrl`)."""
+    ingress = spec.get("ingress")
+    if ingress is None:
+        return None
+    template = ingress.get("template") if isinstance(ingress, dict) else None
+    if template is None:
+        return "spec.ingress", "Ingress template must be defined"
+    url = str(template) if re.match(r"(?i)https?://", str(template)) else f"http://{template}"
+    url = re.sub(r"(?i)\{\{name\}\}", lambda _: name, url)
+    url = re.sub(r"(?i)\{\{namespace\}\}", lambda _: str(namespace), url)
+    problem = url_problem(url)
+    return ("spec.ingress.template", f"Unable to process the Ingress template({template}). Error: {problem}"
+            ) if problem else None
 
 
 def _log_config(spec: dict[str, Any]) -> Problem | None:
@@ -130,8 +158,13 @@ def _job(job: Any, task_manager: Any, conf: FlinkConf) -> Problem | None:
         if conf.contains(PERIODIC_SAVEPOINT_INTERVAL):
             return (conf.path(PERIODIC_SAVEPOINT_INTERVAL.key),
                     f"Periodic savepoints cannot be enabled when config key[{key}] is not set")
+        if conf.contains(CHECKPOINT_MAX_AGE):
+            return conf.path(CHECKPOINT_MAX_AGE.key), (f"In order to use max-checkpoint age functionality config "
+                                                       f"key[{key}] must be set to allow triggering savepoint upgrades.")
     replicas = task_manager.get("replicas") if isinstance(task_manager, dict) else None
-    parallelism = job.get("parallelism")
+    parallelism = job.get("parallelism") or 0
+    if isinstance(replicas, int) and replicas < 1:
+        return "spec.taskManager.replicas", "TaskManager replicas must be larger than 0"
     if replicas is None and isinstance(parallelism, int) and parallelism < 1:
         return "spec.job.parallelism", "Job parallelism must be larger than 0"
     return None
@@ -170,7 +203,8 @@ def _task_manager_memory_configured(conf: FlinkConf) -> bool:
 
 
 def _resources(component: str, path: str, resource: Any) -> Problem | None:
-    """`validateResources`: memory the operator can read (`FlinkConfigBuilder.parseResourceMemoryString`)."""
+    """`validateResources`: memory (`FlinkConfigBuilder.parseResourceMemoryString`) and ephemeral storage (a
+    fabric8 quantity) the operator can read; both messages joined when both fail."""
     if not isinstance(resource, dict):
         return None
     message, field = "", ""
@@ -179,6 +213,12 @@ def _resources(component: str, path: str, resource: Any) -> Problem | None:
             resource_memory_bytes(str(resource["memory"]))
         except JavaError as error:
             message, field = f"{component} resource memory parse error: {error}", f"{path}.memory"
+    if resource.get("ephemeralStorage") is not None:
+        try:
+            quantity_bytes(str(resource["ephemeralStorage"]))
+        except JavaError as error:
+            message += f"{component} resource ephemeral storage parse error: {error}"
+            field = field or f"{path}.ephemeralStorage"
     return (field, message) if message else None
 
 
@@ -241,6 +281,7 @@ def flink_deployment(m: Manifest, defaults: OperatorDefaults) -> Iterator[Proble
         lambda: _name(m.name, "metadata.name"),
         lambda: _flink_version(spec),
         lambda: _deployment_config(conf),
+        lambda: _ingress(spec, m.name, m.namespace),
         lambda: _log_config(spec),
         lambda: _job(spec.get("job"), spec.get("taskManager"), conf),
         lambda: _process("jobManager", spec, conf),

@@ -11,11 +11,13 @@ the library gives (checked against Java 17):
   `MemorySize.parse`: a Flink memory size, or else a Kubernetes quantity whose byte count Flink then reads again
   (so `1.5g` fails: `1500000000.0` has the unit `.0`).
 - `java_int`, `flink_boolean`: `Integer.parseInt` and Flink's boolean option values.
+- `url_problem`: what `new java.net.URL("http(s)://...")` refuses (the authority: port, IPv6 literal).
 - `java_double_str`: `Double.toString`.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
@@ -199,3 +201,55 @@ def flink_boolean(text: str) -> bool:
     if text.upper() == "FALSE":
         return False
     raise JavaError(f"Unrecognized option for boolean: {text}. Expected either true or false(case insensitive)")
+
+
+def _port_problem(text: str) -> str | None:
+    """`Integer.parseInt(host, begin, end, 10)` (Java 17) of a URL's port, then `parseURL`'s port check."""
+    limit, negative, start = -(2**31 - 1), False, 0
+    if text[0] < "0":
+        if text[0] == "-":
+            negative, limit = True, -(2**31)
+        elif text[0] != "+":
+            return f'Error at index 0 in: "{text}"'
+        start = 1
+        if start == len(text):
+            return f'Error at index 1 in: "{text}"'
+    multiple_limit, result = -(-limit // 10), 0
+    for index in range(start, len(text)):
+        digit = int(text[index]) if text[index].isdecimal() else -1
+        if digit < 0 or result < multiple_limit or result * 10 < limit + digit:
+            return f'Error at index {index} in: "{text}"'
+        result = result * 10 - digit
+    port = result if negative else -result
+    return f"Invalid port number :{port}" if port < -1 else None
+
+
+def url_problem(url: str) -> str | None:
+    """Why `new java.net.URL(url)` (Java 17) refuses a URL with a protocol, or None: what
+    `URLStreamHandler.parseURL` checks in the authority (an IPv6 literal in brackets, the port)."""
+    spec = java_trim(url)
+    protocol = re.match(r"(?i)(url:)?[a-z][a-z0-9+.-]*:", spec)
+    rest = spec[protocol.end():] if protocol else spec
+    rest = rest.split("#", 1)[0].split("?", 1)[0]
+    if not rest.startswith("//") or rest.startswith("////"):
+        return None
+    authority = rest[2:].split("/", 1)[0]
+    if authority.count("@") > 1:
+        return None
+    host = authority.split("@", 1)[-1]
+    if not host.startswith("["):
+        colon = host.find(":")
+        return _port_problem(host[colon + 1:]) if 0 <= colon < len(host) - 1 else None
+    end = host.find("]")
+    if end <= 2:
+        return f"Invalid authority field: {authority}"
+    try:
+        if host[end - 1] == "%":
+            raise ValueError(host)
+        ipaddress.IPv6Address(host[1:end])
+    except ValueError:
+        return f"Invalid host: {host[:end + 1]}"
+    tail = host[end + 1:]
+    if tail and tail[0] != ":":
+        return f"Invalid authority field: {authority}"
+    return _port_problem(tail[1:]) if len(tail) > 1 else None

@@ -20,6 +20,7 @@ from manifests.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
 from manifests.rollout import CHECKSUM_ANNOTATION
 from manifests.validation.command import kubeconform_binary, validate
 from manifests.validation.cron import schedule_problem
+from manifests.validation.quartz import cron_valid, daily_valid
 from manifests.validation.report import Finding, Layer, Level, Report
 from manifests.validation.strict_schemas import SchemaStore, default_dir
 from tests.conftest import ROOT, Manifest, load_dir
@@ -82,6 +83,16 @@ def without_savepoints(objects: list[Manifest], **settings: Any) -> None:
         spec["flinkConfiguration"].pop(key)
     for key, value in settings.items():
         (spec["job"] if key in ("savepointTriggerNonce",) else spec["flinkConfiguration"])[key] = value
+
+
+AUTOSCALER = "spec.flinkConfiguration.job.autoscaler."
+"""Where the session cluster's autoscaler options are set."""
+
+
+def autoscaler(objects: list[Manifest], options: dict[str, Any]) -> None:
+    """Enable the session cluster's autoscaler with `options` (names after `job.autoscaler.`)."""
+    flink_conf(objects).update({"job.autoscaler.enabled": "true",
+                                **{f"job.autoscaler.{name}": value for name, value in options.items()}})
 
 
 def session_job(objects: list[Manifest], name: str = "bronze-ingest-event") -> dict[str, Any]:
@@ -208,6 +219,46 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
                                         "case alphanumeric characters or '-'"),
     ("session job without job", lambda o: session_job(o).pop("job"),
      Layer.RULE, "spec.job", "The job spec should not be empty"),
+    # --- Flink autoscaler options (AutoscalerValidator, with job.autoscaler.enabled) -------------------------
+    ("autoscaler utilization target above 1", lambda o: autoscaler(o, {"utilization.target": "1.5"}),
+     Layer.RULE, f"{AUTOSCALER}utilization.target", "The AutoScalerOption job.autoscaler.utilization.target is "
+                                                    "invalid, it should be a value within the range [0.0, 1.0]"),
+    ("autoscaler maximum utilization below the target", lambda o: autoscaler(o, {"utilization.max": "0.5"}),
+     Layer.RULE, f"{AUTOSCALER}utilization.max", "The AutoScalerOption job.autoscaler.utilization.max is invalid, it "
+                                                 "should be a value within the range [0.7, 1.0]"),
+    ("autoscaler option under its old key",
+     lambda o: _set(flink_conf(o), **{"kubernetes.operator.job.autoscaler.enabled": "true",
+                                      "kubernetes.operator.job.autoscaler.scale-up.max-factor": "-1"}),
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.job.autoscaler.scale-up.max-factor",
+     "The AutoScalerOption job.autoscaler.scale-up.max-factor is invalid, it should be a value within the range "
+     "[0.0, +Infinity]"),
+    ("autoscaler factor that is no number", lambda o: autoscaler(o, {"scale-down.max-factor": "half"}),
+     Layer.RULE, f"{AUTOSCALER}scale-down.max-factor",
+     "Invalid value in the autoscaler config job.autoscaler.scale-down.max-factor"),
+    ("autoscaler utilization target that is no number (the validator throws)",
+     lambda o: autoscaler(o, {"utilization.target": "high"}),
+     Layer.RULE, f"{AUTOSCALER}utilization.target",
+     "Could not parse value 'high' for key 'job.autoscaler.utilization.target'."),
+    ("autoscaler excluded period neither daily nor cron",
+     lambda o: autoscaler(o, {"excluded.periods": "* * 9-11 * * ?;9:00-8:00"}),
+     Layer.RULE, f"{AUTOSCALER}excluded.periods", "Invalid value 9:00-8:00 in the autoscaler config "
+                                                  "job.autoscaler.excluded.periods, the value is neither a valid daily "
+                                                  "expression nor a valid cron expression"),
+    ("autoscaler excluded period of two daily expressions",
+     lambda o: autoscaler(o, {"excluded.periods": "9:00-10:00 && 11:00-12:00"}),
+     Layer.RULE, f"{AUTOSCALER}excluded.periods", "Invalid value 9:00-10:00 && 11:00-12:00 in the autoscaler config "
+                                                  "job.autoscaler.excluded.periods, the value can not be configured as "
+                                                  "dailyExpression && dailyExpression or cronExpression && cronExpression"),
+    ("autoscaler excluded period of three expressions (a YAML list)",
+     lambda o: autoscaler(o, {"excluded.periods": ["9:00-10:00 && * * * ? * 2-6 && 1:00-2:00"]}),
+     Layer.RULE, f"{AUTOSCALER}excluded.periods", "Invalid value 9:00-10:00 && * * * ? * 2-6 && 1:00-2:00 in the "
+                                                  "autoscaler config job.autoscaler.excluded.periods"),
+    ("session job enables the autoscaler with a bad coefficient",
+     lambda o: _set(session_job(o), flinkConfiguration={"job.autoscaler.enabled": "true",
+                                                        "job.autoscaler.observed-scalability.coefficient-min": "0"}),
+     Layer.RULE, "spec.flinkConfiguration.job.autoscaler.observed-scalability.coefficient-min",
+     "The AutoScalerOption job.autoscaler.observed-scalability.coefficient-min is invalid, it should be a value within "
+     "the range [0.01, 1.0]"),
     # --- Spark operator rules -----------------------------------------------------------------------------
     ("denied sparkConf key",
      lambda o: _set(obj(o, "SparkApplication", "ingest-campaign")["spec"]["sparkConf"], **{"spark.master": "local"}),
@@ -462,6 +513,46 @@ def test_scheduled_spark_application_of_the_rendered_spec_passes(rendered: dict[
         report = run(objects, tmp_path, store, env=env)
         assert [f.line() for f in report.findings
                 if f.level is Level.ERROR or f.object.startswith("ScheduledSparkApplication")] == [], env
+
+
+def test_flink_settings_the_operator_accepts_pass(rendered: dict[str, list[Manifest]], tmp_path: Path,
+                                                   store: SchemaStore) -> None:
+    """JobManager memory from the configuration instead of the resource, Kubernetes quantities, standby
+    JobManagers with high availability, an ingress template, the console log file, the autoscaler with options in
+    range (under an old key too) and excluded periods of each kind: no error."""
+    objects = copy.deepcopy(rendered["local"])
+    spec = flink(objects)
+    spec["jobManager"]["resource"].pop("memory")
+    spec["jobManager"]["replicas"] = 2
+    spec["taskManager"]["resource"].update(memory="4Gi", ephemeralStorage="10Gi")
+    spec["flinkConfiguration"].update({
+        "jobmanager.memory.process.size": "2048m", "high-availability.type": "kubernetes",
+        "high-availability.storageDir": "s3://flink/ha/flink-session", "job.autoscaler.enabled": "true",
+        "job.autoscaler.utilization.max": "0.9", "kubernetes.operator.job.autoscaler.utilization.min": "0.2",
+        "job.autoscaler.excluded.periods": "* * 9-11,14-16 * * ?;'9:30-10:50 && * * * ? * 2-6';22:00-23:59"})
+    spec.update(ingress={"template": "https://flink.example.com:8443/{{namespace}}/{{name}}(/|$)(.*)"},
+                logConfiguration={"log4j-console.properties": "rootLogger.level = INFO\n"})
+    report = run(objects, tmp_path, store)
+    assert [f.line() for f in report.findings if f.level is Level.ERROR] == []
+
+
+@pytest.mark.parametrize(("expression", "valid"), [
+    ("* * 9-11,14-16 * * ?", True), ("0 0 12 L-3W * ?", True), ("0 0 12 ? * FRI#3", True),
+    ("0 15 10 ? * 6L 2030-2040", True), ("0 */5 * ? * MON-FRI", True), ("0 0 0 1 JANX ?", True),
+    ("0 0 0 ? * * extra", False), ("0 0 3 * * *", False), ("* * * * *", False), ("0 0 0 ? * ?", False),
+    ("60 * * ? * *", False), ("0 0 0 ? * 1#6", False), ("0 0 0 L,5 * ?", False), ("0 0 0 ? * * 2040-2030", False),
+])
+def test_excluded_period_cron_expressions_follow_quartz(expression: str, valid: bool) -> None:
+    """Quartz 2.4.0's CronExpression, quirks included (text after a month name is ignored); checked against it."""
+    assert cron_valid(expression) is valid
+
+
+@pytest.mark.parametrize(("expression", "valid"), [
+    ("9:30-10:50", True), ("9:30:30:100-9:30:30:200", True), ("10:00-09:00", False), ("24:00-25:00", False),
+    ("9-10", False), ("9:30-10:50-11:00", False),
+])
+def test_excluded_period_daily_expressions_follow_quartz(expression: str, valid: bool) -> None:
+    assert daily_valid(expression) is valid
 
 
 NEEDS_TZ_DATABASE = pytest.mark.skipif(not zoneinfo.available_timezones(),

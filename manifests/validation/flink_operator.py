@@ -15,10 +15,10 @@ there is one (a checkpoint directory for the `last-state` and `savepoint` upgrad
 replicas, or else the job parallelism, at least 1); the JobManager (memory defined, in the resource or by the
 configuration, memory and ephemeral storage that the operator can read, replicas at least 1, standby JobManagers
 only with high availability); the TaskManager (memory defined and readable, ephemeral storage readable, replicas at
-least 1); `serviceAccount` defined.
+least 1); `serviceAccount` defined; the autoscaler options (`manifests.validation.flink_autoscaler`).
 FlinkSessionJob: `deploymentName` a FlinkDeployment name; a job; and, when the session cluster is among the
 validated objects, on the cluster's configuration with the job's on top: not an application cluster, the job
-checks (without TaskManager replicas: a parallelism of at least 1).
+checks (without TaskManager replicas: a parallelism of at least 1), the autoscaler options.
 
 Not checked (the validator needs what only the cluster has): the checks against the last deployed spec (a
 `flinkVersion` change after a `last-state` suspend, switching between session and application cluster or between
@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from config.api_formats import FLINK_DEPLOYMENT_NAME
+from manifests.validation.flink_autoscaler import autoscaler_problem
 from manifests.validation.flink_config import (
     FLINK_VERSIONS,
     ConfigValueError,
@@ -287,6 +288,7 @@ def flink_deployment(m: Manifest, defaults: OperatorDefaults) -> Iterator[Proble
         lambda: _process("jobManager", spec, conf),
         lambda: _process("taskManager", spec, conf),
         lambda: _service_account(spec),
+        lambda: autoscaler_problem(conf),
     ])
 
 
@@ -313,4 +315,5 @@ def flink_session_job(m: Manifest, clusters: dict[tuple[str | None, str], Manife
         lambda: ("spec.deploymentName", "Can not submit session job to application cluster")
         if cluster_spec.get("job") is not None else None,
         lambda: _job(spec.get("job"), None, conf),
+        lambda: autoscaler_problem(conf),
     ])

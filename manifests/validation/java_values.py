@@ -10,7 +10,8 @@ the library gives (checked against Java 17):
 - `resource_memory_bytes`: the operator's `FlinkConfigBuilder.parseResourceMemoryString` followed by
   `MemorySize.parse`: a Flink memory size, or else a Kubernetes quantity whose byte count Flink then reads again
   (so `1.5g` fails: `1500000000.0` has the unit `.0`).
-- `java_int`, `flink_boolean`: `Integer.parseInt` and Flink's boolean option values.
+- `java_int`, `java_double`, `flink_boolean`, `flink_list`: `Integer.parseInt`, `Double.parseDouble`, and Flink's
+  boolean and list (`;`-separated, quotable) option values.
 - `url_problem`: what `new java.net.URL("http(s)://...")` refuses (the authority: port, IPv6 literal).
 - `java_double_str`: `Double.toString`.
 """
@@ -178,6 +179,25 @@ def resource_memory_bytes(memory: str) -> int:
     return memory_size_bytes(str(quantity_bytes(normalized)))  # BigDecimal.toString: Decimal's notation
 
 
+_JAVA_DOUBLE = re.compile(r"[+-]?(NaN|Infinity|(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)[fFdD]?)")
+_JAVA_HEX_DOUBLE = re.compile(r"([+-]?)0[xX](([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+)[fFdD]?")
+
+
+def java_double(text: str) -> float:
+    """`Double.parseDouble(text)` (what Flink reads a `double` option with).
+
+    Raises:
+        JavaError: the value is not a Java double literal.
+    """
+    trimmed = java_trim(text)
+    if _JAVA_DOUBLE.fullmatch(trimmed):
+        return float(trimmed.rstrip("fFdD") if "Infinity" not in trimmed else trimmed.replace("Infinity", "inf"))
+    hexadecimal = _JAVA_HEX_DOUBLE.fullmatch(trimmed)
+    if hexadecimal:
+        return float.fromhex(hexadecimal.group(1) + "0x" + hexadecimal.group(2))
+    raise JavaError(f'For input string: "{trimmed}"' if trimmed else "empty String")
+
+
 def java_double_str(value: float) -> str:
     """`Double.toString(value)`: `0.7`, `1.0`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity`."""
     if value != value or value in (float("inf"), float("-inf")):
@@ -201,6 +221,55 @@ def flink_boolean(text: str) -> bool:
     if text.upper() == "FALSE":
         return False
     raise JavaError(f"Unrecognized option for boolean: {text}. Expected either true or false(case insensitive)")
+
+
+def flink_list(text: str) -> list[str]:
+    """Flink's list-of-strings option value in an operator that reads a `flink-conf.yaml` (Flink's legacy syntax):
+    `;`-separated items, each optionally in single or double quotes (a doubled quote escapes itself), as
+    `StructuredOptionsSplitter.splitEscaped` reads them.
+
+    Raises:
+        JavaError: an unclosed quote, or text after a closing quote.
+    """
+    tokens: list[tuple[str, str, int]] = []  # (type, text, position)
+    cursor = 0
+    while cursor < len(text):
+        char = text[cursor]
+        if char in "'\"":
+            builder, i = [], cursor + 1
+            while True:
+                if i >= len(text):
+                    raise JavaError("Could not split string. Quoting was not closed properly.")
+                if text[i] == char:
+                    if i + 1 < len(text) and text[i + 1] == char:
+                        builder.append(char)
+                        i += 2
+                        continue
+                    break
+                builder.append(text[i])
+                i += 1
+            tokens.append(("quoted", "".join(builder), cursor))
+            cursor = i + 1
+        elif char == ";":
+            tokens.append(("delimiter", char, cursor))
+            cursor += 1
+        elif char.isspace():
+            cursor += 1
+        else:
+            end = text.find(";", cursor)
+            end = len(text) if end < 0 else end
+            tokens.append(("unquoted", text[cursor:end].strip(), cursor))
+            cursor = end
+    items: list[str] = []
+    for index, (kind, value, _) in enumerate(tokens):
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if kind == "quoted" and following and following[0] != "delimiter":
+            raise JavaError(f"Could not split string. Illegal quoting at position: {following[2] - 1}")
+        if kind != "delimiter":
+            items.append(value)
+        elif following and following[0] == "delimiter":
+            items.append("")
+    return items
 
 
 def _port_problem(text: str) -> str | None:

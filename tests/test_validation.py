@@ -20,6 +20,7 @@ from manifests.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
 from manifests.rollout import CHECKSUM_ANNOTATION
 from manifests.validation.command import kubeconform_binary, validate
 from manifests.validation.cron import schedule_problem
+from manifests.validation.quartz import cron_valid, daily_valid
 from manifests.validation.report import Finding, Layer, Level, Report
 from manifests.validation.strict_schemas import SchemaStore, default_dir
 from tests.conftest import ROOT, Manifest, load_dir
@@ -53,6 +54,53 @@ def _set(target: dict[str, Any], **values: Any) -> None:
     target.update(values)
 
 
+def append_line(objects: list[Manifest], config_map: str, key: str, line: str) -> None:
+    """Append `line` to the file `key` of a ConfigMap."""
+    obj(objects, "ConfigMap", config_map)["data"][key] += line + "\n"
+
+
+def flink(objects: list[Manifest], name: str = "flink-session") -> dict[str, Any]:
+    """The spec of a FlinkDeployment (by default the session cluster)."""
+    result: dict[str, Any] = obj(objects, "FlinkDeployment", name)["spec"]
+    return result
+
+
+def flink_conf(objects: list[Manifest], name: str = "flink-session") -> dict[str, Any]:
+    """The `flinkConfiguration` of a FlinkDeployment."""
+    result: dict[str, Any] = flink(objects, name)["flinkConfiguration"]
+    return result
+
+
+SALE_ORDER = "bronze-ingest-sale-order"
+"""prod's application cluster (upgrade mode last-state, periodic savepoints)."""
+
+
+def without_savepoints(objects: list[Manifest], **settings: Any) -> None:
+    """The application cluster without savepoint directory and periodic savepoints; `settings` go to its job if they
+    are job fields, else to its configuration."""
+    spec = flink(objects, SALE_ORDER)
+    for key in ("execution.checkpointing.savepoint-dir", "kubernetes.operator.periodic.savepoint.interval"):
+        spec["flinkConfiguration"].pop(key)
+    for key, value in settings.items():
+        (spec["job"] if key in ("savepointTriggerNonce",) else spec["flinkConfiguration"])[key] = value
+
+
+AUTOSCALER = "spec.flinkConfiguration.job.autoscaler."
+"""Where the session cluster's autoscaler options are set."""
+
+
+def autoscaler(objects: list[Manifest], options: dict[str, Any]) -> None:
+    """Enable the session cluster's autoscaler with `options` (names after `job.autoscaler.`)."""
+    flink_conf(objects).update({"job.autoscaler.enabled": "true",
+                                **{f"job.autoscaler.{name}": value for name, value in options.items()}})
+
+
+def session_job(objects: list[Manifest], name: str = "bronze-ingest-event") -> dict[str, Any]:
+    """The spec of a FlinkSessionJob."""
+    result: dict[str, Any] = obj(objects, "FlinkSessionJob", name)["spec"]
+    return result
+
+
 def scheduled(objects: list[Manifest], name: str = "ingest-campaign-nightly", **spec: Any) -> Manifest:
     """Append a ScheduledSparkApplication whose template is the rendered SparkApplication's spec (a nightly run of
     the same application, valid as rendered) and return it; `spec` overrides its schedule fields."""
@@ -81,51 +129,136 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      Layer.SCHEMA, "spec.job.parallelism", "'one' is not of type 'integer'"),
     ("unknown kind", lambda o: o.append({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}),
      Layer.SCHEMA, "-", "no schema for example.com/v1 Widget"),
-    # --- Flink operator rules -----------------------------------------------------------------------------
+    # --- Flink operator rules (DefaultValidator): the session cluster and its session jobs -----------------
     ("FlinkDeployment name too long",
      lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["metadata"], name="a" * 46),
-     Layer.RULE, "metadata.name", "must be no more than 45 characters"),
-    ("unsupported Flink version",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"], flinkVersion="v1_14"),
+     Layer.RULE, "metadata.name", f"The FlinkDeployment name: {'a' * 46} is invalid, must consist of lower case "
+                                  "alphanumeric characters or '-', start with an alphabetic character, and end with an "
+                                  "alphanumeric character (e.g. 'my-name',  or 'abc-123'), and the length must be no "
+                                  "more than 45 characters."),
+    ("Flink version missing", lambda o: flink(o).pop("flinkVersion"),
+     Layer.RULE, "spec.flinkVersion", "Flink Version must be defined."),
+    ("unsupported Flink version", lambda o: _set(flink(o), flinkVersion="v1_14"),
      Layer.RULE, "spec.flinkVersion", "Flink version v1_14 is not supported by this operator version"),
-    ("forbidden Flink config key",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"],
-                    **{"kubernetes.cluster-id": "x"}),
+    ("forbidden Flink config key", lambda o: _set(flink_conf(o), **{"kubernetes.cluster-id": "x"}),
      Layer.RULE, "spec.flinkConfiguration.kubernetes.cluster-id", "Forbidden Flink config key: kubernetes.cluster-id"),
-    ("standby JobManagers without HA",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["jobManager"], replicas=2),
-     Layer.RULE, "spec.jobManager.replicas", "High availability should be enabled when starting standby JobManagers."),
-    ("TaskManager memory missing",
-     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"]["taskManager"]["resource"].pop("memory"),
-     Layer.RULE, "spec.taskManager.resource.memory", "TaskManager resource memory must be defined"),
-    ("TaskManager memory unparsable",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["taskManager"]["resource"], memory="2 gigs"),
-     Layer.RULE, "spec.taskManager.resource.memory", "TaskManager resource memory parse error: '2 gigs'"),
     ("rollback without HA",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"],
-                    **{"kubernetes.operator.deployment.rollback.enabled": "true"}),
-     Layer.RULE, "spec.flinkConfiguration", "HA must be enabled for rollback support."),
+     lambda o: _set(flink_conf(o), **{"kubernetes.operator.deployment.rollback.enabled": "true"}),
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.deployment.rollback.enabled",
+     "HA must be enabled for rollback support."),
+    ("rollback enabled by the operator's default configuration, without HA",
+     lambda o: append_line(o, "flink-operator-config", "flink-conf.yaml",
+                           "kubernetes.operator.deployment.rollback.enabled: true"),
+     Layer.RULE, "spec.flinkConfiguration (operator default kubernetes.operator.deployment.rollback.enabled)",
+     "HA must be enabled for rollback support."),
+    ("a boolean option Flink cannot read",
+     lambda o: _set(flink_conf(o), **{"kubernetes.operator.deployment.rollback.enabled": "yes"}),
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.deployment.rollback.enabled",
+     "Could not parse value 'yes' for key 'kubernetes.operator.deployment.rollback.enabled'."),
+    ("cluster health check without JobManager deployment recovery",
+     lambda o: _set(flink(o), flinkConfiguration={**flink_conf(o), "kubernetes.operator": {
+         "cluster.health-check.enabled": True, "jm-deployment-recovery.enabled": False}}),  # nested keys: flattened
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.cluster.health-check.enabled",
+     "Deployment recovery (kubernetes.operator.jm-deployment-recovery.enabled) must be enabled for job health check "
+     "(kubernetes.operator.cluster.health-check.enabled) support."),
+    ("ingress without template", lambda o: _set(flink(o), ingress={"className": "nginx"}),
+     Layer.RULE, "spec.ingress", "Ingress template must be defined"),
+    ("ingress template that is no URL", lambda o: _set(flink(o), ingress={"template": "{{name}}.example.com:http"}),
+     Layer.RULE, "spec.ingress.template",
+     'Unable to process the Ingress template({{name}}.example.com:http). Error: Error at index 0 in: "http"'),
     ("invalid log configuration file",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"], logConfiguration={"log4j.properties": "x"}),
-     Layer.RULE, "spec.logConfiguration.log4j.properties", "Invalid log config key: log4j.properties"),
+     lambda o: _set(flink(o), logConfiguration={"log4j.properties": "x"}),
+     Layer.RULE, "spec.logConfiguration.log4j.properties",
+     "Invalid log config key: log4j.properties. Allowed keys are [log4j-console.properties, logback-console.xml]"),
+    ("standby JobManagers without HA", lambda o: _set(flink(o)["jobManager"], replicas=2),
+     Layer.RULE, "spec.jobManager.replicas", "High availability should be enabled when starting standby JobManagers."),
+    ("no JobManager", lambda o: _set(flink(o)["jobManager"], replicas=0),
+     Layer.RULE, "spec.jobManager.replicas", "JobManager replicas should not be configured less than one."),
+    ("JobManager memory missing", lambda o: flink(o)["jobManager"]["resource"].pop("memory"),
+     Layer.RULE, "spec.jobManager.resource.memory",
+     "JobManager resource memory must be defined using `spec.jobManager.resource.memory`"),
+    ("JobManager memory with a fraction (the operator reads 1.5g as the quantity 1500000000.0)",
+     lambda o: _set(flink(o)["jobManager"]["resource"], memory="1.5g"),
+     Layer.RULE, "spec.jobManager.resource.memory",
+     "JobManager resource memory parse error: Memory size unit '.0' does not match any of the recognized units: "
+     "(b | bytes) / (k | kb | kibibytes) / (m | mb | mebibytes) / (g | gb | gibibytes) / (t | tb | tebibytes)"),
+    ("JobManager ephemeral storage unparsable",
+     lambda o: _set(flink(o)["jobManager"]["resource"], ephemeralStorage="10GB"),
+     Layer.RULE, "spec.jobManager.resource.ephemeralStorage",
+     "JobManager resource ephemeral storage parse error: Invalid quantity format passed to parse"),
+    ("TaskManager memory missing", lambda o: flink(o)["taskManager"]["resource"].pop("memory"),
+     Layer.RULE, "spec.taskManager.resource.memory",
+     "TaskManager resource memory must be defined using `spec.taskManager.resource.memory`"),
+    ("TaskManager memory unparsable", lambda o: _set(flink(o)["taskManager"]["resource"], memory="2 gigs"),
+     Layer.RULE, "spec.taskManager.resource.memory",
+     "TaskManager resource memory parse error: Invalid quantity format passed to parse"),
+    ("no TaskManager", lambda o: _set(flink(o)["taskManager"], replicas=0),
+     Layer.RULE, "spec.taskManager.replicas", "TaskManager replicas should not be configured less than one."),
+    ("missing job ServiceAccount field", lambda o: flink(o).pop("serviceAccount"),
+     Layer.RULE, "spec.serviceAccount", "spec.serviceAccount must be defined. If you use helm, its value should be the "
+                                        "same with the name of jobServiceAccount."),
     ("savepoint upgrade without savepoint directory",
-     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"].pop(
-         "execution.checkpointing.savepoint-dir"),
+     lambda o: flink_conf(o).pop("execution.checkpointing.savepoint-dir"),
+     Layer.RULE, "spec.job.upgradeMode", "Job could not be upgraded with savepoint while config "
+                                         "key[execution.checkpointing.savepoint-dir] is not set"),
+    ("session job blanks the cluster's savepoint directory",
+     lambda o: _set(session_job(o), flinkConfiguration={"execution.checkpointing.savepoint-dir": " "}),
      Layer.RULE, "spec.job.upgradeMode", "Job could not be upgraded with savepoint while config "
                                          "key[execution.checkpointing.savepoint-dir] is not set"),
     ("stateful upgrade without checkpoint directory",
-     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"]["flinkConfiguration"].pop(
-         "execution.checkpointing.dir"),
-     Layer.RULE, "spec.job.upgradeMode", "Checkpoint directory[execution.checkpointing.dir] must be defined"),
+     lambda o: flink_conf(o).pop("execution.checkpointing.dir"),
+     Layer.RULE, "spec.job.upgradeMode", "Checkpoint directory[execution.checkpointing.dir] must be defined for "
+                                         "last-state and savepoint upgrade modes"),
+    ("session job without parallelism", lambda o: session_job(o)["job"].pop("parallelism"),
+     Layer.RULE, "spec.job.parallelism", "Job parallelism must be larger than 0"),
     ("session job on an application cluster",
-     lambda o: _set(obj(o, "FlinkDeployment", "flink-session")["spec"],
-                    job={"jarURI": "local:///opt/flink/a.jar", "upgradeMode": "stateless"}),
-     Layer.RULE, "spec.deploymentName", "Can not submit session job to application cluster flink-session"),
-    ("missing job ServiceAccount field",
-     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"].pop("serviceAccount"),
-     Layer.RULE, "spec.serviceAccount", "spec.serviceAccount must be defined."),
-    ("session job without job", lambda o: obj(o, "FlinkSessionJob", "bronze-ingest-event")["spec"].pop("job"),
+     lambda o: _set(flink(o), job={"jarURI": "local:///opt/flink/a.jar", "parallelism": 1, "upgradeMode": "stateless"}),
+     Layer.RULE, "spec.deploymentName", "Can not submit session job to application cluster"),
+    ("session job names no FlinkDeployment", lambda o: _set(session_job(o), deploymentName="Flink_Session"),
+     Layer.RULE, "spec.deploymentName", "The FlinkDeployment name: Flink_Session is invalid, must consist of lower "
+                                        "case alphanumeric characters or '-'"),
+    ("session job without job", lambda o: session_job(o).pop("job"),
      Layer.RULE, "spec.job", "The job spec should not be empty"),
+    # --- Flink autoscaler options (AutoscalerValidator, with job.autoscaler.enabled) -------------------------
+    ("autoscaler utilization target above 1", lambda o: autoscaler(o, {"utilization.target": "1.5"}),
+     Layer.RULE, f"{AUTOSCALER}utilization.target", "The AutoScalerOption job.autoscaler.utilization.target is "
+                                                    "invalid, it should be a value within the range [0.0, 1.0]"),
+    ("autoscaler maximum utilization below the target", lambda o: autoscaler(o, {"utilization.max": "0.5"}),
+     Layer.RULE, f"{AUTOSCALER}utilization.max", "The AutoScalerOption job.autoscaler.utilization.max is invalid, it "
+                                                 "should be a value within the range [0.7, 1.0]"),
+    ("autoscaler option under its old key",
+     lambda o: _set(flink_conf(o), **{"kubernetes.operator.job.autoscaler.enabled": "true",
+                                      "kubernetes.operator.job.autoscaler.scale-up.max-factor": "-1"}),
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.job.autoscaler.scale-up.max-factor",
+     "The AutoScalerOption job.autoscaler.scale-up.max-factor is invalid, it should be a value within the range "
+     "[0.0, +Infinity]"),
+    ("autoscaler factor that is no number", lambda o: autoscaler(o, {"scale-down.max-factor": "half"}),
+     Layer.RULE, f"{AUTOSCALER}scale-down.max-factor",
+     "Invalid value in the autoscaler config job.autoscaler.scale-down.max-factor"),
+    ("autoscaler utilization target that is no number (the validator throws)",
+     lambda o: autoscaler(o, {"utilization.target": "high"}),
+     Layer.RULE, f"{AUTOSCALER}utilization.target",
+     "Could not parse value 'high' for key 'job.autoscaler.utilization.target'."),
+    ("autoscaler excluded period neither daily nor cron",
+     lambda o: autoscaler(o, {"excluded.periods": "* * 9-11 * * ?;9:00-8:00"}),
+     Layer.RULE, f"{AUTOSCALER}excluded.periods", "Invalid value 9:00-8:00 in the autoscaler config "
+                                                  "job.autoscaler.excluded.periods, the value is neither a valid daily "
+                                                  "expression nor a valid cron expression"),
+    ("autoscaler excluded period of two daily expressions",
+     lambda o: autoscaler(o, {"excluded.periods": "9:00-10:00 && 11:00-12:00"}),
+     Layer.RULE, f"{AUTOSCALER}excluded.periods", "Invalid value 9:00-10:00 && 11:00-12:00 in the autoscaler config "
+                                                  "job.autoscaler.excluded.periods, the value can not be configured as "
+                                                  "dailyExpression && dailyExpression or cronExpression && cronExpression"),
+    ("autoscaler excluded period of three expressions (a YAML list)",
+     lambda o: autoscaler(o, {"excluded.periods": ["9:00-10:00 && * * * ? * 2-6 && 1:00-2:00"]}),
+     Layer.RULE, f"{AUTOSCALER}excluded.periods", "Invalid value 9:00-10:00 && * * * ? * 2-6 && 1:00-2:00 in the "
+                                                  "autoscaler config job.autoscaler.excluded.periods"),
+    ("session job enables the autoscaler with a bad coefficient",
+     lambda o: _set(session_job(o), flinkConfiguration={"job.autoscaler.enabled": "true",
+                                                        "job.autoscaler.observed-scalability.coefficient-min": "0"}),
+     Layer.RULE, "spec.flinkConfiguration.job.autoscaler.observed-scalability.coefficient-min",
+     "The AutoScalerOption job.autoscaler.observed-scalability.coefficient-min is invalid, it should be a value within "
+     "the range [0.01, 1.0]"),
     # --- Spark operator rules -----------------------------------------------------------------------------
     ("denied sparkConf key",
      lambda o: _set(obj(o, "SparkApplication", "ingest-campaign")["spec"]["sparkConf"], **{"spark.master": "local"}),
@@ -295,9 +428,8 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      Layer.RULE, f"spec.template.metadata.annotations.{CHECKSUM_ANNOTATION}",
      "is stale: the ConfigMaps the pods read (fluss-conf-file) give"),
     ("Polaris told to skip credential subscoping",
-     lambda o: _set(obj(o, "ConfigMap", "polaris")["data"], **{"application.properties": obj(
-         o, "ConfigMap", "polaris")["data"]["application.properties"]
-         + 'polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"=true\n'}),
+     lambda o: append_line(o, "polaris", "application.properties",
+                           'polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"=true'),
      Layer.RULE, "data.application.properties",
      "Polaris 1.3.0-incubating then drops the catalog's endpoint and pathStyleAccess from its own FileIO"),
     ("Flink version without an Iceberg runtime",
@@ -314,6 +446,28 @@ PROD_CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      Layer.REFERENCE, "spec.keystores.pkcs12.passwordSecretRef",
      "Secret 'flink-operator-webhook-secret' (made by ExternalSecret/technical-flink-operator/"
      "flink-operator-webhook-secret) is in sync wave 3, after this object's wave 2"),
+    # --- Flink operator rules on the application cluster (last-state upgrades, periodic savepoints) ---------
+    ("application: last-state upgrades without checkpoint directory",
+     lambda o: flink_conf(o, SALE_ORDER).pop("execution.checkpointing.dir"),
+     Layer.RULE, "spec.job.upgradeMode", "Checkpoint directory[execution.checkpointing.dir] must be defined for "
+                                         "last-state and savepoint upgrade modes"),
+    ("application: periodic savepoints without savepoint directory",
+     lambda o: flink_conf(o, SALE_ORDER).pop("execution.checkpointing.savepoint-dir"),
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.periodic.savepoint.interval",
+     "Periodic savepoints cannot be enabled when config key[execution.checkpointing.savepoint-dir] is not set"),
+    ("application: savepoint trigger without savepoint directory",
+     lambda o: without_savepoints(o, savepointTriggerNonce=1),
+     Layer.RULE, "spec.job.savepointTriggerNonce", "Savepoint could not be manually triggered for the running job "
+                                                   "while config key[execution.checkpointing.savepoint-dir] is not set"),
+    ("application: maximum checkpoint age without savepoint directory",
+     lambda o: without_savepoints(o, **{"kubernetes.operator.job.upgrade.last-state.max.allowed.checkpoint.age": "1 h"}),
+     Layer.RULE, "spec.flinkConfiguration.kubernetes.operator.job.upgrade.last-state.max.allowed.checkpoint.age",
+     "In order to use max-checkpoint age functionality config key[execution.checkpointing.savepoint-dir] must be set "
+     "to allow triggering savepoint upgrades."),
+    ("application: no parallelism", lambda o: flink(o, SALE_ORDER)["job"].pop("parallelism"),
+     Layer.RULE, "spec.job.parallelism", "Job parallelism must be larger than 0"),
+    ("application: no TaskManager for the job", lambda o: _set(flink(o, SALE_ORDER)["taskManager"], replicas=0),
+     Layer.RULE, "spec.taskManager.replicas", "TaskManager replicas must be larger than 0"),
     ("keyless S3 client whose ServiceAccount has no IAM role",
      lambda o: obj(o, "ServiceAccount", "spark-operator-spark")["metadata"].pop("annotations"),
      Layer.RULE, "spec.driver.serviceAccount",
@@ -359,6 +513,46 @@ def test_scheduled_spark_application_of_the_rendered_spec_passes(rendered: dict[
         report = run(objects, tmp_path, store, env=env)
         assert [f.line() for f in report.findings
                 if f.level is Level.ERROR or f.object.startswith("ScheduledSparkApplication")] == [], env
+
+
+def test_flink_settings_the_operator_accepts_pass(rendered: dict[str, list[Manifest]], tmp_path: Path,
+                                                   store: SchemaStore) -> None:
+    """JobManager memory from the configuration instead of the resource, Kubernetes quantities, standby
+    JobManagers with high availability, an ingress template, the console log file, the autoscaler with options in
+    range (under an old key too) and excluded periods of each kind: no error."""
+    objects = copy.deepcopy(rendered["local"])
+    spec = flink(objects)
+    spec["jobManager"]["resource"].pop("memory")
+    spec["jobManager"]["replicas"] = 2
+    spec["taskManager"]["resource"].update(memory="4Gi", ephemeralStorage="10Gi")
+    spec["flinkConfiguration"].update({
+        "jobmanager.memory.process.size": "2048m", "high-availability.type": "kubernetes",
+        "high-availability.storageDir": "s3://flink/ha/flink-session", "job.autoscaler.enabled": "true",
+        "job.autoscaler.utilization.max": "0.9", "kubernetes.operator.job.autoscaler.utilization.min": "0.2",
+        "job.autoscaler.excluded.periods": "* * 9-11,14-16 * * ?;'9:30-10:50 && * * * ? * 2-6';22:00-23:59"})
+    spec.update(ingress={"template": "https://flink.example.com:8443/{{namespace}}/{{name}}(/|$)(.*)"},
+                logConfiguration={"log4j-console.properties": "rootLogger.level = INFO\n"})
+    report = run(objects, tmp_path, store)
+    assert [f.line() for f in report.findings if f.level is Level.ERROR] == []
+
+
+@pytest.mark.parametrize(("expression", "valid"), [
+    ("* * 9-11,14-16 * * ?", True), ("0 0 12 L-3W * ?", True), ("0 0 12 ? * FRI#3", True),
+    ("0 15 10 ? * 6L 2030-2040", True), ("0 */5 * ? * MON-FRI", True), ("0 0 0 1 JANX ?", True),
+    ("0 0 0 ? * * extra", False), ("0 0 3 * * *", False), ("* * * * *", False), ("0 0 0 ? * ?", False),
+    ("60 * * ? * *", False), ("0 0 0 ? * 1#6", False), ("0 0 0 L,5 * ?", False), ("0 0 0 ? * * 2040-2030", False),
+])
+def test_excluded_period_cron_expressions_follow_quartz(expression: str, valid: bool) -> None:
+    """Quartz 2.4.0's CronExpression, quirks included (text after a month name is ignored); checked against it."""
+    assert cron_valid(expression) is valid
+
+
+@pytest.mark.parametrize(("expression", "valid"), [
+    ("9:30-10:50", True), ("9:30:30:100-9:30:30:200", True), ("10:00-09:00", False), ("24:00-25:00", False),
+    ("9-10", False), ("9:30-10:50-11:00", False),
+])
+def test_excluded_period_daily_expressions_follow_quartz(expression: str, valid: bool) -> None:
+    assert daily_valid(expression) is valid
 
 
 NEEDS_TZ_DATABASE = pytest.mark.skipif(not zoneinfo.available_timezones(),

@@ -1,0 +1,324 @@
+"""How the Flink operator 1.14's Java libraries read the values the validator looks at, with their messages.
+
+The Flink Kubernetes Operator 1.14.0 runs on Java 17 with Flink 1.20.1 and fabric8 kubernetes-client 7.3.1. Its
+validator's messages quote these libraries' exceptions, so each reader here raises `JavaError` with the message
+the library gives (checked against Java 17):
+
+- `memory_size_bytes`: Flink's `MemorySize.parseBytes` (`2048m`, `4 gb`; digits, then a unit).
+- `quantity_bytes`: fabric8's `Quantity.parse` and `getAmountInBytes` (`2Gi`, `1.5G`, `1e3`), with `BigDecimal`
+  and `Integer.parseInt` messages.
+- `resource_memory_bytes`: the operator's `FlinkConfigBuilder.parseResourceMemoryString` followed by
+  `MemorySize.parse`: a Flink memory size, or else a Kubernetes quantity whose byte count Flink then reads again
+  (so `1.5g` fails: `1500000000.0` has the unit `.0`).
+- `java_int`, `java_double`, `flink_boolean`, `flink_list`: `Integer.parseInt`, `Double.parseDouble`, and Flink's
+  boolean and list (`;`-separated, quotable) option values.
+- `url_problem`: what `new java.net.URL("http(s)://...")` refuses (the authority: port, IPv6 literal).
+- `java_double_str`: `Double.toString`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+
+
+class JavaError(ValueError):
+    """What the Java library throws; `str()` is its message (`null` when it has none, as Java prints it)."""
+
+
+_LONG_MAX = 2**63 - 1
+_INT_RANGE = range(-(2**31), 2**31)
+_MEMORY_UNITS: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("b", "bytes"), 1),
+    (("k", "kb", "kibibytes"), 1024),
+    (("m", "mb", "mebibytes"), 1024**2),
+    (("g", "gb", "gibibytes"), 1024**3),
+    (("t", "tb", "tebibytes"), 1024**4),
+)
+_ALL_UNITS = " / ".join("(" + " | ".join(names) + ")" for names, _ in _MEMORY_UNITS)
+
+
+def java_trim(text: str) -> str:
+    """`String.trim()`: drops leading and trailing characters up to U+0020."""
+    start, end = 0, len(text)
+    while start < end and text[start] <= " ":
+        start += 1
+    while end > start and text[end - 1] <= " ":
+        end -= 1
+    return text[start:end]
+
+
+def memory_size_bytes(text: str) -> int:
+    """Flink `MemorySize.parseBytes`: ASCII digits, then an optional unit (`b`, `k`/`kb`, `m`/`mb`, `g`/`gb`,
+    `t`/`tb` and their long names, case-insensitive).
+
+    Raises:
+        JavaError: Flink's message.
+    """
+    trimmed = java_trim(text)
+    if not trimmed:
+        raise JavaError("argument is an empty- or whitespace-only string")
+    pos = 0
+    while pos < len(trimmed) and "0" <= trimmed[pos] <= "9":
+        pos += 1
+    number, unit = trimmed[:pos], java_trim(trimmed[pos:]).lower()
+    if not number:
+        raise JavaError("text does not start with a number")
+    value = int(number)
+    if value > _LONG_MAX:
+        raise JavaError(f"The value '{number}' cannot be re represented as 64bit number (numeric overflow).")
+    multiplier = next((m for names, m in _MEMORY_UNITS if unit in names), None)
+    if multiplier is None and unit:
+        raise JavaError(f"Memory size unit '{unit}' does not match any of the recognized units: {_ALL_UNITS}")
+    result = value * (multiplier or 1)
+    if result > _LONG_MAX:
+        raise JavaError(f"The value '{text}' cannot be re represented as 64bit number of bytes (numeric overflow).")
+    return result
+
+
+def java_int(text: str) -> int:
+    """`Integer.parseInt(text)`.
+
+    Raises:
+        JavaError: `For input string: "<text>"`.
+    """
+    if re.fullmatch(r"[+-]?\d+", text) and int(text) in _INT_RANGE:
+        return int(text)
+    raise JavaError(f'For input string: "{text}"')
+
+
+_DECIMAL64 = Context(prec=16, rounding=ROUND_HALF_EVEN, Emax=999999999, Emin=-999999999)
+_EXACT = Context(prec=100000, Emax=999999999, Emin=-999999999)
+
+
+def _big_decimal(text: str) -> Decimal:
+    """`new BigDecimal(text)` for what fabric8 passes it (no exponent: `e` and `E` start the unit).
+
+    Raises:
+        JavaError: Java 17's message.
+    """
+    if not text:
+        raise JavaError("null")  # an ArrayIndexOutOfBoundsException turned into a NumberFormatException, no message
+    digits = text[1:] if text[0] in "+-" else text
+    if digits.count(".") > 1:
+        raise JavaError("Character array contains more than one decimal point.")
+    bad = next((char for char in digits if char != "." and not char.isdecimal()), None)
+    if bad is not None:
+        if len(digits) > 18:  # BigDecimal's path for numbers that do not fit a long
+            raise JavaError('Character array is missing "e" notation exponential mark.')
+        raise JavaError(f'Character {bad} is neither a decimal digit number, decimal point, nor "e" notation '
+                        "exponential mark.")
+    if not any(char.isdecimal() for char in digits):
+        raise JavaError("No digits found.")
+    value = Decimal(text)
+    return value.copy_abs() if value.is_zero() else value  # BigDecimal has no negative zero
+
+
+_UNIT_START = frozenset("eEinumkKMGTP")
+_QUANTITY_MULTIPLES = {
+    "Ki": (2, 10), "Mi": (2, 20), "Gi": (2, 30), "Ti": (2, 40), "Pi": (2, 50), "Ei": (2, 60),
+    "n": (10, -9), "u": (10, -6), "m": (10, -3), "": (10, 0),
+    "k": (10, 3), "M": (10, 6), "G": (10, 9), "T": (10, 12), "P": (10, 15), "E": (10, 18),
+}
+
+
+def _quantity_parse(text: str) -> tuple[str, str]:
+    """fabric8 `Quantity.parse`: (amount, format), split at the first unit character."""
+    if not text:
+        raise JavaError("Invalid quantity string format passed.")
+    index = next((i for i, char in enumerate(text) if char in _UNIT_START), len(text))
+    amount, unit = text[:index], text[index:]
+    if any(c.isdecimal() for c in unit) and unit[-1].isalpha():
+        raise JavaError("Invalid quantity string format passed")
+    return amount, unit
+
+
+def _quantity_multiple(unit: str) -> Decimal:
+    if any(c.isdecimal() for c in unit) and len(unit) > 1:
+        exponent = java_int(unit[1:])
+        if abs(exponent) > 999999999:
+            raise JavaError("Invalid operation")  # an ArithmeticException in Java, not caught by the validator
+        return _DECIMAL64.power(Decimal(10), exponent)
+    if unit not in _QUANTITY_MULTIPLES:
+        raise JavaError("Invalid quantity format passed to parse")
+    base, exponent = _QUANTITY_MULTIPLES[unit]
+    return _DECIMAL64.power(Decimal(base), exponent)
+
+
+def quantity_bytes(text: str) -> Decimal:
+    """fabric8 `Quantity.getAmountInBytes(Quantity.parse(text))`: the amount times the unit's multiple (binary
+    units as powers of 2, decimal units and `e<N>` exponents as powers of 10, each rounded to 16 digits).
+
+    Raises:
+        JavaError: fabric8's (or `BigDecimal`'s, `Integer.parseInt`'s) message.
+    """
+    amount, unit = _quantity_parse(text)
+    value = amount + unit
+    if not value:
+        raise JavaError("Invalid quantity value passed to parse")
+    amount, unit = _quantity_parse("0" + value if value.startswith(".") else value)
+    digit = _big_decimal(amount)
+    return _EXACT.multiply(digit, _quantity_multiple(unit))
+
+
+def resource_memory_bytes(memory: str) -> int:
+    """What the operator's validator reads from `spec.jobManager/taskManager.resource.memory`:
+    `MemorySize.parse(FlinkConfigBuilder.parseResourceMemoryString(memory))`.
+
+    Raises:
+        JavaError: the message the validator quotes after `<component> resource memory parse error: `.
+    """
+    try:
+        return memory_size_bytes(memory)
+    except JavaError:
+        pass
+    normalized = re.sub(r"\s", "", java_trim(memory)).upper()
+    normalized = normalized[:-1] if normalized.endswith("B") else normalized
+    normalized = normalized[:-1] + "i" if normalized.endswith("I") else normalized
+    return memory_size_bytes(str(quantity_bytes(normalized)))  # BigDecimal.toString: Decimal's notation
+
+
+_JAVA_DOUBLE = re.compile(r"[+-]?(NaN|Infinity|(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)[fFdD]?)")
+_JAVA_HEX_DOUBLE = re.compile(r"([+-]?)0[xX](([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+)[fFdD]?")
+
+
+def java_double(text: str) -> float:
+    """`Double.parseDouble(text)` (what Flink reads a `double` option with).
+
+    Raises:
+        JavaError: the value is not a Java double literal.
+    """
+    trimmed = java_trim(text)
+    if _JAVA_DOUBLE.fullmatch(trimmed):
+        return float(trimmed.rstrip("fFdD") if "Infinity" not in trimmed else trimmed.replace("Infinity", "inf"))
+    hexadecimal = _JAVA_HEX_DOUBLE.fullmatch(trimmed)
+    if hexadecimal:
+        return float.fromhex(hexadecimal.group(1) + "0x" + hexadecimal.group(2))
+    raise JavaError(f'For input string: "{trimmed}"' if trimmed else "empty String")
+
+
+def java_double_str(value: float) -> str:
+    """`Double.toString(value)`: `0.7`, `1.0`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity`."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[repr(value)]
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        text = repr(value)
+        return text if "." in text else text + ".0"
+    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
+    mantissa = "".join(map(str, digits))
+    return f"{'-' if sign else ''}{mantissa[0]}.{mantissa[1:] or '0'}E{len(digits) - 1 + int(exponent)}"
+
+
+def flink_boolean(text: str) -> bool:
+    """Flink's boolean option value: `true` or `false`, case-insensitive.
+
+    Raises:
+        JavaError: any other text.
+    """
+    if text.upper() == "TRUE":
+        return True
+    if text.upper() == "FALSE":
+        return False
+    raise JavaError(f"Unrecognized option for boolean: {text}. Expected either true or false(case insensitive)")
+
+
+def flink_list(text: str) -> list[str]:
+    """Flink's list-of-strings option value in an operator that reads a `flink-conf.yaml` (Flink's legacy syntax):
+    `;`-separated items, each optionally in single or double quotes (a doubled quote escapes itself), as
+    `StructuredOptionsSplitter.splitEscaped` reads them.
+
+    Raises:
+        JavaError: an unclosed quote, or text after a closing quote.
+    """
+    tokens: list[tuple[str, str, int]] = []  # (type, text, position)
+    cursor = 0
+    while cursor < len(text):
+        char = text[cursor]
+        if char in "'\"":
+            builder, i = [], cursor + 1
+            while True:
+                if i >= len(text):
+                    raise JavaError("Could not split string. Quoting was not closed properly.")
+                if text[i] == char:
+                    if i + 1 < len(text) and text[i + 1] == char:
+                        builder.append(char)
+                        i += 2
+                        continue
+                    break
+                builder.append(text[i])
+                i += 1
+            tokens.append(("quoted", "".join(builder), cursor))
+            cursor = i + 1
+        elif char == ";":
+            tokens.append(("delimiter", char, cursor))
+            cursor += 1
+        elif char.isspace():
+            cursor += 1
+        else:
+            end = text.find(";", cursor)
+            end = len(text) if end < 0 else end
+            tokens.append(("unquoted", text[cursor:end].strip(), cursor))
+            cursor = end
+    items: list[str] = []
+    for index, (kind, value, _) in enumerate(tokens):
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if kind == "quoted" and following and following[0] != "delimiter":
+            raise JavaError(f"Could not split string. Illegal quoting at position: {following[2] - 1}")
+        if kind != "delimiter":
+            items.append(value)
+        elif following and following[0] == "delimiter":
+            items.append("")
+    return items
+
+
+def _port_problem(text: str) -> str | None:
+    """`Integer.parseInt(host, begin, end, 10)` (Java 17) of a URL's port, then `parseURL`'s port check."""
+    limit, negative, start = -(2**31 - 1), False, 0
+    if text[0] < "0":
+        if text[0] == "-":
+            negative, limit = True, -(2**31)
+        elif text[0] != "+":
+            return f'Error at index 0 in: "{text}"'
+        start = 1
+        if start == len(text):
+            return f'Error at index 1 in: "{text}"'
+    multiple_limit, result = -(-limit // 10), 0
+    for index in range(start, len(text)):
+        digit = int(text[index]) if text[index].isdecimal() else -1
+        if digit < 0 or result < multiple_limit or result * 10 < limit + digit:
+            return f'Error at index {index} in: "{text}"'
+        result = result * 10 - digit
+    port = result if negative else -result
+    return f"Invalid port number :{port}" if port < -1 else None
+
+
+def url_problem(url: str) -> str | None:
+    """Why `new java.net.URL(url)` (Java 17) refuses a URL with a protocol, or None: what
+    `URLStreamHandler.parseURL` checks in the authority (an IPv6 literal in brackets, the port)."""
+    spec = java_trim(url)
+    protocol = re.match(r"(?i)(url:)?[a-z][a-z0-9+.-]*:", spec)
+    rest = spec[protocol.end():] if protocol else spec
+    rest = rest.split("#", 1)[0].split("?", 1)[0]
+    if not rest.startswith("//") or rest.startswith("////"):
+        return None
+    authority = rest[2:].split("/", 1)[0]
+    if authority.count("@") > 1:
+        return None
+    host = authority.split("@", 1)[-1]
+    if not host.startswith("["):
+        colon = host.find(":")
+        return _port_problem(host[colon + 1:]) if 0 <= colon < len(host) - 1 else None
+    end = host.find("]")
+    if end <= 2:
+        return f"Invalid authority field: {authority}"
+    try:
+        if host[end - 1] == "%":
+            raise ValueError(host)
+        ipaddress.IPv6Address(host[1:end])
+    except ValueError:
+        return f"Invalid host: {host[:end + 1]}"
+    tail = host[end + 1:]
+    if tail and tail[0] != ":":
+        return f"Invalid authority field: {authority}"
+    return _port_problem(tail[1:]) if len(tail) > 1 else None

@@ -15,9 +15,6 @@ _SUFFIX: dict[str, Decimal] = {
     "T": Decimal(10**12), "P": Decimal(10**15), "E": Decimal(10**18), "Ki": Decimal(2**10), "Mi": Decimal(2**20),
     "Gi": Decimal(2**30), "Ti": Decimal(2**40), "Pi": Decimal(2**50), "Ei": Decimal(2**60)}
 
-_FLINK_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(b|bytes|k|kb|kibibytes|m|mb|mebibytes|g|gb|gibibytes|t|tb|tebibytes)?\s*$",
-                           re.IGNORECASE)
-_BINARY_QUANTITY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$")
 
 PINNED_IMAGE_PATTERN = (r"^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:[._/-]+[a-z0-9]+)*(?::(?!latest(?:@|$))[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@sha256:[0-9a-f]{64})?|@sha256:[0-9a-f]{64})$")
 """An image reference pinned by a tag other than `latest` or by a digest, with an optional registry and port
@@ -53,17 +50,23 @@ def quantity(value: str) -> Decimal:
         raise ValueError(f"not a Kubernetes quantity: {value!r}") from error
 
 
+def flink_memory_problem(value: str) -> str | None:
+    """Why the Flink operator cannot read `value` as a JobManager/TaskManager memory, or None: it takes a Flink
+    `MemorySize` (`2048m`, `2g`, `4 GB`) or a Kubernetes quantity (`2Gi`) and reads it as a whole number of bytes
+    (`FlinkConfigBuilder.parseResourceMemoryString`, operator 1.14; `1.5g` fails there). The same reading as
+    `validate`'s (`config.java_values`)."""
+    from config.java_values import JavaError, resource_memory_bytes
+
+    try:
+        resource_memory_bytes(value)
+    except JavaError as error:
+        return str(error)
+    return None
+
+
 def flink_memory_valid(value: str) -> bool:
-    """Whether the Flink operator can parse `value` as a JobManager/TaskManager memory: a Flink `MemorySize`
-    (`2048m`, `2g`, `4 GB`) or a Kubernetes quantity (`2Gi`), as `FlinkConfigBuilder.parseResourceMemoryString`
-    (operator 1.14) accepts."""
-    if _FLINK_MEMORY.match(value):
-        return True
-    normalized = re.sub(r"\s", "", value).upper()
-    normalized = normalized[:-1] if normalized.endswith("B") else normalized
-    normalized = normalized[:-1] + "i" if normalized.endswith("I") else normalized
-    return bool(_BINARY_QUANTITY.match(normalized.replace("KI", "Ki").replace("MI", "Mi").replace("GI", "Gi")
-                                       .replace("TI", "Ti").replace("PI", "Pi").replace("EI", "Ei")))
+    """Whether the Flink operator can read `value` as a JobManager/TaskManager memory (`flink_memory_problem`)."""
+    return flink_memory_problem(value) is None
 
 
 DNS_1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from config import capabilities
+from config.api_formats import flink_memory_problem
 from config.common import JOB_ARGUMENT_PLACEHOLDERS, Resources, unknown_placeholders
 from config.flink_options import LOG_CONFIG_FILES, OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS
 from config.loading import Problem, duplicates
@@ -47,7 +48,11 @@ class SessionClusterConfig:
     """Pod options of the session cluster's JobManager and TaskManager pods."""
 
     def problems(self) -> Iterator[Problem]:
-        """Standby JobManagers need HA: the Flink operator rejects them otherwise."""
+        """Standby JobManagers need HA, and memory sizes the operator can read (it rejects both otherwise)."""
+        for key, value in (("jobManagerMemory", self.job_manager_memory), ("taskManagerMemory", self.task_manager_memory)):
+            problem = flink_memory_problem(value)
+            if problem:
+                yield Problem(key, f"{value!r}: the Flink operator cannot read it: {problem}")
         if self.job_manager_replicas > 1 and not self.high_availability:
             yield Problem("jobManagerReplicas", f"{self.job_manager_replicas} JobManagers need "
                                                 "flink.sessionCluster.highAvailability: true (the Flink operator "
@@ -168,8 +173,11 @@ class JobManagerConfig:
     """Pod options of the JobManager pods only (over podOptions: maps merged, lists appended)."""
 
     def problems(self) -> Iterator[Problem]:
-        """Env belongs to the cluster's podOptions: the operator merges a role's main container over the common
-        one, which would drop the platform's env."""
+        """A memory size the operator can read; env belongs to the cluster's podOptions (the operator merges a role's
+        main container over the common one, which would drop the platform's env)."""
+        problem = flink_memory_problem(self.memory)
+        if problem:
+            yield Problem("memory", f"{self.memory!r}: the Flink operator cannot read it: {problem}")
         if self.pod_options.env:
             yield Problem("podOptions.env", "set env in the deployment's podOptions (both roles): a role's env would "
                                             "replace the platform's S3 and catalog variables")
@@ -195,8 +203,11 @@ class TaskManagerConfig:
     """Pod options of the TaskManager pods only (over podOptions: maps merged, lists appended)."""
 
     def problems(self) -> Iterator[Problem]:
-        """Env belongs to the cluster's podOptions: the operator merges a role's main container over the common
-        one, which would drop the platform's env."""
+        """A memory size the operator can read; env belongs to the cluster's podOptions (the operator merges a role's
+        main container over the common one, which would drop the platform's env)."""
+        problem = flink_memory_problem(self.memory)
+        if problem:
+            yield Problem("memory", f"{self.memory!r}: the Flink operator cannot read it: {problem}")
         if self.pod_options.env:
             yield Problem("podOptions.env", "set env in the deployment's podOptions (both roles): a role's env would "
                                             "replace the platform's S3 and catalog variables")

@@ -143,6 +143,15 @@ def test_flink_memory_accepts_what_the_operator_parses(memory: str) -> None:
     assert config.flink.session_cluster.task_manager_memory == memory and flink_memory_valid(memory)
 
 
+@pytest.mark.parametrize("memory", ["1.5g", "0.5Gi"])
+def test_flink_memory_refuses_fractions_the_operator_cannot_read(memory: str) -> None:
+    """The schema's pattern lets them through; the operator reads them as a fraction of a byte unit and fails."""
+    assert error_of(minimal(flink={"sessionCluster": {"taskManagerMemory": memory}})) == (
+        f"{SRC}: flink.sessionCluster.taskManagerMemory: {memory!r}: the Flink operator cannot read it: Memory size "
+        "unit '.0' does not match any of the recognized units: (b | bytes) / (k | kb | kibibytes) / (m | mb | "
+        "mebibytes) / (g | gb | gibibytes) / (t | tb | tebibytes)")
+
+
 @pytest.mark.parametrize("memory", ["2 gigs", "2GiB!", "-1g", "g"])
 def test_flink_memory_refuses_what_the_operator_cannot_parse(memory: str) -> None:
     from config.api_formats import flink_memory_valid

@@ -11,8 +11,8 @@ one of each joined by `&&`. Each option is also read from its `kubernetes.operat
 
 from __future__ import annotations
 
+from config.java_values import JavaError, flink_list, java_double, java_double_str
 from manifests.validation.flink_config import FlinkConf, Option
-from manifests.validation.java_values import JavaError, flink_list, java_double, java_double_str
 from manifests.validation.quartz import cron_valid, daily_valid, java_split
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from manifests.validation.java_values import JavaError, flink_boolean, java_double_str
+from config.java_values import JavaError, flink_boolean, java_double_str
 from manifests.validation.manifests import config_map_data
 from manifests.validation.report import Manifest
 

@@ -35,6 +35,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from config.api_formats import FLINK_DEPLOYMENT_NAME
+from config.java_values import (
+    JavaError,
+    java_int,
+    memory_size_bytes,
+    quantity_bytes,
+    resource_memory_bytes,
+    url_problem,
+)
 from manifests.validation.flink_autoscaler import autoscaler_problem
 from manifests.validation.flink_config import (
     FLINK_VERSIONS,
@@ -43,14 +51,6 @@ from manifests.validation.flink_config import (
     OperatorDefaults,
     Option,
     flat_config,
-)
-from manifests.validation.java_values import (
-    JavaError,
-    java_int,
-    memory_size_bytes,
-    quantity_bytes,
-    resource_memory_bytes,
-    url_problem,
 )
 from manifests.validation.report import Manifest
 

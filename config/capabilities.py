@@ -116,6 +116,11 @@ LAKEHOUSE_FLINK_VERSIONS = FLUSS.flink_versions & ICEBERG.flink_versions & FLINK
 """Flink versions with a Fluss connector, an Iceberg Flink runtime and operator support: v1_19, v1_20."""
 
 
+STATE_OPTION_NAMES_FLINK_VERSIONS = frozenset({"v1_20", "v2_0", "v2_1", "v2_2"})
+"""Flink versions that read the checkpoint and savepoint options by the names the platform writes (Flink 1.20
+renamed them: `state.checkpoints.dir` became `execution.checkpointing.dir`, FLINK-34482)."""
+
+
 def flink_version_problem(version: str) -> str | None:
     """Why `version` (a FlinkDeployment `flinkVersion`) cannot run the platform's Fluss and Iceberg catalogs, or
     None when it can."""
@@ -126,6 +131,10 @@ def flink_version_problem(version: str) -> str | None:
                     f"{', '.join(sorted(LAKEHOUSE_FLINK_VERSIONS))}")
     if version not in FLINK_OPERATOR_VERSIONS:
         return f"the Flink Kubernetes Operator 1.14.0 does not support {version}"
+    if version not in STATE_OPTION_NAMES_FLINK_VERSIONS:
+        return (f"the platform writes Flink 1.20's state option names (execution.checkpointing.dir, ...; FLINK-34482), "
+                f"which {version} ignores, so its checkpoints and savepoints would go nowhere; use one of: "
+                f"{', '.join(sorted(STATE_OPTION_NAMES_FLINK_VERSIONS))}")
     return None
 
 

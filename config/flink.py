@@ -393,8 +393,9 @@ class FlinkDeploymentConfig:
     """Pod options of the JobManager and TaskManager pods."""
 
     high_availability: bool
-    """Kubernetes HA (storage under s3://<flink bucket>/ha/<name>); needed by standby JobManagers and the last-state
-    upgrade mode. Default: `true`.
+    """Kubernetes HA (storage under s3://<flink bucket>/ha/<name>): needed by standby JobManagers; with it a last-state
+    upgrade resumes from the HA metadata, without it the operator cancels the job and restores its latest
+    checkpoint. Default: `true`.
     """
 
     checkpointing: CheckpointingConfig
@@ -410,9 +411,9 @@ class FlinkDeploymentConfig:
     autoscaler: AutoscalerConfig
     """The job autoscaler of an application cluster."""
 
-    flink_configuration: dict[str, str]
-    """Further Flink and operator settings (flinkConfiguration), as strings; keys the platform sets from the typed
-    fields are refused.
+    flink_configuration: dict[str, str | int | float | bool]
+    """Further Flink and operator settings (flinkConfiguration; numbers and booleans are written as text); keys the
+    platform sets from the typed fields, and their older names, are refused.
     """
 
     log_configuration: dict[str, str]
@@ -427,18 +428,14 @@ class FlinkDeploymentConfig:
     """The application's job; null: a session cluster for session jobs. Default: `null`."""
 
     def problems(self) -> Iterator[Problem]:
-        """What the Flink operator would reject: standby JobManagers or the last-state upgrade mode without HA,
-        `flinkConfiguration` keys it sets itself; and keys the platform sets from a typed field."""
+        """What the Flink operator would reject: standby JobManagers without HA, `flinkConfiguration` keys it sets
+        itself; and keys the platform sets from a typed field (or their older names)."""
         if self.job_manager.replicas > 1 and not self.high_availability:
             yield Problem("jobManager.replicas", f"{self.job_manager.replicas} JobManagers need highAvailability: "
                                                  "true (the Flink operator rejects standby JobManagers without HA)")
         if self.autoscaler.enabled and self.job is None:
             yield Problem("autoscaler.enabled", "the autoscaler scales the job of an application cluster; this "
                                                 "cluster has none (job: null)")
-        if self.job is not None and self.job.upgrade_mode == "last-state" and not self.high_availability:
-            yield Problem("job.upgradeMode", "last-state needs highAvailability: true (without the HA metadata the "
-                                             "operator 1.14 cancels the job on an upgrade instead of resuming it from "
-                                             "its latest checkpoint)")
         for key in sorted(set(self.log_configuration) - set(LOG_CONFIG_FILES)):
             yield Problem(f"logConfiguration.{key}", f"Invalid log config key: {key}. Allowed keys are "
                                                      f"[{', '.join(LOG_CONFIG_FILES)}] (the Flink operator)")

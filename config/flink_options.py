@@ -54,8 +54,24 @@ PLATFORM_KEYS = frozenset({
 })
 """Keys a FlinkDeployment of the platform always has or derives from a typed setting."""
 
+DEPRECATED_NAMES = {
+    "state.checkpoints.dir": CHECKPOINT_DIR, "state.backend.fs.checkpointdir": CHECKPOINT_DIR,
+    "state.savepoints.dir": SAVEPOINT_DIR, "savepoints.state.backend.fs.dir": SAVEPOINT_DIR,
+    "state.backend": STATE_BACKEND, "state.backend.incremental": INCREMENTAL_CHECKPOINTS,
+    "state.checkpoints.num-retained": RETAINED_CHECKPOINTS, "execution.checkpointing.unaligned": UNALIGNED_CHECKPOINTS,
+    "high-availability": HA_TYPE,
+    **{f"kubernetes.operator.{key}": key for key in AUTOSCALER.values()},
+    "job.autoscaler.target.utilization": AUTOSCALER["utilization_target"],
+    "kubernetes.operator.job.autoscaler.target.utilization": AUTOSCALER["utilization_target"],
+}
+"""Older names Flink 1.20 and the operator still read for the keys above (deprecated and fallback keys of
+`CheckpointingOptions`, `StateBackendOptions`, `HighAvailabilityOptions` and the autoscaler's
+`kubernetes.operator.job.autoscaler.*`): set through `flinkConfiguration`, they would act behind a typed field."""
+
 OPERATOR_FORBIDDEN_KEYS = ("kubernetes.namespace", "kubernetes.cluster-id", "high-availability.cluster-id")
 """Keys the operator refuses in `flinkConfiguration` (`DefaultValidator`: it sets them itself)."""
 
 LOG_CONFIG_FILES = ("log4j-console.properties", "logback-console.xml")
 """The `logConfiguration` keys the operator accepts (`DefaultValidator.validateLogConfig`)."""
+
+PLATFORM_KEYS = PLATFORM_KEYS | frozenset(DEPRECATED_NAMES)

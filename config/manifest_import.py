@@ -21,6 +21,7 @@ from config.flink_options import (
     CHECKPOINT_DIR,
     CHECKPOINT_INTERVAL,
     CHECKPOINTING_MODE,
+    DEPRECATED_NAMES,
     HA_STORAGE_DIR,
     HA_TYPE,
     INCREMENTAL_CHECKPOINTS,
@@ -36,11 +37,7 @@ from config.flink_options import (
 )
 
 MAIN_CONTAINER = "flink-main-container"
-DEPRECATED_KEYS = {"state.checkpoints.dir": CHECKPOINT_DIR, "state.savepoints.dir": SAVEPOINT_DIR,
-                   "state.backend": STATE_BACKEND, "state.backend.incremental": INCREMENTAL_CHECKPOINTS,
-                   "state.checkpoints.num-retained": RETAINED_CHECKPOINTS,
-                   "execution.checkpointing.unaligned": UNALIGNED_CHECKPOINTS, "high-availability": HA_TYPE}
-"""Flink 1.20's deprecated names of keys the platform types (`CheckpointingOptions`, `StateBackendOptions`)."""
+DEPRECATED_KEYS = DEPRECATED_NAMES
 OWNED_BY_PLATFORM = (CHECKPOINT_DIR, SAVEPOINT_DIR, HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH)
 TYPED = {CHECKPOINT_INTERVAL: ("checkpointing", "interval", str), CHECKPOINTING_MODE: ("checkpointing", "mode", str),
          UNALIGNED_CHECKPOINTS: ("checkpointing", "unaligned", bool), RETAINED_CHECKPOINTS: ("checkpointing", "retained", int),

@@ -110,18 +110,24 @@ def config_error(flink_section: dict[str, Any]) -> list[str]:
 def test_config_refuses_what_the_operator_would_and_what_the_platform_sets() -> None:
     app = {**APPLICATION, "highAvailability": False, "jobManager": {"replicas": 2},
            "checkpointing": {"stateBackend": "hashmap", "incremental": True},
-           "flinkConfiguration": {"kubernetes.cluster-id": "x", "execution.checkpointing.interval": "1 s"}}
+           "flinkConfiguration": {"kubernetes.cluster-id": "x", "execution.checkpointing.interval": "1 s",
+                                  "state.checkpoints.dir": "s3://elsewhere/",
+                                  "kubernetes.operator.job.autoscaler.enabled": True}}
     assert config_error({"deployments": [app]}) == [
         "flink.deployments[0].checkpointing.incremental: incremental checkpoints need stateBackend: rocksdb",
         "flink.deployments[0].jobManager.replicas: 2 JobManagers need highAvailability: true (the Flink operator "
         "rejects standby JobManagers without HA)",
-        "flink.deployments[0].job.upgradeMode: last-state needs highAvailability: true (without the HA metadata the "
-        "operator 1.14 cancels the job on an upgrade instead of resuming it from its latest checkpoint)",
         "flink.deployments[0].flinkConfiguration.execution.checkpointing.interval: set by the platform from a typed "
         "setting (checkpointing, periodicSnapshots, autoscaler, taskManager, highAvailability) or always (state "
         "directories)",
         "flink.deployments[0].flinkConfiguration.kubernetes.cluster-id: set by the Flink operator itself (forbidden "
         "key)",
+        "flink.deployments[0].flinkConfiguration.kubernetes.operator.job.autoscaler.enabled: set by the platform from "
+        "a typed setting (checkpointing, periodicSnapshots, autoscaler, taskManager, highAvailability) or always "
+        "(state directories)",
+        "flink.deployments[0].flinkConfiguration.state.checkpoints.dir: set by the platform from a typed setting "
+        "(checkpointing, periodicSnapshots, autoscaler, taskManager, highAvailability) or always (state "
+        "directories)",
     ]
 
 
@@ -330,3 +336,16 @@ def test_sidecars_and_init_containers_run_restricted_in_both_roles(tmp_path: Pat
         "flink.deployments[0].podOptions.sidecars[0].volumeMounts[0].name: 'nope' is not one of these pod options' "
         "volumes",
     ]
+
+
+def test_flink_versions_that_ignore_the_state_option_names_are_refused() -> None:
+    """Flink 1.20 renamed the state options (FLINK-34482); a 1.19 cluster would ignore the directories."""
+    (line,) = config_error({"deployments": [{"name": "old", "flinkVersion": "v1_19"}]})
+    assert line.startswith("flink.deployments[0].flinkVersion: 'v1_19': the platform writes Flink 1.20's state option "
+                           "names (execution.checkpointing.dir, ...; FLINK-34482), which v1_19 ignores")
+
+
+def test_flink_configuration_numbers_and_booleans_are_written_as_text() -> None:
+    cluster = {**APPLICATION, "flinkConfiguration": {"pipeline.max-parallelism": 128, "pipeline.object-reuse": True}}
+    conf = deployment(flink(environment(flink={"deployments": [cluster]})), "orders-enrichment")["flinkConfiguration"]
+    assert (conf["pipeline.max-parallelism"], conf["pipeline.object-reuse"]) == ("128", "true")

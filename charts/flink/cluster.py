@@ -221,7 +221,8 @@ class FlinkClusterProps:
         flink_version: the CRD's `flinkVersion` (`v1_20`).
         job_manager, task_manager: sizes.
         high_availability: Kubernetes HA with its storage on S3 (`s3://<flink bucket>/ha/<name>`); needed by
-            standby JobManagers and by the `last-state` upgrade mode.
+            standby JobManagers (without it a `last-state` upgrade cancels the job and restores its latest
+            checkpoint, which works but takes longer).
         job: the application's job; None for a session cluster.
         autoscaler: the operator's job autoscaler (application clusters).
         log_configuration: log configuration files replacing the image's (`log4j-console.properties`,
@@ -236,8 +237,8 @@ class FlinkClusterProps:
             with the role's own options, so the result does not depend on how the operator merges templates.
 
     Raises:
-        ValueError: standby JobManagers or a `last-state` job without HA (the operator rejects both), or a
-            `flink_configuration` key the platform sets.
+        ValueError: standby JobManagers without HA (the operator rejects them), an autoscaler without a job, log
+            files the operator refuses, or a `flink_configuration` key the platform (or the operator) sets.
     """
 
     image: str = "flink-fluss-iceberg-s3:1.20.3"
@@ -268,9 +269,6 @@ class FlinkClusterProps:
                              f"operator allows {', '.join(LOG_CONFIG_FILES)}")
         if self.autoscaler.enabled and self.job is None:
             raise ValueError(f"FlinkDeployment {self.name}: the autoscaler scales the job of an application cluster")
-        if self.job is not None and self.job.upgrade_mode == "last-state" and not self.high_availability:
-            raise ValueError(f"FlinkDeployment {self.name}: the last-state upgrade mode needs high_availability "
-                             "(without HA metadata the operator cancels the job on an upgrade instead of resuming it)")
         typed = sorted(set(self.flink_configuration) & (PLATFORM_KEYS | set(OPERATOR_FORBIDDEN_KEYS)))
         if typed:
             raise ValueError(f"FlinkDeployment {self.name}: flink_configuration sets {', '.join(typed)}, which the "

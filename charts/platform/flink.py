@@ -94,7 +94,8 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
             savepoint_max_count=snapshots.savepoint_max_count, savepoint_max_age=snapshots.savepoint_max_age),
         autoscaler=AutoscalerProps(**{f.name: getattr(deployment.autoscaler, f.name)
                                       for f in dataclasses.fields(AutoscalerProps)}),
-        flink_configuration=dict(deployment.flink_configuration),
+        flink_configuration={key: str(value).lower() if isinstance(value, bool) else str(value)
+                             for key, value in deployment.flink_configuration.items()},
         log_configuration=dict(deployment.log_configuration),
         ingress=IngressProps(
             template=deployment.ingress.template, class_name=deployment.ingress.class_name,

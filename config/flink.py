@@ -173,14 +173,10 @@ class JobManagerConfig:
     """Pod options of the JobManager pods only (over podOptions: maps merged, lists appended)."""
 
     def problems(self) -> Iterator[Problem]:
-        """A memory size the operator can read; env belongs to the cluster's podOptions (the operator merges a role's
-        main container over the common one, which would drop the platform's env)."""
+        """A memory size the operator can read."""
         problem = flink_memory_problem(self.memory)
         if problem:
             yield Problem("memory", f"{self.memory!r}: the Flink operator cannot read it: {problem}")
-        if self.pod_options.env:
-            yield Problem("podOptions.env", "set env in the deployment's podOptions (both roles): a role's env would "
-                                            "replace the platform's S3 and catalog variables")
 
 
 @dataclass(frozen=True)
@@ -203,14 +199,10 @@ class TaskManagerConfig:
     """Pod options of the TaskManager pods only (over podOptions: maps merged, lists appended)."""
 
     def problems(self) -> Iterator[Problem]:
-        """A memory size the operator can read; env belongs to the cluster's podOptions (the operator merges a role's
-        main container over the common one, which would drop the platform's env)."""
+        """A memory size the operator can read."""
         problem = flink_memory_problem(self.memory)
         if problem:
             yield Problem("memory", f"{self.memory!r}: the Flink operator cannot read it: {problem}")
-        if self.pod_options.env:
-            yield Problem("podOptions.env", "set env in the deployment's podOptions (both roles): a role's env would "
-                                            "replace the platform's S3 and catalog variables")
 
 
 @dataclass(frozen=True)
@@ -246,20 +238,24 @@ class PeriodicSnapshotsConfig:
     """Snapshots the operator triggers, and the savepoint history it keeps."""
 
     savepoint_interval: str | None
-    """Time between periodic savepoints (kubernetes.operator.periodic.savepoint.interval). Default: `null`."""
+    """Time between (a Flink duration, or a Quartz cron expression such as 0 0 */6 * * ?) periodic savepoints
+    (kubernetes.operator.periodic.savepoint.interval). Default: `null`.
+    """
 
     checkpoint_interval: str | None
-    """Time between periodic checkpoints the operator triggers (kubernetes.operator.periodic.checkpoint.interval).
-    Default: `null`.
+    """Time between (a Flink duration, or a Quartz cron expression such as 0 0 */6 * * ?) periodic checkpoints the
+    operator triggers (kubernetes.operator.periodic.checkpoint.interval). Default: `null`.
     """
 
     savepoint_max_count: int | None
-    """Savepoints kept in the history; older ones are disposed of (kubernetes.operator.savepoint.history.max.count).
-    Default: `null`.
+    """Savepoints kept in the history; the operator deletes older FlinkStateSnapshot objects
+    (kubernetes.operator.savepoint.history.max.count). Default: `null`.
     """
 
     savepoint_max_age: str | None
-    """Age beyond which savepoints are disposed of (kubernetes.operator.savepoint.history.max.age). Default: `null`."""
+    """Age beyond which the operator deletes FlinkStateSnapshot objects of savepoints
+    (kubernetes.operator.savepoint.history.max.age). Default: `null`.
+    """
 
 
 @dataclass(frozen=True)
@@ -404,8 +400,9 @@ class FlinkDeploymentConfig:
     """
 
     periodic_snapshots: PeriodicSnapshotsConfig
-    """Snapshots the operator triggers and the savepoint history it keeps (operator 1.14 kubernetes.operator.*); null
-    leaves the operator's default.
+    """Snapshots the operator triggers and the history it keeps (operator 1.14 kubernetes.operator.*): beyond the
+    history it deletes the FlinkStateSnapshot objects, and the savepoint files only with
+    kubernetes.operator.savepoint.dispose-on-delete (default false); null leaves the operator's default.
     """
 
     autoscaler: AutoscalerConfig
@@ -499,8 +496,10 @@ class StateSnapshotConfig:
     default. Default: `null`.
     """
 
-    dispose_on_delete: bool | None
-    """Delete the savepoint files when the object is deleted; null: the operator's default. Default: `null`."""
+    dispose_on_delete: bool
+    """Delete the savepoint files when the object is deleted (the operator's default is true; the platform's is false,
+    so removing the object from Git never deletes state). Default: `false`.
+    """
 
     backoff_limit: int | None
     """Retries of a failed snapshot; null: the operator's default. Default: `null`."""
@@ -509,7 +508,7 @@ class StateSnapshotConfig:
         """Savepoint settings only on savepoints; a registered savepoint has a path."""
         if self.kind == "checkpoint":
             for key, value in (("path", self.path), ("alreadyExists", self.already_exists or None),
-                               ("formatType", self.format_type), ("disposeOnDelete", self.dispose_on_delete)):
+                               ("formatType", self.format_type), ("disposeOnDelete", self.dispose_on_delete or None)):
                 if value is not None:
                     yield Problem(key, "applies to savepoints only (kind: savepoint)")
         if self.already_exists and not self.path:

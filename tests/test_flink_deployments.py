@@ -197,14 +197,12 @@ def test_pod_options_on_the_session_cluster_and_validate_accepts_them(tmp_path: 
     assert validate_errors(objects, tmp_path) == []
 
 
-def test_config_refuses_reserved_labels_ambiguous_sources_and_role_env() -> None:
+def test_config_refuses_reserved_labels_and_ambiguous_sources() -> None:
     options = {"labels": {"app": "x", "app.kubernetes.io/name": "y"},
                "env": [{"name": "A"}, {"name": "A", "value": "1", "secretKeyRef": {"name": "s", "key": "k"}}],
                "volumes": [{"name": "v", "mountPath": "/v"}]}
     assert config_error({"deployments": [{"name": "a", "podOptions": options,
                                           "jobManager": {"podOptions": {"env": [{"name": "B", "value": "1"}]}}}]}) == [
-        "flink.deployments[0].jobManager.podOptions.env: set env in the deployment's podOptions (both roles): a role's "
-        "env would replace the platform's S3 and catalog variables",
         "flink.deployments[0].podOptions.env[0]: env 'A' needs exactly one of value, secretKeyRef, configMapKeyRef",
         "flink.deployments[0].podOptions.env[1]: env 'A' needs exactly one of value, secretKeyRef, configMapKeyRef",
         "flink.deployments[0].podOptions.volumes[0]: volume 'v' needs exactly one of secret, configMap, "
@@ -233,7 +231,7 @@ def test_snapshots_reference_their_job_by_object_and_pass_validate(tmp_path: Pat
         "savepoint": {"disposeOnDelete": False, "formatType": "CANONICAL"}}
     assert snapshots["j-registered"]["spec"] == {
         "jobReference": {"kind": "FlinkSessionJob", "name": "j"},
-        "savepoint": {"alreadyExists": True, "path": "s3://flink-bucket/savepoints/x/savepoint-2"}}
+        "savepoint": {"alreadyExists": True, "disposeOnDelete": False, "path": "s3://flink-bucket/savepoints/x/savepoint-2"}}
     assert snapshots["orders-checkpoint"]["spec"] == {
         "backoffLimit": 2, "checkpoint": {}, "jobReference": {"kind": "FlinkDeployment", "name": "orders-enrichment"}}
     meta = snapshots["orders-checkpoint"]["metadata"]
@@ -349,3 +347,32 @@ def test_flink_configuration_numbers_and_booleans_are_written_as_text() -> None:
     cluster = {**APPLICATION, "flinkConfiguration": {"pipeline.max-parallelism": 128, "pipeline.object-reuse": True}}
     conf = deployment(flink(environment(flink={"deployments": [cluster]})), "orders-enrichment")["flinkConfiguration"]
     assert (conf["pipeline.max-parallelism"], conf["pipeline.object-reuse"]) == ("128", "true")
+
+
+def test_role_options_merge_by_name_and_role_env_keeps_the_platforms() -> None:
+    """A role's env repeats the platform's and the cluster's in its own main container, in the same order (the
+    operator merges a role's containers over the common ones by position); named items merge by name."""
+    cluster = {**APPLICATION, "podOptions": {
+        "env": [{"name": "MODE", "value": "stream"}],
+        "volumes": [{"name": "scratch", "mountPath": "/scratch", "emptyDir": True}],
+        "sidecars": [{"name": "shipper", "image": "fluent/fluent-bit:3.0.7"}]},
+        "taskManager": {**APPLICATION["taskManager"], "podOptions": {
+            "env": [{"name": "MODE", "value": "batch"}, {"name": "TM_ONLY", "value": "1"}],
+            "volumes": [{"name": "scratch", "mountPath": "/big-scratch", "persistentVolumeClaim": "tm-scratch"}],
+            "sidecars": [{"name": "shipper", "image": "fluent/fluent-bit:3.1.0"}]}}}
+    spec = deployment(flink(environment(flink={"deployments": [cluster]})), "orders-enrichment")
+    common = spec["podTemplate"]["spec"]["containers"][0]["env"]
+    tm = spec["taskManager"]["podTemplate"]["spec"]
+    tm_main = next(c for c in tm["containers"] if c["name"] == "flink-main-container")
+    assert [e["name"] for e in tm_main["env"]][:len(common) - 1] == [e["name"] for e in common][:-1]
+    assert tm_main["env"][-2:] == [{"name": "MODE", "value": "batch"}, {"name": "TM_ONLY", "value": "1"}]
+    assert tm["volumes"] == [{"name": "scratch", "persistentVolumeClaim": {"claimName": "tm-scratch"}}]
+    assert [c["image"] for c in tm["containers"] if c["name"] == "shipper"] == ["fluent/fluent-bit:3.1.0"]
+    jm_main = spec["jobManager"]["podTemplate"]["spec"]["containers"][0]
+    assert "env" not in jm_main  # the JobManager sets no env of its own: the common template's applies
+
+
+def test_periodic_snapshots_take_a_quartz_cron_expression_too() -> None:
+    cluster = {**APPLICATION, "periodicSnapshots": {"savepointInterval": "0 0 */6 * * ?"}}
+    conf = deployment(flink(environment(flink={"deployments": [cluster]})), "orders-enrichment")["flinkConfiguration"]
+    assert conf["kubernetes.operator.periodic.savepoint.interval"] == "0 0 */6 * * ?"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from charts.blocks.container_env import Env
 from config.common import Resources
@@ -116,12 +116,25 @@ class PodOptions:
             raise ValueError(f"pod options: reserved labels {', '.join(reserved)}")
 
     def with_role(self, role: PodOptions) -> PodOptions:
-        """These options with a role's on top: maps merged (the role's value wins), lists appended, the role's
-        affinity if it has one."""
+        """These options with a role's on top: maps merged and named items (env, volumes, sidecars, init containers)
+        merged by name, the role's winning; tolerations and pull secrets appended once; the role's affinity if it
+        has one. So a name never appears twice in a pod (the API server would refuse it)."""
         return PodOptions(
             labels={**self.labels, **role.labels}, annotations={**self.annotations, **role.annotations},
             node_selector={**self.node_selector, **role.node_selector},
-            tolerations=(*self.tolerations, *role.tolerations), affinity=role.affinity or self.affinity,
-            image_pull_secrets=(*self.image_pull_secrets, *role.image_pull_secrets), env=(*self.env, *role.env),
-            volumes=(*self.volumes, *role.volumes), sidecars=(*self.sidecars, *role.sidecars),
-            init_containers=(*self.init_containers, *role.init_containers))
+            tolerations=tuple(dict.fromkeys((*self.tolerations, *role.tolerations))),
+            affinity=role.affinity or self.affinity,
+            image_pull_secrets=tuple(dict.fromkeys((*self.image_pull_secrets, *role.image_pull_secrets))),
+            env=_by_name(self.env, role.env), volumes=_by_name(self.volumes, role.volumes),
+            sidecars=_by_name(self.sidecars, role.sidecars),
+            init_containers=_by_name(self.init_containers, role.init_containers))
+
+
+N = TypeVar("N", Env, PodVolume, Container)
+
+
+def _by_name(base: tuple[N, ...], role: tuple[N, ...]) -> tuple[N, ...]:
+    """`base` with `role`'s items replacing those of the same name and the others appended, in order."""
+    merged = {item.name: item for item in base}
+    merged.update({item.name: item for item in role})
+    return tuple(merged.values())

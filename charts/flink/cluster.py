@@ -19,6 +19,7 @@ from typing import Literal
 import constructs
 
 from charts.blocks import pod_security
+from charts.blocks.container_env import Env
 from charts.blocks.crd_enums import member
 from charts.blocks.metadata import Component, SyncWave, api_object_meta, image_tag
 from charts.blocks.pod_options import PodOptions
@@ -97,9 +98,10 @@ class CheckpointingProps:
 @dataclass(frozen=True)
 class PeriodicSnapshotsProps:
     """Snapshots the operator triggers (operator 1.14 `KubernetesOperatorConfigOptions`; None leaves the operator's
-    default): `savepoint_interval` / `checkpoint_interval` Flink durations between periodic savepoints /
-    checkpoints, `savepoint_max_count` / `savepoint_max_age` the savepoint history the operator keeps (and
-    disposes of beyond)."""
+    default): `savepoint_interval` / `checkpoint_interval` between periodic savepoints / checkpoints (a Flink
+    duration or a Quartz cron expression), `savepoint_max_count` / `savepoint_max_age` the savepoint history the
+    operator keeps: beyond it the operator deletes the FlinkStateSnapshot objects, and their files only with
+    `kubernetes.operator.savepoint.dispose-on-delete` (default false)."""
 
     savepoint_interval: str | None = None
     checkpoint_interval: str | None = None
@@ -189,7 +191,7 @@ class IngressProps:
 class JobManagerProps:
     """The JobManager: `memory` its process size (a Flink memory size such as `2048m`, or a Kubernetes quantity
     such as `2Gi`), `cpu` in cores, `replicas` (more than 1 are standbys and need HA), `pod_options` of its pods only
-    (over the cluster's; env belongs to the cluster's options)."""
+    (over the cluster's)."""
 
     memory: str = "2048m"
     cpu: float = 0.5
@@ -201,8 +203,7 @@ class JobManagerProps:
 class TaskManagerProps:
     """Each TaskManager: `memory` its process size (as `JobManagerProps.memory`), `cpu` in cores, `task_slots`
     (`taskmanager.numberOfTaskSlots`), `replicas` (None: the operator derives them from the job's parallelism and
-    the slots; session clusters start TaskManagers on demand), `pod_options` of its pods only (over the cluster's;
-    env belongs to the cluster's options)."""
+    the slots; session clusters start TaskManagers on demand), `pod_options` of its pods only (over the cluster's)."""
 
     memory: str = "2048m"
     cpu: float = 0.5
@@ -257,9 +258,6 @@ class FlinkClusterProps:
     pod_options: PodOptions = field(default_factory=PodOptions)
 
     def __post_init__(self) -> None:
-        if self.job_manager.pod_options.env or self.task_manager.pod_options.env:
-            raise ValueError(f"FlinkDeployment {self.name}: env belongs to the cluster's pod_options (the operator "
-                             "merges a role's main container over the common one, which would drop the platform's env)")
         if self.job_manager.replicas > 1 and not self.high_availability:
             raise ValueError(f"FlinkDeployment {self.name}: {self.job_manager.replicas} JobManagers need "
                              "high_availability (the Flink operator rejects standby JobManagers without HA)")
@@ -297,6 +295,13 @@ class FlinkClusterProps:
         return conf
 
 
+def _role_env(platform_env: list[Env], role: PodOptions, merged: PodOptions) -> list[Env]:
+    """The main container's whole env in a role's template when the role sets env of its own (the platform's, then
+    the cluster's and the role's merged): the operator merges a role's containers over the common template's, by
+    position by default, so a role's list must repeat the common one; empty otherwise (the common template holds it)."""
+    return [*platform_env, *merged.env] if role.env else []
+
+
 def _sets_anything(options: PodOptions) -> bool:
     """Whether `options` (env aside, which the common template carries) put anything into a role's template."""
     return any((options.labels, options.annotations, options.node_selector, options.tolerations, options.affinity,
@@ -322,21 +327,24 @@ class FlinkCluster(constructs.Construct):
         component = Component("flink", props.name, image_tag(props.image), role)
         flink_conf = {**props.typed_flink_conf(s3.uri(s3.buckets.flink)), **s3.flink_conf(),
                       **props.flink_configuration}
-        main_env = [*s3.env(), *catalog_store.env(), *props.pod_options.env]
+        platform_env = [*s3.env(), *catalog_store.env()]
+        main_env = [*platform_env, *props.pod_options.env]
         common = PodTemplateClasses(FlinkDeploymentSpecPodTemplate).build(
             run_as=pod_security.FLINK,
             containers=[ContainerSpec(FLINK_MAIN_CONTAINER, env=main_env, run_as=pod_security.FLINK)],
         )
         job_manager_options = props.pod_options.with_role(props.job_manager.pod_options)
         job_manager_pod = PodTemplateClasses(FlinkDeploymentSpecJobManagerPodTemplate).build(
-            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=[catalog_store.mount(), *mounts(job_manager_options)])],
+            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=[catalog_store.mount(), *mounts(job_manager_options)],
+                                      env=_role_env(platform_env, props.job_manager.pod_options, job_manager_options))],
             volumes=[catalog_store.volume()], options=job_manager_options,
         )
         task_manager_options = props.pod_options.with_role(props.task_manager.pod_options)
         task_manager_pod = PodTemplateClasses(FlinkDeploymentSpecTaskManagerPodTemplate).build(
-            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=mounts(task_manager_options))],
+            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=mounts(task_manager_options),
+                                      env=_role_env(platform_env, props.task_manager.pod_options, task_manager_options))],
             options=task_manager_options,
-        ) if _sets_anything(task_manager_options) else None
+        ) if _sets_anything(task_manager_options) or props.task_manager.pod_options.env else None
         FlinkDeployment(
             self, "Resource",
             metadata=api_object_meta(props.name, namespace, component, SyncWave.CLUSTERS, keep_on_prune=True),

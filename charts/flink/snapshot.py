@@ -38,7 +38,8 @@ class SnapshotProps:
             `already_exists`, the existing savepoint to register.
         format_type: savepoint format, `CANONICAL` (portable) or `NATIVE` (faster, state-backend specific); None:
             the operator's default.
-        dispose_on_delete: delete the savepoint files with the resource; None: the operator's default.
+        dispose_on_delete: delete the savepoint files when the resource is deleted (the operator's default is
+            true; the platform's is false, so removing the object from Git never deletes state).
         backoff_limit: retries of a failed snapshot; None: the operator's default.
 
     Raises:
@@ -51,13 +52,14 @@ class SnapshotProps:
     path: str | None = None
     already_exists: bool = False
     format_type: Literal["CANONICAL", "NATIVE"] | None = None
-    dispose_on_delete: bool | None = None
+    dispose_on_delete: bool = False
     backoff_limit: int | None = None
 
     def __post_init__(self) -> None:
         savepoint_only = [name for name, value in (("path", self.path), ("already_exists", self.already_exists or None),
                                                    ("format_type", self.format_type),
-                                                   ("dispose_on_delete", self.dispose_on_delete)) if value is not None]
+                                                   ("dispose_on_delete", self.dispose_on_delete or None))
+                          if value is not None]
         if self.kind == "checkpoint" and savepoint_only:
             raise ValueError(f"FlinkStateSnapshot {self.name}: {', '.join(savepoint_only)} apply to savepoints only")
         if self.already_exists and not self.path:

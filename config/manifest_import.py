@@ -200,27 +200,23 @@ def _pod_options(template: Mapping[str, Any], notes: list[str], where: str) -> d
     mounts: dict[str, Mapping[str, Any]] = {}
     for container in pod.get("containers") or []:
         if container.get("name") != MAIN_CONTAINER:
-            notes.append(f"{where}: containers {container.get('name')!r}: sidecars are not expressed yet")
+            options.setdefault("sidecars", []).append(_container(container, notes, f"{where}: containers"))
             continue
-        env = []
-        for variable in container.get("env") or []:
-            source = variable.get("valueFrom") or {}
-            if "value" in variable:
-                env.append({"name": variable["name"], "value": str(variable["value"])})
-            elif "secretKeyRef" in source or "configMapKeyRef" in source:
-                ref = "secretKeyRef" if "secretKeyRef" in source else "configMapKeyRef"
-                env.append({"name": variable["name"], ref: {k: source[ref][k] for k in ("name", "key")}})
-            else:
-                notes.append(f"{where}: env {variable.get('name')!r}: only value, secretKeyRef and configMapKeyRef")
+        env = _env(container.get("env") or [], notes, where)
         if env:
             options["env"] = env
         mounts = {m["name"]: m for m in container.get("volumeMounts") or []}
         for key in sorted(set(container) - {"name", "env", "volumeMounts"}):
             notes.append(f"{where}: containers[{MAIN_CONTAINER}].{key}: not expressed (the platform sets the main "
                          "container's security context and resources)")
+    for container in pod.get("initContainers") or []:
+        options.setdefault("initContainers", []).append(_container(container, notes, f"{where}: initContainers"))
+    sidecar_mounts = {m["name"] for key in ("containers", "initContainers") for c in pod.get(key) or []
+                      if c.get("name") != MAIN_CONTAINER for m in c.get("volumeMounts") or []}
     volumes = []
     for volume in pod.get("volumes") or []:
-        mount = mounts.get(volume["name"])
+        mount = mounts.get(volume["name"]) or ({"mountPath": f"/mnt/{volume['name']}"}
+                                               if volume["name"] in sidecar_mounts else None)
         sources = {"secret": ("secret", "secretName"), "configMap": ("configMap", "name"),
                    "persistentVolumeClaim": ("persistentVolumeClaim", "claimName")}
         found = next(((target, volume[kind][key]) for kind, (target, key) in sources.items() if kind in volume), None)
@@ -239,9 +235,41 @@ def _pod_options(template: Mapping[str, Any], notes: list[str], where: str) -> d
     if volumes:
         options["volumes"] = volumes
     for key in sorted(set(pod) - {"nodeSelector", "tolerations", "affinity", "imagePullSecrets", "containers",
-                                  "volumes"}):
+                                  "initContainers", "volumes"}):
         notes.append(f"{where}: spec.{key}: not expressed")
     return options
+
+
+def _env(variables: list[Mapping[str, Any]], notes: list[str], where: str) -> list[dict[str, Any]]:
+    env = []
+    for variable in variables:
+        source = variable.get("valueFrom") or {}
+        if "value" in variable:
+            env.append({"name": variable["name"], "value": str(variable["value"])})
+        elif "secretKeyRef" in source or "configMapKeyRef" in source:
+            ref = "secretKeyRef" if "secretKeyRef" in source else "configMapKeyRef"
+            env.append({"name": variable["name"], ref: {k: source[ref][k] for k in ("name", "key")}})
+        else:
+            notes.append(f"{where}: env {variable.get('name')!r}: only value, secretKeyRef and configMapKeyRef")
+    return env
+
+
+def _container(container: Mapping[str, Any], notes: list[str], where: str) -> dict[str, Any]:
+    """A sidecar or init container as pod options; its security context is the platform's."""
+    name = container.get("name")
+    imported: dict[str, Any] = {"name": name, "image": container.get("image")}
+    imported.update({key: list(container[key]) for key in ("command", "args") if container.get(key)})
+    env = _env(container.get("env") or [], notes, f"{where} {name!r}")
+    if env:
+        imported["env"] = env
+    if container.get("volumeMounts"):
+        imported["volumeMounts"] = [{k: m[k] for k in ("name", "mountPath", "readOnly") if k in m}
+                                    for m in container["volumeMounts"]]
+    if container.get("resources"):
+        imported["resources"] = container["resources"]
+    for key in sorted(set(container) - {"name", "image", "command", "args", "env", "volumeMounts", "resources"}):
+        notes.append(f"{where} {name!r}: {key}: not expressed (the platform sets security contexts)")
+    return imported
 
 
 def _camel(name: str) -> str:

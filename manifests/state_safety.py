@@ -379,6 +379,21 @@ def volume_claim_templates(key: Key, old: dict[str, Any], new: dict[str, Any]) -
                   f"sync){resize}")
 
 
+def refused_changes(key: Key, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Finding]:
+    """Spec changes the operator 1.14 refuses on an existing resource (`DefaultValidator`, against the last
+    deployed spec): a FlinkSessionJob's `deploymentName`, and a FlinkDeployment switching between session and
+    application mode. Argo CD's sync fails; delete and recreate the resource (with a savepoint) instead."""
+    old_spec, new_spec = old.get("spec") or {}, new.get("spec") or {}
+    if key[1] == "FlinkSessionJob" and old_spec.get("deploymentName") != new_spec.get("deploymentName"):
+        yield Finding(key, "spec.deploymentName", f"{old_spec.get('deploymentName')} -> {new_spec.get('deploymentName')}: "
+                                                  "the operator refuses it (\"The deploymentName can't be changed\")")
+    if key[1] == "FlinkDeployment" and bool(old_spec.get("job")) != bool(new_spec.get("job")):
+        message = "Cannot switch from job to session cluster" if old_spec.get("job") else \
+            "Cannot switch from session to job cluster"
+        yield Finding(key, "spec.job", f"{'removed' if old_spec.get('job') else 'added'}: the operator refuses it "
+                                       f"(\"{message}\")")
+
+
 def check(base: Objects, head: Objects) -> list[Finding]:
     """Every state-unsafe change from `base` to `head` (objects keyed as by `manifests.diff`), sorted by object."""
     findings: list[Finding] = []
@@ -391,6 +406,7 @@ def check(base: Objects, head: Objects) -> list[Finding]:
         if base[key] == head[key] and key[1] != "FlinkSessionJob":
             continue  # a session job also changes with its session cluster's configuration
         findings += volume_claim_templates(key, base[key], head[key])
+        findings += refused_changes(key, base[key], head[key])
         old, new = flink_job(key, base), flink_job(key, head)
         if old is not None and new is not None:
             findings += upgrade_mode(key, base[key], head[key], old, new)

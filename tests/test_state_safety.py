@@ -292,3 +292,13 @@ def test_fail_on_unsafe_exits_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
     out = capsys.readouterr().out
     assert ("state-unsafe changes:\n  prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.upgradeMode: "
             "last-state -> stateless: this change upgrades the job (spec.job.parallelism)") in out
+
+
+def test_changes_the_operator_refuses_are_flagged(base: Objects, head: Objects) -> None:
+    head[EVENT]["spec"]["deploymentName"] = "team-session"
+    del head[APP]["spec"]["job"]
+    found = lines(base, head)
+    assert ("prod FlinkSessionJob/flink/bronze-ingest-event: spec.deploymentName: flink-session -> team-session: the "
+            "operator refuses it (\"The deploymentName can't be changed\")") in found
+    assert ("prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job: removed: the operator refuses it (\"Cannot "
+            "switch from job to session cluster\")") in found

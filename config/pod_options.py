@@ -108,12 +108,15 @@ class ContainerConfig:
     """Mounts of the pod options' volumes. Default: `[]`."""
 
     resources: Resources | None
-    """Container resources; null: none (the validate rules require requests). Default: `null`."""
+    """Container resources; required (the scheduler places the pod by the requests). Default: `null`."""
 
     def problems(self) -> Iterator[Problem]:
-        """The Flink main container's name is the operator's."""
+        """The Flink main container's name is the operator's; resource requests are set (as `validate` requires of
+        every container, so the scheduler can place the pod)."""
         if self.name == MAIN_CONTAINER:
             yield Problem("name", f"'{MAIN_CONTAINER}' is the Flink main container, which the operator builds")
+        if self.resources is None:
+            yield Problem("resources", "required: cpu and memory requests (the scheduler places the pod by them)")
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,26 @@ def pod_containers(obj: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], b
             yield f"{path}.spec.{key}[{index}]", container, key == "initContainers"
 
 
+FLINK_POD_TEMPLATES = ("spec.podTemplate", "spec.jobManager.podTemplate", "spec.taskManager.podTemplate")
+"""Where a FlinkDeployment holds pod templates (the operator merges the common one into each role's)."""
+
+
+def flink_extra_containers(obj: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """(path, container, is_init) of a FlinkDeployment's sidecars and init containers, in every pod template; the
+    main container `flink-main-container`, which the operator builds from the spec, is left out."""
+    if obj.get("kind") != "FlinkDeployment":
+        return
+    for path in FLINK_POD_TEMPLATES:
+        node: Any = obj
+        for part in path.split("."):
+            node = (node or {}).get(part) if isinstance(node, dict) else None
+        pod = (node or {}).get("spec") or {}
+        for key in ("initContainers", "containers"):
+            for index, container in enumerate(pod.get(key) or []):
+                if container.get("name") != "flink-main-container":
+                    yield f"{path}.spec.{key}[{index}]", container, key == "initContainers"
+
+
 def volume_config_maps(volume: dict[str, Any]) -> list[str]:
     """Names of the ConfigMaps a pod volume shows: `configMap.name` or the `projected` sources' ConfigMaps."""
     if volume.get("configMap"):

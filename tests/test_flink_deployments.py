@@ -331,6 +331,8 @@ def test_sidecars_and_init_containers_run_restricted_in_both_roles(tmp_path: Pat
         "sidecars": [{"name": "flink-main-container", "image": "x:1", "volumeMounts": [{"name": "nope", "mountPath": "/x"}]}]}}]}) == [
         "flink.deployments[0].podOptions.sidecars[0].name: 'flink-main-container' is the Flink main container, which "
         "the operator builds",
+        "flink.deployments[0].podOptions.sidecars[0].resources: required: cpu and memory requests (the scheduler "
+        "places the pod by them)",
         "flink.deployments[0].podOptions.sidecars[0].volumeMounts[0].name: 'nope' is not one of these pod options' "
         "volumes",
     ]
@@ -355,11 +357,13 @@ def test_role_options_merge_by_name_and_role_env_keeps_the_platforms() -> None:
     cluster = {**APPLICATION, "podOptions": {
         "env": [{"name": "MODE", "value": "stream"}],
         "volumes": [{"name": "scratch", "mountPath": "/scratch", "emptyDir": True}],
-        "sidecars": [{"name": "shipper", "image": "fluent/fluent-bit:3.0.7"}]},
+        "sidecars": [{"name": "shipper", "image": "fluent/fluent-bit:3.0.7",
+                      "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}}}]},
         "taskManager": {**APPLICATION["taskManager"], "podOptions": {
             "env": [{"name": "MODE", "value": "batch"}, {"name": "TM_ONLY", "value": "1"}],
             "volumes": [{"name": "scratch", "mountPath": "/big-scratch", "persistentVolumeClaim": "tm-scratch"}],
-            "sidecars": [{"name": "shipper", "image": "fluent/fluent-bit:3.1.0"}]}}}
+            "sidecars": [{"name": "shipper", "image": "fluent/fluent-bit:3.1.0",
+                          "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}}}]}}}
     spec = deployment(flink(environment(flink={"deployments": [cluster]})), "orders-enrichment")
     common = spec["podTemplate"]["spec"]["containers"][0]["env"]
     tm = spec["taskManager"]["podTemplate"]["spec"]

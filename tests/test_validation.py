@@ -327,6 +327,11 @@ CASES: list[tuple[str, Mutation, Layer, str, str]] = [
     ("ConfigMap name not a DNS-1123 subdomain",
      lambda o: _set(obj(o, "ConfigMap", "polaris")["metadata"], name="Polaris_Config"),
      Layer.RULE, "metadata.name", "'Polaris_Config' is not a ConfigMap name: a DNS-1123 subdomain"),
+    ("FlinkDeployment sidecar without resource requests",
+     lambda o: obj(o, "FlinkDeployment", "flink-session")["spec"]["jobManager"]["podTemplate"]["spec"]["containers"].append(
+         {"name": "shipper", "image": "fluent/fluent-bit:3.0.7"}),
+     Layer.RULE, "spec.jobManager.podTemplate.spec.containers[1].resources.requests",
+     "resource requests not set: cpu, memory"),
     ("unpinned image", lambda o: _set(container(o, "Deployment", "polaris"), image="apache/polaris:latest"),
      Layer.RULE, "spec.template.spec.containers[0].image", "image 'apache/polaris:latest' is not pinned"),
     ("missing resource requests", lambda o: container(o, "Deployment", "polaris").pop("resources"),

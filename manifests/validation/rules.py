@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from config.api_formats import DNS_1035_LABEL, PINNED_IMAGE, object_name_problem
 from manifests.credential_scan import scan as credential_findings
 from manifests.restricted import POD_SECURITY_EXCEPTION, pod_specs, restricted_violations
-from manifests.tree import pod_containers
+from manifests.tree import flink_extra_containers, pod_containers
 from manifests.validation.cron import schedule_problem
 from manifests.validation.flink_config import operator_defaults
 from manifests.validation.flink_operator import flink_deployment, flink_session_job
@@ -88,7 +88,7 @@ def platform(m: Manifest) -> Iterator[tuple[str, str, Level]]:
     if name_problem:
         yield "metadata.name", name_problem, Level.ERROR
     images: list[tuple[str, str]] = []
-    for path, container, is_init in pod_containers(m.obj):
+    for path, container, is_init in (*pod_containers(m.obj), *flink_extra_containers(m.obj)):
         images.append((f"{path}.image", str(container.get("image", ""))))
         requests = (container.get("resources") or {}).get("requests") or {}
         missing = [r for r in ("cpu", "memory") if r not in requests]

@@ -16,6 +16,21 @@ from config.loading import Problem, duplicates
 from config.pod_options import PodOptionsConfig
 
 
+def memory_problems(*settings: tuple[str, str]) -> Iterator[Problem]:
+    """A problem per (key, memory) the Flink operator cannot read as a JobManager/TaskManager memory."""
+    for key, value in settings:
+        problem = flink_memory_problem(value)
+        if problem:
+            yield Problem(key, f"{value!r}: the Flink operator cannot read it: {problem}")
+
+
+def version_problems(version: str) -> Iterator[Problem]:
+    """A problem when `version` (a `flinkVersion`) cannot run the platform (`capabilities.flink_version_problem`)."""
+    problem = capabilities.flink_version_problem(version)
+    if problem:
+        yield Problem("flinkVersion", f"'{version}': {problem}")
+
+
 @dataclass(frozen=True)
 class SessionClusterConfig:
     """The session FlinkDeployment. Memory in Flink format (`2048m`), cpu in cores."""
@@ -49,10 +64,8 @@ class SessionClusterConfig:
 
     def problems(self) -> Iterator[Problem]:
         """Standby JobManagers need HA, and memory sizes the operator can read (it rejects both otherwise)."""
-        for key, value in (("jobManagerMemory", self.job_manager_memory), ("taskManagerMemory", self.task_manager_memory)):
-            problem = flink_memory_problem(value)
-            if problem:
-                yield Problem(key, f"{value!r}: the Flink operator cannot read it: {problem}")
+        yield from memory_problems(("jobManagerMemory", self.job_manager_memory),
+                                   ("taskManagerMemory", self.task_manager_memory))
         if self.job_manager_replicas > 1 and not self.high_availability:
             yield Problem("jobManagerReplicas", f"{self.job_manager_replicas} JobManagers need "
                                                 "flink.sessionCluster.highAvailability: true (the Flink operator "
@@ -174,9 +187,7 @@ class JobManagerConfig:
 
     def problems(self) -> Iterator[Problem]:
         """A memory size the operator can read."""
-        problem = flink_memory_problem(self.memory)
-        if problem:
-            yield Problem("memory", f"{self.memory!r}: the Flink operator cannot read it: {problem}")
+        yield from memory_problems(("memory", self.memory))
 
 
 @dataclass(frozen=True)
@@ -200,9 +211,7 @@ class TaskManagerConfig:
 
     def problems(self) -> Iterator[Problem]:
         """A memory size the operator can read."""
-        problem = flink_memory_problem(self.memory)
-        if problem:
-            yield Problem("memory", f"{self.memory!r}: the Flink operator cannot read it: {problem}")
+        yield from memory_problems(("memory", self.memory))
 
 
 @dataclass(frozen=True)
@@ -444,9 +453,7 @@ class FlinkDeploymentConfig:
                                                             "(checkpointing, periodicSnapshots, autoscaler, taskManager, "
                                                             "highAvailability) or always (state directories)")
         if self.flink_version is not None:
-            version_problem = capabilities.flink_version_problem(self.flink_version)
-            if version_problem:
-                yield Problem("flinkVersion", f"'{self.flink_version}': {version_problem}")
+            yield from version_problems(self.flink_version)
 
 
 @dataclass(frozen=True)
@@ -556,9 +563,7 @@ class FlinkConfig:
     def problems(self) -> Iterator[Problem]:
         """A Flink version the platform's connectors support, FlinkDeployment and FlinkSessionJob names used once,
         and session jobs on session clusters."""
-        version_problem = capabilities.flink_version_problem(self.flink_version)
-        if version_problem:
-            yield Problem("flinkVersion", f"'{self.flink_version}': {version_problem}")
+        yield from version_problems(self.flink_version)
         clusters = [self.session_cluster.name, *(d.name for d in self.deployments)]
         yield from (Problem("deployments", f"duplicate FlinkDeployment name '{n}'") for n in duplicates(clusters))
         jobs = [self.tiering_job.name] if self.tiering_job.enabled else []

@@ -8,6 +8,9 @@ back, and refuse the keys the operator forbids.
 
 from __future__ import annotations
 
+FLINK_MAIN_CONTAINER = "flink-main-container"
+"""The container the operator builds in every Flink pod (image, command and resources from the spec)."""
+
 CHECKPOINT_DIR = "execution.checkpointing.dir"
 SAVEPOINT_DIR = "execution.checkpointing.savepoint-dir"
 CHECKPOINT_INTERVAL = "execution.checkpointing.interval"

@@ -22,6 +22,7 @@ from config.flink_options import (
     CHECKPOINT_INTERVAL,
     CHECKPOINTING_MODE,
     DEPRECATED_NAMES,
+    FLINK_MAIN_CONTAINER,
     HA_STORAGE_DIR,
     HA_TYPE,
     INCREMENTAL_CHECKPOINTS,
@@ -36,7 +37,6 @@ from config.flink_options import (
     UNALIGNED_CHECKPOINTS,
 )
 
-MAIN_CONTAINER = "flink-main-container"
 DEPRECATED_KEYS = DEPRECATED_NAMES
 OWNED_BY_PLATFORM = (CHECKPOINT_DIR, SAVEPOINT_DIR, HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH)
 TYPED = {CHECKPOINT_INTERVAL: ("checkpointing", "interval", str), CHECKPOINTING_MODE: ("checkpointing", "mode", str),
@@ -199,7 +199,7 @@ def _pod_options(template: Mapping[str, Any], notes: list[str], where: str) -> d
         options["imagePullSecrets"] = [s["name"] for s in pod["imagePullSecrets"]]
     mounts: dict[str, Mapping[str, Any]] = {}
     for container in pod.get("containers") or []:
-        if container.get("name") != MAIN_CONTAINER:
+        if container.get("name") != FLINK_MAIN_CONTAINER:
             options.setdefault("sidecars", []).append(_container(container, notes, f"{where}: containers"))
             continue
         env = _env(container.get("env") or [], notes, where)
@@ -207,12 +207,12 @@ def _pod_options(template: Mapping[str, Any], notes: list[str], where: str) -> d
             options["env"] = env
         mounts = {m["name"]: m for m in container.get("volumeMounts") or []}
         for key in sorted(set(container) - {"name", "env", "volumeMounts"}):
-            notes.append(f"{where}: containers[{MAIN_CONTAINER}].{key}: not expressed (the platform sets the main "
+            notes.append(f"{where}: containers[{FLINK_MAIN_CONTAINER}].{key}: not expressed (the platform sets the main "
                          "container's security context and resources)")
     for container in pod.get("initContainers") or []:
         options.setdefault("initContainers", []).append(_container(container, notes, f"{where}: initContainers"))
     sidecar_mounts = {m["name"] for key in ("containers", "initContainers") for c in pod.get(key) or []
-                      if c.get("name") != MAIN_CONTAINER for m in c.get("volumeMounts") or []}
+                      if c.get("name") != FLINK_MAIN_CONTAINER for m in c.get("volumeMounts") or []}
     volumes = []
     for volume in pod.get("volumes") or []:
         mount = mounts.get(volume["name"]) or ({"mountPath": f"/mnt/{volume['name']}"}

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from config.common import Resources
+from config.flink_options import FLINK_MAIN_CONTAINER
 from config.loading import Problem, duplicates
 
-MAIN_CONTAINER = "flink-main-container"
 RESERVED_LABELS = ("app", "component", "type")
 """Labels the Flink operator puts on the pods it creates and selects them by."""
 RESERVED_LABEL_PREFIX = "app.kubernetes.io/"
@@ -113,8 +113,8 @@ class ContainerConfig:
     def problems(self) -> Iterator[Problem]:
         """The Flink main container's name is the operator's; resource requests are set (as `validate` requires of
         every container, so the scheduler can place the pod)."""
-        if self.name == MAIN_CONTAINER:
-            yield Problem("name", f"'{MAIN_CONTAINER}' is the Flink main container, which the operator builds")
+        if self.name == FLINK_MAIN_CONTAINER:
+            yield Problem("name", f"'{FLINK_MAIN_CONTAINER}' is the Flink main container, which the operator builds")
         if self.resources is None:
             yield Problem("resources", "required: cpu and memory requests (the scheduler places the pod by them)")
 

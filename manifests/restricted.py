@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from config.flink_options import FLINK_MAIN_CONTAINER
 from manifests.tree import pod_template
 
 POD_SECURITY_EXCEPTION = "lakehouse.dev/pod-security-exception"
@@ -18,7 +19,6 @@ _SAFE_VOLUME_TYPES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral"
                       "projected", "secret"}
 
 
-FLINK_MAIN_CONTAINER = "flink-main-container"
 """The container name the Flink operator merges pod templates into (and runs Flink in)."""
 
 

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from config.flink_options import FLINK_MAIN_CONTAINER
+
 _CONFIG_LINE = re.compile(r"^\s*([A-Za-z0-9_.\-\"]+)\s*[:=]\s*(\S.*?)\s*$")
 
 
@@ -80,7 +82,7 @@ def flink_extra_containers(obj: dict[str, Any]) -> Iterator[tuple[str, dict[str,
         pod = (node or {}).get("spec") or {}
         for key in ("initContainers", "containers"):
             for index, container in enumerate(pod.get(key) or []):
-                if container.get("name") != "flink-main-container":
+                if container.get("name") != FLINK_MAIN_CONTAINER:
                     yield f"{path}.spec.{key}[{index}]", container, key == "initContainers"
 
 

@@ -14,8 +14,8 @@ from typing import Any, Literal, TypeVar
 
 from charts.blocks.container_env import Env
 from config.common import Resources
+from config.flink_options import FLINK_MAIN_CONTAINER
 
-MAIN_CONTAINER = "flink-main-container"
 RESERVED_LABELS = ("app", "component", "type")
 """Labels the Flink operator puts on its pods and selects them by."""
 RESERVED_LABEL_PREFIX = "app.kubernetes.io/"
@@ -85,7 +85,7 @@ class Container:
     resources: Resources | None = None
 
     def __post_init__(self) -> None:
-        if self.name == MAIN_CONTAINER:
+        if self.name == FLINK_MAIN_CONTAINER:
             raise ValueError(f"container {self.name}: the operator builds the main container itself")
 
 

@@ -36,6 +36,7 @@ from config.flink_options import (
     CHECKPOINT_DIR,
     CHECKPOINT_INTERVAL,
     CHECKPOINTING_MODE,
+    FLINK_MAIN_CONTAINER,
     HA_STORAGE_DIR,
     HA_TYPE,
     INCREMENTAL_CHECKPOINTS,
@@ -67,7 +68,6 @@ from imports.flink.org.apache.flink import (
     FlinkDeploymentSpecTaskManagerPodTemplate,
     FlinkDeploymentSpecTaskManagerResource,
 )
-from manifests.restricted import FLINK_MAIN_CONTAINER
 
 REST_PORT = 8081
 

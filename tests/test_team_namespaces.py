@@ -123,3 +123,14 @@ def test_an_operator_watching_all_namespaces_or_team_namespaces_is_accepted() ->
     doc = {"teamNamespaces": [{"name": "team-a"}], "deployments": [{"name": "x", "namespace": "team-a"}]}
     assert settings(environment(flink=doc, flinkOperator={"watchNamespaces": []})).flink.team_namespaces
     assert settings(environment(flink=doc, flinkOperator={"watchNamespaces": ["flink", "team-a"]}))
+
+
+def test_flink_props_without_a_session_cluster_refuse_a_sql_gateway() -> None:
+    import pytest
+
+    from charts.flink.chart import FlinkProps
+    from charts.flink.sql_gateway import SqlGatewayProps
+
+    assert FlinkProps(session_cluster=None).clusters == ()
+    with pytest.raises(ValueError, match="no session cluster to front"):
+        FlinkProps(session_cluster=None, sql_gateway=SqlGatewayProps())

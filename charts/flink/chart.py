@@ -22,9 +22,9 @@ from charts.flink.sql_gateway import FlinkSqlGateway, SqlGatewayProps
 class FlinkProps:
     """Flink in one namespace: the job ServiceAccount's name (`service_account`, every cluster's pods run as it), the
     platform's session cluster (None: none, as in a team namespace), the SQL Gateway in front of it (None: none),
-    further clusters (`deployments`, in
-    application or session mode), the session jobs (arguments already resolved), each on the session cluster it
-    names (`SessionJobProps.session_cluster`; None: the platform's), and FlinkStateSnapshots of those jobs.
+    further clusters (`deployments`, in application or session mode), the session jobs (arguments already
+    resolved), each on the session cluster it names (`SessionJobProps.session_cluster`; None: the platform's), and
+    FlinkStateSnapshots of those jobs.
 
     Raises:
         ValueError: two clusters or two session jobs of one name, a session job on a cluster that is not a
@@ -83,7 +83,7 @@ class FlinkChart(ComponentChart):
                  catalog: IcebergRestCatalog, fluss_bootstrap_servers: str):
         super().__init__(scope, id, namespace=namespace)
         cluster = props.session_cluster
-        version = image_tag((cluster or props.clusters[0]).image) if props.clusters else image_tag(FlinkClusterProps().image)
+        version = image_tag(props.clusters[0].image if props.clusters else FlinkClusterProps().image)
         component = Component("flink", "flink", version, "session-cluster")
         self.service_account = FlinkJobServiceAccount(
             self, "JobServiceAccount", namespace=namespace, component=component, name=props.service_account,

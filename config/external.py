@@ -4,6 +4,7 @@
   config. With `secrets.externalSecrets` they are rendered as ExternalSecrets instead (the operator writes
   them); with `secrets.generateDevSecrets` they are rendered as dev-only Secrets.
 - Secrets written at run time by the Polaris catalog-setup Job (the consumer principal's credentials).
+- Team namespaces that exist (`flink.teamNamespaces` with `create: false`).
 - The Spark driver ServiceAccount when the Spark operator is installed outside the platform, and Argo CD's
   namespace when Applications are rendered.
 Only configuration is read here (no cdk8s), so validation stays fast.
@@ -32,6 +33,7 @@ class RequiredSecret:
 def required_secrets(config: EnvironmentConfig) -> list[RequiredSecret]:
     """Every Secret the rendered workloads read that the platform itself does not create."""
     ns = config.namespaces
+    teams = [team.name for team in config.flink.team_namespaces]
     result: list[RequiredSecret] = []
     keys = config.object_store.credentials
     if keys is not None:
@@ -40,6 +42,7 @@ def required_secrets(config: EnvironmentConfig) -> list[RequiredSecret]:
             s3_namespaces.append(ns.flink_operator)
         if config.object_store.type == "in-cluster":
             s3_namespaces.append(ns.object_store)
+        s3_namespaces += teams
         result += [RequiredSecret(n, keys.secret_name, (keys.access_key_id_key, keys.secret_access_key_key),
                                   "objectStore.credentials") for n in s3_namespaces]
     fluss_keys = config.fluss.s3_credentials
@@ -59,7 +62,7 @@ def required_secrets(config: EnvironmentConfig) -> list[RequiredSecret]:
                                  "polaris.rootCredential"))
     if not pol.setup.enabled:
         result += [RequiredSecret(n, pol.client_credential_secret, (pol.client_credential_key,),
-                                  "polaris.clientCredential") for n in (ns.fluss, ns.flink, ns.spark)]
+                                  "polaris.clientCredential") for n in (ns.fluss, ns.flink, ns.spark, *teams)]
     return result
 
 
@@ -72,8 +75,11 @@ def declared_external(config: EnvironmentConfig) -> dict[ObjectKey, str]:
             "created by the Spark operator installed outside the platform")
     if config.crds.manage or config.cert_manager.mode == "include":
         result[("Namespace", None, config.crds.argocd_namespace)] = "Argo CD's namespace (crds.argocdNamespace)"
+    for team in config.flink.team_namespaces:
+        if not team.create:
+            result[("Namespace", None, team.name)] = "existing team namespace (flink.teamNamespaces, create: false)"
     if config.polaris.setup.enabled:
-        for namespace in (ns.fluss, ns.flink, ns.spark):
+        for namespace in (ns.fluss, ns.flink, ns.spark, *(team.name for team in config.flink.team_namespaces)):
             result[("Secret", namespace, config.polaris.client_credential_secret)] = (
                 "written by the Polaris catalog-setup Job (the consumer principal's credentials)")
     if not config.generate_dev_secrets and config.external_secrets is None:

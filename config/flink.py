@@ -376,11 +376,27 @@ class AutoscalerConfig:
 
 
 @dataclass(frozen=True)
+class TeamNamespaceConfig:
+    """A further namespace for Flink workloads."""
+
+    name: str
+    """Namespace name."""
+
+    create: bool
+    """Render the Namespace (restricted Pod Security); false: it exists. Default: `true`."""
+
+
+@dataclass(frozen=True)
 class FlinkDeploymentConfig:
     """A further FlinkDeployment: an application cluster (`job`) or a session cluster (`job` null)."""
 
     name: str
     """FlinkDeployment name (also kubernetes.cluster-id)."""
+
+    namespace: str | None
+    """Namespace of the cluster (and of its session jobs and snapshots): one of flink.teamNamespaces; null: the Flink
+    namespace. Default: `null`.
+    """
 
     image: str | None
     """Flink image; null: flink.image. Default: `null`."""
@@ -550,7 +566,15 @@ class FlinkConfig:
     """The Fluss-to-Iceberg tiering FlinkSessionJob."""
 
     deployments: tuple[FlinkDeploymentConfig, ...]
-    """Further FlinkDeployments in the Flink namespace: application clusters and session clusters. Default: `[]`."""
+    """Further FlinkDeployments, in the Flink namespace or a team namespace (namespace): application clusters and
+    session clusters. Default: `[]`.
+    """
+
+    team_namespaces: tuple[TeamNamespaceConfig, ...]
+    """Further namespaces for Flink workloads (flink.deployments[].namespace): each gets the job ServiceAccount and
+    RBAC, the catalog store and the catalog credential; create: false for a namespace that exists (the platform only
+    renders into it). Default: `[]`.
+    """
 
     jobs: tuple[SessionJobConfig, ...]
     """Further FlinkSessionJobs. Default: `[]`."""
@@ -581,3 +605,31 @@ class FlinkConfig:
                                                          f"cluster or a session job: {', '.join(owners) or 'none'})")
         yield from (Problem("snapshots", f"duplicate FlinkStateSnapshot name '{n}'")
                     for n in duplicates([s.name for s in self.snapshots]))
+        teams = [team.name for team in self.team_namespaces]
+        yield from (Problem("teamNamespaces", f"duplicate team namespace '{n}'") for n in duplicates(teams))
+        for index, deployment in enumerate(self.deployments):
+            if deployment.namespace is not None and deployment.namespace not in teams:
+                yield Problem(f"deployments[{index}].namespace",
+                              f"'{deployment.namespace}' is not a team namespace (expected one of: "
+                              f"{', '.join(teams) or 'none'}; null: the Flink namespace)")
+
+    def namespace_of(self, cluster: str) -> str | None:
+        """The team namespace of the cluster named `cluster` (a `deployments` entry); None: the Flink namespace."""
+        return next((d.namespace for d in self.deployments if d.name == cluster), None)
+
+    def session_job_namespace(self, job: SessionJobConfig) -> str | None:
+        """The team namespace of session job `job`: its session cluster's; None: the Flink namespace."""
+        return self.namespace_of(job.session_cluster) if job.session_cluster else None
+
+    def job_namespace(self, job: str) -> str | None:
+        """The team namespace of the job named `job` as a snapshot names it (an application cluster first, as the
+        Flink chart resolves it, else a session job); None: the Flink namespace."""
+        if any(d.name == job and d.job is not None for d in self.deployments):
+            return self.namespace_of(job)
+        session_job = next((j for j in self.jobs if j.name == job), None)
+        return self.session_job_namespace(session_job) if session_job else None
+
+    def used_team_namespaces(self) -> list[str]:
+        """Team namespaces holding at least one deployment, in `teamNamespaces` order."""
+        used = {d.namespace for d in self.deployments}
+        return [team.name for team in self.team_namespaces if team.name in used]

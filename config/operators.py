@@ -107,6 +107,12 @@ def problems(config: EnvironmentConfig) -> Iterator[Problem]:
     """Operators watch namespaces the platform creates, including the ones their resources live in."""
     fo, so, ns = config.flink_operator, config.spark_operator, config.namespaces
     platform_namespaces = {ns.polaris, ns.fluss, ns.flink, ns.spark, ns.flink_operator, ns.spark_operator}
+    for index, team in enumerate(config.flink.team_namespaces):
+        if team.name in platform_namespaces or (config.object_store.type == "in-cluster"
+                                                and team.name == ns.object_store):
+            yield Problem(f"flink.teamNamespaces[{index}].name",
+                          f"'{team.name}' is a platform namespace (namespaces.*); a team namespace is another one")
+    platform_namespaces |= {team.name for team in config.flink.team_namespaces}
     if fo.enabled and fo.replicas > 1 and not fo.leader_election:
         yield Problem("flinkOperator.replicas", f"{fo.replicas} replicas need flinkOperator.leaderElection: true "
                                                 "(without it two operators reconcile the same resources)")
@@ -116,6 +122,12 @@ def problems(config: EnvironmentConfig) -> Iterator[Problem]:
     if fo.enabled and ns.flink not in fo.watch_namespaces and fo.watch_namespaces:
         yield Problem("flinkOperator.watchNamespaces",
                       f"must include '{ns.flink}', where the session cluster and its jobs live")
+    if fo.enabled and fo.watch_namespaces:
+        for used in config.flink.used_team_namespaces():
+            if used not in fo.watch_namespaces:
+                yield Problem("flinkOperator.watchNamespaces",
+                              f"must include '{used}', the team namespace of flink.deployments entries (else the "
+                              "operator never sees them)")
     yield from undeclared("sparkOperator.jobNamespaces", so.job_namespaces, platform_namespaces, not_created)
     if so.enabled and ns.spark not in so.job_namespaces:
         yield Problem("sparkOperator.jobNamespaces", f"must include '{ns.spark}', where the SparkApplications run")

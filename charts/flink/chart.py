@@ -21,16 +21,18 @@ from charts.flink.sql_gateway import FlinkSqlGateway, SqlGatewayProps
 @dataclass(frozen=True)
 class FlinkProps:
     """Flink in one namespace: the job ServiceAccount's name (`service_account`, every cluster's pods run as it), the
-    platform's session cluster, the SQL Gateway in front of it (None: none), further clusters (`deployments`, in
-    application or session mode), the session jobs (arguments already resolved), each on the session cluster it
-    names (`SessionJobProps.session_cluster`; None: the platform's), and FlinkStateSnapshots of those jobs.
+    platform's session cluster (None: none, as in a team namespace), the SQL Gateway in front of it (None: none),
+    further clusters (`deployments`, in application or session mode), the session jobs (arguments already
+    resolved), each on the session cluster it names (`SessionJobProps.session_cluster`; None: the platform's), and
+    FlinkStateSnapshots of those jobs.
 
     Raises:
         ValueError: two clusters or two session jobs of one name, a session job on a cluster that is not a
-            session cluster of this chart, or a snapshot of something that is not a job of this chart.
+            session cluster of this chart, a snapshot of something that is not a job of this chart, or a SQL
+            Gateway without a session cluster.
     """
 
-    session_cluster: FlinkClusterProps = field(default_factory=FlinkClusterProps)
+    session_cluster: FlinkClusterProps | None = field(default_factory=FlinkClusterProps)
     sql_gateway: SqlGatewayProps | None = None
     deployments: tuple[FlinkClusterProps, ...] = ()
     jobs: tuple[SessionJobProps, ...] = ()
@@ -38,6 +40,8 @@ class FlinkProps:
     service_account: str = "flink"
 
     def __post_init__(self) -> None:
+        if self.sql_gateway is not None and self.session_cluster is None:
+            raise ValueError(f"SQL Gateway {self.sql_gateway.name}: no session cluster to front")
         for kind, names in (("FlinkDeployment", [c.name for c in self.clusters]),
                             ("FlinkSessionJob", [job.name for job in self.jobs]),
                             ("FlinkStateSnapshot", [s.name for s in self.snapshots])):
@@ -57,13 +61,13 @@ class FlinkProps:
 
     @property
     def clusters(self) -> tuple[FlinkClusterProps, ...]:
-        """The session cluster, then the further deployments."""
-        return (self.session_cluster, *self.deployments)
+        """The session cluster (if any), then the further deployments."""
+        return (*((self.session_cluster,) if self.session_cluster else ()), *self.deployments)
 
     def cluster_of(self, job: SessionJobProps) -> FlinkClusterProps:
         """The cluster `job` runs on (the platform's session cluster when it names none); a FlinkClusterProps
         named after the job's `session_cluster` when there is no such cluster (refused by `__post_init__`)."""
-        name = job.session_cluster or self.session_cluster.name
+        name = job.session_cluster or (self.session_cluster.name if self.session_cluster else "")
         return next((c for c in self.clusters if c.name == name), FlinkClusterProps(name=name, job=None))
 
 
@@ -79,7 +83,8 @@ class FlinkChart(ComponentChart):
                  catalog: IcebergRestCatalog, fluss_bootstrap_servers: str):
         super().__init__(scope, id, namespace=namespace)
         cluster = props.session_cluster
-        component = Component("flink", "flink", image_tag(cluster.image), "session-cluster")
+        version = image_tag(props.clusters[0].image if props.clusters else FlinkClusterProps().image)
+        component = Component("flink", "flink", version, "session-cluster")
         self.service_account = FlinkJobServiceAccount(
             self, "JobServiceAccount", namespace=namespace, component=component, name=props.service_account,
             annotations=s3.service_account_annotations())
@@ -87,13 +92,13 @@ class FlinkChart(ComponentChart):
                                           catalog=catalog, fluss_bootstrap_servers=fluss_bootstrap_servers)
         self.session_cluster = FlinkCluster(
             self, "SessionCluster", namespace=namespace, props=cluster, service_account=self.service_account, s3=s3,
-            catalog_store=self.catalog_store)
+            catalog_store=self.catalog_store) if cluster else None
         self.sql_gateway = (
             FlinkSqlGateway(self, "SqlGateway", namespace=namespace, props=props.sql_gateway,
                             session_cluster=self.session_cluster, catalog_store=self.catalog_store, s3=s3)
-            if props.sql_gateway else None
+            if props.sql_gateway and self.session_cluster else None
         )
-        self.clusters = {cluster.name: self.session_cluster}
+        self.clusters = {cluster.name: self.session_cluster} if cluster and self.session_cluster else {}
         for deployment in props.deployments:
             self.clusters[deployment.name] = FlinkCluster(
                 self, f"Cluster-{deployment.name}", namespace=namespace, props=deployment,
@@ -105,7 +110,7 @@ class FlinkChart(ComponentChart):
         for snapshot in props.snapshots:
             FlinkStateSnapshotConstruct(self, f"Snapshot-{snapshot.name}", props=snapshot,
                                         job=self.clusters.get(snapshot.job) or session_jobs[snapshot.job],
-                                        version=image_tag(cluster.image))
+                                        version=version)
 
 
 def tiering_args(bootstrap_servers: str, catalog: IcebergRestCatalog) -> tuple[str, ...]:

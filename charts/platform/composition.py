@@ -9,6 +9,7 @@
       |-- PolarisChart               30-polaris        PostgreSQL + Polaris
       |-- FlussChart                 40-fluss          ZooKeeper + Fluss (catalog: Polaris)
       |-- FlinkChart                 50-flink          session cluster, SQL Gateway, jobs
+      |-- FlinkChart                 51-flink-<name>   per flink.teamNamespaces entry: its clusters and jobs
       |-- SparkChart                 60-spark          SparkApplications
 
 Chart ids are the output file names (`dist/<env>/<id>.k8s.yaml`), in apply order.
@@ -30,7 +31,7 @@ from charts.object_store.store import ObjectStoreChart
 from charts.operators.crd_sources import CrdSourcesChart
 from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
-from charts.platform.flink import flink_props
+from charts.platform.flink import flink_props, team_flink_props
 from charts.platform.fluss import fluss_props, fluss_s3
 from charts.platform.object_store import object_store_props
 from charts.platform.operators import crd_sources_props, flink_operator_props, spark_operator_props
@@ -74,6 +75,7 @@ class Platform:
         self.config = config
         ns = config.namespaces
         store = config.object_store
+        team_namespaces = [team.name for team in config.flink.team_namespaces]
         in_cluster = store.type == "in-cluster"
 
         self.namespaces = NamespacesChart(app, "00-namespaces", namespaces=self._namespace_specs())
@@ -97,7 +99,8 @@ class Platform:
             if spark_operator is not None else None)
 
         self.polaris_chart = PolarisChart(app, "30-polaris", namespace=ns.polaris, props=polaris_props(config),
-                                          s3=self.s3, consumer_namespaces=[ns.fluss, ns.flink, ns.spark])
+                                          s3=self.s3,
+                                          consumer_namespaces=[ns.fluss, ns.flink, ns.spark, *team_namespaces])
         polaris = self.polaris_chart.polaris
         self.catalog = IcebergRestCatalog(
             uri=polaris.catalog_uri, token_endpoint=polaris.token_endpoint, warehouse=polaris.catalog,
@@ -115,6 +118,11 @@ class Platform:
         self.flink_chart = FlinkChart(app, "50-flink", namespace=ns.flink,
                                       props=flink_props(config, self.s3, self.catalog, self.endpoints), s3=self.s3,
                                       catalog=self.catalog, fluss_bootstrap_servers=self.endpoints.fluss_bootstrap_servers)
+        self.team_flink_charts = [
+            FlinkChart(app, f"51-flink-{name}", namespace=name,
+                       props=team_flink_props(config, self.s3, self.endpoints, name), s3=self.s3,
+                       catalog=self.catalog, fluss_bootstrap_servers=self.endpoints.fluss_bootstrap_servers)
+            for name in team_namespaces]
         self.spark_chart = SparkChart(app, "60-spark", namespace=ns.spark, props=spark_props(config, self.s3),
                                       service_account=driver_service_account(config, self.spark_operator_chart),
                                       s3=self.s3, catalog=self.catalog)
@@ -133,6 +141,8 @@ class Platform:
         ]
         if self.config.object_store.type == "in-cluster":
             specs.append(NamespaceSpec(ns.object_store, "S3-compatible object store (local environment)", "technical"))
+        specs += [NamespaceSpec(team.name, "Team namespace for Flink workloads", "applicative")
+                  for team in self.config.flink.team_namespaces if team.create]
         return specs
 
     def _secret_sources(self, app: cdk8s.App) -> None:

@@ -39,8 +39,7 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
         jobs.append(SessionJobProps(
             name=tiering.name, jar_uri=s3.artifact_uri(tiering.jar_path), parallelism=tiering.parallelism,
             upgrade_mode="savepoint", args=tiering_args(endpoints.fluss_bootstrap_servers, catalog)))
-    jobs += [SessionJobProps(name=job.name, session_cluster=job.session_cluster, **_job(job, s3, endpoints))
-             for job in flink.jobs]
+    jobs += _session_jobs(config, s3, endpoints, None)
     return FlinkProps(
         session_cluster=FlinkClusterProps(
             image=flink.image, name=cluster.name, flink_version=flink.flink_version,
@@ -51,14 +50,42 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
             high_availability=cluster.high_availability, pod_options=pod_options(cluster.pod_options)),
         sql_gateway=SqlGatewayProps(image=flink.image, name=gateway.name, port=gateway.port,
                                     replicas=gateway.replicas, resources=gateway.resources) if gateway.enabled else None,
-        deployments=tuple(_deployment(d, config, s3, endpoints) for d in flink.deployments),
+        deployments=_deployments(config, s3, endpoints, None),
         jobs=tuple(jobs),
-        snapshots=tuple(SnapshotProps(
-            name=s.name, job=s.job, kind=s.kind, path=s.path, already_exists=s.already_exists,
-            format_type=s.format_type, dispose_on_delete=s.dispose_on_delete, backoff_limit=s.backoff_limit)
-            for s in flink.snapshots),
+        snapshots=_snapshots(config, None),
         service_account=flink.service_account,
     )
+
+
+def team_flink_props(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEndpoints,
+                     namespace: str) -> FlinkProps:
+    """`FlinkProps` of the team namespace `namespace` (a `flink.teamNamespaces` entry): its clusters, their session
+    jobs and the snapshots of its jobs; no platform session cluster, no SQL Gateway."""
+    return FlinkProps(session_cluster=None, sql_gateway=None,
+                      deployments=_deployments(config, s3, endpoints, namespace),
+                      jobs=tuple(_session_jobs(config, s3, endpoints, namespace)),
+                      snapshots=_snapshots(config, namespace), service_account=config.flink.service_account)
+
+
+def _deployments(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEndpoints,
+                 namespace: str | None) -> tuple[FlinkClusterProps, ...]:
+    """The `flink.deployments` entries of team namespace `namespace` (None: the Flink namespace)."""
+    return tuple(_deployment(d, config, s3, endpoints) for d in config.flink.deployments if d.namespace == namespace)
+
+
+def _session_jobs(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEndpoints,
+                  namespace: str | None) -> list[SessionJobProps]:
+    """The `flink.jobs` entries whose session cluster is in team namespace `namespace` (None: the Flink namespace)."""
+    return [SessionJobProps(name=job.name, session_cluster=job.session_cluster, **_job(job, s3, endpoints))
+            for job in config.flink.jobs if config.flink.session_job_namespace(job) == namespace]
+
+
+def _snapshots(config: EnvironmentConfig, namespace: str | None) -> tuple[SnapshotProps, ...]:
+    """The `flink.snapshots` of jobs in team namespace `namespace` (None: the Flink namespace)."""
+    return tuple(SnapshotProps(
+        name=s.name, job=s.job, kind=s.kind, path=s.path, already_exists=s.already_exists,
+        format_type=s.format_type, dispose_on_delete=s.dispose_on_delete, backoff_limit=s.backoff_limit)
+        for s in config.flink.snapshots if config.flink.job_namespace(s.job) == namespace)
 
 
 def _job(job: JobSpecConfig, s3: S3Access, endpoints: PlatformEndpoints) -> dict[str, Any]:

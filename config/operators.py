@@ -112,13 +112,15 @@ def problems(config: EnvironmentConfig) -> Iterator[Problem]:
                                                 and team.name == ns.object_store):
             yield Problem(f"flink.teamNamespaces[{index}].name",
                           f"'{team.name}' is a platform namespace (namespaces.*); a team namespace is another one")
-    platform_namespaces |= {team.name for team in config.flink.team_namespaces}
+    flink_namespaces = platform_namespaces | {team.name for team in config.flink.team_namespaces}
     if fo.enabled and fo.replicas > 1 and not fo.leader_election:
         yield Problem("flinkOperator.replicas", f"{fo.replicas} replicas need flinkOperator.leaderElection: true "
                                                 "(without it two operators reconcile the same resources)")
-    not_created = ("'{name}' is not a namespace the platform creates (expected one of: "
-                   f"{', '.join(sorted(platform_namespaces))})")
-    yield from undeclared("flinkOperator.watchNamespaces", fo.watch_namespaces, platform_namespaces, not_created)
+    def not_created(known: set[str]) -> str:
+        return f"'{{name}}' is not a namespace the platform renders into (expected one of: {', '.join(sorted(known))})"
+
+    yield from undeclared("flinkOperator.watchNamespaces", fo.watch_namespaces, flink_namespaces,
+                          not_created(flink_namespaces))
     if fo.enabled and ns.flink not in fo.watch_namespaces and fo.watch_namespaces:
         yield Problem("flinkOperator.watchNamespaces",
                       f"must include '{ns.flink}', where the session cluster and its jobs live")
@@ -128,7 +130,8 @@ def problems(config: EnvironmentConfig) -> Iterator[Problem]:
                 yield Problem("flinkOperator.watchNamespaces",
                               f"must include '{used}', the team namespace of flink.deployments entries (else the "
                               "operator never sees them)")
-    yield from undeclared("sparkOperator.jobNamespaces", so.job_namespaces, platform_namespaces, not_created)
+    yield from undeclared("sparkOperator.jobNamespaces", so.job_namespaces, platform_namespaces,
+                          not_created(platform_namespaces))
     if so.enabled and ns.spark not in so.job_namespaces:
         yield Problem("sparkOperator.jobNamespaces", f"must include '{ns.spark}', where the SparkApplications run")
     if fo.enabled and fo.webhook and config.cert_manager.mode == "none":

@@ -222,13 +222,13 @@ def test_operator_reaches_s3_through_the_in_cluster_store_in_local_and_the_iam_r
     ({"flinkOperator": {"replicas": 2}},
      "flinkOperator.replicas: 2 replicas need flinkOperator.leaderElection: true"),
     ({"flinkOperator": {"watchNamespaces": ["flink", "analytics"]}},
-     "flinkOperator.watchNamespaces[1]: 'analytics' is not a namespace the platform creates"),
+     "flinkOperator.watchNamespaces[1]: 'analytics' is not a namespace the platform renders into"),
     ({"flinkOperator": {"watchNamespaces": ["polaris"]}},
      "flinkOperator.watchNamespaces: must include 'flink'"),
     ({"certManager": {"mode": "none"}},
      "flinkOperator.webhook: the webhook needs cert-manager for its certificate"),
     ({"sparkOperator": {"jobNamespaces": ["spark", "batch"]}},
-     "sparkOperator.jobNamespaces[1]: 'batch' is not a namespace the platform creates"),
+     "sparkOperator.jobNamespaces[1]: 'batch' is not a namespace the platform renders into"),
 ])
 def test_bad_operator_config(overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match="^" + re.escape(f"environments/test.yaml: {message}")):

@@ -134,3 +134,21 @@ def test_flink_props_without_a_session_cluster_refuse_a_sql_gateway() -> None:
     assert FlinkProps(session_cluster=None).clusters == ()
     with pytest.raises(ValueError, match="no session cluster to front"):
         FlinkProps(session_cluster=None, sql_gateway=SqlGatewayProps())
+
+
+def test_team_namespaces_are_flink_namespaces_only() -> None:
+    """A team namespace holds Flink workloads: the Spark operator may not be pointed at it."""
+    lines = config_error_of(teams_doc(sparkOperator={"jobNamespaces": ["spark", "team-a"]}))
+    assert [line for line in lines if line.startswith("sparkOperator")] == [
+        "sparkOperator.jobNamespaces[1]: 'team-a' is not a namespace the platform renders into (expected one of: "
+        "flink, fluss, polaris, spark, technical-flink-operator, technical-spark-operator)"]
+
+
+def config_error_of(doc: dict[str, Any]) -> list[str]:
+    import pytest
+
+    from config import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        parse_environment(doc, source="environments/test.yaml", expected_name="test")
+    return [line.removeprefix("environments/test.yaml: ") for line in str(info.value).splitlines()]

@@ -84,7 +84,7 @@ class FlinkChart(ComponentChart):
         super().__init__(scope, id, namespace=namespace)
         cluster = props.session_cluster
         version = image_tag(props.clusters[0].image if props.clusters else FlinkClusterProps().image)
-        component = Component("flink", "flink", version, "session-cluster")
+        component = Component("flink", "flink", version, "session-cluster" if cluster else "jobs")
         self.service_account = FlinkJobServiceAccount(
             self, "JobServiceAccount", namespace=namespace, component=component, name=props.service_account,
             annotations=s3.service_account_annotations())

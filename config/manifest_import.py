@@ -82,12 +82,18 @@ def import_manifests(documents: Iterable[Mapping[str, Any]]) -> Imported:
         kind, name = document.get("kind"), str((document.get("metadata") or {}).get("name"))
         where = f"{kind}/{name}"
         namespace = (document.get("metadata") or {}).get("namespace")
-        if namespace not in (None, "flink"):
-            result.notes.append(f"{where}: metadata.namespace: {namespace!r} not expressed: the platform renders "
-                                "Flink workloads in its Flink namespace")
+        team = namespace not in (None, "flink")
         spec = document.get("spec") or {}
         if kind == "FlinkDeployment":
-            result.flink.setdefault("deployments", []).append(_deployment(name, spec, result.notes, where))
+            deployment = _deployment(name, spec, result.notes, where)
+            if team:  # an existing namespace of the team's: rendered into, not created
+                deployment = {"name": name, "namespace": namespace, **{k: v for k, v in deployment.items() if k != "name"}}
+                teams = result.flink.setdefault("teamNamespaces", [])
+                if {"name": namespace, "create": False} not in teams:
+                    teams.append({"name": namespace, "create": False})
+                    result.notes.append(f"{where}: metadata.namespace: {namespace!r} imported as an existing team "
+                                        "namespace; list it in flinkOperator.watchNamespaces unless that is empty")
+            result.flink.setdefault("deployments", []).append(deployment)
         elif kind == "FlinkSessionJob":
             result.flink.setdefault("jobs", []).append(_session_job(name, spec, sessions, result.notes, where))
         elif kind == "FlinkStateSnapshot":

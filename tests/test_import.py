@@ -214,3 +214,18 @@ def test_import_command_prints_config_and_notes(tmp_path: Path, capsys: pytest.C
     assert yaml.safe_load(out.out)["flink"]["deployments"][0]["job"]["jarPath"].startswith("local:///")
     assert out.err == ""
     assert cli_main(["import", str(tmp_path / "nope.yaml")]) == 2
+
+
+def test_a_cluster_of_another_namespace_is_imported_into_that_existing_namespace() -> None:
+    manifests = BASIC.replace("metadata: {name: basic-example}", "metadata: {name: basic-example, namespace: team-x}")
+    inputs = [d for d in yaml.safe_load_all(manifests) if d]
+    imported = import_manifests(inputs)
+    assert imported.notes == ["FlinkDeployment/basic-example: metadata.namespace: 'team-x' imported as an existing "
+                              "team namespace; list it in flinkOperator.watchNamespaces unless that is empty"]
+    assert imported.flink["teamNamespaces"] == [{"name": "team-x", "create": False}]
+    doc = deep_merge(environment(flinkOperator={"watchNamespaces": ["flink", "team-x"]}), {"flink": imported.flink})
+    rendered = render(doc)
+    assert spec_differences(inputs, rendered, skip=set()) == []
+    obj = next(o for o in rendered if o["kind"] == "FlinkDeployment" and o["metadata"]["name"] == "basic-example")
+    assert obj["metadata"]["namespace"] == "team-x"
+    assert not [o for o in rendered if o["kind"] == "Namespace" and o["metadata"]["name"] == "team-x"]

@@ -42,7 +42,7 @@ def test_every_secret_a_workload_reads_exists_in_local(rendered: dict[str, list[
 
 
 def test_scanner_accepts_iceberg_environment_references_but_not_a_literal_credential(rendered: dict[str, list[Manifest]]) -> None:
-    config_map = find(rendered["dev"], "ConfigMap", "rest-iceberg-catalog")
+    config_map = find(rendered["dev"], "ConfigMap", "rest-iceberg-catalog", "flink")
     job = find(rendered["dev"], "FlinkSessionJob", "fluss-tiering-job")
     assert "credential: env:ICEBERG_CATALOG_CREDENTIAL" in config_map["data"]["rest_iceberg.yaml"]
     assert "env:ICEBERG_CATALOG_CREDENTIAL" in job["spec"]["job"]["args"]
@@ -56,7 +56,7 @@ def test_scanner_accepts_iceberg_environment_references_but_not_a_literal_creden
 def test_scanner_catches_literal_env_config_and_args(rendered: dict[str, list[Manifest]]) -> None:
     deployment = copy.deepcopy(find(rendered["dev"], "Deployment", "polaris"))
     deployment["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "DB_PASSWORD", "value": "hunter2"})
-    config_map = copy.deepcopy(find(rendered["dev"], "ConfigMap", "rest-iceberg-catalog"))
+    config_map = copy.deepcopy(find(rendered["dev"], "ConfigMap", "rest-iceberg-catalog", "flink"))
     config_map["data"]["rest_iceberg.yaml"] += "credential: id:secret\n"
     job = copy.deepcopy(find(rendered["dev"], "FlinkSessionJob", "fluss-tiering-job"))
     job["spec"]["job"]["args"] += ["--datalake.iceberg.credential", "id:secret"]

@@ -27,7 +27,8 @@ webhook's keystore password. Not the consumers' `iceberg-catalog-credentials`: t
 
 DEV_EXISTING_SECRETS = {
     **{(namespace, "aws-secret", key): "objectStore.credentials"
-       for namespace in ("polaris", "fluss", "flink", "spark", "technical-flink-operator") for key in S3_KEYS},
+       for namespace in ("polaris", "fluss", "flink", "spark", "technical-flink-operator", "analytics")
+       for key in S3_KEYS},
     ("technical-flink-operator", "flink-operator-webhook-secret", "password"): "flinkOperator.keystorePassword",
     ("polaris", "polaris-persistence", "username"): "postgres.credentials",
     ("polaris", "polaris-persistence", "password"): "postgres.credentials",
@@ -36,7 +37,8 @@ DEV_EXISTING_SECRETS = {
     ("polaris", "polaris-root-credentials", "client-id"): "polaris.rootCredential",
     ("polaris", "polaris-root-credentials", "client-secret"): "polaris.rootCredential",
 }
-"""dev (environments/dev.yaml): the Secret keys that must exist before apply, and the setting that names each."""
+"""dev (environments/dev.yaml): the Secret keys that must exist before apply, and the setting that names each (the
+team namespace `analytics` reads the S3 keys too)."""
 
 LOCAL_DEV_ONLY_SECRETS = {
     **{(namespace, "aws-secret"): S3_KEYS

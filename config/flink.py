@@ -93,6 +93,81 @@ class SqlGatewayConfig:
 
 
 @dataclass(frozen=True)
+class AutoscalerConfig:
+    """The operator's job autoscaler."""
+
+    enabled: bool
+    """Collect metrics and scale the job's vertices (job.autoscaler.enabled). Default: `false`."""
+
+    scaling_enabled: bool | None
+    """false: only collect metrics and recommend parallelism, never apply it (job.autoscaler.scaling.enabled). Default:
+    `null`.
+    """
+
+    metrics_window: str | None
+    """Window of the metrics scaling decisions use (job.autoscaler.metrics.window; operator default 15 min). Default:
+    `null`.
+    """
+
+    stabilization_interval: str | None
+    """Time after a (re)scale before metrics count (job.autoscaler.stabilization.interval; default 5 min). Default:
+    `null`.
+    """
+
+    utilization_target: float | None
+    """Target busy-time utilization of each vertex, 0 to 1 (job.autoscaler.utilization.target; default 0.7). Default:
+    `null`.
+    """
+
+    utilization_min: float | None
+    """No scale-down above this utilization, 0 to utilizationTarget (job.autoscaler.utilization.min). Default: `null`."""
+
+    utilization_max: float | None
+    """No scale-up below this utilization, utilizationTarget to 1 (job.autoscaler.utilization.max). Default: `null`."""
+
+    scale_down_max_factor: float | None
+    """Largest fraction a vertex's parallelism shrinks by in one step (job.autoscaler.scale-down.max-factor; default
+    0.6). Default: `null`.
+    """
+
+    scale_up_max_factor: float | None
+    """Largest factor a vertex's parallelism grows by in one step (job.autoscaler.scale-up.max-factor). Default:
+    `null`.
+    """
+
+    scale_down_interval: str | None
+    """Delay before a scale-down is applied (job.autoscaler.scale-down.interval; default 1 h). Default: `null`."""
+
+    vertex_min_parallelism: int | None
+    """Lowest parallelism of a vertex (job.autoscaler.vertex.min-parallelism; default 1). Default: `null`."""
+
+    vertex_max_parallelism: int | None
+    """Highest parallelism of a vertex (job.autoscaler.vertex.max-parallelism; default 200). Default: `null`."""
+
+    catch_up_duration: str | None
+    """Time to process the backlog after a scaling (job.autoscaler.catch-up.duration; default 30 min). Default: `null`."""
+
+    restart_time: str | None
+    """Expected restart time of the job, counted in scaling decisions (job.autoscaler.restart.time; default 5 min).
+    Default: `null`.
+    """
+
+    memory_tuning: bool | None
+    """Tune TaskManager memory from observed usage (job.autoscaler.memory.tuning.enabled). Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """The operator's `AutoscalerValidator` ranges (min <= target <= max), and vertex bounds in order."""
+        target = 0.7 if self.utilization_target is None else self.utilization_target
+        if self.utilization_min is not None and self.utilization_min > target:
+            yield Problem("utilizationMin", f"{self.utilization_min} is above the utilization target ({target})")
+        if self.utilization_max is not None and self.utilization_max < target:
+            yield Problem("utilizationMax", f"{self.utilization_max} is below the utilization target ({target})")
+        low, high = self.vertex_min_parallelism, self.vertex_max_parallelism
+        if low is not None and high is not None and low > high:
+            yield Problem("vertexMinParallelism", f"{low} is above vertexMaxParallelism ({high})")
+
+
+@dataclass(frozen=True)
 class JobSpecConfig:
     """The operator's job spec: of an application cluster (`flink.deployments[].job`) and, with a name, of a
     FlinkSessionJob (`SessionJobConfig`)."""
@@ -167,6 +242,9 @@ class SessionJobConfig(JobSpecConfig):
     """The session cluster the job runs on: flink.sessionCluster.name or the name of a flink.deployments entry without
     job. Null: the platform's session cluster. Default: `null`.
     """
+
+    autoscaler: AutoscalerConfig
+    """The job autoscaler of this session job (its flinkConfiguration, over its cluster's)."""
 
 
 @dataclass(frozen=True)
@@ -298,81 +376,6 @@ class IngressConfig:
 
     tls: tuple[IngressTlsConfig, ...]
     """TLS: hosts and the Secret with their certificate. Default: `[]`."""
-
-
-@dataclass(frozen=True)
-class AutoscalerConfig:
-    """The operator's job autoscaler."""
-
-    enabled: bool
-    """Collect metrics and scale the job's vertices (job.autoscaler.enabled). Default: `false`."""
-
-    scaling_enabled: bool | None
-    """false: only collect metrics and recommend parallelism, never apply it (job.autoscaler.scaling.enabled). Default:
-    `null`.
-    """
-
-    metrics_window: str | None
-    """Window of the metrics scaling decisions use (job.autoscaler.metrics.window; operator default 15 min). Default:
-    `null`.
-    """
-
-    stabilization_interval: str | None
-    """Time after a (re)scale before metrics count (job.autoscaler.stabilization.interval; default 5 min). Default:
-    `null`.
-    """
-
-    utilization_target: float | None
-    """Target busy-time utilization of each vertex, 0 to 1 (job.autoscaler.utilization.target; default 0.7). Default:
-    `null`.
-    """
-
-    utilization_min: float | None
-    """No scale-down above this utilization, 0 to utilizationTarget (job.autoscaler.utilization.min). Default: `null`."""
-
-    utilization_max: float | None
-    """No scale-up below this utilization, utilizationTarget to 1 (job.autoscaler.utilization.max). Default: `null`."""
-
-    scale_down_max_factor: float | None
-    """Largest fraction a vertex's parallelism shrinks by in one step (job.autoscaler.scale-down.max-factor; default
-    0.6). Default: `null`.
-    """
-
-    scale_up_max_factor: float | None
-    """Largest factor a vertex's parallelism grows by in one step (job.autoscaler.scale-up.max-factor). Default:
-    `null`.
-    """
-
-    scale_down_interval: str | None
-    """Delay before a scale-down is applied (job.autoscaler.scale-down.interval; default 1 h). Default: `null`."""
-
-    vertex_min_parallelism: int | None
-    """Lowest parallelism of a vertex (job.autoscaler.vertex.min-parallelism; default 1). Default: `null`."""
-
-    vertex_max_parallelism: int | None
-    """Highest parallelism of a vertex (job.autoscaler.vertex.max-parallelism; default 200). Default: `null`."""
-
-    catch_up_duration: str | None
-    """Time to process the backlog after a scaling (job.autoscaler.catch-up.duration; default 30 min). Default: `null`."""
-
-    restart_time: str | None
-    """Expected restart time of the job, counted in scaling decisions (job.autoscaler.restart.time; default 5 min).
-    Default: `null`.
-    """
-
-    memory_tuning: bool | None
-    """Tune TaskManager memory from observed usage (job.autoscaler.memory.tuning.enabled). Default: `null`."""
-
-    def problems(self) -> Iterator[Problem]:
-        """The operator's `AutoscalerValidator` ranges (min <= target <= max), and vertex bounds in order."""
-        target = 0.7 if self.utilization_target is None else self.utilization_target
-        if self.utilization_min is not None and self.utilization_min > target:
-            yield Problem("utilizationMin", f"{self.utilization_min} is above the utilization target ({target})")
-        if self.utilization_max is not None and self.utilization_max < target:
-            yield Problem("utilizationMax", f"{self.utilization_max} is below the utilization target ({target})")
-        low, high = self.vertex_min_parallelism, self.vertex_max_parallelism
-        if low is not None and high is not None and low > high:
-            yield Problem("vertexMinParallelism", f"{low} is above vertexMaxParallelism ({high})")
 
 
 @dataclass(frozen=True)

@@ -177,8 +177,15 @@ def _session_job(name: str, spec: Mapping[str, Any], sessions: set[str], notes: 
     elif cluster != "flink-session":
         notes.append(f"{where}: spec.deploymentName: {cluster!r} is not among the imported session clusters: the job "
                      "runs on the platform's session cluster unless you add it (flink.deployments with job: null)")
-    if spec.get("flinkConfiguration"):
-        notes.append(f"{where}: spec.flinkConfiguration: not expressed for session jobs")
+    conf = flatten(spec.get("flinkConfiguration") or {})
+    for old_name, new_name in DEPRECATED_KEYS.items():
+        if old_name in conf and new_name in AUTOSCALER.values():
+            conf.setdefault(new_name, conf.pop(old_name))
+    autoscaler = {setting: conf.pop(key) for setting, key in AUTOSCALER.items() if key in conf}
+    if autoscaler:
+        imported["autoscaler"] = {_camel(k): _typed_value(v) for k, v in autoscaler.items()}
+    for key in sorted(conf):
+        notes.append(f"{where}: spec.flinkConfiguration.{key}: not expressed for session jobs (only the autoscaler)")
     return imported
 
 

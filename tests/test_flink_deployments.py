@@ -380,3 +380,16 @@ def test_periodic_snapshots_take_a_quartz_cron_expression_too() -> None:
     cluster = {**APPLICATION, "periodicSnapshots": {"savepointInterval": "0 0 */6 * * ?"}}
     conf = deployment(flink(environment(flink={"deployments": [cluster]})), "orders-enrichment")["flinkConfiguration"]
     assert conf["kubernetes.operator.periodic.savepoint.interval"] == "0 0 */6 * * ?"
+
+
+def test_session_jobs_take_an_autoscaler_of_their_own(tmp_path: Path) -> None:
+    objects = render(environment(flink={"jobs": [{"name": "scaled", "jarPath": "a/j.jar", "upgradeMode": "savepoint",
+                                                  "autoscaler": {"enabled": True, "utilizationTarget": 0.6}},
+                                                 {"name": "fixed", "jarPath": "a/k.jar"}]}))
+    jobs = {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "FlinkSessionJob"}
+    assert jobs["scaled"]["flinkConfiguration"] == {"job.autoscaler.enabled": "true",
+                                                    "job.autoscaler.utilization.target": "0.6"}
+    assert "flinkConfiguration" not in jobs["fixed"]
+    assert validate_errors(objects, tmp_path) == []
+    assert config_error({"jobs": [{"name": "j", "jarPath": "a/j.jar", "autoscaler": {"utilizationMin": 0.9}}]}) == [
+        "flink.jobs[0].autoscaler.utilizationMin: 0.9 is above the utilization target (0.7)"]

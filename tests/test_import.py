@@ -229,3 +229,15 @@ def test_a_cluster_of_another_namespace_is_imported_into_that_existing_namespace
     obj = next(o for o in rendered if o["kind"] == "FlinkDeployment" and o["metadata"]["name"] == "basic-example")
     assert obj["metadata"]["namespace"] == "team-x"
     assert not [o for o in rendered if o["kind"] == "Namespace" and o["metadata"]["name"] == "team-x"]
+
+
+def test_a_session_jobs_autoscaler_is_imported_and_other_settings_noted() -> None:
+    manifests = SESSION.replace("""    parallelism: 4
+    upgradeMode: stateless""", """    parallelism: 4
+    upgradeMode: stateless
+  flinkConfiguration: {job.autoscaler.enabled: "true", pipeline.name: speed}""")
+    inputs, rendered, notes = round_trip(manifests)
+    assert notes == ["FlinkSessionJob/basic-session-job-example: spec.flinkConfiguration.pipeline.name: not expressed for "
+                     "session jobs (only the autoscaler)"]
+    assert spec_differences(inputs, rendered, skip=set()) == [
+        "FlinkSessionJob/basic-session-job-example.spec.flinkConfiguration.pipeline.name: absent"]

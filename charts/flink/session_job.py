@@ -7,23 +7,25 @@ that the platform does not render.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import constructs
 
 from charts.blocks.metadata import Component, SyncWave, api_object_meta
-from charts.flink.cluster import FlinkCluster
+from charts.flink.cluster import AutoscalerProps, FlinkCluster
 from charts.flink.job import JobProps, job_spec
 from imports.flink.org.apache.flink import FlinkSessionJob, FlinkSessionJobSpec, FlinkSessionJobSpecJob
 
 
 @dataclass(frozen=True, kw_only=True)
 class SessionJobProps(JobProps):
-    """A FlinkSessionJob: `name`, the job (`JobProps`; arguments already resolved), and in `FlinkProps` the name of
-    the session cluster it runs on (`session_cluster`; None: the platform's)."""
+    """A FlinkSessionJob: `name`, the job (`JobProps`; arguments already resolved), in `FlinkProps` the name of the
+    session cluster it runs on (`session_cluster`; None: the platform's), and its `autoscaler` (written into its
+    `flinkConfiguration`, which the operator reads over its cluster's)."""
 
     name: str
     session_cluster: str | None = None
+    autoscaler: AutoscalerProps = field(default_factory=AutoscalerProps)
 
 
 class FlinkSessionJobConstruct(FlinkSessionJob):  # type: ignore[misc]  # bindings are not type-checked (pyproject)
@@ -45,6 +47,7 @@ class FlinkSessionJobConstruct(FlinkSessionJob):  # type: ignore[misc]  # bindin
             scope, id,
             metadata=api_object_meta(props.name, session_cluster.namespace, component, SyncWave.JOBS),
             spec=FlinkSessionJobSpec(deployment_name=session_cluster.name,
-                                     job=job_spec(props, FlinkSessionJobSpecJob)),
+                                     job=job_spec(props, FlinkSessionJobSpecJob),
+                                     flink_configuration=props.autoscaler.flink_conf() or None),
         )
         self.job_namespace = session_cluster.namespace

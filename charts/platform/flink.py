@@ -26,7 +26,7 @@ from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
 from charts.platform.pod_options import pod_options
 from config import EnvironmentConfig
-from config.flink import FlinkDeploymentConfig, JobSpecConfig
+from config.flink import AutoscalerConfig, FlinkDeploymentConfig, JobSpecConfig
 
 
 def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCatalog,
@@ -76,7 +76,8 @@ def _deployments(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEnd
 def _session_jobs(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEndpoints,
                   namespace: str | None) -> list[SessionJobProps]:
     """The `flink.jobs` entries whose session cluster is in team namespace `namespace` (None: the Flink namespace)."""
-    return [SessionJobProps(name=job.name, session_cluster=job.session_cluster, **_job(job, s3, endpoints))
+    return [SessionJobProps(name=job.name, session_cluster=job.session_cluster,
+                            autoscaler=_autoscaler(job.autoscaler), **_job(job, s3, endpoints))
             for job in config.flink.jobs if config.flink.session_job_namespace(job) == namespace]
 
 
@@ -96,6 +97,11 @@ def _job(job: JobSpecConfig, s3: S3Access, endpoints: PlatformEndpoints) -> dict
         savepoint_trigger_nonce=job.savepoint_trigger_nonce, checkpoint_trigger_nonce=job.checkpoint_trigger_nonce,
         initial_savepoint_path=job.initial_savepoint_path, allow_non_restored_state=job.allow_non_restored_state,
         savepoint_redeploy_nonce=job.savepoint_redeploy_nonce)
+
+
+def _autoscaler(autoscaler: AutoscalerConfig) -> AutoscalerProps:
+    """The autoscaler props of an `autoscaler` section (the same fields)."""
+    return AutoscalerProps(**{f.name: getattr(autoscaler, f.name) for f in dataclasses.fields(AutoscalerProps)})
 
 
 def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3: S3Access,
@@ -119,8 +125,7 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
         periodic_snapshots=PeriodicSnapshotsProps(
             savepoint_interval=snapshots.savepoint_interval, checkpoint_interval=snapshots.checkpoint_interval,
             savepoint_max_count=snapshots.savepoint_max_count, savepoint_max_age=snapshots.savepoint_max_age),
-        autoscaler=AutoscalerProps(**{f.name: getattr(deployment.autoscaler, f.name)
-                                      for f in dataclasses.fields(AutoscalerProps)}),
+        autoscaler=_autoscaler(deployment.autoscaler),
         flink_configuration={key: str(value).lower() if isinstance(value, bool) else str(value)
                              for key, value in deployment.flink_configuration.items()},
         log_configuration=dict(deployment.log_configuration),

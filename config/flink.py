@@ -266,6 +266,8 @@ class JobManagerConfig:
     def problems(self) -> Iterator[Problem]:
         """A memory size the operator can read."""
         yield from memory_problems(("memory", self.memory))
+        if self.pod_options.run_as is not None:
+            yield Problem("podOptions.runAs", "set the user on the cluster's podOptions: both roles run as one user")
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,8 @@ class TaskManagerConfig:
     def problems(self) -> Iterator[Problem]:
         """A memory size the operator can read."""
         yield from memory_problems(("memory", self.memory))
+        if self.pod_options.run_as is not None:
+            yield Problem("podOptions.runAs", "set the user on the cluster's podOptions: both roles run as one user")
 
 
 @dataclass(frozen=True)

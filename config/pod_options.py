@@ -153,6 +153,29 @@ class PodVolumeConfig:
 
 
 @dataclass(frozen=True)
+class RunAsConfig:
+    """The user the Flink pods run as."""
+
+    user: int | None
+    """runAsUser; null: the image's user (root in most images). Default: `null`."""
+
+    group: int | None
+    """runAsGroup. Default: `null`."""
+
+    fs_group: int | None
+    """fsGroup: the group that owns mounted volumes. Default: `null`."""
+
+    exception: str | None
+    """Why these pods cannot meet the restricted Pod Security Standard (required for a root user). Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """A root user only with a declared exception."""
+        if self.user in (None, 0) and not self.exception:
+            yield Problem("exception", "required for a root user (user null or 0): say why these pods cannot meet the "
+                                       "restricted Pod Security Standard")
+
+
+@dataclass(frozen=True)
 class PodOptionsConfig:
     """Pod options of Flink pods."""
 
@@ -191,6 +214,12 @@ class PodOptionsConfig:
 
     init_containers: tuple[ContainerConfig, ...]
     """Containers that run to completion before the Flink main container starts. Default: `[]`."""
+
+    run_as: RunAsConfig | None
+    """The user the Flink pods run as, instead of the Flink image's (9999); a root user (user null or 0) needs an
+    exception saying why, rendered as lakehouse.dev/pod-security-exception (validate then warns instead of failing).
+    Cluster level only. Null: the Flink image's user. Default: `null`.
+    """
 
     def problems(self) -> Iterator[Problem]:
         """Reserved labels stay the operator's and the platform's; env and volume names used once."""

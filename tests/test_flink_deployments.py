@@ -393,3 +393,27 @@ def test_session_jobs_take_an_autoscaler_of_their_own(tmp_path: Path) -> None:
     assert validate_errors(objects, tmp_path) == []
     assert config_error({"jobs": [{"name": "j", "jarPath": "a/j.jar", "autoscaler": {"utilizationMin": 0.9}}]}) == [
         "flink.jobs[0].autoscaler.utilizationMin: 0.9 is above the utilization target (0.7)"]
+
+
+def test_a_cluster_may_run_as_another_user_and_root_only_with_a_declared_exception(tmp_path: Path) -> None:
+    other = {**APPLICATION, "podOptions": {"runAs": {"user": 1000, "group": 1000, "fsGroup": 1000}}}
+    spec = deployment(flink(environment(flink={"deployments": [other]})), "orders-enrichment")
+    assert spec["podTemplate"]["spec"]["securityContext"]["runAsUser"] == 1000
+    assert spec["podTemplate"]["spec"]["containers"][0]["securityContext"]["runAsNonRoot"] is True
+
+    root = {**APPLICATION, "name": "legacy", "podOptions": {"runAs": {"user": 0, "exception": "the job's native "
+                                                                                  "library needs root"}}}
+    objects = render(environment(flink={"deployments": [root]}))
+    legacy = next(o for o in objects if o["kind"] == "FlinkDeployment" and o["metadata"]["name"] == "legacy")
+    assert legacy["metadata"]["annotations"]["lakehouse.dev/pod-security-exception"] == (
+        "the job's native library needs root")
+    assert "runAsNonRoot" not in legacy["spec"]["podTemplate"]["spec"]["securityContext"]
+    assert validate_errors(objects, tmp_path) == []  # a warning names the exception instead
+
+    assert config_error({"deployments": [{"name": "a", "podOptions": {"runAs": {"user": 0}},
+                                          "taskManager": {"podOptions": {"runAs": {"user": 1000}}}}]}) == [
+        "flink.deployments[0].taskManager.podOptions.runAs: set the user on the cluster's podOptions: both roles run "
+        "as one user",
+        "flink.deployments[0].podOptions.runAs.exception: required for a root user (user null or 0): say why these "
+        "pods cannot meet the restricted Pod Security Standard",
+    ]

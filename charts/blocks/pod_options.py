@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from charts.blocks.container_env import Env
+from charts.blocks.pod_security import RunAs
 from config.common import Resources
 from config.flink_options import FLINK_MAIN_CONTAINER
 
@@ -92,7 +93,8 @@ class Container:
 @dataclass(frozen=True)
 class PodOptions:
     """Options of a set of pods. `affinity` is a Kubernetes Affinity in its API form (camelCase keys); `sidecars` run
-    beside the main container, `init_containers` before it.
+    beside the main container, `init_containers` before it; `run_as` the user instead of the image's (a root user
+    carries its declared exception; set on a cluster, not a role).
 
     Raises:
         ValueError: a reserved label (the operator's `app`, `component`, `type`; the platform's
@@ -109,6 +111,7 @@ class PodOptions:
     volumes: tuple[PodVolume, ...] = ()
     sidecars: tuple[Container, ...] = ()
     init_containers: tuple[Container, ...] = ()
+    run_as: RunAs | None = None
 
     def __post_init__(self) -> None:
         reserved = sorted(k for k in self.labels if k in RESERVED_LABELS or k.startswith(RESERVED_LABEL_PREFIX))
@@ -127,7 +130,7 @@ class PodOptions:
             image_pull_secrets=tuple(dict.fromkeys((*self.image_pull_secrets, *role.image_pull_secrets))),
             env=_by_name(self.env, role.env), volumes=_by_name(self.volumes, role.volumes),
             sidecars=_by_name(self.sidecars, role.sidecars),
-            init_containers=_by_name(self.init_containers, role.init_containers))
+            init_containers=_by_name(self.init_containers, role.init_containers), run_as=self.run_as)
 
 
 N = TypeVar("N", Env, PodVolume, Container)

@@ -329,9 +329,10 @@ class FlinkCluster(constructs.Construct):
                       **props.flink_configuration}
         platform_env = [*s3.env(), *catalog_store.env()]
         main_env = [*platform_env, *props.pod_options.env]
+        run_as = props.pod_options.run_as or pod_security.FLINK
         common = PodTemplateClasses(FlinkDeploymentSpecPodTemplate).build(
-            run_as=pod_security.FLINK,
-            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, env=main_env, run_as=pod_security.FLINK)],
+            run_as=run_as,
+            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, env=main_env, run_as=run_as)],
         )
         job_manager_options = props.pod_options.with_role(props.job_manager.pod_options)
         job_manager_pod = PodTemplateClasses(FlinkDeploymentSpecJobManagerPodTemplate).build(
@@ -347,7 +348,8 @@ class FlinkCluster(constructs.Construct):
         ) if _sets_anything(task_manager_options) or props.task_manager.pod_options.env else None
         FlinkDeployment(
             self, "Resource",
-            metadata=api_object_meta(props.name, namespace, component, SyncWave.CLUSTERS, keep_on_prune=True),
+            metadata=api_object_meta(props.name, namespace, component, SyncWave.CLUSTERS, keep_on_prune=True,
+                                     extra_annotations=pod_security.pod_annotations(run_as) or None),
             spec=FlinkDeploymentSpec(
                 image=props.image,
                 image_pull_policy="IfNotPresent",

@@ -108,9 +108,10 @@ class PodTemplateClasses(Generic[T]):
                 spec["affinity"] = self.typed("SpecAffinity", options.affinity)
             if options.image_pull_secrets:
                 spec["image_pull_secrets"] = [self.cls("SpecImagePullSecrets")(name=n) for n in options.image_pull_secrets]
-            spec["containers"] += [self._extra_container("SpecContainers", c) for c in options.sidecars]
+            user = options.run_as or pod_security.FLINK
+            spec["containers"] += [self._extra_container("SpecContainers", c, user) for c in options.sidecars]
             if options.init_containers:
-                spec["init_containers"] = [self._extra_container("SpecInitContainers", c)
+                spec["init_containers"] = [self._extra_container("SpecInitContainers", c, user)
                                            for c in options.init_containers]
             if options.labels or options.annotations:
                 metadata = self.cls("Metadata")(labels=dict(options.labels) or None,
@@ -132,11 +133,11 @@ class PodTemplateClasses(Generic[T]):
             return value
         return found(**{_snake(key): self.typed(suffix + key[0].upper() + key[1:], item) for key, item in value.items()})
 
-    def _extra_container(self, base: str, c: Container) -> Any:
-        """A sidecar or init container at `base` (`SpecContainers`, `SpecInitContainers`), restricted like the
-        Flink containers (the pod's uid)."""
+    def _extra_container(self, base: str, c: Container, run_as: pod_security.RunAs) -> Any:
+        """A sidecar or init container at `base` (`SpecContainers`, `SpecInitContainers`), with the Flink containers'
+        security context (`run_as`: the pod's user)."""
         props: dict[str, Any] = {"name": c.name, "image": c.image,
-                                 "security_context": pod_security.container_security_context_props(pod_security.FLINK)}
+                                 "security_context": pod_security.container_security_context_props(run_as)}
         if c.command:
             props["command"] = list(c.command)
         if c.args:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from charts.blocks.container_env import ConfigMapKeyRef, Env
 from charts.blocks.pod_options import Container, PodOptions, PodVolume, Toleration, VolumeMount
+from charts.blocks.pod_security import RunAs
 from charts.blocks.secrets import SecretKeyRef
 from config.pod_options import ContainerConfig, EnvVarConfig, PodOptionsConfig
 
@@ -21,7 +22,9 @@ def pod_options(options: PodOptionsConfig) -> PodOptions:
                                 config_map=v.config_map, persistent_volume_claim=v.persistent_volume_claim,
                                 empty_dir=v.empty_dir) for v in options.volumes),
         sidecars=tuple(_container(c) for c in options.sidecars),
-        init_containers=tuple(_container(c) for c in options.init_containers))
+        init_containers=tuple(_container(c) for c in options.init_containers),
+        run_as=RunAs(uid=options.run_as.user, gid=options.run_as.group, fs_group=options.run_as.fs_group,
+                     exception=options.run_as.exception) if options.run_as else None)
 
 
 def _container(container: ContainerConfig) -> Container:

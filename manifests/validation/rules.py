@@ -118,7 +118,8 @@ def platform(m: Manifest) -> Iterator[tuple[str, str, Level]]:
     pods = pod_specs({"kind": "SparkApplication", "spec": spark[1]} if spark else m.obj)
     for role, pod in pods.items():
         for problem in restricted_violations(pod):
-            level = Level.WARNING if exception and "runAsNonRoot" in problem else Level.ERROR
+            level = Level.WARNING if exception and ("runAsNonRoot" in problem or "runAsUser must not be 0" in problem) \
+                else Level.ERROR  # a declared exception covers running as root, nothing else
             suffix = f" (declared exception: {exception})" if level is Level.WARNING else ""
             yield f"pod ({role})", f"not restricted: {problem}{suffix}", level
     for line in credential_findings(m.obj):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from config import capabilities
 from config.api_formats import flink_memory_problem
@@ -263,6 +263,12 @@ class JobManagerConfig:
     pod_options: PodOptionsConfig
     """Pod options of the JobManager pods only (over podOptions: maps merged, lists appended)."""
 
+    pod_template: dict[str, Any] | None
+    """A full Kubernetes pod template (metadata, spec) for the JobManager pods, as an alternative to podOptions: merged
+    under the platform's (what the platform sets wins: its security context, env and mounts stay; named list items
+    merge by name). Null: none. Default: `null`.
+    """
+
     def problems(self) -> Iterator[Problem]:
         """A memory size the operator can read."""
         yield from memory_problems(("memory", self.memory))
@@ -288,6 +294,12 @@ class TaskManagerConfig:
 
     pod_options: PodOptionsConfig
     """Pod options of the TaskManager pods only (over podOptions: maps merged, lists appended)."""
+
+    pod_template: dict[str, Any] | None
+    """A full Kubernetes pod template (metadata, spec) for the TaskManager pods, as an alternative to podOptions:
+    merged under the platform's (what the platform sets wins: its security context, env and mounts stay; named list
+    items merge by name). Null: none. Default: `null`.
+    """
 
     def problems(self) -> Iterator[Problem]:
         """A memory size the operator can read."""
@@ -455,6 +467,12 @@ class FlinkDeploymentConfig:
 
     job: JobSpecConfig | None
     """The application's job; null: a session cluster for session jobs. Default: `null`."""
+
+    pod_template: dict[str, Any] | None
+    """A full Kubernetes pod template (metadata, spec) for both roles' pods, as an alternative to podOptions: merged
+    under the platform's (what the platform sets wins: its security context, env and mounts stay; named list items
+    merge by name). Null: none. Default: `null`.
+    """
 
     def problems(self) -> Iterator[Problem]:
         """What the Flink operator would reject: standby JobManagers without HA, `flinkConfiguration` keys it sets

@@ -417,3 +417,28 @@ def test_a_cluster_may_run_as_another_user_and_root_only_with_a_declared_excepti
         "flink.deployments[0].podOptions.runAs.exception: required for a root user (user null or 0): say why these "
         "pods cannot meet the restricted Pod Security Standard",
     ]
+
+
+def test_full_pod_templates_merge_under_the_platforms(tmp_path: Path) -> None:
+    """A team's own pod template per role: its fields are kept where the platform sets nothing; the platform's
+    security context, env and mounts win."""
+    cluster = {**APPLICATION,
+               "podTemplate": {"metadata": {"labels": {"team": "orders"}},
+                               "spec": {"priorityClassName": "flink-high",
+                                        "securityContext": {"runAsUser": 0},
+                                        "containers": [{"name": "flink-main-container",
+                                                        "env": [{"name": "FROM_TEMPLATE", "value": "1"}]}]}},
+               "taskManager": {**APPLICATION["taskManager"], "podTemplate": {
+                   "spec": {"terminationGracePeriodSeconds": 120, "hostAliases": [{"ip": "10.0.0.1",
+                                                                                   "hostnames": ["db"]}]}}}}
+    objects = render(environment(flink={"deployments": [cluster]}))
+    spec = deployment(objects, "orders-enrichment")
+    common = spec["podTemplate"]
+    assert common["metadata"] == {"labels": {"team": "orders"}} and common["spec"]["priorityClassName"] == "flink-high"
+    assert common["spec"]["securityContext"]["runAsUser"] == 9999  # the platform's wins
+    main = common["spec"]["containers"][0]
+    names = [e["name"] for e in main["env"]]  # merged by name: the team's variable, then the platform's
+    assert names[0] == "FROM_TEMPLATE" and names[-1] == "ICEBERG_CATALOG_CREDENTIAL"
+    tm = spec["taskManager"]["podTemplate"]["spec"]
+    assert tm["terminationGracePeriodSeconds"] == 120 and tm["hostAliases"] == [{"ip": "10.0.0.1", "hostnames": ["db"]}]
+    assert validate_errors(objects, tmp_path) == []

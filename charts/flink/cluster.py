@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
+import cdk8s
 import constructs
 
 from charts.blocks import pod_security
@@ -233,6 +234,9 @@ class FlinkClusterProps:
             `s3://<flink bucket>/{checkpoints,savepoints}/<name>`).
         flink_configuration: any further Flink or operator setting, as `flinkConfiguration` strings; a key the
             platform sets itself is refused (set the typed field instead).
+        pod_templates: full Kubernetes pod templates (API form, camelCase) by role (`common`, `jobManager`,
+            `taskManager`), as an alternative to pod options: merged under the platform's template of that role (what
+            the platform sets wins, so its security context, env and mounts stay; named list items merge by name).
         pod_options: labels, annotations, scheduling, pull secrets, env and volumes of both roles' pods. Env goes
             into the common pod template (after the platform's); everything else into each role's template, merged
             with the role's own options, so the result does not depend on how the operator merges templates.
@@ -256,8 +260,13 @@ class FlinkClusterProps:
     log_configuration: Mapping[str, str] = field(default_factory=dict)
     ingress: IngressProps | None = None
     pod_options: PodOptions = field(default_factory=PodOptions)
+    pod_templates: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        unknown_roles = sorted(set(self.pod_templates) - set(POD_TEMPLATE_PATHS))
+        if unknown_roles:
+            raise ValueError(f"FlinkDeployment {self.name}: pod templates for {', '.join(unknown_roles)}; expected "
+                             f"{', '.join(POD_TEMPLATE_PATHS)}")
         if self.job_manager.replicas > 1 and not self.high_availability:
             raise ValueError(f"FlinkDeployment {self.name}: {self.job_manager.replicas} JobManagers need "
                              "high_availability (the Flink operator rejects standby JobManagers without HA)")
@@ -293,6 +302,27 @@ class FlinkClusterProps:
             conf[HA_TYPE] = "kubernetes"
             conf[HA_STORAGE_DIR] = f"{base}ha/{self.name}"
         return conf
+
+
+POD_TEMPLATE_PATHS = {"common": ("podTemplate",), "jobManager": ("jobManager", "podTemplate"),
+                      "taskManager": ("taskManager", "podTemplate")}
+"""Where each role's pod template sits under a FlinkDeployment's `spec`."""
+
+
+def merge_under(user: Any, platform: Any) -> Any:
+    """`user` (a pod template in API form) with `platform` merged over it: what the platform sets wins, maps merge,
+    lists of named items merge by name (the platform's fields over the user's), other lists are the platform's when
+    it has one."""
+    if isinstance(user, Mapping) and isinstance(platform, Mapping):
+        return {**{k: v for k, v in user.items()},
+                **{k: merge_under(user[k], v) if k in user else v for k, v in platform.items()}}
+    if isinstance(user, list) and isinstance(platform, list) and all(
+            isinstance(i, Mapping) and "name" in i for i in (*user, *platform)):
+        merged = {i["name"]: i for i in user}
+        for item in platform:
+            merged[item["name"]] = merge_under(merged[item["name"]], item) if item["name"] in merged else item
+        return list(merged.values())
+    return platform
 
 
 def _role_env(platform_env: list[Env], role: PodOptions, merged: PodOptions) -> list[Env]:
@@ -346,7 +376,7 @@ class FlinkCluster(constructs.Construct):
                                       env=_role_env(platform_env, props.task_manager.pod_options, task_manager_options))],
             options=task_manager_options,
         ) if _sets_anything(task_manager_options) or props.task_manager.pod_options.env else None
-        FlinkDeployment(
+        resource = FlinkDeployment(
             self, "Resource",
             metadata=api_object_meta(props.name, namespace, component, SyncWave.CLUSTERS, keep_on_prune=True,
                                      extra_annotations=pod_security.pod_annotations(run_as) or None),
@@ -378,6 +408,13 @@ class FlinkCluster(constructs.Construct):
                          for hosts, secret in props.ingress.tls] or None) if props.ingress else None,
             ),
         )
+        if props.pod_templates:
+            spec = resource.to_json()["spec"]
+            for role, template in props.pod_templates.items():
+                path = POD_TEMPLATE_PATHS[role]
+                platform = spec.get(path[0]) if len(path) == 1 else (spec.get(path[0]) or {}).get(path[1])
+                resource.add_json_patch(cdk8s.JsonPatch.add("/spec/" + "/".join(path),
+                                                            merge_under(template, platform or {})))
 
     @property
     def rest_host(self) -> str:

@@ -117,6 +117,9 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
         task_manager=TaskManagerProps(memory=tm.memory, cpu=tm.cpu, task_slots=tm.task_slots, replicas=tm.replicas,
                                       pod_options=pod_options(tm.pod_options)),
         pod_options=pod_options(deployment.pod_options),
+        pod_templates={role: template for role, template in (
+            ("common", deployment.pod_template), ("jobManager", jm.pod_template), ("taskManager", tm.pod_template))
+            if template},
         high_availability=deployment.high_availability,
         job=JobProps(**_job(deployment.job, s3, endpoints)) if deployment.job else None,
         checkpointing=CheckpointingProps(interval=ckpt.interval, mode=ckpt.mode, unaligned=ckpt.unaligned,

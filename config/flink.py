@@ -11,8 +11,8 @@ from typing import Any, Literal
 from config import capabilities
 from config.api_formats import flink_memory_problem
 from config.common import JOB_ARGUMENT_PLACEHOLDERS, Resources, unknown_placeholders
-from config.flink_options import LOG_CONFIG_FILES, OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS
-from config.loading import Problem, duplicates
+from config.flink_options import LOG_CONFIG_FILES, OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS, RESTART_STRATEGY
+from config.loading import Problem, camel, duplicates
 from config.pod_options import PodOptionsConfig
 
 
@@ -406,6 +406,58 @@ class TeamNamespaceConfig:
 
 
 @dataclass(frozen=True)
+class RestartStrategyConfig:
+    """How Flink restarts a failed job."""
+
+    type: Literal["none", "fixed-delay", "failure-rate", "exponential-delay"] | None
+    """Strategy (restart-strategy.type): none, fixed-delay, failure-rate or exponential-delay. Default: `null`."""
+
+    attempts: int | None
+    """fixed-delay: restarts before the job fails (restart-strategy.fixed-delay.attempts). Default: `null`."""
+
+    delay: str | None
+    """fixed-delay: time between restarts (restart-strategy.fixed-delay.delay). Default: `null`."""
+
+    initial_backoff: str | None
+    """exponential-delay: first backoff (restart-strategy.exponential-delay.initial-backoff). Default: `null`."""
+
+    max_backoff: str | None
+    """exponential-delay: longest backoff (restart-strategy.exponential-delay.max-backoff). Default: `null`."""
+
+    backoff_multiplier: float | None
+    """exponential-delay: backoff growth per failure (restart-strategy.exponential-delay.backoff-multiplier). Default:
+    `null`.
+    """
+
+    reset_backoff_threshold: str | None
+    """exponential-delay: a run this long resets the backoff
+    (restart-strategy.exponential-delay.reset-backoff-threshold). Default: `null`.
+    """
+
+    jitter_factor: float | None
+    """exponential-delay: random share of the backoff, 0 to 1 (restart-strategy.exponential-delay.jitter-factor).
+    Default: `null`.
+    """
+
+    max_failures_per_interval: int | None
+    """failure-rate: failures within the interval before the job fails
+    (restart-strategy.failure-rate.max-failures-per-interval). Default: `null`.
+    """
+
+    failure_rate_interval: str | None
+    """failure-rate: the interval (restart-strategy.failure-rate.failure-rate-interval). Default: `null`."""
+
+    failure_rate_delay: str | None
+    """failure-rate: time between restarts (restart-strategy.failure-rate.delay). Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Settings only with the strategy they belong to (Flink would ignore them silently)."""
+        for name, (_, strategy) in RESTART_STRATEGY.items():
+            if strategy is not None and getattr(self, name) is not None and self.type != strategy:
+                yield Problem(camel(name), f"belongs to type: {strategy} (type is {self.type or 'unset'})")
+
+
+@dataclass(frozen=True)
 class FlinkDeploymentConfig:
     """A further FlinkDeployment: an application cluster (`job`) or a session cluster (`job` null)."""
 
@@ -449,6 +501,9 @@ class FlinkDeploymentConfig:
     kubernetes.operator.savepoint.dispose-on-delete (default false); null leaves the operator's default.
     """
 
+    restart_strategy: RestartStrategyConfig
+    """How Flink restarts the job after a failure."""
+
     autoscaler: AutoscalerConfig
     """The job autoscaler of an application cluster."""
 
@@ -491,8 +546,9 @@ class FlinkDeploymentConfig:
                 yield Problem(f"flinkConfiguration.{key}", "set by the Flink operator itself (forbidden key)")
             elif key in PLATFORM_KEYS:
                 yield Problem(f"flinkConfiguration.{key}", "set by the platform from a typed setting "
-                                                            "(checkpointing, periodicSnapshots, autoscaler, taskManager, "
-                                                            "highAvailability) or always (state directories)")
+                                                            "(checkpointing, periodicSnapshots, autoscaler, "
+                                                            "restartStrategy, taskManager, highAvailability) or always "
+                                                            "(state directories)")
         if self.flink_version is not None:
             yield from version_problems(self.flink_version)
 

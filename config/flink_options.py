@@ -43,6 +43,21 @@ AUTOSCALER = {
 """The typed autoscaler settings (operator 1.14 `flink-autoscaler` `AutoScalerOptions`, prefix `job.autoscaler.`),
 by the field name of `AutoscalerProps` / `AutoscalerConfig`."""
 
+RESTART_STRATEGY = {
+    "type": ("restart-strategy.type", None),
+    "attempts": ("restart-strategy.fixed-delay.attempts", "fixed-delay"),
+    "delay": ("restart-strategy.fixed-delay.delay", "fixed-delay"),
+    "initial_backoff": ("restart-strategy.exponential-delay.initial-backoff", "exponential-delay"),
+    "max_backoff": ("restart-strategy.exponential-delay.max-backoff", "exponential-delay"),
+    "backoff_multiplier": ("restart-strategy.exponential-delay.backoff-multiplier", "exponential-delay"),
+    "reset_backoff_threshold": ("restart-strategy.exponential-delay.reset-backoff-threshold", "exponential-delay"),
+    "jitter_factor": ("restart-strategy.exponential-delay.jitter-factor", "exponential-delay"),
+    "max_failures_per_interval": ("restart-strategy.failure-rate.max-failures-per-interval", "failure-rate"),
+    "failure_rate_interval": ("restart-strategy.failure-rate.failure-rate-interval", "failure-rate"),
+    "failure_rate_delay": ("restart-strategy.failure-rate.delay", "failure-rate"),
+}
+"""The typed restart strategy (Flink 1.20 `RestartStrategyOptions`): field -> (key, the strategy it belongs to)."""
+
 TASK_SLOTS = "taskmanager.numberOfTaskSlots"
 HA_TYPE = "high-availability.type"
 HA_STORAGE_DIR = "high-availability.storageDir"
@@ -54,6 +69,7 @@ PLATFORM_KEYS = frozenset({
     RETAINED_CHECKPOINTS, STATE_BACKEND, INCREMENTAL_CHECKPOINTS, PERIODIC_SAVEPOINT_INTERVAL,
     PERIODIC_CHECKPOINT_INTERVAL, SAVEPOINT_HISTORY_MAX_COUNT, SAVEPOINT_HISTORY_MAX_AGE, TASK_SLOTS, HA_TYPE,
     HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH, *AUTOSCALER.values(),
+    *(key for key, _ in RESTART_STRATEGY.values()), "restart-strategy",
 })
 """Keys a FlinkDeployment of the platform always has or derives from a typed setting."""
 

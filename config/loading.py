@@ -216,13 +216,18 @@ def type_name(value: Any) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def camel(name: str) -> str:
+    """`task_slots` -> `taskSlots`: a field's key in the environment file."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
 def field_key(field: dataclasses.Field[Any]) -> str | None:
     """The (dotted) key of `field` in its section's mapping; None for a field not read from the file."""
     if "key" in field.metadata:
         key: str | None = field.metadata["key"]
         return key
-    head, *rest = field.name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
+    return camel(field.name)
 
 
 def build(cls: type[T], raw: dict[str, Any], path: str, problems: list[Problem], **extra: Any) -> T:

@@ -36,6 +36,7 @@ from config.flink_options import (
     TASK_SLOTS,
     UNALIGNED_CHECKPOINTS,
 )
+from config.loading import camel
 
 DEPRECATED_KEYS = DEPRECATED_NAMES
 OWNED_BY_PLATFORM = (CHECKPOINT_DIR, SAVEPOINT_DIR, HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH)
@@ -153,7 +154,7 @@ def _deployment(name: str, spec: Mapping[str, Any], notes: list[str], where: str
             imported.setdefault(section, {})[setting] = (raw.lower() == "true" if kind is bool else kind(raw))
     autoscaler = {setting: conf.pop(key) for setting, key in AUTOSCALER.items() if key in conf}
     if autoscaler:
-        imported["autoscaler"] = {_camel(k): _typed_value(v) for k, v in autoscaler.items()}
+        imported["autoscaler"] = {camel(k): _typed_value(v) for k, v in autoscaler.items()}
     if conf:
         imported["flinkConfiguration"] = conf
     for key in ("logConfiguration", "ingress"):
@@ -183,7 +184,7 @@ def _session_job(name: str, spec: Mapping[str, Any], sessions: set[str], notes: 
             conf.setdefault(new_name, conf.pop(old_name))
     autoscaler = {setting: conf.pop(key) for setting, key in AUTOSCALER.items() if key in conf}
     if autoscaler:
-        imported["autoscaler"] = {_camel(k): _typed_value(v) for k, v in autoscaler.items()}
+        imported["autoscaler"] = {camel(k): _typed_value(v) for k, v in autoscaler.items()}
     for key in sorted(conf):
         notes.append(f"{where}: spec.flinkConfiguration.{key}: not expressed for session jobs (only the autoscaler)")
     return imported
@@ -283,11 +284,6 @@ def _container(container: Mapping[str, Any], notes: list[str], where: str) -> di
     for key in sorted(set(container) - {"name", "image", "command", "args", "env", "volumeMounts", "resources"}):
         notes.append(f"{where} {name!r}: {key}: not expressed (the platform sets security contexts)")
     return imported
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
 
 
 def _typed_value(text: str) -> Any:

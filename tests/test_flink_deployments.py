@@ -118,16 +118,16 @@ def test_config_refuses_what_the_operator_would_and_what_the_platform_sets() -> 
         "flink.deployments[0].jobManager.replicas: 2 JobManagers need highAvailability: true (the Flink operator "
         "rejects standby JobManagers without HA)",
         "flink.deployments[0].flinkConfiguration.execution.checkpointing.interval: set by the platform from a typed "
-        "setting (checkpointing, periodicSnapshots, autoscaler, taskManager, highAvailability) or always (state "
-        "directories)",
+        "setting (checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability) or "
+        "always (state directories)",
         "flink.deployments[0].flinkConfiguration.kubernetes.cluster-id: set by the Flink operator itself (forbidden "
         "key)",
         "flink.deployments[0].flinkConfiguration.kubernetes.operator.job.autoscaler.enabled: set by the platform from "
-        "a typed setting (checkpointing, periodicSnapshots, autoscaler, taskManager, highAvailability) or always "
-        "(state directories)",
+        "a typed setting (checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability) or "
+        "always (state directories)",
         "flink.deployments[0].flinkConfiguration.state.checkpoints.dir: set by the platform from a typed setting "
-        "(checkpointing, periodicSnapshots, autoscaler, taskManager, highAvailability) or always (state "
-        "directories)",
+        "(checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability) or "
+        "always (state directories)",
     ]
 
 
@@ -284,7 +284,8 @@ def test_config_refuses_autoscaler_ranges_the_operator_refuses() -> None:
         "flink.deployments[0].autoscaler.utilizationTarget: 1.5 is greater than the maximum of 1"]
     assert config_error({"deployments": [{"name": "big", "flinkConfiguration": {"job.autoscaler.enabled": "true"}}]}) == [
         "flink.deployments[0].flinkConfiguration.job.autoscaler.enabled: set by the platform from a typed setting "
-        "(checkpointing, periodicSnapshots, autoscaler, taskManager, highAvailability) or always (state directories)"]
+        "(checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability) or always "
+        "(state directories)"]
 
 
 def test_log_configuration_and_ingress(tmp_path: Path) -> None:
@@ -442,3 +443,15 @@ def test_full_pod_templates_merge_under_the_platforms(tmp_path: Path) -> None:
     tm = spec["taskManager"]["podTemplate"]["spec"]
     assert tm["terminationGracePeriodSeconds"] == 120 and tm["hostAliases"] == [{"ip": "10.0.0.1", "hostnames": ["db"]}]
     assert validate_errors(objects, tmp_path) == []
+
+
+def test_restart_strategy_is_typed() -> None:
+    cluster = {**APPLICATION, "restartStrategy": {"type": "exponential-delay", "initialBackoff": "2 s",
+                                                  "maxBackoff": "2 min", "backoffMultiplier": 2.0}}
+    conf = deployment(flink(environment(flink={"deployments": [cluster]})), "orders-enrichment")["flinkConfiguration"]
+    assert {k: v for k, v in conf.items() if k.startswith("restart-strategy")} == {
+        "restart-strategy.type": "exponential-delay", "restart-strategy.exponential-delay.initial-backoff": "2 s",
+        "restart-strategy.exponential-delay.max-backoff": "2 min",
+        "restart-strategy.exponential-delay.backoff-multiplier": "2.0"}
+    assert config_error({"deployments": [{"name": "a", "restartStrategy": {"type": "fixed-delay", "jitterFactor": 0.1}}]}) == [
+        "flink.deployments[0].restartStrategy.jitterFactor: belongs to type: exponential-delay (type is fixed-delay)"]

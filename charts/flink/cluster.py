@@ -46,6 +46,7 @@ from config.flink_options import (
     PERIODIC_CHECKPOINT_INTERVAL,
     PERIODIC_SAVEPOINT_INTERVAL,
     PLATFORM_KEYS,
+    RESTART_STRATEGY,
     RETAINED_CHECKPOINTS,
     SAVEPOINT_DIR,
     SAVEPOINT_HISTORY_MAX_AGE,
@@ -116,6 +117,40 @@ class PeriodicSnapshotsProps:
                   SAVEPOINT_HISTORY_MAX_COUNT: _number(self.savepoint_max_count),
                   SAVEPOINT_HISTORY_MAX_AGE: self.savepoint_max_age}
         return {key: value for key, value in values.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class RestartStrategyProps:
+    """How Flink restarts a failed job (Flink 1.20 `RestartStrategyOptions`; None keeps Flink's default): `type`
+    (`none`, `fixed-delay`, `failure-rate`, `exponential-delay`) and the settings of that strategy, durations as
+    Flink durations.
+
+    Raises:
+        ValueError: a setting of another strategy than `type` (Flink would ignore it).
+    """
+
+    type: Literal["none", "fixed-delay", "failure-rate", "exponential-delay"] | None = None
+    attempts: int | None = None
+    delay: str | None = None
+    initial_backoff: str | None = None
+    max_backoff: str | None = None
+    backoff_multiplier: float | None = None
+    reset_backoff_threshold: str | None = None
+    jitter_factor: float | None = None
+    max_failures_per_interval: int | None = None
+    failure_rate_interval: str | None = None
+    failure_rate_delay: str | None = None
+
+    def __post_init__(self) -> None:
+        stray = [name for name, (_, strategy) in RESTART_STRATEGY.items()
+                 if strategy is not None and getattr(self, name) is not None and strategy != self.type]
+        if stray:
+            raise ValueError(f"restart strategy {self.type}: settings of another strategy: {', '.join(stray)}")
+
+    def flink_conf(self) -> dict[str, str]:
+        """The settings that are set."""
+        return {key: str(getattr(self, name)) for name, (key, _) in RESTART_STRATEGY.items()
+                if getattr(self, name) is not None}
 
 
 @dataclass(frozen=True)
@@ -227,6 +262,7 @@ class FlinkClusterProps:
             checkpoint, which works but takes longer).
         job: the application's job; None for a session cluster.
         autoscaler: the operator's job autoscaler (application clusters).
+        restart_strategy: how Flink restarts a failed job.
         log_configuration: log configuration files replacing the image's (`log4j-console.properties`,
             `logback-console.xml`), as text.
         ingress: an Ingress to the Flink UI and REST API, created by the operator.
@@ -256,6 +292,7 @@ class FlinkClusterProps:
     checkpointing: CheckpointingProps = field(default_factory=CheckpointingProps)
     periodic_snapshots: PeriodicSnapshotsProps = field(default_factory=PeriodicSnapshotsProps)
     autoscaler: AutoscalerProps = field(default_factory=AutoscalerProps)
+    restart_strategy: RestartStrategyProps = field(default_factory=RestartStrategyProps)
     flink_configuration: Mapping[str, str] = field(default_factory=dict)
     log_configuration: Mapping[str, str] = field(default_factory=dict)
     ingress: IngressProps | None = None
@@ -297,6 +334,7 @@ class FlinkClusterProps:
             **self.checkpointing.flink_conf(),
             **self.periodic_snapshots.flink_conf(),
             **self.autoscaler.flink_conf(),
+            **self.restart_strategy.flink_conf(),
         }
         if self.high_availability:
             conf[HA_TYPE] = "kubernetes"

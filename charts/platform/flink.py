@@ -18,6 +18,7 @@ from charts.flink.cluster import (
     IngressProps,
     JobManagerProps,
     PeriodicSnapshotsProps,
+    RestartStrategyProps,
     TaskManagerProps,
 )
 from charts.flink.job import JobProps
@@ -129,6 +130,8 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
             savepoint_interval=snapshots.savepoint_interval, checkpoint_interval=snapshots.checkpoint_interval,
             savepoint_max_count=snapshots.savepoint_max_count, savepoint_max_age=snapshots.savepoint_max_age),
         autoscaler=_autoscaler(deployment.autoscaler),
+        restart_strategy=RestartStrategyProps(**{f.name: getattr(deployment.restart_strategy, f.name)
+                                                 for f in dataclasses.fields(RestartStrategyProps)}),
         flink_configuration={key: str(value).lower() if isinstance(value, bool) else str(value)
                              for key, value in deployment.flink_configuration.items()},
         log_configuration=dict(deployment.log_configuration),

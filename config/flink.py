@@ -475,6 +475,11 @@ class FlinkDeploymentConfig:
     flink_version: str | None
     """FlinkDeployment flinkVersion; null: flink.flinkVersion. Default: `null`."""
 
+    service_account: str | None
+    """ServiceAccount of this cluster's pods, rendered with the job Role (and the environment's IAM role annotation);
+    null: flink.serviceAccount. Default: `null`.
+    """
+
     job_manager: JobManagerConfig
     """The JobManager."""
 

@@ -125,8 +125,7 @@ def _deployment(name: str, spec: Mapping[str, Any], notes: list[str], where: str
         if key in spec:
             imported[key] = spec[key]
     if spec.get("serviceAccount") not in (None, "flink"):
-        notes.append(f"{where}: spec.serviceAccount: {spec['serviceAccount']!r} not expressed per cluster: set "
-                     "flink.serviceAccount (every Flink cluster of the namespace runs as it)")
+        imported["serviceAccount"] = spec["serviceAccount"]
     for role in ("jobManager", "taskManager"):
         part: Mapping[str, Any] = spec.get(role) or {}
         target: dict[str, Any] = {}

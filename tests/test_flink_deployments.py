@@ -455,3 +455,14 @@ def test_restart_strategy_is_typed() -> None:
         "restart-strategy.exponential-delay.backoff-multiplier": "2.0"}
     assert config_error({"deployments": [{"name": "a", "restartStrategy": {"type": "fixed-delay", "jitterFactor": 0.1}}]}) == [
         "flink.deployments[0].restartStrategy.jitterFactor: belongs to type: exponential-delay (type is fixed-delay)"]
+
+
+def test_a_cluster_runs_as_a_service_account_of_its_own(tmp_path: Path) -> None:
+    objects = render(environment(flink={"deployments": [{**APPLICATION, "serviceAccount": "orders"},
+                                                        {"name": "adhoc", "job": None}]}))
+    assert deployment(objects, "orders-enrichment")["serviceAccount"] == "orders"
+    assert deployment(objects, "adhoc")["serviceAccount"] == "flink"
+    binding = find(objects, "RoleBinding", "orders-role-binding")
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "orders", "namespace": "flink"}]
+    assert find(objects, "Role", "orders-role")["rules"] == find(objects, "Role", "flink-role")["rules"]
+    assert validate_errors(objects, tmp_path) == []

@@ -99,10 +99,16 @@ class FlinkChart(ComponentChart):
             if props.sql_gateway and self.session_cluster else None
         )
         self.clusters = {cluster.name: self.session_cluster} if cluster and self.session_cluster else {}
+        accounts = {props.service_account: self.service_account}
         for deployment in props.deployments:
+            account_name = deployment.service_account or props.service_account
+            if account_name not in accounts:  # a cluster's own job ServiceAccount, with the same RBAC
+                accounts[account_name] = FlinkJobServiceAccount(
+                    self, f"JobServiceAccount-{account_name}", namespace=namespace, component=component,
+                    name=account_name, annotations=s3.service_account_annotations())
             self.clusters[deployment.name] = FlinkCluster(
                 self, f"Cluster-{deployment.name}", namespace=namespace, props=deployment,
-                service_account=self.service_account, s3=s3, catalog_store=self.catalog_store)
+                service_account=accounts[account_name], s3=s3, catalog_store=self.catalog_store)
         session_jobs = {
             job.name: FlinkSessionJobConstruct(self, job.name, session_cluster=self.clusters[props.cluster_of(job).name],
                                                props=job, version=image_tag(props.cluster_of(job).image))

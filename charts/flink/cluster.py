@@ -270,6 +270,8 @@ class FlinkClusterProps:
             `s3://<flink bucket>/{checkpoints,savepoints}/<name>`).
         flink_configuration: any further Flink or operator setting, as `flinkConfiguration` strings; a key the
             platform sets itself is refused (set the typed field instead).
+        service_account: the job ServiceAccount of this cluster (`FlinkChart` renders it with the job Role); None:
+            the chart's.
         pod_templates: full Kubernetes pod templates (API form, camelCase) by role (`common`, `jobManager`,
             `taskManager`), as an alternative to pod options: merged under the platform's template of that role (what
             the platform sets wins, so its security context, env and mounts stay; named list items merge by name).
@@ -298,6 +300,7 @@ class FlinkClusterProps:
     ingress: IngressProps | None = None
     pod_options: PodOptions = field(default_factory=PodOptions)
     pod_templates: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    service_account: str | None = None
 
     def __post_init__(self) -> None:
         unknown_roles = sorted(set(self.pod_templates) - set(POD_TEMPLATE_PATHS))

@@ -113,6 +113,7 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
     return FlinkClusterProps(
         image=deployment.image or config.flink.image, name=deployment.name,
         flink_version=deployment.flink_version or config.flink.flink_version,
+        service_account=deployment.service_account,
         job_manager=JobManagerProps(memory=jm.memory, cpu=jm.cpu, replicas=jm.replicas,
                                     pod_options=pod_options(jm.pod_options)),
         task_manager=TaskManagerProps(memory=tm.memory, cpu=tm.cpu, task_slots=tm.task_slots, replicas=tm.replicas,

@@ -17,7 +17,7 @@ import json
 import types
 import typing
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -238,7 +238,7 @@ def build(cls: type[T], raw: dict[str, Any], path: str, problems: list[Problem],
     Raises:
         KeyError: the model asks for a key the schema neither requires nor defaults (a bug, caught by tests).
     """
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)  # type: ignore[arg-type]  # classes are hashable; typeshed says type[T] may not be
     values: dict[str, Any] = dict(extra)
     for field in dataclasses.fields(cls):  # type: ignore[arg-type]
         key = field_key(field)
@@ -257,6 +257,13 @@ def build(cls: type[T], raw: dict[str, Any], path: str, problems: list[Problem],
     if callable(own_problems):
         problems += [Problem(join(path, p.path), p.message) for p in own_problems()]
     return instance
+
+
+@cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    """`typing.get_type_hints(cls)`, once per section class (evaluating the annotations is most of the cost of
+    building a thousand jobs)."""
+    return typing.get_type_hints(cls)
 
 
 def _optional(hint: Any) -> bool:

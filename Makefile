@@ -44,12 +44,14 @@ $(VENV)/bin/cdk8s: $(VENV)/.installed node_modules/.installed
 	chmod +x $@
 
 imports: imports/.generated
-imports/.generated: $(VENV)/.installed node_modules/.installed manifests/crds.py cdk8s.yaml
+imports/.generated: $(VENV)/.installed node_modules/.installed manifests/crds.py manifests/bindings.py cdk8s.yaml
 	rm -rf imports build/crds
 	$(PY) main.py crds prepare build/crds
 	npx cdk8s import flink:=build/crds/flink.yaml --language python --output imports
 	npx cdk8s import build/crds/sparkoperator.yaml --language python --output imports
 	touch imports/__init__.py
+	# typing.cast in every generated getter builds a type per call: a no-op we drop (manifests/bindings.py).
+	$(PY) main.py crds strip-casts imports
 	# Bytecode once: PYTHONDONTWRITEBYTECODE=1 machines would otherwise recompile 5 MB of bindings every synth.
 	$(PY) -m compileall -q imports
 	touch $@

@@ -101,6 +101,11 @@ def _crds(args: argparse.Namespace) -> int:
     from manifests.crds import CrdError, cert_manager_command, install_command, prepare
 
     kubectl = os.environ.get("KUBECTL", "kubectl")
+    if args.action == "strip-casts":
+        from manifests.bindings import strip_runtime_casts
+
+        print(f"rewrote {strip_runtime_casts(args.out_dir or Path('imports'))} typing.cast lines")
+        return 0
     try:
         if args.action == "prepare":
             for path in prepare(args.out_dir or Path("build/crds")):
@@ -195,9 +200,10 @@ def parser() -> argparse.ArgumentParser:
 
     crds = commands.add_parser("crds", help="prepare the pinned CRDs for cdk8s import, or install them",
                                description="The pinned CRDs (manifests/crds.py): prepare, install, cert-manager.")
-    crds.add_argument("action", choices=["prepare", "install", "cert-manager"],
+    crds.add_argument("action", choices=["prepare", "install", "cert-manager", "strip-casts"],
                       help="prepare: one file per API group for `cdk8s import`; install: apply the pinned CRDs with "
-                           "kubectl (server-side); cert-manager: apply the environment's pinned cert-manager release")
+                           "kubectl (server-side); cert-manager: apply the environment's pinned cert-manager release; "
+                           "strip-casts: drop the run-time typing.cast of the generated bindings in OUT_DIR (imports)")
     crds.add_argument("out_dir", type=Path, nargs="?", default=None,
                       help="where to write the CRD files (default: build/crds for prepare, build/crds-install)")
     crds.add_argument("--env", default="local", help="cert-manager: environment whose pinned version to install")

@@ -23,6 +23,18 @@ PERIODIC_SAVEPOINT_INTERVAL = "kubernetes.operator.periodic.savepoint.interval"
 PERIODIC_CHECKPOINT_INTERVAL = "kubernetes.operator.periodic.checkpoint.interval"
 SAVEPOINT_HISTORY_MAX_COUNT = "kubernetes.operator.savepoint.history.max.count"
 SAVEPOINT_HISTORY_MAX_AGE = "kubernetes.operator.savepoint.history.max.age"
+CHECKPOINTING = {
+    "interval": CHECKPOINT_INTERVAL, "mode": CHECKPOINTING_MODE, "unaligned": UNALIGNED_CHECKPOINTS,
+    "retained": RETAINED_CHECKPOINTS, "state_backend": STATE_BACKEND, "incremental": INCREMENTAL_CHECKPOINTS,
+}
+"""The typed checkpointing settings, by the field name of `CheckpointingProps` / `CheckpointingConfig`."""
+
+PERIODIC_SNAPSHOTS = {
+    "savepoint_interval": PERIODIC_SAVEPOINT_INTERVAL, "checkpoint_interval": PERIODIC_CHECKPOINT_INTERVAL,
+    "savepoint_max_count": SAVEPOINT_HISTORY_MAX_COUNT, "savepoint_max_age": SAVEPOINT_HISTORY_MAX_AGE,
+}
+"""The typed periodic-snapshot settings, by the field name of `PeriodicSnapshotsProps` / `PeriodicSnapshotsConfig`."""
+
 AUTOSCALER = {
     "enabled": "job.autoscaler.enabled",
     "scaling_enabled": "job.autoscaler.scaling.enabled",
@@ -57,6 +69,17 @@ RESTART_STRATEGY = {
     "failure_rate_delay": ("restart-strategy.failure-rate.delay", "failure-rate"),
 }
 """The typed restart strategy (Flink 1.20 `RestartStrategyOptions`): field -> (key, the strategy it belongs to)."""
+RESTART_STRATEGY_KEYS = {name: key for name, (key, _) in RESTART_STRATEGY.items()}
+
+
+def as_text(value: object) -> str:
+    """A setting as `flinkConfiguration` text (booleans lower-case, as Flink writes them)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def typed_settings(settings: object, keys: dict[str, str]) -> dict[str, str]:
+    """`{key: text}` for each field of `settings` named in `keys` (field name -> Flink key) that is set."""
+    return {key: as_text(getattr(settings, name)) for name, key in keys.items() if getattr(settings, name) is not None}
 
 TASK_SLOTS = "taskmanager.numberOfTaskSlots"
 HA_TYPE = "high-availability.type"
@@ -68,8 +91,8 @@ PLATFORM_KEYS = frozenset({
     CHECKPOINT_DIR, SAVEPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTING_MODE, UNALIGNED_CHECKPOINTS,
     RETAINED_CHECKPOINTS, STATE_BACKEND, INCREMENTAL_CHECKPOINTS, PERIODIC_SAVEPOINT_INTERVAL,
     PERIODIC_CHECKPOINT_INTERVAL, SAVEPOINT_HISTORY_MAX_COUNT, SAVEPOINT_HISTORY_MAX_AGE, TASK_SLOTS, HA_TYPE,
-    HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH, *AUTOSCALER.values(),
-    *(key for key, _ in RESTART_STRATEGY.values()), "restart-strategy",
+    HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH, *AUTOSCALER.values(), *RESTART_STRATEGY_KEYS.values(),
+    "restart-strategy",
 })
 """Keys a FlinkDeployment of the platform always has or derives from a typed setting."""
 

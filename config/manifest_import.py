@@ -19,34 +19,21 @@ from config.flink_options import (
     CATALOG_STORE_KIND,
     CATALOG_STORE_PATH,
     CHECKPOINT_DIR,
-    CHECKPOINT_INTERVAL,
-    CHECKPOINTING_MODE,
+    CHECKPOINTING,
     DEPRECATED_NAMES,
     FLINK_MAIN_CONTAINER,
     HA_STORAGE_DIR,
     HA_TYPE,
-    INCREMENTAL_CHECKPOINTS,
-    PERIODIC_CHECKPOINT_INTERVAL,
-    PERIODIC_SAVEPOINT_INTERVAL,
-    RETAINED_CHECKPOINTS,
+    PERIODIC_SNAPSHOTS,
     SAVEPOINT_DIR,
-    SAVEPOINT_HISTORY_MAX_AGE,
-    SAVEPOINT_HISTORY_MAX_COUNT,
-    STATE_BACKEND,
     TASK_SLOTS,
-    UNALIGNED_CHECKPOINTS,
 )
 from config.loading import camel
 
-DEPRECATED_KEYS = DEPRECATED_NAMES
 OWNED_BY_PLATFORM = (CHECKPOINT_DIR, SAVEPOINT_DIR, HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH)
-TYPED = {CHECKPOINT_INTERVAL: ("checkpointing", "interval", str), CHECKPOINTING_MODE: ("checkpointing", "mode", str),
-         UNALIGNED_CHECKPOINTS: ("checkpointing", "unaligned", bool), RETAINED_CHECKPOINTS: ("checkpointing", "retained", int),
-         STATE_BACKEND: ("checkpointing", "stateBackend", str), INCREMENTAL_CHECKPOINTS: ("checkpointing", "incremental", bool),
-         PERIODIC_SAVEPOINT_INTERVAL: ("periodicSnapshots", "savepointInterval", str),
-         PERIODIC_CHECKPOINT_INTERVAL: ("periodicSnapshots", "checkpointInterval", str),
-         SAVEPOINT_HISTORY_MAX_COUNT: ("periodicSnapshots", "savepointMaxCount", int),
-         SAVEPOINT_HISTORY_MAX_AGE: ("periodicSnapshots", "savepointMaxAge", str)}
+TYPED_SECTIONS = (("checkpointing", CHECKPOINTING), ("periodicSnapshots", PERIODIC_SNAPSHOTS),
+                  ("autoscaler", AUTOSCALER))
+"""The typed settings a FlinkDeployment's `flinkConfiguration` is read into: config section, field name -> key."""
 JOB_FIELDS = ("entryClass", "args", "parallelism", "upgradeMode", "state", "savepointTriggerNonce",
               "checkpointTriggerNonce", "initialSavepointPath", "allowNonRestoredState", "savepointRedeployNonce")
 
@@ -115,11 +102,7 @@ def _job(job: Mapping[str, Any], notes: list[str], where: str) -> dict[str, Any]
 
 
 def _deployment(name: str, spec: Mapping[str, Any], notes: list[str], where: str) -> dict[str, Any]:
-    conf = flatten(spec.get("flinkConfiguration") or {})
-    for old, new in DEPRECATED_KEYS.items():
-        if old in conf:
-            notes.append(f"{where}: flinkConfiguration.{old}: imported as {new} (its Flink 1.20 name)")
-            conf.setdefault(new, conf.pop(old))
+    conf = _current_names(flatten(spec.get("flinkConfiguration") or {}), DEPRECATED_NAMES, notes, where)
     imported: dict[str, Any] = {"name": name}
     for key in ("image", "flinkVersion"):
         if key in spec:
@@ -147,13 +130,7 @@ def _deployment(name: str, spec: Mapping[str, Any], notes: list[str], where: str
         if key in conf:
             notes.append(f"{where}: flinkConfiguration.{key}: {conf.pop(key)!r} replaced: the platform keeps state "
                          "and catalogs in its own places (s3://<flink bucket>/{checkpoints,savepoints,ha}/<name>)")
-    for key, (section, setting, kind) in TYPED.items():
-        if key in conf:
-            raw = conf.pop(key)
-            imported.setdefault(section, {})[setting] = (raw.lower() == "true" if kind is bool else kind(raw))
-    autoscaler = {setting: conf.pop(key) for setting, key in AUTOSCALER.items() if key in conf}
-    if autoscaler:
-        imported["autoscaler"] = {camel(k): _typed_value(v) for k, v in autoscaler.items()}
+    imported.update(_typed_sections(conf, TYPED_SECTIONS))
     if conf:
         imported["flinkConfiguration"] = conf
     for key in ("logConfiguration", "ingress"):
@@ -177,13 +154,9 @@ def _session_job(name: str, spec: Mapping[str, Any], sessions: set[str], notes: 
     elif cluster != "flink-session":
         notes.append(f"{where}: spec.deploymentName: {cluster!r} is not among the imported session clusters: the job "
                      "runs on the platform's session cluster unless you add it (flink.deployments with job: null)")
-    conf = flatten(spec.get("flinkConfiguration") or {})
-    for old_name, new_name in DEPRECATED_KEYS.items():
-        if old_name in conf and new_name in AUTOSCALER.values():
-            conf.setdefault(new_name, conf.pop(old_name))
-    autoscaler = {setting: conf.pop(key) for setting, key in AUTOSCALER.items() if key in conf}
-    if autoscaler:
-        imported["autoscaler"] = {camel(k): _typed_value(v) for k, v in autoscaler.items()}
+    autoscaler_names = {old: new for old, new in DEPRECATED_NAMES.items() if new in AUTOSCALER.values()}
+    conf = _current_names(flatten(spec.get("flinkConfiguration") or {}), autoscaler_names, None, where)
+    imported.update(_typed_sections(conf, (("autoscaler", AUTOSCALER),)))
     for key in sorted(conf):
         notes.append(f"{where}: spec.flinkConfiguration.{key}: not expressed for session jobs (only the autoscaler)")
     return imported
@@ -282,6 +255,28 @@ def _container(container: Mapping[str, Any], notes: list[str], where: str) -> di
         imported["resources"] = container["resources"]
     for key in sorted(set(container) - {"name", "image", "command", "args", "env", "volumeMounts", "resources"}):
         notes.append(f"{where} {name!r}: {key}: not expressed (the platform sets security contexts)")
+    return imported
+
+
+def _current_names(conf: dict[str, str], renames: Mapping[str, str], notes: list[str] | None,
+                   where: str) -> dict[str, str]:
+    """`conf` with the older names in `renames` replaced by their current ones (the current wins where both are set,
+    as in Flink); each rename noted when `notes` is given."""
+    for old, new in renames.items():
+        if old in conf:
+            if notes is not None:
+                notes.append(f"{where}: flinkConfiguration.{old}: imported as {new} (its Flink 1.20 name)")
+            conf.setdefault(new, conf.pop(old))
+    return conf
+
+
+def _typed_sections(conf: dict[str, str], sections: Iterable[tuple[str, Mapping[str, str]]]) -> dict[str, Any]:
+    """`{section: {setting: value}}` for the keys of `conf` that typed sections hold (taken out of `conf`)."""
+    imported: dict[str, Any] = {}
+    for section, keys in sections:
+        values = {camel(name): _typed_value(conf.pop(key)) for name, key in keys.items() if key in conf}
+        if values:
+            imported[section] = values
     return imported
 
 

@@ -35,25 +35,19 @@ from config.flink_options import (
     CATALOG_STORE_KIND,
     CATALOG_STORE_PATH,
     CHECKPOINT_DIR,
-    CHECKPOINT_INTERVAL,
-    CHECKPOINTING_MODE,
+    CHECKPOINTING,
     FLINK_MAIN_CONTAINER,
     HA_STORAGE_DIR,
     HA_TYPE,
-    INCREMENTAL_CHECKPOINTS,
     LOG_CONFIG_FILES,
     OPERATOR_FORBIDDEN_KEYS,
-    PERIODIC_CHECKPOINT_INTERVAL,
-    PERIODIC_SAVEPOINT_INTERVAL,
+    PERIODIC_SNAPSHOTS,
     PLATFORM_KEYS,
     RESTART_STRATEGY,
-    RETAINED_CHECKPOINTS,
+    RESTART_STRATEGY_KEYS,
     SAVEPOINT_DIR,
-    SAVEPOINT_HISTORY_MAX_AGE,
-    SAVEPOINT_HISTORY_MAX_COUNT,
-    STATE_BACKEND,
     TASK_SLOTS,
-    UNALIGNED_CHECKPOINTS,
+    typed_settings,
 )
 from imports.flink.org.apache.flink import (
     FlinkDeployment,
@@ -91,10 +85,7 @@ class CheckpointingProps:
 
     def flink_conf(self) -> dict[str, str]:
         """The settings that are set."""
-        values = {CHECKPOINT_INTERVAL: self.interval, CHECKPOINTING_MODE: self.mode,
-                  UNALIGNED_CHECKPOINTS: _flag(self.unaligned), RETAINED_CHECKPOINTS: _number(self.retained),
-                  STATE_BACKEND: self.state_backend, INCREMENTAL_CHECKPOINTS: _flag(self.incremental)}
-        return {key: value for key, value in values.items() if value is not None}
+        return typed_settings(self, CHECKPOINTING)
 
 
 @dataclass(frozen=True)
@@ -112,11 +103,7 @@ class PeriodicSnapshotsProps:
 
     def flink_conf(self) -> dict[str, str]:
         """The settings that are set."""
-        values = {PERIODIC_SAVEPOINT_INTERVAL: self.savepoint_interval,
-                  PERIODIC_CHECKPOINT_INTERVAL: self.checkpoint_interval,
-                  SAVEPOINT_HISTORY_MAX_COUNT: _number(self.savepoint_max_count),
-                  SAVEPOINT_HISTORY_MAX_AGE: self.savepoint_max_age}
-        return {key: value for key, value in values.items() if value is not None}
+        return typed_settings(self, PERIODIC_SNAPSHOTS)
 
 
 @dataclass(frozen=True)
@@ -149,8 +136,7 @@ class RestartStrategyProps:
 
     def flink_conf(self) -> dict[str, str]:
         """The settings that are set."""
-        return {key: str(getattr(self, name)) for name, (key, _) in RESTART_STRATEGY.items()
-                if getattr(self, name) is not None}
+        return typed_settings(self, RESTART_STRATEGY_KEYS)
 
 
 @dataclass(frozen=True)
@@ -194,21 +180,11 @@ class AutoscalerProps:
 
     def flink_conf(self) -> dict[str, str]:
         """The settings that are set (`job.autoscaler.enabled` only when enabled)."""
-        conf = {}
-        for name, key in AUTOSCALER.items():
-            value = getattr(self, name)
-            if value is None or (name == "enabled" and not value):
-                continue
-            conf[key] = str(value).lower() if isinstance(value, bool) else str(value)
+        conf = typed_settings(self, AUTOSCALER)
+        if not self.enabled:
+            del conf[AUTOSCALER["enabled"]]
         return conf
 
-
-def _flag(value: bool | None) -> str | None:
-    return None if value is None else str(value).lower()
-
-
-def _number(value: int | None) -> str | None:
-    return None if value is None else str(value)
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,6 @@ PLATFORM_KEYS = frozenset({
     RETAINED_CHECKPOINTS, STATE_BACKEND, INCREMENTAL_CHECKPOINTS, PERIODIC_SAVEPOINT_INTERVAL,
     PERIODIC_CHECKPOINT_INTERVAL, SAVEPOINT_HISTORY_MAX_COUNT, SAVEPOINT_HISTORY_MAX_AGE, TASK_SLOTS, HA_TYPE,
     HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH, *AUTOSCALER.values(), *RESTART_STRATEGY_KEYS.values(),
-    "restart-strategy",
 })
 """Keys a FlinkDeployment of the platform always has or derives from a typed setting."""
 
@@ -101,13 +100,13 @@ DEPRECATED_NAMES = {
     "state.savepoints.dir": SAVEPOINT_DIR, "savepoints.state.backend.fs.dir": SAVEPOINT_DIR,
     "state.backend": STATE_BACKEND, "state.backend.incremental": INCREMENTAL_CHECKPOINTS,
     "state.checkpoints.num-retained": RETAINED_CHECKPOINTS, "execution.checkpointing.unaligned": UNALIGNED_CHECKPOINTS,
-    "high-availability": HA_TYPE,
+    "high-availability": HA_TYPE, "restart-strategy": RESTART_STRATEGY_KEYS["type"],
     **{f"kubernetes.operator.{key}": key for key in AUTOSCALER.values()},
     "job.autoscaler.target.utilization": AUTOSCALER["utilization_target"],
     "kubernetes.operator.job.autoscaler.target.utilization": AUTOSCALER["utilization_target"],
 }
 """Older names Flink 1.20 and the operator still read for the keys above (deprecated and fallback keys of
-`CheckpointingOptions`, `StateBackendOptions`, `HighAvailabilityOptions` and the autoscaler's
+`CheckpointingOptions`, `StateBackendOptions`, `HighAvailabilityOptions`, `RestartStrategyOptions` and the autoscaler's
 `kubernetes.operator.job.autoscaler.*`): set through `flinkConfiguration`, they would act behind a typed field."""
 
 OPERATOR_FORBIDDEN_KEYS = ("kubernetes.namespace", "kubernetes.cluster-id", "high-availability.cluster-id")

@@ -25,6 +25,7 @@ from config.flink_options import (
     HA_STORAGE_DIR,
     HA_TYPE,
     PERIODIC_SNAPSHOTS,
+    RESTART_STRATEGY_KEYS,
     SAVEPOINT_DIR,
     TASK_SLOTS,
 )
@@ -32,7 +33,7 @@ from config.loading import camel
 
 OWNED_BY_PLATFORM = (CHECKPOINT_DIR, SAVEPOINT_DIR, HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH)
 TYPED_SECTIONS = (("checkpointing", CHECKPOINTING), ("periodicSnapshots", PERIODIC_SNAPSHOTS),
-                  ("autoscaler", AUTOSCALER))
+                  ("restartStrategy", RESTART_STRATEGY_KEYS), ("autoscaler", AUTOSCALER))
 """The typed settings a FlinkDeployment's `flinkConfiguration` is read into: config section, field name -> key."""
 JOB_FIELDS = ("entryClass", "args", "parallelism", "upgradeMode", "state", "savepointTriggerNonce",
               "checkpointTriggerNonce", "initialSavepointPath", "allowNonRestoredState", "savepointRedeployNonce")

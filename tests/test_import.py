@@ -241,3 +241,21 @@ def test_a_session_jobs_autoscaler_is_imported_and_other_settings_noted() -> Non
                      "session jobs (only the autoscaler)"]
     assert spec_differences(inputs, rendered, skip=set()) == [
         "FlinkSessionJob/basic-session-job-example.spec.flinkConfiguration.pipeline.name: absent"]
+
+
+def test_a_restart_strategy_is_imported_into_the_typed_setting() -> None:
+    manifests = STATEFUL.replace("""    taskmanager.numberOfTaskSlots: 2""", """    taskmanager.numberOfTaskSlots: 2
+    restart-strategy: fixed-delay
+    restart-strategy.fixed-delay.attempts: "5"
+    restart-strategy.fixed-delay.delay: 20 s""")
+    imported = import_manifests([d for d in yaml.safe_load_all(manifests) if d])
+    deployment = imported.flink["deployments"][0]
+    assert deployment["restartStrategy"] == {"type": "fixed-delay", "attempts": 5, "delay": "20 s"}
+    assert "restart-strategy" not in deployment["flinkConfiguration"]
+    assert "FlinkDeployment/checkpoint-ha-example: flinkConfiguration.restart-strategy: imported as " \
+           "restart-strategy.type (its Flink 1.20 name)" in imported.notes
+    inputs, rendered, _ = round_trip(manifests)
+    conf = next(o for o in rendered if o["metadata"]["name"] == "checkpoint-ha-example")["spec"]["flinkConfiguration"]
+    assert {k: v for k, v in conf.items() if k.startswith("restart-strategy")} == {
+        "restart-strategy.type": "fixed-delay", "restart-strategy.fixed-delay.attempts": "5",
+        "restart-strategy.fixed-delay.delay": "20 s"}

@@ -28,6 +28,7 @@ from config.flink_options import (
     RESTART_STRATEGY_KEYS,
     SAVEPOINT_DIR,
     TASK_SLOTS,
+    as_text,
 )
 from config.loading import camel
 
@@ -56,7 +57,7 @@ def flatten(conf: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
         if isinstance(value, Mapping):
             flat.update(flatten(value, f"{name}."))
         else:
-            flat[name] = str(value).lower() if isinstance(value, bool) else str(value)
+            flat[name] = as_text(value)
     return flat
 
 

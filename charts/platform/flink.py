@@ -5,7 +5,7 @@ and `${...}` placeholders in job arguments replaced."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
@@ -27,7 +27,13 @@ from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
 from charts.platform.pod_options import pod_options
 from config import EnvironmentConfig
-from config.flink import AutoscalerConfig, FlinkDeploymentConfig, JobSpecConfig
+from config.flink import FlinkDeploymentConfig, JobSpecConfig
+from config.flink_options import as_text
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+Props = TypeVar("Props", bound="DataclassInstance")
 
 
 def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCatalog,
@@ -78,7 +84,7 @@ def _session_jobs(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEn
                   namespace: str | None) -> list[SessionJobProps]:
     """The `flink.jobs` entries whose session cluster is in team namespace `namespace` (None: the Flink namespace)."""
     return [SessionJobProps(name=job.name, session_cluster=job.session_cluster,
-                            autoscaler=_autoscaler(job.autoscaler), **_job(job, s3, endpoints))
+                            autoscaler=_same_fields(AutoscalerProps, job.autoscaler), **_job(job, s3, endpoints))
             for job in config.flink.jobs if config.flink.session_job_namespace(job) == namespace]
 
 
@@ -100,16 +106,15 @@ def _job(job: JobSpecConfig, s3: S3Access, endpoints: PlatformEndpoints) -> dict
         savepoint_redeploy_nonce=job.savepoint_redeploy_nonce)
 
 
-def _autoscaler(autoscaler: AutoscalerConfig) -> AutoscalerProps:
-    """The autoscaler props of an `autoscaler` section (the same fields)."""
-    return AutoscalerProps(**{f.name: getattr(autoscaler, f.name) for f in dataclasses.fields(AutoscalerProps)})
+def _same_fields(props: type[Props], section: object) -> Props:
+    """`props` built from the config `section` of the same field names (the typed Flink settings groups)."""
+    return props(**{f.name: getattr(section, f.name) for f in dataclasses.fields(props)})
 
 
 def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3: S3Access,
                 endpoints: PlatformEndpoints) -> FlinkClusterProps:
     """A `flink.deployments` entry; its image and Flink version default to the `flink` section's."""
-    jm, tm, ckpt, snapshots = (deployment.job_manager, deployment.task_manager, deployment.checkpointing,
-                               deployment.periodic_snapshots)
+    jm, tm = deployment.job_manager, deployment.task_manager
     return FlinkClusterProps(
         image=deployment.image or config.flink.image, name=deployment.name,
         flink_version=deployment.flink_version or config.flink.flink_version,
@@ -124,17 +129,11 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
             if template},
         high_availability=deployment.high_availability,
         job=JobProps(**_job(deployment.job, s3, endpoints)) if deployment.job else None,
-        checkpointing=CheckpointingProps(interval=ckpt.interval, mode=ckpt.mode, unaligned=ckpt.unaligned,
-                                         retained=ckpt.retained, state_backend=ckpt.state_backend,
-                                         incremental=ckpt.incremental),
-        periodic_snapshots=PeriodicSnapshotsProps(
-            savepoint_interval=snapshots.savepoint_interval, checkpoint_interval=snapshots.checkpoint_interval,
-            savepoint_max_count=snapshots.savepoint_max_count, savepoint_max_age=snapshots.savepoint_max_age),
-        autoscaler=_autoscaler(deployment.autoscaler),
-        restart_strategy=RestartStrategyProps(**{f.name: getattr(deployment.restart_strategy, f.name)
-                                                 for f in dataclasses.fields(RestartStrategyProps)}),
-        flink_configuration={key: str(value).lower() if isinstance(value, bool) else str(value)
-                             for key, value in deployment.flink_configuration.items()},
+        checkpointing=_same_fields(CheckpointingProps, deployment.checkpointing),
+        periodic_snapshots=_same_fields(PeriodicSnapshotsProps, deployment.periodic_snapshots),
+        autoscaler=_same_fields(AutoscalerProps, deployment.autoscaler),
+        restart_strategy=_same_fields(RestartStrategyProps, deployment.restart_strategy),
+        flink_configuration={key: as_text(value) for key, value in deployment.flink_configuration.items()},
         log_configuration=dict(deployment.log_configuration),
         ingress=IngressProps(
             template=deployment.ingress.template, class_name=deployment.ingress.class_name,

@@ -14,6 +14,7 @@ import yaml  # noqa: E402
 
 from charts.synth import synthesize  # noqa: E402
 from config import available_environments  # noqa: E402
+from config.external import ObjectKey  # noqa: E402
 
 Manifest = dict[str, Any]
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,3 +165,27 @@ def render(doc: dict[str, Any]) -> list[Manifest]:
 
 LOCAL_STORE = {"type": "in-cluster", "region": "eu-north-1",
                "buckets": {"iceberg": "ice-bucket", "flink": "flink-bucket", "fluss": "fluss-bucket"}}
+
+
+def config_errors(doc: dict[str, Any]) -> list[str]:
+    """The lines of the `ConfigError` environment document `doc` raises, without the `environments/test.yaml: `
+    prefix (fails the test when it raises none)."""
+    from config import ConfigError, parse_environment
+
+    with pytest.raises(ConfigError) as info:
+        parse_environment(doc, source="environments/test.yaml", expected_name="test")
+    return [line.removeprefix("environments/test.yaml: ") for line in str(info.value).splitlines()]
+
+
+def validate_errors(objects: list[Manifest], tmp_path: Path, *, partial: bool = True,
+                    external: dict[ObjectKey, str] | None = None) -> list[str]:
+    """Every error `validate` finds in `objects` (schemas with the pinned CRDs, rules, references within them and to
+    `external`, (kind, namespace, name) -> why it exists; other references are warnings unless not `partial`)."""
+    from manifests.validation.command import validate
+    from manifests.validation.report import Level
+    from manifests.validation.strict_schemas import SchemaStore, default_dir
+
+    path = tmp_path / "objects.yaml"
+    path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
+    report = validate([path], SchemaStore(default_dir()), external=external or {}, partial=partial, kubeconform=None)
+    return [f.line() for f in report.findings if f.level is Level.ERROR]

@@ -6,10 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from config import ConfigError
-from tests.conftest import Manifest, environment, find, render
+from tests.conftest import Manifest, config_errors, environment, find, render, validate_errors
 from tests.test_flink import flink
 
 APPLICATION: dict[str, Any] = {
@@ -25,21 +22,6 @@ APPLICATION: dict[str, Any] = {
             "savepointTriggerNonce": 1, "initialSavepointPath": "s3://flink-bucket/savepoints/x/savepoint-1",
             "allowNonRestoredState": True},
 }
-
-
-def validate_errors(objects: list[Manifest], tmp_path: Path, *, partial: bool = True) -> list[str]:
-    """Every error `validate` finds in `objects` (schemas with the pinned CRDs, rules, references within them;
-    references to objects outside them are warnings unless not `partial`)."""
-    import yaml
-
-    from manifests.validation.command import validate
-    from manifests.validation.report import Level
-    from manifests.validation.strict_schemas import SchemaStore, default_dir
-
-    path = tmp_path / "objects.yaml"
-    path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
-    report = validate([path], SchemaStore(default_dir()), external={}, partial=partial, kubeconform=None)
-    return [f.line() for f in report.findings if f.level is Level.ERROR]
 
 
 def deployment(objects: list[Manifest], name: str) -> dict[str, Any]:
@@ -100,11 +82,8 @@ def test_the_rendered_deployments_pass_validate(tmp_path: Path) -> None:
 
 
 def config_error(flink_section: dict[str, Any]) -> list[str]:
-    from tests.bare import settings
-
-    with pytest.raises(ConfigError) as info:
-        settings(environment(flink=flink_section))
-    return [line.removeprefix("environments/test.yaml: ") for line in str(info.value).splitlines()]
+    """The lines of the `ConfigError` a test environment with `flink_section` raises."""
+    return config_errors(environment(flink=flink_section))
 
 
 def test_config_refuses_what_the_operator_would_and_what_the_platform_sets() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from config import parse_environment
 from config.external import declared_external, required_secrets
-from tests.conftest import LOCAL_STORE, Manifest, environment, find, render_charts
+from tests.conftest import LOCAL_STORE, Manifest, config_errors, environment, find, render_charts, validate_errors
 from tests.test_flink_deployments import APPLICATION, config_error
 
 TEAMS: dict[str, Any] = {
@@ -75,31 +75,21 @@ def test_catalog_setup_writes_the_credential_into_team_namespaces() -> None:
                                                                          ("team-b", "aws-secret")}
 
 
-def validate_errors(doc: dict[str, Any], tmp_path: Path) -> list[str]:
+def teams_validate_errors(doc: dict[str, Any], tmp_path: Path) -> list[str]:
     """Every error `validate` finds in the whole render of `doc`, references outside it only to its declared
     externals."""
-    import yaml
-
-    from manifests.validation.command import validate
-    from manifests.validation.report import Level
-    from manifests.validation.strict_schemas import SchemaStore, default_dir
-
     config = parse_environment(doc, source="environments/test.yaml", expected_name="test")
     objects = [obj for objects in render_charts(doc).values() for obj in objects]
-    path = tmp_path / "objects.yaml"
-    path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
-    report = validate([path], SchemaStore(default_dir()), external=declared_external(config), partial=False,
-                      kubeconform=None)
-    return [f.line() for f in report.findings if f.level is Level.ERROR]
+    return validate_errors(objects, tmp_path, partial=False, external=declared_external(config))
 
 
 def test_validate_finds_every_reference_with_existing_and_dev_secrets(tmp_path: Path) -> None:
-    assert validate_errors(teams_doc(), tmp_path) == []
+    assert teams_validate_errors(teams_doc(), tmp_path) == []
     local = teams_doc(objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
                       polaris={"tokenBroker": {"type": "symmetric-key"}})
     charts = render_charts(local)
     assert find(charts["51-flink-team-b"], "Secret", "aws-secret", "team-b")
-    assert validate_errors(local, tmp_path) == []
+    assert teams_validate_errors(local, tmp_path) == []
 
 
 def test_config_refuses_unknown_and_platform_namespaces_and_unwatched_teams() -> None:
@@ -138,17 +128,7 @@ def test_flink_props_without_a_session_cluster_refuse_a_sql_gateway() -> None:
 
 def test_team_namespaces_are_flink_namespaces_only() -> None:
     """A team namespace holds Flink workloads: the Spark operator may not be pointed at it."""
-    lines = config_error_of(teams_doc(sparkOperator={"jobNamespaces": ["spark", "team-a"]}))
+    lines = config_errors(teams_doc(sparkOperator={"jobNamespaces": ["spark", "team-a"]}))
     assert [line for line in lines if line.startswith("sparkOperator")] == [
         "sparkOperator.jobNamespaces[1]: 'team-a' is not a namespace the platform renders into (expected one of: "
         "flink, fluss, polaris, spark, technical-flink-operator, technical-spark-operator)"]
-
-
-def config_error_of(doc: dict[str, Any]) -> list[str]:
-    import pytest
-
-    from config import ConfigError
-
-    with pytest.raises(ConfigError) as info:
-        parse_environment(doc, source="environments/test.yaml", expected_name="test")
-    return [line.removeprefix("environments/test.yaml: ") for line in str(info.value).splitlines()]

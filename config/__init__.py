@@ -2,10 +2,11 @@
 
 The JSON Schema is the configuration surface editors complete against: it rejects unknown keys and wrong
 types, and it holds every default (`default`), which the loader applies before building the frozen, typed
-sections (one module per component: `config.polaris`, `config.fluss`, `config.flink`, `config.spark`,
-`config.object_store`, `config.operators`, `config.platform`; `config.environment` holds the whole). Each field of
-a section is documented where it is declared, with the same text, unit and default as the schema (a test keeps
-the two equal), and README's configuration reference is generated from the schema.
+sections (one module per component: `config.polaris`, `config.fluss`, `config.flink` with `config.flink_deployments`
+and `config.flink_jobs`, `config.spark`, `config.object_store`, `config.operators`, `config.platform`;
+`config.environment` holds the whole). Each field of a section is documented where it is declared, with the same
+text, unit and default as the schema (a test keeps the two equal), and README's configuration reference is generated
+from the schema.
 
 Errors are `ConfigError`s with one line per problem, each naming the file, the path and what was expected, e.g.
 `environments/prod.yaml: flink.sessionCluster.taskManagerMemory: '2 gigs' is not a Flink memory size ...`.
@@ -24,7 +25,8 @@ from config import environment
 from config.catalog_model import CatalogRoleSpec, CatalogSpec, PrincipalSpec
 from config.common import Buckets, Resources, S3Keys
 from config.environment import EnvironmentConfig
-from config.flink import FlinkConfig, SessionClusterConfig, SessionJobConfig, SqlGatewayConfig, TieringJobConfig
+from config.flink import FlinkConfig, SessionClusterConfig, SqlGatewayConfig, TieringJobConfig
+from config.flink_jobs import SessionJobConfig
 from config.fluss import FlussConfig, ZooKeeperConfig
 from config.loading import (
     ENVIRONMENTS_DIR,

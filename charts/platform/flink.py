@@ -27,7 +27,8 @@ from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
 from charts.platform.pod_options import pod_options
 from config import EnvironmentConfig
-from config.flink import FlinkDeploymentConfig, JobSpecConfig
+from config.flink_deployments import FlinkDeploymentConfig
+from config.flink_jobs import JobSpecConfig
 from config.flink_options import as_text
 
 if TYPE_CHECKING:

@@ -1,0 +1,332 @@
+"""`flink.deployments`: further FlinkDeployments (application and session clusters) with their JobManager,
+TaskManager, typed state settings (checkpointing, periodic snapshots, restart strategy), ingress and the checks the
+operator would make (Flink Kubernetes Operator 1.14 `FlinkDeployment`:
+https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from config import capabilities
+from config.api_formats import flink_memory_problem
+from config.flink_jobs import AutoscalerConfig, JobSpecConfig
+from config.flink_options import LOG_CONFIG_FILES, OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS, RESTART_STRATEGY
+from config.loading import Problem, camel
+from config.pod_options import PodOptionsConfig
+
+
+def memory_problems(*settings: tuple[str, str]) -> Iterator[Problem]:
+    """A problem per (key, memory) the Flink operator cannot read as a JobManager/TaskManager memory."""
+    for key, value in settings:
+        problem = flink_memory_problem(value)
+        if problem:
+            yield Problem(key, f"{value!r}: the Flink operator cannot read it: {problem}")
+
+
+def version_problems(version: str) -> Iterator[Problem]:
+    """A problem when `version` (a `flinkVersion`) cannot run the platform (`capabilities.flink_version_problem`)."""
+    problem = capabilities.flink_version_problem(version)
+    if problem:
+        yield Problem("flinkVersion", f"'{version}': {problem}")
+
+
+@dataclass(frozen=True)
+class JobManagerConfig:
+    """The JobManager of a `flink.deployments` cluster."""
+
+    memory: str
+    """Process memory. Default: `"2048m"`."""
+
+    cpu: float
+    """CPU (cores). Default: `0.5`."""
+
+    replicas: int
+    """JobManagers; more than 1 (standbys) requires highAvailability. Default: `1`."""
+
+    pod_options: PodOptionsConfig
+    """Pod options of the JobManager pods only (over podOptions: maps merged, lists appended)."""
+
+    pod_template: dict[str, Any] | None
+    """A full Kubernetes pod template (metadata, spec) for the JobManager pods, as an alternative to podOptions: merged
+    under the platform's (what the platform sets wins: its security context, env and mounts stay; named list items
+    merge by name). Null: none. Default: `null`.
+    """
+
+    def problems(self) -> Iterator[Problem]:
+        """A memory size the operator can read."""
+        yield from memory_problems(("memory", self.memory))
+        if self.pod_options.run_as is not None:
+            yield Problem("podOptions.runAs", "set the user on the cluster's podOptions: both roles run as one user")
+
+
+@dataclass(frozen=True)
+class TaskManagerConfig:
+    """Each TaskManager of a `flink.deployments` cluster."""
+
+    memory: str
+    """Process memory. Default: `"2048m"`."""
+
+    cpu: float
+    """CPU (cores). Default: `0.5`."""
+
+    task_slots: int
+    """taskmanager.numberOfTaskSlots. Default: `10`."""
+
+    replicas: int | None
+    """TaskManagers; null lets the operator derive them from the job's parallelism and the slots. Default: `null`."""
+
+    pod_options: PodOptionsConfig
+    """Pod options of the TaskManager pods only (over podOptions: maps merged, lists appended)."""
+
+    pod_template: dict[str, Any] | None
+    """A full Kubernetes pod template (metadata, spec) for the TaskManager pods, as an alternative to podOptions:
+    merged under the platform's (what the platform sets wins: its security context, env and mounts stay; named list
+    items merge by name). Null: none. Default: `null`.
+    """
+
+    def problems(self) -> Iterator[Problem]:
+        """A memory size the operator can read."""
+        yield from memory_problems(("memory", self.memory))
+        if self.pod_options.run_as is not None:
+            yield Problem("podOptions.runAs", "set the user on the cluster's podOptions: both roles run as one user")
+
+
+@dataclass(frozen=True)
+class CheckpointingConfig:
+    """Checkpoints and the state backend."""
+
+    interval: str | None
+    """Time between checkpoints (execution.checkpointing.interval); null: no periodic checkpoints. Default: `null`."""
+
+    mode: Literal["EXACTLY_ONCE", "AT_LEAST_ONCE"] | None
+    """Checkpointing mode (execution.checkpointing.mode). Default: `null`."""
+
+    unaligned: bool | None
+    """Unaligned checkpoints (execution.checkpointing.unaligned.enabled). Default: `null`."""
+
+    retained: int | None
+    """Completed checkpoints kept (execution.checkpointing.num-retained). Default: `null`."""
+
+    state_backend: Literal["hashmap", "rocksdb"] | None
+    """State backend (state.backend.type). Default: `null`."""
+
+    incremental: bool | None
+    """Incremental checkpoints, with rocksdb (execution.checkpointing.incremental). Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Incremental checkpoints exist for RocksDB only."""
+        if self.incremental and self.state_backend != "rocksdb":
+            yield Problem("incremental", "incremental checkpoints need stateBackend: rocksdb")
+
+
+@dataclass(frozen=True)
+class PeriodicSnapshotsConfig:
+    """Snapshots the operator triggers, and the savepoint history it keeps."""
+
+    savepoint_interval: str | None
+    """Time between (a Flink duration, or a Quartz cron expression such as 0 0 */6 * * ?) periodic savepoints
+    (kubernetes.operator.periodic.savepoint.interval). Default: `null`.
+    """
+
+    checkpoint_interval: str | None
+    """Time between (a Flink duration, or a Quartz cron expression such as 0 0 */6 * * ?) periodic checkpoints the
+    operator triggers (kubernetes.operator.periodic.checkpoint.interval). Default: `null`.
+    """
+
+    savepoint_max_count: int | None
+    """Savepoints kept in the history; the operator deletes older FlinkStateSnapshot objects
+    (kubernetes.operator.savepoint.history.max.count). Default: `null`.
+    """
+
+    savepoint_max_age: str | None
+    """Age beyond which the operator deletes FlinkStateSnapshot objects of savepoints
+    (kubernetes.operator.savepoint.history.max.age). Default: `null`.
+    """
+
+
+@dataclass(frozen=True)
+class IngressTlsConfig:
+    """One TLS entry of the Flink UI Ingress."""
+
+    hosts: tuple[str, ...]
+    """Hosts. Default: `[]`."""
+
+    secret_name: str | None
+    """Secret with the certificate and key. Default: `null`."""
+
+
+@dataclass(frozen=True)
+class IngressConfig:
+    """The Flink UI and REST API Ingress the operator creates."""
+
+    template: str
+    """Host or path template with {{name}} and {{namespace}}, e.g. {{name}}.flink.example.com or
+    example.com/{{namespace}}/{{name}}(/|$)(.*).
+    """
+
+    class_name: str | None
+    """IngressClass. Default: `null`."""
+
+    annotations: dict[str, str]
+    """Ingress annotations (e.g. the ingress controller's rewrite rules)."""
+
+    labels: dict[str, str]
+    """Ingress labels."""
+
+    tls: tuple[IngressTlsConfig, ...]
+    """TLS: hosts and the Secret with their certificate. Default: `[]`."""
+
+
+@dataclass(frozen=True)
+class RestartStrategyConfig:
+    """How Flink restarts a failed job."""
+
+    type: Literal["none", "fixed-delay", "failure-rate", "exponential-delay"] | None
+    """Strategy (restart-strategy.type): none, fixed-delay, failure-rate or exponential-delay. Default: `null`."""
+
+    attempts: int | None
+    """fixed-delay: restarts before the job fails (restart-strategy.fixed-delay.attempts). Default: `null`."""
+
+    delay: str | None
+    """fixed-delay: time between restarts (restart-strategy.fixed-delay.delay). Default: `null`."""
+
+    initial_backoff: str | None
+    """exponential-delay: first backoff (restart-strategy.exponential-delay.initial-backoff). Default: `null`."""
+
+    max_backoff: str | None
+    """exponential-delay: longest backoff (restart-strategy.exponential-delay.max-backoff). Default: `null`."""
+
+    backoff_multiplier: float | None
+    """exponential-delay: backoff growth per failure (restart-strategy.exponential-delay.backoff-multiplier). Default:
+    `null`.
+    """
+
+    reset_backoff_threshold: str | None
+    """exponential-delay: a run this long resets the backoff
+    (restart-strategy.exponential-delay.reset-backoff-threshold). Default: `null`.
+    """
+
+    jitter_factor: float | None
+    """exponential-delay: random share of the backoff, 0 to 1 (restart-strategy.exponential-delay.jitter-factor).
+    Default: `null`.
+    """
+
+    max_failures_per_interval: int | None
+    """failure-rate: failures within the interval before the job fails
+    (restart-strategy.failure-rate.max-failures-per-interval). Default: `null`.
+    """
+
+    failure_rate_interval: str | None
+    """failure-rate: the interval (restart-strategy.failure-rate.failure-rate-interval). Default: `null`."""
+
+    failure_rate_delay: str | None
+    """failure-rate: time between restarts (restart-strategy.failure-rate.delay). Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Settings only with the strategy they belong to (Flink would ignore them silently)."""
+        for name, (_, strategy) in RESTART_STRATEGY.items():
+            if strategy is not None and getattr(self, name) is not None and self.type != strategy:
+                yield Problem(camel(name), f"belongs to type: {strategy} (type is {self.type or 'unset'})")
+
+
+@dataclass(frozen=True)
+class FlinkDeploymentConfig:
+    """A further FlinkDeployment: an application cluster (`job`) or a session cluster (`job` null)."""
+
+    name: str
+    """FlinkDeployment name (also kubernetes.cluster-id)."""
+
+    namespace: str | None
+    """Namespace of the cluster (and of its session jobs and snapshots): one of flink.teamNamespaces; null: the Flink
+    namespace. Default: `null`.
+    """
+
+    image: str | None
+    """Flink image; null: flink.image. Default: `null`."""
+
+    flink_version: str | None
+    """FlinkDeployment flinkVersion; null: flink.flinkVersion. Default: `null`."""
+
+    service_account: str | None
+    """ServiceAccount of this cluster's pods, rendered with the job Role (and the environment's IAM role annotation);
+    null: flink.serviceAccount. Default: `null`.
+    """
+
+    job_manager: JobManagerConfig
+    """The JobManager."""
+
+    task_manager: TaskManagerConfig
+    """Each TaskManager."""
+
+    pod_options: PodOptionsConfig
+    """Pod options of the JobManager and TaskManager pods."""
+
+    high_availability: bool
+    """Kubernetes HA (storage under s3://<flink bucket>/ha/<name>): needed by standby JobManagers; with it a last-state
+    upgrade resumes from the HA metadata, without it the operator cancels the job and restores its latest
+    checkpoint. Default: `true`.
+    """
+
+    checkpointing: CheckpointingConfig
+    """Checkpoints (Flink CheckpointingOptions); null leaves Flink's default. Directories are always s3://<flink
+    bucket>/{checkpoints,savepoints}/<name>.
+    """
+
+    periodic_snapshots: PeriodicSnapshotsConfig
+    """Snapshots the operator triggers and the history it keeps (operator 1.14 kubernetes.operator.*): beyond the
+    history it deletes the FlinkStateSnapshot objects, and the savepoint files only with
+    kubernetes.operator.savepoint.dispose-on-delete (default false); null leaves the operator's default.
+    """
+
+    restart_strategy: RestartStrategyConfig
+    """How Flink restarts the job after a failure."""
+
+    autoscaler: AutoscalerConfig
+    """The job autoscaler of an application cluster."""
+
+    flink_configuration: dict[str, str | int | float | bool]
+    """Further Flink and operator settings (flinkConfiguration; numbers and booleans are written as text); keys the
+    platform sets from the typed fields, and their older names, are refused.
+    """
+
+    log_configuration: dict[str, str]
+    """Log configuration files replacing the image's: log4j-console.properties and/or logback-console.xml (the only
+    keys the operator allows), as text.
+    """
+
+    ingress: IngressConfig | None
+    """An Ingress to the cluster's Flink UI and REST API; null: none. Default: `null`."""
+
+    job: JobSpecConfig | None
+    """The application's job; null: a session cluster for session jobs. Default: `null`."""
+
+    pod_template: dict[str, Any] | None
+    """A full Kubernetes pod template (metadata, spec) for both roles' pods, as an alternative to podOptions: merged
+    under the platform's (what the platform sets wins: its security context, env and mounts stay; named list items
+    merge by name). Null: none. Default: `null`.
+    """
+
+    def problems(self) -> Iterator[Problem]:
+        """What the Flink operator would reject: standby JobManagers without HA, `flinkConfiguration` keys it sets
+        itself; and keys the platform sets from a typed field (or their older names)."""
+        if self.job_manager.replicas > 1 and not self.high_availability:
+            yield Problem("jobManager.replicas", f"{self.job_manager.replicas} JobManagers need highAvailability: "
+                                                 "true (the Flink operator rejects standby JobManagers without HA)")
+        if self.autoscaler.enabled and self.job is None:
+            yield Problem("autoscaler.enabled", "the autoscaler scales the job of an application cluster; this "
+                                                "cluster has none (job: null)")
+        for key in sorted(set(self.log_configuration) - set(LOG_CONFIG_FILES)):
+            yield Problem(f"logConfiguration.{key}", f"Invalid log config key: {key}. Allowed keys are "
+                                                     f"[{', '.join(LOG_CONFIG_FILES)}] (the Flink operator)")
+        for key in sorted(self.flink_configuration):
+            if key in OPERATOR_FORBIDDEN_KEYS:
+                yield Problem(f"flinkConfiguration.{key}", "set by the Flink operator itself (forbidden key)")
+            elif key in PLATFORM_KEYS:
+                yield Problem(f"flinkConfiguration.{key}", "set by the platform from a typed setting "
+                                                            "(checkpointing, periodicSnapshots, autoscaler, "
+                                                            "restartStrategy, taskManager, highAvailability) or always "
+                                                            "(state directories)")
+        if self.flink_version is not None:
+            yield from version_problems(self.flink_version)

@@ -1,0 +1,214 @@
+"""`flink.jobs`, `flink.snapshots` and the job of an application cluster: the operator's job spec, the job
+autoscaler and FlinkStateSnapshots (Flink Kubernetes Operator 1.14 custom resources:
+https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from config.common import JOB_ARGUMENT_PLACEHOLDERS, unknown_placeholders
+from config.loading import Problem
+
+
+@dataclass(frozen=True)
+class AutoscalerConfig:
+    """The operator's job autoscaler."""
+
+    enabled: bool
+    """Collect metrics and scale the job's vertices (job.autoscaler.enabled). Default: `false`."""
+
+    scaling_enabled: bool | None
+    """false: only collect metrics and recommend parallelism, never apply it (job.autoscaler.scaling.enabled). Default:
+    `null`.
+    """
+
+    metrics_window: str | None
+    """Window of the metrics scaling decisions use (job.autoscaler.metrics.window; operator default 15 min). Default:
+    `null`.
+    """
+
+    stabilization_interval: str | None
+    """Time after a (re)scale before metrics count (job.autoscaler.stabilization.interval; default 5 min). Default:
+    `null`.
+    """
+
+    utilization_target: float | None
+    """Target busy-time utilization of each vertex, 0 to 1 (job.autoscaler.utilization.target; default 0.7). Default:
+    `null`.
+    """
+
+    utilization_min: float | None
+    """No scale-down above this utilization, 0 to utilizationTarget (job.autoscaler.utilization.min). Default: `null`."""
+
+    utilization_max: float | None
+    """No scale-up below this utilization, utilizationTarget to 1 (job.autoscaler.utilization.max). Default: `null`."""
+
+    scale_down_max_factor: float | None
+    """Largest fraction a vertex's parallelism shrinks by in one step (job.autoscaler.scale-down.max-factor; default
+    0.6). Default: `null`.
+    """
+
+    scale_up_max_factor: float | None
+    """Largest factor a vertex's parallelism grows by in one step (job.autoscaler.scale-up.max-factor). Default:
+    `null`.
+    """
+
+    scale_down_interval: str | None
+    """Delay before a scale-down is applied (job.autoscaler.scale-down.interval; default 1 h). Default: `null`."""
+
+    vertex_min_parallelism: int | None
+    """Lowest parallelism of a vertex (job.autoscaler.vertex.min-parallelism; default 1). Default: `null`."""
+
+    vertex_max_parallelism: int | None
+    """Highest parallelism of a vertex (job.autoscaler.vertex.max-parallelism; default 200). Default: `null`."""
+
+    catch_up_duration: str | None
+    """Time to process the backlog after a scaling (job.autoscaler.catch-up.duration; default 30 min). Default: `null`."""
+
+    restart_time: str | None
+    """Expected restart time of the job, counted in scaling decisions (job.autoscaler.restart.time; default 5 min).
+    Default: `null`.
+    """
+
+    memory_tuning: bool | None
+    """Tune TaskManager memory from observed usage (job.autoscaler.memory.tuning.enabled). Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """The operator's `AutoscalerValidator` ranges (min <= target <= max), and vertex bounds in order."""
+        target = 0.7 if self.utilization_target is None else self.utilization_target
+        if self.utilization_min is not None and self.utilization_min > target:
+            yield Problem("utilizationMin", f"{self.utilization_min} is above the utilization target ({target})")
+        if self.utilization_max is not None and self.utilization_max < target:
+            yield Problem("utilizationMax", f"{self.utilization_max} is below the utilization target ({target})")
+        low, high = self.vertex_min_parallelism, self.vertex_max_parallelism
+        if low is not None and high is not None and low > high:
+            yield Problem("vertexMinParallelism", f"{low} is above vertexMaxParallelism ({high})")
+
+
+@dataclass(frozen=True)
+class JobSpecConfig:
+    """The operator's job spec: of an application cluster (`flink.deployments[].job`) and, with a name, of a
+    FlinkSessionJob (`SessionJobConfig`)."""
+
+    jar_path: str
+    """The job JAR: a path inside the Flink artifacts bucket (e.g. job-artifacts/my-job.jar; the jarURI becomes
+    s3://<flink bucket>/<jarPath>), or a URI with a scheme the operator can fetch (s3://other-bucket/a.jar,
+    https://...), used as is.
+    """
+
+    entry_class: str | None
+    """Main class, when the JAR manifest does not name one. Default: `null`."""
+
+    parallelism: int
+    """Job parallelism. Default: `1`."""
+
+    upgrade_mode: Literal["stateless", "savepoint", "last-state"]
+    """How the operator upgrades the job: stateless, savepoint or last-state. Default: `"savepoint"`."""
+
+    args: tuple[str, ...]
+    """Program arguments. `${fluss.bootstrapServers}`, `${polaris.catalogUri}` and `${polaris.tokenEndpoint}` are
+    replaced by the addresses of the platform's own services. Default: `[]`.
+    """
+
+    state: Literal["running", "suspended"] | None
+    """running, or suspended to stop the job (with a savepoint under upgradeMode savepoint) and keep its state for a
+    later start; null: the operator's default (running). Default: `null`.
+    """
+
+    savepoint_trigger_nonce: int | None
+    """Change to a new value to trigger one savepoint (deprecated by the operator in favour of FlinkStateSnapshot,
+    still honoured in 1.14). Default: `null`.
+    """
+
+    checkpoint_trigger_nonce: int | None
+    """Change to a new value to trigger one checkpoint (deprecated by the operator in favour of FlinkStateSnapshot,
+    still honoured in 1.14). Default: `null`.
+    """
+
+    initial_savepoint_path: str | None
+    """Savepoint (or retained checkpoint) a new job starts from, e.g. s3://<flink
+    bucket>/savepoints/<cluster>/savepoint-... Default: `null`.
+    """
+
+    allow_non_restored_state: bool | None
+    """Start even if some state of the savepoint maps to no operator of the job. Default: `null`."""
+
+    savepoint_redeploy_nonce: int | None
+    """Change to a new value, with initialSavepointPath, to cancel the job without a savepoint and redeploy it from
+    that savepoint (no rollback afterwards). Default: `null`.
+    """
+
+    def problems(self) -> Iterator[Problem]:
+        """Every `${...}` in the arguments names one of the platform's addresses; a savepoint redeploy has a path."""
+        if self.savepoint_redeploy_nonce is not None and not self.initial_savepoint_path:
+            yield Problem("savepointRedeployNonce", "needs initialSavepointPath (the Flink operator: \"InitialSavepointPath "
+                                                    "must not be empty for savepoint redeployment\")")
+        expected = ", ".join(f"${{{name}}}" for name in sorted(JOB_ARGUMENT_PLACEHOLDERS))
+        for index, arg in enumerate(self.args):
+            for name in unknown_placeholders(arg):
+                yield Problem(f"args[{index}]", f"unknown placeholder '${{{name}}}' (expected one of: {expected})")
+
+
+@dataclass(frozen=True)
+class SessionJobConfig(JobSpecConfig):
+    """A FlinkSessionJob: a name, the cluster it runs on, and the job spec."""
+
+    name: str
+    """FlinkSessionJob name."""
+
+    session_cluster: str | None
+    """The session cluster the job runs on: flink.sessionCluster.name or the name of a flink.deployments entry without
+    job. Null: the platform's session cluster. Default: `null`.
+    """
+
+    autoscaler: AutoscalerConfig
+    """The job autoscaler of this session job (its flinkConfiguration, over its cluster's)."""
+
+
+@dataclass(frozen=True)
+class StateSnapshotConfig:
+    """A FlinkStateSnapshot of a job."""
+
+    name: str
+    """FlinkStateSnapshot name."""
+
+    job: str
+    """The job: the name of a flink.deployments application cluster or of a flink.jobs session job (or the tiering
+    job).
+    """
+
+    kind: Literal["savepoint", "checkpoint"]
+    """savepoint (portable, for upgrades and migrations) or checkpoint. Default: `"savepoint"`."""
+
+    path: str | None
+    """Savepoint target directory (null: the cluster's savepoint directory); with alreadyExists, the existing
+    savepoint. Default: `null`.
+    """
+
+    already_exists: bool
+    """Register an existing savepoint at path instead of taking one. Default: `false`."""
+
+    format_type: Literal["CANONICAL", "NATIVE"] | None
+    """Savepoint format: CANONICAL (portable) or NATIVE (faster, specific to the state backend); null: the operator's
+    default. Default: `null`.
+    """
+
+    dispose_on_delete: bool
+    """Delete the savepoint files when the object is deleted (the operator's default is true; the platform's is false,
+    so removing the object from Git never deletes state). Default: `false`.
+    """
+
+    backoff_limit: int | None
+    """Retries of a failed snapshot; null: the operator's default. Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Savepoint settings only on savepoints; a registered savepoint has a path."""
+        if self.kind == "checkpoint":
+            for key, value in (("path", self.path), ("alreadyExists", self.already_exists or None),
+                               ("formatType", self.format_type), ("disposeOnDelete", self.dispose_on_delete or None)):
+                if value is not None:
+                    yield Problem(key, "applies to savepoints only (kind: savepoint)")
+        if self.already_exists and not self.path:
+            yield Problem("path", "required with alreadyExists: the savepoint to register")

@@ -52,27 +52,23 @@ _SPARK = ("kubeflow/spark-operator", "v2.5.2", "charts/spark-operator-chart/crds
 PINS: dict[str, CrdPin] = {
     pin.file: pin
     for pin in [
-        CrdPin("flink-kubernetes-operator-1.14.0_flinkdeployments.flink.apache.org-v1.yaml", _FLINK[0], _FLINK[1],
-               f"{_FLINK[2]}/flinkdeployments.flink.apache.org-v1.yml",
-               "ceb6e70bd1cbf813d66b2da4ddf761f27b3669a590c081322421617b3be81be6"),
-        CrdPin("flink-kubernetes-operator-1.14.0_flinksessionjobs.flink.apache.org-v1.yaml", _FLINK[0], _FLINK[1],
-               f"{_FLINK[2]}/flinksessionjobs.flink.apache.org-v1.yml",
-               "f06cc09cbd11897c5120df8c8aae31558d5eb901ea550e9c476b21dd234f99b1"),
-        CrdPin("flink-kubernetes-operator-1.14.0_flinkstatesnapshots.flink.apache.org-v1.yaml", _FLINK[0], _FLINK[1],
-               f"{_FLINK[2]}/flinkstatesnapshots.flink.apache.org-v1.yml",
+        *[CrdPin(f"flink-kubernetes-operator-1.14.0_{name}-v1.yaml", _FLINK[0], _FLINK[1],
+                 f"{_FLINK[2]}/{name}-v1.yml", digest)
+          for name, digest in (
+              ("flinkdeployments.flink.apache.org", "ceb6e70bd1cbf813d66b2da4ddf761f27b3669a590c081322421617b3be81be6"),
+              ("flinksessionjobs.flink.apache.org", "f06cc09cbd11897c5120df8c8aae31558d5eb901ea550e9c476b21dd234f99b1"),
+              ("flinkstatesnapshots.flink.apache.org",
                "b4d9e65e4465c74ff8526cfc46d823a4a5198d51e0e08a9f0f5a8c6f4380e399"),
-        CrdPin("flink-kubernetes-operator-1.14.0_flinkbluegreendeployments.flink.apache.org-v1.yaml", _FLINK[0],
-               _FLINK[1], f"{_FLINK[2]}/flinkbluegreendeployments.flink.apache.org-v1.yml",
+              ("flinkbluegreendeployments.flink.apache.org",
                "1e6595166e20fcfbc937cb30eda814dedac3e43ddbc1ff224b48c911a64fe760"),
-        CrdPin("spark-operator-2.5.2_sparkoperator.k8s.io_sparkapplications.yaml", _SPARK[0], _SPARK[1],
-               f"{_SPARK[2]}/sparkoperator.k8s.io_sparkapplications.yaml",
-               "ecd9c14fcadb9d5f8ced4c4ee31920548ea53a892e0a69c3e43aa758bfca6d94"),
-        CrdPin("spark-operator-2.5.2_sparkoperator.k8s.io_scheduledsparkapplications.yaml", _SPARK[0], _SPARK[1],
-               f"{_SPARK[2]}/sparkoperator.k8s.io_scheduledsparkapplications.yaml",
+          )],
+        *[CrdPin(f"spark-operator-2.5.2_{name}.yaml", _SPARK[0], _SPARK[1], f"{_SPARK[2]}/{name}.yaml", digest)
+          for name, digest in (
+              ("sparkoperator.k8s.io_sparkapplications", "ecd9c14fcadb9d5f8ced4c4ee31920548ea53a892e0a69c3e43aa758bfca6d94"),
+              ("sparkoperator.k8s.io_scheduledsparkapplications",
                "5dc6654b2ad9157421ddf177737795420088fbe70338e45602bacf22ce25cc99"),
-        CrdPin("spark-operator-2.5.2_sparkoperator.k8s.io_sparkconnects.yaml", _SPARK[0], _SPARK[1],
-               f"{_SPARK[2]}/sparkoperator.k8s.io_sparkconnects.yaml",
-               "e80c54cc086e7f0a4ed39de713138f5c9aa5506219584b528cc1a00e65163986"),
+              ("sparkoperator.k8s.io_sparkconnects", "e80c54cc086e7f0a4ed39de713138f5c9aa5506219584b528cc1a00e65163986"),
+          )],
         *[CrdPin(f"cert-manager-1.18.2_{kind}.yaml", "cert-manager/cert-manager", "v1.18.2",
                  f"deploy/crds/crd-{kind}.yaml", digest, installed=False, downloadable=False)
           for kind, digest in (

@@ -87,14 +87,6 @@ HA_STORAGE_DIR = "high-availability.storageDir"
 CATALOG_STORE_KIND = "table.catalog-store.kind"
 CATALOG_STORE_PATH = "table.catalog-store.file.path"
 
-PLATFORM_KEYS = frozenset({
-    CHECKPOINT_DIR, SAVEPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTING_MODE, UNALIGNED_CHECKPOINTS,
-    RETAINED_CHECKPOINTS, STATE_BACKEND, INCREMENTAL_CHECKPOINTS, PERIODIC_SAVEPOINT_INTERVAL,
-    PERIODIC_CHECKPOINT_INTERVAL, SAVEPOINT_HISTORY_MAX_COUNT, SAVEPOINT_HISTORY_MAX_AGE, TASK_SLOTS, HA_TYPE,
-    HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH, *AUTOSCALER.values(), *RESTART_STRATEGY_KEYS.values(),
-})
-"""Keys a FlinkDeployment of the platform always has or derives from a typed setting."""
-
 DEPRECATED_NAMES = {
     "state.checkpoints.dir": CHECKPOINT_DIR, "state.backend.fs.checkpointdir": CHECKPOINT_DIR,
     "state.savepoints.dir": SAVEPOINT_DIR, "savepoints.state.backend.fs.dir": SAVEPOINT_DIR,
@@ -109,10 +101,15 @@ DEPRECATED_NAMES = {
 `CheckpointingOptions`, `StateBackendOptions`, `HighAvailabilityOptions`, `RestartStrategyOptions` and the autoscaler's
 `kubernetes.operator.job.autoscaler.*`): set through `flinkConfiguration`, they would act behind a typed field."""
 
+PLATFORM_KEYS = frozenset({
+    CHECKPOINT_DIR, SAVEPOINT_DIR, TASK_SLOTS, HA_TYPE, HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH,
+    *CHECKPOINTING.values(), *PERIODIC_SNAPSHOTS.values(), *AUTOSCALER.values(), *RESTART_STRATEGY_KEYS.values(),
+    *DEPRECATED_NAMES,
+})
+"""Keys a FlinkDeployment of the platform always has or derives from a typed setting, and their older names."""
+
 OPERATOR_FORBIDDEN_KEYS = ("kubernetes.namespace", "kubernetes.cluster-id", "high-availability.cluster-id")
 """Keys the operator refuses in `flinkConfiguration` (`DefaultValidator`: it sets them itself)."""
 
 LOG_CONFIG_FILES = ("log4j-console.properties", "logback-console.xml")
 """The `logConfiguration` keys the operator accepts (`DefaultValidator.validateLogConfig`)."""
-
-PLATFORM_KEYS = PLATFORM_KEYS | frozenset(DEPRECATED_NAMES)

@@ -302,3 +302,39 @@ def test_changes_the_operator_refuses_are_flagged(base: Objects, head: Objects) 
             "operator refuses it (\"The deploymentName can't be changed\")") in found
     assert ("prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job: removed: the operator refuses it (\"Cannot "
             "switch from job to session cluster\")") in found
+
+
+def test_a_mode_switch_the_operator_refuses_is_flagged(base: Objects, head: Objects) -> None:
+    head[SESSION]["spec"]["mode"] = "standalone"
+    assert lines(base, head) == [
+        "prod FlinkDeployment/flink/flink-session: spec.mode: native -> standalone: the operator refuses it (\"Cannot "
+        "switch from native kubernetes to standalone kubernetes cluster\")"]
+    head[SESSION]["spec"]["mode"] = "native"  # unset is native
+    assert lines(base, head) == []
+
+
+def test_a_savepoint_redeploy_needs_its_savepoint_path(base: Objects, head: Objects) -> None:
+    job(head, APP)["savepointRedeployNonce"] = 1
+    refused = ("prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.savepointRedeployNonce: None -> 1: the "
+               "operator refuses it (\"InitialSavepointPath must not be empty for savepoint redeployment\"): set "
+               "spec.job.initialSavepointPath to the savepoint to redeploy from")
+    assert refused in lines(base, head)
+    job(head, APP)["initialSavepointPath"] = "s3://flink/savepoints/savepoint-1"
+    assert not [line for line in lines(base, head) if "refuses" in line]
+    job(base, APP)["savepointRedeployNonce"] = 1  # the nonce unchanged: no redeploy, nothing to refuse
+    del job(head, APP)["initialSavepointPath"]
+    assert refused.replace("None -> 1", "1 -> 1") not in lines(base, head)
+
+
+def test_a_new_flink_version_after_a_last_state_suspend_is_flagged(base: Objects, head: Objects) -> None:
+    job(base, APP)["state"] = job(head, APP)["state"] = "suspended"
+    head[APP]["spec"]["flinkVersion"] = "v2_0"
+    refused = ("prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.flinkVersion: v1_20 -> v2_0: the operator "
+               "refuses it (\"Changing flinkVersion after last-state suspend is not allowed\"): resume the job with "
+               "the current version first, then upgrade")
+    assert refused in lines(base, head)
+    job(base, APP)["state"] = "running"  # suspended by this change: the operator upgrades the version first
+    assert refused not in lines(base, head)
+    job(base, APP)["state"] = "suspended"
+    job(head, APP)["upgradeMode"] = "stateless"  # the rule skips stateless specs (state is dropped anyway)
+    assert refused not in lines(base, head)

@@ -45,12 +45,12 @@ from config.loading import (
 )
 from config.object_store import InClusterStore, ObjectStoreConfig
 from config.operators import FlinkOperatorConfig, SparkOperatorConfig
-from config.platform import CertManagerConfig, CrdsConfig, ExternalSecretsConfig, Namespaces
+from config.platform import ArgoCdConfig, CertManagerConfig, CrdsConfig, ExternalSecretsConfig, Namespaces
 from config.polaris import PolarisConfig, PolarisSetupConfig, PostgresConfig
 from config.spark import SparkApplicationConfig, SparkConfig
 
 __all__ = [
-    "ENVIRONMENTS_DIR", "ROOT", "SCHEMA_PATH", "Buckets", "CatalogRoleSpec", "CatalogSpec", "CertManagerConfig",
+    "ENVIRONMENTS_DIR", "ROOT", "SCHEMA_PATH", "ArgoCdConfig", "Buckets", "CatalogRoleSpec", "CatalogSpec", "CertManagerConfig",
     "ConfigError", "CrdsConfig", "EnvironmentConfig", "ExternalSecretsConfig", "FlinkConfig", "FlinkOperatorConfig",
     "FlussConfig", "InClusterStore", "Namespaces", "ObjectStoreConfig", "PolarisConfig", "PolarisSetupConfig",
     "PostgresConfig", "PrincipalSpec", "Problem", "Resources", "S3Keys", "SessionClusterConfig", "SessionJobConfig",

@@ -11,7 +11,7 @@ from config.fluss import FlussConfig, ZooKeeperConfig
 from config.loading import Problem, duplicates
 from config.object_store import ObjectStoreConfig
 from config.operators import FlinkOperatorConfig, SparkOperatorConfig
-from config.platform import CertManagerConfig, CrdsConfig, ExternalSecretsConfig, Namespaces
+from config.platform import ArgoCdConfig, CertManagerConfig, CrdsConfig, ExternalSecretsConfig, Namespaces
 from config.polaris import PolarisConfig, PostgresConfig
 from config.spark import SparkConfig
 
@@ -41,6 +41,13 @@ class EnvironmentConfig:
     """Render External Secrets Operator ExternalSecrets (external-secrets.io/v1) for every Secret the environment
     needs, from this store, instead of expecting them to exist. null: the Secrets exist before apply. Default:
     `null`.
+    """
+
+    argo_cd: ArgoCdConfig | None = field(metadata={"key": "argoCd"})
+    """Argo CD delivery (app of apps): a root Application (bootstrapped once with kubectl), one Application per chart
+    file of dist/<environment>/ in a least-privilege AppProject, and the health checks that make its sync waves wait
+    for Flink and Spark resources. null: no Argo CD object (kubectl or another tool applies dist/); crds.manage and
+    certManager.mode include then need it. Default: `null`.
     """
 
     crds: CrdsConfig
@@ -88,6 +95,19 @@ def secrets_problems(config: EnvironmentConfig) -> Iterator[Problem]:
                                                     "environments reference existing Secrets")
 
 
+def argo_cd_problems(config: EnvironmentConfig) -> Iterator[Problem]:
+    """The CRD and cert-manager Applications are Argo CD objects: they need the `argoCd` section."""
+    if config.argo_cd is not None:
+        return
+    if config.crds.manage:
+        yield Problem("crds.manage", "renders Argo CD Applications, but argoCd is not set: set argoCd.repoUrl, or "
+                                     "crds.manage: false and install the CRDs with `make install-crds`")
+    if config.cert_manager.mode == "include":
+        yield Problem("certManager.mode", "include installs cert-manager with an Argo CD Application, but argoCd is "
+                                          "not set: set argoCd.repoUrl, or use assume-present with "
+                                          "`make install-cert-manager`")
+
+
 def namespace_problems(config: EnvironmentConfig) -> Iterator[Problem]:
     """Each component in a namespace of its own (the object store's only when it is rendered)."""
     in_cluster = config.object_store.type == "in-cluster"
@@ -95,7 +115,7 @@ def namespace_problems(config: EnvironmentConfig) -> Iterator[Problem]:
     yield from (Problem("namespaces", f"'{n}' is used for two components") for n in duplicates(names))
 
 
-CROSS_SECTION_RULES = (object_store.problems, secrets_problems, fluss.problems, namespace_problems,
+CROSS_SECTION_RULES = (object_store.problems, secrets_problems, argo_cd_problems, fluss.problems, namespace_problems,
                        operators.problems, polaris.problems)
 """Rules that read more than one section, in report order (a section's own checks are its `problems()`)."""
 

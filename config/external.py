@@ -73,8 +73,8 @@ def declared_external(config: EnvironmentConfig) -> dict[ObjectKey, str]:
     if not config.spark_operator.enabled:
         result[("ServiceAccount", ns.spark, config.spark.service_account)] = (
             "created by the Spark operator installed outside the platform")
-    if config.crds.manage or config.cert_manager.mode == "include":
-        result[("Namespace", None, config.crds.argocd_namespace)] = "Argo CD's namespace (crds.argocdNamespace)"
+    if config.argo_cd is not None:
+        result[("Namespace", None, config.argo_cd.namespace)] = "Argo CD's namespace (argoCd.namespace)"
     for team in config.flink.team_namespaces:
         if not team.create:
             result[("Namespace", None, team.name)] = "existing team namespace (flink.teamNamespaces, create: false)"

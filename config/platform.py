@@ -33,19 +33,48 @@ class Namespaces:
 
 
 @dataclass(frozen=True)
+class ArgoCdConfig:
+    """Argo CD delivery (app of apps): where the rendered environment is in Git, Argo CD's namespace, the platform's
+    AppProject and whether the health checks are rendered."""
+
+    repo_url: str
+    """Git repository that holds this project's dist/ (the Applications' source repoURL, and the only source
+    repository of the AppProject)."""
+
+    target_revision: str
+    """Branch, tag or commit the Applications track. Default: `"main"`."""
+
+    path: str | None
+    """Path of the rendered environment in the repository. null: dist/<environment>. Default: `null`."""
+
+    namespace: str
+    """Namespace of Argo CD (where Applications, the AppProject and argocd-cm live). Default: `"argocd"`."""
+
+    project: str | None
+    """Name of the platform's AppProject (rendered: source repository, destinations and resource kinds limited to
+    what dist/<environment>/ holds). null: lakehouse-<environment>. Default: `null`."""
+
+    health_checks: bool
+    """Render the Lua health checks (FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot, SparkApplication,
+    ScheduledSparkApplication, Application) as a partial argocd-cm ConfigMap that the root Application applies
+    server-side; false when Argo CD's own configuration is managed elsewhere (copy the keys from README). Default:
+    `true`."""
+
+
+@dataclass(frozen=True)
 class CrdsConfig:
-    """How CRDs reach the cluster: Argo CD Applications (`manage`) in `argocd_namespace`, `project`."""
+    """How CRDs reach the cluster: Argo CD Applications (`manage`) in `project`."""
 
     manage: bool
     """Render Argo CD Applications (first sync wave) that install the pinned CRDs with server-side apply; false when
     CRDs are managed elsewhere. Default: `true`.
     """
 
-    argocd_namespace: str
-    """Namespace of Argo CD (where Applications live). Default: `"argocd"`."""
-
     project: str
-    """Argo CD project of the Applications. Default: `"default"`."""
+    """Argo CD project of the prerequisite Applications (CRDs, cert-manager) and of the root Application: they install
+    cluster-wide objects from upstream sources, so they stay out of the platform's least-privilege project
+    (argoCd.project). Default: `"default"`.
+    """
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,7 @@ def environment(**overrides: Any) -> dict[str, Any]:
         "objectStore": {"type": "aws-s3", "region": "eu-north-1",
                         "buckets": {"iceberg": "ice-bucket", "flink": "flink-bucket", "fluss": "fluss-bucket"}},
         "polaris": {"setup": {"catalogs": [{"name": "dev_iceberg_datalake_catalog", "roleArn": TEST_ROLE_ARN}]}},
+        "argoCd": {"repoUrl": "https://git.example.com/data-platform/lakehouse.git"},
     }
     for key, value in overrides.items():
         doc[key] = {**doc[key], **value} if isinstance(doc.get(key), dict) and isinstance(value, dict) else value

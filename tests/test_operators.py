@@ -277,7 +277,8 @@ def test_rbac_verbs_are_kubernetes_verbs_and_an_unknown_verb_is_refused(rendered
 
 
 def test_crds_come_from_pinned_sources_with_server_side_apply(rendered: dict[str, list[Manifest]]) -> None:
-    apps = {o["metadata"]["name"]: o for o in rendered["dev"] if o["kind"] == "Application"}
+    apps = {o["metadata"]["name"]: o for o in rendered["dev"] if o["kind"] == "Application"
+            and o["metadata"]["labels"]["app.kubernetes.io/instance"] == "crds"}  # not the app of apps'
     assert set(apps) == {"flink-kubernetes-operator-crds", "spark-operator-crds", "cert-manager"}
     flink = apps["flink-kubernetes-operator-crds"]["spec"]
     assert flink["source"] == {"repoURL": "https://github.com/apache/flink-kubernetes-operator.git",
@@ -291,7 +292,7 @@ def test_crds_come_from_pinned_sources_with_server_side_apply(rendered: dict[str
 
 
 def test_no_argo_cd_application_when_crds_are_unmanaged_and_cert_manager_is_assumed() -> None:
-    objects = render(environment(crds={"manage": False}, certManager={"mode": "assume-present"}))
+    objects = render({**environment(crds={"manage": False}, certManager={"mode": "assume-present"}), "argoCd": None})
     assert not [o for o in objects if o["kind"] == "Application"]
 
 

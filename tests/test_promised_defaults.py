@@ -37,6 +37,7 @@ def test_files_in_apply_order_with_their_namespaces(charts: dict[str, list[Manif
                   for chart, objects in charts.items()}
     assert namespaces == {
         "00-namespaces": ["-"],
+        "01-argocd": ["argocd"],
         "05-crds": ["argocd"],
         "10-flink-operator": ["-", "flink", "technical-flink-operator"],
         "15-spark-operator": ["-", "spark", "technical-spark-operator"],
@@ -53,6 +54,9 @@ def _promised_wave(chart: str, obj: Manifest) -> int:
     """README's waves: 0 namespaces, 1 CRDs, cert-manager and the Secrets workloads read, 2 operators,
     3 storage/databases/ZooKeeper, 4 Polaris, 5 catalog bootstrap, 6 clusters, 7 jobs."""
     name, kind = obj["metadata"]["name"], obj["kind"]
+    if chart == "01-argocd":  # the app of apps: its project and root first, then each file's Application
+        return -1 if kind != "Application" or name == "lakehouse-test" else int(obj["spec"]["source"]["directory"]
+                                                                            ["include"][:2])
     if kind in ("Secret", "ExternalSecret"):
         return 1
     if chart == "30-polaris":
@@ -77,7 +81,9 @@ def test_stateful_objects_are_never_pruned_and_custom_resources_skip_the_first_d
     options = {_name(o): set(_annotations(o).get(SYNC_OPTIONS, "").split(",")) - {""} for o in objects}
     assert {name for name, opts in options.items() if "Prune=false" in opts} == {
         "FlinkDeployment/flink/flink-session", "StatefulSet/polaris/postgres", "StatefulSet/fluss/zookeeper",
-        "StatefulSet/fluss/tablet-server"}
+        "StatefulSet/fluss/tablet-server",
+        *(f"Application/argocd/test-{name}" for name in ("namespaces", "flink-operator", "spark-operator", "polaris",
+                                                         "fluss", "flink"))}
     custom = {_name(o) for o in objects if o["apiVersion"].rpartition("/")[0] not in KUBERNETES_GROUPS | {"argoproj.io"}}
     assert custom == {"Certificate/technical-flink-operator/flink-operator-serving-cert",
                       "Issuer/technical-flink-operator/flink-operator-selfsigned-issuer",

@@ -28,6 +28,9 @@ MANAGED_BY = "cdk8s"
 class SyncWave(IntEnum):
     """Apply order for GitOps. Lower waves are applied (and healthy) before higher ones."""
 
+    ARGO_CD = -1
+    """Argo CD's own configuration (the platform's AppProject, the health checks), before the Applications that use
+    it; the Applications of the app of apps sync in the waves of their files' numbers (`charts.argocd`)."""
     NAMESPACES = 0
     """Namespaces, before anything namespaced."""
     PREREQUISITES = 1
@@ -84,9 +87,9 @@ class Component:
         return Component(self.name, self.instance, self.version, component)
 
 
-def argo_annotations(wave: SyncWave, *, keep_on_prune: bool = False, skip_dry_run: bool = False,
+def argo_annotations(wave: int, *, keep_on_prune: bool = False, skip_dry_run: bool = False,
                      extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Argo CD annotations for an object in `wave`; `keep_on_prune` adds `Prune=false`, `skip_dry_run`
+    """Argo CD annotations for an object in `wave` (a `SyncWave`, or an Application's file number); `keep_on_prune` adds `Prune=false`, `skip_dry_run`
     `SkipDryRunOnMissingResource=true` (comma-separated in one `sync-options` annotation)."""
     result = {SYNC_WAVE_ANNOTATION: str(int(wave))}
     options = [option for option, wanted in ((NO_PRUNE, keep_on_prune), (SKIP_DRY_RUN, skip_dry_run)) if wanted]
@@ -127,7 +130,7 @@ def api_object_meta(
     name: str,
     namespace: str,
     component: Component,
-    wave: SyncWave,
+    wave: int,
     *,
     keep_on_prune: bool = False,
     crd_from_elsewhere: bool = True,

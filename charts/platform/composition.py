@@ -2,6 +2,8 @@
 
     Platform(app, config)
       |-- NamespacesChart            00-namespaces
+      |-- AppOfAppsChart             01-argocd         (argoCd set) root Application, AppProject, health checks,
+      |                                                one Application per other file (built last: it reads them)
       |-- CrdSourcesChart            05-crds           Argo CD Applications: pinned CRDs, cert-manager
       |-- FlinkOperatorChart         10-flink-operator
       |-- SparkOperatorChart         15-spark-operator
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import cdk8s
 
+from charts.argocd.app_of_apps import AppOfAppsChart
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
@@ -31,6 +34,7 @@ from charts.object_store.store import ObjectStoreChart
 from charts.operators.crd_sources import CrdSourcesChart
 from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
+from charts.platform.argo_cd import app_of_apps_props
 from charts.platform.flink import flink_props, team_flink_props
 from charts.platform.fluss import fluss_props, fluss_s3
 from charts.platform.object_store import object_store_props
@@ -43,6 +47,7 @@ from charts.spark.applications import SparkChart
 from config import EnvironmentConfig
 from config.external import required_secrets
 
+APP_OF_APPS_CHART = "01-argocd"
 DEV_S3_ACCESS_KEY = "lakehouse-dev"
 DEV_S3_SECRET_KEY = "lakehouse-dev-secret"
 DEV_DB_USER = "polaris"
@@ -128,6 +133,9 @@ class Platform:
                                       s3=self.s3, catalog=self.catalog)
 
         self._secret_sources(app)
+        app_of_apps = app_of_apps_props(config, app.charts, APP_OF_APPS_CHART, health_checks={})
+        if app_of_apps is not None:
+            AppOfAppsChart(app, APP_OF_APPS_CHART, props=app_of_apps)
 
     def _namespace_specs(self) -> list[NamespaceSpec]:
         ns = self.config.namespaces

@@ -16,14 +16,14 @@ from config import EnvironmentConfig
 def crd_sources_props(config: EnvironmentConfig) -> CrdSourcesProps | None:
     """`CrdSourcesProps` of environment `config`; None when it renders no Application (CRDs managed elsewhere,
     cert-manager assumed present or not used)."""
-    crds, cert_manager = config.crds, config.cert_manager
-    if not crds.manage and cert_manager.mode != "include":
-        return None
+    crds, cert_manager, argo_cd = config.crds, config.cert_manager, config.argo_cd
+    if argo_cd is None or (not crds.manage and cert_manager.mode != "include"):
+        return None  # without argoCd, config refuses crds.manage and certManager.mode include
     return CrdSourcesProps(
         manage_crds=crds.manage,
         cert_manager=(CertManagerProps(version=cert_manager.version, namespace=cert_manager.namespace)
                       if cert_manager.mode == "include" else None),
-        argocd_namespace=crds.argocd_namespace, project=crds.project)
+        argocd_namespace=argo_cd.namespace, project=crds.project)
 
 
 def flink_operator_props(config: EnvironmentConfig) -> FlinkOperatorProps | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from config import ENVIRONMENTS_DIR, ROOT, load_environment
 from config.external import ObjectKey, declared_external
 from manifests.validation import (
+    app_of_apps,
     cloud_identity,
     components,
     first_sync,
@@ -87,7 +88,8 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     report.findings += rules.check(manifests)
     report.findings += references.check(manifests, external, partial=partial)
     report.findings += iceberg_env_references.check(manifests)
-    for runtime_check in (first_sync.check, rollout.check, cloud_identity.check, components.check):
+    for runtime_check in (first_sync.check, app_of_apps.check, rollout.check, cloud_identity.check,
+                          components.check):
         report.findings += runtime_check(manifests)
     if kubeconform:
         report.findings += run_kubeconform(kubeconform, store, files)

@@ -1,0 +1,116 @@
+"""Argo CD app of apps: every rendered file is synced by exactly one Application, and each object is one its
+Application's AppProject permits.
+
+An Application whose `source.path` is the folder of checked files syncs the files its `directory.include` glob
+matches (a brace list `{a,b}` or one glob, Argo CD's directory source:
+https://argo-cd.readthedocs.io/en/stable/user-guide/directory/#including-file-paths). In a folder that
+Applications sync,
+
+- a file no Application syncs is never applied, and a file two Applications sync has objects both claim (each
+  sync overwrites the other, and Argo CD reports them as shared resources);
+- Argo CD refuses the whole sync of an Application when one of its objects is not permitted by its AppProject
+  (https://argo-cd.readthedocs.io/en/stable/user-guide/projects/): a kind missing from
+  `clusterResourceWhitelist` (cluster-scoped) or `namespaceResourceWhitelist` (namespaced), a namespace, or the
+  Application's destination namespace, matched by no `destinations` entry, or a source repository missing from
+  `sourceRepos`. Projects not among the checked files (e.g. `default`) are not checked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from fnmatch import fnmatchcase
+from pathlib import PurePosixPath
+from typing import Any
+
+from manifests.validation.first_sync import api_group
+from manifests.validation.report import Finding, Layer, Manifest, finding
+
+
+def include_globs(include: str) -> list[str]:
+    """`{a.yaml,b.yaml}` -> both globs; any other pattern -> itself."""
+    if include.startswith("{") and include.endswith("}"):
+        return [part.strip() for part in include[1:-1].split(",") if part.strip()]
+    return [include]
+
+
+def _synced_files(app: Manifest, files: set[str]) -> list[str] | None:
+    """The checked files `app` syncs; None when its source is not a folder of them (another repository's path,
+    a Helm chart)."""
+    source = app.obj.get("spec", {}).get("source") or {}
+    path = source.get("path")
+    if not isinstance(path, str) or "chart" in source:
+        return None
+    parts = PurePosixPath(path.strip("/")).parts
+    folder = [f for f in files if parts and PurePosixPath(f).parent.parts[-len(parts):] == parts]
+    if not folder:
+        return None
+    globs = include_globs(str((source.get("directory") or {}).get("include") or "*"))
+    return sorted(f for f in folder if any(fnmatchcase(PurePosixPath(f).name, g) for g in globs))
+
+
+def _listed(entries: Any, group: str, kind: str) -> bool:
+    return any(fnmatchcase(group, str(e.get("group", ""))) and fnmatchcase(kind, str(e.get("kind", "")))
+               for e in entries or [] if isinstance(e, dict))
+
+
+def _destined(project: dict[str, Any], namespace: str) -> bool:
+    return any(fnmatchcase(namespace, str(d.get("namespace", ""))) for d in project.get("destinations") or []
+               if isinstance(d, dict))
+
+
+def _permission_findings(app: Manifest, project: Manifest, objects: list[Manifest]) -> list[Finding]:
+    spec, allowed = app.obj.get("spec", {}), project.obj.get("spec", {})
+    name = f"AppProject {project.name}"
+    findings = []
+    repo = str((spec.get("source") or {}).get("repoURL", ""))
+    if not any(fnmatchcase(repo, str(r)) for r in allowed.get("sourceRepos") or []):
+        findings.append(finding(app, "spec.source.repoURL", f"{repo} is not among the sourceRepos of {name}: Argo CD "
+                                "refuses the Application", Layer.RULE))
+    destination = str((spec.get("destination") or {}).get("namespace") or "")
+    if destination and not _destined(allowed, destination):
+        findings.append(finding(app, "spec.destination.namespace", f"{destination} is not a destination of {name}: "
+                                "Argo CD refuses the Application", Layer.RULE))
+    for m in objects:
+        group = api_group(str(m.obj.get("apiVersion", "")))
+        whitelist = "namespaceResourceWhitelist" if m.namespace else "clusterResourceWhitelist"
+        if not _listed(allowed.get(whitelist), group, m.kind):
+            findings.append(finding(m, "kind", f"{m.kind} ({group or 'core'}) is not in the {whitelist} of {name}, "
+                                    f"so Argo CD refuses the sync of Application {app.name}", Layer.RULE))
+        if m.namespace and not _destined(allowed, m.namespace):
+            findings.append(finding(m, "metadata.namespace", f"namespace {m.namespace} is not a destination of "
+                                    f"{name}, so Argo CD refuses the sync of Application {app.name}", Layer.RULE))
+    return findings
+
+
+def check(manifests: list[Manifest]) -> list[Finding]:
+    """Findings for files synced by no Application or by two, and for objects their AppProject does not permit
+    (only in folders some Application syncs)."""
+    by_file: dict[str, list[Manifest]] = defaultdict(list)
+    for m in manifests:
+        by_file[m.file].append(m)
+    projects = {m.name: m for m in manifests if m.kind == "AppProject"}
+    syncers: dict[str, list[Manifest]] = defaultdict(list)
+    folders: set[str] = set()
+    findings: list[Finding] = []
+    for app in (m for m in manifests if m.kind == "Application"):
+        synced = _synced_files(app, set(by_file))
+        if synced is None:
+            continue
+        folders |= {PurePosixPath(f).parent.as_posix() for f in synced}
+        for file in synced:
+            syncers[file].append(app)
+        project = projects.get(str(app.obj.get("spec", {}).get("project")))
+        if project is not None:
+            findings += _permission_findings(app, project, [m for f in synced for m in by_file[f]])
+    for file, objects in sorted(by_file.items()):
+        if PurePosixPath(file).parent.as_posix() not in folders:
+            continue
+        apps = syncers.get(file, [])
+        if not apps:
+            findings.append(finding(objects[0], "-", f"no Application syncs {PurePosixPath(file).name}: its objects "
+                                    "are never applied by Argo CD", Layer.RULE))
+        elif len(apps) > 1:
+            findings.append(finding(objects[0], "-", f"{PurePosixPath(file).name} is synced by "
+                                    f"{' and '.join(sorted(a.name for a in apps))}: each sync overwrites the "
+                                    "other's objects", Layer.RULE))
+    return findings

@@ -1,0 +1,155 @@
+"""Argo CD app of apps: the root Application, one Application per chart file in a least-privilege AppProject, and
+the `validate` rule that every file is synced once by an Application its project permits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from manifests.validation.app_of_apps import include_globs
+from tests.conftest import Manifest, config_errors, environment, find, load_dir, render_charts, validate_errors
+
+REPO = "https://git.example.com/data-platform/lakehouse.git"
+
+
+@pytest.fixture(scope="module")
+def prod(rendered_root: Path) -> dict[str, list[Manifest]]:
+    """prod's rendered files: name -> objects."""
+    return load_dir(rendered_root / "prod")
+
+
+def applications(objects: list[Manifest]) -> dict[str, Manifest]:
+    return {o["metadata"]["name"]: o for o in objects if o["kind"] == "Application"}
+
+
+def test_every_file_is_synced_by_exactly_one_application(prod: dict[str, list[Manifest]]) -> None:
+    apps = applications(prod["01-argocd.k8s.yaml"])
+    synced: dict[str, list[str]] = {}
+    for name, app in apps.items():
+        source = app["spec"]["source"]
+        assert (source["repoURL"], source["targetRevision"], source["path"]) == (REPO, "release/prod", "dist/prod")
+        for glob in include_globs(source["directory"]["include"]):
+            synced.setdefault(glob, []).append(name)
+    assert synced == {
+        "01-argocd.k8s.yaml": ["lakehouse-prod"], "05-crds.k8s.yaml": ["lakehouse-prod"],
+        "00-namespaces.k8s.yaml": ["prod-namespaces"], "10-flink-operator.k8s.yaml": ["prod-flink-operator"],
+        "15-spark-operator.k8s.yaml": ["prod-spark-operator"], "30-polaris.k8s.yaml": ["prod-polaris"],
+        "40-fluss.k8s.yaml": ["prod-fluss"], "50-flink.k8s.yaml": ["prod-flink"], "60-spark.k8s.yaml": ["prod-spark"]}
+    assert set(synced) == set(prod)
+
+
+def test_the_root_and_the_prerequisites_stay_in_the_admin_project(prod: dict[str, list[Manifest]]) -> None:
+    root = applications(prod["01-argocd.k8s.yaml"])["lakehouse-prod"]
+    assert root["spec"]["project"] == "default"
+    assert {app["spec"]["project"] for app in applications(prod["05-crds.k8s.yaml"]).values()} == {"default"}
+    children = [app for name, app in applications(prod["01-argocd.k8s.yaml"]).items() if name != "lakehouse-prod"]
+    assert {app["spec"]["project"] for app in children} == {"lakehouse-prod"}
+
+
+def test_children_sync_in_file_order_with_retries_and_are_never_pruned(prod: dict[str, list[Manifest]]) -> None:
+    apps = applications(prod["01-argocd.k8s.yaml"])
+    waves = {name: int(app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]) for name, app in apps.items()}
+    assert waves == {"lakehouse-prod": -1, "prod-namespaces": 0, "prod-flink-operator": 10, "prod-spark-operator": 15,
+                     "prod-polaris": 30, "prod-fluss": 40, "prod-flink": 50, "prod-spark": 60}
+    project = find(prod["01-argocd.k8s.yaml"], "AppProject", "lakehouse-prod")
+    assert project["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "-1"  # before the Applications
+    for name, app in apps.items():
+        assert app["spec"]["syncPolicy"]["retry"]["backoff"] == {"duration": "10s", "factor": 2, "maxDuration": "5m"}
+        assert "finalizers" not in app["metadata"]  # deleting an Application never cascades to its objects
+        if name != "lakehouse-prod":
+            assert app["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == "Prune=false"
+
+
+def test_the_project_permits_exactly_what_the_platform_renders(prod: dict[str, list[Manifest]]) -> None:
+    project = find(prod["01-argocd.k8s.yaml"], "AppProject", "lakehouse-prod")["spec"]
+    platform = [o for name, objects in prod.items() if name not in ("01-argocd.k8s.yaml", "05-crds.k8s.yaml")
+                for o in objects]
+
+    def kinds(namespaced: bool) -> list[dict[str, str]]:
+        found = {(o["apiVersion"].rpartition("/")[0], o["kind"]) for o in platform
+                 if bool(o["metadata"].get("namespace")) == namespaced}
+        return [{"group": g, "kind": k} for g, k in sorted(found)]
+
+    assert project["sourceRepos"] == [REPO]
+    assert project["clusterResourceWhitelist"] == kinds(namespaced=False)
+    assert project["namespaceResourceWhitelist"] == kinds(namespaced=True)
+    assert {"group": "argoproj.io", "kind": "Application"} not in project["namespaceResourceWhitelist"]
+    assert [d["namespace"] for d in project["destinations"]] == [
+        "flink", "fluss", "polaris", "spark", "technical-flink-operator", "technical-spark-operator"]
+    assert {d["server"] for d in project["destinations"]} == {"https://kubernetes.default.svc"}
+
+
+def test_fields_written_by_operators_are_ignored_and_kept(prod: dict[str, list[Manifest]]) -> None:
+    apps = applications(prod["01-argocd.k8s.yaml"])
+    operator = apps["prod-flink-operator"]["spec"]
+    assert operator["ignoreDifferences"] == [
+        {"group": "admissionregistration.k8s.io", "kind": kind, "jqPathExpressions": [".webhooks[]?.clientConfig.caBundle"]}
+        for kind in ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")]
+    assert "RespectIgnoreDifferences=true" in operator["syncPolicy"]["syncOptions"]
+    assert apps["prod-flink"]["spec"]["ignoreDifferences"] == [
+        {"group": "flink.apache.org", "kind": "FlinkSessionJob", "jsonPointers": ["/metadata/labels/target.session"]}]
+    assert "ignoreDifferences" not in apps["prod-polaris"]["spec"]
+    assert apps["prod-polaris"]["spec"]["syncPolicy"]["syncOptions"] == ["PruneLast=true"]
+
+
+def test_argo_cd_settings_come_from_config() -> None:
+    charts = render_charts(environment(argoCd={"repoUrl": "ssh://git@git.example.com/lake.git", "targetRevision": "v1",
+                                               "path": "deploy/test", "namespace": "gitops", "project": "lake",
+                                               "healthChecks": False}))
+    objects = charts["01-argocd"]
+    root = find(objects, "Application", "lakehouse-test", "gitops")
+    assert root["spec"]["source"]["path"] == "deploy/test"
+    assert root["spec"]["source"]["targetRevision"] == "v1"
+    assert find(objects, "AppProject", "lake", "gitops")["spec"]["sourceRepos"] == ["ssh://git@git.example.com/lake.git"]
+    assert {o["spec"]["project"] for o in objects if o["kind"] == "Application" and o is not root} == {"lake"}
+    assert not [o for o in objects if o["kind"] == "ConfigMap"]  # healthChecks: false
+    assert {o["metadata"]["namespace"] for o in charts["05-crds"]} == {"gitops"}
+
+
+def test_without_argo_cd_nothing_of_it_is_rendered(rendered: dict[str, list[Manifest]]) -> None:
+    assert not [o for o in rendered["local"] if o["apiVersion"].startswith("argoproj.io/")]
+
+
+@pytest.mark.parametrize(("overrides", "expected"), [
+    ({"argoCd": None}, [
+        "crds.manage: renders Argo CD Applications, but argoCd is not set: set argoCd.repoUrl, or crds.manage: false "
+        "and install the CRDs with `make install-crds`",
+        "certManager.mode: include installs cert-manager with an Argo CD Application, but argoCd is not set: set "
+        "argoCd.repoUrl, or use assume-present with `make install-cert-manager`"]),
+    ({"argoCd": {}}, ["argoCd: missing required key 'repoUrl'"]),
+    ({"argoCd": {"repoUrl": "git.example.com/lake"}},
+     ["argoCd.repoUrl: 'git.example.com/lake' is not a Git repository URL (https://, ssh:// or git@)"]),
+])
+def test_bad_argo_cd_settings_are_refused(overrides: dict[str, Any], expected: list[str]) -> None:
+    assert config_errors({**environment(), **overrides}) == expected
+
+
+def test_validate_refuses_what_argo_cd_would_refuse(prod: dict[str, list[Manifest]], tmp_path: Path) -> None:
+    argocd = [dict(o) for o in prod["01-argocd.k8s.yaml"]]
+    project = next(o for o in argocd if o["kind"] == "AppProject")
+    project["spec"] = {**project["spec"], "namespaceResourceWhitelist": [
+        e for e in project["spec"]["namespaceResourceWhitelist"] if e["kind"] != "StatefulSet"]}
+    folder = tmp_path / "dist" / "prod"
+    folder.mkdir(parents=True)
+    import yaml
+    for name, objects in prod.items():
+        (folder / name).write_text(yaml.safe_dump_all(argocd if name == "01-argocd.k8s.yaml" else objects))
+    (folder / "70-extra.k8s.yaml").write_text(yaml.safe_dump_all(prod["60-spark.k8s.yaml"]))
+
+    from manifests.validation.command import validate_paths
+    from manifests.validation.report import Level
+    from manifests.validation.strict_schemas import SchemaStore, default_dir
+
+    report = validate_paths([folder], SchemaStore(default_dir()), None)
+    errors = [(f.object, f.message) for f in report.findings if f.level is Level.ERROR]
+    assert sorted(e for e in errors if e[0].startswith("StatefulSet")) == sorted(
+        (f"StatefulSet/{ref}", "StatefulSet (apps) is not in the namespaceResourceWhitelist of AppProject "
+                               f"lakehouse-prod, so Argo CD refuses the sync of Application {app}")
+        for ref, app in (("polaris/postgres", "prod-polaris"), ("fluss/coordinator-server", "prod-fluss"),
+                         ("fluss/tablet-server", "prod-fluss"), ("fluss/zookeeper", "prod-fluss")))
+    assert ("SparkApplication/spark/ingest-campaign",
+            "no Application syncs 70-extra.k8s.yaml: its objects are never applied by Argo CD") in errors
+    assert len(errors) == 5
+    assert validate_errors(prod["01-argocd.k8s.yaml"], tmp_path) == []  # alone: no folder it syncs, nothing to check

@@ -1,0 +1,113 @@
+"""Argo CD health checks (Lua) for the operators' custom resources: what Argo CD shows as a resource's health.
+
+Argo CD reads a custom health check from its `argocd-cm` ConfigMap, key
+`resource.customizations.health.<group>_<kind>`, value a Lua 5.1 script (gopher-lua) that gets the live object as
+`obj` and returns a table `{status = ..., message = ...}`, status one of Healthy, Progressing, Degraded, Suspended,
+Missing (https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#custom-health-checks). A key there replaces
+Argo CD's built-in check of that kind. Argo CD runs these scripts with the base, table and (safe) os libraries only,
+unless `resource.customizations.useOpenLibs.<group>_<kind>` is set (argo-cd util/lua/lua.go: `SkipOpenLibs:
+!UseOpenLibs`), and a script that raises makes the health Unknown. So each script here uses no library but `string`
+when present (then `status.error`'s JSON becomes "<ExceptionClass>: <message>", else it is shown as is), reads every
+field nil- and type-safely, and answers Progressing, with a message, for a status it does not know.
+
+One file per kind, `<group>_<Kind>.lua` beside this module, the exact text that goes into `argocd-cm`;
+`health_customizations()` maps the keys to it. Rendering them into the Argo CD environments (a ConfigMap or patch of
+`argocd-cm`) is the charts' part. Tests: tests/test_argo_health.py runs every script with Lua 5.1 (lupa), both with
+the standard libraries and in Argo CD's default sandbox.
+
+FlinkDeployment, Flink Kubernetes Operator 1.14.0 (replaces Argo CD's built-in check, which ends at Progressing
+"Waiting for Flink operator" for suspended, failed and rolled-back deployments: argoproj/argo-cd#12862, #26818).
+States from flink-kubernetes-operator-api .../api/lifecycle/ResourceLifecycleState.java (lifecycleState, computed
+by CommonStatus.getLifecycleState), .../api/status/JobManagerDeploymentStatus.java, ReconciliationState.java,
+FlinkDeploymentStatus.java, CommonStatus.java; job states are Flink's org.apache.flink.api.common.JobStatus (the
+CRD's enum of `status.jobStatus.state`). First match wins:
+- no status: Progressing; a job created with `spec.job.state: suspended` is Suspended (AbstractFlinkResourceReconciler
+  deploys nothing and writes no status for it).
+- lifecycleState DELETING, DELETED: Progressing.
+- lifecycleState CREATED with `spec.job.state: suspended` and no error: Suspended (as above).
+- metadata.generation > status.observedGeneration: the operator has not taken the spec yet, Progressing; with
+  `status.error` set, Degraded (a spec the validator refused keeps the old observedGeneration and sets the error:
+  ReconciliationUtils.applyValidationErrorAndResetSpec).
+- lifecycleState FAILED (job FAILED, an error before the first deployment, or JobManager ERROR/MISSING needing a
+  manual restore): Degraded.
+- lifecycleState or reconciliationStatus.state ROLLING_BACK, ROLLED_BACK: Degraded (the new spec did not become
+  stable within `kubernetes.operator.deployment.readiness.timeout`: docs/content/docs/custom-resource/job-management.md).
+- lifecycleState SUSPENDED: Suspended (JobManager MISSING and job FINISHED after the suspend is expected:
+  AbstractFlinkService.updateStatusAfterClusterDeletion).
+- lifecycleState or reconciliationStatus.state UPGRADING, lifecycleState CREATED: Progressing.
+- jobManagerDeploymentStatus ERROR (DeploymentFailedException: crash loop, image pull, FailedCreate): Degraded;
+  MISSING with `status.error` ("Missing JobManager deployment": AbstractFlinkDeploymentObserver.onMissingDeployment):
+  Degraded, without: Progressing; DEPLOYING, DEPLOYED_NOT_READY, absent or unknown: Progressing; READY: go on.
+- application cluster (`spec.job` set), job state: FAILED, FAILING, CANCELED: Degraded; RESTARTING, CANCELLING,
+  CREATED, INITIALIZING, RECONCILING, SUSPENDED (Flink's, e.g. leadership lost): Progressing; absent or unknown:
+  Progressing; RUNNING, FINISHED (a bounded job, which the operator marks stable: ReconciliationUtils
+  .checkAndUpdateStableSpec): go on. Session cluster: JobManager READY is enough.
+- lifecycleState STABLE: Healthy; DEPLOYED (not yet marked stable): Progressing; absent or unknown: Progressing.
+Messages carry `status.error` where it is set.
+
+FlinkSessionJob: the same, without the JobManager step (a session job has no JobManager deployment of its own;
+FlinkSessionJobStatus.java). Built-in: none.
+
+FlinkStateSnapshot, `status.state` (FlinkStateSnapshotStatus.State; docs/content/docs/custom-resource/snapshots.md,
+"Snapshot CR lifecycle"): COMPLETED Healthy (with `status.path`); IN_PROGRESS, TRIGGER_PENDING Progressing (with the
+error and failure count while the operator retries with backoff); FAILED (backoff limit reached) Degraded; ABANDONED
+(the job was not found or stopped after the trigger: FlinkStateSnapshotUtils.snapshotAbandoned, not retried)
+Degraded; no status or an unknown state Progressing. Built-in: none.
+
+SparkApplication, Kubeflow Spark operator 2.5.2, `status.applicationState.state` (api/v1beta2/
+sparkapplication_types.go ApplicationStateType; transitions in internal/controller/sparkapplication/controller.go):
+COMPLETED, RUNNING Healthy (RUNNING with the executor count from `status.executorState`); FAILED, SUBMISSION_FAILED,
+FAILING (driver failed; the operator then reruns or fails it per restartPolicy) Degraded with
+`applicationState.errorMessage`; "" (new), SUBMITTED, PENDING_RERUN, INVALIDATING (a spec change: the operator
+deletes the run and reruns it, event_filter.go, so Progressing rather than Degraded), SUCCEEDING, SUSPENDING, RESUMING,
+UNKNOWN (driver pod state unknown) Progressing; SUSPENDED (`spec.suspend: true`) Suspended; no status or an unknown
+state Progressing. Argo CD's built-in check stays Progressing while a RUNNING application has fewer RUNNING
+executors than `spec.executor.instances` (dynamic allocation, finished executors) and knows no SUSPENDED.
+
+ScheduledSparkApplication (api/v1beta2/scheduledsparkapplication_types.go ScheduleState; internal/controller/
+scheduledsparkapplication/controller.go): `spec.suspend: true` Suspended (the controller skips a suspended schedule);
+scheduleState Scheduled Healthy (with the next and last run); FailedValidation Degraded with `status.reason` (a bad
+cron schedule or time zone); "" (new), Validating, no status or unknown Progressing. A failed run shows on its own
+SparkApplication, not here. Built-in: none.
+
+Jobs: none here. The platform's bootstrap Jobs (minio-setup, polaris-bootstrap, polaris-catalog-setup) are Argo CD
+Sync hooks with a backoffLimit; Argo CD's built-in Job health (gitops-engine pkg/health/health_job.go: condition
+Complete Healthy, Failed Degraded with the condition's message, otherwise Progressing) already says what they need,
+and a failed hook fails the sync. A `batch_Job` key would also replace that check for every Job in the cluster.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+HEALTH_KEY_PREFIX = "resource.customizations.health."
+"""Prefix of an `argocd-cm` key holding a health check; the rest is `<group>_<kind>`."""
+
+CHECKED_KINDS: tuple[tuple[str, str], ...] = (
+    ("flink.apache.org", "FlinkDeployment"),
+    ("flink.apache.org", "FlinkSessionJob"),
+    ("flink.apache.org", "FlinkStateSnapshot"),
+    ("sparkoperator.k8s.io", "SparkApplication"),
+    ("sparkoperator.k8s.io", "ScheduledSparkApplication"),
+)
+"""(API group, kind) of every custom resource with a health check here, one `<group>_<Kind>.lua` file each."""
+
+
+def health_script(group: str, kind: str) -> str:
+    """The Lua health check of `group`/`kind`, as `argocd-cm` takes it (`<group>_<Kind>.lua` beside this module).
+
+    Raises:
+        FileNotFoundError: no health check for that kind (see CHECKED_KINDS).
+    """
+    return resources.files(__name__).joinpath(f"{group}_{kind}.lua").read_text(encoding="utf-8")
+
+
+def health_customizations() -> dict[str, str]:
+    """`argocd-cm` data of every health check: `resource.customizations.health.<group>_<kind>` -> Lua script.
+
+    E.g. `{"resource.customizations.health.flink.apache.org_FlinkDeployment": "local function field(..."}`, in the
+    order of CHECKED_KINDS. Merge it into the `data` of Argo CD's `argocd-cm` ConfigMap (its namespace, usually
+    `argocd`); each key replaces Argo CD's built-in check of that kind. The states each script maps, and their
+    upstream sources, are in this module's docstring.
+    """
+    return {f"{HEALTH_KEY_PREFIX}{group}_{kind}": health_script(group, kind) for group, kind in CHECKED_KINDS}

@@ -1,0 +1,560 @@
+"""Argo CD health checks (manifests/argo_health): every script run with Lua 5.1 (lupa) on status samples of the
+operators' sources, twice: with the standard libraries, and in Argo CD's default sandbox for argocd-cm scripts (base
+and table only, no string library nor string methods: argo-cd util/lua/lua.go). Exact status and message per state;
+unknown, missing and garbage shapes give Progressing, never a Lua error; the keys name kinds of the pinned CRDs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import yaml
+from lupa import lua51
+
+from manifests.argo_health import health_customizations
+from manifests.crds import PINS, read_pinned
+
+Obj = dict[str, Any]
+
+_RUN = """
+function(source, obj, sandboxed)
+  local chunk = assert(loadstring(source, "=health.lua"))
+  local env
+  if sandboxed then
+    env = {obj = obj, type = type, tostring = tostring, tonumber = tonumber, pairs = pairs, ipairs = ipairs,
+           next = next, select = select, error = error, pcall = pcall, assert = assert, unpack = unpack,
+           rawget = rawget, rawset = rawset, rawequal = rawequal, setmetatable = setmetatable,
+           getmetatable = getmetatable, table = table, _VERSION = _VERSION}
+  else
+    env = setmetatable({obj = obj}, {__index = _G})
+  end
+  setfenv(chunk, env)
+  return chunk()
+end
+"""
+
+
+def _runtime(sandboxed: bool) -> tuple[Any, Callable[..., Any]]:
+    runtime = lua51.LuaRuntime(unpack_returned_tuples=True)
+    if sandboxed:
+        runtime.execute('debug.setmetatable("", nil)')  # no ("x"):find either, as without OpenString
+    return runtime, runtime.eval(_RUN)
+
+
+OPEN = _runtime(False)
+SANDBOX = _runtime(True)
+SCRIPTS = health_customizations()
+PREFIX = "resource.customizations.health."
+
+
+def run(kind: str, obj: Obj, sandboxed: bool = False) -> tuple[str, str]:
+    """(status, message) of the health check of `kind` (`<group>_<Kind>`) on `obj`."""
+    runtime, function = SANDBOX if sandboxed else OPEN
+    result = function(SCRIPTS[PREFIX + kind], runtime.table_from(obj, recursive=True), sandboxed)
+    returned = dict(result.items())
+    assert set(returned) == {"status", "message"}, returned
+    assert returned["status"] in {"Healthy", "Progressing", "Degraded", "Suspended", "Missing"}
+    assert isinstance(returned["message"], str) and returned["message"]
+    return returned["status"], returned["message"]
+
+
+def health(kind: str, obj: Obj) -> tuple[str, str]:
+    """`run` with the standard libraries, after checking that Argo CD's sandbox gives the same answer."""
+    answer = run(kind, obj)
+    assert run(kind, obj, sandboxed=True) == answer
+    return answer
+
+
+def crd_status_enums(file: str) -> dict[str, list[str]]:
+    """Dotted status path -> enum values in the pinned CRD `file` (its first version)."""
+    crd = yaml.safe_load(read_pinned(file))
+    found: dict[str, list[str]] = {}
+
+    def walk(schema: dict[str, Any], path: str) -> None:
+        if "enum" in schema:
+            found[path] = schema["enum"]
+        for key, child in schema.get("properties", {}).items():
+            walk(child, f"{path}.{key}")
+
+    walk(crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["status"], "status")
+    return found
+
+
+FLINK_DEPLOYMENT_CRD = "flink-kubernetes-operator-1.14.0_flinkdeployments.flink.apache.org-v1.yaml"
+FLINK_SESSION_JOB_CRD = "flink-kubernetes-operator-1.14.0_flinksessionjobs.flink.apache.org-v1.yaml"
+FLINK_SNAPSHOT_CRD = "flink-kubernetes-operator-1.14.0_flinkstatesnapshots.flink.apache.org-v1.yaml"
+
+
+def operator_error(exception: str, message: str) -> str:
+    """`status.error` as the Flink operator writes it: a FlinkResourceException as JSON (FlinkResourceException.java
+    fields type, message, stackTrace, additionalMetadata, throwableList; FlinkResourceExceptionUtils; stack traces
+    off by default)."""
+    return json.dumps({"type": f"org.apache.flink.kubernetes.operator.exception.{exception}", "message": message,
+                       "additionalMetadata": {}, "throwableList": []}, separators=(",", ":"))
+
+
+# ---- keys ------------------------------------------------------------------------------------------------------
+
+def test_the_keys_are_the_argocd_cm_keys_of_the_five_kinds() -> None:
+    assert list(SCRIPTS) == [
+        "resource.customizations.health.flink.apache.org_FlinkDeployment",
+        "resource.customizations.health.flink.apache.org_FlinkSessionJob",
+        "resource.customizations.health.flink.apache.org_FlinkStateSnapshot",
+        "resource.customizations.health.sparkoperator.k8s.io_SparkApplication",
+        "resource.customizations.health.sparkoperator.k8s.io_ScheduledSparkApplication",
+    ]
+
+
+def test_every_key_names_a_group_and_kind_of_the_pinned_crds() -> None:
+    pinned = set()
+    for file in PINS:
+        for crd in yaml.safe_load_all(read_pinned(file)):
+            if crd and crd.get("kind") == "CustomResourceDefinition":
+                pinned.add(f"{crd['spec']['group']}_{crd['spec']['names']['kind']}")
+    for key in SCRIPTS:
+        assert key.startswith(PREFIX)
+        assert key.removeprefix(PREFIX) in pinned, key
+
+
+# ---- FlinkDeployment ---------------------------------------------------------------------------------------------
+
+FD = "flink.apache.org_FlinkDeployment"
+
+
+def deployment(status: Any = None, *, job: str | None = "running", generation: int = 1) -> Obj:
+    """A FlinkDeployment: application cluster (`spec.job`, desired state `job`) or session cluster (job None)."""
+    spec: Obj = {"image": "flink:2.2", "flinkVersion": "v2_2"}
+    if job is not None:
+        spec["job"] = {"jarURI": "local:///opt/flink/usrlib/job.jar", "parallelism": 2, "upgradeMode": "savepoint",
+                       "state": job}
+    obj: Obj = {"apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
+                "metadata": {"name": "bronze-ingest", "namespace": "flink", "generation": generation}, "spec": spec}
+    if status is not None:
+        obj["status"] = status
+    return obj
+
+
+def flink_status(lifecycle: str | None = "STABLE", jm: str | None = "READY", job: str | None = "RUNNING",
+                 reconciliation: str | None = "DEPLOYED", observed: int | None = 1, error: str | None = None) -> Obj:
+    """A FlinkDeploymentStatus (FlinkDeploymentStatus.java, CommonStatus.java; overview.md's sample: READY)."""
+    status: Obj = {"clusterInfo": {}, "jobStatus": {"checkpointInfo": {}, "savepointInfo": {}}}
+    if job is not None:
+        status["jobStatus"].update(jobName="bronze-ingest", jobId="6a5b1c0f2c1a4b52a3b8d4e0f1a2b3c4", state=job)
+    for key, value in (("lifecycleState", lifecycle), ("jobManagerDeploymentStatus", jm),
+                       ("observedGeneration", observed), ("error", error)):
+        if value is not None:
+            status[key] = value
+    if reconciliation is not None:
+        status["reconciliationStatus"] = {"state": reconciliation, "reconciliationTimestamp": 1767225600000}
+    return status
+
+
+@pytest.mark.parametrize(("obj", "expected"), [
+    # ResourceLifecycleMetricsTest.lifecycleStateTest: markReconciledSpecAsStable -> STABLE; job RUNNING, JM READY
+    (deployment(flink_status()), ("Healthy", "Job bronze-ingest RUNNING (lifecycle STABLE)")),
+    # a bounded job that finished on its own is marked stable (ReconciliationUtils.checkAndUpdateStableSpec)
+    (deployment(flink_status(job="FINISHED")), ("Healthy", "Job bronze-ingest FINISHED (lifecycle STABLE)")),
+    # session cluster: no spec.job, empty jobStatus; SessionObserver marks the spec stable once the JM is READY
+    (deployment(flink_status(job=None), job=None), ("Healthy", "Session cluster ready (lifecycle STABLE)")),
+    # suspend: JM deleted -> MISSING, job FINISHED (AbstractFlinkService.updateStatusAfterClusterDeletion); lifecycle
+    # SUSPENDED from the suspended last reconciled spec (CommonStatus.getLifecycleState)
+    (deployment(flink_status("SUSPENDED", "MISSING", "FINISHED"), job="suspended"),
+     ("Suspended", "Job suspended (spec.job.state: suspended; job FINISHED)")),
+    # created suspended: the reconciler deploys nothing (AbstractFlinkResourceReconciler.reconcile), no status yet...
+    (deployment(job="suspended"),
+     ("Suspended", "Job created suspended (spec.job.state: suspended); nothing deployed")),
+    # ... or the initial status (ReconciliationStatus defaults: state UPGRADING; JM MISSING; lifecycle CREATED)
+    (deployment(flink_status("CREATED", "MISSING", None, "UPGRADING", observed=None), job="suspended"),
+     ("Suspended", "Job created suspended (spec.job.state: suspended); nothing deployed")),
+    (deployment(), ("Progressing", "Waiting for the Flink operator to report a status")),
+    (deployment(flink_status("CREATED", "MISSING", None, "UPGRADING", observed=None)),
+     ("Progressing", "Waiting for the operator to reconcile spec generation 1 (none observed yet)")),
+    (deployment(flink_status(observed=2), generation=3),
+     ("Progressing", "Waiting for the operator to reconcile spec generation 3 (observed 2)")),
+    # ResourceLifecycleMetricsTest: UPGRADING after updateStatusBeforeDeploymentAttempt; JM MISSING mid-upgrade
+    (deployment(flink_status("UPGRADING", "MISSING", "FINISHED", "UPGRADING")),
+     ("Progressing", "Upgrading to the new spec")),
+    # ResourceLifecycleMetricsTest: DEPLOYED after updateStatusForDeployedSpec, before the job is seen RUNNING
+    (deployment(flink_status("DEPLOYED", "DEPLOYING", "RECONCILING")), ("Progressing", "JobManager is starting")),
+    (deployment(flink_status("DEPLOYED", "DEPLOYED_NOT_READY", "RECONCILING")),
+     ("Progressing", "JobManager is running, waiting for its REST API")),
+    (deployment(flink_status("DEPLOYED", "READY", "RUNNING")),
+     ("Progressing", "Job bronze-ingest RUNNING, waiting for the spec to be marked stable (lifecycle DEPLOYED)")),
+    (deployment(flink_status("DEPLOYED", "READY", "INITIALIZING")),
+     ("Progressing", "Job bronze-ingest INITIALIZING")),
+    # ResourceLifecycleMetricsTest: job FAILED -> lifecycle FAILED
+    (deployment(flink_status("FAILED", "READY", "FAILED")),
+     ("Degraded", "Failed (job FAILED, JobManager READY)")),
+    # ResourceLifecycleMetricsTest: ROLLING_BACK, then ROLLED_BACK with the job RECONCILING
+    (deployment(flink_status("ROLLING_BACK", "DEPLOYING", "RECONCILING", "ROLLING_BACK")),
+     ("Degraded", "Rolling back to the last stable spec: the new spec did not become stable")),
+    (deployment(flink_status("ROLLED_BACK", "READY", "RECONCILING", "ROLLED_BACK")),
+     ("Degraded", "Rolled back to the last stable spec: the current spec did not become stable")),
+    (deployment(flink_status("STABLE", "READY", "RESTARTING")), ("Progressing", "Job bronze-ingest RESTARTING")),
+    (deployment(flink_status("STABLE", "READY", "FAILING")), ("Degraded", "Job bronze-ingest FAILING")),
+    (deployment(flink_status("STABLE", "READY", "CANCELED")), ("Degraded", "Job bronze-ingest CANCELED")),
+    # FlinkDeploymentControllerTest (cleanup): DELETING, DELETED
+    (deployment(flink_status("DELETING")), ("Progressing", "Being deleted (lifecycle DELETING)")),
+], ids=lambda value: value[0] if isinstance(value, tuple) else None)
+def test_flink_deployment(obj: Obj, expected: tuple[str, str]) -> None:
+    assert health(FD, obj) == expected
+
+
+VALIDATION = operator_error("ValidationException", "Job parallelism must be larger than 0")
+"""DefaultValidator: the text FlinkDeploymentControllerTest.testValidationError expects ("Job parallelism ...")."""
+CRASH_LOOP = operator_error("DeploymentFailedException",
+                            "back-off 40s restarting failed container=flink-main-container pod=bronze-ingest-7d9f")
+"""FlinkDeploymentController: DeploymentFailedException.forContainerStatus (CrashLoopBackOff) -> JM ERROR."""
+MISSING_JM = operator_error("MissingJobManagerException", "Missing JobManager deployment")
+"""AbstractFlinkDeploymentObserver.onMissingDeployment."""
+
+
+@pytest.mark.parametrize(("obj", "open_libs", "sandbox"), [
+    # a refused spec change: error set, observedGeneration kept (ReconciliationUtils.applyValidationErrorAndResetSpec)
+    (deployment(flink_status(observed=2, error=VALIDATION), generation=3),
+     ("Degraded", "Spec generation 3 not accepted by the operator: ValidationException: Job parallelism must be "
+                  "larger than 0"),
+     ("Degraded", f"Spec generation 3 not accepted by the operator: {VALIDATION}")),
+    # refused before the first deployment: lifecycle FAILED, no observedGeneration (testValidationError)
+    (deployment(flink_status("FAILED", "MISSING", None, "UPGRADING", observed=None, error=VALIDATION)),
+     ("Degraded", "Spec generation 1 not accepted by the operator: ValidationException: Job parallelism must be "
+                  "larger than 0"),
+     ("Degraded", f"Spec generation 1 not accepted by the operator: {VALIDATION}")),
+    # crash loop: JM ERROR, job RECONCILING (FlinkDeploymentController catch DeploymentFailedException)
+    (deployment(flink_status("DEPLOYED", "ERROR", "RECONCILING", error=CRASH_LOOP)),
+     ("Degraded", "JobManager deployment in error: DeploymentFailedException: back-off 40s restarting failed "
+                  "container=flink-main-container pod=bronze-ingest-7d9f"),
+     ("Degraded", f"JobManager deployment in error: {CRASH_LOOP}")),
+    (deployment(flink_status("STABLE", "MISSING", "RECONCILING", error=MISSING_JM)),
+     ("Degraded", "JobManager deployment missing: MissingJobManagerException: Missing JobManager deployment"),
+     ("Degraded", f"JobManager deployment missing: {MISSING_JM}")),
+    (deployment(flink_status("FAILED", "READY", "FAILED", error=operator_error("ReconciliationException", 'a "b"\nc'))),
+     ("Degraded", 'Failed (job FAILED, JobManager READY): ReconciliationException: a "b" c'),
+     ("Degraded", "Failed (job FAILED, JobManager READY): " + operator_error("ReconciliationException", 'a "b"\nc'))),
+    # not the operator's JSON (older operators wrote e.toString()): shown as is
+    (deployment(flink_status("FAILED", "READY", "FAILED", error="java.lang.RuntimeException: boom")),
+     ("Degraded", "Failed (job FAILED, JobManager READY): java.lang.RuntimeException: boom"),
+     ("Degraded", "Failed (job FAILED, JobManager READY): java.lang.RuntimeException: boom")),
+])
+def test_flink_deployment_errors_are_shortened_when_the_string_library_is_open(
+        obj: Obj, open_libs: tuple[str, str], sandbox: tuple[str, str]) -> None:
+    assert run(FD, obj) == open_libs
+    assert run(FD, obj, sandboxed=True) == sandbox
+
+
+LIFECYCLE = {"CREATED": "Progressing", "SUSPENDED": "Suspended", "UPGRADING": "Progressing",
+             "DEPLOYED": "Progressing", "STABLE": "Healthy", "ROLLING_BACK": "Degraded", "ROLLED_BACK": "Degraded",
+             "FAILED": "Degraded", "DELETING": "Progressing", "DELETED": "Progressing"}
+"""ResourceLifecycleState.java, with the JobManager READY and the job RUNNING."""
+JOB_MANAGER = {"READY": "Healthy", "DEPLOYED_NOT_READY": "Progressing", "DEPLOYING": "Progressing",
+               "MISSING": "Progressing", "ERROR": "Degraded"}
+"""JobManagerDeploymentStatus.java, lifecycle STABLE, job RUNNING, no error."""
+JOB = {"RUNNING": "Healthy", "FINISHED": "Healthy", "FAILED": "Degraded", "FAILING": "Degraded",
+       "CANCELED": "Degraded", "CANCELLING": "Progressing", "CREATED": "Progressing", "INITIALIZING": "Progressing",
+       "RECONCILING": "Progressing", "RESTARTING": "Progressing", "SUSPENDED": "Progressing"}
+"""Flink's JobStatus (the CRD enum of status.jobStatus.state), lifecycle STABLE, JobManager READY."""
+RECONCILIATION = {"DEPLOYED": "Healthy", "UPGRADING": "Progressing", "ROLLING_BACK": "Degraded",
+                  "ROLLED_BACK": "Degraded"}
+"""ReconciliationState.java, on a status without lifecycleState but STABLE otherwise: the state alone decides."""
+
+
+def test_the_flink_tables_cover_every_state_of_the_pinned_crds() -> None:
+    for crd in (FLINK_DEPLOYMENT_CRD, FLINK_SESSION_JOB_CRD):
+        enums = crd_status_enums(crd)
+        assert set(enums["status.lifecycleState"]) == set(LIFECYCLE)
+        assert set(enums["status.jobStatus.state"]) == set(JOB)
+        assert set(enums["status.reconciliationStatus.state"]) == set(RECONCILIATION)
+    assert set(crd_status_enums(FLINK_DEPLOYMENT_CRD)["status.jobManagerDeploymentStatus"]) == set(JOB_MANAGER)
+
+
+@pytest.mark.parametrize(("state", "expected"), LIFECYCLE.items())
+def test_flink_deployment_lifecycle_states(state: str, expected: str) -> None:
+    assert health(FD, deployment(flink_status(lifecycle=state)))[0] == expected
+
+
+@pytest.mark.parametrize(("state", "expected"), JOB_MANAGER.items())
+def test_flink_deployment_job_manager_states(state: str, expected: str) -> None:
+    assert health(FD, deployment(flink_status(jm=state)))[0] == expected
+    # a session cluster's health is its JobManager's
+    assert health(FD, deployment(flink_status(jm=state, job=None), job=None))[0] == expected
+
+
+@pytest.mark.parametrize(("state", "expected"), JOB.items())
+def test_flink_deployment_job_states(state: str, expected: str) -> None:
+    assert health(FD, deployment(flink_status(job=state)))[0] == expected
+
+
+@pytest.mark.parametrize(("state", "expected"), RECONCILIATION.items())
+def test_flink_deployment_reconciliation_states_without_lifecycle(state: str, expected: str) -> None:
+    status = flink_status(reconciliation=state)
+    del status["lifecycleState"]
+    answer = health(FD, deployment(status))
+    if state == "DEPLOYED":  # stability is only in lifecycleState: without it, not Healthy
+        assert answer == ("Progressing", "Unknown lifecycle state: none")
+    else:
+        assert answer[0] == expected
+
+
+# ---- FlinkSessionJob -------------------------------------------------------------------------------------------
+
+SJ = "flink.apache.org_FlinkSessionJob"
+
+
+def session_job(status: Any = None, *, job: str = "running", generation: int = 1) -> Obj:
+    obj: Obj = {"apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkSessionJob",
+                "metadata": {"name": "bronze-ingest-event", "namespace": "flink", "generation": generation},
+                "spec": {"deploymentName": "flink-session",
+                         "job": {"jarURI": "s3://jars/event.jar", "parallelism": 1, "upgradeMode": "savepoint",
+                                 "state": job}}}
+    if status is not None:
+        obj["status"] = status
+    return obj
+
+
+def job_status(lifecycle: str | None = "STABLE", job: str | None = "RUNNING", reconciliation: str | None = "DEPLOYED",
+               observed: int | None = 1, error: str | None = None) -> Obj:
+    """A FlinkSessionJobStatus (FlinkSessionJobStatus.java: CommonStatus without clusterInfo or JobManager)."""
+    status = flink_status(lifecycle, None, job, reconciliation, observed, error)
+    del status["clusterInfo"]
+    status["jobStatus"]["jobName"] = "bronze-ingest-event"
+    return status
+
+
+@pytest.mark.parametrize(("obj", "expected"), [
+    (session_job(job_status()), ("Healthy", "Job bronze-ingest-event RUNNING (lifecycle STABLE)")),
+    (session_job(job_status("SUSPENDED", "FINISHED"), job="suspended"),
+     ("Suspended", "Job suspended (spec.job.state: suspended; job FINISHED)")),
+    (session_job(job="suspended"), ("Suspended", "Job created suspended (spec.job.state: suspended); nothing submitted")),
+    (session_job(), ("Progressing", "Waiting for the Flink operator to report a status")),
+    (session_job(job_status(observed=4), generation=5),
+     ("Progressing", "Waiting for the operator to reconcile spec generation 5 (observed 4)")),
+    (session_job(job_status("UPGRADING", "RECONCILING", "UPGRADING")), ("Progressing", "Upgrading to the new spec")),
+    (session_job(job_status("DEPLOYED", "CREATED")), ("Progressing", "Job bronze-ingest-event CREATED")),
+    (session_job(job_status("FAILED", "FAILED")), ("Degraded", "Failed (job FAILED)")),
+    (session_job(job_status("STABLE", "CANCELED")), ("Degraded", "Job bronze-ingest-event CANCELED")),
+    # FlinkSessionJobControllerTest (cleanup): DELETING
+    (session_job(job_status("DELETING")), ("Progressing", "Being deleted (lifecycle DELETING)")),
+], ids=lambda value: value[0] if isinstance(value, tuple) else None)
+def test_flink_session_job(obj: Obj, expected: tuple[str, str]) -> None:
+    assert health(SJ, obj) == expected
+
+
+def test_flink_session_job_refused_by_the_validator_is_degraded_with_the_reason() -> None:
+    # DefaultValidator.validateSessionJob: a session job whose cluster is missing is refused before it is submitted
+    error = operator_error("ValidationException", "Session cluster deployment is not found")
+    obj = session_job(job_status("FAILED", None, "UPGRADING", observed=None, error=error))
+    assert run(SJ, obj) == ("Degraded", "Spec generation 1 not accepted by the operator: ValidationException: "
+                                        "Session cluster deployment is not found")
+    assert run(SJ, obj, sandboxed=True) == ("Degraded", f"Spec generation 1 not accepted by the operator: {error}")
+
+
+@pytest.mark.parametrize(("state", "expected"), LIFECYCLE.items())
+def test_flink_session_job_lifecycle_states(state: str, expected: str) -> None:
+    assert health(SJ, session_job(job_status(lifecycle=state)))[0] == expected
+
+
+@pytest.mark.parametrize(("state", "expected"), JOB.items())
+def test_flink_session_job_job_states(state: str, expected: str) -> None:
+    assert health(SJ, session_job(job_status(job=state)))[0] == expected
+
+
+# ---- FlinkStateSnapshot ----------------------------------------------------------------------------------------
+
+SNAP = "flink.apache.org_FlinkStateSnapshot"
+
+
+def snapshot(status: Any = None, kind: str = "savepoint") -> Obj:
+    spec: Obj = {"backoffLimit": 1, "jobReference": {"kind": "FlinkDeployment", "name": "bronze-ingest"}}
+    spec[kind] = {"disposeOnDelete": True} if kind == "savepoint" else {}
+    obj: Obj = {"apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkStateSnapshot",
+                "metadata": {"name": "bronze-ingest-upgrade", "namespace": "flink"}, "spec": spec}
+    if status is not None:
+        obj["status"] = status
+    return obj
+
+
+# FlinkStateSnapshotStatus.java fields; FlinkStateSnapshotUtils.snapshotSuccessful / snapshotAbandoned, snapshots.md
+SNAPSHOT_STATES: dict[str, tuple[Obj, tuple[str, str]]] = {
+    "COMPLETED": ({"state": "COMPLETED", "path": "s3://flink/savepoints/savepoint-6a5b1c-0123456789ab",
+                   "resultTimestamp": "2026-01-01T00:00:00Z", "failures": 0},
+                  ("Healthy", "Savepoint completed: s3://flink/savepoints/savepoint-6a5b1c-0123456789ab")),
+    "IN_PROGRESS": ({"state": "IN_PROGRESS", "triggerId": "e1f2", "failures": 0},
+                    ("Progressing", "Savepoint IN_PROGRESS (trigger e1f2)")),
+    "TRIGGER_PENDING": ({"state": "TRIGGER_PENDING", "failures": 0}, ("Progressing", "Savepoint TRIGGER_PENDING")),
+    "FAILED": ({"state": "FAILED", "failures": 2, "error": "Savepoint timed out"},
+               ("Degraded", "Savepoint failed after 2 attempt(s): Savepoint timed out")),
+    "ABANDONED": ({"state": "ABANDONED", "failures": 0, "error": "Job bronze-ingest not found"},
+                  ("Degraded", "Savepoint abandoned (the job was not found or stopped after the trigger): "
+                               "Job bronze-ingest not found")),
+}
+
+
+def test_the_snapshot_table_covers_every_state_of_the_pinned_crd() -> None:
+    assert set(crd_status_enums(FLINK_SNAPSHOT_CRD)["status.state"]) == set(SNAPSHOT_STATES)
+
+
+@pytest.mark.parametrize(("status", "expected"), SNAPSHOT_STATES.values(), ids=list(SNAPSHOT_STATES))
+def test_flink_state_snapshot_states(status: Obj, expected: tuple[str, str]) -> None:
+    assert health(SNAP, snapshot(status)) == expected
+
+
+def test_flink_state_snapshot_retrying_and_checkpoints() -> None:
+    # "Snapshot errors": error set and failures counted while the operator retries with backoff (snapshots.md)
+    retrying = {"state": "IN_PROGRESS", "triggerId": "e1f2", "failures": 1, "error": "Savepoint timed out"}
+    assert health(SNAP, snapshot(retrying)) == (
+        "Progressing", "Savepoint IN_PROGRESS (trigger e1f2); retrying after 1 failure(s): Savepoint timed out")
+    # a checkpoint whose path could not be fetched is COMPLETED without a path (snapshots.md)
+    assert health(SNAP, snapshot({"state": "COMPLETED", "failures": 0}, "checkpoint")) == (
+        "Healthy", "Checkpoint completed")
+
+
+# ---- SparkApplication ------------------------------------------------------------------------------------------
+
+SPARK = "sparkoperator.k8s.io_SparkApplication"
+
+
+def spark_app(state: Any = "RUNNING", error: str | None = None, executors: dict[str, str] | None = None,
+              **extra: Any) -> Obj:
+    """A SparkApplication with status.applicationState (api/v1beta2/sparkapplication_types.go, v2.5.2)."""
+    app_state: Obj = {"state": state}
+    if error is not None:
+        app_state["errorMessage"] = error
+    status: Obj = {"applicationState": app_state, "driverInfo": {"podName": "nightly-compaction-driver"},
+                   "sparkApplicationId": "spark-0123", "submissionID": "4f7c", **extra}
+    if executors is not None:
+        status["executorState"] = executors
+    return {"apiVersion": "sparkoperator.k8s.io/v1beta2", "kind": "SparkApplication",
+            "metadata": {"name": "nightly-compaction", "namespace": "spark"},
+            "spec": {"type": "Scala", "mode": "cluster", "executor": {"instances": 2}}, "status": status}
+
+
+SPARK_STATES: dict[str, tuple[Obj, tuple[str, str]]] = {
+    # ApplicationStateType constants of api/v1beta2/sparkapplication_types.go at v2.5.2, all fourteen
+    "": (spark_app(""), ("Progressing", "New: waiting for submission")),
+    "SUBMITTED": (spark_app("SUBMITTED"), ("Progressing", "Submitted: waiting for the driver")),
+    "RUNNING": (spark_app("RUNNING", executors={"exec-1": "RUNNING", "exec-2": "PENDING"}),
+                ("Healthy", "Running (1/2 executors running)")),
+    "COMPLETED": (spark_app("COMPLETED", executors={"exec-1": "COMPLETED"}), ("Healthy", "Completed")),
+    "FAILED": (spark_app("FAILED", "driver container failed with ExitCode: 1, Reason: Error"),
+               ("Degraded", "Failed: driver container failed with ExitCode: 1, Reason: Error")),
+    "SUBMISSION_FAILED": (spark_app("SUBMISSION_FAILED", "failed to create driver pod: admission webhook denied"),
+                          ("Degraded", "Submission failed: failed to create driver pod: admission webhook denied")),
+    "PENDING_RERUN": (spark_app("PENDING_RERUN", executionAttempts=2),
+                      ("Progressing", "Pending rerun (2 execution attempt(s) so far)")),
+    "INVALIDATING": (spark_app("INVALIDATING"),
+                     ("Progressing", "Spec changed: deleting the current run before a rerun")),
+    "SUCCEEDING": (spark_app("SUCCEEDING"),
+                   ("Progressing", "Driver completed: the operator decides between a rerun and COMPLETED")),
+    "FAILING": (spark_app("FAILING", "driver pod failed"),
+                ("Degraded", "Driver failed; the operator retries or fails the application per its restartPolicy: "
+                             "driver pod failed")),
+    "SUSPENDING": (spark_app("SUSPENDING"),
+                   ("Progressing", "Suspending (spec.suspend: true): deleting the application's pods")),
+    "SUSPENDED": (spark_app("SUSPENDED"), ("Suspended", "Suspended (spec.suspend: true)")),
+    "RESUMING": (spark_app("RESUMING"), ("Progressing", "Resuming (spec.suspend: false): resubmitting")),
+    "UNKNOWN": (spark_app("UNKNOWN"), ("Progressing", "Driver pod state unknown")),
+}
+
+
+@pytest.mark.parametrize(("obj", "expected"), SPARK_STATES.values(), ids=[s or "NEW" for s in SPARK_STATES])
+def test_spark_application_states(obj: Obj, expected: tuple[str, str]) -> None:
+    assert health(SPARK, obj) == expected
+
+
+def test_spark_application_running_without_executors_yet_is_healthy_with_the_count() -> None:
+    assert health(SPARK, spark_app("RUNNING")) == ("Healthy", "Running (0/0 executors running)")
+
+
+# ---- ScheduledSparkApplication ---------------------------------------------------------------------------------
+
+SCHEDULED = "sparkoperator.k8s.io_ScheduledSparkApplication"
+
+
+def scheduled(status: Any = None, suspend: bool | None = None) -> Obj:
+    """api/v1beta2/scheduledsparkapplication_types.go (v2.5.2): spec.suspend, status.scheduleState and reason."""
+    spec: Obj = {"schedule": "@every 1h", "concurrencyPolicy": "Forbid", "template": {"type": "Scala"}}
+    if suspend is not None:
+        spec["suspend"] = suspend
+    obj: Obj = {"apiVersion": "sparkoperator.k8s.io/v1beta2", "kind": "ScheduledSparkApplication",
+                "metadata": {"name": "hourly-compaction", "namespace": "spark"}, "spec": spec}
+    if status is not None:
+        obj["status"] = status
+    return obj
+
+
+SCHEDULED_RUN = {"scheduleState": "Scheduled", "lastRun": "2026-01-01T10:00:00Z", "nextRun": "2026-01-01T11:00:00Z",
+                 "lastRunName": "hourly-compaction-1767261600000000000",
+                 "pastSuccessfulRunNames": ["hourly-compaction-1767261600000000000"]}
+
+
+@pytest.mark.parametrize(("obj", "expected"), [
+    (scheduled(SCHEDULED_RUN), ("Healthy", "Scheduled, next run 2026-01-01T11:00:00Z, "
+                                           "last run hourly-compaction-1767261600000000000")),
+    # ScheduleStateNew -> Scheduled sets nextRun only (controller.go)
+    (scheduled({"scheduleState": "Scheduled", "nextRun": "2026-01-01T11:00:00Z"}),
+     ("Healthy", "Scheduled, next run 2026-01-01T11:00:00Z")),
+    # controller.go: cron.ParseStandard error -> FailedValidation with the parse error as reason
+    (scheduled({"scheduleState": "FailedValidation", "reason": "expected exactly 5 fields, found 1: [@hourly-ish]"}),
+     ("Degraded", "Schedule failed validation: expected exactly 5 fields, found 1: [@hourly-ish]")),
+    (scheduled({"scheduleState": "Validating"}), ("Progressing", "Waiting for the operator to validate the schedule")),
+    (scheduled({"scheduleState": ""}), ("Progressing", "Waiting for the operator to validate the schedule")),
+    (scheduled(), ("Progressing", "Waiting for the Spark operator to report a status")),
+    # the controller returns before the status when suspended, whatever the status says
+    (scheduled(SCHEDULED_RUN, suspend=True), ("Suspended", "Schedule suspended (spec.suspend: true)")),
+    (scheduled(SCHEDULED_RUN, suspend=False), ("Healthy", "Scheduled, next run 2026-01-01T11:00:00Z, "
+                                                          "last run hourly-compaction-1767261600000000000")),
+], ids=["scheduled", "first", "failed-validation", "validating", "new", "no-status", "suspended", "not-suspended"])
+def test_scheduled_spark_application(obj: Obj, expected: tuple[str, str]) -> None:
+    assert health(SCHEDULED, obj) == expected
+
+
+# ---- unknown, missing and garbage shapes: Progressing, never a Lua error --------------------------------------
+
+GARBAGE: dict[str, Obj] = {
+    "no-status": {"metadata": {"name": "x"}, "spec": {}},
+    "empty-object": {},
+    "status-string": {"metadata": {"name": "x", "generation": 1}, "spec": {}, "status": "broken"},
+    "status-number": {"status": 5},
+    "status-list": {"metadata": {"generation": 1}, "status": ["READY"]},
+    "status-empty": {"metadata": {"generation": 1}, "status": {}},
+    "everything-wrong-type": {"metadata": "x", "spec": 3, "status": {
+        "lifecycleState": 7, "jobManagerDeploymentStatus": ["READY"], "jobStatus": "RUNNING",
+        "reconciliationStatus": "DEPLOYED", "observedGeneration": "one", "error": {"message": "x"},
+        "state": {"COMPLETED": True}, "failures": "many", "applicationState": "RUNNING", "executorState": "x",
+        "scheduleState": 3, "reason": []}},
+    "unexpected-enum": {"metadata": {"generation": 1}, "spec": {"job": {"state": "paused"}, "suspend": "yes"}, "status": {
+        "lifecycleState": "HIBERNATING", "jobManagerDeploymentStatus": "READY", "observedGeneration": 1,
+        "jobStatus": {"state": "RUNNING"}, "reconciliationStatus": {"state": "DEPLOYED"},
+        "state": "EXPIRED", "applicationState": {"state": "QUEUED"}, "scheduleState": "Paused"}},
+}
+
+
+@pytest.mark.parametrize("kind", [key.removeprefix(PREFIX) for key in SCRIPTS])
+@pytest.mark.parametrize("shape", GARBAGE)
+def test_unknown_or_garbage_status_is_progressing_with_a_message(kind: str, shape: str) -> None:
+    status, message = health(kind, GARBAGE[shape])
+    assert status == "Progressing", message
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    (FD, "Unknown lifecycle state: HIBERNATING"),
+    (SJ, "Unknown lifecycle state: HIBERNATING"),
+    (SNAP, "Unknown snapshot state: EXPIRED"),
+    (SPARK, "Unknown application state: QUEUED"),
+    (SCHEDULED, "Unknown schedule state: Paused"),
+])
+def test_an_unexpected_state_is_named_in_the_message(kind: str, expected: str) -> None:
+    assert health(kind, GARBAGE["unexpected-enum"]) == ("Progressing", expected)
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    (FD, "Unknown JobManager deployment status: a table"),
+    (SJ, "Unknown job state: none"),
+    (SNAP, "Unknown snapshot state: a table"),
+    (SPARK, "Unknown application state: none"),
+    (SCHEDULED, "Unknown schedule state: a number"),
+])
+def test_a_field_of_the_wrong_type_counts_as_absent(kind: str, expected: str) -> None:
+    assert health(kind, GARBAGE["everything-wrong-type"]) == ("Progressing", expected)

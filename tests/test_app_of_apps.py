@@ -94,6 +94,18 @@ def test_fields_written_by_operators_are_ignored_and_kept(prod: dict[str, list[M
     assert apps["prod-polaris"]["spec"]["syncPolicy"]["syncOptions"] == ["PruneLast=true"]
 
 
+def test_the_health_checks_patch_only_their_keys_of_argocd_cm(prod: dict[str, list[Manifest]]) -> None:
+    from manifests.argo_health import health_customizations
+
+    cm = find(prod["01-argocd.k8s.yaml"], "ConfigMap", "argocd-cm", "argocd")
+    assert cm["data"] == health_customizations()
+    assert "resource.customizations.health.argoproj.io_Application" in cm["data"]  # the waves between Applications
+    assert cm["metadata"]["labels"] == {"app.kubernetes.io/name": "argocd-cm", "app.kubernetes.io/part-of": "argocd"}
+    assert cm["metadata"]["annotations"] == {"argocd.argoproj.io/sync-wave": "-1",
+                                             "argocd.argoproj.io/sync-options": "ServerSideApply=true,Prune=false,"
+                                                                                "Delete=false"}
+
+
 def test_argo_cd_settings_come_from_config() -> None:
     charts = render_charts(environment(argoCd={"repoUrl": "ssh://git@git.example.com/lake.git", "targetRevision": "v1",
                                                "path": "deploy/test", "namespace": "gitops", "project": "lake",

@@ -97,13 +97,14 @@ def operator_error(exception: str, message: str) -> str:
 
 # ---- keys ------------------------------------------------------------------------------------------------------
 
-def test_the_keys_are_the_argocd_cm_keys_of_the_five_kinds() -> None:
+def test_the_keys_are_the_argocd_cm_keys_of_the_six_kinds() -> None:
     assert list(SCRIPTS) == [
         "resource.customizations.health.flink.apache.org_FlinkDeployment",
         "resource.customizations.health.flink.apache.org_FlinkSessionJob",
         "resource.customizations.health.flink.apache.org_FlinkStateSnapshot",
         "resource.customizations.health.sparkoperator.k8s.io_SparkApplication",
         "resource.customizations.health.sparkoperator.k8s.io_ScheduledSparkApplication",
+        "resource.customizations.health.argoproj.io_Application",
     ]
 
 
@@ -558,3 +559,31 @@ def test_an_unexpected_state_is_named_in_the_message(kind: str, expected: str) -
 ])
 def test_a_field_of_the_wrong_type_counts_as_absent(kind: str, expected: str) -> None:
     assert health(kind, GARBAGE["everything-wrong-type"]) == ("Progressing", expected)
+
+
+# ---- Application (the app of apps' children) ------------------------------------------------------------------
+
+APP = "argoproj.io_Application"
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    # gitops-engine pkg/health HealthStatusCode; pkg/sync/common OperationPhase
+    ({"health": {"status": "Healthy"}, "sync": {"status": "Synced"}}, ("Healthy", "Healthy, sync status Synced")),
+    ({"health": {"status": "Progressing"}, "sync": {"status": "Synced"},
+      "operationState": {"phase": "Running", "message": "waiting for healthy state of apps/Deployment/x"}},
+     ("Progressing", "Progressing, sync status Synced")),
+    ({"health": {"status": "Degraded", "message": "Deployment x exceeded its progress deadline"}},
+     ("Degraded", "Deployment x exceeded its progress deadline")),
+    ({"health": {"status": "Suspended"}, "sync": {"status": "OutOfSync"}}, ("Suspended", "Suspended, sync status OutOfSync")),
+    ({"health": {"status": "Missing"}, "sync": {"status": "OutOfSync"}}, ("Missing", "Missing, sync status OutOfSync")),
+    ({"health": {"status": "Unknown"}, "sync": {"status": "Unknown"}}, ("Progressing", "Health unknown, sync status Unknown")),
+    ({"health": {"status": "Healthy"}, "sync": {"status": "Synced"},
+      "operationState": {"phase": "Failed", "message": "one or more objects failed to apply"}},
+     ("Degraded", "Sync Failed: one or more objects failed to apply")),
+    ({"operationState": {"phase": "Error"}}, ("Degraded", "Sync Error: no message")),
+    ({"sync": {"status": "OutOfSync"}}, ("Progressing", "Waiting for Argo CD to assess the Application's health")),
+    ({"health": {"status": "Hibernating"}}, ("Progressing", "Unknown health status: Hibernating")),
+    ({"health": "Healthy"}, ("Progressing", "Waiting for Argo CD to assess the Application's health")),
+])
+def test_application(status: Obj, expected: tuple[str, str]) -> None:
+    assert health(APP, {"metadata": {"name": "prod-flink"}, "status": status}) == expected

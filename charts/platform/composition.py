@@ -46,6 +46,7 @@ from charts.polaris.server import TOKEN_SCOPE
 from charts.spark.applications import SparkChart
 from config import EnvironmentConfig
 from config.external import required_secrets
+from manifests.argo_health import health_customizations
 
 APP_OF_APPS_CHART = "01-argocd"
 DEV_S3_ACCESS_KEY = "lakehouse-dev"
@@ -133,7 +134,8 @@ class Platform:
                                       s3=self.s3, catalog=self.catalog)
 
         self._secret_sources(app)
-        app_of_apps = app_of_apps_props(config, app.charts, APP_OF_APPS_CHART, health_checks={})
+        app_of_apps = app_of_apps_props(config, app.charts, APP_OF_APPS_CHART,
+                                        health_checks=health_customizations())
         if app_of_apps is not None:
             AppOfAppsChart(app, APP_OF_APPS_CHART, props=app_of_apps)
 

@@ -70,6 +70,14 @@ scheduleState Scheduled Healthy (with the next and last run); FailedValidation D
 cron schedule or time zone); "" (new), Validating, no status or unknown Progressing. A failed run shows on its own
 SparkApplication, not here. Built-in: none.
 
+Application (Argo CD 3.5; health codes of gitops-engine pkg/health HealthStatusCode, operation phases of
+pkg/sync/common OperationPhase): the app of apps (charts/argocd) syncs its child Applications in waves, and a wave
+waits for the health of the one before only with this check, which Argo CD dropped in 1.8
+(https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#argocd-app). `status.operationState.phase` Failed or
+Error (the last sync failed, retries spent): Degraded with the operation's message; otherwise `status.health.status`
+Healthy, Progressing, Degraded, Suspended, Missing as it is (message: the deprecated `health.message`, else the sync
+status); Unknown, absent or anything else: Progressing.
+
 Jobs: none here. The platform's bootstrap Jobs (minio-setup, polaris-bootstrap, polaris-catalog-setup) are Argo CD
 Sync hooks with a backoffLimit; Argo CD's built-in Job health (gitops-engine pkg/health/health_job.go: condition
 Complete Healthy, Failed Degraded with the condition's message, otherwise Progressing) already says what they need,
@@ -89,6 +97,7 @@ CHECKED_KINDS: tuple[tuple[str, str], ...] = (
     ("flink.apache.org", "FlinkStateSnapshot"),
     ("sparkoperator.k8s.io", "SparkApplication"),
     ("sparkoperator.k8s.io", "ScheduledSparkApplication"),
+    ("argoproj.io", "Application"),
 )
 """(API group, kind) of every custom resource with a health check here, one `<group>_<Kind>.lua` file each."""
 

@@ -1,0 +1,51 @@
+-- Argo CD health of an Application, as its parent in an app of apps sees it (Argo CD dropped this check in 1.8, so a
+-- parent's sync waves no longer wait for its child Applications without it).
+-- Value of argocd-cm `resource.customizations.health.argoproj.io_Application`; see manifests/argo_health/__init__.py
+-- for the state table and its upstream sources.
+-- Runs without the Lua standard libraries (Argo CD's default for argocd-cm scripts): base and table only.
+-- Every field is read nil- and type-safely: an unknown shape is Progressing.
+
+local function field(t, key)
+  if type(t) ~= "table" then return nil end
+  return t[key]
+end
+
+local function text(v)
+  if type(v) == "string" and v ~= "" then return v end
+  return nil
+end
+
+local function describe(v)
+  if type(v) == "string" then return v end
+  if v == nil then return "none" end
+  return "a " .. type(v)
+end
+
+local KNOWN = {Healthy = true, Progressing = true, Degraded = true, Suspended = true, Missing = true}
+
+local function assess(obj)
+  local status = field(obj, "status")
+  if type(status) ~= "table" then
+    return "Progressing", "Waiting for Argo CD to assess the Application"
+  end
+  local operation = field(status, "operationState")
+  local phase = text(field(operation, "phase"))
+  if phase == "Failed" or phase == "Error" then
+    return "Degraded", "Sync " .. phase .. ": " .. (text(field(operation, "message")) or "no message")
+  end
+  local raw_health = field(field(status, "health"), "status")
+  local health = text(raw_health)
+  local sync = text(field(field(status, "sync"), "status")) or "unknown"
+  if health ~= nil and KNOWN[health] then
+    return health, text(field(status.health, "message")) or (health .. ", sync status " .. sync)
+  elseif health == "Unknown" then
+    return "Progressing", "Health unknown, sync status " .. sync
+  elseif raw_health == nil then
+    return "Progressing", "Waiting for Argo CD to assess the Application's health"
+  end
+  return "Progressing", "Unknown health status: " .. describe(raw_health)
+end
+
+local hs = {}
+hs.status, hs.message = assess(obj)
+return hs

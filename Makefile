@@ -4,7 +4,7 @@
 #   make test                  lint (ruff), type-check (mypy strict), check layers (import-linter), validate, run every test
 #   make bench                 synth timings and memory (bench/)
 #   make validate [ENV=..] [PATHS="a.yaml dir"]  validate every rendered environment (or ENV, or the given manifests)
-#   make diff [BASE=HEAD] [ENV=..]               rendered change of the working tree against a git ref (e.g. BASE=origin/main)
+#   make diff [BASE=HEAD] [ENV=..] [FORMAT=text|markdown]  rendered change of the working tree against a git ref (e.g. BASE=origin/main)
 #   make install-crds [CRD_DIR=...]    kubectl users: apply the pinned CRDs (server-side) to the current cluster
 #   make install-cert-manager [ENV=..] kubectl users: apply the pinned cert-manager release
 #   make schemas               export standalone strict schemas (kubeconform layout) to build/schemas
@@ -81,9 +81,10 @@ validate: $(VENV)/.installed
 	$(PY) main.py validate $(if $(PATHS),$(PATHS),$(ENV_ARGS))
 
 BASE ?= HEAD
+FORMAT ?= text
 diff: setup
 	@# exit 1 means "there are changes", which is the answer, not a failure
-	$(PY) main.py diff --base $(BASE) $(ENV_ARGS) || [ $$? -eq 1 ]
+	$(PY) main.py diff --base $(BASE) $(ENV_ARGS) --format $(FORMAT) || [ $$? -eq 1 ]
 
 typecheck: setup
 	$(PY) -m ruff check cli charts manifests config tests bench main.py

@@ -57,7 +57,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from manifests.diff import DiffError, compare, objects_in_directory, render, rendered_at_ref
+    from manifests.diff import DiffError, compare, objects_in_directory, render, render_markdown, rendered_at_ref
     from manifests.state_safety import check
 
     try:
@@ -75,7 +75,7 @@ def _diff(args: argparse.Namespace) -> int:
         return _error(error)
     changes = compare(base, head, unified=args.unified)
     unsafe = [finding.line for finding in check(base, head)]
-    sys.stdout.write(render(changes, unsafe))
+    sys.stdout.write((render_markdown if args.format == "markdown" else render)(changes, unsafe))
     return 3 if unsafe and args.fail_on_unsafe else 1 if changes else 0
 
 
@@ -186,6 +186,9 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("--head", default=None, help="git ref to compare (default: the working tree, rendered)")
     _env_option(diff, "compare")
     diff.add_argument("--unified", action="store_true", help="add a unified YAML diff per changed object")
+    diff.add_argument("--format", choices=("text", "markdown"), default="text",
+                      help="text (default) or markdown, for a pull-request comment (README, \"Review in pull "
+                           "requests\")")
     diff.add_argument("--fail-on-unsafe", action="store_true",
                       help="exit 3 when a change is state-unsafe (a line under `state-unsafe changes:`, warnings "
                            "included)")

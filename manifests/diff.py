@@ -1,12 +1,13 @@
 """`diff`: the rendered change between two git refs, or a ref and the working tree, object by object.
 
-    python main.py diff [--base REF] [--head REF] [--env NAME ...] [--unified]   (the command: `cli.commands`)
+    python main.py diff [--base REF] [--head REF] [--env NAME ...] [--unified] [--format text|markdown]
 
 A ref's rendering is its committed `dist/` (a test keeps `dist/` identical to what the source renders);
 the working tree (no `--head`) is rendered fresh, so uncommitted source changes show up. Objects are keyed
 by environment, kind, namespace and name; a changed object lists its changed fields
 (`spec.replicas: 1 -> 2`), computed with DeepDiff; `--unified` adds a unified YAML diff per object. After the
-objects, `state-unsafe changes:` lists what `manifests.state_safety` finds (one line per finding).
+objects, `state-unsafe changes:` lists what `manifests.state_safety` finds (one line per finding). `render_markdown`
+writes the same report for a pull-request comment (GitHub-flavoured Markdown).
 Exit codes: 0 no change, 1 changes, 2 could not run (unknown ref, configuration error), 3 state-unsafe changes
 with `--fail-on-unsafe`.
 """
@@ -169,3 +170,70 @@ def render(changes: list[Change], unsafe: Sequence[str] = ()) -> str:
     else:
         lines.append("no rendered change")
     return "\n".join(lines) + "\n"
+
+
+MARKDOWN_LIMIT = 60_000
+"""Characters of a Markdown report at most: a GitHub comment holds 65,536; the rest is cut with a note."""
+
+
+def _backtick_runs(text: str) -> list[int]:
+    """Lengths of the runs of backticks in `text`."""
+    runs, current = [], 0
+    for char in text + " ":
+        if char == "`":
+            current += 1
+        elif current:
+            runs.append(current)
+            current = 0
+    return runs
+
+
+def _code(text: str) -> str:
+    """`text` as a Markdown code span, fenced by more backticks than any run inside it (CommonMark code spans)."""
+    fence = "`" * (max(_backtick_runs(text), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _markdown_item(change: Change) -> list[str]:
+    """One object as a list item: sign and reference, its field changes, its unified diff in a `diff` block."""
+    sign = {"added": "+", "removed": "-"}.get(change.kind, "~")
+    item = [f"- **{sign}** {_code(change.ref)}", *(f"  - {_code(f)}" for f in change.fields)]
+    if change.unified:
+        fence = "`" * max(3, max(_backtick_runs(change.unified), default=0) + 1)
+        item += ["", f"  {fence}diff", *(f"  {line}" for line in change.unified.rstrip("\n").splitlines()),
+                 f"  {fence}"]
+    return item
+
+
+def _counts(changes: list[Change]) -> str:
+    counts = {k: sum(1 for c in changes if c.kind == k) for k in ("added", "removed", "changed")}
+    return f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed"
+
+
+def render_markdown(changes: list[Change], unsafe: Sequence[str] = (), *, limit: int = MARKDOWN_LIMIT) -> str:
+    """The report as GitHub-flavoured Markdown for a pull-request comment: a headline with the counts, the
+    state-unsafe changes first (a warning alert), then per environment a collapsible list of objects (`+` added,
+    `-` removed, `~` changed with its field changes, and its unified diff in a `diff` block with `--unified`).
+    Longer than `limit` characters: cut before the object that would exceed it, with a note to run `make diff`."""
+    lines = [f"### Rendered change: {len(changes)} objects differ ({_counts(changes)})" if changes
+             else "### Rendered change: none", ""]
+    if unsafe:
+        lines += ["> [!WARNING]", f"> **{len(unsafe)} state-unsafe change{'s' if len(unsafe) > 1 else ''}** (drops "
+                  "state, fails a restore or fails the sync):", *(f"> - {_code(line)}" for line in unsafe), ""]
+    size = sum(len(line) + 1 for line in lines)
+    left = len(changes)
+    for env in sorted({c.key[0] for c in changes}):
+        mine = [c for c in changes if c.key[0] == env]
+        lines += ["<details open>", f"<summary><b>{env}</b>: {_counts(mine)}</summary>", ""]
+        for change in mine:
+            item = _markdown_item(change)
+            size += sum(len(line) + 1 for line in item)
+            if size > limit - 200:  # room for the closing lines and the note
+                lines += ["", "</details>", "", f"*Cut at {limit:,} characters: {left} more objects; run "
+                          "`make diff` for the whole report.*"]
+                return "\n".join(lines) + "\n"
+            lines += item
+            left -= 1
+        lines += ["", "</details>", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -109,7 +109,7 @@ def _make_dry_run(*args: str) -> str:
     (("validate", "ENV=prod"), "main.py validate --env prod\n"),
     (("validate", "ENV=all"), "main.py validate \n"),
     (("validate", "PATHS=dist/local/00-namespaces.k8s.yaml"), "main.py validate dist/local/00-namespaces.k8s.yaml\n"),
-    (("diff", "ENV=dev", "BASE=main"), "main.py diff --base main --env dev || [ $? -eq 1 ]\n"),
+    (("diff", "ENV=dev", "BASE=main"), "main.py diff --base main --env dev --format text || [ $? -eq 1 ]\n"),
 ])
 def test_make_validate_and_diff_pass_env_on(args: tuple[str, ...], expected: str) -> None:
     """`ENV` reaches validate and diff (it was ignored), and diff's exit 1 ("there are changes") is not a make error."""

@@ -9,7 +9,7 @@ import pytest
 import manifests.diff
 from cli.commands import main as cli_main
 from config import ENVIRONMENTS_DIR, load_environment
-from manifests.diff import Key, compare, objects_in_directory, render
+from manifests.diff import Key, compare, objects_in_directory, render, render_markdown
 from tests.conftest import ROOT
 
 
@@ -33,6 +33,44 @@ def test_added_removed_changed_with_field_paths() -> None:
         "  + ConfigMap/ns/c\n"
         "3 objects differ: 1 added, 1 removed, 1 changed\n"
     )
+
+
+def test_markdown_for_a_pull_request_comment() -> None:
+    base = {("prod", "ConfigMap", "ns", "a"): cm("a", x="1"), ("local", "ConfigMap", "ns", "b"): cm("b")}
+    head = {("prod", "ConfigMap", "ns", "a"): cm("a", x="`2`"), ("local", "ConfigMap", "ns", "c"): cm("c")}
+    unsafe = ["prod FlinkDeployment/flink/x: spec.job.upgradeMode: last-state -> stateless: ..."]
+    assert render_markdown(compare(base, head, unified=True), unsafe) == (
+        "### Rendered change: 3 objects differ (1 added, 1 removed, 1 changed)\n"
+        "\n"
+        "> [!WARNING]\n"
+        "> **1 state-unsafe change** (drops state, fails a restore or fails the sync):\n"
+        "> - `prod FlinkDeployment/flink/x: spec.job.upgradeMode: last-state -> stateless: ...`\n"
+        "\n"
+        "<details open>\n<summary><b>local</b>: 1 added, 1 removed, 0 changed</summary>\n\n"
+        "- **-** `ConfigMap/ns/b`\n"
+        "- **+** `ConfigMap/ns/c`\n"
+        "\n</details>\n\n"
+        "<details open>\n<summary><b>prod</b>: 0 added, 0 removed, 1 changed</summary>\n\n"
+        "- **~** `ConfigMap/ns/a`\n"
+        "  - ``data.x: '1' -> '`2`'``\n"  # a value with backticks gets a longer fence
+        "\n"
+        "  ```diff\n"
+        "  --- base\n  +++ head\n  @@ -4,4 +4,4 @@\n     name: a\n     namespace: ns\n   data:\n"
+        "  -  x: '1'\n  +  x: '`2`'\n"
+        "  ```\n"
+        "\n</details>\n")
+    assert render_markdown([], []) == "### Rendered change: none\n"
+
+
+def test_a_long_markdown_report_is_cut_at_an_object_with_a_note() -> None:
+    head = {("prod", "ConfigMap", "ns", f"cm-{i:03}"): cm(f"cm-{i:03}") for i in range(300)}
+    report = render_markdown(compare({}, head), limit=2_000)
+    assert len(report) <= 2_000
+    assert report.count("- **+**") == report.count("\n- ")
+    shown = report.count("- **+**")
+    assert 0 < shown < 300
+    assert report.endswith(f"</details>\n\n*Cut at 2,000 characters: {300 - shown} more objects; run `make diff` for "
+                           "the whole report.*\n")
 
 
 def test_long_values_show_where_they_differ() -> None:

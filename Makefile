@@ -3,6 +3,7 @@
 #   make synth [ENV=local]     render one environment into dist/<ENV>/   (ENV=all: every environment)
 #   make test                  lint (ruff), type-check (mypy strict), check layers (import-linter), validate, run every test
 #   make bench                 synth timings and memory (bench/)
+#   make images-lock           record the SHA-256 of the jars the custom images download (network; README, "Images")
 #   make validate [ENV=..] [PATHS="a.yaml dir"]  validate every rendered environment (or ENV, or the given manifests)
 #   make diff [BASE=HEAD] [ENV=..] [FORMAT=text|markdown]  rendered change of the working tree against a git ref (e.g. BASE=origin/main)
 #   make install-crds [CRD_DIR=...]    kubectl users: apply the pinned CRDs (server-side) to the current cluster
@@ -22,7 +23,7 @@ ENV_GIVEN := $(filter command line environment override,$(origin ENV))
 # validate and diff cover every environment unless ENV is given (ENV=all: every one too)
 ENV_ARGS := $(if $(and $(ENV_GIVEN),$(filter-out all,$(ENV))),--env $(ENV))
 
-.PHONY: help setup synth test typecheck bench imports docs validate schemas diff install-crds install-cert-manager clean
+.PHONY: help setup synth test typecheck bench images-lock imports docs validate schemas diff install-crds install-cert-manager clean
 
 help:  ## list the targets (the header of this Makefile)
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -101,6 +102,9 @@ docs: $(VENV)/.installed
 bench: setup
 	$(PY) bench/synth_bench.py
 	$(PY) bench/validate_bench.py
+
+images-lock:
+	sh images/lock.sh
 
 clean:
 	rm -rf $(VENV) node_modules imports build

@@ -1,6 +1,7 @@
 # Every target installs what it needs and is idempotent.
 #   make help                  this list
 #   make synth [ENV=local]     render one environment into dist/<ENV>/   (ENV=all: every environment)
+#   make helm [ENV=local]      Helm chart of one environment in build/helm/<ENV>/ (ENV=all: every environment)
 #   make test                  lint (ruff), type-check (mypy strict), check layers (import-linter), validate, run every test
 #   make bench                 synth timings and memory (bench/)
 #   make validate [ENV=..] [PATHS="a.yaml dir"]  validate every rendered environment (or ENV, or the given manifests)
@@ -24,7 +25,7 @@ ENV_GIVEN := $(filter command line environment override,$(origin ENV))
 # validate and diff cover every environment unless ENV is given (ENV=all: every one too)
 ENV_ARGS := $(if $(and $(ENV_GIVEN),$(filter-out all,$(ENV))),--env $(ENV))
 
-.PHONY: help setup synth test typecheck bench imports docs validate schemas diff install-crds install-cert-manager clean
+.PHONY: help setup synth helm test typecheck bench imports docs validate schemas diff install-crds install-cert-manager clean
 
 help:  ## list the targets (the header of this Makefile)
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -78,6 +79,14 @@ ifeq ($(ENV),all)
 	$(PY) -O main.py synth
 else
 	$(PY) -O main.py synth --env $(ENV)
+endif
+
+# cdk8s synth --format helm (main.py helm): Chart.yaml, templates/ (the files of dist/<ENV>/), crds/ (the pinned CRDs)
+helm: setup
+ifeq ($(ENV),all)
+	$(PY) main.py helm
+else
+	$(PY) main.py helm --env $(ENV)
 endif
 
 schemas: $(VENV)/.installed

@@ -2,7 +2,10 @@
 output directory is replaced in one rename, so a failure leaves `dist/` untouched. A chart with no object (e.g.
 Spark without applications) writes no file rather than an empty one. Each directory also gets a
 `kustomization.yaml` listing its files in apply order, so `kubectl kustomize dist/<env>` (and `kubectl apply -k`)
-build the same objects."""
+build the same objects.
+
+`synthesize_helm_templates` renders one environment as the `templates/` of a Helm chart instead (what
+`python main.py helm` has `cdk8s synth --format helm` run)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import cdk8s
 
 from charts.platform import Platform
 from config import ENVIRONMENTS_DIR, load_environment
+from manifests.helm import escape_template_delimiters
 from manifests.layout import KUSTOMIZATION, MANIFEST_SUFFIX, kustomization, manifest_files
 
 
@@ -57,5 +61,26 @@ def synthesize(envs: list[str], outdir: str, config_dir: Path = ENVIRONMENTS_DIR
             if target.exists():
                 shutil.rmtree(target)
             (Path(staging) / env).rename(target)
+            written.append(target)
+    return written
+
+
+def synthesize_helm_templates(env: str, templates_dir: str, config_dir: Path = ENVIRONMENTS_DIR) -> list[Path]:
+    """Render `env` into `templates_dir` as a Helm chart's templates: the same files as `dist/<env>/` (no
+    `kustomization.yaml`), directly in the folder, with Go template delimiters escaped so that `helm template`
+    gives back the rendered text (`manifests.helm.escape_template_delimiters`). Returns the files written.
+
+    Raises:
+        ConfigError: before anything is written.
+    """
+    root = Path(templates_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".synth-") as staging:
+        apps = [(env, build_app(env, str(Path(staging) / env), config_dir))]
+        _render(apps, Path(staging))
+        written = []
+        for path in manifest_files(Path(staging) / env):
+            target = root / path.name
+            target.write_text(escape_template_delimiters(path.read_text()))
             written.append(target)
     return written

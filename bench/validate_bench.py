@@ -35,7 +35,7 @@ def wall(command: list[str]) -> float:
 
 def session_jobs(directory: Path, count: int) -> Path:
     """The local environment plus `count` FlinkSessionJobs on its session cluster, in `directory`."""
-    for path in (ROOT / "dist" / "local").glob("*.yaml"):
+    for path in (ROOT / "dist" / "local").glob("*.k8s.yaml"):
         (directory / path.name).write_text(path.read_text())
     template = next(d for d in yaml.safe_load_all((ROOT / "dist" / "local" / "50-flink.k8s.yaml").read_text())
                     if d["kind"] == "FlinkSessionJob" and d["metadata"]["name"] == "bronze-ingest-event")

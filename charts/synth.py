@@ -1,6 +1,11 @@
 """Render environments to `dist/<env>/` atomically: all environments build in memory first, then each
 output directory is replaced in one rename, so a failure leaves `dist/` untouched. A chart with no object (e.g.
-Spark without applications) writes no file rather than an empty one."""
+Spark without applications) writes no file rather than an empty one. Each directory also gets a
+`kustomization.yaml` listing its files in apply order, so `kubectl kustomize dist/<env>` (and `kubectl apply -k`)
+build the same objects.
+
+`synthesize_helm_templates` renders one environment as the `templates/` of a Helm chart instead (what
+`python main.py helm` has `cdk8s synth --format helm` run)."""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ import cdk8s
 
 from charts.platform import Platform
 from config import ENVIRONMENTS_DIR, load_environment
+from manifests.helm import escape_template_delimiters
+from manifests.layout import KUSTOMIZATION, MANIFEST_SUFFIX, kustomization, manifest_files
 
 
 def build_app(env: str, outdir: str, config_dir: Path = ENVIRONMENTS_DIR) -> cdk8s.App:
@@ -21,14 +28,22 @@ def build_app(env: str, outdir: str, config_dir: Path = ENVIRONMENTS_DIR) -> cdk
     Raises:
         ConfigError: as `load_environment` and `Platform`.
     """
-    app = cdk8s.App(outdir=outdir, output_file_extension=".k8s.yaml",
+    app = cdk8s.App(outdir=outdir, output_file_extension=MANIFEST_SUFFIX,
                     yaml_output_type=cdk8s.YamlOutputType.FILE_PER_CHART)
     Platform(app, load_environment(env, config_dir))
     return app
 
 
+def _render(apps: list[tuple[str, cdk8s.App]], staging: Path) -> None:
+    for env, app in apps:
+        app.synth()
+        for empty in (p for p in manifest_files(staging / env) if p.stat().st_size == 0):
+            empty.unlink()  # a chart with nothing to render (e.g. no SparkApplication) writes no file
+
+
 def synthesize(envs: list[str], outdir: str, config_dir: Path = ENVIRONMENTS_DIR) -> list[Path]:
-    """Render `envs` (read from `config_dir`) into `<outdir>/<env>/`; returns the directories written.
+    """Render `envs` (read from `config_dir`) into `<outdir>/<env>/` (the chart files and `kustomization.yaml`);
+    returns the directories written.
 
     Raises:
         ConfigError: before anything is written.
@@ -37,15 +52,35 @@ def synthesize(envs: list[str], outdir: str, config_dir: Path = ENVIRONMENTS_DIR
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".synth-", dir=root) as staging:
         apps = [(env, build_app(env, str(Path(staging) / env), config_dir)) for env in envs]
-        for env, app in apps:
-            app.synth()
-            for empty in (p for p in (Path(staging) / env).glob("*.yaml") if p.stat().st_size == 0):
-                empty.unlink()  # a chart with nothing to render (e.g. no SparkApplication) writes no file
+        _render(apps, Path(staging))
         written = []
         for env, _ in apps:
+            files = [p.name for p in manifest_files(Path(staging) / env)]
+            (Path(staging) / env / KUSTOMIZATION).write_text(kustomization(files))
             target = root / env
             if target.exists():
                 shutil.rmtree(target)
             (Path(staging) / env).rename(target)
+            written.append(target)
+    return written
+
+
+def synthesize_helm_templates(env: str, templates_dir: str, config_dir: Path = ENVIRONMENTS_DIR) -> list[Path]:
+    """Render `env` into `templates_dir` as a Helm chart's templates: the same files as `dist/<env>/` (no
+    `kustomization.yaml`), directly in the folder, with Go template delimiters escaped so that `helm template`
+    gives back the rendered text (`manifests.helm.escape_template_delimiters`). Returns the files written.
+
+    Raises:
+        ConfigError: before anything is written.
+    """
+    root = Path(templates_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".synth-") as staging:
+        apps = [(env, build_app(env, str(Path(staging) / env), config_dir))]
+        _render(apps, Path(staging))
+        written = []
+        for path in manifest_files(Path(staging) / env):
+            target = root / path.name
+            target.write_text(escape_template_delimiters(path.read_text()))
             written.append(target)
     return written

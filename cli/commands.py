@@ -1,7 +1,7 @@
 """The project's command line, `python main.py COMMAND ...` (synth when no command is given, which is what
 `cdk8s synth` runs). `python main.py --help` lists the commands, `python main.py COMMAND --help` their options.
 
-Exit codes: synth 0/2; validate 0 (no error), 1 (errors), 2 (could not run); diff 0 (no change),
+Exit codes: synth 0/2; helm 0/2; validate 0 (no error), 1 (errors), 2 (could not run); diff 0 (no change),
 1 (changes), 2 (could not run), 3 (state-unsafe changes, with --fail-on-unsafe); crds, docs and schemas 0/2. Heavy imports (cdk8s, the generated bindings)
 happen only for the commands that render (synth, and diff of the working tree).
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,7 +19,9 @@ from pathlib import Path
 
 from config import ENVIRONMENTS_DIR, ConfigError, available_environments, load_environment
 
-COMMANDS = ("synth", "validate", "diff", "import", "crds", "docs", "schemas")
+COMMANDS = ("synth", "helm", "validate", "diff", "import", "crds", "docs", "schemas")
+PROJECT = Path(__file__).resolve().parent.parent
+"""The project root: where cdk8s.yaml, node_modules/ and pyproject.toml are."""
 
 
 def _error(message: object) -> int:
@@ -25,15 +29,70 @@ def _error(message: object) -> int:
     return 2
 
 
+def _is_helm_templates_dir(outdir: Path) -> bool:
+    """`cdk8s synth --format helm` runs the app with CDK8S_OUTDIR=<chart>/templates, after writing <chart>/Chart.yaml."""
+    return outdir.name == "templates" and (outdir.parent / "Chart.yaml").is_file()
+
+
 def _synth(args: argparse.Namespace) -> int:
-    from charts.synth import synthesize
+    from charts.synth import synthesize, synthesize_helm_templates
 
     try:
-        written = synthesize(args.envs or available_environments(args.config_dir), args.outdir, args.config_dir)
+        if args.helm_templates:
+            if len(args.envs or []) != 1:
+                return _error("--helm-templates: a Helm chart holds one environment; give exactly one --env")
+            written = synthesize_helm_templates(args.envs[0], args.outdir, args.config_dir)
+        elif _is_helm_templates_dir(Path(args.outdir)):
+            return _error(f"{args.outdir} is a Helm chart's templates folder (cdk8s synth --format helm): a chart holds "
+                          "one environment; run `make helm ENV=<env>` (python main.py helm --env <env>)")
+        else:
+            written = synthesize(args.envs or available_environments(args.config_dir), args.outdir, args.config_dir)
     except ConfigError as error:
         return _error(error)
     for path in written:
         print(f"synthesized {path}")
+    return 0
+
+
+def _helm(args: argparse.Namespace) -> int:
+    import tomllib
+
+    from manifests.crds import CrdError, write_installed
+    from manifests.helm import write_chart_metadata
+
+    envs = args.envs or available_environments(args.config_dir)
+    try:
+        for env in envs:
+            load_environment(env, args.config_dir)  # an unknown or invalid environment fails before cdk8s runs
+    except ConfigError as error:
+        return _error(error)
+    version = args.chart_version or tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["version"]
+    cdk8s = PROJECT / "node_modules" / ".bin" / "cdk8s"
+    if not cdk8s.is_file():
+        return _error(f"{cdk8s}: the pinned cdk8s-cli is not installed (run `make setup`)")
+    env_vars = {**os.environ, "CDK8S_CHECK_UPGRADE": "false", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    for env in envs:
+        chart = (Path(args.outdir) / env).resolve()
+        # -O as in cdk8s.yaml's app (skips the bindings' argument type checks; same output)
+        app = shlex.join([sys.executable, "-O", "main.py", "synth", "--helm-templates", "--env", env,
+                          "--config-dir", str(args.config_dir.resolve())])
+        command = [str(cdk8s), "synth", "--format", "helm", "--chart-version", version, "--output", str(chart),
+                   "--app", app]
+        result = subprocess.run(command, cwd=PROJECT, env=env_vars, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            sys.stderr.write(result.stdout + result.stderr)
+            return _error(f"{env}: cdk8s synth --format helm failed (exit {result.returncode})")
+        try:
+            write_chart_metadata(chart, name=f"lakehouse-{env}",
+                                 description=f"The streaming lakehouse platform, environment {env} (dist/{env}/), "
+                                             "rendered by cdk8s")
+            # cdk8s-cli puts cdk8s.yaml's imports into crds/: only the kinds the bindings need. Helm installs crds/
+            # before the templates, so it gets every CRD the platform installs (the set of `make install-crds`).
+            shutil.rmtree(chart / "crds", ignore_errors=True)
+            write_installed(chart / "crds")
+        except (ValueError, CrdError) as error:
+            return _error(f"{env}: {error}")
+        print(f"wrote Helm chart {Path(args.outdir) / env}")
     return 0
 
 
@@ -165,7 +224,22 @@ def parser() -> argparse.ArgumentParser:
     _env_option(synth, "render")
     synth.add_argument("--outdir", default=os.environ.get("CDK8S_OUTDIR", "dist"),
                        help="output directory (default: $CDK8S_OUTDIR or dist)")
+    synth.add_argument("--helm-templates", action="store_true",
+                       help="write one environment as a Helm chart's templates: its files directly in OUTDIR, "
+                            "`{{` escaped, no kustomization.yaml (what `main.py helm` has cdk8s-cli run)")
     synth.set_defaults(run=_synth)
+
+    helm = commands.add_parser(
+        "helm", help="write a Helm chart of each environment into <outdir>/<env>/ (cdk8s synth --format helm)",
+        description="Write a Helm chart per environment through the pinned cdk8s-cli (`cdk8s synth --format helm`): "
+                    "Chart.yaml (name lakehouse-<env>), templates/ (the files of dist/<env>/), crds/ (the pinned "
+                    "Flink and Spark operator CRDs, as `make install-crds` applies them; Helm installs them before "
+                    "the templates unless --skip-crds, and never upgrades or deletes them).")
+    _env_option(helm, "package")
+    helm.add_argument("--outdir", default="build/helm", help="output directory (default: build/helm)")
+    helm.add_argument("--chart-version", default=None,
+                      help="chart version, SemVer (default: the project version of pyproject.toml)")
+    helm.set_defaults(run=_helm)
 
     validate = commands.add_parser("validate", help="validate rendered manifests (schemas, rules, references)",
                                    description="Validate rendered manifests in layers.")

@@ -157,13 +157,25 @@ def prepare(out_dir: Path) -> list[Path]:
     return written
 
 
-def install_command(out_dir: Path, kubectl: str = "kubectl") -> list[str]:
-    """Write every installed pin (checksum verified) into `out_dir`; the kubectl command that applies them
-    with server-side apply (these CRDs exceed the client-side last-applied annotation limit)."""
+def write_installed(out_dir: Path) -> list[Path]:
+    """Write every installed pin (checksum verified) into `out_dir`, one file each (`CrdPin.file`); returns them.
+
+    Raises:
+        CrdError: as `read_pinned`.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
     for pin in PINS.values():
         if pin.installed:
             (out_dir / pin.file).write_bytes(read_pinned(pin.file))
+            written.append(out_dir / pin.file)
+    return written
+
+
+def install_command(out_dir: Path, kubectl: str = "kubectl") -> list[str]:
+    """Write every installed pin (checksum verified) into `out_dir`; the kubectl command that applies them
+    with server-side apply (these CRDs exceed the client-side last-applied annotation limit)."""
+    write_installed(out_dir)
     return [kubectl, "apply", "--server-side", "--force-conflicts", "-f", str(out_dir)]
 
 

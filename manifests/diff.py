@@ -25,6 +25,7 @@ import yaml
 from deepdiff import DeepDiff
 
 from config import ROOT
+from manifests.layout import MANIFEST_SUFFIX, manifest_files
 from manifests.tree import field_path
 
 Key = tuple[str, str, str, str]
@@ -74,7 +75,8 @@ def rendered_at_ref(ref: str, envs: list[str] | None) -> dict[Key, dict[str, Any
         DiffError: unknown ref.
     """
     _git("rev-parse", "--verify", f"{ref}^{{commit}}")
-    paths = [p for p in _git("ls-tree", "-r", "--name-only", ref, "--", "dist/").splitlines() if p.endswith(".yaml")]
+    paths = [p for p in _git("ls-tree", "-r", "--name-only", ref, "--", "dist/").splitlines()
+             if p.endswith(MANIFEST_SUFFIX)]
     objects: dict[Key, dict[str, Any]] = {}
     for path in paths:
         env = path.split("/")[1]
@@ -84,10 +86,10 @@ def rendered_at_ref(ref: str, envs: list[str] | None) -> dict[Key, dict[str, Any
 
 
 def objects_in_directory(root: Path, envs: list[str]) -> dict[Key, dict[str, Any]]:
-    """Every object of `<root>/<env>/*.yaml` for each of `envs` (e.g. a fresh render of the working tree)."""
+    """Every object of `<root>/<env>/*.k8s.yaml` for each of `envs` (e.g. a fresh render of the working tree)."""
     objects: dict[Key, dict[str, Any]] = {}
     for env in envs:
-        files = {str(p): p.read_text() for p in sorted((root / env).glob("*.yaml"))}
+        files = {str(p): p.read_text() for p in manifest_files(root / env)}
         objects.update(_objects(files, env))
     return objects
 

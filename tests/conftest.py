@@ -18,7 +18,9 @@ from config.external import ObjectKey  # noqa: E402
 
 Manifest = dict[str, Any]
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = Path(os.environ.get("SHARED_DIR") or ROOT.parent / "shared") / "reference"
+"""The reference deployment and upstream renders: `../shared/reference`, or `$SHARED_DIR/reference` for a checkout
+that does not sit beside `shared/` (e.g. a git worktree elsewhere)."""
 
 
 def load_dir(directory: Path) -> dict[str, list[Manifest]]:

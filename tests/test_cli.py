@@ -52,7 +52,7 @@ def test_successful_run_writes_one_file_per_chart_in_apply_order(tmp_path: Path)
     assert sorted(p.name for p in (tmp_path / "local").iterdir()) == [
         "00-namespaces.k8s.yaml", "10-flink-operator.k8s.yaml", "15-spark-operator.k8s.yaml",
         "20-object-store.k8s.yaml", "30-polaris.k8s.yaml",
-        "40-fluss.k8s.yaml", "50-flink.k8s.yaml", "60-spark.k8s.yaml",
+        "40-fluss.k8s.yaml", "50-flink.k8s.yaml", "60-spark.k8s.yaml", "kustomization.yaml",
     ]
     assert [p.name for p in tmp_path.iterdir()] == ["local"]
 

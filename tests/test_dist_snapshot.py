@@ -18,6 +18,9 @@ def test_committed_dist_matches_a_fresh_render(rendered_root: Path) -> None:
         if committed_files != fresh_files:
             problems.append(f"dist/{env}: files {committed_files} != rendered {fresh_files}")
             continue
+        kustomization = "kustomization.yaml"
+        if (committed_dir / kustomization).read_bytes() != (fresh_dir / kustomization).read_bytes():
+            problems.append(f"dist/{env}/{kustomization} is stale; run `make synth ENV=all`")
         committed, fresh = load_dir(committed_dir), load_dir(fresh_dir)
         for file in fresh_files:
             if (committed_dir / file).read_bytes() == (fresh_dir / file).read_bytes():
@@ -36,5 +39,5 @@ def test_rendering_is_deterministic(rendered_root: Path, tmp_path: Path) -> None
     from charts.synth import synthesize
 
     synthesize(["local"], str(tmp_path))
-    for path in sorted((rendered_root / "local").glob("*.k8s.yaml")):
+    for path in sorted((rendered_root / "local").glob("*.yaml")):
         assert (tmp_path / "local" / path.name).read_bytes() == path.read_bytes(), path.name

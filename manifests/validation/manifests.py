@@ -1,5 +1,5 @@
-"""Reading manifests from files and folders (`*.yaml`, `*.yml`, recursively), and the parts of them several
-layers look at."""
+"""Reading manifests from files and folders (`*.yaml`, `*.yml`, recursively, except Kustomize's build files), and the
+parts of them several layers look at."""
 
 from __future__ import annotations
 
@@ -10,9 +10,14 @@ import yaml
 
 from manifests.validation.report import Finding, Layer, Manifest
 
+KUSTOMIZE_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
+"""The names Kustomize reads as a folder's build file (`dist/<env>/kustomization.yaml`, `manifests.layout`): it lists
+manifests, it is not one."""
+
 
 def yaml_files(paths: list[Path]) -> list[Path]:
-    """The YAML files named by `paths` (folders are searched recursively), sorted, without duplicates.
+    """The YAML files named by `paths` (folders are searched recursively, skipping `KUSTOMIZE_FILES`), sorted,
+    without duplicates.
 
     Raises:
         FileNotFoundError: a path does not exist.
@@ -20,7 +25,8 @@ def yaml_files(paths: list[Path]) -> list[Path]:
     files: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            files.update(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            files.update(p for p in path.rglob("*")
+                         if p.suffix in (".yaml", ".yml") and p.name not in KUSTOMIZE_FILES and p.is_file())
         elif path.is_file():
             files.add(path)
         else:

@@ -10,9 +10,9 @@ unless `resource.customizations.useOpenLibs.<group>_<kind>` is set (argo-cd util
 when present (then `status.error`'s JSON becomes "<ExceptionClass>: <message>", else it is shown as is), reads every
 field nil- and type-safely, and answers Progressing, with a message, for a status it does not know.
 
-One file per kind, `<group>_<Kind>.lua` beside this module, the exact text that goes into `argocd-cm`;
-`health_customizations()` maps the keys to it. Rendering them into the Argo CD environments (a ConfigMap or patch of
-`argocd-cm`) is the charts' part. Tests: tests/test_argo_health.py runs every script with Lua 5.1 (lupa), both with
+One file per kind, `<group>_<Kind>.lua` beside this module, after the shared `_helpers.lua` the text that
+goes into `argocd-cm`; `health_customizations()` maps the keys to it, and the app of apps renders them as a
+partial `argocd-cm` (charts/argocd). Tests: tests/test_argo_health.py runs every script with Lua 5.1 (lupa), both with
 the standard libraries and in Argo CD's default sandbox.
 
 FlinkDeployment, Flink Kubernetes Operator 1.14.0 (replaces Argo CD's built-in check, which ends at Progressing
@@ -102,13 +102,20 @@ CHECKED_KINDS: tuple[tuple[str, str], ...] = (
 """(API group, kind) of every custom resource with a health check here, one `<group>_<Kind>.lua` file each."""
 
 
+HELPERS = "_helpers.lua"
+"""Lua helpers every script uses (nil- and type-safe field access, the Flink operator's error text), prepended to each
+kind's file: Argo CD runs each `argocd-cm` key by itself, so the text there must stand alone."""
+
+
 def health_script(group: str, kind: str) -> str:
-    """The Lua health check of `group`/`kind`, as `argocd-cm` takes it (`<group>_<Kind>.lua` beside this module).
+    """The Lua health check of `group`/`kind`, as `argocd-cm` takes it: `_helpers.lua`, then `<group>_<Kind>.lua`
+    (both beside this module).
 
     Raises:
         FileNotFoundError: no health check for that kind (see CHECKED_KINDS).
     """
-    return resources.files(__name__).joinpath(f"{group}_{kind}.lua").read_text(encoding="utf-8")
+    folder = resources.files(__name__)
+    return "\n".join(folder.joinpath(name).read_text(encoding="utf-8") for name in (HELPERS, f"{group}_{kind}.lua"))
 
 
 def health_customizations() -> dict[str, str]:

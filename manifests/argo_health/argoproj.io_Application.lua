@@ -5,22 +5,6 @@
 -- Runs without the Lua standard libraries (Argo CD's default for argocd-cm scripts): base and table only.
 -- Every field is read nil- and type-safely: an unknown shape is Progressing.
 
-local function field(t, key)
-  if type(t) ~= "table" then return nil end
-  return t[key]
-end
-
-local function text(v)
-  if type(v) == "string" and v ~= "" then return v end
-  return nil
-end
-
-local function describe(v)
-  if type(v) == "string" then return v end
-  if v == nil then return "none" end
-  return "a " .. type(v)
-end
-
 local KNOWN = {Healthy = true, Progressing = true, Degraded = true, Suspended = true, Missing = true}
 
 local function assess(obj)

@@ -1,24 +1,9 @@
 -- Argo CD health of a ScheduledSparkApplication (Kubeflow Spark operator 2.5.2): a cron schedule of SparkApplications.
 -- Value of argocd-cm `resource.customizations.health.sparkoperator.k8s.io_ScheduledSparkApplication`; see
--- manifests/argo_health/__init__.py for the state table and its upstream sources.
+-- manifests/argo_health/__init__.py for the state table and its upstream sources; field, text, number,
+-- describe, with_error and error_message come from _helpers.lua, prepended to this file.
 -- Runs without the Lua standard libraries (Argo CD's default for argocd-cm scripts): base and table only.
 -- Every field is read nil- and type-safely: an unknown shape is Progressing.
-
-local function field(t, key)
-  if type(t) ~= "table" then return nil end
-  return t[key]
-end
-
-local function text(v)
-  if type(v) == "string" and v ~= "" then return v end
-  return nil
-end
-
-local function describe(v)
-  if type(v) == "string" then return v end
-  if v == nil then return "none" end
-  return "a " .. type(v)
-end
 
 local function assess(obj)
   -- the controller skips a suspended schedule before looking at its status (scheduledsparkapplication/controller.go)

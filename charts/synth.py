@@ -2,7 +2,7 @@
 output directory is replaced in one rename, so a failure leaves `dist/` untouched. A chart with no object (e.g.
 Spark without applications) writes no file rather than an empty one. Each directory also gets a
 `kustomization.yaml` listing its files in apply order, so `kubectl kustomize dist/<env>` (and `kubectl apply -k`)
-build the same objects.
+build the same objects (but Argo CD's own: `manifests.layout.ARGO_CD_FILES`).
 
 `synthesize_helm_templates` renders one environment as the `templates/` of a Helm chart instead (what
 `python main.py helm` has `cdk8s synth --format helm` run)."""
@@ -18,7 +18,7 @@ import cdk8s
 from charts.platform import Platform
 from config import ENVIRONMENTS_DIR, load_environment
 from manifests.helm import escape_template_delimiters
-from manifests.layout import KUSTOMIZATION, MANIFEST_SUFFIX, kustomization, manifest_files
+from manifests.layout import KUSTOMIZATION, MANIFEST_SUFFIX, kustomization, manifest_files, platform_files
 
 
 def build_app(env: str, outdir: str, config_dir: Path = ENVIRONMENTS_DIR) -> cdk8s.App:
@@ -55,7 +55,7 @@ def synthesize(envs: list[str], outdir: str, config_dir: Path = ENVIRONMENTS_DIR
         _render(apps, Path(staging))
         written = []
         for env, _ in apps:
-            files = [p.name for p in manifest_files(Path(staging) / env)]
+            files = [p.name for p in platform_files(Path(staging) / env)]
             (Path(staging) / env / KUSTOMIZATION).write_text(kustomization(files))
             target = root / env
             if target.exists():
@@ -79,7 +79,7 @@ def synthesize_helm_templates(env: str, templates_dir: str, config_dir: Path = E
         apps = [(env, build_app(env, str(Path(staging) / env), config_dir))]
         _render(apps, Path(staging))
         written = []
-        for path in manifest_files(Path(staging) / env):
+        for path in platform_files(Path(staging) / env):
             target = root / path.name
             target.write_text(escape_template_delimiters(path.read_text()))
             written.append(target)

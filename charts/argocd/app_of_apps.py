@@ -1,10 +1,11 @@
 """Argo CD app of apps: the root Application, one Application per chart file, the platform's AppProject and the
 health checks in `argocd-cm`.
 
-    root Application lakehouse-<env>      project crds.project (admin), syncs 01-argocd.k8s.yaml (itself, below)
-      |                                   and 05-crds.k8s.yaml (CRD and cert-manager Applications)
+    root Application lakehouse-<env>      project crds.project (admin), syncs 01-argocd.k8s.yaml (itself, below,
+      |                                   in the last wave) and 05-crds.k8s.yaml (CRD and cert-manager Applications)
       |-- AppProject lakehouse-<env>      least privilege: the repository, the namespaces and the kinds of dist/<env>
-      |-- ConfigMap argocd-cm (partial)   the Lua health checks, applied server-side: only these keys are touched
+      |-- ConfigMap argocd-cm (partial)   the Lua health checks, applied server-side (without the client-side apply
+      |                                   migration): only these keys are touched
       |-- Application <env>-<file>        one per other chart file, in AppProject lakehouse-<env>, sync wave = the
                                           file's number (00, 10, 15, ... 60), so files sync in their apply order
 
@@ -40,6 +41,8 @@ from manifests.argo_cd import NO_PRUNE, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOT
 IN_CLUSTER = "https://kubernetes.default.svc"
 APPLICATION = "argoproj.io/v1alpha1"
 FILE_SUFFIX = ".k8s.yaml"
+ROOT_WAVE = 100
+"""The root Application's own wave: after every other object it syncs (file numbers end at 60)."""
 RETRY = {"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "5m"}}
 """Sync retries: 10 s, 20 s, 40 s, 80 s, 160 s (a CRD or webhook that another Application is still starting)."""
 
@@ -170,12 +173,17 @@ class AppOfAppsChart(ComponentChart):
         super().__init__(scope, id, namespace=props.namespace)
         self.props = props
         component = Component("argocd-application", props.root_name, "1", "app-of-apps")
+        # The root syncs its own object last (ROOT_WAVE): Argo CD waits for each synced object to be healthy, and the
+        # root's health is its children's, so in an early wave a Degraded child would stop every later wave.
+        # ClientSideApplyMigration=false: the migration would hand argocd-cm's keys set with kubectl apply to Argo
+        # CD's field manager, and the server-side apply of the partial argocd-cm would then remove them.
         custom_object(self, "root", api_version=APPLICATION, kind="Application", name=props.root_name,
-                      namespace=props.namespace, component=component, wave=SyncWave.ARGO_CD, spec={
+                      namespace=props.namespace, component=component, wave=ROOT_WAVE, spec={
                           "project": props.admin_project,
                           "source": props.source((id + FILE_SUFFIX, *props.root_files)),
                           "destination": {"server": IN_CLUSTER, "namespace": props.namespace},
-                          "syncPolicy": {"automated": {"prune": True, "selfHeal": True}, "retry": RETRY},
+                          "syncPolicy": {"automated": {"prune": True, "selfHeal": True},
+                                         "syncOptions": ["ClientSideApplyMigration=false"], "retry": RETRY},
                       })
         self._project(component.with_component("project"))
         if props.health_checks:

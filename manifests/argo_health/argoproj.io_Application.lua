@@ -20,7 +20,11 @@ local function assess(obj)
   local raw_health = field(field(status, "health"), "status")
   local health = text(raw_health)
   local sync = text(field(field(status, "sync"), "status")) or "unknown"
-  if health ~= nil and KNOWN[health] then
+  if health == "Healthy" and (phase == "Running" or sync ~= "Synced") then
+    -- Argo CD leaves objects not created yet out of an app's health: a child in the middle of its sync, or not yet
+    -- synced to its revision, reads Healthy; its parent's next wave must wait for it
+    return "Progressing", "Healthy so far, sync " .. (phase or "pending") .. ", sync status " .. sync
+  elseif health ~= nil and KNOWN[health] then
     return health, text(field(status.health, "message")) or (health .. ", sync status " .. sync)
   elseif health == "Unknown" then
     return "Progressing", "Health unknown, sync status " .. sync

@@ -1,7 +1,8 @@
 """Argo CD app of apps: every rendered file is synced by exactly one Application, and each object is one its
 Application's AppProject permits.
 
-An Application whose `source.path` is the folder of checked files syncs the files its `directory.include` glob
+An Application with an explicit directory source (a `directory` block: Argo CD then skips its type detection)
+whose `source.path` is the folder of checked files syncs the files its `directory.include` glob
 matches (a brace list `{a,b}` or one glob, Argo CD's directory source:
 https://argo-cd.readthedocs.io/en/stable/user-guide/directory/#including-file-paths). In a folder that
 Applications sync,
@@ -27,18 +28,20 @@ from manifests.validation.report import Finding, Layer, Manifest, finding
 
 
 def include_globs(include: str) -> list[str]:
-    """`{a.yaml,b.yaml}` -> both globs; any other pattern -> itself."""
+    """`{a.yaml,b.yaml}` -> both globs (spaces kept, as Argo CD's glob library keeps them); any other pattern ->
+    itself."""
     if include.startswith("{") and include.endswith("}"):
-        return [part.strip() for part in include[1:-1].split(",") if part.strip()]
+        return include[1:-1].split(",")
     return [include]
 
 
 def _synced_files(app: Manifest, files: set[str]) -> list[str] | None:
-    """The checked files `app` syncs; None when its source is not a folder of them (another repository's path,
-    a Helm chart)."""
+    """The checked files `app` syncs; None when its source is not an explicit directory source over a folder of them
+    (another repository's path, a Helm chart, or no `directory` block, where Argo CD detects the source type and
+    a kustomization.yaml in the folder makes it Kustomize)."""
     source = app.obj.get("spec", {}).get("source") or {}
     path = source.get("path")
-    if not isinstance(path, str) or "chart" in source:
+    if not isinstance(path, str) or not isinstance(source.get("directory"), dict):
         return None
     parts = PurePosixPath(path.strip("/")).parts
     folder = [f for f in files if parts and PurePosixPath(f).parent.parts[-len(parts):] == parts]

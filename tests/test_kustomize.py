@@ -14,8 +14,8 @@ import yaml
 
 from config import available_environments
 from manifests.diff import objects_in_directory
-from manifests.validation.manifests import yaml_files
 from manifests.layout import ARGO_CD_FILES
+from manifests.validation.manifests import yaml_files
 from tests.conftest import ROOT, load_dir
 
 KUBECTL = ROOT / "build" / "tools" / "kubectl" / "kubectl"

@@ -9,6 +9,126 @@ from typing import Literal
 
 from config.loading import Problem, duplicates
 
+SPARK_DENIED_CONF: dict[str, str] = {
+    "spark.kubernetes.authenticate.driver.serviceAccountName": "configure the service account via the CRD spec instead",
+    "spark.kubernetes.authenticate.executor.serviceAccountName": "configure the service account via the CRD spec instead",
+    **{key: "authentication credentials are managed by the operator" for key in (
+        "spark.kubernetes.authenticate.oauthTokenFile", "spark.kubernetes.authenticate.oauthToken",
+        "spark.kubernetes.authenticate.driver.oauthTokenFile", "spark.kubernetes.authenticate.driver.oauthToken",
+        "spark.kubernetes.authenticate.executor.oauthTokenFile", "spark.kubernetes.authenticate.executor.oauthToken")},
+    "spark.master": "this value is managed by the operator",
+    "spark.kubernetes.driver.master": "this value is managed by the operator",
+    "spark.kubernetes.container.image": "use the image field on the CRD instead",
+    "spark.kubernetes.driver.container.image": "use the image field on the CRD instead",
+    "spark.kubernetes.executor.container.image": "use the image field on the CRD instead",
+}
+"""sparkConf keys the Spark operator 2.5.2 webhook refuses, with its reason (internal/webhook/sparkconf_validator.go
+deniedSparkConfKeys); `spark.kubernetes.namespace` must also equal the application's namespace."""
+
+PLATFORM_SPARK_CONF = ("spark.hadoop.fs.s3a.", "spark.sql.catalog.rest", "spark.sql.catalog.rest.",
+                       "spark.sql.extensions", "spark.sql.defaultCatalog", "spark.driver.userClassPathFirst",
+                       "spark.executor.userClassPathFirst")
+"""sparkConf keys (or prefixes, ending in `.`) the platform writes (S3A access and the Iceberg catalog `rest`:
+charts/spark/applications.py `spark_conf`): a passthrough may not change them."""
+
+TYPED_SPARK_CONF = {
+    "spark.dynamicAllocation.": "dynamicAllocation",
+    "spark.driver.cores": "driver.cores", "spark.driver.memory": "driver.memory",
+    "spark.executor.instances": "executor.instances", "spark.executor.cores": "executor.cores",
+    "spark.executor.memory": "executor.memory", "spark.kubernetes.namespace": "the namespace",
+}
+"""sparkConf keys (or prefixes, ending in `.`) set from typed fields, and the field to use instead."""
+
+
+SCHEDULED_NAME_MAX = 63 - 20
+"""Longest ScheduledSparkApplication name: the controller names each run `<name>-<timestamp>`, 19 digits at its default
+`nanos` precision (scheduledsparkapplication/controller.go), and the run's name must be a DNS-1035 label."""
+
+
+def _matches(key: str, patterns: Iterator[str] | tuple[str, ...]) -> str | None:
+    """The first of `patterns` (a key, or a prefix ending in `.`) that `key` matches."""
+    return next((p for p in patterns if key == p or (p.endswith(".") and key.startswith(p))), None)
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """When the application runs (a ScheduledSparkApplication instead of a SparkApplication; Spark operator 2.5.2
+    api/v1beta2/scheduledsparkapplication_types.go)."""
+
+    cron: str
+    """Cron schedule as the Spark operator's controller reads it (robfig/cron: five fields, or @every <duration>,
+    @hourly, @daily, ...)."""
+
+    time_zone: str | None
+    """Time zone of the schedule (UTC, Local or an IANA name such as Europe/Stockholm). null: the controller's
+    default, Local (the operator pod's zone). Default: `null`."""
+
+    concurrency_policy: Literal["Allow", "Forbid", "Replace"]
+    """What happens when a run is due while the previous one still runs: Allow (both run), Forbid (skip the new
+    run), Replace (stop the old run). Default: `"Forbid"`."""
+
+    suspend: bool
+    """Suspend later runs (a running one finishes). Default: `false`."""
+
+    successful_run_history_limit: int
+    """Finished successful runs (SparkApplications) kept. Default: `1`."""
+
+    failed_run_history_limit: int
+    """Failed runs kept, for their logs and status. Default: `1`."""
+
+
+@dataclass(frozen=True)
+class DynamicAllocationConfig:
+    """Dynamic allocation of executors (Spark operator DynamicAllocation: spark.dynamicAllocation.*; with shuffle
+    tracking, as Kubernetes has no external shuffle service)."""
+
+    enabled: bool
+    """Scale executors with the workload. Default: `true`."""
+
+    initial_executors: int | None
+    """Executors at start (the larger of this and executor.instances). null: Spark's default (minExecutors). Default:
+    `null`."""
+
+    min_executors: int
+    """Fewest executors. Default: `0`."""
+
+    max_executors: int
+    """Most executors. Default: `4`."""
+
+    shuffle_tracking_timeout: int | None
+    """Milliseconds an idle executor holding shuffle data is kept (spark.dynamicAllocation.shuffleTracking.timeout).
+    null: Spark's default (keep it as long as its shuffle data is needed). Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Executor bounds in order: minExecutors <= initialExecutors <= maxExecutors."""
+        if self.min_executors > self.max_executors:
+            yield Problem("minExecutors", f"{self.min_executors} is above maxExecutors {self.max_executors}")
+        initial = self.initial_executors
+        if initial is not None and not self.min_executors <= initial <= self.max_executors:
+            yield Problem("initialExecutors", f"{initial} is outside minExecutors..maxExecutors "
+                                              f"({self.min_executors}..{self.max_executors})")
+
+
+@dataclass(frozen=True)
+class RestartPolicyConfig:
+    """When the Spark operator reruns the application (api/v1beta2 RestartPolicy; pkg/util/sparkapplication.go
+    ShouldRetry, TimeUntilNextRetryDue: the wait is the interval times the attempts so far)."""
+
+    type: Literal["Never", "OnFailure", "Always"]
+    """Never, OnFailure (up to the retries below) or Always (a streaming application). Default: `"Never"`."""
+
+    on_failure_retries: int
+    """OnFailure: reruns after the application failed. Default: `3`."""
+
+    on_failure_retry_interval: int
+    """OnFailure, Always: seconds between reruns after a failure (times the attempts so far). Default: `10`."""
+
+    on_submission_failure_retries: int
+    """OnFailure: resubmissions after spark-submit failed. Default: `3`."""
+
+    on_submission_failure_retry_interval: int
+    """OnFailure, Always: seconds between resubmissions (times the attempts so far). Default: `20`."""
+
 
 @dataclass(frozen=True)
 class SparkApplicationConfig:
@@ -52,6 +172,52 @@ class SparkApplicationConfig:
 
     executor_memory: str = field(metadata={"key": "executor.memory"})
     """Executor JVM memory (Spark format). Default: `"512m"`."""
+
+    files: tuple[str, ...]
+    """Files placed in the working directory of the driver and every executor (URIs: s3a://, local://). Default:
+    `[]`."""
+
+    py_files: tuple[str, ...]
+    """Python files, zips or eggs added to the PYTHONPATH (URIs). Default: `[]`."""
+
+    spark_conf: dict[str, str]
+    """Further Spark properties (sparkConf); keys the platform writes (S3A, the Iceberg catalog rest), keys of typed
+    fields (driver, executor, dynamicAllocation) and keys the Spark operator refuses are refused.
+    """
+
+    hadoop_conf: dict[str, str]
+    """Further Hadoop properties (hadoopConf, written as spark.hadoop.<key>); fs.s3a.* keys are the platform's and
+    refused.
+    """
+
+    dynamic_allocation: DynamicAllocationConfig | None
+    """Dynamic allocation of executors. null: executor.instances executors. Default: `null`."""
+
+    restart_policy: RestartPolicyConfig
+    """When the Spark operator reruns the application."""
+
+    schedule: ScheduleConfig | None
+    """Run on a schedule: renders a ScheduledSparkApplication (whose runs are SparkApplications of this spec).
+    null: one SparkApplication, run once. Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Passthrough keys that are the platform's, a typed field's or refused by the operator; a scheduled
+        application's name short enough for its runs' names."""
+        if self.schedule is not None and len(self.name) > SCHEDULED_NAME_MAX:
+            yield Problem("name", f"'{self.name}' has {len(self.name)} characters: a scheduled application's runs "
+                                  f"are named <name>-<19-digit timestamp>, which must stay a 63-character DNS label, "
+                                  f"so at most {SCHEDULED_NAME_MAX}")
+        for key in sorted(self.spark_conf):
+            if key in SPARK_DENIED_CONF:
+                yield Problem(f"sparkConf.{key}", f"the Spark operator refuses it: {SPARK_DENIED_CONF[key]}")
+            elif typed := _matches(key, tuple(TYPED_SPARK_CONF)):
+                yield Problem(f"sparkConf.{key}", f"set by {TYPED_SPARK_CONF[typed]}; use that field")
+            elif _matches(key, PLATFORM_SPARK_CONF):
+                yield Problem(f"sparkConf.{key}", "the platform sets it (S3A and the Iceberg catalog rest): not "
+                                                  "overridable")
+        for key in sorted(self.hadoop_conf):
+            if key.startswith("fs.s3a."):
+                yield Problem(f"hadoopConf.{key}", "the platform sets S3A (spark.hadoop.fs.s3a.*): not overridable")
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,85 @@ def test_props_refuse_repeated_application_names() -> None:
     app = SparkApplicationProps(name="ingest", main_application_file="local:///opt/app.py")
     with pytest.raises(ValueError, match="SparkApplication names used twice: ingest"):
         SparkProps(image="spark:4.0.2", applications=(app, app))
+
+
+# ---- Spark workloads beyond one SparkApplication (#13 item 5) ---------------------------------------------------
+
+def app(**fields: Any) -> dict[str, Any]:
+    return {"applications": [{"name": "ingest", "mainApplicationFile": "jobs/ingest.py", **fields}]}
+
+
+def test_a_schedule_renders_a_scheduled_spark_application_whose_runs_have_the_application_spec() -> None:
+    once = find(spark(environment(spark=app())), "SparkApplication", "ingest")["spec"]
+    scheduled = find(spark(environment(spark=app(schedule={"cron": "@every 1h", "timeZone": "UTC"}))),
+                     "ScheduledSparkApplication", "ingest")
+    assert scheduled["spec"] == {"concurrencyPolicy": "Forbid", "failedRunHistoryLimit": 1, "schedule": "@every 1h",
+                                 "successfulRunHistoryLimit": 1, "suspend": False, "template": once,
+                                 "timeZone": "UTC"}
+    assert scheduled["metadata"]["labels"]["app.kubernetes.io/component"] == "scheduled-batch-job"
+
+
+def test_passthrough_properties_join_the_platform_s_sorted() -> None:
+    spec = find(spark(environment(spark=app(sparkConf={"spark.sql.shuffle.partitions": "64"},
+                                            hadoopConf={"mapreduce.job.reduces": "4"}))), "SparkApplication",
+                "ingest")["spec"]
+    conf = spec["sparkConf"]
+    assert conf["spark.sql.shuffle.partitions"] == "64"
+    assert conf["spark.sql.catalog.rest.type"] == "rest"  # the platform's stay
+    assert list(conf) == sorted(conf)
+    assert spec["hadoopConf"] == {"mapreduce.job.reduces": "4"}
+
+
+def test_dynamic_allocation_restart_policy_and_dependencies() -> None:
+    spec = find(spark(environment(spark=app(
+        dynamicAllocation={"minExecutors": 1, "maxExecutors": 6}, restartPolicy={"type": "Always"},
+        files=["s3a://b/f.json"], pyFiles=["s3a://b/lib.zip"]))), "SparkApplication", "ingest")["spec"]
+    assert spec["dynamicAllocation"] == {"enabled": True, "maxExecutors": 6, "minExecutors": 1,
+                                         "shuffleTrackingEnabled": True}
+    # Always: the intervals the controller needs to compute a retry, no retry limits (they apply to OnFailure only)
+    assert spec["restartPolicy"] == {"onFailureRetryInterval": 10, "onSubmissionFailureRetryInterval": 20,
+                                     "type": "Always"}
+    assert (spec["deps"]["files"], spec["deps"]["pyFiles"]) == (["s3a://b/f.json"], ["s3a://b/lib.zip"])
+    never = find(spark(environment(spark=app())), "SparkApplication", "ingest")["spec"]
+    assert "restartPolicy" not in never and "dynamicAllocation" not in never  # the operator's defaults: Never
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    ({"sparkConf": {"spark.executor.memory": "2g"}},
+     "spark.applications[0].sparkConf.spark.executor.memory: set by executor.memory; use that field"),
+    ({"sparkConf": {"spark.dynamicAllocation.maxExecutors": "9"}},
+     "spark.applications[0].sparkConf.spark.dynamicAllocation.maxExecutors: set by dynamicAllocation; use that field"),
+    ({"sparkConf": {"spark.hadoop.fs.s3a.endpoint": "http://x"}},
+     "spark.applications[0].sparkConf.spark.hadoop.fs.s3a.endpoint: the platform sets it (S3A and the Iceberg catalog "
+     "rest): not overridable"),
+    ({"sparkConf": {"spark.kubernetes.container.image": "x"}},
+     "spark.applications[0].sparkConf.spark.kubernetes.container.image: the Spark operator refuses it: use the image "
+     "field on the CRD instead"),
+    ({"hadoopConf": {"fs.s3a.access.key": "x"}},
+     "spark.applications[0].hadoopConf.fs.s3a.access.key: the platform sets S3A (spark.hadoop.fs.s3a.*): not "
+     "overridable"),
+    ({"dynamicAllocation": {"minExecutors": 4, "maxExecutors": 2}},
+     "spark.applications[0].dynamicAllocation.minExecutors: 4 is above maxExecutors 2"),
+    ({"dynamicAllocation": {"initialExecutors": 9}},
+     "spark.applications[0].dynamicAllocation.initialExecutors: 9 is outside minExecutors..maxExecutors (0..4)"),
+    ({"name": "n" * 44, "schedule": {"cron": "@daily"}},
+     f"spark.applications[0].name: '{'n' * 44}' has 44 characters: a scheduled application's runs are named "
+     "<name>-<19-digit timestamp>, which must stay a 63-character DNS label, so at most 43"),
+])
+def test_bad_spark_settings_name_the_field(fields: dict[str, Any], expected: str) -> None:
+    from tests.conftest import config_errors
+
+    assert config_errors(environment(spark=app(**fields))) == [expected]
+
+
+def test_validate_refuses_a_restart_policy_the_controller_cannot_follow(tmp_path: Any) -> None:
+    from tests.conftest import validate_errors
+
+    objects = spark(environment(spark=app(restartPolicy={"type": "OnFailure"})))
+    assert validate_errors(objects, tmp_path) == []
+    spec = find(objects, "SparkApplication", "ingest")["spec"]
+    del spec["restartPolicy"]["onFailureRetryInterval"], spec["restartPolicy"]["onFailureRetries"]
+    assert [e.split("  ")[-1] for e in validate_errors(objects, tmp_path)] == [
+        "restartPolicy OnFailure without onFailureRetryInterval: the operator cannot compute when to retry "
+        "(TimeUntilNextRetryDue: invalid retry interval), so it never reruns",
+        "restartPolicy OnFailure without onFailureRetries: the operator never retries (ShouldRetry needs the limit)"]

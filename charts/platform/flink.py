@@ -4,8 +4,7 @@ and `${...}` placeholders in job arguments replaced."""
 
 from __future__ import annotations
 
-import dataclasses
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
@@ -25,16 +24,12 @@ from charts.flink.job import JobProps
 from charts.flink.session_job import SessionJobProps
 from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
+from charts.platform.fields import same_fields
 from charts.platform.pod_options import pod_options
 from config import EnvironmentConfig
 from config.flink_deployments import FlinkDeploymentConfig
 from config.flink_jobs import JobSpecConfig
 from config.flink_options import as_text
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-Props = TypeVar("Props", bound="DataclassInstance")
 
 
 def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCatalog,
@@ -85,7 +80,7 @@ def _session_jobs(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEn
                   namespace: str | None) -> list[SessionJobProps]:
     """The `flink.jobs` entries whose session cluster is in team namespace `namespace` (None: the Flink namespace)."""
     return [SessionJobProps(name=job.name, session_cluster=job.session_cluster,
-                            autoscaler=_same_fields(AutoscalerProps, job.autoscaler), **_job(job, s3, endpoints))
+                            autoscaler=same_fields(AutoscalerProps, job.autoscaler), **_job(job, s3, endpoints))
             for job in config.flink.jobs if config.flink.session_job_namespace(job) == namespace]
 
 
@@ -107,11 +102,6 @@ def _job(job: JobSpecConfig, s3: S3Access, endpoints: PlatformEndpoints) -> dict
         savepoint_redeploy_nonce=job.savepoint_redeploy_nonce)
 
 
-def _same_fields(props: type[Props], section: object) -> Props:
-    """`props` built from the config `section` of the same field names (the typed Flink settings groups)."""
-    return props(**{f.name: getattr(section, f.name) for f in dataclasses.fields(props)})
-
-
 def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3: S3Access,
                 endpoints: PlatformEndpoints) -> FlinkClusterProps:
     """A `flink.deployments` entry; its image and Flink version default to the `flink` section's."""
@@ -130,10 +120,10 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
             if template},
         high_availability=deployment.high_availability,
         job=JobProps(**_job(deployment.job, s3, endpoints)) if deployment.job else None,
-        checkpointing=_same_fields(CheckpointingProps, deployment.checkpointing),
-        periodic_snapshots=_same_fields(PeriodicSnapshotsProps, deployment.periodic_snapshots),
-        autoscaler=_same_fields(AutoscalerProps, deployment.autoscaler),
-        restart_strategy=_same_fields(RestartStrategyProps, deployment.restart_strategy),
+        checkpointing=same_fields(CheckpointingProps, deployment.checkpointing),
+        periodic_snapshots=same_fields(PeriodicSnapshotsProps, deployment.periodic_snapshots),
+        autoscaler=same_fields(AutoscalerProps, deployment.autoscaler),
+        restart_strategy=same_fields(RestartStrategyProps, deployment.restart_strategy),
         flink_configuration={key: as_text(value) for key, value in deployment.flink_configuration.items()},
         log_configuration=dict(deployment.log_configuration),
         ingress=IngressProps(

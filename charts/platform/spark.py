@@ -7,7 +7,16 @@ from cdk8s_plus_27 import k8s
 
 from charts.blocks.s3 import S3Access
 from charts.operators.spark_operator import SparkOperatorChart
-from charts.spark.applications import DriverProps, ExecutorProps, SparkApplicationProps, SparkProps
+from charts.platform.fields import same_fields
+from charts.spark.applications import (
+    DriverProps,
+    DynamicAllocationProps,
+    ExecutorProps,
+    RestartPolicyProps,
+    ScheduleProps,
+    SparkApplicationProps,
+    SparkProps,
+)
 from config import EnvironmentConfig
 
 
@@ -23,7 +32,12 @@ def spark_props(config: EnvironmentConfig, s3: S3Access) -> SparkProps:
                 type=app.type, main_class=app.main_class, arguments=app.arguments, jars=app.jars,
                 driver=DriverProps(cores=app.driver_cores, memory=app.driver_memory),
                 executor=ExecutorProps(instances=app.executor_instances, cores=app.executor_cores,
-                                       memory=app.executor_memory))
+                                       memory=app.executor_memory),
+                files=app.files, py_files=app.py_files, spark_conf=app.spark_conf, hadoop_conf=app.hadoop_conf,
+                dynamic_allocation=(same_fields(DynamicAllocationProps, app.dynamic_allocation)
+                                    if app.dynamic_allocation and app.dynamic_allocation.enabled else None),
+                restart_policy=same_fields(RestartPolicyProps, app.restart_policy),
+                schedule=same_fields(ScheduleProps, app.schedule) if app.schedule else None)
             for app in spark.applications),
     )
 

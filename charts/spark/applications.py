@@ -10,9 +10,11 @@ from the Secret-backed env var of that name (`manifests.iceberg_env_reference`);
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import cdk8s
 import constructs
 from cdk8s_plus_27 import k8s
 
@@ -30,10 +32,13 @@ from imports.io.k8s.sparkoperator import (
     SparkApplicationSpecDeps,
     SparkApplicationSpecDriver,
     SparkApplicationSpecDriverEnv,
+    SparkApplicationSpecDynamicAllocation,
     SparkApplicationSpecExecutor,
     SparkApplicationSpecExecutorEnv,
     SparkApplicationSpecMode,
     SparkApplicationSpecPythonVersion,
+    SparkApplicationSpecRestartPolicy,
+    SparkApplicationSpecRestartPolicyType,
     SparkApplicationSpecType,
 )
 
@@ -62,6 +67,57 @@ class ExecutorProps:
 
 
 @dataclass(frozen=True)
+class DynamicAllocationProps:
+    """Dynamic allocation of executors (the Spark operator's `dynamicAllocation`, with shuffle tracking):
+    `min_executors` <= `initial_executors` (None: Spark's default) <= `max_executors`; `shuffle_tracking_timeout`
+    in milliseconds (None: Spark's default).
+
+    Raises:
+        ValueError: bounds out of order.
+    """
+
+    min_executors: int = 0
+    max_executors: int = 4
+    initial_executors: int | None = None
+    shuffle_tracking_timeout: int | None = None
+
+    def __post_init__(self) -> None:
+        initial = self.initial_executors
+        if self.min_executors > self.max_executors or (
+                initial is not None and not self.min_executors <= initial <= self.max_executors):
+            raise ValueError(f"dynamic allocation: need minExecutors <= initialExecutors <= maxExecutors, got "
+                             f"{self.min_executors}, {initial}, {self.max_executors}")
+
+
+@dataclass(frozen=True)
+class RestartPolicyProps:
+    """When the Spark operator reruns the application (`restartPolicy`; pkg/util/sparkapplication.go ShouldRetry):
+    `type` Never (the operator's default, not rendered), OnFailure (up to the retries) or Always; intervals in
+    seconds, multiplied by the attempts so far. The operator cannot compute a retry without the intervals, so they
+    are always rendered with OnFailure and Always."""
+
+    type: Literal["Never", "OnFailure", "Always"] = "Never"
+    on_failure_retries: int = 3
+    on_failure_retry_interval: int = 10
+    on_submission_failure_retries: int = 3
+    on_submission_failure_retry_interval: int = 20
+
+
+@dataclass(frozen=True)
+class ScheduleProps:
+    """A cron schedule: the application renders as a ScheduledSparkApplication (api/v1beta2/
+    scheduledsparkapplication_types.go). `cron` as the controller reads it (robfig/cron), `time_zone` (None: Local),
+    `concurrency_policy`, `suspend`, and how many finished runs are kept."""
+
+    cron: str
+    time_zone: str | None = None
+    concurrency_policy: Literal["Allow", "Forbid", "Replace"] = "Forbid"
+    suspend: bool = False
+    successful_run_history_limit: int = 1
+    failed_run_history_limit: int = 1
+
+
+@dataclass(frozen=True)
 class SparkApplicationProps:
     """A SparkApplication (https://www.kubeflow.org/docs/components/spark-operator/user-guide/api-docs/).
 
@@ -71,8 +127,14 @@ class SparkApplicationProps:
         type: the application's language, `Python`, `Scala` or `Java` (the CRD's `type`).
         main_class: the main class of a Scala or Java application (None: the JAR manifest's).
         arguments: the application's arguments.
-        jars: extra JARs, `local://` paths inside the image.
+        jars: extra JARs, `local://` paths inside the image; `files` (working directory) and `py_files`
+            (PYTHONPATH), URIs.
         driver, executor: sizes.
+        spark_conf, hadoop_conf: further properties over the platform's (`spark_conf`); config refuses the keys the
+            platform or a typed field sets.
+        dynamic_allocation: None: `executor.instances` executors.
+        restart_policy: when the operator reruns it.
+        schedule: None: a SparkApplication, run once; else a ScheduledSparkApplication whose runs have this spec.
     """
 
     name: str
@@ -83,6 +145,13 @@ class SparkApplicationProps:
     jars: tuple[str, ...] = ICEBERG_JARS
     driver: DriverProps = field(default_factory=DriverProps)
     executor: ExecutorProps = field(default_factory=ExecutorProps)
+    files: tuple[str, ...] = ()
+    py_files: tuple[str, ...] = ()
+    spark_conf: Mapping[str, str] = field(default_factory=dict)
+    hadoop_conf: Mapping[str, str] = field(default_factory=dict)
+    dynamic_allocation: DynamicAllocationProps | None = None
+    restart_policy: RestartPolicyProps = field(default_factory=RestartPolicyProps)
+    schedule: ScheduleProps | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +200,61 @@ def spark_conf(s3: S3Access, catalog: IcebergRestCatalog) -> dict[str, str]:
     return dict(sorted(conf.items()))
 
 
+def application_spec(props: SparkApplicationProps, *, image: str, spark_version: str, account: str,
+                     shared: SharedSettings) -> SparkApplicationSpec:
+    """The SparkApplication spec of `props` (cluster mode, restricted driver and executor pods), as a generated
+    struct: the spec of a SparkApplication, and the template of a ScheduledSparkApplication's runs."""
+    deps = {"jars": list(props.jars) or None, "files": list(props.files) or None,
+            "py_files": list(props.py_files) or None}
+    allocation = props.dynamic_allocation
+    restart = props.restart_policy
+    return SparkApplicationSpec(
+        type=member(SparkApplicationSpecType, props.type),
+        python_version=SparkApplicationSpecPythonVersion.VALUE_3 if props.type == "Python" else None,
+        mode=SparkApplicationSpecMode.CLUSTER,
+        image=image,
+        image_pull_policy="IfNotPresent",
+        main_application_file=props.main_application_file,
+        main_class=props.main_class,
+        arguments=list(props.arguments) or None,
+        spark_version=spark_version,
+        deps=SparkApplicationSpecDeps(**deps) if any(deps.values()) else None,
+        spark_conf=dict(sorted({**shared.spark_conf, **props.spark_conf}.items())) if props.spark_conf
+        else shared.spark_conf,
+        hadoop_conf=dict(sorted(props.hadoop_conf.items())) or None,
+        dynamic_allocation=SparkApplicationSpecDynamicAllocation(
+            enabled=True, initial_executors=allocation.initial_executors, min_executors=allocation.min_executors,
+            max_executors=allocation.max_executors, shuffle_tracking_enabled=True,
+            shuffle_tracking_timeout=allocation.shuffle_tracking_timeout) if allocation else None,
+        restart_policy=None if restart.type == "Never" else SparkApplicationSpecRestartPolicy(
+            type=member(SparkApplicationSpecRestartPolicyType, restart.type),
+            on_failure_retries=restart.on_failure_retries if restart.type == "OnFailure" else None,
+            on_failure_retry_interval=restart.on_failure_retry_interval,
+            on_submission_failure_retries=restart.on_submission_failure_retries if restart.type == "OnFailure"
+            else None,
+            on_submission_failure_retry_interval=restart.on_submission_failure_retry_interval),
+        driver=SparkApplicationSpecDriver(
+            cores=props.driver.cores,
+            memory=props.driver.memory,
+            service_account=account,
+            env=shared.driver_env,
+            **shared.security,
+        ),
+        executor=SparkApplicationSpecExecutor(
+            instances=props.executor.instances,
+            service_account=account,
+            cores=props.executor.cores,
+            memory=props.executor.memory,
+            env=shared.executor_env,
+            **shared.security,
+        ),
+    )
+
+
+def _account(service_account: k8s.KubeServiceAccount | str) -> str:
+    return service_account if isinstance(service_account, str) else service_account.name
+
+
 class SparkApplicationConstruct(SparkApplication):  # type: ignore[misc]  # bindings are not type-checked (pyproject)
     """One SparkApplication (cluster mode) with restricted driver and executor pods: the generated API object itself
     (one construct per application, one round trip to the jsii runtime).
@@ -143,40 +267,48 @@ class SparkApplicationConstruct(SparkApplication):  # type: ignore[misc]  # bind
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SparkApplicationProps,
                  image: str, spark_version: str, service_account: k8s.KubeServiceAccount | str,
                  shared: SharedSettings):
-        account = service_account if isinstance(service_account, str) else service_account.name
         component = Component("spark-application", props.name, image_tag(image), "batch-job")
         super().__init__(
             scope, id,
             metadata=api_object_meta(props.name, namespace, component, SyncWave.JOBS),
-            spec=SparkApplicationSpec(
-                type=member(SparkApplicationSpecType, props.type),
-                python_version=SparkApplicationSpecPythonVersion.VALUE_3 if props.type == "Python" else None,
-                mode=SparkApplicationSpecMode.CLUSTER,
-                image=image,
-                image_pull_policy="IfNotPresent",
-                main_application_file=props.main_application_file,
-                main_class=props.main_class,
-                arguments=list(props.arguments) or None,
-                spark_version=spark_version,
-                deps=SparkApplicationSpecDeps(jars=list(props.jars)) if props.jars else None,
-                spark_conf=shared.spark_conf,
-                driver=SparkApplicationSpecDriver(
-                    cores=props.driver.cores,
-                    memory=props.driver.memory,
-                    service_account=account,
-                    env=shared.driver_env,
-                    **shared.security,
-                ),
-                executor=SparkApplicationSpecExecutor(
-                    instances=props.executor.instances,
-                    service_account=account,
-                    cores=props.executor.cores,
-                    memory=props.executor.memory,
-                    env=shared.executor_env,
-                    **shared.security,
-                ),
-            ),
+            spec=application_spec(props, image=image, spark_version=spark_version,
+                                  account=_account(service_account), shared=shared),
         )
+
+
+class ScheduledSparkApplicationConstruct(cdk8s.ApiObject):
+    """A ScheduledSparkApplication: `props.schedule`, and as the template of its runs the spec a
+    `SparkApplicationConstruct` of the same props has (rendered with the generated SparkApplication's `manifest`, so
+    both kinds share one spec builder; the pinned CRD validates the object, no binding of its own is imported).
+    Props as `SparkApplicationConstruct`'s.
+
+    Raises:
+        ValueError: `props.schedule` is None.
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: SparkApplicationProps,
+                 image: str, spark_version: str, service_account: k8s.KubeServiceAccount | str,
+                 shared: SharedSettings):
+        schedule = props.schedule
+        if schedule is None:
+            raise ValueError(f"ScheduledSparkApplication {props.name}: no schedule")
+        component = Component("spark-application", props.name, image_tag(image), "scheduled-batch-job")
+        meta = api_object_meta(props.name, namespace, component, SyncWave.JOBS)
+        super().__init__(scope, id, api_version="sparkoperator.k8s.io/v1beta2", kind="ScheduledSparkApplication",
+                         metadata=meta)
+        template = SparkApplication.manifest(metadata=cdk8s.ApiObjectMetadata(name=props.name), spec=application_spec(
+            props, image=image, spark_version=spark_version, account=_account(service_account), shared=shared))
+        spec: dict[str, Any] = {
+            "concurrencyPolicy": schedule.concurrency_policy,
+            "failedRunHistoryLimit": schedule.failed_run_history_limit,
+            "schedule": schedule.cron,
+            "successfulRunHistoryLimit": schedule.successful_run_history_limit,
+            "suspend": schedule.suspend,
+            "template": template["spec"],
+        }
+        if schedule.time_zone is not None:
+            spec["timeZone"] = schedule.time_zone
+        self.add_json_patch(cdk8s.JsonPatch.add("/spec", dict(sorted(spec.items()))))
 
 
 @dataclass(frozen=True)
@@ -203,7 +335,8 @@ class SharedSettings:
 
 
 class SparkChart(ComponentChart):
-    """Namespace `spark`: one `SparkApplicationConstruct` per application.
+    """Namespace `spark`: one `SparkApplicationConstruct` per application, or a `ScheduledSparkApplicationConstruct`
+    for an application with a schedule.
 
     Props: `namespace`; `props`; `service_account`, the drivers' and executors' ServiceAccount: the object the
     Spark operator created in this namespace (`SparkOperator.driver_service_accounts`), or the name of one that
@@ -215,6 +348,6 @@ class SparkChart(ComponentChart):
         super().__init__(scope, id, namespace=namespace)
         shared = SharedSettings.of(s3, catalog)
         for app in props.applications:
-            SparkApplicationConstruct(self, app.name, namespace=namespace, props=app, image=props.image,
-                                      spark_version=props.spark_version, service_account=service_account,
-                                      shared=shared)
+            kind = SparkApplicationConstruct if app.schedule is None else ScheduledSparkApplicationConstruct
+            kind(self, app.name, namespace=namespace, props=app, image=props.image,
+                 spark_version=props.spark_version, service_account=service_account, shared=shared)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from config.api_formats import DNS_1035_LABEL, PINNED_IMAGE, object_name_problem
+from config.spark import SPARK_DENIED_CONF
 from manifests.credential_scan import scan as credential_findings
 from manifests.restricted import POD_SECURITY_EXCEPTION, pod_specs, restricted_violations
 from manifests.tree import flink_extra_containers, pod_containers
@@ -27,19 +28,6 @@ from manifests.validation.flink_operator import flink_deployment, flink_session_
 from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
 
-SPARK_DENIED_CONF = {
-    "spark.kubernetes.authenticate.driver.serviceAccountName": "configure the service account via the CRD spec instead",
-    "spark.kubernetes.authenticate.executor.serviceAccountName": "configure the service account via the CRD spec instead",
-    **{key: "authentication credentials are managed by the operator" for key in (
-        "spark.kubernetes.authenticate.oauthTokenFile", "spark.kubernetes.authenticate.oauthToken",
-        "spark.kubernetes.authenticate.driver.oauthTokenFile", "spark.kubernetes.authenticate.driver.oauthToken",
-        "spark.kubernetes.authenticate.executor.oauthTokenFile", "spark.kubernetes.authenticate.executor.oauthToken")},
-    "spark.master": "this value is managed by the operator",
-    "spark.kubernetes.driver.master": "this value is managed by the operator",
-    "spark.kubernetes.container.image": "use the image field on the CRD instead",
-    "spark.kubernetes.driver.container.image": "use the image field on the CRD instead",
-    "spark.kubernetes.executor.container.image": "use the image field on the CRD instead",
-}
 RUN_NAME_SUFFIX = "-" + "0" * 19
 """What the controller appends to a ScheduledSparkApplication's name to name a run: `-<timestamp>`, 19 digits at
 the `nanos` precision (its default, and `--scheduled-spark-application-timestamp-precision` of
@@ -75,6 +63,24 @@ def spark_application(m: Manifest) -> Iterator[tuple[str, str]]:
             yield f"{path}.sparkConf.{key}", f"sparkConf key {key!r} is not allowed: {SPARK_DENIED_CONF[key]}"
         elif key == "spark.kubernetes.namespace" and value != m.namespace:
             yield f"{path}.sparkConf.{key}", f"must equal the application namespace {m.namespace!r}, got {value!r}"
+    yield from _restart_policy(path, spec.get("restartPolicy") or {})
+
+
+def _restart_policy(path: str, restart: dict[str, object]) -> Iterator[tuple[str, str]]:
+    """What the operator's controller needs to rerun an application (pkg/util/sparkapplication.go): a retry waits
+    its interval times the attempts so far (TimeUntilNextRetryDue fails without one, and nothing is rerun), and
+    OnFailure reruns only while the attempts stay within the retries (ShouldRetry: none without a limit)."""
+    kind = restart.get("type")
+    if kind in ("OnFailure", "Always"):
+        for key in ("onFailureRetryInterval", "onSubmissionFailureRetryInterval"):
+            if restart.get(key) is None:
+                yield (f"{path}.restartPolicy.{key}", f"restartPolicy {kind} without {key}: the operator cannot "
+                       "compute when to retry (TimeUntilNextRetryDue: invalid retry interval), so it never reruns")
+    if kind == "OnFailure":
+        for key in ("onFailureRetries", "onSubmissionFailureRetries"):
+            if restart.get(key) is None:
+                yield (f"{path}.restartPolicy.{key}", f"restartPolicy OnFailure without {key}: the operator never "
+                       "retries (ShouldRetry needs the limit)")
 
 
 def _version(text: str) -> tuple[int, ...]:

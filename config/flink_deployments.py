@@ -14,6 +14,7 @@ from config.api_formats import flink_memory_problem
 from config.flink_jobs import AutoscalerConfig, JobSpecConfig
 from config.flink_options import LOG_CONFIG_FILES, OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS, RESTART_STRATEGY
 from config.loading import Problem, camel
+from config.metrics import MetricsOverrideConfig
 from config.pod_options import PodOptionsConfig
 
 
@@ -302,6 +303,9 @@ class FlinkDeploymentConfig:
     job: JobSpecConfig | None
     """The application's job; null: a session cluster for session jobs. Default: `null`."""
 
+    metrics: MetricsOverrideConfig
+    """Metrics of this cluster, over the metrics section; null fields keep the platform's."""
+
     pod_template: dict[str, Any] | None
     """A full Kubernetes pod template (metadata, spec) for both roles' pods, as an alternative to podOptions: merged
     under the platform's (what the platform sets wins: its security context, env and mounts stay; named list items
@@ -326,7 +330,7 @@ class FlinkDeploymentConfig:
             elif key in PLATFORM_KEYS:
                 yield Problem(f"flinkConfiguration.{key}", "set by the platform from a typed setting "
                                                             "(checkpointing, periodicSnapshots, autoscaler, "
-                                                            "restartStrategy, taskManager, highAvailability) or always "
+                                                            "restartStrategy, taskManager, highAvailability, metrics) or always "
                                                             "(state directories)")
         if self.flink_version is not None:
             yield from version_problems(self.flink_version)

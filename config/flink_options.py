@@ -87,6 +87,19 @@ HA_STORAGE_DIR = "high-availability.storageDir"
 CATALOG_STORE_KIND = "table.catalog-store.kind"
 CATALOG_STORE_PATH = "table.catalog-store.file.path"
 
+PROMETHEUS_REPORTER_FACTORY_KEY = "metrics.reporter.prom.factory.class"
+PROMETHEUS_REPORTER_PORT = "metrics.reporter.prom.port"
+PROMETHEUS_REPORTER_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"
+"""Flink 1.20's Prometheus reporter, named `prom` (`metrics.reporter.<name>.factory.class`; its `port` option,
+default `9249`, is a port or a range: `PrometheusReporterFactory`, `PortRange`). The reporter's jar ships in the Flink
+image's `plugins/metrics-prometheus`."""
+PROMETHEUS_REPORTER_KEYS = (PROMETHEUS_REPORTER_FACTORY_KEY, PROMETHEUS_REPORTER_PORT, "metrics.reporter.prom.class")
+"""The keys of the platform's reporter, and the class-based name (before factories) Flink still reads."""
+
+FLINK_OWN_PORTS = {6122: "taskmanager-rpc", 6123: "jobmanager-rpc", 6124: "blobserver", 8081: "rest"}
+"""The ports Flink itself opens in a native Kubernetes pod, by their container port names
+(`org.apache.flink.kubernetes.utils.Constants`); no reporter may take one."""
+
 DEPRECATED_NAMES = {
     "state.checkpoints.dir": CHECKPOINT_DIR, "state.backend.fs.checkpointdir": CHECKPOINT_DIR,
     "state.savepoints.dir": SAVEPOINT_DIR, "savepoints.state.backend.fs.dir": SAVEPOINT_DIR,
@@ -104,7 +117,7 @@ DEPRECATED_NAMES = {
 PLATFORM_KEYS = frozenset({
     CHECKPOINT_DIR, SAVEPOINT_DIR, TASK_SLOTS, HA_TYPE, HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH,
     *CHECKPOINTING.values(), *PERIODIC_SNAPSHOTS.values(), *AUTOSCALER.values(), *RESTART_STRATEGY_KEYS.values(),
-    *DEPRECATED_NAMES,
+    *DEPRECATED_NAMES, *PROMETHEUS_REPORTER_KEYS,
 })
 """Keys a FlinkDeployment of the platform always has or derives from a typed setting, and their older names."""
 

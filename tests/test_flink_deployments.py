@@ -97,15 +97,15 @@ def test_config_refuses_what_the_operator_would_and_what_the_platform_sets() -> 
         "flink.deployments[0].jobManager.replicas: 2 JobManagers need highAvailability: true (the Flink operator "
         "rejects standby JobManagers without HA)",
         "flink.deployments[0].flinkConfiguration.execution.checkpointing.interval: set by the platform from a typed "
-        "setting (checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability) or "
+        "setting (checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or "
         "always (state directories)",
         "flink.deployments[0].flinkConfiguration.kubernetes.cluster-id: set by the Flink operator itself (forbidden "
         "key)",
         "flink.deployments[0].flinkConfiguration.kubernetes.operator.job.autoscaler.enabled: set by the platform from "
-        "a typed setting (checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability) or "
+        "a typed setting (checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or "
         "always (state directories)",
         "flink.deployments[0].flinkConfiguration.state.checkpoints.dir: set by the platform from a typed setting "
-        "(checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability) or "
+        "(checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or "
         "always (state directories)",
     ]
 
@@ -263,7 +263,7 @@ def test_config_refuses_autoscaler_ranges_the_operator_refuses() -> None:
         "flink.deployments[0].autoscaler.utilizationTarget: 1.5 is greater than the maximum of 1"]
     assert config_error({"deployments": [{"name": "big", "flinkConfiguration": {"job.autoscaler.enabled": "true"}}]}) == [
         "flink.deployments[0].flinkConfiguration.job.autoscaler.enabled: set by the platform from a typed setting "
-        "(checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability) or always "
+        "(checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or always "
         "(state directories)"]
 
 

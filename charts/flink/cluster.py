@@ -37,12 +37,16 @@ from config.flink_options import (
     CHECKPOINT_DIR,
     CHECKPOINTING,
     FLINK_MAIN_CONTAINER,
+    FLINK_OWN_PORTS,
     HA_STORAGE_DIR,
     HA_TYPE,
     LOG_CONFIG_FILES,
     OPERATOR_FORBIDDEN_KEYS,
     PERIODIC_SNAPSHOTS,
     PLATFORM_KEYS,
+    PROMETHEUS_REPORTER_FACTORY,
+    PROMETHEUS_REPORTER_FACTORY_KEY,
+    PROMETHEUS_REPORTER_PORT,
     RESTART_STRATEGY,
     RESTART_STRATEGY_KEYS,
     SAVEPOINT_DIR,
@@ -64,6 +68,7 @@ from imports.flink.org.apache.flink import (
     FlinkDeploymentSpecTaskManagerPodTemplate,
     FlinkDeploymentSpecTaskManagerResource,
 )
+from manifests.metrics import METRICS_PORT_NAME, MetricsAnnotations
 
 REST_PORT = 8081
 
@@ -188,6 +193,33 @@ class AutoscalerProps:
 
 
 @dataclass(frozen=True)
+class MetricsProps:
+    """Flink's Prometheus reporter on the cluster's pods (Flink 1.20 `PrometheusReporterFactory`): it listens on
+    `port` in the JobManager and in each TaskManager (`metrics.reporter.prom.port`; one port, as each process has a pod
+    of its own), declared as container port `metrics` of `flink-main-container` in both roles' pod templates, which
+    carry the `annotations` (scrape and Datadog) for it.
+
+    Raises:
+        ValueError: a port Flink itself opens (rest 8081, jobmanager-rpc 6123, blobserver 6124, taskmanager-rpc 6122).
+    """
+
+    port: int = 9249
+    annotations: MetricsAnnotations = field(default_factory=MetricsAnnotations)
+
+    def __post_init__(self) -> None:
+        if self.port in FLINK_OWN_PORTS:
+            raise ValueError(f"metrics port {self.port} is one Flink opens itself ({FLINK_OWN_PORTS[self.port]})")
+
+    def flink_conf(self) -> dict[str, str]:
+        """The reporter's settings."""
+        return {PROMETHEUS_REPORTER_FACTORY_KEY: PROMETHEUS_REPORTER_FACTORY, PROMETHEUS_REPORTER_PORT: str(self.port)}
+
+    def pod_annotations(self) -> dict[str, str]:
+        """The annotations of both roles' pods."""
+        return self.annotations.render(FLINK_MAIN_CONTAINER, self.port)
+
+
+@dataclass(frozen=True)
 class IngressProps:
     """The Ingress the operator creates for the Flink UI and REST API: `template` a host or path with `{{name}}` and
     `{{namespace}}`, `class_name`, `annotations`, `labels`, `tls` as (hosts, Secret name) pairs."""
@@ -242,6 +274,7 @@ class FlinkClusterProps:
         log_configuration: log configuration files replacing the image's (`log4j-console.properties`,
             `logback-console.xml`), as text.
         ingress: an Ingress to the Flink UI and REST API, created by the operator.
+        metrics: Flink's Prometheus reporter with its container port and pod annotations; None: no reporter.
         checkpointing, periodic_snapshots: typed state settings (checkpoint and savepoint directories are always
             `s3://<flink bucket>/{checkpoints,savepoints}/<name>`).
         flink_configuration: any further Flink or operator setting, as `flinkConfiguration` strings; a key the
@@ -277,6 +310,7 @@ class FlinkClusterProps:
     pod_options: PodOptions = field(default_factory=PodOptions)
     pod_templates: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     service_account: str | None = None
+    metrics: MetricsProps | None = None
 
     def __post_init__(self) -> None:
         unknown_roles = sorted(set(self.pod_templates) - set(POD_TEMPLATE_PATHS))
@@ -314,6 +348,7 @@ class FlinkClusterProps:
             **self.periodic_snapshots.flink_conf(),
             **self.autoscaler.flink_conf(),
             **self.restart_strategy.flink_conf(),
+            **(self.metrics.flink_conf() if self.metrics else {}),
         }
         if self.high_availability:
             conf[HA_TYPE] = "kubernetes"
@@ -377,6 +412,8 @@ class FlinkCluster(constructs.Construct):
         platform_env = [*s3.env(), *catalog_store.env()]
         main_env = [*platform_env, *props.pod_options.env]
         run_as = props.pod_options.run_as or pod_security.FLINK
+        ports = ((METRICS_PORT_NAME, props.metrics.port),) if props.metrics else ()
+        metrics_annotations = props.metrics.pod_annotations() if props.metrics else {}
         common = PodTemplateClasses(FlinkDeploymentSpecPodTemplate).build(
             run_as=run_as,
             containers=[ContainerSpec(FLINK_MAIN_CONTAINER, env=main_env, run_as=run_as)],
@@ -384,15 +421,17 @@ class FlinkCluster(constructs.Construct):
         job_manager_options = props.pod_options.with_role(props.job_manager.pod_options)
         job_manager_pod = PodTemplateClasses(FlinkDeploymentSpecJobManagerPodTemplate).build(
             containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=[catalog_store.mount(), *mounts(job_manager_options)],
-                                      env=_role_env(platform_env, props.job_manager.pod_options, job_manager_options))],
-            volumes=[catalog_store.volume()], options=job_manager_options,
+                                      env=_role_env(platform_env, props.job_manager.pod_options, job_manager_options),
+                                      ports=ports)],
+            volumes=[catalog_store.volume()], options=job_manager_options, annotations=metrics_annotations,
         )
         task_manager_options = props.pod_options.with_role(props.task_manager.pod_options)
         task_manager_pod = PodTemplateClasses(FlinkDeploymentSpecTaskManagerPodTemplate).build(
             containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=mounts(task_manager_options),
-                                      env=_role_env(platform_env, props.task_manager.pod_options, task_manager_options))],
-            options=task_manager_options,
-        ) if _sets_anything(task_manager_options) or props.task_manager.pod_options.env else None
+                                      env=_role_env(platform_env, props.task_manager.pod_options, task_manager_options),
+                                      ports=ports)],
+            options=task_manager_options, annotations=metrics_annotations,
+        ) if _sets_anything(task_manager_options) or props.task_manager.pod_options.env or props.metrics else None
         resource = FlinkDeployment(
             self, "Resource",
             metadata=api_object_meta(props.name, namespace, component, SyncWave.CLUSTERS, keep_on_prune=True,

@@ -40,13 +40,15 @@ class Mount:
 @dataclass(frozen=True)
 class ContainerSpec:
     """What the platform adds to a container the operator builds (the main container `flink-main-container`
-    keeps the FlinkDeployment's image and command): `env`, `mounts` and, with `run_as`, the restricted
-    container security context."""
+    keeps the FlinkDeployment's image and command): `env`, `mounts`, `ports` as (name, container port) pairs (TCP;
+    Flink's own ports are added by Flink: rest, jobmanager-rpc, blobserver, taskmanager-rpc) and, with `run_as`, the
+    restricted container security context."""
 
     name: str
     env: list[env.Env] = field(default_factory=list)
     mounts: list[Mount] = field(default_factory=list)
     run_as: pod_security.RunAs | None = None
+    ports: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,12 @@ class PodTemplateClasses(Generic[T]):
         return found
 
     def build(self, *, containers: list[ContainerSpec], volumes: list[VolumeSpec] | None = None,
-              run_as: pod_security.RunAs | None = None, options: PodOptions | None = None) -> T:
+              run_as: pod_security.RunAs | None = None, options: PodOptions | None = None,
+              annotations: dict[str, str] | None = None) -> T:
         """The pod template object for this location: `containers`, `volumes` and, with `run_as`, the
         restricted pod security context; with `options`, their labels and annotations, scheduling (node selector,
         tolerations, affinity), image pull secrets and volumes (the main container's mounts of them are the
-        caller's, `mounts`)."""
+        caller's, `mounts`); `annotations` of the platform's own (metrics), over the options' ones."""
         spec: dict[str, Any] = {"containers": [self._container(c) for c in containers]}
         pod_volumes = [self._volume(v) for v in volumes or []]
         metadata = None
@@ -113,9 +116,10 @@ class PodTemplateClasses(Generic[T]):
             if options.init_containers:
                 spec["init_containers"] = [self._extra_container("SpecInitContainers", c, user)
                                            for c in options.init_containers]
-            if options.labels or options.annotations:
-                metadata = self.cls("Metadata")(labels=dict(options.labels) or None,
-                                                annotations=dict(options.annotations) or None)
+        labels = dict(options.labels) if options is not None else {}
+        pod_annotations = {**(options.annotations if options is not None else {}), **(annotations or {})}
+        if labels or pod_annotations:
+            metadata = self.cls("Metadata")(labels=labels or None, annotations=pod_annotations or None)
         if pod_volumes:
             spec["volumes"] = pod_volumes
         if run_as:
@@ -182,6 +186,9 @@ class PodTemplateClasses(Generic[T]):
                 self.cls(f"{base}VolumeMounts")(name=m.volume, mount_path=m.path, read_only=m.read_only or None)
                 for m in c.mounts
             ]
+        if c.ports:
+            props["ports"] = [self.cls(f"{base}Ports")(name=name, container_port=number, protocol="TCP")
+                              for name, number in c.ports]
         if c.run_as:
             props["security_context"] = pod_security.container_security_context_props(c.run_as)
         return self.cls(base)(**props)

@@ -39,6 +39,7 @@ from charts.blocks.workloads import (
     tcp_probe,
 )
 from config.common import Resources
+from manifests.metrics import METRICS_PORT_NAME, MetricsAnnotations
 
 VERSION = "1.14.0"
 HEALTH_PORT = Port("health-port", 8085)
@@ -112,8 +113,10 @@ class FlinkOperatorProps:
         watch_namespaces: `kubernetes.operator.watched.namespaces`; RBAC and the webhooks' namespace selector are
             then per namespace. Empty: all namespaces (cluster-scoped RBAC).
         webhook: the validating and mutating admission webhook (its certificate comes from cert-manager).
-        metrics_port: the Prometheus reporter's port (`kubernetes.operator.metrics.reporter.prom.port`); None:
-            no Prometheus reporter.
+        metrics_port: the Prometheus reporter's port (`kubernetes.operator.metrics.reporter.prom.port`), declared
+            as container port `metrics` of the operator container (as the upstream chart's `metrics.port`); None: no
+            Prometheus reporter.
+        metrics_annotations: the pod annotations announcing that port (scrape, Datadog), with a metrics port.
         reconcile_interval: `kubernetes.operator.reconcile.interval`, a Flink duration such as `15 s`.
         progress_check_interval: `kubernetes.operator.observer.progress-check.interval`, as `reconcile_interval`.
         keystore: the Secret key (in the operator namespace) with the webhook keystore's password; cert-manager
@@ -132,6 +135,7 @@ class FlinkOperatorProps:
     watch_namespaces: tuple[str, ...] = ("flink",)
     webhook: bool = True
     metrics_port: int | None = 9999
+    metrics_annotations: MetricsAnnotations = field(default_factory=MetricsAnnotations)
     reconcile_interval: str = "15 s"
     progress_check_interval: str = "5 s"
     keystore: SecretKeyRef = field(default_factory=lambda: SecretKeyRef("flink-operator-webhook-secret", "password"))
@@ -173,7 +177,7 @@ class FlinkOperator(constructs.Construct):
                       env.Env("OPERATOR_NAMESPACE", field_path="metadata.namespace")]
         conf_mount = k8s.VolumeMount(name="flink-operator-config-volume", mount_path=CONF_DIR)
         ports = [HEALTH_PORT.container_port()]
-        metrics = Port("metrics", props.metrics_port) if props.metrics_port else None
+        metrics = Port(METRICS_PORT_NAME, props.metrics_port) if props.metrics_port else None
         if metrics:
             ports.append(metrics.container_port())
         operator = k8s.Container(
@@ -225,8 +229,7 @@ class FlinkOperator(constructs.Construct):
         annotations = {"kubectl.kubernetes.io/default-container": "flink-kubernetes-operator",
                        **rollout_annotations(operator_config)}
         if metrics:
-            annotations.update({"prometheus.io/scrape": "true", "prometheus.io/port": str(metrics.number),
-                                "prometheus.io/path": "/metrics"})
+            annotations.update(props.metrics_annotations.render(operator.name, metrics.number))
         # Without leader election two operator pods must never overlap: Recreate, as the chart requires.
         deployment(
             self, "Deployment", name=self.deployment_name, namespace=namespace, component=component, wave=wave,

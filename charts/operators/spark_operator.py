@@ -21,6 +21,7 @@ from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.rbac import Rule, binding, role
 from charts.blocks.workloads import Port, deployment, http_probe, pod_template, resources, service
 from config.common import Resources
+from manifests.metrics import METRICS_PORT_NAME, MetricsAnnotations
 
 PROBE_PORT = Port("probes", 8081)
 WEBHOOK_PORT = Port("webhook", 9443)
@@ -71,7 +72,9 @@ class SparkOperatorProps:
         controller_threads: the controller's workers (`--controller-threads`, the chart's `controller.workers`).
         webhook: the mutating and validating webhook (it manages its own serving certificate).
         webhook_replicas: webhook pods.
-        metrics_port: the Prometheus metrics port of the controller and the webhook; None: metrics off.
+        metrics_port: the Prometheus metrics port of the controller and the webhook (`--metrics-bind-address`),
+            declared as container port `metrics`; None: metrics off.
+        metrics_annotations: the pod annotations announcing that port (scrape, Datadog), with a metrics port.
         resources: controller and webhook container resources (cpu in cores or millicores, memory as a quantity).
         driver_service_account: the ServiceAccount of drivers and executors in each job namespace (the chart's
             `spark.serviceAccount.name`).
@@ -88,6 +91,7 @@ class SparkOperatorProps:
     webhook: bool = True
     webhook_replicas: int = 1
     metrics_port: int | None = 8080
+    metrics_annotations: MetricsAnnotations = field(default_factory=MetricsAnnotations)
     resources: Resources = field(default_factory=lambda: Resources("100m", "256Mi", None, "512Mi"))
     driver_service_account: str = "spark-operator-spark"
 
@@ -132,7 +136,7 @@ class SparkOperator(constructs.Construct):
                     own=[Rule(("coordination.k8s.io",), ("leases",), ("create",)),
                          Rule(("coordination.k8s.io",), ("leases",), ("get", "update"), (CONTROLLER_LEASE,)), EVENTS],
                     per_job=CONTROLLER_JOB_RULES, jobs=jobs)
-        metrics = Port("metrics", props.metrics_port) if props.metrics_port else None
+        metrics = Port(METRICS_PORT_NAME, props.metrics_port) if props.metrics_port else None
         metrics_args = (["--enable-metrics=true", f"--metrics-bind-address=:{metrics.number}",
                          "--metrics-endpoint=/metrics", "--metrics-prefix=", "--metrics-labels=app_type"]
                         if metrics else ["--enable-metrics=false"])
@@ -209,8 +213,7 @@ class SparkOperator(constructs.Construct):
             volume_mounts=[k8s.VolumeMount(name=volume, mount_path=path, sub_path=sub_path)],
         )
         size = "1Gi" if volume == "tmp" else "500Mi"
-        annotations = ({"prometheus.io/scrape": "true", "prometheus.io/port": str(props.metrics_port),
-                        "prometheus.io/path": "/metrics"} if props.metrics_port else None)
+        annotations = (props.metrics_annotations.render(name, props.metrics_port) or None) if props.metrics_port else None
         deployment(self, name, name=name, namespace=self.namespace, component=component, wave=SyncWave.OPERATORS,
                    replicas=replicas, template=pod_template(
                        component, run_as, [container], service_account=self.accounts[name], annotations=annotations,

@@ -25,6 +25,7 @@ from charts.flink.session_job import SessionJobProps
 from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
 from charts.platform.fields import same_fields
+from charts.platform.metrics import flink_metrics_props
 from charts.platform.pod_options import pod_options
 from config import EnvironmentConfig
 from config.flink_deployments import FlinkDeploymentConfig
@@ -50,7 +51,8 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
                                         replicas=cluster.job_manager_replicas),
             task_manager=TaskManagerProps(memory=cluster.task_manager_memory, cpu=cluster.task_manager_cpu,
                                           task_slots=cluster.task_slots),
-            high_availability=cluster.high_availability, pod_options=pod_options(cluster.pod_options)),
+            high_availability=cluster.high_availability, pod_options=pod_options(cluster.pod_options),
+            metrics=flink_metrics_props(config, None)),
         sql_gateway=SqlGatewayProps(image=flink.image, name=gateway.name, port=gateway.port,
                                     replicas=gateway.replicas, resources=gateway.resources) if gateway.enabled else None,
         deployments=_deployments(config, s3, endpoints, None),
@@ -130,4 +132,5 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
             template=deployment.ingress.template, class_name=deployment.ingress.class_name,
             annotations=dict(deployment.ingress.annotations), labels=dict(deployment.ingress.labels),
             tls=tuple((tls.hosts, tls.secret_name) for tls in deployment.ingress.tls)) if deployment.ingress else None,
+        metrics=flink_metrics_props(config, deployment.metrics),
     )

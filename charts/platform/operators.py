@@ -10,6 +10,7 @@ from charts.blocks.secrets import SecretKeyRef
 from charts.operators.crd_sources import CertManagerProps, CrdSourcesProps
 from charts.operators.flink_operator import FlinkOperatorProps
 from charts.operators.spark_operator import SparkOperatorProps
+from charts.platform.metrics import operator_metrics
 from config import EnvironmentConfig
 
 
@@ -37,7 +38,8 @@ def flink_operator_props(config: EnvironmentConfig) -> FlinkOperatorProps | None
         watch_namespaces=operator.watch_namespaces, webhook=operator.webhook, metrics_port=operator.metrics_port,
         reconcile_interval=operator.reconcile_interval, progress_check_interval=operator.progress_check_interval,
         keystore=SecretKeyRef(operator.keystore_secret, operator.keystore_key), resources=operator.resources,
-        webhook_resources=operator.webhook_resources)
+        webhook_resources=operator.webhook_resources,
+        metrics_annotations=operator_metrics(config, config.metrics.datadog.flink_operator))
 
 
 def spark_operator_props(config: EnvironmentConfig) -> SparkOperatorProps | None:
@@ -50,4 +52,5 @@ def spark_operator_props(config: EnvironmentConfig) -> SparkOperatorProps | None
         image=operator.image, job_namespaces=operator.job_namespaces,
         controller_replicas=operator.controller_replicas, controller_threads=operator.controller_threads,
         webhook=operator.webhook, webhook_replicas=operator.webhook_replicas, metrics_port=operator.metrics_port,
-        resources=operator.resources, driver_service_account=config.spark.service_account)
+        resources=operator.resources, driver_service_account=config.spark.service_account,
+        metrics_annotations=operator_metrics(config, config.metrics.datadog.spark_operator))

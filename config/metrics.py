@@ -1,0 +1,189 @@
+"""`metrics`: the platform's metrics defaults (Flink's Prometheus reporter on job pods, scrape annotations, Datadog
+autodiscovery), and their per-cluster overrides (`flink.deployments[].metrics`).
+
+Upstream: Flink 1.20 `PrometheusReporterFactory` (`metrics.reporter.<name>.factory.class`, `port`, default `9249`, a
+port or a range of which the reporter binds the first free one); the Flink ports of native Kubernetes pods
+(`org.apache.flink.kubernetes.utils.Constants`: rest 8081, jobmanager-rpc 6123, blobserver 6124, taskmanager-rpc
+6122); Datadog autodiscovery annotations (https://docs.datadoghq.com/containers/kubernetes/prometheus/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from config.flink_options import FLINK_OWN_PORTS
+from config.loading import Problem
+
+if TYPE_CHECKING:
+    from config.environment import EnvironmentConfig
+
+def port_problem(port: int | None) -> str | None:
+    """Why `port` cannot be the Prometheus reporter's port of a Flink pod (one of Flink's own ports), or None."""
+    if port in FLINK_OWN_PORTS:
+        return f"{port} is Flink's own {FLINK_OWN_PORTS[port]} port; choose another (default 9249)"
+    return None
+
+
+@dataclass(frozen=True)
+class PrometheusConfig:
+    """Flink's Prometheus reporter on the JobManager and TaskManager pods of every FlinkDeployment."""
+
+    enabled: bool
+    """Run the reporter (metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory) and declare its port, named metrics, on flink-main-container of both roles. Default: `false`."""
+
+    port: int
+    """The reporter's port (metrics.reporter.prom.port): one port, since each Flink process has a pod of its own. Default: `9249`."""
+
+
+@dataclass(frozen=True)
+class DatadogTargetConfig:
+    """The Datadog OpenMetrics check of one kind of pod."""
+
+    namespace: str
+    """Datadog metric namespace (the check's namespace: a prefix of every metric name in Datadog)."""
+
+    metrics: tuple[str, ...]
+    """Allow-list: the Prometheus metric names (regular expressions) the check collects; everything else is dropped."""
+
+
+@dataclass(frozen=True)
+class DatadogConfig:
+    """Datadog autodiscovery annotations: an openmetrics check of the pod's Prometheus endpoint."""
+
+    enabled: bool
+    """Annotate the pods with a Prometheus endpoint (Flink pods with the reporter, the operators with a metricsPort). Default: `false`."""
+
+    annotation_form: Literal["checks", "legacy"]
+    """checks: ad.datadoghq.com/<container>.checks (Agent 7.36+); legacy: the older ad.datadoghq.com/<container>.check_names, .init_configs and .instances. Default: `"checks"`."""
+
+    tags: dict[str, str]
+    """Tags added to every metric of the check, as key: value (env:<environment> is always added)."""
+
+    flink: DatadogTargetConfig
+    """The Flink JobManager and TaskManager pods. Default: `{"namespace": "flink", "metrics": ["flink_jobmanager_.*",
+    "flink_taskmanager_.*"]}`.
+    """
+
+    flink_operator: DatadogTargetConfig
+    """The Flink operator pod. Default: `{"namespace": "flink_operator", "metrics": [".*"]}`."""
+
+    spark_operator: DatadogTargetConfig
+    """The Spark operator controller and webhook pods. Default: `{"namespace": "spark_operator", "metrics": [".*"]}`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """`env` is the environment's name."""
+        if "env" in self.tags:
+            yield Problem("tags.env", "is set from the environment name (env:<environment>); remove it")
+
+
+@dataclass(frozen=True)
+class MetricsConfig:
+    """Metrics of the platform's pods: Flink's Prometheus reporter, scrape annotations, Datadog autodiscovery."""
+
+    prometheus: PrometheusConfig
+    """Flink's Prometheus reporter (the operators' ports are flinkOperator.metricsPort and sparkOperator.metricsPort)."""
+
+    scrape: Literal["annotations", "none"]
+    """annotations: prometheus.io/scrape, prometheus.io/port and prometheus.io/path on every pod with a Prometheus endpoint (Flink pods with the reporter, the operators with a metricsPort); none: no scrape annotations. A PodMonitor is not rendered (no Prometheus Operator CRD is pinned). Default: `"annotations"`."""
+
+    datadog: DatadogConfig
+    """Datadog OpenMetrics autodiscovery annotations."""
+
+    def problems(self) -> Iterator[Problem]:
+        """The reporter's port is not one of Flink's own."""
+        problem = port_problem(self.prometheus.port)
+        if problem:
+            yield Problem("prometheus.port", problem)
+
+
+@dataclass(frozen=True)
+class PrometheusOverrideConfig:
+    """A cluster's Prometheus reporter; null fields: metrics.prometheus."""
+
+    enabled: bool | None
+    """Run the reporter on this cluster's pods; null: metrics.prometheus.enabled. Default: `null`."""
+
+    port: int | None
+    """The reporter's port; null: metrics.prometheus.port. Default: `null`."""
+
+
+@dataclass(frozen=True)
+class DatadogOverrideConfig:
+    """A cluster's Datadog check; null fields: metrics.datadog."""
+
+    enabled: bool | None
+    """Annotate this cluster's pods; null: metrics.datadog.enabled. Default: `null`."""
+
+    metrics: tuple[str, ...] | None
+    """Allow-list of this cluster (replaces metrics.datadog.flink.metrics); null: that list. Default: `null`."""
+
+    tags: dict[str, str]
+    """Tags added to metrics.datadog.tags for this cluster (its values win)."""
+
+    def problems(self) -> Iterator[Problem]:
+        """`env` is the environment's name."""
+        if "env" in self.tags:
+            yield Problem("tags.env", "is set from the environment name (env:<environment>); remove it")
+
+
+@dataclass(frozen=True)
+class MetricsOverrideConfig:
+    """Metrics of one cluster, over the platform's metrics section; null fields keep the platform's."""
+
+    prometheus: PrometheusOverrideConfig
+    """The cluster's Prometheus reporter."""
+
+    scrape: Literal["annotations", "none"] | None
+    """Scrape annotations on this cluster's pods; null: metrics.scrape. Default: `null`."""
+
+    datadog: DatadogOverrideConfig
+    """The cluster's Datadog check."""
+
+    def problems(self) -> Iterator[Problem]:
+        """The reporter's port is not one of Flink's own."""
+        problem = port_problem(self.prometheus.port)
+        if problem:
+            yield Problem("prometheus.port", problem)
+
+
+@dataclass(frozen=True)
+class FlinkMetrics:
+    """The metrics of one Flink cluster, platform defaults and its override resolved: `port` of the reporter (None:
+    no reporter), `scrape` annotations, Datadog `datadog_metrics` allow-list and `datadog_tags` (None: no Datadog
+    annotations)."""
+
+    port: int | None
+    scrape: bool
+    datadog_metrics: tuple[str, ...] | None
+    datadog_tags: dict[str, str]
+
+
+def flink_metrics(metrics: MetricsConfig, override: MetricsOverrideConfig | None) -> FlinkMetrics:
+    """The effective metrics of a Flink cluster: `override`'s set fields over `metrics` (tags merged)."""
+    prometheus, datadog = metrics.prometheus, metrics.datadog
+    enabled = prometheus.enabled
+    port, scrape, dd_enabled, allow, tags = (prometheus.port, metrics.scrape, datadog.enabled, datadog.flink.metrics,
+                                             dict(datadog.tags))
+    if override is not None:
+        enabled = prometheus.enabled if override.prometheus.enabled is None else override.prometheus.enabled
+        port = override.prometheus.port or port
+        scrape = override.scrape or scrape
+        dd_enabled = datadog.enabled if override.datadog.enabled is None else override.datadog.enabled
+        allow = override.datadog.metrics if override.datadog.metrics is not None else allow
+        tags.update(override.datadog.tags)
+    return FlinkMetrics(port=port if enabled else None, scrape=enabled and scrape == "annotations",
+                        datadog_metrics=allow if enabled and dd_enabled else None, datadog_tags=tags)
+
+
+def problems(config: EnvironmentConfig) -> Iterator[Problem]:
+    """A cluster that asks for Datadog annotations without a Prometheus reporter for them to read."""
+    for index, deployment in enumerate(config.flink.deployments):
+        override = deployment.metrics
+        if override is None or override.datadog.enabled is not True:
+            continue
+        if flink_metrics(config.metrics, override).port is None:
+            yield Problem(f"flink.deployments[{index}].metrics.datadog.enabled",
+                          "the Datadog check reads Flink's Prometheus reporter, which is off for this cluster: set "
+                          "metrics.prometheus.enabled: true (here or in the metrics section)")

@@ -149,6 +149,12 @@ class SparkApplicationConfig:
     main_class: str | None
     """Main class (Scala/Java). Default: `null`."""
 
+    image: str | None
+    """Image of this application (Spark 4.0 with the AWS SDK and Iceberg). null: spark.image. Default: `null`."""
+
+    spark_version: str | None
+    """Spark version of the image (sparkVersion). null: spark.sparkVersion. Default: `null`."""
+
     arguments: tuple[str, ...]
     """Application arguments. Default: `[]`."""
 

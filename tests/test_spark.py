@@ -126,6 +126,14 @@ def test_a_schedule_renders_a_scheduled_spark_application_whose_runs_have_the_ap
     assert scheduled["metadata"]["labels"]["app.kubernetes.io/component"] == "scheduled-batch-job"
 
 
+def test_an_application_may_name_its_own_image_and_spark_version() -> None:
+    objects = spark(environment(spark={**app(image="apache/spark:4.0.4", sparkVersion="4.0.4"),
+                                       "image": "spark-iceberg-s3:0.2.0"}))
+    spec = find(objects, "SparkApplication", "ingest")["spec"]
+    assert (spec["image"], spec["sparkVersion"]) == ("apache/spark:4.0.4", "4.0.4")
+    assert find(objects, "SparkApplication", "ingest")["metadata"]["labels"]["app.kubernetes.io/version"] == "4.0.4"
+
+
 def test_passthrough_properties_join_the_platform_s_sorted() -> None:
     spec = find(spark(environment(spark=app(sparkConf={"spark.sql.shuffle.partitions": "64"},
                                             hadoopConf={"mapreduce.job.reduces": "4"}))), "SparkApplication",
@@ -148,7 +156,7 @@ def test_dynamic_allocation_restart_policy_and_dependencies() -> None:
                                      "type": "Always"}
     assert (spec["deps"]["files"], spec["deps"]["pyFiles"]) == (["s3a://b/f.json"], ["s3a://b/lib.zip"])
     never = find(spark(environment(spark=app())), "SparkApplication", "ingest")["spec"]
-    assert "restartPolicy" not in never and "dynamicAllocation" not in never  # the operator's defaults: Never
+    assert never["restartPolicy"] == {"type": "Never"} and "dynamicAllocation" not in never
 
 
 @pytest.mark.parametrize(("fields", "expected"), [

@@ -29,7 +29,8 @@ def spark_props(config: EnvironmentConfig, s3: S3Access) -> SparkProps:
         applications=tuple(
             SparkApplicationProps(
                 name=app.name, main_application_file=s3.artifact_uri(app.main_application_file, scheme="s3a"),
-                type=app.type, main_class=app.main_class, arguments=app.arguments, jars=app.jars,
+                type=app.type, main_class=app.main_class, image=app.image, spark_version=app.spark_version,
+                arguments=app.arguments, jars=app.jars,
                 driver=DriverProps(cores=app.driver_cores, memory=app.driver_memory),
                 executor=ExecutorProps(instances=app.executor_instances, cores=app.executor_cores,
                                        memory=app.executor_memory),

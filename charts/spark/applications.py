@@ -92,7 +92,7 @@ class DynamicAllocationProps:
 @dataclass(frozen=True)
 class RestartPolicyProps:
     """When the Spark operator reruns the application (`restartPolicy`; pkg/util/sparkapplication.go ShouldRetry):
-    `type` Never (the operator's default, not rendered), OnFailure (up to the retries) or Always; intervals in
+    `type` Never (the operator's default, rendered all the same), OnFailure (up to the retries) or Always; intervals in
     seconds, multiplied by the attempts so far. The operator cannot compute a retry without the intervals, so they
     are always rendered with OnFailure and Always."""
 
@@ -126,6 +126,7 @@ class SparkApplicationProps:
         main_application_file: the main file's URI (`s3a://<bucket>/<path>`, `local:///opt/app.py`).
         type: the application's language, `Python`, `Scala` or `Java` (the CRD's `type`).
         main_class: the main class of a Scala or Java application (None: the JAR manifest's).
+        image, spark_version: this application's image and its Spark version (None: the chart's, `SparkProps`).
         arguments: the application's arguments.
         jars: extra JARs, `local://` paths inside the image; `files` (working directory) and `py_files`
             (PYTHONPATH), URIs.
@@ -141,6 +142,8 @@ class SparkApplicationProps:
     main_application_file: str
     type: Literal["Python", "Scala", "Java"] = "Python"
     main_class: str | None = None
+    image: str | None = None
+    spark_version: str | None = None
     arguments: tuple[str, ...] = ()
     jars: tuple[str, ...] = ICEBERG_JARS
     driver: DriverProps = field(default_factory=DriverProps)
@@ -226,7 +229,8 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
             enabled=True, initial_executors=allocation.initial_executors, min_executors=allocation.min_executors,
             max_executors=allocation.max_executors, shuffle_tracking_enabled=True,
             shuffle_tracking_timeout=allocation.shuffle_tracking_timeout) if allocation else None,
-        restart_policy=None if restart.type == "Never" else SparkApplicationSpecRestartPolicy(
+        restart_policy=SparkApplicationSpecRestartPolicy(type=SparkApplicationSpecRestartPolicyType.NEVER)
+        if restart.type == "Never" else SparkApplicationSpecRestartPolicy(
             type=member(SparkApplicationSpecRestartPolicyType, restart.type),
             on_failure_retries=restart.on_failure_retries if restart.type == "OnFailure" else None,
             on_failure_retry_interval=restart.on_failure_retry_interval,
@@ -349,5 +353,6 @@ class SparkChart(ComponentChart):
         shared = SharedSettings.of(s3, catalog)
         for app in props.applications:
             kind = SparkApplicationConstruct if app.schedule is None else ScheduledSparkApplicationConstruct
-            kind(self, app.name, namespace=namespace, props=app, image=props.image,
-                 spark_version=props.spark_version, service_account=service_account, shared=shared)
+            kind(self, app.name, namespace=namespace, props=app, image=app.image or props.image,
+                 spark_version=app.spark_version or props.spark_version, service_account=service_account,
+                 shared=shared)

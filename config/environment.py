@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from config import fluss, object_store, operators, polaris
+from config import fluss, node_pools, object_store, operators, polaris
 from config.flink import FlinkConfig
 from config.fluss import FlussConfig, ZooKeeperConfig
 from config.loading import Problem, duplicates
+from config.node_pools import NodePoolConfig
 from config.object_store import ObjectStoreConfig
 from config.operators import FlinkOperatorConfig, SparkOperatorConfig
 from config.platform import ArgoCdConfig, CertManagerConfig, CrdsConfig, ExternalSecretsConfig, Namespaces
@@ -83,6 +84,12 @@ class EnvironmentConfig:
     spark: SparkConfig
     """Spark applications (namespace spark), run by the Spark operator."""
 
+    node_pools: tuple[NodePoolConfig, ...]
+    """Karpenter NodePools (karpenter.sh/v1; Karpenter is installed outside the platform) whose nodes are labelled and
+    tainted lakehouse.dev/node-pool=<name>, so that only the Flink clusters naming the pool (nodePool) run there: one
+    cluster's own pool, or one shared by several. Default: `[]`.
+    """
+
 
 
 def secrets_problems(config: EnvironmentConfig) -> Iterator[Problem]:
@@ -116,7 +123,7 @@ def namespace_problems(config: EnvironmentConfig) -> Iterator[Problem]:
 
 
 CROSS_SECTION_RULES = (object_store.problems, secrets_problems, argo_cd_problems, fluss.problems, namespace_problems,
-                       operators.problems, polaris.problems)
+                       operators.problems, polaris.problems, node_pools.problems)
 """Rules that read more than one section, in report order (a section's own checks are its `problems()`)."""
 
 

@@ -23,6 +23,7 @@ from manifests.validation import (
     components,
     first_sync,
     iceberg_env_references,
+    node_pools,
     references,
     rollout,
     rules,
@@ -91,6 +92,7 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     for runtime_check in (first_sync.check, app_of_apps.check, rollout.check, cloud_identity.check,
                           components.check):
         report.findings += runtime_check(manifests)
+    report.findings += node_pools.check(manifests, partial=partial)
     if kubeconform:
         report.findings += run_kubeconform(kubeconform, store, files)
         report.notes.append(f"kubeconform ran ({kubeconform})")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from config import fluss, metrics, object_store, operators, polaris
+from config import fluss, metrics, node_pools, object_store, operators, polaris
 from config.flink import FlinkConfig
 from config.fluss import FlussConfig, ZooKeeperConfig
 from config.loading import Problem, duplicates
 from config.metrics import MetricsConfig
+from config.node_pools import NodePoolConfig
 from config.object_store import ObjectStoreConfig
 from config.operators import FlinkOperatorConfig, SparkOperatorConfig
 from config.platform import ArgoCdConfig, CertManagerConfig, CrdsConfig, ExternalSecretsConfig, Namespaces
@@ -87,6 +88,12 @@ class EnvironmentConfig:
     metrics: MetricsConfig
     """Metrics of the platform's pods: Flink's Prometheus reporter, scrape annotations, Datadog autodiscovery."""
 
+    node_pools: tuple[NodePoolConfig, ...]
+    """Karpenter NodePools (karpenter.sh/v1; Karpenter is installed outside the platform) whose nodes are labelled and
+    tainted lakehouse.dev/node-pool=<name>, so that only the Flink clusters naming the pool (nodePool) run there: one
+    cluster's own pool, or one shared by several. Default: `[]`.
+    """
+
 
 
 def secrets_problems(config: EnvironmentConfig) -> Iterator[Problem]:
@@ -120,7 +127,7 @@ def namespace_problems(config: EnvironmentConfig) -> Iterator[Problem]:
 
 
 CROSS_SECTION_RULES = (object_store.problems, secrets_problems, argo_cd_problems, fluss.problems, namespace_problems,
-                       operators.problems, polaris.problems, metrics.problems)
+                       operators.problems, polaris.problems, metrics.problems, node_pools.problems)
 """Rules that read more than one section, in report order (a section's own checks are its `problems()`)."""
 
 

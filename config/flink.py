@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from config.common import Resources
 from config.flink_deployments import FlinkDeploymentConfig, memory_problems, version_problems
@@ -45,6 +46,11 @@ class SessionClusterConfig:
 
     pod_options: PodOptionsConfig
     """Pod options of the session cluster's JobManager and TaskManager pods."""
+
+    node_pool: str | None
+    """A nodePools entry whose nodes the cluster's pods run on (its nodeSelector and toleration are added to them);
+    null: any node. Default: `null`.
+    """
 
     def problems(self) -> Iterator[Problem]:
         """Standby JobManagers need HA, and memory sizes the operator can read (it rejects both otherwise)."""
@@ -123,6 +129,12 @@ class FlinkConfig:
 
     service_account: str
     """ServiceAccount of JobManager/TaskManager pods. Default: `"flink"`."""
+
+    job_rbac: Literal["role", "clusterRole"]
+    """RBAC of the job ServiceAccounts: role, a Role and a RoleBinding in each Flink namespace; clusterRole, one
+    ClusterRole flink-job with the same rules, bound by a RoleBinding in each Flink namespace (still only there).
+    Default: `"role"`.
+    """
 
     session_cluster: SessionClusterConfig
     """The session FlinkDeployment."""

@@ -264,6 +264,11 @@ class FlinkDeploymentConfig:
     pod_options: PodOptionsConfig
     """Pod options of the JobManager and TaskManager pods."""
 
+    node_pool: str | None
+    """A nodePools entry whose nodes the cluster's pods run on (its nodeSelector and toleration are added to them);
+    several clusters may share one. Null: any node. Default: `null`.
+    """
+
     high_availability: bool
     """Kubernetes HA (storage under s3://<flink bucket>/ha/<name>): needed by standby JobManagers; with it a last-state
     upgrade resumes from the HA metadata, without it the operator cancels the job and restores its latest

@@ -22,7 +22,7 @@ class CrdPin:
     """One pinned CRD file: local `file` name in the CRD directory, upstream `repo`, `tag`, `path`, `sha256`.
 
     `installed` pins are the CRDs the platform installs (Argo CD Applications, `make install-crds`); the
-    others (cert-manager, Argo CD, ...) are pinned only to validate the objects the platform renders of
+    others (cert-manager, Argo CD, Karpenter's NodePool: each installed with its own chart) are pinned only to validate the objects the platform renders of
     their kinds. `downloadable` is False where the upstream file is a template (cert-manager's CRDs come
     rendered in its release manifest): those are read from the CRD directory only.
     """
@@ -78,6 +78,9 @@ PINS: dict[str, CrdPin] = {
         CrdPin("external-secrets-1.3.2_externalsecrets.yaml", "external-secrets/external-secrets", "v1.3.2",
                "config/crds/bases/external-secrets.io_externalsecrets.yaml",
                "690dbc0d51b5f9bc5266b450b533cfd22c5273268e8569102e528a39519cd4ba", installed=False),
+        CrdPin("karpenter-1.14.1_nodepools.yaml", "kubernetes-sigs/karpenter", "v1.14.1",
+               "pkg/apis/crds/karpenter.sh_nodepools.yaml",
+               "62990043212a239704c0195bbd37abd0fddad90a586f5b37dfb403a0a0aefe1e", installed=False),
         CrdPin("argo-cd-3.5.1_applications.yaml", "argoproj/argo-cd", "v3.5.1",
                "manifests/crds/application-crd.yaml",
                "5dde0e229249b6b707beb98674c1deae3949d5c319a6c45b9f5a80c99618e40c", installed=False),

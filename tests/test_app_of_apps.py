@@ -34,7 +34,8 @@ def test_every_file_is_synced_by_exactly_one_application(prod: dict[str, list[Ma
             synced.setdefault(glob, []).append(name)
     assert synced == {
         "01-argocd.k8s.yaml": ["lakehouse-prod"], "05-crds.k8s.yaml": ["lakehouse-prod"],
-        "00-namespaces.k8s.yaml": ["prod-namespaces"], "10-flink-operator.k8s.yaml": ["prod-flink-operator"],
+        "00-namespaces.k8s.yaml": ["prod-namespaces"], "02-node-pools.k8s.yaml": ["prod-node-pools"],
+        "10-flink-operator.k8s.yaml": ["prod-flink-operator"],
         "15-spark-operator.k8s.yaml": ["prod-spark-operator"], "30-polaris.k8s.yaml": ["prod-polaris"],
         "40-fluss.k8s.yaml": ["prod-fluss"], "50-flink.k8s.yaml": ["prod-flink"], "60-spark.k8s.yaml": ["prod-spark"]}
     assert set(synced) == set(prod)
@@ -53,8 +54,8 @@ def test_the_root_and_the_prerequisites_stay_in_the_admin_project(prod: dict[str
 def test_children_sync_in_file_order_with_retries_and_are_never_pruned(prod: dict[str, list[Manifest]]) -> None:
     apps = applications(prod["01-argocd.k8s.yaml"])
     waves = {name: int(app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]) for name, app in apps.items()}
-    assert waves == {"lakehouse-prod": 100, "prod-namespaces": 0, "prod-flink-operator": 10, "prod-spark-operator": 15,
-                     "prod-polaris": 30, "prod-fluss": 40, "prod-flink": 50, "prod-spark": 60}
+    assert waves == {"lakehouse-prod": 100, "prod-namespaces": 0, "prod-node-pools": 2, "prod-flink-operator": 10,
+                     "prod-spark-operator": 15, "prod-polaris": 30, "prod-fluss": 40, "prod-flink": 50, "prod-spark": 60}
     project = find(prod["01-argocd.k8s.yaml"], "AppProject", "lakehouse-prod")
     assert project["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "-1"  # before the Applications
     for name, app in apps.items():

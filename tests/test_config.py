@@ -44,7 +44,8 @@ def test_unknown_key_names_file_path_and_allowed_keys() -> None:
     doc = minimal(flink={"sessionCluster": {"taskManagerMemry": "2g"}})
     assert error_of(doc) == (
         f"{SRC}: flink.sessionCluster: unknown key 'taskManagerMemry' (expected one of: highAvailability, "
-        "jobManagerCpu, jobManagerMemory, jobManagerReplicas, name, podOptions, taskManagerCpu, taskManagerMemory, taskSlots)"
+        "jobManagerCpu, jobManagerMemory, jobManagerReplicas, name, nodePool, podOptions, taskManagerCpu, taskManagerMemory, "
+        "taskSlots)"
     )
 
 

@@ -15,10 +15,11 @@ from manifests.argo_cd import ARGO_CD_GROUP
 
 
 def custom_object(scope: constructs.Construct, id: str, *, api_version: str, kind: str, name: str,
-                  namespace: str, component: Component, wave: int, spec: dict[str, Any],
+                  namespace: str | None, component: Component, wave: int, spec: dict[str, Any],
                   annotations: dict[str, str] | None = None) -> cdk8s.ApiObject:
-    """An ApiObject with `spec` (plain data, camelCase as in the CRD) in sync `wave` (a `SyncWave`, or an
-    Application's file number); every kind but Argo CD's own skips the first sync's dry run (`api_object_meta`)."""
+    """An ApiObject with `spec` (plain data, camelCase as in the CRD) in `namespace` (None: a cluster-scoped kind) and
+    sync `wave` (a `SyncWave`, or an Application's file number); every kind but Argo CD's own skips the first sync's
+    dry run (`api_object_meta`)."""
     argo_cd_kind = api_version.startswith(f"{ARGO_CD_GROUP}/")
     meta = api_object_meta(name, namespace, component, wave, crd_from_elsewhere=not argo_cd_kind,
                            extra_annotations=annotations)

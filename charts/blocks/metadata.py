@@ -34,8 +34,9 @@ class SyncWave(IntEnum):
     NAMESPACES = 0
     """Namespaces, before anything namespaced."""
     PREREQUISITES = 1
-    """CustomResourceDefinitions, cert-manager, and the Secrets that workloads read (ExternalSecrets, dev-only
-    Secrets): before the operators, whose webhook certificate and S3 access need them."""
+    """CustomResourceDefinitions, cert-manager, the Secrets that workloads read (ExternalSecrets, dev-only
+    Secrets) and Karpenter NodePools: before the operators, whose webhook certificate and S3 access need them, and
+    before the workloads that run on the pools' nodes."""
     OPERATORS = 2
     """Flink and Spark operators."""
     STORAGE = 3
@@ -128,7 +129,7 @@ def object_meta(
 
 def api_object_meta(
     name: str,
-    namespace: str,
+    namespace: str | None,
     component: Component,
     wave: int,
     *,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import constructs
 
@@ -12,7 +13,7 @@ from charts.blocks.metadata import Component, image_tag
 from charts.blocks.s3 import S3Access
 from charts.flink.catalog_store import CatalogStore
 from charts.flink.cluster import FlinkCluster, FlinkClusterProps
-from charts.flink.rbac import FlinkJobServiceAccount
+from charts.flink.rbac import FlinkJobClusterRole, FlinkJobServiceAccount
 from charts.flink.session_job import FlinkSessionJobConstruct, SessionJobProps
 from charts.flink.snapshot import FlinkStateSnapshotConstruct, SnapshotProps
 from charts.flink.sql_gateway import FlinkSqlGateway, SqlGatewayProps
@@ -20,7 +21,8 @@ from charts.flink.sql_gateway import FlinkSqlGateway, SqlGatewayProps
 
 @dataclass(frozen=True)
 class FlinkProps:
-    """Flink in one namespace: the job ServiceAccount's name (`service_account`, every cluster's pods run as it), the
+    """Flink in one namespace: the job ServiceAccount's name (`service_account`, every cluster's pods run as it) and its
+    RBAC (`job_rbac`: `role`, a Role here; `clusterRole`, a RoleBinding here of the one job ClusterRole), the
     platform's session cluster (None: none, as in a team namespace), the SQL Gateway in front of it (None: none),
     further clusters (`deployments`, in application or session mode), the session jobs (arguments already
     resolved), each on the session cluster it names (`SessionJobProps.session_cluster`; None: the platform's), and
@@ -38,6 +40,7 @@ class FlinkProps:
     jobs: tuple[SessionJobProps, ...] = ()
     snapshots: tuple[SnapshotProps, ...] = ()
     service_account: str = "flink"
+    job_rbac: Literal["role", "clusterRole"] = "role"
 
     def __post_init__(self) -> None:
         if self.sql_gateway is not None and self.session_cluster is None:
@@ -76,18 +79,24 @@ class FlinkChart(ComponentChart):
     Gateway, session jobs (each given its cluster object).
 
     Props: `namespace`; `props`; `s3`; `catalog`, the Iceberg REST catalog of the catalog store;
-    `fluss_bootstrap_servers`, for the Fluss catalog.
+    `fluss_bootstrap_servers`, for the Fluss catalog; `job_cluster_role`, with `props.job_rbac` `clusterRole`, the job
+    ClusterRole another chart renders (None: this chart renders it, as `self.job_cluster_role`, for the others).
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: FlinkProps, s3: S3Access,
-                 catalog: IcebergRestCatalog, fluss_bootstrap_servers: str):
+                 catalog: IcebergRestCatalog, fluss_bootstrap_servers: str,
+                 job_cluster_role: FlinkJobClusterRole | None = None):
         super().__init__(scope, id, namespace=namespace)
         cluster = props.session_cluster
         version = image_tag(props.clusters[0].image if props.clusters else FlinkClusterProps().image)
         component = Component("flink", "flink", version, "session-cluster" if cluster else "jobs")
+        self.job_cluster_role: FlinkJobClusterRole | None = None
+        if props.job_rbac == "clusterRole":
+            self.job_cluster_role = job_cluster_role or FlinkJobClusterRole(
+                self, "JobClusterRole", component=component.with_component("job-rbac"))
         self.service_account = FlinkJobServiceAccount(
             self, "JobServiceAccount", namespace=namespace, component=component, name=props.service_account,
-            annotations=s3.service_account_annotations())
+            annotations=s3.service_account_annotations(), cluster_role=self.job_cluster_role)
         self.catalog_store = CatalogStore(self, "CatalogStore", namespace=namespace, component=component,
                                           catalog=catalog, fluss_bootstrap_servers=fluss_bootstrap_servers)
         self.session_cluster = FlinkCluster(
@@ -105,7 +114,8 @@ class FlinkChart(ComponentChart):
             if account_name not in accounts:  # a cluster's own job ServiceAccount, with the same RBAC
                 accounts[account_name] = FlinkJobServiceAccount(
                     self, f"JobServiceAccount-{account_name}", namespace=namespace, component=component,
-                    name=account_name, annotations=s3.service_account_annotations())
+                    name=account_name, annotations=s3.service_account_annotations(),
+                    cluster_role=self.job_cluster_role)
             self.clusters[deployment.name] = FlinkCluster(
                 self, f"Cluster-{deployment.name}", namespace=namespace, props=deployment,
                 service_account=accounts[account_name], s3=s3, catalog_store=self.catalog_store)

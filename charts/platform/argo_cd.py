@@ -31,7 +31,7 @@ def app_of_apps_props(config: EnvironmentConfig, charts: Sequence[cdk8s.Chart], 
         manifests = chart.to_json()
         if not manifests:
             continue  # synth writes no file for an empty chart (e.g. Spark without applications)
-        children.append(ChildApplication(chart_id, _destination(chart, manifests), Inventory.of(manifests)))
+        children.append(ChildApplication(chart_id, _destination(chart, manifests, config), Inventory.of(manifests)))
     return AppOfAppsProps(
         environment=config.name, repo_url=argo_cd.repo_url, target_revision=argo_cd.target_revision,
         path=argo_cd.path or f"dist/{config.name}", namespace=argo_cd.namespace,
@@ -41,9 +41,11 @@ def app_of_apps_props(config: EnvironmentConfig, charts: Sequence[cdk8s.Chart], 
         children=tuple(children), health_checks=health_checks if argo_cd.health_checks else {})
 
 
-def _destination(chart: cdk8s.Chart, manifests: Sequence[Mapping[str, Any]]) -> str:
+def _destination(chart: cdk8s.Chart, manifests: Sequence[Mapping[str, Any]], config: EnvironmentConfig) -> str:
     """The destination namespace of `chart`'s Application: a component chart's namespace; for the Namespaces,
-    whose objects are cluster-scoped, the first namespace they create (a destination must still be permitted)."""
+    whose objects are cluster-scoped, the first namespace they create (a destination must still be permitted); for
+    other cluster-scoped objects (the node pools), the Flink namespace, whose workloads run on them."""
     if isinstance(chart, ComponentChart):
         return chart.namespace_name
-    return min(str(m["metadata"]["name"]) for m in manifests if m["kind"] == "Namespace")
+    created = [str(m["metadata"]["name"]) for m in manifests if m["kind"] == "Namespace"]
+    return min(created) if created else config.namespaces.flink

@@ -2,6 +2,8 @@
 
     Platform(app, config)
       |-- NamespacesChart            00-namespaces
+      |-- NodePoolsChart             02-node-pools     (nodePools set) Karpenter NodePools, handed to the Flink
+      |                                                clusters that run on them
       |-- AppOfAppsChart             01-argocd         (argoCd set) root Application, AppProject, health checks,
       |                                                one Application per other file (built last: it reads them)
       |-- CrdSourcesChart            05-crds           Argo CD Applications: pinned CRDs, cert-manager
@@ -11,7 +13,8 @@
       |-- PolarisChart               30-polaris        PostgreSQL + Polaris
       |-- FlussChart                 40-fluss          ZooKeeper + Fluss (catalog: Polaris)
       |-- FlinkChart                 50-flink          session cluster, SQL Gateway, jobs
-      |-- FlinkChart                 51-flink-<name>   per flink.teamNamespaces entry: its clusters and jobs
+      |-- FlinkChart                 51-flink-<name>   per flink.teamNamespaces entry: its clusters and jobs (and
+      |                                                RoleBindings of 50-flink's job ClusterRole, jobRbac clusterRole)
       |-- SparkChart                 60-spark          SparkApplications
 
 Chart ids are the output file names (`dist/<env>/<id>.k8s.yaml`), in apply order.
@@ -29,6 +32,7 @@ from charts.blocks.s3 import S3Access
 from charts.blocks.secrets import DevSecret, ExternalSecretSource
 from charts.flink import FlinkChart
 from charts.fluss.cluster import FlussChart
+from charts.karpenter.node_pools import NodePoolsChart
 from charts.namespaces import NamespacesChart, NamespaceSpec
 from charts.object_store.store import ObjectStoreChart
 from charts.operators.crd_sources import CrdSourcesChart
@@ -37,6 +41,7 @@ from charts.operators.spark_operator import SparkOperatorChart
 from charts.platform.argo_cd import app_of_apps_props
 from charts.platform.flink import flink_props, team_flink_props
 from charts.platform.fluss import fluss_props, fluss_s3
+from charts.platform.node_pools import node_pool_props
 from charts.platform.object_store import object_store_props
 from charts.platform.operators import crd_sources_props, flink_operator_props, spark_operator_props
 from charts.platform.polaris import polaris_props
@@ -49,6 +54,7 @@ from config.external import required_secrets
 from manifests.argo_health import health_customizations
 
 APP_OF_APPS_CHART = "01-argocd"
+NODE_POOLS_CHART = "02-node-pools"
 DEV_S3_ACCESS_KEY = "lakehouse-dev"
 DEV_S3_SECRET_KEY = "lakehouse-dev-secret"
 DEV_DB_USER = "polaris"
@@ -85,6 +91,8 @@ class Platform:
         in_cluster = store.type == "in-cluster"
 
         self.namespaces = NamespacesChart(app, "00-namespaces", namespaces=self._namespace_specs())
+        node_pools = (NodePoolsChart(app, NODE_POOLS_CHART, pools=node_pool_props(config)).pools_by_name
+                      if config.node_pools else {})
         crd_sources = crd_sources_props(config)
         if crd_sources is not None:
             CrdSourcesChart(app, "05-crds", props=crd_sources)
@@ -122,12 +130,14 @@ class Platform:
             polaris_token_endpoint=polaris.token_endpoint,
         )
         self.flink_chart = FlinkChart(app, "50-flink", namespace=ns.flink,
-                                      props=flink_props(config, self.s3, self.catalog, self.endpoints), s3=self.s3,
+                                      props=flink_props(config, self.s3, self.catalog, self.endpoints, node_pools),
+                                      s3=self.s3,
                                       catalog=self.catalog, fluss_bootstrap_servers=self.endpoints.fluss_bootstrap_servers)
         self.team_flink_charts = [
             FlinkChart(app, f"51-flink-{name}", namespace=name,
-                       props=team_flink_props(config, self.s3, self.endpoints, name), s3=self.s3,
-                       catalog=self.catalog, fluss_bootstrap_servers=self.endpoints.fluss_bootstrap_servers)
+                       props=team_flink_props(config, self.s3, self.endpoints, name, node_pools), s3=self.s3,
+                       catalog=self.catalog, fluss_bootstrap_servers=self.endpoints.fluss_bootstrap_servers,
+                       job_cluster_role=self.flink_chart.job_cluster_role)
             for name in team_namespaces]
         self.spark_chart = SparkChart(app, "60-spark", namespace=ns.spark, props=spark_props(config, self.s3),
                                       service_account=driver_service_account(config, self.spark_operator_chart),

@@ -4,10 +4,12 @@ and `${...}` placeholders in job arguments replaced."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
+from charts.blocks.pod_options import PodOptions
 from charts.blocks.s3 import S3Access
 from charts.flink.chart import FlinkProps, tiering_args
 from charts.flink.cluster import (
@@ -24,6 +26,7 @@ from charts.flink.job import JobProps
 from charts.flink.session_job import SessionJobProps
 from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
+from charts.karpenter.node_pools import NodePool
 from charts.platform.fields import same_fields
 from charts.platform.metrics import flink_metrics_props
 from charts.platform.pod_options import pod_options
@@ -34,8 +37,10 @@ from config.flink_options import as_text
 
 
 def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCatalog,
-                endpoints: PlatformEndpoints) -> FlinkProps:
-    """`FlinkProps` of environment `config` (whose job arguments' placeholders the configuration checks verified)."""
+                endpoints: PlatformEndpoints, node_pools: Mapping[str, NodePool] | None = None) -> FlinkProps:
+    """`FlinkProps` of environment `config` (whose job arguments' placeholders the configuration checks verified);
+    a cluster's `nodePool` is one of `node_pools` (by name; None: no pool), whose scheduling its pods take."""
+    node_pools = node_pools or {}
     flink, cluster, gateway, tiering = (config.flink, config.flink.session_cluster, config.flink.sql_gateway,
                                         config.flink.tiering_job)
     jobs: list[SessionJobProps] = []
@@ -51,31 +56,42 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
                                         replicas=cluster.job_manager_replicas),
             task_manager=TaskManagerProps(memory=cluster.task_manager_memory, cpu=cluster.task_manager_cpu,
                                           task_slots=cluster.task_slots),
-            high_availability=cluster.high_availability, pod_options=pod_options(cluster.pod_options),
+            high_availability=cluster.high_availability,
+            pod_options=_on_pool(pod_options(cluster.pod_options), cluster.node_pool, node_pools),
             metrics=flink_metrics_props(config, None)),
         sql_gateway=SqlGatewayProps(image=flink.image, name=gateway.name, port=gateway.port,
                                     replicas=gateway.replicas, resources=gateway.resources) if gateway.enabled else None,
-        deployments=_deployments(config, s3, endpoints, None),
+        deployments=_deployments(config, s3, endpoints, None, node_pools),
         jobs=tuple(jobs),
         snapshots=_snapshots(config, None),
         service_account=flink.service_account,
+        job_rbac=flink.job_rbac,
     )
 
 
 def team_flink_props(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEndpoints,
-                     namespace: str) -> FlinkProps:
+                     namespace: str, node_pools: Mapping[str, NodePool]) -> FlinkProps:
     """`FlinkProps` of the team namespace `namespace` (a `flink.teamNamespaces` entry): its clusters, their session
     jobs and the snapshots of its jobs; no platform session cluster, no SQL Gateway."""
     return FlinkProps(session_cluster=None, sql_gateway=None,
-                      deployments=_deployments(config, s3, endpoints, namespace),
+                      deployments=_deployments(config, s3, endpoints, namespace, node_pools),
                       jobs=tuple(_session_jobs(config, s3, endpoints, namespace)),
-                      snapshots=_snapshots(config, namespace), service_account=config.flink.service_account)
+                      snapshots=_snapshots(config, namespace), service_account=config.flink.service_account,
+                      job_rbac=config.flink.job_rbac)
 
 
 def _deployments(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEndpoints,
-                 namespace: str | None) -> tuple[FlinkClusterProps, ...]:
+                 namespace: str | None, node_pools: Mapping[str, NodePool]) -> tuple[FlinkClusterProps, ...]:
     """The `flink.deployments` entries of team namespace `namespace` (None: the Flink namespace)."""
-    return tuple(_deployment(d, config, s3, endpoints) for d in config.flink.deployments if d.namespace == namespace)
+    return tuple(_deployment(d, config, s3, endpoints, node_pools)
+                 for d in config.flink.deployments if d.namespace == namespace)
+
+
+def _on_pool(options: PodOptions, pool: str | None, node_pools: Mapping[str, NodePool]) -> PodOptions:
+    """A cluster's pod options with the scheduling of its node pool (`NodePool.pod_options`: the nodeSelector and
+    toleration of the pool's label and taint) on top; unchanged without a pool. The configuration refused options
+    that conflict with the pool."""
+    return options.with_role(node_pools[pool].pod_options) if pool is not None else options
 
 
 def _session_jobs(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEndpoints,
@@ -105,7 +121,7 @@ def _job(job: JobSpecConfig, s3: S3Access, endpoints: PlatformEndpoints) -> dict
 
 
 def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3: S3Access,
-                endpoints: PlatformEndpoints) -> FlinkClusterProps:
+                endpoints: PlatformEndpoints, node_pools: Mapping[str, NodePool]) -> FlinkClusterProps:
     """A `flink.deployments` entry; its image and Flink version default to the `flink` section's."""
     jm, tm = deployment.job_manager, deployment.task_manager
     return FlinkClusterProps(
@@ -116,7 +132,7 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
                                     pod_options=pod_options(jm.pod_options)),
         task_manager=TaskManagerProps(memory=tm.memory, cpu=tm.cpu, task_slots=tm.task_slots, replicas=tm.replicas,
                                       pod_options=pod_options(tm.pod_options)),
-        pod_options=pod_options(deployment.pod_options),
+        pod_options=_on_pool(pod_options(deployment.pod_options), deployment.node_pool, node_pools),
         pod_templates={role: template for role, template in (
             ("common", deployment.pod_template), ("jobManager", jm.pod_template), ("taskManager", tm.pod_template))
             if template},

@@ -24,6 +24,7 @@ from manifests.validation import (
     first_sync,
     iceberg_env_references,
     metrics,
+    node_pools,
     references,
     rollout,
     rules,
@@ -92,6 +93,7 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     for runtime_check in (first_sync.check, app_of_apps.check, rollout.check, cloud_identity.check,
                           components.check, metrics.check):
         report.findings += runtime_check(manifests)
+    report.findings += node_pools.check(manifests, partial=partial)
     if kubeconform:
         report.findings += run_kubeconform(kubeconform, store, files)
         report.notes.append(f"kubeconform ran ({kubeconform})")

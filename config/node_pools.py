@@ -1,0 +1,248 @@
+"""`nodePools`: Karpenter NodePools (karpenter.sh/v1, Karpenter 1.14.1) that dedicate nodes to Flink clusters, and the
+rules that tie a cluster's `nodePool` to its pods' nodeSelector and tolerations.
+
+Each pool labels its nodes `lakehouse.dev/node-pool: <name>` and taints them `lakehouse.dev/node-pool=<name>:NoSchedule`,
+so only the pods that select the label and tolerate the taint land there (Karpenter does not use a NodePool whose taint
+a pod does not tolerate: https://karpenter.sh/docs/concepts/nodepools/). A pool used by one cluster is that cluster's
+own; several clusters naming one pool share its nodes. Requirement keys are Karpenter's well-known labels
+(https://karpenter.sh/docs/concepts/scheduling/#well-known-labels); what the pinned CRD's CEL rules refuse
+(`karpenter-1.14.1_nodepools.yaml`: restricted label domains, `In` without values, `Gt`/`Lt`/`Gte`/`Lte` without one
+non-negative integer, `minValues` above the values given) is refused here, since `validate` checks the schema only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from config.karpenter import (
+    ARCH,
+    CAPACITY_TYPE,
+    INSTANCE_CATEGORY,
+    INSTANCE_FAMILY,
+    INSTANCE_GENERATION,
+    NODE_POOL_LABEL,
+    NUMERIC_OPERATORS,
+    ZONE,
+    restricted_label_problem,
+)
+from config.loading import Problem, duplicates
+from config.pod_options import PodOptionsConfig
+
+if TYPE_CHECKING:
+    from config.environment import EnvironmentConfig
+
+@dataclass(frozen=True)
+class NodeRequirementConfig:
+    """A further Karpenter NodePool requirement (a node selector requirement)."""
+
+    key: str
+    """Node label key, e.g. karpenter.k8s.aws/instance-cpu or node.kubernetes.io/instance-type."""
+
+    operator: Literal["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Gte", "Lte"]
+    """How the label's value is matched."""
+
+    values: tuple[str, ...]
+    """Values (In and NotIn: the set; Gt, Lt, Gte, Lte: one non-negative integer). Default: `[]`."""
+
+    min_values: int | None
+    """With In: the least number of distinct values the launch choice must keep (1 to 50). Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """What the NodePool CRD's CEL rules refuse."""
+        restricted = restricted_label_problem(self.key)
+        if restricted:
+            yield Problem("key", f"'{self.key}': {restricted}")
+        if self.operator == "In" and not self.values:
+            yield Problem("values", "requirements with operator 'In' must have a value defined (Karpenter)")
+        if self.operator in NUMERIC_OPERATORS and (len(self.values) != 1 or not self.values[0].isdigit()):
+            yield Problem("values", f"operator '{self.operator}' needs a single non-negative integer value (Karpenter)")
+        if self.min_values is not None and self.operator == "In" and len(self.values) < self.min_values:
+            yield Problem("minValues", f"{self.min_values} but only {len(self.values)} values given (Karpenter needs "
+                                       "at least minValues values)")
+
+
+@dataclass(frozen=True)
+class NodeRequirementsConfig:
+    """What nodes a pool may launch (each non-empty list is an `In` requirement on a Karpenter well-known label)."""
+
+    instance_categories: tuple[str, ...]
+    """EC2 instance categories (karpenter.k8s.aws/instance-category), e.g. c, m, r. Default: `[]`."""
+
+    instance_families: tuple[str, ...]
+    """EC2 instance families (karpenter.k8s.aws/instance-family), e.g. m7g, r7g. Default: `[]`."""
+
+    instance_generation_above: int | None
+    """Only instance generations above this one (karpenter.k8s.aws/instance-generation Gt). Default: `null`."""
+
+    capacity_types: tuple[Literal["on-demand", "spot", "reserved"], ...]
+    """Capacity types (karpenter.sh/capacity-type); Karpenter's default is on-demand. Default: `[]`."""
+
+    architectures: tuple[Literal["amd64", "arm64"], ...]
+    """CPU architectures (kubernetes.io/arch); the Flink image must be built for each. Default: `[]`."""
+
+    zones: tuple[str, ...]
+    """Availability zones (topology.kubernetes.io/zone). Default: `[]`."""
+
+    additional: tuple[NodeRequirementConfig, ...]
+    """Further requirements, as Karpenter writes them (key, operator, values, minValues). Default: `[]`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """A typed label is set once (typed field or additional, not both)."""
+        typed: dict[str, tuple[str, object]] = {
+            INSTANCE_CATEGORY: ("instanceCategories", self.instance_categories),
+            INSTANCE_FAMILY: ("instanceFamilies", self.instance_families),
+            INSTANCE_GENERATION: ("instanceGenerationAbove", self.instance_generation_above),
+            CAPACITY_TYPE: ("capacityTypes", self.capacity_types), ARCH: ("architectures", self.architectures),
+            ZONE: ("zones", self.zones)}
+        for index, requirement in enumerate(self.additional):
+            field, value = typed.get(requirement.key, ("", None))
+            if value not in ((), None):
+                yield Problem(f"additional[{index}].key", f"'{requirement.key}' is set by {field} already")
+
+
+@dataclass(frozen=True)
+class DisruptionBudgetConfig:
+    """A Karpenter disruption budget: how many of the pool's nodes may be disrupted at once."""
+
+    nodes: str
+    """Nodes disrupted at once: a count (3) or a percentage (10%); 0 blocks disruption."""
+
+    reasons: tuple[Literal["Underutilized", "Empty", "Drifted"], ...]
+    """Disruption reasons the budget applies to; empty: all. Default: `[]`."""
+
+    schedule: str | None
+    """When the budget is active: a cron expression (UTC) or @daily, @weekly, ...; with duration. Default: `null`."""
+
+    duration: str | None
+    """How long the budget is active after each schedule time (e.g. 8h, 30m, 1h30m); with schedule. Default: `null`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """schedule and duration come together (Karpenter's rule)."""
+        if (self.schedule is None) != (self.duration is None):
+            yield Problem("schedule", "'schedule' must be set with 'duration' (Karpenter)")
+
+
+@dataclass(frozen=True)
+class DisruptionConfig:
+    """How Karpenter may disrupt (consolidate, replace) the pool's nodes."""
+
+    consolidation_policy: Literal["WhenEmpty", "WhenEmptyOrUnderutilized", "Balanced"]
+    """Which nodes consolidation may remove: only empty ones (WhenEmpty), also underutilized ones, or Balanced (weighs
+    savings against disruption). A Flink TaskManager moved by consolidation restarts the job from its last checkpoint:
+    WhenEmpty keeps running jobs in place. Default: `"WhenEmpty"`.
+    """
+
+    consolidate_after: str
+    """How long a node stays empty or underutilized before consolidation (e.g. 30s, 5m, 1h) or Never. Default: `"5m"`."""
+
+    budgets: tuple[DisruptionBudgetConfig, ...]
+    """Disruption budgets; empty: Karpenter's default (10% of the nodes). Default: `[]`."""
+
+
+@dataclass(frozen=True)
+class NodePoolLimitsConfig:
+    """The most a pool may launch in total; Karpenter stops launching nodes beyond it."""
+
+    cpu: str | None
+    """Total CPU (cores, a quantity such as 64 or 500m); null: no limit. Default: `null`."""
+
+    memory: str | None
+    """Total memory (a quantity such as 256Gi); null: no limit. Default: `null`."""
+
+
+@dataclass(frozen=True)
+class NodePoolConfig:
+    """A Karpenter NodePool that dedicates nodes to the Flink clusters naming it (nodePool)."""
+
+    name: str
+    """NodePool name; also the value of the node label and taint lakehouse.dev/node-pool."""
+
+    node_class: str
+    """The EC2NodeClass (karpenter.k8s.aws/v1) the nodes are launched from (AMI, subnets, security groups, role): it
+    exists in the cluster, managed with Karpenter.
+    """
+
+    requirements: NodeRequirementsConfig
+    """What nodes the pool may launch (each non-empty list is an `In` requirement on a Karpenter well-known label)."""
+
+    limits: NodePoolLimitsConfig
+    """The most a pool may launch in total; Karpenter stops launching nodes beyond it."""
+
+    disruption: DisruptionConfig
+    """How Karpenter may disrupt (consolidate, replace) the pool's nodes."""
+
+    expire_after: str
+    """Node lifetime before Karpenter replaces it (e.g. 720h) or Never. Default: `"720h"`."""
+
+    termination_grace_period: str | None
+    """The longest a node may take draining before it is deleted anyway (e.g. 1h); null: no limit. Default: `null`."""
+
+    weight: int | None
+    """Priority among NodePools a pod could use (1 to 100, higher first); null: none. Default: `null`."""
+
+    labels: dict[str, str]
+    """Further node labels (e.g. for cost allocation); lakehouse.dev/node-pool is the platform's."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Labels Karpenter accepts; the dedicating label stays the platform's."""
+        for key in sorted(self.labels):
+            if key == NODE_POOL_LABEL:
+                yield Problem(f"labels.{key}", "set by the platform to the pool's name")
+            restricted = restricted_label_problem(key)
+            if restricted:
+                yield Problem(f"labels.{key}", restricted)
+
+
+def pool_problems(pools: tuple[NodePoolConfig, ...], pool: str | None, options: tuple[PodOptionsConfig, ...],
+                  ) -> Iterator[Problem]:
+    """Problems of a cluster's `nodePool` (relative to the cluster): the pool exists, and the cluster's pod options
+    (`options`, in order: cluster, JobManager, TaskManager) neither select nor tolerate another pool, nor select
+    nodes the pool cannot launch. Paths are `nodePool` and the option's field."""
+    if pool is None:
+        return
+    found = next((p for p in pools if p.name == pool), None)
+    if found is None:
+        yield Problem("nodePool", f"'{pool}' is not a node pool (expected one of: "
+                                  f"{', '.join(p.name for p in pools) or 'none'}; see nodePools)")
+        return
+    allowed = _allowed_values(found)
+    for prefix, option in zip(("podOptions", "jobManager.podOptions", "taskManager.podOptions"), options, strict=False):
+        for key, value in sorted(option.node_selector.items()):
+            if key in allowed and value not in allowed[key]:
+                yield Problem(f"{prefix}.nodeSelector.{key}",
+                              f"'{value}' conflicts with nodePool '{pool}' (its nodes have {key}: "
+                              f"{', '.join(allowed[key])}); remove it, the pool sets the pods' scheduling")
+        for index, toleration in enumerate(option.tolerations):
+            if toleration.key == NODE_POOL_LABEL and toleration.value not in (None, pool):
+                yield Problem(f"{prefix}.tolerations[{index}]",
+                              f"tolerates node pool '{toleration.value}', but the cluster runs on nodePool '{pool}'")
+
+
+def _allowed_values(pool: NodePoolConfig) -> dict[str, tuple[str, ...]]:
+    """Node label key -> the values a pool's nodes can have, for the labels it fixes (its own labels and its `In`
+    requirements)."""
+    r = pool.requirements
+    allowed: dict[str, tuple[str, ...]] = {NODE_POOL_LABEL: (pool.name,)}
+    allowed.update({key: (value,) for key, value in pool.labels.items()})
+    for key, values in ((INSTANCE_CATEGORY, r.instance_categories), (INSTANCE_FAMILY, r.instance_families),
+                        (CAPACITY_TYPE, r.capacity_types), (ARCH, r.architectures), (ZONE, r.zones)):
+        if values:
+            allowed[key] = tuple(values)
+    allowed.update({x.key: x.values for x in r.additional if x.operator == "In"})
+    return allowed
+
+
+def problems(config: EnvironmentConfig) -> Iterator[Problem]:
+    """Pool names used once (NodePools are cluster-scoped: one name, one object), and each Flink cluster's `nodePool`
+    (`pool_problems`)."""
+    pools = config.node_pools
+    yield from (Problem("nodePools", f"duplicate node pool name '{n}'") for n in duplicates([p.name for p in pools]))
+    session = config.flink.session_cluster
+    yield from (Problem(f"flink.sessionCluster.{p.path}", p.message)
+                for p in pool_problems(pools, session.node_pool, (session.pod_options,)))
+    for index, d in enumerate(config.flink.deployments):
+        options = (d.pod_options, d.job_manager.pod_options, d.task_manager.pod_options)
+        yield from (Problem(f"flink.deployments[{index}].{p.path}", p.message)
+                    for p in pool_problems(pools, d.node_pool, options))

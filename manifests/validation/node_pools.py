@@ -1,0 +1,158 @@
+"""Node pools: a pod bound to a Karpenter node pool can be scheduled there.
+
+A pod whose nodeSelector asks for a node pool's label stays Pending forever when no NodePool labels its nodes so
+(Karpenter launches no node for it), or when it does not tolerate the taints of the pools that do: Karpenter does not
+use a NodePool whose taints a pod does not tolerate (https://karpenter.sh/docs/concepts/nodepools/, "Taints";
+`NodeClaimTemplate` scheduling in kubernetes-sigs/karpenter `pkg/controllers/provisioning/scheduling`), and the
+scheduler keeps it off such nodes. The API server and every schema accept both.
+
+Pool-bound pods are those whose nodeSelector names a node-pool label: the platform's `lakehouse.dev/node-pool`
+(`config.karpenter.NODE_POOL_LABEL`), any label key a rendered NodePool sets in `spec.template.metadata.labels`, and,
+when NodePools are rendered, `karpenter.sh/nodepool` (Karpenter labels each node with its pool's name). Pods are read
+from core workloads and Pods, both roles of a FlinkDeployment (the common pod template merged with the role's: maps
+merged, tolerations of both) and the driver and executor of a SparkApplication (or a ScheduledSparkApplication's
+template). Only NoSchedule and NoExecute taints are required to be tolerated (PreferNoSchedule only steers).
+With `partial` (validate PATHS), a pool missing from the given files is a warning: it may be rendered elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from config.karpenter import NODE_POOL_LABEL
+from manifests.tree import pod_template
+from manifests.validation.manifests import spark_application_spec
+from manifests.validation.report import Finding, Layer, Level, Manifest, finding
+
+KARPENTER_NODEPOOL_LABEL = "karpenter.sh/nodepool"
+"""The label Karpenter puts on every node it launches: the name of the node's NodePool."""
+BLOCKING_EFFECTS = ("NoSchedule", "NoExecute")
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A rendered NodePool: `name`, the `labels` of its nodes (with `karpenter.sh/nodepool`), its `taints`."""
+
+    name: str
+    labels: dict[str, str]
+    taints: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class PodScheduling:
+    """Where a pod's scheduling is written: `path` of its pod spec, its `node_selector` (with the field path of each
+    entry) and its `tolerations`."""
+
+    path: str
+    node_selector: dict[str, tuple[str, str]]
+    tolerations: tuple[dict[str, Any], ...]
+
+
+def pools(manifests: list[Manifest]) -> list[Pool]:
+    """The rendered NodePools (karpenter.sh), by their node template."""
+    found = []
+    for m in manifests:
+        if m.kind != "NodePool" or not str(m.obj.get("apiVersion", "")).startswith("karpenter.sh/"):
+            continue
+        template = (m.obj.get("spec") or {}).get("template") or {}
+        labels = {str(k): str(v) for k, v in ((template.get("metadata") or {}).get("labels") or {}).items()}
+        taints = tuple((template.get("spec") or {}).get("taints") or [])
+        found.append(Pool(m.name, {**labels, KARPENTER_NODEPOOL_LABEL: m.name}, taints))
+    return found
+
+
+def tolerates(toleration: dict[str, Any], taint: dict[str, Any]) -> bool:
+    """Kubernetes' `Toleration.ToleratesTaint`: the effect matches (empty: every effect), the key matches (empty key
+    with Exists: every key), and with Equal (the default operator) the value matches."""
+    effect = toleration.get("effect")
+    if effect and effect != taint.get("effect"):
+        return False
+    operator = toleration.get("operator") or "Equal"
+    if not toleration.get("key"):
+        return bool(operator == "Exists")
+    if toleration["key"] != taint.get("key"):
+        return False
+    return operator == "Exists" or (toleration.get("value") or "") == (taint.get("value") or "")
+
+
+def _get(node: Any, path: str) -> Any:
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _scheduling(specs: list[tuple[str, dict[str, Any] | None]]) -> PodScheduling:
+    """One pod's scheduling from pod specs merged in order (later nodeSelector entries win; tolerations add up)."""
+    selector: dict[str, tuple[str, str]] = {}
+    tolerations: list[dict[str, Any]] = []
+    for path, spec in specs:
+        for key, value in ((spec or {}).get("nodeSelector") or {}).items():
+            selector[str(key)] = (str(value), f"{path}.nodeSelector.{key}")
+        tolerations += [t for t in (spec or {}).get("tolerations") or [] if isinstance(t, dict)]
+    return PodScheduling(specs[-1][0], selector, tuple(tolerations))
+
+
+def pod_scheduling(m: Manifest) -> Iterator[PodScheduling]:
+    """The scheduling of each kind of pod `m` makes."""
+    if m.kind == "Pod":
+        yield _scheduling([("spec", m.obj.get("spec"))])
+        return
+    found = pod_template(m.obj)
+    if found is not None:
+        path, template = found
+        yield _scheduling([(f"{path}.spec", template.get("spec"))])
+        return
+    if m.kind == "FlinkDeployment":
+        common = ("spec.podTemplate.spec", _get(m.obj, "spec.podTemplate.spec"))
+        for role in ("jobManager", "taskManager"):
+            path = f"spec.{role}.podTemplate.spec"
+            yield _scheduling([common, (path, _get(m.obj, path))])
+        return
+    spark = spark_application_spec(m)
+    if spark is not None:
+        path, spec = spark
+        for role in ("driver", "executor"):
+            yield _scheduling([(path, spec), (f"{path}.{role}", spec.get(role))])
+
+
+def check(manifests: list[Manifest], *, partial: bool = False) -> list[Finding]:
+    """A finding per pool-bound pod that no rendered NodePool can take: none labels its nodes as the pod selects, or
+    the pod tolerates the taints of none of those that do."""
+    rendered = pools(manifests)
+    keys = {NODE_POOL_LABEL} | {key for pool in rendered for key in pool.labels}
+    if not rendered:
+        keys.discard(KARPENTER_NODEPOOL_LABEL)
+    findings: list[Finding] = []
+    for m in manifests:
+        for pod in pod_scheduling(m):
+            bound = {key: entry for key, entry in pod.node_selector.items() if key in keys}
+            if not bound:
+                continue
+            candidates = [p for p in rendered if all(p.labels.get(key) == value for key, (value, _) in bound.items())]
+            if not candidates:
+                key, (value, where) = sorted(bound.items())[0]
+                offered = ", ".join(f"{p.name} ({key}={p.labels[key]})" for p in rendered if key in p.labels)
+                findings.append(finding(
+                    m, where, f"no rendered NodePool labels its nodes {key}={value} (NodePools: {offered or 'none'}): "
+                    "Karpenter launches no node for these pods, which stay Pending", Layer.RULE,
+                    Level.WARNING if partial else Level.ERROR))
+                continue
+            if any(_untolerated(pod, p) is None for p in candidates):
+                continue
+            pool = candidates[0]
+            taint = _untolerated(pod, pool) or {}
+            findings.append(finding(
+                m, f"{pod.path}.tolerations", f"no toleration of taint {taint.get('key')}={taint.get('value', '')}:"
+                f"{taint.get('effect')} of NodePool {pool.name}, the pool its nodeSelector picks: Karpenter does not "
+                "use a NodePool whose taints a pod does not tolerate, so these pods stay Pending", Layer.RULE))
+    return findings
+
+
+def _untolerated(pod: PodScheduling, pool: Pool) -> dict[str, Any] | None:
+    """The first blocking taint of `pool` that `pod` does not tolerate; None when it tolerates them all."""
+    for taint in pool.taints:
+        if taint.get("effect") in BLOCKING_EFFECTS and not any(tolerates(t, taint) for t in pod.tolerations):
+            return taint
+    return None

@@ -150,7 +150,7 @@ def _import(args: argparse.Namespace) -> int:
         except (OSError, yaml.YAMLError) as error:
             return _error(f"{path}: {error}")
     imported = import_manifests(documents)
-    sys.stdout.write(yaml.safe_dump({"flink": imported.flink}, sort_keys=False, allow_unicode=True))
+    sys.stdout.write(yaml.safe_dump(imported.fragment(), sort_keys=False, allow_unicode=True))
     for note in imported.notes:
         print(f"note: {note}", file=sys.stderr)
     return 0

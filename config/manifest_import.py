@@ -1,11 +1,14 @@
-"""`import`: existing FlinkDeployment, FlinkSessionJob and FlinkStateSnapshot manifests as environment config.
+"""`import`: existing FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot, SparkApplication and
+ScheduledSparkApplication manifests as environment config.
 
-`python main.py import FILE...` prints a YAML fragment of `flink:` settings (deployments, jobs, snapshots) that,
+`python main.py import FILE...` prints a YAML fragment of `flink:` settings (deployments, jobs, snapshots) and
+`spark:` settings (applications) that,
 deep-merged into an environment file (mappings merged, lists appended), renders objects of the same kind and name
 whose specs hold every field of the input with the same value, except what the platform owns (state directories
 on S3, the catalog store), which import reports on stderr with everything else it could not express or adds.
 This is how teams with existing manifests adopt the platform. Field meanings: the operator 1.14 CRD reference
-(https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/).
+(https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/);
+the Spark operator 2.5.2 API (https://www.kubeflow.org/docs/components/spark-operator/user-guide/api-docs/).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from config.flink_options import (
     as_text,
 )
 from config.loading import camel
+from config.spark import PLATFORM_SPARK_CONF, SPARK_DENIED_CONF, TYPED_SPARK_CONF, matches
 
 OWNED_BY_PLATFORM = (CHECKPOINT_DIR, SAVEPOINT_DIR, HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH)
 TYPED_SECTIONS = (("checkpointing", CHECKPOINTING), ("periodicSnapshots", PERIODIC_SNAPSHOTS),
@@ -46,7 +50,12 @@ class Imported:
     replaced or added)."""
 
     flink: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    spark: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    def fragment(self) -> dict[str, Any]:
+        """The config fragment: the `flink` and `spark` sections that hold anything."""
+        return {key: value for key, value in (("flink", self.flink), ("spark", self.spark)) if value}
 
 
 def flatten(conf: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
@@ -88,8 +97,16 @@ def import_manifests(documents: Iterable[Mapping[str, Any]]) -> Imported:
             result.flink.setdefault("jobs", []).append(_session_job(name, spec, sessions, result.notes, where))
         elif kind == "FlinkStateSnapshot":
             result.flink.setdefault("snapshots", []).append(_snapshot(name, spec, result.notes, where))
+        elif kind in ("SparkApplication", "ScheduledSparkApplication"):
+            if namespace not in (None, "spark"):
+                result.notes.append(f"{where}: metadata.namespace: {namespace!r}: imported into the Spark namespace "
+                                    "(namespaces.spark)")
+            result.spark.setdefault("applications", []).append(
+                _spark_application(name, spec, result.notes, where) if kind == "SparkApplication"
+                else _scheduled_spark_application(name, spec, result.notes, where))
         else:
-            result.notes.append(f"{where}: skipped: import reads FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot")
+            result.notes.append(f"{where}: skipped: import reads FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot, "
+                                "SparkApplication, ScheduledSparkApplication")
     return result
 
 
@@ -143,6 +160,80 @@ def _deployment(name: str, spec: Mapping[str, Any], notes: list[str], where: str
     imported["job"] = _job(spec["job"], notes, where) if spec.get("job") else None
     for key in sorted(set(spec) - {"image", "flinkVersion", "serviceAccount", "jobManager", "taskManager",
                                    "flinkConfiguration", "logConfiguration", "ingress", "podTemplate", "job"}):
+        notes.append(f"{where}: spec.{key}: not expressed")
+    return imported
+
+
+SPARK_FIELDS = ("type", "mainApplicationFile", "mainClass", "arguments", "image", "sparkVersion", "hadoopConf",
+                "restartPolicy")
+"""SparkApplication spec fields imported as they are."""
+SPARK_RENDERED = {"mode": "cluster", "imagePullPolicy": "IfNotPresent"}
+"""What the platform renders for every SparkApplication (and the Python version 3 of Python applications)."""
+SPARK_ROLE_FIELDS = {"driver": ("cores", "memory"), "executor": ("instances", "cores", "memory")}
+SCHEDULE_FIELDS = {"schedule": "cron", "timeZone": "timeZone", "concurrencyPolicy": "concurrencyPolicy",
+                   "suspend": "suspend", "successfulRunHistoryLimit": "successfulRunHistoryLimit",
+                   "failedRunHistoryLimit": "failedRunHistoryLimit"}
+
+
+def _spark_application(name: str, spec: Mapping[str, Any], notes: list[str], where: str) -> dict[str, Any]:
+    """A SparkApplication spec as a `spark.applications` entry; what the platform owns or cannot express is noted."""
+    imported: dict[str, Any] = {"name": name, **{key: spec[key] for key in SPARK_FIELDS if key in spec}}
+    for key, value in SPARK_RENDERED.items():
+        if key in spec and spec[key] != value:
+            notes.append(f"{where}: spec.{key}: {spec[key]!r}: the platform renders {value!r}")
+    if spec.get("type") == "Python" and str(spec.get("pythonVersion", "3")) != "3":
+        notes.append(f"{where}: spec.pythonVersion: {spec['pythonVersion']!r}: the platform renders '3'")
+    deps = spec.get("deps") or {}
+    for key in ("jars", "files", "pyFiles"):
+        if deps.get(key):
+            imported[key] = deps[key]
+    if "jars" in imported:
+        notes.append(f"{where}: spec.deps.jars: kept as they are, without the platform's Iceberg jars "
+                     "(spark.applications[].jars default): the image must put Iceberg on the classpath, as the "
+                     "platform's catalog settings need it")
+    for key in sorted(set(deps) - {"jars", "files", "pyFiles"}):
+        notes.append(f"{where}: spec.deps.{key}: not expressed")
+    conf = dict(spec.get("sparkConf") or {})
+    for key in sorted(conf):
+        if key in SPARK_DENIED_CONF or matches(key, tuple(TYPED_SPARK_CONF)) or matches(key, PLATFORM_SPARK_CONF):
+            notes.append(f"{where}: spec.sparkConf.{key}: {conf.pop(key)!r} not imported: the platform or a typed "
+                         "field sets it, or the operator refuses it")
+    if conf:
+        imported["sparkConf"] = conf
+    hadoop = dict(imported.get("hadoopConf") or {})
+    for key in sorted(k for k in hadoop if k.startswith("fs.s3a.")):
+        notes.append(f"{where}: spec.hadoopConf.{key}: {hadoop.pop(key)!r} not imported: the platform sets S3A")
+    if "hadoopConf" in imported:
+        imported["hadoopConf"] = hadoop
+    for role, keys in SPARK_ROLE_FIELDS.items():
+        part: Mapping[str, Any] = spec.get(role) or {}
+        if any(key in part for key in keys):
+            imported[role] = {key: part[key] for key in keys if key in part}
+        if part.get("serviceAccount") not in (None, "spark-operator-spark"):
+            notes.append(f"{where}: spec.{role}.serviceAccount: {part['serviceAccount']!r}: one ServiceAccount per "
+                         "Spark namespace (spark.serviceAccount)")
+        for key in sorted(set(part) - {*keys, "serviceAccount", "securityContext", "podSecurityContext"}):
+            notes.append(f"{where}: spec.{role}.{key}: not expressed")
+    allocation = spec.get("dynamicAllocation") or {}
+    if allocation.get("enabled"):
+        imported["dynamicAllocation"] = {key: allocation[key] for key in (
+            "initialExecutors", "minExecutors", "maxExecutors", "shuffleTrackingTimeout") if key in allocation}
+        if allocation.get("shuffleTrackingEnabled") is False:
+            notes.append(f"{where}: spec.dynamicAllocation.shuffleTrackingEnabled: false: the platform turns shuffle "
+                         "tracking on (Kubernetes has no external shuffle service)")
+    for key in sorted(set(spec) - {*SPARK_FIELDS, *SPARK_RENDERED, "pythonVersion", "deps", "sparkConf", "driver",
+                                   "executor", "dynamicAllocation"}):
+        notes.append(f"{where}: spec.{key}: not expressed")
+    return imported
+
+
+def _scheduled_spark_application(name: str, spec: Mapping[str, Any], notes: list[str], where: str) -> dict[str, Any]:
+    """A ScheduledSparkApplication: its template as an application, with its schedule."""
+    imported = _spark_application(name, spec.get("template") or {}, notes, f"{where}: template")
+    imported["schedule"] = {target: spec[key] for key, target in SCHEDULE_FIELDS.items() if key in spec}
+    if "concurrencyPolicy" not in spec:
+        imported["schedule"]["concurrencyPolicy"] = "Allow"  # the CRD's default; the platform's is Forbid
+    for key in sorted(set(spec) - {*SCHEDULE_FIELDS, "template"}):
         notes.append(f"{where}: spec.{key}: not expressed")
     return imported
 

@@ -45,7 +45,7 @@ SCHEDULED_NAME_MAX = 63 - 20
 `nanos` precision (scheduledsparkapplication/controller.go), and the run's name must be a DNS-1035 label."""
 
 
-def _matches(key: str, patterns: Iterator[str] | tuple[str, ...]) -> str | None:
+def matches(key: str, patterns: Iterator[str] | tuple[str, ...]) -> str | None:
     """The first of `patterns` (a key, or a prefix ending in `.`) that `key` matches."""
     return next((p for p in patterns if key == p or (p.endswith(".") and key.startswith(p))), None)
 
@@ -216,9 +216,9 @@ class SparkApplicationConfig:
         for key in sorted(self.spark_conf):
             if key in SPARK_DENIED_CONF:
                 yield Problem(f"sparkConf.{key}", f"the Spark operator refuses it: {SPARK_DENIED_CONF[key]}")
-            elif typed := _matches(key, tuple(TYPED_SPARK_CONF)):
+            elif typed := matches(key, tuple(TYPED_SPARK_CONF)):
                 yield Problem(f"sparkConf.{key}", f"set by {TYPED_SPARK_CONF[typed]}; use that field")
-            elif _matches(key, PLATFORM_SPARK_CONF):
+            elif matches(key, PLATFORM_SPARK_CONF):
                 yield Problem(f"sparkConf.{key}", "the platform sets it (S3A and the Iceberg catalog rest): not "
                                                   "overridable")
         for key in sorted(self.hadoop_conf):

@@ -259,3 +259,120 @@ def test_a_restart_strategy_is_imported_into_the_typed_setting() -> None:
     assert {k: v for k, v in conf.items() if k.startswith("restart-strategy")} == {
         "restart-strategy.type": "fixed-delay", "restart-strategy.fixed-delay.attempts": "5",
         "restart-strategy.fixed-delay.delay": "20 s"}
+
+
+# ---- Spark (the Spark operator 2.5.2 examples: spark-pi.yaml, spark-pi-scheduled.yaml, spark-pi-dynamic-allocation.yaml)
+
+SPARK_PI = """
+apiVersion: sparkoperator.k8s.io/v1beta2
+kind: SparkApplication
+metadata: {name: spark-pi, namespace: default}
+spec:
+  type: Scala
+  mode: cluster
+  image: docker.io/apache/spark:4.0.4
+  imagePullPolicy: IfNotPresent
+  mainClass: org.apache.spark.examples.SparkPi
+  mainApplicationFile: local:///opt/spark/examples/jars/spark-examples.jar
+  arguments: ["5000"]
+  sparkVersion: 4.0.4
+  driver:
+    cores: 1
+    memory: 512m
+    serviceAccount: spark-operator-spark
+    securityContext:
+      capabilities: {drop: [ALL]}
+      runAsGroup: 185
+      runAsUser: 185
+      runAsNonRoot: true
+      allowPrivilegeEscalation: false
+      seccompProfile: {type: RuntimeDefault}
+  executor:
+    instances: 1
+    cores: 1
+    memory: 512m
+    securityContext:
+      capabilities: {drop: [ALL]}
+      runAsGroup: 185
+      runAsUser: 185
+      runAsNonRoot: true
+      allowPrivilegeEscalation: false
+      seccompProfile: {type: RuntimeDefault}
+---
+apiVersion: sparkoperator.k8s.io/v1beta2
+kind: ScheduledSparkApplication
+metadata: {name: spark-pi-scheduled, namespace: default}
+spec:
+  schedule: "@every 3m"
+  concurrencyPolicy: Allow
+  template:
+    type: Scala
+    mode: cluster
+    image: docker.io/apache/spark:4.0.4
+    imagePullPolicy: IfNotPresent
+    mainClass: org.apache.spark.examples.SparkPi
+    mainApplicationFile: local:///opt/spark/examples/jars/spark-examples.jar
+    sparkVersion: 4.0.4
+    restartPolicy: {type: Never}
+    driver: {cores: 1, memory: 512m, serviceAccount: spark-operator-spark}
+    executor: {instances: 1, cores: 1, memory: 512m}
+---
+apiVersion: sparkoperator.k8s.io/v1beta2
+kind: SparkApplication
+metadata: {name: spark-pi-dynamic-allocation, namespace: default}
+spec:
+  type: Scala
+  mode: cluster
+  image: docker.io/apache/spark:4.0.4
+  mainClass: org.apache.spark.examples.SparkPi
+  mainApplicationFile: local:///opt/spark/examples/jars/spark-examples.jar
+  sparkVersion: 4.0.4
+  driver: {cores: 1, memory: 512m, serviceAccount: spark-operator-spark}
+  executor: {instances: 1, cores: 1, memory: 512m}
+  dynamicAllocation: {enabled: true, initialExecutors: 2, maxExecutors: 5, minExecutors: 1}
+"""
+
+
+def test_the_spark_operators_examples_round_trip() -> None:
+    inputs = [d for d in yaml.safe_load_all(SPARK_PI) if d]
+    imported = import_manifests(inputs)
+    assert imported.notes == [f"{kind}/{name}: metadata.namespace: 'default': imported into the Spark namespace "
+                              "(namespaces.spark)" for kind, name in (
+                                  ("SparkApplication", "spark-pi"), ("ScheduledSparkApplication", "spark-pi-scheduled"),
+                                  ("SparkApplication", "spark-pi-dynamic-allocation"))]
+    rendered = render(deep_merge(environment(), imported.fragment()))
+    problems = []
+    for obj in inputs:
+        ours = [o for o in rendered if o["kind"] == obj["kind"] and o["metadata"]["name"] == obj["metadata"]["name"]]
+        assert len(ours) == 1, obj["metadata"]["name"]
+        problems += missing(obj["spec"], ours[0]["spec"], f"{obj['kind']}/{obj['metadata']['name']}.spec")
+    assert problems == []  # every input field, with its value; the platform only adds (S3A, catalog, restricted pods)
+    scheduled = next(o for o in rendered if o["kind"] == "ScheduledSparkApplication")["spec"]
+    assert scheduled["template"]["sparkConf"]["spark.sql.defaultCatalog"] == "rest"
+
+
+def test_what_the_platform_owns_in_a_spark_application_is_reported() -> None:
+    doc = yaml.safe_load(SPARK_PI.split("---")[0])
+    doc["metadata"]["namespace"] = "spark"
+    doc["spec"].update(sparkConf={"spark.hadoop.fs.s3a.endpoint": "http://minio:9000", "spark.sql.adaptive.enabled":
+                                  "true", "spark.executor.memory": "1g"},
+                       deps={"jars": ["local:///opt/spark/jars/extra.jar"], "packages": ["a:b:1"]},
+                       monitoring={"exposeDriverMetrics": True}, mode="client")
+    doc["spec"]["driver"]["labels"] = {"team": "x"}
+    imported = import_manifests([doc])
+    where = "SparkApplication/spark-pi"
+    assert imported.notes == [
+        f"{where}: spec.mode: 'client': the platform renders 'cluster'",
+        f"{where}: spec.deps.jars: kept as they are, without the platform's Iceberg jars (spark.applications[].jars "
+        "default): the image must put Iceberg on the classpath, as the platform's catalog settings need it",
+        f"{where}: spec.deps.packages: not expressed",
+        f"{where}: spec.sparkConf.spark.executor.memory: '1g' not imported: the platform or a typed field sets it, or "
+        "the operator refuses it",
+        f"{where}: spec.sparkConf.spark.hadoop.fs.s3a.endpoint: 'http://minio:9000' not imported: the platform or a "
+        "typed field sets it, or the operator refuses it",
+        f"{where}: spec.driver.labels: not expressed",
+        f"{where}: spec.monitoring: not expressed",
+    ]
+    (app,) = imported.spark["applications"]
+    assert app["sparkConf"] == {"spark.sql.adaptive.enabled": "true"}
+    assert app["jars"] == ["local:///opt/spark/jars/extra.jar"]

@@ -134,6 +134,12 @@ def problems(config: EnvironmentConfig) -> Iterator[Problem]:
                           not_created(platform_namespaces))
     if so.enabled and ns.spark not in so.job_namespaces:
         yield Problem("sparkOperator.jobNamespaces", f"must include '{ns.spark}', where the SparkApplications run")
+    if so.enabled and not so.webhook and config.spark.applications:
+        yield Problem("sparkOperator.webhook", "false, but spark.applications need it: the Spark operator applies the "
+                                               "platform's restricted security contexts and the Secret-backed env vars "
+                                               "(catalog credential, S3 keys) to driver and executor pods in its "
+                                               "mutating webhook; without it the namespace's restricted Pod Security "
+                                               "admission refuses the pods, and they would miss the credential")
     if fo.enabled and fo.webhook and config.cert_manager.mode == "none":
         yield Problem("flinkOperator.webhook", "the webhook needs cert-manager for its certificate; set "
                                                "certManager.mode to include or assume-present, or flinkOperator.webhook: false")

@@ -198,3 +198,21 @@ def test_validate_refuses_a_restart_policy_the_controller_cannot_follow(tmp_path
         "restartPolicy OnFailure without onFailureRetryInterval: the operator cannot compute when to retry "
         "(TimeUntilNextRetryDue: invalid retry interval), so it never reruns",
         "restartPolicy OnFailure without onFailureRetries: the operator never retries (ShouldRetry needs the limit)"]
+
+
+def test_spark_pods_need_the_operator_s_webhook(rendered: dict[str, list[Manifest]], tmp_path: Any) -> None:
+    """The webhook applies env and security contexts to Spark pods (sparkpod_defaulter.go): without it, refused."""
+    from tests.conftest import config_errors, validate_errors
+
+    assert config_errors(environment(spark=app(), sparkOperator={"webhook": False})) == [
+        "sparkOperator.webhook: false, but spark.applications need it: the Spark operator applies the platform's "
+        "restricted security contexts and the Secret-backed env vars (catalog credential, S3 keys) to driver and "
+        "executor pods in its mutating webhook; without it the namespace's restricted Pod Security admission refuses "
+        "the pods, and they would miss the credential"]
+    objects = [o for o in rendered["prod"] if o["kind"] != "MutatingWebhookConfiguration"]
+    problems = [e for e in validate_errors(objects, tmp_path) if "mutating webhook" in e]
+    assert [p.split("  ")[-1] for p in problems] == [
+        f"env, podSecurityContext, securityContext reach the {role} pod only through the Spark operator's mutating "
+        "webhook, which is not rendered (sparkOperator.webhook: false): the pod would run without them"
+        for role in ("driver", "executor")]
+    assert not [e for e in validate_errors(rendered["prod"], tmp_path) if "mutating webhook" in e]

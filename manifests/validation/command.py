@@ -28,6 +28,7 @@ from manifests.validation import (
     references,
     rollout,
     rules,
+    spark_webhook,
 )
 from manifests.validation.manifests import load, yaml_files
 from manifests.validation.report import Finding, Layer, Level, Manifest, Report, finding
@@ -91,7 +92,7 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     report.findings += references.check(manifests, external, partial=partial)
     report.findings += iceberg_env_references.check(manifests)
     for runtime_check in (first_sync.check, app_of_apps.check, rollout.check, cloud_identity.check,
-                          components.check, metrics.check):
+                          components.check, metrics.check, spark_webhook.check):
         report.findings += runtime_check(manifests)
     report.findings += node_pools.check(manifests, partial=partial)
     if kubeconform:

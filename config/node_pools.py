@@ -235,8 +235,8 @@ def _allowed_values(pool: NodePoolConfig) -> dict[str, tuple[str, ...]]:
 
 
 def problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """Pool names used once (NodePools are cluster-scoped: one name, one object), and each Flink cluster's `nodePool`
-    (`pool_problems`)."""
+    """Pool names used once (NodePools are cluster-scoped: one name, one object), and each Flink cluster's and Spark
+    application's `nodePool` (`pool_problems`)."""
     pools = config.node_pools
     yield from (Problem("nodePools", f"duplicate node pool name '{n}'") for n in duplicates([p.name for p in pools]))
     session = config.flink.session_cluster
@@ -246,3 +246,6 @@ def problems(config: EnvironmentConfig) -> Iterator[Problem]:
         options = (d.pod_options, d.job_manager.pod_options, d.task_manager.pod_options)
         yield from (Problem(f"flink.deployments[{index}].{p.path}", p.message)
                     for p in pool_problems(pools, d.node_pool, options))
+    for index, a in enumerate(config.spark.applications):
+        yield from (Problem(f"spark.applications[{index}].{p.path}", p.message)
+                    for p in pool_problems(pools, a.node_pool, (a.pod_options,)))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from config.loading import Problem, duplicates
+from config.pod_options import PodOptionsConfig
 
 SPARK_DENIED_CONF: dict[str, str] = {
     "spark.kubernetes.authenticate.driver.serviceAccountName": "configure the service account via the CRD spec instead",
@@ -202,6 +203,15 @@ class SparkApplicationConfig:
     restart_policy: RestartPolicyConfig
     """When the Spark operator reruns the application."""
 
+    pod_options: PodOptionsConfig
+    """Pod options of the driver and executor pods: labels, annotations, nodeSelector, tolerations, imagePullSecrets
+    and env (the fields the Spark operator takes for both roles); volumes, sidecars, init containers, affinity and
+    runAs are refused for Spark pods."""
+
+    node_pool: str | None
+    """A nodePools entry the driver and executors run on (its nodeSelector and toleration are added). null: any node.
+    Default: `null`."""
+
     schedule: ScheduleConfig | None
     """Run on a schedule: renders a ScheduledSparkApplication (whose runs are SparkApplications of this spec).
     null: one SparkApplication, run once. Default: `null`."""
@@ -221,6 +231,13 @@ class SparkApplicationConfig:
             elif matches(key, PLATFORM_SPARK_CONF):
                 yield Problem(f"sparkConf.{key}", "the platform sets it (S3A and the Iceberg catalog rest): not "
                                                   "overridable")
+        options = self.pod_options
+        for key, value in (("volumes", options.volumes), ("sidecars", options.sidecars),
+                           ("initContainers", options.init_containers), ("affinity", options.affinity),
+                           ("runAs", options.run_as)):
+            if value:
+                yield Problem(f"podOptions.{key}", "not expressed for Spark pods (labels, annotations, nodeSelector, "
+                                                   "tolerations, imagePullSecrets and env are)")
         for key in sorted(self.hadoop_conf):
             if key.startswith("fs.s3a."):
                 yield Problem(f"hadoopConf.{key}", "the platform sets S3A (spark.hadoop.fs.s3a.*): not overridable")

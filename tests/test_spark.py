@@ -216,3 +216,32 @@ def test_spark_pods_need_the_operator_s_webhook(rendered: dict[str, list[Manifes
         "webhook, which is not rendered (sparkOperator.webhook: false): the pod would run without them"
         for role in ("driver", "executor")]
     assert not [e for e in validate_errors(rendered["prod"], tmp_path) if "mutating webhook" in e]
+
+
+def test_pod_options_and_a_node_pool_reach_both_roles() -> None:
+    pools = [{"name": "batch", "nodeClass": "default"}]
+    objects = render(environment(nodePools=pools, spark=app(
+        nodePool="batch", podOptions={"labels": {"team": "ads"}, "annotations": {"a": "b"},
+                                      "imagePullSecrets": ["registry"], "env": [{"name": "MODE", "value": "fast"}]})))
+    spec = find(objects, "SparkApplication", "ingest")["spec"]
+    assert spec["imagePullSecrets"] == ["registry"]
+    for role in ("driver", "executor"):
+        pod = spec[role]
+        assert (pod["labels"], pod["annotations"]) == ({"team": "ads"}, {"a": "b"})
+        assert pod["nodeSelector"] == {"lakehouse.dev/node-pool": "batch"}
+        assert pod["tolerations"] == [{"effect": "NoSchedule", "key": "lakehouse.dev/node-pool", "operator": "Equal",
+                                       "value": "batch"}]
+        assert pod["env"][-1] == {"name": "MODE", "value": "fast"}
+        assert pod["env"][0]["name"] == "ICEBERG_CATALOG_CREDENTIAL"  # the platform's first
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    ({"nodePool": "nope"}, "spark.applications[0].nodePool: 'nope' is not a node pool"),
+    ({"podOptions": {"sidecars": [{"name": "x", "image": "busybox:1.36"}]}},
+     "spark.applications[0].podOptions.sidecars: not expressed for Spark pods (labels, annotations, nodeSelector, "
+     "tolerations, imagePullSecrets and env are)"),
+])
+def test_spark_pod_options_spark_cannot_take_are_refused(fields: dict[str, Any], expected: str) -> None:
+    from tests.conftest import config_errors
+
+    assert any(e.startswith(expected) for e in config_errors(environment(spark=app(**fields))))

@@ -139,7 +139,7 @@ class Platform:
                        catalog=self.catalog, fluss_bootstrap_servers=self.endpoints.fluss_bootstrap_servers,
                        job_cluster_role=self.flink_chart.job_cluster_role)
             for name in team_namespaces]
-        self.spark_chart = SparkChart(app, "60-spark", namespace=ns.spark, props=spark_props(config, self.s3),
+        self.spark_chart = SparkChart(app, "60-spark", namespace=ns.spark, props=spark_props(config, self.s3, node_pools),
                                       service_account=driver_service_account(config, self.spark_operator_chart),
                                       s3=self.s3, catalog=self.catalog)
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
-from charts.blocks.pod_options import PodOptions
 from charts.blocks.s3 import S3Access
 from charts.flink.chart import FlinkProps, tiering_args
 from charts.flink.cluster import (
@@ -29,6 +28,7 @@ from charts.flink.sql_gateway import SqlGatewayProps
 from charts.karpenter.node_pools import NodePool
 from charts.platform.fields import same_fields
 from charts.platform.metrics import flink_metrics_props
+from charts.platform.node_pools import on_pool
 from charts.platform.pod_options import pod_options
 from config import EnvironmentConfig
 from config.flink_deployments import FlinkDeploymentConfig
@@ -57,7 +57,7 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
             task_manager=TaskManagerProps(memory=cluster.task_manager_memory, cpu=cluster.task_manager_cpu,
                                           task_slots=cluster.task_slots),
             high_availability=cluster.high_availability,
-            pod_options=_on_pool(pod_options(cluster.pod_options), cluster.node_pool, node_pools),
+            pod_options=on_pool(pod_options(cluster.pod_options), cluster.node_pool, node_pools),
             metrics=flink_metrics_props(config, None)),
         sql_gateway=SqlGatewayProps(image=flink.image, name=gateway.name, port=gateway.port,
                                     replicas=gateway.replicas, resources=gateway.resources) if gateway.enabled else None,
@@ -85,13 +85,6 @@ def _deployments(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEnd
     """The `flink.deployments` entries of team namespace `namespace` (None: the Flink namespace)."""
     return tuple(_deployment(d, config, s3, endpoints, node_pools)
                  for d in config.flink.deployments if d.namespace == namespace)
-
-
-def _on_pool(options: PodOptions, pool: str | None, node_pools: Mapping[str, NodePool]) -> PodOptions:
-    """A cluster's pod options with the scheduling of its node pool (`NodePool.pod_options`: the nodeSelector and
-    toleration of the pool's label and taint) on top; unchanged without a pool. The configuration refused options
-    that conflict with the pool."""
-    return options.with_role(node_pools[pool].pod_options) if pool is not None else options
 
 
 def _session_jobs(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEndpoints,
@@ -132,7 +125,7 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
                                     pod_options=pod_options(jm.pod_options)),
         task_manager=TaskManagerProps(memory=tm.memory, cpu=tm.cpu, task_slots=tm.task_slots, replicas=tm.replicas,
                                       pod_options=pod_options(tm.pod_options)),
-        pod_options=_on_pool(pod_options(deployment.pod_options), deployment.node_pool, node_pools),
+        pod_options=on_pool(pod_options(deployment.pod_options), deployment.node_pool, node_pools),
         pod_templates={role: template for role, template in (
             ("common", deployment.pod_template), ("jobManager", jm.pod_template), ("taskManager", tm.pod_template))
             if template},

@@ -3,7 +3,10 @@ labels (https://karpenter.sh/docs/concepts/scheduling/#well-known-labels), then 
 
 from __future__ import annotations
 
-from charts.karpenter.node_pools import DisruptionBudget, NodePoolProps, NodeRequirement
+from collections.abc import Mapping
+
+from charts.blocks.pod_options import PodOptions
+from charts.karpenter.node_pools import DisruptionBudget, NodePool, NodePoolProps, NodeRequirement
 from config import EnvironmentConfig
 from config.karpenter import ARCH, CAPACITY_TYPE, INSTANCE_CATEGORY, INSTANCE_FAMILY, INSTANCE_GENERATION, ZONE
 from config.node_pools import NodePoolConfig, NodeRequirementsConfig
@@ -34,3 +37,10 @@ def requirements(section: NodeRequirementsConfig) -> tuple[NodeRequirement, ...]
     if section.instance_generation_above is not None:
         typed.append(NodeRequirement(INSTANCE_GENERATION, "Gt", (str(section.instance_generation_above),)))
     return (*typed, *(NodeRequirement(r.key, r.operator, r.values, r.min_values) for r in section.additional))
+
+
+def on_pool(options: PodOptions, pool: str | None, node_pools: Mapping[str, NodePool]) -> PodOptions:
+    """Pod options (a Flink cluster's, a Spark application's) with the scheduling of its node pool
+    (`NodePool.pod_options`: the nodeSelector and toleration of the pool's label and taint) on top; unchanged without a pool. The configuration refused options
+    that conflict with the pool."""
+    return options.with_role(node_pools[pool].pod_options) if pool is not None else options

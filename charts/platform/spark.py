@@ -3,11 +3,16 @@ bucket, and the drivers' ServiceAccount."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cdk8s_plus_27 import k8s
 
 from charts.blocks.s3 import S3Access
+from charts.karpenter.node_pools import NodePool
 from charts.operators.spark_operator import SparkOperatorChart
 from charts.platform.fields import same_fields
+from charts.platform.node_pools import on_pool
+from charts.platform.pod_options import pod_options
 from charts.spark.applications import (
     DriverProps,
     DynamicAllocationProps,
@@ -20,10 +25,12 @@ from charts.spark.applications import (
 from config import EnvironmentConfig
 
 
-def spark_props(config: EnvironmentConfig, s3: S3Access) -> SparkProps:
+def spark_props(config: EnvironmentConfig, s3: S3Access,
+                node_pools: Mapping[str, NodePool] | None = None) -> SparkProps:
     """`SparkProps` of environment `config`: a main application file given as a path inside the artifacts bucket
     becomes `s3a://<flink bucket>/<path>`; a URI is used as is."""
     spark = config.spark
+    node_pools = node_pools or {}
     return SparkProps(
         image=spark.image, spark_version=spark.spark_version,
         applications=tuple(
@@ -38,7 +45,8 @@ def spark_props(config: EnvironmentConfig, s3: S3Access) -> SparkProps:
                 dynamic_allocation=(same_fields(DynamicAllocationProps, app.dynamic_allocation)
                                     if app.dynamic_allocation and app.dynamic_allocation.enabled else None),
                 restart_policy=same_fields(RestartPolicyProps, app.restart_policy),
-                schedule=same_fields(ScheduleProps, app.schedule) if app.schedule else None)
+                schedule=same_fields(ScheduleProps, app.schedule) if app.schedule else None,
+                pod_options=on_pool(pod_options(app.pod_options), app.node_pool, node_pools))
             for app in spark.applications),
     )
 

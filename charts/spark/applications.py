@@ -24,6 +24,7 @@ from charts.blocks.component_chart import ComponentChart
 from charts.blocks.crd_enums import member
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave, api_object_meta, image_tag
+from charts.blocks.pod_options import PodOptions
 from charts.blocks.s3 import S3Access
 from config import capabilities
 from imports.io.k8s.sparkoperator import (
@@ -136,6 +137,11 @@ class SparkApplicationProps:
         dynamic_allocation: None: `executor.instances` executors.
         restart_policy: when the operator reruns it.
         schedule: None: a SparkApplication, run once; else a ScheduledSparkApplication whose runs have this spec.
+        pod_options: labels, annotations, nodeSelector, tolerations, env of both roles, and the pull secrets; the
+            Spark operator's webhook applies them, so the other options are refused.
+
+    Raises:
+        ValueError: pod options Spark's role fields cannot take (volumes, sidecars, init containers, affinity, runAs).
     """
 
     name: str
@@ -155,6 +161,13 @@ class SparkApplicationProps:
     dynamic_allocation: DynamicAllocationProps | None = None
     restart_policy: RestartPolicyProps = field(default_factory=RestartPolicyProps)
     schedule: ScheduleProps | None = None
+    pod_options: PodOptions = field(default_factory=PodOptions)
+
+    def __post_init__(self) -> None:
+        options = self.pod_options
+        if options.volumes or options.sidecars or options.init_containers or options.affinity or options.run_as:
+            raise ValueError(f"SparkApplication {self.name}: pod options for Spark take labels, annotations, "
+                             "nodeSelector, tolerations, pull secrets and env only")
 
 
 @dataclass(frozen=True)
@@ -211,6 +224,8 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
             "py_files": list(props.py_files) or None}
     allocation = props.dynamic_allocation
     restart = props.restart_policy
+    options = props.pod_options
+    scheduling = _scheduling(options)
     return SparkApplicationSpec(
         type=member(SparkApplicationSpecType, props.type),
         python_version=SparkApplicationSpecPythonVersion.VALUE_3 if props.type == "Python" else None,
@@ -237,22 +252,35 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
             on_submission_failure_retries=restart.on_submission_failure_retries if restart.type == "OnFailure"
             else None,
             on_submission_failure_retry_interval=restart.on_submission_failure_retry_interval),
+        image_pull_secrets=list(options.image_pull_secrets) or None,
         driver=SparkApplicationSpecDriver(
             cores=props.driver.cores,
             memory=props.driver.memory,
             service_account=account,
-            env=shared.driver_env,
+            env=shared.driver_env + env.render(options.env, SparkApplicationSpecDriverEnv),
             **shared.security,
+            **scheduling,
         ),
         executor=SparkApplicationSpecExecutor(
             instances=props.executor.instances,
             service_account=account,
             cores=props.executor.cores,
             memory=props.executor.memory,
-            env=shared.executor_env,
+            env=shared.executor_env + env.render(options.env, SparkApplicationSpecExecutorEnv),
             **shared.security,
+            **scheduling,
         ),
     )
+
+
+def _scheduling(options: PodOptions) -> dict[str, Any]:
+    """The pod options both Spark roles take as fields (labels, annotations, nodeSelector, tolerations), as struct
+    arguments; tolerations as API-form maps, which the binding passes through."""
+    tolerations = [{key: value for key, value in (
+        ("key", t.key), ("operator", t.operator), ("value", t.value), ("effect", t.effect),
+        ("tolerationSeconds", t.toleration_seconds)) if value is not None} for t in options.tolerations]
+    return {"labels": dict(options.labels) or None, "annotations": dict(options.annotations) or None,
+            "node_selector": dict(options.node_selector) or None, "tolerations": tolerations or None}
 
 
 def _account(service_account: k8s.KubeServiceAccount | str) -> str:

@@ -166,25 +166,45 @@ class FlinkConfig:
 
     def problems(self) -> Iterator[Problem]:
         """A Flink version the platform's connectors support, FlinkDeployment and FlinkSessionJob names used once,
-        and session jobs on session clusters."""
+        session jobs on the operator's session clusters and snapshots of the operator's jobs (not standalone ones)."""
         yield from version_problems(self.flink_version)
         clusters = [self.session_cluster.name, *(d.name for d in self.deployments)]
         yield from (Problem("deployments", f"duplicate FlinkDeployment name '{n}'") for n in duplicates(clusters))
         jobs = [self.tiering_job.name] if self.tiering_job.enabled else []
         jobs += [job.name for job in self.jobs]
         yield from (Problem("jobs", f"duplicate FlinkSessionJob name '{n}'") for n in duplicates(jobs))
-        sessions = list(dict.fromkeys([self.session_cluster.name, *(d.name for d in self.deployments if d.job is None)]))
+        operated = [d for d in self.deployments if d.backend == "operator"]
+        standalone = {d.name for d in self.deployments if d.backend == "standalone"}
+        sessions = list(dict.fromkeys([self.session_cluster.name, *(d.name for d in operated if d.job is None)]))
         for index, job in enumerate(self.jobs):
-            if job.session_cluster is not None and job.session_cluster not in sessions:
+            if job.session_cluster in standalone:
+                yield Problem(f"jobs[{index}].sessionCluster", f"'{job.session_cluster}' is a standalone cluster: "
+                                                               "FlinkSessionJobs are run by the operator (submit to "
+                                                               "its REST Service instead)")
+            elif job.session_cluster is not None and job.session_cluster not in sessions:
                 yield Problem(f"jobs[{index}].sessionCluster", f"'{job.session_cluster}' is not a session cluster "
                                                                f"(expected one of: {', '.join(sessions)})")
-        owners = [*(d.name for d in self.deployments if d.job is not None), *jobs]
+        owners = [*(d.name for d in operated if d.job is not None), *jobs]
         for index, snapshot in enumerate(self.snapshots):
-            if snapshot.job not in owners:
+            if snapshot.job in standalone:
+                yield Problem(f"snapshots[{index}].job", f"'{snapshot.job}' is a standalone cluster: the operator "
+                                                         "takes FlinkStateSnapshots of its own jobs only")
+            elif snapshot.job not in owners:
                 yield Problem(f"snapshots[{index}].job", f"'{snapshot.job}' is not a job (expected an application "
                                                          f"cluster or a session job: {', '.join(owners) or 'none'})")
         yield from (Problem("snapshots", f"duplicate FlinkStateSnapshot name '{n}'")
                     for n in duplicates([s.name for s in self.snapshots]))
+        operator_accounts = {self.service_account, *(d.service_account for d in operated if d.service_account)}
+        standalone_accounts: list[str] = []
+        for index, deployment in enumerate(self.deployments):
+            if deployment.backend != "standalone":
+                continue
+            account = deployment.service_account or deployment.name
+            if account in operator_accounts or account in standalone_accounts:
+                yield Problem(f"deployments[{index}].serviceAccount",
+                              f"'{account}' is used by another cluster: a standalone cluster renders its own "
+                              "ServiceAccount (null: the cluster's name)")
+            standalone_accounts.append(account)
         teams = [team.name for team in self.team_namespaces]
         yield from (Problem("teamNamespaces", f"duplicate team namespace '{n}'") for n in duplicates(teams))
         for index, deployment in enumerate(self.deployments):

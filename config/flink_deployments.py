@@ -13,6 +13,7 @@ from config import capabilities
 from config.api_formats import flink_memory_problem
 from config.flink_jobs import AutoscalerConfig, JobSpecConfig
 from config.flink_options import LOG_CONFIG_FILES, OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS, RESTART_STRATEGY
+from config.flink_standalone import StandaloneConfig, standalone_problems
 from config.loading import Problem, camel
 from config.metrics import MetricsOverrideConfig
 from config.pod_options import PodOptionsConfig
@@ -239,6 +240,17 @@ class FlinkDeploymentConfig:
     name: str
     """FlinkDeployment name (also kubernetes.cluster-id)."""
 
+    backend: Literal["operator", "standalone"]
+    """Who runs the cluster: operator (a FlinkDeployment the Flink operator reconciles) or standalone (Flink's own
+    Kubernetes setup, no operator: a ConfigMap, the JobManager as a Deployment or a Job, TaskManagers as a
+    Deployment or a StatefulSet, Services and the HA Role;
+    https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/deployment/resource-providers/standalone/kubernetes/).
+    Default: `"operator"`.
+    """
+
+    standalone: StandaloneConfig
+    """Settings of a backend: standalone cluster (TaskManager kind, local recovery, Services, reactive mode)."""
+
     namespace: str | None
     """Namespace of the cluster (and of its session jobs and snapshots): one of flink.teamNamespaces; null: the Flink
     namespace. Default: `null`.
@@ -252,7 +264,8 @@ class FlinkDeploymentConfig:
 
     service_account: str | None
     """ServiceAccount of this cluster's pods, rendered with the job Role (and the environment's IAM role annotation);
-    null: flink.serviceAccount. Default: `null`.
+    null: flink.serviceAccount. With backend: standalone, a ServiceAccount of the cluster's own (with the HA Role);
+    null: the cluster's name. Default: `null`.
     """
 
     job_manager: JobManagerConfig
@@ -319,7 +332,8 @@ class FlinkDeploymentConfig:
 
     def problems(self) -> Iterator[Problem]:
         """What the Flink operator would reject: standby JobManagers without HA, `flinkConfiguration` keys it sets
-        itself; and keys the platform sets from a typed field (or their older names)."""
+        itself; and keys the platform sets from a typed field (or their older names); with backend: standalone, what
+        a cluster without the operator cannot do (`config.flink_standalone.standalone_problems`)."""
         if self.job_manager.replicas > 1 and not self.high_availability:
             yield Problem("jobManager.replicas", f"{self.job_manager.replicas} JobManagers need highAvailability: "
                                                  "true (the Flink operator rejects standby JobManagers without HA)")
@@ -339,3 +353,5 @@ class FlinkDeploymentConfig:
                                                             "(state directories)")
         if self.flink_version is not None:
             yield from version_problems(self.flink_version)
+        if self.backend == "standalone":
+            yield from standalone_problems(self)

@@ -126,3 +126,34 @@ OPERATOR_FORBIDDEN_KEYS = ("kubernetes.namespace", "kubernetes.cluster-id", "hig
 
 LOG_CONFIG_FILES = ("log4j-console.properties", "logback-console.xml")
 """The `logConfiguration` keys the operator accepts (`DefaultValidator.validateLogConfig`)."""
+
+STANDALONE_CONFIG_FILE = "config.yaml"
+"""The configuration file of a standalone cluster's ConfigMap: Flink 1.19+ reads `conf/config.yaml` (standard YAML)
+and falls back to the legacy `flink-conf.yaml` only when that file exists (`GlobalConfiguration`;
+`bin/config-parser-utils.sh` picks the same file)."""
+STANDALONE_LOG_FILE = "log4j-console.properties"
+"""The log configuration a standalone pod reads (`bin/flink-console.sh`, the image's start-foreground mode)."""
+
+USRLIB = "/opt/flink/usrlib/"
+"""Where the image's `standalone-job` entrypoint finds the job JAR: the user classpath
+(`StandaloneApplicationClusterEntryPoint`, `FLINK_HOME/usrlib`; the standalone Kubernetes docs mount the job
+artifacts there)."""
+
+JOB_MANAGER_RPC_ADDRESS = "jobmanager.rpc.address"
+JOB_MANAGER_RPC_PORT = "jobmanager.rpc.port"
+KUBERNETES_NAMESPACE = "kubernetes.namespace"
+KUBERNETES_CLUSTER_ID = "kubernetes.cluster-id"
+STANDALONE_KEYS = frozenset({
+    JOB_MANAGER_RPC_ADDRESS, JOB_MANAGER_RPC_PORT, "blob.server.port", "taskmanager.rpc.port",
+    "jobmanager.memory.process.size", "taskmanager.memory.process.size", "parallelism.default", "scheduler-mode",
+    "state.backend.local-recovery", "process.taskmanager.working-dir", "process.working-dir",
+    "taskmanager.resource-id", "queryable-state.enable", "queryable-state.proxy.ports", "rest.port",
+    KUBERNETES_NAMESPACE, KUBERNETES_CLUSTER_ID,
+})
+"""Keys a standalone cluster's `config.yaml` gets from the typed settings (addresses, ports, sizes, parallelism,
+reactive mode, local recovery, queryable state, the HA cluster id and namespace): refused in its
+`flinkConfiguration` (Flink 1.20 `JobManagerOptions`, `TaskManagerOptions`, `BlobServerOptions`,
+`CoreOptions`, `ClusterOptions`, `StateRecoveryOptions`, `QueryableStateOptions`, `KubernetesConfigOptions`)."""
+
+OPERATOR_ONLY_KEY_PREFIX = "kubernetes.operator."
+"""Settings only the Flink operator reads: in a standalone cluster's `flinkConfiguration` they would do nothing."""

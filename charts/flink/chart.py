@@ -17,6 +17,7 @@ from charts.flink.rbac import FlinkJobClusterRole, FlinkJobServiceAccount
 from charts.flink.session_job import FlinkSessionJobConstruct, SessionJobProps
 from charts.flink.snapshot import FlinkStateSnapshotConstruct, SnapshotProps
 from charts.flink.sql_gateway import FlinkSqlGateway, SqlGatewayProps
+from charts.flink.standalone import StandaloneFlinkCluster
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,15 @@ class FlinkProps:
     """Flink in one namespace: the job ServiceAccount's name (`service_account`, every cluster's pods run as it) and its
     RBAC (`job_rbac`: `role`, a Role here; `clusterRole`, a RoleBinding here of the one job ClusterRole), the
     platform's session cluster (None: none, as in a team namespace), the SQL Gateway in front of it (None: none),
-    further clusters (`deployments`, in application or session mode), the session jobs (arguments already
-    resolved), each on the session cluster it names (`SessionJobProps.session_cluster`; None: the platform's), and
+    further clusters (`deployments`, in application or session mode, run by the operator or standalone), the
+    session jobs (arguments already resolved), each on the session cluster it names (`SessionJobProps.session_cluster`; None: the platform's), and
     FlinkStateSnapshots of those jobs.
 
     Raises:
         ValueError: two clusters or two session jobs of one name, a session job on a cluster that is not a
-            session cluster of this chart, a snapshot of something that is not a job of this chart, or a SQL
-            Gateway without a session cluster.
+            session cluster of this chart the operator runs, a snapshot of something that is not a job of this
+            chart the operator runs, a SQL Gateway without a session cluster, or a standalone cluster's
+            ServiceAccount name used by another cluster.
     """
 
     session_cluster: FlinkClusterProps | None = field(default_factory=FlinkClusterProps)
@@ -51,12 +53,18 @@ class FlinkProps:
             repeated = sorted({name for name in names if names.count(name) > 1})
             if repeated:
                 raise ValueError(f"{kind} names used twice: {', '.join(repeated)}")
-        jobs = {c.name for c in self.clusters if not c.session_mode} | {job.name for job in self.jobs}
+        operated = [c for c in self.clusters if c.backend == "operator"]
+        jobs = {c.name for c in operated if not c.session_mode} | {job.name for job in self.jobs}
         for snapshot in self.snapshots:
             if snapshot.job not in jobs:
                 raise ValueError(f"FlinkStateSnapshot {snapshot.name}: {snapshot.job!r} is neither an application "
-                                 f"cluster nor a session job of this chart")
-        sessions = {c.name for c in self.clusters if c.session_mode}
+                                 f"cluster the operator runs nor a session job of this chart")
+        operator_accounts = {self.service_account, *(c.service_account for c in operated if c.service_account)}
+        standalone_accounts = [c.service_account or c.name for c in self.clusters if c.backend == "standalone"]
+        shared = sorted({a for a in standalone_accounts if a in operator_accounts or standalone_accounts.count(a) > 1})
+        if shared:
+            raise ValueError(f"standalone clusters render their own ServiceAccount; used twice: {', '.join(shared)}")
+        sessions = {c.name for c in operated if c.session_mode}
         for job in self.jobs:
             if self.cluster_of(job).name not in sessions:
                 raise ValueError(f"FlinkSessionJob {job.name}: {job.session_cluster!r} is not a session cluster of "
@@ -109,7 +117,13 @@ class FlinkChart(ComponentChart):
         )
         self.clusters = {cluster.name: self.session_cluster} if cluster and self.session_cluster else {}
         accounts = {props.service_account: self.service_account}
+        self.standalone_clusters: dict[str, StandaloneFlinkCluster] = {}
         for deployment in props.deployments:
+            if deployment.backend == "standalone":
+                self.standalone_clusters[deployment.name] = StandaloneFlinkCluster(
+                    self, f"Standalone-{deployment.name}", namespace=namespace, props=deployment, s3=s3,
+                    catalog_store=self.catalog_store)
+                continue
             account_name = deployment.service_account or props.service_account
             if account_name not in accounts:  # a cluster's own job ServiceAccount, with the same RBAC
                 accounts[account_name] = FlinkJobServiceAccount(

@@ -30,6 +30,7 @@ from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.job import JobProps, job_spec
 from charts.flink.pod_template import ContainerSpec, PodTemplateClasses, mounts
 from charts.flink.rbac import FlinkJobServiceAccount
+from charts.flink.standalone import StandaloneProps, standalone_problems
 from config.flink_options import (
     AUTOSCALER,
     CATALOG_STORE_KIND,
@@ -275,6 +276,8 @@ class FlinkClusterProps:
             `logback-console.xml`), as text.
         ingress: an Ingress to the Flink UI and REST API, created by the operator.
         metrics: Flink's Prometheus reporter with its container port and pod annotations; None: no reporter.
+        backend: `operator` (a FlinkDeployment) or `standalone` (Flink's own Kubernetes objects, no operator:
+            `charts.flink.standalone`); `standalone` its settings.
         checkpointing, periodic_snapshots: typed state settings (checkpoint and savepoint directories are always
             `s3://<flink bucket>/{checkpoints,savepoints}/<name>`).
         flink_configuration: any further Flink or operator setting, as `flinkConfiguration` strings; a key the
@@ -290,7 +293,8 @@ class FlinkClusterProps:
 
     Raises:
         ValueError: standby JobManagers without HA (the operator rejects them), an autoscaler without a job, log
-            files the operator refuses, or a `flink_configuration` key the platform (or the operator) sets.
+            files the operator refuses, or a `flink_configuration` key the platform (or the operator) sets; with
+            the standalone backend, what it cannot do (`standalone_problems`).
     """
 
     image: str = "flink-fluss-iceberg-s3:1.20.3"
@@ -311,8 +315,14 @@ class FlinkClusterProps:
     pod_templates: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     service_account: str | None = None
     metrics: MetricsProps | None = None
+    backend: Literal["operator", "standalone"] = "operator"
+    standalone: StandaloneProps = field(default_factory=StandaloneProps)
 
     def __post_init__(self) -> None:
+        if self.backend == "standalone":
+            problems = standalone_problems(self)
+            if problems:
+                raise ValueError(f"standalone Flink cluster {self.name}: {'; '.join(problems)}")
         unknown_roles = sorted(set(self.pod_templates) - set(POD_TEMPLATE_PATHS))
         if unknown_roles:
             raise ValueError(f"FlinkDeployment {self.name}: pod templates for {', '.join(unknown_roles)}; expected "

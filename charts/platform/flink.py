@@ -25,6 +25,7 @@ from charts.flink.job import JobProps
 from charts.flink.session_job import SessionJobProps
 from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
+from charts.flink.standalone import StandaloneProps
 from charts.karpenter.node_pools import NodePool
 from charts.platform.fields import same_fields
 from charts.platform.metrics import flink_metrics_props
@@ -142,4 +143,6 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
             annotations=dict(deployment.ingress.annotations), labels=dict(deployment.ingress.labels),
             tls=tuple((tls.hosts, tls.secret_name) for tls in deployment.ingress.tls)) if deployment.ingress else None,
         metrics=flink_metrics_props(config, deployment.metrics),
+        backend=deployment.backend,
+        standalone=same_fields(StandaloneProps, deployment.standalone),
     )

@@ -1,0 +1,410 @@
+"""A Flink cluster without the operator: Flink 1.20's standalone Kubernetes setup, from the same `FlinkClusterProps`
+as a FlinkDeployment (`backend="standalone"`).
+
+Upstream: https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/deployment/resource-providers/standalone/kubernetes/
+(the appendix's ConfigMap, `jobmanager-session-deployment-ha.yaml`, `jobmanager-application-ha.yaml`,
+`taskmanager-session-deployment.yaml`, the local-recovery StatefulSet, `jobmanager-service.yaml`,
+`jobmanager-rest-service.yaml`, `taskmanager-query-state-service.yaml`) and the image's entrypoint
+(apache/flink-docker `1.20/*/docker-entrypoint.sh`: `jobmanager`, `standalone-job`, `taskmanager`).
+
+Rendered, all named after the cluster (`<name>`):
+- ConfigMap `<name>-config`: `config.yaml` (Flink 1.19+ reads the standard-YAML `config.yaml` when no legacy
+  `flink-conf.yaml` is in the directory: `bin/config-parser-utils.sh`) and `log4j-console.properties`, mounted over
+  `/opt/flink/conf`. The entrypoint's attempt to write its defaults into that file fails on the read-only mount and
+  is ignored; every key it would set (`jobmanager.rpc.address`, `blob.server.port`) is in the file already.
+- JobManager: a Deployment `<name>-jobmanager` (session; `jobmanager`), or a Job `<name>-jobmanager` (application;
+  `standalone-job --job-classname <entry class> [--fromSavepoint <path> [--allowNonRestoredState]] <args>`, the JAR
+  from `/opt/flink/usrlib` in the image; `parallelism` = JobManagers). A Job's template is immutable, so Argo CD
+  replaces it (`Force=true,Replace=true`); it carries the `checksum/config` of the ConfigMap, so a change restarts
+  the JobManager (with HA it recovers the job from the HA metadata and its latest checkpoint).
+- TaskManagers: a Deployment `<name>-taskmanager` (`taskmanager`), or a StatefulSet with a headless Service of the
+  same name and a volume per pod (`volumeClaimTemplates`); with local recovery the working directory
+  (`process.taskmanager.working-dir`) is on it and `taskmanager.resource-id` is the pod name (`-D` from `POD_NAME`),
+  so a restarted TaskManager finds its local state.
+- Services: `<name>-jobmanager` (rpc 6123, blob-server 6124: `jobmanager.rpc.address` of the TaskManagers),
+  `<name>-rest` (8081, ClusterIP or NodePort), `<name>-query-state` (6125, when asked).
+- Kubernetes HA (`high-availability.type: kubernetes`, storage on S3, `kubernetes.cluster-id`, and
+  `kubernetes.namespace`, which Flink's client otherwise sets to `default`: `FlinkKubeClientFactory`): a
+  ServiceAccount with a Role on ConfigMaps (Flink 1.20's leader election locks a ConfigMap, fabric8 `ConfigMapLock`
+  in `KubernetesLeaderElector`; no Leases), and the JobManager's RPC address from `POD_IP` (downward API), so
+  standby JobManagers (`replicas` > 1) are addressed by IP.
+- Reactive mode (`scheduler-mode: reactive`, application clusters): the job's parallelism follows the TaskManagers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import constructs
+from cdk8s import JsonPatch
+from cdk8s_plus_27 import k8s
+
+from charts.blocks import container_env as env
+from charts.blocks import pod_security
+from charts.blocks.config_files import FLAT_YAML, config_file
+from charts.blocks.container_env import Env
+from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
+from charts.blocks.pod_options import Container, PodOptions, PodVolume
+from charts.blocks.rbac import READ_WRITE, Rule, binding, role
+from charts.blocks.s3 import S3Access
+from charts.blocks.workloads import (
+    Port,
+    RenderedConfigMap,
+    config_map,
+    deployment,
+    pod_template,
+    pvc_template,
+    quantity,
+    resources,
+    rollout_annotations,
+    service,
+    service_host,
+    stateful_set,
+    tcp_probe,
+)
+from charts.flink.catalog_store import CatalogStore
+from config.flink_options import (
+    JOB_MANAGER_RPC_ADDRESS,
+    JOB_MANAGER_RPC_PORT,
+    KUBERNETES_CLUSTER_ID,
+    KUBERNETES_NAMESPACE,
+    LOG_CONFIG_FILES,
+    OPERATOR_ONLY_KEY_PREFIX,
+    STANDALONE_CONFIG_FILE,
+    STANDALONE_KEYS,
+    STANDALONE_LOG_FILE,
+    USRLIB,
+)
+from config.java_values import resource_memory_bytes
+from manifests.argo_cd import FORCE_REPLACE, SYNC_OPTIONS_ANNOTATION
+from manifests.metrics import METRICS_PORT_NAME
+
+if TYPE_CHECKING:
+    from charts.flink.cluster import FlinkClusterProps
+
+CONF_DIR = "/opt/flink/conf"
+"""The image's configuration directory (`FLINK_HOME/conf`), where the ConfigMap is mounted."""
+WORKING_DIR = "/opt/flink/working-dir"
+"""Where a StatefulSet TaskManager's volume is mounted (its working directory with local recovery)."""
+WORKING_DIR_VOLUME = "working-dir"
+JOB_MANAGER_RPC = Port("rpc", 6123)
+BLOB_SERVER = Port("blob-server", 6124)
+REST = Port("rest", 8081)
+TASK_MANAGER_RPC = Port("rpc", 6122)
+QUERY_STATE = Port("query-state", 6125)
+JOB_MANAGER_CONTAINER = "jobmanager"
+TASK_MANAGER_CONTAINER = "taskmanager"
+HA_RULES = [Rule(("",), ("configmaps",), READ_WRITE)]
+"""What Kubernetes HA needs in Flink 1.20 (JobManagers and TaskManagers alike): leader election and the HA
+metadata in ConfigMaps labelled with the cluster id (`KubernetesLeaderElector`, `KubernetesStateHandleStore`)."""
+
+DEFAULT_LOG4J = config_file({
+    "rootLogger.level": "INFO",
+    "rootLogger.appenderRef.console.ref": "ConsoleAppender",
+    "rootLogger.appenderRef.rolling.ref": "RollingFileAppender",
+    "appender.console.name": "ConsoleAppender",
+    "appender.console.type": "CONSOLE",
+    "appender.console.layout.type": "PatternLayout",
+    "appender.console.layout.pattern": "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
+    "appender.rolling.name": "RollingFileAppender",
+    "appender.rolling.type": "RollingFile",
+    "appender.rolling.append": "false",
+    "appender.rolling.fileName": "${sys:log.file}",
+    "appender.rolling.filePattern": "${sys:log.file}.%i",
+    "appender.rolling.layout.type": "PatternLayout",
+    "appender.rolling.layout.pattern": "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
+    "appender.rolling.policies.type": "Policies",
+    "appender.rolling.policies.size.type": "SizeBasedTriggeringPolicy",
+    "appender.rolling.policies.size.size": "100MB",
+    "appender.rolling.strategy.type": "DefaultRolloverStrategy",
+    "appender.rolling.strategy.max": "10",
+}, " = ", sort_keys=False)
+"""`log4j-console.properties` when the cluster sets none: the console (for `kubectl logs`) and the rolling file the
+Flink UI shows (`${sys:log.file}`), as in the standalone Kubernetes appendix; the image's own file is hidden by the
+ConfigMap mount."""
+
+
+@dataclass(frozen=True)
+class StandaloneProps:
+    """What only a standalone cluster has: `task_manager_kind` (`deployment` or `statefulset`), `local_recovery`
+    (StatefulSet only), `volume_size` (a Kubernetes quantity) and `storage_class` (None: the default) of each
+    StatefulSet TaskManager's volume, `rest_service` (`ClusterIP` or `NodePort`), `queryable_state` (the proxy on
+    6125 and its Service), `reactive_mode` (application clusters).
+
+    Raises:
+        ValueError: local recovery without a StatefulSet.
+    """
+
+    task_manager_kind: Literal["deployment", "statefulset"] = "deployment"
+    local_recovery: bool = False
+    volume_size: str = "10Gi"
+    storage_class: str | None = None
+    rest_service: Literal["ClusterIP", "NodePort"] = "ClusterIP"
+    queryable_state: bool = False
+    reactive_mode: bool = False
+
+    def __post_init__(self) -> None:
+        if self.local_recovery and self.task_manager_kind != "statefulset":
+            raise ValueError("local recovery needs task_manager_kind statefulset (a volume per TaskManager)")
+
+
+def standalone_problems(props: FlinkClusterProps) -> list[str]:
+    """Why `props` cannot run as a standalone cluster (empty: it can): operator features, a JAR outside the image,
+    reactive mode without a job, no TaskManager count, keys the platform sets or only the operator reads."""
+    problems = []
+    if props.autoscaler.enabled:
+        problems.append("the autoscaler is an operator feature")
+    if props.periodic_snapshots.flink_conf():
+        problems.append("periodic snapshots are an operator feature")
+    if props.ingress is not None:
+        problems.append("the operator creates the Ingress")
+    if props.pod_templates:
+        problems.append("pod templates are not supported (use pod options)")
+    if set(props.log_configuration) & (set(LOG_CONFIG_FILES) - {STANDALONE_LOG_FILE}):
+        problems.append(f"only {STANDALONE_LOG_FILE} is read")
+    if props.task_manager.replicas is None:
+        problems.append("TaskManager replicas are required (no operator derives them)")
+    if props.job is None and props.standalone.reactive_mode:
+        problems.append("reactive mode needs a job")
+    if props.job is not None:
+        if not props.job.jar_uri.startswith("local://" + USRLIB):
+            problems.append(f"the job JAR must be in the image: local://{USRLIB}<file>.jar, not {props.job.jar_uri}")
+        nonces = (props.job.savepoint_trigger_nonce, props.job.checkpoint_trigger_nonce,
+                  props.job.savepoint_redeploy_nonce, props.job.state)
+        if any(value is not None for value in nonces):
+            problems.append("snapshot nonces and the job state are operator features")
+    keys = sorted(k for k in props.flink_configuration if k in STANDALONE_KEYS or k.startswith(OPERATOR_ONLY_KEY_PREFIX))
+    if keys:
+        problems.append(f"flink_configuration sets {', '.join(keys)} (the platform's or the operator's)")
+    return problems
+
+
+def flink_memory(value: str) -> str:
+    """A JobManager/TaskManager memory (`2048m`, `2g`, `2Gi`) as a Flink `MemorySize` in mebibytes (`2048m`), or in
+    bytes (`<n>b`) when it is no whole number of them."""
+    size = resource_memory_bytes(value)
+    return f"{size // 2**20}m" if size % 2**20 == 0 else f"{size}b"
+
+
+def container_resources(cpu: float, memory: str) -> k8s.ResourceRequirements:
+    """Requests and limits of a Flink container: `cpu` cores and the process memory, as the operator renders them with
+    its default limit factors of 1 (`kubernetes.jobmanager.cpu.limit-factor`, `...memory.limit-factor`)."""
+    size = resource_memory_bytes(memory)
+    values = {"cpu": quantity(f"{round(cpu * 1000)}m"),
+              "memory": quantity(f"{size // 2**20}Mi" if size % 2**20 == 0 else str(size))}
+    return k8s.ResourceRequirements(requests=values, limits=values)
+
+
+class StandaloneFlinkCluster(constructs.Construct):
+    """The standalone objects of `props` (module docstring), in `namespace`.
+
+    Props: `namespace`; `props` (`backend="standalone"`, checked by `FlinkClusterProps`); `s3`; `catalog_store`,
+    mounted by the JobManager. `rest_host` is the REST Service's DNS name (port 8081); `rpc_host` the JobManager
+    Service's (the TaskManagers' `jobmanager.rpc.address`).
+    """
+
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: FlinkClusterProps,
+                 s3: S3Access, catalog_store: CatalogStore):
+        super().__init__(scope, id)
+        name, standalone = props.name, props.standalone
+        self.name, self.namespace = name, namespace
+        version = image_tag(props.image)
+        jm = Component("flink", name, version, "jobmanager")
+        tm = Component("flink", name, version, "taskmanager")
+        cluster = Component("flink", name, version, "session-cluster" if props.session_mode else "application")
+        wave = SyncWave.CLUSTERS
+        run_as = props.pod_options.run_as or pod_security.FLINK
+        ha = props.high_availability
+        statefulset = standalone.task_manager_kind == "statefulset"
+
+        account = props.service_account or name
+        k8s.KubeServiceAccount(self, "ServiceAccount", automount_service_account_token=ha,
+                               metadata=object_meta(account, namespace, cluster, wave,
+                                                    extra_annotations=s3.service_account_annotations()))
+        if ha:
+            role(self, "HaRole", name=f"{name}-ha", namespace=namespace, component=cluster, rules=HA_RULES, wave=wave)
+            binding(self, "HaRoleBinding", name=f"{name}-ha", namespace=namespace, component=cluster,
+                    role_name=f"{name}-ha", cluster_role=False, subjects=[(account, namespace)], wave=wave)
+
+        self.rpc_service = f"{name}-jobmanager"
+        conf = {
+            **props.typed_flink_conf(s3.uri(s3.buckets.flink)), **s3.flink_conf(),
+            JOB_MANAGER_RPC_ADDRESS: self.rpc_service, JOB_MANAGER_RPC_PORT: str(JOB_MANAGER_RPC.number),
+            "blob.server.port": str(BLOB_SERVER.number), "taskmanager.rpc.port": str(TASK_MANAGER_RPC.number),
+            "rest.port": str(REST.number),
+            "jobmanager.memory.process.size": flink_memory(props.job_manager.memory),
+            "taskmanager.memory.process.size": flink_memory(props.task_manager.memory),
+        }
+        if props.job is not None:
+            conf["parallelism.default"] = str(props.job.parallelism)
+        if ha:
+            conf.update({KUBERNETES_CLUSTER_ID: name, KUBERNETES_NAMESPACE: namespace})
+        if standalone.reactive_mode:
+            conf["scheduler-mode"] = "reactive"
+        if standalone.local_recovery:
+            conf.update({"state.backend.local-recovery": "true", "process.taskmanager.working-dir": WORKING_DIR})
+        if standalone.queryable_state:
+            conf.update({"queryable-state.enable": "true", "queryable-state.proxy.ports": str(QUERY_STATE.number)})
+        conf.update(props.flink_configuration)
+        self.config_map = config_map(
+            self, "ConfigMap", name=f"{name}-config", namespace=namespace, component=cluster, wave=wave,
+            data={STANDALONE_CONFIG_FILE: config_file(conf, FLAT_YAML),
+                  STANDALONE_LOG_FILE: props.log_configuration.get(STANDALONE_LOG_FILE, DEFAULT_LOG4J)})
+        config_volume = k8s.Volume(name="flink-config", config_map=k8s.ConfigMapVolumeSource(
+            name=self.config_map.name, items=[k8s.KeyToPath(key=k, path=k) for k in self.config_map.data]))
+        config_mount = k8s.VolumeMount(name="flink-config", mount_path=CONF_DIR, read_only=True)
+        metrics_ports = [Port(METRICS_PORT_NAME, props.metrics.port)] if props.metrics else []
+
+        def annotations(container: str, *read: RenderedConfigMap) -> dict[str, str]:
+            """The metrics annotations naming the role's `container`, and the checksum of the ConfigMaps it reads."""
+            metrics = props.metrics.annotations.render(container, props.metrics.port) if props.metrics else {}
+            return {**metrics, **rollout_annotations(*read)}
+
+        platform_env = [*s3.env(), *catalog_store.env()]
+
+        # JobManager
+        jm_options = props.pod_options.with_role(props.job_manager.pod_options)
+        jm_ports = [JOB_MANAGER_RPC, BLOB_SERVER, REST, *metrics_ports]
+        if props.job is None:
+            args = ["jobmanager", *(["$(POD_IP)"] if ha else [])]
+        else:
+            job = props.job
+            args = ["standalone-job", *(["--host", "$(POD_IP)"] if ha else []),
+                    *(["--job-classname", job.entry_class] if job.entry_class else []),
+                    *(["--fromSavepoint", job.initial_savepoint_path] if job.initial_savepoint_path else []),
+                    *(["--allowNonRestoredState"] if job.allow_non_restored_state else []), *job.args]
+        jm_container = self._container(
+            JOB_MANAGER_CONTAINER, props.image, args, jm_ports, JOB_MANAGER_RPC, run_as,
+            [*([Env("POD_IP", field_path="status.podIP")] if ha else []), *platform_env, *jm_options.env],
+            [config_mount, catalog_store.mount().to_core()], jm_options,
+            container_resources(props.job_manager.cpu, props.job_manager.memory))
+        jm_annotations = annotations(JOB_MANAGER_CONTAINER, self.config_map, *catalog_store.config_maps)
+        jm_template = self._template(jm, run_as, jm_container, [config_volume, catalog_store.volume().to_core()],
+                                     jm_options, account, ha, jm_annotations,
+                                     restart_policy="OnFailure" if props.job is not None else None)
+        if props.job is None:
+            jm_workload: k8s.KubeDeployment | k8s.KubeJob = deployment(
+                self, "JobManager", name=f"{name}-jobmanager", namespace=namespace, component=jm, wave=wave,
+                replicas=props.job_manager.replicas, template=jm_template, strategy=None if ha else "Recreate")
+        else:
+            jm_workload = k8s.KubeJob(
+                self, "JobManager",
+                metadata=object_meta(f"{name}-jobmanager", namespace, jm, wave,
+                                     extra_annotations={SYNC_OPTIONS_ANNOTATION: FORCE_REPLACE}),
+                spec=k8s.JobSpec(parallelism=props.job_manager.replicas, template=jm_template))
+        self._patch_affinity(jm_workload, jm_options)
+        service(self, "RpcService", name=self.rpc_service, namespace=namespace, component=jm, wave=wave,
+                ports=[JOB_MANAGER_RPC, BLOB_SERVER])
+        k8s.KubeService(self, "RestService", metadata=object_meta(f"{name}-rest", namespace, jm, wave),
+                        spec=k8s.ServiceSpec(type=standalone.rest_service, selector=jm.selector_labels(),
+                                             ports=[REST.service_port()]))
+
+        # TaskManagers
+        tm_options = props.pod_options.with_role(props.task_manager.pod_options)
+        tm_env = [*platform_env, *tm_options.env]
+        tm_args = ["taskmanager"]
+        tm_mounts = [config_mount]
+        if statefulset:
+            tm_mounts.append(k8s.VolumeMount(name=WORKING_DIR_VOLUME, mount_path=WORKING_DIR))
+        if standalone.local_recovery:
+            tm_env.insert(0, Env("POD_NAME", field_path="metadata.name"))
+            tm_args.append("-Dtaskmanager.resource-id=$(POD_NAME)")
+        tm_container = self._container(
+            TASK_MANAGER_CONTAINER, props.image, tm_args,
+            [TASK_MANAGER_RPC, *([QUERY_STATE] if standalone.queryable_state else []), *metrics_ports],
+            TASK_MANAGER_RPC, run_as, tm_env, tm_mounts, tm_options,
+            container_resources(props.task_manager.cpu, props.task_manager.memory))
+        tm_template = self._template(tm, run_as, tm_container, [config_volume], tm_options, account, ha,
+                                     annotations(TASK_MANAGER_CONTAINER, self.config_map))
+        replicas = props.task_manager.replicas or 1
+        if statefulset:
+            service(self, "TaskManagerService", name=f"{name}-taskmanager", namespace=namespace, component=tm,
+                    wave=wave, ports=[TASK_MANAGER_RPC], headless=True)
+            tm_workload: k8s.KubeDeployment | k8s.KubeStatefulSet = stateful_set(
+                self, "TaskManager", name=f"{name}-taskmanager", namespace=namespace, component=tm, wave=wave,
+                service_name=f"{name}-taskmanager", replicas=replicas, template=tm_template, parallel=True,
+                claims=[pvc_template(WORKING_DIR_VOLUME, standalone.volume_size, standalone.storage_class)])
+        else:
+            tm_workload = deployment(self, "TaskManager", name=f"{name}-taskmanager", namespace=namespace,
+                                     component=tm, wave=wave, replicas=replicas, template=tm_template)
+        self._patch_affinity(tm_workload, tm_options)
+        if standalone.queryable_state:
+            k8s.KubeService(self, "QueryStateService", metadata=object_meta(f"{name}-query-state", namespace, tm, wave),
+                            spec=k8s.ServiceSpec(type="NodePort", selector=tm.selector_labels(),
+                                                 ports=[QUERY_STATE.service_port()]))
+
+    @property
+    def rest_host(self) -> str:
+        """The REST Service's DNS name (`<name>-rest.<namespace>.svc.cluster.local`, port 8081)."""
+        return service_host(f"{self.name}-rest", self.namespace)
+
+    @staticmethod
+    def _container(name: str, image: str, args: list[str], ports: list[Port], probe: Port,
+                   run_as: pod_security.RunAs, envs: list[Env], mounts: list[k8s.VolumeMount], options: PodOptions,
+                   limits: k8s.ResourceRequirements) -> k8s.Container:
+        """A Flink container: the image's entrypoint with `args`, TCP probes on `probe` (liveness as the upstream
+        manifests: 30 s delay, every 60 s; readiness every 10 s), the restricted security context, the options'
+        volumes mounted."""
+        return k8s.Container(
+            name=name, image=image, image_pull_policy="IfNotPresent", args=args, env=env.core(envs) or None,
+            ports=[p.container_port() for p in ports],
+            liveness_probe=tcp_probe(probe, initial_delay=30, period=60, failure_threshold=3),
+            readiness_probe=tcp_probe(probe, initial_delay=10, period=10, failure_threshold=3),
+            resources=limits, security_context=pod_security.container_security_context(run_as),
+            volume_mounts=[*mounts, *(k8s.VolumeMount(name=v.name, mount_path=v.mount_path,
+                                                      read_only=v.read_only or None) for v in options.volumes)])
+
+    @staticmethod
+    def _template(component: Component, run_as: pod_security.RunAs, main: k8s.Container, volumes: list[k8s.Volume],
+                  options: PodOptions, account: str, ha: bool, annotations: dict[str, str],
+                  restart_policy: str | None = None) -> k8s.PodTemplateSpec:
+        """The pod template of one role: its container, the options' sidecars, init containers, volumes, labels,
+        annotations, node selector, tolerations and pull secrets (affinity: `_patch_affinity`)."""
+        base = pod_template(component, run_as, [main, *(_extra(c, run_as) for c in options.sidecars)],
+                            init_containers=[_extra(c, run_as) for c in options.init_containers] or None,
+                            volumes=[*volumes, *(_pod_volume(v) for v in options.volumes)],
+                            automount_token=ha, annotations={**options.annotations, **annotations},
+                            restart_policy=restart_policy)
+        spec = base.spec
+        assert spec is not None and base.metadata is not None
+        return k8s.PodTemplateSpec(
+            metadata=k8s.ObjectMeta(labels={**options.labels, **(base.metadata.labels or {})},
+                                    annotations=base.metadata.annotations),
+            spec=k8s.PodSpec(
+                service_account_name=account, automount_service_account_token=ha, restart_policy=restart_policy,
+                security_context=spec.security_context, init_containers=spec.init_containers,
+                containers=spec.containers, volumes=spec.volumes,
+                node_selector=dict(options.node_selector) or None,
+                tolerations=[k8s.Toleration(key=t.key, operator=t.operator, value=t.value, effect=t.effect,
+                                            toleration_seconds=t.toleration_seconds) for t in options.tolerations]
+                or None,
+                image_pull_secrets=[k8s.LocalObjectReference(name=n) for n in options.image_pull_secrets] or None))
+
+    @staticmethod
+    def _patch_affinity(workload: k8s.KubeDeployment | k8s.KubeJob | k8s.KubeStatefulSet, options: PodOptions) -> None:
+        """The options' affinity (Kubernetes API form) into the workload's pod template, as given."""
+        if options.affinity:
+            workload.add_json_patch(JsonPatch.add("/spec/template/spec/affinity", dict(options.affinity)))
+
+
+def _extra(c: Container, run_as: pod_security.RunAs) -> k8s.Container:
+    """A sidecar or init container of the pod options, with the restricted security context of the pod's user."""
+    return k8s.Container(
+        name=c.name, image=c.image, command=list(c.command) or None, args=list(c.args) or None,
+        env=env.core(c.env) or None,
+        volume_mounts=[k8s.VolumeMount(name=m.name, mount_path=m.mount_path, read_only=m.read_only or None)
+                       for m in c.mounts] or None,
+        resources=resources(c.resources.to_k8s()) if c.resources else None,
+        security_context=pod_security.container_security_context(run_as))
+
+
+def _pod_volume(v: PodVolume) -> k8s.Volume:
+    """A pod-options volume as a core Volume."""
+    return k8s.Volume(
+        name=v.name,
+        secret=k8s.SecretVolumeSource(secret_name=v.secret) if v.secret else None,
+        config_map=k8s.ConfigMapVolumeSource(name=v.config_map) if v.config_map else None,
+        persistent_volume_claim=k8s.PersistentVolumeClaimVolumeSource(claim_name=v.persistent_volume_claim)
+        if v.persistent_volume_claim else None,
+        empty_dir=k8s.EmptyDirVolumeSource() if v.empty_dir else None)

@@ -1,0 +1,129 @@
+"""`flink.deployments[].standalone` and what a `backend: standalone` cluster cannot do.
+
+A standalone cluster is Flink's own Kubernetes setup without the operator (Flink 1.20 docs, "Kubernetes" under
+standalone resource providers:
+https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/deployment/resource-providers/standalone/kubernetes/):
+a ConfigMap with `config.yaml` and `log4j-console.properties`, the JobManager as a Deployment (session) or a Job
+(application, `standalone-job`), TaskManagers as a Deployment or a StatefulSet, Services, and Kubernetes HA. What only
+the operator does (the autoscaler, periodic and triggered snapshots, upgrade modes, suspending a job, the Ingress,
+session jobs, FlinkStateSnapshots) is refused here, naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from config.api_formats import STATEFUL_SET_NAME_MAX
+from config.flink_options import (
+    LOG_CONFIG_FILES,
+    OPERATOR_ONLY_KEY_PREFIX,
+    STANDALONE_KEYS,
+    STANDALONE_LOG_FILE,
+    USRLIB,
+)
+from config.loading import Problem
+
+if TYPE_CHECKING:
+    from config.flink_deployments import FlinkDeploymentConfig
+
+TASK_MANAGER_SUFFIX = "-taskmanager"
+"""Suffix of the TaskManager Deployment or StatefulSet name (`<name>-taskmanager`)."""
+
+
+@dataclass(frozen=True)
+class StandaloneConfig:
+    """Settings of a `backend: standalone` cluster only."""
+
+    task_manager_kind: Literal["deployment", "statefulset"]
+    """TaskManagers as a Deployment, or as a StatefulSet with a volume per pod (for local recovery). Default:
+    `"deployment"`.
+    """
+
+    local_recovery: bool
+    """Local recovery across pod restarts (state.backend.local-recovery, the working directory on the pod's volume,
+    taskmanager.resource-id from the pod name); needs taskManagerKind: statefulset. Default: `false`.
+    """
+
+    volume_size: str
+    """Size of each TaskManager's volume (a Kubernetes quantity), with taskManagerKind: statefulset. Default:
+    `"10Gi"`.
+    """
+
+    storage_class: str | None
+    """StorageClass of the TaskManager volumes; null: the cluster's default. Default: `null`."""
+
+    rest_service: Literal["ClusterIP", "NodePort"]
+    """Type of the REST Service <name>-rest (port 8081). Default: `"ClusterIP"`."""
+
+    queryable_state: bool
+    """Queryable state: the proxy on port 6125 of each TaskManager (queryable-state.enable) and the Service
+    <name>-query-state; the image needs flink-queryable-state-runtime in lib/. Default: `false`.
+    """
+
+    reactive_mode: bool
+    """Reactive mode (scheduler-mode: reactive): the job's parallelism follows the TaskManagers there are; application
+    clusters only. Default: `false`.
+    """
+
+    def problems(self) -> Iterator[Problem]:
+        """Local recovery needs a volume per TaskManager, so a StatefulSet."""
+        if self.local_recovery and self.task_manager_kind != "statefulset":
+            yield Problem("localRecovery", "needs taskManagerKind: statefulset (a volume that follows each "
+                                           "TaskManager across restarts)")
+
+
+def standalone_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
+    """What a `backend: standalone` cluster cannot do: operator features (autoscaler, periodic snapshots, the
+    Ingress, upgrade and suspend, snapshot nonces), a job JAR outside the image, reactive mode without a job, and
+    `flinkConfiguration` keys the standalone `config.yaml` sets from a typed field or only the operator reads."""
+    operator_only = "is an operator feature; a standalone cluster has no operator (backend: operator)"
+    if deployment.autoscaler.enabled:
+        yield Problem("autoscaler.enabled", operator_only)
+    snapshots = deployment.periodic_snapshots
+    for key, value in (("savepointInterval", snapshots.savepoint_interval),
+                       ("checkpointInterval", snapshots.checkpoint_interval),
+                       ("savepointMaxCount", snapshots.savepoint_max_count),
+                       ("savepointMaxAge", snapshots.savepoint_max_age)):
+        if value is not None:
+            yield Problem(f"periodicSnapshots.{key}", operator_only)
+    if deployment.ingress is not None:
+        yield Problem("ingress", "the operator creates the Ingress; a standalone cluster has the REST Service "
+                                 "<name>-rest (standalone.restService: NodePort to reach it from outside)")
+    for role, template in (("podTemplate", deployment.pod_template),
+                           ("jobManager.podTemplate", deployment.job_manager.pod_template),
+                           ("taskManager.podTemplate", deployment.task_manager.pod_template)):
+        if template is not None:
+            yield Problem(role, "not supported with backend: standalone (use podOptions)")
+    for key in sorted(set(deployment.log_configuration) - {STANDALONE_LOG_FILE}):
+        if key in LOG_CONFIG_FILES:
+            yield Problem(f"logConfiguration.{key}", f"a standalone cluster reads {STANDALONE_LOG_FILE} only")
+    if deployment.task_manager.replicas is None:
+        yield Problem("taskManager.replicas", "required with backend: standalone (no operator derives it from the "
+                                              "parallelism)")
+    job = deployment.job
+    if job is None:
+        if deployment.standalone.reactive_mode:
+            yield Problem("standalone.reactiveMode", "needs an application cluster (job): Flink's reactive mode runs "
+                                                     "one job")
+    else:
+        if not job.jar_path.startswith("local://" + USRLIB):
+            yield Problem("job.jarPath", f"'{job.jar_path}': a standalone application cluster runs the JAR from its "
+                                         f"image: local://{USRLIB}<file>.jar (no operator fetches it)")
+        for key, value in (("savepointTriggerNonce", job.savepoint_trigger_nonce),
+                           ("checkpointTriggerNonce", job.checkpoint_trigger_nonce),
+                           ("savepointRedeployNonce", job.savepoint_redeploy_nonce), ("state", job.state)):
+            if value is not None:
+                yield Problem(f"job.{key}", operator_only)
+    if deployment.standalone.task_manager_kind == "statefulset":
+        longest = STATEFUL_SET_NAME_MAX - len(TASK_MANAGER_SUFFIX)
+        if len(deployment.name) > longest:
+            yield Problem("name", f"at most {longest} characters with taskManagerKind: statefulset (the StatefulSet "
+                                  f"<name>{TASK_MANAGER_SUFFIX} has at most {STATEFUL_SET_NAME_MAX})")
+    for key in sorted(deployment.flink_configuration):
+        if key in STANDALONE_KEYS:
+            yield Problem(f"flinkConfiguration.{key}", "set by the platform in a standalone cluster's config.yaml "
+                                                        "(from the sizes, job, highAvailability and standalone)")
+        elif key.startswith(OPERATOR_ONLY_KEY_PREFIX):
+            yield Problem(f"flinkConfiguration.{key}", "read by the Flink operator only; a standalone cluster has none")

@@ -23,6 +23,7 @@ from manifests.validation import (
     components,
     first_sync,
     iceberg_env_references,
+    log_shipping,
     metrics,
     references,
     rollout,
@@ -90,7 +91,7 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     report.findings += references.check(manifests, external, partial=partial)
     report.findings += iceberg_env_references.check(manifests)
     for runtime_check in (first_sync.check, app_of_apps.check, rollout.check, cloud_identity.check,
-                          components.check, metrics.check):
+                          components.check, metrics.check, log_shipping.check):
         report.findings += runtime_check(manifests)
     if kubeconform:
         report.findings += run_kubeconform(kubeconform, store, files)

@@ -172,6 +172,10 @@ def _no_region(objects: list[Manifest]) -> None:
     _set_config(objects, lambda c: c["pipeline"]["outputs"][0].pop("region"))
 
 
+def _stream_name_and_prefix(objects: list[Manifest]) -> None:
+    _set_config(objects, lambda c: c["pipeline"]["outputs"][0].update({"log_stream_name": "all"}))
+
+
 def _no_role(objects: list[Manifest]) -> None:
     find(objects, "ServiceAccount", "fluent-bit")["metadata"]["annotations"].pop("eks.amazonaws.com/role-arn")
 
@@ -188,12 +192,14 @@ def _undeclared_host_path(objects: list[Manifest]) -> None:
     (_unknown_parser, "pipeline.inputs[0].multiline.parser  parser 'containerd' is neither built in nor defined"),
     (_db_read_only, "pipeline.inputs[0].db  /var/log/fluent-bit/tail.db is on read-only mount varlog"),
     (_path_unmounted, "pipeline.inputs[0].path  /var/lib/docker/containers/*.log is not under a volume mount"),
-    (_no_region, "pipeline.outputs[0].region  cloudwatch_logs needs a region"),
+    (_no_region, "pipeline.outputs[0].region  cloudwatch_logs needs region: Fluent Bit refuses the output at start"),
+    (_stream_name_and_prefix, "pipeline.outputs[0]  cloudwatch_logs needs exactly one of log_stream_name and "
+                              "log_stream_prefix"),
     (_no_role, "pipeline.outputs[0]  cloudwatch_logs without AWS credentials"),
     (_config_not_mounted, "Fluent Bit's configuration /fluent-bit/etc/conf/fluent-bit.conf is not a key of a "
                           "rendered ConfigMap mounted at its directory"),
     (_undeclared_host_path, "not restricted: volume docker: type ['hostPath'] (path /var/lib/docker) is not allowed"),
-], ids=["parser", "db read-only", "path", "region", "credentials", "config file", "host path"])
+], ids=["parser", "db read-only", "path", "region", "stream name and prefix", "credentials", "config file", "host path"])
 def test_validate_catches_a_pipeline_that_cannot_start_or_ship(mutate: Callable[[list[Manifest]], None],
                                                               expected: str, tmp_path: Path) -> None:
     rendered = charts()

@@ -6,7 +6,9 @@ of an input, `parser` of a `parser` filter) that is neither built in (the multil
 `python`, `java`, `ruby`) nor defined in the file's `parsers` / `multiline_parsers` sections ("parser ... not
 registered": the input fails to initialize); a `tail` input whose `path` or `db` lies outside every volume mount of
 the container (nothing to tail: the container's own empty directory), or whose `db` is on a read-only mount (the
-offsets database cannot be opened); a `cloudwatch_logs` output without `region` (refused at init), or whose pod has
+offsets database cannot be opened); a `cloudwatch_logs` output without `region` or `log_group_name`, or with both or
+neither of `log_stream_name` and `log_stream_prefix` (refused at init: `cb_cloudwatch_init` in
+`plugins/out_cloudwatch_logs/cloudwatch_logs.c`), or whose pod has
 no AWS credentials: neither its ServiceAccount's `eks.amazonaws.com/role-arn` (EKS IRSA) nor `AWS_ACCESS_KEY_ID` /
 `AWS_ROLE_ARN` in its env (every PutLogEvents call fails, or falls back to the node's role).
 
@@ -109,8 +111,12 @@ def pipeline_problems(config: dict[str, Any], container: dict[str, Any], credent
         if str(plugin.get("name")) != "cloudwatch_logs":
             continue
         where = f"pipeline.outputs[{index}]"
-        if not plugin.get("region"):
-            yield f"{where}.region", "cloudwatch_logs needs a region: Fluent Bit refuses the output at start"
+        for key in ("region", "log_group_name"):
+            if not plugin.get(key):
+                yield f"{where}.{key}", f"cloudwatch_logs needs {key}: Fluent Bit refuses the output at start"
+        if bool(plugin.get("log_stream_name")) == bool(plugin.get("log_stream_prefix")):
+            yield where, ("cloudwatch_logs needs exactly one of log_stream_name and log_stream_prefix: Fluent Bit "
+                          "refuses the output at start")
         if credentials is False:
             yield where, ("cloudwatch_logs without AWS credentials: the pod's ServiceAccount has no "
                           f"{IRSA_ANNOTATION} and its container no {' or '.join(AWS_CREDENTIAL_ENV)}")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from config import fluss, metrics, node_pools, object_store, operators, polaris
+from config import fluss, logs, metrics, node_pools, object_store, operators, polaris
 from config.flink import FlinkConfig
 from config.fluss import FlussConfig, ZooKeeperConfig
 from config.loading import Problem, duplicates
+from config.logs import LogsConfig
 from config.metrics import MetricsConfig
 from config.node_pools import NodePoolConfig
 from config.object_store import ObjectStoreConfig
@@ -94,6 +95,12 @@ class EnvironmentConfig:
     cluster's own pool, or one shared by several. Default: `[]`.
     """
 
+    logs: LogsConfig | None
+    """Log shipping with Fluent Bit: a DaemonSet that tails the container logs of the platform's namespaces on every
+    node and ships them to CloudWatch Logs (cloud environments) or to its own stdout (local). null: no log shipper
+    (the cluster's own, if any, collects stdout). Default: `null`.
+    """
+
 
 
 def secrets_problems(config: EnvironmentConfig) -> Iterator[Problem]:
@@ -127,7 +134,7 @@ def namespace_problems(config: EnvironmentConfig) -> Iterator[Problem]:
 
 
 CROSS_SECTION_RULES = (object_store.problems, secrets_problems, argo_cd_problems, fluss.problems, namespace_problems,
-                       operators.problems, polaris.problems, metrics.problems, node_pools.problems)
+                       operators.problems, polaris.problems, metrics.problems, node_pools.problems, logs.problems)
 """Rules that read more than one section, in report order (a section's own checks are its `problems()`)."""
 
 

@@ -7,6 +7,7 @@ inside FlinkDeployment and SparkApplication.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from config.flink_options import FLINK_MAIN_CONTAINER
@@ -75,7 +76,8 @@ def restricted_violations(pod: dict[str, Any]) -> list[str]:
     for volume in pod.get("volumes", []):
         kinds = set(volume) - {"name"}
         if not kinds <= _SAFE_VOLUME_TYPES:
-            problems.append(f"volume {volume['name']}: type {sorted(kinds)} is not allowed")
+            where = f" (path {volume['hostPath'].get('path')})" if isinstance(volume.get("hostPath"), dict) else ""
+            problems.append(f"volume {volume['name']}: type {sorted(kinds)}{where} is not allowed")
     if pod_sc.get("runAsUser") == 0:
         problems.append("securityContext.runAsUser must not be 0")
     for container in [*pod.get("initContainers", []), *pod.get("containers", [])]:
@@ -98,3 +100,13 @@ def restricted_violations(pod: dict[str, Any]) -> list[str]:
         if seccomp not in ("RuntimeDefault", "Localhost"):
             problems.append(f"container {name}: seccompProfile.type must be RuntimeDefault or Localhost")
     return problems
+
+
+def declares_host_path(exception: str, path: str) -> bool:
+    """True when a pod's declared exception (`POD_SECURITY_EXCEPTION`) names hostPath `path` as a whole path (followed
+    by a space, comma, parenthesis, semicolon or the end): host paths only where needed and declared, one by one."""
+    return re.search(re.escape(path) + r"(?=[\s,();]|$)", exception) is not None
+
+
+HOST_PATH_PROBLEM = re.compile(r"^volume \S+: type \['hostPath'\] \(path (?P<path>.+)\) is not allowed$")
+"""The `restricted_violations` text of a hostPath volume, with its path."""

@@ -589,6 +589,13 @@ def test_schedule_checks_follow_the_spark_operator_controller(schedule: str, tim
         assert found is not None and found[0] == problem[0] and found[1].startswith(problem[1]), found
 
 
+FLUENT_BIT_EXCEPTION = ("Fluent Bit reads the node's container logs: hostPath /var/log (read-only) and "
+                        "/var/fluent-bit/state (tail offsets), as the image's root user (the log files are root's)")
+FLUENT_BIT_PROBLEMS = ("volume varlog: type ['hostPath'] (path /var/log) is not allowed",
+                       "volume state: type ['hostPath'] (path /var/fluent-bit/state) is not allowed",
+                       "container fluent-bit: runAsNonRoot must be true")
+
+
 def root_image_warning(container: str) -> str:
     return (f"not restricted: container {container}: runAsNonRoot must be true (declared exception: the Fluss image "
             "runs as root)")
@@ -604,6 +611,9 @@ def test_rendered_environment_has_no_error_and_only_the_known_warnings(
                 for server, container in FLUSS_SERVERS.items()]
     if load_environment(env).object_store.type == "in-cluster":
         expected += [("WARNING", f"StatefulSet/fluss/{server}", FLUSS_CLIENT_WARNING) for server in FLUSS_SERVERS]
+    if load_environment(env).logs is not None:
+        expected += [("WARNING", "DaemonSet/logging/fluent-bit", f"not restricted: {problem} (declared exception: "
+                      f"{FLUENT_BIT_EXCEPTION})") for problem in FLUENT_BIT_PROBLEMS]
     assert sorted((f.level.name, f.object, f.message) for f in report.findings) == sorted(expected)
 
 

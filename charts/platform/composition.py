@@ -6,6 +6,7 @@
       |                                                clusters that run on them
       |-- AppOfAppsChart             01-argocd         (argoCd set) root Application, AppProject, health checks,
       |                                                one Application per other file (built last: it reads them)
+      |-- FluentBitChart             03-logging        (logs set) Fluent Bit DaemonSet shipping container logs
       |-- CrdSourcesChart            05-crds           Argo CD Applications: pinned CRDs, cert-manager
       |-- FlinkOperatorChart         10-flink-operator
       |-- SparkOperatorChart         15-spark-operator
@@ -33,6 +34,7 @@ from charts.blocks.secrets import DevSecret, ExternalSecretSource
 from charts.flink import FlinkChart
 from charts.fluss.cluster import FlussChart
 from charts.karpenter.node_pools import NodePoolsChart
+from charts.logging.fluent_bit import FluentBitChart
 from charts.namespaces import NamespacesChart, NamespaceSpec
 from charts.object_store.store import ObjectStoreChart
 from charts.operators.crd_sources import CrdSourcesChart
@@ -41,6 +43,7 @@ from charts.operators.spark_operator import SparkOperatorChart
 from charts.platform.argo_cd import app_of_apps_props
 from charts.platform.flink import flink_props, team_flink_props
 from charts.platform.fluss import fluss_props, fluss_s3
+from charts.platform.logs import fluent_bit_props
 from charts.platform.node_pools import node_pool_props
 from charts.platform.object_store import object_store_props
 from charts.platform.operators import crd_sources_props, flink_operator_props, spark_operator_props
@@ -93,6 +96,9 @@ class Platform:
         self.namespaces = NamespacesChart(app, "00-namespaces", namespaces=self._namespace_specs())
         node_pools = (NodePoolsChart(app, NODE_POOLS_CHART, pools=node_pool_props(config)).pools_by_name
                       if config.node_pools else {})
+        fluent_bit = fluent_bit_props(config)
+        if fluent_bit is not None and config.logs is not None:
+            FluentBitChart(app, "03-logging", namespace=config.logs.namespace, props=fluent_bit)
         crd_sources = crd_sources_props(config)
         if crd_sources is not None:
             CrdSourcesChart(app, "05-crds", props=crd_sources)
@@ -163,6 +169,11 @@ class Platform:
             specs.append(NamespaceSpec(ns.object_store, "S3-compatible object store (local environment)", "technical"))
         specs += [NamespaceSpec(team.name, "Team namespace for Flink workloads", "applicative")
                   for team in self.config.flink.team_namespaces if team.create]
+        logs = self.config.logs
+        if logs is not None and logs.shipper == "daemonset":
+            # hostPath volumes: forbidden by baseline, so privileged (README "Logs"); the pods declare the exception.
+            specs.append(NamespaceSpec(logs.namespace, "Log shipping (Fluent Bit DaemonSet)", "technical",
+                                       pod_security="privileged"))
         return specs
 
     def _secret_sources(self, app: cdk8s.App) -> None:

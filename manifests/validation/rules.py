@@ -20,7 +20,13 @@ from collections.abc import Callable, Iterator
 from config.api_formats import DNS_1035_LABEL, PINNED_IMAGE, object_name_problem
 from config.spark import SPARK_DENIED_CONF
 from manifests.credential_scan import scan as credential_findings
-from manifests.restricted import POD_SECURITY_EXCEPTION, pod_specs, restricted_violations
+from manifests.restricted import (
+    HOST_PATH_PROBLEM,
+    POD_SECURITY_EXCEPTION,
+    declares_host_path,
+    pod_specs,
+    restricted_violations,
+)
 from manifests.tree import flink_extra_containers, pod_containers
 from manifests.validation.cron import schedule_problem
 from manifests.validation.flink_config import operator_defaults
@@ -124,8 +130,11 @@ def platform(m: Manifest) -> Iterator[tuple[str, str, Level]]:
     pods = pod_specs({"kind": "SparkApplication", "spec": spark[1]} if spark else m.obj)
     for role, pod in pods.items():
         for problem in restricted_violations(pod):
-            level = Level.WARNING if exception and ("runAsNonRoot" in problem or "runAsUser must not be 0" in problem) \
-                else Level.ERROR  # a declared exception covers running as root, nothing else
+            host_path = HOST_PATH_PROBLEM.match(problem)
+            # a declared exception covers running as root and the host paths it names, nothing else
+            level = Level.WARNING if exception and (
+                "runAsNonRoot" in problem or "runAsUser must not be 0" in problem
+                or (host_path is not None and declares_host_path(exception, host_path["path"]))) else Level.ERROR
             suffix = f" (declared exception: {exception})" if level is Level.WARNING else ""
             yield f"pod ({role})", f"not restricted: {problem}{suffix}", level
     for line in credential_findings(m.obj):

@@ -1,0 +1,1 @@
+"""Log shipping: Fluent Bit as a DaemonSet (`fluent_bit.FluentBitChart`)."""

@@ -34,6 +34,7 @@ charts/spark/applications.py `spark_conf`): a passthrough may not change them.""
 
 TYPED_SPARK_CONF = {
     "spark.dynamicAllocation.": "dynamicAllocation",
+    "spark.ui.prometheus.enabled": "prometheus", "spark.metrics.conf.*.sink.prometheusServlet.": "prometheus",
     "spark.driver.cores": "driver.cores", "spark.driver.memory": "driver.memory",
     "spark.executor.instances": "executor.instances", "spark.executor.cores": "executor.cores",
     "spark.executor.memory": "executor.memory", "spark.kubernetes.namespace": "the namespace",
@@ -202,6 +203,11 @@ class SparkApplicationConfig:
 
     restart_policy: RestartPolicyConfig
     """When the Spark operator reruns the application."""
+
+    prometheus: bool
+    """Expose Spark's own Prometheus metrics on the driver's UI port 4040 (the PrometheusServlet sink at
+    /metrics/prometheus, executor metrics at /metrics/executors/prometheus: spark.ui.prometheus.enabled), announced
+    on the driver pod with metrics.scrape's annotations. Default: `false`."""
 
     pod_options: PodOptionsConfig
     """Pod options of the driver and executor pods: labels, annotations, nodeSelector, tolerations, imagePullSecrets

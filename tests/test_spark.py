@@ -245,3 +245,19 @@ def test_spark_pod_options_spark_cannot_take_are_refused(fields: dict[str, Any],
     from tests.conftest import config_errors
 
     assert any(e.startswith(expected) for e in config_errors(environment(spark=app(**fields))))
+
+
+def test_spark_s_own_prometheus_endpoints_are_exposed_and_announced_on_the_driver() -> None:
+    spec = find(spark(environment(spark=app(prometheus=True))), "SparkApplication", "ingest")["spec"]
+    conf = spec["sparkConf"]
+    assert conf["spark.ui.prometheus.enabled"] == "true"
+    assert conf["spark.metrics.conf.*.sink.prometheusServlet.class"] == "org.apache.spark.metrics.sink.PrometheusServlet"
+    assert conf["spark.metrics.conf.*.sink.prometheusServlet.path"] == "/metrics/prometheus"
+    assert spec["driver"]["annotations"] == {"prometheus.io/scrape": "true", "prometheus.io/port": "4040",
+                                             "prometheus.io/path": "/metrics/prometheus"}
+    assert "annotations" not in spec["executor"]  # executors' metrics are served by the driver
+    quiet = find(spark(environment(spark=app(prometheus=True), metrics={"scrape": "none"})), "SparkApplication",
+                 "ingest")["spec"]
+    assert "annotations" not in quiet["driver"] and quiet["sparkConf"]["spark.ui.prometheus.enabled"] == "true"
+    off = find(spark(environment(spark=app())), "SparkApplication", "ingest")["spec"]
+    assert "spark.ui.prometheus.enabled" not in off["sparkConf"] and "annotations" not in off["driver"]

@@ -46,7 +46,8 @@ def spark_props(config: EnvironmentConfig, s3: S3Access,
                                     if app.dynamic_allocation and app.dynamic_allocation.enabled else None),
                 restart_policy=same_fields(RestartPolicyProps, app.restart_policy),
                 schedule=same_fields(ScheduleProps, app.schedule) if app.schedule else None,
-                pod_options=on_pool(pod_options(app.pod_options), app.node_pool, node_pools))
+                pod_options=on_pool(pod_options(app.pod_options), app.node_pool, node_pools),
+                prometheus=app.prometheus, scrape_annotations=config.metrics.scrape == "annotations")
             for app in spark.applications),
     )
 

@@ -45,6 +45,16 @@ from imports.io.k8s.sparkoperator import (
 
 CATALOG = "rest"
 STATIC_KEYS_PROVIDER = "com.amazonaws.auth.EnvironmentVariableCredentialsProvider"
+SPARK_UI_PORT = 4040
+"""The driver's UI port, where Spark serves its Prometheus endpoints (Spark monitoring docs, "Executor Metrics")."""
+PROMETHEUS_PATH = "/metrics/prometheus"
+PROMETHEUS_CONF = {
+    "spark.ui.prometheus.enabled": "true",
+    "spark.metrics.conf.*.sink.prometheusServlet.class": "org.apache.spark.metrics.sink.PrometheusServlet",
+    "spark.metrics.conf.*.sink.prometheusServlet.path": PROMETHEUS_PATH,
+}
+"""Spark's own Prometheus endpoints on the driver's UI (https://spark.apache.org/docs/4.0.0/monitoring.html#metrics):
+the PrometheusServlet sink for the driver's metrics and the executors' metrics at /metrics/executors/prometheus."""
 ICEBERG_JARS = ("local:///opt/spark/extra-jars/iceberg-aws-bundle-1.10.1.jar",
                 "local:///opt/spark/extra-jars/iceberg-spark-runtime-4.0_2.13-1.10.1.jar")
 """Iceberg's Spark runtime and AWS bundle (1.10.1) inside the Spark image."""
@@ -139,6 +149,8 @@ class SparkApplicationProps:
         schedule: None: a SparkApplication, run once; else a ScheduledSparkApplication whose runs have this spec.
         pod_options: labels, annotations, nodeSelector, tolerations, env of both roles, and the pull secrets; the
             Spark operator's webhook applies them, so the other options are refused.
+        prometheus: Spark's Prometheus endpoints on the driver's UI port (`PROMETHEUS_CONF`), announced with the
+            `prometheus.io/*` annotations on the driver pod when `scrape_annotations`.
 
     Raises:
         ValueError: pod options Spark's role fields cannot take (volumes, sidecars, init containers, affinity, runAs).
@@ -162,6 +174,8 @@ class SparkApplicationProps:
     restart_policy: RestartPolicyProps = field(default_factory=RestartPolicyProps)
     schedule: ScheduleProps | None = None
     pod_options: PodOptions = field(default_factory=PodOptions)
+    prometheus: bool = False
+    scrape_annotations: bool = True
 
     def __post_init__(self) -> None:
         options = self.pod_options
@@ -237,7 +251,8 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
         arguments=list(props.arguments) or None,
         spark_version=spark_version,
         deps=SparkApplicationSpecDeps(**deps) if any(deps.values()) else None,
-        spark_conf=dict(sorted({**shared.spark_conf, **props.spark_conf}.items())) if props.spark_conf
+        spark_conf=dict(sorted({**shared.spark_conf, **(PROMETHEUS_CONF if props.prometheus else {}),
+                                **props.spark_conf}.items())) if props.spark_conf or props.prometheus
         else shared.spark_conf,
         hadoop_conf=dict(sorted(props.hadoop_conf.items())) or None,
         dynamic_allocation=SparkApplicationSpecDynamicAllocation(
@@ -259,7 +274,7 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
             service_account=account,
             env=shared.driver_env + env.render(options.env, SparkApplicationSpecDriverEnv),
             **shared.security,
-            **scheduling,
+            **{**scheduling, "annotations": _driver_annotations(props, options)},
         ),
         executor=SparkApplicationSpecExecutor(
             instances=props.executor.instances,
@@ -271,6 +286,13 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
             **scheduling,
         ),
     )
+
+
+def _driver_annotations(props: SparkApplicationProps, options: PodOptions) -> dict[str, str] | None:
+    """The driver pod's annotations: the pod options', and the scrape annotations of its Prometheus endpoint."""
+    scrape = {"prometheus.io/scrape": "true", "prometheus.io/port": str(SPARK_UI_PORT),
+              "prometheus.io/path": PROMETHEUS_PATH} if props.prometheus and props.scrape_annotations else {}
+    return {**options.annotations, **scrape} or None
 
 
 def _scheduling(options: PodOptions) -> dict[str, Any]:

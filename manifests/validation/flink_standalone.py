@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
-
 from manifests.tree import pod_template
+from manifests.validation.flink_config import standard_config_file
 from manifests.validation.manifests import config_map_data
 from manifests.validation.report import Finding, Layer, Manifest, finding
 
@@ -30,27 +29,6 @@ FLINK_ROLES = {"jobmanager": "JobManager", "standalone-job": "JobManager", "task
 CONFIG_FILES = ("config.yaml", "flink-conf.yaml")
 HA_VERBS = frozenset({"get", "list", "watch", "create", "update", "patch", "delete"})
 DEFAULT_RPC_PORT = "6123"
-
-
-def flink_config(text: str) -> dict[str, str]:
-    """Flink's configuration file as flat `key -> value` text (nested YAML keys joined with dots, as Flink 1.19+
-    reads `config.yaml`); empty when it is no YAML mapping."""
-    try:
-        loaded = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return {}
-    flat: dict[str, str] = {}
-
-    def walk(node: Any, prefix: str) -> None:
-        for key, value in node.items():
-            if isinstance(value, dict):
-                walk(value, f"{prefix}{key}.")
-            else:
-                flat[f"{prefix}{key}"] = str(value).lower() if isinstance(value, bool) else str(value)
-
-    if isinstance(loaded, dict):
-        walk(loaded, "")
-    return flat
 
 
 def _flink_pods(manifests: list[Manifest], files: dict[tuple[str | None, str], dict[str, str]]
@@ -64,7 +42,7 @@ def _flink_pods(manifests: list[Manifest], files: dict[tuple[str | None, str], d
         pod = template.get("spec") or {}
         roles = [FLINK_ROLES[str(c["args"][0])] for c in pod.get("containers") or []
                  if c.get("args") and str(c["args"][0]) in FLINK_ROLES]
-        conf = next((flink_config(data[name]) for v in pod.get("volumes") or [] if v.get("configMap")
+        conf = next((standard_config_file(data[name]) for v in pod.get("volumes") or [] if v.get("configMap")
                      for data in [files.get((m.namespace, str(v["configMap"].get("name"))), {})]
                      for name in CONFIG_FILES if name in data), None)
         if roles and conf is not None:

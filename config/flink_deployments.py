@@ -242,8 +242,8 @@ class FlinkDeploymentConfig:
 
     backend: Literal["operator", "standalone"]
     """Who runs the cluster: operator (a FlinkDeployment the Flink operator reconciles) or standalone (Flink's own
-    Kubernetes setup, no operator: a ConfigMap, the JobManager as a Deployment or a Job, TaskManagers as a
-    Deployment or a StatefulSet, Services and the HA Role;
+    Kubernetes setup, no operator: a ConfigMap, the JobManager as a Deployment, TaskManagers as a Deployment or a
+    StatefulSet, Services and the HA Role;
     https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/deployment/resource-providers/standalone/kubernetes/).
     Default: `"operator"`.
     """

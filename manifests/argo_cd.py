@@ -19,11 +19,6 @@ SKIP_DRY_RUN = "SkipDryRunOnMissingResource=true"
 platform) provides: without it, the dry run of the first sync fails on the unknown kind and nothing is applied
 (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#skip-dry-run-for-new-custom-resources-types)."""
 
-FORCE_REPLACE = "Force=true,Replace=true"
-"""Argo CD sync options of an object whose spec cannot be updated in place (a Job's pod template is immutable):
-Argo CD deletes and recreates it on a change
-(https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#replace-resource-instead-of-applying-changes)."""
-
 
 SYNC_HOOK = {"argocd.argoproj.io/hook": "Sync", "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation"}
 """Annotations of Jobs that run on every Argo CD sync (idempotent Jobs: bucket creation, Polaris setup); the

@@ -62,7 +62,7 @@ def test_application_cluster_renders_the_standalone_objects_instead_of_a_flink_d
     names = {(o["kind"], o["metadata"]["name"]) for o in rendered if "fraud-scoring" in o["metadata"]["name"]}
     assert names == {("ServiceAccount", "fraud-scoring"), ("Role", "fraud-scoring-ha"),
                      ("RoleBinding", "fraud-scoring-ha"), ("ConfigMap", "fraud-scoring-config"),
-                     ("Job", "fraud-scoring-jobmanager"), ("Service", "fraud-scoring-jobmanager"),
+                     ("Deployment", "fraud-scoring-jobmanager"), ("Service", "fraud-scoring-jobmanager"),
                      ("Service", "fraud-scoring-rest"), ("Service", "fraud-scoring-taskmanager"),
                      ("StatefulSet", "fraud-scoring-taskmanager")}
 
@@ -88,11 +88,13 @@ def test_config_yaml_holds_the_typed_settings_ha_reactive_mode_and_local_recover
 
 def test_job_manager_is_a_job_running_standalone_job_with_pod_ip_and_standbys() -> None:
     rendered = objects(APPLICATION)
-    job = find(rendered, "Job", "fraud-scoring-jobmanager")
-    assert job["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == "Force=true,Replace=true"
-    assert job["spec"]["parallelism"] == 2
+    job = find(rendered, "Deployment", "fraud-scoring-jobmanager")
+    # a Deployment, not Flink's example Job: Argo CD would wait for a streaming Job's completion for ever (its health
+    # stays Progressing), and a Job's immutable template would need a forced replace on every sync
+    assert "argocd.argoproj.io/sync-options" not in job["metadata"]["annotations"]
+    assert job["spec"]["replicas"] == 2 and "strategy" not in job["spec"]  # HA: standbys, rolling update
     pod = job["spec"]["template"]["spec"]
-    assert pod["restartPolicy"] == "OnFailure" and pod["serviceAccountName"] == "fraud-scoring"
+    assert "restartPolicy" not in pod and pod["serviceAccountName"] == "fraud-scoring"
     jm = container(job)
     assert jm["args"] == ["standalone-job", "--host", "$(POD_IP)", "--job-classname", "com.example.fraud.Scoring",
                           "--fromSavepoint", "s3://flink-bucket/savepoints/fraud-scoring/savepoint-1",
@@ -265,9 +267,9 @@ def test_validate_finds_ha_pods_that_cannot_use_config_maps(tmp_path: Path) -> N
     errors = [e for e in findings(validate_errors(broken(objects(APPLICATION), break_ha), tmp_path), tmp_path)
               if "checksum" not in e]
     assert sorted(errors) == sorted([
-        "Job/flink/fraud-scoring-jobmanager  spec.template.spec  Kubernetes HA: config.yaml has kubernetes.namespace "
+        "Deployment/flink/fraud-scoring-jobmanager  spec.template.spec  Kubernetes HA: config.yaml has kubernetes.namespace "
         "unset (Flink: default), not the pod's namespace flink: the HA ConfigMaps would go there",
-        "Job/flink/fraud-scoring-jobmanager  spec.template.spec.serviceAccountName  ServiceAccount fraud-scoring may "
+        "Deployment/flink/fraud-scoring-jobmanager  spec.template.spec.serviceAccountName  ServiceAccount fraud-scoring may "
         "not create, delete, patch, update ConfigMaps in flink: Flink's Kubernetes HA (leader election, job "
         "metadata) fails",
         "StatefulSet/flink/fraud-scoring-taskmanager  spec.template.spec.automountServiceAccountToken  false: "

@@ -60,6 +60,15 @@ def test_the_flink_images_build_the_flink_version_config_names(defaults: Environ
     assert build_args("flink-operator")["OPERATOR_VERSION"] == FLINK_OPERATOR_VERSION
 
 
+def test_the_flink_image_holds_what_the_rendered_clusters_load_from_opt() -> None:
+    """The S3 filesystem as a plugin (every cluster), the queryable-state runtime in lib/ (standalone clusters with
+    queryableState: the examples have one)."""
+    text = (IMAGES / "flink" / "Dockerfile").read_text()
+    assert "cp /opt/flink/opt/flink-s3-fs-hadoop-${FLINK_VERSION}.jar /opt/flink/plugins/s3-fs-hadoop/" in text
+    assert "cp /opt/flink/opt/flink-queryable-state-runtime-${FLINK_VERSION}.jar /opt/flink/lib/" in text
+    assert "queryableState: true" in (IMAGES.parent / "environments" / "examples.yaml").read_text()
+
+
 def test_the_flink_jars_are_the_versions_of_the_capabilities_table() -> None:
     flink_minor = ".".join(build_args("flink")["FLINK_VERSION"].split(".")[:2])
     versions = dict(maven_version(url) for url in artifacts("flink").values())

@@ -12,11 +12,15 @@ Rendered, all named after the cluster (`<name>`):
   `flink-conf.yaml` is in the directory: `bin/config-parser-utils.sh`) and `log4j-console.properties`, mounted over
   `/opt/flink/conf`. The entrypoint's attempt to write its defaults into that file fails on the read-only mount and
   is ignored; every key it would set (`jobmanager.rpc.address`, `blob.server.port`) is in the file already.
-- JobManager: a Deployment `<name>-jobmanager` (session; `jobmanager`), or a Job `<name>-jobmanager` (application;
-  `standalone-job --job-classname <entry class> [--fromSavepoint <path> [--allowNonRestoredState]] <args>`, the JAR
-  from `/opt/flink/usrlib` in the image; `parallelism` = JobManagers). A Job's template is immutable, so Argo CD
-  replaces it (`Force=true,Replace=true`); it carries the `checksum/config` of the ConfigMap, so a change restarts
-  the JobManager (with HA it recovers the job from the HA metadata and its latest checkpoint).
+- JobManager: a Deployment `<name>-jobmanager` (session: `jobmanager`; application: `standalone-job --job-classname
+  <entry class> [--fromSavepoint <path> [--allowNonRestoredState]] <args>`, the JAR from `/opt/flink/usrlib` in the
+  image), replicas = JobManagers. Application clusters use a Deployment too, as the Flink Kubernetes Operator's
+  standalone mode does, not the Job of Flink's example manifests: a streaming JobManager never completes, so Argo CD
+  would wait on a Job's health for ever (gitops-engine health_job.go: Progressing until Complete or Failed) and stop
+  every later sync wave, and a Job's immutable template would need a forced replace, which restarts the JobManager on
+  every sync. The pods carry the `checksum/config` of the ConfigMap, so a configuration change rolls them (with HA
+  the job recovers from the HA metadata and its latest checkpoint). A bounded job's JobManager exits when the job
+  ends and is restarted; with HA, Flink's job result store keeps it from running the job again.
 - TaskManagers: a Deployment `<name>-taskmanager` (`taskmanager`), or a StatefulSet with a headless Service of the
   same name and a volume per pod (`volumeClaimTemplates`); with local recovery the working directory
   (`process.taskmanager.working-dir`) is on it and `taskmanager.resource-id` is the pod name (`-D` from `POD_NAME`),
@@ -77,7 +81,6 @@ from config.flink_options import (
     USRLIB,
 )
 from config.java_values import resource_memory_bytes
-from manifests.argo_cd import FORCE_REPLACE, SYNC_OPTIONS_ANNOTATION
 from manifests.metrics import METRICS_PORT_NAME
 
 if TYPE_CHECKING:
@@ -281,18 +284,10 @@ class StandaloneFlinkCluster(constructs.Construct):
             container_resources(props.job_manager.cpu, props.job_manager.memory))
         jm_annotations = annotations(JOB_MANAGER_CONTAINER, self.config_map, *catalog_store.config_maps)
         jm_template = self._template(jm, run_as, jm_container, [config_volume, catalog_store.volume().to_core()],
-                                     jm_options, account, ha, jm_annotations,
-                                     restart_policy="OnFailure" if props.job is not None else None)
-        if props.job is None:
-            jm_workload: k8s.KubeDeployment | k8s.KubeJob = deployment(
-                self, "JobManager", name=f"{name}-jobmanager", namespace=namespace, component=jm, wave=wave,
-                replicas=props.job_manager.replicas, template=jm_template, strategy=None if ha else "Recreate")
-        else:
-            jm_workload = k8s.KubeJob(
-                self, "JobManager",
-                metadata=object_meta(f"{name}-jobmanager", namespace, jm, wave,
-                                     extra_annotations={SYNC_OPTIONS_ANNOTATION: FORCE_REPLACE}),
-                spec=k8s.JobSpec(parallelism=props.job_manager.replicas, template=jm_template))
+                                     jm_options, account, ha, jm_annotations)
+        jm_workload = deployment(
+            self, "JobManager", name=f"{name}-jobmanager", namespace=namespace, component=jm, wave=wave,
+            replicas=props.job_manager.replicas, template=jm_template, strategy=None if ha else "Recreate")
         self._patch_affinity(jm_workload, jm_options)
         service(self, "RpcService", name=self.rpc_service, namespace=namespace, component=jm, wave=wave,
                 ports=[JOB_MANAGER_RPC, BLOB_SERVER])
@@ -357,22 +352,20 @@ class StandaloneFlinkCluster(constructs.Construct):
 
     @staticmethod
     def _template(component: Component, run_as: pod_security.RunAs, main: k8s.Container, volumes: list[k8s.Volume],
-                  options: PodOptions, account: str, ha: bool, annotations: dict[str, str],
-                  restart_policy: str | None = None) -> k8s.PodTemplateSpec:
+                  options: PodOptions, account: str, ha: bool, annotations: dict[str, str]) -> k8s.PodTemplateSpec:
         """The pod template of one role: its container, the options' sidecars, init containers, volumes, labels,
         annotations, node selector, tolerations and pull secrets (affinity: `_patch_affinity`)."""
         base = pod_template(component, run_as, [main, *(_extra(c, run_as) for c in options.sidecars)],
                             init_containers=[_extra(c, run_as) for c in options.init_containers] or None,
                             volumes=[*volumes, *(_pod_volume(v) for v in options.volumes)],
-                            automount_token=ha, annotations={**options.annotations, **annotations},
-                            restart_policy=restart_policy)
+                            automount_token=ha, annotations={**options.annotations, **annotations})
         spec = base.spec
         assert spec is not None and base.metadata is not None
         return k8s.PodTemplateSpec(
             metadata=k8s.ObjectMeta(labels={**options.labels, **(base.metadata.labels or {})},
                                     annotations=base.metadata.annotations),
             spec=k8s.PodSpec(
-                service_account_name=account, automount_service_account_token=ha, restart_policy=restart_policy,
+                service_account_name=account, automount_service_account_token=ha,
                 security_context=spec.security_context, init_containers=spec.init_containers,
                 containers=spec.containers, volumes=spec.volumes,
                 node_selector=dict(options.node_selector) or None,
@@ -382,7 +375,7 @@ class StandaloneFlinkCluster(constructs.Construct):
                 image_pull_secrets=[k8s.LocalObjectReference(name=n) for n in options.image_pull_secrets] or None))
 
     @staticmethod
-    def _patch_affinity(workload: k8s.KubeDeployment | k8s.KubeJob | k8s.KubeStatefulSet, options: PodOptions) -> None:
+    def _patch_affinity(workload: k8s.KubeDeployment | k8s.KubeStatefulSet, options: PodOptions) -> None:
         """The options' affinity (Kubernetes API form) into the workload's pod template, as given."""
         if options.affinity:
             workload.add_json_patch(JsonPatch.add("/spec/template/spec/affinity", dict(options.affinity)))

@@ -3,7 +3,8 @@
 The Spark operator 2.5.2 submits a SparkApplication with `spark-submit`; settings Spark has no configuration for
 reach the driver and executor pods through the operator's mutating webhook (internal/webhook/sparkpod_defaulter.go:
 env and envFrom, pod and container security contexts, volumes and mounts, tolerations, affinity, sidecars, init
-containers, DNS config, host network and aliases, termination grace period, lifecycle). The controller labels a pod
+containers, DNS config, host network and aliases, termination grace period, lifecycle, a role's node selector,
+priority class, scheduler, memory limit and GPU). The controller labels a pod
 for the webhook unless the role has a pod `template` on Spark 3+ (internal/controller/sparkapplication/
 submission.go), in which case Spark applies the template and the webhook leaves the pod alone. Without the webhook
 those settings are silently dropped: the platform's restricted security contexts (so the namespace's restricted Pod
@@ -21,9 +22,11 @@ from typing import Any
 from manifests.validation.report import Finding, Layer, Manifest, finding
 
 WEBHOOK_FIELDS = ("env", "envFrom", "podSecurityContext", "securityContext", "volumeMounts", "tolerations", "affinity",
-                  "sidecars", "initContainers", "dnsConfig", "hostNetwork", "hostAliases",
-                  "terminationGracePeriodSeconds", "lifecycle", "shareProcessNamespace")
-"""Driver and executor fields the webhook applies (sparkpod_defaulter.go mutateSparkPod options)."""
+                  "nodeSelector", "sidecars", "initContainers", "dnsConfig", "hostNetwork", "hostAliases",
+                  "terminationGracePeriodSeconds", "lifecycle", "shareProcessNamespace", "priorityClassName",
+                  "schedulerName", "memoryLimit", "gpu")
+"""Driver and executor fields the webhook applies (sparkpod_defaulter.go mutateSparkPod options; a role's
+`nodeSelector` too: spark-submit takes only the application-level one, submission.go)."""
 OPERATOR_IMAGE = "spark-operator/controller:"
 
 

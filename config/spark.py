@@ -210,9 +210,9 @@ class SparkApplicationConfig:
     on the driver pod with metrics.scrape's annotations. Default: `false`."""
 
     pod_options: PodOptionsConfig
-    """Pod options of the driver and executor pods: labels, annotations, nodeSelector, tolerations, imagePullSecrets
-    and env (the fields the Spark operator takes for both roles); volumes, sidecars, init containers, affinity and
-    runAs are refused for Spark pods."""
+    """Pod options of the driver and executor pods (the shared model: labels, annotations, nodeSelector, tolerations,
+    affinity, imagePullSecrets, env, volumes, sidecars, init containers, runAs), applied by the Spark operator's
+    webhook."""
 
     node_pool: str | None
     """A nodePools entry the driver and executors run on (its nodeSelector and toleration are added). null: any node.
@@ -237,13 +237,6 @@ class SparkApplicationConfig:
             elif matches(key, PLATFORM_SPARK_CONF):
                 yield Problem(f"sparkConf.{key}", "the platform sets it (S3A and the Iceberg catalog rest): not "
                                                   "overridable")
-        options = self.pod_options
-        for key, value in (("volumes", options.volumes), ("sidecars", options.sidecars),
-                           ("initContainers", options.init_containers), ("affinity", options.affinity),
-                           ("runAs", options.run_as)):
-            if value:
-                yield Problem(f"podOptions.{key}", "not expressed for Spark pods (labels, annotations, nodeSelector, "
-                                                   "tolerations, imagePullSecrets and env are)")
         for key in sorted(self.hadoop_conf):
             if key.startswith("fs.s3a."):
                 yield Problem(f"hadoopConf.{key}", "the platform sets S3A (spark.hadoop.fs.s3a.*): not overridable")

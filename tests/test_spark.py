@@ -237,11 +237,8 @@ def test_pod_options_and_a_node_pool_reach_both_roles() -> None:
 
 @pytest.mark.parametrize(("fields", "expected"), [
     ({"nodePool": "nope"}, "spark.applications[0].nodePool: 'nope' is not a node pool"),
-    ({"podOptions": {"sidecars": [{"name": "x", "image": "busybox:1.36"}]}},
-     "spark.applications[0].podOptions.sidecars: not expressed for Spark pods (labels, annotations, nodeSelector, "
-     "tolerations, imagePullSecrets and env are)"),
 ])
-def test_spark_pod_options_spark_cannot_take_are_refused(fields: dict[str, Any], expected: str) -> None:
+def test_a_spark_node_pool_must_be_declared(fields: dict[str, Any], expected: str) -> None:
     from tests.conftest import config_errors
 
     assert any(e.startswith(expected) for e in config_errors(environment(spark=app(**fields))))
@@ -261,3 +258,36 @@ def test_spark_s_own_prometheus_endpoints_are_exposed_and_announced_on_the_drive
     assert "annotations" not in quiet["driver"] and quiet["sparkConf"]["spark.ui.prometheus.enabled"] == "true"
     off = find(spark(environment(spark=app())), "SparkApplication", "ingest")["spec"]
     assert "spark.ui.prometheus.enabled" not in off["sparkConf"] and "annotations" not in off["driver"]
+
+
+AFFINITY = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+    {"matchExpressions": [{"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["eu-north-1a"]}]}]}},
+    "podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 50, "podAffinityTerm": {
+        "topologyKey": "kubernetes.io/hostname", "labelSelector": {"matchLabels": {"team": "ads"}}}}]}}
+
+
+def test_volumes_sidecars_affinity_and_the_user_reach_both_roles(tmp_path: Any) -> None:
+    from tests.conftest import validate_errors
+
+    objects = spark(environment(spark=app(podOptions={
+        "affinity": AFFINITY,
+        "volumes": [{"name": "lookup", "mountPath": "/lookup", "readOnly": True, "configMap": "lookup-tables"},
+                    {"name": "scratch", "mountPath": "/scratch", "emptyDir": True}],
+        "sidecars": [{"name": "proxy", "image": "envoyproxy/envoy:v1.31.2", "volumeMounts": [
+            {"name": "scratch", "mountPath": "/scratch"}], "resources": {"requests": {"cpu": "50m", "memory": "64Mi"},
+                                                                         "limits": {"memory": "128Mi"}}}],
+        "runAs": {"user": 1001, "group": 1001}})))
+    spec = find(objects, "SparkApplication", "ingest")["spec"]
+    assert spec["volumes"] == [{"name": "lookup", "configMap": {"name": "lookup-tables"}},
+                               {"name": "scratch", "emptyDir": {}}]
+    for role in ("driver", "executor"):
+        pod = spec[role]
+        assert pod["affinity"] == AFFINITY  # API form in, API form out
+        assert pod["volumeMounts"] == [{"mountPath": "/lookup", "name": "lookup", "readOnly": True},
+                                       {"mountPath": "/scratch", "name": "scratch"}]
+        (proxy,) = pod["sidecars"]
+        assert proxy["securityContext"]["runAsUser"] == 1001 and proxy["securityContext"]["capabilities"] == {
+            "drop": ["ALL"]}
+        assert proxy["resources"] == {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}
+        assert pod["podSecurityContext"]["runAsUser"] == pod["securityContext"]["runAsUser"] == 1001
+    assert validate_errors(objects, tmp_path) == []

@@ -10,6 +10,7 @@ from the Secret-backed env var of that name (`manifests.iceberg_env_reference`);
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -18,13 +19,14 @@ import cdk8s
 import constructs
 from cdk8s_plus_27 import k8s
 
+import imports.io.k8s.sparkoperator as spark_binding
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.crd_enums import member
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave, api_object_meta, image_tag
-from charts.blocks.pod_options import PodOptions
+from charts.blocks.pod_options import PodOptions, api_container, api_mount, api_volume
 from charts.blocks.s3 import S3Access
 from config import capabilities
 from imports.io.k8s.sparkoperator import (
@@ -147,13 +149,11 @@ class SparkApplicationProps:
         dynamic_allocation: None: `executor.instances` executors.
         restart_policy: when the operator reruns it.
         schedule: None: a SparkApplication, run once; else a ScheduledSparkApplication whose runs have this spec.
-        pod_options: labels, annotations, nodeSelector, tolerations, env of both roles, and the pull secrets; the
-            Spark operator's webhook applies them, so the other options are refused.
+        pod_options: the shared pod-options model, for both roles (the Spark operator's webhook applies them:
+            labels, annotations, nodeSelector, tolerations, affinity, env, volumes and their mounts, sidecars, init
+            containers, the user), and the pull secrets.
         prometheus: Spark's Prometheus endpoints on the driver's UI port (`PROMETHEUS_CONF`), announced with the
             `prometheus.io/*` annotations on the driver pod when `scrape_annotations`.
-
-    Raises:
-        ValueError: pod options Spark's role fields cannot take (volumes, sidecars, init containers, affinity, runAs).
     """
 
     name: str
@@ -177,11 +177,6 @@ class SparkApplicationProps:
     prometheus: bool = False
     scrape_annotations: bool = True
 
-    def __post_init__(self) -> None:
-        options = self.pod_options
-        if options.volumes or options.sidecars or options.init_containers or options.affinity or options.run_as:
-            raise ValueError(f"SparkApplication {self.name}: pod options for Spark take labels, annotations, "
-                             "nodeSelector, tolerations, pull secrets and env only")
 
 
 @dataclass(frozen=True)
@@ -240,6 +235,8 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
     restart = props.restart_policy
     options = props.pod_options
     scheduling = _scheduling(options)
+    run_as = options.run_as or pod_security.SPARK
+    security = shared.security if options.run_as is None else _security(run_as)
     return SparkApplicationSpec(
         type=member(SparkApplicationSpecType, props.type),
         python_version=SparkApplicationSpecPythonVersion.VALUE_3 if props.type == "Python" else None,
@@ -268,13 +265,17 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
             else None,
             on_submission_failure_retry_interval=restart.on_submission_failure_retry_interval),
         image_pull_secrets=list(options.image_pull_secrets) or None,
+        volumes=[api_volume(v) for v in options.volumes] or None,
         driver=SparkApplicationSpecDriver(
             cores=props.driver.cores,
             memory=props.driver.memory,
             service_account=account,
             env=shared.driver_env + env.render(options.env, SparkApplicationSpecDriverEnv),
-            **shared.security,
-            **{**scheduling, "annotations": _driver_annotations(props, options)},
+            **security,
+            **{**scheduling, "annotations": _driver_annotations(props, options),
+               "sidecars": _typed_resources(scheduling["sidecars"], "SparkApplicationSpecDriverSidecars"),
+               "init_containers": _typed_resources(scheduling["init_containers"],
+                                                   "SparkApplicationSpecDriverInitContainers")},
         ),
         executor=SparkApplicationSpecExecutor(
             instances=props.executor.instances,
@@ -282,8 +283,10 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
             cores=props.executor.cores,
             memory=props.executor.memory,
             env=shared.executor_env + env.render(options.env, SparkApplicationSpecExecutorEnv),
-            **shared.security,
-            **scheduling,
+            **security,
+            **{**scheduling, "sidecars": _typed_resources(scheduling["sidecars"], "SparkApplicationSpecExecutorSidecars"),
+               "init_containers": _typed_resources(scheduling["init_containers"],
+                                                   "SparkApplicationSpecExecutorInitContainers")},
         ),
     )
 
@@ -301,8 +304,42 @@ def _scheduling(options: PodOptions) -> dict[str, Any]:
     tolerations = [{key: value for key, value in (
         ("key", t.key), ("operator", t.operator), ("value", t.value), ("effect", t.effect),
         ("tolerationSeconds", t.toleration_seconds)) if value is not None} for t in options.tolerations]
+    run_as = options.run_as or pod_security.SPARK
+    container_security = pod_security.container_security_context_props(run_as)
     return {"labels": dict(options.labels) or None, "annotations": dict(options.annotations) or None,
-            "node_selector": dict(options.node_selector) or None, "tolerations": tolerations or None}
+            "node_selector": dict(options.node_selector) or None, "tolerations": tolerations or None,
+            "affinity": _struct_arguments(options.affinity) if options.affinity else None,
+            "volume_mounts": [api_mount(v.name, v.mount_path, v.read_only) for v in options.volumes] or None,
+            "sidecars": [api_container(c, container_security) for c in options.sidecars] or None,
+            "init_containers": [api_container(c, container_security) for c in options.init_containers] or None}
+
+
+def _typed_resources(containers: list[dict[str, Any]] | None, prefix: str) -> list[dict[str, Any]] | None:
+    """API-form containers whose `resources` quantities are the binding's IntOrString classes (`prefix`, e.g.
+    `SparkApplicationSpecDriverSidecars`): the jsii runtime checks them, unlike plain strings and maps."""
+    if not containers:
+        return None
+    typed = []
+    for container in containers:
+        if "resources" in container:
+            kinds = {kind: {name: getattr(spark_binding, f"{prefix}Resources{kind.capitalize()}").from_string(value)
+                            for name, value in values.items()} for kind, values in container["resources"].items()}
+            container = {**container, "resources": getattr(spark_binding, f"{prefix}Resources")(**kinds)}
+        typed.append(container)
+    return typed
+
+
+def _struct_arguments(value: Mapping[str, Any]) -> dict[str, Any]:
+    """An API-form map (camelCase) as keyword arguments of a generated struct: mapping keys in snake_case down to
+    the first list, whose items the binding passes through as they are (so they keep their API form)."""
+    return {re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): _struct_arguments(item) if isinstance(item, Mapping) else item
+            for key, item in value.items()}
+
+
+def _security(run_as: pod_security.RunAs) -> dict[str, Any]:
+    """The pod and container security contexts of both roles for `run_as` (with its declared exception)."""
+    return {"pod_security_context": pod_security.pod_security_context_props(run_as),
+            "security_context": pod_security.container_security_context_props(run_as)}
 
 
 def _account(service_account: k8s.KubeServiceAccount | str) -> str:
@@ -384,8 +421,7 @@ class SharedSettings:
             spark_conf=spark_conf(s3, catalog),
             driver_env=env.render(envs, SparkApplicationSpecDriverEnv),
             executor_env=env.render(envs, SparkApplicationSpecExecutorEnv),
-            security={"pod_security_context": pod_security.pod_security_context_props(run_as),
-                      "security_context": pod_security.container_security_context_props(run_as)})
+            security=_security(run_as))
 
 
 class SparkChart(ComponentChart):

@@ -97,8 +97,9 @@ class EnvironmentConfig:
 
     logs: LogsConfig | None
     """Log shipping with Fluent Bit: a DaemonSet that tails the container logs of the platform's namespaces on every
-    node and ships them to CloudWatch Logs (cloud environments) or to its own stdout (local). null: no log shipper
-    (the cluster's own, if any, collects stdout). Default: `null`.
+    node, or a sidecar in each FlinkDeployment pod that tails the Flink process's log files, shipping them to
+    CloudWatch Logs (cloud environments) or to its own stdout (local). null: no log shipper (the cluster's own, if
+    any, collects stdout). Default: `null`.
     """
 
 

@@ -131,6 +131,9 @@ STANDALONE_CONFIG_FILE = "config.yaml"
 """The configuration file of a standalone cluster's ConfigMap: Flink 1.19+ reads `conf/config.yaml` (standard YAML)
 and falls back to the legacy `flink-conf.yaml` only when that file exists (`GlobalConfiguration`;
 `bin/config-parser-utils.sh` picks the same file)."""
+LOG_FILE_PROPERTY = "${sys:log.file}"
+"""The file Flink's start scripts name (`-Dlog.file`, `flink-dist/src/main/flink-bin/bin/flink-console.sh`), as a log4j2
+configuration refers to it: a file appender writing it is what a log shipper tailing the log directory reads."""
 STANDALONE_LOG_FILE = "log4j-console.properties"
 """The log configuration a standalone pod reads (`bin/flink-console.sh`, the image's start-foreground mode)."""
 

@@ -1,4 +1,5 @@
-"""`logs`: log shipping with Fluent Bit (a DaemonSet tailing the nodes' container logs) to CloudWatch Logs or stdout.
+"""`logs`: log shipping with Fluent Bit (a DaemonSet tailing the nodes' container logs, or a sidecar in each
+operator-run Flink pod tailing the Flink process's log files) to CloudWatch Logs or stdout.
 
 Upstream: Fluent Bit 4.0 (https://docs.fluentbit.io/manual/): the `tail` input (`path`, `exclude_path`, `db`,
 `multiline.parser cri`), the `kubernetes` filter, the `cloudwatch_logs` output (`region`, `log_group_name`,
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from config.common import Resources
+from config.flink_options import LOG_FILE_PROPERTY
 from config.loading import Problem
 from config.pod_options import TolerationConfig
 
@@ -38,7 +40,8 @@ class CloudWatchConfig:
 
     log_stream_prefix: str
     """Prefix of every log stream name (log_stream_prefix); Fluent Bit appends the record's tag,
-    kube.var.log.containers.<pod>_<namespace>_<container>-<container id>.log. Default: `"fluent-bit."`.
+    kube.var.log.containers.<pod>_<namespace>_<container>-<container id>.log. With shipper sidecar, one stream per
+    pod: this prefix and the pod name (log_stream_name). Default: `"fluent-bit."`.
     """
 
     auto_create_group: bool
@@ -52,7 +55,9 @@ class CloudWatchConfig:
     iam_role_arn: str | None
     """IAM role for the fluent-bit ServiceAccount (EKS IRSA, annotation eks.amazonaws.com/role-arn), allowed
     logs:CreateLogStream, logs:PutLogEvents, logs:DescribeLogStreams (and logs:CreateLogGroup,
-    logs:PutRetentionPolicy with autoCreateGroup). null: objectStore.iamRoleArn. Default: `null`.
+    logs:PutRetentionPolicy with autoCreateGroup). null: objectStore.iamRoleArn. With shipper sidecar the sidecar
+    runs as the Flink job ServiceAccount (a pod has one), whose role is objectStore.iamRoleArn: that role needs these
+    permissions, and another role here is refused. Default: `null`.
     """
 
     def problems(self) -> Iterator[Problem]:
@@ -77,10 +82,13 @@ class StdoutConfig:
 class LogsConfig:
     """Log shipping with Fluent Bit: what is tailed, where it goes, and the DaemonSet's pod settings."""
 
-    shipper: Literal["daemonset", "none"]
-    """daemonset: one Fluent Bit pod per node tails /var/log/containers (file 03-logging.k8s.yaml); none: nothing
-    rendered (the section kept for later). A Fluent Bit sidecar per Flink job is not rendered yet. Default:
-    `"daemonset"`.
+    shipper: Literal["daemonset", "sidecar", "none"]
+    """daemonset: one Fluent Bit pod per node tails /var/log/containers (file 03-logging.k8s.yaml); sidecar: a Fluent
+    Bit container in every JobManager and TaskManager pod of the FlinkDeployments (the operator-run clusters; not the
+    standalone ones, nor other workloads) tails the Flink process's log files (/opt/flink/log, a shared emptyDir), as
+    the pod's user under restricted Pod Security: no logging namespace, hostPath or ClusterRole; the settings of the
+    DaemonSet's pods (namespace, namespaces, excludePaths, priorityClassName, tolerations, stateHostPath) are then
+    unused; none: nothing rendered (the section kept for later). Default: `"daemonset"`.
     """
 
     image: str
@@ -163,9 +171,13 @@ def platform_namespaces(config: EnvironmentConfig) -> tuple[str, ...]:
 
 
 def problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """A namespace of its own; CloudWatch with credentials; stdout never tails its own output."""
+    """A namespace of its own; CloudWatch with credentials; stdout never tails its own output. A sidecar: the job
+    ServiceAccount's role, and log files to tail."""
     logs = config.logs
     if logs is None or logs.shipper == "none":
+        return
+    if logs.shipper == "sidecar":
+        yield from _sidecar_problems(config, logs)
         return
     if logs.namespace in platform_namespaces(config):
         yield Problem("logs.namespace", f"'{logs.namespace}' is one of the platform's namespaces; Fluent Bit needs "
@@ -178,3 +190,26 @@ def problems(config: EnvironmentConfig) -> Iterator[Problem]:
     if kind == "cloudWatch" and (logs.cloud_watch.iam_role_arn or config.object_store.iam_role_arn) is None:
         yield Problem("logs.cloudWatch.iamRoleArn", "CloudWatch Logs needs AWS credentials: set an IAM role for "
                                                     "the fluent-bit ServiceAccount (or objectStore.iamRoleArn)")
+
+
+def _sidecar_problems(config: EnvironmentConfig, logs: LogsConfig) -> Iterator[Problem]:
+    """The sidecar runs as the Flink job ServiceAccount, whose IRSA role is objectStore.iamRoleArn: CloudWatch needs
+    that role, and no other; each operator-run cluster's own log4j-console.properties writes Flink's log file."""
+    role = config.object_store.iam_role_arn
+    if output(logs, config.object_store.type) == "cloudWatch":
+        if role is None:
+            yield Problem("logs.shipper", "a sidecar ships to CloudWatch Logs with the Flink job ServiceAccount's IAM "
+                                          "role, objectStore.iamRoleArn, and there is none (static S3 keys): set it, "
+                                          "use output: stdout, or shipper: daemonset")
+        elif logs.cloud_watch.iam_role_arn not in (None, role):
+            yield Problem("logs.cloudWatch.iamRoleArn", "a pod has one ServiceAccount: the sidecar runs as the Flink "
+                                                        f"job ServiceAccount, whose role is objectStore.iamRoleArn "
+                                                        f"({role}); grant that role the CloudWatch Logs permissions "
+                                                        "and set iamRoleArn null (or to it)")
+    for index, deployment in enumerate(config.flink.deployments):
+        own = deployment.log_configuration.get("log4j-console.properties")
+        if deployment.backend == "operator" and own is not None and LOG_FILE_PROPERTY not in own:
+            yield Problem(f"flink.deployments[{index}].logConfiguration.log4j-console.properties",
+                          f"writes no log file ({LOG_FILE_PROPERTY}: a RollingFileAppender as in Flink's own "
+                          "log4j-console.properties), so the Fluent Bit sidecar (logs.shipper: sidecar) has nothing "
+                          "to ship")

@@ -289,7 +289,7 @@ def test_log_configuration_and_ingress(tmp_path: Path) -> None:
 
 def test_sidecars_and_init_containers_run_restricted_in_both_roles(tmp_path: Path) -> None:
     options = {"volumes": [{"name": "logs", "mountPath": "/opt/flink/log", "emptyDir": True}],
-               "sidecars": [{"name": "log-shipper", "image": "fluent/fluent-bit:3.0.7", "args": ["-c", "/etc/fb.conf"],
+               "sidecars": [{"name": "log-shipper", "image": "registry.example.com/log-shipper:1.0", "args": ["-c", "/etc/fb.conf"],
                              "env": [{"name": "REGION", "value": "eu-north-1"}],
                              "volumeMounts": [{"name": "logs", "mountPath": "/logs", "readOnly": True}],
                              "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}}],
@@ -301,7 +301,7 @@ def test_sidecars_and_init_containers_run_restricted_in_both_roles(tmp_path: Pat
     for role in ("jobManager", "taskManager"):
         pod = spec[role]["podTemplate"]["spec"]
         sidecar = next(c for c in pod["containers"] if c["name"] == "log-shipper")
-        assert sidecar["image"] == "fluent/fluent-bit:3.0.7" and sidecar["args"] == ["-c", "/etc/fb.conf"]
+        assert sidecar["image"] == "registry.example.com/log-shipper:1.0" and sidecar["args"] == ["-c", "/etc/fb.conf"]
         assert sidecar["volumeMounts"] == [{"name": "logs", "mountPath": "/logs", "readOnly": True}]
         assert sidecar["resources"] == {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}
         assert sidecar["securityContext"]["allowPrivilegeEscalation"] is False

@@ -14,7 +14,7 @@ import yaml
 from config import ENVIRONMENTS_DIR
 from manifests.restricted import POD_SECURITY_EXCEPTION
 from manifests.rollout import config_checksum
-from tests.conftest import Manifest, config_errors, environment, find, render_charts, validate_errors
+from tests.conftest import LOCAL_STORE, Manifest, config_errors, environment, find, render_charts, validate_errors
 
 ROLE = "arn:aws:iam::111122223333:role/test-fluent-bit"
 PLATFORM = ("polaris", "fluss", "flink", "spark", "technical-flink-operator", "technical-spark-operator")
@@ -204,6 +204,142 @@ def test_validate_catches_a_pipeline_that_cannot_start_or_ship(mutate: Callable[
                                                               expected: str, tmp_path: Path) -> None:
     rendered = charts()
     objects = copy.deepcopy(rendered["03-logging"])
+    assert validate_errors(objects, tmp_path) == []
+    mutate(objects)
+    errors = validate_errors(objects, tmp_path)
+    assert any(expected in line for line in errors), "\n".join(errors)
+
+
+# --- shipper: sidecar ------------------------------------------------------------------------------------------------
+
+JOB_ROLE = "arn:aws:iam::111122223333:role/test-flink-jobs"
+SIDECAR_STORE = {"iamRoleArn": JOB_ROLE, "credentials": None}
+FLUSS_KEYS = {"s3Credentials": {"secretName": "fluss-keys"}}
+ORDERS = {"name": "orders", "job": {"jarPath": "jobs/orders.jar"}}
+
+
+def sidecar_env(**overrides: Any) -> dict[str, Any]:
+    """A cloud environment with the IAM role on the job ServiceAccount, the sidecar shipper, an application cluster
+    in `flink` and a session cluster in team namespace `analytics`."""
+    doc = environment(objectStore=SIDECAR_STORE, fluss=FLUSS_KEYS, logs={"shipper": "sidecar"}, flink={
+        "teamNamespaces": [{"name": "analytics"}],
+        "deployments": [ORDERS, {"name": "analytics-session", "namespace": "analytics", "job": None}]},
+        flinkOperator={"watchNamespaces": ["flink", "analytics"]})
+    for key, value in overrides.items():
+        doc[key] = {**doc[key], **value} if isinstance(doc.get(key), dict) else value
+    return doc
+
+
+def role_pods(deployment: Manifest) -> dict[str, dict[str, Any]]:
+    return {role: deployment["spec"][role]["podTemplate"]["spec"] for role in ("jobManager", "taskManager")}
+
+
+def test_sidecar_mode_renders_no_daemon_set_and_a_sidecar_in_every_operator_pod(tmp_path: Path) -> None:
+    rendered = render_charts(sidecar_env())
+    assert "03-logging" not in rendered
+    assert "logging" not in {o["metadata"]["name"] for o in rendered["00-namespaces"]}
+    objects = [o for chart in rendered.values() for o in chart]
+    for name, namespace in (("flink-session", "flink"), ("orders", "flink"), ("analytics-session", "analytics")):
+        deployment = find(objects, "FlinkDeployment", name, namespace)
+        for role, spec in role_pods(deployment).items():
+            containers = {c["name"]: c for c in spec["containers"]}
+            main, sidecar = containers["flink-main-container"], containers["fluent-bit"]
+            assert {"name": "flink-logs", "mountPath": "/opt/flink/log"} in main["volumeMounts"], role
+            assert {m["name"]: (m["mountPath"], m.get("readOnly", False)) for m in sidecar["volumeMounts"]} == {
+                "flink-logs": ("/opt/flink/log", True), "fluent-bit-state": ("/fluent-bit/state", False),
+                "fluent-bit-config": ("/fluent-bit/etc/conf", True)}
+            assert {"name": "FLINK_CLUSTER", "value": name} in sidecar["env"]
+            assert sidecar["securityContext"]["runAsNonRoot"] is True
+            assert sidecar["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+            assert sidecar["resources"] == {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "256Mi"}}
+            assert {v["name"]: next(k for k in v if k != "name") for v in spec["volumes"]
+                    if v["name"] != "catalog-store"} == {
+                "flink-logs": "emptyDir", "fluent-bit-state": "emptyDir", "fluent-bit-config": "configMap"}
+            assert not any("hostPath" in v for v in spec["volumes"])
+        # the operator's default log4j-console.properties is console only: the platform's writes the file too
+        log4j = deployment["spec"]["logConfiguration"]["log4j-console.properties"]
+        assert "appender.rolling.fileName = ${sys:log.file}" in log4j
+        assert "rootLogger.appenderRef.rolling.ref = RollingFileAppender" in log4j
+        # the pods run as the job ServiceAccount, which carries the role CloudWatch needs
+        account = find(objects, "ServiceAccount", deployment["spec"]["serviceAccount"], namespace)
+        assert account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == JOB_ROLE
+    assert not any(o["kind"] in ("ClusterRole", "DaemonSet") and "fluent" in o["metadata"]["name"] for o in objects)
+    assert validate_errors(objects, tmp_path) == []
+
+
+def test_sidecar_config_tails_flink_log_files_to_the_namespace_log_group_with_a_stream_per_pod() -> None:
+    objects = [o for chart in render_charts(sidecar_env()).values() for o in chart]
+    for namespace in ("flink", "analytics"):
+        text = find(objects, "ConfigMap", "flink-fluent-bit-config", namespace)["data"]["fluent-bit.yaml"]
+        config = yaml.safe_load(text)
+        [tail] = config["pipeline"]["inputs"]
+        assert (tail["path"], tail["db"], tail["multiline.parser"], tail["read_from_head"]) == (
+            "/opt/flink/log/*.log", "/fluent-bit/state/tail.db", "java", True)
+        record, nest = config["pipeline"]["filters"]
+        assert "kubernetes_pod_name ${POD_NAME}" in record["record"]
+        assert (nest["operation"], nest["nest_under"]) == ("nest", "kubernetes")
+        assert config["pipeline"]["outputs"] == [{
+            "name": "cloudwatch_logs", "match": "flink.*", "region": "eu-north-1",
+            "log_group_name": f"/lakehouse/test/{namespace}", "log_stream_name": "fluent-bit.${POD_NAME}",
+            "auto_create_group": True, "log_retention_days": 30}]
+        assert "http_server" not in config["service"]
+
+
+def test_sidecar_mode_prints_to_stdout_locally_and_skips_standalone_clusters(tmp_path: Path) -> None:
+    standalone = {"name": "batch", "backend": "standalone", "taskManager": {"replicas": 1},
+                  "job": {"jarPath": "local:///opt/flink/usrlib/batch.jar"}}
+    doc = environment(objectStore=LOCAL_STORE, logs={"shipper": "sidecar"}, flink={"deployments": [standalone]})
+    objects = [o for chart in render_charts(doc).values() for o in chart]
+    config = yaml.safe_load(find(objects, "ConfigMap", "flink-fluent-bit-config", "flink")["data"]["fluent-bit.yaml"])
+    assert config["pipeline"]["outputs"] == [{"name": "stdout", "match": "flink.*", "format": "json_lines"}]
+    standalone_pods = [o for o in objects if o["kind"] in ("Deployment", "StatefulSet")
+                       and o["metadata"]["name"].startswith("batch")]
+    assert standalone_pods and not any(c["name"] == "fluent-bit" for o in standalone_pods
+                                       for c in o["spec"]["template"]["spec"]["containers"])
+    assert validate_errors(objects, tmp_path) == []
+
+
+@pytest.mark.parametrize(("overrides", "expected"), [
+    ({"objectStore": {"iamRoleArn": None, "credentials": {"secretName": "aws-secret"}}, "fluss": {}},
+     "logs.shipper: a sidecar ships to CloudWatch Logs with the Flink job ServiceAccount's IAM role"),
+    ({"logs": {"shipper": "sidecar", "cloudWatch": {"iamRoleArn": ROLE}}},
+     "logs.cloudWatch.iamRoleArn: a pod has one ServiceAccount"),
+    ({"flink": {"deployments": [{**ORDERS, "logConfiguration": {
+        "log4j-console.properties": "rootLogger.appenderRef.console.ref = ConsoleAppender\n"}}]}},
+     "flink.deployments[0].logConfiguration.log4j-console.properties: writes no log file"),
+], ids=["static keys", "another role", "console-only log4j"])
+def test_bad_sidecar_config_is_refused_naming_the_field(overrides: dict[str, Any], expected: str) -> None:
+    errors = config_errors(sidecar_env(**overrides))
+    assert any(line.startswith(expected) for line in errors), errors
+
+
+def _sidecar_writer_gone(objects: list[Manifest]) -> None:
+    deployment = find(objects, "FlinkDeployment", "orders")
+    main = deployment["spec"]["taskManager"]["podTemplate"]["spec"]["containers"][0]
+    main["volumeMounts"] = [m for m in main["volumeMounts"] if m["name"] != "flink-logs"]
+
+
+def _sidecar_env_missing(objects: list[Manifest]) -> None:
+    sidecar = find(objects, "FlinkDeployment", "orders")["spec"]["jobManager"]["podTemplate"]["spec"]["containers"][1]
+    sidecar["env"] = [e for e in sidecar["env"] if e["name"] != "POD_NAME"]
+
+
+def _sidecar_account_without_role(objects: list[Manifest]) -> None:
+    del find(objects, "ServiceAccount", "flink", "flink")["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [
+    (_sidecar_writer_gone, "spec.taskManager.podTemplate.spec.containers[1] /fluent-bit/etc/conf/fluent-bit.yaml: "
+                           "pipeline.inputs[0].path  /opt/flink/log/*.log is on emptyDir volume flink-logs, which no "
+                           "other container of the pod mounts"),
+    (_sidecar_env_missing, "${POD_NAME}  is not set in the env of container fluent-bit"),
+    (_sidecar_account_without_role, "spec.jobManager.podTemplate.spec.containers[1] "
+                                    "/fluent-bit/etc/conf/fluent-bit.yaml: pipeline.outputs[0]  cloudwatch_logs "
+                                    "without AWS credentials"),
+], ids=["nobody writes the logs", "env", "credentials"])
+def test_validate_checks_sidecars_in_flink_pod_templates(mutate: Callable[[list[Manifest]], None], expected: str,
+                                                         tmp_path: Path) -> None:
+    objects = copy.deepcopy(render_charts(sidecar_env())["50-flink"])
     assert validate_errors(objects, tmp_path) == []
     mutate(objects)
     errors = validate_errors(objects, tmp_path)

@@ -38,7 +38,8 @@ class Toleration:
 @dataclass(frozen=True)
 class PodVolume:
     """A volume and its mount in the main container, by one name: exactly one of `secret`, `config_map`,
-    `persistent_volume_claim` (names in the pod's namespace) or `empty_dir`.
+    `persistent_volume_claim` (names in the pod's namespace) or `empty_dir`; with `main_container` False the main
+    container does not mount it (a volume of sidecars only; `mount_path` is then only descriptive).
 
     Raises:
         ValueError: no source or more than one.
@@ -51,6 +52,7 @@ class PodVolume:
     config_map: str | None = None
     persistent_volume_claim: str | None = None
     empty_dir: bool = False
+    main_container: bool = True
 
     def __post_init__(self) -> None:
         sources = [s for s in (self.secret, self.config_map, self.persistent_volume_claim) if s is not None]

@@ -8,8 +8,9 @@ from typing import Literal
 import constructs
 
 from charts.blocks.component_chart import ComponentChart
+from charts.blocks.fluent_bit import FluentBitSidecarConfig, FluentBitSidecarProps
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
-from charts.blocks.metadata import Component, image_tag
+from charts.blocks.metadata import Component, SyncWave, image_tag
 from charts.blocks.s3 import S3Access
 from charts.flink.catalog_store import CatalogStore
 from charts.flink.cluster import FlinkCluster, FlinkClusterProps
@@ -26,8 +27,9 @@ class FlinkProps:
     RBAC (`job_rbac`: `role`, a Role here; `clusterRole`, a RoleBinding here of the one job ClusterRole), the
     platform's session cluster (None: none, as in a team namespace), the SQL Gateway in front of it (None: none),
     further clusters (`deployments`, in application or session mode, run by the operator or standalone), the
-    session jobs (arguments already resolved), each on the session cluster it names (`SessionJobProps.session_cluster`; None: the platform's), and
-    FlinkStateSnapshots of those jobs.
+    session jobs (arguments already resolved), each on the session cluster it names (`SessionJobProps.session_cluster`; None: the platform's),
+    FlinkStateSnapshots of those jobs, and `log_shipper`: a Fluent Bit sidecar in the pods of every cluster the
+    operator runs (not the standalone ones), with its ConfigMap in this namespace (None: none).
 
     Raises:
         ValueError: two clusters or two session jobs of one name, a session job on a cluster that is not a
@@ -43,6 +45,7 @@ class FlinkProps:
     snapshots: tuple[SnapshotProps, ...] = ()
     service_account: str = "flink"
     job_rbac: Literal["role", "clusterRole"] = "role"
+    log_shipper: FluentBitSidecarProps | None = None
 
     def __post_init__(self) -> None:
         if self.sql_gateway is not None and self.session_cluster is None:
@@ -107,9 +110,14 @@ class FlinkChart(ComponentChart):
             annotations=s3.service_account_annotations(), cluster_role=self.job_cluster_role)
         self.catalog_store = CatalogStore(self, "CatalogStore", namespace=namespace, component=component,
                                           catalog=catalog, fluss_bootstrap_servers=fluss_bootstrap_servers)
+        shipper = props.log_shipper if any(c.backend == "operator" for c in props.clusters) else None
+        if shipper is not None:
+            FluentBitSidecarConfig(self, "FluentBitSidecarConfig", namespace=namespace,
+                                   component=component.with_component("log-shipper"), wave=SyncWave.CLUSTERS,
+                                   props=shipper)
         self.session_cluster = FlinkCluster(
             self, "SessionCluster", namespace=namespace, props=cluster, service_account=self.service_account, s3=s3,
-            catalog_store=self.catalog_store) if cluster else None
+            catalog_store=self.catalog_store, log_shipper=shipper) if cluster else None
         self.sql_gateway = (
             FlinkSqlGateway(self, "SqlGateway", namespace=namespace, props=props.sql_gateway,
                             session_cluster=self.session_cluster, catalog_store=self.catalog_store, s3=s3)
@@ -132,7 +140,7 @@ class FlinkChart(ComponentChart):
                     cluster_role=self.job_cluster_role)
             self.clusters[deployment.name] = FlinkCluster(
                 self, f"Cluster-{deployment.name}", namespace=namespace, props=deployment,
-                service_account=accounts[account_name], s3=s3, catalog_store=self.catalog_store)
+                service_account=accounts[account_name], s3=s3, catalog_store=self.catalog_store, log_shipper=shipper)
         session_jobs = {
             job.name: FlinkSessionJobConstruct(self, job.name, session_cluster=self.clusters[props.cluster_of(job).name],
                                                props=job, version=image_tag(props.cluster_of(job).image))

@@ -22,6 +22,7 @@ import constructs
 from charts.blocks import pod_security
 from charts.blocks.container_env import Env
 from charts.blocks.crd_enums import member
+from charts.blocks.fluent_bit import FluentBitSidecarProps
 from charts.blocks.metadata import Component, SyncWave, api_object_meta, image_tag
 from charts.blocks.pod_options import PodOptions
 from charts.blocks.s3 import S3Access
@@ -30,7 +31,7 @@ from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.job import JobProps, job_spec
 from charts.flink.pod_template import ContainerSpec, PodTemplateClasses, mounts
 from charts.flink.rbac import FlinkJobServiceAccount
-from charts.flink.standalone import StandaloneProps, standalone_problems
+from charts.flink.standalone import DEFAULT_LOG4J, StandaloneProps, standalone_problems
 from config.flink_options import (
     AUTOSCALER,
     CATALOG_STORE_KIND,
@@ -42,6 +43,7 @@ from config.flink_options import (
     HA_STORAGE_DIR,
     HA_TYPE,
     LOG_CONFIG_FILES,
+    LOG_FILE_PROPERTY,
     OPERATOR_FORBIDDEN_KEYS,
     PERIODIC_SNAPSHOTS,
     PLATFORM_KEYS,
@@ -51,6 +53,7 @@ from config.flink_options import (
     RESTART_STRATEGY,
     RESTART_STRATEGY_KEYS,
     SAVEPOINT_DIR,
+    STANDALONE_LOG_FILE,
     TASK_SLOTS,
     typed_settings,
 )
@@ -394,23 +397,58 @@ def _role_env(platform_env: list[Env], role: PodOptions, merged: PodOptions) -> 
     return [*platform_env, *merged.env] if role.env else []
 
 
+def _with_shipper(options: PodOptions, shipper: PodOptions, cluster: str) -> PodOptions:
+    """`options` with the log shipper's volumes and sidecar added.
+
+    Raises:
+        ValueError: `options` already have a volume or container of one of the shipper's names."""
+    taken = sorted({v.name for v in options.volumes} & {v.name for v in shipper.volumes}
+                   | {c.name for c in (*options.sidecars, *options.init_containers)} & {c.name for c in shipper.sidecars})
+    if taken:
+        raise ValueError(f"FlinkDeployment {cluster}: pod options use {', '.join(taken)}, the names of the Fluent Bit "
+                         "sidecar's volumes and container (logs.shipper: sidecar)")
+    return options.with_role(shipper)
+
+
 def _sets_anything(options: PodOptions) -> bool:
     """Whether `options` (env aside, which the common template carries) put anything into a role's template."""
     return any((options.labels, options.annotations, options.node_selector, options.tolerations, options.affinity,
                 options.image_pull_secrets, options.volumes, options.sidecars, options.init_containers))
 
 
+def shipped_log_configuration(props: FlinkClusterProps) -> dict[str, str]:
+    """The `logConfiguration` of a cluster whose log files a Fluent Bit sidecar ships: its own, with
+    `log4j-console.properties` defaulting to the console and the rolling file `${sys:log.file}` (`DEFAULT_LOG4J`; the
+    operator's default, from its ConfigMap, is console only), so there is a file to tail.
+
+    Raises:
+        ValueError: a `log4j-console.properties` of the cluster's own that never writes `${sys:log.file}`.
+    """
+    files = dict(props.log_configuration)
+    own = files.setdefault(STANDALONE_LOG_FILE, DEFAULT_LOG4J)
+    if LOG_FILE_PROPERTY not in own:
+        raise ValueError(f"FlinkDeployment {props.name}: its log4j-console.properties writes no file "
+                         f"({LOG_FILE_PROPERTY}), so the Fluent Bit sidecar has nothing to ship")
+    return files
+
+
 class FlinkCluster(constructs.Construct):
     """FlinkDeployment `props.name`, in session or application mode, protected from pruning.
 
     Props: `namespace`; `props`; `service_account`, the job ServiceAccount its pods run as; `s3`; `catalog_store`,
-    mounted by the JobManager (the catalogs of SQL and Table API programs). `name` is what session jobs name as
-    `deploymentName`; `rest_host` is the operator-created REST Service (`<name>-rest`, port `REST_PORT` 8081) that
-    the SQL Gateway submits to.
+    mounted by the JobManager (the catalogs of SQL and Table API programs); `log_shipper`, a Fluent Bit sidecar in
+    both roles' pods (volumes and container from `FluentBitSidecarProps.pod_options`, added over the cluster's and
+    roles' pod options; its ConfigMap is the chart's) and a log configuration that writes files
+    (`shipped_log_configuration`), None: none. `name` is what session jobs name as `deploymentName`; `rest_host` is
+    the operator-created REST Service (`<name>-rest`, port `REST_PORT` 8081) that the SQL Gateway submits to.
+
+    Raises:
+        ValueError: with `log_shipper`, pod options that use the sidecar's container or volume names.
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: FlinkClusterProps,
-                 service_account: FlinkJobServiceAccount, s3: S3Access, catalog_store: CatalogStore):
+                 service_account: FlinkJobServiceAccount, s3: S3Access, catalog_store: CatalogStore,
+                 log_shipper: FluentBitSidecarProps | None = None):
         super().__init__(scope, id)
         self.name = props.name
         self.namespace = namespace
@@ -428,14 +466,17 @@ class FlinkCluster(constructs.Construct):
             run_as=run_as,
             containers=[ContainerSpec(FLINK_MAIN_CONTAINER, env=main_env, run_as=run_as)],
         )
-        job_manager_options = props.pod_options.with_role(props.job_manager.pod_options)
+        shipper = log_shipper.pod_options(props.name) if log_shipper else PodOptions()
+        job_manager_options = _with_shipper(props.pod_options.with_role(props.job_manager.pod_options), shipper,
+                                            props.name)
         job_manager_pod = PodTemplateClasses(FlinkDeploymentSpecJobManagerPodTemplate).build(
             containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=[catalog_store.mount(), *mounts(job_manager_options)],
                                       env=_role_env(platform_env, props.job_manager.pod_options, job_manager_options),
                                       ports=ports)],
             volumes=[catalog_store.volume()], options=job_manager_options, annotations=metrics_annotations,
         )
-        task_manager_options = props.pod_options.with_role(props.task_manager.pod_options)
+        task_manager_options = _with_shipper(props.pod_options.with_role(props.task_manager.pod_options), shipper,
+                                             props.name)
         task_manager_pod = PodTemplateClasses(FlinkDeploymentSpecTaskManagerPodTemplate).build(
             containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=mounts(task_manager_options),
                                       env=_role_env(platform_env, props.task_manager.pod_options, task_manager_options),
@@ -466,7 +507,8 @@ class FlinkCluster(constructs.Construct):
                         memory=props.task_manager.memory, cpu=props.task_manager.cpu),
                 ),
                 job=job_spec(props.job, FlinkDeploymentSpecJob) if props.job else None,
-                log_configuration=dict(props.log_configuration) or None,
+                log_configuration=(shipped_log_configuration(props) if log_shipper
+                                   else dict(props.log_configuration)) or None,
                 ingress=FlinkDeploymentSpecIngress(
                     template=props.ingress.template, class_name=props.ingress.class_name,
                     annotations=dict(props.ingress.annotations) or None, labels=dict(props.ingress.labels) or None,

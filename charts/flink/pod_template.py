@@ -73,8 +73,8 @@ def _snake(name: str) -> str:
 
 
 def mounts(options: PodOptions) -> list[Mount]:
-    """The main container's mounts of the options' volumes."""
-    return [Mount(v.name, v.mount_path, v.read_only) for v in options.volumes]
+    """The main container's mounts of the options' volumes (not those of sidecars only)."""
+    return [Mount(v.name, v.mount_path, v.read_only) for v in options.volumes if v.main_container]
 
 
 class PodTemplateClasses(Generic[T]):

@@ -348,7 +348,8 @@ class StandaloneFlinkCluster(constructs.Construct):
             readiness_probe=tcp_probe(probe, initial_delay=10, period=10, failure_threshold=3),
             resources=limits, security_context=pod_security.container_security_context(run_as),
             volume_mounts=[*mounts, *(k8s.VolumeMount(name=v.name, mount_path=v.mount_path,
-                                                      read_only=v.read_only or None) for v in options.volumes)])
+                                                      read_only=v.read_only or None) for v in options.volumes
+                                                    if v.main_container)])
 
     @staticmethod
     def _template(component: Component, run_as: pod_security.RunAs, main: k8s.Container, volumes: list[k8s.Volume],

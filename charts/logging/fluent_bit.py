@@ -32,6 +32,7 @@ from cdk8s_plus_27 import k8s
 
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
+from charts.blocks.fluent_bit import CONFIG_FILE, HTTP_PORT, CloudWatchOutput, StdoutOutput, configuration, tail_input
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.pod_options import Toleration
 from charts.blocks.rbac import Rule, binding, role
@@ -40,10 +41,9 @@ from charts.blocks.workloads import Port, config_map, config_map_volume, http_pr
 
 NAME = "fluent-bit"
 CONFIG_MAP = "fluent-bit-config"
-CONFIG_FILE = "fluent-bit.yaml"
 CONFIG_DIR = "/fluent-bit/etc/conf"
 """Where the ConfigMap is mounted (the fluent/helm-charts chart's directory)."""
-HTTP = Port("http", 2020)
+HTTP = Port("http", HTTP_PORT)
 """Fluent Bit's HTTP server (health, metrics): `http_port`, default 2020."""
 LOG_DIR = "/var/log"
 """The node's log directory: `/var/log/containers/*.log` are symlinks into `/var/log/pods`, both under it."""
@@ -55,50 +55,6 @@ RULES = [Rule(("",), ("pods", "namespaces"), ("get", "list", "watch"))]
 """What the kubernetes filter reads (pod labels and metadata, namespace labels); nothing else."""
 EXCLUDE_ANNOTATION = "fluentbit.io/exclude"
 """Pod annotation the kubernetes filter (`k8s-logging.exclude on`) honours: Fluent Bit's own logs are dropped."""
-
-
-@dataclass(frozen=True)
-class CloudWatchOutput:
-    """The `cloudwatch_logs` output.
-
-    Attributes:
-        region: AWS region (e.g. `eu-north-1`).
-        log_group_name: the group of records without a namespace (the template's fallback).
-        log_group_template: record accessor template, e.g. `/lakehouse/dev/$kubernetes['namespace_name']`; None: every
-            record goes to `log_group_name`.
-        log_stream_prefix: prefix of the stream names (the tag is appended).
-        auto_create_group: create missing groups.
-        retention_days: retention of created groups (a CloudWatch Logs value); None: never expire.
-        iam_role_arn: IRSA role of the ServiceAccount.
-    """
-
-    region: str
-    log_group_name: str
-    log_group_template: str | None
-    log_stream_prefix: str
-    auto_create_group: bool
-    retention_days: int | None
-    iam_role_arn: str
-
-    def settings(self) -> dict[str, Any]:
-        """The output's keys in `fluent-bit.yaml`."""
-        return _drop_none({
-            "name": "cloudwatch_logs", "match": "kube.*", "region": self.region,
-            "log_group_name": self.log_group_name, "log_group_template": self.log_group_template,
-            "log_stream_prefix": self.log_stream_prefix, "auto_create_group": self.auto_create_group,
-            "log_retention_days": self.retention_days if self.auto_create_group else None,
-        })
-
-
-@dataclass(frozen=True)
-class StdoutOutput:
-    """The `stdout` output: records printed in `format` (`json_lines`, `json`, `json_stream`, `msgpack`)."""
-
-    format: str
-
-    def settings(self) -> dict[str, Any]:
-        """The output's keys in `fluent-bit.yaml`."""
-        return {"name": "stdout", "match": "kube.*", "format": self.format}
 
 
 @dataclass(frozen=True)
@@ -139,24 +95,17 @@ class FluentBitProps:
             "(tail offsets), as the image's root user (the log files are root's)"))
 
     def pipeline(self) -> dict[str, Any]:
-        """`fluent-bit.yaml` as data: service (HTTP server, health check), the tail input, the kubernetes filter
-        and the output."""
-        tail = _drop_none({
-            "name": "tail", "tag": "kube.*",
-            "path": ",".join(f"{LOG_DIR}/containers/*_{ns}_*.log" for ns in self.namespaces),
-            "exclude_path": ",".join(self.exclude_paths) or None,
-            "multiline.parser": "cri",
-            "db": f"{self.state_host_path}/tail.db", "db.locking": True,
-            "mem_buf_limit": self.mem_buf_limit, "skip_long_lines": True, "refresh_interval": 10,
-        })
+        """`fluent-bit.yaml` as data (`charts.blocks.fluent_bit.configuration`): the HTTP server with its health
+        check, the tail input of the tailed namespaces' container logs (CRI format), the kubernetes filter and the
+        output."""
+        tail = tail_input(tag="kube.*", paths=[f"{LOG_DIR}/containers/*_{ns}_*.log" for ns in self.namespaces],
+                          exclude_paths=self.exclude_paths, multiline_parser="cri",
+                          db=f"{self.state_host_path}/tail.db", mem_buf_limit=self.mem_buf_limit)
         kubernetes = {"name": "kubernetes", "match": "kube.*", "kube_tag_prefix": TAG_PREFIX, "merge_log": True,
                       "keep_log": False, "k8s-logging.parser": False, "k8s-logging.exclude": True, "labels": True,
                       "annotations": False}
-        return {
-            "service": {"flush": 1, "log_level": "info", "http_server": True, "http_listen": "0.0.0.0",
-                        "http_port": HTTP.number, "health_check": True},
-            "pipeline": {"inputs": [tail], "filters": [kubernetes], "outputs": [self.output.settings()]},
-        }
+        return configuration(inputs=[tail], filters=[kubernetes], output=self.output, match="kube.*",
+                             http_server=True)
 
 
 class FluentBitChart(ComponentChart):
@@ -214,6 +163,3 @@ class FluentBitChart(ComponentChart):
                                    template=template,
                                    update_strategy=k8s.DaemonSetUpdateStrategy(type="RollingUpdate")))
 
-
-def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}

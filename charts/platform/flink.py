@@ -28,6 +28,7 @@ from charts.flink.sql_gateway import SqlGatewayProps
 from charts.flink.standalone import StandaloneProps
 from charts.karpenter.node_pools import NodePool
 from charts.platform.fields import same_fields
+from charts.platform.logs import fluent_bit_sidecar_props
 from charts.platform.metrics import flink_metrics_props
 from charts.platform.node_pools import on_pool
 from charts.platform.pod_options import pod_options
@@ -67,6 +68,7 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
         snapshots=_snapshots(config, None),
         service_account=flink.service_account,
         job_rbac=flink.job_rbac,
+        log_shipper=fluent_bit_sidecar_props(config, config.namespaces.flink),
     )
 
 
@@ -78,7 +80,7 @@ def team_flink_props(config: EnvironmentConfig, s3: S3Access, endpoints: Platfor
                       deployments=_deployments(config, s3, endpoints, namespace, node_pools),
                       jobs=tuple(_session_jobs(config, s3, endpoints, namespace)),
                       snapshots=_snapshots(config, namespace), service_account=config.flink.service_account,
-                      job_rbac=config.flink.job_rbac)
+                      job_rbac=config.flink.job_rbac, log_shipper=fluent_bit_sidecar_props(config, namespace))
 
 
 def _deployments(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEndpoints,

@@ -10,11 +10,16 @@ offsets database cannot be opened); a `cloudwatch_logs` output without `region` 
 neither of `log_stream_name` and `log_stream_prefix` (refused at init: `cb_cloudwatch_init` in
 `plugins/out_cloudwatch_logs/cloudwatch_logs.c`), or whose pod has
 no AWS credentials: neither its ServiceAccount's `eks.amazonaws.com/role-arn` (EKS IRSA) nor `AWS_ACCESS_KEY_ID` /
-`AWS_ROLE_ARN` in its env (every PutLogEvents call fails, or falls back to the node's role).
+`AWS_ROLE_ARN` in its env (every PutLogEvents call fails, or falls back to the node's role); a `tail` path on an
+emptyDir volume that no other container of the pod mounts (a sidecar's log directory nobody writes); a `${VAR}` in
+the configuration that the container's env does not set (Fluent Bit puts an empty string there: a log group or
+stream name it cannot use).
 
-A Fluent Bit container is one whose image name ends in `fluent-bit` and that passes `--config=<file>` or `-c <file>`;
-its YAML configuration (`.yaml`/`.yml`; classic `.conf` files are not read) comes from a rendered ConfigMap mounted
-at the file's directory.
+A Fluent Bit container is one whose image name ends in `fluent-bit` and that passes `--config=<file>` or `-c <file>`,
+in a core workload's pod template or in a FlinkDeployment's (`spec.podTemplate`, `spec.jobManager.podTemplate`,
+`spec.taskManager.podTemplate`; a role's pod is its template with the common one's containers and volumes, as the
+operator merges them, and runs as `spec.serviceAccount`); its YAML configuration (`.yaml`/`.yml`; classic `.conf`
+files are not read) comes from a rendered ConfigMap mounted at the file's directory.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from manifests.tree import pod_template
+from manifests.tree import FLINK_POD_TEMPLATES, pod_template
 from manifests.validation.manifests import config_map_data
 from manifests.validation.report import Finding, Layer, Manifest, finding
 
@@ -72,10 +77,33 @@ def _names(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(",") if part.strip()] if value is not None else []
 
 
-def pipeline_problems(config: dict[str, Any], container: dict[str, Any], credentials: bool | None) -> Iterator[
-        tuple[str, str]]:
+ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+"""`${VAR}` in a Fluent Bit configuration value: the environment variable's value."""
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def pipeline_problems(config: dict[str, Any], container: dict[str, Any], credentials: bool | None,
+                      pod: dict[str, Any] | None = None) -> Iterator[tuple[str, str]]:
     """(where, message) for each fault of a parsed Fluent Bit YAML `config` run by `container`; `credentials`: whether
-    the pod has AWS credentials (None: unknown, e.g. its ServiceAccount is not among the manifests)."""
+    the pod has AWS credentials (None: unknown, e.g. its ServiceAccount is not among the manifests); `pod`, the pod
+    spec (`volumes`, `containers`, `initContainers`) whose other containers may write what a tail path reads."""
+    env = {str(e.get("name")) for e in container.get("env") or []}
+    for name in sorted({m for text in _strings(config) for m in ENV_REFERENCE.findall(text)} - env):
+        yield f"${{{name}}}", (f"is not set in the env of container {container.get('name')}: Fluent Bit puts an empty "
+                               "string there")
+    volumes = {str(v.get("name")): v for v in (pod or {}).get("volumes") or []}
+    others = [c for key in ("initContainers", "containers") for c in (pod or {}).get(key) or []
+              if c.get("name") != container.get("name")]
     defined = {str(p.get("name")) for section in ("parsers", "multiline_parsers")
                for p in (config.get(section) or []) if isinstance(p, dict)}
     pipeline = config.get("pipeline") or {}
@@ -90,9 +118,14 @@ def pipeline_problems(config: dict[str, Any], container: dict[str, Any], credent
         if str(plugin.get("name")) != "tail":
             continue
         for pattern in _names(plugin.get("path")):
-            if _mount(container, _static_dir(pattern)) is None:
+            mount = _mount(container, _static_dir(pattern))
+            if mount is None:
                 yield f"{where}.path", (f"{pattern} is not under a volume mount of container {container.get('name')}: "
                                         "Fluent Bit tails the container's own file system, where there is nothing")
+            elif "emptyDir" in volumes.get(str(mount.get("name")), {}) and not any(
+                    m.get("name") == mount.get("name") for c in others for m in c.get("volumeMounts") or []):
+                yield f"{where}.path", (f"{pattern} is on emptyDir volume {mount.get('name')}, which no other "
+                                        "container of the pod mounts: nothing writes the files it tails")
         if plugin.get("db") is not None:
             db = str(plugin["db"])
             mount = _mount(container, posixpath.dirname(db))
@@ -128,37 +161,71 @@ def check(manifests: list[Manifest]) -> list[Finding]:
     accounts = {(m.namespace, m.name): m.obj for m in manifests if m.kind == "ServiceAccount"}
     findings: list[Finding] = []
     for m in manifests:
-        found = pod_template(m.obj)
-        if found is None:
-            continue
+        for path, spec, account_name in _pods(m.obj):
+            findings += _pod_findings(m, path, spec, accounts.get((m.namespace, account_name)), data)
+    return findings
+
+
+def _pods(obj: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """(path, pod spec, ServiceAccount name) of each pod template of `obj`: a core workload's; a FlinkDeployment's
+    role templates with the common template's containers and volumes added (by name, the role's winning), and the
+    common one alone."""
+    found = pod_template(obj)
+    if found is not None:
         path, template = found
         spec = template.get("spec") or {}
-        volumes = {str(v.get("name")): v for v in spec.get("volumes") or []}
-        for index, container in enumerate(spec.get("containers") or []):
-            file = config_file(container)
-            if file is None:
-                continue
-            where = f"{path}.spec.containers[{index}]"
-            mount = _mount(container, posixpath.dirname(file))
-            source = (volumes.get(str(mount.get("name"))) or {}).get("configMap") if mount else None
-            key = posixpath.relpath(file, str(mount.get("mountPath"))) if mount else None
-            text = data.get((m.namespace, str(source.get("name")))) if source else None
-            if text is None or key not in text:
-                findings.append(finding(m, where, f"Fluent Bit's configuration {file} is not a key of a rendered "
-                                        "ConfigMap mounted at its directory: Fluent Bit exits at start", Layer.RULE))
-                continue
-            if not file.endswith((".yaml", ".yml")):
-                continue
-            try:
-                config = yaml.safe_load(text[key]) or {}
-            except yaml.YAMLError as error:
-                findings.append(finding(m, where, f"{file} is not YAML: {error}", Layer.RULE))
-                continue
-            account = accounts.get((m.namespace, str(spec.get("serviceAccountName") or "default")))
-            env = {str(e.get("name")) for e in container.get("env") or []}
-            credentials = None if account is None else (
-                IRSA_ANNOTATION in ((account.get("metadata") or {}).get("annotations") or {})
-                or bool(env & set(AWS_CREDENTIAL_ENV)))
-            findings += [finding(m, f"{where} {file}: {field}", message, Layer.RULE)
-                         for field, message in pipeline_problems(config, container, credentials)]
+        yield f"{path}.spec", spec, str(spec.get("serviceAccountName") or "default")
+        return
+    if obj.get("kind") != "FlinkDeployment":
+        return
+    flink = obj.get("spec") or {}
+    account = str(flink.get("serviceAccount") or "default")
+    common = (flink.get("podTemplate") or {}).get("spec") or {}
+    for path in FLINK_POD_TEMPLATES:
+        node: Any = obj
+        for part in path.split("."):
+            node = (node or {}).get(part) if isinstance(node, dict) else None
+        spec = (node or {}).get("spec") or {}
+        if not spec:
+            continue
+        merged = dict(spec)
+        for key in ("containers", "initContainers", "volumes"):
+            by_name = {str(i.get("name")): i for i in common.get(key) or []}
+            by_name.update({str(i.get("name")): i for i in spec.get(key) or []})
+            merged[key] = list(by_name.values())
+        yield f"{path}.spec", merged, account
+
+
+def _pod_findings(m: Manifest, path: str, spec: dict[str, Any], account: dict[str, Any] | None,
+                  data: dict[tuple[str | None, str], dict[str, str]]) -> list[Finding]:
+    """The findings of the Fluent Bit containers of pod spec `spec` at `path` of `m`, run as `account` (None: not
+    among the manifests)."""
+    findings: list[Finding] = []
+    volumes = {str(v.get("name")): v for v in spec.get("volumes") or []}
+    for index, container in enumerate(spec.get("containers") or []):
+        file = config_file(container)
+        if file is None:
+            continue
+        where = f"{path}.containers[{index}]"
+        mount = _mount(container, posixpath.dirname(file))
+        source = (volumes.get(str(mount.get("name"))) or {}).get("configMap") if mount else None
+        key = posixpath.relpath(file, str(mount.get("mountPath"))) if mount else None
+        text = data.get((m.namespace, str(source.get("name")))) if source else None
+        if text is None or key not in text:
+            findings.append(finding(m, where, f"Fluent Bit's configuration {file} is not a key of a rendered "
+                                    "ConfigMap mounted at its directory: Fluent Bit exits at start", Layer.RULE))
+            continue
+        if not file.endswith((".yaml", ".yml")):
+            continue
+        try:
+            config = yaml.safe_load(text[key]) or {}
+        except yaml.YAMLError as error:
+            findings.append(finding(m, where, f"{file} is not YAML: {error}", Layer.RULE))
+            continue
+        env = {str(e.get("name")) for e in container.get("env") or []}
+        credentials = None if account is None else (
+            IRSA_ANNOTATION in ((account.get("metadata") or {}).get("annotations") or {})
+            or bool(env & set(AWS_CREDENTIAL_ENV)))
+        findings += [finding(m, f"{where} {file}: {field}", message, Layer.RULE)
+                     for field, message in pipeline_problems(config, container, credentials, spec)]
     return findings

@@ -225,6 +225,10 @@ def spark_conf(s3: S3Access, catalog: IcebergRestCatalog) -> dict[str, str]:
     return dict(sorted(conf.items()))
 
 
+NEVER_RESTART = SparkApplicationSpecRestartPolicy(type=SparkApplicationSpecRestartPolicyType.NEVER)
+"""`restartPolicy` Never, built once: most applications have it (the operator's default, rendered all the same)."""
+
+
 def application_spec(props: SparkApplicationProps, *, image: str, spark_version: str, account: str,
                      shared: SharedSettings) -> SparkApplicationSpec:
     """The SparkApplication spec of `props` (cluster mode, restricted driver and executor pods), as a generated
@@ -256,8 +260,7 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
             enabled=True, initial_executors=allocation.initial_executors, min_executors=allocation.min_executors,
             max_executors=allocation.max_executors, shuffle_tracking_enabled=True,
             shuffle_tracking_timeout=allocation.shuffle_tracking_timeout) if allocation else None,
-        restart_policy=SparkApplicationSpecRestartPolicy(type=SparkApplicationSpecRestartPolicyType.NEVER)
-        if restart.type == "Never" else SparkApplicationSpecRestartPolicy(
+        restart_policy=NEVER_RESTART if restart.type == "Never" else SparkApplicationSpecRestartPolicy(
             type=member(SparkApplicationSpecRestartPolicyType, restart.type),
             on_failure_retries=restart.on_failure_retries if restart.type == "OnFailure" else None,
             on_failure_retry_interval=restart.on_failure_retry_interval,

@@ -611,7 +611,8 @@ def test_rendered_environment_has_no_error_and_only_the_known_warnings(
                 for server, container in FLUSS_SERVERS.items()]
     if load_environment(env).object_store.type == "in-cluster":
         expected += [("WARNING", f"StatefulSet/fluss/{server}", FLUSS_CLIENT_WARNING) for server in FLUSS_SERVERS]
-    if load_environment(env).logs is not None:
+    logs = load_environment(env).logs
+    if logs is not None and logs.shipper == "daemonset":  # the sidecar mode keeps every pod restricted
         expected += [("WARNING", "DaemonSet/logging/fluent-bit", f"not restricted: {problem} (declared exception: "
                       f"{FLUENT_BIT_EXCEPTION})") for problem in FLUENT_BIT_PROBLEMS]
     assert sorted((f.level.name, f.object, f.message) for f in report.findings) == sorted(expected)

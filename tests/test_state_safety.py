@@ -338,3 +338,41 @@ def test_a_new_flink_version_after_a_last_state_suspend_is_flagged(base: Objects
     job(base, APP)["state"] = "suspended"
     job(head, APP)["upgradeMode"] = "stateless"  # the rule skips stateless specs (state is dropped anyway)
     assert refused not in lines(base, head)
+
+
+def _standalone(parallelism: int, *, ha: bool, savepoint: str | None = None) -> Objects:
+    from tests.conftest import environment, render
+
+    job: dict[str, Any] = {"jarPath": "local:///opt/flink/usrlib/scoring.jar", "entryClass": "com.example.Scoring",
+                           "parallelism": parallelism}
+    if savepoint:
+        job["initialSavepointPath"] = savepoint
+    objects = render(environment(flink={"deployments": [{
+        "name": "scoring", "backend": "standalone", "highAvailability": ha,
+        "jobManager": {"replicas": 2 if ha else 1}, "taskManager": {"replicas": 2}, "job": job}]}))
+    return {("test", o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]): o for o in objects}
+
+
+STANDALONE_JM = ("test", "Deployment", "flink", "scoring-jobmanager")
+
+
+def test_a_standalone_job_without_ha_restarts_from_empty_state_when_its_jobmanager_rolls_out() -> None:
+    base, head = _standalone(2, ha=False), _standalone(4, ha=False)
+    assert [f.line for f in check(base, head) if f.key == STANDALONE_JM] == [
+        "test Deployment/flink/scoring-jobmanager: spec.template: the JobManager rolls out and, without Kubernetes "
+        "HA, runs the standalone job from empty state: take a savepoint first and start from it "
+        "(job.initialSavepointPath)"]
+    restored = _standalone(4, ha=False, savepoint="s3://b/sp-1")
+    assert [f.reason for f in check(restored, _standalone(6, ha=False, savepoint="s3://b/sp-1"))
+            if f.key == STANDALONE_JM][0].startswith("the JobManager rolls out and, without Kubernetes HA, runs the "
+                                                     "standalone job from s3://b/sp-1 again")
+    assert not [f for f in check(_standalone(2, ha=True), _standalone(4, ha=True)) if f.key == STANDALONE_JM]
+    assert check(base, base) == []
+
+
+def test_removing_a_standalone_application_cluster_is_flagged() -> None:
+    base = _standalone(2, ha=True)
+    head = {k: v for k, v in base.items() if not k[3].startswith("scoring")}
+    assert [f.line for f in check(base, head) if f.key == STANDALONE_JM] == [
+        "test Deployment/flink/scoring-jobmanager: removed: the standalone job is cancelled without a savepoint; a new "
+        "or renamed cluster starts from empty state unless its job.initialSavepointPath names a savepoint"]

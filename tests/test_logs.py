@@ -4,6 +4,7 @@ exception and namespace level, and the `validate` rule on Fluent Bit pipelines (
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -242,8 +243,11 @@ def test_sidecar_mode_renders_no_daemon_set_and_a_sidecar_in_every_operator_pod(
     for name, namespace in (("flink-session", "flink"), ("orders", "flink"), ("analytics-session", "analytics")):
         deployment = find(objects, "FlinkDeployment", name, namespace)
         for role, spec in role_pods(deployment).items():
-            containers = {c["name"]: c for c in spec["containers"]}
-            main, sidecar = containers["flink-main-container"], containers["fluent-bit"]
+            main = {c["name"]: c for c in spec["containers"]}["flink-main-container"]
+            # a native sidecar: Flink deletes a TaskManager pod (restartPolicy Never) when any of its containers ends
+            (sidecar,) = [c for c in spec.get("initContainers") or [] if c["name"] == "fluent-bit"]
+            assert sidecar["restartPolicy"] == "Always"
+            assert [c["name"] for c in spec["containers"]] == ["flink-main-container"]
             assert {"name": "flink-logs", "mountPath": "/opt/flink/log"} in main["volumeMounts"], role
             assert {m["name"]: (m["mountPath"], m.get("readOnly", False)) for m in sidecar["volumeMounts"]} == {
                 "flink-logs": ("/opt/flink/log", True), "fluent-bit-state": ("/fluent-bit/state", False),
@@ -274,7 +278,15 @@ def test_sidecar_config_tails_flink_log_files_to_the_namespace_log_group_with_a_
         config = yaml.safe_load(text)
         [tail] = config["pipeline"]["inputs"]
         assert (tail["path"], tail["db"], tail["multiline.parser"], tail["read_from_head"]) == (
-            "/opt/flink/log/*.log", "/fluent-bit/state/tail.db", "java", True)
+            "/opt/flink/log/*.log", "/fluent-bit/state/tail.db", "flink", True)
+        # a record per Flink log line, with the lines up to the next timestamp (a stack trace), in Fluent Bit's
+        # regex engine's syntax (/.../)
+        [parser] = config["multiline_parsers"]
+        start, cont = (re.compile(rule["regex"].strip("/")) for rule in parser["rules"])
+        lines = ["2026-11-29 23:10:54,123 ERROR org.apache.flink.Task - Checkpoint failed",
+                 "java.lang.IllegalStateException: boom", "\tat org.apache.flink.Task.run(Task.java:12)"]
+        assert [bool(start.match(line)) for line in lines] == [True, False, False]
+        assert [bool(cont.match(line)) for line in lines] == [False, True, True]
         record, nest = config["pipeline"]["filters"]
         assert "kubernetes_pod_name ${POD_NAME}" in record["record"]
         assert (nest["operation"], nest["nest_under"]) == ("nest", "kubernetes")
@@ -320,7 +332,7 @@ def _sidecar_writer_gone(objects: list[Manifest]) -> None:
 
 
 def _sidecar_env_missing(objects: list[Manifest]) -> None:
-    sidecar = find(objects, "FlinkDeployment", "orders")["spec"]["jobManager"]["podTemplate"]["spec"]["containers"][1]
+    sidecar = find(objects, "FlinkDeployment", "orders")["spec"]["jobManager"]["podTemplate"]["spec"]["initContainers"][0]
     sidecar["env"] = [e for e in sidecar["env"] if e["name"] != "POD_NAME"]
 
 
@@ -329,11 +341,11 @@ def _sidecar_account_without_role(objects: list[Manifest]) -> None:
 
 
 @pytest.mark.parametrize(("mutate", "expected"), [
-    (_sidecar_writer_gone, "spec.taskManager.podTemplate.spec.containers[1] /fluent-bit/etc/conf/fluent-bit.yaml: "
+    (_sidecar_writer_gone, "spec.taskManager.podTemplate.spec.initContainers[0] /fluent-bit/etc/conf/fluent-bit.yaml: "
                            "pipeline.inputs[0].path  /opt/flink/log/*.log is on emptyDir volume flink-logs, which no "
                            "other container of the pod mounts"),
     (_sidecar_env_missing, "${POD_NAME}  is not set in the env of container fluent-bit"),
-    (_sidecar_account_without_role, "spec.jobManager.podTemplate.spec.containers[1] "
+    (_sidecar_account_without_role, "spec.jobManager.podTemplate.spec.initContainers[0] "
                                     "/fluent-bit/etc/conf/fluent-bit.yaml: pipeline.outputs[0]  cloudwatch_logs "
                                     "without AWS credentials"),
 ], ids=["nobody writes the logs", "env", "credentials"])

@@ -107,14 +107,29 @@ def tail_input(*, tag: str, paths: list[str], db: str, mem_buf_limit: str, multi
 
 
 def configuration(*, inputs: list[dict[str, Any]], filters: list[dict[str, Any]],
-                  output: CloudWatchOutput | StdoutOutput, match: str, http_server: bool) -> dict[str, Any]:
+                  output: CloudWatchOutput | StdoutOutput, match: str, http_server: bool,
+                  multiline_parsers: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """`fluent-bit.yaml` as data: `service` (flush every second; with `http_server`, the HTTP server on `HTTP_PORT`
     with `health_check`: `/api/v1/health` answers 200 while the output's errors stay below the thresholds), the
-    `inputs`, the `filters` and `output` for the records matching `match`."""
+    `multiline_parsers` the inputs name, the `inputs`, the `filters` and `output` for the records matching `match`."""
     service: dict[str, Any] = {"flush": 1, "log_level": "info"}
     if http_server:
         service |= {"http_server": True, "http_listen": "0.0.0.0", "http_port": HTTP_PORT, "health_check": True}
-    return {"service": service, "pipeline": {"inputs": inputs, "filters": filters, "outputs": [output.settings(match)]}}
+    return {"service": service, **({"multiline_parsers": multiline_parsers} if multiline_parsers else {}),
+            "pipeline": {"inputs": inputs, "filters": filters, "outputs": [output.settings(match)]}}
+
+
+FLINK_LOG_LINE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} "
+"""How a line of Flink's log4j layout starts (`%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p ...`)."""
+FLINK_MULTILINE = "flink"
+FLINK_MULTILINE_PARSER: dict[str, Any] = {
+    "name": FLINK_MULTILINE, "type": "regex", "flush_timeout": 1000,
+    "rules": [{"state": "start_state", "regex": f"/^{FLINK_LOG_LINE}/", "next_state": "cont"},
+              {"state": "cont", "regex": f"/^(?!{FLINK_LOG_LINE})/", "next_state": "cont"}],
+}
+"""One record per Flink log line with every line after it up to the next timestamp (a stack trace, a multi-line
+message). Fluent Bit's built-in `java` parser starts a record only at an `...Exception:` line, so it would split a
+log line from its stack trace (https://docs.fluentbit.io/manual/administration/configuring-fluent-bit/multiline-parsing)."""
 
 
 SIDECAR = "fluent-bit"
@@ -135,7 +150,12 @@ CLUSTER_ENV = "FLINK_CLUSTER"
 
 @dataclass(frozen=True)
 class FluentBitSidecarProps:
-    """A Fluent Bit sidecar beside `flink-main-container` in each pod of an operator-run Flink cluster: it tails the
+    """A Fluent Bit native sidecar (an init container with `restartPolicy: Always`, Kubernetes 1.29+) beside
+    `flink-main-container` in each pod of an operator-run Flink cluster. Native, not a plain container: Flink creates
+    TaskManager pods with `restartPolicy: Never` and deletes one as soon as any of its `containerStatuses` is
+    terminated (flink-kubernetes KubernetesPod.isTerminated), so a crashed or OOM-killed plain sidecar would take the
+    TaskManager and the job down with it; a native sidecar is restarted by the kubelet, starts before Flink and is
+    reported under `initContainerStatuses`. It tails the
     Flink process's log files (`FLINK_LOG_DIR/*.log`, a shared emptyDir the main container writes and the sidecar
     mounts read-only) and ships each record with `kubernetes.{pod_name, namespace_name, container_name,
     flink_cluster}` to `output`.
@@ -155,11 +175,12 @@ class FluentBitSidecarProps:
     mem_buf_limit: str
 
     def configuration(self) -> dict[str, Any]:
-        """`fluent-bit.yaml` as data: the tail input (the `java` multiline parser joins stack traces to their log
+        """`fluent-bit.yaml` as data: the tail input (the `flink` multiline parser joins stack traces to their log
         line; read from the head, since Flink writes before the sidecar starts), the metadata (`record_modifier`
         from the env, nested under `kubernetes` by `nest`) and the output; no HTTP server (nothing probes it)."""
         tail = tail_input(tag=SIDECAR_TAG, paths=[f"{FLINK_LOG_DIR}/*.log"], db=f"{SIDECAR_STATE_DIR}/tail.db",
-                          mem_buf_limit=self.mem_buf_limit, multiline_parser="java", read_from_head=True)
+                          mem_buf_limit=self.mem_buf_limit, multiline_parser=FLINK_MULTILINE,
+                          read_from_head=True)
         metadata = {"pod_name": "${POD_NAME}", "namespace_name": "${NAMESPACE}",
                     "container_name": "flink-main-container", "flink_cluster": f"${{{CLUSTER_ENV}}}"}
         filters: list[dict[str, Any]] = [
@@ -168,7 +189,8 @@ class FluentBitSidecarProps:
             {"name": "nest", "match": SIDECAR_TAG, "operation": "nest", "wildcard": f"{METADATA_PREFIX}*",
              "nest_under": "kubernetes", "remove_prefix": METADATA_PREFIX},
         ]
-        return configuration(inputs=[tail], filters=filters, output=self.output, match=SIDECAR_TAG, http_server=False)
+        return configuration(inputs=[tail], filters=filters, output=self.output, match=SIDECAR_TAG, http_server=False,
+                             multiline_parsers=[FLINK_MULTILINE_PARSER])
 
     def pod_options(self, cluster: str) -> PodOptions:
         """The volumes and the sidecar of cluster `cluster`'s pods: `flink-logs` (emptyDir at `FLINK_LOG_DIR` in the
@@ -181,13 +203,13 @@ class FluentBitSidecarProps:
             mounts=(VolumeMount(LOG_VOLUME, FLINK_LOG_DIR, read_only=True),
                     VolumeMount(STATE_VOLUME, SIDECAR_STATE_DIR),
                     VolumeMount(CONFIG_VOLUME, SIDECAR_CONFIG_DIR, read_only=True)),
-            resources=self.resources)
+            resources=self.resources, restart_policy="Always")
         return PodOptions(
             volumes=(PodVolume(LOG_VOLUME, FLINK_LOG_DIR, empty_dir=True),
                      PodVolume(STATE_VOLUME, SIDECAR_STATE_DIR, empty_dir=True, main_container=False),
                      PodVolume(CONFIG_VOLUME, SIDECAR_CONFIG_DIR, read_only=True, config_map=SIDECAR_CONFIG_MAP,
                                main_container=False)),
-            sidecars=(sidecar,))
+            init_containers=(sidecar,))
 
 
 class FluentBitSidecarConfig(constructs.Construct):

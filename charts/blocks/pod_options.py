@@ -87,6 +87,9 @@ class Container:
     env: tuple[Env, ...] = ()
     mounts: tuple[VolumeMount, ...] = ()
     resources: Resources | None = None
+    restart_policy: Literal["Always"] | None = None
+    """`Always` on an init container: a native sidecar (Kubernetes 1.29+), started before the main container and kept
+    running beside it, restarted by the kubelet, and reported under `initContainerStatuses`."""
 
     def __post_init__(self) -> None:
         if self.name == FLINK_MAIN_CONTAINER:
@@ -188,5 +191,7 @@ def api_container(container: Container, security_context: Mapping[str, Any]) -> 
         result["volumeMounts"] = [api_mount(m.name, m.mount_path, m.read_only) for m in container.mounts]
     if container.resources:
         result["resources"] = container.resources.to_k8s()
+    if container.restart_policy:
+        result["restartPolicy"] = container.restart_policy
     result["securityContext"] = api_form(security_context)
     return result

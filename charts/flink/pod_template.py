@@ -151,6 +151,8 @@ class PodTemplateClasses(Generic[T]):
         if c.mounts:
             props["volume_mounts"] = [self.cls(f"{base}VolumeMounts")(name=m.name, mount_path=m.mount_path,
                                                                      read_only=m.read_only or None) for m in c.mounts]
+        if c.restart_policy:
+            props["restart_policy"] = c.restart_policy
         if c.resources:
             props["resources"] = self.cls(f"{base}Resources")(**{
                 kind: {name: self.cls(f"{base}Resources{kind.capitalize()}").from_string(value)  # type: ignore[attr-defined]

@@ -202,11 +202,12 @@ def _pod_findings(m: Manifest, path: str, spec: dict[str, Any], account: dict[st
     among the manifests)."""
     findings: list[Finding] = []
     volumes = {str(v.get("name")): v for v in spec.get("volumes") or []}
-    for index, container in enumerate(spec.get("containers") or []):
+    for group, index, container in ((g, i, c) for g in ("containers", "initContainers")
+                                    for i, c in enumerate(spec.get(g) or [])):
         file = config_file(container)
         if file is None:
             continue
-        where = f"{path}.containers[{index}]"
+        where = f"{path}.{group}[{index}]"
         mount = _mount(container, posixpath.dirname(file))
         source = (volumes.get(str(mount.get("name"))) or {}).get("configMap") if mount else None
         key = posixpath.relpath(file, str(mount.get("mountPath"))) if mount else None

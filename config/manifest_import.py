@@ -346,7 +346,10 @@ def _container(container: Mapping[str, Any], notes: list[str], where: str) -> di
                                     for m in container["volumeMounts"]]
     if container.get("resources"):
         imported["resources"] = container["resources"]
-    for key in sorted(set(container) - {"name", "image", "command", "args", "env", "volumeMounts", "resources"}):
+    if container.get("restartPolicy") == "Always":
+        imported["restartPolicy"] = "Always"  # a native sidecar (an init container)
+    for key in sorted(set(container) - {"name", "image", "command", "args", "env", "volumeMounts", "resources",
+                                        "restartPolicy"}):
         notes.append(f"{where} {name!r}: {key}: not expressed (the platform sets security contexts)")
     return imported
 

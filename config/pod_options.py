@@ -110,6 +110,12 @@ class ContainerConfig:
     resources: Resources | None
     """Container resources; required (the scheduler places the pod by the requests). Default: `null`."""
 
+    restart_policy: Literal["Always"] | None
+    """Always, on an init container: a native sidecar (Kubernetes 1.29+), started before the main container, kept
+    running beside it and restarted by the kubelet. Use it for a sidecar of Flink TaskManagers: Flink creates them with
+    restartPolicy Never and deletes the pod when any of its plain containers ends. Sidecars take no restart policy.
+    Default: `null`."""
+
     def problems(self) -> Iterator[Problem]:
         """The Flink main container's name is the operator's; resource requests are set (as `validate` requires of
         every container, so the scheduler can place the pod)."""
@@ -229,6 +235,11 @@ class PodOptionsConfig:
                                                "type, and the platform sets app.kubernetes.io/*")
         yield from (Problem("env", f"'{n}' is set twice") for n in duplicates([e.name for e in self.env]))
         yield from (Problem("volumes", f"'{n}' is used twice") for n in duplicates([v.name for v in self.volumes]))
+        for index, container in enumerate(self.sidecars):
+            if container.restart_policy is not None:
+                yield Problem(f"sidecars[{index}].restartPolicy", "only an init container takes one (restartPolicy "
+                                                                  "Always makes it a native sidecar): move it to "
+                                                                  "initContainers")
         containers = [*self.sidecars, *self.init_containers]
         yield from (Problem("sidecars", f"container '{n}' is named twice")
                     for n in duplicates([c.name for c in containers]))

@@ -31,7 +31,7 @@ def _container(container: ContainerConfig) -> Container:
     return Container(name=container.name, image=container.image, command=container.command, args=container.args,
                      env=tuple(_env(e) for e in container.env),
                      mounts=tuple(VolumeMount(m.name, m.mount_path, m.read_only) for m in container.volume_mounts),
-                     resources=container.resources)
+                     resources=container.resources, restart_policy=container.restart_policy)
 
 
 def _env(variable: EnvVarConfig) -> Env:

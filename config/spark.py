@@ -42,6 +42,13 @@ TYPED_SPARK_CONF = {
 """sparkConf keys (or prefixes, ending in `.`) set from typed fields, and the field to use instead."""
 
 
+SPARK_CONTAINERS = ("spark-kubernetes-driver", "spark-kubernetes-executor")
+"""The names Spark gives its driver and executor containers; the operator's webhook skips a sidecar or init container
+of either name (internal/webhook/sparkpod_defaulter.go hasContainer)."""
+SPARK_LOCAL_DIR_PREFIX = "spark-local-dir-"
+"""Volumes Spark uses as scratch space (spark.local.dir); the webhook does not add them and the controller passes them
+to spark-submit (internal/controller/sparkapplication/submission.go driverVolumeMountsOption)."""
+
 SCHEDULED_NAME_MAX = 63 - 20
 """Longest ScheduledSparkApplication name: the controller names each run `<name>-<timestamp>`, 19 digits at its default
 `nanos` precision (scheduledsparkapplication/controller.go), and the run's name must be a DNS-1035 label."""
@@ -237,6 +244,17 @@ class SparkApplicationConfig:
             elif matches(key, PLATFORM_SPARK_CONF):
                 yield Problem(f"sparkConf.{key}", "the platform sets it (S3A and the Iceberg catalog rest): not "
                                                   "overridable")
+        options = self.pod_options
+        for kind, containers in (("sidecars", options.sidecars), ("initContainers", options.init_containers)):
+            for index, container in enumerate(containers):
+                if container.name in SPARK_CONTAINERS:
+                    yield Problem(f"podOptions.{kind}[{index}].name", f"'{container.name}' is Spark's own container: "
+                                                                      "the operator's webhook skips a container of that name")
+        for index, volume in enumerate(options.volumes):
+            if volume.name.startswith(SPARK_LOCAL_DIR_PREFIX) and not volume.empty_dir:
+                yield Problem(f"podOptions.volumes[{index}].name", f"'{volume.name}': a {SPARK_LOCAL_DIR_PREFIX}* volume is "
+                                                                   "Spark's scratch space, which the operator passes to "
+                                                                   "spark-submit only as an emptyDir")
         for key in sorted(self.hadoop_conf):
             if key.startswith("fs.s3a."):
                 yield Problem(f"hadoopConf.{key}", "the platform sets S3A (spark.hadoop.fs.s3a.*): not overridable")

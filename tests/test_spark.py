@@ -237,6 +237,12 @@ def test_pod_options_and_a_node_pool_reach_both_roles() -> None:
 
 @pytest.mark.parametrize(("fields", "expected"), [
     ({"nodePool": "nope"}, "spark.applications[0].nodePool: 'nope' is not a node pool"),
+    ({"podOptions": {"sidecars": [{"name": "spark-kubernetes-driver", "image": "busybox:1.36", "resources": {
+        "requests": {"cpu": "10m", "memory": "16Mi"}}}]}},
+     "spark.applications[0].podOptions.sidecars[0].name: 'spark-kubernetes-driver' is Spark's own container"),
+    ({"podOptions": {"volumes": [{"name": "spark-local-dir-1", "mountPath": "/tmp/x", "configMap": "x"}]}},
+     "spark.applications[0].podOptions.volumes[0].name: 'spark-local-dir-1': a spark-local-dir-* volume is Spark's "
+     "scratch space"),
 ])
 def test_a_spark_node_pool_must_be_declared(fields: dict[str, Any], expected: str) -> None:
     from tests.conftest import config_errors

@@ -10,7 +10,7 @@ unless `resource.customizations.useOpenLibs.<group>_<kind>` is set (argo-cd util
 when present (then `status.error`'s JSON becomes "<ExceptionClass>: <message>", else it is shown as is), reads every
 field nil- and type-safely, and answers Progressing, with a message, for a status it does not know.
 
-One file per kind, `<group>_<Kind>.lua` beside this module, after the shared `_helpers.lua` the text that
+One file per kind, `<group>_<Kind>.lua` beside this module, after the shared `_helpers.lua` (and, for FlinkDeployment and FlinkSessionJob, `_flink_job.lua`) the text that
 goes into `argocd-cm`; `health_customizations()` maps the keys to it, and the app of apps renders them as a
 partial `argocd-cm` (charts/argocd). Tests: tests/test_argo_health.py runs every script with Lua 5.1 (lupa), both with
 the standard libraries and in Argo CD's default sandbox.
@@ -107,15 +107,26 @@ HELPERS = "_helpers.lua"
 kind's file: Argo CD runs each `argocd-cm` key by itself, so the text there must stand alone."""
 
 
+FLINK_JOB_CHECKS = "_flink_job.lua"
+"""The checks FlinkDeployment and FlinkSessionJob share (lifecycle, spec generation, job state, stability),
+prepended to those two kinds' files after `HELPERS`."""
+PRELUDES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("flink.apache.org", "FlinkDeployment"): (HELPERS, FLINK_JOB_CHECKS),
+    ("flink.apache.org", "FlinkSessionJob"): (HELPERS, FLINK_JOB_CHECKS),
+}
+"""The shared files before a kind's own (`HELPERS` alone for the kinds not listed)."""
+
+
 def health_script(group: str, kind: str) -> str:
-    """The Lua health check of `group`/`kind`, as `argocd-cm` takes it: `_helpers.lua`, then `<group>_<Kind>.lua`
-    (both beside this module).
+    """The Lua health check of `group`/`kind`, as `argocd-cm` takes it: its preludes (`PRELUDES`: `_helpers.lua`,
+    and for the Flink jobs `_flink_job.lua`), then `<group>_<Kind>.lua`, all beside this module.
 
     Raises:
         FileNotFoundError: no health check for that kind (see CHECKED_KINDS).
     """
     folder = resources.files(__name__)
-    return "\n".join(folder.joinpath(name).read_text(encoding="utf-8") for name in (HELPERS, f"{group}_{kind}.lua"))
+    names = (*PRELUDES.get((group, kind), (HELPERS,)), f"{group}_{kind}.lua")
+    return "\n".join(folder.joinpath(name).read_text(encoding="utf-8") for name in names)
 
 
 def health_customizations() -> dict[str, str]:

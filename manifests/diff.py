@@ -150,7 +150,7 @@ def compare(base: dict[Key, dict[str, Any]], head: dict[Key, dict[str, Any]], *,
 
 def render(changes: list[Change], unsafe: Sequence[str] = ()) -> str:
     """The report: per environment a summary line, then `+`/`-`/`~` object lines with their field changes; then,
-    if any, the `unsafe` lines (`manifests.state_safety.Finding.line`) under `state-unsafe changes:`."""
+    if any, the `unsafe` lines (`manifests.state_finding.Finding.line`) under `state-unsafe changes:`."""
     lines: list[str] = []
     envs = sorted({c.key[0] for c in changes})
     for env in envs:

@@ -16,7 +16,8 @@ the *new* spec) and Flink 1.20 (`StateAssignmentOperation`, which restores state
 - `state_directories`: a stateful job whose checkpoint, savepoint or HA directory moves;
 - `removal`: a removed stateful job, FlinkStateSnapshot or PVC-backed StatefulSet (a rename is a removal);
 - `volume_claim_templates`: a StatefulSet whose `volumeClaimTemplates` change (Kubernetes refuses the update);
-- `standalone_job`: a standalone application cluster (a JobManager Deployment running `standalone-job`, no operator)
+- `refused_changes` (`manifests.operator_refusals`): spec changes the operator refuses on an existing resource;
+- `standalone_job` (`manifests.standalone_state`): a standalone application cluster (a JobManager Deployment running `standalone-job`, no operator)
   without Kubernetes HA whose JobManager rolls out, or that is removed: the job starts again from empty state.
 """
 
@@ -27,16 +28,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.flink_options import CHECKPOINT_DIR, HA_STORAGE_DIR, SAVEPOINT_DIR
-from manifests.argo_cd import NO_PRUNE, sync_options
 from manifests.diff import Key
+from manifests.operator_refusals import refused_changes
+from manifests.standalone_state import standalone_job
+from manifests.state_finding import Finding, Objects, kept_by_argo_cd
 from manifests.tree import field_path
-from manifests.validation.flink_config import standard_config_file
 
 JOB_MANAGEMENT = ("https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/"
                   "custom-resource/job-management/")
 """The operator's job management documentation (upgrade modes, deletion, manual recovery) the rules follow."""
-
-Objects = dict[Key, dict[str, Any]]
 
 STATEFUL_MODES = ("savepoint", "last-state")
 """Upgrade modes that carry state over an upgrade; an absent `upgradeMode` is `stateless` (the `JobSpec` default)."""
@@ -62,23 +62,6 @@ DEFAULT_MAX_PARALLELISM_FLOOR = 128
 DIRECTORIES = {CHECKPOINT_DIR: ("state.checkpoints.dir",), SAVEPOINT_DIR: ("state.savepoints.dir",),
                HA_STORAGE_DIR: ()}
 """State directories of a job, with the deprecated keys Flink still reads in their place."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One state-unsafe change: the object, the field (or `removed`), why; `warning` when it may be harmless."""
-
-    key: Key
-    field: str
-    reason: str
-    warning: bool = False
-
-    @property
-    def line(self) -> str:
-        """`env Kind/namespace/name: field: reason` (`warning: ` before the reason of a warning)."""
-        env, kind, namespace, name = self.key
-        ref = "/".join(p for p in (kind, namespace, name) if p)
-        return f"{env} {ref}: {self.field}: {'warning: ' if self.warning else ''}{self.reason}"
 
 
 @dataclass(frozen=True)
@@ -308,13 +291,6 @@ def state_directories(key: Key, old: Job, new: Job) -> Iterator[Finding]:
                           "read it, and a manual recovery must look there", warning=True)
 
 
-def _kept_by_argo_cd(obj: dict[str, Any]) -> str:
-    if NO_PRUNE in sync_options(obj.get("metadata", {}).get("annotations")):
-        return ("Argo CD does not prune it (Prune=false), so it keeps running unmanaged until someone deletes it; "
-                "then ")
-    return ""
-
-
 def removal(key: Key, obj: dict[str, Any], job: Job | None) -> Iterator[Finding]:
     """Protects state that goes with its object (a rename removes the old object too):
 
@@ -331,7 +307,7 @@ def removal(key: Key, obj: dict[str, Any], job: Job | None) -> Iterator[Finding]
       (a warning: a renamed one starts with empty volumes).
 
     An object Argo CD does not prune (`Prune=false`) keeps running until deleted by hand; the finding says so."""
-    kept = _kept_by_argo_cd(obj)
+    kept = kept_by_argo_cd(obj)
     spec = obj.get("spec") or {}
     if job is not None and job.stateful:
         yield Finding(key, "removed", f"{kept}the operator cancels the {job.mode} job without a savepoint (unless "
@@ -380,102 +356,6 @@ def volume_claim_templates(key: Key, old: dict[str, Any], new: dict[str, Any]) -
     yield Finding(key, "spec.volumeClaimTemplates", f"{', '.join(what)}: Kubernetes forbids updating a StatefulSet's "
                   "volumeClaimTemplates, so Argo CD's sync fails; recreate it (kubectl delete --cascade=orphan, then "
                   f"sync){resize}")
-
-
-def refused_changes(key: Key, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Finding]:
-    """Spec changes the operator 1.14 refuses on an existing resource: every rule of `DefaultValidator` that
-    compares a spec with the last reconciled one (`validateSpecChange` for both kinds, and the flinkVersion rule of
-    `validateFlinkVersion`), with the base rendering standing for the last reconciled spec (what Argo CD synced):
-
-    - a FlinkSessionJob's `deploymentName` ("The deploymentName can't be changed");
-    - a FlinkDeployment switching between session and application mode, or between native and standalone
-      Kubernetes (`spec.mode`, native when unset);
-    - a new `savepointRedeployNonce` without `initialSavepointPath` ("InitialSavepointPath must not be empty for
-      savepoint redeployment");
-    - a new `flinkVersion` for a job suspended with `last-state`, unless the new upgrade mode is `stateless`.
-
-    Argo CD's sync fails on each; delete and recreate the resource (with a savepoint), or change it in two steps."""
-    old_spec, new_spec = old.get("spec") or {}, new.get("spec") or {}
-    if key[1] == "FlinkSessionJob" and old_spec.get("deploymentName") != new_spec.get("deploymentName"):
-        yield Finding(key, "spec.deploymentName", f"{old_spec.get('deploymentName')} -> {new_spec.get('deploymentName')}: "
-                                                  "the operator refuses it (\"The deploymentName can't be changed\")")
-    if key[1] != "FlinkDeployment":
-        return
-    old_job, new_job = old_spec.get("job"), new_spec.get("job")
-    if bool(old_job) != bool(new_job):
-        message = "Cannot switch from job to session cluster" if old_job else "Cannot switch from session to job cluster"
-        yield Finding(key, "spec.job", f"{'removed' if old_job else 'added'}: the operator refuses it (\"{message}\")")
-    old_mode, new_mode = old_spec.get("mode") or "native", new_spec.get("mode") or "native"
-    if old_mode != new_mode:
-        yield Finding(key, "spec.mode", f"{old_mode} -> {new_mode}: the operator refuses it (\"Cannot switch from "
-                                        f"{old_mode} kubernetes to {new_mode} kubernetes cluster\")")
-    if not (old_job and new_job):
-        return
-    if new_job.get("upgradeMode") != "stateless" and old_job.get("state") == "suspended" \
-            and old_job.get("upgradeMode") == "last-state" and old_spec.get("flinkVersion") != new_spec.get("flinkVersion"):
-        yield Finding(key, "spec.flinkVersion", f"{old_spec.get('flinkVersion')} -> {new_spec.get('flinkVersion')}: "
-                      "the operator refuses it (\"Changing flinkVersion after last-state suspend is not allowed\"): "
-                      "resume the job with the current version first, then upgrade")
-    nonce = new_job.get("savepointRedeployNonce")
-    if nonce is not None and nonce != old_job.get("savepointRedeployNonce") \
-            and not str(new_job.get("initialSavepointPath") or "").strip():
-        yield Finding(key, "spec.job.savepointRedeployNonce", f"{old_job.get('savepointRedeployNonce')} -> {nonce}: "
-                      "the operator refuses it (\"InitialSavepointPath must not be empty for savepoint "
-                      "redeployment\"): set spec.job.initialSavepointPath to the savepoint to redeploy from")
-
-
-STANDALONE_JOB = "standalone-job"
-"""The flink image entrypoint's command of a standalone application cluster's JobManager."""
-
-
-def _standalone_job(key: Key, objects: Objects) -> tuple[list[str], bool] | None:
-    """(JobManager arguments, Kubernetes HA on) of a standalone application cluster's JobManager Deployment, HA read
-    from the `config.yaml` of the ConfigMap it mounts; None for any other object."""
-    obj = objects[key]
-    if key[1] != "Deployment":
-        return None
-    pod = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
-    args = next((list(map(str, c.get("args") or [])) for c in pod.get("containers") or []
-                 if (c.get("args") or [None])[0] == STANDALONE_JOB), None)
-    if args is None:
-        return None
-    ha = False
-    for volume in pod.get("volumes") or []:
-        name = (volume.get("configMap") or {}).get("name")
-        config_map = objects.get((key[0], "ConfigMap", key[2], str(name))) if name else None
-        text = ((config_map or {}).get("data") or {}).get("config.yaml")
-        if text:
-            ha = standard_config_file(text).get("high-availability.type", "none").lower() == "kubernetes"
-    return args, ha
-
-
-def _restored_from(args: list[str]) -> str:
-    return args[args.index("--fromSavepoint") + 1] if "--fromSavepoint" in args[:-1] else ""
-
-
-def standalone_job(key: Key, base: Objects, head: Objects) -> Iterator[Finding]:
-    """Protects a standalone application cluster's state (Flink docs, standalone Kubernetes: no operator takes a
-    savepoint before an upgrade). Without Kubernetes HA a restarted JobManager has no record of the job's
-    checkpoints, so `standalone-job` runs it again from empty state, or from its `--fromSavepoint` (a savepoint
-    taken then, not now). A rollout of the JobManager Deployment (any change of its pod template, the
-    `checksum/config` of its configuration included) restarts it; a removal cancels the job without a savepoint.
-    With HA the restarted JobManager recovers the job from the HA metadata and its latest checkpoint: not flagged."""
-    old = _standalone_job(key, base)
-    if old is None:
-        return
-    args, ha = old
-    restart = f"from {_restored_from(args)} again" if _restored_from(args) else "from empty state"
-    if key not in head:
-        yield Finding(key, "removed", f"{_kept_by_argo_cd(base[key])}the standalone job is cancelled without a "
-                      "savepoint; a new or renamed cluster starts from empty state unless its job.initialSavepointPath "
-                      "names a savepoint")
-        return
-    new = _standalone_job(key, head)
-    if ha or new is None or new[1]:
-        return
-    if (base[key].get("spec") or {}).get("template") != (head[key].get("spec") or {}).get("template"):
-        yield Finding(key, "spec.template", f"the JobManager rolls out and, without Kubernetes HA, runs the standalone "
-                      f"job {restart}: take a savepoint first and start from it (job.initialSavepointPath)")
 
 
 def check(base: Objects, head: Objects) -> list[Finding]:

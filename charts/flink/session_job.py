@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 import constructs
 
 from charts.blocks.metadata import Component, SyncWave, api_object_meta
-from charts.flink.cluster import AutoscalerProps, FlinkCluster
+from charts.flink.cluster import FlinkCluster
 from charts.flink.job import JobProps, job_spec
+from charts.flink.settings import AutoscalerProps
 from imports.flink.org.apache.flink import FlinkSessionJob, FlinkSessionJobSpec, FlinkSessionJobSpecJob
 
 

@@ -11,18 +11,16 @@ from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.s3 import S3Access
 from charts.flink.chart import FlinkProps, tiering_args
-from charts.flink.cluster import (
-    AutoscalerProps,
-    CheckpointingProps,
-    FlinkClusterProps,
-    IngressProps,
-    JobManagerProps,
-    PeriodicSnapshotsProps,
-    RestartStrategyProps,
-    TaskManagerProps,
-)
+from charts.flink.cluster import FlinkClusterProps, JobManagerProps, TaskManagerProps
 from charts.flink.job import JobProps
 from charts.flink.session_job import SessionJobProps
+from charts.flink.settings import (
+    AutoscalerProps,
+    CheckpointingProps,
+    IngressProps,
+    PeriodicSnapshotsProps,
+    RestartStrategyProps,
+)
 from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
 from charts.flink.standalone import StandaloneProps

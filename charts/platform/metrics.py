@@ -3,7 +3,7 @@ Prometheus reporter with its annotations (`MetricsProps`), and the annotations o
 
 from __future__ import annotations
 
-from charts.flink.cluster import MetricsProps
+from charts.flink.settings import MetricsProps
 from config import EnvironmentConfig
 from config.metrics import DatadogTargetConfig, MetricsOverrideConfig, flink_metrics
 from manifests.metrics import DatadogCheck, MetricsAnnotations, datadog_tags

@@ -8,6 +8,7 @@ tolerations), https://kubernetes.io/docs/concepts/storage/volumes/.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -147,6 +148,11 @@ def _by_name(base: tuple[N, ...], role: tuple[N, ...]) -> tuple[N, ...]:
     merged = {item.name: item for item in base}
     merged.update({item.name: item for item in role})
     return tuple(merged.values())
+
+
+def snake(name: str) -> str:
+    """`nodeSelectorTerms` -> `node_selector_terms`: an API field as the generated binding classes' keyword name."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def api_form(value: Any) -> Any:

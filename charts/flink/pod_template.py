@@ -11,7 +11,6 @@ silently lose its snake_case keys).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -21,7 +20,7 @@ from cdk8s_plus_27 import k8s
 import imports.flink.org.apache.flink as flink_binding
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
-from charts.blocks.pod_options import Container, PodOptions, PodVolume
+from charts.blocks.pod_options import Container, PodOptions, PodVolume, snake
 
 
 @dataclass(frozen=True)
@@ -65,11 +64,6 @@ class VolumeSpec:
 
 
 T = TypeVar("T")
-
-
-def _snake(name: str) -> str:
-    """`nodeSelectorTerms` -> `node_selector_terms` (the generated classes' keyword names)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def mounts(options: PodOptions) -> list[Mount]:
@@ -135,7 +129,7 @@ class PodTemplateClasses(Generic[T]):
         found = getattr(flink_binding, f"{self.prefix}{suffix}", None)
         if not isinstance(value, dict) or found is None:
             return value
-        return found(**{_snake(key): self.typed(suffix + key[0].upper() + key[1:], item) for key, item in value.items()})
+        return found(**{snake(key): self.typed(suffix + key[0].upper() + key[1:], item) for key, item in value.items()})
 
     def _extra_container(self, base: str, c: Container, run_as: pod_security.RunAs) -> Any:
         """A sidecar or init container at `base` (`SpecContainers`, `SpecInitContainers`), with the Flink containers'

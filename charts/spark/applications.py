@@ -10,7 +10,6 @@ from the Secret-backed env var of that name (`manifests.iceberg_env_reference`);
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -26,7 +25,7 @@ from charts.blocks.component_chart import ComponentChart
 from charts.blocks.crd_enums import member
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave, api_object_meta, image_tag
-from charts.blocks.pod_options import PodOptions, api_container, api_mount, api_volume
+from charts.blocks.pod_options import PodOptions, api_container, api_mount, api_volume, snake
 from charts.blocks.s3 import S3Access
 from config import capabilities
 from imports.io.k8s.sparkoperator import (
@@ -335,7 +334,7 @@ def _typed_resources(containers: list[dict[str, Any]] | None, prefix: str) -> li
 def _struct_arguments(value: Mapping[str, Any]) -> dict[str, Any]:
     """An API-form map (camelCase) as keyword arguments of a generated struct: mapping keys in snake_case down to
     the first list, whose items the binding passes through as they are (so they keep their API form)."""
-    return {re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): _struct_arguments(item) if isinstance(item, Mapping) else item
+    return {snake(key): _struct_arguments(item) if isinstance(item, Mapping) else item
             for key, item in value.items()}
 
 

@@ -37,6 +37,7 @@ from charts.blocks.component_chart import ComponentChart
 from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave
 from manifests.argo_cd import NO_PRUNE, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
+from manifests.validation.first_sync import api_group
 
 IN_CLUSTER = "https://kubernetes.default.svc"
 APPLICATION = "argoproj.io/v1alpha1"
@@ -75,8 +76,7 @@ class Inventory:
         cluster: set[tuple[str, str]] = set()
         namespaced: set[tuple[str, str]] = set()
         for manifest in manifests:
-            api_version = str(manifest["apiVersion"])
-            kind = (api_version.rpartition("/")[0], str(manifest["kind"]))
+            kind = (api_group(str(manifest["apiVersion"])), str(manifest["kind"]))
             namespace = (manifest.get("metadata") or {}).get("namespace")
             if namespace:
                 namespaces.add(namespace)

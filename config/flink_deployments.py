@@ -355,3 +355,19 @@ class FlinkDeploymentConfig:
             yield from version_problems(self.flink_version)
         if self.backend == "standalone":
             yield from standalone_problems(self)
+        else:
+            yield from self._overridden_parallelism()
+
+    def _overridden_parallelism(self) -> Iterator[Problem]:
+        """The Flink operator 1.14 runs an application cluster with TaskManager replicas at replicas x slots and
+        ignores `job.parallelism`, with only a log line (`FlinkConfigBuilder.getParallelism`: "Job parallelism setting
+        is ignored as TaskManager replicas are set"): a parallelism that is not that product is refused."""
+        replicas, slots = self.task_manager.replicas, self.task_manager.task_slots
+        if self.job is None or replicas is None or self.job.parallelism == replicas * slots:
+            return
+        yield Problem("job.parallelism", f"{self.job.parallelism}, but taskManager.replicas {replicas} x "
+                                         f"taskManager.taskSlots {slots} = {replicas * slots}: the Flink operator runs "
+                                         f"the job with parallelism {replicas * slots} and ignores job.parallelism "
+                                         "(\"Job parallelism setting is ignored as TaskManager replicas are set\"); set "
+                                         f"job.parallelism: {replicas * slots}, or leave taskManager.replicas unset "
+                                         "(null) so that Flink starts the TaskManagers the parallelism needs")

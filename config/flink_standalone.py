@@ -74,6 +74,27 @@ class StandaloneConfig:
                                            "TaskManager across restarts)")
 
 
+def _parallelism_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
+    """A job parallelism the TaskManagers cannot hold, or that reactive mode ignores. A standalone cluster has
+    exactly `taskManager.replicas` x `taskSlots` slots: a job of a higher parallelism asks for slots no one starts and
+    fails with `NoResourceAvailableException` after the slot request timeout, again and again; in reactive mode
+    Flink 1.20's adaptive scheduler runs every vertex at its max parallelism, bounded by the slots there are
+    (`AdaptiveScheduler.computeReactiveModeVertexParallelismStore`), so a configured parallelism does nothing."""
+    job, replicas, slots = deployment.job, deployment.task_manager.replicas, deployment.task_manager.task_slots
+    if job is None or replicas is None:
+        return
+    total = f"taskManager.replicas {replicas} x taskManager.taskSlots {slots} = {replicas * slots}"
+    if deployment.standalone.reactive_mode and job.parallelism != replicas * slots:
+        yield Problem("job.parallelism", f"{job.parallelism}, but reactive mode runs the job on every slot, {total} "
+                                         "(Flink's adaptive scheduler ignores the configured parallelism); set "
+                                         f"job.parallelism: {replicas * slots}")
+    elif not deployment.standalone.reactive_mode and job.parallelism > replicas * slots:
+        yield Problem("job.parallelism", f"{job.parallelism}, but {total} slots: the job needs {job.parallelism} "
+                                         "slots and never gets them (a standalone cluster starts no TaskManagers of "
+                                         f"its own); set taskManager.replicas: {-(-job.parallelism // slots)}, or "
+                                         f"job.parallelism: {replicas * slots} or less")
+
+
 def standalone_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
     """What a `backend: standalone` cluster cannot do: operator features (autoscaler, periodic snapshots, the
     Ingress, upgrade and suspend, snapshot nonces), a job JAR outside the image, reactive mode without a job, and
@@ -108,6 +129,7 @@ def standalone_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
             yield Problem("standalone.reactiveMode", "needs an application cluster (job): Flink's reactive mode runs "
                                                      "one job")
     else:
+        yield from _parallelism_problems(deployment)
         if not job.jar_path.startswith("local://" + USRLIB):
             yield Problem("job.jarPath", f"'{job.jar_path}': a standalone application cluster runs the JAR from its "
                                          f"image: local://{USRLIB}<file>.jar (no operator fetches it)")

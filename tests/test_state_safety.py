@@ -71,7 +71,8 @@ def test_no_change_and_safe_changes_find_nothing(base: Objects, head: Objects) -
     head[ZOOKEEPER]["spec"]["replicas"] = 3
     head[APP]["metadata"]["labels"]["team"] = "ingest"
     job(head, APP)["jarURI"] = job(head, APP)["jarURI"].replace("0.1.0", "0.2.0")
-    job(head, APP)["allowNonRestoredState"] = True  # unmatched state is dropped on purpose
+    job(base, APP)["allowNonRestoredState"] = True  # already on: turning it on is flagged (test_silent_overrides)
+    job(head, APP)["allowNonRestoredState"] = True
     del head[SESSION]  # the operator does not delete a session cluster while session jobs run on it
     del head[COORDINATOR]  # no volumeClaimTemplates
     assert lines(base, head) == []

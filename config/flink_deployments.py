@@ -249,7 +249,7 @@ class FlinkDeploymentConfig:
     """
 
     standalone: StandaloneConfig
-    """Settings of a backend: standalone cluster (TaskManager kind, local recovery, Services, reactive mode)."""
+    """Settings of a backend: standalone cluster (TaskManager kind, local recovery, Services, reactive mode, HA scope)."""
 
     namespace: str | None
     """Namespace of the cluster (and of its session jobs and snapshots): one of flink.teamNamespaces; null: the Flink
@@ -345,7 +345,8 @@ class FlinkDeploymentConfig:
                                                      f"[{', '.join(LOG_CONFIG_FILES)}] (the Flink operator)")
         for key in sorted(self.flink_configuration):
             if key in OPERATOR_FORBIDDEN_KEYS:
-                yield Problem(f"flinkConfiguration.{key}", "set by the Flink operator itself (forbidden key)")
+                if self.backend == "operator":  # a standalone cluster's own message: `standalone_problems`
+                    yield Problem(f"flinkConfiguration.{key}", "set by the Flink operator itself (forbidden key)")
             elif key in PLATFORM_KEYS:
                 yield Problem(f"flinkConfiguration.{key}", "set by the platform from a typed setting "
                                                             "(checkpointing, periodicSnapshots, autoscaler, "

@@ -67,6 +67,16 @@ class StandaloneConfig:
     clusters only. Default: `false`.
     """
 
+    cluster_id: str | None
+    """The HA scope of a cluster with highAvailability: kubernetes.cluster-id (the HA ConfigMaps
+    <clusterId>-cluster-config-map and <clusterId>-<job id>-config-map) and, when it is not the name,
+    high-availability.cluster-id (the job id Flink derives with HA, the HA storage and job result store paths). A
+    restarted JobManager recovers the job graph it ran before from its scope, so a changed job (arguments, entry
+    class, parallelism, image, job configuration) takes effect only in a new one: stop the job with a savepoint,
+    then set a new clusterId and job.initialSavepointPath to that savepoint in one change; the old scope's
+    ConfigMaps stay until deleted (never return to an old scope). Null: the cluster's name. Default: `null`.
+    """
+
     def problems(self) -> Iterator[Problem]:
         """Local recovery needs a volume per TaskManager, so a StatefulSet."""
         if self.local_recovery and self.task_manager_kind != "statefulset":
@@ -120,6 +130,9 @@ def standalone_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
     for key in sorted(set(deployment.log_configuration) - {STANDALONE_LOG_FILE}):
         if key in LOG_CONFIG_FILES:
             yield Problem(f"logConfiguration.{key}", f"a standalone cluster reads {STANDALONE_LOG_FILE} only")
+    if deployment.standalone.cluster_id is not None and not deployment.high_availability:
+        yield Problem("standalone.clusterId", "needs highAvailability: true (it names the HA scope: the HA ConfigMaps "
+                                              "and the job id)")
     if deployment.task_manager.replicas is None:
         yield Problem("taskManager.replicas", "required with backend: standalone (no operator derives it from the "
                                               "parallelism)")

@@ -35,7 +35,7 @@ from config.flink_options import CHECKPOINT_DIR, HA_STORAGE_DIR, SAVEPOINT_DIR
 from manifests.diff import Key
 from manifests.operator_refusals import refused_changes
 from manifests.standalone_state import standalone_job
-from manifests.state_finding import Finding, Objects, kept_by_argo_cd
+from manifests.state_finding import NON_RESTORED_STATE, Finding, Objects, kept_by_argo_cd
 from manifests.tree import field_path
 from manifests.validation.flink_config import FlinkConf
 
@@ -264,13 +264,6 @@ def restore(key: Key, old: Job, new: Job) -> Iterator[Finding]:
                           "holds the one Flink derived from the job's first parallelism "
                           f"({DEFAULT_MAX_PARALLELISM_FLOOR} if that was at most 85); the restore fails if it is "
                           "lower than the new parallelism", warning=True)
-
-
-NON_RESTORED_STATE = ("Flink drops, without an error, the state of every operator the job no longer has, or whose uid "
-                      "changed: its keyed state, windows and timers, a removed source's offsets "
-                      "(StateAssignmentOperation: \"Skipped checkpoint state for operator\")")
-"""What a restore with `allowNonRestoredState` discards (Flink 1.20 `StateAssignmentOperation.
-checkStateMappingCompleteness`: state of an operator id the new job graph does not have is skipped, logged at INFO)."""
 
 
 def non_restored_state(key: Key, old: Job, new: Job) -> Iterator[Finding]:

@@ -249,7 +249,7 @@ class FlinkDeploymentConfig:
     """
 
     standalone: StandaloneConfig
-    """Settings of a backend: standalone cluster (TaskManager kind, local recovery, Services, reactive mode)."""
+    """Settings of a backend: standalone cluster (TaskManager kind, local recovery, Services, reactive mode, HA scope)."""
 
     namespace: str | None
     """Namespace of the cluster (and of its session jobs and snapshots): one of flink.teamNamespaces; null: the Flink
@@ -345,7 +345,8 @@ class FlinkDeploymentConfig:
                                                      f"[{', '.join(LOG_CONFIG_FILES)}] (the Flink operator)")
         for key in sorted(self.flink_configuration):
             if key in OPERATOR_FORBIDDEN_KEYS:
-                yield Problem(f"flinkConfiguration.{key}", "set by the Flink operator itself (forbidden key)")
+                if self.backend == "operator":  # a standalone cluster's own message: `standalone_problems`
+                    yield Problem(f"flinkConfiguration.{key}", "set by the Flink operator itself (forbidden key)")
             elif key in PLATFORM_KEYS:
                 yield Problem(f"flinkConfiguration.{key}", "set by the platform from a typed setting "
                                                             "(checkpointing, periodicSnapshots, autoscaler, "
@@ -355,3 +356,19 @@ class FlinkDeploymentConfig:
             yield from version_problems(self.flink_version)
         if self.backend == "standalone":
             yield from standalone_problems(self)
+        else:
+            yield from self._overridden_parallelism()
+
+    def _overridden_parallelism(self) -> Iterator[Problem]:
+        """The Flink operator 1.14 runs an application cluster with TaskManager replicas at replicas x slots and
+        ignores `job.parallelism`, with only a log line (`FlinkConfigBuilder.getParallelism`: "Job parallelism setting
+        is ignored as TaskManager replicas are set"): a parallelism that is not that product is refused."""
+        replicas, slots = self.task_manager.replicas, self.task_manager.task_slots
+        if self.job is None or replicas is None or self.job.parallelism == replicas * slots:
+            return
+        yield Problem("job.parallelism", f"{self.job.parallelism}, but taskManager.replicas {replicas} x "
+                                         f"taskManager.taskSlots {slots} = {replicas * slots}: the Flink operator runs "
+                                         f"the job with parallelism {replicas * slots} and ignores job.parallelism "
+                                         "(\"Job parallelism setting is ignored as TaskManager replicas are set\"); set "
+                                         f"job.parallelism: {replicas * slots}, or leave taskManager.replicas unset "
+                                         "(null) so that Flink starts the TaskManagers the parallelism needs")

@@ -146,17 +146,32 @@ JOB_MANAGER_RPC_ADDRESS = "jobmanager.rpc.address"
 JOB_MANAGER_RPC_PORT = "jobmanager.rpc.port"
 KUBERNETES_NAMESPACE = "kubernetes.namespace"
 KUBERNETES_CLUSTER_ID = "kubernetes.cluster-id"
+HA_CLUSTER_ID = "high-availability.cluster-id"
+"""Flink 1.20 `HighAvailabilityOptions.HA_CLUSTER_ID` (default `/default`): with HA, the job id an application
+cluster derives when none is fixed (`ApplicationDispatcherBootstrap.fixJobIdAndRunApplicationAsync`:
+`new JobID(clusterId.hashCode(), 0)`), and the sub-path of the HA storage and of the job result store."""
+FIXED_JOB_ID = "$internal.pipeline.job-id"
+"""Flink 1.20 `PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID`: a fixed job id for an application cluster."""
+SHUTDOWN_ON_APPLICATION_FINISH = "execution.shutdown-on-application-finish"
+"""Flink 1.20 `DeploymentOptions.SHUTDOWN_ON_APPLICATION_FINISH` (default true): whether an application cluster's
+JobManager exits when its job ends."""
+JOB_RESULT_STORE_DELETE_ON_COMMIT = "job-result-store.delete-on-commit"
+"""Flink 1.20 `JobResultStoreOptions.DELETE_ON_COMMIT` (default true): whether a finished job's entry in the job
+result store is deleted once its resources are cleaned up (`FileSystemJobResultStore.markResultAsCleanInternal`)."""
 STANDALONE_KEYS = frozenset({
     JOB_MANAGER_RPC_ADDRESS, JOB_MANAGER_RPC_PORT, "blob.server.port", "taskmanager.rpc.port",
     "jobmanager.memory.process.size", "taskmanager.memory.process.size", "parallelism.default", "scheduler-mode",
     "state.backend.local-recovery", "process.taskmanager.working-dir", "process.working-dir",
     "taskmanager.resource-id", "queryable-state.enable", "queryable-state.proxy.ports", "rest.port",
-    KUBERNETES_NAMESPACE, KUBERNETES_CLUSTER_ID,
+    KUBERNETES_NAMESPACE, KUBERNETES_CLUSTER_ID, HA_CLUSTER_ID, FIXED_JOB_ID, SHUTDOWN_ON_APPLICATION_FINISH,
+    JOB_RESULT_STORE_DELETE_ON_COMMIT,
 })
 """Keys a standalone cluster's `config.yaml` gets from the typed settings (addresses, ports, sizes, parallelism,
-reactive mode, local recovery, queryable state, the HA cluster id and namespace): refused in its
+reactive mode, local recovery, queryable state, the HA cluster ids and namespace, the job id, what ends an application
+cluster's job for good): refused in its
 `flinkConfiguration` (Flink 1.20 `JobManagerOptions`, `TaskManagerOptions`, `BlobServerOptions`,
-`CoreOptions`, `ClusterOptions`, `StateRecoveryOptions`, `QueryableStateOptions`, `KubernetesConfigOptions`)."""
+`CoreOptions`, `ClusterOptions`, `StateRecoveryOptions`, `QueryableStateOptions`, `KubernetesConfigOptions`,
+`HighAvailabilityOptions`, `PipelineOptionsInternal`, `DeploymentOptions`, `JobResultStoreOptions`)."""
 
 OPERATOR_ONLY_KEY_PREFIX = "kubernetes.operator."
 """Settings only the Flink operator reads: in a standalone cluster's `flinkConfiguration` they would do nothing."""

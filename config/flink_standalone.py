@@ -67,11 +67,42 @@ class StandaloneConfig:
     clusters only. Default: `false`.
     """
 
+    cluster_id: str | None
+    """The HA scope of a cluster with highAvailability: kubernetes.cluster-id (the HA ConfigMaps
+    <clusterId>-cluster-config-map and <clusterId>-<job id>-config-map) and, when it is not the name,
+    high-availability.cluster-id (the job id Flink derives with HA, the HA storage and job result store paths). A
+    restarted JobManager recovers the job graph it ran before from its scope, so a changed job (arguments, entry
+    class, parallelism, image, job configuration) takes effect only in a new one: stop the job with a savepoint,
+    then set a new clusterId and job.initialSavepointPath to that savepoint in one change; the old scope's
+    ConfigMaps stay until deleted (never return to an old scope). Null: the cluster's name. Default: `null`.
+    """
+
     def problems(self) -> Iterator[Problem]:
         """Local recovery needs a volume per TaskManager, so a StatefulSet."""
         if self.local_recovery and self.task_manager_kind != "statefulset":
             yield Problem("localRecovery", "needs taskManagerKind: statefulset (a volume that follows each "
                                            "TaskManager across restarts)")
+
+
+def _parallelism_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
+    """A job parallelism the TaskManagers cannot hold, or that reactive mode ignores. A standalone cluster has
+    exactly `taskManager.replicas` x `taskSlots` slots: a job of a higher parallelism asks for slots no one starts and
+    fails with `NoResourceAvailableException` after the slot request timeout, again and again; in reactive mode
+    Flink 1.20's adaptive scheduler runs every vertex at its max parallelism, bounded by the slots there are
+    (`AdaptiveScheduler.computeReactiveModeVertexParallelismStore`), so a configured parallelism does nothing."""
+    job, replicas, slots = deployment.job, deployment.task_manager.replicas, deployment.task_manager.task_slots
+    if job is None or replicas is None:
+        return
+    total = f"taskManager.replicas {replicas} x taskManager.taskSlots {slots} = {replicas * slots}"
+    if deployment.standalone.reactive_mode and job.parallelism != replicas * slots:
+        yield Problem("job.parallelism", f"{job.parallelism}, but reactive mode runs the job on every slot, {total} "
+                                         "(Flink's adaptive scheduler ignores the configured parallelism); set "
+                                         f"job.parallelism: {replicas * slots}")
+    elif not deployment.standalone.reactive_mode and job.parallelism > replicas * slots:
+        yield Problem("job.parallelism", f"{job.parallelism}, but {total} slots: the job needs {job.parallelism} "
+                                         "slots and never gets them (a standalone cluster starts no TaskManagers of "
+                                         f"its own); set taskManager.replicas: {-(-job.parallelism // slots)}, or "
+                                         f"job.parallelism: {replicas * slots} or less")
 
 
 def standalone_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
@@ -99,6 +130,9 @@ def standalone_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
     for key in sorted(set(deployment.log_configuration) - {STANDALONE_LOG_FILE}):
         if key in LOG_CONFIG_FILES:
             yield Problem(f"logConfiguration.{key}", f"a standalone cluster reads {STANDALONE_LOG_FILE} only")
+    if deployment.standalone.cluster_id is not None and not deployment.high_availability:
+        yield Problem("standalone.clusterId", "needs highAvailability: true (it names the HA scope: the HA ConfigMaps "
+                                              "and the job id)")
     if deployment.task_manager.replicas is None:
         yield Problem("taskManager.replicas", "required with backend: standalone (no operator derives it from the "
                                               "parallelism)")
@@ -108,6 +142,7 @@ def standalone_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
             yield Problem("standalone.reactiveMode", "needs an application cluster (job): Flink's reactive mode runs "
                                                      "one job")
     else:
+        yield from _parallelism_problems(deployment)
         if not job.jar_path.startswith("local://" + USRLIB):
             yield Problem("job.jarPath", f"'{job.jar_path}': a standalone application cluster runs the JAR from its "
                                          f"image: local://{USRLIB}<file>.jar (no operator fetches it)")

@@ -11,6 +11,13 @@ from manifests.diff import Key
 Objects = dict[Key, dict[str, Any]]
 """Rendered objects keyed as `manifests.diff` keys them."""
 
+NON_RESTORED_STATE = ("Flink drops, without an error, the state of every operator the job no longer has, or whose uid "
+                      "changed: its keyed state, windows and timers, a removed source's offsets "
+                      "(StateAssignmentOperation: \"Skipped checkpoint state for operator\")")
+"""What a restore with `allowNonRestoredState` discards (Flink 1.20 `StateAssignmentOperation.
+checkStateMappingCompleteness`: the state of an operator id the new job graph does not have is skipped, logged at
+INFO, instead of failing the restore)."""
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -13,7 +13,11 @@ the *new* spec) and Flink 1.20 (`StateAssignmentOperation`, which restores state
   `stateless`, or a `stateless` job that is upgraded, starts from empty state;
 - `restore`: a stateful job (`savepoint`, `last-state`) whose new JAR, main class, max parallelism or parallelism
   cannot take the state it restores;
+- `non_restored_state`: a stateful job whose `allowNonRestoredState` is turned on: its next restore drops the state of
+  operators the job no longer has, without an error;
 - `state_directories`: a stateful job whose checkpoint, savepoint or HA directory moves;
+- `session_cluster`: a session cluster without Kubernetes HA whose spec change makes the operator redeploy it, which
+  kills its running session jobs (stateless ones restart from empty state, stateful ones stay missing);
 - `removal`: a removed stateful job, FlinkStateSnapshot or PVC-backed StatefulSet (a rename is a removal);
 - `volume_claim_templates`: a StatefulSet whose `volumeClaimTemplates` change (Kubernetes refuses the update);
 - `refused_changes` (`manifests.operator_refusals`): spec changes the operator refuses on an existing resource;
@@ -31,8 +35,9 @@ from config.flink_options import CHECKPOINT_DIR, HA_STORAGE_DIR, SAVEPOINT_DIR
 from manifests.diff import Key
 from manifests.operator_refusals import refused_changes
 from manifests.standalone_state import standalone_job
-from manifests.state_finding import Finding, Objects, kept_by_argo_cd
+from manifests.state_finding import NON_RESTORED_STATE, Finding, Objects, kept_by_argo_cd
 from manifests.tree import field_path
+from manifests.validation.flink_config import FlinkConf
 
 JOB_MANAGEMENT = ("https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/"
                   "custom-resource/job-management/")
@@ -261,6 +266,19 @@ def restore(key: Key, old: Job, new: Job) -> Iterator[Finding]:
                           "lower than the new parallelism", warning=True)
 
 
+def non_restored_state(key: Key, old: Job, new: Job) -> Iterator[Finding]:
+    """Protects state from being dropped silently: `allowNonRestoredState` turned on for a stateful job. Its change
+    alone restarts nothing (`@SpecDiff(DiffType.IGNORE)`); the next restore from a savepoint or checkpoint path
+    (Flink's `CheckpointCoordinator.restoreSavepoint` reads it from the savepoint restore settings) then skips the
+    state of operators the job graph no longer has instead of failing. A warning: which operators go depends on the
+    JAR, which the rendering does not show."""
+    if new.stateful and new.job.get("allowNonRestoredState") is True and old.job.get("allowNonRestoredState") is not True:
+        yield Finding(key, "spec.job.allowNonRestoredState", f"turned on: when the {new.mode} job next restores from a "
+                      "savepoint or a checkpoint path (a savepoint upgrade, a resume, a redeploy from "
+                      f"initialSavepointPath), {NON_RESTORED_STATE}; set it back to false once that restore ran",
+                      warning=True)
+
+
 DIRECTORY_REASONS = {
     CHECKPOINT_DIR: "its checkpoints so far stay in the old directory: a last-state upgrade (or a savepoint "
                     "upgrade's fallback) restores from there by the absolute path the HA metadata recorded, and "
@@ -333,6 +351,50 @@ def removal(key: Key, obj: dict[str, Any], job: Job | None) -> Iterator[Finding]
                           "reattaches them, a renamed one starts with empty volumes", warning=True)
 
 
+def _high_availability(obj: dict[str, Any]) -> bool:
+    return FlinkConf(_conf(obj)).high_availability()
+
+
+def _plural(names: list[str], one: str, many: str) -> str:
+    return one if len(names) == 1 else many
+
+
+def session_cluster(key: Key, base: Objects, head: Objects) -> Iterator[Finding]:
+    """Protects the session jobs of a session cluster without Kubernetes HA (in the base or the head rendering). On
+    a spec change the operator deletes the session cluster and deploys it anew (`SessionReconciler.
+    reconcileSpecChange`, operator release-1.14.0), killing the jobs on it without a savepoint; only with HA does
+    the new JobManager recover them from the HA metadata and their latest checkpoints. The operator then finds a
+    session job missing (`JobStatusObserver.onTargetJobNotFound`): a `stateless` one is marked suspended and
+    restarted from empty state, a stateful one is left "Job Not Found" and not resubmitted. Changes the operator
+    ignores (`upgrade_fields`) do not redeploy the cluster; suspended session jobs are not affected."""
+    old_obj, new_obj = base[key], head[key]
+    if key[1] != "FlinkDeployment" or any((o.get("spec") or {}).get("job") for o in (old_obj, new_obj)) \
+            or (_high_availability(old_obj) and _high_availability(new_obj)):
+        return
+    fields = upgrade_fields(old_obj, new_obj)
+    jobs = [(k[3], job) for k in sorted(base) if k[:3] == (key[0], "FlinkSessionJob", key[2])
+            and (base[k].get("spec") or {}).get("deploymentName") == key[3]
+            and (job := flink_job(k, base)) is not None and job.running]
+    if not fields or not jobs:
+        return
+    stateless = [name for name, job in jobs if not job.stateful]
+    stateful = [name for name, job in jobs if job.stateful]
+    outcomes = []
+    if stateless:
+        outcomes.append(f"{', '.join(stateless)} (stateless) {_plural(stateless, 'restarts', 'restart')} from empty "
+                        "state")
+    if stateful:
+        modes = ", ".join(sorted({job.mode for _, job in jobs if job.stateful}))
+        outcomes.append(f"{', '.join(stateful)} ({modes}) {_plural(stateful, 'stops and stays', 'stop and stay')} "
+                        f"missing (\"Job Not Found\": the operator does not resubmit "
+                        f"{_plural(stateful, 'it', 'them')}), {_plural(stateful, 'its state in its', 'their state in their')} "
+                        "last checkpoint")
+    yield Finding(key, _few(fields), "without Kubernetes HA the operator deletes the session cluster and deploys it "
+                  "anew (SessionReconciler), which kills its session jobs without a savepoint: "
+                  f"{'; '.join(outcomes)}; suspend the session jobs first (job.state: suspended) and resume them after "
+                  "this change, or run the cluster with highAvailability")
+
+
 def volume_claim_templates(key: Key, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Finding]:
     """Protects the sync: Kubernetes refuses any update of a StatefulSet's `volumeClaimTemplates` ("updates to
     statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy',
@@ -372,10 +434,12 @@ def check(base: Objects, head: Objects) -> list[Finding]:
             continue  # a session job also changes with its session cluster's configuration
         findings += volume_claim_templates(key, base[key], head[key])
         findings += refused_changes(key, base[key], head[key])
+        findings += session_cluster(key, base, head)
         findings += standalone_job(key, base, head)
         old, new = flink_job(key, base), flink_job(key, head)
         if old is not None and new is not None:
             findings += upgrade_mode(key, base[key], head[key], old, new)
             findings += restore(key, old, new)
+            findings += non_restored_state(key, old, new)
             findings += state_directories(key, old, new)
     return findings

@@ -76,6 +76,7 @@ def test_config_yaml_holds_the_typed_settings_ha_reactive_mode_and_local_recover
         "taskmanager.numberOfTaskSlots": 2, "parallelism.default": 6,
         "high-availability.type": "kubernetes", "high-availability.storageDir": "s3://flink-bucket/ha/fraud-scoring",
         "kubernetes.cluster-id": "fraud-scoring", "kubernetes.namespace": "flink",
+        "execution.shutdown-on-application-finish": False, "job-result-store.delete-on-commit": False,
         "scheduler-mode": "reactive",
         "state.backend.local-recovery": True, "process.taskmanager.working-dir": "/opt/flink/working-dir",
         "execution.checkpointing.dir": "s3://flink-bucket/checkpoints/fraud-scoring",

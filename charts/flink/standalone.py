@@ -18,16 +18,26 @@ Rendered, all named after the cluster (`<name>`):
   standalone mode does, not the Job of Flink's example manifests: a streaming JobManager never completes, so Argo CD
   would wait on a Job's health for ever (gitops-engine health_job.go: Progressing until Complete or Failed) and stop
   every later sync wave, and a Job's immutable template would need a forced replace, which restarts the JobManager on
-  every sync. The pods carry the `checksum/config` of the ConfigMap, so a configuration change rolls them (with HA
-  the job recovers from the HA metadata and its latest checkpoint). A bounded job's JobManager exits when the job
-  ends and is restarted; with HA, Flink's job result store keeps it from running the job again.
+  every sync. The pods carry the `checksum/config` of the ConfigMap, so a configuration change rolls them. With HA
+  the restarted JobManager recovers the job graph it ran before and its latest checkpoint, so a changed job
+  (arguments, entry class, parallelism, image, job configuration) does not take effect in the same HA scope
+  (`manifests.standalone_state`): `standalone.cluster_id` names a new one.
+- An application cluster's JobManager stays up when its job ends (`execution.shutdown-on-application-finish: false`,
+  as the Flink operator sets for its application clusters, `FlinkConfigBuilder.applyJobOrSessionSpec`): a job that
+  finished, failed for good or was stopped with a savepoint is not run again by a restarted container. With HA the
+  job result store keeps the job's entry (`job-result-store.delete-on-commit: false`, as the operator's
+  `ApplicationReconciler` sets it; Flink 1.20 deletes it after the cleanup otherwise, `FileSystemJobResultStore`), so
+  a restarted JobManager does not run the job again either (`Dispatcher`: "Ignoring JobGraph submission ... because
+  the job already reached a globally-terminal state").
 - TaskManagers: a Deployment `<name>-taskmanager` (`taskmanager`), or a StatefulSet with a headless Service of the
   same name and a volume per pod (`volumeClaimTemplates`); with local recovery the working directory
   (`process.taskmanager.working-dir`) is on it and `taskmanager.resource-id` is the pod name (`-D` from `POD_NAME`),
   so a restarted TaskManager finds its local state.
 - Services: `<name>-jobmanager` (rpc 6123, blob-server 6124: `jobmanager.rpc.address` of the TaskManagers),
   `<name>-rest` (8081, ClusterIP or NodePort), `<name>-query-state` (6125, when asked).
-- Kubernetes HA (`high-availability.type: kubernetes`, storage on S3, `kubernetes.cluster-id`, and
+- Kubernetes HA (`high-availability.type: kubernetes`, storage on S3, `kubernetes.cluster-id` (the cluster id, by
+  default the name; another one also as `high-availability.cluster-id`, from which Flink derives the job id and the
+  HA storage and job result store paths), and
   `kubernetes.namespace`, which Flink's client otherwise sets to `default`: `FlinkKubeClientFactory`): a
   ServiceAccount with a Role on ConfigMaps (Flink 1.20's leader election locks a ConfigMap, fabric8 `ConfigMapLock`
   in `KubernetesLeaderElector`; no Leases), and the JobManager's RPC address from `POD_IP` (downward API), so
@@ -69,12 +79,15 @@ from charts.blocks.workloads import (
 )
 from charts.flink.catalog_store import CatalogStore
 from config.flink_options import (
+    HA_CLUSTER_ID,
     JOB_MANAGER_RPC_ADDRESS,
     JOB_MANAGER_RPC_PORT,
+    JOB_RESULT_STORE_DELETE_ON_COMMIT,
     KUBERNETES_CLUSTER_ID,
     KUBERNETES_NAMESPACE,
     LOG_CONFIG_FILES,
     OPERATOR_ONLY_KEY_PREFIX,
+    SHUTDOWN_ON_APPLICATION_FINISH,
     STANDALONE_CONFIG_FILE,
     STANDALONE_KEYS,
     STANDALONE_LOG_FILE,
@@ -133,7 +146,8 @@ class StandaloneProps:
     """What only a standalone cluster has: `task_manager_kind` (`deployment` or `statefulset`), `local_recovery`
     (StatefulSet only), `volume_size` (a Kubernetes quantity) and `storage_class` (None: the default) of each
     StatefulSet TaskManager's volume, `rest_service` (`ClusterIP` or `NodePort`), `queryable_state` (the proxy on
-    6125 and its Service), `reactive_mode` (application clusters).
+    6125 and its Service), `reactive_mode` (application clusters), `cluster_id` (the HA scope; None: the cluster's
+    name; `StandaloneFlinkCluster`).
 
     Raises:
         ValueError: local recovery without a StatefulSet.
@@ -146,6 +160,7 @@ class StandaloneProps:
     rest_service: Literal["ClusterIP", "NodePort"] = "ClusterIP"
     queryable_state: bool = False
     reactive_mode: bool = False
+    cluster_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.local_recovery and self.task_manager_kind != "statefulset":
@@ -240,9 +255,12 @@ class StandaloneFlinkCluster(constructs.Construct):
             "taskmanager.memory.process.size": flink_memory(props.task_manager.memory),
         }
         if props.job is not None:
-            conf["parallelism.default"] = str(props.job.parallelism)
+            conf.update({"parallelism.default": str(props.job.parallelism), SHUTDOWN_ON_APPLICATION_FINISH: "false"})
         if ha:
-            conf.update({KUBERNETES_CLUSTER_ID: name, KUBERNETES_NAMESPACE: namespace})
+            ha_scope = standalone.cluster_id or name
+            conf.update({KUBERNETES_CLUSTER_ID: ha_scope, KUBERNETES_NAMESPACE: namespace,
+                         **({HA_CLUSTER_ID: ha_scope} if ha_scope != name else {}),
+                         **({JOB_RESULT_STORE_DELETE_ON_COMMIT: "false"} if props.job is not None else {})})
         if standalone.reactive_mode:
             conf["scheduler-mode"] = "reactive"
         if standalone.local_recovery:

@@ -12,12 +12,17 @@ A pod runs standalone Flink when its container starts the image's entrypoint as 
   ConfigMaps get/list/watch/create/update/patch/delete, `kubernetes.cluster-id`, and `kubernetes.namespace` equal to
   its namespace (Flink's client uses `default` otherwise: `FlinkKubeClientFactory`, `KubernetesConfigOptions`).
   Without them the JobManager fails at start with `Forbidden` or writes its leader ConfigMaps where no one looks.
+- A standalone application cluster has exactly the slots of its TaskManagers (the workloads that mount the
+  JobManager's ConfigMap: replicas x `taskmanager.numberOfTaskSlots`, default 1), as no resource manager starts
+  more: a `parallelism.default` above them asks for slots no one starts, and the job fails with
+  `NoResourceAvailableException` after the slot request timeout, again and again (reactive mode, `scheduler-mode:
+  reactive`, runs on the slots there are and is not checked).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from manifests.tree import pod_template
 from manifests.validation.flink_config import standard_config_file
@@ -31,9 +36,20 @@ HA_VERBS = frozenset({"get", "list", "watch", "create", "update", "patch", "dele
 DEFAULT_RPC_PORT = "6123"
 
 
-def _flink_pods(manifests: list[Manifest], files: dict[tuple[str | None, str], dict[str, str]]
-                ) -> Iterator[tuple[Manifest, str, dict[str, Any], str, dict[str, str]]]:
-    """(workload, template path, pod spec, role, Flink configuration) of each pod running standalone Flink."""
+class FlinkPod(NamedTuple):
+    """A pod template running standalone Flink: its workload, the template's path, the pod spec, the role
+    (`JobManager`, `TaskManager`), the Flink configuration it mounts and the ConfigMap that holds it."""
+
+    workload: Manifest
+    path: str
+    pod: dict[str, Any]
+    role: str
+    conf: dict[str, str]
+    config_map: str
+
+
+def _flink_pods(manifests: list[Manifest], files: dict[tuple[str | None, str], dict[str, str]]) -> Iterator[FlinkPod]:
+    """Each pod template running standalone Flink."""
     for m in manifests:
         found = pod_template(m.obj)
         if found is None:
@@ -42,11 +58,39 @@ def _flink_pods(manifests: list[Manifest], files: dict[tuple[str | None, str], d
         pod = template.get("spec") or {}
         roles = [FLINK_ROLES[str(c["args"][0])] for c in pod.get("containers") or []
                  if c.get("args") and str(c["args"][0]) in FLINK_ROLES]
-        conf = next((standard_config_file(data[name]) for v in pod.get("volumes") or [] if v.get("configMap")
-                     for data in [files.get((m.namespace, str(v["configMap"].get("name"))), {})]
+        conf = next(((standard_config_file(data[name]), config_map) for v in pod.get("volumes") or []
+                     if v.get("configMap") for config_map in [str(v["configMap"].get("name"))]
+                     for data in [files.get((m.namespace, config_map), {})]
                      for name in CONFIG_FILES if name in data), None)
         if roles and conf is not None:
-            yield m, path, pod, roles[0], conf
+            yield FlinkPod(m, path, pod, roles[0], *conf)
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return default
+
+
+def _slots(job_manager: FlinkPod, pods: list[FlinkPod]) -> Finding | None:
+    """A standalone application cluster's `parallelism.default` above the slots of the TaskManagers that mount
+    its ConfigMap (module docstring); None when it fits, in reactive mode, or for a session cluster."""
+    conf = job_manager.conf
+    if not any(str((c.get("args") or [""])[0]) == "standalone-job" for c in job_manager.pod.get("containers") or []) \
+            or conf.get("scheduler-mode", "").lower() == "reactive":
+        return None
+    task_managers = [p for p in pods if p.role == "TaskManager" and p.config_map == job_manager.config_map
+                     and p.workload.namespace == job_manager.workload.namespace]
+    replicas = sum(_int((p.workload.obj.get("spec") or {}).get("replicas", 1), 1) for p in task_managers)
+    per_pod = _int(conf.get("taskmanager.numberOfTaskSlots", 1), 1)
+    parallelism = _int(conf.get("parallelism.default", 1), 1)
+    if parallelism <= replicas * per_pod:
+        return None
+    return finding(job_manager.workload, f"{job_manager.path}.spec", f"parallelism.default {parallelism} needs "
+                   f"{parallelism} slots, but the TaskManagers that mount ConfigMap {job_manager.config_map} have "
+                   f"{replicas} x taskmanager.numberOfTaskSlots {per_pod} = {replicas * per_pod}: the job never gets "
+                   "its slots", Layer.RULE)
 
 
 def _selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
@@ -81,14 +125,15 @@ def _config_map_verbs(manifests: list[Manifest], namespace: str | None, account:
 
 
 def check(manifests: list[Manifest]) -> list[Finding]:
-    """Findings for standalone Flink pods that cannot reach their JobManager or cannot run Kubernetes HA."""
+    """Findings for standalone Flink pods that cannot reach their JobManager or cannot run Kubernetes HA, and for
+    application clusters whose job cannot get its slots."""
     files = config_map_data(manifests)
     pods = list(_flink_pods(manifests, files))
     job_manager_labels = [(m.namespace, (m.obj["spec"]["template"].get("metadata") or {}).get("labels") or {})
-                          for m, _, _, role, _ in pods if role == "JobManager"]
+                          for m, _, _, role, _, _ in pods if role == "JobManager"]
     services = [s for s in manifests if s.kind == "Service"]
-    findings = []
-    for m, path, pod, role, conf in pods:
+    findings = [found for p in pods if p.role == "JobManager" and (found := _slots(p, pods)) is not None]
+    for m, path, pod, role, conf, _ in pods:
         ha = conf.get("high-availability.type", conf.get("high-availability", "none")).lower()
         if ha in ("kubernetes", "org.apache.flink.kubernetes.highavailability.kuberneteshaservicesfactory"):
             where = f"{path}.spec"

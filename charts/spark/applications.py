@@ -140,8 +140,9 @@ class SparkApplicationProps:
         main_class: the main class of a Scala or Java application (None: the JAR manifest's).
         image, spark_version: this application's image and its Spark version (None: the chart's, `SparkProps`).
         arguments: the application's arguments.
-        jars: extra JARs, `local://` paths inside the image; `files` (working directory) and `py_files`
-            (PYTHONPATH), URIs.
+        jars: extra JARs; `files` (working directory) and `py_files` (PYTHONPATH): URIs the Spark operator's
+            spark-submit can fetch in its controller pod (`local://` inside the image, `http(s)://`, `ftp://`:
+            `config.capabilities.SPARK_OPERATOR`), not `s3a://`.
         driver, executor: sizes.
         spark_conf, hadoop_conf: further properties over the platform's (`spark_conf`); config refuses the keys the
             platform or a typed field sets.
@@ -153,6 +154,10 @@ class SparkApplicationProps:
             containers, the user), and the pull secrets.
         prometheus: Spark's Prometheus endpoints on the driver's UI port (`PROMETHEUS_CONF`), announced with the
             `prometheus.io/*` annotations on the driver pod when `scrape_annotations`.
+
+    Raises:
+        ValueError: a jar, file or Python file the operator's spark-submit cannot fetch
+            (`capabilities.spark_dependency_problem`).
     """
 
     name: str
@@ -176,6 +181,11 @@ class SparkApplicationProps:
     prometheus: bool = False
     scrape_annotations: bool = True
 
+    def __post_init__(self) -> None:
+        problems = [p for uri in (*self.jars, *self.files, *self.py_files)
+                    if (p := capabilities.spark_dependency_problem(uri))]
+        if problems:
+            raise ValueError(f"SparkApplication {self.name}: " + "; ".join(problems))
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from manifests.validation import (
     references,
     rollout,
     rules,
+    spark_submission,
     spark_webhook,
 )
 from manifests.validation.manifests import load, yaml_files
@@ -95,8 +96,8 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     report.findings += references.check(manifests, external, partial=partial)
     report.findings += iceberg_env_references.check(manifests)
     for runtime_check in (first_sync.check, app_of_apps.check, rollout.check, cloud_identity.check,
-                          components.check, metrics.check, spark_webhook.check, flink_standalone.check, flink_pods.check,
-                          log_shipping.check):
+                          components.check, metrics.check, spark_webhook.check, spark_submission.check,
+                          flink_standalone.check, flink_pods.check, log_shipping.check):
         report.findings += runtime_check(manifests)
     report.findings += node_pools.check(manifests, partial=partial)
     if kubeconform:

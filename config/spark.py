@@ -138,7 +138,10 @@ class RestartPolicyConfig:
     ShouldRetry, TimeUntilNextRetryDue: the wait is the interval times the attempts so far)."""
 
     type: Literal["Never", "OnFailure", "Always"]
-    """Never, OnFailure (up to the retries below) or Always (a streaming application). Default: `"Never"`."""
+    """Never (no rerun of a run; a failed submission, which ran nothing, is still resubmitted
+    onSubmissionFailureRetries times: rendered as OnFailure with onFailureRetries 0), OnFailure (up to the retries
+    below) or Always (a streaming application). Default: `"Never"`.
+    """
 
     on_failure_retries: int
     """OnFailure: reruns after the application failed. Default: `3`."""
@@ -147,10 +150,13 @@ class RestartPolicyConfig:
     """OnFailure, Always: seconds between reruns after a failure (times the attempts so far). Default: `10`."""
 
     on_submission_failure_retries: int
-    """OnFailure: resubmissions after spark-submit failed. Default: `3`."""
+    """Never, OnFailure: resubmissions after spark-submit failed (nothing ran: e.g. the operator's fail-closed webhook
+    was not serving yet). 0 with Never: the operator's own Never, which leaves a failed submission failed. Default:
+    `3`.
+    """
 
     on_submission_failure_retry_interval: int
-    """OnFailure, Always: seconds between resubmissions (times the attempts so far). Default: `20`."""
+    """Never, OnFailure, Always: seconds between resubmissions (times the attempts so far). Default: `20`."""
 
 
 @dataclass(frozen=True)

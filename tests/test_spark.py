@@ -159,7 +159,7 @@ def test_dynamic_allocation_restart_policy_and_dependencies() -> None:
     assert (spec["deps"]["files"], spec["deps"]["pyFiles"]) == (["https://schemas.example.com/f.json"],
                                                                 ["local:///opt/app/lib.zip"])
     never = find(spark(environment(spark=app())), "SparkApplication", "ingest")["spec"]
-    assert never["restartPolicy"] == {"type": "Never"} and "dynamicAllocation" not in never
+    assert "dynamicAllocation" not in never
 
 
 @pytest.mark.parametrize(("fields", "expected"), [
@@ -379,3 +379,58 @@ def test_props_refuse_a_dependency_the_operator_s_spark_submit_cannot_fetch() ->
         SparkApplicationProps(name="ingest", main_application_file="s3a://b/app.py", py_files=("s3a://b/lib.zip",))
     assert SparkApplicationProps(name="ingest", main_application_file="s3a://b/app.py",
                                  py_files=("local:///opt/app/lib.zip",)).py_files == ("local:///opt/app/lib.zip",)
+
+
+# ---- A failed submission is resubmitted: the operator's pod webhook is fail-closed (#20 item 9) ------------------
+
+NEVER_RERUN = {"type": "OnFailure", "onFailureRetries": 0, "onFailureRetryInterval": 10,
+               "onSubmissionFailureRetries": 3, "onSubmissionFailureRetryInterval": 20}
+"""restartPolicy Never as rendered: no rerun after a run (ShouldRetry in FAILING: executionAttempts 1 <= 0 is false),
+resubmission after a failed spark-submit (in FAILED_SUBMISSION: submissionAttempts <= 3), which ran nothing."""
+
+
+def test_never_reruns_no_run_but_resubmits_a_failed_submission() -> None:
+    never = find(spark(environment(spark=app())), "SparkApplication", "ingest")["spec"]
+    assert never["restartPolicy"] == NEVER_RERUN
+    slower = find(spark(environment(spark=app(restartPolicy={"onSubmissionFailureRetries": 5,
+                                                             "onSubmissionFailureRetryInterval": 30}))),
+                  "SparkApplication", "ingest")["spec"]
+    assert slower["restartPolicy"] == {**NEVER_RERUN, "onSubmissionFailureRetries": 5,
+                                       "onSubmissionFailureRetryInterval": 30}
+    plain = find(spark(environment(spark=app(restartPolicy={"type": "Never", "onSubmissionFailureRetries": 0}))),
+                 "SparkApplication", "ingest")["spec"]
+    assert plain["restartPolicy"] == {"type": "Never"}  # the operator's own Never, asked for
+
+
+def submission_warnings(objects: list[Manifest]) -> list[tuple[str, str, str]]:
+    """(object, field, message) of the warnings validate's Spark submission rule gives `objects`."""
+    from manifests.validation import spark_submission
+    from manifests.validation.report import Level
+    from manifests.validation.report import Manifest as Checked
+
+    return [(f.object, f.field, f.message) for f in spark_submission.check([Checked("x.yaml", o) for o in objects])
+            if f.level is Level.WARNING]
+
+
+NO_RESUBMISSION = (
+    "restartPolicy {}: a failed submission is never resubmitted (ShouldRetry), and the Spark operator's pod webhook "
+    "rendered with it fails closed: a spark-submit while the webhook does not serve (a fresh apply, before its pod is "
+    "ready; a webhook restart) fails, the application stays failed, and applying it again unchanged does not resubmit "
+    "it; set restartPolicy type OnFailure with onSubmissionFailureRetries (onFailureRetries: 0 keeps no rerun of a run)")
+
+
+def test_validate_warns_of_an_application_a_failed_submission_leaves_failed() -> None:
+    objects = render(environment(spark={"applications": [
+        {"name": "once", "mainApplicationFile": "jobs/once.py"},
+        {"name": "nightly", "mainApplicationFile": "jobs/nightly.py", "schedule": {"cron": "@daily"}}]}))
+    assert submission_warnings(objects) == []
+    find(objects, "SparkApplication", "once")["spec"]["restartPolicy"] = {"type": "Never"}
+    find(objects, "ScheduledSparkApplication", "nightly")["spec"]["template"]["restartPolicy"] = {
+        **NEVER_RERUN, "onSubmissionFailureRetries": 0}
+    assert sorted(submission_warnings(objects)) == [
+        ("ScheduledSparkApplication/spark/nightly", "spec.template.restartPolicy",
+         NO_RESUBMISSION.format("OnFailure with onSubmissionFailureRetries 0")),
+        ("SparkApplication/spark/once", "spec.restartPolicy", NO_RESUBMISSION.format("Never"))]
+    # without the operator's fail-closed pod webhook among the checked objects (validate PATHS of the Spark file)
+    alone = [o for o in objects if o["kind"] in ("SparkApplication", "ScheduledSparkApplication")]
+    assert submission_warnings(alone) == []

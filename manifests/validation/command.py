@@ -28,6 +28,7 @@ from manifests.validation import (
     log_shipping,
     metrics,
     node_pools,
+    presync_secrets,
     references,
     rollout,
     rules,
@@ -94,6 +95,7 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     report.findings += schema_findings(manifests, store)
     report.findings += rules.check(manifests)
     report.findings += references.check(manifests, external, partial=partial)
+    report.findings += presync_secrets.check(manifests, external)
     report.findings += iceberg_env_references.check(manifests)
     for runtime_check in (first_sync.check, app_of_apps.check, rollout.check, cloud_identity.check,
                           components.check, metrics.check, spark_webhook.check, spark_submission.check,

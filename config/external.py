@@ -40,7 +40,9 @@ def required_secrets(config: EnvironmentConfig) -> list[RequiredSecret]:
     result: list[RequiredSecret] = []
     keys = config.object_store.credentials
     if keys is not None:
-        s3_namespaces = [ns.polaris, ns.fluss, ns.flink, ns.spark]
+        s3_namespaces = [ns.polaris, ns.fluss, ns.flink]
+        if config.spark.applications:  # the drivers and executors are the Spark namespace's only S3 clients
+            s3_namespaces.append(ns.spark)
         if config.flink_operator.enabled:
             s3_namespaces.append(ns.flink_operator)
         if config.object_store.type == "in-cluster":

@@ -9,6 +9,7 @@ No cdk8s import: validation uses it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 STATIC_KEYS = "static-keys"
 """S3 access with an access key id and secret from a Secret."""
@@ -30,6 +31,8 @@ class Capabilities:
         web_identity_provider: the S3A `aws.credentials.provider` class that makes its S3 client use web identity
             (Hadoop's default provider list has none, so without it S3A falls back to the node's role); None
             when it has no S3A client.
+        dependency_schemes: URI schemes of the application dependencies (jars, files, Python files, archives) it
+            can submit; empty when it submits none.
         evidence: where the entry was verified.
     """
 
@@ -39,6 +42,7 @@ class Capabilities:
     s3_compatible_clients_limitation: str | None = None
     flink_versions: frozenset[str] = frozenset()
     web_identity_provider: str | None = None
+    dependency_schemes: frozenset[str] = frozenset()
     evidence: str = ""
 
     @property
@@ -101,6 +105,25 @@ SPARK_S3 = Capabilities(
         "default S3A list does not."
     ),
 )
+SPARK_OPERATOR = Capabilities(
+    "Spark operator", "2.5.2",
+    dependency_schemes=frozenset({"local", "http", "https", "ftp"}),
+    evidence=(
+        "kubeflow/spark-operator v2.5.2: the controller runs $SPARK_HOME/bin/spark-submit in its own pod "
+        "(internal/controller/sparkapplication/submission.go runSparkSubmit) with deps.jars, deps.files, "
+        "deps.pyFiles and deps.archives as --jars, --files, --py-files, --archives (dependenciesOption); its image "
+        "is apache/spark:4.0.4 (Dockerfile SPARK_IMAGE) without hadoop-aws, and holds none of the application's "
+        "credentials. Spark 4.0 SparkSubmit.prepareSubmitEnvironment resolves those lists (and spark.jars, "
+        "spark.files, spark.submit.pyFiles, spark.archives, which SparkSubmitArguments reads when the options are "
+        "absent) with DependencyUtils.resolveGlobPaths, which opens every scheme but local, http, https and ftp with "
+        "Hadoop's FileSystem.get in that pod; a scheme-less or file: path is a file of that pod, uploaded from there "
+        "(KubernetesUtils.uploadFileUri, spark.kubernetes.file.upload.path). The primary resource "
+        "(mainApplicationFile) is not resolved in cluster mode (KubernetesUtils.renameMainAppResource keeps a "
+        "non-local URI), so the driver, whose image has S3A, fetches it."
+    ),
+)
+"""What the Spark operator's controller can submit: spark-submit runs in its pod, not in the application's image."""
+
 WEB_IDENTITY_PROVIDERS = frozenset({
     "com.amazonaws.auth.WebIdentityTokenCredentialsProvider",
     "com.amazonaws.auth.DefaultAWSCredentialsProviderChain",
@@ -150,3 +173,28 @@ def s3_compatible_clients_warning(capabilities: Capabilities) -> str | None:
     """What breaks when `capabilities`' clients use an S3-compatible endpoint, or None when nothing does."""
     limitation = capabilities.s3_compatible_clients_limitation
     return f"{capabilities.label} {limitation}" if limitation else None
+
+
+DEPENDENCY_WAY_OUT = ("put it in the image (local:///...), serve it over https://, or add it from the application "
+                      "(SparkContext.addFile, addPyFile, addJar, addArchive run in the driver, which reads s3a://)")
+"""How an application gets a dependency the Spark operator's spark-submit cannot fetch."""
+
+
+def spark_dependency_problem(uri: str) -> str | None:
+    """Why the Spark operator's controller cannot submit an application with dependency `uri` (a jar, file, Python
+    file or archive; a `#name` fragment allowed), or None when it can (`SPARK_OPERATOR.dependency_schemes`)."""
+    scheme = urlsplit(uri).scheme.lower()
+    operator = SPARK_OPERATOR
+    if scheme in operator.dependency_schemes:
+        return None
+    if scheme in ("", "file"):
+        why = (f"a {'path without a scheme' if not scheme else 'file: path'} is a file in the {operator.component}'s "
+               "controller pod, where spark-submit runs (it would upload it from there to "
+               "spark.kubernetes.file.upload.path), and that pod does not hold it")
+    else:
+        *others, last = (f"{s}://" for s in sorted(operator.dependency_schemes))
+        why = (f"the {operator.label} runs spark-submit in its controller pod, which opens every dependency but "
+               f"{', '.join(others)} and {last} with Hadoop's FileSystem, and its image has no {scheme}:// "
+               "filesystem (no hadoop-aws) nor the application's "
+               "credentials, so the submission fails (SUBMISSION_FAILED)")
+    return f"{uri!r}: {why}; {DEPENDENCY_WAY_OUT}"

@@ -18,6 +18,9 @@ from config import EnvironmentConfig
 
 ObjectKey = tuple[str, str | None, str]
 """(kind, namespace, name)."""
+EXISTING_SECRET = "existing Secret"
+"""How `declared_external` begins the reason of a Secret that must exist before apply (`required_secrets` without a
+Secret source), as `validate` reads it (`manifests.validation.presync_secrets`)."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,9 @@ def required_secrets(config: EnvironmentConfig) -> list[RequiredSecret]:
     result: list[RequiredSecret] = []
     keys = config.object_store.credentials
     if keys is not None:
-        s3_namespaces = [ns.polaris, ns.fluss, ns.flink, ns.spark]
+        s3_namespaces = [ns.polaris, ns.fluss, ns.flink]
+        if config.spark.applications:  # the drivers and executors are the Spark namespace's only S3 clients
+            s3_namespaces.append(ns.spark)
         if config.flink_operator.enabled:
             s3_namespaces.append(ns.flink_operator)
         if config.object_store.type == "in-cluster":
@@ -84,5 +89,5 @@ def declared_external(config: EnvironmentConfig) -> dict[ObjectKey, str]:
                 "written by the Polaris catalog-setup Job (the consumer principal's credentials)")
     if not config.generate_dev_secrets and config.external_secrets is None:
         for secret in required_secrets(config):
-            result[("Secret", secret.namespace, secret.name)] = f"existing Secret, referenced by {secret.field}"
+            result[("Secret", secret.namespace, secret.name)] = f"{EXISTING_SECRET}, referenced by {secret.field}"
     return result

@@ -178,6 +178,9 @@ SCHEDULE_FIELDS = {"schedule": "cron", "timeZone": "timeZone", "concurrencyPolic
 def _spark_application(name: str, spec: Mapping[str, Any], notes: list[str], where: str) -> dict[str, Any]:
     """A SparkApplication spec as a `spark.applications` entry; what the platform owns or cannot express is noted."""
     imported: dict[str, Any] = {"name": name, **{key: spec[key] for key in SPARK_FIELDS if key in spec}}
+    restart = dict(spec.get("restartPolicy") or {})
+    if restart.get("type", "Never") == "Never":  # the operator's Never (its default) never resubmits; the platform's does
+        imported["restartPolicy"] = {**restart, "type": "Never", "onSubmissionFailureRetries": 0}
     for key, value in SPARK_RENDERED.items():
         if key in spec and spec[key] != value:
             notes.append(f"{where}: spec.{key}: {spec[key]!r}: the platform renders {value!r}")

@@ -174,10 +174,17 @@ class NodePoolConfig:
     """How Karpenter may disrupt (consolidate, replace) the pool's nodes."""
 
     expire_after: str
-    """Node lifetime before Karpenter replaces it (e.g. 720h) or Never. Default: `"720h"`."""
+    """Node lifetime before Karpenter deletes the node (e.g. 720h), or Never. Karpenter's expiry is forceful: it
+    ignores the disruption budgets and drains expired nodes at any hour, their Flink TaskManagers with them
+    (validate warns of a finite value on a pool Flink pods run on); with Never, nodes are replaced by drift (a new
+    AMI or node class), which the budgets govern. Karpenter's own default is 720h. Default: `"Never"`.
+    """
 
     termination_grace_period: str | None
-    """The longest a node may take draining before it is deleted anyway (e.g. 1h); null: no limit. Default: `null`."""
+    """The longest a node may take draining before it is deleted anyway (e.g. 1h), overriding PodDisruptionBudgets and
+    karpenter.sh/do-not-disrupt; a drifted node then drains even while its pods block eviction. null: no limit (a
+    blocked drain waits). Default: `null`.
+    """
 
     weight: int | None
     """Priority among NodePools a pod could use (1 to 100, higher first); null: none. Default: `null`."""

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
+from config.capabilities import spark_dependency_problem
 from config.loading import Problem, duplicates
 from config.pod_options import PodOptionsConfig
 
@@ -38,8 +39,21 @@ TYPED_SPARK_CONF = {
     "spark.driver.cores": "driver.cores", "spark.driver.memory": "driver.memory",
     "spark.executor.instances": "executor.instances", "spark.executor.cores": "executor.cores",
     "spark.executor.memory": "executor.memory", "spark.kubernetes.namespace": "the namespace",
+    "spark.jars": "jars", "spark.files": "files", "spark.submit.pyFiles": "pyFiles",
 }
 """sparkConf keys (or prefixes, ending in `.`) set from typed fields, and the field to use instead."""
+
+DEPENDENCIES = ("jars", "files", "pyFiles", "archives")
+"""The SparkApplication's `deps` lists the operator passes to spark-submit as --jars, --files, --py-files, --archives
+(kubeflow/spark-operator v2.5.2 internal/controller/sparkapplication/submission.go dependenciesOption)."""
+DEPENDENCY_CONF = ("spark.jars", "spark.files", "spark.submit.pyFiles", "spark.archives")
+"""sparkConf keys spark-submit reads the same lists from when the options are absent (Spark 4.0
+SparkSubmitArguments.loadEnvironmentArguments): comma-separated URIs."""
+
+
+def dependency_uris(value: str) -> list[str]:
+    """The URIs of a comma-separated dependency list (Spark's Utils.stringToSeq: trimmed, empty entries dropped)."""
+    return [uri.strip() for uri in value.split(",") if uri.strip()]
 
 
 SPARK_CONTAINERS = ("spark-kubernetes-driver", "spark-kubernetes-executor")
@@ -124,7 +138,10 @@ class RestartPolicyConfig:
     ShouldRetry, TimeUntilNextRetryDue: the wait is the interval times the attempts so far)."""
 
     type: Literal["Never", "OnFailure", "Always"]
-    """Never, OnFailure (up to the retries below) or Always (a streaming application). Default: `"Never"`."""
+    """Never (no rerun of a run; a failed submission, which ran nothing, is still resubmitted
+    onSubmissionFailureRetries times: rendered as OnFailure with onFailureRetries 0), OnFailure (up to the retries
+    below) or Always (a streaming application). Default: `"Never"`.
+    """
 
     on_failure_retries: int
     """OnFailure: reruns after the application failed. Default: `3`."""
@@ -133,10 +150,13 @@ class RestartPolicyConfig:
     """OnFailure, Always: seconds between reruns after a failure (times the attempts so far). Default: `10`."""
 
     on_submission_failure_retries: int
-    """OnFailure: resubmissions after spark-submit failed. Default: `3`."""
+    """Never, OnFailure: resubmissions after spark-submit failed (nothing ran: e.g. the operator's fail-closed webhook
+    was not serving yet). 0 with Never: the operator's own Never, which leaves a failed submission failed. Default:
+    `3`.
+    """
 
     on_submission_failure_retry_interval: int
-    """OnFailure, Always: seconds between resubmissions (times the attempts so far). Default: `20`."""
+    """Never, OnFailure, Always: seconds between resubmissions (times the attempts so far). Default: `20`."""
 
 
 @dataclass(frozen=True)
@@ -168,8 +188,9 @@ class SparkApplicationConfig:
     """Application arguments. Default: `[]`."""
 
     jars: tuple[str, ...]
-    """Extra JARs (local:// paths inside the image). Default:
-    `["local:///opt/spark/extra-jars/iceberg-aws-bundle-1.10.1.jar",
+    """Extra JARs (URIs: local:// inside the image, https://, http://, ftp://). Not s3a:// or a path: the Spark
+    operator runs spark-submit in its controller pod, whose image cannot fetch them (config/capabilities.py
+    SPARK_OPERATOR). Default: `["local:///opt/spark/extra-jars/iceberg-aws-bundle-1.10.1.jar",
     "local:///opt/spark/extra-jars/iceberg-spark-runtime-4.0_2.13-1.10.1.jar"]`.
     """
 
@@ -189,11 +210,16 @@ class SparkApplicationConfig:
     """Executor JVM memory (Spark format). Default: `"512m"`."""
 
     files: tuple[str, ...]
-    """Files placed in the working directory of the driver and every executor (URIs: s3a://, local://). Default:
-    `[]`."""
+    """Files placed in the working directory of the driver and every executor (URIs: https://, http://, ftp://; a
+    local:// file stays where the image has it). Not s3a://: the Spark operator's spark-submit cannot fetch it; read
+    it from the application instead. Default: `[]`.
+    """
 
     py_files: tuple[str, ...]
-    """Python files, zips or eggs added to the PYTHONPATH (URIs). Default: `[]`."""
+    """Python files, zips or eggs added to the PYTHONPATH (URIs: local:// inside the image, https://, http://, ftp://).
+    Not s3a://: the Spark operator's spark-submit cannot fetch it; use an image of the application (image) or
+    SparkContext.addPyFile. Default: `[]`.
+    """
 
     spark_conf: dict[str, str]
     """Further Spark properties (sparkConf); keys the platform writes (S3A, the Iceberg catalog rest), keys of typed
@@ -255,6 +281,13 @@ class SparkApplicationConfig:
                 yield Problem(f"podOptions.volumes[{index}].name", f"'{volume.name}': a {SPARK_LOCAL_DIR_PREFIX}* volume is "
                                                                    "Spark's scratch space, which the operator passes to "
                                                                    "spark-submit only as an emptyDir")
+        for name, uris in (("jars", self.jars), ("files", self.files), ("pyFiles", self.py_files)):
+            for index, uri in enumerate(uris):
+                if problem := spark_dependency_problem(uri):
+                    yield Problem(f"{name}[{index}]", problem)
+        for uri in dependency_uris(self.spark_conf.get("spark.archives", "")):
+            if problem := spark_dependency_problem(uri):
+                yield Problem("sparkConf.spark.archives", problem)
         for key in sorted(self.hadoop_conf):
             if key.startswith("fs.s3a."):
                 yield Problem(f"hadoopConf.{key}", "the platform sets S3A (spark.hadoop.fs.s3a.*): not overridable")

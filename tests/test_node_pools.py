@@ -49,7 +49,7 @@ def test_a_node_pool_renders_labelled_and_tainted_with_its_typed_requirements_fi
                     {"key": "karpenter.k8s.aws/instance-generation", "operator": "Gt", "values": ["6"]},
                     {"key": "karpenter.k8s.aws/instance-cpu", "operator": "In", "values": ["4", "8"], "minValues": 2},
                 ],
-                "expireAfter": "720h",
+                "expireAfter": "Never",  # Karpenter's expiry is forceful (no budgets): nodes go by drift instead
             },
         },
         "disruption": {"consolidationPolicy": "WhenEmpty", "consolidateAfter": "5m",
@@ -256,3 +256,47 @@ def test_validate_finds_a_role_binding_of_a_cluster_role_that_is_not_rendered(tm
     role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "flink-job"},
             "rules": JOB_RULES}
     assert [e for e in validate_errors([binding, account, role], tmp_path, partial=False) if "roleRef" in e] == []
+
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# validate: Flink pods on nodes that expire (#20 item 6)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def expiry_warnings(objects: list[Manifest]) -> list[tuple[str, str, str]]:
+    """(object, field, message) of the node-pool warnings about expiry that validate gives `objects`."""
+    from manifests.validation import node_pools
+    from manifests.validation.report import Level
+    from manifests.validation.report import Manifest as Checked
+
+    return [(f.object, f.field, f.message) for f in node_pools.check([Checked("x.yaml", o) for o in objects])
+            if f.level is Level.WARNING and "expireAfter" in f.field]
+
+
+def expiry_message(value: str, workloads: str) -> str:
+    return (f"expireAfter {value}: Karpenter 1.14 expires a node forcefully, at any hour: it deletes the NodeClaim "
+            "without consulting the disruption budgets (pkg/controllers/nodeclaim/expiration), and Flink pods run "
+            f"on this pool ({workloads}): their TaskManagers go with the node, and the job restarts from its last "
+            "checkpoint; set expireAfter: Never and replace nodes by drift (a new AMI or node class), which the "
+            "budgets govern")
+
+
+def test_validate_warns_of_a_pool_of_flink_pods_whose_nodes_expire() -> None:
+    """A finite expireAfter, or none (the CRD's default, 720h), on a pool a FlinkDeployment or a standalone Flink
+    workload runs on; not on a pool that only Spark uses, nor with Never (the platform's default)."""
+    assert expiry_warnings(render(_doc())) == []
+    expiring = render(environment(
+        nodePools=[{**POOL, "expireAfter": "720h"}, {"name": "batch", "nodeClass": "default", "expireAfter": "24h"}],
+        flink={"deployments": [ORDERS]},
+        spark={"applications": [{"name": "ingest", "mainApplicationFile": "jobs/i.py", "nodePool": "batch"}]}))
+    assert expiry_warnings(expiring) == [("NodePool/orders", "spec.template.spec.expireAfter",
+                                          expiry_message("720h", "FlinkDeployment/flink/orders-enrichment"))]
+    pool = find(expiring, "NodePool", "orders")
+    del pool["spec"]["template"]["spec"]["expireAfter"]
+    standalone = _deployment(SELECTOR, [TOLERATION])
+    standalone["spec"]["template"]["spec"]["containers"][0].update(image="flink:1.20.3", args=["taskmanager"])
+    assert expiry_warnings([pool, standalone]) == [(
+        "NodePool/orders", "spec.template.spec.expireAfter",
+        expiry_message("720h (the CRD's default when absent)", "Deployment/flink/web"))]
+    assert expiry_warnings([pool, _deployment(SELECTOR, [TOLERATION])]) == []  # not Flink

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -148,15 +149,17 @@ def test_passthrough_properties_join_the_platform_s_sorted() -> None:
 def test_dynamic_allocation_restart_policy_and_dependencies() -> None:
     spec = find(spark(environment(spark=app(
         dynamicAllocation={"minExecutors": 1, "maxExecutors": 6}, restartPolicy={"type": "Always"},
-        files=["s3a://b/f.json"], pyFiles=["s3a://b/lib.zip"]))), "SparkApplication", "ingest")["spec"]
+        files=["https://schemas.example.com/f.json"], pyFiles=["local:///opt/app/lib.zip"]))), "SparkApplication",
+        "ingest")["spec"]
     assert spec["dynamicAllocation"] == {"enabled": True, "maxExecutors": 6, "minExecutors": 1,
                                          "shuffleTrackingEnabled": True}
     # Always: the intervals the controller needs to compute a retry, no retry limits (they apply to OnFailure only)
     assert spec["restartPolicy"] == {"onFailureRetryInterval": 10, "onSubmissionFailureRetryInterval": 20,
                                      "type": "Always"}
-    assert (spec["deps"]["files"], spec["deps"]["pyFiles"]) == (["s3a://b/f.json"], ["s3a://b/lib.zip"])
+    assert (spec["deps"]["files"], spec["deps"]["pyFiles"]) == (["https://schemas.example.com/f.json"],
+                                                                ["local:///opt/app/lib.zip"])
     never = find(spark(environment(spark=app())), "SparkApplication", "ingest")["spec"]
-    assert never["restartPolicy"] == {"type": "Never"} and "dynamicAllocation" not in never
+    assert "dynamicAllocation" not in never
 
 
 @pytest.mark.parametrize(("fields", "expected"), [
@@ -297,3 +300,137 @@ def test_volumes_sidecars_affinity_and_the_user_reach_both_roles(tmp_path: Any) 
         assert proxy["resources"] == {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}
         assert pod["podSecurityContext"]["runAsUser"] == pod["securityContext"]["runAsUser"] == 1001
     assert validate_errors(objects, tmp_path) == []
+
+
+# ---- Dependencies the operator's spark-submit can fetch (#20 item 2) ---------------------------------------------
+
+S3A_DEPENDENCY = (
+    "'s3a://b/lib.zip': the Spark operator 2.5.2 runs spark-submit in its controller pod, which opens every "
+    "dependency but ftp://, http://, https:// and local:// with Hadoop's FileSystem, and its image has no s3a:// "
+    "filesystem (no hadoop-aws) nor the application's credentials, so the submission fails (SUBMISSION_FAILED); put "
+    "it in the image (local:///...), serve it over https://, or add it from the application (SparkContext.addFile, "
+    "addPyFile, addJar, addArchive run in the driver, which reads s3a://)")
+
+
+@pytest.mark.parametrize(("fields", "path", "uri"), [
+    ({"pyFiles": ["s3a://b/lib.zip"]}, "pyFiles[0]", "s3a://b/lib.zip"),
+    ({"files": ["local:///opt/app/a.json", "s3://b/f.json"]}, "files[1]", "s3://b/f.json"),
+    ({"jars": ["https://repo.example.com/a.jar", "gs://b/x.jar"]}, "jars[1]", "gs://b/x.jar"),
+    ({"sparkConf": {"spark.archives": "https://x.example.com/a.zip,s3a://b/env.tar.gz#env"}},
+     "sparkConf.spark.archives", "s3a://b/env.tar.gz#env"),
+])
+def test_config_refuses_dependencies_the_operator_s_spark_submit_cannot_fetch(fields: dict[str, Any], path: str,
+                                                                               uri: str) -> None:
+    """spark-submit resolves jars, files, pyFiles and archives with Hadoop's FileSystem in the controller pod
+    (Spark DependencyUtils.resolveGlobPath: all but local, http, https, ftp); the main file is passed through."""
+    from tests.conftest import config_errors
+
+    (error,) = config_errors(environment(spark=app(**fields)))
+    scheme = uri.split(":", 1)[0]
+    assert error == f"spark.applications[0].{path}: " + S3A_DEPENDENCY.replace("'s3a://b/lib.zip'", repr(uri)).replace(
+        "no s3a:// filesystem", f"no {scheme}:// filesystem")
+
+
+def test_a_local_path_dependency_is_refused_and_the_dependency_conf_keys_are_typed_fields() -> None:
+    from tests.conftest import config_errors
+
+    assert config_errors(environment(spark=app(jars=["lib/extra.jar"]))) == [
+        "spark.applications[0].jars[0]: 'lib/extra.jar': a path without a scheme is a file in the Spark operator's "
+        "controller pod, where spark-submit runs (it would upload it from there to spark.kubernetes.file.upload.path), "
+        "and that pod does not hold it; put it in the image (local:///...), serve it over https://, or add it from the "
+        "application (SparkContext.addFile, addPyFile, addJar, addArchive run in the driver, which reads s3a://)"]
+    assert config_errors(environment(spark=app(sparkConf={"spark.jars": "local:///opt/a.jar",
+                                                          "spark.submit.pyFiles": "local:///opt/b.zip"}))) == [
+        "spark.applications[0].sparkConf.spark.jars: set by jars; use that field",
+        "spark.applications[0].sparkConf.spark.submit.pyFiles: set by pyFiles; use that field"]
+    objects = spark(environment(spark=app(mainApplicationFile="s3a://other/app.py", jars=[
+        "local:///opt/spark/extra-jars/a.jar", "https://repo.example.com/b.jar", "ftp://files.example.com/c.jar"])))
+    spec = find(objects, "SparkApplication", "ingest")["spec"]
+    assert spec["mainApplicationFile"] == "s3a://other/app.py"  # spark-submit passes the primary resource through
+    assert spec["deps"]["jars"][1:] == ["https://repo.example.com/b.jar", "ftp://files.example.com/c.jar"]
+
+
+def test_validate_refuses_dependencies_the_operator_s_spark_submit_cannot_fetch(tmp_path: Any) -> None:
+    """The class: every deps.* URI (and the sparkConf keys spark-submit reads them from) of a SparkApplication and of
+    a ScheduledSparkApplication's template, checked against the operator image's table (config.capabilities)."""
+    from tests.conftest import validate_errors
+
+    once = spark(environment(spark=app(pyFiles=["local:///opt/app/lib.zip"])))
+    scheduled = spark(environment(spark=app(schedule={"cron": "@daily"})))
+    assert validate_errors(once + scheduled, tmp_path) == []
+    find(once, "SparkApplication", "ingest")["spec"]["deps"]["pyFiles"] = ["s3a://b/lib.zip"]
+    template = find(scheduled, "ScheduledSparkApplication", "ingest")["spec"]["template"]
+    template["deps"]["archives"] = ["https://x.example.com/env.zip", "hdfs://nn/env.tar.gz"]
+    template["sparkConf"]["spark.files"] = "s3a://b/lib.zip"
+    lines = [re.split(r"\s{2,}", e, maxsplit=5) for e in validate_errors(once + scheduled, tmp_path)]
+    errors = [[obj, field, message.split(":", 1)[0]] for _, _, _, obj, field, message in lines]
+    assert sorted(errors) == [
+        ["ScheduledSparkApplication/spark/ingest", "spec.template.deps.archives[1]", "'hdfs"],
+        ["ScheduledSparkApplication/spark/ingest", "spec.template.sparkConf.spark.files", "'s3a"],
+        ["SparkApplication/spark/ingest", "spec.deps.pyFiles[0]", "'s3a"]]
+    assert S3A_DEPENDENCY in validate_errors(once, tmp_path)[0]
+
+
+def test_props_refuse_a_dependency_the_operator_s_spark_submit_cannot_fetch() -> None:
+    from charts.spark.applications import SparkApplicationProps
+
+    with pytest.raises(ValueError, match=r"SparkApplication ingest: 's3a://b/lib.zip': the Spark operator 2.5.2 runs "
+                                         r"spark-submit in its controller pod"):
+        SparkApplicationProps(name="ingest", main_application_file="s3a://b/app.py", py_files=("s3a://b/lib.zip",))
+    assert SparkApplicationProps(name="ingest", main_application_file="s3a://b/app.py",
+                                 py_files=("local:///opt/app/lib.zip",)).py_files == ("local:///opt/app/lib.zip",)
+
+
+# ---- A failed submission is resubmitted: the operator's pod webhook is fail-closed (#20 item 9) ------------------
+
+NEVER_RERUN = {"type": "OnFailure", "onFailureRetries": 0, "onFailureRetryInterval": 10,
+               "onSubmissionFailureRetries": 3, "onSubmissionFailureRetryInterval": 20}
+"""restartPolicy Never as rendered: no rerun after a run (ShouldRetry in FAILING: executionAttempts 1 <= 0 is false),
+resubmission after a failed spark-submit (in FAILED_SUBMISSION: submissionAttempts <= 3), which ran nothing."""
+
+
+def test_never_reruns_no_run_but_resubmits_a_failed_submission() -> None:
+    never = find(spark(environment(spark=app())), "SparkApplication", "ingest")["spec"]
+    assert never["restartPolicy"] == NEVER_RERUN
+    slower = find(spark(environment(spark=app(restartPolicy={"onSubmissionFailureRetries": 5,
+                                                             "onSubmissionFailureRetryInterval": 30}))),
+                  "SparkApplication", "ingest")["spec"]
+    assert slower["restartPolicy"] == {**NEVER_RERUN, "onSubmissionFailureRetries": 5,
+                                       "onSubmissionFailureRetryInterval": 30}
+    plain = find(spark(environment(spark=app(restartPolicy={"type": "Never", "onSubmissionFailureRetries": 0}))),
+                 "SparkApplication", "ingest")["spec"]
+    assert plain["restartPolicy"] == {"type": "Never"}  # the operator's own Never, asked for
+
+
+def submission_warnings(objects: list[Manifest]) -> list[tuple[str, str, str]]:
+    """(object, field, message) of the warnings validate's Spark submission rule gives `objects`."""
+    from manifests.validation import spark_submission
+    from manifests.validation.report import Level
+    from manifests.validation.report import Manifest as Checked
+
+    return [(f.object, f.field, f.message) for f in spark_submission.check([Checked("x.yaml", o) for o in objects])
+            if f.level is Level.WARNING]
+
+
+NO_RESUBMISSION = (
+    "restartPolicy {}: a failed submission is never resubmitted (ShouldRetry), and the Spark operator's pod webhook "
+    "rendered with it fails closed: a spark-submit while the webhook does not serve (a fresh apply, before its pod is "
+    "ready; a webhook restart) fails, the application stays failed, and applying it again unchanged does not resubmit "
+    "it; set restartPolicy type OnFailure with onSubmissionFailureRetries (onFailureRetries: 0 keeps no rerun of a run)")
+
+
+def test_validate_warns_of_an_application_a_failed_submission_leaves_failed() -> None:
+    objects = render(environment(spark={"applications": [
+        {"name": "once", "mainApplicationFile": "jobs/once.py"},
+        {"name": "nightly", "mainApplicationFile": "jobs/nightly.py", "schedule": {"cron": "@daily"}}]}))
+    assert submission_warnings(objects) == []
+    find(objects, "SparkApplication", "once")["spec"]["restartPolicy"] = {"type": "Never"}
+    find(objects, "ScheduledSparkApplication", "nightly")["spec"]["template"]["restartPolicy"] = {
+        **NEVER_RERUN, "onSubmissionFailureRetries": 0}
+    assert sorted(submission_warnings(objects)) == [
+        ("ScheduledSparkApplication/spark/nightly", "spec.template.restartPolicy",
+         NO_RESUBMISSION.format("OnFailure with onSubmissionFailureRetries 0")),
+        ("SparkApplication/spark/once", "spec.restartPolicy", NO_RESUBMISSION.format("Never"))]
+    # without the operator's fail-closed pod webhook among the checked objects (validate PATHS of the Spark file)
+    alone = [o for o in objects if o["kind"] in ("SparkApplication", "ScheduledSparkApplication")]
+    assert submission_warnings(alone) == []

@@ -83,8 +83,14 @@ class NodePoolProps:
             `WhenEmptyOrUnderutilized`).
         consolidate_after: how long a node stays empty or underutilized first (Karpenter duration, default `5m`).
         budgets: disruption budgets (empty: Karpenter's default, 10% of the nodes).
-        expire_after: node lifetime (default `720h`, Karpenter's).
-        termination_grace_period: the longest a drain may take (None: no limit).
+        expire_after: node lifetime (default `Never`). Karpenter 1.14.1 expires a node forcefully: the expiration
+            controller deletes the NodeClaim when `expireAfter` has passed, without consulting the disruption
+            budgets (kubernetes-sigs/karpenter v1.14.1 `pkg/controllers/nodeclaim/expiration/controller.go`,
+            `designs/forceful-expiration.md`), so a finite value drains Flink TaskManagers at any hour; with
+            `Never`, nodes are replaced by drift, under the budgets. Karpenter's own default (the CRD's) is `720h`,
+            so `Never` is always rendered.
+        termination_grace_period: the longest a drain may take, overriding PodDisruptionBudgets and
+            `karpenter.sh/do-not-disrupt` (None: no limit; a blocked drain waits).
         weight: priority among pools a pod could use, 1 to 100 (None: none).
         labels: further node labels.
 
@@ -99,7 +105,7 @@ class NodePoolProps:
     consolidation_policy: Literal["WhenEmpty", "WhenEmptyOrUnderutilized", "Balanced"] = "WhenEmpty"
     consolidate_after: str = "5m"
     budgets: tuple[DisruptionBudget, ...] = ()
-    expire_after: str = "720h"
+    expire_after: str = "Never"
     termination_grace_period: str | None = None
     weight: int | None = None
     labels: Mapping[str, str] = field(default_factory=dict)

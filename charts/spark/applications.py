@@ -103,10 +103,16 @@ class DynamicAllocationProps:
 
 @dataclass(frozen=True)
 class RestartPolicyProps:
-    """When the Spark operator reruns the application (`restartPolicy`; pkg/util/sparkapplication.go ShouldRetry):
-    `type` Never (the operator's default, rendered all the same), OnFailure (up to the retries) or Always; intervals in
-    seconds, multiplied by the attempts so far. The operator cannot compute a retry without the intervals, so they
-    are always rendered with OnFailure and Always."""
+    """When the Spark operator reruns the application (`restartPolicy`; kubeflow/spark-operator v2.5.2
+    pkg/util/sparkapplication.go ShouldRetry, TimeUntilNextRetryDue): `type` Never, OnFailure (up to the retries) or
+    Always; intervals in seconds, multiplied by the attempts so far. The operator cannot compute a retry without the
+    intervals, so they are always rendered with OnFailure and Always.
+
+    Never reruns no run, but resubmits a failed submission `on_submission_failure_retries` times: a failed spark-submit
+    ran nothing, and the operator's pod webhook fails closed, so a submission while it does not serve (a fresh apply
+    before its pod is ready, a restart) fails, and the operator's own Never leaves it failed for good
+    (reconcileFailedSubmissionSparkApplication). It renders as OnFailure with `onFailureRetries: 0` (ShouldRetry in
+    FAILING: executionAttempts 1 <= 0 is false); with `on_submission_failure_retries` 0, as the operator's Never."""
 
     type: Literal["Never", "OnFailure", "Always"] = "Never"
     on_failure_retries: int = 3
@@ -140,8 +146,9 @@ class SparkApplicationProps:
         main_class: the main class of a Scala or Java application (None: the JAR manifest's).
         image, spark_version: this application's image and its Spark version (None: the chart's, `SparkProps`).
         arguments: the application's arguments.
-        jars: extra JARs, `local://` paths inside the image; `files` (working directory) and `py_files`
-            (PYTHONPATH), URIs.
+        jars: extra JARs; `files` (working directory) and `py_files` (PYTHONPATH): URIs the Spark operator's
+            spark-submit can fetch in its controller pod (`local://` inside the image, `http(s)://`, `ftp://`:
+            `config.capabilities.SPARK_OPERATOR`), not `s3a://`.
         driver, executor: sizes.
         spark_conf, hadoop_conf: further properties over the platform's (`spark_conf`); config refuses the keys the
             platform or a typed field sets.
@@ -153,6 +160,10 @@ class SparkApplicationProps:
             containers, the user), and the pull secrets.
         prometheus: Spark's Prometheus endpoints on the driver's UI port (`PROMETHEUS_CONF`), announced with the
             `prometheus.io/*` annotations on the driver pod when `scrape_annotations`.
+
+    Raises:
+        ValueError: a jar, file or Python file the operator's spark-submit cannot fetch
+            (`capabilities.spark_dependency_problem`).
     """
 
     name: str
@@ -176,6 +187,11 @@ class SparkApplicationProps:
     prometheus: bool = False
     scrape_annotations: bool = True
 
+    def __post_init__(self) -> None:
+        problems = [p for uri in (*self.jars, *self.files, *self.py_files)
+                    if (p := capabilities.spark_dependency_problem(uri))]
+        if problems:
+            raise ValueError(f"SparkApplication {self.name}: " + "; ".join(problems))
 
 
 @dataclass(frozen=True)
@@ -225,7 +241,22 @@ def spark_conf(s3: S3Access, catalog: IcebergRestCatalog) -> dict[str, str]:
 
 
 NEVER_RESTART = SparkApplicationSpecRestartPolicy(type=SparkApplicationSpecRestartPolicyType.NEVER)
-"""`restartPolicy` Never, built once: most applications have it (the operator's default, rendered all the same)."""
+"""The operator's `restartPolicy` Never (no resubmission either), built once."""
+
+
+def restart_policy(restart: RestartPolicyProps) -> SparkApplicationSpecRestartPolicy:
+    """The `restartPolicy` of `restart`: Never with submission retries as OnFailure with `onFailureRetries: 0`
+    (`RestartPolicyProps`), the limits for OnFailure only, the intervals for OnFailure and Always."""
+    kind = restart.type
+    if kind == "Never" and not restart.on_submission_failure_retries:
+        return NEVER_RESTART
+    limited = kind != "Always"
+    return SparkApplicationSpecRestartPolicy(
+        type=member(SparkApplicationSpecRestartPolicyType, "OnFailure" if kind == "Never" else kind),
+        on_failure_retries=(0 if kind == "Never" else restart.on_failure_retries) if limited else None,
+        on_failure_retry_interval=restart.on_failure_retry_interval,
+        on_submission_failure_retries=restart.on_submission_failure_retries if limited else None,
+        on_submission_failure_retry_interval=restart.on_submission_failure_retry_interval)
 
 
 def application_spec(props: SparkApplicationProps, *, image: str, spark_version: str, account: str,
@@ -235,7 +266,6 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
     deps = {"jars": list(props.jars) or None, "files": list(props.files) or None,
             "py_files": list(props.py_files) or None}
     allocation = props.dynamic_allocation
-    restart = props.restart_policy
     options = props.pod_options
     scheduling = _scheduling(options)
     run_as = options.run_as or pod_security.SPARK
@@ -259,13 +289,7 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
             enabled=True, initial_executors=allocation.initial_executors, min_executors=allocation.min_executors,
             max_executors=allocation.max_executors, shuffle_tracking_enabled=True,
             shuffle_tracking_timeout=allocation.shuffle_tracking_timeout) if allocation else None,
-        restart_policy=NEVER_RESTART if restart.type == "Never" else SparkApplicationSpecRestartPolicy(
-            type=member(SparkApplicationSpecRestartPolicyType, restart.type),
-            on_failure_retries=restart.on_failure_retries if restart.type == "OnFailure" else None,
-            on_failure_retry_interval=restart.on_failure_retry_interval,
-            on_submission_failure_retries=restart.on_submission_failure_retries if restart.type == "OnFailure"
-            else None,
-            on_submission_failure_retry_interval=restart.on_submission_failure_retry_interval),
+        restart_policy=restart_policy(props.restart_policy),
         image_pull_secrets=list(options.image_pull_secrets) or None,
         volumes=[api_volume(v) for v in options.volumes] or None,
         driver=SparkApplicationSpecDriver(

@@ -29,9 +29,11 @@ from manifests.validation import (
     log_shipping,
     metrics,
     node_pools,
+    presync_secrets,
     references,
     rollout,
     rules,
+    spark_submission,
     spark_webhook,
 )
 from manifests.validation.manifests import load, yaml_files
@@ -94,10 +96,11 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     report.findings += schema_findings(manifests, store)
     report.findings += rules.check(manifests)
     report.findings += references.check(manifests, external, partial=partial)
+    report.findings += presync_secrets.check(manifests, external)
     report.findings += iceberg_env_references.check(manifests)
     for runtime_check in (first_sync.check, app_of_apps.check, rollout.check, cloud_identity.check,
-                          components.check, metrics.check, spark_webhook.check, flink_standalone.check, flink_pods.check,
-                          flink_parallelism.check, log_shipping.check):
+                          components.check, metrics.check, spark_webhook.check, spark_submission.check,
+                          flink_standalone.check, flink_pods.check, flink_parallelism.check, log_shipping.check):
         report.findings += runtime_check(manifests)
     report.findings += node_pools.check(manifests, partial=partial)
     if kubeconform:

@@ -13,6 +13,15 @@ from core workloads and Pods, both roles of a FlinkDeployment (the common pod te
 merged, tolerations of both) and the driver and executor of a SparkApplication (or a ScheduledSparkApplication's
 template). Only NoSchedule and NoExecute taints are required to be tolerated (PreferNoSchedule only steers).
 With `partial` (validate PATHS), a pool missing from the given files is a warning: it may be rendered elsewhere.
+
+Expiry: Karpenter 1.14.1 expires a node forcefully. Once `spec.template.spec.expireAfter` has passed (the CRD's
+default is 720h), the expiration controller deletes the NodeClaim without consulting the pool's disruption budgets
+(kubernetes-sigs/karpenter v1.14.1 `pkg/controllers/nodeclaim/expiration/controller.go`, `designs/
+forceful-expiration.md`), at any hour, and nodes launched together expire together. Flink pods (a FlinkDeployment's
+roles, or a workload whose container starts the Flink image's entrypoint as `jobmanager`, `standalone-job` or
+`taskmanager`) go with the node and the job restarts from its last checkpoint: a warning for each rendered pool with
+a finite expiry that such pods can run on (its node labels match their pool-label selector, and they tolerate its
+taints). Drift (a new AMI or node class) replaces nodes under the budgets instead.
 """
 
 from __future__ import annotations
@@ -23,21 +32,28 @@ from typing import Any
 
 from config.karpenter import NODE_POOL_LABEL
 from manifests.tree import pod_template
+from manifests.validation.flink_standalone import FLINK_ROLES
 from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
 
 KARPENTER_NODEPOOL_LABEL = "karpenter.sh/nodepool"
 """The label Karpenter puts on every node it launches: the name of the node's NodePool."""
 BLOCKING_EFFECTS = ("NoSchedule", "NoExecute")
+CRD_EXPIRE_AFTER = "720h"
+"""`expireAfter` of a NodePool that sets none (the pinned CRD's default, kubernetes-sigs/karpenter v1.14.1
+`pkg/apis/v1/nodepool.go`)."""
 
 
 @dataclass(frozen=True)
 class Pool:
-    """A rendered NodePool: `name`, the `labels` of its nodes (with `karpenter.sh/nodepool`), its `taints`."""
+    """A rendered NodePool: `name`, the `labels` of its nodes (with `karpenter.sh/nodepool`), its `taints`, its
+    `expire_after` as written (None: absent, the CRD's default) and the `manifest` it was read from."""
 
     name: str
     labels: dict[str, str]
     taints: tuple[dict[str, Any], ...]
+    expire_after: str | None = None
+    manifest: Manifest | None = None
 
 
 @dataclass(frozen=True)
@@ -58,8 +74,10 @@ def pools(manifests: list[Manifest]) -> list[Pool]:
             continue
         template = (m.obj.get("spec") or {}).get("template") or {}
         labels = {str(k): str(v) for k, v in ((template.get("metadata") or {}).get("labels") or {}).items()}
-        taints = tuple((template.get("spec") or {}).get("taints") or [])
-        found.append(Pool(m.name, {**labels, KARPENTER_NODEPOOL_LABEL: m.name}, taints))
+        node = template.get("spec") or {}
+        expire_after = node.get("expireAfter")
+        found.append(Pool(m.name, {**labels, KARPENTER_NODEPOOL_LABEL: m.name}, tuple(node.get("taints") or []),
+                          None if expire_after is None else str(expire_after), m))
     return found
 
 
@@ -94,6 +112,16 @@ def _scheduling(specs: list[tuple[str, dict[str, Any] | None]]) -> PodScheduling
     return PodScheduling(specs[-1][0], selector, tuple(tolerations))
 
 
+def runs_flink(m: Manifest) -> bool:
+    """Whether `m` makes Flink pods: a FlinkDeployment, or a workload whose container starts the Flink image's
+    entrypoint as a JobManager or TaskManager (`flink_standalone.FLINK_ROLES`)."""
+    if m.kind == "FlinkDeployment":
+        return True
+    found = pod_template(m.obj)
+    containers = ((found[1].get("spec") or {}).get("containers") or []) if found else []
+    return any(c.get("args") and str(c["args"][0]) in FLINK_ROLES for c in containers)
+
+
 def pod_scheduling(m: Manifest) -> Iterator[PodScheduling]:
     """The scheduling of each kind of pod `m` makes."""
     if m.kind == "Pod":
@@ -117,9 +145,38 @@ def pod_scheduling(m: Manifest) -> Iterator[PodScheduling]:
             yield _scheduling([(path, spec), (f"{path}.{role}", spec.get(role))])
 
 
+def expiry_findings(manifests: list[Manifest], rendered: list[Pool], keys: set[str]) -> list[Finding]:
+    """A warning per rendered pool with a finite `expireAfter` (or none: the CRD's 720h) that Flink pods can run on:
+    its labels match their selector's pool-label entries (`keys`), and they tolerate its blocking taints."""
+    users: dict[str, list[str]] = {}
+    for m in manifests:
+        if not runs_flink(m):
+            continue
+        for pod in pod_scheduling(m):
+            bound = {key: value for key, (value, _) in pod.node_selector.items() if key in keys}
+            for pool in rendered:
+                if all(pool.labels.get(k) == v for k, v in bound.items()) and _untolerated(pod, pool) is None \
+                        and m.ref not in users.setdefault(pool.name, []):
+                    users[pool.name].append(m.ref)
+    findings = []
+    for pool in rendered:
+        if pool.expire_after == "Never" or not users.get(pool.name) or pool.manifest is None:
+            continue
+        value = pool.expire_after or f"{CRD_EXPIRE_AFTER} (the CRD's default when absent)"
+        findings.append(finding(
+            pool.manifest, "spec.template.spec.expireAfter",
+            f"expireAfter {value}: Karpenter 1.14 expires a node forcefully, at any hour: it deletes the NodeClaim "
+            "without consulting the disruption budgets (pkg/controllers/nodeclaim/expiration), and Flink pods run on "
+            f"this pool ({', '.join(users[pool.name])}): their TaskManagers go with the node, and the job restarts "
+            "from its last checkpoint; set expireAfter: Never and replace nodes by drift (a new AMI or node class), "
+            "which the budgets govern", Layer.RULE, Level.WARNING))
+    return findings
+
+
 def check(manifests: list[Manifest], *, partial: bool = False) -> list[Finding]:
     """A finding per pool-bound pod that no rendered NodePool can take: none labels its nodes as the pod selects, or
-    the pod tolerates the taints of none of those that do."""
+    the pod tolerates the taints of none of those that do; and the pools whose nodes expire under Flink pods
+    (`expiry_findings`)."""
     rendered = pools(manifests)
     keys = {NODE_POOL_LABEL} | {key for pool in rendered for key in pool.labels}
     if not rendered:
@@ -147,7 +204,7 @@ def check(manifests: list[Manifest], *, partial: bool = False) -> list[Finding]:
                 m, f"{pod.path}.tolerations", f"no toleration of taint {taint.get('key')}={taint.get('value', '')}:"
                 f"{taint.get('effect')} of NodePool {pool.name}, the pool its nodeSelector picks: Karpenter does not "
                 "use a NodePool whose taints a pod does not tolerate, so these pods stay Pending", Layer.RULE))
-    return findings
+    return findings + expiry_findings(manifests, rendered, keys)
 
 
 def _untolerated(pod: PodScheduling, pool: Pool) -> dict[str, Any] | None:

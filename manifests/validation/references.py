@@ -1,7 +1,7 @@
 """Layer 6: references. Everything an object points at must be rendered, implied, or declared external.
 
 Checked: Secrets and ConfigMaps (env, envFrom, volumes, projected volumes, image pull Secrets; Secret
-keys when the Secret is rendered), ServiceAccounts, PersistentVolumeClaims, Namespaces, Roles and
+keys, also the `items` of a Secret volume or projected source, when the Secret is rendered), ServiceAccounts, PersistentVolumeClaims, Namespaces, Roles and
 RoleBinding subjects, StatefulSet governing Services, FlinkSessionJob session clusters, FlinkStateSnapshot jobs, in-cluster URLs
 (`<service>.<namespace>.svc[.cluster.local][:port]`, port included), Service selectors (they must
 select pods) and named ports (Service target ports and probes), volume mounts (the volume must exist).
@@ -87,8 +87,9 @@ def _refs(node: Any, path: str) -> Iterator[tuple[str, str, str, str | None]]:
                 yield here, "ConfigMap", str(value["name"]), None
             elif key == "secret" and isinstance(value, dict) and not value.get("optional"):
                 name = value.get("secretName", value.get("name"))
-                if name:
-                    yield here, "Secret", str(name), None
+                if name:  # a volume or projected source reads the keys it lists (the kubelet fails on a missing one)
+                    for item in value.get("items") or [{}]:
+                        yield here, "Secret", str(name), str(item["key"]) if item.get("key") else None
             elif key == "persistentVolumeClaim" and isinstance(value, dict) and "claimName" in value:
                 yield here, "PersistentVolumeClaim", str(value["claimName"]), None
             elif key == "serviceAccountName" and isinstance(value, str) and value != "default":
@@ -103,7 +104,7 @@ def _refs(node: Any, path: str) -> Iterator[tuple[str, str, str, str | None]]:
             yield from _refs(item, f"{path}[{index}]")
 
 
-def _object_refs(m: Manifest) -> Iterator[tuple[str, str, str | None, str, str | None]]:
+def object_refs(m: Manifest) -> Iterator[tuple[str, str, str | None, str, str | None]]:
     """(path, kind, namespace, name, key) of every reference of `m`."""
     ns = m.namespace
     for path, kind, name, key in _refs(m.obj.get("spec", {}), "spec"):
@@ -205,17 +206,21 @@ def check(manifests: list[Manifest], external: dict[ObjectKey, str], *, partial:
         by_namespace.setdefault(m.namespace, []).append(m)
     findings: list[Finding] = []
     for m in manifests:
-        for path, kind, ns, name, key in _object_refs(m):
+        seen: set[tuple[str, ObjectKey]] = set()
+        for path, kind, ns, name, key in object_refs(m):
             target = (kind, ns, name)
+            if kind == "Secret" and key is not None and target in u.objects:
+                secret = u.objects[target].obj
+                if key not in {**(secret.get("data") or {}), **(secret.get("stringData") or {})}:
+                    findings.append(finding(m, path, f"Secret {name!r} has no key {key!r}", Layer.REFERENCE))
+            if (path, target) in seen:  # another key of one reference (the items of a Secret volume)
+                continue
+            seen.add((path, target))
             findings += _wave_order(m, path, kind, name, u.source(target))
             if not u.has(target):
                 where = f" in namespace {ns}" if ns else ""
                 findings.append(finding(m, path, f"{kind} {name!r}{where} is not rendered and not declared external",
                                         Layer.REFERENCE, missing_level))
-            elif kind == "Secret" and key is not None and target in u.objects:
-                secret = u.objects[target].obj
-                if key not in {**(secret.get("data") or {}), **(secret.get("stringData") or {})}:
-                    findings.append(finding(m, path, f"Secret {name!r} has no key {key!r}", Layer.REFERENCE))
             target_spec = u.objects[target].obj.get("spec", {}) if target in u.objects else {}
             if kind == "FlinkDeployment" and m.kind == "FlinkStateSnapshot" and target in u.objects \
                     and not target_spec.get("job"):

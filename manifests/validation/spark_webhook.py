@@ -35,10 +35,15 @@ def _operator_rendered(manifests: list[Manifest]) -> bool:
         (m.obj.get("spec") or {}).get("template", {}).get("spec", {}).get("containers") or [])) for m in manifests)
 
 
+def pod_webhooks(manifests: list[Manifest]) -> list[dict[str, Any]]:
+    """The Spark operator's mutating webhooks on `pods` (`*.sparkoperator.k8s.io`) among `manifests`."""
+    return [hook for m in manifests if m.kind == "MutatingWebhookConfiguration" for hook in m.obj.get("webhooks") or []
+            if str(hook.get("name", "")).endswith(".sparkoperator.k8s.io")
+            and any("pods" in (rule.get("resources") or []) for rule in hook.get("rules") or [])]
+
+
 def _pod_webhook(manifests: list[Manifest]) -> bool:
-    return any(str(hook.get("name", "")).endswith(".sparkoperator.k8s.io")
-               and any("pods" in (rule.get("resources") or []) for rule in hook.get("rules") or [])
-               for m in manifests if m.kind == "MutatingWebhookConfiguration" for hook in m.obj.get("webhooks") or [])
+    return bool(pod_webhooks(manifests))
 
 
 def check(manifests: list[Manifest]) -> list[Finding]:

@@ -1,0 +1,73 @@
+"""Spark submission: what the Spark operator's controller can submit.
+
+The Spark operator 2.5.2 submits a SparkApplication by running `spark-submit` in its own controller pod
+(kubeflow/spark-operator v2.5.2 `internal/controller/sparkapplication/submission.go`), not in the application's
+image. spark-submit opens each dependency (`deps.jars`, `deps.files`, `deps.pyFiles`, `deps.archives`, or the
+sparkConf keys it reads the same lists from) there, with Hadoop's FileSystem for every scheme but local, http, https
+and ftp; the controller image has no S3A (hadoop-aws) and none of the application's credentials, so an `s3a://`
+dependency fails the submission (SUBMISSION_FAILED) although the driver could read it. Checked for a SparkApplication
+and a ScheduledSparkApplication's template, against the one table of what the operator can fetch
+(`config.capabilities.SPARK_OPERATOR`): an error per URI it cannot.
+
+A submission can also fail for a moment: the operator's mutating webhook on pods fails closed, so spark-submit's
+driver pod is refused while the webhook does not serve (on a fresh `kubectl apply` the SparkApplication exists before
+the webhook pod is ready; the webhook restarts). The controller resubmits only while `restartPolicy` allows it
+(pkg/util/sparkapplication.go ShouldRetry: in FAILED_SUBMISSION, Always, or OnFailure while submissionAttempts <=
+onSubmissionFailureRetries); otherwise the application is FAILED, and applying it again unchanged does not resubmit
+it. When the checked manifests render that fail-closed webhook: a warning per application (or scheduled template)
+whose restartPolicy never resubmits (Never, the default, or OnFailure with onSubmissionFailureRetries 0).
+"""
+
+from __future__ import annotations
+
+from config.capabilities import spark_dependency_problem
+from config.spark import DEPENDENCIES, DEPENDENCY_CONF, dependency_uris
+from manifests.validation.manifests import spark_application_spec
+from manifests.validation.report import Finding, Layer, Level, Manifest, finding
+from manifests.validation.spark_webhook import pod_webhooks
+
+
+def dependency_findings(m: Manifest) -> list[Finding]:
+    """An error per dependency URI of `m`'s Spark application spec that the operator's spark-submit cannot fetch."""
+    found = spark_application_spec(m)
+    if found is None:
+        return []
+    path, spec = found
+    deps = spec.get("deps") or {}
+    uris = [(f"{path}.deps.{name}[{index}]", str(uri)) for name in DEPENDENCIES
+            for index, uri in enumerate(deps.get(name) or [])]
+    conf = spec.get("sparkConf") or {}
+    uris += [(f"{path}.sparkConf.{key}", uri) for key in DEPENDENCY_CONF for uri in dependency_uris(str(conf.get(key, "")))]
+    return [finding(m, where, problem, Layer.RULE) for where, uri in uris if (problem := spark_dependency_problem(uri))]
+
+
+def resubmission_finding(m: Manifest) -> Finding | None:
+    """A warning when `m`'s Spark application spec never resubmits a failed submission, else None."""
+    found = spark_application_spec(m)
+    if found is None:
+        return None
+    path, spec = found
+    restart = spec.get("restartPolicy") or {}
+    kind = restart.get("type") or "Never"
+    if kind == "Never":
+        policy = "Never"
+    elif kind == "OnFailure" and restart.get("onSubmissionFailureRetries") == 0:
+        policy = "OnFailure with onSubmissionFailureRetries 0"
+    else:
+        return None
+    return finding(m, f"{path}.restartPolicy", f"restartPolicy {policy}: a failed submission is never resubmitted "
+                   "(ShouldRetry), and the Spark operator's pod webhook rendered with it fails closed: a spark-submit "
+                   "while the webhook does not serve (a fresh apply, before its pod is ready; a webhook restart) fails, "
+                   "the application stays failed, and applying it again unchanged does not resubmit it; set "
+                   "restartPolicy type OnFailure with onSubmissionFailureRetries (onFailureRetries: 0 keeps no rerun "
+                   "of a run)", Layer.RULE, Level.WARNING)
+
+
+def check(manifests: list[Manifest]) -> list[Finding]:
+    """Dependencies the Spark operator's controller cannot submit (`dependency_findings`), and, with the operator's
+    fail-closed pod webhook among `manifests` (failurePolicy Fail, the API's default), applications a failed
+    submission leaves failed (`resubmission_finding`)."""
+    findings = [f for m in manifests for f in dependency_findings(m)]
+    if any((hook.get("failurePolicy") or "Fail") == "Fail" for hook in pod_webhooks(manifests)):
+        findings += [f for m in manifests if (f := resubmission_finding(m))]
+    return findings

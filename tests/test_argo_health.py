@@ -160,15 +160,26 @@ def flink_status(lifecycle: str | None = "STABLE", jm: str | None = "READY", job
     # session cluster: no spec.job, empty jobStatus; SessionObserver marks the spec stable once the JM is READY
     (deployment(flink_status(job=None), job=None), ("Healthy", "Session cluster ready (lifecycle STABLE)")),
     # suspend: JM deleted -> MISSING, job FINISHED (AbstractFlinkService.updateStatusAfterClusterDeletion); lifecycle
-    # SUSPENDED from the suspended last reconciled spec (CommonStatus.getLifecycleState)
+    # SUSPENDED from the suspended last reconciled spec (CommonStatus.getLifecycleState). Healthy: a sync wave ends
+    # only on Healthy or Degraded, so Suspended would hold every later wave (gitops-engine sync_context.go)
     (deployment(flink_status("SUSPENDED", "MISSING", "FINISHED"), job="suspended"),
-     ("Suspended", "Job suspended (spec.job.state: suspended; job FINISHED)")),
-    # created suspended: the reconciler deploys nothing (AbstractFlinkResourceReconciler.reconcile), no status yet...
-    (deployment(job="suspended"),
-     ("Suspended", "Job created suspended (spec.job.state: suspended); nothing deployed")),
-    # ... or the initial status (ReconciliationStatus defaults: state UPGRADING; JM MISSING; lifecycle CREATED)
+     ("Healthy", "Suspended by its spec (spec.job.state: suspended; job FINISHED)")),
+    # created suspended: the reconciler deploys nothing (AbstractFlinkResourceReconciler.reconcile); until the
+    # controller writes the initial status (FlinkDeploymentController.reconcile: patchAndCacheStatus) it waits...
+    (deployment(job="suspended"), ("Progressing", "Waiting for the Flink operator to report a status")),
+    # ... then the initial status (ReconciliationStatus defaults: state UPGRADING; JM MISSING; lifecycle CREATED)
     (deployment(flink_status("CREATED", "MISSING", None, "UPGRADING", observed=None), job="suspended"),
-     ("Suspended", "Job created suspended (spec.job.state: suspended); nothing deployed")),
+     ("Healthy", "Suspended by its spec (spec.job.state: suspended): created suspended, nothing deployed")),
+    # suspending: the operator has taken the suspended spec but the job still runs (savepoint, cancel)
+    (deployment(flink_status("UPGRADING", "READY", "RUNNING", "UPGRADING"), job="suspended"),
+     ("Progressing", "Suspending (spec.job.state: suspended): lifecycle UPGRADING, job RUNNING")),
+    (deployment(flink_status("STABLE", "READY", "RUNNING"), job="suspended"),
+     ("Progressing", "Suspending (spec.job.state: suspended): lifecycle STABLE, job RUNNING")),
+    (deployment(flink_status(observed=1), job="suspended", generation=2),
+     ("Progressing", "Waiting for the operator to reconcile spec generation 2 (observed 1)")),
+    # resuming: the last reconciled spec is still the suspended one
+    (deployment(flink_status("SUSPENDED", "MISSING", "FINISHED")),
+     ("Progressing", "Resuming (spec.job.state is no longer suspended; job FINISHED)")),
     (deployment(), ("Progressing", "Waiting for the Flink operator to report a status")),
     (deployment(flink_status("CREATED", "MISSING", None, "UPGRADING", observed=None)),
      ("Progressing", "Waiting for the operator to reconcile spec generation 1 (none observed yet)")),
@@ -245,10 +256,11 @@ def test_flink_deployment_errors_are_shortened_when_the_string_library_is_open(
     assert run(FD, obj, sandboxed=True) == sandbox
 
 
-LIFECYCLE = {"CREATED": "Progressing", "SUSPENDED": "Suspended", "UPGRADING": "Progressing",
+LIFECYCLE = {"CREATED": "Progressing", "SUSPENDED": "Progressing", "UPGRADING": "Progressing",
              "DEPLOYED": "Progressing", "STABLE": "Healthy", "ROLLING_BACK": "Degraded", "ROLLED_BACK": "Degraded",
              "FAILED": "Degraded", "DELETING": "Progressing", "DELETED": "Progressing"}
-"""ResourceLifecycleState.java, with the JobManager READY and the job RUNNING."""
+"""ResourceLifecycleState.java, with the JobManager READY and the job RUNNING (spec.job.state running: SUSPENDED is
+the last reconciled spec's, a resume the operator has yet to make)."""
 JOB_MANAGER = {"READY": "Healthy", "DEPLOYED_NOT_READY": "Progressing", "DEPLOYING": "Progressing",
                "MISSING": "Progressing", "ERROR": "Degraded"}
 """JobManagerDeploymentStatus.java, lifecycle STABLE, job RUNNING, no error."""
@@ -326,8 +338,12 @@ def job_status(lifecycle: str | None = "STABLE", job: str | None = "RUNNING", re
 @pytest.mark.parametrize(("obj", "expected"), [
     (session_job(job_status()), ("Healthy", "Job bronze-ingest-event RUNNING (lifecycle STABLE)")),
     (session_job(job_status("SUSPENDED", "FINISHED"), job="suspended"),
-     ("Suspended", "Job suspended (spec.job.state: suspended; job FINISHED)")),
-    (session_job(job="suspended"), ("Suspended", "Job created suspended (spec.job.state: suspended); nothing submitted")),
+     ("Healthy", "Suspended by its spec (spec.job.state: suspended; job FINISHED)")),
+    (session_job(job_status("CREATED", None, "UPGRADING", observed=None), job="suspended"),
+     ("Healthy", "Suspended by its spec (spec.job.state: suspended): created suspended, nothing submitted")),
+    (session_job(job="suspended"), ("Progressing", "Waiting for the Flink operator to report a status")),
+    (session_job(job_status("STABLE", "RUNNING"), job="suspended"),
+     ("Progressing", "Suspending (spec.job.state: suspended): lifecycle STABLE, job RUNNING")),
     (session_job(), ("Progressing", "Waiting for the Flink operator to report a status")),
     (session_job(job_status(observed=4), generation=5),
      ("Progressing", "Waiting for the operator to reconcile spec generation 5 (observed 4)")),
@@ -417,8 +433,9 @@ SPARK = "sparkoperator.k8s.io_SparkApplication"
 
 
 def spark_app(state: Any = "RUNNING", error: str | None = None, executors: dict[str, str] | None = None,
-              **extra: Any) -> Obj:
-    """A SparkApplication with status.applicationState (api/v1beta2/sparkapplication_types.go, v2.5.2)."""
+              suspend: bool | None = None, **extra: Any) -> Obj:
+    """A SparkApplication with status.applicationState (api/v1beta2/sparkapplication_types.go, v2.5.2) and, when
+    given, `spec.suspend`."""
     app_state: Obj = {"state": state}
     if error is not None:
         app_state["errorMessage"] = error
@@ -426,9 +443,11 @@ def spark_app(state: Any = "RUNNING", error: str | None = None, executors: dict[
                    "sparkApplicationId": "spark-0123", "submissionID": "4f7c", **extra}
     if executors is not None:
         status["executorState"] = executors
+    spec: Obj = {"type": "Scala", "mode": "cluster", "executor": {"instances": 2}}
+    if suspend is not None:
+        spec["suspend"] = suspend
     return {"apiVersion": "sparkoperator.k8s.io/v1beta2", "kind": "SparkApplication",
-            "metadata": {"name": "nightly-compaction", "namespace": "spark"},
-            "spec": {"type": "Scala", "mode": "cluster", "executor": {"instances": 2}}, "status": status}
+            "metadata": {"name": "nightly-compaction", "namespace": "spark"}, "spec": spec, "status": status}
 
 
 SPARK_STATES: dict[str, tuple[Obj, tuple[str, str]]] = {
@@ -453,7 +472,7 @@ SPARK_STATES: dict[str, tuple[Obj, tuple[str, str]]] = {
                              "driver pod failed")),
     "SUSPENDING": (spark_app("SUSPENDING"),
                    ("Progressing", "Suspending (spec.suspend: true): deleting the application's pods")),
-    "SUSPENDED": (spark_app("SUSPENDED"), ("Suspended", "Suspended (spec.suspend: true)")),
+    "SUSPENDED": (spark_app("SUSPENDED", suspend=True), ("Healthy", "Suspended by its spec (spec.suspend: true)")),
     "RESUMING": (spark_app("RESUMING"), ("Progressing", "Resuming (spec.suspend: false): resubmitting")),
     "UNKNOWN": (spark_app("UNKNOWN"), ("Progressing", "Driver pod state unknown")),
 }
@@ -462,6 +481,13 @@ SPARK_STATES: dict[str, tuple[Obj, tuple[str, str]]] = {
 @pytest.mark.parametrize(("obj", "expected"), SPARK_STATES.values(), ids=[s or "NEW" for s in SPARK_STATES])
 def test_spark_application_states(obj: Obj, expected: tuple[str, str]) -> None:
     assert health(SPARK, obj) == expected
+
+
+def test_a_suspended_spark_application_whose_spec_no_longer_suspends_it_is_resuming() -> None:
+    # controller.go reconcileSuspendedSparkApplication: SUSPENDED -> RESUMING once spec.suspend is false
+    assert health(SPARK, spark_app("SUSPENDED")) == (
+        "Progressing", "Suspended, resuming: spec.suspend is no longer true")
+    assert health(SPARK, spark_app("SUSPENDED", suspend=False))[0] == "Progressing"
 
 
 def test_spark_application_running_without_executors_yet_is_healthy_with_the_count() -> None:
@@ -503,10 +529,13 @@ SCHEDULED_RUN = {"scheduleState": "Scheduled", "lastRun": "2026-01-01T10:00:00Z"
     (scheduled({"scheduleState": ""}), ("Progressing", "Waiting for the operator to validate the schedule")),
     (scheduled(), ("Progressing", "Waiting for the Spark operator to report a status")),
     # the controller returns before the status when suspended, whatever the status says
-    (scheduled(SCHEDULED_RUN, suspend=True), ("Suspended", "Schedule suspended (spec.suspend: true)")),
+    (scheduled(SCHEDULED_RUN, suspend=True), ("Healthy", "Suspended by its spec (spec.suspend: true): no run "
+                                                          "is scheduled")),
+    (scheduled(suspend=True), ("Healthy", "Suspended by its spec (spec.suspend: true): no run is scheduled")),
     (scheduled(SCHEDULED_RUN, suspend=False), ("Healthy", "Scheduled, next run 2026-01-01T11:00:00Z, "
                                                           "last run hourly-compaction-1767261600000000000")),
-], ids=["scheduled", "first", "failed-validation", "validating", "new", "no-status", "suspended", "not-suspended"])
+], ids=["scheduled", "first", "failed-validation", "validating", "new", "no-status", "suspended",
+        "suspended-no-status", "not-suspended"])
 def test_scheduled_spark_application(obj: Obj, expected: tuple[str, str]) -> None:
     assert health(SCHEDULED, obj) == expected
 
@@ -574,7 +603,18 @@ APP = "argoproj.io_Application"
      ("Progressing", "Progressing, sync status Synced")),
     ({"health": {"status": "Degraded", "message": "Deployment x exceeded its progress deadline"}},
      ("Degraded", "Deployment x exceeded its progress deadline")),
-    ({"health": {"status": "Suspended"}, "sync": {"status": "OutOfSync"}}, ("Suspended", "Suspended, sync status OutOfSync")),
+    # a child whose sync is over with a resource Suspended (paused, suspended) lets the next wave go on, as
+    # Healthy: Suspended would hold the parent's wave for good (gitops-engine sync_context.go)
+    ({"health": {"status": "Suspended", "message": "Deployment is paused"}, "sync": {"status": "Synced"},
+      "operationState": {"phase": "Succeeded"}},
+     ("Healthy", "Suspended, counted as Healthy: Deployment is paused")),
+    ({"health": {"status": "Suspended"}, "sync": {"status": "Synced"}},
+     ("Healthy", "Suspended, counted as Healthy, sync status Synced")),
+    # ... but not while its own sync runs or before it is synced
+    ({"health": {"status": "Suspended"}, "sync": {"status": "OutOfSync"}},
+     ("Progressing", "Suspended so far, sync pending, sync status OutOfSync")),
+    ({"health": {"status": "Suspended"}, "sync": {"status": "Synced"}, "operationState": {"phase": "Running"}},
+     ("Progressing", "Suspended so far, sync Running, sync status Synced")),
     ({"health": {"status": "Missing"}, "sync": {"status": "OutOfSync"}}, ("Missing", "Missing, sync status OutOfSync")),
     ({"health": {"status": "Unknown"}, "sync": {"status": "Unknown"}}, ("Progressing", "Health unknown, sync status Unknown")),
     # objects not created yet are left out of an app's health: Healthy mid-sync or before its sync must not end a wave

@@ -6,58 +6,29 @@ unknown, missing and garbage shapes give Progressing, never a Lua error; the key
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 import yaml
-from lupa import lua51
 
 from manifests.argo_health import health_customizations
+from manifests.argo_health.lua import HealthScriptError, LuaHealth
 from manifests.crds import PINS, read_pinned
 
 Obj = dict[str, Any]
 
-_RUN = """
-function(source, obj, sandboxed)
-  local chunk = assert(loadstring(source, "=health.lua"))
-  local env
-  if sandboxed then
-    env = {obj = obj, type = type, tostring = tostring, tonumber = tonumber, pairs = pairs, ipairs = ipairs,
-           next = next, select = select, error = error, pcall = pcall, assert = assert, unpack = unpack,
-           rawget = rawget, rawset = rawset, rawequal = rawequal, setmetatable = setmetatable,
-           getmetatable = getmetatable, table = table, _VERSION = _VERSION}
-  else
-    env = setmetatable({obj = obj}, {__index = _G})
-  end
-  setfenv(chunk, env)
-  return chunk()
-end
-"""
-
-
-def _runtime(sandboxed: bool) -> tuple[Any, Callable[..., Any]]:
-    runtime = lua51.LuaRuntime(unpack_returned_tuples=True)
-    if sandboxed:
-        runtime.execute('debug.setmetatable("", nil)')  # no ("x"):find either, as without OpenString
-    return runtime, runtime.eval(_RUN)
-
-
-OPEN = _runtime(False)
-SANDBOX = _runtime(True)
+OPEN = LuaHealth(sandboxed=False)
+SANDBOX = LuaHealth()
 SCRIPTS = health_customizations()
 PREFIX = "resource.customizations.health."
 
 
 def run(kind: str, obj: Obj, sandboxed: bool = False) -> tuple[str, str]:
     """(status, message) of the health check of `kind` (`<group>_<Kind>`) on `obj`."""
-    runtime, function = SANDBOX if sandboxed else OPEN
-    result = function(SCRIPTS[PREFIX + kind], runtime.table_from(obj, recursive=True), sandboxed)
-    returned = dict(result.items())
-    assert set(returned) == {"status", "message"}, returned
-    assert returned["status"] in {"Healthy", "Progressing", "Degraded", "Suspended", "Missing"}
-    assert isinstance(returned["message"], str) and returned["message"]
-    return returned["status"], returned["message"]
+    status, message = (SANDBOX if sandboxed else OPEN).assess(SCRIPTS[PREFIX + kind], obj)
+    assert status in {"Healthy", "Progressing", "Degraded", "Suspended", "Missing"}
+    assert message
+    return status, message
 
 
 def health(kind: str, obj: Obj) -> tuple[str, str]:
@@ -634,3 +605,26 @@ APP = "argoproj.io_Application"
 ])
 def test_application(status: Obj, expected: tuple[str, str]) -> None:
     assert health(APP, {"metadata": {"name": "prod-flink"}, "status": status}) == expected
+
+
+# ---- the runner (manifests/argo_health/lua.py) --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("script", "expected"), [
+    ("error('boom')", "the health script failed: "),
+    ("return 5", "the health script returned 5, not a table"),
+    ("return {status = 'Fine', message = 'x'}", "the health script returned status 'Fine', message 'x'"),
+    ("return {status = 'Healthy', message = {}}", "the health script returned status 'Healthy', message "),
+    # the sandbox has no string library nor string methods (argo-cd util/lua/lua.go)
+    ("return {status = 'Healthy', message = string.upper('x')}", "the health script failed: "),
+    ("return {status = 'Healthy', message = ('x'):upper()}", "the health script failed: "),
+])
+def test_a_script_argo_cd_would_show_unknown_raises(script: str, expected: str) -> None:
+    with pytest.raises(HealthScriptError) as info:
+        SANDBOX.assess(script, {})
+    assert str(info.value).startswith(expected)
+
+
+def test_the_open_runtime_has_the_string_library_and_a_missing_message_is_empty() -> None:
+    assert OPEN.assess("return {status = 'Healthy', message = ('x'):upper()}", {}) == ("Healthy", "X")
+    assert SANDBOX.assess("return {status = obj.kind == 'Job' and 'Degraded' or 'Healthy'}", {"kind": "Job"}) == (
+        "Degraded", "")

@@ -20,7 +20,10 @@ or Progressing for good never lets its Application's sync finish, nor the parent
 Argo CD's own CronJob check answers Healthy for `spec.suspend: true` for that reason
 (resource_customizations/batch/CronJob/health.lua, argoproj/argo-cd#24428). The scripts here do the same for what
 a person suspends on purpose, in the spec: once the operator reports it suspended it is Healthy, with a message
-"Suspended by its spec (...)"; while the operator suspends or resumes it, Progressing.
+"Suspended by its spec (...)"; while the operator suspends or resumes it, Progressing. `manifests.validation
+.suspended` refuses what would still hold a sync (Argo CD's built-in Suspended of a paused Deployment or a suspended
+Job, or an `argocd-cm` check that does not answer Healthy for a job suspended by its spec); `manifests.argo_health.lua`
+runs a script as Argo CD does.
 
 One file per kind, `<group>_<Kind>.lua` beside this module, after the shared `_helpers.lua` (and, for FlinkDeployment and FlinkSessionJob, `_flink_job.lua`) the text that
 goes into `argocd-cm`; `health_customizations()` maps the keys to it, and the app of apps renders them as a

@@ -35,7 +35,7 @@ def include_globs(include: str) -> list[str]:
     return [include]
 
 
-def _synced_files(app: Manifest, files: set[str]) -> list[str] | None:
+def synced_files(app: Manifest, files: set[str]) -> list[str] | None:
     """The checked files `app` syncs; None when its source is not an explicit directory source over a folder of them
     (another repository's path, a Helm chart, or no `directory` block, where Argo CD detects the source type and
     a kustomization.yaml in the folder makes it Kustomize)."""
@@ -96,7 +96,7 @@ def check(manifests: list[Manifest]) -> list[Finding]:
     folders: set[str] = set()
     findings: list[Finding] = []
     for app in (m for m in manifests if m.kind == "Application"):
-        synced = _synced_files(app, set(by_file))
+        synced = synced_files(app, set(by_file))
         if synced is None:
             continue
         folders |= {PurePosixPath(f).parent.as_posix() for f in synced}

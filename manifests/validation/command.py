@@ -32,6 +32,7 @@ from manifests.validation import (
     rollout,
     rules,
     spark_webhook,
+    suspended,
 )
 from manifests.validation.manifests import load, yaml_files
 from manifests.validation.report import Finding, Layer, Level, Manifest, Report, finding
@@ -96,7 +97,7 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     report.findings += iceberg_env_references.check(manifests)
     for runtime_check in (first_sync.check, app_of_apps.check, rollout.check, cloud_identity.check,
                           components.check, metrics.check, spark_webhook.check, flink_standalone.check, flink_pods.check,
-                          log_shipping.check):
+                          log_shipping.check, suspended.check):
         report.findings += runtime_check(manifests)
     report.findings += node_pools.check(manifests, partial=partial)
     if kubeconform:

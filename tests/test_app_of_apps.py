@@ -12,6 +12,7 @@ from manifests.validation.app_of_apps import include_globs
 from tests.conftest import Manifest, config_errors, environment, find, load_dir, render_charts, validate_errors
 
 REPO = "https://git.example.com/data-platform/lakehouse.git"
+MIGRATION_MANAGER = "argocd.argoproj.io/client-side-apply-migration-manager"
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +45,8 @@ def test_every_file_is_synced_by_exactly_one_application(prod: dict[str, list[Ma
 def test_the_root_and_the_prerequisites_stay_in_the_admin_project(prod: dict[str, list[Manifest]]) -> None:
     root = applications(prod["01-argocd.k8s.yaml"])["lakehouse-prod"]
     assert root["spec"]["project"] == "default"
-    # the partial argocd-cm must not take over keys set with kubectl apply (Argo CD 3.5's default migration would)
-    assert root["spec"]["syncPolicy"]["syncOptions"] == ["ClientSideApplyMigration=false"]
+    # the partial argocd-cm must not take over keys set with kubectl apply (the default migration would)
+    assert root["metadata"]["annotations"][MIGRATION_MANAGER] == "lakehouse-no-client-side-apply-migration"
     assert {app["spec"]["project"] for app in applications(prod["05-crds.k8s.yaml"]).values()} == {"default"}
     children = [app for name, app in applications(prod["01-argocd.k8s.yaml"]).items() if name != "lakehouse-prod"]
     assert {app["spec"]["project"] for app in children} == {"lakehouse-prod"}
@@ -168,3 +169,77 @@ def test_validate_refuses_what_argo_cd_would_refuse(prod: dict[str, list[Manifes
             "no Application syncs 70-extra.k8s.yaml: its objects are never applied by Argo CD") in errors
     assert len(errors) == 5
     assert validate_errors(prod["01-argocd.k8s.yaml"], tmp_path) == []  # alone: no folder it syncs, nothing to check
+
+
+# ---- client-side apply migration (#20 item 5) --------------------------------------------------------------------
+
+def test_the_partial_argocd_cm_is_protected_whatever_options_a_sync_request_carries() -> None:
+    # a sync request's own options replace spec.syncPolicy.syncOptions (argo-cd server/application/application.go
+    # 2122-2131), so ClientSideApplyMigration=false there is lost on a manual sync with options; the Application's
+    # annotation is read on every sync (controller/sync.go:228-232) and names a manager no client ever uses, so the
+    # migration finds nothing to hand to Argo CD's field manager (needsClientSideApplyMigration)
+    objects = render_charts(environment())["01-argocd"]
+    root = find(objects, "Application", "lakehouse-test", "argocd")
+    assert root["metadata"]["annotations"][MIGRATION_MANAGER] == "lakehouse-no-client-side-apply-migration"
+    assert "ClientSideApplyMigration=false" not in root["spec"]["syncPolicy"].get("syncOptions", [])
+    cm = find(objects, "ConfigMap", "argocd-cm", "argocd")
+    assert cm["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == (
+        "ServerSideApply=true,Prune=false,Delete=false")
+
+
+def _partial_object_folder(tmp_path: Path, root_annotations: dict[str, str], options: list[str]) -> Path:
+    """dist/test/01-argocd.k8s.yaml: a root Application (`root_annotations`, `options` as its sync options) that
+    syncs its own file, holding a partial argocd-cm applied server-side."""
+    import yaml
+    root = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+            "metadata": {"name": "lakehouse-test", "namespace": "argocd", "annotations": root_annotations},
+            "spec": {"project": "default", "destination": {"server": "https://kubernetes.default.svc"},
+                     "source": {"repoURL": REPO, "path": "dist/test", "directory": {"include": "01-argocd.k8s.yaml"}},
+                     "syncPolicy": {"syncOptions": options}}}
+    cm = {"apiVersion": "v1", "kind": "ConfigMap",
+          "metadata": {"name": "argocd-cm", "namespace": "argocd", "annotations": {
+              "argocd.argoproj.io/sync-options": "ServerSideApply=true,Prune=false,Delete=false"}},
+          "data": {"resource.customizations.health.argoproj.io_Application": "return {status = 'Healthy'}"}}
+    folder = tmp_path / "dist" / "test"
+    folder.mkdir(parents=True)
+    (folder / "01-argocd.k8s.yaml").write_text(yaml.safe_dump_all([root, cm]))
+    return folder
+
+
+@pytest.mark.parametrize(("annotations", "options", "expected"), [
+    ({}, ["ClientSideApplyMigration=false"],
+     "ConfigMap argocd-cm is a partial object (ServerSideApply=true, Delete=false) and Application lakehouse-test "
+     "turns the client-side apply migration off only with the sync option ClientSideApplyMigration=false, which a "
+     "sync request with options of its own replaces (argo-cd server/application/application.go:2122-2131): the "
+     "migration would hand the fields set with kubectl apply to Argo CD's field manager, and this apply would "
+     "remove them. Annotate the Application with argocd.argoproj.io/client-side-apply-migration-manager naming a "
+     "manager that never exists"),
+    ({}, [],
+     "ConfigMap argocd-cm is a partial object (ServerSideApply=true, Delete=false) and Application lakehouse-test "
+     "does not turn the client-side apply migration off: the migration would hand the fields set with kubectl apply "
+     "to Argo CD's field manager, and this apply would remove them. Annotate the Application with "
+     "argocd.argoproj.io/client-side-apply-migration-manager naming a manager that never exists"),
+    ({MIGRATION_MANAGER: "kubectl-client-side-apply"}, [],
+     "ConfigMap argocd-cm is a partial object (ServerSideApply=true, Delete=false) and Application lakehouse-test "
+     "names kubectl-client-side-apply in argocd.argoproj.io/client-side-apply-migration-manager, a manager that "
+     "writes objects: the migration would hand the fields set with kubectl apply to Argo CD's field manager, and "
+     "this apply would remove them. Annotate the Application with argocd.argoproj.io/client-side-apply-migration-"
+     "manager naming a manager that never exists"),
+])
+def test_validate_refuses_a_partial_object_protected_by_sync_options_only(
+        tmp_path: Path, annotations: dict[str, str], options: list[str], expected: str) -> None:
+    from manifests.validation import app_of_apps
+    from manifests.validation.manifests import load, yaml_files
+
+    manifests, _ = load(yaml_files([_partial_object_folder(tmp_path, annotations, options)]))
+    assert [(f.object, f.field, f.message) for f in app_of_apps.check(manifests)] == [
+        ("Application/argocd/lakehouse-test", f"metadata.annotations.{MIGRATION_MANAGER}", expected)]
+
+
+def test_validate_accepts_a_partial_object_under_a_manager_that_never_exists(tmp_path: Path) -> None:
+    from manifests.validation import app_of_apps
+    from manifests.validation.manifests import load, yaml_files
+
+    folder = _partial_object_folder(tmp_path, {MIGRATION_MANAGER: "lakehouse-no-client-side-apply-migration"}, [])
+    manifests, _ = load(yaml_files([folder]))
+    assert app_of_apps.check(manifests) == []

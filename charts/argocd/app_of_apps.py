@@ -4,8 +4,8 @@ health checks in `argocd-cm`.
     root Application lakehouse-<env>      project crds.project (admin), syncs 01-argocd.k8s.yaml (itself, below,
       |                                   in the last wave) and 05-crds.k8s.yaml (CRD and cert-manager Applications)
       |-- AppProject lakehouse-<env>      least privilege: the repository, the namespaces and the kinds of dist/<env>
-      |-- ConfigMap argocd-cm (partial)   the Lua health checks, applied server-side (without the client-side apply
-      |                                   migration): only these keys are touched
+      |-- ConfigMap argocd-cm (partial)   the Lua health checks, applied server-side, the root naming a client-side
+      |                                   apply migration manager that never exists: only these keys are touched
       |-- Application <env>-<file>        one per other chart file, in AppProject lakehouse-<env>, sync wave = the
                                           file's number (00, 10, 15, ... 60), so files sync in their apply order
 
@@ -36,7 +36,15 @@ import constructs
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave
-from manifests.argo_cd import NO_PRUNE, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
+from manifests.argo_cd import (
+    MIGRATION_MANAGER_ANNOTATION,
+    NO_MIGRATION_MANAGER,
+    NO_PRUNE,
+    PARTIAL_OBJECT_OPTIONS,
+    SYNC_OPTIONS_ANNOTATION,
+    SYNC_OPTIONS_SEPARATOR,
+    SYNC_WAVE_ANNOTATION,
+)
 from manifests.validation.first_sync import api_group
 
 IN_CLUSTER = "https://kubernetes.default.svc"
@@ -175,15 +183,16 @@ class AppOfAppsChart(ComponentChart):
         component = Component("argocd-application", props.root_name, "1", "app-of-apps")
         # The root syncs its own object last (ROOT_WAVE): Argo CD waits for each synced object to be healthy, and the
         # root's health is its children's, so in an early wave a Degraded child would stop every later wave.
-        # ClientSideApplyMigration=false: the migration would hand argocd-cm's keys set with kubectl apply to Argo
-        # CD's field manager, and the server-side apply of the partial argocd-cm would then remove them.
+        # NO_MIGRATION_MANAGER: the client-side apply migration would hand argocd-cm's keys set with kubectl apply to
+        # Argo CD's field manager, and the server-side apply of the partial argocd-cm would then remove them; the
+        # annotation holds whatever options a sync request carries (manifests.argo_cd.MIGRATION_MANAGER_ANNOTATION).
         custom_object(self, "root", api_version=APPLICATION, kind="Application", name=props.root_name,
-                      namespace=props.namespace, component=component, wave=ROOT_WAVE, spec={
+                      namespace=props.namespace, component=component, wave=ROOT_WAVE,
+                      annotations={MIGRATION_MANAGER_ANNOTATION: NO_MIGRATION_MANAGER}, spec={
                           "project": props.admin_project,
                           "source": props.source((id + FILE_SUFFIX, *props.root_files)),
                           "destination": {"server": IN_CLUSTER, "namespace": props.namespace},
-                          "syncPolicy": {"automated": {"prune": True, "selfHeal": True},
-                                         "syncOptions": ["ClientSideApplyMigration=false"], "retry": RETRY},
+                          "syncPolicy": {"automated": {"prune": True, "selfHeal": True}, "retry": RETRY},
                       })
         self._project(component.with_component("project"))
         if props.health_checks:
@@ -215,7 +224,7 @@ class AppOfAppsChart(ComponentChart):
             name="argocd-cm", namespace=self.props.namespace,
             labels={"app.kubernetes.io/name": "argocd-cm", "app.kubernetes.io/part-of": "argocd"},
             annotations={SYNC_WAVE_ANNOTATION: str(int(SyncWave.ARGO_CD)),
-                         SYNC_OPTIONS_ANNOTATION: f"ServerSideApply=true,{NO_PRUNE},Delete=false"},
+                         SYNC_OPTIONS_ANNOTATION: SYNC_OPTIONS_SEPARATOR.join(PARTIAL_OBJECT_OPTIONS)},
         )).add_json_patch(cdk8s.JsonPatch.add("/data", dict(sorted(self.props.health_checks.items()))))
 
     def _child(self, child: ChildApplication, component: Component) -> None:

@@ -14,6 +14,11 @@ Applications sync,
   `clusterResourceWhitelist` (cluster-scoped) or `namespaceResourceWhitelist` (namespaced), a namespace, or the
   Application's destination namespace, matched by no `destinations` entry, or a source repository missing from
   `sourceRepos`. Projects not among the checked files (e.g. `default`) are not checked;
+- an Application that syncs its own file (the root of an app of apps, which manages itself) was created by hand
+  with `kubectl apply` of that file, the bootstrap: everything in the file is created at that moment, all at once,
+  outside the root's sync waves (child Applications would all start their automated syncs together, racing the
+  CRDs and webhooks the earlier waves install), so the file holds the root and nothing but AppProjects (a project
+  permits and starts nothing);
 - a partial object (sync options `ServerSideApply=true` and `Delete=false`: an object shared with another owner,
   Argo CD's `argocd-cm`) keeps the fields others set only while Argo CD's client-side apply migration leaves them
   alone: the Application that syncs it must carry `argocd.argoproj.io/client-side-apply-migration-manager` naming a
@@ -125,10 +130,22 @@ def _migration_findings(app: Manifest, objects: list[Manifest]) -> list[Finding]
                     f"{MIGRATION_MANAGER_ANNOTATION} naming a manager that never exists", Layer.RULE)]
 
 
+def _bootstrap_findings(app: Manifest, synced: list[str], objects: list[Manifest]) -> list[Finding]:
+    """A finding per object but AppProjects beside `app` in its own file, when `app` syncs that file (`objects`:
+    the file's)."""
+    if app.file not in synced:
+        return []
+    file = PurePosixPath(app.file).name
+    return [finding(m, "-", f"{file} holds the root Application {app.name}, which syncs its own file: that file is "
+                    f"the bootstrap, applied by hand (kubectl apply), which creates {m.kind} {m.name} at once, "
+                    "outside the root's sync waves; keep only the root and its AppProjects in it", Layer.RULE)
+            for m in objects if m is not app and m.kind != "AppProject"]
+
+
 def check(manifests: list[Manifest]) -> list[Finding]:
     """Findings for files synced by no Application or by two, for objects their AppProject does not permit (only in
-    folders some Application syncs), and for an Application that syncs a partial object without naming a migration
-    manager that never exists."""
+    folders some Application syncs), for an Application that syncs a partial object without naming a migration
+    manager that never exists, and for objects but AppProjects beside a root Application in its bootstrap file."""
     by_file: dict[str, list[Manifest]] = defaultdict(list)
     for m in manifests:
         by_file[m.file].append(m)
@@ -148,6 +165,7 @@ def check(manifests: list[Manifest]) -> list[Finding]:
         if project is not None:
             findings += _permission_findings(app, project, objects)
         findings += _migration_findings(app, objects)
+        findings += _bootstrap_findings(app, synced, by_file[app.file])
     for file, objects in sorted(by_file.items()):
         if PurePosixPath(file).parent.as_posix() not in folders:
             continue

@@ -16,9 +16,9 @@ KUSTOMIZATION = "kustomization.yaml"
 """Kustomize's build file of the folder: it lists manifests, it is not one."""
 
 
-ARGO_CD_FILES = frozenset({"01-argocd.k8s.yaml", "05-crds.k8s.yaml"})
-"""The files of Argo CD environments that hold Argo CD's own objects (the app of apps; the CRD and cert-manager
-Applications): for Argo CD only, so the Kustomize build and the Helm chart leave them out (without Argo CD their
+ARGO_CD_FILES = frozenset({"01-argocd.k8s.yaml", "01-argocd-apps.k8s.yaml", "05-crds.k8s.yaml"})
+"""The files of Argo CD environments that hold Argo CD's own objects (the root Application, the bootstrap file; the
+app of apps; the CRD and cert-manager Applications): for Argo CD only, so the Kustomize build and the Helm chart leave them out (without Argo CD their
 kinds do not exist; with it, they would deploy the platform a second time beside the release)."""
 
 

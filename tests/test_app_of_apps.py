@@ -12,6 +12,7 @@ from manifests.validation.app_of_apps import include_globs
 from tests.conftest import Manifest, config_errors, environment, find, load_dir, render_charts, validate_errors
 
 REPO = "https://git.example.com/data-platform/lakehouse.git"
+MIGRATION_MANAGER = "argocd.argoproj.io/client-side-apply-migration-manager"
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +25,13 @@ def applications(objects: list[Manifest]) -> dict[str, Manifest]:
     return {o["metadata"]["name"]: o for o in objects if o["kind"] == "Application"}
 
 
+def app_of_apps(files: dict[str, list[Manifest]]) -> list[Manifest]:
+    """The objects of the bootstrap file (the root) and of the app of apps' file."""
+    return [*files["01-argocd.k8s.yaml"], *files["01-argocd-apps.k8s.yaml"]]
+
+
 def test_every_file_is_synced_by_exactly_one_application(prod: dict[str, list[Manifest]]) -> None:
-    apps = applications(prod["01-argocd.k8s.yaml"])
+    apps = applications(app_of_apps(prod))
     synced: dict[str, list[str]] = {}
     for name, app in apps.items():
         source = app["spec"]["source"]
@@ -33,7 +39,8 @@ def test_every_file_is_synced_by_exactly_one_application(prod: dict[str, list[Ma
         for glob in include_globs(source["directory"]["include"]):
             synced.setdefault(glob, []).append(name)
     assert synced == {
-        "01-argocd.k8s.yaml": ["lakehouse-prod"], "05-crds.k8s.yaml": ["lakehouse-prod"],
+        "01-argocd.k8s.yaml": ["lakehouse-prod"], "01-argocd-apps.k8s.yaml": ["lakehouse-prod"],
+        "05-crds.k8s.yaml": ["lakehouse-prod"],
         "00-namespaces.k8s.yaml": ["prod-namespaces"], "02-node-pools.k8s.yaml": ["prod-node-pools"],
         "10-flink-operator.k8s.yaml": ["prod-flink-operator"],
         "15-spark-operator.k8s.yaml": ["prod-spark-operator"], "30-polaris.k8s.yaml": ["prod-polaris"],
@@ -42,21 +49,21 @@ def test_every_file_is_synced_by_exactly_one_application(prod: dict[str, list[Ma
 
 
 def test_the_root_and_the_prerequisites_stay_in_the_admin_project(prod: dict[str, list[Manifest]]) -> None:
-    root = applications(prod["01-argocd.k8s.yaml"])["lakehouse-prod"]
+    root = applications(app_of_apps(prod))["lakehouse-prod"]
     assert root["spec"]["project"] == "default"
-    # the partial argocd-cm must not take over keys set with kubectl apply (Argo CD 3.5's default migration would)
-    assert root["spec"]["syncPolicy"]["syncOptions"] == ["ClientSideApplyMigration=false"]
+    # the partial argocd-cm must not take over keys set with kubectl apply (the default migration would)
+    assert root["metadata"]["annotations"][MIGRATION_MANAGER] == "lakehouse-no-client-side-apply-migration"
     assert {app["spec"]["project"] for app in applications(prod["05-crds.k8s.yaml"]).values()} == {"default"}
-    children = [app for name, app in applications(prod["01-argocd.k8s.yaml"]).items() if name != "lakehouse-prod"]
+    children = [app for name, app in applications(app_of_apps(prod)).items() if name != "lakehouse-prod"]
     assert {app["spec"]["project"] for app in children} == {"lakehouse-prod"}
 
 
 def test_children_sync_in_file_order_with_retries_and_are_never_pruned(prod: dict[str, list[Manifest]]) -> None:
-    apps = applications(prod["01-argocd.k8s.yaml"])
+    apps = applications(app_of_apps(prod))
     waves = {name: int(app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]) for name, app in apps.items()}
     assert waves == {"lakehouse-prod": 100, "prod-namespaces": 0, "prod-node-pools": 2, "prod-flink-operator": 10,
                      "prod-spark-operator": 15, "prod-polaris": 30, "prod-fluss": 40, "prod-flink": 50, "prod-spark": 60}
-    project = find(prod["01-argocd.k8s.yaml"], "AppProject", "lakehouse-prod")
+    project = find(app_of_apps(prod), "AppProject", "lakehouse-prod")
     assert project["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "-1"  # before the Applications
     for name, app in apps.items():
         assert app["spec"]["syncPolicy"]["retry"]["backoff"] == {"duration": "10s", "factor": 2, "maxDuration": "5m"}
@@ -66,9 +73,9 @@ def test_children_sync_in_file_order_with_retries_and_are_never_pruned(prod: dic
 
 
 def test_the_project_permits_exactly_what_the_platform_renders(prod: dict[str, list[Manifest]]) -> None:
-    project = find(prod["01-argocd.k8s.yaml"], "AppProject", "lakehouse-prod")["spec"]
-    platform = [o for name, objects in prod.items() if name not in ("01-argocd.k8s.yaml", "05-crds.k8s.yaml")
-                for o in objects]
+    project = find(app_of_apps(prod), "AppProject", "lakehouse-prod")["spec"]
+    platform = [o for name, objects in prod.items()
+                if name not in ("01-argocd.k8s.yaml", "01-argocd-apps.k8s.yaml", "05-crds.k8s.yaml") for o in objects]
 
     def kinds(namespaced: bool) -> list[dict[str, str]]:
         found = {(o["apiVersion"].rpartition("/")[0], o["kind"]) for o in platform
@@ -85,7 +92,7 @@ def test_the_project_permits_exactly_what_the_platform_renders(prod: dict[str, l
 
 
 def test_fields_written_by_operators_are_ignored_and_kept(prod: dict[str, list[Manifest]]) -> None:
-    apps = applications(prod["01-argocd.k8s.yaml"])
+    apps = applications(app_of_apps(prod))
     operator = apps["prod-flink-operator"]["spec"]
     assert operator["ignoreDifferences"] == [
         {"group": "admissionregistration.k8s.io", "kind": kind, "jqPathExpressions": [".webhooks[]?.clientConfig.caBundle"]}
@@ -100,7 +107,7 @@ def test_fields_written_by_operators_are_ignored_and_kept(prod: dict[str, list[M
 def test_the_health_checks_patch_only_their_keys_of_argocd_cm(prod: dict[str, list[Manifest]]) -> None:
     from manifests.argo_health import health_customizations
 
-    cm = find(prod["01-argocd.k8s.yaml"], "ConfigMap", "argocd-cm", "argocd")
+    cm = find(app_of_apps(prod), "ConfigMap", "argocd-cm", "argocd")
     assert cm["data"] == health_customizations()
     assert "resource.customizations.health.argoproj.io_Application" in cm["data"]  # the waves between Applications
     assert cm["metadata"]["labels"] == {"app.kubernetes.io/name": "argocd-cm", "app.kubernetes.io/part-of": "argocd"}
@@ -113,7 +120,7 @@ def test_argo_cd_settings_come_from_config() -> None:
     charts = render_charts(environment(argoCd={"repoUrl": "ssh://git@git.example.com/lake.git", "targetRevision": "v1",
                                                "path": "deploy/test", "namespace": "gitops", "project": "lake",
                                                "healthChecks": False}))
-    objects = charts["01-argocd"]
+    objects = [*charts["01-argocd"], *charts["01-argocd-apps"]]
     root = find(objects, "Application", "lakehouse-test", "gitops")
     assert root["spec"]["source"]["path"] == "deploy/test"
     assert root["spec"]["source"]["targetRevision"] == "v1"
@@ -167,4 +174,139 @@ def test_validate_refuses_what_argo_cd_would_refuse(prod: dict[str, list[Manifes
     assert ("SparkApplication/spark/ingest-campaign",
             "no Application syncs 70-extra.k8s.yaml: its objects are never applied by Argo CD") in errors
     assert len(errors) == 5
-    assert validate_errors(prod["01-argocd.k8s.yaml"], tmp_path) == []  # alone: no folder it syncs, nothing to check
+    assert validate_errors(app_of_apps(prod), tmp_path) == []  # alone: no folder they sync, nothing to check
+
+
+# ---- client-side apply migration (#20 item 5) --------------------------------------------------------------------
+
+def test_the_partial_argocd_cm_is_protected_whatever_options_a_sync_request_carries() -> None:
+    # a sync request's own options replace spec.syncPolicy.syncOptions (argo-cd server/application/application.go
+    # 2122-2131), so ClientSideApplyMigration=false there is lost on a manual sync with options; the Application's
+    # annotation is read on every sync (controller/sync.go:228-232) and names a manager no client ever uses, so the
+    # migration finds nothing to hand to Argo CD's field manager (needsClientSideApplyMigration)
+    charts = render_charts(environment())
+    objects = [*charts["01-argocd"], *charts["01-argocd-apps"]]
+    root = find(objects, "Application", "lakehouse-test", "argocd")
+    assert root["metadata"]["annotations"][MIGRATION_MANAGER] == "lakehouse-no-client-side-apply-migration"
+    assert "ClientSideApplyMigration=false" not in root["spec"]["syncPolicy"].get("syncOptions", [])
+    cm = find(objects, "ConfigMap", "argocd-cm", "argocd")
+    assert cm["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == (
+        "ServerSideApply=true,Prune=false,Delete=false")
+
+
+def _partial_object_folder(tmp_path: Path, root_annotations: dict[str, str], options: list[str]) -> Path:
+    """dist/test: a root Application (`root_annotations`, `options` as its sync options) in 01-argocd.k8s.yaml that
+    syncs that file and 01-argocd-apps.k8s.yaml, a partial argocd-cm applied server-side."""
+    import yaml
+    root = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+            "metadata": {"name": "lakehouse-test", "namespace": "argocd", "annotations": root_annotations},
+            "spec": {"project": "default", "destination": {"server": "https://kubernetes.default.svc"},
+                     "source": {"repoURL": REPO, "path": "dist/test",
+                                "directory": {"include": "{01-argocd.k8s.yaml,01-argocd-apps.k8s.yaml}"}},
+                     "syncPolicy": {"syncOptions": options}}}
+    cm = {"apiVersion": "v1", "kind": "ConfigMap",
+          "metadata": {"name": "argocd-cm", "namespace": "argocd", "annotations": {
+              "argocd.argoproj.io/sync-options": "ServerSideApply=true,Prune=false,Delete=false"}},
+          "data": {"resource.customizations.health.argoproj.io_Application": "return {status = 'Healthy'}"}}
+    folder = tmp_path / "dist" / "test"
+    folder.mkdir(parents=True)
+    (folder / "01-argocd.k8s.yaml").write_text(yaml.safe_dump(root))
+    (folder / "01-argocd-apps.k8s.yaml").write_text(yaml.safe_dump(cm))
+    return folder
+
+
+@pytest.mark.parametrize(("annotations", "options", "expected"), [
+    ({}, ["ClientSideApplyMigration=false"],
+     "ConfigMap argocd-cm is a partial object (ServerSideApply=true, Delete=false) and Application lakehouse-test "
+     "turns the client-side apply migration off only with the sync option ClientSideApplyMigration=false, which a "
+     "sync request with options of its own replaces (argo-cd server/application/application.go:2122-2131): the "
+     "migration would hand the fields set with kubectl apply to Argo CD's field manager, and this apply would "
+     "remove them. Annotate the Application with argocd.argoproj.io/client-side-apply-migration-manager naming a "
+     "manager that never exists"),
+    ({}, [],
+     "ConfigMap argocd-cm is a partial object (ServerSideApply=true, Delete=false) and Application lakehouse-test "
+     "does not turn the client-side apply migration off: the migration would hand the fields set with kubectl apply "
+     "to Argo CD's field manager, and this apply would remove them. Annotate the Application with "
+     "argocd.argoproj.io/client-side-apply-migration-manager naming a manager that never exists"),
+    ({MIGRATION_MANAGER: "kubectl-client-side-apply"}, [],
+     "ConfigMap argocd-cm is a partial object (ServerSideApply=true, Delete=false) and Application lakehouse-test "
+     "names kubectl-client-side-apply in argocd.argoproj.io/client-side-apply-migration-manager, a manager that "
+     "writes objects: the migration would hand the fields set with kubectl apply to Argo CD's field manager, and "
+     "this apply would remove them. Annotate the Application with argocd.argoproj.io/client-side-apply-migration-"
+     "manager naming a manager that never exists"),
+])
+def test_validate_refuses_a_partial_object_protected_by_sync_options_only(
+        tmp_path: Path, annotations: dict[str, str], options: list[str], expected: str) -> None:
+    from manifests.validation import app_of_apps
+    from manifests.validation.manifests import load, yaml_files
+
+    manifests, _ = load(yaml_files([_partial_object_folder(tmp_path, annotations, options)]))
+    assert [(f.object, f.field, f.message) for f in app_of_apps.check(manifests)] == [
+        ("Application/argocd/lakehouse-test", f"metadata.annotations.{MIGRATION_MANAGER}", expected)]
+
+
+def test_validate_accepts_a_partial_object_under_a_manager_that_never_exists(tmp_path: Path) -> None:
+    from manifests.validation import app_of_apps
+    from manifests.validation.manifests import load, yaml_files
+
+    folder = _partial_object_folder(tmp_path, {MIGRATION_MANAGER: "lakehouse-no-client-side-apply-migration"}, [])
+    manifests, _ = load(yaml_files([folder]))
+    assert app_of_apps.check(manifests) == []
+
+
+# ---- bootstrap (#20 item 4) --------------------------------------------------------------------------------------
+
+def test_the_bootstrap_file_holds_no_child_application_the_root_syncs_them_in_wave_order() -> None:
+    # `kubectl apply -f 01-argocd.k8s.yaml` creates the root (and the project, which starts nothing); the root creates
+    # each child Application from Git in its wave, after the one before is healthy, instead of all of them at once
+    # racing the CRDs and webhooks
+    charts = render_charts(environment())
+    assert [(o["kind"], o["metadata"]["name"]) for o in charts["01-argocd"]] == [
+        ("AppProject", "lakehouse-test"), ("Application", "lakehouse-test")]
+    root = find(charts["01-argocd"], "Application", "lakehouse-test")
+    assert root["spec"]["source"]["directory"]["include"] == (
+        "{01-argocd-apps.k8s.yaml,01-argocd.k8s.yaml,05-crds.k8s.yaml}")
+    rest = {(o["kind"], o["metadata"]["name"]) for o in charts["01-argocd-apps"]}
+    assert {("ConfigMap", "argocd-cm"), ("Application", "test-namespaces"), ("Application", "test-flink")} <= rest
+    assert ("Application", "lakehouse-test") not in rest
+
+
+def test_a_failed_sync_is_retried_until_it_succeeds_on_the_latest_revision() -> None:
+    # after a limited number of retries Argo CD does not sync the same revision again (controller/appcontroller.go
+    # 2394-2399): a child that lost its race with a CRD or a webhook would stay failed, and its parent with it
+    charts = render_charts(environment())
+    apps = [o for chart in ("01-argocd", "01-argocd-apps") for o in charts[chart] if o["kind"] == "Application"]
+    assert len(apps) > 5
+    for app in apps:
+        assert app["spec"]["syncPolicy"]["retry"] == {
+            "limit": -1, "refresh": True, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "5m"}}
+
+
+def test_validate_refuses_a_bootstrap_file_that_creates_more_than_the_root(tmp_path: Path) -> None:
+    import yaml
+
+    from manifests.validation import app_of_apps
+    from manifests.validation.manifests import load, yaml_files
+
+    def app(name: str, include: str) -> Manifest:
+        return {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+                "metadata": {"name": name, "namespace": "argocd"},
+                "spec": {"project": "default", "destination": {"server": "https://kubernetes.default.svc"},
+                         "source": {"repoURL": REPO, "path": "dist/test", "directory": {"include": include}}}}
+
+    folder = tmp_path / "dist" / "test"
+    folder.mkdir(parents=True)
+    project = {"apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject",
+               "metadata": {"name": "lakehouse-test", "namespace": "argocd"},
+               "spec": {"sourceRepos": [REPO], "destinations": [{"namespace": "flink"}],
+                        "namespaceResourceWhitelist": [{"group": "", "kind": "ConfigMap"}]}}
+    (folder / "01-argocd.k8s.yaml").write_text(yaml.safe_dump_all([
+        app("lakehouse-test", "01-argocd.k8s.yaml"), project, app("test-flink", "50-flink.k8s.yaml")]))
+    (folder / "50-flink.k8s.yaml").write_text(yaml.safe_dump_all([
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": "flink"}}]))
+    manifests, _ = load(yaml_files([folder]))
+    assert [(f.object, f.message) for f in app_of_apps.check(manifests)] == [(
+        "Application/argocd/test-flink",
+        "01-argocd.k8s.yaml holds the root Application lakehouse-test, which syncs its own file: that file is the "
+        "bootstrap, applied by hand (kubectl apply), which creates Application test-flink at once, outside the "
+        "root's sync waves; keep only the root and its AppProjects in it")]

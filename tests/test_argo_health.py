@@ -6,58 +6,29 @@ unknown, missing and garbage shapes give Progressing, never a Lua error; the key
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 import yaml
-from lupa import lua51
 
 from manifests.argo_health import health_customizations
+from manifests.argo_health.lua import HealthScriptError, LuaHealth
 from manifests.crds import PINS, read_pinned
 
 Obj = dict[str, Any]
 
-_RUN = """
-function(source, obj, sandboxed)
-  local chunk = assert(loadstring(source, "=health.lua"))
-  local env
-  if sandboxed then
-    env = {obj = obj, type = type, tostring = tostring, tonumber = tonumber, pairs = pairs, ipairs = ipairs,
-           next = next, select = select, error = error, pcall = pcall, assert = assert, unpack = unpack,
-           rawget = rawget, rawset = rawset, rawequal = rawequal, setmetatable = setmetatable,
-           getmetatable = getmetatable, table = table, _VERSION = _VERSION}
-  else
-    env = setmetatable({obj = obj}, {__index = _G})
-  end
-  setfenv(chunk, env)
-  return chunk()
-end
-"""
-
-
-def _runtime(sandboxed: bool) -> tuple[Any, Callable[..., Any]]:
-    runtime = lua51.LuaRuntime(unpack_returned_tuples=True)
-    if sandboxed:
-        runtime.execute('debug.setmetatable("", nil)')  # no ("x"):find either, as without OpenString
-    return runtime, runtime.eval(_RUN)
-
-
-OPEN = _runtime(False)
-SANDBOX = _runtime(True)
+OPEN = LuaHealth(sandboxed=False)
+SANDBOX = LuaHealth()
 SCRIPTS = health_customizations()
 PREFIX = "resource.customizations.health."
 
 
 def run(kind: str, obj: Obj, sandboxed: bool = False) -> tuple[str, str]:
     """(status, message) of the health check of `kind` (`<group>_<Kind>`) on `obj`."""
-    runtime, function = SANDBOX if sandboxed else OPEN
-    result = function(SCRIPTS[PREFIX + kind], runtime.table_from(obj, recursive=True), sandboxed)
-    returned = dict(result.items())
-    assert set(returned) == {"status", "message"}, returned
-    assert returned["status"] in {"Healthy", "Progressing", "Degraded", "Suspended", "Missing"}
-    assert isinstance(returned["message"], str) and returned["message"]
-    return returned["status"], returned["message"]
+    status, message = (SANDBOX if sandboxed else OPEN).assess(SCRIPTS[PREFIX + kind], obj)
+    assert status in {"Healthy", "Progressing", "Degraded", "Suspended", "Missing"}
+    assert message
+    return status, message
 
 
 def health(kind: str, obj: Obj) -> tuple[str, str]:
@@ -160,15 +131,26 @@ def flink_status(lifecycle: str | None = "STABLE", jm: str | None = "READY", job
     # session cluster: no spec.job, empty jobStatus; SessionObserver marks the spec stable once the JM is READY
     (deployment(flink_status(job=None), job=None), ("Healthy", "Session cluster ready (lifecycle STABLE)")),
     # suspend: JM deleted -> MISSING, job FINISHED (AbstractFlinkService.updateStatusAfterClusterDeletion); lifecycle
-    # SUSPENDED from the suspended last reconciled spec (CommonStatus.getLifecycleState)
+    # SUSPENDED from the suspended last reconciled spec (CommonStatus.getLifecycleState). Healthy: a sync wave ends
+    # only on Healthy or Degraded, so Suspended would hold every later wave (gitops-engine sync_context.go)
     (deployment(flink_status("SUSPENDED", "MISSING", "FINISHED"), job="suspended"),
-     ("Suspended", "Job suspended (spec.job.state: suspended; job FINISHED)")),
-    # created suspended: the reconciler deploys nothing (AbstractFlinkResourceReconciler.reconcile), no status yet...
-    (deployment(job="suspended"),
-     ("Suspended", "Job created suspended (spec.job.state: suspended); nothing deployed")),
-    # ... or the initial status (ReconciliationStatus defaults: state UPGRADING; JM MISSING; lifecycle CREATED)
+     ("Healthy", "Suspended by its spec (spec.job.state: suspended; job FINISHED)")),
+    # created suspended: the reconciler deploys nothing (AbstractFlinkResourceReconciler.reconcile); until the
+    # controller writes the initial status (FlinkDeploymentController.reconcile: patchAndCacheStatus) it waits...
+    (deployment(job="suspended"), ("Progressing", "Waiting for the Flink operator to report a status")),
+    # ... then the initial status (ReconciliationStatus defaults: state UPGRADING; JM MISSING; lifecycle CREATED)
     (deployment(flink_status("CREATED", "MISSING", None, "UPGRADING", observed=None), job="suspended"),
-     ("Suspended", "Job created suspended (spec.job.state: suspended); nothing deployed")),
+     ("Healthy", "Suspended by its spec (spec.job.state: suspended): created suspended, nothing deployed")),
+    # suspending: the operator has taken the suspended spec but the job still runs (savepoint, cancel)
+    (deployment(flink_status("UPGRADING", "READY", "RUNNING", "UPGRADING"), job="suspended"),
+     ("Progressing", "Suspending (spec.job.state: suspended): lifecycle UPGRADING, job RUNNING")),
+    (deployment(flink_status("STABLE", "READY", "RUNNING"), job="suspended"),
+     ("Progressing", "Suspending (spec.job.state: suspended): lifecycle STABLE, job RUNNING")),
+    (deployment(flink_status(observed=1), job="suspended", generation=2),
+     ("Progressing", "Waiting for the operator to reconcile spec generation 2 (observed 1)")),
+    # resuming: the last reconciled spec is still the suspended one
+    (deployment(flink_status("SUSPENDED", "MISSING", "FINISHED")),
+     ("Progressing", "Resuming (spec.job.state is no longer suspended; job FINISHED)")),
     (deployment(), ("Progressing", "Waiting for the Flink operator to report a status")),
     (deployment(flink_status("CREATED", "MISSING", None, "UPGRADING", observed=None)),
      ("Progressing", "Waiting for the operator to reconcile spec generation 1 (none observed yet)")),
@@ -245,10 +227,11 @@ def test_flink_deployment_errors_are_shortened_when_the_string_library_is_open(
     assert run(FD, obj, sandboxed=True) == sandbox
 
 
-LIFECYCLE = {"CREATED": "Progressing", "SUSPENDED": "Suspended", "UPGRADING": "Progressing",
+LIFECYCLE = {"CREATED": "Progressing", "SUSPENDED": "Progressing", "UPGRADING": "Progressing",
              "DEPLOYED": "Progressing", "STABLE": "Healthy", "ROLLING_BACK": "Degraded", "ROLLED_BACK": "Degraded",
              "FAILED": "Degraded", "DELETING": "Progressing", "DELETED": "Progressing"}
-"""ResourceLifecycleState.java, with the JobManager READY and the job RUNNING."""
+"""ResourceLifecycleState.java, with the JobManager READY and the job RUNNING (spec.job.state running: SUSPENDED is
+the last reconciled spec's, a resume the operator has yet to make)."""
 JOB_MANAGER = {"READY": "Healthy", "DEPLOYED_NOT_READY": "Progressing", "DEPLOYING": "Progressing",
                "MISSING": "Progressing", "ERROR": "Degraded"}
 """JobManagerDeploymentStatus.java, lifecycle STABLE, job RUNNING, no error."""
@@ -326,8 +309,12 @@ def job_status(lifecycle: str | None = "STABLE", job: str | None = "RUNNING", re
 @pytest.mark.parametrize(("obj", "expected"), [
     (session_job(job_status()), ("Healthy", "Job bronze-ingest-event RUNNING (lifecycle STABLE)")),
     (session_job(job_status("SUSPENDED", "FINISHED"), job="suspended"),
-     ("Suspended", "Job suspended (spec.job.state: suspended; job FINISHED)")),
-    (session_job(job="suspended"), ("Suspended", "Job created suspended (spec.job.state: suspended); nothing submitted")),
+     ("Healthy", "Suspended by its spec (spec.job.state: suspended; job FINISHED)")),
+    (session_job(job_status("CREATED", None, "UPGRADING", observed=None), job="suspended"),
+     ("Healthy", "Suspended by its spec (spec.job.state: suspended): created suspended, nothing submitted")),
+    (session_job(job="suspended"), ("Progressing", "Waiting for the Flink operator to report a status")),
+    (session_job(job_status("STABLE", "RUNNING"), job="suspended"),
+     ("Progressing", "Suspending (spec.job.state: suspended): lifecycle STABLE, job RUNNING")),
     (session_job(), ("Progressing", "Waiting for the Flink operator to report a status")),
     (session_job(job_status(observed=4), generation=5),
      ("Progressing", "Waiting for the operator to reconcile spec generation 5 (observed 4)")),
@@ -417,8 +404,9 @@ SPARK = "sparkoperator.k8s.io_SparkApplication"
 
 
 def spark_app(state: Any = "RUNNING", error: str | None = None, executors: dict[str, str] | None = None,
-              **extra: Any) -> Obj:
-    """A SparkApplication with status.applicationState (api/v1beta2/sparkapplication_types.go, v2.5.2)."""
+              suspend: bool | None = None, **extra: Any) -> Obj:
+    """A SparkApplication with status.applicationState (api/v1beta2/sparkapplication_types.go, v2.5.2) and, when
+    given, `spec.suspend`."""
     app_state: Obj = {"state": state}
     if error is not None:
         app_state["errorMessage"] = error
@@ -426,9 +414,11 @@ def spark_app(state: Any = "RUNNING", error: str | None = None, executors: dict[
                    "sparkApplicationId": "spark-0123", "submissionID": "4f7c", **extra}
     if executors is not None:
         status["executorState"] = executors
+    spec: Obj = {"type": "Scala", "mode": "cluster", "executor": {"instances": 2}}
+    if suspend is not None:
+        spec["suspend"] = suspend
     return {"apiVersion": "sparkoperator.k8s.io/v1beta2", "kind": "SparkApplication",
-            "metadata": {"name": "nightly-compaction", "namespace": "spark"},
-            "spec": {"type": "Scala", "mode": "cluster", "executor": {"instances": 2}}, "status": status}
+            "metadata": {"name": "nightly-compaction", "namespace": "spark"}, "spec": spec, "status": status}
 
 
 SPARK_STATES: dict[str, tuple[Obj, tuple[str, str]]] = {
@@ -453,7 +443,7 @@ SPARK_STATES: dict[str, tuple[Obj, tuple[str, str]]] = {
                              "driver pod failed")),
     "SUSPENDING": (spark_app("SUSPENDING"),
                    ("Progressing", "Suspending (spec.suspend: true): deleting the application's pods")),
-    "SUSPENDED": (spark_app("SUSPENDED"), ("Suspended", "Suspended (spec.suspend: true)")),
+    "SUSPENDED": (spark_app("SUSPENDED", suspend=True), ("Healthy", "Suspended by its spec (spec.suspend: true)")),
     "RESUMING": (spark_app("RESUMING"), ("Progressing", "Resuming (spec.suspend: false): resubmitting")),
     "UNKNOWN": (spark_app("UNKNOWN"), ("Progressing", "Driver pod state unknown")),
 }
@@ -462,6 +452,13 @@ SPARK_STATES: dict[str, tuple[Obj, tuple[str, str]]] = {
 @pytest.mark.parametrize(("obj", "expected"), SPARK_STATES.values(), ids=[s or "NEW" for s in SPARK_STATES])
 def test_spark_application_states(obj: Obj, expected: tuple[str, str]) -> None:
     assert health(SPARK, obj) == expected
+
+
+def test_a_suspended_spark_application_whose_spec_no_longer_suspends_it_is_resuming() -> None:
+    # controller.go reconcileSuspendedSparkApplication: SUSPENDED -> RESUMING once spec.suspend is false
+    assert health(SPARK, spark_app("SUSPENDED")) == (
+        "Progressing", "Suspended, resuming: spec.suspend is no longer true")
+    assert health(SPARK, spark_app("SUSPENDED", suspend=False))[0] == "Progressing"
 
 
 def test_spark_application_running_without_executors_yet_is_healthy_with_the_count() -> None:
@@ -503,10 +500,13 @@ SCHEDULED_RUN = {"scheduleState": "Scheduled", "lastRun": "2026-01-01T10:00:00Z"
     (scheduled({"scheduleState": ""}), ("Progressing", "Waiting for the operator to validate the schedule")),
     (scheduled(), ("Progressing", "Waiting for the Spark operator to report a status")),
     # the controller returns before the status when suspended, whatever the status says
-    (scheduled(SCHEDULED_RUN, suspend=True), ("Suspended", "Schedule suspended (spec.suspend: true)")),
+    (scheduled(SCHEDULED_RUN, suspend=True), ("Healthy", "Suspended by its spec (spec.suspend: true): no run "
+                                                          "is scheduled")),
+    (scheduled(suspend=True), ("Healthy", "Suspended by its spec (spec.suspend: true): no run is scheduled")),
     (scheduled(SCHEDULED_RUN, suspend=False), ("Healthy", "Scheduled, next run 2026-01-01T11:00:00Z, "
                                                           "last run hourly-compaction-1767261600000000000")),
-], ids=["scheduled", "first", "failed-validation", "validating", "new", "no-status", "suspended", "not-suspended"])
+], ids=["scheduled", "first", "failed-validation", "validating", "new", "no-status", "suspended",
+        "suspended-no-status", "not-suspended"])
 def test_scheduled_spark_application(obj: Obj, expected: tuple[str, str]) -> None:
     assert health(SCHEDULED, obj) == expected
 
@@ -574,7 +574,18 @@ APP = "argoproj.io_Application"
      ("Progressing", "Progressing, sync status Synced")),
     ({"health": {"status": "Degraded", "message": "Deployment x exceeded its progress deadline"}},
      ("Degraded", "Deployment x exceeded its progress deadline")),
-    ({"health": {"status": "Suspended"}, "sync": {"status": "OutOfSync"}}, ("Suspended", "Suspended, sync status OutOfSync")),
+    # a child whose sync is over with a resource Suspended (paused, suspended) lets the next wave go on, as
+    # Healthy: Suspended would hold the parent's wave for good (gitops-engine sync_context.go)
+    ({"health": {"status": "Suspended", "message": "Deployment is paused"}, "sync": {"status": "Synced"},
+      "operationState": {"phase": "Succeeded"}},
+     ("Healthy", "Suspended, counted as Healthy: Deployment is paused")),
+    ({"health": {"status": "Suspended"}, "sync": {"status": "Synced"}},
+     ("Healthy", "Suspended, counted as Healthy, sync status Synced")),
+    # ... but not while its own sync runs or before it is synced
+    ({"health": {"status": "Suspended"}, "sync": {"status": "OutOfSync"}},
+     ("Progressing", "Suspended so far, sync pending, sync status OutOfSync")),
+    ({"health": {"status": "Suspended"}, "sync": {"status": "Synced"}, "operationState": {"phase": "Running"}},
+     ("Progressing", "Suspended so far, sync Running, sync status Synced")),
     ({"health": {"status": "Missing"}, "sync": {"status": "OutOfSync"}}, ("Missing", "Missing, sync status OutOfSync")),
     ({"health": {"status": "Unknown"}, "sync": {"status": "Unknown"}}, ("Progressing", "Health unknown, sync status Unknown")),
     # objects not created yet are left out of an app's health: Healthy mid-sync or before its sync must not end a wave
@@ -594,3 +605,26 @@ APP = "argoproj.io_Application"
 ])
 def test_application(status: Obj, expected: tuple[str, str]) -> None:
     assert health(APP, {"metadata": {"name": "prod-flink"}, "status": status}) == expected
+
+
+# ---- the runner (manifests/argo_health/lua.py) --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("script", "expected"), [
+    ("error('boom')", "the health script failed: "),
+    ("return 5", "the health script returned 5, not a table"),
+    ("return {status = 'Fine', message = 'x'}", "the health script returned status 'Fine', message 'x'"),
+    ("return {status = 'Healthy', message = {}}", "the health script returned status 'Healthy', message "),
+    # the sandbox has no string library nor string methods (argo-cd util/lua/lua.go)
+    ("return {status = 'Healthy', message = string.upper('x')}", "the health script failed: "),
+    ("return {status = 'Healthy', message = ('x'):upper()}", "the health script failed: "),
+])
+def test_a_script_argo_cd_would_show_unknown_raises(script: str, expected: str) -> None:
+    with pytest.raises(HealthScriptError) as info:
+        SANDBOX.assess(script, {})
+    assert str(info.value).startswith(expected)
+
+
+def test_the_open_runtime_has_the_string_library_and_a_missing_message_is_empty() -> None:
+    assert OPEN.assess("return {status = 'Healthy', message = ('x'):upper()}", {}) == ("Healthy", "X")
+    assert SANDBOX.assess("return {status = obj.kind == 'Job' and 'Degraded' or 'Healthy'}", {"kind": "Job"}) == (
+        "Degraded", "")

@@ -37,10 +37,10 @@ def test_the_kustomization_lists_the_rendered_files_in_apply_order() -> None:
 def test_argo_cd_s_own_files_stay_out_of_the_kustomization() -> None:
     """Without Argo CD their kinds do not exist; with it, the Applications would deploy everything a second time."""
     resources = yaml.safe_load((ROOT / "dist" / "dev" / "kustomization.yaml").read_text())["resources"]
-    assert sorted(ARGO_CD_FILES) == ["01-argocd.k8s.yaml", "05-crds.k8s.yaml"]
+    assert sorted(ARGO_CD_FILES) == ["01-argocd-apps.k8s.yaml", "01-argocd.k8s.yaml", "05-crds.k8s.yaml"]
     assert (ROOT / "dist" / "dev" / "01-argocd.k8s.yaml").is_file() and not ARGO_CD_FILES & set(resources)
     assert resources[0] == "00-namespaces.k8s.yaml" and len(resources) == len(list((ROOT / "dist" / "dev").glob(
-        "*.k8s.yaml"))) - 2
+        "*.k8s.yaml"))) - 3
 
 
 @pytest.mark.parametrize("env", available_environments())

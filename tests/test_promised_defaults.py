@@ -38,6 +38,7 @@ def test_files_in_apply_order_with_their_namespaces(charts: dict[str, list[Manif
     assert namespaces == {
         "00-namespaces": ["-"],
         "01-argocd": ["argocd"],
+        "01-argocd-apps": ["argocd"],
         "05-crds": ["argocd"],
         "10-flink-operator": ["-", "flink", "technical-flink-operator"],
         "15-spark-operator": ["-", "spark", "technical-spark-operator"],
@@ -54,7 +55,7 @@ def _promised_wave(chart: str, obj: Manifest) -> int:
     """README's waves: 0 namespaces, 1 CRDs, cert-manager and the Secrets workloads read, 2 operators,
     3 storage/databases/ZooKeeper, 4 Polaris, 5 catalog bootstrap, 6 clusters, 7 jobs."""
     name, kind = obj["metadata"]["name"], obj["kind"]
-    if chart == "01-argocd":  # the app of apps: project and health checks first, each file's Application, root last
+    if chart in ("01-argocd", "01-argocd-apps"):  # project and health checks first, each file's Application, root last
         if kind != "Application":
             return -1
         return 100 if name == "lakehouse-test" else int(obj["spec"]["source"]["directory"]["include"][:2])

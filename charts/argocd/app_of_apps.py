@@ -1,13 +1,21 @@
 """Argo CD app of apps: the root Application, one Application per chart file, the platform's AppProject and the
-health checks in `argocd-cm`.
+health checks in `argocd-cm`, in two files.
 
-    root Application lakehouse-<env>      project crds.project (admin), syncs 01-argocd.k8s.yaml (itself, below,
-      |                                   in the last wave) and 05-crds.k8s.yaml (CRD and cert-manager Applications)
-      |-- AppProject lakehouse-<env>      least privilege: the repository, the namespaces and the kinds of dist/<env>
-      |-- ConfigMap argocd-cm (partial)   the Lua health checks, applied server-side (without the client-side apply
-      |                                   migration): only these keys are touched
+    01-argocd.k8s.yaml                    the bootstrap, the one file applied by hand
+      root Application lakehouse-<env>    project crds.project (admin), syncs 01-argocd.k8s.yaml (itself, in the last
+                                          wave), 01-argocd-apps.k8s.yaml and 05-crds.k8s.yaml (CRD and cert-manager
+                                          Applications)
+      AppProject lakehouse-<env>          least privilege: the repository, the namespaces and the kinds of dist/<env>
+    01-argocd-apps.k8s.yaml               what the root creates from Git, in sync waves
+      |-- ConfigMap argocd-cm (partial)   the Lua health checks, applied server-side, the root naming a client-side
+      |                                   apply migration manager that never exists: only these keys are touched
       |-- Application <env>-<file>        one per other chart file, in AppProject lakehouse-<env>, sync wave = the
                                           file's number (00, 10, 15, ... 60), so files sync in their apply order
+
+Why the bootstrap file holds no child Application: `kubectl apply` creates everything in a file at once. With the
+children there, each started its automated sync at the same moment, racing the CRDs, cert-manager and the operators'
+webhooks; the root creates them in its waves instead, each after the one before is synced and healthy (the
+`argoproj.io_Application` health check).
 
 Why the split: the CRD and cert-manager Applications install cluster-wide objects from upstream repositories, and
 an Application that may create Applications or AppProjects can escape any project, so those stay with the root in
@@ -36,7 +44,15 @@ import constructs
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave
-from manifests.argo_cd import NO_PRUNE, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
+from manifests.argo_cd import (
+    MIGRATION_MANAGER_ANNOTATION,
+    NO_MIGRATION_MANAGER,
+    NO_PRUNE,
+    PARTIAL_OBJECT_OPTIONS,
+    SYNC_OPTIONS_ANNOTATION,
+    SYNC_OPTIONS_SEPARATOR,
+    SYNC_WAVE_ANNOTATION,
+)
 from manifests.validation.first_sync import api_group
 
 IN_CLUSTER = "https://kubernetes.default.svc"
@@ -44,8 +60,13 @@ APPLICATION = "argoproj.io/v1alpha1"
 FILE_SUFFIX = ".k8s.yaml"
 ROOT_WAVE = 100
 """The root Application's own wave: after every other object it syncs (file numbers end at 60)."""
-RETRY = {"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "5m"}}
-"""Sync retries: 10 s, 20 s, 40 s, 80 s, 160 s (a CRD or webhook that another Application is still starting)."""
+RETRY = {"limit": -1, "refresh": True, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "5m"}}
+"""Sync retries, without a limit (`limit: -1`: argo-cd v3.5.1 controller/appcontroller.go:1620), 10 s, 20 s, 40 s,
+... then every 5 minutes, each on the latest revision (`refresh`: appcontroller.go:1565-1571, since Argo CD 3.2.0).
+A failed sync whose retries are spent is never synced again on the same revision (appcontroller.go:2394-2399, "will
+not retry"), so a child that lost a race with a CRD, a certificate or a webhook another Application is still
+starting would stay failed until the next commit, and the root's wave with it; with `refresh`, a fix pushed to Git
+is what the next retry applies. A sync that keeps failing shows its error and retry count in its operation state."""
 
 MUTATED_FIELDS: dict[tuple[str, str], dict[str, list[str]]] = {
     ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"):
@@ -126,7 +147,8 @@ class AppOfAppsProps:
         namespace: Argo CD's namespace.
         project: the platform's AppProject (rendered here); `admin_project` the existing project of the root and
             of the prerequisite Applications (`crds.project`).
-        root_files: the chart files the root Application syncs besides its own (the CRD Applications' file).
+        root_files: the chart files the root Application syncs besides its own bootstrap file (the app of apps'
+            file, the CRD Applications').
         children: one Application each, in `project`.
         health_checks: `argocd-cm` keys (`resource.customizations.health.<group>_<kind>`) and their Lua scripts;
             empty: no `argocd-cm` object.
@@ -142,7 +164,6 @@ class AppOfAppsProps:
     namespace: str
     project: str
     admin_project: str
-    root_chart_id: str
     root_files: tuple[str, ...] = ()
     children: tuple[ChildApplication, ...] = ()
     health_checks: Mapping[str, str] = field(default_factory=dict)
@@ -164,49 +185,63 @@ class AppOfAppsProps:
                 "directory": {"include": include}}
 
 
+def _component(props: AppOfAppsProps) -> Component:
+    return Component("argocd-application", props.root_name, "1", "app-of-apps")
+
+
+def _project(scope: constructs.Construct, props: AppOfAppsProps, component: Component) -> None:
+    """The platform's AppProject: the repository, the children's namespaces and kinds, nothing else."""
+    platform = Inventory(
+        namespaces=tuple(sorted({n for c in props.children for n in (c.namespace, *c.inventory.namespaces)})),
+        cluster_kinds=tuple(sorted({k for c in props.children for k in c.inventory.cluster_kinds})),
+        namespaced_kinds=tuple(sorted({k for c in props.children for k in c.inventory.namespaced_kinds})))
+    custom_object(scope, "project", api_version=APPLICATION, kind="AppProject", name=props.project,
+                  namespace=props.namespace, component=component, wave=SyncWave.ARGO_CD, spec={
+                      "description": f"The lakehouse platform of environment {props.environment} "
+                                     f"({props.path}): only its repository, namespaces and kinds",
+                      "sourceRepos": [props.repo_url],
+                      "destinations": [{"server": IN_CLUSTER, "namespace": n} for n in platform.namespaces],
+                      "clusterResourceWhitelist": [{"group": g, "kind": k} for g, k in platform.cluster_kinds],
+                      "namespaceResourceWhitelist": [{"group": g, "kind": k} for g, k in platform.namespaced_kinds],
+                  })
+
+
+class RootApplicationChart(ComponentChart):
+    """The bootstrap file, in `props.namespace` (file `<id>.k8s.yaml`): the root Application, which syncs that file
+    (it manages itself after the bootstrap `kubectl apply`) and `props.root_files` (the app of apps' file, the CRD
+    Applications'), and the platform's AppProject (a project permits and starts nothing: created at the bootstrap, it
+    stays in a file every root, however old, syncs)."""
+
+    def __init__(self, scope: constructs.Construct, id: str, *, props: AppOfAppsProps):
+        super().__init__(scope, id, namespace=props.namespace)
+        _project(self, props, _component(props).with_component("project"))
+        # The root syncs its own object last (ROOT_WAVE): Argo CD waits for each synced object to be healthy, and the
+        # root's health is its children's, so in an early wave a Degraded child would stop every later wave.
+        # NO_MIGRATION_MANAGER: the client-side apply migration would hand argocd-cm's keys set with kubectl apply to
+        # Argo CD's field manager, and the server-side apply of the partial argocd-cm would then remove them; the
+        # annotation holds whatever options a sync request carries (manifests.argo_cd.MIGRATION_MANAGER_ANNOTATION).
+        custom_object(self, "root", api_version=APPLICATION, kind="Application", name=props.root_name,
+                      namespace=props.namespace, component=_component(props), wave=ROOT_WAVE,
+                      annotations={MIGRATION_MANAGER_ANNOTATION: NO_MIGRATION_MANAGER}, spec={
+                          "project": props.admin_project,
+                          "source": props.source((id + FILE_SUFFIX, *props.root_files)),
+                          "destination": {"server": IN_CLUSTER, "namespace": props.namespace},
+                          "syncPolicy": {"automated": {"prune": True, "selfHeal": True}, "retry": RETRY},
+                      })
+
+
 class AppOfAppsChart(ComponentChart):
-    """The root Application, the AppProject, `argocd-cm`'s health checks and one Application per child, in
-    `props.namespace` (file `<props.root_chart_id>.k8s.yaml`, which the root syncs: it manages itself after the
-    bootstrap `kubectl apply`)."""
+    """What the root Application creates from Git, in its sync waves: `argocd-cm`'s health checks and one
+    Application per child, in `props.namespace` (its file must be among `props.root_files`)."""
 
     def __init__(self, scope: constructs.Construct, id: str, *, props: AppOfAppsProps):
         super().__init__(scope, id, namespace=props.namespace)
         self.props = props
-        component = Component("argocd-application", props.root_name, "1", "app-of-apps")
-        # The root syncs its own object last (ROOT_WAVE): Argo CD waits for each synced object to be healthy, and the
-        # root's health is its children's, so in an early wave a Degraded child would stop every later wave.
-        # ClientSideApplyMigration=false: the migration would hand argocd-cm's keys set with kubectl apply to Argo
-        # CD's field manager, and the server-side apply of the partial argocd-cm would then remove them.
-        custom_object(self, "root", api_version=APPLICATION, kind="Application", name=props.root_name,
-                      namespace=props.namespace, component=component, wave=ROOT_WAVE, spec={
-                          "project": props.admin_project,
-                          "source": props.source((id + FILE_SUFFIX, *props.root_files)),
-                          "destination": {"server": IN_CLUSTER, "namespace": props.namespace},
-                          "syncPolicy": {"automated": {"prune": True, "selfHeal": True},
-                                         "syncOptions": ["ClientSideApplyMigration=false"], "retry": RETRY},
-                      })
-        self._project(component.with_component("project"))
+        component = _component(props)
         if props.health_checks:
             self._health_checks()
         for child in props.children:
             self._child(child, component)
-
-    def _project(self, component: Component) -> None:
-        props = self.props
-        platform = Inventory(
-            namespaces=tuple(sorted({n for c in props.children for n in (c.namespace, *c.inventory.namespaces)})),
-            cluster_kinds=tuple(sorted({k for c in props.children for k in c.inventory.cluster_kinds})),
-            namespaced_kinds=tuple(sorted({k for c in props.children for k in c.inventory.namespaced_kinds})))
-        custom_object(self, "project", api_version=APPLICATION, kind="AppProject", name=props.project,
-                      namespace=props.namespace, component=component, wave=SyncWave.ARGO_CD, spec={
-                          "description": f"The lakehouse platform of environment {props.environment} "
-                                         f"({props.path}): only its repository, namespaces and kinds",
-                          "sourceRepos": [props.repo_url],
-                          "destinations": [{"server": IN_CLUSTER, "namespace": n} for n in platform.namespaces],
-                          "clusterResourceWhitelist": [{"group": g, "kind": k} for g, k in platform.cluster_kinds],
-                          "namespaceResourceWhitelist": [{"group": g, "kind": k}
-                                                         for g, k in platform.namespaced_kinds],
-                      })
 
     def _health_checks(self) -> None:
         """A partial `argocd-cm`: only the health keys, applied server-side so Argo CD's other settings (and the
@@ -215,7 +250,7 @@ class AppOfAppsChart(ComponentChart):
             name="argocd-cm", namespace=self.props.namespace,
             labels={"app.kubernetes.io/name": "argocd-cm", "app.kubernetes.io/part-of": "argocd"},
             annotations={SYNC_WAVE_ANNOTATION: str(int(SyncWave.ARGO_CD)),
-                         SYNC_OPTIONS_ANNOTATION: f"ServerSideApply=true,{NO_PRUNE},Delete=false"},
+                         SYNC_OPTIONS_ANNOTATION: SYNC_OPTIONS_SEPARATOR.join(PARTIAL_OBJECT_OPTIONS)},
         )).add_json_patch(cdk8s.JsonPatch.add("/data", dict(sorted(self.props.health_checks.items()))))
 
     def _child(self, child: ChildApplication, component: Component) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import cdk8s
 
-from charts.argocd.app_of_apps import AppOfAppsProps, ChildApplication, Inventory
+from charts.argocd.app_of_apps import FILE_SUFFIX, AppOfAppsProps, ChildApplication, Inventory
 from charts.blocks.component_chart import ComponentChart
 from config import EnvironmentConfig
 
@@ -15,10 +15,11 @@ CRD_SOURCES_CHART = "05-crds"
 """The chart of the CRD and cert-manager Applications: synced by the root Application, in the admin project."""
 
 
-def app_of_apps_props(config: EnvironmentConfig, charts: Sequence[cdk8s.Chart], root_chart_id: str,
+def app_of_apps_props(config: EnvironmentConfig, charts: Sequence[cdk8s.Chart], apps_chart_id: str,
                       health_checks: Mapping[str, str]) -> AppOfAppsProps | None:
     """`AppOfAppsProps` of environment `config` whose other charts are `charts` (built: their objects are read
-    for the AppProject's namespaces and kinds); None without `argoCd`. `health_checks` are rendered when
+    for the AppProject's namespaces and kinds; neither Argo CD chart among them); None without `argoCd`. The root
+    syncs `apps_chart_id`'s file (the `AppOfAppsChart`) and the CRD Applications'. `health_checks` are rendered when
     `argoCd.healthChecks` is on."""
     argo_cd = config.argo_cd
     if argo_cd is None:
@@ -36,8 +37,8 @@ def app_of_apps_props(config: EnvironmentConfig, charts: Sequence[cdk8s.Chart], 
         environment=config.name, repo_url=argo_cd.repo_url, target_revision=argo_cd.target_revision,
         path=argo_cd.path or f"dist/{config.name}", namespace=argo_cd.namespace,
         project=argo_cd.project or f"lakehouse-{config.name}", admin_project=config.crds.project,
-        root_chart_id=root_chart_id,
-        root_files=tuple(f"{chart_id}.k8s.yaml" for chart_id, _ in rendered if chart_id == CRD_SOURCES_CHART),
+        root_files=(f"{apps_chart_id}{FILE_SUFFIX}",
+                    *(f"{chart_id}{FILE_SUFFIX}" for chart_id, _ in rendered if chart_id == CRD_SOURCES_CHART)),
         children=tuple(children), health_checks=health_checks if argo_cd.health_checks else {})
 
 

@@ -4,8 +4,9 @@
       |-- NamespacesChart            00-namespaces
       |-- NodePoolsChart             02-node-pools     (nodePools set) Karpenter NodePools, handed to the Flink
       |                                                clusters that run on them
-      |-- AppOfAppsChart             01-argocd         (argoCd set) root Application, AppProject, health checks,
-      |                                                one Application per other file (built last: it reads them)
+      |-- RootApplicationChart       01-argocd         (argoCd set) the bootstrap: the root Application alone
+      |-- AppOfAppsChart             01-argocd-apps    (argoCd set) AppProject, health checks, one Application per
+      |                                                other file (built last: it reads them), synced by the root
       |-- FluentBitChart             03-logging        (logs set) Fluent Bit DaemonSet shipping container logs
       |-- CrdSourcesChart            05-crds           Argo CD Applications: pinned CRDs, cert-manager
       |-- FlinkOperatorChart         10-flink-operator
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import cdk8s
 
-from charts.argocd.app_of_apps import AppOfAppsChart
+from charts.argocd.app_of_apps import AppOfAppsChart, RootApplicationChart
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
@@ -56,7 +57,8 @@ from config import EnvironmentConfig
 from config.external import required_secrets
 from manifests.argo_health import health_customizations
 
-APP_OF_APPS_CHART = "01-argocd"
+ROOT_APPLICATION_CHART = "01-argocd"
+APP_OF_APPS_CHART = "01-argocd-apps"
 NODE_POOLS_CHART = "02-node-pools"
 DEV_S3_ACCESS_KEY = "lakehouse-dev"
 DEV_S3_SECRET_KEY = "lakehouse-dev-secret"
@@ -153,6 +155,7 @@ class Platform:
         app_of_apps = app_of_apps_props(config, app.charts, APP_OF_APPS_CHART,
                                         health_checks=health_customizations())
         if app_of_apps is not None:
+            RootApplicationChart(app, ROOT_APPLICATION_CHART, props=app_of_apps)
             AppOfAppsChart(app, APP_OF_APPS_CHART, props=app_of_apps)
 
     def _namespace_specs(self) -> list[NamespaceSpec]:

@@ -10,6 +10,21 @@ unless `resource.customizations.useOpenLibs.<group>_<kind>` is set (argo-cd util
 when present (then `status.error`'s JSON becomes "<ExceptionClass>: <message>", else it is shown as is), reads every
 field nil- and type-safely, and answers Progressing, with a message, for a status it does not know.
 
+What a health means to a sync (Argo CD 3.5.1, whose build uses the gitops-engine in its own tree: go.mod replaces
+`github.com/argoproj/argo-cd/gitops-engine` with `./gitops-engine`): after applying a wave, the sync waits for each
+applied resource to be Healthy (the task succeeds) or Degraded (it fails), and for nothing else; Progressing and
+Suspended keep the task running, and with it the wave, every later wave and the whole operation
+(gitops-engine/pkg/sync/sync_context.go:555-597, in any sync of more than one wave or phase), and the application
+controller's `--sync-timeout` is 0, no timeout (cmd/argocd-application-controller). So a resource that stays Suspended
+or Progressing for good never lets its Application's sync finish, nor the parent's wave wait for that Application.
+Argo CD's own CronJob check answers Healthy for `spec.suspend: true` for that reason
+(resource_customizations/batch/CronJob/health.lua, argoproj/argo-cd#24428). The scripts here do the same for what
+a person suspends on purpose, in the spec: once the operator reports it suspended it is Healthy, with a message
+"Suspended by its spec (...)"; while the operator suspends or resumes it, Progressing. `manifests.validation
+.suspended` refuses what would still hold a sync (Argo CD's built-in Suspended of a paused Deployment or a suspended
+Job, or an `argocd-cm` check that does not answer Healthy for a job suspended by its spec); `manifests.argo_health.lua`
+runs a script as Argo CD does.
+
 One file per kind, `<group>_<Kind>.lua` beside this module, after the shared `_helpers.lua` (and, for FlinkDeployment and FlinkSessionJob, `_flink_job.lua`) the text that
 goes into `argocd-cm`; `health_customizations()` maps the keys to it, and the app of apps renders them as a
 partial `argocd-cm` (charts/argocd). Tests: tests/test_argo_health.py runs every script with Lua 5.1 (lupa), both with
@@ -21,10 +36,12 @@ States from flink-kubernetes-operator-api .../api/lifecycle/ResourceLifecycleSta
 by CommonStatus.getLifecycleState), .../api/status/JobManagerDeploymentStatus.java, ReconciliationState.java,
 FlinkDeploymentStatus.java, CommonStatus.java; job states are Flink's org.apache.flink.api.common.JobStatus (the
 CRD's enum of `status.jobStatus.state`). First match wins:
-- no status: Progressing; a job created with `spec.job.state: suspended` is Suspended (AbstractFlinkResourceReconciler
-  deploys nothing and writes no status for it).
+- no status: Progressing (the controller writes the first one on its first reconcile: FlinkDeploymentController
+  .reconcile, patchAndCacheStatus).
 - lifecycleState DELETING, DELETED: Progressing.
-- lifecycleState CREATED with `spec.job.state: suspended` and no error: Suspended (as above).
+- lifecycleState CREATED with `spec.job.state: suspended` and no error: Healthy, suspended by its spec
+  (AbstractFlinkResourceReconciler.reconcile deploys nothing for a job created suspended, and never will until the
+  spec changes).
 - metadata.generation > status.observedGeneration: the operator has not taken the spec yet, Progressing; with
   `status.error` set, Degraded (a spec the validator refused keeps the old observedGeneration and sets the error:
   ReconciliationUtils.applyValidationErrorAndResetSpec).
@@ -32,8 +49,11 @@ CRD's enum of `status.jobStatus.state`). First match wins:
   manual restore): Degraded.
 - lifecycleState or reconciliationStatus.state ROLLING_BACK, ROLLED_BACK: Degraded (the new spec did not become
   stable within `kubernetes.operator.deployment.readiness.timeout`: docs/content/docs/custom-resource/job-management.md).
-- lifecycleState SUSPENDED: Suspended (JobManager MISSING and job FINISHED after the suspend is expected:
-  AbstractFlinkService.updateStatusAfterClusterDeletion).
+- lifecycleState SUSPENDED (the last reconciled spec's job state: CommonStatus.getLifecycleState) with
+  `spec.job.state: suspended`: Healthy, suspended by its spec (JobManager MISSING and job FINISHED after the suspend
+  are expected: AbstractFlinkService.updateStatusAfterClusterDeletion); with any other spec state: Progressing
+  (resuming).
+- `spec.job.state: suspended` and any other lifecycle: Progressing (suspending: the savepoint, the cancel).
 - lifecycleState or reconciliationStatus.state UPGRADING, lifecycleState CREATED: Progressing.
 - jobManagerDeploymentStatus ERROR (DeploymentFailedException: crash loop, image pull, FailedCreate): Degraded;
   MISSING with `status.error` ("Missing JobManager deployment": AbstractFlinkDeploymentObserver.onMissingDeployment):
@@ -60,12 +80,13 @@ COMPLETED, RUNNING Healthy (RUNNING with the executor count from `status.executo
 FAILING (driver failed; the operator then reruns or fails it per restartPolicy) Degraded with
 `applicationState.errorMessage`; "" (new), SUBMITTED, PENDING_RERUN, INVALIDATING (a spec change: the operator
 deletes the run and reruns it, event_filter.go, so Progressing rather than Degraded), SUCCEEDING, SUSPENDING, RESUMING,
-UNKNOWN (driver pod state unknown) Progressing; SUSPENDED (`spec.suspend: true`) Suspended; no status or an unknown
-state Progressing. Argo CD's built-in check stays Progressing while a RUNNING application has fewer RUNNING
+UNKNOWN (driver pod state unknown) Progressing; SUSPENDED with `spec.suspend: true` Healthy, suspended by its spec
+(without it, the controller resumes it: Progressing); no status or an unknown state Progressing. Argo CD's built-in check stays Progressing while a RUNNING application has fewer RUNNING
 executors than `spec.executor.instances` (dynamic allocation, finished executors) and knows no SUSPENDED.
 
 ScheduledSparkApplication (api/v1beta2/scheduledsparkapplication_types.go ScheduleState; internal/controller/
-scheduledsparkapplication/controller.go): `spec.suspend: true` Suspended (the controller skips a suspended schedule);
+scheduledsparkapplication/controller.go): `spec.suspend: true` Healthy, suspended by its spec (the controller skips a
+suspended schedule and writes no status for it);
 scheduleState Scheduled Healthy (with the next and last run); FailedValidation Degraded with `status.reason` (a bad
 cron schedule or time zone); "" (new), Validating, no status or unknown Progressing. A failed run shows on its own
 SparkApplication, not here. Built-in: none.
@@ -74,8 +95,12 @@ Application (Argo CD 3.5; health codes of gitops-engine pkg/health HealthStatusC
 pkg/sync/common OperationPhase): the app of apps (charts/argocd) syncs its child Applications in waves, and a wave
 waits for the health of the one before only with this check, which Argo CD dropped in 1.8
 (https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#argocd-app). `status.operationState.phase` Failed or
-Error (the last sync failed, retries spent): Degraded with the operation's message; otherwise `status.health.status`
-Healthy, Progressing, Degraded, Suspended, Missing as it is (message: the deprecated `health.message`, else the sync
+Error (the last sync failed, retries spent): Degraded with the operation's message; Healthy or Suspended while the
+operation runs or before the sync status is Synced: Progressing (Argo CD leaves objects not created yet out of an
+app's health); Suspended otherwise: Healthy, with a message that says so (an app's health is its worst resource's,
+Suspended ranks just below Healthy: gitops-engine pkg/health healthOrder, argo-cd controller/health.go; so a synced
+child is Suspended when a resource is paused or suspended, which lasts until a person changes it, and the parent's
+wave would wait for it for good); Healthy, Progressing, Degraded, Missing as they are (message: the deprecated `health.message`, else the sync
 status); Unknown, absent or anything else: Progressing.
 
 Jobs: none here. The platform's bootstrap Jobs (minio-setup, polaris-bootstrap, polaris-catalog-setup) are Argo CD

@@ -14,15 +14,18 @@ local function flink_state(obj, status)
   }
 end
 
+-- Argo CD ends a sync wave only when each of its resources is Healthy or Degraded; Suspended and Progressing hold
+-- the wave, and every later one, until they change, and there is no sync timeout by default (argo-cd v3.5.1,
+-- gitops-engine/pkg/sync/sync_context.go:555-597). A job suspended by its own spec (spec.job.state: suspended) stays
+-- suspended until a person changes the spec, so once the operator reports it suspended it is Healthy, with a message
+-- that says so; while the operator suspends or resumes it, Progressing.
+local SUSPENDED_BY_SPEC = "Suspended by its spec (spec.job.state: suspended"
+
 -- No status yet, deletion, a spec the operator has not taken (or refused), and the lifecycle states that decide by
 -- themselves. `verb`: what the operator does with a new resource ("deployed", "submitted"); `failed`: what a
 -- FAILED message names.
 local function flink_lifecycle(status, s, suspended_spec, verb, failed)
   if type(status) ~= "table" then
-    if suspended_spec then
-      -- the operator does not start (nor write a status for) a job created suspended
-      return "Suspended", "Job created suspended (spec.job.state: suspended); nothing " .. verb
-    end
     return "Progressing", "Waiting for the Flink operator to report a status"
   end
   local lifecycle, reconciliation, err = s.lifecycle, s.reconciliation, s.err
@@ -30,7 +33,8 @@ local function flink_lifecycle(status, s, suspended_spec, verb, failed)
     return "Progressing", "Being deleted (lifecycle " .. lifecycle .. ")"
   end
   if lifecycle == "CREATED" and suspended_spec and err == nil then
-    return "Suspended", "Job created suspended (spec.job.state: suspended); nothing " .. verb
+    -- the operator does not start a job created suspended (nor will it until the spec changes)
+    return "Healthy", SUSPENDED_BY_SPEC .. "): created suspended, nothing " .. verb
   end
   local generation, observed = s.generation, s.observed
   if generation ~= nil and (observed == nil or observed < generation) then
@@ -51,7 +55,15 @@ local function flink_lifecycle(status, s, suspended_spec, verb, failed)
     return "Degraded", with_error("Rolled back to the last stable spec: the current spec did not become stable", err)
   end
   if lifecycle == "SUSPENDED" then
-    return "Suspended", "Job suspended (spec.job.state: suspended; job " .. describe(s.job_state) .. ")"
+    -- SUSPENDED is the last reconciled spec's state (CommonStatus.getLifecycleState)
+    if suspended_spec then
+      return "Healthy", SUSPENDED_BY_SPEC .. "; job " .. describe(s.job_state) .. ")"
+    end
+    return "Progressing", "Resuming (spec.job.state is no longer suspended; job " .. describe(s.job_state) .. ")"
+  end
+  if suspended_spec then
+    return "Progressing", with_error("Suspending (spec.job.state: suspended): lifecycle " .. describe(lifecycle) ..
+                                     ", job " .. describe(s.job_state), err)
   end
   if lifecycle == "UPGRADING" or reconciliation == "UPGRADING" then
     return "Progressing", with_error("Upgrading to the new spec", err)

@@ -5,7 +5,7 @@
 -- Runs without the Lua standard libraries (Argo CD's default for argocd-cm scripts): base and table only.
 -- Every field is read nil- and type-safely: an unknown shape is Progressing.
 
-local KNOWN = {Healthy = true, Progressing = true, Degraded = true, Suspended = true, Missing = true}
+local KNOWN = {Healthy = true, Progressing = true, Degraded = true, Missing = true}
 
 local function assess(obj)
   local status = field(obj, "status")
@@ -20,10 +20,20 @@ local function assess(obj)
   local raw_health = field(field(status, "health"), "status")
   local health = text(raw_health)
   local sync = text(field(field(status, "sync"), "status")) or "unknown"
-  if health == "Healthy" and (phase == "Running" or sync ~= "Synced") then
+  if (health == "Healthy" or health == "Suspended") and (phase == "Running" or sync ~= "Synced") then
     -- Argo CD leaves objects not created yet out of an app's health: a child in the middle of its sync, or not yet
     -- synced to its revision, reads Healthy; its parent's next wave must wait for it
-    return "Progressing", "Healthy so far, sync " .. (phase or "pending") .. ", sync status " .. sync
+    return "Progressing", health .. " so far, sync " .. (phase or "pending") .. ", sync status " .. sync
+  elseif health == "Suspended" then
+    -- An app's health is its worst resource's, and Suspended ranks just below Healthy (gitops-engine pkg/health
+    -- healthOrder; argo-cd controller/health.go): a synced child is Suspended when a resource is paused or suspended
+    -- (a paused Deployment, a suspended Job), which stays so until a person changes it. The parent's wave would wait
+    -- for it for good (a wave ends only on Healthy or Degraded), so it counts as Healthy, with a message that says so.
+    local message = text(field(status.health, "message"))
+    if message ~= nil then
+      return "Healthy", "Suspended, counted as Healthy: " .. message
+    end
+    return "Healthy", "Suspended, counted as Healthy, sync status " .. sync
   elseif health ~= nil and KNOWN[health] then
     return health, text(field(status.health, "message")) or (health .. ", sync status " .. sync)
   elseif health == "Unknown" then

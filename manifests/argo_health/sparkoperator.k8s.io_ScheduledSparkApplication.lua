@@ -6,9 +6,11 @@
 -- Every field is read nil- and type-safely: an unknown shape is Progressing.
 
 local function assess(obj)
-  -- the controller skips a suspended schedule before looking at its status (scheduledsparkapplication/controller.go)
+  -- the controller skips a suspended schedule before looking at its status (scheduledsparkapplication/controller.go),
+  -- and writes none for it; Healthy, not Suspended: a sync wave ends only on Healthy or Degraded (as Argo CD's own
+  -- CronJob check answers for spec.suspend, argoproj/argo-cd#24428; manifests/argo_health/__init__.py)
   if field(field(obj, "spec"), "suspend") == true then
-    return "Suspended", "Schedule suspended (spec.suspend: true)"
+    return "Healthy", "Suspended by its spec (spec.suspend: true): no run is scheduled"
   end
   local status = field(obj, "status")
   if type(status) ~= "table" then

@@ -54,7 +54,11 @@ local function assess(obj)
   elseif state == "SUSPENDING" then
     return "Progressing", "Suspending (spec.suspend: true): deleting the application's pods"
   elseif state == "SUSPENDED" then
-    return "Suspended", "Suspended (spec.suspend: true)"
+    -- Healthy, not Suspended: a sync wave ends only on Healthy or Degraded (manifests/argo_health/__init__.py)
+    if field(field(obj, "spec"), "suspend") == true then
+      return "Healthy", "Suspended by its spec (spec.suspend: true)"
+    end
+    return "Progressing", "Suspended, resuming: spec.suspend is no longer true"
   elseif state == "RESUMING" then
     return "Progressing", "Resuming (spec.suspend: false): resubmitting"
   elseif state == "UNKNOWN" then

@@ -13,7 +13,19 @@ Applications sync,
   (https://argo-cd.readthedocs.io/en/stable/user-guide/projects/): a kind missing from
   `clusterResourceWhitelist` (cluster-scoped) or `namespaceResourceWhitelist` (namespaced), a namespace, or the
   Application's destination namespace, matched by no `destinations` entry, or a source repository missing from
-  `sourceRepos`. Projects not among the checked files (e.g. `default`) are not checked.
+  `sourceRepos`. Projects not among the checked files (e.g. `default`) are not checked;
+- an Application that syncs its own file (the root of an app of apps, which manages itself) was created by hand
+  with `kubectl apply` of that file, the bootstrap: everything in the file is created at that moment, all at once,
+  outside the root's sync waves (child Applications would all start their automated syncs together, racing the
+  CRDs and webhooks the earlier waves install), so the file holds the root and nothing but AppProjects (a project
+  permits and starts nothing);
+- a partial object (sync options `ServerSideApply=true` and `Delete=false`: an object shared with another owner,
+  Argo CD's `argocd-cm`) keeps the fields others set only while Argo CD's client-side apply migration leaves them
+  alone: the Application that syncs it must carry `argocd.argoproj.io/client-side-apply-migration-manager` naming a
+  manager that never exists. The sync option `ClientSideApplyMigration=false` is not enough: a sync request with
+  options of its own replaces the Application's (argo-cd v3.5.1 server/application/application.go:2122-2131), and
+  the migration then hands the fields set with kubectl apply to Argo CD's manager, whose server-side apply of the
+  partial object removes them (manifests.argo_cd.MIGRATION_MANAGER_ANNOTATION).
 """
 
 from __future__ import annotations
@@ -23,6 +35,13 @@ from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 from typing import Any
 
+from manifests.argo_cd import (
+    MIGRATION_MANAGER_ANNOTATION,
+    NO_DELETE,
+    SERVER_SIDE_APPLY,
+    WRITING_MANAGERS,
+    sync_options,
+)
 from manifests.validation.first_sync import api_group
 from manifests.validation.report import Finding, Layer, Manifest, finding
 
@@ -35,7 +54,7 @@ def include_globs(include: str) -> list[str]:
     return [include]
 
 
-def _synced_files(app: Manifest, files: set[str]) -> list[str] | None:
+def synced_files(app: Manifest, files: set[str]) -> list[str] | None:
     """The checked files `app` syncs; None when its source is not an explicit directory source over a folder of them
     (another repository's path, a Helm chart, or no `directory` block, where Argo CD detects the source type and
     a kustomization.yaml in the folder makes it Kustomize)."""
@@ -85,9 +104,48 @@ def _permission_findings(app: Manifest, project: Manifest, objects: list[Manifes
     return findings
 
 
+def _migration_findings(app: Manifest, objects: list[Manifest]) -> list[Finding]:
+    """A finding on `app` when it syncs a partial object without naming a migration manager that never exists."""
+    partial = [m for m in objects if {SERVER_SIDE_APPLY, NO_DELETE} <= sync_options(
+        m.obj.get("metadata", {}).get("annotations"))]
+    if not partial:
+        return []
+    manager = str((app.obj.get("metadata", {}).get("annotations") or {}).get(MIGRATION_MANAGER_ANNOTATION) or "")
+    if manager and manager not in WRITING_MANAGERS:
+        return []
+    options = (app.obj.get("spec", {}).get("syncPolicy") or {}).get("syncOptions") or []
+    if manager:
+        why = f"names {manager} in {MIGRATION_MANAGER_ANNOTATION}, a manager that writes objects"
+    elif "ClientSideApplyMigration=false" in options:
+        why = ("turns the client-side apply migration off only with the sync option ClientSideApplyMigration=false, "
+               "which a sync request with options of its own replaces (argo-cd server/application/application.go:"
+               "2122-2131)")
+    else:
+        why = "does not turn the client-side apply migration off"
+    objects_text = " and ".join(f"{m.kind} {m.name}" for m in partial)
+    return [finding(app, f"metadata.annotations.{MIGRATION_MANAGER_ANNOTATION}",
+                    f"{objects_text} is a partial object ({SERVER_SIDE_APPLY}, {NO_DELETE}) and Application "
+                    f"{app.name} {why}: the migration would hand the fields set with kubectl apply to Argo CD's "
+                    f"field manager, and this apply would remove them. Annotate the Application with "
+                    f"{MIGRATION_MANAGER_ANNOTATION} naming a manager that never exists", Layer.RULE)]
+
+
+def _bootstrap_findings(app: Manifest, synced: list[str], objects: list[Manifest]) -> list[Finding]:
+    """A finding per object but AppProjects beside `app` in its own file, when `app` syncs that file (`objects`:
+    the file's)."""
+    if app.file not in synced:
+        return []
+    file = PurePosixPath(app.file).name
+    return [finding(m, "-", f"{file} holds the root Application {app.name}, which syncs its own file: that file is "
+                    f"the bootstrap, applied by hand (kubectl apply), which creates {m.kind} {m.name} at once, "
+                    "outside the root's sync waves; keep only the root and its AppProjects in it", Layer.RULE)
+            for m in objects if m is not app and m.kind != "AppProject"]
+
+
 def check(manifests: list[Manifest]) -> list[Finding]:
-    """Findings for files synced by no Application or by two, and for objects their AppProject does not permit
-    (only in folders some Application syncs)."""
+    """Findings for files synced by no Application or by two, for objects their AppProject does not permit (only in
+    folders some Application syncs), for an Application that syncs a partial object without naming a migration
+    manager that never exists, and for objects but AppProjects beside a root Application in its bootstrap file."""
     by_file: dict[str, list[Manifest]] = defaultdict(list)
     for m in manifests:
         by_file[m.file].append(m)
@@ -96,15 +154,18 @@ def check(manifests: list[Manifest]) -> list[Finding]:
     folders: set[str] = set()
     findings: list[Finding] = []
     for app in (m for m in manifests if m.kind == "Application"):
-        synced = _synced_files(app, set(by_file))
+        synced = synced_files(app, set(by_file))
         if synced is None:
             continue
         folders |= {PurePosixPath(f).parent.as_posix() for f in synced}
         for file in synced:
             syncers[file].append(app)
+        objects = [m for f in synced for m in by_file[f]]
         project = projects.get(str(app.obj.get("spec", {}).get("project")))
         if project is not None:
-            findings += _permission_findings(app, project, [m for f in synced for m in by_file[f]])
+            findings += _permission_findings(app, project, objects)
+        findings += _migration_findings(app, objects)
+        findings += _bootstrap_findings(app, synced, by_file[app.file])
     for file, objects in sorted(by_file.items()):
         if PurePosixPath(file).parent.as_posix() not in folders:
             continue

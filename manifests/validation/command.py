@@ -35,6 +35,7 @@ from manifests.validation import (
     rules,
     spark_submission,
     spark_webhook,
+    suspended,
 )
 from manifests.validation.manifests import load, yaml_files
 from manifests.validation.report import Finding, Layer, Level, Manifest, Report, finding
@@ -100,7 +101,8 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     report.findings += iceberg_env_references.check(manifests)
     for runtime_check in (first_sync.check, app_of_apps.check, rollout.check, cloud_identity.check,
                           components.check, metrics.check, spark_webhook.check, spark_submission.check,
-                          flink_standalone.check, flink_pods.check, flink_parallelism.check, log_shipping.check):
+                          flink_standalone.check, flink_pods.check, flink_parallelism.check, log_shipping.check,
+                          suspended.check):
         report.findings += runtime_check(manifests)
     report.findings += node_pools.check(manifests, partial=partial)
     if kubeconform:

@@ -48,7 +48,7 @@ class Capabilities:
 
 
 FLUSS = Capabilities(
-    "Fluss", "0.9.0-incubating",
+    "Fluss", "0.9.1-incubating",
     s3_credentials=frozenset({STATIC_KEYS}),
     s3_compatible_clients_limitation=(
         "clients cannot read remote data (tiered log segments, KV snapshots) from an S3-compatible store: their "

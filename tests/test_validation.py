@@ -67,6 +67,16 @@ def edit_line(objects: list[Manifest], config_map: str, key: str, setting: str, 
     data[key] = "".join(f"{found}\n" for found in lines if found is not None)
 
 
+def fluss_on_the_role_without_provider(objects: list[Manifest]) -> None:
+    """prod's Fluss moved from its keys to the environment's IAM role, with the role ARN but no S3A provider."""
+    obj(objects, "ServiceAccount", "fluss")["metadata"].setdefault("annotations", {})[
+        "eks.amazonaws.com/role-arn"] = "arn:aws:iam::123456789012:role/lakehouse-prod"
+    for name in ("coordinator-server", "tablet-server"):
+        server = container(objects, "StatefulSet", name)
+        server["env"] = [e for e in server["env"] if e["name"] not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")]
+    append_line(objects, "fluss-conf-file", "server.yaml", "s3.assumed.role.arn: arn:aws:iam::123456789012:role/x")
+
+
 def flink(objects: list[Manifest], name: str = "flink-session") -> dict[str, Any]:
     """The spec of a FlinkDeployment (by default the session cluster)."""
     result: dict[str, Any] = obj(objects, "FlinkDeployment", name)["spec"]
@@ -519,6 +529,8 @@ PROD_CASES: list[tuple[str, Mutation, Layer, str, str]] = [
      Layer.RULE, "spec.template.spec",
      "Fluss 0.9.1-incubating without static keys needs s3.assumed.role.arn in server.yaml (the role whose credentials "
      "it hands clients), or its S3 plugin exits at start"),
+    ("Fluss on an IAM role without the web-identity provider", fluss_on_the_role_without_provider,
+     Layer.RULE, "spec.template.spec.serviceAccountName", "Fluss: the S3A credentials provider is unset"),
 ]
 
 FLUSS_SERVERS = {"coordinator-server": "fluss-coordinator", "tablet-server": "fluss-tablet"}
@@ -721,3 +733,16 @@ def test_validation_does_not_load_cdk8s_or_the_bindings() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cdk8s', 'cdk8s_plus_27', 'jsii', 'imports')))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_fluss_lake_class_of_another_image_is_a_warning_naming_its_module(
+        rendered: dict[str, list[Manifest]], tmp_path: Path, store: SchemaStore) -> None:
+    """Validate cannot see inside an image other than the platform's: it names the module the image must carry."""
+    objects = copy.deepcopy(rendered["local"])
+    for name in FLUSS_SERVERS:
+        container(objects, "StatefulSet", name)["image"] = "registry.example.com/team/fluss:0.9.1"
+    edit_line(objects, "fluss-conf-file", "server.yaml", "datalake.iceberg.io-impl",
+              "datalake.iceberg.io-impl: org.apache.iceberg.gcp.gcs.GCSFileIO")
+    report = run(objects, tmp_path, store)
+    found = {(f.level, f.object) for f in report.findings if "the image must carry iceberg-gcp in plugins/iceberg" in f.message}
+    assert found == {(Level.WARNING, f"StatefulSet/fluss/{name}") for name in FLUSS_SERVERS}

@@ -20,9 +20,7 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -77,74 +75,61 @@ public final class FlussBootJudge {
         Path work = Path.of(required(options, "--work-dir"));
         int zookeeperPort = Integer.parseInt(required(options, "--zookeeper-port"));
         long timeoutMs = TimeUnit.SECONDS.toMillis(Long.parseLong(options.getOrDefault("--timeout-seconds", "60")));
-        int exit;
-        try (ZooKeeperServerEmbedded zookeeper = startZooKeeper(work.resolve("zookeeper"), zookeeperPort)) {
-            exit = judge(required(options, "--coordinator-conf"), required(options, "--tablet-conf"), timeoutMs);
-        }
+        startZooKeeper(work.resolve("zookeeper"), zookeeperPort);
+        int exit = judge(required(options, "--coordinator-conf"), required(options, "--tablet-conf"), timeoutMs);
         System.out.flush();
-        // the servers' non-daemon threads (netty, curator) would keep the JVM alive
+        // ZooKeeper and the servers stop with the JVM; their non-daemon threads (netty, curator) would keep it alive
         Runtime.getRuntime().halt(exit);
     }
 
     private static int judge(String coordinatorConfDir, String tabletConfDir, long timeoutMs) throws Exception {
-        List<ServerBase> started = new ArrayList<>();
+        // The servers are not closed: main halts the JVM after the report (closing them took seconds, and nothing
+        // they hold outlives the process).
+        Configuration coordinatorConf;
+        Configuration tabletConf;
+        ServerBase coordinator;
+        ServerBase tablet;
         try {
-            Configuration coordinatorConf;
-            Configuration tabletConf;
-            ServerBase coordinator;
-            ServerBase tablet;
-            try {
-                coordinatorConf = load(coordinatorConfDir, "CoordinatorServer");
-                coordinator = new CoordinatorServer(coordinatorConf);
-                coordinator.start();
-                started.add(coordinator);
-            } catch (Throwable t) {
-                return failed("CoordinatorServer", t, EXIT_SERVER_FAILED);
-            }
-            try {
-                tabletConf = load(tabletConfDir, "TabletServer");
-                tablet = new TabletServer(tabletConf);
-                tablet.start();
-                started.add(tablet);
-            } catch (Throwable t) {
-                return failed("TabletServer", t, EXIT_SERVER_FAILED);
-            }
-            int registered = reportRegistrations(coordinatorConf, tabletConf.get(ConfigOptions.TABLET_SERVER_ID),
-                                                 timeoutMs);
-            if (registered != 0) {
-                return registered;
-            }
-            String remoteDir = coordinatorConf.get(ConfigOptions.REMOTE_DATA_DIR);
-            FileSystem remote;
-            try {
-                FsPath probe = new FsPath(remoteDir + "/judge/coordinator-probe");
-                remote = probe.getFileSystem();
-                try (FSDataOutputStream out = remote.create(probe, FileSystem.WriteMode.OVERWRITE)) {
-                    out.write("written by the Fluss judge\n".getBytes(StandardCharsets.UTF_8));
-                }
-                System.out.println("REMOTE-WRITE " + probe);
-            } catch (Throwable t) {
-                return failed("remote.data.dir", t, EXIT_REMOTE_WRITE_FAILED);
-            }
-            try {
-                ObtainedSecurityToken token = remote.obtainSecurityToken();
-                StringBuilder line = new StringBuilder("TOKEN scheme=" + token.getScheme());
-                new TreeMap<>(token.getAdditionInfos()).forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
-                line.append(" credentials=").append(token.getToken() != null && token.getToken().length > 0 ? "yes" : "no");
-                System.out.println(line);
-            } catch (Throwable t) {
-                return failed("security token", t, EXIT_TOKEN_FAILED);
-            }
-            return 0;
-        } finally {
-            for (ServerBase server : started) {
-                try {
-                    server.closeAsync().get(30, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    System.err.println("closing " + server.getClass().getSimpleName() + ": " + e);
-                }
-            }
+            coordinatorConf = load(coordinatorConfDir, "CoordinatorServer");
+            coordinator = new CoordinatorServer(coordinatorConf);
+            coordinator.start();
+        } catch (Throwable t) {
+            return failed("CoordinatorServer", t, EXIT_SERVER_FAILED);
         }
+        try {
+            tabletConf = load(tabletConfDir, "TabletServer");
+            tablet = new TabletServer(tabletConf);
+            tablet.start();
+        } catch (Throwable t) {
+            return failed("TabletServer", t, EXIT_SERVER_FAILED);
+        }
+        int registered = reportRegistrations(coordinatorConf, tabletConf.get(ConfigOptions.TABLET_SERVER_ID),
+                                             timeoutMs);
+        if (registered != 0) {
+            return registered;
+        }
+        String remoteDir = coordinatorConf.get(ConfigOptions.REMOTE_DATA_DIR);
+        FileSystem remote;
+        try {
+            FsPath probe = new FsPath(remoteDir + "/judge/coordinator-probe");
+            remote = probe.getFileSystem();
+            try (FSDataOutputStream out = remote.create(probe, FileSystem.WriteMode.OVERWRITE)) {
+                out.write("written by the Fluss judge\n".getBytes(StandardCharsets.UTF_8));
+            }
+            System.out.println("REMOTE-WRITE " + probe);
+        } catch (Throwable t) {
+            return failed("remote.data.dir", t, EXIT_REMOTE_WRITE_FAILED);
+        }
+        try {
+            ObtainedSecurityToken token = remote.obtainSecurityToken();
+            StringBuilder line = new StringBuilder("TOKEN scheme=" + token.getScheme());
+            new TreeMap<>(token.getAdditionInfos()).forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+            line.append(" credentials=").append(token.getToken() != null && token.getToken().length > 0 ? "yes" : "no");
+            System.out.println(line);
+        } catch (Throwable t) {
+            return failed("security token", t, EXIT_TOKEN_FAILED);
+        }
+        return 0;
     }
 
     /** Fluss's own configuration loading, as the server's main does with {@code --configDir <dir>}. */
@@ -181,7 +166,7 @@ public final class FlussBootJudge {
         }
     }
 
-    private static ZooKeeperServerEmbedded startZooKeeper(Path dir, int port) throws Exception {
+    private static void startZooKeeper(Path dir, int port) throws Exception {
         Files.createDirectories(dir);
         Properties properties = new Properties();
         properties.setProperty("clientPort", Integer.toString(port));
@@ -194,7 +179,6 @@ public final class FlussBootJudge {
                 .exitHandler(ExitHandler.LOG_ONLY)
                 .build();
         zookeeper.start(TimeUnit.SECONDS.toMillis(30));
-        return zookeeper;
     }
 
     /** Prints {@code FAILED <what>: <message> <- <cause message> ...} (Fluss's own messages) and returns code. */

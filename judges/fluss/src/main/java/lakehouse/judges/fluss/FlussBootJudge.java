@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Boots the pinned Fluss release's CoordinatorServer and TabletServer, in this JVM, from two config directories
@@ -85,23 +86,13 @@ public final class FlussBootJudge {
     private static int judge(String coordinatorConfDir, String tabletConfDir, long timeoutMs) throws Exception {
         // The servers are not closed: main halts the JVM after the report (closing them took seconds, and nothing
         // they hold outlives the process).
-        Configuration coordinatorConf;
-        Configuration tabletConf;
-        ServerBase coordinator;
-        ServerBase tablet;
-        try {
-            coordinatorConf = load(coordinatorConfDir, "CoordinatorServer");
-            coordinator = new CoordinatorServer(coordinatorConf);
-            coordinator.start();
-        } catch (Throwable t) {
-            return failed("CoordinatorServer", t, EXIT_SERVER_FAILED);
+        Configuration coordinatorConf = started("CoordinatorServer", coordinatorConfDir, CoordinatorServer::new);
+        if (coordinatorConf == null) {
+            return EXIT_SERVER_FAILED;
         }
-        try {
-            tabletConf = load(tabletConfDir, "TabletServer");
-            tablet = new TabletServer(tabletConf);
-            tablet.start();
-        } catch (Throwable t) {
-            return failed("TabletServer", t, EXIT_SERVER_FAILED);
+        Configuration tabletConf = started("TabletServer", tabletConfDir, TabletServer::new);
+        if (tabletConf == null) {
+            return EXIT_SERVER_FAILED;
         }
         int registered = reportRegistrations(coordinatorConf, tabletConf.get(ConfigOptions.TABLET_SERVER_ID),
                                              timeoutMs);
@@ -130,6 +121,21 @@ public final class FlussBootJudge {
             return failed("security token", t, EXIT_TOKEN_FAILED);
         }
         return 0;
+    }
+
+    /**
+     * Loads {@code confDir} as the server's main does, then builds and starts the server; its configuration, or null
+     * after printing the {@code FAILED} line when Fluss refuses the configuration or the server cannot start.
+     */
+    private static Configuration started(String name, String confDir, Function<Configuration, ServerBase> create) {
+        try {
+            Configuration conf = load(confDir, name);
+            create.apply(conf).start();
+            return conf;
+        } catch (Throwable t) {
+            failed(name, t, EXIT_SERVER_FAILED);
+            return null;
+        }
     }
 
     /** Fluss's own configuration loading, as the server's main does with {@code --configDir <dir>}. */

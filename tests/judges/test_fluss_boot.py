@@ -16,6 +16,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from manifests.tree import config_entries
 from tests.conftest import Manifest, find
 from tests.fake_polaris import FakePolaris
 from tests.judges.fluss_judge import (
@@ -78,7 +79,6 @@ def stores() -> Iterator[Stores]:
 
 def server_yaml(objects: list[Manifest]) -> dict[str, str]:
     """The `fluss-conf-file` ConfigMap's `server.yaml` entries."""
-    from manifests.tree import config_entries
     return dict(config_entries(find(objects, "ConfigMap", "fluss-conf-file")["data"]["server.yaml"]))
 
 

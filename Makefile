@@ -4,6 +4,7 @@
 #   make helm [ENV=local]      Helm chart of one environment in build/helm/<ENV>/ (ENV=all: every environment)
 #   make test                  lint (ruff), type-check (mypy strict), check layers (import-linter), validate, run every test
 #   make bench                 synth timings and memory (bench/)
+#   make judge-fluss           build the Fluss judge (Maven, ~200 MB) into $LAKEHOUSE_JUDGES_CACHE (README, "Upstream judges")
 #   make images-lock           record the SHA-256 of the jars the custom images download (network; README, "Images")
 #   make validate [ENV=..] [PATHS="a.yaml dir"]  validate every rendered environment (or ENV, or the given manifests)
 #   make diff [BASE=HEAD] [ENV=..] [FORMAT=text|markdown]  rendered change of the working tree against a git ref (e.g. BASE=origin/main)
@@ -26,7 +27,7 @@ ENV_GIVEN := $(filter command line environment override,$(origin ENV))
 # validate and diff cover every environment unless ENV is given (ENV=all: every one too)
 ENV_ARGS := $(if $(and $(ENV_GIVEN),$(filter-out all,$(ENV))),--env $(ENV))
 
-.PHONY: help setup synth helm test typecheck bench images-lock imports docs validate schemas diff install-crds install-cert-manager clean
+.PHONY: help setup synth helm test typecheck bench judge-fluss images-lock imports docs validate schemas diff install-crds install-cert-manager clean
 
 help:  ## list the targets (the header of this Makefile)
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -123,6 +124,10 @@ docs: $(VENV)/.installed
 bench: setup
 	$(PY) bench/synth_bench.py
 	$(PY) bench/validate_bench.py
+
+# the real Fluss servers the judge test boots (tests/judges/fluss_judge.py); once per machine and version
+judge-fluss: $(VENV)/.installed
+	$(PY) -m tests.judges.fluss_judge
 
 images-lock:
 	sh images/lock.sh

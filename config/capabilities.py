@@ -1,7 +1,7 @@
 """What each pinned component version can do, in one table that config rules and `validate` consult.
 
-A version bump is one edit here: the platform's choices (static S3 keys for Fluss, the Flink version of the
-image, the S3A credentials provider for web identity) and the checks that refuse an impossible combination
+A version bump is one edit here: the platform's choices (how Fluss hands S3 credentials to its clients, the Flink
+version of the image, the S3A credentials provider for web identity) and the checks that refuse an impossible combination
 follow from these entries. Each entry cites the upstream source it was read from, at the pinned tag.
 No cdk8s import: validation uses it.
 """
@@ -25,8 +25,6 @@ class Capabilities:
         component: the component's name, as messages say it (`Fluss`).
         version: the pinned release.
         s3_credentials: S3 credential modes its S3 client supports (`STATIC_KEYS`, `WEB_IDENTITY`).
-        s3_compatible_clients_limitation: what its clients (not only its servers) cannot do against an
-            S3-compatible endpoint such as MinIO; None when they work.
         flink_versions: FlinkDeployment `flinkVersion`s it ships a Flink artifact for (connector or runtime).
         web_identity_provider: the S3A `aws.credentials.provider` class that makes its S3 client use web identity
             (Hadoop's default provider list has none, so without it S3A falls back to the node's role); None
@@ -39,7 +37,6 @@ class Capabilities:
     component: str
     version: str
     s3_credentials: frozenset[str] = frozenset({STATIC_KEYS, WEB_IDENTITY})
-    s3_compatible_clients_limitation: str | None = None
     flink_versions: frozenset[str] = frozenset()
     web_identity_provider: str | None = None
     dependency_schemes: frozenset[str] = frozenset()
@@ -52,28 +49,52 @@ class Capabilities:
 
 
 FLUSS = Capabilities(
-    "Fluss", "0.9.0-incubating",
-    s3_credentials=frozenset({STATIC_KEYS}),
-    s3_compatible_clients_limitation=(
-        "clients cannot read remote data (tiered log segments, KV snapshots) from an S3-compatible store: their "
-        "security token comes from AWS STS GetSessionToken without an endpoint override, and path-style access is "
-        "not passed to them (fixed in 0.9.1-incubating); servers and tiering work"
-    ),
+    "Fluss", "0.9.1-incubating",
+    web_identity_provider="com.amazonaws.auth.WebIdentityTokenCredentialsProvider",
     flink_versions=frozenset({"v1_18", "v1_19", "v1_20", "v2_2"}),
     evidence=(
-        "apache/fluss v0.9.0-incubating: fluss-fs-s3 S3FileSystemPlugin treats a missing fs.s3a.access.key as a "
-        "client and S3DelegationTokenReceiver throws NoAwsCredentialsException, which ServerBase.start turns into an "
-        "exit (apache/fluss#3066; IRSA through s3.assumed.role.arn arrives in 0.9.1-incubating). Clients read remote "
-        "data with a token from S3DelegationTokenProvider: STS GetSessionToken at AWS (no endpoint override) and no "
-        "path-style setting (fixed in 0.9.1-incubating). Connectors: fluss-flink-1.18, -1.19, -1.20, -2.2."
+        "apache/fluss v0.9.1-incubating, fluss-filesystems/fluss-fs-s3 (Hadoop 3.3.4 S3A, AWS SDK v1 1.12.319, "
+        "unrelocated): S3FileSystemPlugin.setCredentialProvider:132-155 treats a server with neither "
+        "fs.s3a.access.key nor fs.s3a.assumed.role.arn as a client, and S3DelegationTokenReceiver.updateHadoopConfig "
+        "then throws NoAwsCredentialsException, which ServerBase.start turns into an exit; with the role ARN and no "
+        "keys S3A uses its own provider list, which has no web identity (so s3.aws.credentials.provider). Clients "
+        "read remote data (tiered logs, KV snapshots) with the token of S3DelegationTokenProvider:94-148: AssumeRole "
+        "of fs.s3a.assumed.role.arn when set (signed with the static keys, else the SDK's default chain, which "
+        "reads the web identity), GetSessionToken otherwise, at fs.s3a.assumed.role.sts.endpoint or AWS STS; the "
+        "token carries region, endpoint and path style (apache/fluss#3165). MinIO serves AssumeRole at its own "
+        "endpoint and ignores RoleArn, and serves no GetSessionToken (minio RELEASE.2025-04-22T22-12-26Z "
+        "cmd/sts-handlers.go AssumeRole). Connectors: fluss-flink-1.18, -1.19, -1.20, -2.2."
     ),
 )
+FLUSS_ROLE_ARN_KEY = "s3.assumed.role.arn"
+"""Fluss 0.9.1 server option (`fs.s3a.assumed.role.arn`): the role whose AssumeRole credentials clients get; without
+it a server needs static keys."""
+FLUSS_STS_ENDPOINT_KEY = "s3.assumed.role.sts.endpoint"
+"""Fluss 0.9.1 server option (`fs.s3a.assumed.role.sts.endpoint`): where that AssumeRole goes (AWS STS when unset)."""
+FLUSS_IMAGE_NAME = "fluss-iceberg-s3"
+"""The platform's Fluss image (images/fluss, `fluss.image`), as a repository name without registry and tag."""
+FLUSS_IMAGE_ICEBERG_MODULES = frozenset({"iceberg-aws", "iceberg-aws-bundle"})
+"""Iceberg modules the platform's Fluss image adds to `plugins/iceberg` (images/fluss/artifacts.txt, checked by
+tests/test_images.py). The lake plugin (fluss-lake-iceberg) bundles iceberg-core only (Fluss docs, "Iceberg",
+"Custom Catalog Implementations")."""
+ICEBERG_CLASS_MODULES = {
+    "org.apache.iceberg.aws.": "iceberg-aws",
+    "org.apache.iceberg.gcp.": "iceberg-gcp",
+    "org.apache.iceberg.azure.": "iceberg-azure",
+    "org.apache.iceberg.hive.": "iceberg-hive-metastore",
+    "org.apache.iceberg.nessie.": "iceberg-nessie",
+    "org.apache.iceberg.snowflake.": "iceberg-snowflake",
+    "org.apache.iceberg.dell.": "iceberg-dell",
+    "org.apache.iceberg.aliyun.": "iceberg-aliyun",
+}
+"""Package prefix -> the Iceberg module (not iceberg-core) that carries its classes (apache/iceberg 1.10.1 module
+layout)."""
 ICEBERG = Capabilities(
     "Iceberg", "1.10.1",
     flink_versions=frozenset({"v1_19", "v1_20", "v2_0"}),
     evidence=(
         "apache/iceberg apache-iceberg-1.10.1: flink/v1.19, v1.20, v2.0 (gradle.properties knownFlinkVersions); no "
-        "release ships a Flink 2.1+ runtime before 1.11 and none a 2.2 runtime. Fluss 0.9.0 bundles Iceberg 1.10.1 "
+        "release ships a Flink 2.1+ runtime before 1.11 and none a 2.2 runtime. Fluss 0.9.1 bundles Iceberg 1.10.1 "
         "unrelocated (root pom iceberg.version), so the Flink image must carry the same Iceberg version."
     ),
 )
@@ -167,12 +188,6 @@ def s3_credentials_problem(capabilities: Capabilities, mode: str) -> str | None:
         return None
     return (f"{capabilities.label} cannot reach S3 with {mode} credentials (it supports: "
             f"{', '.join(sorted(capabilities.s3_credentials))})")
-
-
-def s3_compatible_clients_warning(capabilities: Capabilities) -> str | None:
-    """What breaks when `capabilities`' clients use an S3-compatible endpoint, or None when nothing does."""
-    limitation = capabilities.s3_compatible_clients_limitation
-    return f"{capabilities.label} {limitation}" if limitation else None
 
 
 DEPENDENCY_WAY_OUT = ("put it in the image (local:///...), serve it over https://, or add it from the application "

@@ -105,7 +105,7 @@ class TieringJobConfig:
 
     jar_path: str
     """The fluss-flink-tiering JAR: a path inside the Flink bucket, or a URI used as is (as flink.jobs[].jarPath).
-    Default: `"job-artifacts/fluss-flink-tiering-0.9.0-incubating.jar"`.
+    Default: `"job-artifacts/fluss-flink-tiering-0.9.1-incubating.jar"`.
     """
 
     parallelism: int
@@ -123,7 +123,7 @@ class FlinkConfig:
 
     flink_version: str
     """FlinkDeployment flinkVersion. Only versions with a Fluss connector and an Iceberg Flink runtime work with the
-    platform's catalogs (config/capabilities.py: v1_19, v1_20 with Fluss 0.9.0 and Iceberg 1.10.1); others are
+    platform's catalogs (config/capabilities.py: v1_19, v1_20 with Fluss 0.9.1 and Iceberg 1.10.1); others are
     refused with the reason. Default: `"v1_20"`.
     """
 

@@ -48,7 +48,7 @@ class FlussConfig:
     """Apache Fluss cluster settings."""
 
     image: str
-    """Image with the S3 filesystem and the Iceberg lake plugin. Default: `"fluss-iceberg-s3:0.9.0"`."""
+    """Image with the S3 filesystem and the Iceberg lake plugin. Default: `"fluss-iceberg-s3:0.9.1"`."""
 
     coordinator_replicas: int
     """CoordinatorServer replicas. Default: `1`."""
@@ -83,10 +83,11 @@ class FlussConfig:
     """TabletServer resources. Default: `{"requests": {"cpu": "500m", "memory": "2Gi"}, "limits": {"memory": "4Gi"}}`."""
 
     s3_credentials: S3Keys | None
-    """Static S3 keys for Fluss from a Secret in the Fluss namespace, required when the environment uses
-    objectStore.iamRoleArn: Fluss 0.9.0's S3 plugin cannot use an IAM role (it needs fs.s3a.access.key at start;
-    config/capabilities.py). Use the keys of an IAM user limited to the Fluss bucket. Null: the environment's
-    objectStore.credentials. Default: `null`.
+    """Static S3 keys for Fluss from a Secret in the Fluss namespace, instead of the environment's credentials or IAM
+    role (e.g. the keys of an IAM user limited to the Fluss bucket). Null: the environment's
+    objectStore.credentials, or objectStore.iamRoleArn, whose web identity the Fluss servers then use; the
+    CoordinatorServer hands clients that read remote data AssumeRole credentials of that same role, so its trust
+    policy must allow the role itself (config/capabilities.py). Default: `null`.
     """
 
     tablet_data_storage: str
@@ -108,7 +109,8 @@ class FlussConfig:
 
 
 def problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """Fluss' S3 keys where its pinned version cannot use the IAM role (`capabilities.FLUSS`)."""
+    """Fluss' S3 keys where its pinned version cannot use the IAM role (`capabilities.FLUSS`; 0.9.1 can), and a
+    Secret shared with other keys."""
     store, fluss_keys = config.object_store, config.fluss.s3_credentials
     if store.iam_role_arn and store.credentials is None and fluss_keys is None:
         problem = capabilities.s3_credentials_problem(capabilities.FLUSS, capabilities.WEB_IDENTITY)

@@ -3,7 +3,10 @@ the Kubernetes Secrets API, for running the real catalog-setup script in tests.
 
 Every request is checked against the OpenAPI specs (`tests.polaris_spec`); a violation is recorded in
 `violations` and answered with 400. Behaviour switches: `unavailable_token_requests` (answer 503 that many
-times first), `fail_path` (answer 500 for requests whose path contains it).
+times first), `fail_path` (answer 500 for requests whose path contains it), `realm_header_required` (a token
+request without `Polaris-Realm` is a violation; Polaris itself falls back to its default realm, so Iceberg clients
+that send no header are served with it off). Iceberg clients' `GET /api/catalog/v1/config` is answered with empty
+defaults and recorded in `config_requests` (its query parameters).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ class FakePolaris:
         self.creations = 0
         self.unavailable_token_requests = 0
         self.fail_path: str | None = None
+        self.realm_header_required = True
+        self.config_requests: list[dict[str, str]] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         # serve_forever polls for shutdown every poll_interval (0.5 s by default), which each test waited at exit.
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
@@ -59,6 +64,8 @@ class FakePolaris:
     def handle(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:
         if path == "/api/catalog/v1/oauth/tokens":
             return self._token(headers, raw)
+        if path.partition("?")[0] == "/api/catalog/v1/config":
+            return self._catalog_config(path, headers)
         if path.startswith("/api/v1/namespaces/"):
             if headers.get("authorization") != f"Bearer {SA_TOKEN}":
                 return 401, {"kind": "Status", "code": 401}
@@ -85,7 +92,7 @@ class FakePolaris:
             return 503, {"error": "starting"}
         form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
         problems = check_request("POST", "/v1/oauth/tokens", form, spec(str(ICEBERG_REST)))
-        if headers.get("polaris-realm") != REALM:
+        if headers.get("polaris-realm", None if self.realm_header_required else REALM) != REALM:
             problems.append("token request without Polaris-Realm header")
         if form.get("scope") != "PRINCIPAL_ROLE:ALL":
             problems.append(f"token request scope {form.get('scope')!r}")
@@ -96,6 +103,16 @@ class FakePolaris:
             return 401, {"error": "unauthorized_client", "error_description": "invalid client credentials"}
         return 200, {"access_token": TOKEN, "token_type": "bearer", "expires_in": 3600,
                      "issued_token_type": "urn:ietf:params:oauth:token-type:access_token"}
+
+    def _catalog_config(self, path: str, headers: dict[str, str]) -> tuple[int, Any]:
+        if headers.get("authorization") != f"Bearer {TOKEN}":
+            return 401, {"error": {"message": "unauthorized", "code": 401}}
+        problems = check_request("GET", "/v1/config", None, spec(str(ICEBERG_REST)))
+        if problems:
+            self.violations += problems
+            return 400, {"error": {"message": "; ".join(problems), "code": 400}}
+        self.config_requests.append({k: v[0] for k, v in parse_qs(path.partition("?")[2]).items()})
+        return 200, {"defaults": {}, "overrides": {}}
 
     def _created(self, collection: set[Any] | dict[Any, Any], key: Any, value: Any = None) -> tuple[int, Any]:
         if key in collection:

@@ -17,4 +17,4 @@ def test_jar_and_main_file_uris_are_used_as_is_and_paths_join_the_bucket() -> No
     assert [find(objects, "SparkApplication", app["name"])["spec"]["mainApplicationFile"] for app in apps] == [
         "s3a://flink-bucket/jobs/ingest.py", "local:///opt/spark/app.py"]
     tiering = find(objects, "FlinkSessionJob", "fluss-tiering-job")["spec"]["job"]["jarURI"]
-    assert tiering == "s3://flink-bucket/job-artifacts/fluss-flink-tiering-0.9.0-incubating.jar"
+    assert tiering == "s3://flink-bucket/job-artifacts/fluss-flink-tiering-0.9.1-incubating.jar"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -306,7 +307,7 @@ def test_promised_defaults() -> None:
     assert config.polaris.image == "apache/polaris:1.3.0-incubating"
     assert config.postgres.image == "postgres:17.2" and config.postgres.database == "POLARIS"
     assert config.zookeeper.image == "zookeeper:3.8" and config.zookeeper.replicas == 1
-    assert config.fluss.image == "fluss-iceberg-s3:0.9.0"
+    assert config.fluss.image == "fluss-iceberg-s3:0.9.1"
     assert (config.fluss.internal_port, config.fluss.client_port) == (9123, 9124)
     assert config.flink.image == "flink-fluss-iceberg-s3:1.20.3" and config.flink.flink_version == "v1_20"
     assert config.fluss.s3_credentials is None and config.fluss.tablet_data_storage == "10Gi"
@@ -367,9 +368,15 @@ def test_catalog_model_refers_only_to_declared_principal_roles() -> None:
     )
 
 
-def test_iam_role_needs_static_keys_for_fluss() -> None:
+def test_iam_role_needs_static_keys_for_a_fluss_version_without_web_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fluss 0.9.1 can use the role (config/capabilities.py); a pinned version that cannot gets the error."""
+    from config import capabilities
+
     doc = minimal()
     doc["objectStore"].update(credentials=None, iamRoleArn="arn:aws:iam::123456789012:role/x")
+    assert parse_environment(doc, source=SRC).fluss.s3_credentials is None
+    monkeypatch.setattr(capabilities, "FLUSS", dataclasses.replace(
+        capabilities.FLUSS, version="0.9.0-incubating", s3_credentials=frozenset({capabilities.STATIC_KEYS})))
     assert error_of(doc) == (
         f"{SRC}: fluss.s3Credentials: required with objectStore.iamRoleArn: Fluss 0.9.0-incubating cannot reach S3 "
         "with web-identity credentials (it supports: static-keys); set it to a Secret with the keys of an IAM user "
@@ -385,7 +392,7 @@ def test_flink_version_without_an_iceberg_runtime_is_refused() -> None:
         "v2_0); use one of: v1_19, v1_20"
     )
     assert error_of(minimal(flink={"flinkVersion": "v2_0"})) == (
-        f"{SRC}: flink.flinkVersion: 'v2_0': Fluss 0.9.0-incubating has no Flink artifact for v2_0 (it has: v1_18, "
+        f"{SRC}: flink.flinkVersion: 'v2_0': Fluss 0.9.1-incubating has no Flink artifact for v2_0 (it has: v1_18, "
         "v1_19, v1_20, v2_2); use one of: v1_19, v1_20"
     )
 

@@ -38,12 +38,16 @@ def test_server_yaml_points_at_polaris_and_s3() -> None:
 
 
 def test_in_cluster_store_uses_path_style_and_no_vended_credentials() -> None:
+    """Clients that read remote data get AssumeRole credentials from MinIO's own STS, which serves no
+    GetSessionToken (config/capabilities.py); the token carries endpoint and path style (Fluss 0.9.1)."""
     conf = server_yaml(fluss(environment(objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
                                          polaris={"tokenBroker": {"type": "symmetric-key"}})))
     assert conf["s3.endpoint"] == "http://minio.object-store.svc.cluster.local:9000"
     assert conf["s3.path.style.access"] == "true"
     assert conf["datalake.iceberg.s3.path-style-access"] == "true"
     assert "datalake.iceberg.header.X-Iceberg-Access-Delegation" not in conf
+    assert conf["s3.assumed.role.sts.endpoint"] == conf["s3.endpoint"]
+    assert conf["s3.assumed.role.arn"].startswith("arn:aws:iam::")
 
 
 def test_s3_keys_are_appended_and_the_catalog_credential_is_in_the_environment() -> None:
@@ -60,8 +64,8 @@ def test_s3_keys_are_appended_and_the_catalog_credential_is_in_the_environment()
     assert secret_env["AWS_SECRET_ACCESS_KEY"] == {"name": "aws-secret", "key": "secret_access_key"}
 
 
-def test_iam_role_environment_gives_fluss_its_own_static_keys() -> None:
-    """Fluss 0.9.0 cannot use the IAM role (config/capabilities.py): its servers get keys, the others the role."""
+def test_iam_role_environment_with_fluss_keys_gives_fluss_its_own_static_keys() -> None:
+    """`fluss.s3Credentials` set: the Fluss servers use those keys, the others the role."""
     store = {**environment()["objectStore"], "credentials": None, "iamRoleArn": "arn:aws:iam::123456789012:role/x"}
     objects = render(environment(objectStore=store, fluss={"s3Credentials": {"secretName": "fluss-keys"}}))
     assert "eks.amazonaws.com/role-arn" not in (find(objects, "ServiceAccount", "fluss")["metadata"].get("annotations")
@@ -125,3 +129,27 @@ def test_props_refuse_more_replicas_than_tablet_servers_and_one_port_for_both_li
     assert FlussClusterProps(image="fluss:0.9", tablet=TabletServerProps(replicas=3), default_replication_factor=3)
     with pytest.raises(ValueError, match="Fluss: the INTERNAL and CLIENT listeners both use port 9124"):
         FlussClusterProps(image="fluss:0.9", internal_port=9124)
+
+
+def test_iam_role_environment_without_fluss_keys_uses_the_web_identity() -> None:
+    """Fluss 0.9.1 (config/capabilities.py): the servers' S3A reads the IRSA token, and the CoordinatorServer hands
+    clients AssumeRole credentials of the same role (S3DelegationTokenProvider); no static keys anywhere."""
+    role = "arn:aws:iam::123456789012:role/x"
+    store = {**environment()["objectStore"], "credentials": None, "iamRoleArn": role}
+    objects = render(environment(objectStore=store))
+    assert find(objects, "ServiceAccount", "fluss")["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == role
+    conf = server_yaml(objects)
+    assert conf["s3.aws.credentials.provider"] == "com.amazonaws.auth.WebIdentityTokenCredentialsProvider"
+    assert conf["s3.assumed.role.arn"] == role
+    assert "s3.assumed.role.sts.endpoint" not in conf and "s3.endpoint" not in conf
+    for name in ("coordinator-server", "tablet-server"):
+        container = find(objects, "StatefulSet", name)["spec"]["template"]["spec"]["containers"][0]
+        assert "s3.access-key" not in container["command"][2]
+        assert not [e for e in container["env"] if e["name"].startswith("AWS_") and e["name"] != "AWS_REGION"]
+
+
+def test_static_keys_on_aws_s3_hand_clients_session_tokens_of_the_keys() -> None:
+    """AWS S3 with keys: no delegation setting, so the CoordinatorServer calls GetSessionToken with the keys."""
+    conf = server_yaml(fluss(environment()))
+    assert not {k for k in conf if k.startswith("s3.assumed.role.")}
+

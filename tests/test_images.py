@@ -12,7 +12,14 @@ import pytest
 from charts.operators.flink_operator import VERSION as FLINK_OPERATOR_VERSION
 from charts.spark.applications import ICEBERG_JARS
 from config import EnvironmentConfig, parse_environment
-from config.capabilities import FLUSS, ICEBERG, LAKEHOUSE_FLINK_VERSIONS, SPARK_S3
+from config.capabilities import (
+    FLUSS,
+    FLUSS_IMAGE_ICEBERG_MODULES,
+    FLUSS_IMAGE_NAME,
+    ICEBERG,
+    LAKEHOUSE_FLINK_VERSIONS,
+    SPARK_S3,
+)
 
 IMAGES = Path(__file__).resolve().parent.parent / "images"
 MAVEN = "https://repo1.maven.org/maven2/"
@@ -90,8 +97,17 @@ def test_the_fluss_image_is_the_fluss_version_with_the_iceberg_version_it_bundle
     assert build_args("fluss")["FLUSS_VERSION"] == FLUSS.version
     assert tag(defaults.fluss.image) == FLUSS.version.removesuffix("-incubating")
     versions = dict(maven_version(url) for url in artifacts("fluss").values())
-    assert versions["iceberg-aws-bundle"] == ICEBERG.version
+    assert versions["iceberg-aws-bundle"] == versions["iceberg-aws"] == ICEBERG.version
     assert all(dest.startswith("plugins/iceberg/") for dest in artifacts("fluss"))
+    # what validate assumes the platform's image carries (manifests/validation/components.py)
+    assert {a for a in versions if a.startswith("iceberg-")} == FLUSS_IMAGE_ICEBERG_MODULES
+    assert defaults.fluss.image.rpartition(":")[0] == FLUSS_IMAGE_NAME
+
+
+def test_the_fluss_judge_builds_the_pinned_fluss_version() -> None:
+    """judges/fluss/pom.xml's default is the capabilities table's version (the harness passes that one)."""
+    pom = (IMAGES.parent / "judges" / "fluss" / "pom.xml").read_text()
+    assert re.search(r"<fluss.version>([^<]+)</fluss.version>", pom)[1] == FLUSS.version  # type: ignore[index]
 
 
 @pytest.mark.parametrize("image", ["flink", "spark", "fluss"])

@@ -32,7 +32,9 @@ FLUSS_START = "the chart's start sequence with `set -eu` and `exec`, S3 keys app
 ENV_CREDENTIAL = "Iceberg environment reference env:ICEBERG_CATALOG_CREDENTIAL (Secret-backed env var), not the literal"
 OAUTH2 = "Iceberg's canonical value `oauth2`"
 CLIENT_LISTENER = "Fluss clients use the CLIENT listener (9124)"
-FLINK_1_20 = ("Flink 1.20: no Iceberg release has a Flink 2.2 runtime; Fluss 0.9.0 and Iceberg 1.10.1 meet at 1.19 "
+FLUSS_0_9_1 = ("Fluss 0.9.1-incubating: clients get S3 credentials from an S3-compatible store or an IAM role "
+               "(config/capabilities.py)")
+FLINK_1_20 = ("Flink 1.20: no Iceberg release has a Flink 2.2 runtime; Fluss 0.9.1 and Iceberg 1.10.1 meet at 1.19 "
               "and 1.20 (config/capabilities.py)")
 PLACEHOLDER_CREDENTIAL = "<polaris-client-id>:<polaris-client-secret>"
 FLUSS_INTERNAL = "coordinator-server-hs.fluss.svc.cluster.local:9123"
@@ -206,6 +208,8 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, Differs]] = {
                                                       ENV_CREDENTIAL),
         "args.--datalake.iceberg.rest.auth.type": Differs("OAUTH2", "oauth2", OAUTH2),
         "args.--fluss.bootstrap.servers": Differs(FLUSS_INTERNAL, FLUSS_CLIENT, CLIENT_LISTENER),
+        "jar": Differs("fluss-flink-tiering-0.9.0-incubating.jar", "fluss-flink-tiering-0.9.1-incubating.jar",
+                       FLUSS_0_9_1),
     },
     ("SparkApplication", "spark", "ingest-campaign"): {
         "sparkConf.spark.sql.catalog.rest.auth.type": Differs(
@@ -249,6 +253,7 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, Differs]] = {
              "POD_NAME", "POD_NAMESPACE"], "S3 keys and catalog credential from Secrets"),
         "containers.fluss-coordinator.command": Differs(
             chart_start("coordinator-server"), fluss_start("coordinator-server", tablet=False), FLUSS_START),
+        "containers.fluss-coordinator.image": Differs("fluss-iceberg-s3:0.9.0", "fluss-iceberg-s3:0.9.1", FLUSS_0_9_1),
         "containers.fluss-coordinator.resources": Differs(None, resources("250m", "1Gi", "2Gi"), HARDENING),
         "containers.fluss-coordinator.securityContext": Differs(None, restricted_container(None), HARDENING),
         "podSecurityContext": Differs(None, {"seccompProfile.type": "RuntimeDefault"}, HARDENING),
@@ -260,6 +265,7 @@ DIFFERENCES: dict[tuple[str, str | None, str], dict[str, Differs]] = {
              "POD_NAME", "POD_NAMESPACE"], "S3 keys and catalog credential from Secrets"),
         "containers.fluss-tablet.command": Differs(
             chart_start("tablet-server"), fluss_start("tablet-server", tablet=True), FLUSS_START),
+        "containers.fluss-tablet.image": Differs("fluss-iceberg-s3:0.9.0", "fluss-iceberg-s3:0.9.1", FLUSS_0_9_1),
         "containers.fluss-tablet.resources": Differs(None, resources("500m", "2Gi", "4Gi"), HARDENING),
         "containers.fluss-tablet.securityContext": Differs(None, restricted_container(None), HARDENING),
         "podSecurityContext": Differs(None, {"seccompProfile.type": "RuntimeDefault"}, HARDENING),

@@ -1,12 +1,14 @@
 """Apache Fluss: CoordinatorServer and TabletServer StatefulSets with ZooKeeper (namespace `fluss`).
 
-Re-expresses the upstream chart (fluss 0.9.0-incubating, `helm/fluss`) with the reference's
+Re-expresses the upstream chart (fluss 0.9.1-incubating, `helm/fluss`) with the reference's
 `configurationOverrides`: `server.yaml` in the `fluss-conf-file` ConfigMap, listeners INTERNAL/CLIENT,
 `remote.data.dir` on S3, lakehouse tiering to Iceberg through Polaris' REST catalog with OAuth2.
 Options: https://fluss.apache.org/docs/maintenance/configuration/ ;
 lakehouse: https://fluss.apache.org/docs/streaming-lakehouse/integrate-data-lakes/iceberg/ .
 
-S3 keys (when used) are appended to `server.yaml` at container start from Secret-backed env vars. The
+S3 keys (when used) are appended to `server.yaml` at container start from Secret-backed env vars; with an IAM role
+the servers use its web identity (`s3.aws.credentials.provider`). Clients that read remote data get credentials from
+the CoordinatorServer (`s3_delegation`). The
 Polaris client credential is `datalake.iceberg.credential: env:ICEBERG_CATALOG_CREDENTIAL`, an Iceberg
 environment reference resolved by the CoordinatorServer's Iceberg catalog (`manifests.iceberg_env_reference`): the
 coordinator copies every `datalake.iceberg.*` setting into the properties of lake-enabled tables that any
@@ -47,6 +49,7 @@ from charts.blocks.workloads import (
     tcp_probe,
 )
 from charts.fluss.zookeeper import ZooKeeperEnsemble, ZooKeeperProps
+from config import capabilities
 from config.common import Resources
 
 CONF_MOUNT = "/opt/conf"
@@ -95,7 +98,7 @@ class FlussClusterProps:
             replicate), or one port for both listeners.
     """
 
-    image: str = "fluss-iceberg-s3:0.9.0"
+    image: str = "fluss-iceberg-s3:0.9.1"
     coordinator: CoordinatorServerProps = field(default_factory=CoordinatorServerProps)
     tablet: TabletServerProps = field(default_factory=TabletServerProps)
     default_bucket_number: int = 1
@@ -121,11 +124,35 @@ class FlussProps:
     zookeeper: ZooKeeperProps = field(default_factory=ZooKeeperProps)
 
 
+S3_COMPATIBLE_ROLE_ARN = "arn:aws:iam::000000000000:role/fluss-clients"
+"""The `s3.assumed.role.arn` of an S3-compatible store: MinIO's AssumeRole ignores RoleArn (minio
+RELEASE.2025-04-22T22-12-26Z, cmd/sts-handlers.go `AssumeRole`, which never reads it) and the temporary credentials
+inherit the calling user's policy; the AWS SDK only needs a well-formed ARN."""
+
+
+def s3_delegation(s3: S3Access) -> dict[str, str]:
+    """The `server.yaml` settings with which the CoordinatorServer gets the S3 credentials it hands clients that read
+    remote data (tiered log segments, KV snapshots: Flink sources, the tiering job), Fluss 0.9.1
+    `S3DelegationTokenProvider` (`config.capabilities.FLUSS`):
+
+    - an S3-compatible store: AssumeRole at the store's own endpoint (`s3.assumed.role.sts.endpoint`), since it
+      serves no GetSessionToken; the role ARN is a placeholder (`S3_COMPATIBLE_ROLE_ARN`);
+    - AWS S3 with an IAM role: AssumeRole of that role (its trust policy must allow the role itself, since the
+      servers call it with the role's own web identity); without it the servers would not start;
+    - AWS S3 with static keys: nothing (GetSessionToken of the keys' IAM user).
+    """
+    if s3.endpoint is not None:
+        return {capabilities.FLUSS_ROLE_ARN_KEY: S3_COMPATIBLE_ROLE_ARN, capabilities.FLUSS_STS_ENDPOINT_KEY: s3.endpoint}
+    if s3.iam_role_arn and not s3.keys:
+        return {capabilities.FLUSS_ROLE_ARN_KEY: s3.iam_role_arn}
+    return {}
+
+
 class FlussCluster(constructs.Construct):
     """Fluss CoordinatorServers and TabletServers, their headless Services and `server.yaml`.
 
     Props: `namespace`; `props`; `zookeeper`, the ensemble whose `connect_string` becomes `zookeeper.address`;
-    `s3`, remote storage access (static keys: Fluss 0.9 cannot use an IAM role, `config.capabilities`);
+    `s3`, remote storage access (static keys or an IAM role, `config.capabilities.FLUSS`);
     `catalog`, the Iceberg REST catalog for tiering. `bootstrap_servers` is what Fluss clients use.
     """
 
@@ -178,8 +205,10 @@ class FlussCluster(constructs.Construct):
             "zookeeper.path.root": props.zookeeper_path_root,
         }
         settings.update({f"datalake.iceberg.{k}": v for k, v in catalog.properties().items()})
-        # Fluss' S3 plugin mirrors `s3.*` to `fs.s3a.*` (S3FileSystemPlugin); it needs static keys (capabilities.FLUSS).
-        settings.update({f"s3.{key}": value for key, value in s3.s3a(web_identity_provider=None).items()})
+        # Fluss' S3 plugin mirrors `s3.*` to `fs.s3a.*` (S3FileSystemPlugin).
+        settings.update({f"s3.{key}": value for key, value in
+                         s3.s3a(capabilities.FLUSS.web_identity_provider).items()})
+        settings.update(s3_delegation(s3))
         return config_file(settings, FLAT_YAML)
 
     def _server(self, props: FlussClusterProps, component: Component, *, name: str, container: str,

@@ -33,6 +33,6 @@ def fluss_props(config: EnvironmentConfig) -> FlussProps:
 
 
 def fluss_s3(config: EnvironmentConfig, s3: S3Access) -> S3Access:
-    """How the Fluss servers reach S3: the environment's `s3`, with `fluss.s3Credentials` when set (Fluss 0.9's S3
-    plugin cannot use an IAM role, `config.capabilities.FLUSS`)."""
+    """How the Fluss servers reach S3: the environment's `s3` (static keys or the IAM role,
+    `config.capabilities.FLUSS`), with `fluss.s3Credentials` instead when set."""
     return s3.with_static_keys(config.fluss.s3_credentials)

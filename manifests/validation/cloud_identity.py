@@ -6,8 +6,8 @@ list has none, `config.capabilities`), the client silently falls back to the nod
 An S3 client is a container that sets the AWS SDK's `AWS_REGION` or `AWS_ACCESS_KEY_ID` (`S3Access.env`);
 it has static keys when it sets `AWS_ACCESS_KEY_ID`. Checked: core workloads, FlinkDeployment main containers,
 SparkApplication drivers and executors (also a ScheduledSparkApplication's `spec.template`); for Flink processes (FlinkDeployment configuration, `-D` options, a
-mounted `flink-conf.yaml`/`config.yaml`) and Spark (`spark.hadoop.fs.s3a.aws.credentials.provider`), the
-provider too.
+mounted `flink-conf.yaml`/`config.yaml`), Fluss servers (a mounted `server.yaml`, whose `s3.*` keys Fluss mirrors to
+`fs.s3a.*` as Flink does) and Spark (`spark.hadoop.fs.s3a.aws.credentials.provider`), the provider too.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ AWS_ENV = ("AWS_REGION", "AWS_ACCESS_KEY_ID")
 FLINK_PROVIDER_KEYS = ("s3.aws.credentials.provider", "s3a.aws.credentials.provider", "fs.s3a.aws.credentials.provider")
 SPARK_PROVIDER_KEY = "spark.hadoop.fs.s3a.aws.credentials.provider"
 FLINK_CONFIG_FILES = ("flink-conf.yaml", "config.yaml")
+FLUSS_CONFIG_FILE = "server.yaml"
 
 
 def _env(container: dict[str, Any]) -> set[str]:
@@ -64,7 +65,7 @@ def _workload_clients(m: Manifest, config_maps: dict[tuple[str | None, str], dic
         if not _keyless_s3_client(containers):
             return
         settings: dict[str, str] = {}
-        flink = False
+        flink = fluss = False
         for container in containers:
             for arg in [*(container.get("command") or []), *(container.get("args") or [])]:
                 if str(arg).startswith("-D") and "=" in str(arg):
@@ -72,12 +73,14 @@ def _workload_clients(m: Manifest, config_maps: dict[tuple[str | None, str], dic
                     settings[key] = value
                     flink = flink or key.startswith("s3.") or key.startswith("execution.")
         for name in pod_config_maps(pod):
-            for file_name in FLINK_CONFIG_FILES:
-                text = config_maps.get((m.namespace, name), {}).get(file_name)
+            files = config_maps.get((m.namespace, name), {})
+            for file_name in (*FLINK_CONFIG_FILES, FLUSS_CONFIG_FILE):
+                text = files.get(file_name)
                 if text is not None:
-                    flink = True
+                    flink, fluss = flink or file_name != FLUSS_CONFIG_FILE, fluss or file_name == FLUSS_CONFIG_FILE
                     settings.update(dict(config_entries(text)))
-        problem = _provider_problem(settings, FLINK_PROVIDER_KEYS, "Flink") if flink else None
+        process = "Flink" if flink else "Fluss" if fluss else None
+        problem = _provider_problem(settings, FLINK_PROVIDER_KEYS, process) if process else None
         yield f"{path}.spec.serviceAccountName", pod.get("serviceAccountName") or "default", problem
     elif m.kind == "FlinkDeployment":
         containers = [c for pod in pod_specs(m.obj).values() for c in pod.get("containers") or []]

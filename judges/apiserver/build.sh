@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the API-server judge: kube-apiserver and etcd from Go modules, into
 #   ${LAKEHOUSE_JUDGES_CACHE:-$HOME/.cache/lakehouse-judges}/kube-apiserver-<version>/{kube-apiserver,etcd}
-# <version> is the k8s.io/kubernetes pin of go.mod beside this script (config/capabilities.py records the same pin;
-# tests/test_judge_pins.py checks they agree). Nothing is built into the clone.
+# <version> is the k8s.io/kubernetes pin of go.mod beside this script; config/capabilities.py KUBERNETES records the
+# same release and `python main.py judges build kube-apiserver` passes it as $KUBERNETES_VERSION, checked here. Nothing is built into the clone.
 #
 # go.mod requires k8s.io/kubernetes at a served release and replaces every k8s.io/* staging module (which
 # k8s.io/kubernetes' own go.mod requires at v0.0.0) with the matching v0.X.Y; etcd is the etcd server module at the
@@ -16,11 +16,24 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
+command -v go > /dev/null || { echo "judges/apiserver: no \`go\` on PATH (Go 1.24 or newer builds the judge)" >&2; exit 1; }
 version="$(go list -m -f '{{.Version}}' k8s.io/kubernetes)"
+if [[ -n "${KUBERNETES_VERSION:-}" && "$KUBERNETES_VERSION" != "$version" ]]; then
+    echo "judges/apiserver/go.mod pins k8s.io/kubernetes $version, config/capabilities.py KUBERNETES $KUBERNETES_VERSION: make them agree" >&2
+    exit 1
+fi
 etcd_version="$(go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"
+major="${version#v}"; major="${major%%.*}"
+minor="${version#v*.}"; minor="${minor%%.*}"
+ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X ${pkg}.gitVersion=${version} -X ${pkg}.gitMajor=${major} -X ${pkg}.gitMinor=${minor}"
+    ldflags+=" -X ${pkg}.gitTreeState=clean"
+done
 out="${LAKEHOUSE_JUDGES_CACHE:-$HOME/.cache/lakehouse-judges}/kube-apiserver-${version}"
 stamp="$out/.built"
-want="$(cat go.mod go.sum build.sh | sha256sum | cut -d' ' -f1)"
+# rebuilt when the pins or the link flags change
+want="$(cat go.mod go.sum <(echo "$ldflags") | sha256sum | cut -d' ' -f1)"
 
 if [[ -x "$out/kube-apiserver" && -x "$out/etcd" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     echo "kube-apiserver ${version} and etcd ${etcd_version}: up to date in $out"
@@ -33,14 +46,6 @@ if ! log="$(go mod download -x 2>&1)"; then
     echo "judges/apiserver: a module of k8s.io/kubernetes ${version} could not be resolved (above); nothing was built" >&2
     exit 1
 fi
-
-major="${version#v}"; major="${major%%.*}"
-minor="${version#v*.}"; minor="${minor%%.*}"
-ldflags="-s -w"
-for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ldflags+=" -X ${pkg}.gitVersion=${version} -X ${pkg}.gitMajor=${major} -X ${pkg}.gitMinor=${minor}"
-    ldflags+=" -X ${pkg}.gitTreeState=clean"
-done
 
 tmp="$out/.tmp"
 rm -rf "$tmp"

@@ -14,6 +14,12 @@ Flags, as sigs.k8s.io/controller-runtime v0.21.0 pkg/internal/testing/controlpla
   it is a static token of the `system:masters` group (`--token-auth-file`), which the kubeconfig carries too.
 `--etcd-prefix` separates servers that share one etcd (one per environment: there is no namespace controller, so a
 deleted namespace never goes away).
+
+Nothing leaves the machine: `--egress-selector-config-file` sends the server's `cluster` and `controlplane` traffic
+(admission webhooks by Service or by URL, the `proxy` subresources, the kubelet) through a Unix socket that does not
+exist, so such a call fails locally instead of dialling a Service IP (10.0.0.0/24) or a host name
+(k8s.io/apiserver v0.33.13 pkg/util/webhook/authentication.go: a webhook Service dials through the `cluster` egress, a
+webhook URL through `controlplane`; pkg/server/egressselector/config.go: HTTPConnect over UDS).
 """
 
 from __future__ import annotations
@@ -161,6 +167,8 @@ class KubeApiServer:
         tokens = self.directory / "tokens.csv"
         tokens.write_text(f'{self.token},judge-admin,judge-admin,"system:masters"\n')
         service_account_key = self._service_account_key()
+        egress = self.directory / "egress-selector.yaml"
+        egress.write_text(json.dumps(_no_egress(self.directory / "no-egress.sock")))
         args = [
             str(apiserver), "--advertise-address=127.0.0.1", "--bind-address=127.0.0.1", f"--secure-port={self.port}",
             f"--etcd-servers={self.etcd.url}", f"--etcd-prefix={self.prefix}", f"--cert-dir={self.cert_dir}",
@@ -169,6 +177,7 @@ class KubeApiServer:
             f"--token-auth-file={tokens}", f"--service-account-issuer={self.url}/",
             f"--service-account-key-file={service_account_key}",
             f"--service-account-signing-key-file={service_account_key}",
+            f"--egress-selector-config-file={egress}",
         ]
         self.process = subprocess.Popen(args, stdout=self.log.open("wb"), stderr=subprocess.STDOUT)
         self.ready_seconds = _wait(self._ready, self.process, self.log, "kube-apiserver")
@@ -293,7 +302,7 @@ class KubeApiServer:
         for crd in crds:
             while True:
                 live = self.get(crd).body
-                conditions = {c["type"]: c["status"] for c in live.get("status", {}).get("conditions", [])}
+                conditions = {c["type"]: c["status"] for c in (live.get("status") or {}).get("conditions") or []}
                 if conditions.get("Established") == "True":
                     break
                 if time.monotonic() > deadline:
@@ -301,6 +310,14 @@ class KubeApiServer:
                                        f"{live.get('status')}")
                 time.sleep(0.1)
         self.forget_discovery()
+
+
+def _no_egress(socket_path: Path) -> Object:
+    """An EgressSelectorConfiguration that routes `cluster` and `controlplane` traffic to `socket_path`, which is never
+    created: every such connection fails on this machine."""
+    connection = {"proxyProtocol": "HTTPConnect", "transport": {"uds": {"udsName": str(socket_path)}}}
+    return {"apiVersion": "apiserver.k8s.io/v1beta1", "kind": "EgressSelectorConfiguration",
+            "egressSelections": [{"name": name, "connection": connection} for name in ("cluster", "controlplane")]}
 
 
 def _warning_text(header: str) -> str:

@@ -27,7 +27,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -36,7 +35,7 @@ from config.external import declared_external
 from manifests.argo_cd import sync_order, sync_wave
 from manifests.crds import PINS, CrdPin, read_pinned
 from manifests.layout import ARGO_CD_FILES, KUSTOMIZATION, manifest_files
-from tests.judges.kube_apiserver import KubeApiServer, Object, Response
+from tests.judges.kube_apiserver import ApiError, KubeApiServer, Object, Response
 
 WARN_RESTRICTED = {"pod-security.kubernetes.io/warn": "restricted"}
 """Label of a namespace the platform renders into but does not create: its pods are declared restricted too."""
@@ -169,17 +168,20 @@ def external_namespaces(env: str) -> list[Object]:
             for (kind, _, name) in sorted(declared_external(config), key=lambda k: k[2]) if kind == "Namespace"]
 
 
-def prepare(server: KubeApiServer, env: str, preinstalled: list[CrdPin]) -> None:
-    """Create the declared external namespaces and install the CRDs of components installed before the platform.
+def prepare(server: KubeApiServer, env: str, preinstalled: list[CrdPin]) -> list[Object]:
+    """Create the declared external namespaces and install the CRDs of components installed before the platform;
+    returns the namespaces.
 
     Raises:
         ApiError: the server refused one of them.
     """
-    for namespace in external_namespaces(env):
+    namespaces = external_namespaces(env)
+    for namespace in namespaces:
         response = server.apply(namespace, manager="judge-preconditions")
         if response.status >= 300:
-            raise RuntimeError(f"precondition Namespace {namespace['metadata']['name']}: {response.message}")
+            raise ApiError(f"precondition Namespace {namespace['metadata']['name']}", response)
     server.install_crds(pinned_crds(preinstalled))
+    return namespaces
 
 
 def run_sync(server: KubeApiServer, units: list[SyncUnit]) -> SyncRun:
@@ -221,11 +223,29 @@ def reapply(server: KubeApiServer, run: SyncRun) -> list[str]:
     return changes
 
 
-def kinds_in(objects: list[Object]) -> set[str]:
-    """The `apiVersion/kind`s of `objects`."""
-    return {f"{o['apiVersion']}/{o['kind']}" for o in objects}
+def remove(server: KubeApiServer, objects: list[Object]) -> None:
+    """Delete `objects` from `server` and then their Namespaces, so that the next environment starts from a server
+    with only CRDs: objects first (background propagation: no garbage collector runs to clear an `orphan` or
+    `foregroundDeletion` finalizer), then each Namespace is deleted and finalized by hand (`/finalize` with no
+    finalizers), which is what the namespace controller, absent here, would do once it is empty.
 
-
-def metadata(obj: Object) -> dict[str, Any]:
-    """`obj`'s metadata (an empty dict when absent)."""
-    return obj.get("metadata") or {}
+    Raises:
+        ApiError: a deletion the server refused, or a namespace still holding objects.
+    """
+    namespaces = [o for o in objects if o["kind"] == "Namespace"]
+    for obj in reversed([o for o in objects if o["kind"] != "Namespace"]):
+        response = server.request("DELETE", server.path(obj), propagationPolicy="Background")
+        if response.status >= 300 and response.status != 404:
+            raise ApiError(f"delete {obj['kind']} {obj['metadata']['name']}", response)
+    for namespace in namespaces:
+        path = f"/api/v1/namespaces/{namespace['metadata']['name']}"
+        response = server.request("DELETE", path)
+        if response.status == 404:
+            continue
+        if response.status >= 300:
+            raise ApiError(f"delete {path}", response)
+        live = server.request("GET", path).body
+        live["spec"] = {"finalizers": []}
+        response = server.request("PUT", f"{path}/finalize", live)
+        if response.status >= 300:
+            raise ApiError(f"finalize {path}", response)

@@ -6,21 +6,13 @@ A judge that is not built (no Go, a module the Go proxy refused, `make judges` n
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from typing import NoReturn
 
 import pytest
 
 from manifests.judges import JudgeError, built, kube_apiserver_dir
+from tests.judges import judge_unavailable
 from tests.judges.kube_apiserver import Etcd, KubeApiServer
-
-
-def judge_unavailable(reason: str) -> NoReturn:
-    """Fail (under `CI=true`) or skip the test, with `reason`."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"judge unavailable: {reason}", pytrace=False)
-    pytest.skip(f"judge unavailable: {reason}")
 
 
 @pytest.fixture(scope="session")

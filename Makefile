@@ -6,6 +6,8 @@
 #   make bench                 synth timings and memory (bench/)
 #   make judges                build the upstream judges (kube-apiserver + etcd, kubeconform) from the Go module proxy
 #                              into $LAKEHOUSE_JUDGES_CACHE (default ~/.cache/lakehouse-judges), once per version
+#   make judge-apiserver       build only kube-apiserver and etcd (README, "Upstream judges")
+#   make judge-kubeconform     build only kubeconform (what `make validate` runs)
 #   make images-lock           record the SHA-256 of the jars the custom images download (network; README, "Images")
 #   make validate [ENV=..] [PATHS="a.yaml dir"]  validate every rendered environment (or ENV, or the given manifests)
 #   make diff [BASE=HEAD] [ENV=..] [FORMAT=text|markdown]  rendered change of the working tree against a git ref (e.g. BASE=origin/main)

@@ -64,7 +64,7 @@ def main() -> int:
     etcd_s, apiserver_s, sync_s = ready_times(args.runs)
     print(f"etcd ready            median {statistics.median(etcd_s):6.2f} s  {[round(s, 2) for s in etcd_s]}")
     print(f"kube-apiserver ready  median {statistics.median(apiserver_s):6.2f} s  {[round(s, 2) for s in apiserver_s]}")
-    print(f"local synced twice    median {statistics.median(sync_s):6.2f} s  {[round(s, 2) for s in sync_s]}")
+    print(f"local: CRDs, sync, reapply median {statistics.median(sync_s):6.2f} s  {[round(s, 2) for s in sync_s]}")
     if args.cold:
         print(f"cold build            {cold_build():6.0f} s")
     return 0

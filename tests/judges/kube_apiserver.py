@@ -119,6 +119,7 @@ class Etcd:
 
     def __exit__(self, *exc: object) -> None:
         _stop(self.process)
+        shutil.rmtree(self.directory / "etcd", ignore_errors=True)  # 64 MB of preallocated WAL
 
 
 @dataclass

@@ -125,6 +125,9 @@ def test_every_rendered_object_is_accepted_in_sync_order(judged: Judged) -> None
     assert judged.run.errors() == []
     dry_runs = [o.obj for o in judged.run.outcomes if o.phase == "dry-run"]
     assert [o for o in dry_runs if o["kind"] not in DRY_RUN_ONLY] == sorted(judged.run.applied, key=dry_runs.index)
+    if (ROOT / "dist" / judged.env / "05-crds.k8s.yaml").is_file():
+        # the platform's CRDs came from the environment's own CRD Applications, at their wave
+        assert "Application flink-kubernetes-operator-crds" in judged.run.crd_steps
 
 
 def test_every_namespace_warns_on_pods_that_are_not_restricted(judged: Judged) -> None:

@@ -2,7 +2,7 @@
 `cdk8s synth` runs). `python main.py --help` lists the commands, `python main.py COMMAND --help` their options.
 
 Exit codes: synth 0/2; helm 0/2; validate 0 (no error), 1 (errors), 2 (could not run); diff 0 (no change),
-1 (changes), 2 (could not run), 3 (state-unsafe changes, with --fail-on-unsafe); crds, docs and schemas 0/2. Heavy imports (cdk8s, the generated bindings)
+1 (changes), 2 (could not run), 3 (state-unsafe changes, with --fail-on-unsafe); crds, docs, schemas and judges 0/2. Heavy imports (cdk8s, the generated bindings)
 happen only for the commands that render (synth, and diff of the working tree).
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from config import ENVIRONMENTS_DIR, ConfigError, available_environments, load_environment
 
-COMMANDS = ("synth", "helm", "validate", "diff", "import", "crds", "docs", "schemas")
+COMMANDS = ("synth", "helm", "validate", "diff", "import", "crds", "docs", "schemas", "judges")
 PROJECT = Path(__file__).resolve().parent.parent
 """The project root: where cdk8s.yaml, node_modules/ and pyproject.toml are."""
 
@@ -203,6 +203,21 @@ def _schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _judges(args: argparse.Namespace) -> int:
+    from manifests.judges import JudgeError, build_kube_apiserver, build_kubeconform
+
+    builders = {"kube-apiserver": build_kube_apiserver, "kubeconform": build_kubeconform}
+    unknown = sorted(set(args.names) - set(builders))
+    if unknown:
+        return _error(f"unknown judge {', '.join(unknown)} (known: {', '.join(sorted(builders))})")
+    for name in args.names or sorted(builders):
+        try:
+            print(f"{name}: {builders[name]()}")
+        except JudgeError as error:
+            return _error(f"judge {name}: {error}")
+    return 0
+
+
 def _env_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--env", action="append", dest="envs", metavar="NAME",
                         help=f"environment to {what} (repeatable; default: every environments/*.yaml)")
@@ -296,6 +311,15 @@ def parser() -> argparse.ArgumentParser:
     schemas.add_argument("out_dir", type=Path, nargs="?", default=None, help="default: build/schemas")
     schemas.add_argument("--kubernetes-version", default=KUBERNETES_VERSION, help="e.g. 1.30")
     schemas.set_defaults(run=_schemas)
+
+    judges = commands.add_parser(
+        "judges", help="build the upstream judges (kube-apiserver and etcd, kubeconform) into the judges cache",
+        description="Build the pinned upstream programs from the Go module proxy into $LAKEHOUSE_JUDGES_CACHE "
+                    "(default ~/.cache/lakehouse-judges), once per version; a failed build leaves its reason there.")
+    judges.add_argument("action", choices=["build"])
+    judges.add_argument("names", nargs="*", metavar="NAME",
+                        help="kube-apiserver, kubeconform (default: both)")
+    judges.set_defaults(run=_judges)
     return root
 
 

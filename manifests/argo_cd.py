@@ -7,6 +7,8 @@ https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/ .
 
 from __future__ import annotations
 
+from typing import Any
+
 ARGO_CD_GROUP = "argoproj.io"
 """Argo CD's API group: its kinds' CRDs exist wherever Argo CD syncs."""
 SYNC_WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave"
@@ -61,3 +63,42 @@ def sync_options(annotations: dict[str, str] | None) -> set[str]:
     """The sync options an object's annotations give (`Prune=false,SkipDryRunOnMissingResource=true`)."""
     value = (annotations or {}).get(SYNC_OPTIONS_ANNOTATION, "")
     return {option.strip() for option in value.split(SYNC_OPTIONS_SEPARATOR) if option.strip()}
+
+
+SYNC_KIND_ORDER = (
+    "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget",
+    "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume", "PersistentVolumeClaim",
+    "CustomResourceDefinition", "ClusterRole", "ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList",
+    "Role", "RoleList", "RoleBinding", "RoleBindingList", "Service", "DaemonSet", "Pod", "ReplicationController",
+    "ReplicaSet", "Deployment", "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress",
+    "APIService",
+)
+"""The kinds in the order Argo CD applies them within one sync wave; every other kind (custom resources) after them
+(argoproj/argo-cd v3.5.1 gitops-engine/pkg/sync/sync_tasks.go, `kindOrder`, from Helm's kind_sorter)."""
+
+
+def sync_wave(obj: dict[str, Any]) -> int:
+    """An object's sync wave (`argocd.argoproj.io/sync-wave`, default 0; an unparsable value counts as 0)."""
+    value = (obj.get("metadata", {}).get("annotations") or {}).get(SYNC_WAVE_ANNOTATION, "0")
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+def sync_order(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`objects` in the order one Argo CD sync applies them: by wave, then kind (`SYNC_KIND_ORDER`), then name
+    (gitops-engine `syncTasks.Less`), and each Namespace moved before the first object in it (`syncTasks.Sort`,
+    `adjustDeps`). All are taken as the Sync phase (the platform's hooks are `Sync` hooks)."""
+    rank = {kind: index - len(SYNC_KIND_ORDER) for index, kind in enumerate(SYNC_KIND_ORDER)}
+    ordered = sorted(objects, key=lambda o: (sync_wave(o), rank.get(o["kind"], 0), o["metadata"]["name"]))
+    first_use: dict[str, int] = {}
+    for index, obj in enumerate(list(ordered)):
+        if obj["kind"] == "Namespace" and obj["apiVersion"] == "v1":
+            name = obj["metadata"]["name"]
+            if name in first_use and first_use[name] < index:
+                ordered.insert(first_use[name], ordered.pop(index))
+                first_use = {ns: i + 1 if i >= first_use[name] else i for ns, i in first_use.items()}
+        elif obj["metadata"].get("namespace"):
+            first_use.setdefault(obj["metadata"]["namespace"], index)
+    return ordered

@@ -12,9 +12,11 @@ from typing import Any
 
 import yaml
 
+from config.capabilities import KUBERNETES
 from manifests.crds import PINS, read_pinned
 
-KUBERNETES_VERSION = "1.33.0"
+KUBERNETES_VERSION = ".".join(KUBERNETES.version.split(".")[:2]) + ".0"
+"""The schema version of `validate` and kubeconform: the minor of the pinned Kubernetes release (`1.33.0`)."""
 
 
 def strict_crd_schema(schema: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+import subprocess
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -15,8 +16,10 @@ import yaml
 
 from cli.commands import main as cli_main
 from config import available_environments, load_environment
+from config.capabilities import KUBECONFORM
 from config.external import declared_external
 from manifests.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
+from manifests.judges import JudgeError, built, kubeconform_path
 from manifests.rollout import CHECKSUM_ANNOTATION
 from manifests.validation.command import kubeconform_binary, validate
 from manifests.validation.cron import schedule_problem
@@ -24,6 +27,7 @@ from manifests.validation.quartz import cron_valid, daily_valid
 from manifests.validation.report import Finding, Layer, Level, Report
 from manifests.validation.strict_schemas import SchemaStore, default_dir
 from tests.conftest import ROOT, Manifest, load_dir
+from tests.judges import judge_unavailable
 
 Mutation = Callable[[list[Manifest]], None]
 
@@ -714,14 +718,29 @@ def test_schema_export_uses_kubeconform_layout(store: SchemaStore) -> None:
     assert "_definitions.json" not in (core / "deployment-apps-v1.json").read_text()
 
 
-@pytest.mark.skipif(kubeconform_binary() is None, reason="no kubeconform binary on PATH or in ../shared/tools")
+@pytest.fixture(scope="module")
+def kubeconform() -> str:
+    """The pinned kubeconform of the judges cache (`make judge-kubeconform`), which `validate` runs."""
+    try:
+        (binary,) = built(kubeconform_path().parent, kubeconform_path().name)
+    except JudgeError as error:
+        judge_unavailable(str(error))
+    return str(binary)
+
+
+def test_validate_runs_the_pinned_kubeconform_from_the_go_proxy(kubeconform: str) -> None:
+    assert kubeconform_binary() == kubeconform
+    version = subprocess.run([kubeconform, "-v"], capture_output=True, text=True, check=True).stdout.strip()
+    assert version == f"v{KUBECONFORM.version}"
+
+
 def test_kubeconform_accepts_the_exported_schemas(rendered: dict[str, list[Manifest]], tmp_path: Path,
-                                                  store: SchemaStore) -> None:
-    report = run(rendered["prod"], tmp_path, store, env="prod", kubeconform=kubeconform_binary())
+                                                  store: SchemaStore, kubeconform: str) -> None:
+    report = run(rendered["prod"], tmp_path, store, env="prod", kubeconform=kubeconform)
     assert [f for f in report.findings if f.layer is Layer.KUBECONFORM] == []
     broken = copy.deepcopy(rendered["prod"])
     container(broken, "Deployment", "polaris")["imagePullPolicyy"] = "Always"
-    report = run(broken, tmp_path, store, env="prod", kubeconform=kubeconform_binary())
+    report = run(broken, tmp_path, store, env="prod", kubeconform=kubeconform)
     assert [f.object for f in report.findings if f.layer is Layer.KUBECONFORM] == ["Deployment/polaris"]
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
-from config import ENVIRONMENTS_DIR, ROOT, load_environment
+from config import ENVIRONMENTS_DIR, load_environment
 from config.external import ObjectKey, declared_external
+from manifests.judges import kubeconform_path
 from manifests.validation import (
     app_of_apps,
     cloud_identity,
@@ -41,15 +41,12 @@ from manifests.validation.manifests import load, yaml_files
 from manifests.validation.report import Finding, Layer, Level, Manifest, Report, finding
 from manifests.validation.strict_schemas import SchemaStore, core_file_name, crd_file_name
 
-SHARED_KUBECONFORM = ROOT.parent / "shared" / "tools" / "bin" / "kubeconform"
-
 
 def kubeconform_binary() -> str | None:
-    """kubeconform from PATH, else the developers' copy in `../shared/tools/bin`, else None."""
-    found = shutil.which("kubeconform")
-    if found:
-        return found
-    return str(SHARED_KUBECONFORM) if os.access(SHARED_KUBECONFORM, os.X_OK) else None
+    """The pinned kubeconform (`config.capabilities.KUBECONFORM`, built by `make judge-kubeconform` from the Go
+    module proxy into the judges cache: `manifests.judges.kubeconform_path`), else None."""
+    path = kubeconform_path()
+    return str(path) if os.access(path, os.X_OK) else None
 
 
 def kubeconform_command(binary: str, schema_dir: Path, version: str, files: list[Path]) -> list[str]:
@@ -110,7 +107,7 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
         report.notes.append(f"kubeconform ran ({kubeconform})")
     else:
         report.notes.append("kubeconform was not run: " + ("--no-kubeconform" if kubeconform_skipped else
-                                                           "no kubeconform binary on PATH or in ../shared/tools/bin"))
+                                                           f"{kubeconform_path()} is not built (make judge-kubeconform)"))
     return report
 
 

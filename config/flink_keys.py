@@ -165,6 +165,10 @@ class FlinkKeys:
             return f"not a Flink {self.version} option; did you mean '{closest[0]}'?"
         return f"not a Flink {self.version} option, nor under an open prefix (config.flink_keys.OPEN_PREFIXES)"
 
+    def renames(self) -> dict[str, str]:
+        """Older name -> current key, for the deprecated keys of one current option each."""
+        return {old: new[0] for old, new in sorted(self.renamed.items()) if len(new) == 1}
+
     def deprecation(self, key: str) -> str | None:
         """What Flink says about `key` when its option is deprecated as a whole (Flink still reads it, under no
         new name), or None."""

@@ -23,11 +23,25 @@ import difflib
 import functools
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from config.capabilities import FLINK
+from config.java_values import (
+    JavaError,
+    flink_boolean,
+    flink_duration_nanos,
+    flink_enum,
+    flink_list,
+    flink_map,
+    java_double,
+    java_float,
+    java_int,
+    java_long,
+    memory_size_bytes,
+)
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / f"flink-{FLINK.version}-options.json"
 """The key list of the pinned Flink release (generated; `make flink-options`)."""
@@ -165,6 +179,19 @@ class FlinkKeys:
             return f"not a Flink {self.version} option; did you mean '{closest[0]}'?"
         return f"not a Flink {self.version} option, nor under an open prefix (config.flink_keys.OPEN_PREFIXES)"
 
+    def value_problem(self, key: str, text: str) -> str | None:
+        """Why Flink cannot read `text` as the value of `key` (`read_value` of the option `key` sets), or None (also
+        for keys without a listed option, and for a list in YAML's flow syntax, `[a, b]`, which is not judged)."""
+        option = self.option(key)
+        if option is None or (option.is_list and text.strip().startswith("[")):
+            return None
+        try:
+            read_value(option, text)
+        except JavaError as error:
+            kind = f"List<{option.type}>" if option.is_list else option.type
+            return f"Could not parse value '{text}' for key '{key}' (Flink {self.version} type {kind}): {error}"
+        return None
+
     def renames(self) -> dict[str, str]:
         """Older name -> current key, for the deprecated keys of one current option each."""
         return {old: new[0] for old, new in sorted(self.renamed.items()) if len(new) == 1}
@@ -204,6 +231,27 @@ def _option(key: str, raws: list[Mapping[str, object]]) -> FlinkOption:
         fallback_keys=keys("fallbackKeys"), deprecated_keys=keys("deprecatedKeys"),
         deprecated=all(bool(r["deprecated"]) for r in raws),
     )
+
+
+_READERS: dict[str, Callable[[str], Any]] = {
+    "String": str, "Boolean": flink_boolean, "Integer": java_int, "Long": java_long, "Float": java_float,
+    "Double": java_double, "Duration": flink_duration_nanos, "MemorySize": memory_size_bytes, "Map": flink_map,
+}
+
+
+def read_value(option: FlinkOption, text: str) -> Any:
+    """`Configuration.get(option)` of `text` set as a string, in Flink's legacy syntax for lists and maps
+    (`ConfigurationUtils.convertValue`: `;`-separated list items, each read as the option's type): a `str`, `bool`,
+    `int` (Integer, Long; MemorySize in bytes; Duration in nanoseconds), `float`, the enum constant's `toString()`,
+    a `dict` (Map) or a `list` of these.
+
+    Raises:
+        JavaError: Flink cannot read it (the message of the reader Flink calls).
+    """
+    def one(item: str) -> Any:
+        return flink_enum(item, option.enum) if option.type == "Enum" else _READERS[option.type](item)
+
+    return [one(item) for item in flink_list(text)] if option.is_list else one(text)
 
 
 @functools.cache

@@ -87,12 +87,22 @@ def test_config_refuses_unknown_and_renamed_flink_configuration_keys() -> None:
     deployment = {"name": "orders", "job": None,
                   "flinkConfiguration": {"execution.checkpointing.timeot": "10 min", "env.java.opts": "-Xss2m",
                                          "kubernetes.operator.job.restart.failed": True,
-                                         "kubernetes.jobmanager.annotations.team": "payments", "rest.flamegraph.enabled": True}}
+                                         "kubernetes.jobmanager.annotations.team": "payments", "rest.flamegraph.enabled": True,
+                                         "parallelism.default": 4, "execution.checkpointing.timeout": "1 hr",
+                                         "table.exec.sink.not-null-enforcer": "drop", "blob.service.cleanup.interval": "1 h"}}
     assert config_errors(environment(flink={"deployments": [deployment]})) == [
+        "flink.deployments[0].flinkConfiguration.blob.service.cleanup.interval: Could not parse value '1 h' for key "
+        "'blob.service.cleanup.interval' (Flink 1.20.3 type Long): For input string: \"1 h\"",
         "flink.deployments[0].flinkConfiguration.env.java.opts: deprecated in Flink 1.20.3: use env.java.opts.all "
         "(the platform writes and accepts only current names)",
         "flink.deployments[0].flinkConfiguration.execution.checkpointing.timeot: not a Flink 1.20.3 option; did you "
         "mean 'execution.checkpointing.timeout'?",
+        "flink.deployments[0].flinkConfiguration.execution.checkpointing.timeout: Could not parse value '1 hr' for "
+        "key 'execution.checkpointing.timeout' (Flink 1.20.3 type Duration): Time interval unit label 'hr' does not "
+        "match any of the recognized units: DAYS: (d | day | days), HOURS: (h | hour | hours), MINUTES: (min | m | "
+        "minute | minutes), SECONDS: (s | sec | secs | second | seconds), MILLISECONDS: (ms | milli | millis | "
+        "millisecond | milliseconds), MICROSECONDS: (\u00b5s | micro | micros | microsecond | microseconds), "
+        "NANOSECONDS: (ns | nano | nanos | nanosecond | nanoseconds)",
     ]
 
 
@@ -105,7 +115,8 @@ def test_validate_finds_flink_keys_wherever_manifests_write_them(tmp_path: Path)
     standalone cluster's config.yaml and the SQL Gateway's -D dynamic properties."""
     objects: list[Manifest] = copy.deepcopy(render(environment(flink={"deployments": [STANDALONE]})))
     session = find(objects, "FlinkDeployment", "flink-session")
-    session["spec"]["flinkConfiguration"]["execution.checkpointing.intervall"] = "1 min"
+    session["spec"]["flinkConfiguration"].update({"execution.checkpointing.intervall": "1 min",
+                                                  "execution.checkpointing.mode": "EXACTLY-ONCE"})
     operator_config = find(objects, "ConfigMap", "flink-operator-config")
     operator_config["data"]["flink-conf.yaml"] = _flink_conf_lines(
         operator_config["data"]["flink-conf.yaml"],
@@ -127,4 +138,7 @@ def test_validate_finds_flink_keys_wherever_manifests_write_them(tmp_path: Path)
         "Flink 1.20.3 option; did you mean 'sql-gateway.endpoint.rest.port'?",
         "FlinkDeployment/flink/flink-session spec.flinkConfiguration execution.checkpointing.intervall: not a Flink "
         "1.20.3 option; did you mean 'execution.checkpointing.interval'?",
+        "FlinkDeployment/flink/flink-session spec.flinkConfiguration execution.checkpointing.mode: Could not parse "
+        "value 'EXACTLY-ONCE' for key 'execution.checkpointing.mode' (Flink 1.20.3 type Enum): Could not parse value "
+        "for enum. Expected one of: [EXACTLY_ONCE, AT_LEAST_ONCE]",
     ]

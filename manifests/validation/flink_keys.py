@@ -8,8 +8,9 @@ Where Flink keys are written:
   or TaskManager (the image's entrypoint `jobmanager`, `standalone-job`, `taskmanager`), the SQL Gateway;
 - `-D<key>=<value>` dynamic properties of such a process (Flink's scripts pass them to its configuration:
   `DynamicPropertiesUtil`, `bin/sql-gateway.sh`).
-An unknown key is an error naming the closest known key, an older name an error naming the current one; an option
-Flink deprecated without a new name a warning.
+An unknown key is an error naming the closest known key, an older name an error naming the current one, a value
+Flink cannot read for its option an error with Flink's message (`config.flink_keys.read_value`, whose readers a
+differential test holds to Flink's own); an option Flink deprecated without a new name is a warning.
 """
 
 from __future__ import annotations
@@ -36,14 +37,14 @@ def is_flink_process(container: dict[str, Any]) -> bool:
         c.startswith(FLINK_SCRIPTS) for c in command)
 
 
-def _findings(keys: dict[str, str]) -> Iterator[tuple[str, str, Level]]:
-    """(where, message, level) for each refused or deprecated key of `keys` (key -> where it is written)."""
+def _findings(conf: dict[str, str], where: str) -> Iterator[tuple[str, str, Level]]:
+    """(where, message, level) for each refused or deprecated key of `conf` and each value Flink cannot read."""
     index = flink_keys()
-    for key in sorted(keys):
-        problem = index.problem(key)
+    for key in sorted(conf):
+        problem = index.problem(key) or index.value_problem(key, conf[key])
         deprecation = None if problem else index.deprecation(key)
         if problem or deprecation:
-            yield keys[key], f"{key}: {problem or deprecation}", Level.ERROR if problem else Level.WARNING
+            yield where, f"{key}: {problem or deprecation}", Level.ERROR if problem else Level.WARNING
 
 
 def check(manifests: list[Manifest]) -> list[Finding]:
@@ -55,20 +56,19 @@ def check(manifests: list[Manifest]) -> list[Finding]:
         if m.kind in ("FlinkDeployment", "FlinkSessionJob"):
             conf = flat_config((m.obj.get("spec") or {}).get("flinkConfiguration"))
             findings.update(finding(m, where, message, Layer.RULE, level) for where, message, level
-                            in _findings({key: "spec.flinkConfiguration" for key in conf}))
+                            in _findings(conf, "spec.flinkConfiguration"))
         found = pod_template(m.obj)
         pod = ((found[1] if found else {}).get("spec") or {})
         for index, container in enumerate(pod.get("containers") or []):
             if not is_flink_process(container):
                 continue
             arguments = [str(c) for c in [*(container.get("command") or []), *(container.get("args") or [])]]
-            dynamic = {a[2:].split("=", 1)[0]: f"{found[0] if found else ''}.spec.containers[{index}]"
-                       for a in arguments if a.startswith("-D") and "=" in a}
-            findings.update(finding(m, where, f"-D{message}", Layer.RULE, level)
-                            for where, message, level in _findings(dynamic))
+            dynamic = dict(a[2:].split("=", 1) for a in arguments if a.startswith("-D") and "=" in a)
+            findings.update(finding(m, where, f"-D{message}", Layer.RULE, level) for where, message, level
+                            in _findings(dynamic, f"{found[0] if found else ''}.spec.containers[{index}]"))
             config_file = read_config_file(conf_dir_files(pod, container, m.namespace, config_maps))
             if config_file is not None and (m.namespace, config_file[0].config_map) in by_name:
                 source = by_name[(m.namespace, config_file[0].config_map)]
                 findings.update(finding(source, where, message, Layer.RULE, level) for where, message, level
-                                in _findings({key: f"data.{config_file[0].key}" for key in config_file[1]}))
+                                in _findings(config_file[1], f"data.{config_file[0].key}"))
     return sorted(findings)

@@ -103,7 +103,10 @@ final class ValueParser {
         if (value instanceof MemorySize size) {
             return size.getBytes();
         }
-        if (value instanceof Float || value instanceof Double || value instanceof Enum<?>) {
+        if (value instanceof Float single) {
+            return Double.toString(single.doubleValue()); // the float's exact value, which a double holds
+        }
+        if (value instanceof Double || value instanceof Enum<?>) {
             return value.toString();
         }
         if (value instanceof List<?> list) {

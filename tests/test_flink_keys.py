@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,13 @@ def test_open_prefixes_hide_no_option_flink_lists() -> None:
     pass)."""
     covered = sorted(k for k in flink_keys().options for prefix, _ in OPEN_PREFIXES if k.startswith(prefix))
     assert covered == []
+
+
+def test_readme_lists_every_open_prefix() -> None:
+    """README's table of open prefixes ("Flink configuration keys") is the one of config.flink_keys."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme.split("| prefix | why it is open |", 1)[1].split("\n\n", 1)[0]
+    assert sorted(re.findall(r"`([a-z0-9.-]+\.)`", table)) == sorted(prefix for prefix, _ in OPEN_PREFIXES)
 
 
 def test_every_relative_key_of_the_jars_is_placed() -> None:

@@ -61,12 +61,12 @@ def java_whitespace(char: str) -> bool:
         unicodedata.category(char) in ("Zs", "Zl", "Zp") and char not in "\u00a0\u2007\u202f")
 
 
-def memory_size_bytes(text: str) -> int:
-    """Flink `MemorySize.parseBytes`: ASCII digits, then an optional unit (`b`, `k`/`kb`, `m`/`mb`, `g`/`gb`,
-    `t`/`tb` and their long names, case-insensitive).
+def _number_and_unit(text: str) -> tuple[int, str]:
+    """What Flink's `MemorySize.parseBytes` and `TimeUtils.parseDuration` both read first: the trimmed text's leading
+    ASCII digits as a 64-bit number, and the rest, trimmed, in lower case.
 
     Raises:
-        JavaError: Flink's message.
+        JavaError: Flink's message (blank text, no leading digit, more than a long).
     """
     trimmed = java_trim(text)
     if not trimmed:
@@ -77,9 +77,19 @@ def memory_size_bytes(text: str) -> int:
     number, unit = trimmed[:pos], java_trim(trimmed[pos:]).lower()
     if not number:
         raise JavaError("text does not start with a number")
-    value = int(number)
-    if value > _LONG_MAX:
+    if int(number) > _LONG_MAX:
         raise JavaError(f"The value '{number}' cannot be re represented as 64bit number (numeric overflow).")
+    return int(number), unit
+
+
+def memory_size_bytes(text: str) -> int:
+    """Flink `MemorySize.parseBytes`: ASCII digits, then an optional unit (`b`, `k`/`kb`, `m`/`mb`, `g`/`gb`,
+    `t`/`tb` and their long names, case-insensitive).
+
+    Raises:
+        JavaError: Flink's message.
+    """
+    value, unit = _number_and_unit(text)
     multiplier = next((m for names, m in _MEMORY_UNITS if unit in names), None)
     if multiplier is None and unit:
         raise JavaError(f"Memory size unit '{unit}' does not match any of the recognized units: {_ALL_UNITS}")
@@ -255,18 +265,7 @@ def flink_duration_nanos(text: str) -> int:
     Raises:
         JavaError: Flink's message (`Duration.of`'s `long overflow` for too many days, hours or minutes).
     """
-    trimmed = java_trim(text)
-    if not trimmed:
-        raise JavaError("argument is an empty- or whitespace-only string")
-    pos = 0
-    while pos < len(trimmed) and "0" <= trimmed[pos] <= "9":
-        pos += 1
-    number, label = trimmed[:pos], java_trim(trimmed[pos:]).lower()
-    if not number:
-        raise JavaError("text does not start with a number")
-    value = int(number)
-    if value > _LONG_MAX:
-        raise JavaError(f"The value '{number}' cannot be re represented as 64bit number (numeric overflow).")
+    value, label = _number_and_unit(text)
     nanos = 10**6 if not label else next((n for _, labels, n in _DURATION_UNITS if label in labels), None)
     if nanos is None:
         raise JavaError(f"Time interval unit label '{label}' does not match any of the recognized units: "

@@ -124,9 +124,9 @@ class FlinkOption:
 class FlinkKeys:
     """The key index of one Flink release's options (from the data file's `options`)."""
 
-    def __init__(self, version: str, options: Iterable[Mapping[str, object]]) -> None:
+    def __init__(self, version: str, options: Iterable[Mapping[str, Any]]) -> None:
         self.version = version
-        by_key: dict[str, list[Mapping[str, object]]] = {}
+        by_key: dict[str, list[Mapping[str, Any]]] = {}
         for raw in options:
             table = TABLE_OPTIONS.get(str(raw["class"]), frozenset())
             if table is None or raw["field"] in table:
@@ -204,7 +204,7 @@ class FlinkKeys:
             return None
         return f"deprecated in Flink {self.version} without a new name (Flink still reads it; a later release may not)"
 
-    def problems(self, conf: Mapping[str, object]) -> Iterator[tuple[str, str]]:
+    def problems(self, conf: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         """(key, problem) for each key of `conf` that `problem` refuses, in key order."""
         for key in sorted(conf):
             problem = self.problem(key)
@@ -217,16 +217,16 @@ def _version(text: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-def _option(key: str, raws: list[Mapping[str, object]]) -> FlinkOption:
+def _option(key: str, raws: list[Mapping[str, Any]]) -> FlinkOption:
     """The option of `key` from its declarations (the first non-deprecated one describes it)."""
     first = next((r for r in raws if not r["deprecated"]), raws[0])
 
     def keys(name: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(str(k) for r in raws for k in r[name])) # type: ignore[attr-defined]
+        return tuple(dict.fromkeys(str(k) for r in raws for k in r[name]))
 
     return FlinkOption(
         key=key, type=str(first["type"]), is_list=bool(first["list"]),
-        enum=tuple(str(v) for v in first.get("enum") or ()),  # type: ignore[attr-defined]
+        enum=tuple(str(v) for v in first.get("enum") or ()),
         default=None if first["default"] is None else str(first["default"]),
         fallback_keys=keys("fallbackKeys"), deprecated_keys=keys("deprecatedKeys"),
         deprecated=all(bool(r["deprecated"]) for r in raws),

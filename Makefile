@@ -14,6 +14,7 @@
 #   make diff [BASE=HEAD] [ENV=..] [FORMAT=text|markdown]  rendered change of the working tree against a git ref (e.g. BASE=origin/main)
 #   make install-crds [CRD_DIR=...]    kubectl users: apply the pinned CRDs (server-side) to the current cluster
 #   make install-cert-manager [ENV=..] kubectl users: apply the pinned cert-manager release
+#   make flink-options         regenerate config/data/flink-<version>-options.json from Flink's own jars (Java, Maven)
 #   make schemas               export standalone strict schemas (kubeconform layout) to build/schemas
 #   make docs                  regenerate README's configuration reference from the schema
 SHELL := /bin/bash
@@ -32,7 +33,7 @@ ENV_GIVEN := $(filter command line environment override,$(origin ENV))
 ENV_ARGS := $(if $(and $(ENV_GIVEN),$(filter-out all,$(ENV))),--env $(ENV))
 
 .PHONY: help setup synth helm test typecheck bench images-lock imports docs validate schemas diff install-crds install-cert-manager clean \
-	judges judge-apiserver judge-kubeconform judge-fluss
+	judges judge-apiserver judge-kubeconform judge-fluss flink-options
 
 help:  ## list the targets (the header of this Makefile)
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -95,6 +96,11 @@ ifeq ($(ENV),all)
 else
 	$(PY) main.py helm --env $(ENV)
 endif
+
+# The Flink options judge (judges/flink-options) lists every ConfigOption of the pinned Flink release's jars; its
+# build lives in $$LAKEHOUSE_JUDGES_CACHE (default ~/.cache/lakehouse-judges)/flink-options-<version>/.
+flink-options: $(VENV)/.installed
+	$(PY) -m tests.judges.flink_options
 
 schemas: $(VENV)/.installed
 	$(PY) main.py schemas

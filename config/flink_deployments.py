@@ -12,7 +12,8 @@ from typing import Any, Literal
 from config import capabilities
 from config.api_formats import flink_memory_problem
 from config.flink_jobs import AutoscalerConfig, JobSpecConfig
-from config.flink_options import LOG_CONFIG_FILES, OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS, RESTART_STRATEGY
+from config.flink_keys import flink_keys
+from config.flink_options import LOG_CONFIG_FILES, OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS, RESTART_STRATEGY, as_text
 from config.flink_standalone import StandaloneConfig, standalone_problems
 from config.loading import Problem, camel
 from config.metrics import MetricsOverrideConfig
@@ -306,8 +307,10 @@ class FlinkDeploymentConfig:
     """The job autoscaler of an application cluster."""
 
     flink_configuration: dict[str, str | int | float | bool]
-    """Further Flink and operator settings (flinkConfiguration; numbers and booleans are written as text); keys the
-    platform sets from the typed fields, and their older names, are refused.
+    """Further Flink and operator settings (flinkConfiguration; numbers and booleans are written as text). Each key
+    must be a Flink 1.20.3 option under its current name (the error names the closest key) or sit under an open
+    prefix (kubernetes.operator., job.autoscaler., s3.: README, "Flink configuration keys"); keys the platform sets
+    from the typed fields, and their older names, are refused.
     """
 
     log_configuration: dict[str, str]
@@ -332,8 +335,9 @@ class FlinkDeploymentConfig:
 
     def problems(self) -> Iterator[Problem]:
         """What the Flink operator would reject: standby JobManagers without HA, `flinkConfiguration` keys it sets
-        itself; and keys the platform sets from a typed field (or their older names); with backend: standalone, what
-        a cluster without the operator cannot do (`config.flink_standalone.standalone_problems`)."""
+        itself; keys the platform sets from a typed field (or their older names); keys that are no Flink 1.20.3 option
+        and values Flink cannot read for theirs (`config.flink_keys`); with backend: standalone, what a cluster
+        without the operator cannot do (`config.flink_standalone.standalone_problems`)."""
         if self.job_manager.replicas > 1 and not self.high_availability:
             yield Problem("jobManager.replicas", f"{self.job_manager.replicas} JobManagers need highAvailability: "
                                                  "true (the Flink operator rejects standby JobManagers without HA)")
@@ -352,6 +356,9 @@ class FlinkDeploymentConfig:
                                                             "(checkpointing, periodicSnapshots, autoscaler, "
                                                             "restartStrategy, taskManager, highAvailability, metrics) or always "
                                                             "(state directories)")
+            elif problem := (flink_keys().problem(key)
+                             or flink_keys().value_problem(key, as_text(self.flink_configuration[key]))):
+                yield Problem(f"flinkConfiguration.{key}", problem)
         if self.flink_version is not None:
             yield from version_problems(self.flink_version)
         if self.backend == "standalone":

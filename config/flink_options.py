@@ -142,6 +142,11 @@ USRLIB = "/opt/flink/usrlib/"
 (`StandaloneApplicationClusterEntryPoint`, `FLINK_HOME/usrlib`; the standalone Kubernetes docs mount the job
 artifacts there)."""
 
+LOCAL_RECOVERY_KEYS = ("execution.checkpointing.local-backup.enabled", "execution.state-recovery.from-local")
+"""Local recovery in Flink 1.20: a local copy of each checkpoint (`CheckpointingOptions.LOCAL_BACKUP_ENABLED`) and
+recovery from it (`StateRecoveryOptions.LOCAL_RECOVERY`), both set where `state.backend.local-recovery` (deprecated
+for both) set them."""
+
 JOB_MANAGER_RPC_ADDRESS = "jobmanager.rpc.address"
 JOB_MANAGER_RPC_PORT = "jobmanager.rpc.port"
 KUBERNETES_NAMESPACE = "kubernetes.namespace"
@@ -161,7 +166,7 @@ result store is deleted once its resources are cleaned up (`FileSystemJobResultS
 STANDALONE_KEYS = frozenset({
     JOB_MANAGER_RPC_ADDRESS, JOB_MANAGER_RPC_PORT, "blob.server.port", "taskmanager.rpc.port",
     "jobmanager.memory.process.size", "taskmanager.memory.process.size", "parallelism.default", "scheduler-mode",
-    "state.backend.local-recovery", "process.taskmanager.working-dir", "process.working-dir",
+    *LOCAL_RECOVERY_KEYS, "process.taskmanager.working-dir", "process.working-dir",
     "taskmanager.resource-id", "queryable-state.enable", "queryable-state.proxy.ports", "rest.port",
     KUBERNETES_NAMESPACE, KUBERNETES_CLUSTER_ID, HA_CLUSTER_ID, FIXED_JOB_ID, SHUTDOWN_ON_APPLICATION_FINISH,
     JOB_RESULT_STORE_DELETE_ON_COMMIT,

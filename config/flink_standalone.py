@@ -42,8 +42,9 @@ class StandaloneConfig:
     """
 
     local_recovery: bool
-    """Local recovery across pod restarts (state.backend.local-recovery, the working directory on the pod's volume,
-    taskmanager.resource-id from the pod name); needs taskManagerKind: statefulset. Default: `false`.
+    """Local recovery across pod restarts (execution.checkpointing.local-backup.enabled and
+    execution.state-recovery.from-local, the working directory on the pod's volume, taskmanager.resource-id from the
+    pod name); needs taskManagerKind: statefulset. Default: `false`.
     """
 
     volume_size: str

@@ -10,8 +10,10 @@ the library gives (checked against Java 17):
 - `resource_memory_bytes`: the operator's `FlinkConfigBuilder.parseResourceMemoryString` followed by
   `MemorySize.parse`: a Flink memory size, or else a Kubernetes quantity whose byte count Flink then reads again
   (so `1.5g` fails: `1500000000.0` has the unit `.0`).
-- `java_int`, `java_double`, `flink_boolean`, `flink_list`: `Integer.parseInt`, `Double.parseDouble`, and Flink's
-  boolean and list (`;`-separated, quotable) option values.
+- `java_int`, `java_long`, `java_double`, `java_float`, `flink_boolean`, `flink_enum`, `flink_list`, `flink_map`:
+  `Integer.parseInt`, `Long.parseLong`, `Double.parseDouble`, `Float.parseFloat`, and Flink's boolean, enum, list
+  (`;`-separated, quotable) and map (`k:v,k:v`) option values.
+- `flink_duration_nanos`: Flink's `TimeUtils.parseDuration` (`30 s`, `10min`, `500`).
 - `url_problem`: what `new java.net.URL("http(s)://...")` refuses (the authority: port, IPv6 literal).
 - `java_double_str`: `Double.toString`.
 """
@@ -19,8 +21,11 @@ the library gives (checked against Java 17):
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
+import unicodedata
 from decimal import ROUND_HALF_EVEN, Context, Decimal
+from fractions import Fraction
 
 
 class JavaError(ValueError):
@@ -49,12 +54,19 @@ def java_trim(text: str) -> str:
     return text[start:end]
 
 
-def memory_size_bytes(text: str) -> int:
-    """Flink `MemorySize.parseBytes`: ASCII digits, then an optional unit (`b`, `k`/`kb`, `m`/`mb`, `g`/`gb`,
-    `t`/`tb` and their long names, case-insensitive).
+def java_whitespace(char: str) -> bool:
+    """`Character.isWhitespace(char)`: a Unicode space, line or paragraph separator other than the non-breaking ones
+    (U+00A0, U+2007, U+202F), or one of the controls tab, line feed, U+000B, form feed, carriage return, U+001C-U+001F."""
+    return char in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f" or (
+        unicodedata.category(char) in ("Zs", "Zl", "Zp") and char not in "\u00a0\u2007\u202f")
+
+
+def _number_and_unit(text: str) -> tuple[int, str]:
+    """What Flink's `MemorySize.parseBytes` and `TimeUtils.parseDuration` both read first: the trimmed text's leading
+    ASCII digits as a 64-bit number, and the rest, trimmed, in lower case.
 
     Raises:
-        JavaError: Flink's message.
+        JavaError: Flink's message (blank text, no leading digit, more than a long).
     """
     trimmed = java_trim(text)
     if not trimmed:
@@ -65,9 +77,19 @@ def memory_size_bytes(text: str) -> int:
     number, unit = trimmed[:pos], java_trim(trimmed[pos:]).lower()
     if not number:
         raise JavaError("text does not start with a number")
-    value = int(number)
-    if value > _LONG_MAX:
+    if int(number) > _LONG_MAX:
         raise JavaError(f"The value '{number}' cannot be re represented as 64bit number (numeric overflow).")
+    return int(number), unit
+
+
+def memory_size_bytes(text: str) -> int:
+    """Flink `MemorySize.parseBytes`: ASCII digits, then an optional unit (`b`, `k`/`kb`, `m`/`mb`, `g`/`gb`,
+    `t`/`tb` and their long names, case-insensitive).
+
+    Raises:
+        JavaError: Flink's message.
+    """
+    value, unit = _number_and_unit(text)
     multiplier = next((m for names, m in _MEMORY_UNITS if unit in names), None)
     if multiplier is None and unit:
         raise JavaError(f"Memory size unit '{unit}' does not match any of the recognized units: {_ALL_UNITS}")
@@ -223,10 +245,116 @@ def flink_boolean(text: str) -> bool:
     raise JavaError(f"Unrecognized option for boolean: {text}. Expected either true or false(case insensitive)")
 
 
-def flink_list(text: str) -> list[str]:
-    """Flink's list-of-strings option value in an operator that reads a `flink-conf.yaml` (Flink's legacy syntax):
-    `;`-separated items, each optionally in single or double quotes (a doubled quote escapes itself), as
-    `StructuredOptionsSplitter.splitEscaped` reads them.
+_DURATION_UNITS: tuple[tuple[str, tuple[str, ...], int], ...] = (
+    ("DAYS", ("d", "day", "days"), 86400 * 10**9),
+    ("HOURS", ("h", "hour", "hours"), 3600 * 10**9),
+    ("MINUTES", ("min", "m", "minute", "minutes"), 60 * 10**9),
+    ("SECONDS", ("s", "sec", "secs", "second", "seconds"), 10**9),
+    ("MILLISECONDS", ("ms", "milli", "millis", "millisecond", "milliseconds"), 10**6),
+    ("MICROSECONDS", ("\u00b5s", "micro", "micros", "microsecond", "microseconds"), 10**3),
+    ("NANOSECONDS", ("ns", "nano", "nanos", "nanosecond", "nanoseconds"), 1),
+)
+_DURATION_LABELS = ", ".join(f"{name}: ({' | '.join(labels)})" for name, labels, _ in _DURATION_UNITS)
+
+
+def flink_duration_nanos(text: str) -> int:
+    """Flink `TimeUtils.parseDuration` (Flink 1.20.3), in nanoseconds: ASCII digits, then an optional unit (`ms` when
+    none; `d`, `h`, `min`/`m`, `s`, `ms`, `\u00b5s`, `ns` and their long names, case-insensitive), e.g. `30 s`,
+    `10min`, `500`.
+
+    Raises:
+        JavaError: Flink's message (`Duration.of`'s `long overflow` for too many days, hours or minutes).
+    """
+    value, label = _number_and_unit(text)
+    nanos = 10**6 if not label else next((n for _, labels, n in _DURATION_UNITS if label in labels), None)
+    if nanos is None:
+        raise JavaError(f"Time interval unit label '{label}' does not match any of the recognized units: "
+                        f"{_DURATION_LABELS}")
+    if nanos >= 10**9 and value * (nanos // 10**9) > _LONG_MAX:
+        raise JavaError("long overflow")  # Math.multiplyExact in Duration.of
+    return value * nanos
+
+
+def java_long(text: str) -> int:
+    """`Long.parseLong(text)` (what Flink reads a `long` option with).
+
+    Raises:
+        JavaError: `For input string: "<text>"`.
+    """
+    if re.fullmatch(r"[+-]?\d+", text) and -(2**63) <= int(text) <= _LONG_MAX:
+        return int(text)
+    raise JavaError(f'For input string: "{text}"')
+
+
+def java_float(text: str) -> float:
+    """`Float.parseFloat(text)` (what Flink reads a `float` option with): the decimal rounded once to the nearest
+    single-precision value (as a Python float).
+
+    Raises:
+        JavaError: the value is not a Java floating-point literal.
+    """
+    value = java_double(text)  # the grammar, and NaN, infinities and zeros
+    if value != value or value in (float("inf"), float("-inf")) or value == 0:
+        return value
+    trimmed = java_trim(text).rstrip("fFdD")
+    hexadecimal = _JAVA_HEX_DOUBLE.fullmatch(java_trim(text))
+    exact = Fraction(*float.fromhex(hexadecimal.group(1) + "0x" + hexadecimal.group(2)).as_integer_ratio()) \
+        if hexadecimal else Fraction(Decimal(trimmed))
+    return _float32(exact)
+
+
+def _float32(exact: Fraction) -> float:
+    """`exact` rounded to the nearest IEEE 754 single (ties to even), overflowing to an infinity."""
+    sign, magnitude = (-1 if exact < 0 else 1), abs(exact)
+    exponent = magnitude.numerator.bit_length() - magnitude.denominator.bit_length()
+    exponent += 1 if Fraction(2) ** exponent <= magnitude else 0  # 2**(exponent-1) <= magnitude < 2**exponent
+    quantum = Fraction(2) ** (max(exponent, -125) - 24)  # 24 significant bits; subnormals below 2**-126
+    steps = magnitude / quantum
+    rounded = math.floor(steps)
+    if steps - rounded > Fraction(1, 2) or (steps - rounded == Fraction(1, 2) and rounded % 2):
+        rounded += 1
+    result = rounded * quantum
+    return sign * (float(result) if result < Fraction(2) ** 128 else float("inf"))
+
+
+def flink_enum(text: str, values: tuple[str, ...]) -> str:
+    """Flink's enum option value (`ConfigurationUtils.convertToEnum`): the constant whose `toString()` equals
+    `text`, both upper-cased (`Locale.ROOT`); returns that constant's `toString()`.
+
+    Raises:
+        JavaError: no constant matches.
+    """
+    upper = text.upper()
+    match = next((value for value in values if value.upper() == upper), None)
+    if match is None:
+        raise JavaError(f"Could not parse value for enum. Expected one of: [{', '.join(values)}]")
+    return match
+
+
+def flink_map(text: str) -> dict[str, str]:
+    """Flink's map option value in the legacy syntax (`ConfigurationUtils.convertToPropertiesWithLegacyPattern`):
+    `,`-separated `key:value` pairs, each part optionally quoted (`split_escaped`).
+
+    Raises:
+        JavaError: an item that is not exactly a key and a value, a key given twice (`Collectors.toMap`), or bad
+            quoting.
+    """
+    result: dict[str, str] = {}
+    for item in split_escaped(text, ","):  # one item at a time, as Java's stream reads them
+        pair = split_escaped(item, ":")
+        if len(pair) != 2:
+            raise JavaError("Map item is not a key-value pair (missing ':'?)")
+        key, value = pair
+        if key in result:
+            raise JavaError(f"Duplicate key {key} (attempted merging values {result[key]} and {value})")
+        result[key] = value
+    return result
+
+
+def split_escaped(text: str, delimiter: str) -> list[str]:
+    """Flink's `StructuredOptionsSplitter.splitEscaped(text, delimiter)`: `delimiter`-separated items, each optionally
+    in single or double quotes (a doubled quote escapes itself); unquoted items trimmed (`String.trim`), whitespace
+    before an item skipped (`Character.isWhitespace`).
 
     Raises:
         JavaError: an unclosed quote, or text after a closing quote.
@@ -250,15 +378,15 @@ def flink_list(text: str) -> list[str]:
                 i += 1
             tokens.append(("quoted", "".join(builder), cursor))
             cursor = i + 1
-        elif char == ";":
+        elif char == delimiter:
             tokens.append(("delimiter", char, cursor))
             cursor += 1
-        elif char.isspace():
+        elif java_whitespace(char):
             cursor += 1
         else:
-            end = text.find(";", cursor)
+            end = text.find(delimiter, cursor)
             end = len(text) if end < 0 else end
-            tokens.append(("unquoted", text[cursor:end].strip(), cursor))
+            tokens.append(("unquoted", java_trim(text[cursor:end]), cursor))
             cursor = end
     items: list[str] = []
     for index, (kind, value, _) in enumerate(tokens):
@@ -270,6 +398,17 @@ def flink_list(text: str) -> list[str]:
         elif following and following[0] == "delimiter":
             items.append("")
     return items
+
+
+def flink_list(text: str) -> list[str]:
+    """Flink's list-of-strings option value in an operator that reads a `flink-conf.yaml` (Flink's legacy syntax):
+    `;`-separated items, each optionally in single or double quotes (a doubled quote escapes itself), as
+    `StructuredOptionsSplitter.splitEscaped` reads them.
+
+    Raises:
+        JavaError: an unclosed quote, or text after a closing quote.
+    """
+    return split_escaped(text, ";")
 
 
 def _port_problem(text: str) -> str | None:

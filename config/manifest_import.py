@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from config.flink_keys import flink_keys
 from config.flink_options import (
     AUTOSCALER,
     CATALOG_STORE_KIND,
@@ -121,7 +122,8 @@ def _job(job: Mapping[str, Any], notes: list[str], where: str) -> dict[str, Any]
 
 
 def _deployment(name: str, spec: Mapping[str, Any], notes: list[str], where: str) -> dict[str, Any]:
-    conf = _current_names(flatten(spec.get("flinkConfiguration") or {}), DEPRECATED_NAMES, notes, where)
+    renames = {**flink_keys().renames(), **DEPRECATED_NAMES}
+    conf = _current_names(flatten(spec.get("flinkConfiguration") or {}), renames, notes, where)
     imported: dict[str, Any] = {"name": name}
     for key in ("image", "flinkVersion"):
         if key in spec:

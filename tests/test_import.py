@@ -243,6 +243,20 @@ def test_a_session_jobs_autoscaler_is_imported_and_other_settings_noted() -> Non
         "FlinkSessionJob/basic-session-job-example.spec.flinkConfiguration.pipeline.name: absent"]
 
 
+def test_older_flink_names_are_imported_as_the_current_ones() -> None:
+    """Flink 1.20.3's deprecated keys (config.flink_keys, from its jars), which the config refuses, become the
+    option's key."""
+    manifests = STATEFUL.replace("    taskmanager.numberOfTaskSlots: 2", "    taskmanager.numberOfTaskSlots: 2\n"
+                                 "    env.java.opts: -Xss2m\n    taskmanager.network.memory.min: 64m")
+    imported = import_manifests([d for d in yaml.safe_load_all(manifests) if d])
+    conf = imported.flink["deployments"][0]["flinkConfiguration"]
+    assert conf["env.java.opts.all"] == "-Xss2m" and conf["taskmanager.memory.network.min"] == "64m"
+    assert [n.split(": ", 1)[1] for n in imported.notes if "java" in n or "network" in n] == [
+        "flinkConfiguration.env.java.opts: imported as env.java.opts.all (its Flink 1.20 name)",
+        "flinkConfiguration.taskmanager.network.memory.min: imported as taskmanager.memory.network.min (its Flink "
+        "1.20 name)"]
+
+
 def test_a_restart_strategy_is_imported_into_the_typed_setting() -> None:
     manifests = STATEFUL.replace("""    taskmanager.numberOfTaskSlots: 2""", """    taskmanager.numberOfTaskSlots: 2
     restart-strategy: fixed-delay

@@ -635,7 +635,8 @@ def root_image_warning(container: str) -> str:
 @pytest.mark.parametrize("env", available_environments())
 def test_rendered_environment_has_no_error_and_only_the_known_warnings(
         rendered: dict[str, list[Manifest]], tmp_path: Path, store: SchemaStore, env: str) -> None:
-    """Each Fluss server warns that its image runs as root (a declared exception, README "Pod security")."""
+    """Each Fluss server warns that its image runs as root (a declared exception, README "Pod security"); a
+    standalone cluster with queryable state, that Flink 1.20 deprecated its options (no new name)."""
     report = run(rendered[env], tmp_path, store, env=env)
     expected = [("WARNING", f"StatefulSet/fluss/{server}", root_image_warning(container))
                 for server, container in FLUSS_SERVERS.items()]
@@ -643,6 +644,11 @@ def test_rendered_environment_has_no_error_and_only_the_known_warnings(
     if logs is not None and logs.shipper == "daemonset":  # the sidecar mode keeps every pod restricted
         expected += [("WARNING", "DaemonSet/logging/fluent-bit", f"not restricted: {problem} (declared exception: "
                       f"{FLUENT_BIT_EXCEPTION})") for problem in FLUENT_BIT_PROBLEMS]
+    config = load_environment(env)
+    expected += [("WARNING", f"ConfigMap/{d.namespace or config.namespaces.flink}/{d.name}-config",
+                  f"{key}: deprecated in Flink 1.20.3 without a new name (Flink still reads it; a later release may "
+                  "not)") for d in config.flink.deployments if d.backend == "standalone" and d.standalone.queryable_state
+                 for key in ("queryable-state.enable", "queryable-state.proxy.ports")]
     assert sorted((f.level.name, f.object, f.message) for f in report.findings) == sorted(expected)
 
 

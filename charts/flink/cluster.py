@@ -41,6 +41,7 @@ from charts.flink.settings import (
     RestartStrategyProps,
 )
 from charts.flink.standalone import DEFAULT_LOG4J, StandaloneProps, standalone_problems
+from config.flink_keys import flink_keys
 from config.flink_options import (
     CATALOG_STORE_KIND,
     CATALOG_STORE_PATH,
@@ -126,7 +127,8 @@ class FlinkClusterProps:
         checkpointing, periodic_snapshots: typed state settings (checkpoint and savepoint directories are always
             `s3://<flink bucket>/{checkpoints,savepoints}/<name>`).
         flink_configuration: any further Flink or operator setting, as `flinkConfiguration` strings; a key the
-            platform sets itself is refused (set the typed field instead).
+            platform sets itself is refused (set the typed field instead), and so is a key that is no Flink 1.20.3
+            option under its current name nor under an open prefix (`config.flink_keys`).
         service_account: the job ServiceAccount of this cluster (`FlinkChart` renders it with the job Role); None:
             the chart's.
         pod_templates: full Kubernetes pod templates (API form, camelCase) by role (`common`, `jobManager`,
@@ -138,7 +140,8 @@ class FlinkClusterProps:
 
     Raises:
         ValueError: standby JobManagers without HA (the operator rejects them), an autoscaler without a job, log
-            files the operator refuses, or a `flink_configuration` key the platform (or the operator) sets; with
+            files the operator refuses, a `flink_configuration` key the platform (or the operator) sets or that Flink
+            does not know (naming the closest key); with
             the standalone backend, what it cannot do (`standalone_problems`).
     """
 
@@ -185,6 +188,9 @@ class FlinkClusterProps:
         if typed:
             raise ValueError(f"FlinkDeployment {self.name}: flink_configuration sets {', '.join(typed)}, which the "
                              "platform (or the operator) sets itself")
+        unknown = [f"{key}: {problem}" for key, problem in flink_keys().problems(self.flink_configuration)]
+        if unknown:
+            raise ValueError(f"FlinkDeployment {self.name}: flink_configuration: {'; '.join(unknown)}")
 
     @property
     def session_mode(self) -> bool:

@@ -85,6 +85,7 @@ from config.flink_options import (
     JOB_RESULT_STORE_DELETE_ON_COMMIT,
     KUBERNETES_CLUSTER_ID,
     KUBERNETES_NAMESPACE,
+    LOCAL_RECOVERY_KEYS,
     LOG_CONFIG_FILES,
     OPERATOR_ONLY_KEY_PREFIX,
     SHUTDOWN_ON_APPLICATION_FINISH,
@@ -264,7 +265,7 @@ class StandaloneFlinkCluster(constructs.Construct):
         if standalone.reactive_mode:
             conf["scheduler-mode"] = "reactive"
         if standalone.local_recovery:
-            conf.update({"state.backend.local-recovery": "true", "process.taskmanager.working-dir": WORKING_DIR})
+            conf.update({**dict.fromkeys(LOCAL_RECOVERY_KEYS, "true"), "process.taskmanager.working-dir": WORKING_DIR})
         if standalone.queryable_state:
             conf.update({"queryable-state.enable": "true", "queryable-state.proxy.ports": str(QUERY_STATE.number)})
         conf.update(props.flink_configuration)

@@ -22,6 +22,7 @@ from manifests.validation import (
     cloud_identity,
     components,
     first_sync,
+    flink_keys,
     flink_parallelism,
     flink_pods,
     flink_standalone,
@@ -98,8 +99,8 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     report.findings += iceberg_env_references.check(manifests)
     for runtime_check in (first_sync.check, app_of_apps.check, rollout.check, cloud_identity.check,
                           components.check, metrics.check, spark_webhook.check, spark_submission.check,
-                          flink_standalone.check, flink_pods.check, flink_parallelism.check, log_shipping.check,
-                          suspended.check):
+                          flink_standalone.check, flink_pods.check, flink_parallelism.check, flink_keys.check,
+                          log_shipping.check, suspended.check):
         report.findings += runtime_check(manifests)
     report.findings += node_pools.check(manifests, partial=partial)
     if kubeconform:

@@ -180,27 +180,38 @@ def standard_config_file(text: str) -> dict[str, str]:
     return result
 
 
+@dataclass(frozen=True)
+class ConfFile:
+    """A file of a container's configuration directory, from a ConfigMap: its `config_map` name, the `key` of its
+    data, and the `text`."""
+
+    config_map: str
+    key: str
+    text: str
+
+
 def _volume_files(volume: dict[str, Any], namespace: str | None,
-                  config_maps: dict[tuple[str | None, str], dict[str, str]]) -> dict[str, str]:
-    """File name -> content of a ConfigMap or projected volume (other volumes: nothing)."""
+                  config_maps: dict[tuple[str | None, str], dict[str, str]]) -> dict[str, ConfFile]:
+    """File name -> file of a ConfigMap or projected volume (other volumes: nothing)."""
     sources = [volume["configMap"]] if volume.get("configMap") else [
         source["configMap"] for source in (volume.get("projected") or {}).get("sources") or [] if source.get("configMap")]
-    files: dict[str, str] = {}
+    files: dict[str, ConfFile] = {}
     for source in sources:
-        data = config_maps.get((namespace, str(source.get("name"))), {})
+        name = str(source.get("name"))
+        data = config_maps.get((namespace, name), {})
         items = source.get("items")
-        files.update({str(item.get("path")): data[item.get("key")] for item in items if item.get("key") in data}
-                     if items else data)
+        paths = {str(item.get("key")): str(item.get("path")) for item in items} if items else {k: k for k in data}
+        files.update({path: ConfFile(name, key, data[key]) for key, path in paths.items() if key in data})
     return files
 
 
-def _conf_dir_files(pod: dict[str, Any], container: dict[str, Any], namespace: str | None,
-                    config_maps: dict[tuple[str | None, str], dict[str, str]]) -> dict[str, str]:
-    """The ConfigMap files a container sees in its `FLINK_CONF_DIR` (default `/opt/flink/conf`)."""
+def conf_dir_files(pod: dict[str, Any], container: dict[str, Any], namespace: str | None,
+                   config_maps: dict[tuple[str | None, str], dict[str, str]]) -> dict[str, ConfFile]:
+    """The ConfigMap files a container sees in its `FLINK_CONF_DIR` (default `/opt/flink/conf`), by file name."""
     conf_dir = next((str(e.get("value")) for e in container.get("env") or []
                      if e.get("name") == "FLINK_CONF_DIR" and e.get("value")), "/opt/flink/conf").rstrip("/")
     volumes = {v.get("name"): v for v in pod.get("volumes") or []}
-    files: dict[str, str] = {}
+    files: dict[str, ConfFile] = {}
     for mount in container.get("volumeMounts") or []:
         volume_files = _volume_files(volumes.get(mount.get("name")) or {}, namespace, config_maps)
         mount_path = str(mount.get("mountPath", "")).rstrip("/")
@@ -211,7 +222,20 @@ def _conf_dir_files(pod: dict[str, Any], container: dict[str, Any], namespace: s
     return files
 
 
-def _is_operator(container: dict[str, Any]) -> bool:
+FLINK_CONFIG_FILES = ("flink-conf.yaml", "config.yaml")
+"""The files Flink 1.20 reads its configuration from, preferred first (`GlobalConfiguration`: the legacy
+`flink-conf.yaml` where it exists, else the standard-YAML `config.yaml`)."""
+
+
+def read_config_file(files: Mapping[str, ConfFile]) -> tuple[ConfFile, dict[str, str]] | None:
+    """The configuration file Flink reads among `files` and its keys and values, or None when there is none."""
+    for name, read in zip(FLINK_CONFIG_FILES, (legacy_config_file, standard_config_file), strict=True):
+        if name in files:
+            return files[name], read(files[name].text)
+    return None
+
+
+def is_operator(container: dict[str, Any]) -> bool:
     """The operator image's `docker-entrypoint.sh operator` or `docker-entrypoint.sh webhook`."""
     command = [str(c) for c in [*(container.get("command") or []), *(container.get("args") or [])]]
     return bool(command) and command[-1] in ("operator", "webhook") and any(
@@ -251,11 +275,10 @@ def operator_defaults(manifests: list[Manifest]) -> OperatorDefaults:
     for m in manifests:
         pod = (((m.obj.get("spec") or {}).get("template") or {}).get("spec") or {}) if m.kind == "Deployment" else {}
         for container in pod.get("containers") or []:
-            if not _is_operator(container):
+            if not is_operator(container):
                 continue
-            files = _conf_dir_files(pod, container, m.namespace, config_maps)
-            conf = (legacy_config_file(files["flink-conf.yaml"]) if "flink-conf.yaml" in files
-                    else standard_config_file(files.get("config.yaml", "")))
+            found = read_config_file(conf_dir_files(pod, container, m.namespace, config_maps))
+            conf = found[1] if found else {}
             watched = FlinkConf(conf).text(WATCHED_NAMESPACES) or ""
             operators.append((None if watched == WATCHED_NAMESPACES.default
                               else frozenset(n.strip() for n in watched.split(",")), conf))

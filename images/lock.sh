@@ -7,6 +7,8 @@
 # the one Maven Central publishes beside it), and its SHA-1 is checked again against that published .sha1 on every run,
 # so a jar from the local cache is verified too. Only then is its SHA-256 recorded. The Maven repository lives outside
 # the clone: $LAKEHOUSE_JUDGES_CACHE/images-maven (default ~/.cache/lakehouse-judges/images-maven).
+# Maven also needs the jar's POM and its parents; where one of those is missing but the jar is served (what the
+# Dockerfile downloads), the jar and its published .sha1 are fetched from the jar's URL instead and checked the same way.
 #
 # An artifact that cannot be fetched is reported (its coordinates, the HTTP status of its Maven Central URL and
 # Maven's error); its image's artifacts.sha256 is then left as it was, the other images are still locked, and the
@@ -39,12 +41,19 @@ for list in */artifacts.txt; do
     grep -v '^#' "$list" | grep -v '^[[:space:]]*$' | while read -r url dest; do
         gav=$(coordinates "$url")
         jar="$REPO/$(printf '%s' "${url#"$CENTRAL"}")"
-        if ! mvn -B -q -Dstyle.color=never --strict-checksums -Dmaven.repo.local="$REPO" "$PLUGIN:get" -Dartifact="$gav" \
-                -Dtransitive=false > "$scratch/mvn.log" 2>&1; then
-            status=$(curl -s -o /dev/null -I -w '%{http_code}' "$url" || true)
-            echo "REFUSED $image: $gav (HTTP $status for $url): $(grep -m1 ERROR "$scratch/mvn.log" || tail -1 "$scratch/mvn.log")" >&2
-            echo "$gav" >> "$scratch/$image.failed"
-            continue
+        if ! mvn -B -q -U -Dstyle.color=never --strict-checksums -Dmaven.repo.local="$REPO" "$PLUGIN:get" \
+                -Dartifact="$gav" -Dtransitive=false > "$scratch/mvn.log" 2>&1; then
+            refusal=$( (grep -m1 ERROR "$scratch/mvn.log" || tail -1 "$scratch/mvn.log") | tr -d '\033' | sed 's/\[[0-9;]*m//g')
+            if curl -fsS -o "$scratch/jar" "$url" 2> "$scratch/curl.log" \
+                    && curl -fsS -o "$scratch/jar.sha1" "$url.sha1" 2>> "$scratch/curl.log"; then
+                echo "$gav: by its URL (Maven: $refusal)"
+                mkdir -p "$(dirname "$jar")" && mv "$scratch/jar" "$jar" && mv "$scratch/jar.sha1" "$jar.sha1"
+            else
+                status=$(curl -s -o /dev/null -I -w '%{http_code}' "$url" || true)
+                echo "REFUSED $image: $gav (HTTP $status for $url): $refusal" >&2
+                echo "$gav" >> "$scratch/$image.failed"
+                continue
+            fi
         fi
         # the SHA-1 Maven Central publishes beside the jar (Maven keeps it in the local repository)
         if [ "$(cut -c1-40 "$jar.sha1")" != "$(sha1sum "$jar" | cut -c1-40)" ]; then

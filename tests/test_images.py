@@ -15,7 +15,6 @@ from charts.operators.flink_operator import VERSION as FLINK_OPERATOR_VERSION
 from charts.spark.applications import ICEBERG_JARS
 from config import EnvironmentConfig, parse_environment
 from config.capabilities import FLUSS, ICEBERG, LAKEHOUSE_FLINK_VERSIONS, SPARK_S3
-from tests.conftest import LOCAL_STORE, environment, find, render
 
 IMAGES = Path(__file__).resolve().parent.parent / "images"
 MAVEN = "https://repo1.maven.org/maven2/"
@@ -150,6 +149,8 @@ def test_one_jar_has_one_checksum_in_every_image() -> None:
 def local_setup() -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The object store's setup Job's artifacts container (which copies the image's files into the bucket) and every
     object of an environment on the in-cluster store, as rendered."""
+    from tests.conftest import LOCAL_STORE, environment, find, render
+
     objects = render(environment(objectStore=LOCAL_STORE))
     [copy] = find(objects, "Job", "minio-setup")["spec"]["template"]["spec"]["initContainers"]
     return copy, objects
@@ -176,6 +177,8 @@ def test_the_job_artifacts_image_holds_the_tiering_job_the_platform_submits(
         local_setup: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
     """The Fluss tiering service (fluss-flink-tiering, the Fluss version of the capabilities table) at the bucket
     path the tiering FlinkSessionJob's jarURI names."""
+    from tests.conftest import find
+
     _, objects = local_setup
     uri = find(objects, "FlinkSessionJob", "fluss-tiering-job")["spec"]["job"]["jarURI"]
     jars = artifacts("job-artifacts")

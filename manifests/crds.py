@@ -105,10 +105,22 @@ class CrdError(Exception):
     """A pinned CRD is missing or does not match its checksum."""
 
 
+CRD_DIR_HINT = ("set CRD_DIR to a directory holding the pinned CRD files by their names in manifests/crds.py PINS "
+                "(README, \"Requirements\")")
+"""What an error about a CRD the machine cannot get tells the user to do."""
+
+
 def crd_dir() -> Path | None:
-    """The CRD directory: `$CRD_DIR`, else `../shared/crds` next to the repository, else None (download)."""
+    """The CRD directory: `$CRD_DIR`, else `../shared/crds` next to the repository, else None (download).
+
+    Raises:
+        CrdError: `$CRD_DIR` names no directory.
+    """
     if os.environ.get("CRD_DIR"):
-        return Path(os.environ["CRD_DIR"])
+        directory = Path(os.environ["CRD_DIR"])
+        if not directory.is_dir():
+            raise CrdError(f"CRD_DIR={directory}: not a directory; {CRD_DIR_HINT}")
+        return directory
     shared = ROOT.parent / "shared" / "crds"
     return shared if shared.is_dir() else None
 
@@ -124,11 +136,13 @@ def read_pinned(file: str) -> bytes:
         raise CrdError(f"{file}: not a pinned CRD (see manifests/crds.py PINS)")
     directory = crd_dir()
     if directory is None and not pin.downloadable:
-        raise CrdError(f"{file}: upstream publishes it only inside a release manifest; set CRD_DIR to a CRD directory")
+        raise CrdError(f"{file}: upstream publishes it only inside a release manifest, not as a file to download; "
+                       f"{CRD_DIR_HINT}")
     if directory is not None:
         path = directory / file
         if not path.is_file():
-            raise CrdError(f"{path}: pinned CRD missing from the CRD directory")
+            raise CrdError(f"{path}: pinned CRD missing from the CRD directory "
+                           f"({'$CRD_DIR' if os.environ.get('CRD_DIR') else '../shared/crds'})")
         data = path.read_bytes()
     else:
         cache = ROOT / "build" / "crd-cache" / file
@@ -139,7 +153,7 @@ def read_pinned(file: str) -> bytes:
                 with urllib.request.urlopen(pin.url, timeout=60) as response:  # noqa: S310 (pinned https URL)
                     data = response.read()
             except OSError as error:
-                raise CrdError(f"{pin.url}: download failed ({error}); set CRD_DIR to a local CRD directory") from error
+                raise CrdError(f"{pin.url}: download failed ({error}); offline, {CRD_DIR_HINT}") from error
             cache.parent.mkdir(parents=True, exist_ok=True)
             cache.write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()

@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -20,7 +21,10 @@ Manifest = dict[str, Any]
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = Path(os.environ.get("SHARED_DIR") or ROOT.parent / "shared") / "reference"
 """The reference deployment and upstream renders: `../shared/reference`, or `$SHARED_DIR/reference` for a checkout
-that does not sit beside `shared/` (e.g. a git worktree elsewhere)."""
+that does not sit beside `shared/` (e.g. a git worktree elsewhere). CI has it; a plain clone may not: the tests that
+read it skip there with the reason (`require_reference`)."""
+CI = os.environ.get("CI") == "true"
+"""In CI (`CI=true`) a missing input of a test is a failure, elsewhere a skip with the reason."""
 
 
 def load_dir(directory: Path) -> dict[str, list[Manifest]]:
@@ -59,8 +63,43 @@ def find(objects: list[Manifest], kind: str, name: str, namespace: str | None = 
     return matches[0]
 
 
+def reference_missing(*relative: str) -> str | None:
+    """Why the reference files `relative` (paths under `REFERENCE`) cannot be read, or None when they all exist."""
+    missing = [str(REFERENCE / rel) for rel in relative if not (REFERENCE / rel).exists()]
+    if not missing:
+        return None
+    return (f"the seed's reference deployment is not here: {', '.join(missing)} missing (a checkout beside shared/ "
+            f"has it, or set SHARED_DIR to the folder holding reference/)")
+
+
+def require_reference(*relative: str) -> None:
+    """Skip the calling test (fail it under `CI=true`) when a reference file of `relative` is missing.
+
+    Raises:
+        pytest.skip.Exception / pytest.fail.Exception: with `reference_missing`'s reason.
+    """
+    reason = reference_missing(*relative)
+    if reason is not None:
+        if CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def reference_cases(*relative: str, id_of: Callable[[Manifest], str]) -> list[Any]:
+    """pytest parameters for `parametrize`: each object of `reference_objects(*relative)`, named by `id_of`. Without
+    the reference, one skipped parameter that says why (outside CI) or a collection error (`CI=true`)."""
+    reason = reference_missing(*relative)
+    if reason is None:
+        return [pytest.param(obj, id=id_of(obj)) for obj in reference_objects(*relative)]
+    if CI:
+        pytest.fail(reason)
+    return [pytest.param(None, id="reference-missing", marks=pytest.mark.skip(reason=reason))]
+
+
 def reference_objects(*relative: str) -> list[Manifest]:
-    """Objects of reference YAML files under `../shared/reference`."""
+    """Objects of reference YAML files under `../shared/reference` (a directory: every YAML file below it); in a test,
+    a missing file skips it (`require_reference`)."""
+    require_reference(*relative)
     result: list[Manifest] = []
     for rel in relative:
         for path in sorted((REFERENCE / rel).rglob("*.y*ml")) if (REFERENCE / rel).is_dir() else [REFERENCE / rel]:

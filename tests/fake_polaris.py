@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from tests.polaris_spec import ICEBERG_REST, check_request, spec
+from tests.polaris_spec import ICEBERG_REST, check_request, require_specs, spec
 
 REALM = "POLARIS"
 TOKEN = "fake-access-token"
@@ -29,6 +29,7 @@ class FakePolaris:
     """State and behaviour of the fake; `url` is `http://127.0.0.1:<port>`."""
 
     def __init__(self, root_id: str, root_secret: str):
+        require_specs()
         self.root = (root_id, root_secret)
         self.catalogs: dict[str, dict[str, Any]] = {}
         self.principal_roles: set[str] = set()

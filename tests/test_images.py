@@ -1,11 +1,13 @@
 """The Dockerfiles of the custom images (images/) agree with what config names and what config/capabilities.py
-records: base image versions, every downloaded artifact's version, and the paths the rendered objects read. They
-cannot be built here (no container engine); this is what can be checked without one."""
+records: base image versions, every downloaded artifact's version, and the paths the rendered objects read; every
+downloaded jar has its SHA-256 in the image's lock (`make images-lock`). They cannot be built here (no container
+engine); this is what can be checked without one."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +25,8 @@ from config.capabilities import (
 
 IMAGES = Path(__file__).resolve().parent.parent / "images"
 MAVEN = "https://repo1.maven.org/maven2/"
+DOWNLOADING = sorted(path.parent.name for path in IMAGES.glob("*/artifacts.txt"))
+"""The images whose Dockerfile downloads jars (images/<image>/artifacts.txt)."""
 
 
 def build_args(image: str) -> dict[str, str]:
@@ -38,6 +42,19 @@ def artifacts(image: str) -> dict[str, str]:
     assert all(len(fields) == 2 for fields in lines), lines
     assert len({dest for _, dest in lines}) == len(lines)
     return {dest: url for url, dest in lines}
+
+
+def lock(image: str) -> dict[str, str]:
+    """Destination -> SHA-256 of `images/<image>/artifacts.sha256` (`sha256sum` lines: 64 hex digits, two spaces, the
+    destination)."""
+    path = IMAGES / image / "artifacts.sha256"
+    assert path.is_file(), f"{path} missing: run `make images-lock` and commit it"
+    lines = path.read_text().splitlines()
+    entries = [re.fullmatch(r"([0-9a-f]{64})  (\S+)", line) for line in lines]
+    assert all(entries), [line for line, entry in zip(lines, entries, strict=True) if not entry]
+    result = {entry[2]: entry[1] for entry in entries if entry}
+    assert len(result) == len(lines), f"{path}: a destination twice"
+    return result
 
 
 def maven_version(url: str) -> tuple[str, str]:
@@ -110,10 +127,87 @@ def test_the_fluss_judge_builds_the_pinned_fluss_version() -> None:
     assert re.search(r"<fluss.version>([^<]+)</fluss.version>", pom)[1] == FLUSS.version  # type: ignore[index]
 
 
-@pytest.mark.parametrize("image", ["flink", "spark", "fluss"])
+def test_every_image_that_downloads_lists_its_jars() -> None:
+    """A Dockerfile that runs curl has an artifacts.txt (and so a lock the tests below check)."""
+    assert DOWNLOADING == sorted(path.parent.name for path in IMAGES.glob("*/Dockerfile") if "curl -f" in path.read_text())
+    assert {"flink", "spark", "fluss", "job-artifacts"} <= set(DOWNLOADING)
+
+
+@pytest.mark.parametrize("image", DOWNLOADING)
 def test_downloads_are_checked_against_recorded_checksums(image: str, defaults: EnvironmentConfig) -> None:
     text = (IMAGES / image / "Dockerfile").read_text()
     assert "COPY artifacts.txt artifacts.sha256 /tmp/" in text
     assert "sha256sum -c /tmp/artifacts.sha256" in text
+    assert 'curl -fsSL --create-dirs -o "$dest" "$url" || exit 1; done' in text  # the first failed download stops
     assert re.search(r"^FROM \$\{CURL_IMAGE\} AS fetch$", text, re.MULTILINE)
     assert build_args(image)["CURL_IMAGE"] == defaults.polaris.setup.client_image  # the one pinned curl image
+
+
+@pytest.mark.parametrize("image", DOWNLOADING)
+def test_the_lock_covers_every_downloaded_jar(image: str) -> None:
+    """`sha256sum -c` checks only the files the lock lists: a jar missing from it would reach the image unchecked, an
+    entry without a download fails the build."""
+    assert sorted(lock(image)) == sorted(artifacts(image))
+    assert all(maven_version(url) for url in artifacts(image).values())
+
+
+def test_one_jar_has_one_checksum_in_every_image() -> None:
+    """The same URL in several images (iceberg-aws-bundle) is locked with the same SHA-256: a stale lock of one image
+    shows."""
+    checksums: dict[str, set[str]] = {}
+    for image in DOWNLOADING:
+        for dest, url in artifacts(image).items():
+            checksums.setdefault(url, set()).add(lock(image)[dest])
+    assert {url: found for url, found in checksums.items() if len(found) > 1} == {}
+
+
+@pytest.fixture(scope="module")
+def local_setup() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The object store's setup Job's artifacts container (which copies the image's files into the bucket) and every
+    object of an environment on the in-cluster store, as rendered."""
+    from tests.conftest import LOCAL_STORE, environment, find, render
+
+    objects = render(environment(objectStore=LOCAL_STORE))
+    [copy] = find(objects, "Job", "minio-setup")["spec"]["template"]["spec"]["initContainers"]
+    return copy, objects
+
+
+def test_the_job_artifacts_image_is_the_one_the_setup_job_runs_with_its_files_where_it_copies_from(
+        local_setup: tuple[dict[str, Any], list[dict[str, Any]]], defaults: EnvironmentConfig) -> None:
+    copy, _ = local_setup
+    text = (IMAGES / "job-artifacts" / "Dockerfile").read_text()
+    assert text.startswith(f"# {copy['image']} (objectStore.inCluster.artifacts.image;")
+    assert f"`docker build -t {copy['image']} images/job-artifacts`" in text
+    source = re.fullmatch(r"set -eu\ncp -R (/\S+)/\. /\S+\n", copy["command"][2])
+    assert source and source[1] == defaults.object_store.in_cluster.artifacts_path
+    owner = f"{copy['securityContext']['runAsUser']}:{copy['securityContext']['runAsGroup']}"
+    # the upstream jars and the team's own files, owned by the user the container copies them as
+    assert f"COPY --from=fetch --chown={owner} /out/ {source[1]}/\n" in text
+    assert f"COPY --chown={owner} team/ {source[1]}/\n" in text
+    # the final image is the pinned curl image: a POSIX shell with cp, as the container's command needs
+    assert copy["command"][:2] == ["/bin/sh", "-c"]
+    assert re.findall(r"^FROM (.+)$", text, re.MULTILINE) == ["${CURL_IMAGE} AS fetch", "${CURL_IMAGE}"]
+
+
+def test_the_job_artifacts_image_holds_the_tiering_job_the_platform_submits(
+        local_setup: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
+    """The Fluss tiering service (fluss-flink-tiering, the Fluss version of the capabilities table) at the bucket
+    path the tiering FlinkSessionJob's jarURI names."""
+    from tests.conftest import find
+
+    _, objects = local_setup
+    uri = find(objects, "FlinkSessionJob", "fluss-tiering-job")["spec"]["job"]["jarURI"]
+    jars = artifacts("job-artifacts")
+    path = uri.removeprefix("s3://flink-bucket/")  # LOCAL_STORE's Flink bucket
+    assert path in jars, (path, sorted(jars))
+    assert maven_version(jars[path]) == ("fluss-flink-tiering", FLUSS.version)
+    assert all(dest.startswith("job-artifacts/") for dest in jars)
+
+
+def test_the_team_slot_is_copied_without_its_placeholders() -> None:
+    """team/ is the build context folder for the team's own jobs; its git placeholders stay out of the image (they would
+    land in the bucket)."""
+    slot = IMAGES / "job-artifacts" / "team"
+    assert (slot / "job-artifacts" / ".gitkeep").is_file()
+    ignored = (IMAGES / "job-artifacts" / ".dockerignore").read_text().splitlines()
+    assert {"team/.gitignore", "team/**/.gitkeep"} <= set(ignored)

@@ -17,13 +17,11 @@ from config import ConfigError, parse_environment
 from manifests.argo_cd import SYNC_WAVE_ANNOTATION
 from manifests.crds import PINS, install_command
 from tests.bare import s3_access, settings, synth
-from tests.conftest import Manifest, environment, find, reference_objects, render
+from tests.conftest import Manifest, environment, find, reference_cases, render
 from tests.parity import Differs, Where, assert_counterpart
 
 CLUSTER_SCOPED = {"ClusterRole", "ClusterRoleBinding", "MutatingWebhookConfiguration",
                   "ValidatingWebhookConfiguration", "Namespace"}
-REFERENCE = reference_objects("upstream-rendered/flink-kubernetes-operator-1.14.0.yaml",
-                              "upstream-rendered/spark-operator-2.5.2.yaml")
 REFERENCE_VALUES = environment(flinkOperator={"watchNamespaces": [], "metricsPort": None})
 """The reference's chart values: watch all namespaces (cluster-scoped RBAC), no metrics port."""
 
@@ -165,7 +163,12 @@ def reference_like() -> list[Manifest]:
     return synth(build)
 
 
-@pytest.mark.parametrize("reference", REFERENCE, ids=lambda o: "/".join(p or "-" for p in _key(o)))
+REFERENCE = reference_cases("upstream-rendered/flink-kubernetes-operator-1.14.0.yaml",
+                            "upstream-rendered/spark-operator-2.5.2.yaml",
+                            id_of=lambda o: "/".join(p or "-" for p in _key(o)))
+
+
+@pytest.mark.parametrize("reference", REFERENCE)
 def test_operator_parity(reference_like: list[Manifest], reference: Manifest) -> None:
     key = _key(reference)
     ours = [o for o in reference_like if _key(o) == key]

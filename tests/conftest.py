@@ -1,4 +1,5 @@
-"""Shared fixtures: every environment rendered once per test session, parsed into objects."""
+"""Shared fixtures: the tests' own environments (`tests/environments/`, FIXTURE_DIR) rendered once per test session,
+parsed into objects, and builders of environment documents for one test."""
 
 from __future__ import annotations
 
@@ -14,11 +15,18 @@ import pytest  # noqa: E402
 import yaml  # noqa: E402
 
 from charts.synth import synthesize  # noqa: E402
-from config import available_environments  # noqa: E402
+from config import EnvironmentConfig, available_environments, load_environment  # noqa: E402
 from config.external import ObjectKey  # noqa: E402
 
 Manifest = dict[str, Any]
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_DIR = ROOT / "tests" / "environments"
+"""The tests' own environment files: `test-local`, `test-dev`, `test-prod` and `test-examples` (copies of the shipped
+environments, each named for itself) and `test-reference` (the seed's reference deployment, for parity). Behaviour
+tests render and read these, never `environments/*.yaml`: those belong to the users, whose ordinary edits (a job
+added to dev, README "Usage") must not break `make test`. The shipped environments are checked only for what a user
+relies on: they load, render, validate, and `dist/` is current (tests/test_shipped_environments.py,
+tests/test_dist_snapshot.py)."""
 REFERENCE = Path(os.environ.get("SHARED_DIR") or ROOT.parent / "shared") / "reference"
 """The reference deployment and upstream renders: `../shared/reference`, or `$SHARED_DIR/reference` for a checkout
 that does not sit beside `shared/` (e.g. a git worktree elsewhere). CI has it; a plain clone may not: the tests that
@@ -35,19 +43,53 @@ def load_dir(directory: Path) -> dict[str, list[Manifest]]:
     }
 
 
+def fixture_environments() -> list[str]:
+    """The names of the fixture environments (FIXTURE_DIR), sorted."""
+    return available_environments(FIXTURE_DIR)
+
+
+def fixture_environment(name: str) -> EnvironmentConfig:
+    """The fixture environment `name` (`FIXTURE_DIR/<name>.yaml`), loaded as `synth` loads an environment.
+
+    Raises:
+        ConfigError: no such fixture, or an invalid one.
+    """
+    return load_environment(name, FIXTURE_DIR)
+
+
 @pytest.fixture(scope="session")
 def rendered_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh render of every environment: `<root>/<env>/*.k8s.yaml`."""
+    """A fresh render of every fixture environment: `<root>/<env>/*.k8s.yaml` and `kustomization.yaml`, as
+    `dist/<env>/` holds them."""
     root = tmp_path_factory.mktemp("dist")
-    synthesize(available_environments(), str(root))
+    synthesize(fixture_environments(), str(root), FIXTURE_DIR)
     return root
 
 
 @pytest.fixture(scope="session")
 def rendered(rendered_root: Path) -> dict[str, list[Manifest]]:
-    """environment -> every rendered object, in file order."""
+    """fixture environment -> every rendered object, in file order."""
     return {
         env: [obj for objs in load_dir(rendered_root / env).values() for obj in objs]
+        for env in fixture_environments()
+    }
+
+
+@pytest.fixture(scope="session")
+def shipped_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh render of every shipped environment (`environments/*.yaml`, the users' files): `<root>/<env>/`. Only
+    for the checks a user relies on (the committed `dist/` is this render, `validate` passes), never for behaviour."""
+    root = tmp_path_factory.mktemp("shipped")
+    synthesize(available_environments(), str(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def shipped(shipped_root: Path) -> dict[str, list[Manifest]]:
+    """shipped environment -> every rendered object, in file order: for the judges that accept what the users ship,
+    never for behaviour."""
+    return {
+        env: [obj for objs in load_dir(shipped_root / env).values() for obj in objs]
         for env in available_environments()
     }
 

@@ -17,8 +17,8 @@ MIGRATION_MANAGER = "argocd.argoproj.io/client-side-apply-migration-manager"
 
 @pytest.fixture(scope="module")
 def prod(rendered_root: Path) -> dict[str, list[Manifest]]:
-    """prod's rendered files: name -> objects."""
-    return load_dir(rendered_root / "prod")
+    """The fixture test-prod's rendered files (a copy of prod): name -> objects."""
+    return load_dir(rendered_root / "test-prod")
 
 
 def applications(objects: list[Manifest]) -> dict[str, Manifest]:
@@ -35,45 +35,47 @@ def test_every_file_is_synced_by_exactly_one_application(prod: dict[str, list[Ma
     synced: dict[str, list[str]] = {}
     for name, app in apps.items():
         source = app["spec"]["source"]
-        assert (source["repoURL"], source["targetRevision"], source["path"]) == (REPO, "release/prod", "dist/prod")
+        assert (source["repoURL"], source["targetRevision"], source["path"]) == (REPO, "release/prod", "dist/test-prod")
         for glob in include_globs(source["directory"]["include"]):
             synced.setdefault(glob, []).append(name)
     assert synced == {
-        "01-argocd.k8s.yaml": ["lakehouse-prod"], "01-argocd-apps.k8s.yaml": ["lakehouse-prod"],
-        "05-crds.k8s.yaml": ["lakehouse-prod"],
-        "00-namespaces.k8s.yaml": ["prod-namespaces"], "02-node-pools.k8s.yaml": ["prod-node-pools"],
-        "10-flink-operator.k8s.yaml": ["prod-flink-operator"],
-        "15-spark-operator.k8s.yaml": ["prod-spark-operator"], "30-polaris.k8s.yaml": ["prod-polaris"],
-        "40-fluss.k8s.yaml": ["prod-fluss"], "50-flink.k8s.yaml": ["prod-flink"], "60-spark.k8s.yaml": ["prod-spark"]}
+        "01-argocd.k8s.yaml": ["lakehouse-test-prod"], "01-argocd-apps.k8s.yaml": ["lakehouse-test-prod"],
+        "05-crds.k8s.yaml": ["lakehouse-test-prod"],
+        "00-namespaces.k8s.yaml": ["test-prod-namespaces"], "02-node-pools.k8s.yaml": ["test-prod-node-pools"],
+        "10-flink-operator.k8s.yaml": ["test-prod-flink-operator"],
+        "15-spark-operator.k8s.yaml": ["test-prod-spark-operator"], "30-polaris.k8s.yaml": ["test-prod-polaris"],
+        "40-fluss.k8s.yaml": ["test-prod-fluss"], "50-flink.k8s.yaml": ["test-prod-flink"],
+        "60-spark.k8s.yaml": ["test-prod-spark"]}
     assert set(synced) == set(prod)
 
 
 def test_the_root_and_the_prerequisites_stay_in_the_admin_project(prod: dict[str, list[Manifest]]) -> None:
-    root = applications(app_of_apps(prod))["lakehouse-prod"]
+    root = applications(app_of_apps(prod))["lakehouse-test-prod"]
     assert root["spec"]["project"] == "default"
     # the partial argocd-cm must not take over keys set with kubectl apply (the default migration would)
     assert root["metadata"]["annotations"][MIGRATION_MANAGER] == "lakehouse-no-client-side-apply-migration"
     assert {app["spec"]["project"] for app in applications(prod["05-crds.k8s.yaml"]).values()} == {"default"}
-    children = [app for name, app in applications(app_of_apps(prod)).items() if name != "lakehouse-prod"]
-    assert {app["spec"]["project"] for app in children} == {"lakehouse-prod"}
+    children = [app for name, app in applications(app_of_apps(prod)).items() if name != "lakehouse-test-prod"]
+    assert {app["spec"]["project"] for app in children} == {"lakehouse-test-prod"}
 
 
 def test_children_sync_in_file_order_with_retries_and_are_never_pruned(prod: dict[str, list[Manifest]]) -> None:
     apps = applications(app_of_apps(prod))
     waves = {name: int(app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]) for name, app in apps.items()}
-    assert waves == {"lakehouse-prod": 100, "prod-namespaces": 0, "prod-node-pools": 2, "prod-flink-operator": 10,
-                     "prod-spark-operator": 15, "prod-polaris": 30, "prod-fluss": 40, "prod-flink": 50, "prod-spark": 60}
-    project = find(app_of_apps(prod), "AppProject", "lakehouse-prod")
+    assert waves == {"lakehouse-test-prod": 100, "test-prod-namespaces": 0, "test-prod-node-pools": 2,
+                     "test-prod-flink-operator": 10, "test-prod-spark-operator": 15, "test-prod-polaris": 30,
+                     "test-prod-fluss": 40, "test-prod-flink": 50, "test-prod-spark": 60}
+    project = find(app_of_apps(prod), "AppProject", "lakehouse-test-prod")
     assert project["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "-1"  # before the Applications
     for name, app in apps.items():
         assert app["spec"]["syncPolicy"]["retry"]["backoff"] == {"duration": "10s", "factor": 2, "maxDuration": "5m"}
         assert "finalizers" not in app["metadata"]  # deleting an Application never cascades to its objects
-        if name != "lakehouse-prod":
+        if name != "lakehouse-test-prod":
             assert app["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == "Prune=false"
 
 
 def test_the_project_permits_exactly_what_the_platform_renders(prod: dict[str, list[Manifest]]) -> None:
-    project = find(app_of_apps(prod), "AppProject", "lakehouse-prod")["spec"]
+    project = find(app_of_apps(prod), "AppProject", "lakehouse-test-prod")["spec"]
     platform = [o for name, objects in prod.items()
                 if name not in ("01-argocd.k8s.yaml", "01-argocd-apps.k8s.yaml", "05-crds.k8s.yaml") for o in objects]
 
@@ -93,15 +95,15 @@ def test_the_project_permits_exactly_what_the_platform_renders(prod: dict[str, l
 
 def test_fields_written_by_operators_are_ignored_and_kept(prod: dict[str, list[Manifest]]) -> None:
     apps = applications(app_of_apps(prod))
-    operator = apps["prod-flink-operator"]["spec"]
+    operator = apps["test-prod-flink-operator"]["spec"]
     assert operator["ignoreDifferences"] == [
         {"group": "admissionregistration.k8s.io", "kind": kind, "jqPathExpressions": [".webhooks[]?.clientConfig.caBundle"]}
         for kind in ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")]
     assert "RespectIgnoreDifferences=true" in operator["syncPolicy"]["syncOptions"]
-    assert apps["prod-flink"]["spec"]["ignoreDifferences"] == [
+    assert apps["test-prod-flink"]["spec"]["ignoreDifferences"] == [
         {"group": "flink.apache.org", "kind": "FlinkSessionJob", "jsonPointers": ["/metadata/labels/target.session"]}]
-    assert "ignoreDifferences" not in apps["prod-polaris"]["spec"]
-    assert apps["prod-polaris"]["spec"]["syncPolicy"]["syncOptions"] == ["PruneLast=true"]
+    assert "ignoreDifferences" not in apps["test-prod-polaris"]["spec"]
+    assert apps["test-prod-polaris"]["spec"]["syncPolicy"]["syncOptions"] == ["PruneLast=true"]
 
 
 def test_the_health_checks_patch_only_their_keys_of_argocd_cm(prod: dict[str, list[Manifest]]) -> None:
@@ -131,7 +133,7 @@ def test_argo_cd_settings_come_from_config() -> None:
 
 
 def test_without_argo_cd_nothing_of_it_is_rendered(rendered: dict[str, list[Manifest]]) -> None:
-    assert not [o for o in rendered["local"] if o["apiVersion"].startswith("argoproj.io/")]
+    assert not [o for o in rendered["test-local"] if o["apiVersion"].startswith("argoproj.io/")]
 
 
 @pytest.mark.parametrize(("overrides", "expected"), [
@@ -153,7 +155,7 @@ def test_validate_refuses_what_argo_cd_would_refuse(prod: dict[str, list[Manifes
     project = next(o for o in argocd if o["kind"] == "AppProject")
     project["spec"] = {**project["spec"], "namespaceResourceWhitelist": [
         e for e in project["spec"]["namespaceResourceWhitelist"] if e["kind"] != "StatefulSet"]}
-    folder = tmp_path / "dist" / "prod"
+    folder = tmp_path / "dist" / "test-prod"
     folder.mkdir(parents=True)
     import yaml
     for name, objects in prod.items():
@@ -168,9 +170,9 @@ def test_validate_refuses_what_argo_cd_would_refuse(prod: dict[str, list[Manifes
     errors = [(f.object, f.message) for f in report.findings if f.level is Level.ERROR]
     assert sorted(e for e in errors if e[0].startswith("StatefulSet")) == sorted(
         (f"StatefulSet/{ref}", "StatefulSet (apps) is not in the namespaceResourceWhitelist of AppProject "
-                               f"lakehouse-prod, so Argo CD refuses the sync of Application {app}")
-        for ref, app in (("polaris/postgres", "prod-polaris"), ("fluss/coordinator-server", "prod-fluss"),
-                         ("fluss/tablet-server", "prod-fluss"), ("fluss/zookeeper", "prod-fluss")))
+                               f"lakehouse-test-prod, so Argo CD refuses the sync of Application {app}")
+        for ref, app in (("polaris/postgres", "test-prod-polaris"), ("fluss/coordinator-server", "test-prod-fluss"),
+                         ("fluss/tablet-server", "test-prod-fluss"), ("fluss/zookeeper", "test-prod-fluss")))
     assert ("SparkApplication/spark/ingest-campaign",
             "no Application syncs 70-extra.k8s.yaml: its objects are never applied by Argo CD") in errors
     assert len(errors) == 5

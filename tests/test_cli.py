@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import config as config_module
 from cli.commands import main as cli_main
+from tests.conftest import FIXTURE_DIR, fixture_environments
+
+FIXTURES = ["--config-dir", str(FIXTURE_DIR)]
+"""The tests' own environments (tests/conftest.py), never the shipped ones: `--config-dir` as a user would give it."""
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
@@ -15,12 +18,12 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 
 
 def test_unknown_environment_exits_2_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "local").mkdir()
-    (tmp_path / "local" / "keep.k8s.yaml").write_text("kind: Keep\n")
+    (tmp_path / "test-local").mkdir()
+    (tmp_path / "test-local" / "keep.k8s.yaml").write_text("kind: Keep\n")
     before = snapshot(tmp_path)
-    assert cli_main(["--env", "local", "--env", "no-such-env", "--outdir", str(tmp_path)]) == 2
+    assert cli_main(["--env", "test-local", "--env", "no-such-env", "--outdir", str(tmp_path), *FIXTURES]) == 2
     err = capsys.readouterr().err
-    known = ", ".join(config_module.available_environments())
+    known = ", ".join(fixture_environments())
     assert "error: unknown environment 'no-such-env'" in err and f"(known: {known})" in err
     assert snapshot(tmp_path) == before
 
@@ -28,33 +31,34 @@ def test_unknown_environment_exits_2_and_writes_nothing(tmp_path: Path, capsys: 
 def test_bad_config_exits_2_and_leaves_dist_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     envs = tmp_path / "environments"
     envs.mkdir()
-    text = (config_module.ENVIRONMENTS_DIR / "local.yaml").read_text()
-    (envs / "local.yaml").write_text(text.replace("highAvailability: false", "highAvailability: nope"))
+    text = (FIXTURE_DIR / "test-local.yaml").read_text()
+    (envs / "test-local.yaml").write_text(text.replace("highAvailability: false", "highAvailability: nope"))
     out = tmp_path / "dist"
-    assert cli_main(["--env", "local", "--outdir", str(out), "--config-dir", str(envs)]) == 2
-    assert "local.yaml: flink.sessionCluster.highAvailability: expected boolean, got string 'nope'" in capsys.readouterr().err
-    assert not (out / "local").exists()
+    assert cli_main(["--env", "test-local", "--outdir", str(out), "--config-dir", str(envs)]) == 2
+    assert ("test-local.yaml: flink.sessionCluster.highAvailability: expected boolean, got string 'nope'"
+            in capsys.readouterr().err)
+    assert not (out / "test-local").exists()
     assert [p.name for p in out.iterdir()] == []
 
 
 def test_unknown_job_placeholder_is_a_config_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     envs = tmp_path / "environments"
     envs.mkdir()
-    text = (config_module.ENVIRONMENTS_DIR / "dev.yaml").read_text()
-    (envs / "dev.yaml").write_text(text.replace("${fluss.bootstrapServers}", "${fluss.bootstrap}", 1))
-    assert cli_main(["--env", "dev", "--outdir", str(tmp_path / "dist"), "--config-dir", str(envs)]) == 2
+    text = (FIXTURE_DIR / "test-dev.yaml").read_text()
+    (envs / "test-dev.yaml").write_text(text.replace("${fluss.bootstrapServers}", "${fluss.bootstrap}", 1))
+    assert cli_main(["--env", "test-dev", "--outdir", str(tmp_path / "dist"), "--config-dir", str(envs)]) == 2
     assert ("flink.jobs[0].args[5]: unknown placeholder '${fluss.bootstrap}' (expected one of: "
             "${fluss.bootstrapServers}, ${polaris.catalogUri}, ${polaris.tokenEndpoint})") in capsys.readouterr().err
 
 
 def test_successful_run_writes_one_file_per_chart_in_apply_order(tmp_path: Path) -> None:
-    assert cli_main(["--env", "local", "--outdir", str(tmp_path)]) == 0
-    assert sorted(p.name for p in (tmp_path / "local").iterdir()) == [
+    assert cli_main(["--env", "test-local", "--outdir", str(tmp_path), *FIXTURES]) == 0
+    assert sorted(p.name for p in (tmp_path / "test-local").iterdir()) == [
         "00-namespaces.k8s.yaml", "10-flink-operator.k8s.yaml", "15-spark-operator.k8s.yaml",
         "20-object-store.k8s.yaml", "30-polaris.k8s.yaml",
         "40-fluss.k8s.yaml", "50-flink.k8s.yaml", "60-spark.k8s.yaml", "kustomization.yaml",
     ]
-    assert [p.name for p in tmp_path.iterdir()] == ["local"]
+    assert [p.name for p in tmp_path.iterdir()] == ["test-local"]
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,16 +89,17 @@ def test_validate_names_the_supported_kubernetes_versions(capsys: pytest.Capture
 
 
 def test_validate_accepts_a_minor_version_and_says_why_kubeconform_did_not_run(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli_main(["validate", "--env", "local", "--kubernetes-version", "1.30", "--no-kubeconform"]) == 0
+        rendered_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["validate", "--env", "test-local", "--dist", str(rendered_root), *FIXTURES,
+                     "--kubernetes-version", "1.30", "--no-kubeconform"]) == 0
     assert "note: kubeconform was not run: --no-kubeconform" in capsys.readouterr().out
 
 
 def test_validate_unknown_environment_names_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli_main(["validate", "--env", "nope"]) == 2
-    known = ", ".join(config_module.available_environments())
+    assert cli_main(["validate", "--env", "nope", *FIXTURES]) == 2
+    known = ", ".join(fixture_environments())
     assert capsys.readouterr().err == (
-        f"error: unknown environment 'nope': environments/nope.yaml does not exist (known: {known})\n")
+        f"error: unknown environment 'nope': tests/environments/nope.yaml does not exist (known: {known})\n")
 
 
 def _make_dry_run(*args: str) -> str:
@@ -118,7 +123,8 @@ def test_make_validate_and_diff_pass_env_on(args: tuple[str, ...], expected: str
 
 def test_cdk8s_cli_never_writes_into_dist() -> None:
     """cdk8s-cli deletes its output folder before it runs the app: pointed at dist/, a failing app lost the
-    committed render. Its output is a scratch folder; the real CLI renders there and leaves dist/ as it was."""
+    committed render. Its output is a scratch folder; the real CLI renders there (every shipped environment, the files
+    dist/ holds) and leaves dist/ as it was."""
     import subprocess
 
     import yaml
@@ -129,13 +135,13 @@ def test_cdk8s_cli_never_writes_into_dist() -> None:
     result = subprocess.run([".venv/bin/cdk8s", "synth"], capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     assert snapshot(Path("dist")) == before
-    assert {p.name for p in (output / "local").iterdir()} == {p.name for p in Path("dist/local").iterdir()}
+    assert snapshot(output).keys() == before.keys()
 
 
 def test_app_renders_where_the_cdk8s_cli_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CDK8S_OUTDIR", str(tmp_path))
-    assert cli_main(["--env", "local"]) == 0
-    assert (tmp_path / "local" / "00-namespaces.k8s.yaml").is_file()
+    assert cli_main(["--env", "test-local", *FIXTURES]) == 0
+    assert (tmp_path / "test-local" / "00-namespaces.k8s.yaml").is_file()
 
 
 def test_cdk8s_is_on_the_venv_path_pinned_and_offline() -> None:
@@ -154,7 +160,7 @@ def test_a_chart_without_objects_writes_no_file(tmp_path: Path) -> None:
 
     envs = tmp_path / "environments"
     envs.mkdir()
-    doc = yaml.safe_load((config_module.ENVIRONMENTS_DIR / "dev.yaml").read_text())
+    doc = yaml.safe_load((FIXTURE_DIR / "test-dev.yaml").read_text())
     doc["spark"] = {**doc.get("spark", {}), "applications": []}
     doc["environment"] = "nospark"
     (envs / "nospark.yaml").write_text(yaml.safe_dump(doc))
@@ -163,18 +169,19 @@ def test_a_chart_without_objects_writes_no_file(tmp_path: Path) -> None:
     assert "60-spark.k8s.yaml" not in files and all((tmp_path / "dist" / "nospark" / f).stat().st_size for f in files)
 
 
-def test_a_fourth_environment_renders_and_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_fourth_environment_renders_and_validates(rendered_root: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """Adding an environment is adding a file (a copy of dev as staging broke `make test` before: hard-coded lists)."""
     import shutil
 
     envs = tmp_path / "environments"
-    shutil.copytree(config_module.ENVIRONMENTS_DIR, envs)
-    text = (envs / "dev.yaml").read_text().replace("environment: dev", "environment: staging")
+    shutil.copytree(FIXTURE_DIR, envs)
+    text = (envs / "test-dev.yaml").read_text().replace("environment: test-dev", "environment: staging")
     (envs / "staging.yaml").write_text(text)
     out = tmp_path / "dist"
     assert cli_main(["synth", "--env", "staging", "--outdir", str(out), "--config-dir", str(envs)]) == 0
     assert cli_main(["validate", "--dist", str(out), "--config-dir", str(envs), "--env", "staging",
                      "--no-kubeconform"]) == 0
     staging = capsys.readouterr().out.splitlines()[-1]
-    assert cli_main(["validate", "--env", "dev", "--no-kubeconform"]) == 0
+    assert cli_main(["validate", "--env", "test-dev", "--dist", str(rendered_root), *FIXTURES, "--no-kubeconform"]) == 0
     assert staging == capsys.readouterr().out.splitlines()[-1]  # the same objects and findings as the dev it copies

@@ -12,6 +12,7 @@ import yaml
 
 from config import (
     ENVIRONMENTS_DIR,
+    SCHEMA_PATH,
     ConfigError,
     apply_defaults,
     available_environments,
@@ -19,7 +20,7 @@ from config import (
     parse_environment,
     schema,
 )
-from tests.conftest import environment
+from tests.conftest import FIXTURE_DIR, environment
 
 SRC = "environments/test.yaml"
 
@@ -34,11 +35,13 @@ def error_of(doc: Any) -> str:
     return str(info.value)
 
 
-def test_every_environment_file_loads() -> None:
-    names = available_environments()
-    assert names == sorted(names) and {"local", "dev", "prod"} <= set(names)
-    for env in available_environments():
-        assert load_environment(env).name == env
+@pytest.mark.parametrize("directory", [ENVIRONMENTS_DIR, FIXTURE_DIR], ids=["shipped", "fixtures"])
+def test_every_environment_file_loads(directory: Path) -> None:
+    """The shipped environments (whatever their users made of them) and the tests' fixtures load."""
+    names = available_environments(directory)
+    assert names and names == sorted(names)
+    for env in names:
+        assert load_environment(env, directory).name == env
 
 
 def test_unknown_key_names_file_path_and_allowed_keys() -> None:
@@ -127,13 +130,13 @@ def test_limits_equal_to_or_above_requests_pass() -> None:
 
 def test_duplicate_yaml_key_is_refused_with_its_lines(tmp_path: Path) -> None:
     """PyYAML keeps the last of two equal keys: a second `flink:` block would silently replace the first."""
-    text = (ENVIRONMENTS_DIR / "dev.yaml").read_text() + "flink:\n  jobs: []\n"
-    (tmp_path / "dev.yaml").write_text(text)
+    text = (FIXTURE_DIR / "test-dev.yaml").read_text() + "flink:\n  jobs: []\n"
+    (tmp_path / "test-dev.yaml").write_text(text)
     first = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("flink:"))
     last = len(text.splitlines()) - 1
     with pytest.raises(ConfigError) as info:
-        load_environment("dev", tmp_path)
-    assert str(info.value) == f"{tmp_path / 'dev.yaml'}:{last}: duplicate key 'flink' (first given on line {first})"
+        load_environment("test-dev", tmp_path)
+    assert str(info.value) == f"{tmp_path / 'test-dev.yaml'}:{last}: duplicate key 'flink' (first given on line {first})"
 
 
 @pytest.mark.parametrize("memory", ["2Gi", "2048m", "2g", "4GB", "1536 mb", "2gibibytes"])
@@ -331,8 +334,12 @@ def test_defaults_do_not_leak_between_loads() -> None:
 
 
 def test_environment_files_validate_against_their_schema_comment() -> None:
-    for path in ENVIRONMENTS_DIR.glob("*.yaml"):
-        assert path.read_text().startswith("# yaml-language-server: $schema=./config.schema.json")
+    """Editors complete and check every environment file, the shipped ones and the tests' fixtures, through the
+    schema its first line names."""
+    for path in [*ENVIRONMENTS_DIR.glob("*.yaml"), *FIXTURE_DIR.glob("*.yaml")]:
+        first = path.read_text().splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        assert (path.parent / first.partition("$schema=")[2]).resolve() == SCHEMA_PATH.resolve(), path
         assert copy.deepcopy(yaml.safe_load(path.read_text()))["environment"] == path.stem
 
 

@@ -8,9 +8,8 @@ import pytest
 
 import manifests.diff
 from cli.commands import main as cli_main
-from config import ENVIRONMENTS_DIR, load_environment
 from manifests.diff import Key, compare, objects_in_directory, render, render_markdown
-from tests.conftest import ROOT
+from tests.conftest import FIXTURE_DIR
 
 
 def cm(name: str, **data: str) -> dict[str, object]:
@@ -110,35 +109,36 @@ def test_changes_between_commits_exit_1(capsys: pytest.CaptureFixture[str]) -> N
     assert out.startswith("local: ") and "~ StatefulSet/fluss/tablet-server" in out
 
 
-def _base_is_the_working_tree_dist(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The base of `diff` (default HEAD) read from the working tree's dist/ instead of git: test_dist_snapshot keeps
-    it equal to the source's render, while HEAD's copy lags whenever a change is being made. Reading a ref's dist/
+def _base_is_the_rendered_dist(monkeypatch: pytest.MonkeyPatch, rendered_root: Path) -> None:
+    """The base of `diff` (default HEAD) read from a fresh render of the fixture test-local, laid out as dist/
+    (tests/conftest.py), instead of git, whose copy would lag whenever a change is being made. Reading a ref's dist/
     is covered by the tests above."""
-    def working_tree_dist(ref: str, envs: list[str] | None) -> dict[Key, dict[str, object]]:
-        assert (ref, envs) == ("HEAD", ["local"])
-        objects = objects_in_directory(ROOT / "dist", ["local"])
+    def rendered_dist(ref: str, envs: list[str] | None) -> dict[Key, dict[str, object]]:
+        assert (ref, envs) == ("HEAD", ["test-local"])
+        objects = objects_in_directory(rendered_root, ["test-local"])
         assert objects
         return objects
 
-    monkeypatch.setattr(manifests.diff, "rendered_at_ref", working_tree_dist)
+    monkeypatch.setattr(manifests.diff, "rendered_at_ref", rendered_dist)
 
 
-def test_working_tree_rendering_what_dist_holds_exits_0(monkeypatch: pytest.MonkeyPatch,
+def test_working_tree_rendering_what_dist_holds_exits_0(monkeypatch: pytest.MonkeyPatch, rendered_root: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    _base_is_the_working_tree_dist(monkeypatch)
-    assert cli_main(["diff", "--env", "local"]) == 0
+    _base_is_the_rendered_dist(monkeypatch, rendered_root)
+    assert cli_main(["diff", "--env", "test-local", "--config-dir", str(FIXTURE_DIR)]) == 0
     assert capsys.readouterr().out == "no rendered change\n"
 
 
 def test_a_source_change_in_the_working_tree_shows_with_its_field_paths(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        monkeypatch: pytest.MonkeyPatch, rendered_root: Path, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
     """Three ZooKeeper servers in local, not yet rendered into dist/: diff renders the working tree and shows them."""
-    (tmp_path / "local.yaml").write_text((ENVIRONMENTS_DIR / "local.yaml").read_text() + "zookeeper:\n  replicas: 3\n")
-    monkeypatch.setattr("charts.synth.load_environment", lambda env, config_dir: load_environment(env, tmp_path))
-    _base_is_the_working_tree_dist(monkeypatch)
-    assert cli_main(["diff", "--env", "local"]) == 1
+    (tmp_path / "test-local.yaml").write_text((FIXTURE_DIR / "test-local.yaml").read_text()
+                                              + "zookeeper:\n  replicas: 3\n")
+    _base_is_the_rendered_dist(monkeypatch, rendered_root)
+    assert cli_main(["diff", "--env", "test-local", "--config-dir", str(tmp_path)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:2] == ["local: 0 added, 0 removed, 2 changed", "  ~ ConfigMap/fluss/zookeeper-config"]
+    assert lines[:2] == ["test-local: 0 added, 0 removed, 2 changed", "  ~ ConfigMap/fluss/zookeeper-config"]
     assert lines[2].startswith("      data.ZOO_SERVERS: ") and " server.2=zookeeper-1.zookeeper-hs." in lines[2]
     assert lines[3:6] == ["      data.ZOO_STANDALONE_ENABLED: 'true' -> 'false'", "  ~ StatefulSet/fluss/zookeeper",
                           "      spec.replicas: 1 -> 3"]

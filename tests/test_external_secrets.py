@@ -1,6 +1,7 @@
-"""Secret sources: ExternalSecrets from a store (prod, dev), existing Secrets, dev-only Secrets (local).
+"""Secret sources: ExternalSecrets from a store (prod, dev), existing Secrets, dev-only Secrets (local), on the
+fixtures test-prod, test-dev and test-local (tests/environments/, copies of the shipped environments).
 
-The expected Secrets are written out (README, "Secrets, by source", and the environment files): a list
+The expected Secrets are written out (README, "Secrets, by source", and the fixture files): a list
 computed by the code under test would agree with the rendering whatever both say.
 """
 
@@ -11,12 +12,13 @@ from typing import Any
 
 import pytest
 
-from config import ConfigError, load_environment, parse_environment
+from config import ConfigError, parse_environment
 from config.external import declared_external
 from tests.conftest import (
     LOCAL_STORE,
     Manifest,
     environment,
+    fixture_environment,
     render,
     secret_reads,
     secret_sources,
@@ -32,9 +34,9 @@ PROD_EXTERNAL_SECRETS = {
     ("fluss", "fluss-s3-credentials"): S3_KEYS,
     ("technical-flink-operator", "flink-operator-webhook-secret"): ("password",),
 }
-"""prod (environments/prod.yaml): the Polaris database, token broker (rsa-key-pair) and root credentials, Fluss'
-static S3 keys (fluss.s3Credentials; the others use the IAM role, so no `aws-secret`), the Flink operator
-webhook's keystore password. Not the consumers' `iceberg-catalog-credentials`: the catalog-setup Job writes them."""
+"""test-prod: the Polaris database, token broker (rsa-key-pair) and root credentials, Fluss' static S3 keys
+(fluss.s3Credentials; the others use the IAM role, so no `aws-secret`), the Flink operator webhook's keystore
+password. Not the consumers' `iceberg-catalog-credentials`: the catalog-setup Job writes them."""
 
 DEV_SECRETS = {
     **{(namespace, "aws-secret", key): "objectStore.credentials"
@@ -48,8 +50,8 @@ DEV_SECRETS = {
     ("polaris", "polaris-root-credentials", "client-id"): "polaris.rootCredential",
     ("polaris", "polaris-root-credentials", "client-secret"): "polaris.rootCredential",
 }
-"""dev (environments/dev.yaml): the Secret keys it reads, each from an ExternalSecret (lakehouse/dev/...), and the
-setting that names each (the team namespace `analytics` reads the S3 keys too)."""
+"""test-dev: the Secret keys it reads, each from an ExternalSecret (lakehouse/dev/...), and the setting that names
+each (the team namespace `analytics` reads the S3 keys too)."""
 
 LOCAL_DEV_ONLY_SECRETS = {
     **{(namespace, "aws-secret"): S3_KEYS
@@ -59,8 +61,8 @@ LOCAL_DEV_ONLY_SECRETS = {
     ("polaris", "polaris-token-broker"): ("symmetric.key",),
     ("polaris", "polaris-root-credentials"): ("client-id", "client-secret"),
 }
-"""local (environments/local.yaml): every Secret it reads rendered with well-known values; the token broker is a
-symmetric key (dev Secrets cannot generate a key pair), the object store's root user reads the S3 keys too."""
+"""test-local: every Secret it reads rendered with well-known values; the token broker is a symmetric key (dev
+Secrets cannot generate a key pair), the object store's root user reads the S3 keys too."""
 
 
 def _keys(obj: Manifest) -> tuple[str, ...]:
@@ -69,7 +71,7 @@ def _keys(obj: Manifest) -> tuple[str, ...]:
 
 def test_prod_renders_an_external_secret_for_each_secret_it_needs(rendered: dict[str, list[Manifest]]) -> None:
     external = {(o["metadata"]["namespace"], o["metadata"]["name"]): o
-                for o in rendered["prod"] if o["kind"] == "ExternalSecret"}
+                for o in rendered["test-prod"] if o["kind"] == "ExternalSecret"}
     assert {key: _keys(obj) for key, obj in external.items()} == {
         key: tuple(sorted(keys)) for key, keys in PROD_EXTERNAL_SECRETS.items()}
     for (namespace, name), obj in external.items():
@@ -85,7 +87,7 @@ def test_prod_renders_an_external_secret_for_each_secret_it_needs(rendered: dict
 
 def test_every_secret_key_prod_reads_comes_from_an_external_secret_a_certificate_or_the_setup_job(
         rendered: dict[str, list[Manifest]]) -> None:
-    objects = rendered["prod"]
+    objects = rendered["test-prod"]
     assert unprovided_secret_reads(objects) == {}
     sources = secret_sources(objects)
     assert {key: source for key, (source, _) in sources.items() if source != "ExternalSecret"} == {
@@ -98,7 +100,7 @@ def test_every_secret_key_prod_reads_comes_from_an_external_secret_a_certificate
 
 
 def test_prod_reaches_s3_through_the_iam_role_so_nothing_reads_aws_secret(rendered: dict[str, list[Manifest]]) -> None:
-    assert [ref for ref in secret_reads(rendered["prod"]) if ref[1] == "aws-secret"] == []
+    assert [ref for ref in secret_reads(rendered["test-prod"]) if ref[1] == "aws-secret"] == []
 
 
 def test_without_a_secret_source_nothing_is_rendered_and_each_secret_read_is_declared_existing() -> None:
@@ -117,12 +119,12 @@ def test_without_a_secret_source_nothing_is_rendered_and_each_secret_read_is_dec
 
 
 def test_local_renders_each_secret_it_reads_as_a_dev_only_secret(rendered: dict[str, list[Manifest]]) -> None:
-    objects = rendered["local"]
+    objects = rendered["test-local"]
     secrets = {(o["metadata"]["namespace"], o["metadata"]["name"]): tuple(sorted(o["stringData"]))
                for o in objects if o["kind"] == "Secret"}
     assert secrets == {key: tuple(sorted(keys)) for key, keys in LOCAL_DEV_ONLY_SECRETS.items()}
     assert not [o for o in objects if o["kind"] == "ExternalSecret"]
-    assert not [why for why in declared_external(load_environment("local")).values()
+    assert not [why for why in declared_external(fixture_environment("test-local")).values()
                 if why.startswith("existing Secret")]
 
 
@@ -176,9 +178,9 @@ def test_validate_lists_the_secrets_each_namespace_the_sync_creates_must_hold_be
 
 def test_dev_s_secrets_come_from_external_secrets_so_a_first_sync_needs_no_manual_step(
         rendered: dict[str, list[Manifest]]) -> None:
-    """dev (environments/dev.yaml) renders an ExternalSecret for every Secret it reads, as prod does: nothing has to
+    """dev (the fixture test-dev) renders an ExternalSecret for every Secret it reads, as prod does: nothing has to
     exist in the namespaces its first sync creates."""
-    objects = rendered["dev"]
+    objects = rendered["test-dev"]
     assert unprovided_secret_reads(objects) == {}
     external = {(o["metadata"]["namespace"], o["metadata"]["name"]): _keys(o)
                 for o in objects if o["kind"] == "ExternalSecret"}
@@ -188,7 +190,8 @@ def test_dev_s_secrets_come_from_external_secrets_so_a_first_sync_needs_no_manua
     assert external == {secret: tuple(sorted(keys)) for secret, keys in expected.items()}
     assert {o["spec"]["data"][0]["remoteRef"]["key"] for o in objects if o["kind"] == "ExternalSecret"} == {
         f"lakehouse/dev/{namespace}/{name}" for namespace, name in expected}
-    assert not [why for why in declared_external(load_environment("dev")).values() if why.startswith("existing Secret")]
+    assert not [why for why in declared_external(fixture_environment("test-dev")).values()
+                if why.startswith("existing Secret")]
 
 
 def test_validate_reads_the_keys_a_secret_volume_lists(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from config.capabilities import (
     LAKEHOUSE_FLINK_VERSIONS,
     SPARK_S3,
 )
+from tests.conftest import FIXTURE_DIR
 
 IMAGES = Path(__file__).resolve().parent.parent / "images"
 MAVEN = "https://repo1.maven.org/maven2/"
@@ -86,11 +87,11 @@ def test_the_flink_images_build_the_flink_version_config_names(defaults: Environ
 
 def test_the_flink_image_holds_what_the_rendered_clusters_load_from_opt() -> None:
     """The S3 filesystem as a plugin (every cluster), the queryable-state runtime in lib/ (standalone clusters with
-    queryableState: the examples have one)."""
+    queryableState: the examples have one, as their fixture copy test-examples does)."""
     text = (IMAGES / "flink" / "Dockerfile").read_text()
     assert "cp /opt/flink/opt/flink-s3-fs-hadoop-${FLINK_VERSION}.jar /opt/flink/plugins/s3-fs-hadoop/" in text
     assert "cp /opt/flink/opt/flink-queryable-state-runtime-${FLINK_VERSION}.jar /opt/flink/lib/" in text
-    assert "queryableState: true" in (IMAGES.parent / "environments" / "examples.yaml").read_text()
+    assert "queryableState: true" in (FIXTURE_DIR / "test-examples.yaml").read_text()
 
 
 def test_the_flink_jars_are_the_versions_of_the_capabilities_table() -> None:

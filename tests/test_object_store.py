@@ -6,13 +6,12 @@ import pytest
 
 from charts.object_store.store import ObjectStoreChart, ObjectStoreProps
 from charts.platform.object_store import object_store_props
-from config import available_environments, load_environment
 from tests.bare import settings, synth
-from tests.conftest import LOCAL_STORE, Manifest, environment, find
+from tests.conftest import LOCAL_STORE, Manifest, environment, find, fixture_environment, fixture_environments
 
 
 def test_buckets_and_job_artifacts_are_set_up_idempotently_by_a_sync_hook(rendered: dict[str, list[Manifest]]) -> None:
-    job = find(rendered["local"], "Job", "minio-setup")
+    job = find(rendered["test-local"], "Job", "minio-setup")
     assert job["metadata"]["annotations"]["argocd.argoproj.io/hook"] == "Sync"
     pod = job["spec"]["template"]["spec"]
     script = pod["containers"][0]["command"][2].splitlines()
@@ -28,20 +27,20 @@ def test_buckets_and_job_artifacts_are_set_up_idempotently_by_a_sync_hook(render
 
 def test_every_job_artifact_of_local_is_in_the_uploaded_bucket(rendered: dict[str, list[Manifest]]) -> None:
     """The jobs read their JARs and Spark files from the Flink bucket, the one the setup Job fills."""
-    uris = [o["spec"]["job"]["jarURI"] for o in rendered["local"] if o["kind"] == "FlinkSessionJob"]
-    uris += [o["spec"]["mainApplicationFile"] for o in rendered["local"] if o["kind"] == "SparkApplication"]
+    uris = [o["spec"]["job"]["jarURI"] for o in rendered["test-local"] if o["kind"] == "FlinkSessionJob"]
+    uris += [o["spec"]["mainApplicationFile"] for o in rendered["test-local"] if o["kind"] == "SparkApplication"]
     assert uris and all(uri.split("://", 1)[1].startswith("flink/job-artifacts/") for uri in uris)
 
 
-@pytest.mark.parametrize("env", [env for env in available_environments()
-                                 if load_environment(env).object_store.type == "aws-s3"])
+@pytest.mark.parametrize("env", [env for env in fixture_environments()
+                                 if fixture_environment(env).object_store.type == "aws-s3"])
 def test_environments_on_aws_s3_have_no_object_store(rendered: dict[str, list[Manifest]], env: str) -> None:
     assert not [o for o in rendered[env] if o["metadata"]["name"] == "minio"]
     assert not [o for o in rendered[env] if o["metadata"]["name"] == "object-store"]
 
 
 def test_every_s3_client_in_local_uses_the_dev_keys(rendered: dict[str, list[Manifest]]) -> None:
-    namespaces = {o["metadata"]["namespace"] for o in rendered["local"]
+    namespaces = {o["metadata"]["namespace"] for o in rendered["test-local"]
                   if o["kind"] == "Secret" and o["metadata"]["name"] == "aws-secret"}
     assert namespaces == {"object-store", "polaris", "fluss", "flink", "spark", "technical-flink-operator"}
 

@@ -215,9 +215,9 @@ def test_webhook_off_renders_no_webhook_objects() -> None:
 
 
 def test_operator_reaches_s3_through_the_in_cluster_store_in_local_and_the_iam_role_in_prod(rendered: dict[str, list[Manifest]]) -> None:
-    conf = find(rendered["local"], "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"]
+    conf = find(rendered["test-local"], "ConfigMap", "flink-operator-config")["data"]["flink-conf.yaml"]
     assert "s3.endpoint: http://minio.object-store.svc.cluster.local:9000\n" in conf
-    account = find(rendered["prod"], "ServiceAccount", "flink-operator")
+    account = find(rendered["test-prod"], "ServiceAccount", "flink-operator")
     assert account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"].startswith("arn:aws:iam::")
 
 
@@ -280,7 +280,7 @@ def test_rbac_verbs_are_kubernetes_verbs_and_an_unknown_verb_is_refused(rendered
 
 
 def test_crds_come_from_pinned_sources_with_server_side_apply(rendered: dict[str, list[Manifest]]) -> None:
-    apps = {o["metadata"]["name"]: o for o in rendered["dev"] if o["kind"] == "Application"
+    apps = {o["metadata"]["name"]: o for o in rendered["test-dev"] if o["kind"] == "Application"
             and o["metadata"]["labels"]["app.kubernetes.io/instance"] == "crds"}  # not the app of apps'
     assert set(apps) == {"flink-kubernetes-operator-crds", "spark-operator-crds", "cert-manager"}
     flink = apps["flink-kubernetes-operator-crds"]["spec"]
@@ -291,7 +291,7 @@ def test_crds_come_from_pinned_sources_with_server_side_apply(rendered: dict[str
     assert "finalizers" not in apps["flink-kubernetes-operator-crds"]["metadata"]
     assert apps["cert-manager"]["spec"]["source"]["targetRevision"] == "v1.18.2"
     assert not [o for env in rendered for o in rendered[env] if o["kind"] == "CustomResourceDefinition"]
-    assert not [o for o in rendered["local"] if o["kind"] == "Application"]  # local is applied with kubectl
+    assert not [o for o in rendered["test-local"] if o["kind"] == "Application"]  # local is applied with kubectl
 
 
 def test_no_argo_cd_application_when_crds_are_unmanaged_and_cert_manager_is_assumed() -> None:
@@ -323,7 +323,7 @@ def test_install_crds_applies_the_installed_pins_server_side(tmp_path: Path) -> 
 
 def test_apply_order_crds_and_operators_before_workloads(rendered: dict[str, list[Manifest]]) -> None:
     waves = {(o["kind"], o["metadata"]["name"]): int(o["metadata"]["annotations"][SYNC_WAVE_ANNOTATION])
-             for o in rendered["dev"] if SYNC_WAVE_ANNOTATION in (o["metadata"].get("annotations") or {})}
+             for o in rendered["test-dev"] if SYNC_WAVE_ANNOTATION in (o["metadata"].get("annotations") or {})}
     assert waves[("Application", "flink-kubernetes-operator-crds")] < waves[("Deployment", "flink-kubernetes-operator")]
     assert waves[("Application", "cert-manager")] < waves[("Certificate", "flink-operator-serving-cert")]
     assert waves[("Deployment", "spark-operator-controller")] < waves[("SparkApplication", "ingest-campaign")]

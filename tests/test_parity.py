@@ -1,7 +1,8 @@
 """Parity with the reference deployment and the upstream charts' rendered output.
 
 Every object of `../shared/reference/seed-lakehouse/k8s/` and of the upstream-rendered Polaris and Fluss
-charts has a counterpart in `dist/dev/` (same kind, namespace, name) or is listed in `DROPPED`; the
+charts has a counterpart in the render of the fixture environment `test-reference` (tests/environments/, the
+reference deployment as an environment: same kind, namespace, name) or is listed in `DROPPED`; the
 compared settings (`tests/parity.py`) differ exactly where `DIFFERENCES` says: at each declared path the
 reference's value and ours are the declared ones (written out, or checked by a stated predicate), each with its
 reason (README, "Differences from the reference").
@@ -334,7 +335,7 @@ def test_every_reference_object_is_read_and_every_declaration_names_one() -> Non
 @pytest.mark.parametrize("reference", REFERENCE)
 def test_counterpart_and_documented_differences(rendered: dict[str, list[Manifest]], reference: Manifest) -> None:
     key = _key(reference)
-    ours = [o for o in rendered["dev"] if _key(o) == key]
+    ours = [o for o in rendered["test-reference"] if _key(o) == key]
     assert_counterpart(reference, ours, dropped=key in DROPPED, documented=DIFFERENCES.get(key, {}))
 
 
@@ -355,7 +356,7 @@ def test_a_change_the_declarations_do_not_describe_fails_parity(
         message: str) -> None:
     """The declarations pin values, not prefixes: any other value under a declared path fails."""
     reference = next(o for o in reference_objects(*REFERENCE_FILES) if _key(o) == key)
-    ours = next(o for o in rendered["dev"] if _key(o) == key)
+    ours = next(o for o in rendered["test-reference"] if _key(o) == key)
     assert_counterpart(reference, [ours], dropped=False, documented=DIFFERENCES[key])
     ours = copy.deepcopy(ours)
     mutate(ours)

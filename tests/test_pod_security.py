@@ -7,10 +7,9 @@ import copy
 
 import pytest
 
-from config import available_environments
 from manifests.restricted import pod_specs, restricted_violations
 from manifests.tree import object_name
-from tests.conftest import Manifest, find
+from tests.conftest import Manifest, find, fixture_environments
 
 ROOT_IMAGE_EXCEPTIONS = {"StatefulSet/fluss/coordinator-server", "StatefulSet/fluss/tablet-server"}
 """Fluss images run as root (README, "Pod security"): everything but runAsNonRoot is still enforced."""
@@ -25,7 +24,7 @@ POD_ROLES = {"Deployment": {"pod"}, "StatefulSet": {"pod"}, "Job": {"pod"}, "Dae
 """The pods each kind of workload makes: the check must see every one of them."""
 
 
-@pytest.mark.parametrize("env", available_environments())
+@pytest.mark.parametrize("env", fixture_environments())
 def test_every_pod_is_restricted_except_documented_root_images(rendered: dict[str, list[Manifest]], env: str) -> None:
     problems: dict[str, list[str]] = {}
     checked: dict[str, set[str]] = {}
@@ -46,21 +45,21 @@ def test_every_pod_is_restricted_except_documented_root_images(rendered: dict[st
 
 
 def test_root_image_exception_is_still_hardened(rendered: dict[str, list[Manifest]]) -> None:
-    pod = pod_specs(find(rendered["local"], "StatefulSet", "tablet-server"))["pod"]
+    pod = pod_specs(find(rendered["test-local"], "StatefulSet", "tablet-server"))["pod"]
     assert restricted_violations(pod) == ["container fluss-tablet: runAsNonRoot must be true"]
 
 
 def test_fluss_namespace_enforces_baseline_and_warns_restricted_the_others_enforce_restricted(rendered: dict[str, list[Manifest]]) -> None:
-    labels = find(rendered["local"], "Namespace", "fluss")["metadata"]["labels"]
+    labels = find(rendered["test-local"], "Namespace", "fluss")["metadata"]["labels"]
     assert labels["pod-security.kubernetes.io/enforce"] == "baseline"
     assert labels["pod-security.kubernetes.io/warn"] == "restricted"
     for name in ("polaris", "flink", "spark"):
-        ns = find(rendered["local"], "Namespace", name)["metadata"]["labels"]
+        ns = find(rendered["test-local"], "Namespace", name)["metadata"]["labels"]
         assert ns["pod-security.kubernetes.io/enforce"] == "restricted"
 
 
 def test_flink_pod_templates_merge_the_common_security_context(rendered: dict[str, list[Manifest]]) -> None:
-    session = find(rendered["local"], "FlinkDeployment", "flink-session")
+    session = find(rendered["test-local"], "FlinkDeployment", "flink-session")
     job_manager = pod_specs(session)["jobManager"]
     assert [c["name"] for c in job_manager["containers"]] == ["flink-main-container"]
     assert job_manager["securityContext"]["runAsUser"] == 9999
@@ -68,13 +67,13 @@ def test_flink_pod_templates_merge_the_common_security_context(rendered: dict[st
 
 
 def test_checker_catches_a_missing_drop_all(rendered: dict[str, list[Manifest]]) -> None:
-    deployment = copy.deepcopy(find(rendered["local"], "Deployment", "polaris"))
+    deployment = copy.deepcopy(find(rendered["test-local"], "Deployment", "polaris"))
     del deployment["spec"]["template"]["spec"]["containers"][0]["securityContext"]["capabilities"]
     assert restricted_violations(pod_specs(deployment)["pod"]) == [
         "container polaris: capabilities.drop must include ALL"]
 
 
 def test_checker_catches_spark_root(rendered: dict[str, list[Manifest]]) -> None:
-    app = copy.deepcopy(find(rendered["local"], "SparkApplication", "ingest-campaign"))
+    app = copy.deepcopy(find(rendered["test-local"], "SparkApplication", "ingest-campaign"))
     app["spec"]["driver"]["securityContext"]["runAsUser"] = 0
     assert restricted_violations(pod_specs(app)["driver"]) == ["container spark-kubernetes-driver: runAsUser must not be 0"]

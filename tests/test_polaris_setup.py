@@ -11,9 +11,8 @@ import pytest
 
 from charts.platform.polaris import polaris_props
 from charts.polaris.setup import Request, desired_state_files, plan
-from config import available_environments, load_environment
 from tests.bare import s3_access
-from tests.conftest import Manifest, find
+from tests.conftest import Manifest, find, fixture_environment, fixture_environments
 from tests.fake_polaris import REALM, SA_TOKEN, FakePolaris
 from tests.polaris_spec import check_request
 
@@ -22,14 +21,14 @@ NAMESPACES = ("fluss", "flink", "spark")
 
 
 def _plan(env: str) -> list[Request]:
-    """The desired state of environment `env`, as the platform maps it."""
-    config = load_environment(env)
+    """The desired state of fixture environment `env`, as the platform maps it."""
+    config = fixture_environment(env)
     setup = polaris_props(config).setup
     assert setup is not None
     return plan(setup, s3_access(config))
 
 
-@pytest.mark.parametrize("env", available_environments())
+@pytest.mark.parametrize("env", fixture_environments())
 def test_every_request_of_the_desired_state_follows_the_spec(env: str) -> None:
     requests = _plan(env)
     assert [r.path for r in requests][:2] == ["/catalogs", "/principal-roles"]
@@ -37,7 +36,7 @@ def test_every_request_of_the_desired_state_follows_the_spec(env: str) -> None:
 
 
 def test_desired_state_reproduces_the_reference() -> None:
-    requests = _plan("dev")
+    requests = _plan("test-reference")
     catalog = requests[0].body["catalog"]
     assert catalog["name"] == "dev_iceberg_datalake_catalog" and catalog["type"] == "INTERNAL"
     assert catalog["properties"] == {"default-base-location": "s3://dev-iceberg-datalake/"}
@@ -57,7 +56,7 @@ def test_desired_state_reproduces_the_reference() -> None:
 
 
 def test_in_cluster_store_catalog_uses_the_endpoint_without_sts() -> None:
-    storage = _plan("local")[0].body["catalog"]["storageConfigInfo"]
+    storage = _plan("test-local")[0].body["catalog"]["storageConfigInfo"]
     assert storage["endpoint"] == "http://minio.object-store.svc.cluster.local:9000"
     assert storage["pathStyleAccess"] is True and storage["stsUnavailable"] is True
 
@@ -66,7 +65,7 @@ def test_in_cluster_store_catalog_uses_the_endpoint_without_sts() -> None:
 def setup_dir(tmp_path: Path) -> Path:
     directory = tmp_path / "setup"
     directory.mkdir()
-    for name, text in desired_state_files(_plan("local")).items():
+    for name, text in desired_state_files(_plan("test-local")).items():
         (directory / name).write_text(text)
     service_account = tmp_path / "sa"
     service_account.mkdir()
@@ -169,10 +168,10 @@ def test_a_server_error_fails_the_job_with_the_response(setup_dir: Path, fake: F
 
 def test_setup_jobs_are_sync_hooks_with_backoff_and_ttl_and_bootstrap_reads_secrets(rendered: dict[str, list[Manifest]]) -> None:
     for name in ("polaris-bootstrap", "polaris-catalog-setup"):
-        job = find(rendered["local"], "Job", name)
+        job = find(rendered["test-local"], "Job", name)
         assert job["metadata"]["annotations"]["argocd.argoproj.io/hook"] == "Sync"
         assert job["spec"]["backoffLimit"] > 0 and job["spec"]["ttlSecondsAfterFinished"] == 86400
-    bootstrap = find(rendered["dev"], "Job", "polaris-bootstrap")["spec"]["template"]["spec"]["containers"][0]
+    bootstrap = find(rendered["test-dev"], "Job", "polaris-bootstrap")["spec"]["template"]["spec"]["containers"][0]
     assert '-c "$POLARIS_REALM,$ROOT_CLIENT_ID,$ROOT_CLIENT_SECRET"' in bootstrap["command"][2]
     assert "already been bootstrapped" in bootstrap["command"][2]
     secret_env = {e["name"] for e in bootstrap["env"] if "valueFrom" in e}
@@ -181,8 +180,8 @@ def test_setup_jobs_are_sync_hooks_with_backoff_and_ttl_and_bootstrap_reads_secr
 
 
 def test_setup_job_may_only_write_the_client_secret(rendered: dict[str, list[Manifest]]) -> None:
-    roles = [o for o in rendered["dev"] if o["kind"] == "Role" and o["metadata"]["name"] == "polaris-catalog-setup"]
-    assert sorted(r["metadata"]["namespace"] for r in roles) == sorted((*NAMESPACES, "analytics"))  # dev's team namespace
+    roles = [o for o in rendered["test-dev"] if o["kind"] == "Role" and o["metadata"]["name"] == "polaris-catalog-setup"]
+    assert sorted(r["metadata"]["namespace"] for r in roles) == sorted((*NAMESPACES, "analytics"))  # test-dev's team namespace
     for role in roles:
         assert role["rules"] == [
             {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "update", "patch"],

@@ -6,10 +6,9 @@ import copy
 
 import pytest
 
-from config import available_environments
 from manifests.crd_schemas import strict_crd_schema
 from manifests.validation.strict_schemas import SchemaStore, default_dir
-from tests.conftest import Manifest, find
+from tests.conftest import Manifest, find, fixture_environments
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +22,7 @@ def errors(store: SchemaStore, obj: Manifest) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.parametrize("env", available_environments())
+@pytest.mark.parametrize("env", fixture_environments())
 def test_every_rendered_object_is_schema_valid(rendered: dict[str, list[Manifest]], env: str,
                                                store: SchemaStore) -> None:
     findings = [(obj["kind"], obj["metadata"]["name"], e) for obj in rendered[env] for e in errors(store, obj)]
@@ -31,7 +30,7 @@ def test_every_rendered_object_is_schema_valid(rendered: dict[str, list[Manifest
 
 
 def test_unknown_field_in_custom_resource_is_rejected(rendered: dict[str, list[Manifest]], store: SchemaStore) -> None:
-    session = copy.deepcopy(find(rendered["local"], "FlinkDeployment", "flink-session"))
+    session = copy.deepcopy(find(rendered["test-local"], "FlinkDeployment", "flink-session"))
     session["spec"]["jobManager"]["resources"] = {"memory": "1g"}  # a typo of `resource`
     findings = errors(store, session)
     assert [path for path, _ in findings] == ["spec.jobManager"]
@@ -39,13 +38,13 @@ def test_unknown_field_in_custom_resource_is_rejected(rendered: dict[str, list[M
 
 
 def test_unknown_field_in_core_object_is_rejected(rendered: dict[str, list[Manifest]], store: SchemaStore) -> None:
-    deployment = copy.deepcopy(find(rendered["local"], "Deployment", "polaris"))
+    deployment = copy.deepcopy(find(rendered["test-local"], "Deployment", "polaris"))
     deployment["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always"
     assert [path for path, _ in errors(store, deployment)] == ["spec.template.spec.containers[0]"]
 
 
 def test_wrong_type_in_custom_resource_is_rejected(rendered: dict[str, list[Manifest]], store: SchemaStore) -> None:
-    job = copy.deepcopy(find(rendered["local"], "FlinkSessionJob", "fluss-tiering-job"))
+    job = copy.deepcopy(find(rendered["test-local"], "FlinkSessionJob", "fluss-tiering-job"))
     job["spec"]["job"]["parallelism"] = "one"
     assert [path for path, _ in errors(store, job)] == ["spec.job.parallelism"]
 

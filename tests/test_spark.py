@@ -212,13 +212,13 @@ def test_spark_pods_need_the_operator_s_webhook(rendered: dict[str, list[Manifes
         "restricted security contexts and the Secret-backed env vars (catalog credential, S3 keys) to driver and "
         "executor pods in its mutating webhook; without it the namespace's restricted Pod Security admission refuses "
         "the pods, and they would miss the credential"]
-    objects = [o for o in rendered["prod"] if o["kind"] != "MutatingWebhookConfiguration"]
+    objects = [o for o in rendered["test-prod"] if o["kind"] != "MutatingWebhookConfiguration"]
     problems = [e for e in validate_errors(objects, tmp_path) if "mutating webhook" in e]
     assert [p.split("  ")[-1] for p in problems] == [
         f"env, podSecurityContext, securityContext reach the {role} pod only through the Spark operator's mutating "
         "webhook, which is not rendered (sparkOperator.webhook: false): the pod would run without them"
         for role in ("driver", "executor")]
-    assert not [e for e in validate_errors(rendered["prod"], tmp_path) if "mutating webhook" in e]
+    assert not [e for e in validate_errors(rendered["test-prod"], tmp_path) if "mutating webhook" in e]
 
 
 def test_pod_options_and_a_node_pool_reach_both_roles() -> None:

@@ -1,5 +1,5 @@
-"""State-unsafe changes in `diff`: each rule on a base/head pair of rendered prod objects, with its exact line;
-safe changes find nothing; the `state-unsafe changes:` section and `--fail-on-unsafe`."""
+"""State-unsafe changes in `diff`: each rule on a base/head pair of rendered prod objects (the fixture test-prod), with
+its exact line; safe changes find nothing; the `state-unsafe changes:` section and `--fail-on-unsafe`."""
 
 from __future__ import annotations
 
@@ -29,9 +29,10 @@ COORDINATOR = ("prod", "StatefulSet", "fluss", "coordinator-server")
 
 @pytest.fixture
 def base(rendered: dict[str, list[Manifest]]) -> Objects:
-    """prod's rendered objects, keyed as `diff` keys them (a copy: tests change them)."""
+    """The fixture test-prod's rendered objects (a copy of prod), keyed as `diff` keys them under the environment
+    label `prod` (a copy: tests change them)."""
     return {("prod", o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]): copy.deepcopy(o)
-            for o in rendered["prod"]}
+            for o in rendered["test-prod"]}
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import pytest
 import yaml
 
 from cli.commands import main as cli_main
-from config import available_environments, load_environment
 from config.capabilities import KUBECONFORM
 from config.external import declared_external
 from manifests.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
@@ -26,7 +25,7 @@ from manifests.validation.cron import schedule_problem
 from manifests.validation.quartz import cron_valid, daily_valid
 from manifests.validation.report import Finding, Layer, Level, Report
 from manifests.validation.strict_schemas import SchemaStore, default_dir
-from tests.conftest import ROOT, Manifest, load_dir
+from tests.conftest import FIXTURE_DIR, ROOT, Manifest, fixture_environment, fixture_environments, load_dir
 from tests.judges import judge_unavailable
 
 Mutation = Callable[[list[Manifest]], None]
@@ -37,11 +36,11 @@ def store() -> SchemaStore:
     return SchemaStore(default_dir())
 
 
-def run(objects: list[Manifest], tmp_path: Path, store: SchemaStore, env: str = "local", partial: bool = False,
+def run(objects: list[Manifest], tmp_path: Path, store: SchemaStore, env: str = "test-local", partial: bool = False,
         kubeconform: str | None = None) -> Report:
     path = tmp_path / "manifests.yaml"
     path.write_text(yaml.dump_all(objects, Dumper=yaml.CSafeDumper, sort_keys=False))  # libyaml: 5x the pure-Python dumper
-    external = {} if partial else declared_external(load_environment(env))
+    external = {} if partial else declared_external(fixture_environment(env))
     return validate([path], store, external=external, partial=partial, kubeconform=kubeconform)
 
 
@@ -542,7 +541,7 @@ FLUSS_SERVERS = {"coordinator-server": "fluss-coordinator", "tablet-server": "fl
 
 def test_scheduled_spark_application_of_the_rendered_spec_passes(rendered: dict[str, list[Manifest]],
                                                                  tmp_path: Path, store: SchemaStore) -> None:
-    for env in ("local", "prod"):
+    for env in ("test-local", "test-prod"):
         objects = copy.deepcopy(rendered[env])
         scheduled(objects, name="n" * 43, schedule="*/15 6-18 * JAN-DEC mon-fri", timeZone="")
         scheduled(objects, schedule="@every 1h30m")
@@ -556,7 +555,7 @@ def test_flink_settings_the_operator_accepts_pass(rendered: dict[str, list[Manif
     """JobManager memory from the configuration instead of the resource, Kubernetes quantities, standby
     JobManagers with high availability, an ingress template, the console log file, the autoscaler with options in
     range (under an old key too) and excluded periods of each kind: no error."""
-    objects = copy.deepcopy(rendered["local"])
+    objects = copy.deepcopy(rendered["test-local"])
     spec = flink(objects)
     spec["jobManager"]["resource"].pop("memory")
     spec["jobManager"]["replicas"] = 2
@@ -632,19 +631,41 @@ def root_image_warning(container: str) -> str:
             "runs as root)")
 
 
-@pytest.mark.parametrize("env", available_environments())
+AWS_SECRET = "aws-secret (access_key_id, secret_access_key)"
+SECRETS_BEFORE_THE_FIRST_SYNC = {
+    "flink": AWS_SECRET, "fluss": AWS_SECRET, "spark": AWS_SECRET,
+    "polaris": f"{AWS_SECRET}, polaris-persistence (password, username), polaris-root-credentials (client-id, "
+               "client-secret), polaris-token-broker (private.pem, public.pem)",
+    "technical-flink-operator": f"{AWS_SECRET}, flink-operator-webhook-secret (password)",
+}
+"""The Secrets an environment whose Secrets exist before apply (neither dev-only nor from a store, as the reference
+deployment's: test-reference) reads in each namespace its first sync creates."""
+
+
+def presync_warning(namespace: str, secrets: str) -> str:
+    return (f"this sync creates namespace {namespace}, whose workloads read Secrets that nothing renders: {secrets}; "
+            f"on a fresh cluster create the namespace and these Secrets before the first sync (kubectl create namespace "
+            f"{namespace}; kubectl -n {namespace} create secret generic <name> --from-literal=<key>=<value>), or let the "
+            "platform render them (secrets.externalSecrets)")
+
+
+@pytest.mark.parametrize("env", fixture_environments())
 def test_rendered_environment_has_no_error_and_only_the_known_warnings(
         rendered: dict[str, list[Manifest]], tmp_path: Path, store: SchemaStore, env: str) -> None:
     """Each Fluss server warns that its image runs as root (a declared exception, README "Pod security"); a
-    standalone cluster with queryable state, that Flink 1.20 deprecated its options (no new name)."""
+    standalone cluster with queryable state, that Flink 1.20 deprecated its options (no new name); with Secrets that
+    exist before apply, each namespace the first sync creates names the Secrets it needs first."""
     report = run(rendered[env], tmp_path, store, env=env)
     expected = [("WARNING", f"StatefulSet/fluss/{server}", root_image_warning(container))
                 for server, container in FLUSS_SERVERS.items()]
-    logs = load_environment(env).logs
+    config = fixture_environment(env)
+    if not config.generate_dev_secrets and config.external_secrets is None:
+        expected += [("WARNING", f"Namespace/{namespace}", presync_warning(namespace, secrets))
+                     for namespace, secrets in SECRETS_BEFORE_THE_FIRST_SYNC.items()]
+    logs = config.logs
     if logs is not None and logs.shipper == "daemonset":  # the sidecar mode keeps every pod restricted
         expected += [("WARNING", "DaemonSet/logging/fluent-bit", f"not restricted: {problem} (declared exception: "
                       f"{FLUENT_BIT_EXCEPTION})") for problem in FLUENT_BIT_PROBLEMS]
-    config = load_environment(env)
     expected += [("WARNING", f"ConfigMap/{d.namespace or config.namespaces.flink}/{d.name}-config",
                   f"{key}: deprecated in Flink 1.20.3 without a new name (Flink still reads it; a later release may "
                   "not)") for d in config.flink.deployments if d.backend == "standalone" and d.standalone.queryable_state
@@ -652,7 +673,7 @@ def test_rendered_environment_has_no_error_and_only_the_known_warnings(
     assert sorted((f.level.name, f.object, f.message) for f in report.findings) == sorted(expected)
 
 
-ENVIRONMENT_CASES = [("local", *case) for case in CASES] + [("prod", *case) for case in PROD_CASES]
+ENVIRONMENT_CASES = [("test-local", *case) for case in CASES] + [("test-prod", *case) for case in PROD_CASES]
 
 
 @pytest.mark.parametrize(("env", "name", "mutate", "layer", "field", "message"), ENVIRONMENT_CASES,
@@ -672,7 +693,7 @@ def test_bad_manifest_fails_with_the_expected_message(
 
 def test_outside_references_are_warnings_in_path_mode(rendered: dict[str, list[Manifest]], tmp_path: Path,
                                                       store: SchemaStore) -> None:
-    only_polaris = [o for o in rendered["dev"] if o["metadata"].get("namespace") == "polaris"
+    only_polaris = [o for o in rendered["test-dev"] if o["metadata"].get("namespace") == "polaris"
                     and o["kind"] != "ExternalSecret"]  # the Secrets' source is elsewhere
     report = run(only_polaris, tmp_path, store, partial=True)
     secrets = [f for f in report.findings if f.layer is Layer.REFERENCE and "Secret 'aws-secret'" in f.message]
@@ -694,19 +715,21 @@ def test_report_format() -> None:
     assert report.exit_code == 1
 
 
-def test_cli_exit_codes_and_the_report_of_dist_local(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """validate of the committed dist/local reads every object of every file and warns exactly about the Fluss
-    servers' root image (a declared exception)."""
-    assert cli_main(["validate", "--no-kubeconform", "--env", "local", "--dist", str(ROOT / "dist")]) == 0
+def test_cli_exit_codes_and_the_report_of_dist_local(rendered_root: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """validate of a rendered local (the fixture test-local, laid out as dist/ holds it) reads every object of every
+    file and warns exactly about the Fluss servers' root image (a declared exception)."""
+    assert cli_main(["validate", "--no-kubeconform", "--env", "test-local", "--dist", str(rendered_root),
+                     "--config-dir", str(FIXTURE_DIR)]) == 0
     lines = capsys.readouterr().out.splitlines()
     findings = [re.split(r"\s{2,}", line, maxsplit=5) for line in lines if line.startswith(("ERROR", "WARNING"))]
-    fluss = ROOT / "dist" / "local" / "40-fluss.k8s.yaml"
+    fluss = (rendered_root / "test-local" / "40-fluss.k8s.yaml").resolve()
     expected = [
         ["WARNING", "rule", fluss, "StatefulSet/fluss/coordinator-server", "pod (pod)", root_image_warning("fluss-coordinator")],
         ["WARNING", "rule", fluss, "StatefulSet/fluss/tablet-server", "pod (pod)", root_image_warning("fluss-tablet")],
     ]
     assert [[level, layer, Path(file).resolve(), *rest] for level, layer, file, *rest in findings] == expected
-    files = load_dir(ROOT / "dist" / "local")
+    files = load_dir(rendered_root / "test-local")
     objects = sum(len(docs) for docs in files.values())
     assert lines[-2:] == ["note: kubeconform was not run: --no-kubeconform",
                           f"0 errors, {len(expected)} warnings in {objects} objects ({len(files)} files)"]
@@ -742,20 +765,22 @@ def test_validate_runs_the_pinned_kubeconform_from_the_go_proxy(kubeconform: str
 
 def test_kubeconform_accepts_the_exported_schemas(rendered: dict[str, list[Manifest]], tmp_path: Path,
                                                   store: SchemaStore, kubeconform: str) -> None:
-    report = run(rendered["prod"], tmp_path, store, env="prod", kubeconform=kubeconform)
+    report = run(rendered["test-prod"], tmp_path, store, env="test-prod", kubeconform=kubeconform)
     assert [f for f in report.findings if f.layer is Layer.KUBECONFORM] == []
-    broken = copy.deepcopy(rendered["prod"])
+    broken = copy.deepcopy(rendered["test-prod"])
     container(broken, "Deployment", "polaris")["imagePullPolicyy"] = "Always"
-    report = run(broken, tmp_path, store, env="prod", kubeconform=kubeconform)
+    report = run(broken, tmp_path, store, env="test-prod", kubeconform=kubeconform)
     assert [f.object for f in report.findings if f.layer is Layer.KUBECONFORM] == ["Deployment/polaris"]
 
 
-def test_validation_does_not_load_cdk8s_or_the_bindings() -> None:
+def test_validation_does_not_load_cdk8s_or_the_bindings(rendered_root: Path) -> None:
     """Validation reads YAML only: importing cdk8s (and starting Node.js) would cost a second."""
     import subprocess
     import sys
 
-    code = ("import sys; from cli.commands import main; main(['validate', '--no-kubeconform', '--env', 'local']); "
+    arguments = ["validate", "--no-kubeconform", "--env", "test-local", "--dist", str(rendered_root),
+                 "--config-dir", str(FIXTURE_DIR)]
+    code = (f"import sys; from cli.commands import main; assert main({arguments!r}) == 0; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cdk8s', 'cdk8s_plus_27', 'jsii', 'imports')))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "[]"
@@ -764,7 +789,7 @@ def test_validation_does_not_load_cdk8s_or_the_bindings() -> None:
 def test_fluss_lake_class_of_another_image_is_a_warning_naming_its_module(
         rendered: dict[str, list[Manifest]], tmp_path: Path, store: SchemaStore) -> None:
     """Validate cannot see inside an image other than the platform's: it names the module the image must carry."""
-    objects = copy.deepcopy(rendered["local"])
+    objects = copy.deepcopy(rendered["test-local"])
     for name in FLUSS_SERVERS:
         container(objects, "StatefulSet", name)["image"] = "registry.example.com/team/fluss:0.9.1"
     edit_line(objects, "fluss-conf-file", "server.yaml", "datalake.iceberg.io-impl",

@@ -1,5 +1,6 @@
 """The Fluss judge: the pinned CoordinatorServer and TabletServer boot from the rendered `server.yaml` of `local`
-(issue 19, item 4; `tests.judges.fluss_judge`).
+(issue 19, item 4; `tests.judges.fluss_judge`), the shipped one; a broken setting of its fixture copy `test-local`
+(tests/conftest.py) fails with Fluss's own message.
 
 Without Java, Maven or the registry the judge cannot be built: the tests skip with the reason, and fail with it
 under `CI=true`.
@@ -31,6 +32,9 @@ from tests.judges.fluss_judge import (
 )
 
 ENVIRONMENT = "local"
+"""The shipped environment whose Fluss the judge boots (the users' own `environments/local.yaml`)."""
+FIXTURE = "test-local"
+"""The fixture copy of local whose setting the behaviour test breaks (tests/environments/)."""
 
 
 @pytest.fixture(scope="session")
@@ -101,8 +105,8 @@ def boot(fluss_judge: Path, stores: Stores, objects: list[Manifest], work: Path)
 
 
 def test_local_fluss_boots_from_its_rendered_server_yaml(fluss_judge: Path, stores: Stores,
-                                                          rendered: dict[str, list[Manifest]], tmp_path: Path) -> None:
-    objects = rendered[ENVIRONMENT]
+                                                          shipped: dict[str, list[Manifest]], tmp_path: Path) -> None:
+    objects = shipped[ENVIRONMENT]
     verdict = boot(fluss_judge, stores, objects, tmp_path)
     problems = list(boot_problems(verdict))
     assert not problems, "\n".join(problems)
@@ -127,7 +131,7 @@ def test_local_fluss_boots_from_its_rendered_server_yaml(fluss_judge: Path, stor
 def test_a_broken_rendered_setting_fails_with_fluss_message(fluss_judge: Path, stores: Stores,
                                                              rendered: dict[str, list[Manifest]],
                                                              tmp_path: Path) -> None:
-    objects = [dict(o) for o in rendered[ENVIRONMENT]]
+    objects = [dict(o) for o in rendered[FIXTURE]]
     conf = find(objects, "ConfigMap", "fluss-conf-file")
     broken = dict(conf, data={"server.yaml": conf["data"]["server.yaml"].replace(
         "default.bucket.number: 1", "default.bucket.number: one")})

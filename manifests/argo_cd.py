@@ -49,6 +49,14 @@ NO_MIGRATION_MANAGER = "lakehouse-no-client-side-apply-migration"
 uses, so the migration never finds fields to take over, whatever options a sync request carries. With the migration,
 the fields set on the object with `kubectl apply` would become Argo CD's, and its server-side apply of the partial
 object, which does not name them, would then remove them."""
+APP_OF_APPS_ANNOTATION = "lakehouse.dev/app-of-apps"
+APP_OF_APPS_ROOT = "root"
+"""`APP_OF_APPS_ANNOTATION: APP_OF_APPS_ROOT` marks the root Application of an app of apps, which syncs its own
+object: Argo CD waits for each synced object's health while the sync runs (argo-cd v3.5.1 gitops-engine/pkg/sync/
+sync_context.go:555-597) and leaves an app's own object out of its health only when it aggregates that health
+(controller/health.go:51-54), so the root's sync waits for the root's own object while the root's operation is
+Running. The platform's Application health check (manifests/argo_health/argoproj.io_Application.lua) answers Healthy
+for an Application so marked."""
 WRITING_MANAGERS = frozenset({
     "kubectl-client-side-apply", "kubectl", "kubectl-edit", "kubectl-patch", "kubectl-create", "kubectl-replace",
     "kubectl-label", "kubectl-annotate", "kubectl-set", "kubectl-scale", "kubectl-rollout", "before-first-apply",

@@ -312,3 +312,23 @@ def test_validate_refuses_a_bootstrap_file_that_creates_more_than_the_root(tmp_p
         "01-argocd.k8s.yaml holds the root Application lakehouse-test, which syncs its own file: that file is the "
         "bootstrap, applied by hand (kubectl apply), which creates Application test-flink at once, outside the "
         "root's sync waves; keep only the root and its AppProjects in it")]
+
+
+def test_the_rendered_root_never_waits_for_its_own_sync_and_its_children_are_waited_for() -> None:
+    # the root's sync waits for the health of each object it syncs, its own object included, whose operation is
+    # Running then (gitops-engine sync_context.go:555-597): the rendered Application check answers Healthy for the
+    # rendered root, and Progressing for a child mid-sync
+    from manifests.argo_health.lua import LuaHealth
+
+    charts = render_charts(environment())
+    root = find(charts["01-argocd"], "Application", "lakehouse-test")
+    assert root["metadata"]["annotations"]["lakehouse.dev/app-of-apps"] == "root"
+    script = find(charts["01-argocd-apps"], "ConfigMap", "argocd-cm")["data"][
+        "resource.customizations.health.argoproj.io_Application"]
+    running = {"health": {"status": "Healthy"}, "sync": {"status": "Synced"}, "operationState": {"phase": "Running"}}
+    assert LuaHealth().assess(script, {**root, "status": running}) == (
+        "Healthy", "Root of the app of apps: its health is its children's (health Healthy, sync status Synced); in its "
+                   "last sync wave, it gates nothing")
+    child = find(charts["01-argocd-apps"], "Application", "test-flink")
+    assert "lakehouse.dev/app-of-apps" not in child["metadata"]["annotations"]
+    assert LuaHealth().assess(script, {**child, "status": running})[0] == "Progressing"

@@ -607,6 +607,114 @@ def test_application(status: Obj, expected: tuple[str, str]) -> None:
     assert health(APP, {"metadata": {"name": "prod-flink"}, "status": status}) == expected
 
 
+REV, OLD_REV = "5f1c2e9d0b7a4c3e8f6a1b2c3d4e5f6a7b8c9d0e", "0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d"
+ROOT = {"lakehouse.dev/app-of-apps": "root"}
+RETRY_WAIT = "one or more objects failed to apply, reason: x. Retrying attempt #2 at 10:04AM."
+DRIFT = "OutOfSync after its sync of this revision succeeded (an object left to prune, or changed in the cluster)"
+
+
+@pytest.mark.parametrize(("annotations", "status", "expected"), [
+    # the root syncs its own object, and the sync waits for that object's health while the root's own operation is
+    # Running (gitops-engine sync_context.go:555-597; controller/health.go leaves an app's own object out of its
+    # health only): the root's own object is Healthy whatever its children are, with their health in the message
+    (ROOT, {"health": {"status": "Healthy"}, "sync": {"status": "Synced"},
+            "operationState": {"phase": "Running", "message": "waiting for healthy state of argoproj.io/Application/x"}},
+     ("Healthy", "Root of the app of apps: its health is its children's (health Healthy, sync status Synced); in its "
+                 "last sync wave, it gates nothing")),
+    (ROOT, {"health": {"status": "Degraded"}, "sync": {"status": "OutOfSync"},
+            "operationState": {"phase": "Running", "retryCount": 3}},
+     ("Healthy", "Root of the app of apps: its health is its children's (health Degraded, sync status OutOfSync); in "
+                 "its last sync wave, it gates nothing")),
+    (ROOT, None, ("Healthy", "Root of the app of apps: its health is its children's (health none, sync status none); "
+                             "in its last sync wave, it gates nothing")),
+    # any other value, or the annotation elsewhere, is a child like any other
+    ({"lakehouse.dev/app-of-apps": "child"}, {"health": {"status": "Healthy"}, "sync": {"status": "Synced"},
+                                              "operationState": {"phase": "Running"}},
+     ("Progressing", "Healthy so far, sync Running, sync status Synced")),
+    ({"app-of-apps": "root"}, None, ("Progressing", "Waiting for Argo CD to assess the Application")),
+])
+def test_the_root_of_the_app_of_apps_never_waits_for_itself(annotations: dict[str, str], status: Obj | None,
+                                                           expected: tuple[str, str]) -> None:
+    obj: Obj = {"metadata": {"name": "lakehouse-prod", "annotations": annotations}}
+    if status is not None:
+        obj["status"] = status
+    assert health(APP, obj) == expected
+
+
+@pytest.mark.parametrize(("operation", "expected"), [
+    # retry.limit -1: a failed attempt goes back to Running with retryCount + 1, never to Failed
+    # (controller/appcontroller.go:1619-1632), between attempts (finishedAt set) ...
+    ({"phase": "Running", "retryCount": 2, "message": RETRY_WAIT, "finishedAt": "2026-01-01T10:03:00Z"},
+     ("Degraded", f"Sync failed, retry 2: {RETRY_WAIT}")),
+    # ... and during one (finishedAt and syncResult cleared, the message replaced: appcontroller.go:1573-1577)
+    ({"phase": "Running", "retryCount": 1, "message": "Retrying operation with latest revisions. Attempt #1"},
+     ("Degraded", "Sync failed, retry 1: Retrying operation with latest revisions. Attempt #1")),
+    ({"phase": "Running", "retryCount": "3"}, ("Degraded", "Sync failed, retry 3: no message")),
+    # a first attempt is mid-sync; a retry that succeeded is over (retryCount stays, the phase is Succeeded)
+    ({"phase": "Running", "retryCount": 0}, ("Progressing", "Healthy so far, sync Running, sync status OutOfSync")),
+    ({"phase": "Running"}, ("Progressing", "Healthy so far, sync Running, sync status OutOfSync")),
+    ({"phase": "Succeeded", "retryCount": 4, "syncResult": {"revision": OLD_REV}},
+     ("Progressing", "Healthy so far, sync Succeeded, sync status OutOfSync")),
+    # retries spent (a limit of 0 or more)
+    ({"phase": "Failed", "retryCount": 5, "message": "x (retried 5 times)."}, ("Degraded", "Sync Failed: x (retried 5 times).")),
+])
+def test_a_child_whose_sync_keeps_failing_is_degraded(operation: Obj, expected: tuple[str, str]) -> None:
+    status = {"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync", "revision": REV},
+              "operationState": operation}
+    assert health(APP, {"metadata": {"name": "prod-flink"}, "status": status}) == expected
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    # healthy, out of sync after its sync of the revision it is at succeeded: drift (a Prune=false object to prune)
+    ({"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync", "revision": REV},
+      "operationState": {"phase": "Succeeded", "syncResult": {"revision": REV}}}, ("Healthy", f"Healthy, {DRIFT}")),
+    ({"health": {"status": "Healthy", "message": "all good"}, "sync": {"status": "OutOfSync", "revision": REV},
+      "operationState": {"phase": "Succeeded", "syncResult": {"revision": REV}}}, ("Healthy", f"all good; {DRIFT}")),
+    ({"health": {"status": "Suspended"}, "sync": {"status": "OutOfSync", "revision": REV},
+      "operationState": {"phase": "Succeeded", "syncResult": {"revision": REV}}},
+     ("Healthy", f"Suspended, counted as Healthy, {DRIFT}")),
+    ({"health": {"status": "Suspended", "message": "Deployment is paused"},
+      "sync": {"status": "OutOfSync", "revision": REV},
+      "operationState": {"phase": "Succeeded", "syncResult": {"revision": REV}}},
+     ("Healthy", f"Suspended, counted as Healthy: Deployment is paused; {DRIFT}")),
+    # several sources: `revisions`, in order
+    ({"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync", "revisions": [REV, OLD_REV]},
+      "operationState": {"phase": "Succeeded", "syncResult": {"revisions": [REV, OLD_REV]}}},
+     ("Healthy", f"Healthy, {DRIFT}")),
+    # not yet synced to the revision it is compared to: objects not created yet are left out of its health, wait
+    ({"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync", "revision": REV},
+      "operationState": {"phase": "Succeeded", "syncResult": {"revision": OLD_REV}}},
+     ("Progressing", "Healthy so far, sync Succeeded, sync status OutOfSync")),
+    ({"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync", "revisions": [REV, REV]},
+      "operationState": {"phase": "Succeeded", "syncResult": {"revisions": [REV, OLD_REV]}}},
+     ("Progressing", "Healthy so far, sync Succeeded, sync status OutOfSync")),
+    ({"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync", "revisions": [REV]},
+      "operationState": {"phase": "Succeeded", "syncResult": {"revisions": [REV, OLD_REV]}}},
+     ("Progressing", "Healthy so far, sync Succeeded, sync status OutOfSync")),
+    ({"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync", "revision": REV},
+      "operationState": {"phase": "Succeeded"}}, ("Progressing", "Healthy so far, sync Succeeded, sync status OutOfSync")),
+    ({"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync"},
+      "operationState": {"phase": "Succeeded", "syncResult": {}}},
+     ("Progressing", "Healthy so far, sync Succeeded, sync status OutOfSync")),
+    ({"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync", "revision": REV}},
+     ("Progressing", "Healthy so far, sync pending, sync status OutOfSync")),
+    # a sync of the revision it is at, still running
+    ({"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync", "revision": REV},
+      "operationState": {"phase": "Running", "syncResult": {"revision": REV}}},
+     ("Progressing", "Healthy so far, sync Running, sync status OutOfSync")),
+    # a comparison that failed is no drift
+    ({"health": {"status": "Healthy"}, "sync": {"status": "Unknown", "revision": REV},
+      "operationState": {"phase": "Succeeded", "syncResult": {"revision": REV}}},
+     ("Progressing", "Healthy so far, sync Succeeded, sync status Unknown")),
+    ({"health": {"status": "Progressing"}, "sync": {"status": "OutOfSync", "revision": REV},
+      "operationState": {"phase": "Succeeded", "syncResult": {"revision": REV}}},
+     ("Progressing", "Progressing, sync status OutOfSync")),
+])
+def test_a_child_out_of_sync_after_syncing_its_revision_is_healthy_with_the_drift(
+        status: Obj, expected: tuple[str, str]) -> None:
+    assert health(APP, {"metadata": {"name": "prod-flink"}, "status": status}) == expected
+
+
 # ---- the runner (manifests/argo_health/lua.py) --------------------------------------------------------------------
 
 @pytest.mark.parametrize(("script", "expected"), [

@@ -19,15 +19,30 @@ WAVE = "argocd.argoproj.io/sync-wave"
 HEALTH = "resource.customizations.health."
 PASSES_SUSPENDED_UP = "return {status = obj.status.health.status, message = 'as the child says'}"
 """An Application check that hands a child's health up as it is (Argo CD's documented sample; ours before the fix)."""
+WAITS_WHILE_RUNNING_OR_OUT_OF_SYNC = """
+local status = obj.status or {}
+local phase = (status.operationState or {}).phase
+if phase == 'Failed' or phase == 'Error' then return {status = 'Degraded', message = 'sync failed'} end
+if phase == 'Running' or (status.sync or {}).status ~= 'Synced' then
+  return {status = 'Progressing', message = 'waiting for the sync'}
+end
+return {status = (status.health or {}).status or 'Progressing', message = 'as the child says'}
+"""
+"""The platform's Application check before the app of apps' review, in short: Progressing while an operation runs
+(its own, for the root; a retry, for a child with `retry.limit: -1`) and while out of sync (drift)."""
+ROOT = {"lakehouse.dev/app-of-apps": "root"}
+APPLICATION_CHECK = "argoproj.io_Application"
 
 
-def application(name: str, files: list[str], wave: int) -> Manifest:
+def application(name: str, files: list[str], wave: int, annotations: dict[str, str] | None = None,
+                retry: dict[str, Any] | None = None) -> Manifest:
     include = files[0] if len(files) == 1 else "{" + ",".join(files) + "}"
     return {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
-            "metadata": {"name": name, "namespace": "argocd", "annotations": {WAVE: str(wave)}},
+            "metadata": {"name": name, "namespace": "argocd", "annotations": {WAVE: str(wave), **(annotations or {})}},
             "spec": {"project": "default", "destination": {"server": "https://kubernetes.default.svc"},
                      "source": {"repoURL": "https://git.example.com/lake.git", "path": "dist/test",
-                                "directory": {"include": include}}}}
+                                "directory": {"include": include}},
+                     **({"syncPolicy": {"automated": {}, "retry": retry}} if retry is not None else {})}}
 
 
 def obj(api_version: str, kind: str, name: str, wave: int, spec: dict[str, Any] | None = None,
@@ -43,15 +58,16 @@ def argocd_cm(kind: str, script: str) -> Manifest:
             "data": {HEALTH + kind: script}}
 
 
-def findings(tmp_path: Path, apps: list[Manifest], *, cm: Manifest | None = None) -> list[tuple[str, str]]:
+def findings(tmp_path: Path, apps: list[Manifest], *, cm: Manifest | None = None, root: dict[str, str] | None = None,
+             retry: dict[str, Any] | None = None) -> list[tuple[str, str]]:
     """(object, message) of the rule's findings on a folder `dist/test`: `01-argocd.k8s.yaml` holds the root (synced
-    by itself with `50-apps.k8s.yaml`'s Application, a multi-step sync), `cm` when given, and the child Application
-    test-apps, which syncs `50-apps.k8s.yaml` = `apps`."""
+    by itself with `50-apps.k8s.yaml`'s Application, a multi-step sync; annotations `root`, default `ROOT`), `cm` when
+    given, and the child Application test-apps (with `retry` when given), which syncs `50-apps.k8s.yaml` = `apps`."""
     folder = tmp_path / "dist" / "test"
     folder.mkdir(parents=True)
-    root = [application("test-root", ["01-argocd.k8s.yaml"], 100), application("test-apps", ["50-apps.k8s.yaml"], 50),
-            *([cm] if cm else [])]
-    for name, objects in (("01-argocd.k8s.yaml", root), ("50-apps.k8s.yaml", apps)):
+    bootstrap = [application("test-root", ["01-argocd.k8s.yaml"], 100, ROOT if root is None else root),
+                 application("test-apps", ["50-apps.k8s.yaml"], 50, retry=retry), *([cm] if cm else [])]
+    for name, objects in (("01-argocd.k8s.yaml", bootstrap), ("50-apps.k8s.yaml", apps)):
         (folder / name).write_text(yaml.safe_dump_all(objects))
     manifests, problems = load(yaml_files([folder]))
     assert problems == []
@@ -157,3 +173,59 @@ def test_an_environment_with_suspended_jobs_renders_what_argo_cd_syncs_through(t
     assert suspended_objects == {"FlinkDeployment/flink/payments", "FlinkSessionJob/flink/events",
                                  "ScheduledSparkApplication/spark/compaction"}
     assert suspended.check(manifests) == []
+
+
+# ---- Applications a parent waits for --------------------------------------------------------------------------------
+
+OLD_CHECK = argocd_cm(APPLICATION_CHECK, WAITS_WHILE_RUNNING_OR_OUT_OF_SYNC)
+OLD_WHY = "argocd-cm resource.customizations.health.argoproj.io_Application: waiting for the sync"
+OWN_SYNC = ("Application test-root syncs its own object, and while that sync runs its own operation phase is Running "
+            "(Argo CD leaves an app's own object out of its health only: controller/health.go:51-54), which the "
+            "Application check answers Progressing ({why}); a sync wave ends only on Healthy or Degraded, so its own "
+            "sync never passes that wave: annotate it lakehouse.dev/app-of-apps: root (the platform's check answers "
+            "Healthy for the root, whose health is its children's), or have the check answer Healthy or Degraded for it")
+
+
+def about(found: list[tuple[str, str]], name: str) -> list[str]:
+    """The messages of `found` about Application `name` in argocd."""
+    return [message for o, message in found if o == f"Application/argocd/{name}"]
+
+
+def test_a_root_whose_check_waits_for_its_own_sync_is_refused(tmp_path: Path) -> None:
+    # the sync waits for each synced object's health while it runs (gitops-engine sync_context.go:555-597), the
+    # root's own object included, whose operation is then Running
+    assert findings(tmp_path / "annotated", [CONFIG]) == []
+    assert findings(tmp_path / "bare", [CONFIG], root={}) == [("Application/argocd/test-root", OWN_SYNC.format(
+        why="the platform's check resource.customizations.health.argoproj.io_Application: Healthy so far, sync "
+            "Running, sync status Synced"))]
+    assert about(findings(tmp_path / "old", [CONFIG], cm=OLD_CHECK), "test-root") == [OWN_SYNC.format(why=OLD_WHY)]
+    # Argo CD's documented sample reads status.health alone: the root's health, which leaves the root out
+    assert findings(tmp_path / "sample", [CONFIG], cm=argocd_cm(APPLICATION_CHECK, PASSES_SUSPENDED_UP),
+                    root={}) == []
+
+
+def test_a_child_whose_failing_sync_retries_for_good_must_read_degraded(tmp_path: Path) -> None:
+    unlimited = {"limit": -1, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "5m"}}
+    assert findings(tmp_path / "platform", [CONFIG], retry=unlimited) == []
+    retrying = [m for m in about(findings(tmp_path / "old", [CONFIG], cm=OLD_CHECK, retry=unlimited), "test-apps")
+                if "retry" in m]
+    assert retrying == [
+        "Application test-apps retries a failed sync for good (a negative retry.limit), its operation going back to "
+        "phase Running with a retryCount, never to Failed (controller/appcontroller.go:1619-1632), which the "
+        f"Application check answers Progressing ({OLD_WHY}); a sync wave ends only on Healthy or Degraded, so the "
+        "sync of its parent test-root never passes that wave: answer Degraded while status.operationState.retryCount "
+        "> 0 (the platform's check does)"]
+    # a limited count ends in Failed, which the check reads as Degraded
+    limited = about(findings(tmp_path / "limited", [CONFIG], cm=OLD_CHECK, retry={"limit": 5}), "test-apps")
+    assert [m for m in limited if "retry" in m] == []
+
+
+def test_a_child_out_of_sync_for_good_after_its_sync_succeeded_must_not_hold_its_parent(tmp_path: Path) -> None:
+    assert findings(tmp_path / "platform", [CONFIG]) == []
+    assert about(findings(tmp_path / "old", [CONFIG], cm=OLD_CHECK), "test-apps") == [
+        "Application test-apps is Healthy and OutOfSync after its sync of the revision it is at succeeded (an object "
+        "left to prune, e.g. Prune=false, or changed in the cluster: no automated sync of that revision changes "
+        f"it), which the Application check answers Progressing ({OLD_WHY}); a sync wave ends only on Healthy or "
+        "Degraded, so the sync of its parent test-root never passes that wave: answer Healthy once "
+        "status.operationState.syncResult.revision is status.sync.revision and that sync Succeeded (the platform's "
+        "check does)"]

@@ -3,8 +3,9 @@ health checks in `argocd-cm`, in two files.
 
     01-argocd.k8s.yaml                    the bootstrap, the one file applied by hand
       root Application lakehouse-<env>    project crds.project (admin), syncs 01-argocd.k8s.yaml (itself, in the last
-                                          wave), 01-argocd-apps.k8s.yaml and 05-crds.k8s.yaml (CRD and cert-manager
-                                          Applications)
+                                          wave, annotated lakehouse.dev/app-of-apps: root so that its health check
+                                          answers Healthy), 01-argocd-apps.k8s.yaml and 05-crds.k8s.yaml (CRD and
+                                          cert-manager Applications)
       AppProject lakehouse-<env>          least privilege: the repository, the namespaces and the kinds of dist/<env>
     01-argocd-apps.k8s.yaml               what the root creates from Git, in sync waves
       |-- ConfigMap argocd-cm (partial)   the Lua health checks, applied server-side, the root naming a client-side
@@ -45,6 +46,8 @@ from charts.blocks.component_chart import ComponentChart
 from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave
 from manifests.argo_cd import (
+    APP_OF_APPS_ANNOTATION,
+    APP_OF_APPS_ROOT,
     MIGRATION_MANAGER_ANNOTATION,
     NO_MIGRATION_MANAGER,
     NO_PRUNE,
@@ -59,7 +62,8 @@ IN_CLUSTER = "https://kubernetes.default.svc"
 APPLICATION = "argoproj.io/v1alpha1"
 FILE_SUFFIX = ".k8s.yaml"
 ROOT_WAVE = 100
-"""The root Application's own wave: after every other object it syncs (file numbers end at 60)."""
+"""The root Application's own wave: after every other object it syncs (file numbers end at 60). The Application
+check answers Healthy for the root's own object (`APP_OF_APPS_ANNOTATION`), so its sync never waits for itself."""
 RETRY = {"limit": -1, "refresh": True, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "5m"}}
 """Sync retries, without a limit (`limit: -1`: argo-cd v3.5.1 controller/appcontroller.go:1620), 10 s, 20 s, 40 s,
 ... then every 5 minutes, each on the latest revision (`refresh`: appcontroller.go:1565-1571, since Argo CD 3.2.0).
@@ -215,14 +219,18 @@ class RootApplicationChart(ComponentChart):
     def __init__(self, scope: constructs.Construct, id: str, *, props: AppOfAppsProps):
         super().__init__(scope, id, namespace=props.namespace)
         _project(self, props, _component(props).with_component("project"))
-        # The root syncs its own object last (ROOT_WAVE): Argo CD waits for each synced object to be healthy, and the
-        # root's health is its children's, so in an early wave a Degraded child would stop every later wave.
+        # The root syncs its own object, and Argo CD waits for each synced object's health while the sync runs, the
+        # root's own operation then Running (gitops-engine/pkg/sync/sync_context.go:555-597; controller/health.go
+        # leaves an app's own object out of its health only). APP_OF_APPS_ANNOTATION: the Application check answers
+        # Healthy for the root, whose health is its children's, which the earlier waves waited for; in the last wave
+        # (ROOT_WAVE) it gates nothing.
         # NO_MIGRATION_MANAGER: the client-side apply migration would hand argocd-cm's keys set with kubectl apply to
         # Argo CD's field manager, and the server-side apply of the partial argocd-cm would then remove them; the
         # annotation holds whatever options a sync request carries (manifests.argo_cd.MIGRATION_MANAGER_ANNOTATION).
         custom_object(self, "root", api_version=APPLICATION, kind="Application", name=props.root_name,
                       namespace=props.namespace, component=_component(props), wave=ROOT_WAVE,
-                      annotations={MIGRATION_MANAGER_ANNOTATION: NO_MIGRATION_MANAGER}, spec={
+                      annotations={MIGRATION_MANAGER_ANNOTATION: NO_MIGRATION_MANAGER,
+                                   APP_OF_APPS_ANNOTATION: APP_OF_APPS_ROOT}, spec={
                           "project": props.admin_project,
                           "source": props.source((id + FILE_SUFFIX, *props.root_files)),
                           "destination": {"server": IN_CLUSTER, "namespace": props.namespace},

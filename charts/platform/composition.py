@@ -4,9 +4,10 @@
       |-- NamespacesChart            00-namespaces
       |-- NodePoolsChart             02-node-pools     (nodePools set) Karpenter NodePools, handed to the Flink
       |                                                clusters that run on them
-      |-- RootApplicationChart       01-argocd         (argoCd set) the bootstrap: the root Application alone
-      |-- AppOfAppsChart             01-argocd-apps    (argoCd set) AppProject, health checks, one Application per
-      |                                                other file (built last: it reads them), synced by the root
+      |-- RootApplicationChart       01-argocd         (argoCd set) the bootstrap: the root Application and the
+      |                                                platform's AppProject
+      |-- AppOfAppsChart             01-argocd-apps    (argoCd set) health checks, one Application per other file
+      |                                                (built last: it reads them), synced by the root
       |-- FluentBitChart             03-logging        (logs set) Fluent Bit DaemonSet shipping container logs
       |-- CrdSourcesChart            05-crds           Argo CD Applications: pinned CRDs, cert-manager
       |-- FlinkOperatorChart         10-flink-operator

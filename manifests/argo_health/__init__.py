@@ -91,17 +91,41 @@ scheduleState Scheduled Healthy (with the next and last run); FailedValidation D
 cron schedule or time zone); "" (new), Validating, no status or unknown Progressing. A failed run shows on its own
 SparkApplication, not here. Built-in: none.
 
-Application (Argo CD 3.5; health codes of gitops-engine pkg/health HealthStatusCode, operation phases of
-pkg/sync/common OperationPhase): the app of apps (charts/argocd) syncs its child Applications in waves, and a wave
-waits for the health of the one before only with this check, which Argo CD dropped in 1.8
-(https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#argocd-app). `status.operationState.phase` Failed or
-Error (the last sync failed, retries spent): Degraded with the operation's message; Healthy or Suspended while the
-operation runs or before the sync status is Synced: Progressing (Argo CD leaves objects not created yet out of an
-app's health); Suspended otherwise: Healthy, with a message that says so (an app's health is its worst resource's,
-Suspended ranks just below Healthy: gitops-engine pkg/health healthOrder, argo-cd controller/health.go; so a synced
-child is Suspended when a resource is paused or suspended, which lasts until a person changes it, and the parent's
-wave would wait for it for good); Healthy, Progressing, Degraded, Missing as they are (message: the deprecated `health.message`, else the sync
-status); Unknown, absent or anything else: Progressing.
+Application (Argo CD 3.5.1; health codes of gitops-engine pkg/health HealthStatusCode, operation phases of
+pkg/sync/common OperationPhase, fields of pkg/apis/application/v1alpha1/types.go): the app of apps (charts/argocd)
+syncs its child Applications in waves, and a wave waits for the health of the one before only with this check, which
+Argo CD dropped in 1.8 (https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#argocd-app). First match
+wins:
+- annotation `lakehouse.dev/app-of-apps: root` (manifests.argo_cd.APP_OF_APPS_ANNOTATION): Healthy, with its
+  health and sync status in the message. The root syncs its own object, a sync waits for each synced object's health
+  while the sync runs (gitops-engine/pkg/sync/sync_context.go:555-597), and Argo CD leaves an app's own object out
+  only when it aggregates the app's health (controller/health.go:51-54): while the root's sync runs its operation
+  phase is Running, which the rules below read as Progressing, so its sync would wait for itself for good, and no
+  automated sync starts while an operation runs (controller/appcontroller.go:2336-2339). The root's health is its
+  children's, which its earlier waves waited for; its own object, in the last wave, gates nothing.
+- no status: Progressing.
+- `status.operationState.phase` Failed or Error (the last sync failed, retries spent): Degraded with the operation's
+  message.
+- phase Running with `status.operationState.retryCount` > 0: Degraded with the operation's message (the last
+  failure's, with the next attempt's time, between attempts; "Retrying operation ... Attempt #n" during one). With
+  a negative `retry.limit` (the platform's, charts/argocd RETRY) a failed attempt goes back to Running with one more
+  retry, never to Failed (appcontroller.go:1619-1632, and 1548-1579 for the next attempt), so without this rule a
+  failing child would be Progressing for good and hold its parent's wave.
+- health Healthy or Suspended while the operation runs: Progressing (Argo CD leaves objects not created yet out of an
+  app's health, so a child mid-sync reads Healthy).
+- health Healthy or Suspended, sync status OutOfSync, the last operation Succeeded and its
+  `operationState.syncResult.revision` the `sync.revision` the app is compared to (several sources: `revisions`, the
+  same in order): Healthy, the message naming the drift. Every object of that revision was applied; what differs is
+  an object left to prune (Prune=false) or changed in the cluster, which no automated sync of that revision removes
+  (appcontroller.go alreadyAttemptedSync), so waiting for it would hold the parent's wave for good.
+- health Healthy or Suspended and any other sync status, or OutOfSync before a sync of its revision has finished:
+  Progressing (objects not created yet).
+- Suspended: Healthy, with a message that says so (an app's health is its worst resource's, Suspended ranks just
+  below Healthy: gitops-engine pkg/health healthOrder, argo-cd controller/health.go; so a synced child is Suspended
+  when a resource is paused or suspended, which lasts until a person changes it, and the parent's wave would wait for
+  it for good).
+- Healthy, Progressing, Degraded, Missing as they are (message: the deprecated `health.message`, else the sync
+  status); Unknown, absent or anything else: Progressing.
 
 Jobs: none here. The platform's bootstrap Jobs (minio-setup, polaris-bootstrap, polaris-catalog-setup) are Argo CD
 Sync hooks with a backoffLimit; Argo CD's built-in Job health (gitops-engine pkg/health/health_job.go: condition

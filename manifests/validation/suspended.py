@@ -21,7 +21,13 @@ and whose own spec suspends it, this rule works out the health Argo CD gives it 
 - else Argo CD 3.5.1's built-in answer (`SuspendedBySpec.built_in`).
 
 Anything but Healthy or Degraded is an error naming the field, the health, the Application whose sync it holds and the
-way out. The `argocd.argoproj.io/ignore-healthcheck` annotation does not help: it leaves a resource out of its app's
+way out.
+
+Applications are such objects too, for a parent whose sync is multi-step: the Application check (`argocd-cm`'s, else
+the platform's) must answer Healthy or Degraded for (`ApplicationState`) an Application that syncs its own object, as
+its own sync sees it (its operation Running: `OWN_SYNC`); a child whose `retry.limit` is negative, while its sync keeps
+failing (phase Running with a `retryCount`, never Failed: `RETRYING`); and any child that is Healthy but OutOfSync
+after its sync of the revision it is at succeeded (an object left to prune: `DRIFTED`). Each stays so for good. The `argocd.argoproj.io/ignore-healthcheck` annotation does not help: it leaves a resource out of its app's
 health (argo-cd controller/health.go:40-43), not out of the sync's wait.
 """
 
@@ -66,10 +72,15 @@ class SuspendedBySpec:
 
     def applies(self, obj: Mapping[str, Any]) -> bool:
         """Whether `obj`'s spec suspends it: its `field` (dotted) is `value`."""
-        node: Any = obj
-        for key in self.field.split("."):
-            node = node.get(key) if isinstance(node, Mapping) else None
-        return bool(node == self.value)
+        return bool(_get(obj, self.field) == self.value)
+
+
+def _get(obj: Mapping[str, Any], dotted: str) -> Any:
+    """The value at the `dotted` path of `obj`; None when a step is missing or not a mapping."""
+    node: Any = obj
+    for key in dotted.split("."):
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return node
 
 
 _FLINK_WAY_OUT = ("keep the platform's health checks for this kind in argocd-cm (argoCd.healthChecks), which answer "
@@ -174,15 +185,90 @@ class _Health:
                    for status in rule.settled]
         return [(status, f"{origin}: {message or 'no message'}") for status, message in answers]
 
-    def of_child(self, child: Manifest, status: str, message: str) -> tuple[str, str] | None:
-        """What the Application check answers for `child` once synced with health `status`; None without a check
-        (Argo CD has no built-in Application health since 1.8: the parent does not wait)."""
+    def of_application(self, app: Manifest, status: Mapping[str, Any]) -> tuple[str, str] | None:
+        """(status, why) the Application check answers for `app` with the Application status `status`; None without
+        a check (Argo CD has no built-in Application health since 1.8: nothing waits for an Application)."""
         found = self._script(ARGO_CD_GROUP, "Application")
         if found is None:
             return None
+        answer, message = self._run(found[0], {**app.obj, "status": dict(status)})
+        return answer, f"{found[1]}: {message or 'no message'}"
+
+    def of_child(self, child: Manifest, status: str, message: str) -> tuple[str, str] | None:
+        """What the Application check answers for `child` once synced with health `status` (see `of_application`)."""
         synced = {"health": {"status": status, "message": message}, "sync": {"status": "Synced"},
                   "operationState": {"phase": "Succeeded"}}
-        return self._run(found[0], {**child.obj, "status": synced})
+        return self.of_application(child, synced)
+
+
+_REVISION = "5f1c2e9d0b7a4c3e8f6a1b2c3d4e5f6a7b8c9d0e"
+
+
+@dataclass(frozen=True)
+class ApplicationState:
+    """A state an Application can stay in for good, in which a sync that waits for it must still end: `status` (the
+    Application's `status`, argo-cd v3.5.1 pkg/apis/application/v1alpha1/types.go), `field` of the Application a
+    finding names, `what` the state is (after "Application <name>"), and the `way_out`."""
+
+    status: Mapping[str, Any]
+    field: str
+    what: str
+    way_out: str
+
+
+OWN_SYNC = ApplicationState(
+    {"health": {"status": "Healthy"}, "sync": {"status": "Synced"},
+     "operationState": {"phase": "Running", "message": "waiting for healthy state of argoproj.io/Application/itself"}},
+    "metadata.annotations",
+    "syncs its own object, and while that sync runs its own operation phase is Running (Argo CD leaves an app's own "
+    "object out of its health only: controller/health.go:51-54)",
+    "annotate it lakehouse.dev/app-of-apps: root (the platform's check answers Healthy for the root, whose health is "
+    "its children's), or have the check answer Healthy or Degraded for it")
+"""The root of an app of apps, as its own sync sees its own object."""
+RETRYING = ApplicationState(
+    {"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync", "revision": _REVISION},
+     "operationState": {"phase": "Running", "retryCount": 1, "finishedAt": "2026-01-01T10:00:00Z",
+                        "message": "one or more objects failed to apply. Retrying attempt #1 at 10:00AM."}},
+    "spec.syncPolicy.retry.limit",
+    "retries a failed sync for good (a negative retry.limit), its operation going back to phase Running with a "
+    "retryCount, never to Failed (controller/appcontroller.go:1619-1632)",
+    "answer Degraded while status.operationState.retryCount > 0 (the platform's check does)")
+"""A child Application whose sync keeps failing, with retries without a limit."""
+DRIFTED = ApplicationState(
+    {"health": {"status": "Healthy"}, "sync": {"status": "OutOfSync", "revision": _REVISION},
+     "operationState": {"phase": "Succeeded", "syncResult": {"revision": _REVISION}}},
+    "",
+    "is Healthy and OutOfSync after its sync of the revision it is at succeeded (an object left to prune, e.g. "
+    "Prune=false, or changed in the cluster: no automated sync of that revision changes it)",
+    "answer Healthy once status.operationState.syncResult.revision is status.sync.revision and that sync "
+    "Succeeded (the platform's check does)")
+"""A child Application with drift that its syncs do not remove."""
+
+
+def _application_findings(syncs: Mapping[str, tuple[Manifest, list[Manifest]]], multi_step: Mapping[str, bool],
+                          health: _Health) -> list[Finding]:
+    """A finding per Application that a multi-step sync waits for in an `ApplicationState` the Application check
+    does not answer Healthy or Degraded for: the root in its own sync (`OWN_SYNC`), a child with retries without a
+    limit (`RETRYING`), any child (`DRIFTED`)."""
+    findings = []
+    for name, (parent, objects) in sorted(syncs.items()):
+        if not multi_step[name]:
+            continue
+        for m in (m for m in objects if m.kind == "Application"):
+            itself = m.ref == parent.ref
+            limit = _get(m.obj, "spec.syncPolicy.retry.limit")
+            unlimited = isinstance(limit, int) and limit < 0
+            states = [OWN_SYNC] if itself else [*([RETRYING] if unlimited else []), DRIFTED]
+            for state in states:
+                answer = health.of_application(m, state.status)
+                if answer is None or answer[0] in WAVE_ENDS:
+                    continue
+                whose = "its own sync" if itself else f"the sync of its parent {name}"
+                findings.append(finding(m, state.field, (
+                    f"Application {m.name} {state.what}, which the Application check answers {answer[0]} ({answer[1]}); "
+                    f"a sync wave ends only on Healthy or Degraded, so {whose} never passes that wave: "
+                    f"{state.way_out}"), Layer.RULE))
+    return findings
 
 
 def _hook(m: Manifest) -> bool:
@@ -235,4 +321,4 @@ def check(manifests: list[Manifest]) -> list[Finding]:
                     m, rule.field, f"{rule.field}: {rule.value!r} suspends it, and Argo CD's health of it stays "
                     f"{status} ({why}); a sync wave ends only on Healthy or Degraded, so {held}: {rule.way_out}",
                     Layer.RULE))
-    return findings
+    return findings + _application_findings(syncs, multi_step, health)

@@ -378,3 +378,51 @@ def test_removing_a_standalone_application_cluster_is_flagged() -> None:
     assert [f.line for f in check(base, head) if f.key == STANDALONE_JM] == [
         "test Deployment/flink/scoring-jobmanager: removed: the standalone job is cancelled without a savepoint; a new "
         "or renamed cluster starts from empty state unless its job.initialSavepointPath names a savepoint"]
+
+
+def _rendered(doc: dict[str, Any]) -> Objects:
+    """The objects the platform renders for environment document `doc`, keyed as `diff` keys them."""
+    from tests.conftest import render
+
+    return {("test", o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]): o for o in render(doc)}
+
+
+def _spark(**fields: Any) -> Objects:
+    from tests.conftest import environment
+
+    return _rendered(environment(spark={"applications": [
+        {"name": "ingest", "mainApplicationFile": "jobs/ingest.py", "sparkConf": {"spark.sql.shuffle.partitions": "64"},
+         **fields}]}))
+
+
+SPARK_APP = ("test", "SparkApplication", "spark", "ingest")
+RERUN = ("the Spark operator reruns the application on any spec change but suspend and timeToLiveSeconds, even if it "
+         "completed: it marks it INVALIDATING, deletes its driver (a running run is killed) and submits it again "
+         "(event_filter.go Update), so a batch that already ran runs and writes its output again")
+
+
+def test_a_spec_change_of_a_spark_application_reruns_it() -> None:
+    base = _spark()
+    head = _spark(arguments=["--day", "2026-12-07"], sparkConf={"spark.sql.shuffle.partitions": "128"})
+    assert [f.line for f in check(base, head)] == [
+        f"test SparkApplication/spark/ingest: spec.arguments, spec.sparkConf.spark.sql.shuffle.partitions: warning: "
+        f"{RERUN}"]
+    image = copy.deepcopy(base)
+    image[SPARK_APP]["spec"]["image"] = "spark-iceberg-s3:0.2.0"  # e.g. a platform image bump reruns every app
+    assert [(f.field, f.warning) for f in check(base, image)] == [("spec.image", True)]
+
+
+def test_suspend_ttl_and_metadata_changes_of_a_spark_application_rerun_nothing() -> None:
+    base = _spark()
+    head = copy.deepcopy(base)
+    head[SPARK_APP]["spec"].update(suspend=True, timeToLiveSeconds=3600)
+    head[SPARK_APP]["metadata"]["labels"]["team"] = "ingest"
+    assert check(base, head) == []
+
+
+def test_a_scheduled_template_change_reaches_the_next_run_only() -> None:
+    """The controller copies spec.template into each new run and never updates a run it created."""
+    base, head = _spark(schedule={"cron": "@daily"}), _spark(schedule={"cron": "@daily"}, arguments=["--full"])
+    key = ("test", "ScheduledSparkApplication", "spark", "ingest")
+    assert base[key] != head[key]
+    assert check(base, head) == []

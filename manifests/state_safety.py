@@ -24,7 +24,9 @@ the *new* spec) and Flink 1.20 (`StateAssignmentOperation`, which restores state
 - `standalone_job` (`manifests.standalone_state`): a standalone application cluster (a JobManager Deployment running `standalone-job`, no operator)
   without Kubernetes HA whose JobManager rolls out, or that is removed: the job starts again from empty state;
 - `spark_rerun` (`manifests.spark_rerun`): a SparkApplication whose spec changes: the Spark operator reruns it, even
-  if it completed (a warning).
+  if it completed (a warning);
+- `node_drift` (`manifests.node_drift`): a Karpenter NodePool whose hashed template changes (every node drifts and is
+  replaced, its pods restart elsewhere) or that is removed (a warning).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 
 from config.flink_options import CHECKPOINT_DIR, HA_STORAGE_DIR, SAVEPOINT_DIR
 from manifests.diff import Key
+from manifests.node_drift import node_drift
 from manifests.operator_refusals import refused_changes
 from manifests.spark_rerun import spark_rerun
 from manifests.standalone_state import standalone_job
@@ -420,6 +423,7 @@ def check(base: Objects, head: Objects) -> list[Finding]:
         if key not in head:
             findings += removal(key, base[key], flink_job(key, base))
             findings += standalone_job(key, base, head)
+            findings += node_drift(key, base, head)
             continue
         if base[key] == head[key] and key[1] != "FlinkSessionJob":
             continue  # a session job also changes with its session cluster's configuration
@@ -428,6 +432,7 @@ def check(base: Objects, head: Objects) -> list[Finding]:
         findings += session_cluster(key, base, head)
         findings += standalone_job(key, base, head)
         findings += spark_rerun(key, base[key], head[key])
+        findings += node_drift(key, base, head)
         old, new = flink_job(key, base), flink_job(key, head)
         if old is not None and new is not None:
             findings += upgrade_mode(key, base[key], head[key], old, new)

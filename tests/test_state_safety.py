@@ -426,3 +426,61 @@ def test_a_scheduled_template_change_reaches_the_next_run_only() -> None:
     key = ("test", "ScheduledSparkApplication", "spark", "ingest")
     assert base[key] != head[key]
     assert check(base, head) == []
+
+
+def _pools(**pool: Any) -> Objects:
+    """A pool `orders` (with `pool`'s fields) that a FlinkDeployment and a SparkApplication run on, and a pool
+    `batch` nothing uses."""
+    from tests.conftest import environment
+
+    return _rendered(environment(
+        nodePools=[{"name": "orders", "nodeClass": "flink-nodes", "requirements": {"capacityTypes": ["on-demand"]},
+                    **pool}, {"name": "batch", "nodeClass": "default"}],
+        flink={"deployments": [{"name": "orders-enrichment", "nodePool": "orders", "job": {"jarPath": "jobs/o.jar"}}]},
+        spark={"applications": [{"name": "ingest", "mainApplicationFile": "jobs/i.py", "nodePool": "orders"}]}))
+
+
+ORDERS_POOL = ("test", "NodePool", "", "orders")
+ON_ORDERS = "the pods on them (FlinkDeployment/flink/orders-enrichment, SparkApplication/spark/ingest)"
+FLINK_RESTARTS = "; a Flink job among them restarts from its last checkpoint"
+DRIFT = ("Karpenter hashes the NodePool's template (all of spec.template but requirements: NodePool.Hash) into every "
+         "node it launches, so this change marks every node of the pool Drifted: each is drained and replaced as the "
+         f"pool's disruption budgets allow: {ON_ORDERS} are evicted and start again on new nodes{FLINK_RESTARTS}")
+
+
+def test_a_node_pool_template_change_drifts_every_node_of_the_pool() -> None:
+    """expireAfter 720h -> Never (the platform's default since #20 item 6): an upgrade drifts the pool's nodes once."""
+    base = _pools(expireAfter="720h")
+    assert [f.line for f in check(base, _pools())] == [
+        f"test NodePool/orders: spec.template.spec.expireAfter: warning: {DRIFT}"]
+    labels = [f.line for f in check(base, _pools(expireAfter="720h", labels={"team": "orders"}))]
+    assert labels == [f"test NodePool/orders: spec.template.metadata.labels.team: warning: {DRIFT}"]
+    unused = copy.deepcopy(base)
+    unused[("test", "NodePool", "", "batch")]["spec"]["template"]["spec"]["nodeClassRef"]["name"] = "new-ami"
+    assert [f.line for f in check(base, unused)] == [
+        "test NodePool/batch: spec.template.spec.nodeClassRef.name: warning: "
+        + DRIFT.replace(ON_ORDERS, "their pods").removesuffix(FLINK_RESTARTS)]
+
+
+def test_node_pool_changes_outside_the_hash_drift_nothing() -> None:
+    """Requirements, limits, disruption and weight are not hashed; the CRD's default 720h is what an absent
+    expireAfter is; durations count by value; taints are a set."""
+    base = _pools(expireAfter="720h", terminationGracePeriod="1h")
+    head = _pools(expireAfter="720h", terminationGracePeriod="60m", weight=5, limits={"cpu": "8"},
+                  requirements={"capacityTypes": ["spot"]},
+                  disruption={"budgets": [{"nodes": "0", "schedule": "0 8 * * *", "duration": "10h"}]})
+    template = head[ORDERS_POOL]["spec"]["template"]
+    del template["spec"]["expireAfter"]
+    template["spec"]["taints"] = [*template["spec"]["taints"], {"key": "a", "effect": "NoSchedule"}]
+    base[ORDERS_POOL]["spec"]["template"]["spec"]["taints"].insert(0, {"key": "a", "effect": "NoSchedule"})
+    assert base[ORDERS_POOL] != head[ORDERS_POOL]
+    assert check(base, head) == []
+
+
+def test_removing_a_node_pool_deletes_its_nodes() -> None:
+    base = _pools()
+    head = {k: v for k, v in base.items() if k != ORDERS_POOL}
+    assert [f.line for f in check(base, head) if f.key == ORDERS_POOL] == [
+        "test NodePool/orders: removed: warning: its NodeClaims are owned by it, so Kubernetes deletes them with it: "
+        f"Karpenter drains and terminates every node of the pool, not paced by its disruption budgets: {ON_ORDERS} are "
+        f"evicted and start elsewhere, or stay Pending when no other pool takes them{FLINK_RESTARTS}"]

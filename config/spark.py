@@ -188,9 +188,12 @@ class SparkApplicationConfig:
     """Application arguments. Default: `[]`."""
 
     jars: tuple[str, ...]
-    """Extra JARs (URIs: local:// inside the image, https://, http://, ftp://). Not s3a:// or a path: the Spark
-    operator runs spark-submit in its controller pod, whose image cannot fetch them (config/capabilities.py
-    SPARK_OPERATOR). Default: `["local:///opt/spark/extra-jars/iceberg-aws-bundle-1.10.1.jar",
+    """Extra JARs (URIs: local:// inside the image, or https://, http://, ftp://, which the driver pod downloads at
+    start: it needs egress to the host, a proxy in sparkConf spark.driver.extraJavaOptions (-Dhttps.proxyHost=...
+    -Dhttps.proxyPort=...) and the server's CA in the image's Java truststore; executors get them from the driver).
+    Not s3a:// or a path: the Spark operator runs spark-submit in its controller pod, which opens those itself and
+    cannot (config/capabilities.py SPARK_OPERATOR). Default:
+    `["local:///opt/spark/extra-jars/iceberg-aws-bundle-1.10.1.jar",
     "local:///opt/spark/extra-jars/iceberg-spark-runtime-4.0_2.13-1.10.1.jar"]`.
     """
 
@@ -210,15 +213,17 @@ class SparkApplicationConfig:
     """Executor JVM memory (Spark format). Default: `"512m"`."""
 
     files: tuple[str, ...]
-    """Files placed in the working directory of the driver and every executor (URIs: https://, http://, ftp://; a
-    local:// file stays where the image has it). Not s3a://: the Spark operator's spark-submit cannot fetch it; read
-    it from the application instead. Default: `[]`.
+    """Files placed in the working directory of the driver and every executor (URIs: https://, http://, ftp://,
+    downloaded by the driver pod at start as jars are; a local:// file stays where the image has it). Not s3a://:
+    the Spark operator's spark-submit opens it in its controller pod and cannot; read it from the application
+    instead. Default: `[]`.
     """
 
     py_files: tuple[str, ...]
-    """Python files, zips or eggs added to the PYTHONPATH (URIs: local:// inside the image, https://, http://, ftp://).
-    Not s3a://: the Spark operator's spark-submit cannot fetch it; use an image of the application (image) or
-    SparkContext.addPyFile. Default: `[]`.
+    """Python files, zips or eggs added to the PYTHONPATH (URIs: local:// inside the image, or https://, http://,
+    ftp://, downloaded by the driver pod at start as jars are). Not s3a://: the Spark operator's spark-submit opens
+    it in its controller pod and cannot; use an image of the application (image) or SparkContext.addPyFile. Default:
+    `[]`.
     """
 
     spark_conf: dict[str, str]

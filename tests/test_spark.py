@@ -308,8 +308,8 @@ S3A_DEPENDENCY = (
     "'s3a://b/lib.zip': the Spark operator 2.5.2 runs spark-submit in its controller pod, which opens every "
     "dependency but ftp://, http://, https:// and local:// with Hadoop's FileSystem, and its image has no s3a:// "
     "filesystem (no hadoop-aws) nor the application's credentials, so the submission fails (SUBMISSION_FAILED); put "
-    "it in the image (local:///...), serve it over https://, or add it from the application (SparkContext.addFile, "
-    "addPyFile, addJar, addArchive run in the driver, which reads s3a://)")
+    "it in the image (local:///...), serve it over https:// (the driver pod downloads it), or add it from the "
+    "application (SparkContext.addFile, addPyFile, addJar, addArchive run in the driver, which reads s3a://)")
 
 
 @pytest.mark.parametrize(("fields", "path", "uri"), [
@@ -337,8 +337,9 @@ def test_a_local_path_dependency_is_refused_and_the_dependency_conf_keys_are_typ
     assert config_errors(environment(spark=app(jars=["lib/extra.jar"]))) == [
         "spark.applications[0].jars[0]: 'lib/extra.jar': a path without a scheme is a file in the Spark operator's "
         "controller pod, where spark-submit runs (it would upload it from there to spark.kubernetes.file.upload.path), "
-        "and that pod does not hold it; put it in the image (local:///...), serve it over https://, or add it from the "
-        "application (SparkContext.addFile, addPyFile, addJar, addArchive run in the driver, which reads s3a://)"]
+        "and that pod does not hold it; put it in the image (local:///...), serve it over https:// (the driver pod "
+        "downloads it), or add it from the application (SparkContext.addFile, addPyFile, addJar, addArchive run in "
+        "the driver, which reads s3a://)"]
     assert config_errors(environment(spark=app(sparkConf={"spark.jars": "local:///opt/a.jar",
                                                           "spark.submit.pyFiles": "local:///opt/b.zip"}))) == [
         "spark.applications[0].sparkConf.spark.jars: set by jars; use that field",

@@ -147,8 +147,8 @@ class SparkApplicationProps:
         image, spark_version: this application's image and its Spark version (None: the chart's, `SparkProps`).
         arguments: the application's arguments.
         jars: extra JARs; `files` (working directory) and `py_files` (PYTHONPATH): URIs the Spark operator's
-            spark-submit can fetch in its controller pod (`local://` inside the image, `http(s)://`, `ftp://`:
-            `config.capabilities.SPARK_OPERATOR`), not `s3a://`.
+            spark-submit passes through untouched in its controller pod (`local://` inside the image; `http(s)://`
+            and `ftp://`, which the driver pod downloads: `config.capabilities.SPARK_OPERATOR`), not `s3a://`.
         driver, executor: sizes.
         spark_conf, hadoop_conf: further properties over the platform's (`spark_conf`); config refuses the keys the
             platform or a typed field sets.

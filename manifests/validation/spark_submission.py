@@ -5,9 +5,11 @@ The Spark operator 2.5.2 submits a SparkApplication by running `spark-submit` in
 image. spark-submit opens each dependency (`deps.jars`, `deps.files`, `deps.pyFiles`, `deps.archives`, or the
 sparkConf keys it reads the same lists from) there, with Hadoop's FileSystem for every scheme but local, http, https
 and ftp; the controller image has no S3A (hadoop-aws) and none of the application's credentials, so an `s3a://`
-dependency fails the submission (SUBMISSION_FAILED) although the driver could read it. Checked for a SparkApplication
-and a ScheduledSparkApplication's template, against the one table of what the operator can fetch
-(`config.capabilities.SPARK_OPERATOR`): an error per URI it cannot.
+dependency fails the submission (SUBMISSION_FAILED) although the driver could read it. local, http, https and ftp
+URIs pass through untouched: the driver pod downloads the http(s) and ftp ones (with its JVM's proxy settings and its
+image's truststore), never the controller. Checked for a SparkApplication and a ScheduledSparkApplication's template,
+against the one table of what the operator passes through (`config.capabilities.SPARK_OPERATOR`): an error per URI it
+cannot.
 
 A submission can also fail for a moment: the operator's mutating webhook on pods fails closed, so spark-submit's
 driver pod is refused while the webhook does not serve (on a fresh `kubectl apply` the SparkApplication exists before

@@ -219,6 +219,27 @@ from the driver pod (a proxy: `-Dhttps.proxyHost`/`-Dhttps.proxyPort` in `spark.
 server's CA in the application image's Java truststore (`SPARK_OPERATOR`)."""
 
 
+SPARK_PACKAGE_DEPS = ("packages", "excludePackages", "repositories")
+"""The SparkApplication's `deps` lists of Maven coordinates and repositories the Spark operator passes to spark-submit
+as --packages, --exclude-packages, --repositories (submission.go dependenciesOption): refused (`SPARK_PACKAGES_PROBLEM`)."""
+SPARK_PACKAGE_CONF = ("spark.jars.packages", "spark.jars.excludes", "spark.jars.repositories", "spark.jars.ivy",
+                      "spark.jars.ivySettings")
+"""sparkConf keys spark-submit reads the Maven packages, their exclusions and repositories and the Ivy directory and
+settings from (Spark 4.0 SparkSubmitArguments.loadEnvironmentArguments): refused (`SPARK_PACKAGES_PROBLEM`)."""
+SPARK_PACKAGES_PROBLEM = (
+    "the Spark operator's spark-submit resolves Maven packages with Ivy in its controller pod (and the driver resolves "
+    "them again in its own), which needs egress to the Maven repositories and a writable Ivy directory there (its root "
+    "filesystem is read-only), or the submission fails (SUBMISSION_FAILED); bake the jars into the application's "
+    "image and list them in jars (local:///...)")
+"""Why the platform refuses Maven packages (`deps.packages`, `spark.jars.packages` and the Ivy settings beside them).
+Spark 4.0 `SparkSubmit.prepareSubmitEnvironment` calls `DependencyUtils.resolveMavenDependencies` (Ivy) in every mode
+but standalone cluster, so in the submitting process: for a SparkApplication the operator's controller (kubeflow/
+spark-operator v2.5.2 `internal/controller/sparkapplication/submission.go` `dependenciesOption`, lines 203-213:
+`--packages`, `--exclude-packages`, `--repositories`), whose root filesystem the platform renders read-only
+(`charts/blocks/pod_security.SPARK_OPERATOR`, only `/tmp` writable); it then passes `spark.jars.packages` on to the
+driver, whose spark-submit resolves them again (`isKubernetesClusterModeDriver`)."""
+
+
 def spark_dependency_problem(uri: str) -> str | None:
     """Why the Spark operator's controller cannot submit an application with dependency `uri` (a jar, file, Python
     file or archive; a `#name` fragment allowed), or None when it passes `uri` through untouched

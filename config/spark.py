@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from config.capabilities import spark_dependency_problem
+from config.capabilities import SPARK_PACKAGE_CONF, SPARK_PACKAGES_PROBLEM, spark_dependency_problem
 from config.loading import Problem, duplicates
 from config.pod_options import PodOptionsConfig
 
@@ -228,7 +228,9 @@ class SparkApplicationConfig:
 
     spark_conf: dict[str, str]
     """Further Spark properties (sparkConf); keys the platform writes (S3A, the Iceberg catalog rest), keys of typed
-    fields (driver, executor, dynamicAllocation) and keys the Spark operator refuses are refused.
+    fields (driver, executor, dynamicAllocation), keys the Spark operator refuses and Maven packages
+    (spark.jars.packages, spark.jars.repositories, spark.jars.excludes, spark.jars.ivy, spark.jars.ivySettings:
+    resolved with Ivy in the operator's controller pod; bake the jars into the image) are refused.
     """
 
     hadoop_conf: dict[str, str]
@@ -270,6 +272,8 @@ class SparkApplicationConfig:
         for key in sorted(self.spark_conf):
             if key in SPARK_DENIED_CONF:
                 yield Problem(f"sparkConf.{key}", f"the Spark operator refuses it: {SPARK_DENIED_CONF[key]}")
+            elif key in SPARK_PACKAGE_CONF:
+                yield Problem(f"sparkConf.{key}", SPARK_PACKAGES_PROBLEM)
             elif typed := matches(key, tuple(TYPED_SPARK_CONF)):
                 yield Problem(f"sparkConf.{key}", f"set by {TYPED_SPARK_CONF[typed]}; use that field")
             elif matches(key, PLATFORM_SPARK_CONF):

@@ -372,6 +372,43 @@ def test_validate_refuses_dependencies_the_operator_s_spark_submit_cannot_fetch(
     assert S3A_DEPENDENCY in validate_errors(once, tmp_path)[0]
 
 
+PACKAGES = ("the Spark operator's spark-submit resolves Maven packages with Ivy in its controller pod (and the driver "
+            "resolves them again in its own), which needs egress to the Maven repositories and a writable Ivy directory "
+            "there (its root filesystem is read-only), or the submission fails (SUBMISSION_FAILED); bake the jars into "
+            "the application's image and list them in jars (local:///...)")
+
+
+@pytest.mark.parametrize("key", ["spark.jars.packages", "spark.jars.repositories", "spark.jars.excludes",
+                                 "spark.jars.ivy", "spark.jars.ivySettings"])
+def test_config_refuses_maven_packages_which_the_controller_would_resolve(key: str) -> None:
+    """--packages (and the keys spark-submit reads it and its Ivy settings from) resolve with Ivy in the controller
+    pod (Spark 4.0 SparkSubmit.prepareSubmitEnvironment: in every mode but standalone cluster)."""
+    from tests.conftest import config_errors
+
+    assert config_errors(environment(spark=app(sparkConf={key: "x"}))) == [
+        f"spark.applications[0].sparkConf.{key}: {PACKAGES}"]
+
+
+def test_validate_refuses_maven_packages_which_the_controller_would_resolve(tmp_path: Any) -> None:
+    """deps.packages, excludePackages and repositories (the operator's --packages, --exclude-packages,
+    --repositories) and the sparkConf keys, in a SparkApplication and a ScheduledSparkApplication's template."""
+    from tests.conftest import validate_errors
+
+    once = spark(environment(spark=app()))
+    scheduled = spark(environment(spark=app(schedule={"cron": "@daily"})))
+    find(once, "SparkApplication", "ingest")["spec"]["deps"].update(
+        packages=["org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:1.10.1"], excludePackages=[],
+        repositories=["https://repo.example.com/maven"])
+    find(scheduled, "ScheduledSparkApplication", "ingest")["spec"]["template"]["sparkConf"].update({
+        "spark.jars.packages": "org.example:lib:1.0", "spark.jars.ivy": "/tmp/ivy"})
+    lines = [re.split(r"\s{2,}", e, maxsplit=5) for e in validate_errors(once + scheduled, tmp_path)]
+    assert sorted((obj, field, message) for _, _, _, obj, field, message in lines) == [
+        ("ScheduledSparkApplication/spark/ingest", "spec.template.sparkConf.spark.jars.ivy", PACKAGES),
+        ("ScheduledSparkApplication/spark/ingest", "spec.template.sparkConf.spark.jars.packages", PACKAGES),
+        ("SparkApplication/spark/ingest", "spec.deps.packages", PACKAGES),
+        ("SparkApplication/spark/ingest", "spec.deps.repositories", PACKAGES)]
+
+
 def test_props_refuse_a_dependency_the_operator_s_spark_submit_cannot_fetch() -> None:
     from charts.spark.applications import SparkApplicationProps
 
@@ -380,6 +417,10 @@ def test_props_refuse_a_dependency_the_operator_s_spark_submit_cannot_fetch() ->
         SparkApplicationProps(name="ingest", main_application_file="s3a://b/app.py", py_files=("s3a://b/lib.zip",))
     assert SparkApplicationProps(name="ingest", main_application_file="s3a://b/app.py",
                                  py_files=("local:///opt/app/lib.zip",)).py_files == ("local:///opt/app/lib.zip",)
+    with pytest.raises(ValueError, match=r"SparkApplication ingest: sparkConf spark.jars.packages: the Spark operator's "
+                                         r"spark-submit resolves Maven packages with Ivy in its controller pod"):
+        SparkApplicationProps(name="ingest", main_application_file="s3a://b/app.py",
+                              spark_conf={"spark.jars.packages": "org.example:lib:1.0"})
 
 
 # ---- A failed submission is resubmitted: the operator's pod webhook is fail-closed (#20 item 9) ------------------

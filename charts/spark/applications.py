@@ -163,7 +163,8 @@ class SparkApplicationProps:
 
     Raises:
         ValueError: a jar, file or Python file the operator's spark-submit cannot fetch
-            (`capabilities.spark_dependency_problem`).
+            (`capabilities.spark_dependency_problem`), or a Maven package setting in `spark_conf`
+            (`capabilities.SPARK_PACKAGE_CONF`: `SPARK_PACKAGES_PROBLEM`).
     """
 
     name: str
@@ -190,6 +191,8 @@ class SparkApplicationProps:
     def __post_init__(self) -> None:
         problems = [p for uri in (*self.jars, *self.files, *self.py_files)
                     if (p := capabilities.spark_dependency_problem(uri))]
+        problems += [f"sparkConf {key}: {capabilities.SPARK_PACKAGES_PROBLEM}" for key in sorted(self.spark_conf)
+                     if key in capabilities.SPARK_PACKAGE_CONF]
         if problems:
             raise ValueError(f"SparkApplication {self.name}: " + "; ".join(problems))
 

@@ -9,7 +9,10 @@ dependency fails the submission (SUBMISSION_FAILED) although the driver could re
 URIs pass through untouched: the driver pod downloads the http(s) and ftp ones (with its JVM's proxy settings and its
 image's truststore), never the controller. Checked for a SparkApplication and a ScheduledSparkApplication's template,
 against the one table of what the operator passes through (`config.capabilities.SPARK_OPERATOR`): an error per URI it
-cannot.
+cannot. Maven packages (`deps.packages`, `excludePackages`, `repositories`, and the `spark.jars.packages`,
+`spark.jars.excludes`, `spark.jars.repositories`, `spark.jars.ivy`, `spark.jars.ivySettings` keys of `sparkConf`) are
+resolved with Ivy in the controller pod too, which has no writable Ivy directory: an error per field
+(`config.capabilities.SPARK_PACKAGES_PROBLEM`).
 
 A submission can also fail for a moment: the operator's mutating webhook on pods fails closed, so spark-submit's
 driver pod is refused while the webhook does not serve (on a fresh `kubectl apply` the SparkApplication exists before
@@ -22,7 +25,7 @@ whose restartPolicy never resubmits (Never, the default, or OnFailure with onSub
 
 from __future__ import annotations
 
-from config.capabilities import spark_dependency_problem
+from config.capabilities import SPARK_PACKAGE_CONF, SPARK_PACKAGE_DEPS, SPARK_PACKAGES_PROBLEM, spark_dependency_problem
 from config.spark import DEPENDENCIES, DEPENDENCY_CONF, dependency_uris
 from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
@@ -30,7 +33,9 @@ from manifests.validation.spark_webhook import pod_webhooks
 
 
 def dependency_findings(m: Manifest) -> list[Finding]:
-    """An error per dependency URI of `m`'s Spark application spec that the operator's spark-submit cannot fetch."""
+    """An error per dependency URI of `m`'s Spark application spec that the operator's spark-submit cannot fetch,
+    and per Maven package setting (`deps.packages`, `excludePackages`, `repositories`; the `spark.jars.packages` and
+    Ivy keys of `sparkConf`), which it would resolve in its controller pod (`SPARK_PACKAGES_PROBLEM`)."""
     found = spark_application_spec(m)
     if found is None:
         return []
@@ -40,7 +45,10 @@ def dependency_findings(m: Manifest) -> list[Finding]:
             for index, uri in enumerate(deps.get(name) or [])]
     conf = spec.get("sparkConf") or {}
     uris += [(f"{path}.sparkConf.{key}", uri) for key in DEPENDENCY_CONF for uri in dependency_uris(str(conf.get(key, "")))]
-    return [finding(m, where, problem, Layer.RULE) for where, uri in uris if (problem := spark_dependency_problem(uri))]
+    packages = [f"{path}.deps.{name}" for name in SPARK_PACKAGE_DEPS if deps.get(name)]
+    packages += [f"{path}.sparkConf.{key}" for key in SPARK_PACKAGE_CONF if key in conf]
+    return ([finding(m, where, problem, Layer.RULE) for where, uri in uris if (problem := spark_dependency_problem(uri))]
+            + [finding(m, where, SPARK_PACKAGES_PROBLEM, Layer.RULE) for where in packages])
 
 
 def resubmission_finding(m: Manifest) -> Finding | None:

@@ -160,7 +160,8 @@ SPARK_OPERATOR = Capabilities(
         "-Dhttps.proxyPort, -Dhttp.nonProxyHosts, which the launcher takes from spark.driver.extraJavaOptions in "
         "client mode) and the Java truststore of the application's image; executors fetch them from the driver. The "
         "primary resource (mainApplicationFile) is not resolved in cluster mode (KubernetesUtils.renameMainAppResource "
-        "keeps a non-local URI), so the driver, whose image has S3A, fetches it."
+        "keeps a non-local URI), so the driver, whose image has S3A, fetches it; but without --class the controller "
+        "opens a JAR one to read its Main-Class (SPARK_MAIN_CLASS_PROBLEM)."
     ),
 )
 """What the Spark operator's controller can submit: spark-submit runs in its pod, not in the application's image; the
@@ -219,6 +220,18 @@ from the driver pod (a proxy: `-Dhttps.proxyHost`/`-Dhttps.proxyPort` in `spark.
 server's CA in the application image's Java truststore (`SPARK_OPERATOR`)."""
 
 
+JAR_TYPES = ("Java", "Scala")
+"""SparkApplication `type`s whose main file is a JAR (spark-submit's `!isPython && !isR`)."""
+SPARK_MAIN_CLASS_PROBLEM = (
+    "a Scala or Java application needs mainClass: without --class, spark-submit reads the Main-Class of "
+    "mainApplicationFile in the Spark operator's controller pod, opening it there with Hadoop's FileSystem, which has "
+    "no filesystem for local:// nor s3a:// (no hadoop-aws), so the submission fails (SUBMISSION_FAILED: \"Failed to "
+    "get main class in JAR\")")
+"""Why a Java or Scala SparkApplication needs `mainClass`: Spark 4.0 `SparkSubmit.prepareSubmitEnvironment` ("Now we
+try to resolve the main class if our primary resource is a JAR") opens the primary resource with `FileSystem.get` and
+reads its manifest whenever `--class` is absent, in every deploy mode, so in the operator's controller pod (the
+operator passes `--class` only when `mainClass` is set: kubeflow/spark-operator v2.5.2 `submission.go`
+`mainClassOption`, lines 164-173)."""
 SPARK_PACKAGE_DEPS = ("packages", "excludePackages", "repositories")
 """The SparkApplication's `deps` lists of Maven coordinates and repositories the Spark operator passes to spark-submit
 as --packages, --exclude-packages, --repositories (submission.go dependenciesOption): refused (`SPARK_PACKAGES_PROBLEM`)."""

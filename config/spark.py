@@ -7,7 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from config.capabilities import SPARK_PACKAGE_CONF, SPARK_PACKAGES_PROBLEM, spark_dependency_problem
+from config.capabilities import (
+    JAR_TYPES,
+    SPARK_MAIN_CLASS_PROBLEM,
+    SPARK_PACKAGE_CONF,
+    SPARK_PACKAGES_PROBLEM,
+    spark_dependency_problem,
+)
 from config.loading import Problem, duplicates
 from config.pod_options import PodOptionsConfig
 
@@ -176,7 +182,9 @@ class SparkApplicationConfig:
     """
 
     main_class: str | None
-    """Main class (Scala/Java). Default: `null`."""
+    """Main class (Scala/Java: required, as without it the Spark operator's spark-submit opens the JAR in its
+    controller pod to read its Main-Class, and cannot). Default: `null`.
+    """
 
     image: str | None
     """Image of this application (Spark 4.0 with the AWS SDK and Iceberg). null: spark.image. Default: `null`."""
@@ -263,8 +271,10 @@ class SparkApplicationConfig:
     null: one SparkApplication, run once. Default: `null`."""
 
     def problems(self) -> Iterator[Problem]:
-        """Passthrough keys that are the platform's, a typed field's or refused by the operator; a scheduled
-        application's name short enough for its runs' names."""
+        """A Scala or Java application without mainClass; passthrough keys that are the platform's, a typed
+        field's or refused by the operator; a scheduled application's name short enough for its runs' names."""
+        if self.type in JAR_TYPES and not self.main_class:
+            yield Problem("mainClass", SPARK_MAIN_CLASS_PROBLEM)
         if self.schedule is not None and len(self.name) > SCHEDULED_NAME_MAX:
             yield Problem("name", f"'{self.name}' has {len(self.name)} characters: a scheduled application's runs "
                                   f"are named <name>-<19-digit timestamp>, which must stay a 63-character DNS label, "

@@ -180,6 +180,11 @@ def test_dynamic_allocation_restart_policy_and_dependencies() -> None:
      "spark.applications[0].dynamicAllocation.minExecutors: 4 is above maxExecutors 2"),
     ({"dynamicAllocation": {"initialExecutors": 9}},
      "spark.applications[0].dynamicAllocation.initialExecutors: 9 is outside minExecutors..maxExecutors (0..4)"),
+    ({"type": "Scala", "mainApplicationFile": "local:///opt/app/a.jar"},
+     "spark.applications[0].mainClass: a Scala or Java application needs mainClass: without --class, spark-submit "
+     "reads the Main-Class of mainApplicationFile in the Spark operator's controller pod, opening it there with "
+     "Hadoop's FileSystem, which has no filesystem for local:// nor s3a:// (no hadoop-aws), so the submission fails "
+     "(SUBMISSION_FAILED: \"Failed to get main class in JAR\")"),
     ({"name": "n" * 44, "schedule": {"cron": "@daily"}},
      f"spark.applications[0].name: '{'n' * 44}' has 44 characters: a scheduled application's runs are named "
      "<name>-<19-digit timestamp>, which must stay a 63-character DNS label, so at most 43"),
@@ -407,6 +412,21 @@ def test_validate_refuses_maven_packages_which_the_controller_would_resolve(tmp_
         ("ScheduledSparkApplication/spark/ingest", "spec.template.sparkConf.spark.jars.packages", PACKAGES),
         ("SparkApplication/spark/ingest", "spec.deps.packages", PACKAGES),
         ("SparkApplication/spark/ingest", "spec.deps.repositories", PACKAGES)]
+
+
+def test_validate_refuses_a_jar_application_without_a_main_class(tmp_path: Any) -> None:
+    """Without --class spark-submit opens the main JAR in the controller pod (SparkSubmit.prepareSubmitEnvironment);
+    a Python application has no main class."""
+    from tests.conftest import validate_errors
+
+    scala = {"type": "Scala", "mainClass": "com.example.A", "mainApplicationFile": "jobs/a.jar"}
+    objects = spark(environment(spark=app(**scala, schedule={"cron": "@daily"}))) + spark(environment(spark=app()))
+    assert validate_errors(objects, tmp_path) == []
+    del find(objects, "ScheduledSparkApplication", "ingest")["spec"]["template"]["mainClass"]
+    lines = [re.split(r"\s{2,}", e, maxsplit=5) for e in validate_errors(objects, tmp_path)]
+    assert [(obj, field, message.split(":")[0]) for _, _, _, obj, field, message in lines] == [
+        ("ScheduledSparkApplication/spark/ingest", "spec.template.mainClass",
+         "a Scala or Java application needs mainClass")]
 
 
 def test_props_refuse_a_dependency_the_operator_s_spark_submit_cannot_fetch() -> None:

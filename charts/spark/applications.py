@@ -143,7 +143,7 @@ class SparkApplicationProps:
         name: SparkApplication name (a DNS-1035 label of at most 63 characters).
         main_application_file: the main file's URI (`s3a://<bucket>/<path>`, `local:///opt/app.py`).
         type: the application's language, `Python`, `Scala` or `Java` (the CRD's `type`).
-        main_class: the main class of a Scala or Java application (None: the JAR manifest's).
+        main_class: the main class of a Scala or Java application (required: `SPARK_MAIN_CLASS_PROBLEM`).
         image, spark_version: this application's image and its Spark version (None: the chart's, `SparkProps`).
         arguments: the application's arguments.
         jars: extra JARs; `files` (working directory) and `py_files` (PYTHONPATH): URIs the Spark operator's
@@ -164,7 +164,8 @@ class SparkApplicationProps:
     Raises:
         ValueError: a jar, file or Python file the operator's spark-submit cannot fetch
             (`capabilities.spark_dependency_problem`), or a Maven package setting in `spark_conf`
-            (`capabilities.SPARK_PACKAGE_CONF`: `SPARK_PACKAGES_PROBLEM`).
+            (`capabilities.SPARK_PACKAGE_CONF`: `SPARK_PACKAGES_PROBLEM`), or a Scala or Java application without
+            `main_class` (`capabilities.SPARK_MAIN_CLASS_PROBLEM`).
     """
 
     name: str
@@ -193,6 +194,8 @@ class SparkApplicationProps:
                     if (p := capabilities.spark_dependency_problem(uri))]
         problems += [f"sparkConf {key}: {capabilities.SPARK_PACKAGES_PROBLEM}" for key in sorted(self.spark_conf)
                      if key in capabilities.SPARK_PACKAGE_CONF]
+        if self.type in capabilities.JAR_TYPES and not self.main_class:
+            problems.append(capabilities.SPARK_MAIN_CLASS_PROBLEM)
         if problems:
             raise ValueError(f"SparkApplication {self.name}: " + "; ".join(problems))
 

@@ -29,8 +29,9 @@ class Capabilities:
         web_identity_provider: the S3A `aws.credentials.provider` class that makes its S3 client use web identity
             (Hadoop's default provider list has none, so without it S3A falls back to the node's role); None
             when it has no S3A client.
-        dependency_schemes: URI schemes of the application dependencies (jars, files, Python files, archives) it
-            can submit; empty when it submits none.
+        dependency_schemes: URI schemes of the application dependencies (jars, files, Python files, archives) its
+            submission passes through without opening them (the application's own pods fetch them); empty when it
+            submits none.
         evidence: where the entry was verified.
     """
 
@@ -150,12 +151,21 @@ SPARK_OPERATOR = Capabilities(
         "spark.files, spark.submit.pyFiles, spark.archives, which SparkSubmitArguments reads when the options are "
         "absent) with DependencyUtils.resolveGlobPaths, which opens every scheme but local, http, https and ftp with "
         "Hadoop's FileSystem.get in that pod; a scheme-less or file: path is a file of that pod, uploaded from there "
-        "(KubernetesUtils.uploadFileUri, spark.kubernetes.file.upload.path). The primary resource "
-        "(mainApplicationFile) is not resolved in cluster mode (KubernetesUtils.renameMainAppResource keeps a "
-        "non-local URI), so the driver, whose image has S3A, fetches it."
+        "(KubernetesUtils.uploadFileUri, spark.kubernetes.file.upload.path). local, http, https and ftp URIs pass "
+        "through untouched (resolveGlobPath), and in cluster mode nothing is downloaded there: the controller never "
+        "connects to them. The driver pod runs spark-submit again in client mode (spark.kubernetes.submitInDriver), "
+        "and that downloads each http, https and ftp dependency and the primary resource into its working directory "
+        "(prepareSubmitEnvironment: downloadFileList -> DependencyUtils.downloadFile -> Utils.doFetchFile, "
+        "java.net.URL.openConnection), so through the driver JVM's proxy properties (-Dhttps.proxyHost, "
+        "-Dhttps.proxyPort, -Dhttp.nonProxyHosts, which the launcher takes from spark.driver.extraJavaOptions in "
+        "client mode) and the Java truststore of the application's image; executors fetch them from the driver. The "
+        "primary resource (mainApplicationFile) is not resolved in cluster mode (KubernetesUtils.renameMainAppResource "
+        "keeps a non-local URI), so the driver, whose image has S3A, fetches it; but without --class the controller "
+        "opens a JAR one to read its Main-Class (SPARK_MAIN_CLASS_PROBLEM)."
     ),
 )
-"""What the Spark operator's controller can submit: spark-submit runs in its pod, not in the application's image."""
+"""What the Spark operator's controller can submit: spark-submit runs in its pod, not in the application's image; the
+dependencies it passes through (`dependency_schemes`) are downloaded by the driver pod."""
 
 WEB_IDENTITY_PROVIDERS = frozenset({
     "com.amazonaws.auth.WebIdentityTokenCredentialsProvider",
@@ -202,14 +212,52 @@ def s3_credentials_problem(capabilities: Capabilities, mode: str) -> str | None:
             f"{', '.join(sorted(capabilities.s3_credentials))})")
 
 
-DEPENDENCY_WAY_OUT = ("put it in the image (local:///...), serve it over https://, or add it from the application "
-                      "(SparkContext.addFile, addPyFile, addJar, addArchive run in the driver, which reads s3a://)")
-"""How an application gets a dependency the Spark operator's spark-submit cannot fetch."""
+DEPENDENCY_WAY_OUT = ("put it in the image (local:///...), serve it over https:// (the driver pod downloads it), or "
+                      "add it from the application (SparkContext.addFile, addPyFile, addJar, addArchive run in the "
+                      "driver, which reads s3a://)")
+"""How an application gets a dependency the Spark operator's spark-submit cannot fetch. An https:// one needs egress
+from the driver pod (a proxy: `-Dhttps.proxyHost`/`-Dhttps.proxyPort` in `spark.driver.extraJavaOptions`) and the
+server's CA in the application image's Java truststore (`SPARK_OPERATOR`)."""
+
+
+JAR_TYPES = ("Java", "Scala")
+"""SparkApplication `type`s whose main file is a JAR (spark-submit's `!isPython && !isR`)."""
+SPARK_MAIN_CLASS_PROBLEM = (
+    "a Scala or Java application needs mainClass: without --class, spark-submit reads the Main-Class of "
+    "mainApplicationFile in the Spark operator's controller pod, opening it there with Hadoop's FileSystem, which has "
+    "no filesystem for local:// nor s3a:// (no hadoop-aws), so the submission fails (SUBMISSION_FAILED: \"Failed to "
+    "get main class in JAR\")")
+"""Why a Java or Scala SparkApplication needs `mainClass`: Spark 4.0 `SparkSubmit.prepareSubmitEnvironment` ("Now we
+try to resolve the main class if our primary resource is a JAR") opens the primary resource with `FileSystem.get` and
+reads its manifest whenever `--class` is absent, in every deploy mode, so in the operator's controller pod (the
+operator passes `--class` only when `mainClass` is set: kubeflow/spark-operator v2.5.2 `submission.go`
+`mainClassOption`, lines 164-173)."""
+SPARK_PACKAGE_DEPS = ("packages", "excludePackages", "repositories")
+"""The SparkApplication's `deps` lists of Maven coordinates and repositories the Spark operator passes to spark-submit
+as --packages, --exclude-packages, --repositories (submission.go dependenciesOption): refused (`SPARK_PACKAGES_PROBLEM`)."""
+SPARK_PACKAGE_CONF = ("spark.jars.packages", "spark.jars.excludes", "spark.jars.repositories", "spark.jars.ivy",
+                      "spark.jars.ivySettings")
+"""sparkConf keys spark-submit reads the Maven packages, their exclusions and repositories and the Ivy directory and
+settings from (Spark 4.0 SparkSubmitArguments.loadEnvironmentArguments): refused (`SPARK_PACKAGES_PROBLEM`)."""
+SPARK_PACKAGES_PROBLEM = (
+    "the Spark operator's spark-submit resolves Maven packages with Ivy in its controller pod (and the driver resolves "
+    "them again in its own), which needs egress to the Maven repositories and a writable Ivy directory there (its root "
+    "filesystem is read-only), or the submission fails (SUBMISSION_FAILED); bake the jars into the application's "
+    "image and list them in jars (local:///...)")
+"""Why the platform refuses Maven packages (`deps.packages`, `spark.jars.packages` and the Ivy settings beside them).
+Spark 4.0 `SparkSubmit.prepareSubmitEnvironment` calls `DependencyUtils.resolveMavenDependencies` (Ivy) in every mode
+but standalone cluster, so in the submitting process: for a SparkApplication the operator's controller (kubeflow/
+spark-operator v2.5.2 `internal/controller/sparkapplication/submission.go` `dependenciesOption`, lines 203-213:
+`--packages`, `--exclude-packages`, `--repositories`), whose root filesystem the platform renders read-only
+(`charts/blocks/pod_security.SPARK_OPERATOR`, only `/tmp` writable); it then passes `spark.jars.packages` on to the
+driver, whose spark-submit resolves them again (`isKubernetesClusterModeDriver`)."""
 
 
 def spark_dependency_problem(uri: str) -> str | None:
     """Why the Spark operator's controller cannot submit an application with dependency `uri` (a jar, file, Python
-    file or archive; a `#name` fragment allowed), or None when it can (`SPARK_OPERATOR.dependency_schemes`)."""
+    file or archive; a `#name` fragment allowed), or None when it passes `uri` through untouched
+    (`SPARK_OPERATOR.dependency_schemes`): `local://` stays in the image, and the driver pod downloads an http(s) or
+    ftp one, with its JVM's proxy settings and its image's truststore."""
     scheme = urlsplit(uri).scheme.lower()
     operator = SPARK_OPERATOR
     if scheme in operator.dependency_schemes:

@@ -7,7 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from config.capabilities import spark_dependency_problem
+from config.capabilities import (
+    JAR_TYPES,
+    SPARK_MAIN_CLASS_PROBLEM,
+    SPARK_PACKAGE_CONF,
+    SPARK_PACKAGES_PROBLEM,
+    spark_dependency_problem,
+)
 from config.loading import Problem, duplicates
 from config.pod_options import PodOptionsConfig
 
@@ -176,7 +182,9 @@ class SparkApplicationConfig:
     """
 
     main_class: str | None
-    """Main class (Scala/Java). Default: `null`."""
+    """Main class (Scala/Java: required, as without it the Spark operator's spark-submit opens the JAR in its
+    controller pod to read its Main-Class, and cannot). Default: `null`.
+    """
 
     image: str | None
     """Image of this application (Spark 4.0 with the AWS SDK and Iceberg). null: spark.image. Default: `null`."""
@@ -188,9 +196,12 @@ class SparkApplicationConfig:
     """Application arguments. Default: `[]`."""
 
     jars: tuple[str, ...]
-    """Extra JARs (URIs: local:// inside the image, https://, http://, ftp://). Not s3a:// or a path: the Spark
-    operator runs spark-submit in its controller pod, whose image cannot fetch them (config/capabilities.py
-    SPARK_OPERATOR). Default: `["local:///opt/spark/extra-jars/iceberg-aws-bundle-1.10.1.jar",
+    """Extra JARs (URIs: local:// inside the image, or https://, http://, ftp://, which the driver pod downloads at
+    start: it needs egress to the host, a proxy in sparkConf spark.driver.extraJavaOptions (-Dhttps.proxyHost=...
+    -Dhttps.proxyPort=...) and the server's CA in the image's Java truststore; executors get them from the driver).
+    Not s3a:// or a path: the Spark operator runs spark-submit in its controller pod, which opens those itself and
+    cannot (config/capabilities.py SPARK_OPERATOR). Default:
+    `["local:///opt/spark/extra-jars/iceberg-aws-bundle-1.10.1.jar",
     "local:///opt/spark/extra-jars/iceberg-spark-runtime-4.0_2.13-1.10.1.jar"]`.
     """
 
@@ -210,20 +221,24 @@ class SparkApplicationConfig:
     """Executor JVM memory (Spark format). Default: `"512m"`."""
 
     files: tuple[str, ...]
-    """Files placed in the working directory of the driver and every executor (URIs: https://, http://, ftp://; a
-    local:// file stays where the image has it). Not s3a://: the Spark operator's spark-submit cannot fetch it; read
-    it from the application instead. Default: `[]`.
+    """Files placed in the working directory of the driver and every executor (URIs: https://, http://, ftp://,
+    downloaded by the driver pod at start as jars are; a local:// file stays where the image has it). Not s3a://:
+    the Spark operator's spark-submit opens it in its controller pod and cannot; read it from the application
+    instead. Default: `[]`.
     """
 
     py_files: tuple[str, ...]
-    """Python files, zips or eggs added to the PYTHONPATH (URIs: local:// inside the image, https://, http://, ftp://).
-    Not s3a://: the Spark operator's spark-submit cannot fetch it; use an image of the application (image) or
-    SparkContext.addPyFile. Default: `[]`.
+    """Python files, zips or eggs added to the PYTHONPATH (URIs: local:// inside the image, or https://, http://,
+    ftp://, downloaded by the driver pod at start as jars are). Not s3a://: the Spark operator's spark-submit opens
+    it in its controller pod and cannot; use an image of the application (image) or SparkContext.addPyFile. Default:
+    `[]`.
     """
 
     spark_conf: dict[str, str]
     """Further Spark properties (sparkConf); keys the platform writes (S3A, the Iceberg catalog rest), keys of typed
-    fields (driver, executor, dynamicAllocation) and keys the Spark operator refuses are refused.
+    fields (driver, executor, dynamicAllocation), keys the Spark operator refuses and Maven packages
+    (spark.jars.packages, spark.jars.repositories, spark.jars.excludes, spark.jars.ivy, spark.jars.ivySettings:
+    resolved with Ivy in the operator's controller pod; bake the jars into the image) are refused.
     """
 
     hadoop_conf: dict[str, str]
@@ -256,8 +271,10 @@ class SparkApplicationConfig:
     null: one SparkApplication, run once. Default: `null`."""
 
     def problems(self) -> Iterator[Problem]:
-        """Passthrough keys that are the platform's, a typed field's or refused by the operator; a scheduled
-        application's name short enough for its runs' names."""
+        """A Scala or Java application without mainClass; passthrough keys that are the platform's, a typed
+        field's or refused by the operator; a scheduled application's name short enough for its runs' names."""
+        if self.type in JAR_TYPES and not self.main_class:
+            yield Problem("mainClass", SPARK_MAIN_CLASS_PROBLEM)
         if self.schedule is not None and len(self.name) > SCHEDULED_NAME_MAX:
             yield Problem("name", f"'{self.name}' has {len(self.name)} characters: a scheduled application's runs "
                                   f"are named <name>-<19-digit timestamp>, which must stay a 63-character DNS label, "
@@ -265,6 +282,8 @@ class SparkApplicationConfig:
         for key in sorted(self.spark_conf):
             if key in SPARK_DENIED_CONF:
                 yield Problem(f"sparkConf.{key}", f"the Spark operator refuses it: {SPARK_DENIED_CONF[key]}")
+            elif key in SPARK_PACKAGE_CONF:
+                yield Problem(f"sparkConf.{key}", SPARK_PACKAGES_PROBLEM)
             elif typed := matches(key, tuple(TYPED_SPARK_CONF)):
                 yield Problem(f"sparkConf.{key}", f"set by {TYPED_SPARK_CONF[typed]}; use that field")
             elif matches(key, PLATFORM_SPARK_CONF):

@@ -36,6 +36,11 @@ class Finding:
         return f"{env} {ref}: {self.field}: {'warning: ' if self.warning else ''}{self.reason}"
 
 
+def few(fields: list[str]) -> str:
+    """The first three of `fields`, comma-separated, with `and N more` for the rest."""
+    return ", ".join(fields[:3]) + (f" and {len(fields) - 3} more" if len(fields) > 3 else "")
+
+
 def kept_by_argo_cd(obj: dict[str, Any]) -> str:
     """The preamble of a removal finding for an object Argo CD does not prune (`Prune=false`); "" otherwise."""
     if NO_PRUNE in sync_options(obj.get("metadata", {}).get("annotations")):

@@ -22,7 +22,11 @@ the *new* spec) and Flink 1.20 (`StateAssignmentOperation`, which restores state
 - `volume_claim_templates`: a StatefulSet whose `volumeClaimTemplates` change (Kubernetes refuses the update);
 - `refused_changes` (`manifests.operator_refusals`): spec changes the operator refuses on an existing resource;
 - `standalone_job` (`manifests.standalone_state`): a standalone application cluster (a JobManager Deployment running `standalone-job`, no operator)
-  without Kubernetes HA whose JobManager rolls out, or that is removed: the job starts again from empty state.
+  without Kubernetes HA whose JobManager rolls out, or that is removed: the job starts again from empty state;
+- `spark_rerun` (`manifests.spark_rerun`): a SparkApplication whose spec changes: the Spark operator reruns it, even
+  if it completed (a warning);
+- `node_drift` (`manifests.node_drift`): a Karpenter NodePool whose hashed template changes (every node drifts and is
+  replaced, its pods restart elsewhere) or that is removed (a warning).
 """
 
 from __future__ import annotations
@@ -33,10 +37,12 @@ from typing import Any
 
 from config.flink_options import CHECKPOINT_DIR, HA_STORAGE_DIR, SAVEPOINT_DIR
 from manifests.diff import Key
+from manifests.node_drift import node_drift
 from manifests.operator_refusals import refused_changes
+from manifests.spark_rerun import spark_rerun
 from manifests.standalone_state import standalone_job
-from manifests.state_finding import NON_RESTORED_STATE, Finding, Objects, kept_by_argo_cd
-from manifests.tree import field_path
+from manifests.state_finding import NON_RESTORED_STATE, Finding, Objects, few, kept_by_argo_cd
+from manifests.tree import changed_paths
 from manifests.validation.flink_config import FlinkConf
 
 JOB_MANAGEMENT = ("https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/"
@@ -132,14 +138,6 @@ def flink_job(key: Key, objects: Objects) -> Job | None:
     return Job(spec["job"], {**_conf(session), **own}, cluster, frozenset(own), session is not None)
 
 
-def _changed_paths(old: Any, new: Any, path: str) -> Iterator[str]:
-    if isinstance(old, dict) and isinstance(new, dict) and not path.endswith("flinkConfiguration"):
-        for k in sorted(old.keys() | new.keys(), key=str):
-            yield from _changed_paths(old.get(k), new.get(k), field_path([path, k]))
-    elif old != new:
-        yield path
-
-
 def upgrade_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """The spec fields whose change makes the operator upgrade (stop and redeploy) the job: every changed field
     of `spec` except those the operator ignores (`IGNORED_JOB_FIELDS`, `IGNORED_CONFIG_PREFIXES`, a nonce set to
@@ -148,7 +146,7 @@ def upgrade_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     old_spec, new_spec = old.get("spec") or {}, new.get("spec") or {}
     standalone = str(new_spec.get("mode", "native")).lower() == "standalone"
     fields = []
-    for path in _changed_paths(old_spec, new_spec, "spec"):
+    for path in changed_paths(old_spec, new_spec, "spec", whole=("flinkConfiguration",)):
         if path == "spec.flinkConfiguration":
             old_conf, new_conf = _conf(old), _conf(new)
             fields += [f"{path}.{k}" for k in sorted(old_conf.keys() | new_conf.keys())
@@ -194,7 +192,7 @@ def upgrade_mode(key: Key, old_obj: dict[str, Any], new_obj: dict[str, Any], old
         elif not old.running and new.running:
             when = "the job resumes from empty state, not from the state it was suspended with"
         elif old.running and fields:
-            when = (f"this change upgrades the job ({_few(fields)}), and the operator, using the new mode, cancels "
+            when = (f"this change upgrades the job ({few(fields)}), and the operator, using the new mode, cancels "
                     f"it without a savepoint and starts it from empty state")
         elif old.running:
             when = ("the next upgrade (any spec change; upgradeMode alone does not restart the job) cancels it "
@@ -203,13 +201,9 @@ def upgrade_mode(key: Key, old_obj: dict[str, Any], new_obj: dict[str, Any], old
             when = "resuming the job later starts it from empty state"
         yield Finding(key, "spec.job.upgradeMode", f"{old.mode} -> {new.mode}: {when}")
     elif old.running and new.running and fields:
-        yield Finding(key, _few(fields), "stateless job: this change upgrades it, so the operator cancels it and "
+        yield Finding(key, few(fields), "stateless job: this change upgrades it, so the operator cancels it and "
                       "starts it from empty state (operator state such as source offsets and windows is lost); "
                       "upgradeMode savepoint or last-state would carry the state over", warning=True)
-
-
-def _few(fields: list[str]) -> str:
-    return ", ".join(fields[:3]) + (f" and {len(fields) - 3} more" if len(fields) > 3 else "")
 
 
 def restore(key: Key, old: Job, new: Job) -> Iterator[Finding]:
@@ -389,7 +383,7 @@ def session_cluster(key: Key, base: Objects, head: Objects) -> Iterator[Finding]
                         f"missing (\"Job Not Found\": the operator does not resubmit "
                         f"{_plural(stateful, 'it', 'them')}), {_plural(stateful, 'its state in its', 'their state in their')} "
                         "last checkpoint")
-    yield Finding(key, _few(fields), "without Kubernetes HA the operator deletes the session cluster and deploys it "
+    yield Finding(key, few(fields), "without Kubernetes HA the operator deletes the session cluster and deploys it "
                   "anew (SessionReconciler), which kills its session jobs without a savepoint: "
                   f"{'; '.join(outcomes)}; suspend the session jobs first (job.state: suspended) and resume them after "
                   "this change, or run the cluster with highAvailability")
@@ -429,6 +423,7 @@ def check(base: Objects, head: Objects) -> list[Finding]:
         if key not in head:
             findings += removal(key, base[key], flink_job(key, base))
             findings += standalone_job(key, base, head)
+            findings += node_drift(key, base, head)
             continue
         if base[key] == head[key] and key[1] != "FlinkSessionJob":
             continue  # a session job also changes with its session cluster's configuration
@@ -436,6 +431,8 @@ def check(base: Objects, head: Objects) -> list[Finding]:
         findings += refused_changes(key, base[key], head[key])
         findings += session_cluster(key, base, head)
         findings += standalone_job(key, base, head)
+        findings += spark_rerun(key, base[key], head[key])
+        findings += node_drift(key, base, head)
         old, new = flink_job(key, base), flink_job(key, head)
         if old is not None and new is not None:
             findings += upgrade_mode(key, base[key], head[key], old, new)

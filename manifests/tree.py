@@ -20,6 +20,17 @@ def field_path(parts: Iterable[Any]) -> str:
     return out
 
 
+def changed_paths(old: Any, new: Any, path: str, *, whole: tuple[str, ...] = ()) -> Iterator[str]:
+    """The field paths below `path` where `old` and `new` differ, descending through mappings (keys sorted); a
+    list, a scalar, or a mapping whose path ends with one of `whole` is compared as one value. A key only one side
+    has is a change of its path (`None` on the other side)."""
+    if isinstance(old, dict) and isinstance(new, dict) and not path.endswith(whole):
+        for key in sorted(old.keys() | new.keys(), key=str):
+            yield from changed_paths(old.get(key), new.get(key), field_path([path, key]), whole=whole)
+    elif old != new:
+        yield path
+
+
 def walk(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
     """Every node below (and including) `node`, depth first, with its field path."""
     yield path, node

@@ -180,6 +180,11 @@ def test_dynamic_allocation_restart_policy_and_dependencies() -> None:
      "spark.applications[0].dynamicAllocation.minExecutors: 4 is above maxExecutors 2"),
     ({"dynamicAllocation": {"initialExecutors": 9}},
      "spark.applications[0].dynamicAllocation.initialExecutors: 9 is outside minExecutors..maxExecutors (0..4)"),
+    ({"type": "Scala", "mainApplicationFile": "local:///opt/app/a.jar"},
+     "spark.applications[0].mainClass: a Scala or Java application needs mainClass: without --class, spark-submit "
+     "reads the Main-Class of mainApplicationFile in the Spark operator's controller pod, opening it there with "
+     "Hadoop's FileSystem, which has no filesystem for local:// nor s3a:// (no hadoop-aws), so the submission fails "
+     "(SUBMISSION_FAILED: \"Failed to get main class in JAR\")"),
     ({"name": "n" * 44, "schedule": {"cron": "@daily"}},
      f"spark.applications[0].name: '{'n' * 44}' has 44 characters: a scheduled application's runs are named "
      "<name>-<19-digit timestamp>, which must stay a 63-character DNS label, so at most 43"),
@@ -308,8 +313,8 @@ S3A_DEPENDENCY = (
     "'s3a://b/lib.zip': the Spark operator 2.5.2 runs spark-submit in its controller pod, which opens every "
     "dependency but ftp://, http://, https:// and local:// with Hadoop's FileSystem, and its image has no s3a:// "
     "filesystem (no hadoop-aws) nor the application's credentials, so the submission fails (SUBMISSION_FAILED); put "
-    "it in the image (local:///...), serve it over https://, or add it from the application (SparkContext.addFile, "
-    "addPyFile, addJar, addArchive run in the driver, which reads s3a://)")
+    "it in the image (local:///...), serve it over https:// (the driver pod downloads it), or add it from the "
+    "application (SparkContext.addFile, addPyFile, addJar, addArchive run in the driver, which reads s3a://)")
 
 
 @pytest.mark.parametrize(("fields", "path", "uri"), [
@@ -337,8 +342,9 @@ def test_a_local_path_dependency_is_refused_and_the_dependency_conf_keys_are_typ
     assert config_errors(environment(spark=app(jars=["lib/extra.jar"]))) == [
         "spark.applications[0].jars[0]: 'lib/extra.jar': a path without a scheme is a file in the Spark operator's "
         "controller pod, where spark-submit runs (it would upload it from there to spark.kubernetes.file.upload.path), "
-        "and that pod does not hold it; put it in the image (local:///...), serve it over https://, or add it from the "
-        "application (SparkContext.addFile, addPyFile, addJar, addArchive run in the driver, which reads s3a://)"]
+        "and that pod does not hold it; put it in the image (local:///...), serve it over https:// (the driver pod "
+        "downloads it), or add it from the application (SparkContext.addFile, addPyFile, addJar, addArchive run in "
+        "the driver, which reads s3a://)"]
     assert config_errors(environment(spark=app(sparkConf={"spark.jars": "local:///opt/a.jar",
                                                           "spark.submit.pyFiles": "local:///opt/b.zip"}))) == [
         "spark.applications[0].sparkConf.spark.jars: set by jars; use that field",
@@ -371,6 +377,58 @@ def test_validate_refuses_dependencies_the_operator_s_spark_submit_cannot_fetch(
     assert S3A_DEPENDENCY in validate_errors(once, tmp_path)[0]
 
 
+PACKAGES = ("the Spark operator's spark-submit resolves Maven packages with Ivy in its controller pod (and the driver "
+            "resolves them again in its own), which needs egress to the Maven repositories and a writable Ivy directory "
+            "there (its root filesystem is read-only), or the submission fails (SUBMISSION_FAILED); bake the jars into "
+            "the application's image and list them in jars (local:///...)")
+
+
+@pytest.mark.parametrize("key", ["spark.jars.packages", "spark.jars.repositories", "spark.jars.excludes",
+                                 "spark.jars.ivy", "spark.jars.ivySettings"])
+def test_config_refuses_maven_packages_which_the_controller_would_resolve(key: str) -> None:
+    """--packages (and the keys spark-submit reads it and its Ivy settings from) resolve with Ivy in the controller
+    pod (Spark 4.0 SparkSubmit.prepareSubmitEnvironment: in every mode but standalone cluster)."""
+    from tests.conftest import config_errors
+
+    assert config_errors(environment(spark=app(sparkConf={key: "x"}))) == [
+        f"spark.applications[0].sparkConf.{key}: {PACKAGES}"]
+
+
+def test_validate_refuses_maven_packages_which_the_controller_would_resolve(tmp_path: Any) -> None:
+    """deps.packages, excludePackages and repositories (the operator's --packages, --exclude-packages,
+    --repositories) and the sparkConf keys, in a SparkApplication and a ScheduledSparkApplication's template."""
+    from tests.conftest import validate_errors
+
+    once = spark(environment(spark=app()))
+    scheduled = spark(environment(spark=app(schedule={"cron": "@daily"})))
+    find(once, "SparkApplication", "ingest")["spec"]["deps"].update(
+        packages=["org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:1.10.1"], excludePackages=[],
+        repositories=["https://repo.example.com/maven"])
+    find(scheduled, "ScheduledSparkApplication", "ingest")["spec"]["template"]["sparkConf"].update({
+        "spark.jars.packages": "org.example:lib:1.0", "spark.jars.ivy": "/tmp/ivy"})
+    lines = [re.split(r"\s{2,}", e, maxsplit=5) for e in validate_errors(once + scheduled, tmp_path)]
+    assert sorted((obj, field, message) for _, _, _, obj, field, message in lines) == [
+        ("ScheduledSparkApplication/spark/ingest", "spec.template.sparkConf.spark.jars.ivy", PACKAGES),
+        ("ScheduledSparkApplication/spark/ingest", "spec.template.sparkConf.spark.jars.packages", PACKAGES),
+        ("SparkApplication/spark/ingest", "spec.deps.packages", PACKAGES),
+        ("SparkApplication/spark/ingest", "spec.deps.repositories", PACKAGES)]
+
+
+def test_validate_refuses_a_jar_application_without_a_main_class(tmp_path: Any) -> None:
+    """Without --class spark-submit opens the main JAR in the controller pod (SparkSubmit.prepareSubmitEnvironment);
+    a Python application has no main class."""
+    from tests.conftest import validate_errors
+
+    scala = {"type": "Scala", "mainClass": "com.example.A", "mainApplicationFile": "jobs/a.jar"}
+    objects = spark(environment(spark=app(**scala, schedule={"cron": "@daily"}))) + spark(environment(spark=app()))
+    assert validate_errors(objects, tmp_path) == []
+    del find(objects, "ScheduledSparkApplication", "ingest")["spec"]["template"]["mainClass"]
+    lines = [re.split(r"\s{2,}", e, maxsplit=5) for e in validate_errors(objects, tmp_path)]
+    assert [(obj, field, message.split(":")[0]) for _, _, _, obj, field, message in lines] == [
+        ("ScheduledSparkApplication/spark/ingest", "spec.template.mainClass",
+         "a Scala or Java application needs mainClass")]
+
+
 def test_props_refuse_a_dependency_the_operator_s_spark_submit_cannot_fetch() -> None:
     from charts.spark.applications import SparkApplicationProps
 
@@ -379,6 +437,10 @@ def test_props_refuse_a_dependency_the_operator_s_spark_submit_cannot_fetch() ->
         SparkApplicationProps(name="ingest", main_application_file="s3a://b/app.py", py_files=("s3a://b/lib.zip",))
     assert SparkApplicationProps(name="ingest", main_application_file="s3a://b/app.py",
                                  py_files=("local:///opt/app/lib.zip",)).py_files == ("local:///opt/app/lib.zip",)
+    with pytest.raises(ValueError, match=r"SparkApplication ingest: sparkConf spark.jars.packages: the Spark operator's "
+                                         r"spark-submit resolves Maven packages with Ivy in its controller pod"):
+        SparkApplicationProps(name="ingest", main_application_file="s3a://b/app.py",
+                              spark_conf={"spark.jars.packages": "org.example:lib:1.0"})
 
 
 # ---- A failed submission is resubmitted: the operator's pod webhook is fail-closed (#20 item 9) ------------------

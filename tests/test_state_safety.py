@@ -379,3 +379,109 @@ def test_removing_a_standalone_application_cluster_is_flagged() -> None:
     assert [f.line for f in check(base, head) if f.key == STANDALONE_JM] == [
         "test Deployment/flink/scoring-jobmanager: removed: the standalone job is cancelled without a savepoint; a new "
         "or renamed cluster starts from empty state unless its job.initialSavepointPath names a savepoint"]
+
+
+def _rendered(doc: dict[str, Any]) -> Objects:
+    """The objects the platform renders for environment document `doc`, keyed as `diff` keys them."""
+    from tests.conftest import render
+
+    return {("test", o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]): o for o in render(doc)}
+
+
+def _spark(**fields: Any) -> Objects:
+    from tests.conftest import environment
+
+    return _rendered(environment(spark={"applications": [
+        {"name": "ingest", "mainApplicationFile": "jobs/ingest.py", "sparkConf": {"spark.sql.shuffle.partitions": "64"},
+         **fields}]}))
+
+
+SPARK_APP = ("test", "SparkApplication", "spark", "ingest")
+RERUN = ("the Spark operator reruns the application on any spec change but suspend and timeToLiveSeconds, even if it "
+         "completed: it marks it INVALIDATING, deletes its driver (a running run is killed) and submits it again "
+         "(event_filter.go Update), so a batch that already ran runs and writes its output again")
+
+
+def test_a_spec_change_of_a_spark_application_reruns_it() -> None:
+    base = _spark()
+    head = _spark(arguments=["--day", "2026-12-07"], sparkConf={"spark.sql.shuffle.partitions": "128"})
+    assert [f.line for f in check(base, head)] == [
+        f"test SparkApplication/spark/ingest: spec.arguments, spec.sparkConf.spark.sql.shuffle.partitions: warning: "
+        f"{RERUN}"]
+    image = copy.deepcopy(base)
+    image[SPARK_APP]["spec"]["image"] = "spark-iceberg-s3:0.2.0"  # e.g. a platform image bump reruns every app
+    assert [(f.field, f.warning) for f in check(base, image)] == [("spec.image", True)]
+
+
+def test_suspend_ttl_and_metadata_changes_of_a_spark_application_rerun_nothing() -> None:
+    base = _spark()
+    head = copy.deepcopy(base)
+    head[SPARK_APP]["spec"].update(suspend=True, timeToLiveSeconds=3600)
+    head[SPARK_APP]["metadata"]["labels"]["team"] = "ingest"
+    assert check(base, head) == []
+
+
+def test_a_scheduled_template_change_reaches_the_next_run_only() -> None:
+    """The controller copies spec.template into each new run and never updates a run it created."""
+    base, head = _spark(schedule={"cron": "@daily"}), _spark(schedule={"cron": "@daily"}, arguments=["--full"])
+    key = ("test", "ScheduledSparkApplication", "spark", "ingest")
+    assert base[key] != head[key]
+    assert check(base, head) == []
+
+
+def _pools(**pool: Any) -> Objects:
+    """A pool `orders` (with `pool`'s fields) that a FlinkDeployment and a SparkApplication run on, and a pool
+    `batch` nothing uses."""
+    from tests.conftest import environment
+
+    return _rendered(environment(
+        nodePools=[{"name": "orders", "nodeClass": "flink-nodes", "requirements": {"capacityTypes": ["on-demand"]},
+                    **pool}, {"name": "batch", "nodeClass": "default"}],
+        flink={"deployments": [{"name": "orders-enrichment", "nodePool": "orders", "job": {"jarPath": "jobs/o.jar"}}]},
+        spark={"applications": [{"name": "ingest", "mainApplicationFile": "jobs/i.py", "nodePool": "orders"}]}))
+
+
+ORDERS_POOL = ("test", "NodePool", "", "orders")
+ON_ORDERS = "the pods on them (FlinkDeployment/flink/orders-enrichment, SparkApplication/spark/ingest)"
+FLINK_RESTARTS = "; a Flink job among them restarts from its last checkpoint"
+DRIFT = ("Karpenter hashes the NodePool's template (all of spec.template but requirements: NodePool.Hash) into every "
+         "node it launches, so this change marks every node of the pool Drifted: each is drained and replaced as the "
+         f"pool's disruption budgets allow: {ON_ORDERS} are evicted and start again on new nodes{FLINK_RESTARTS}")
+
+
+def test_a_node_pool_template_change_drifts_every_node_of_the_pool() -> None:
+    """expireAfter 720h -> Never (the platform's default since #20 item 6): an upgrade drifts the pool's nodes once."""
+    base = _pools(expireAfter="720h")
+    assert [f.line for f in check(base, _pools())] == [
+        f"test NodePool/orders: spec.template.spec.expireAfter: warning: {DRIFT}"]
+    labels = [f.line for f in check(base, _pools(expireAfter="720h", labels={"team": "orders"}))]
+    assert labels == [f"test NodePool/orders: spec.template.metadata.labels.team: warning: {DRIFT}"]
+    unused = copy.deepcopy(base)
+    unused[("test", "NodePool", "", "batch")]["spec"]["template"]["spec"]["nodeClassRef"]["name"] = "new-ami"
+    assert [f.line for f in check(base, unused)] == [
+        "test NodePool/batch: spec.template.spec.nodeClassRef.name: warning: "
+        + DRIFT.replace(ON_ORDERS, "their pods").removesuffix(FLINK_RESTARTS)]
+
+
+def test_node_pool_changes_outside_the_hash_drift_nothing() -> None:
+    """Requirements, limits, disruption and weight are not hashed; the CRD's default 720h is what an absent
+    expireAfter is; durations count by value; taints are a set."""
+    base = _pools(expireAfter="720h", terminationGracePeriod="1h")
+    head = _pools(expireAfter="720h", terminationGracePeriod="60m", weight=5, limits={"cpu": "8"},
+                  requirements={"capacityTypes": ["spot"]},
+                  disruption={"budgets": [{"nodes": "0", "schedule": "0 8 * * *", "duration": "10h"}]})
+    template = head[ORDERS_POOL]["spec"]["template"]
+    del template["spec"]["expireAfter"]
+    template["spec"]["taints"] = [*template["spec"]["taints"], {"key": "a", "effect": "NoSchedule"}]
+    base[ORDERS_POOL]["spec"]["template"]["spec"]["taints"].insert(0, {"key": "a", "effect": "NoSchedule"})
+    assert base[ORDERS_POOL] != head[ORDERS_POOL]
+    assert check(base, head) == []
+
+
+def test_removing_a_node_pool_deletes_its_nodes() -> None:
+    base = _pools()
+    head = {k: v for k, v in base.items() if k != ORDERS_POOL}
+    assert [f.line for f in check(base, head) if f.key == ORDERS_POOL] == [
+        "test NodePool/orders: removed: warning: its NodeClaims are owned by it, so Kubernetes deletes them with it: "
+        f"Karpenter drains and terminates every node of the pool, not paced by its disruption budgets: {ON_ORDERS} are "
+        f"evicted and start elsewhere, or stay Pending when no other pool takes them{FLINK_RESTARTS}"]

@@ -143,12 +143,12 @@ class SparkApplicationProps:
         name: SparkApplication name (a DNS-1035 label of at most 63 characters).
         main_application_file: the main file's URI (`s3a://<bucket>/<path>`, `local:///opt/app.py`).
         type: the application's language, `Python`, `Scala` or `Java` (the CRD's `type`).
-        main_class: the main class of a Scala or Java application (None: the JAR manifest's).
+        main_class: the main class of a Scala or Java application (required: `SPARK_MAIN_CLASS_PROBLEM`).
         image, spark_version: this application's image and its Spark version (None: the chart's, `SparkProps`).
         arguments: the application's arguments.
         jars: extra JARs; `files` (working directory) and `py_files` (PYTHONPATH): URIs the Spark operator's
-            spark-submit can fetch in its controller pod (`local://` inside the image, `http(s)://`, `ftp://`:
-            `config.capabilities.SPARK_OPERATOR`), not `s3a://`.
+            spark-submit passes through untouched in its controller pod (`local://` inside the image; `http(s)://`
+            and `ftp://`, which the driver pod downloads: `config.capabilities.SPARK_OPERATOR`), not `s3a://`.
         driver, executor: sizes.
         spark_conf, hadoop_conf: further properties over the platform's (`spark_conf`); config refuses the keys the
             platform or a typed field sets.
@@ -163,7 +163,9 @@ class SparkApplicationProps:
 
     Raises:
         ValueError: a jar, file or Python file the operator's spark-submit cannot fetch
-            (`capabilities.spark_dependency_problem`).
+            (`capabilities.spark_dependency_problem`), or a Maven package setting in `spark_conf`
+            (`capabilities.SPARK_PACKAGE_CONF`: `SPARK_PACKAGES_PROBLEM`), or a Scala or Java application without
+            `main_class` (`capabilities.SPARK_MAIN_CLASS_PROBLEM`).
     """
 
     name: str
@@ -190,6 +192,10 @@ class SparkApplicationProps:
     def __post_init__(self) -> None:
         problems = [p for uri in (*self.jars, *self.files, *self.py_files)
                     if (p := capabilities.spark_dependency_problem(uri))]
+        problems += [f"sparkConf {key}: {capabilities.SPARK_PACKAGES_PROBLEM}" for key in sorted(self.spark_conf)
+                     if key in capabilities.SPARK_PACKAGE_CONF]
+        if self.type in capabilities.JAR_TYPES and not self.main_class:
+            problems.append(capabilities.SPARK_MAIN_CLASS_PROBLEM)
         if problems:
             raise ValueError(f"SparkApplication {self.name}: " + "; ".join(problems))
 

@@ -145,12 +145,23 @@ def pod_scheduling(m: Manifest) -> Iterator[PodScheduling]:
             yield _scheduling([(path, spec), (f"{path}.{role}", spec.get(role))])
 
 
-def expiry_findings(manifests: list[Manifest], rendered: list[Pool], keys: set[str]) -> list[Finding]:
-    """A warning per rendered pool with a finite `expireAfter` (or none: the CRD's 720h) that Flink pods can run on:
-    its labels match their selector's pool-label entries (`keys`), and they tolerate its blocking taints."""
+def label_keys(rendered: list[Pool]) -> set[str]:
+    """The node labels that bind a pod to a pool: the platform's `lakehouse.dev/node-pool`, every label a rendered
+    pool sets, and `karpenter.sh/nodepool` when any pool is rendered."""
+    keys = {NODE_POOL_LABEL} | {key for pool in rendered for key in pool.labels}
+    if not rendered:
+        keys.discard(KARPENTER_NODEPOOL_LABEL)
+    return keys
+
+
+def pool_users(manifests: list[Manifest], rendered: list[Pool], *, flink_only: bool = False) -> dict[str, list[str]]:
+    """Pool name -> the workloads (`Kind/namespace/name`, in manifest order) of `manifests` whose pods can run on
+    it: the pool's labels match their selector's pool-label entries (`label_keys`), and they tolerate its blocking
+    taints; with `flink_only`, only workloads that make Flink pods (`runs_flink`). Pools no pod can use are absent."""
+    keys = label_keys(rendered)
     users: dict[str, list[str]] = {}
     for m in manifests:
-        if not runs_flink(m):
+        if flink_only and not runs_flink(m):
             continue
         for pod in pod_scheduling(m):
             bound = {key: value for key, (value, _) in pod.node_selector.items() if key in keys}
@@ -158,6 +169,13 @@ def expiry_findings(manifests: list[Manifest], rendered: list[Pool], keys: set[s
                 if all(pool.labels.get(k) == v for k, v in bound.items()) and _untolerated(pod, pool) is None \
                         and m.ref not in users.setdefault(pool.name, []):
                     users[pool.name].append(m.ref)
+    return users
+
+
+def expiry_findings(manifests: list[Manifest], rendered: list[Pool]) -> list[Finding]:
+    """A warning per rendered pool with a finite `expireAfter` (or none: the CRD's 720h) that Flink pods can run on
+    (`pool_users`)."""
+    users = pool_users(manifests, rendered, flink_only=True)
     findings = []
     for pool in rendered:
         if pool.expire_after == "Never" or not users.get(pool.name) or pool.manifest is None:
@@ -178,9 +196,7 @@ def check(manifests: list[Manifest], *, partial: bool = False) -> list[Finding]:
     the pod tolerates the taints of none of those that do; and the pools whose nodes expire under Flink pods
     (`expiry_findings`)."""
     rendered = pools(manifests)
-    keys = {NODE_POOL_LABEL} | {key for pool in rendered for key in pool.labels}
-    if not rendered:
-        keys.discard(KARPENTER_NODEPOOL_LABEL)
+    keys = label_keys(rendered)
     findings: list[Finding] = []
     for m in manifests:
         for pod in pod_scheduling(m):
@@ -204,7 +220,7 @@ def check(manifests: list[Manifest], *, partial: bool = False) -> list[Finding]:
                 m, f"{pod.path}.tolerations", f"no toleration of taint {taint.get('key')}={taint.get('value', '')}:"
                 f"{taint.get('effect')} of NodePool {pool.name}, the pool its nodeSelector picks: Karpenter does not "
                 "use a NodePool whose taints a pod does not tolerate, so these pods stay Pending", Layer.RULE))
-    return findings + expiry_findings(manifests, rendered, keys)
+    return findings + expiry_findings(manifests, rendered)
 
 
 def _untolerated(pod: PodScheduling, pool: Pool) -> dict[str, Any] | None:

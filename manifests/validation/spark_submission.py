@@ -5,9 +5,15 @@ The Spark operator 2.5.2 submits a SparkApplication by running `spark-submit` in
 image. spark-submit opens each dependency (`deps.jars`, `deps.files`, `deps.pyFiles`, `deps.archives`, or the
 sparkConf keys it reads the same lists from) there, with Hadoop's FileSystem for every scheme but local, http, https
 and ftp; the controller image has no S3A (hadoop-aws) and none of the application's credentials, so an `s3a://`
-dependency fails the submission (SUBMISSION_FAILED) although the driver could read it. Checked for a SparkApplication
-and a ScheduledSparkApplication's template, against the one table of what the operator can fetch
-(`config.capabilities.SPARK_OPERATOR`): an error per URI it cannot.
+dependency fails the submission (SUBMISSION_FAILED) although the driver could read it. local, http, https and ftp
+URIs pass through untouched: the driver pod downloads the http(s) and ftp ones (with its JVM's proxy settings and its
+image's truststore), never the controller. Checked for a SparkApplication and a ScheduledSparkApplication's template,
+against the one table of what the operator passes through (`config.capabilities.SPARK_OPERATOR`): an error per URI it
+cannot. A Java or Scala application without `mainClass` is an error too: spark-submit then opens the main JAR in
+the controller pod to read its Main-Class (`config.capabilities.SPARK_MAIN_CLASS_PROBLEM`). Maven packages (`deps.packages`, `excludePackages`, `repositories`, and the `spark.jars.packages`,
+`spark.jars.excludes`, `spark.jars.repositories`, `spark.jars.ivy`, `spark.jars.ivySettings` keys of `sparkConf`) are
+resolved with Ivy in the controller pod too, which has no writable Ivy directory: an error per field
+(`config.capabilities.SPARK_PACKAGES_PROBLEM`).
 
 A submission can also fail for a moment: the operator's mutating webhook on pods fails closed, so spark-submit's
 driver pod is refused while the webhook does not serve (on a fresh `kubectl apply` the SparkApplication exists before
@@ -20,7 +26,14 @@ whose restartPolicy never resubmits (Never, the default, or OnFailure with onSub
 
 from __future__ import annotations
 
-from config.capabilities import spark_dependency_problem
+from config.capabilities import (
+    JAR_TYPES,
+    SPARK_MAIN_CLASS_PROBLEM,
+    SPARK_PACKAGE_CONF,
+    SPARK_PACKAGE_DEPS,
+    SPARK_PACKAGES_PROBLEM,
+    spark_dependency_problem,
+)
 from config.spark import DEPENDENCIES, DEPENDENCY_CONF, dependency_uris
 from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
@@ -28,7 +41,9 @@ from manifests.validation.spark_webhook import pod_webhooks
 
 
 def dependency_findings(m: Manifest) -> list[Finding]:
-    """An error per dependency URI of `m`'s Spark application spec that the operator's spark-submit cannot fetch."""
+    """An error per dependency URI of `m`'s Spark application spec that the operator's spark-submit cannot fetch,
+    and per Maven package setting (`deps.packages`, `excludePackages`, `repositories`; the `spark.jars.packages` and
+    Ivy keys of `sparkConf`), which it would resolve in its controller pod (`SPARK_PACKAGES_PROBLEM`)."""
     found = spark_application_spec(m)
     if found is None:
         return []
@@ -38,7 +53,22 @@ def dependency_findings(m: Manifest) -> list[Finding]:
             for index, uri in enumerate(deps.get(name) or [])]
     conf = spec.get("sparkConf") or {}
     uris += [(f"{path}.sparkConf.{key}", uri) for key in DEPENDENCY_CONF for uri in dependency_uris(str(conf.get(key, "")))]
-    return [finding(m, where, problem, Layer.RULE) for where, uri in uris if (problem := spark_dependency_problem(uri))]
+    packages = [f"{path}.deps.{name}" for name in SPARK_PACKAGE_DEPS if deps.get(name)]
+    packages += [f"{path}.sparkConf.{key}" for key in SPARK_PACKAGE_CONF if key in conf]
+    return ([finding(m, where, problem, Layer.RULE) for where, uri in uris if (problem := spark_dependency_problem(uri))]
+            + [finding(m, where, SPARK_PACKAGES_PROBLEM, Layer.RULE) for where in packages])
+
+
+def main_class_finding(m: Manifest) -> Finding | None:
+    """An error when `m`'s Spark application spec is a Java or Scala one without `mainClass`
+    (`SPARK_MAIN_CLASS_PROBLEM`), else None."""
+    found = spark_application_spec(m)
+    if found is None:
+        return None
+    path, spec = found
+    if spec.get("type") not in JAR_TYPES or spec.get("mainClass"):
+        return None
+    return finding(m, f"{path}.mainClass", SPARK_MAIN_CLASS_PROBLEM, Layer.RULE)
 
 
 def resubmission_finding(m: Manifest) -> Finding | None:
@@ -64,10 +94,12 @@ def resubmission_finding(m: Manifest) -> Finding | None:
 
 
 def check(manifests: list[Manifest]) -> list[Finding]:
-    """Dependencies the Spark operator's controller cannot submit (`dependency_findings`), and, with the operator's
+    """Dependencies the Spark operator's controller cannot submit (`dependency_findings`), Java and Scala
+    applications without a main class (`main_class_finding`), and, with the operator's
     fail-closed pod webhook among `manifests` (failurePolicy Fail, the API's default), applications a failed
     submission leaves failed (`resubmission_finding`)."""
     findings = [f for m in manifests for f in dependency_findings(m)]
+    findings += [f for m in manifests if (f := main_class_finding(m))]
     if any((hook.get("failurePolicy") or "Fail") == "Fail" for hook in pod_webhooks(manifests)):
         findings += [f for m in manifests if (f := resubmission_finding(m))]
     return findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 
@@ -16,6 +17,13 @@ def running(marker: str) -> list[int]:
         except OSError:
             continue  # ended while we looked
     return found
+
+
+def left_running(marker: str, settle: float = 0.5) -> list[int]:
+    """`running(marker)` after `settle` seconds: a process started just before reads an empty command line until its
+    exec is through, so a leak that fresh would otherwise go unseen."""
+    time.sleep(settle)
+    return running(marker)
 
 
 def sleeper(marker: str) -> list[str]:

@@ -44,7 +44,7 @@ from tests.judges.argo_sync import (
 )
 from tests.judges.kube_apiserver import KubeApiServer, Object, stop
 from tests.judges.pod_security import exception_of, undeclared, violations
-from tests.judges.processes import running, sleeper
+from tests.judges.processes import left_running, sleeper
 
 KUBECTL = ROOT / "build" / "tools" / "kubectl" / "kubectl"
 HELM = ROOT / "build" / "tools" / "helm" / "helm"
@@ -330,4 +330,4 @@ def test_a_chart_build_that_does_not_finish_is_ended() -> None:
     with pytest.raises(AssertionError, match="local: the Helm chart build did not finish in 0 s"):
         chart_built("local", build, timeout=0.3)
     assert build.returncode is not None
-    assert running(marker) == []
+    assert left_running(marker) == []

@@ -6,6 +6,7 @@ judge's own end in test_fluss_boot.py."""
 from __future__ import annotations
 
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -15,14 +16,14 @@ from manifests.judges import JudgeError, built, kube_apiserver_dir
 from tests.judges import judge_unavailable
 from tests.judges.flink_options import ValueJudge
 from tests.judges.kube_apiserver import Etcd, KubeApiServer, start_process
-from tests.judges.processes import running, sleeper
+from tests.judges.processes import left_running, running, sleeper
 
 
 def test_a_start_that_never_gets_ready_ends_its_process(tmp_path: Path) -> None:
     marker = f"judge-harness-{uuid.uuid4()}"
     with pytest.raises(RuntimeError, match=r"sleeper not ready after 0 s"):
         start_process(sleeper(marker), tmp_path / "sleeper.log", lambda: False, "sleeper", timeout=0.3)
-    assert running(marker) == []
+    assert left_running(marker) == []
 
 
 def test_a_start_interrupted_while_waiting_ends_its_process(tmp_path: Path) -> None:
@@ -33,7 +34,7 @@ def test_a_start_interrupted_while_waiting_ends_its_process(tmp_path: Path) -> N
 
     with pytest.raises(KeyboardInterrupt):
         start_process(sleeper(marker), tmp_path / "sleeper.log", interrupted, "sleeper")
-    assert running(marker) == []
+    assert left_running(marker) == []
 
 
 def test_a_process_that_gets_ready_keeps_running(tmp_path: Path) -> None:
@@ -41,6 +42,9 @@ def test_a_process_that_gets_ready_keeps_running(tmp_path: Path) -> None:
     marker = f"judge-harness-{uuid.uuid4()}"
     process, _ = start_process(sleeper(marker), tmp_path / "sleeper.log", lambda: True, "sleeper")
     try:
+        deadline = time.monotonic() + 10
+        while not running(marker) and time.monotonic() < deadline:
+            time.sleep(0.05)  # its command line reads empty until its exec is through
         assert running(marker) == [process.pid]
     finally:
         process.kill()
@@ -62,7 +66,7 @@ def test_a_failed_etcd_or_kube_apiserver_start_leaves_no_process_behind(tmp_path
     apiserver.directory.mkdir()
     with pytest.raises(RuntimeError, match="kube-apiserver not ready after 0 s"):
         apiserver.__enter__()
-    assert running(str(tmp_path)) == []
+    assert left_running(str(tmp_path)) == []
 
 
 
@@ -74,4 +78,4 @@ def test_a_value_judge_whose_jvm_does_not_end_is_killed() -> None:
     judge._process = subprocess.Popen(sleeper(marker), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     judge.close(timeout=0.3)
     assert judge._process.returncode is not None
-    assert running(marker) == []
+    assert left_running(marker) == []

@@ -97,18 +97,18 @@ def _helm(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from manifests.validation.command import kubeconform_binary, validate_environments, validate_paths
+    from manifests.judges import kubeconform_path
+    from manifests.validation.command import validate_environments, validate_paths
     from manifests.validation.strict_schemas import SchemaStore, SchemaVersionError, default_dir, kubernetes_version
 
     try:
         store = SchemaStore(args.schema_dir or default_dir(), kubernetes_version(args.kubernetes_version))
-        kubeconform = None if args.no_kubeconform else kubeconform_binary()
+        kubeconform = None if args.no_kubeconform else str(kubeconform_path())
         if args.paths:
-            report = validate_paths(args.paths, store, kubeconform, kubeconform_skipped=args.no_kubeconform)
+            report = validate_paths(args.paths, store, kubeconform)
         else:
             report = validate_environments(args.envs or available_environments(args.config_dir), args.dist, store,
-                                           kubeconform, kubeconform_skipped=args.no_kubeconform,
-                                           config_dir=args.config_dir)
+                                           kubeconform, config_dir=args.config_dir)
     except (ConfigError, FileNotFoundError, SchemaVersionError) as error:
         return _error(error)
     sys.stdout.write(report.render())
@@ -264,7 +264,9 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--kubernetes-version", default=KUBERNETES_VERSION,
                           help=f"Kubernetes schema version, e.g. 1.30 (default: {KUBERNETES_VERSION})")
     validate.add_argument("--schema-dir", type=Path, default=None, help="exported schemas (default: build/schemas)")
-    validate.add_argument("--no-kubeconform", action="store_true", help="do not run kubeconform even if found")
+    validate.add_argument("--no-kubeconform", action="store_true",
+                          help="do not run kubeconform (otherwise the pinned kubeconform of `make judge-kubeconform` "
+                               "runs, and one that is not built, fails or checks fewer objects is an error)")
     validate.set_defaults(run=_validate)
 
     diff = commands.add_parser("diff", help="rendered change between git refs or a ref and the working tree",

@@ -78,6 +78,75 @@ FLUSS_IMAGE_ICEBERG_MODULES = frozenset({"iceberg-aws", "iceberg-aws-bundle"})
 """Iceberg modules the platform's Fluss image adds to `plugins/iceberg` (images/fluss/artifacts.txt, checked by
 tests/test_images.py). The lake plugin (fluss-lake-iceberg) bundles iceberg-core only (Fluss docs, "Iceberg",
 "Custom Catalog Implementations")."""
+
+
+@dataclass(frozen=True)
+class RequiredJar:
+    """One jar the Fluss documentation asks an image to hold for the platform's use, and the platform's jar that
+    provides it.
+
+    Attributes:
+        requirement: what the docs ask for, in their words, with the lines of `FLUSS_JAR_DOCS`.
+        folder: where the docs want it, relative to the image's home (`lib`, `plugins/iceberg`, ...).
+        artifact: Maven artifact id of the image's jar there that provides it (listed in
+            `images/<image>/artifacts.txt`, or shipped by the base image); it may bundle the required module.
+        class_name: a class the requirement is for, which that jar carries (tests/test_images.py checks the locked
+            jar when the images' Maven cache holds it).
+    """
+
+    requirement: str
+    folder: str
+    artifact: str
+    class_name: str
+
+
+FLUSS_JAR_DOCS = "apache/fluss v0.9.1-incubating website/docs/streaming-lakehouse/integrate-data-lakes/iceberg.md"
+"""The page both tables below follow ("Iceberg": the servers' prerequisites and the tiering service's jars; the
+union read needs the same jars in Flink, its line 421)."""
+FLINK_LIB_FOR_FLUSS = (
+    RequiredJar("Fluss Flink connector for Flink 1.20, fluss-flink-1.20 (151-154)", "lib", "fluss-flink-1.20",
+                "org.apache.fluss.flink.catalog.FlinkCatalogFactory"),
+    RequiredJar("the Fluss filesystem jar of the remote storage: fluss-fs-s3 for s3:// (156-160); the connector and "
+                "fluss-flink-tiering bundle none, and a client opens remote KV snapshots and tiered logs with the "
+                "FileSystemPlugin and S3DelegationTokenReceiver it finds on the classpath", "lib", "fluss-fs-s3",
+                "org.apache.fluss.fs.s3.token.S3DelegationTokenReceiver"),
+    RequiredJar("Fluss Lake Iceberg, fluss-lake-iceberg (162-163)", "lib", "fluss-lake-iceberg",
+                "org.apache.fluss.lake.iceberg.IcebergLakeStoragePlugin"),
+    RequiredJar("the Iceberg catalog's jars (165-166): the REST catalog of iceberg-core, which the Iceberg Flink "
+                "runtime bundles", "lib", "iceberg-flink-runtime-1.20", "org.apache.iceberg.rest.RESTCatalog"),
+    RequiredJar("S3 FileIO: iceberg-aws-1.10.1 (168-177), bundled by the Iceberg Flink runtime", "lib",
+                "iceberg-flink-runtime-1.20", "org.apache.iceberg.aws.s3.S3FileIO"),
+    RequiredJar("S3 FileIO: iceberg-aws-bundle-1.10.1 (168-177)", "lib", "iceberg-aws-bundle",
+                "software.amazon.awssdk.services.s3.S3Client"),
+    RequiredJar("S3 FileIO: failsafe-3.3.2 (168-177), bundled unrelocated by the Iceberg Flink runtime (the AWS "
+                "bundle's copy is relocated)", "lib", "iceberg-flink-runtime-1.20", "dev.failsafe.Failsafe"),
+    RequiredJar("Hadoop classes, option 2: hadoop-apache-3.3.5-2 (123-133)", "lib", "hadoop-apache",
+                "org.apache.hadoop.conf.Configuration"),
+)
+"""What the Fluss docs put in `FLINK_HOME/lib` for the platform's use of Flink: Fluss tables on S3 remote storage
+(the catalog, sources and sinks) and the tiering service to Iceberg through Polaris (REST catalog, S3FileIO); the
+Flink image (images/flink) holds each (tests/test_images.py). Not needed: the other filesystems (OSS, HDFS) and
+catalogs (Hive, Glue, ...)."""
+FLUSS_SERVER_PLUGINS = (
+    RequiredJar("the S3 filesystem plugin for remote.data.dir on s3:// (apache/fluss image, fluss-dist plugins.xml)",
+                "plugins/s3", "fluss-fs-s3", "org.apache.fluss.fs.s3.S3FileSystemPlugin"),
+    RequiredJar("the Iceberg lake plugin, which bundles iceberg-core's catalogs, REST among them (90-92; the "
+                "apache/fluss image)", "plugins/iceberg", "fluss-lake-iceberg",
+                "org.apache.fluss.lake.iceberg.IcebergLakeStoragePlugin"),
+    RequiredJar("Hadoop classes, option 2: hadoop-apache-3.3.5-2 in FLUSS_HOME/plugins/iceberg/ (61-73)",
+                "plugins/iceberg", "hadoop-apache", "org.apache.hadoop.conf.Configuration"),
+    RequiredJar("a catalog's classes outside iceberg-core in FLUSS_HOME/plugins/iceberg/ (90-92): iceberg-aws for "
+                "the io-impl S3FileIO the REST catalog instantiates at start", "plugins/iceberg", "iceberg-aws",
+                "org.apache.iceberg.aws.s3.S3FileIO"),
+    RequiredJar("the AWS SDK S3FileIO calls: iceberg-aws-bundle-1.10.1 (as for Flink, 168-177)", "plugins/iceberg",
+                "iceberg-aws-bundle", "software.amazon.awssdk.services.s3.S3Client"),
+)
+"""What the Fluss servers need in the Fluss image (images/fluss on apache/fluss): the coordinator holds the Iceberg
+catalog only (LakeCatalogDynamicLoader; reading and writing Iceberg files is the tiering job's, in Flink), so
+failsafe, which S3FileIO's input stream alone calls, is not needed there. The Fluss judge boots the servers with
+exactly these folders."""
+
+
 ICEBERG_CLASS_MODULES = {
     "org.apache.iceberg.aws.": "iceberg-aws",
     "org.apache.iceberg.gcp.": "iceberg-gcp",

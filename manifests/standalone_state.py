@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from config.flink_options import HA_CLUSTER_ID, KUBERNETES_CLUSTER_ID
+from config.flink_options import HA_CLUSTER_ID, KUBERNETES_CLUSTER_ID, LOCAL_RECOVERY_KEYS
 from manifests.diff import Key
 from manifests.state_finding import NON_RESTORED_STATE, Finding, Objects, kept_by_argo_cd
 from manifests.validation.flink_config import FlinkConf, standard_config_file
@@ -35,11 +35,13 @@ DEFAULT_HA_CLUSTER_ID = "/default"
 PROCESS_KEY_PREFIXES = (
     "jobmanager.", "taskmanager.", "blob.", "rest.", "web.", "metrics.", "high-availability.", "kubernetes.",
     "process.", "queryable-state.", "security.", "s3.", "fs.", "env.", "pekko.", "heartbeat.", "cluster.",
-    "resourcemanager.", "slot.", "scheduler-mode", "state.backend.local-recovery", "job-result-store.",
+    "resourcemanager.", "slot.", "scheduler-mode", *LOCAL_RECOVERY_KEYS, "job-result-store.",
     "execution.shutdown-on-application-finish")
 """`config.yaml` keys the JobManager and TaskManager processes read at start (memory, addresses and ports, metrics
 reporters, HA services, file systems, the scheduler, local recovery, the job result store): a change takes effect
-after a rollout. Any other key may be part of the job's configuration inside the job graph that HA recovers."""
+after a rollout. Any other key may be part of the job's configuration inside the job graph that HA recovers.
+Local recovery is the keys the render sets (`LOCAL_RECOVERY_KEYS`), which each TaskManager reads at start (Flink
+release-1.20.3 `TaskManagerServicesConfiguration.fromConfiguration`, lines 295-296)."""
 ARG_FIELDS = {"--job-classname": "job.entryClass", "--fromSavepoint": "job.initialSavepointPath"}
 """The `standalone-job` options the platform renders, by the job field they come from (charts.flink.standalone)."""
 

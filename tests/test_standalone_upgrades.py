@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from config.flink_options import LOCAL_RECOVERY_KEYS
 from manifests.diff import Key
 from manifests.state_safety import check
 from tests.conftest import Manifest, config_errors, environment, find, render
@@ -25,8 +26,9 @@ WAY_OUT = ("to upgrade, stop the job with a savepoint, then set job.initialSavep
 def cluster(*, ha: bool = True, parallelism: int = 4, entry_class: str = "com.example.Scoring",
             args: tuple[str, ...] = ("--mode", "fast"), savepoint: str | None = None, cluster_id: str | None = None,
             image: str = "registry.example.com/scoring:1.0.0", task_manager_memory: str = "2048m",
-            checkpoint_interval: str = "30 s") -> dict[str, Any]:
-    """A standalone application cluster `scoring` (2 TaskManagers of 2 slots) with the given settings."""
+            checkpoint_interval: str = "30 s", local_recovery: bool | None = None) -> dict[str, Any]:
+    """A standalone application cluster `scoring` (2 TaskManagers of 2 slots) with the given settings
+    (`local_recovery` not None: TaskManagers as a StatefulSet, with local recovery on or off)."""
     job: dict[str, Any] = {"jarPath": JAR, "entryClass": entry_class, "parallelism": parallelism, "args": list(args)}
     if savepoint:
         job["initialSavepointPath"] = savepoint
@@ -34,7 +36,10 @@ def cluster(*, ha: bool = True, parallelism: int = 4, entry_class: str = "com.ex
             "jobManager": {"replicas": 2 if ha else 1},
             "taskManager": {"replicas": 2, "taskSlots": 2, "memory": task_manager_memory},
             "checkpointing": {"interval": checkpoint_interval},
-            "standalone": {"clusterId": cluster_id} if cluster_id else {}, "job": job}
+            "standalone": {**({"clusterId": cluster_id} if cluster_id else {}),
+                           **({"taskManagerKind": "statefulset", "localRecovery": local_recovery}
+                              if local_recovery is not None else {})},
+            "job": job}
 
 
 def rendered(**settings: Any) -> list[Manifest]:
@@ -74,6 +79,17 @@ def test_job_changes_of_an_ha_cluster_are_flagged_as_not_taking_effect_with_the_
         f"memory, ports and metrics, do take effect); {WAY_OUT}"]
     assert findings({}, {"task_manager_memory": "4096m"}) == []  # a process setting: it takes effect
     assert findings({}, {}) == []
+
+
+def test_turning_local_recovery_on_or_off_is_a_process_setting_that_takes_effect() -> None:
+    """The keys the render sets for local recovery (`LOCAL_RECOVERY_KEYS`) are read by each TaskManager at start
+    (Flink release-1.20.3 `TaskManagerServicesConfiguration.fromConfiguration`, lines 295-296), not kept in the job
+    graph HA recovers: no "may not take effect" warning."""
+    on, off = config(rendered(local_recovery=True)), config(rendered(local_recovery=False))
+    assert {key: on.get(key) for key in LOCAL_RECOVERY_KEYS} == dict.fromkeys(LOCAL_RECOVERY_KEYS, True)
+    assert [key for key in LOCAL_RECOVERY_KEYS if key in off] == []
+    assert findings({"local_recovery": False}, {"local_recovery": True}) == []
+    assert findings({"local_recovery": True}, {"local_recovery": False}) == []
 
 
 def test_a_new_ha_scope_starts_the_job_from_its_savepoint_and_leaves_the_old_config_maps() -> None:

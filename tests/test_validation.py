@@ -20,7 +20,7 @@ from config.external import declared_external
 from manifests.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
 from manifests.judges import JudgeError, built, kubeconform_path
 from manifests.rollout import CHECKSUM_ANNOTATION
-from manifests.validation.command import kubeconform_binary, validate
+from manifests.validation.command import validate
 from manifests.validation.cron import schedule_problem
 from manifests.validation.quartz import cron_valid, daily_valid
 from manifests.validation.report import Finding, Layer, Level, Report
@@ -758,7 +758,7 @@ def kubeconform() -> str:
 
 
 def test_validate_runs_the_pinned_kubeconform_from_the_go_proxy(kubeconform: str) -> None:
-    assert kubeconform_binary() == kubeconform
+    assert str(kubeconform_path()) == kubeconform
     version = subprocess.run([kubeconform, "-v"], capture_output=True, text=True, check=True).stdout.strip()
     assert version == f"v{KUBECONFORM.version}"
 
@@ -771,6 +771,74 @@ def test_kubeconform_accepts_the_exported_schemas(rendered: dict[str, list[Manif
     container(broken, "Deployment", "polaris")["imagePullPolicyy"] = "Always"
     report = run(broken, tmp_path, store, env="test-prod", kubeconform=kubeconform)
     assert [f.object for f in report.findings if f.layer is Layer.KUBECONFORM] == ["Deployment/polaris"]
+
+
+TWO_CONFIG_MAPS = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\ndata: {k: v}\n---\n"
+                   "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: x}\ndata: {k: v}\n")
+
+
+def fake_kubeconform(tmp_path: Path, script: str) -> str:
+    """An executable standing in for kubeconform: `script` (sh) runs whatever the arguments."""
+    binary = tmp_path / "fake-kubeconform"
+    binary.write_text("#!/bin/sh\n" + script + "\n")
+    binary.chmod(0o755)
+    return str(binary)
+
+
+def kubeconform_findings(tmp_path: Path, store: SchemaStore, binary: str) -> list[str]:
+    """The kubeconform-layer messages of validating two ConfigMaps with `binary` as kubeconform."""
+    manifest = tmp_path / "two.yaml"
+    manifest.write_text(TWO_CONFIG_MAPS)
+    report = validate([manifest], store, external={}, partial=True, kubeconform=binary)
+    return [f"{f.file} {f.object}: {f.message}" for f in report.findings if f.layer is Layer.KUBECONFORM]
+
+
+SUMMARY = '{"resources": [], "summary": {"valid": %d, "invalid": 0, "errors": 0, "skipped": %d}}'
+
+
+@pytest.mark.parametrize(("script", "expected"), [
+    ('echo "panic: runtime error" >&2; exit 2', "{binary} exited 2 without its JSON summary: panic: runtime error"),
+    ("exit 0", "{binary} exited 0 without its JSON summary: no output"),
+    (f"echo '{SUMMARY % (1, 0)}'", "kubeconform checked 1 of the 2 objects (summary {{'valid': 1, 'invalid': 0, "
+                                   "'errors': 0, 'skipped': 0}})"),
+    (f"echo '{SUMMARY % (0, 2)}'", "kubeconform checked 0 of the 2 objects (summary {{'valid': 0, 'invalid': 0, "
+                                   "'errors': 0, 'skipped': 2}})"),
+    (f"echo '{SUMMARY % (2, 0)}'; echo 'cannot write report' >&2; exit 1",
+     "{binary} exited 1 with the summary {{'valid': 2, 'invalid': 0, 'errors': 0, 'skipped': 0}}: cannot write "
+     "report"),
+], ids=["crash", "empty-output", "fewer-resources", "skipped", "exit-code"])
+def test_a_kubeconform_run_that_does_not_check_every_object_is_an_error(
+        tmp_path: Path, store: SchemaStore, script: str, expected: str) -> None:
+    binary = fake_kubeconform(tmp_path, script)
+    assert kubeconform_findings(tmp_path, store, binary) == ["- -: " + expected.format(binary=binary)]
+
+
+def test_a_kubeconform_that_checks_every_object_adds_no_finding(tmp_path: Path, store: SchemaStore) -> None:
+    """The counterpart of the fake runs: the summary counts both objects, exit 0."""
+    assert kubeconform_findings(tmp_path, store, fake_kubeconform(tmp_path, f"echo '{SUMMARY % (2, 0)}'")) == []
+
+
+def test_a_missing_kubeconform_is_an_error_unless_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LAKEHOUSE_JUDGES_CACHE", str(tmp_path / "empty-cache"))
+    manifest = tmp_path / "two.yaml"
+    manifest.write_text(TWO_CONFIG_MAPS)
+    assert cli_main(["validate", str(manifest)]) == 1
+    out = capsys.readouterr().out
+    missing = kubeconform_path()
+    assert f"ERROR    kubeconform  -  -  -  could not run {missing}: No such file or directory (build it with " \
+           "`make judge-kubeconform`, or pass --no-kubeconform)" in out.splitlines()
+    assert "note: kubeconform ran" not in out
+    assert cli_main(["validate", "--no-kubeconform", str(manifest)]) == 0
+    assert "note: kubeconform was not run: --no-kubeconform" in capsys.readouterr().out
+
+
+def test_validate_help_says_what_no_kubeconform_turns_off(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli_main(["validate", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert ("--no-kubeconform do not run kubeconform (otherwise the pinned kubeconform of `make judge-kubeconform` "
+            "runs, and one that is not built, fails or checks fewer objects is an error)") in help_text
 
 
 def test_validation_does_not_load_cdk8s_or_the_bindings(rendered_root: Path) -> None:

@@ -10,13 +10,11 @@ Exit codes: 0 no error, 1 errors found, 2 the command could not run (missing pat
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
 from config import ENVIRONMENTS_DIR, load_environment
 from config.external import ObjectKey, declared_external
-from manifests.judges import kubeconform_path
 from manifests.validation import (
     app_of_apps,
     cloud_identity,
@@ -42,12 +40,8 @@ from manifests.validation.manifests import load, yaml_files
 from manifests.validation.report import Finding, Layer, Level, Manifest, Report, finding
 from manifests.validation.strict_schemas import SchemaStore, core_file_name, crd_file_name
 
-
-def kubeconform_binary() -> str | None:
-    """The pinned kubeconform (`config.capabilities.KUBECONFORM`, built by `make judge-kubeconform` from the Go
-    module proxy into the judges cache: `manifests.judges.kubeconform_path`), else None."""
-    path = kubeconform_path()
-    return str(path) if os.access(path, os.X_OK) else None
+KUBECONFORM_TIMEOUT = 600
+"""Seconds kubeconform may take over the files before it is ended (and its run is an error)."""
 
 
 def kubeconform_command(binary: str, schema_dir: Path, version: str, files: list[Path]) -> list[str]:
@@ -59,17 +53,48 @@ def kubeconform_command(binary: str, schema_dir: Path, version: str, files: list
             *map(str, files)]
 
 
-def run_kubeconform(binary: str, store: SchemaStore, files: list[Path]) -> list[Finding]:
-    """kubeconform's invalid and error results as findings."""
-    result = subprocess.run(kubeconform_command(binary, store.directory, store.version, files),
-                            capture_output=True, text=True, check=False)
+def run_kubeconform(binary: str, store: SchemaStore, files: list[Path], objects: int) -> list[Finding]:
+    """kubeconform over `files`, which hold `objects` objects: its invalid and error results as findings, and an
+    error finding for a run that did not check them all: the binary could not be started (not built, not
+    executable), it ran out of time (`KUBECONFORM_TIMEOUT`), printed no JSON summary (a crash), exited otherwise than
+    its results say (kubeconform v0.7.0 cmd/kubeconform/main.go: exit 1 when a resource is invalid or an error,
+    else 0), or its summary counts fewer valid, invalid and error resources than `objects` (pkg/output/json.go:
+    `summary` counts every resource but the empty ones)."""
+    try:
+        result = subprocess.run(kubeconform_command(binary, store.directory, store.version, files),
+                                capture_output=True, text=True, check=False, timeout=KUBECONFORM_TIMEOUT)
+    except OSError as error:
+        return [_kubeconform_error(f"could not run {binary}: {error.strerror or error} (build it with "
+                                   "`make judge-kubeconform`, or pass --no-kubeconform)")]
+    except subprocess.TimeoutExpired:
+        return [_kubeconform_error(f"{binary} did not finish in {KUBECONFORM_TIMEOUT} s")]
+    said = (result.stderr.strip() or result.stdout.strip() or "no output").splitlines()[-5:]
+    try:
+        output = json.loads(result.stdout)
+        counts = {key: int(output["summary"][key]) for key in ("valid", "invalid", "errors", "skipped")}
+        results = list(output["resources"])
+    except (ValueError, KeyError, TypeError):
+        return [_kubeconform_error(f"{binary} exited {result.returncode} without its JSON summary: "
+                                   + " / ".join(said))]
     findings = []
-    for item in json.loads(result.stdout or "{}").get("resources", []):
+    for item in results:
         if item.get("status") in ("statusInvalid", "statusError"):
             obj = f"{item.get('kind')}/{item.get('name')}"
             findings.append(Finding(item.get("filename", "?"), obj, "-", item.get("msg", "").strip(),
                                     Level.ERROR, Layer.KUBECONFORM))
+    failed = counts["invalid"] + counts["errors"]
+    if result.returncode != (1 if failed else 0):
+        findings.append(_kubeconform_error(f"{binary} exited {result.returncode} with the summary {counts}: "
+                                           + " / ".join(said)))
+    if counts["valid"] + failed < objects:
+        findings.append(_kubeconform_error(f"kubeconform checked {counts['valid'] + failed} of the {objects} "
+                                           f"objects (summary {counts})"))
     return findings
+
+
+def _kubeconform_error(message: str) -> Finding:
+    """An error finding about the kubeconform run itself (no file or object of its own)."""
+    return Finding("-", "-", "-", message, Level.ERROR, Layer.KUBECONFORM)
 
 
 def schema_findings(manifests: list[Manifest], store: SchemaStore) -> list[Finding]:
@@ -87,9 +112,10 @@ def schema_findings(manifests: list[Manifest], store: SchemaStore) -> list[Findi
 
 
 def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey, str], partial: bool,
-             kubeconform: str | None, kubeconform_skipped: bool = False) -> Report:
-    """Every layer over `files`; kubeconform too when its binary is given (`kubeconform_skipped`: the user
-    turned it off, which the report's note says instead of "not found")."""
+             kubeconform: str | None) -> Report:
+    """Every layer over `files`; kubeconform too when its binary is given (`run_kubeconform`: a binary that is
+    missing or does not check every object is an error finding), else the report's note says it was turned off
+    (`--no-kubeconform`)."""
     manifests, problems = load(files)
     report = Report(findings=problems, objects=len(manifests), files=len(files))
     report.findings += schema_findings(manifests, store)
@@ -104,16 +130,17 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
         report.findings += runtime_check(manifests)
     report.findings += node_pools.check(manifests, partial=partial)
     if kubeconform:
-        report.findings += run_kubeconform(kubeconform, store, files)
-        report.notes.append(f"kubeconform ran ({kubeconform})")
+        checked = run_kubeconform(kubeconform, store, files, len(manifests))
+        report.findings += checked
+        if not any(f.file == "-" for f in checked):  # the run itself went wrong: its finding says how
+            report.notes.append(f"kubeconform ran ({kubeconform})")
     else:
-        report.notes.append("kubeconform was not run: " + ("--no-kubeconform" if kubeconform_skipped else
-                                                           f"{kubeconform_path()} is not built (make judge-kubeconform)"))
+        report.notes.append("kubeconform was not run: --no-kubeconform")
     return report
 
 
 def validate_environments(envs: list[str], dist: Path, store: SchemaStore, kubeconform: str | None, *,
-                          kubeconform_skipped: bool = False, config_dir: Path = ENVIRONMENTS_DIR) -> Report:
+                          config_dir: Path = ENVIRONMENTS_DIR) -> Report:
     """Validate `dist/<env>/` for each of `envs`, references checked against each env's declared externals.
 
     Raises:
@@ -127,7 +154,7 @@ def validate_environments(envs: list[str], dist: Path, store: SchemaStore, kubec
         if not directory.is_dir():
             raise FileNotFoundError(f"{directory}: not rendered (run `make synth ENV={env}`)")
         report = validate(yaml_files([directory]), store, external=declared_external(config),
-                          partial=False, kubeconform=kubeconform, kubeconform_skipped=kubeconform_skipped)
+                          partial=False, kubeconform=kubeconform)
         total.findings += report.findings
         total.objects += report.objects
         total.files += report.files
@@ -135,12 +162,10 @@ def validate_environments(envs: list[str], dist: Path, store: SchemaStore, kubec
     return total
 
 
-def validate_paths(paths: list[Path], store: SchemaStore, kubeconform: str | None, *,
-                   kubeconform_skipped: bool = False) -> Report:
+def validate_paths(paths: list[Path], store: SchemaStore, kubeconform: str | None) -> Report:
     """Validate any manifest files and folders; references outside them are warnings.
 
     Raises:
         FileNotFoundError: a path does not exist.
     """
-    return validate(yaml_files(paths), store, external={}, partial=True, kubeconform=kubeconform,
-                    kubeconform_skipped=kubeconform_skipped)
+    return validate(yaml_files(paths), store, external={}, partial=True, kubeconform=kubeconform)

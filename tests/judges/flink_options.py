@@ -69,16 +69,22 @@ def cache_dir() -> Path:
     return (Path(base) if base else Path.home() / ".cache" / "lakehouse-judges") / f"flink-options-{FLINK.version}"
 
 
+RUN_TIMEOUT = 1800
+"""Seconds a build or listing step (pip, Maven, the judge) may take before it is ended (a hung registry)."""
+
+
 def _run(command: list[str], **kwargs: Any) -> str:
-    """Run `command`, returning its standard output.
+    """Run `command`, returning its standard output; a command still running after `RUN_TIMEOUT` seconds is killed.
 
     Raises:
-        JudgeError: the command is missing or fails (its last output lines).
+        JudgeError: the command is missing, fails (its last output lines) or ran out of time.
     """
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
+        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=RUN_TIMEOUT, **kwargs)
     except OSError as error:
         raise JudgeError(f"{command[0]}: {error}") from error
+    except subprocess.TimeoutExpired as error:
+        raise JudgeError(f"{' '.join(command[:6])} ... did not finish in {RUN_TIMEOUT} s") from error
     if result.returncode != 0:
         lines = (result.stderr.strip() + "\n" + result.stdout.strip()).strip().splitlines()[-20:]
         raise JudgeError(f"{' '.join(command[:6])} ... failed (exit {result.returncode}):\n" + "\n".join(lines))
@@ -244,10 +250,14 @@ class ValueJudge:
         assert self._process.stdin is not None and self._process.stdout is not None
         return self._process.stdin, self._process.stdout
 
-    def close(self) -> None:
-        """End the JVM (end of its input)."""
-        self._streams()[0].close()
-        self._process.wait(timeout=30)
+    def close(self, timeout: float = 30) -> None:
+        """End the JVM: end of its input, and SIGKILL when it has not ended `timeout` seconds later."""
+        try:
+            self._streams()[0].close()
+            self._process.wait(timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired):
+            self._process.kill()
+            self._process.wait()
 
 
 def judge_or_skip() -> Judge:

@@ -36,6 +36,7 @@ import ssl
 import subprocess
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,11 +59,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait(ready: Any, process: subprocess.Popen[bytes], log: Path, what: str) -> float:
+def _wait(ready: Callable[[], bool], process: subprocess.Popen[bytes], log: Path, what: str,
+          timeout: float) -> float:
     """Poll `ready()` until true; seconds taken. Raises RuntimeError with the log's tail if the process exits or
-    START_TIMEOUT passes."""
+    `timeout` seconds pass."""
     start = time.monotonic()
-    while time.monotonic() - start < START_TIMEOUT:
+    while time.monotonic() - start < timeout:
         if process.poll() is not None:
             raise RuntimeError(f"{what} exited with {process.returncode}:\n{_tail(log)}")
         try:
@@ -71,14 +73,35 @@ def _wait(ready: Any, process: subprocess.Popen[bytes], log: Path, what: str) ->
         except OSError:
             pass
         time.sleep(0.1)
-    raise RuntimeError(f"{what} not ready after {START_TIMEOUT:.0f} s:\n{_tail(log)}")
+    raise RuntimeError(f"{what} not ready after {timeout:.0f} s:\n{_tail(log)}")
+
+
+def start_process(args: list[str], log: Path, ready: Callable[[], bool], what: str,
+                  timeout: float = START_TIMEOUT) -> tuple[subprocess.Popen[bytes], float]:
+    """Start `args` (stdout and stderr to `log`) and wait until `ready()`; (the process, seconds to ready).
+
+    A start that fails ends the process before the error propagates (any exception, an interrupt too), so nothing
+    outlives a failed start.
+
+    Raises:
+        RuntimeError: the process exited or was not ready in `timeout` seconds (the log's tail);
+        OSError: it could not be started.
+    """
+    with log.open("wb") as out:
+        process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        return process, _wait(ready, process, log, what, timeout)
+    except BaseException:
+        stop(process)
+        raise
 
 
 def _tail(log: Path, lines: int = 25) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.is_file() else "(no log)"
 
 
-def _stop(process: subprocess.Popen[bytes] | None) -> None:
+def stop(process: subprocess.Popen[Any] | None) -> None:
+    """End `process` if it runs: SIGTERM, then SIGKILL after 15 s; returns once it is reaped."""
     if process is None or process.poll() is not None:
         return
     process.terminate()
@@ -90,11 +113,13 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
 
 
 class Etcd:
-    """An etcd on loopback with its data in `directory/etcd`; `url` is its client URL. Use as a context manager."""
+    """An etcd on loopback with its data in `directory/etcd`; `url` is its client URL. Use as a context manager;
+    `start_timeout`: seconds it may take to become healthy (a failed start ends the process and raises RuntimeError)."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, start_timeout: float = START_TIMEOUT):
         self.directory = directory
         self.url = f"http://127.0.0.1:{free_port()}"
+        self.start_timeout = start_timeout
         self.process: subprocess.Popen[bytes] | None = None
         self.ready_seconds = 0.0
 
@@ -104,7 +129,6 @@ class Etcd:
         args = [str(etcd), "--name", "judge", "--data-dir", str(data), "--listen-client-urls", self.url,
                 "--advertise-client-urls", self.url, "--listen-peer-urls", f"http://127.0.0.1:{free_port()}",
                 "--unsafe-no-fsync", "--log-level", "warn"]
-        self.process = subprocess.Popen(args, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
         def healthy() -> bool:
             connection = http.client.HTTPConnection(self.url.removeprefix("http://"), timeout=2)
@@ -114,11 +138,11 @@ class Etcd:
             finally:
                 connection.close()
 
-        self.ready_seconds = _wait(healthy, self.process, log, "etcd")
+        self.process, self.ready_seconds = start_process(args, log, healthy, "etcd", self.start_timeout)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _stop(self.process)
+        stop(self.process)
         shutil.rmtree(self.directory / "etcd", ignore_errors=True)  # 64 MB of preallocated WAL
 
 
@@ -149,11 +173,13 @@ class KubeApiServer:
     """kube-apiserver on loopback over `etcd` (`prefix`: its etcd key prefix), with a `system:masters` token.
 
     Attributes after start: `url` (https://127.0.0.1:PORT), `token`, `ca_file` (the self-signed serving
-    certificate), `kubeconfig` (for kubectl and helm), `ready_seconds` (start to /readyz ok).
+    certificate), `kubeconfig` (for kubectl and helm), `ready_seconds` (start to /readyz ok). `start_timeout`: seconds
+    it may take to become ready (a failed start ends the process and raises RuntimeError).
     """
 
-    def __init__(self, directory: Path, etcd: Etcd, prefix: str = "/registry"):
+    def __init__(self, directory: Path, etcd: Etcd, prefix: str = "/registry", start_timeout: float = START_TIMEOUT):
         self.directory, self.etcd, self.prefix = directory, etcd, prefix
+        self.start_timeout = start_timeout
         self.port = free_port()
         self.url = f"https://127.0.0.1:{self.port}"
         self.token = secrets.token_hex(24)
@@ -184,15 +210,20 @@ class KubeApiServer:
             f"--service-account-signing-key-file={service_account_key}",
             f"--egress-selector-config-file={egress}",
         ]
-        self.process = subprocess.Popen(args, stdout=self.log.open("wb"), stderr=subprocess.STDOUT)
-        self.ready_seconds = _wait(self._ready, self.process, self.log, "kube-apiserver")
-        self._write_kubeconfig()
+        try:
+            self.process, self.ready_seconds = start_process(args, self.log, self._ready, "kube-apiserver",
+                                                             self.start_timeout)
+            self._write_kubeconfig()
+        except BaseException:
+            self.__exit__()  # the readiness probe's connection, and the process if it started
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._connection is not None:
             self._connection.close()
-        _stop(self.process)
+            self._connection = None
+        stop(self.process)
 
     def _service_account_key(self) -> Path:
         """An RSA key for `--service-account-{key,signing-key}-file` (openssl; envtest makes one in Go)."""

@@ -6,8 +6,9 @@ the Helm chart are accepted by the server too. Then one negative case for each c
 that a static check of one object cannot: a custom resource before its CRD, an object in a missing namespace, a CEL
 rule of a pinned CRD, a field the schema does not know, a pod template that is not restricted.
 
-One API server per environment (its own etcd prefix): there is no namespace controller, so namespaces cannot be
-emptied between environments. Timings are measured by bench/judges_bench.py, not here.
+One API server for the session: after each environment its objects and namespaces are removed again (there is no
+namespace controller: `argo_sync.remove` finalizes the emptied namespaces), also when judging it fails, so the next
+environment starts on a server with only CRDs. Timings are measured by bench/judges_bench.py, not here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +42,9 @@ from tests.judges.argo_sync import (
     run_sync,
     sync_plan,
 )
-from tests.judges.kube_apiserver import KubeApiServer, Object
+from tests.judges.kube_apiserver import KubeApiServer, Object, stop
 from tests.judges.pod_security import exception_of, undeclared, violations
+from tests.judges.processes import left_running, sleeper
 
 KUBECTL = ROOT / "build" / "tools" / "kubectl" / "kubectl"
 HELM = ROOT / "build" / "tools" / "helm" / "helm"
@@ -72,46 +75,88 @@ def _tool(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(args), capture_output=True, text=True, timeout=300, check=False)
 
 
+CHART_BUILD_TIMEOUT = 300.0
+"""Seconds the judge waits for an environment's Helm chart build (`main.py helm`) once it needs the chart."""
+
+
 @pytest.fixture(scope="session")
-def charts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, subprocess.Popen[str]]]:
+def charts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[Path, subprocess.Popen[str]]]]:
     """env -> (folder, the running `python main.py helm --env <env>` writing `<folder>/<env>/`): every environment's
-    Helm chart, as `make helm` builds it, started at once so the builds overlap the API server's start."""
+    Helm chart, as `make helm` builds it, started at once so the builds overlap the API server's start. A build still
+    running at the end of the session (its environment was not judged, or judging it failed) is ended."""
     root = tmp_path_factory.mktemp("judge-charts")
-    return {env: (root / env, subprocess.Popen([sys.executable, "main.py", "helm", "--env", env, "--outdir", str(root)],
-                                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
-            for env in ENVS}
+    builds: dict[str, tuple[Path, subprocess.Popen[str]]] = {}
+    try:
+        for env in ENVS:
+            builds[env] = (root / env, subprocess.Popen(
+                [sys.executable, "main.py", "helm", "--env", env, "--outdir", str(root)], cwd=ROOT,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        yield builds
+    finally:
+        for _, build in builds.values():
+            stop(build)
+
+
+def chart_built(env: str, build: subprocess.Popen[str], timeout: float = CHART_BUILD_TIMEOUT) -> None:
+    """Wait for `env`'s chart `build` to finish successfully.
+
+    Raises:
+        AssertionError: it failed (its output), or it did not finish in `timeout` seconds (it is ended first).
+    """
+    try:
+        output, _ = build.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop(build)
+        raise AssertionError(f"{env}: the Helm chart build did not finish in {timeout:.0f} s") from None
+    if build.returncode != 0:
+        raise AssertionError(f"{env}: the Helm chart build failed (exit {build.returncode}):\n{output}")
+
+
+def judge_environment(server: KubeApiServer, env: str, chart: Path, build: subprocess.Popen[str]) -> Judged:
+    """Environment `env` judged on `server`, which it leaves as it found it but for the CRDs, also when a step fails:
+    the declared external namespaces and the CRDs installed before the platform, the sync (`run_sync`), a second
+    apply, `kubectl apply -k` (a server dry run), the server's dry run of the Helm chart's objects (`helm template` of
+    `chart`, once `build` wrote it); then every object and namespace is removed again (`argo_sync.remove`) and the
+    chart goes through `helm install --dry-run=server` on the emptied server (Helm refuses to install over objects it
+    does not own, and its dry run checks only that the server knows every kind and that nothing exists: not the
+    objects' fields).
+
+    Raises:
+        AssertionError: the chart build or `helm template` failed; ApiError: the server refused a precondition or a
+            removal.
+    """
+    env_dir = ROOT / "dist" / env
+    preinstalled, units = sync_plan(env_dir)
+    applied: list[Object] = []
+    try:
+        prepare(server, env, preinstalled)
+        run = run_sync(server, units)
+        applied = run.applied
+        second = reapply(server, run)
+        kubectl = _tool(str(KUBECTL), "--kubeconfig", str(server.kubeconfig), "apply", "-k", str(env_dir),
+                        "--server-side", "--dry-run=server", "--field-manager=argocd-controller")
+        chart_built(env, build)
+        template = _tool(str(HELM), "template", "lakehouse", str(chart))
+        assert template.returncode == 0, template.stderr
+        chart_objects = [o for o in yaml.safe_load_all(template.stdout) if o]
+        chart_errors = [f"{o['kind']} {o['metadata']['name']}: {response.message}" for o in chart_objects
+                        if (response := server.apply(o, dry_run=True)).status >= 300]
+        remove(server, applied)
+        applied = []
+        helm = _tool(str(HELM), "install", "lakehouse", str(chart), "--dry-run=server", "--kubeconfig",
+                     str(server.kubeconfig))
+    finally:
+        remove(server, applied)
+        remove(server, external_namespaces(env))
+    return Judged(env, server, run, second, kubectl, len(chart_objects), chart_errors, helm)
 
 
 @pytest.fixture(scope="session", params=ENVS)
 def judged(request: pytest.FixtureRequest, charts: dict[str, tuple[Path, subprocess.Popen[str]]],
-           kube_apiserver: KubeApiServer) -> Iterator[Judged]:
-    """Environment `request.param` judged on the session's API server, which it leaves as it found it but for the
-    CRDs: the declared external namespaces and the CRDs installed before the platform, the sync (`run_sync`), a second
-    apply, `kubectl apply -k` (a server dry run), the server's dry run of the Helm chart's objects (`helm template`);
-    then every object and namespace is removed again (`argo_sync.remove`) and the chart goes through
-    `helm install --dry-run=server` on the emptied server (Helm refuses to install over objects it does not own, and
-    its dry run checks only that the server knows every kind and that nothing exists: not the objects' fields)."""
-    env: str = request.param
-    env_dir, server = ROOT / "dist" / env, kube_apiserver
-    preinstalled, units = sync_plan(env_dir)
-    external = prepare(server, env, preinstalled)
-    run = run_sync(server, units)
-    second = reapply(server, run)
-    kubectl = _tool(str(KUBECTL), "--kubeconfig", str(server.kubeconfig), "apply", "-k", str(env_dir),
-                    "--server-side", "--dry-run=server", "--field-manager=argocd-controller")
-    chart, build = charts[env]
-    output, _ = build.communicate(timeout=300)
-    assert build.returncode == 0, output
-    template = _tool(str(HELM), "template", "lakehouse", str(chart))
-    assert template.returncode == 0, template.stderr
-    chart_objects = [o for o in yaml.safe_load_all(template.stdout) if o]
-    chart_errors = [f"{o['kind']} {o['metadata']['name']}: {response.message}" for o in chart_objects
-                    if (response := server.apply(o, dry_run=True)).status >= 300]
-    remove(server, run.applied)
-    helm = _tool(str(HELM), "install", "lakehouse", str(chart), "--dry-run=server", "--kubeconfig",
-                 str(server.kubeconfig))
-    remove(server, external)
-    yield Judged(env, server, run, second, kubectl, len(chart_objects), chart_errors, helm)
+           kube_apiserver: KubeApiServer) -> Judged:
+    """Environment `request.param` judged on the session's API server (`judge_environment`)."""
+    chart, build = charts[request.param]
+    return judge_environment(kube_apiserver, request.param, chart, build)
 
 
 def test_the_judge_runs_the_pinned_kubernetes_release(kube_apiserver: KubeApiServer) -> None:
@@ -261,3 +306,28 @@ def test_a_pod_that_is_not_restricted_draws_a_warning_no_exception_covers(kube_a
     annotations = deployment["spec"]["template"].setdefault("metadata", {}).setdefault("annotations", {})
     annotations["lakehouse.dev/pod-security-exception"] = "reads the node's logs: hostPath /var/log"
     assert [v for v in undeclared(deployment, warning) if '"logs"' in v] == []
+
+
+def test_a_failed_chart_build_leaves_the_server_as_it_found_it(kube_apiserver: KubeApiServer) -> None:
+    """Judging stops at a chart build that failed, after the sync applied the environment; every object it applied
+    and every namespace is removed all the same, so the next environment does not run on a dirty server."""
+    env = "local"
+    build = subprocess.Popen([sys.executable, "-c", "import sys; print('the chart build broke'); sys.exit(3)"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with pytest.raises(AssertionError, match="the Helm chart build failed \\(exit 3\\):\nthe chart build broke"):
+        judge_environment(kube_apiserver, env, ROOT / "build" / "no-chart", build)
+    _, units = sync_plan(ROOT / "dist" / env)
+    synced = [o for unit in units for o in unit.objects if o["kind"] not in DRY_RUN_ONLY]
+    assert any(o["kind"] == "Namespace" for o in synced)
+    left = [f"{o['kind']} {o['metadata']['name']}" for o in [*synced, *external_namespaces(env)]
+            if kube_apiserver.get(o).status != 404]
+    assert left == []
+
+
+def test_a_chart_build_that_does_not_finish_is_ended() -> None:
+    marker = f"judge-harness-{uuid.uuid4()}"
+    build = subprocess.Popen(sleeper(marker), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with pytest.raises(AssertionError, match="local: the Helm chart build did not finish in 0 s"):
+        chart_built("local", build, timeout=0.3)
+    assert build.returncode is not None
+    assert left_running(marker) == []

@@ -9,6 +9,7 @@ under `CI=true`.
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -141,3 +142,19 @@ def test_a_broken_rendered_setting_fails_with_fluss_message(fluss_judge: Path, s
     assert verdict.exit_code == 2
     assert "CoordinatorServer: " in problems
     assert "default.bucket.number" in problems and "'one'" in problems, problems
+
+
+def test_a_judge_that_cannot_start_zookeeper_ends_with_the_reason(fluss_judge: Path, stores: Stores,
+                                                                   rendered: dict[str, list[Manifest]],
+                                                                   tmp_path: Path) -> None:
+    """The ZooKeeper port taken between `free_port` and the JVM's bind (another process got it): the judge's JVM
+    reports why and ends (`FAILED judge`, exit 6) instead of running on until the harness's timeout."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        loopback = Loopback(zookeeper_port=taken.getsockname()[1], s3_endpoint=stores.s3_endpoint,
+                            catalog_url=stores.polaris.url)
+        verdict = run_judge(fluss_judge, rendered[ENVIRONMENT], loopback, tmp_path, timeout_seconds=10)
+    assert verdict.exit_code == 6, (verdict, verdict.log_tail())
+    assert verdict.failures["judge"].startswith("TimeoutException"), verdict.failures
+    assert verdict.coordinator is None and verdict.tablets == {}

@@ -59,7 +59,9 @@ import java.util.function.Function;
  *       additional infos of {@code remoteFileSystem.obtainSecurityToken()}, which RpcServiceBase
  *       .getFileSystemSecurityToken:412-430 returns): the S3 endpoint, path-style and region, and {@code
  *       credentials=yes} when the token carries credentials; {@code FAILED security token: <message>} and exit
- *       code 5 when the token cannot be obtained.
+ *       code 5 when the token cannot be obtained;
+ *   <li>{@code FAILED judge: <message>} and exit code 6 when anything else fails (the arguments, the embedded
+ *       ZooKeeper, the ZooKeeper client): the JVM halts then too, so no server thread keeps it running.
  * </ul>
  */
 public final class FlussBootJudge {
@@ -68,19 +70,31 @@ public final class FlussBootJudge {
     private static final int EXIT_NOT_REGISTERED = 3;
     private static final int EXIT_REMOTE_WRITE_FAILED = 4;
     private static final int EXIT_TOKEN_FAILED = 5;
+    private static final int EXIT_JUDGE_FAILED = 6;
 
     private FlussBootJudge() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int exit;
+        try {
+            exit = run(args);
+        } catch (Throwable t) {
+            // anything unforeseen (arguments, ZooKeeper, the ZooKeeper client) ends the JVM too, with the reason,
+            // instead of leaving it to the servers' threads until the harness's timeout
+            exit = failed("judge", t, EXIT_JUDGE_FAILED);
+        }
+        System.out.flush();
+        // ZooKeeper and the servers stop with the JVM; their non-daemon threads (netty, curator) would keep it alive
+        Runtime.getRuntime().halt(exit);
+    }
+
+    private static int run(String[] args) throws Exception {
         Map<String, String> options = parse(args);
         Path work = Path.of(required(options, "--work-dir"));
         int zookeeperPort = Integer.parseInt(required(options, "--zookeeper-port"));
         long timeoutMs = TimeUnit.SECONDS.toMillis(Long.parseLong(options.getOrDefault("--timeout-seconds", "60")));
         startZooKeeper(work.resolve("zookeeper"), zookeeperPort);
-        int exit = judge(required(options, "--coordinator-conf"), required(options, "--tablet-conf"), timeoutMs);
-        System.out.flush();
-        // ZooKeeper and the servers stop with the JVM; their non-daemon threads (netty, curator) would keep it alive
-        Runtime.getRuntime().halt(exit);
+        return judge(required(options, "--coordinator-conf"), required(options, "--tablet-conf"), timeoutMs);
     }
 
     private static int judge(String coordinatorConfDir, String tabletConfDir, long timeoutMs) throws Exception {
@@ -184,7 +198,8 @@ public final class FlussBootJudge {
                 .configuration(properties)
                 .exitHandler(ExitHandler.LOG_ONLY)
                 .build();
-        zookeeper.start(TimeUnit.SECONDS.toMillis(30));
+        // a port taken meanwhile only logs (ExitHandler.LOG_ONLY) and the start times out: FAILED judge
+        zookeeper.start(TimeUnit.SECONDS.toMillis(15));
     }
 
     /** Prints {@code FAILED <what>: <message> <- <cause message> ...} (Fluss's own messages) and returns code. */

@@ -31,10 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import pytest
-
 from config.capabilities import FLINK
 from config.flink_keys import DATA_FILE
+from tests.judges import judge_unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 JUDGE_SOURCES = ROOT / "judges" / "flink-options"
@@ -266,9 +265,7 @@ def judge_or_skip() -> Judge:
     try:
         return build()
     except JudgeError as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the Flink options judge cannot be built: {error}")
-        pytest.skip(f"the Flink options judge cannot be built (Java 17+, Maven and the registries): {error}")
+        judge_unavailable(f"the Flink options judge cannot be built (Java 17+, Maven and the registries): {error}")
 
 
 def main() -> int:

@@ -8,7 +8,6 @@ under `CI=true`.
 
 from __future__ import annotations
 
-import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from moto.server import ThreadedMotoServer
 from manifests.tree import config_entries
 from tests.conftest import Manifest, find
 from tests.fake_polaris import FakePolaris
+from tests.judges import judge_unavailable
 from tests.judges.fluss_judge import (
     SECRET_VALUES,
     JudgeUnavailable,
@@ -44,9 +44,7 @@ def fluss_judge() -> Path:
     try:
         return build_judge()
     except JudgeUnavailable as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the Fluss judge cannot be built: {error}")
-        pytest.skip(f"the Fluss judge cannot be built: {error}")
+        judge_unavailable(f"the Fluss judge cannot be built: {error}")
 
 
 class Stores:
@@ -154,7 +152,7 @@ def test_a_judge_that_cannot_start_zookeeper_ends_with_the_reason(fluss_judge: P
         taken.listen()
         loopback = Loopback(zookeeper_port=taken.getsockname()[1], s3_endpoint=stores.s3_endpoint,
                             catalog_url=stores.polaris.url)
-        verdict = run_judge(fluss_judge, rendered[ENVIRONMENT], loopback, tmp_path, timeout_seconds=10)
+        verdict = run_judge(fluss_judge, rendered[FIXTURE], loopback, tmp_path, timeout_seconds=10)
     assert verdict.exit_code == 6, (verdict, verdict.log_tail())
     assert verdict.failures["judge"].startswith("TimeoutException"), verdict.failures
     assert verdict.coordinator is None and verdict.tablets == {}

@@ -33,11 +33,11 @@ from typing import IO, Any
 
 from config.capabilities import FLINK
 from config.flink_keys import DATA_FILE
-from tests.judges import judge_unavailable
+from manifests.judges import cache_dir as judges_cache
+from tests.judges import judge_unavailable, sources_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 JUDGE_SOURCES = ROOT / "judges" / "flink-options"
-CACHE_VARIABLE = "LAKEHOUSE_JUDGES_CACHE"
 SDIST = f"apache-flink-libraries=={FLINK.version}"
 SDIST_SHA256 = "f07f07a46bb272c1e851379ed92105928367019db31240091a5367fc92800289"
 """SHA-256 of apache-flink-libraries-1.20.3.tar.gz as PyPI served it (2026-12-07)."""
@@ -64,8 +64,7 @@ class JudgeError(Exception):
 
 def cache_dir() -> Path:
     """`<$LAKEHOUSE_JUDGES_CACHE or ~/.cache/lakehouse-judges>/flink-options-<version>/`."""
-    base = os.environ.get(CACHE_VARIABLE)
-    return (Path(base) if base else Path.home() / ".cache" / "lakehouse-judges") / f"flink-options-{FLINK.version}"
+    return judges_cache() / f"flink-options-{FLINK.version}"
 
 
 RUN_TIMEOUT = 1800
@@ -133,13 +132,6 @@ def _fetch_jars(jars: Path, m2: Path) -> None:
     partial.rename(jars)
 
 
-def _sources_hash() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(p for p in JUDGE_SOURCES.rglob("*") if p.is_file() and "target" not in p.parts):
-        digest.update(str(path.relative_to(JUDGE_SOURCES)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 @dataclass(frozen=True)
 class Judge:
     """A built judge: its program jar and the Flink jars."""
@@ -182,7 +174,7 @@ def build() -> Judge:
             _fetch_jars(jars, m2)
         program = target / f"flink-options-{FLINK.version}.jar"
         stamp = target / ".sources"
-        sources = _sources_hash()
+        sources = sources_digest(JUDGE_SOURCES)
         if not program.is_file() or not stamp.is_file() or stamp.read_text() != sources:
             _run(["mvn", "-q", "-B", "-f", str(JUDGE_SOURCES / "pom.xml"), f"-Dmaven.repo.local={m2}",
                   f"-Djudge.build={target}", "package"])

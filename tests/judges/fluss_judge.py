@@ -33,7 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from config import capabilities
+from manifests.judges import cache_dir
 from manifests.tree import config_entries
+from tests.judges import sources_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "judges" / "fluss"
@@ -71,16 +73,7 @@ class JudgeUnavailable(Exception):
 
 def judge_home() -> Path:
     """`$LAKEHOUSE_JUDGES_CACHE/fluss-<version>` (default `~/.cache/lakehouse-judges/fluss-<version>`)."""
-    cache = os.environ.get("LAKEHOUSE_JUDGES_CACHE") or str(Path.home() / ".cache" / "lakehouse-judges")
-    return Path(cache) / f"fluss-{VERSION}"
-
-
-def _sources_digest() -> str:
-    digest = hashlib.sha256(VERSION.encode() + MAVEN_REPOSITORY.encode())
-    sources = sorted(p for p in SOURCES.rglob("*") if p.is_file() and "target" not in p.parts)
-    for path in [*sources, IMAGE_ARTIFACTS]:
-        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return cache_dir() / f"fluss-{VERSION}"
 
 
 def plugin_jars() -> dict[str, str]:
@@ -108,7 +101,7 @@ def build_judge(home: Path | None = None) -> Path:
     """
     home = home or judge_home()
     stamp = home / ".built"
-    digest = _sources_digest()
+    digest = sources_digest(SOURCES, IMAGE_ARTIFACTS, salt=VERSION + MAVEN_REPOSITORY)
     if stamp.is_file() and stamp.read_text() == digest:
         return home
     for tool in ("java", "mvn"):

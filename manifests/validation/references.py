@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from config.external import ObjectKey
-from manifests.argo_cd import SYNC_WAVE_ANNOTATION
+from manifests.argo_cd import sync_wave
 from manifests.tree import pod_containers, pod_template, walk
 from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
@@ -175,21 +175,12 @@ def _consistency(m: Manifest, u: Universe, by_namespace: dict[str | None, list[M
                     yield f"spec.ports[{index}].targetPort", f"no selected container has a port named {target!r}"
 
 
-def sync_wave(m: Manifest) -> int:
-    """The object's Argo CD sync wave (`argocd.argoproj.io/sync-wave`, default 0)."""
-    value = (m.obj.get("metadata", {}).get("annotations") or {}).get(SYNC_WAVE_ANNOTATION, "0")
-    try:
-        return int(value)
-    except ValueError:
-        return 0
-
-
 def _wave_order(m: Manifest, path: str, kind: str, name: str, target: Manifest | None) -> list[Finding]:
     """A finding when `m` refers to an object that a later sync wave renders (or makes): Argo CD applies `m` and
     waits for it to be healthy before that wave starts, so `m` waits for something that never comes."""
     if target is None or target is m:
         return []
-    here, there = sync_wave(m), sync_wave(target)
+    here, there = sync_wave(m.obj), sync_wave(target.obj)
     if there <= here:
         return []
     made = "" if target.kind == kind else f" (made by {target.ref})"

@@ -43,13 +43,14 @@ def kubeconform_path() -> Path:
     return cache_dir() / f"kubeconform-v{KUBECONFORM.version}" / "kubeconform"
 
 
-def _failure_file(directory: Path) -> Path:
+def failure_file(directory: Path) -> Path:
+    """`<directory>.failed`: where a judge's failed build leaves its reason, beside the judge's cache folder."""
     return directory.with_name(directory.name + ".failed")
 
 
 def _run_build(directory: Path, command: list[str], env: dict[str, str]) -> Path:
     """Run `command`; on failure write its output to `<directory>.failed` and raise; on success remove that file."""
-    failure = _failure_file(directory)
+    failure = failure_file(directory)
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     except OSError as error:  # no `go` or `bash` on PATH
@@ -103,7 +104,7 @@ def built(directory: Path, *names: str) -> list[Path]:
     missing = [p for p in paths if not os.access(p, os.X_OK)]
     if not missing:
         return paths
-    failure = _failure_file(directory)
+    failure = failure_file(directory)
     reason = (f"its build failed:\n{failure.read_text().strip()}" if failure.is_file()
               else "not built (run `make judges`)")
     raise JudgeError(f"{', '.join(map(str, missing))}: {reason}")

@@ -34,6 +34,7 @@ from typing import IO, Any
 from config.capabilities import FLINK
 from config.flink_keys import DATA_FILE
 from manifests.judges import cache_dir as judges_cache
+from manifests.judges import failure_file
 from tests.judges import judge_unavailable, sources_digest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,7 +164,7 @@ def build() -> Judge:
             the reason is also left in `flink-options-<version>.failed` beside the cache folder.
     """
     directory = cache_dir()
-    failure = directory.with_name(directory.name + ".failed")
+    failure = failure_file(directory)
     try:
         for tool in ("java", "mvn"):
             if shutil.which(tool) is None:

@@ -144,3 +144,9 @@ def test_a_session_cluster_change_without_ha_restarts_its_session_jobs_from_empt
     changed = copy.deepcopy(with_ha)
     changed[cluster]["spec"]["taskManager"]["resource"]["memory"] = "4096m"
     assert lines(with_ha, changed) == []  # the new JobManager recovers the jobs from the HA metadata
+    stateless = {k: v for k, v in base.items() if k[3] != "enrich"}
+    redeployed = copy.deepcopy(stateless)
+    redeployed[cluster]["spec"]["taskManager"]["resource"]["memory"] = "4096m"
+    (only,) = lines(stateless, redeployed)  # stateless session jobs only: they restart from empty state anyway
+    assert only.startswith("review: test FlinkDeployment/flink/flink-session: spec.taskManager.resource.memory: ")
+    assert "rollup (stateless) restarts from empty state; suspend the session jobs first" in only

@@ -202,6 +202,54 @@ SAVEPOINTS_STAY = ("its savepoints so far, and the one an upgrade takes (with th
                    "the job must still be able to read it, and a manual recovery must look there")
 
 
+def test_an_unset_directory_the_operator_needs_is_a_certain_loss(base: Objects, head: Objects) -> None:
+    """Operator 1.14 `DefaultValidator.validateJobSpec` refuses a stateful job without a checkpoint directory, and a
+    savepoint job without a savepoint directory."""
+    del conf(head, APP)["execution.checkpointing.dir"]
+    assert lines(base, head) == [
+        "certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.flinkConfiguration.execution."
+        "checkpointing.dir: s3://prod-flink/checkpoints/bronze-ingest-sale-order -> (unset): the operator refuses the "
+        "spec of the last-state job (\"Checkpoint directory[execution.checkpointing.dir] must be defined for "
+        "last-state and savepoint upgrade modes\"), so it is not upgraded; keep the directory"]
+    head = copy.deepcopy(base)
+    del conf(head, SESSION)["execution.checkpointing.savepoint-dir"]
+    assert [line for line in lines(base, head) if EVENT[3] in line] == [
+        "certain loss: prod FlinkSessionJob/flink/bronze-ingest-event: spec.flinkConfiguration.execution.checkpointing."
+        "savepoint-dir: s3://prod-flink/savepoints/flink-session -> (unset): the operator refuses the spec of the "
+        "savepoint job (\"Job could not be upgraded with savepoint while config key[execution.checkpointing."
+        "savepoint-dir] is not set\"), so it is not upgraded; keep the directory"]
+
+
+def test_a_changed_state_backend(base: Objects, head: Objects) -> None:
+    """Flink restores into another state backend only from a canonical savepoint; an incremental RocksDB checkpoint
+    is RocksDB's own files."""
+    assert (conf(base, APP)["state.backend.type"], conf(base, APP)["execution.checkpointing.incremental"]) == (
+        "rocksdb", "true")
+    conf(head, APP)["state.backend.type"] = "hashmap"
+    assert lines(base, head) == [
+        "certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.flinkConfiguration.state.backend."
+        "type: rocksdb -> hashmap: the last-state job restores its latest checkpoint, an incremental RocksDB one "
+        "(RocksDB's own files), which only RocksDB reads: the restore fails; upgrade with a canonical savepoint "
+        "instead (upgradeMode: savepoint first, then this change)"]
+    conf(base, APP)["execution.checkpointing.incremental"] = "false"
+    assert lines(base, head) == [
+        "review: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.flinkConfiguration.state.backend.type: "
+        "rocksdb -> hashmap: the last-state job restores its latest checkpoint, which Flink does not support "
+        "restoring into another state backend; upgrade with a canonical savepoint instead"]
+    head = copy.deepcopy(base)
+    conf(head, SESSION)["state.backend.type"] = "rocksdb"  # unset before: hashmap
+    event = [line for line in lines(base, head) if EVENT[3] in line]
+    assert event == [
+        "review: prod FlinkSessionJob/flink/bronze-ingest-event: spec.flinkConfiguration.state.backend.type: "
+        "hashmap -> rocksdb: the savepoint upgrade takes a canonical savepoint, which the new backend restores; if "
+        "the job is not running, the operator restores its last checkpoint instead, which Flink does not support "
+        "restoring into another state backend"]
+    conf(head, SESSION)["kubernetes.operator.savepoint.format.type"] = "NATIVE"
+    assert [line for line in lines(base, head) if EVENT[3] in line][0].endswith(
+        "the savepoint job restores a NATIVE savepoint, which Flink does not support restoring into another state "
+        "backend; upgrade with a canonical savepoint instead")
+
+
 def test_moved_state_directories_of_a_stateful_job(base: Objects, head: Objects) -> None:
     conf(head, APP)["high-availability.storageDir"] = "s3://prod-flink-2/ha/bronze-ingest-sale-order"
     conf(head, SESSION)["execution.checkpointing.savepoint-dir"] = "s3://prod-flink-2/savepoints/flink-session"

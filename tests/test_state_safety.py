@@ -1,5 +1,5 @@
-"""State-unsafe changes in `diff`: each rule on a base/head pair of rendered prod objects (the fixture test-prod), with
-its exact line; safe changes find nothing; the `state-unsafe changes:` section and `--fail-on-unsafe`."""
+"""The state gate of `diff`: each rule on a base/head pair of rendered prod objects (the fixture test-prod), with its
+kind and exact line; safe changes find nothing; the report (certain losses, then reviews) and `--fail-on-unsafe`."""
 
 from __future__ import annotations
 

@@ -87,8 +87,8 @@ def _on_pool(key: Key, base: Objects) -> tuple[str, str]:
 
 
 def node_drift(key: Key, base: Objects, head: Objects) -> Iterator[Finding]:
-    """A review finding for a Karpenter NodePool (`key`) whose hashed template (`hashed_template`) changes from `base` to
-    `head`, naming the changed fields and the workloads on the pool, or that is removed; nothing for other kinds."""
+    """A review finding for a Karpenter NodePool (`key`) whose hashed template (`hashed_template`) changes from `base`
+    to `head`, naming the changed fields and the workloads on the pool, or that is removed; nothing for other kinds."""
     old = base[key]
     if key[1] != "NodePool" or not str(old.get("apiVersion", "")).startswith("karpenter.sh/"):
         return

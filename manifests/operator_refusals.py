@@ -27,13 +27,15 @@ def refused_changes(key: Key, old: dict[str, Any], new: dict[str, Any]) -> Itera
     old_spec, new_spec = old.get("spec") or {}, new.get("spec") or {}
     if key[1] == "FlinkSessionJob" and old_spec.get("deploymentName") != new_spec.get("deploymentName"):
         yield Finding(key, "spec.deploymentName", f"{old_spec.get('deploymentName')} -> {new_spec.get('deploymentName')}: "
-                                                  "the operator refuses it (\"The deploymentName can't be changed\")", LOSS)
+                                                  "the operator refuses it (\"The deploymentName can't be changed\")",
+                      LOSS)
     if key[1] != "FlinkDeployment":
         return
     old_job, new_job = old_spec.get("job"), new_spec.get("job")
     if bool(old_job) != bool(new_job):
         message = "Cannot switch from job to session cluster" if old_job else "Cannot switch from session to job cluster"
-        yield Finding(key, "spec.job", f"{'removed' if old_job else 'added'}: the operator refuses it (\"{message}\")", LOSS)
+        yield Finding(key, "spec.job", f"{'removed' if old_job else 'added'}: the operator refuses it (\"{message}\")",
+                      LOSS)
     old_mode, new_mode = old_spec.get("mode") or "native", new_spec.get("mode") or "native"
     if old_mode != new_mode:
         yield Finding(key, "spec.mode", f"{old_mode} -> {new_mode}: the operator refuses it (\"Cannot switch from "

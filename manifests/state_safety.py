@@ -328,7 +328,8 @@ REQUIRED_DIRECTORIES = {
     (SAVEPOINT_DIR, "savepoint"): f"Job could not be upgraded with savepoint while config key[{SAVEPOINT_DIR}] is not "
                                   "set",
 }
-"""(directory, upgrade mode) -> the operator 1.14's refusal of a spec without it (`DefaultValidator.validateJobSpec`)."""
+"""(directory, upgrade mode) -> the operator 1.14's refusal of a spec without that directory
+(`DefaultValidator.validateJobSpec`)."""
 
 SAVEPOINT_FORMAT = "kubernetes.operator.savepoint.format.type"
 """The format of the savepoints the operator takes (`DEFAULT`, the canonical format, unless set to `NATIVE`)."""
@@ -401,7 +402,8 @@ def state_backend(key: Key, old: Job, new: Job) -> Iterator[Finding]:
     elif new.mode == "last-state" or native:
         what = "its latest checkpoint" if new.mode == "last-state" else "a NATIVE savepoint"
         yield Finding(key, field, f"{before} -> {after}: the {new.mode} job restores {what}, which Flink does not "
-                      "support restoring into another state backend; upgrade with a canonical savepoint instead", REVIEW)
+                      "support restoring into another state backend; upgrade with a canonical savepoint instead",
+                      REVIEW)
     else:
         yield Finding(key, field, f"{before} -> {after}: the savepoint upgrade takes a canonical savepoint, which the "
                       "new backend restores; if the job is not running, the operator restores its last checkpoint "
@@ -436,7 +438,8 @@ def removal(key: Key, obj: dict[str, Any], job: Job | None) -> Iterator[Finding]
                       f"in storage: {start.replace('a savepoint', 'it')}", REVIEW)
     elif job is not None and job.stateful and job.setting(SAVEPOINT_ON_DELETION, "false") == "true":
         yield Finding(key, "removed", f"{kept}the operator stops the {job.mode} job with a savepoint "
-                      f"({SAVEPOINT_ON_DELETION}) and forgets its savepoint history: {start.replace('a savepoint', 'it')} "
+                      f"({SAVEPOINT_ON_DELETION}) and forgets its savepoint history: "
+                      f"{start.replace('a savepoint', 'it')} "
                       f"(its path is in the savepoint directory {job.directory(SAVEPOINT_DIR)[0] or '(unset)'})",
                       REVIEW)
     elif job is not None and job.stateful:

@@ -38,7 +38,8 @@ def test_markdown_for_a_pull_request_comment() -> None:
     base = {("prod", "ConfigMap", "ns", "a"): cm("a", x="1"), ("local", "ConfigMap", "ns", "b"): cm("b")}
     head = {("prod", "ConfigMap", "ns", "a"): cm("a", x="`2`"), ("local", "ConfigMap", "ns", "c"): cm("c")}
     loss = ["prod FlinkDeployment/flink/x: spec.job.upgradeMode: last-state -> stateless: ..."]
-    review = ["prod FlinkDeployment/flink/x: spec.job.jarURI: ...", "prod FlinkSessionJob/flink/y: spec.job.jarURI: ..."]
+    review = ["prod FlinkDeployment/flink/x: spec.job.jarURI: ...",
+              "prod FlinkSessionJob/flink/y: spec.job.jarURI: ..."]
     assert render_markdown(compare(base, head, unified=True), loss, review) == (
         "### Rendered change: 3 objects differ (1 added, 1 removed, 1 changed)\n"
         "\n"

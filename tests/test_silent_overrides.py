@@ -131,7 +131,8 @@ def test_a_session_cluster_change_without_ha_restarts_its_session_jobs_from_empt
     head = copy.deepcopy(base)
     head[cluster]["spec"]["taskManager"]["resource"]["memory"] = "4096m"
     assert lines(base, head) == [
-        "certain loss: test FlinkDeployment/flink/flink-session: spec.taskManager.resource.memory: without Kubernetes HA the "
+        "certain loss: test FlinkDeployment/flink/flink-session: spec.taskManager.resource.memory: without Kubernetes "
+        "HA the "
         "operator deletes the session cluster and deploys it anew (SessionReconciler), which kills its session jobs "
         "without a savepoint: rollup (stateless) restarts from empty state; enrich (savepoint) stops and stays "
         "missing (\"Job Not Found\": the operator does not resubmit it), its state in its last checkpoint; suspend "

@@ -95,13 +95,15 @@ def test_turning_local_recovery_on_or_off_is_a_process_setting_that_takes_effect
 
 def test_a_new_ha_scope_starts_the_job_from_its_savepoint_and_leaves_the_old_config_maps() -> None:
     assert findings({}, {"cluster_id": "scoring-v2"}) == [
-        "certain loss: spec.template: HA scope scoring -> scoring-v2: the restarted JobManager recovers nothing there and runs the "
+        "certain loss: spec.template: HA scope scoring -> scoring-v2: the restarted JobManager recovers nothing there "
+        "and runs the "
         "standalone job from empty state: stop the job with a savepoint first and set job.initialSavepointPath to it "
         "in the same change"]
     old = "s3://flink-bucket/savepoints/scoring/savepoint-1"
     new = "s3://flink-bucket/savepoints/scoring/savepoint-2"
     assert findings({"savepoint": old}, {"cluster_id": "scoring-v2", "savepoint": old})[0].startswith(
-        f"certain loss: spec.template: HA scope scoring -> scoring-v2: the restarted JobManager recovers nothing there and runs the "
+        "certain loss: spec.template: HA scope scoring -> scoring-v2: the restarted JobManager recovers nothing there "
+        "and runs the "
         f"standalone job from {old} again")
     assert findings({"savepoint": old}, {"cluster_id": "scoring-v2", "savepoint": new, "parallelism": 3}) == [
         f"review: spec.template: HA scope scoring -> scoring-v2: the job starts from {new}, which must be the "
@@ -114,7 +116,8 @@ def test_switching_ha_on_or_off_restarts_the_job_from_empty_state() -> None:
     restart = ("runs the standalone job from empty state: take a savepoint first and start from it "
                "(job.initialSavepointPath)")
     assert findings({"ha": False}, {"ha": True}) == [
-        f"certain loss: spec.template: the JobManager rolls out and, with Kubernetes HA new (no HA metadata to recover), {restart}"]
+        "certain loss: spec.template: the JobManager rolls out and, with Kubernetes HA new (no HA metadata to "
+        f"recover), {restart}"]
     assert findings({"ha": True}, {"ha": False}) == [
         f"certain loss: spec.template: the JobManager rolls out and, without Kubernetes HA, {restart}"]
 

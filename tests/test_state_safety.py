@@ -92,12 +92,14 @@ def test_a_rescale_within_the_max_parallelism_is_to_review(base: Objects, head: 
 def test_a_stateful_job_made_stateless_drops_its_state_at_the_next_upgrade(base: Objects, head: Objects) -> None:
     job(head, APP)["upgradeMode"] = "stateless"
     assert lines(base, head) == [
-        "certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.upgradeMode: last-state -> stateless: the next "
+        "certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.upgradeMode: last-state -> "
+        "stateless: the next "
         "upgrade (any spec change; upgradeMode alone does not restart the job) cancels it without a savepoint and "
         "starts it from empty state"]
     job(head, APP)["jarURI"] = "s3://prod-flink/job-artifacts/generate-fake-data-0.2.0.jar"
     assert lines(base, head) == [
-        "certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.upgradeMode: last-state -> stateless: this "
+        "certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.upgradeMode: last-state -> "
+        "stateless: this "
         "change upgrades the job (spec.job.jarURI), and the operator, using the new mode, cancels it without a "
         "savepoint and starts it from empty state"]
 
@@ -107,12 +109,14 @@ def test_an_absent_upgrade_mode_is_stateless_and_a_suspend_or_resume_drops_the_s
     del job(head, EVENT)["upgradeMode"]
     job(head, EVENT)["state"] = "suspended"
     assert lines(base, head) == [
-        "certain loss: prod FlinkSessionJob/flink/bronze-ingest-event: spec.job.upgradeMode: savepoint -> stateless: the suspend "
+        "certain loss: prod FlinkSessionJob/flink/bronze-ingest-event: spec.job.upgradeMode: savepoint -> stateless: "
+        "the suspend "
         "this change makes cancels the job without a savepoint"]
     job(base, EVENT)["state"] = "suspended"
     job(head, EVENT)["state"] = "running"
     assert lines(base, head) == [
-        "certain loss: prod FlinkSessionJob/flink/bronze-ingest-event: spec.job.upgradeMode: savepoint -> stateless: the job "
+        "certain loss: prod FlinkSessionJob/flink/bronze-ingest-event: spec.job.upgradeMode: savepoint -> stateless: "
+        "the job "
         "resumes from empty state, not from the state it was suspended with"]
 
 
@@ -165,13 +169,15 @@ def test_a_new_jar_with_allow_non_restored_state_already_on_says_what_it_drops(b
 def test_a_changed_max_parallelism_fails_the_restore(base: Objects, head: Objects) -> None:
     conf(head, APP)["pipeline.max-parallelism"] = "256"
     assert lines(base, head) == [
-        "certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.flinkConfiguration.pipeline.max-parallelism: "
+        "certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: "
+        "spec.flinkConfiguration.pipeline.max-parallelism: "
         "128 -> 256: the restore of the last-state job fails: keyed state has 128 key groups, and Flink refuses a "
         "changed max parallelism; keep 128, or rewrite the state for the new value and redeploy from it "
         "(savepointRedeployNonce)"]
     job(head, APP).update(savepointRedeployNonce=1, initialSavepointPath="s3://prod-flink/savepoints/rewritten-256")
     assert lines(base, head) == [
-        "review: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.flinkConfiguration.pipeline.max-parallelism: "
+        "review: prod FlinkDeployment/flink/bronze-ingest-sale-order: "
+        "spec.flinkConfiguration.pipeline.max-parallelism: "
         "128 -> 256: the savepoint redeploy restores s3://prod-flink/savepoints/rewritten-256, which must "
         "have been written with max parallelism 256 (e.g. rewritten with the State Processor API)"]
 
@@ -190,7 +196,8 @@ def test_a_parallelism_above_the_max_parallelism_of_the_state_fails_the_restore(
     del conf(head, APP)["pipeline.max-parallelism"]  # unset: Flink takes the state's 128, which is still too low
     job(head, EVENT)["parallelism"] = 200
     assert lines(base, head) == [
-        "certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.parallelism: 2 -> 200: the restore fails: "
+        "certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.parallelism: 2 -> 200: the "
+        "restore fails: "
         "the max parallelism of the state (128) is lower than the new parallelism",
         "review: prod FlinkSessionJob/flink/bronze-ingest-event: spec.job.parallelism: 1 -> 200: no max "
         "parallelism is set, so the state holds the one Flink derived from the job's first parallelism (128 if that "
@@ -256,7 +263,8 @@ def test_moved_state_directories_of_a_stateful_job(base: Objects, head: Objects)
     head[TIERING]["spec"]["flinkConfiguration"] = {"execution.checkpointing.savepoint-dir": "s3://tiering/sp"}
     moved = "s3://prod-flink/savepoints/flink-session -> s3://prod-flink-2/savepoints/flink-session"
     assert lines(base, head) == [
-        "review: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.flinkConfiguration.high-availability.storageDir: "
+        "review: prod FlinkDeployment/flink/bronze-ingest-sale-order: "
+        "spec.flinkConfiguration.high-availability.storageDir: "
         "s3://prod-flink/ha/bronze-ingest-sale-order -> s3://prod-flink-2/ha/bronze-ingest-sale-order: its "
         "HA metadata (ConfigMaps) points to job graphs and checkpoint metadata in the old directory: a last-state "
         "upgrade or an HA recovery reads them there, so the job must still be able to read it, and a manual "
@@ -323,7 +331,8 @@ def test_a_removed_flink_state_snapshot(base: Objects, head: Objects) -> None:
     key = ("prod", "FlinkStateSnapshot", "flink", "sale-order-before-v2")
     base[key] = snapshot
     assert lines(base, head) == [
-        "certain loss: prod FlinkStateSnapshot/flink/sale-order-before-v2: removed: the operator disposes of the savepoint's files "
+        "certain loss: prod FlinkStateSnapshot/flink/sale-order-before-v2: removed: the operator disposes of the "
+        "savepoint's files "
         "(savepoint.disposeOnDelete defaults to true); set it to false first to keep them"]
     snapshot["spec"]["savepoint"]["disposeOnDelete"] = False
     assert lines(base, head) == [
@@ -335,12 +344,14 @@ def test_changed_volume_claim_templates_fail_the_sync(base: Objects, head: Objec
     templates = head[ZOOKEEPER]["spec"]["volumeClaimTemplates"]
     templates.append({"metadata": {"name": "zk-logs"}, "spec": templates[0]["spec"]})
     assert lines(base, head) == [
-        "certain loss: prod StatefulSet/fluss/zookeeper: spec.volumeClaimTemplates: 'zk-logs' added: Kubernetes forbids updating a "
+        "certain loss: prod StatefulSet/fluss/zookeeper: spec.volumeClaimTemplates: 'zk-logs' added: Kubernetes "
+        "forbids updating a "
         "StatefulSet's volumeClaimTemplates, so Argo CD's sync fails; recreate it (kubectl delete --cascade=orphan, "
         "then sync)"]
     templates[1]["spec"]["resources"]["requests"]["storage"] = "5Gi"
     assert lines(base, head) == [
-        "certain loss: prod StatefulSet/fluss/zookeeper: spec.volumeClaimTemplates: 'zk-datalog' changed, 'zk-logs' added: "
+        "certain loss: prod StatefulSet/fluss/zookeeper: spec.volumeClaimTemplates: 'zk-datalog' changed, 'zk-logs' "
+        "added: "
         "Kubernetes forbids updating a StatefulSet's volumeClaimTemplates, so Argo CD's sync fails; recreate it "
         "(kubectl delete --cascade=orphan, then sync) and resize existing PVCs by hand"]
 
@@ -354,7 +365,8 @@ def test_a_removed_pvc_backed_stateful_set(base: Objects, head: Objects) -> None
     base[ZOOKEEPER]["spec"]["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Delete"}
     del base[ZOOKEEPER]["metadata"]["annotations"]["argocd.argoproj.io/sync-options"]
     assert lines(base, head) == [
-        "certain loss: prod StatefulSet/fluss/zookeeper: removed: the StatefulSet controller deletes its PVCs (zk-data, zk-datalog; "
+        "certain loss: prod StatefulSet/fluss/zookeeper: removed: the StatefulSet controller deletes its PVCs "
+        "(zk-data, zk-datalog; "
         "persistentVolumeClaimRetentionPolicy.whenDeleted: Delete): their data is lost"]
 
 
@@ -366,7 +378,8 @@ def _report(base: Objects, head: Objects, *, unified: bool = False) -> str:
 
 
 RETAINED = ("prod StatefulSet/fluss/zookeeper: removed: Argo CD does not prune it (Prune=false), so it keeps running "
-            "unmanaged until someone deletes it; then its PVCs (zk-data, zk-datalog) are retained: a StatefulSet of the "
+            "unmanaged until someone deletes it; then its PVCs (zk-data, zk-datalog) are retained: a StatefulSet of "
+            "the "
             "same name reattaches them, a renamed one starts with empty volumes")
 
 
@@ -450,16 +463,19 @@ def test_changes_the_operator_refuses_are_flagged(base: Objects, head: Objects) 
     head[EVENT]["spec"]["deploymentName"] = "team-session"
     del head[APP]["spec"]["job"]
     found = lines(base, head)
-    assert ("certain loss: prod FlinkSessionJob/flink/bronze-ingest-event: spec.deploymentName: flink-session -> team-session: the "
+    assert ("certain loss: "
+            "prod FlinkSessionJob/flink/bronze-ingest-event: spec.deploymentName: flink-session -> team-session: the "
             "operator refuses it (\"The deploymentName can't be changed\")") in found
-    assert ("certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job: removed: the operator refuses it (\"Cannot "
+    assert ("certain loss: "
+            "prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job: removed: the operator refuses it (\"Cannot "
             "switch from job to session cluster\")") in found
 
 
 def test_a_mode_switch_the_operator_refuses_is_flagged(base: Objects, head: Objects) -> None:
     head[SESSION]["spec"]["mode"] = "standalone"
     assert lines(base, head) == [
-        "certain loss: prod FlinkDeployment/flink/flink-session: spec.mode: native -> standalone: the operator refuses it (\"Cannot "
+        "certain loss: prod FlinkDeployment/flink/flink-session: spec.mode: native -> standalone: the operator refuses "
+        "it (\"Cannot "
         "switch from native kubernetes to standalone kubernetes cluster\")"]
     head[SESSION]["spec"]["mode"] = "native"  # unset is native
     assert lines(base, head) == []
@@ -467,7 +483,8 @@ def test_a_mode_switch_the_operator_refuses_is_flagged(base: Objects, head: Obje
 
 def test_a_savepoint_redeploy_needs_its_savepoint_path(base: Objects, head: Objects) -> None:
     job(head, APP)["savepointRedeployNonce"] = 1
-    refused = ("certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.savepointRedeployNonce: None -> 1: the "
+    refused = ("certain loss: "
+               "prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.job.savepointRedeployNonce: None -> 1: the "
                "operator refuses it (\"InitialSavepointPath must not be empty for savepoint redeployment\"): set "
                "spec.job.initialSavepointPath to the savepoint to redeploy from")
     assert refused in lines(base, head)
@@ -481,7 +498,8 @@ def test_a_savepoint_redeploy_needs_its_savepoint_path(base: Objects, head: Obje
 def test_a_new_flink_version_after_a_last_state_suspend_is_flagged(base: Objects, head: Objects) -> None:
     job(base, APP)["state"] = job(head, APP)["state"] = "suspended"
     head[APP]["spec"]["flinkVersion"] = "v2_0"
-    refused = ("certain loss: prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.flinkVersion: v1_20 -> v2_0: the operator "
+    refused = ("certain loss: "
+               "prod FlinkDeployment/flink/bronze-ingest-sale-order: spec.flinkVersion: v1_20 -> v2_0: the operator "
                "refuses it (\"Changing flinkVersion after last-state suspend is not allowed\"): resume the job with "
                "the current version first, then upgrade")
     assert refused in lines(base, head)
@@ -511,7 +529,8 @@ STANDALONE_JM = ("test", "Deployment", "flink", "scoring-jobmanager")
 def test_a_standalone_job_without_ha_restarts_from_empty_state_when_its_jobmanager_rolls_out() -> None:
     base, head = _standalone(2, ha=False), _standalone(4, ha=False)
     assert labelled(f for f in check(base, head) if f.key == STANDALONE_JM) == [
-        "certain loss: test Deployment/flink/scoring-jobmanager: spec.template: the JobManager rolls out and, without Kubernetes "
+        "certain loss: test Deployment/flink/scoring-jobmanager: spec.template: the JobManager rolls out and, without "
+        "Kubernetes "
         "HA, runs the standalone job from empty state: take a savepoint first and start from it "
         "(job.initialSavepointPath)"]
     restored = _standalone(4, ha=False, savepoint="s3://b/sp-1")
@@ -527,7 +546,8 @@ def test_removing_a_standalone_application_cluster_is_flagged() -> None:
     base = _standalone(2, ha=True)
     head = {k: v for k, v in base.items() if not k[3].startswith("scoring")}
     assert labelled(f for f in check(base, head) if f.key == STANDALONE_JM) == [
-        "certain loss: test Deployment/flink/scoring-jobmanager: removed: the standalone job is cancelled without a savepoint; a new "
+        "certain loss: test Deployment/flink/scoring-jobmanager: removed: the standalone job is cancelled without a "
+        "savepoint; a new "
         "or renamed cluster starts from empty state unless its job.initialSavepointPath names a savepoint"]
 
 

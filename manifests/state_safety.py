@@ -93,8 +93,9 @@ reads in their place (`CheckpointingOptions`, `StateBackendOptions`: `withDeprec
 
 @dataclass(frozen=True)
 class Job:
-    """A Flink job as the operator sees it: its `spec.job`, the effective `flinkConfiguration` (a session job's
-    on top of its session cluster's) and whether the operator keeps its state over an upgrade."""
+    """A Flink job as the operator sees it: its `spec.job`, the effective configuration (the operator's defaults,
+    then a session job's session cluster's `flinkConfiguration`, then its own) and whether the operator keeps its
+    state over an upgrade."""
 
     job: dict[str, Any]
     conf: dict[str, str]

@@ -2,7 +2,7 @@
 `cdk8s synth` runs). `python main.py --help` lists the commands, `python main.py COMMAND --help` their options.
 
 Exit codes: synth 0/2; helm 0/2; validate 0 (no error), 1 (errors), 2 (could not run); diff 0 (no change),
-1 (changes), 2 (could not run), 3 (state-unsafe changes, with --fail-on-unsafe); crds, docs, schemas and judges 0/2. Heavy imports (cdk8s, the generated bindings)
+1 (changes), 2 (could not run), 3 (a certain loss of state, with --fail-on-unsafe); crds, docs, schemas and judges 0/2. Heavy imports (cdk8s, the generated bindings)
 happen only for the commands that render (synth, and diff of the working tree).
 """
 
@@ -133,9 +133,11 @@ def _diff(args: argparse.Namespace) -> int:
     except (DiffError, ConfigError) as error:
         return _error(error)
     changes = compare(base, head, unified=args.unified)
-    unsafe = [finding.line for finding in check(base, head)]
-    sys.stdout.write((render_markdown if args.format == "markdown" else render)(changes, unsafe))
-    return 3 if unsafe and args.fail_on_unsafe else 1 if changes else 0
+    findings = check(base, head)
+    loss = [finding.line for finding in findings if finding.certain]
+    review = [finding.line for finding in findings if not finding.certain]
+    sys.stdout.write((render_markdown if args.format == "markdown" else render)(changes, loss, review))
+    return 3 if loss and args.fail_on_unsafe else 1 if changes else 0
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -270,19 +272,20 @@ def parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=_validate)
 
     diff = commands.add_parser("diff", help="rendered change between git refs or a ref and the working tree",
-                               description="The rendered change, object by object, then the state-unsafe changes "
-                                           "(exit 1 when anything changed, 3 with --fail-on-unsafe when a change "
-                                           "is state-unsafe).")
+                               description="The rendered change, object by object, then the state gate's findings: "
+                                           "certain losses of state first, then changes to review (exit 1 when "
+                                           "anything changed, 3 with --fail-on-unsafe on a certain loss; see "
+                                           "docs/operations/state-safety-gate.md).")
     diff.add_argument("--base", default="HEAD", help="git ref to compare against (default: HEAD)")
     diff.add_argument("--head", default=None, help="git ref to compare (default: the working tree, rendered)")
     _env_option(diff, "compare")
     diff.add_argument("--unified", action="store_true", help="add a unified YAML diff per changed object")
     diff.add_argument("--format", choices=("text", "markdown"), default="text",
-                      help="text (default) or markdown, for a pull-request comment (README, \"Review in pull "
-                           "requests\")")
+                      help="text (default) or markdown, for a pull-request comment "
+                           "(docs/operations/state-safety-gate.md)")
     diff.add_argument("--fail-on-unsafe", action="store_true",
-                      help="exit 3 when a change is state-unsafe (a line under `state-unsafe changes:`, warnings "
-                           "included)")
+                      help="exit 3 on a certain loss of state (a line under `certain loss of state`); changes "
+                           "to review are printed and do not fail")
     diff.set_defaults(run=_diff)
 
     importer = commands.add_parser(

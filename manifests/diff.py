@@ -6,10 +6,11 @@ A ref's rendering is its committed `dist/` (a test keeps `dist/` identical to wh
 the working tree (no `--head`) is rendered fresh, so uncommitted source changes show up. Objects are keyed
 by environment, kind, namespace and name; a changed object lists its changed fields
 (`spec.replicas: 1 -> 2`), computed with DeepDiff; `--unified` adds a unified YAML diff per object. After the
-objects, `state-unsafe changes:` lists what `manifests.state_safety` finds (one line per finding). `render_markdown`
-writes the same report for a pull-request comment (GitHub-flavoured Markdown).
-Exit codes: 0 no change, 1 changes, 2 could not run (unknown ref, configuration error), 3 state-unsafe changes
-with `--fail-on-unsafe`.
+objects come the findings of the state gate (`manifests.state_safety`), one line each, in two labelled groups:
+`LOSS_HEADING` (certain loss) first, then `REVIEW_HEADING`. `render_markdown` writes the same report for a
+pull-request comment (GitHub-flavoured Markdown).
+Exit codes: 0 no change, 1 changes, 2 could not run (unknown ref, configuration error), 3 a certain loss with
+`--fail-on-unsafe` (changes to review never fail).
 """
 
 from __future__ import annotations
@@ -148,9 +149,16 @@ def compare(base: dict[Key, dict[str, Any]], head: dict[Key, dict[str, Any]], *,
     return changes
 
 
-def render(changes: list[Change], unsafe: Sequence[str] = ()) -> str:
+LOSS_HEADING = "certain loss of state (fails --fail-on-unsafe):"
+"""The text report's heading of the state gate's certain losses (`manifests.state_finding.Kind.LOSS`)."""
+REVIEW_HEADING = "review (state may be at stake; does not fail the check):"
+"""The text report's heading of the state gate's changes to review (`manifests.state_finding.Kind.REVIEW`)."""
+
+
+def render(changes: list[Change], loss: Sequence[str] = (), review: Sequence[str] = ()) -> str:
     """The report: per environment a summary line, then `+`/`-`/`~` object lines with their field changes; then,
-    if any, the `unsafe` lines (`manifests.state_finding.Finding.line`) under `state-unsafe changes:`."""
+    if any, the state gate's lines (`manifests.state_finding.Finding.line`): the certain losses (`loss`) under
+    `LOSS_HEADING`, then the changes to review (`review`) under `REVIEW_HEADING`."""
     lines: list[str] = []
     envs = sorted({c.key[0] for c in changes})
     for env in envs:
@@ -162,9 +170,10 @@ def render(changes: list[Change], unsafe: Sequence[str] = ()) -> str:
             lines += [f"      {f}" for f in change.fields]
             if change.unified:
                 lines += [f"      {line}" for line in change.unified.rstrip("\n").splitlines()]
-    if unsafe:
-        lines.append("state-unsafe changes:")
-        lines += [f"  {line}" for line in unsafe]
+    for heading, found in ((LOSS_HEADING, loss), (REVIEW_HEADING, review)):
+        if found:
+            lines.append(heading)
+            lines += [f"  {line}" for line in found]
     if changes:
         counts = {k: sum(1 for c in changes if c.kind == k) for k in ("added", "removed", "changed")}
         lines.append(f"{len(changes)} objects differ: {counts['added']} added, {counts['removed']} removed, "
@@ -213,16 +222,27 @@ def _counts(changes: list[Change]) -> str:
     return f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed"
 
 
-def render_markdown(changes: list[Change], unsafe: Sequence[str] = (), *, limit: int = MARKDOWN_LIMIT) -> str:
-    """The report as GitHub-flavoured Markdown for a pull-request comment: a headline with the counts, the
-    state-unsafe changes first (a warning alert), then per environment a collapsible list of objects (`+` added,
-    `-` removed, `~` changed with its field changes, and its unified diff in a `diff` block with `--unified`).
+def _alert(alert: str, label: str, what: str, lines: Sequence[str]) -> list[str]:
+    """A GitHub alert block (`> [!CAUTION]`) headed `**label: N change(s)** what`, one code span per line."""
+    count = f"{len(lines)} change{'s' if len(lines) > 1 else ''}"
+    return [f"> [!{alert}]", f"> **{label}: {count}** {what}", *(f"> - {_code(line)}" for line in lines), ""]
+
+
+def render_markdown(changes: list[Change], loss: Sequence[str] = (), review: Sequence[str] = (), *,
+                    limit: int = MARKDOWN_LIMIT) -> str:
+    """The report as GitHub-flavoured Markdown for a pull-request comment: a headline with the counts, the state
+    gate's findings first, each kind in its own labelled alert (`loss`, "Certain loss", a caution alert, then
+    `review`, "Review", a warning alert), then per environment a collapsible list of objects (`+` added, `-`
+    removed, `~` changed with its field changes, and its unified diff in a `diff` block with `--unified`).
     Longer than `limit` characters: cut before the object that would exceed it, with a note to run `make diff`."""
     lines = [f"### Rendered change: {len(changes)} objects differ ({_counts(changes)})" if changes
              else "### Rendered change: none", ""]
-    if unsafe:
-        lines += ["> [!WARNING]", f"> **{len(unsafe)} state-unsafe change{'s' if len(unsafe) > 1 else ''}** (drops "
-                  "state, fails a restore or fails the sync):", *(f"> - {_code(line)}" for line in unsafe), ""]
+    if loss:
+        lines += _alert("CAUTION", "Certain loss", "of state, or a restore or sync that certainly fails "
+                        "(`--fail-on-unsafe` fails the check):", loss)
+    if review:
+        lines += _alert("WARNING", "Review", "(the effect on state depends on what the rendering does not show; "
+                        "does not fail the check):", review)
     size = sum(len(line) + 1 for line in lines)
     left = len(changes)
     for env in sorted({c.key[0] for c in changes}):

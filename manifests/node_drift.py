@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from manifests.diff import Key
-from manifests.state_finding import Finding, Objects, few, kept_by_argo_cd
+from manifests.state_finding import REVIEW, Finding, Objects, few, kept_by_argo_cd
 from manifests.tree import changed_paths
 from manifests.validation.node_pools import CRD_EXPIRE_AFTER, pool_users, pools
 from manifests.validation.report import Manifest
@@ -87,8 +87,8 @@ def _on_pool(key: Key, base: Objects) -> tuple[str, str]:
 
 
 def node_drift(key: Key, base: Objects, head: Objects) -> Iterator[Finding]:
-    """A warning for a Karpenter NodePool (`key`) whose hashed template (`hashed_template`) changes from `base` to
-    `head`, naming the changed fields and the workloads on the pool, or that is removed; nothing for other kinds."""
+    """A review finding for a Karpenter NodePool (`key`) whose hashed template (`hashed_template`) changes from `base`
+    to `head`, naming the changed fields and the workloads on the pool, or that is removed; nothing for other kinds."""
     old = base[key]
     if key[1] != "NodePool" or not str(old.get("apiVersion", "")).startswith("karpenter.sh/"):
         return
@@ -97,11 +97,11 @@ def node_drift(key: Key, base: Objects, head: Objects) -> Iterator[Finding]:
         yield Finding(key, "removed", f"{kept_by_argo_cd(old)}its NodeClaims are owned by it, so Kubernetes deletes "
                       "them with it: Karpenter drains and terminates every node of the pool, not paced by its "
                       f"disruption budgets: {who} are evicted and start elsewhere, or stay Pending when no other pool "
-                      f"takes them{flink}", warning=True)
+                      f"takes them{flink}", REVIEW)
         return
     fields = list(changed_paths(hashed_template(old), hashed_template(head[key]), "spec.template"))
     if fields:
         yield Finding(key, few(fields), "Karpenter hashes the NodePool's template (all of spec.template but "
                       "requirements: NodePool.Hash) into every node it launches, so this change marks every node of "
                       "the pool Drifted: each is drained and replaced as the pool's disruption budgets allow: "
-                      f"{who} are evicted and start again on new nodes{flink}", warning=True)
+                      f"{who} are evicted and start again on new nodes{flink}", REVIEW)

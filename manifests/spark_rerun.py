@@ -10,7 +10,7 @@ The Spark operator 2.5.2 reruns a SparkApplication on any change of its spec, al
 - `controller.go` `reconcileInvalidatingSparkApplication` (lines 534-567): it deletes the driver pod, the UI service
   and ingress (a running run is killed), resets the status (`resetSparkApplicationStatus`, line 1399: submission
   and execution attempts to 0) and moves it to PENDING_RERUN, from which it is submitted again.
-So a spec change of an existing SparkApplication is a warning: a batch that already ran runs again (and writes its
+So a spec change of an existing SparkApplication is a review finding: a batch that already ran runs again (and writes its
 output again), a running one restarts. Labels and annotations (metadata) rerun nothing.
 
 A ScheduledSparkApplication is not flagged: its controller copies `spec.template` into a new SparkApplication when a
@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from manifests.diff import Key
-from manifests.state_finding import Finding, few
+from manifests.state_finding import REVIEW, Finding, few
 from manifests.tree import changed_paths
 
 KEPT_FIELDS = frozenset({"spec.suspend", "spec.timeToLiveSeconds"})
@@ -40,7 +40,7 @@ def rerun_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 
 def spark_rerun(key: Key, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Finding]:
-    """A warning for a SparkApplication (`key`, base object `old`, head object `new`) whose spec change makes the
+    """A review finding for a SparkApplication (`key`, base object `old`, head object `new`) whose spec change makes the
     Spark operator 2.5.2 rerun it (`rerun_fields`), naming the changed fields; nothing for other kinds."""
     if key[1] != "SparkApplication":
         return
@@ -49,4 +49,4 @@ def spark_rerun(key: Key, old: dict[str, Any], new: dict[str, Any]) -> Iterator[
         yield Finding(key, few(fields), "the Spark operator reruns the application on any spec change but suspend and "
                       "timeToLiveSeconds, even if it completed: it marks it INVALIDATING, deletes its driver (a running "
                       "run is killed) and submits it again (event_filter.go Update), so a batch that already ran runs "
-                      "and writes its output again", warning=True)
+                      "and writes its output again", REVIEW)

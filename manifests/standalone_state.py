@@ -25,7 +25,7 @@ from typing import Any
 
 from config.flink_options import HA_CLUSTER_ID, KUBERNETES_CLUSTER_ID, LOCAL_RECOVERY_KEYS
 from manifests.diff import Key
-from manifests.state_finding import NON_RESTORED_STATE, Finding, Objects, kept_by_argo_cd
+from manifests.state_finding import LOSS, NON_RESTORED_STATE, REVIEW, Finding, Objects, kept_by_argo_cd
 from manifests.validation.flink_config import FlinkConf, standard_config_file
 
 STANDALONE_JOB = "standalone-job"
@@ -141,23 +141,24 @@ def standalone_job(key: Key, base: Objects, head: Objects) -> Iterator[Finding]:
     Deployment (any change of its pod template, the `checksum/config` of its configuration included) restarts it:
 
     - without Kubernetes HA before or after, the job starts again from empty state, or from its `--fromSavepoint`
-      (a savepoint taken then, not now);
+      (a savepoint taken then, not now): certain loss;
     - with HA in the same scope, a changed job (arguments, entry class, parallelism, image, job configuration) does
-      not take effect, as the recovered job graph runs on (configuration keys outside `PROCESS_KEY_PREFIXES`: a
-      warning);
+      not take effect, as the recovered job graph runs on (certain: the upgrade certainly fails; configuration keys
+      outside `PROCESS_KEY_PREFIXES`: review);
     - with HA in a new scope (`standalone.clusterId`), nothing is recovered: the job starts from empty state or its
-      old `--fromSavepoint` unless the change also names a new savepoint (then a warning: it must be the one the job
-      was just stopped with, and the old scope's ConfigMaps stay);
-    - `--allowNonRestoredState` turned on where the job restores: its restore drops unmatched state (a warning).
+      old `--fromSavepoint` (certain loss) unless the change also names a new savepoint (then review: it must be the
+      one the job was just stopped with, and the old scope's ConfigMaps stay);
+    - `--allowNonRestoredState` turned on where the job restores: its restore drops unmatched state (certain loss, as
+      for an operator-managed job: `manifests.state_safety.non_restored_state`).
 
-    A removal cancels the job without a savepoint."""
+    A removal cancels the job without a savepoint (certain loss)."""
     old = _standalone_job(key, base)
     if old is None:
         return
     if key not in head:
         yield Finding(key, "removed", f"{kept_by_argo_cd(base[key])}the standalone job is cancelled without a "
                       "savepoint; a new or renamed cluster starts from empty state unless its job.initialSavepointPath "
-                      "names a savepoint")
+                      "names a savepoint", LOSS)
         return
     new = _standalone_job(key, head)
     if new is None or old.template == new.template:
@@ -166,7 +167,7 @@ def standalone_job(key: Key, base: Objects, head: Objects) -> Iterator[Finding]:
     if not (old.ha and new.ha):
         why = "with Kubernetes HA new (no HA metadata to recover)" if new.ha else "without Kubernetes HA"
         yield Finding(key, "spec.template", f"the JobManager rolls out and, {why}, runs the standalone job "
-                      f"{_restart(old)}: take a savepoint first and start from it (job.initialSavepointPath)")
+                      f"{_restart(old)}: take a savepoint first and start from it (job.initialSavepointPath)", LOSS)
     elif old.scope != new.scope:
         scope = f"HA scope {_scope_label(old)} -> {_scope_label(new)}"
         if new.restored_from and new.restored_from != old.restored_from:
@@ -174,11 +175,11 @@ def standalone_job(key: Key, base: Objects, head: Objects) -> Iterator[Finding]:
                           f"savepoint the job was just stopped with; the old scope's HA ConfigMaps ({old.scope[0]}"
                           "-cluster-config-map, and the job's own unless it was stopped) stay: delete them once the "
                           f"new job runs, as going back to the scope {old.scope[0]} would recover that job",
-                          warning=True)
+                          REVIEW)
         else:
             yield Finding(key, "spec.template", f"{scope}: the restarted JobManager recovers nothing there and runs "
                           f"the standalone job {_restart(old)}: stop the job with a savepoint first and set "
-                          "job.initialSavepointPath to it in the same change")
+                          "job.initialSavepointPath to it in the same change", LOSS)
     else:
         restores = False
         for what, certain in _not_taking_effect(old, new):
@@ -191,8 +192,8 @@ def standalone_job(key: Key, base: Objects, head: Objects) -> Iterator[Finding]:
             yield Finding(key, "spec.template", f"{what}: {effect}: {subject} from the HA ConfigMap "
                           f"{new.scope[0]}-cluster-config-map and runs {'it ' if certain else ''}on ({detail}); to "
                           "upgrade, stop the job with a savepoint, then set job.initialSavepointPath to it and a new "
-                          "standalone.clusterId in one change", warning=not certain)
+                          "standalone.clusterId in one change", LOSS if certain else REVIEW)
     if restores and new.restored_from and "--allowNonRestoredState" in new.args \
             and "--allowNonRestoredState" not in old.args:
         yield Finding(key, "spec.template", f"--allowNonRestoredState turned on: when the job starts from "
-                      f"{new.restored_from}, {NON_RESTORED_STATE}", warning=True)
+                      f"{new.restored_from}, {NON_RESTORED_STATE}", LOSS)

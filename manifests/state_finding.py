@@ -1,8 +1,10 @@
-"""What `diff`'s state-safety rules report (`manifests.state_safety` and the rule modules beside it): a `Finding`."""
+"""What `diff`'s state-safety rules report (`manifests.state_safety` and the rule modules beside it): a `Finding`, of
+one of two kinds (`Kind`): a certain loss, which fails `diff --fail-on-unsafe`, or a change to review."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from manifests.argo_cd import NO_PRUNE, sync_options
@@ -19,21 +21,47 @@ checkStateMappingCompleteness`: the state of an operator id the new job graph do
 INFO, instead of failing the restore)."""
 
 
+class Kind(Enum):
+    """How sure a finding is, from the two renderings alone.
+
+    - `LOSS` ("certain loss"): whatever the JAR holds and whatever the cluster's storage holds, the change loses state
+      (a job starts from empty state, a savepoint's files are disposed of, a volume goes) or certainly fails where
+      state is at stake (a restore Flink refuses, an update the operator or Kubernetes refuses, an upgrade that does
+      not take effect). `diff --fail-on-unsafe` exits 3 on one.
+    - `REVIEW` ("review"): the outcome depends on what the rendering does not show (the operators of a new JAR, whether
+      an old directory stays readable, what a batch writes when it reruns), or the change is safe only when done the
+      way the finding says. Printed for the reviewer; it does not fail the check.
+    """
+
+    LOSS = "certain loss"
+    REVIEW = "review"
+
+
+LOSS = Kind.LOSS
+REVIEW = Kind.REVIEW
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One state-unsafe change: the object, the field (or `removed`), why; `warning` when it may be harmless."""
+    """One change that puts state at stake: the object (`key`, as `manifests.diff` keys it), the field (or
+    `removed`), why, and its `Kind`."""
 
     key: Key
     field: str
     reason: str
-    warning: bool = False
+    kind: Kind
+
+    @property
+    def certain(self) -> bool:
+        """A certain loss (`Kind.LOSS`)."""
+        return self.kind is Kind.LOSS
 
     @property
     def line(self) -> str:
-        """`env Kind/namespace/name: field: reason` (`warning: ` before the reason of a warning)."""
+        """`env Kind/namespace/name: field: reason` (the report groups lines by kind, so the line carries none)."""
         env, kind, namespace, name = self.key
         ref = "/".join(p for p in (kind, namespace, name) if p)
-        return f"{env} {ref}: {self.field}: {'warning: ' if self.warning else ''}{self.reason}"
+        return f"{env} {ref}: {self.field}: {self.reason}"
 
 
 def few(fields: list[str]) -> str:

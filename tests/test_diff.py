@@ -37,13 +37,22 @@ def test_added_removed_changed_with_field_paths() -> None:
 def test_markdown_for_a_pull_request_comment() -> None:
     base = {("prod", "ConfigMap", "ns", "a"): cm("a", x="1"), ("local", "ConfigMap", "ns", "b"): cm("b")}
     head = {("prod", "ConfigMap", "ns", "a"): cm("a", x="`2`"), ("local", "ConfigMap", "ns", "c"): cm("c")}
-    unsafe = ["prod FlinkDeployment/flink/x: spec.job.upgradeMode: last-state -> stateless: ..."]
-    assert render_markdown(compare(base, head, unified=True), unsafe) == (
+    loss = ["prod FlinkDeployment/flink/x: spec.job.upgradeMode: last-state -> stateless: ..."]
+    review = ["prod FlinkDeployment/flink/x: spec.job.jarURI: ...",
+              "prod FlinkSessionJob/flink/y: spec.job.jarURI: ..."]
+    assert render_markdown(compare(base, head, unified=True), loss, review) == (
         "### Rendered change: 3 objects differ (1 added, 1 removed, 1 changed)\n"
         "\n"
-        "> [!WARNING]\n"
-        "> **1 state-unsafe change** (drops state, fails a restore or fails the sync):\n"
+        "> [!CAUTION]\n"
+        "> **Certain loss: 1 change** of state, or a restore or sync that certainly fails (`--fail-on-unsafe` fails "
+        "the check):\n"
         "> - `prod FlinkDeployment/flink/x: spec.job.upgradeMode: last-state -> stateless: ...`\n"
+        "\n"
+        "> [!WARNING]\n"
+        "> **Review: 2 changes** (the effect on state depends on what the rendering does not show; does not fail the "
+        "check):\n"
+        "> - `prod FlinkDeployment/flink/x: spec.job.jarURI: ...`\n"
+        "> - `prod FlinkSessionJob/flink/y: spec.job.jarURI: ...`\n"
         "\n"
         "<details open>\n<summary><b>local</b>: 1 added, 1 removed, 0 changed</summary>\n\n"
         "- **-** `ConfigMap/ns/b`\n"
@@ -59,6 +68,8 @@ def test_markdown_for_a_pull_request_comment() -> None:
         "  ```\n"
         "\n</details>\n")
     assert render_markdown([], []) == "### Rendered change: none\n"
+    only_review = render_markdown(compare(base, head), [], review[:1])
+    assert "[!CAUTION]" not in only_review and "> **Review: 1 change** (the effect" in only_review
 
 
 def test_a_long_markdown_report_is_cut_at_an_object_with_a_note() -> None:

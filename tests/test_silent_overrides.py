@@ -11,6 +11,7 @@ from typing import Any
 from manifests.diff import Key
 from manifests.state_safety import check
 from tests.conftest import Manifest, config_errors, environment, find, render, validate_errors
+from tests.state_findings import labelled
 
 Objects = dict[Key, dict[str, Any]]
 JAR = "local:///opt/flink/usrlib/scoring.jar"
@@ -22,7 +23,8 @@ def keyed(objects: list[Manifest]) -> Objects:
 
 
 def lines(base: Objects, head: Objects) -> list[str]:
-    return [finding.line for finding in check(base, head)]
+    """The findings from `base` to `head`, each `kind: line` (`certain loss: prod FlinkDeployment/...`)."""
+    return labelled(check(base, head))
 
 
 # taskManager.replicas x taskSlots against job.parallelism
@@ -88,7 +90,9 @@ APPLICATION: dict[str, Any] = {
     "job": {"jarPath": "jobs/orders.jar", "parallelism": 2, "upgradeMode": "last-state"}}
 
 
-def test_turning_on_allow_non_restored_state_is_flagged_with_what_it_discards() -> None:
+def test_turning_on_allow_non_restored_state_is_a_certain_loss_with_what_it_discards() -> None:
+    """The flag only turns a failed restore, which keeps the state, into a silent loss: turning it on is a certain
+    loss for the gate (a stateless job has no state to lose)."""
     base = keyed(render(environment(flink={"deployments": [APPLICATION], "jobs": [
         {"name": "enrich", "jarPath": "jobs/enrich.jar", "upgradeMode": "savepoint"},
         {"name": "rollup", "jarPath": "jobs/rollup.jar", "upgradeMode": "stateless"}]})))
@@ -102,10 +106,10 @@ def test_turning_on_allow_non_restored_state_is_flagged_with_what_it_discards() 
                 "(StateAssignmentOperation: \"Skipped checkpoint state for operator\"); set it back to false once that "
                 "restore ran")
     assert lines(base, head) == [
-        "test FlinkDeployment/flink/orders: spec.job.allowNonRestoredState: warning: turned on: when the last-state "
-        f"{discards}",
-        "test FlinkSessionJob/flink/enrich: spec.job.allowNonRestoredState: warning: turned on: when the savepoint "
-        f"{discards}"]
+        "certain loss: test FlinkDeployment/flink/orders: spec.job.allowNonRestoredState: turned on: when the "
+        f"last-state {discards}",
+        "certain loss: test FlinkSessionJob/flink/enrich: spec.job.allowNonRestoredState: turned on: when the "
+        f"savepoint {discards}"]
     assert lines(head, head) == []
 
 
@@ -127,7 +131,8 @@ def test_a_session_cluster_change_without_ha_restarts_its_session_jobs_from_empt
     head = copy.deepcopy(base)
     head[cluster]["spec"]["taskManager"]["resource"]["memory"] = "4096m"
     assert lines(base, head) == [
-        "test FlinkDeployment/flink/flink-session: spec.taskManager.resource.memory: without Kubernetes HA the "
+        "certain loss: test FlinkDeployment/flink/flink-session: spec.taskManager.resource.memory: without Kubernetes "
+        "HA the "
         "operator deletes the session cluster and deploys it anew (SessionReconciler), which kills its session jobs "
         "without a savepoint: rollup (stateless) restarts from empty state; enrich (savepoint) stops and stays "
         "missing (\"Job Not Found\": the operator does not resubmit it), its state in its last checkpoint; suspend "
@@ -140,3 +145,9 @@ def test_a_session_cluster_change_without_ha_restarts_its_session_jobs_from_empt
     changed = copy.deepcopy(with_ha)
     changed[cluster]["spec"]["taskManager"]["resource"]["memory"] = "4096m"
     assert lines(with_ha, changed) == []  # the new JobManager recovers the jobs from the HA metadata
+    stateless = {k: v for k, v in base.items() if k[3] != "enrich"}
+    redeployed = copy.deepcopy(stateless)
+    redeployed[cluster]["spec"]["taskManager"]["resource"]["memory"] = "4096m"
+    (only,) = lines(stateless, redeployed)  # stateless session jobs only: they restart from empty state anyway
+    assert only.startswith("review: test FlinkDeployment/flink/flink-session: spec.taskManager.resource.memory: ")
+    assert "rollup (stateless) restarts from empty state; suspend the session jobs first" in only

@@ -51,8 +51,9 @@ def keyed(objects: list[Manifest]) -> Objects:
 
 
 def findings(base: dict[str, Any], head: dict[str, Any]) -> list[str]:
-    """The findings on the JobManager Deployment from the cluster rendered with `base` to the one with `head`."""
-    return [f.line.removeprefix("test Deployment/flink/scoring-jobmanager: ")
+    """The findings on the JobManager Deployment from the cluster rendered with `base` to the one with `head`, each
+    `kind: field: reason`."""
+    return [f"{f.kind.value}: {f.line.removeprefix('test Deployment/flink/scoring-jobmanager: ')}"
             for f in check(keyed(rendered(**base)), keyed(rendered(**head))) if f.key == JOB_MANAGER]
 
 
@@ -66,14 +67,14 @@ def test_job_changes_of_an_ha_cluster_are_flagged_as_not_taking_effect_with_the_
                  "it ran before from the HA ConfigMap scoring-cluster-config-map and runs it on (Flink 1.20 drops the "
                  f"job graph of the new settings: \"Job ... was recovered successfully\"); {WAY_OUT}")
     assert findings({}, {"entry_class": "com.example.Scoring2", "args": ("--mode", "safe")}) == [
-        f"spec.template: job.entryClass, job.args: {recovered}"]
-    assert findings({}, {"parallelism": 3}) == [f"spec.template: job.parallelism: {recovered}"]
+        f"certain loss: spec.template: job.entryClass, job.args: {recovered}"]
+    assert findings({}, {"parallelism": 3}) == [f"certain loss: spec.template: job.parallelism: {recovered}"]
     assert findings({}, {"image": "registry.example.com/scoring:1.1.0"}) == [
-        f"spec.template: image (the job JAR): {recovered}"]
+        f"certain loss: spec.template: image (the job JAR): {recovered}"]
     assert findings({}, {"savepoint": "s3://flink-bucket/savepoints/scoring/savepoint-2"}) == [
-        f"spec.template: job.initialSavepointPath: {recovered}"]
+        f"certain loss: spec.template: job.initialSavepointPath: {recovered}"]
     assert findings({}, {"checkpoint_interval": "10 s"}) == [
-        "spec.template: warning: config.yaml execution.checkpointing.interval: may not take effect: the job's "
+        "review: spec.template: config.yaml execution.checkpointing.interval: may not take effect: the job's "
         "configuration is part of the job graph the restarted JobManager recovers from the HA ConfigMap "
         "scoring-cluster-config-map and runs on (settings of the JobManager and TaskManager processes, such as "
         f"memory, ports and metrics, do take effect); {WAY_OUT}"]
@@ -94,16 +95,18 @@ def test_turning_local_recovery_on_or_off_is_a_process_setting_that_takes_effect
 
 def test_a_new_ha_scope_starts_the_job_from_its_savepoint_and_leaves_the_old_config_maps() -> None:
     assert findings({}, {"cluster_id": "scoring-v2"}) == [
-        "spec.template: HA scope scoring -> scoring-v2: the restarted JobManager recovers nothing there and runs the "
+        "certain loss: spec.template: HA scope scoring -> scoring-v2: the restarted JobManager recovers nothing there "
+        "and runs the "
         "standalone job from empty state: stop the job with a savepoint first and set job.initialSavepointPath to it "
         "in the same change"]
     old = "s3://flink-bucket/savepoints/scoring/savepoint-1"
     new = "s3://flink-bucket/savepoints/scoring/savepoint-2"
     assert findings({"savepoint": old}, {"cluster_id": "scoring-v2", "savepoint": old})[0].startswith(
-        f"spec.template: HA scope scoring -> scoring-v2: the restarted JobManager recovers nothing there and runs the "
+        "certain loss: spec.template: HA scope scoring -> scoring-v2: the restarted JobManager recovers nothing there "
+        "and runs the "
         f"standalone job from {old} again")
     assert findings({"savepoint": old}, {"cluster_id": "scoring-v2", "savepoint": new, "parallelism": 3}) == [
-        f"spec.template: warning: HA scope scoring -> scoring-v2: the job starts from {new}, which must be the "
+        f"review: spec.template: HA scope scoring -> scoring-v2: the job starts from {new}, which must be the "
         "savepoint the job was just stopped with; the old scope's HA ConfigMaps (scoring-cluster-config-map, and the "
         "job's own unless it was stopped) stay: delete them once the new job runs, as going back to the scope scoring "
         "would recover that job"]
@@ -113,9 +116,10 @@ def test_switching_ha_on_or_off_restarts_the_job_from_empty_state() -> None:
     restart = ("runs the standalone job from empty state: take a savepoint first and start from it "
                "(job.initialSavepointPath)")
     assert findings({"ha": False}, {"ha": True}) == [
-        f"spec.template: the JobManager rolls out and, with Kubernetes HA new (no HA metadata to recover), {restart}"]
+        "certain loss: spec.template: the JobManager rolls out and, with Kubernetes HA new (no HA metadata to "
+        f"recover), {restart}"]
     assert findings({"ha": True}, {"ha": False}) == [
-        f"spec.template: the JobManager rolls out and, without Kubernetes HA, {restart}"]
+        f"certain loss: spec.template: the JobManager rolls out and, without Kubernetes HA, {restart}"]
 
 
 def test_the_ha_scope_and_the_job_result_store_are_rendered() -> None:

@@ -2,11 +2,13 @@
 ScheduledSparkApplication manifests as environment config.
 
 `python main.py import FILE...` prints a YAML fragment of `flink:` settings (deployments, jobs, snapshots) and
-`spark:` settings (applications) that,
-deep-merged into an environment file (mappings merged, lists appended), renders objects of the same kind and name
-whose specs hold every field of the input with the same value, except what the platform owns (state directories
-on S3, the catalog store), which import reports on stderr with everything else it could not express or adds.
-This is how teams with existing manifests adopt the platform. Field meanings: the operator 1.14 CRD reference
+`spark:` settings (applications) that loads (what config would refuse is left out, each with a note) and, merged into
+an environment file (mappings merged, lists appended; `--into`: `config.environment_edit`), renders objects of the
+same kind and name that hold every field of the input with the same value, except what a note names (`Note`: the
+object, the input field, why): what the platform owns or renders instead (state directories, HA storage, its own
+labels), older Flink key names renamed, and what the config cannot express. `flinkConfiguration` keys that config
+refuses as the platform's (`config.flink_options.PLATFORM_KEYS`) land in their typed setting or are noted.
+Field meanings: the operator 1.14 CRD reference
 (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/);
 the Spark operator 2.5.2 API (https://www.kubeflow.org/docs/components/spark-operator/user-guide/api-docs/).
 """
@@ -376,8 +378,10 @@ def _deployment(spec: Mapping[str, Any], notes: Notes, where: str) -> dict[str, 
         target.update({k: resource[k] for k in ("memory", "cpu") if k in resource})
         if "replicas" in part:
             target["replicas"] = part["replicas"]
-        if part.get("podTemplate"):
-            target["podOptions"] = _pod_options(part["podTemplate"], notes, where, f"spec.{role}.podTemplate")
+        options = (_pod_options(part["podTemplate"], notes, where, f"spec.{role}.podTemplate")
+                   if part.get("podTemplate") else {})
+        if options:
+            target["podOptions"] = options
         for key in sorted(set(resource) - {"memory", "cpu"}):
             notes.add(where, f"spec.{role}.resource.{key}", "not expressed")
         for key in sorted(set(part) - {"resource", "replicas", "podTemplate"}):
@@ -388,8 +392,9 @@ def _deployment(spec: Mapping[str, Any], notes: Notes, where: str) -> dict[str, 
     for key in ("logConfiguration", "ingress"):
         if spec.get(key):
             imported[key] = spec[key]
-    if spec.get("podTemplate"):
-        imported["podOptions"] = _pod_options(spec["podTemplate"], notes, where, "spec.podTemplate")
+    options = _pod_options(spec["podTemplate"], notes, where, "spec.podTemplate") if spec.get("podTemplate") else {}
+    if options:
+        imported["podOptions"] = options
     imported["job"] = _job(spec["job"], notes, where) if spec.get("job") else None
     if spec.get("mode") not in (None, "native"):
         notes.add(where, "spec.mode", f"{spec['mode']!r} not imported: the platform renders the operator's native "

@@ -1,8 +1,9 @@
 """The project's command line, `python main.py COMMAND ...` (synth when no command is given, which is what
 `cdk8s synth` runs). `python main.py --help` lists the commands, `python main.py COMMAND --help` their options.
 
-Exit codes: synth 0/2; helm 0/2; validate 0 (no error), 1 (errors), 2 (could not run); diff 0 (no change),
-1 (changes), 2 (could not run), 3 (a certain loss of state, with --fail-on-unsafe); crds, docs, schemas and judges 0/2. Heavy imports (cdk8s, the generated bindings)
+Exit codes: synth 0/2; helm 0/2; import 0/2; validate 0 (no error), 1 (errors), 2 (could not run); diff 0 (no
+change), 1 (changes), 2 (could not run), 3 (a certain loss of state, with --fail-on-unsafe); crds, docs, schemas and
+judges 0/2. Heavy imports (cdk8s, the generated bindings)
 happen only for the commands that render (synth, and diff of the working tree).
 """
 
@@ -143,19 +144,35 @@ def _diff(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     import yaml
 
+    from config.environment_edit import fragment_text, merge_into
     from config.manifest_import import import_manifests
 
     documents = []
     for path in args.files:
         try:
             documents += [d for d in yaml.safe_load_all(path.read_text()) if isinstance(d, dict)]
-        except (OSError, yaml.YAMLError) as error:
-            return _error(f"{path}: {error}")
+        except OSError as error:
+            return _error(f"{path}: cannot read: {error}")
+        except yaml.YAMLError as error:
+            return _error(f"{path}: not valid YAML: {error}")
     imported = import_manifests(documents)
-    sys.stdout.write(yaml.safe_dump(imported.fragment(), sort_keys=False, allow_unicode=True))
     for note in imported.notes:
         print(f"note: {note}", file=sys.stderr)
+    if args.into is None:
+        sys.stdout.write(fragment_text(imported.fragment()))
+        return 0
+    try:
+        merge_into(args.into, imported.fragment())
+    except ConfigError as error:
+        return _error(error)
+    print(f"merged into {args.into}: {_count(imported.fragment())}")
     return 0
+
+
+def _count(fragment: dict[str, dict[str, list[object]]]) -> str:
+    """`2 flink.deployments, 1 spark.applications`: how many entries of each list a fragment adds."""
+    return ", ".join(f"{len(items)} {section}.{key}" for section, lists in fragment.items()
+                     for key, items in lists.items()) or "nothing"
 
 
 def _crds(args: argparse.Namespace) -> int:
@@ -289,10 +306,25 @@ def parser() -> argparse.ArgumentParser:
     diff.set_defaults(run=_diff)
 
     importer = commands.add_parser(
-        "import", help="print environment config (flink: ...) that renders existing Flink manifests",
-        description="Read FlinkDeployment, FlinkSessionJob and FlinkStateSnapshot manifests; print a `flink:` config "
-                    "fragment to merge into an environment file; what cannot be expressed is noted on stderr.")
-    importer.add_argument("files", nargs="+", type=Path, help="manifest files")
+        "import", help="turn existing Flink and Spark manifests into environment config (print it, or --into a file)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Read FlinkDeployment, FlinkSessionJob, FlinkStateSnapshot, SparkApplication and "
+                    "ScheduledSparkApplication manifests (multi-document files too; other kinds are noted and "
+                    "skipped) and turn them into a `flink:` / `spark:` config fragment that loads and renders the "
+                    "same objects. Every input field is in the render with the same value or named in a note on "
+                    "stderr (what the platform owns or renders instead, what the config cannot express).",
+        epilog="examples:\n"
+               "  python main.py import team/orders.yaml                # print the fragment, notes on stderr\n"
+               "  python main.py import team/*.yaml --into environments/dev.yaml\n"
+               "\nWithout --into the fragment is printed in the environment files' indentation, to paste into a "
+               "file that\nhas no flink: or spark: section yet. With --into it is merged into the file: mappings "
+               "merged, lists\nappended, comments and key order kept; an entry whose name the file holds already "
+               "is an error, and\nthe file is written only when the result loads as config. Exit 0, or 2 "
+               "(unreadable input, a name\nclash, a result that does not load; nothing written).")
+    importer.add_argument("files", nargs="+", type=Path, metavar="FILE", help="manifest files (YAML, multi-document)")
+    importer.add_argument("--into", type=Path, default=None, metavar="ENV_FILE",
+                          help="merge into this environment file in place (e.g. environments/dev.yaml) instead of "
+                               "printing")
     importer.set_defaults(run=_import)
 
     crds = commands.add_parser("crds", help="prepare the pinned CRDs for cdk8s import, or install them",

@@ -80,3 +80,25 @@ class Buckets:
 
     fluss: str
     """Fluss remote data (remote.data.dir)."""
+
+
+PLATFORM_LABEL_PREFIXES = ("app.kubernetes.io/", "lakehouse.dev/")
+"""Labels the platform sets on the objects it renders (the recommended labels, `charts.blocks.metadata.Component`,
+and its own `lakehouse.dev/*`)."""
+PLATFORM_ANNOTATION_PREFIXES = ("argocd.argoproj.io/", "lakehouse.dev/")
+"""Annotations the platform sets on the objects it renders (Argo CD's sync wave and options,
+`charts.blocks.metadata.argo_annotations`, and its own `lakehouse.dev/*`, such as the pod-security exception)."""
+
+
+def platform_metadata_prefixes(part: str) -> tuple[str, ...]:
+    """The prefixes of the labels (`part` `labels`) or annotations (`annotations`) the platform sets itself."""
+    return PLATFORM_LABEL_PREFIXES if part == "labels" else PLATFORM_ANNOTATION_PREFIXES
+
+
+def object_metadata_problems(labels: dict[str, str], annotations: dict[str, str]) -> Iterator[Problem]:
+    """A problem per label or annotation of an object's own metadata that the platform sets itself."""
+    for part, values in (("labels", labels), ("annotations", annotations)):
+        prefixes = platform_metadata_prefixes(part)
+        for key in sorted(values):
+            if key.startswith(prefixes):
+                yield Problem(f"{part}.{key}", f"reserved: the platform sets {' and '.join(p + '*' for p in prefixes)}")

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from config import capabilities
 from config.api_formats import flink_memory_problem
+from config.common import object_metadata_problems
 from config.flink_jobs import AutoscalerConfig, JobSpecConfig
 from config.flink_keys import flink_keys
 from config.flink_options import LOG_CONFIG_FILES, OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS, RESTART_STRATEGY, as_text
@@ -241,6 +242,16 @@ class FlinkDeploymentConfig:
     name: str
     """FlinkDeployment name (also kubernetes.cluster-id)."""
 
+    labels: dict[str, str]
+    """Labels of the FlinkDeployment itself (not of its pods: podOptions.labels); the platform's own
+    (app.kubernetes.io/*, lakehouse.dev/*) are refused.
+    """
+
+    annotations: dict[str, str]
+    """Annotations of the FlinkDeployment itself (not of its pods: podOptions.annotations); the platform's own
+    (argocd.argoproj.io/*, lakehouse.dev/*) are refused.
+    """
+
     backend: Literal["operator", "standalone"]
     """Who runs the cluster: operator (a FlinkDeployment the Flink operator reconciles) or standalone (Flink's own
     Kubernetes setup, no operator: a ConfigMap, the JobManager as a Deployment, TaskManagers as a Deployment or a
@@ -338,6 +349,11 @@ class FlinkDeploymentConfig:
         itself; keys the platform sets from a typed field (or their older names); keys that are no Flink 1.20.3 option
         and values Flink cannot read for theirs (`config.flink_keys`); with backend: standalone, what a cluster
         without the operator cannot do (`config.flink_standalone.standalone_problems`)."""
+        yield from object_metadata_problems(self.labels, self.annotations)
+        if self.backend == "standalone" and (self.labels or self.annotations):
+            yield Problem("labels" if self.labels else "annotations",
+                          "belongs to the FlinkDeployment, which backend: standalone does not render (set "
+                          "podOptions.labels or podOptions.annotations for its pods)")
         if self.job_manager.replicas > 1 and not self.high_availability:
             yield Problem("jobManager.replicas", f"{self.job_manager.replicas} JobManagers need highAvailability: "
                                                  "true (the Flink operator rejects standby JobManagers without HA)")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from config.common import JOB_ARGUMENT_PLACEHOLDERS, unknown_placeholders
+from config.common import JOB_ARGUMENT_PLACEHOLDERS, object_metadata_problems, unknown_placeholders
 from config.loading import Problem
 
 
@@ -158,6 +158,16 @@ class SessionJobConfig(JobSpecConfig):
     name: str
     """FlinkSessionJob name."""
 
+    labels: dict[str, str]
+    """Labels of the FlinkSessionJob itself (not of its pods: podOptions.labels); the platform's own
+    (app.kubernetes.io/*, lakehouse.dev/*) are refused.
+    """
+
+    annotations: dict[str, str]
+    """Annotations of the FlinkSessionJob itself (not of its pods: podOptions.annotations); the platform's own
+    (argocd.argoproj.io/*, lakehouse.dev/*) are refused.
+    """
+
     session_cluster: str | None
     """The session cluster the job runs on: flink.sessionCluster.name or the name of a flink.deployments entry without
     job. Null: the platform's session cluster. Default: `null`.
@@ -165,6 +175,11 @@ class SessionJobConfig(JobSpecConfig):
 
     autoscaler: AutoscalerConfig
     """The job autoscaler of this session job (its flinkConfiguration, over its cluster's)."""
+
+    def problems(self) -> Iterator[Problem]:
+        """The job spec's problems (`JobSpecConfig.problems`); no label or annotation the platform sets itself."""
+        yield from super().problems()
+        yield from object_metadata_problems(self.labels, self.annotations)
 
 
 @dataclass(frozen=True)

@@ -148,14 +148,29 @@ class PodVolumeConfig:
     """A PersistentVolumeClaim (in the pods' namespace). Default: `null`."""
 
     empty_dir: bool
-    """A scratch directory that lives as long as the pod. Default: `false`."""
+    """A scratch directory that lives as long as the pod (on the node's disk, or in memory with medium: Memory).
+    Default: `false`.
+    """
+
+    medium: Literal["Memory"] | None
+    """With emptyDir: Memory for a tmpfs (counted against the pod's memory limit); null: the node's disk. Default:
+    `null`.
+    """
+
+    size_limit: str | None
+    """With emptyDir: the most it may hold (a Kubernetes quantity such as 1Gi); the kubelet evicts the pod beyond it.
+    Null: no limit of its own. Default: `null`.
+    """
 
     def problems(self) -> Iterator[Problem]:
-        """Exactly one source."""
+        """Exactly one source; medium and sizeLimit with emptyDir only."""
         sources = [s for s in (self.secret, self.config_map, self.persistent_volume_claim) if s is not None]
         if len(sources) + self.empty_dir != 1:
             yield Problem("", f"volume '{self.name}' needs exactly one of secret, configMap, persistentVolumeClaim, "
                               "emptyDir")
+        for key, value in (("medium", self.medium), ("sizeLimit", self.size_limit)):
+            if value is not None and not self.empty_dir:
+                yield Problem(key, f"volume '{self.name}': {key} belongs to emptyDir: true")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from config.capabilities import (
     SPARK_PACKAGES_PROBLEM,
     spark_dependency_problem,
 )
+from config.common import object_metadata_problems
 from config.loading import Problem, duplicates
 from config.pod_options import PodOptionsConfig
 
@@ -172,6 +173,16 @@ class SparkApplicationConfig:
     name: str
     """SparkApplication name."""
 
+    labels: dict[str, str]
+    """Labels of the SparkApplication (or ScheduledSparkApplication) itself (not of its pods: podOptions.labels); the
+    platform's own (app.kubernetes.io/*, lakehouse.dev/*) are refused.
+    """
+
+    annotations: dict[str, str]
+    """Annotations of the SparkApplication (or ScheduledSparkApplication) itself (not of its pods:
+    podOptions.annotations); the platform's own (argocd.argoproj.io/*, lakehouse.dev/*) are refused.
+    """
+
     type: Literal["Python", "Scala", "Java"]
     """Application language. Default: `"Python"`."""
 
@@ -273,6 +284,7 @@ class SparkApplicationConfig:
     def problems(self) -> Iterator[Problem]:
         """A Scala or Java application without mainClass; passthrough keys that are the platform's, a typed
         field's or refused by the operator; a scheduled application's name short enough for its runs' names."""
+        yield from object_metadata_problems(self.labels, self.annotations)
         if self.type in JAR_TYPES and not self.main_class:
             yield Problem("mainClass", SPARK_MAIN_CLASS_PROBLEM)
         if self.schedule is not None and len(self.name) > SCHEDULED_NAME_MAX:

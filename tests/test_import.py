@@ -145,7 +145,7 @@ def round_trip(manifests: str) -> tuple[list[Manifest], list[Manifest], list[str
     """The input objects, the objects rendered from the imported config merged into a test environment, notes."""
     inputs = [d for d in yaml.safe_load_all(manifests) if d]
     imported = import_manifests(inputs)
-    return inputs, render(deep_merge(environment(), {"flink": imported.flink})), imported.notes
+    return inputs, render(deep_merge(environment(), {"flink": imported.flink})), [str(n) for n in imported.notes]
 
 
 def spec_differences(inputs: list[Manifest], rendered: list[Manifest], skip: set[str]) -> list[str]:
@@ -183,17 +183,16 @@ def test_a_stateful_cluster_round_trips_except_what_import_reports() -> None:
     inputs, rendered, notes = round_trip(STATEFUL)
     where = "FlinkDeployment/checkpoint-ha-example"
     owned = "replaced: the platform keeps state and catalogs in its own places (s3://<flink bucket>/{checkpoints," \
-            "savepoints,ha}/<name>)"
+            "savepoints,ha}/<name>, the catalog store)"
+    conf_path = f"{where}: spec.flinkConfiguration"
     assert notes == [
-        f"{where}: flinkConfiguration.state.checkpoints.dir: imported as execution.checkpointing.dir (its Flink 1.20 "
-        "name)",
-        f"{where}: flinkConfiguration.state.savepoints.dir: imported as execution.checkpointing.savepoint-dir (its "
-        "Flink 1.20 name)",
-        f"{where}: flinkConfiguration.execution.checkpointing.dir: 's3://old-bucket/checkpoints' {owned}",
-        f"{where}: flinkConfiguration.execution.checkpointing.savepoint-dir: 's3://old-bucket/savepoints' {owned}",
-        f"{where}: flinkConfiguration.high-availability.storageDir: 's3://old-bucket/ha' {owned}",
-        f"{where}: spec.podTemplate: volumes 'host': only secret, configMap, persistentVolumeClaim and emptyDir "
-        "volumes mounted by the main container are expressed",
+        f"{conf_path}.state.savepoints.dir: imported as execution.checkpointing.savepoint-dir (its Flink 1.20 name)",
+        f"{conf_path}.state.checkpoints.dir: imported as execution.checkpointing.dir (its Flink 1.20 name)",
+        f"{conf_path}.state.checkpoints.dir: 's3://old-bucket/checkpoints' {owned}",
+        f"{conf_path}.state.savepoints.dir: 's3://old-bucket/savepoints' {owned}",
+        f"{conf_path}.high-availability.storageDir: 's3://old-bucket/ha' {owned}",
+        f"{where}: spec.podTemplate.spec.volumes[host]: not imported: pod options hold the volumes a container of "
+        "this pod template mounts",
     ]
     conf = next(o for o in rendered if o["metadata"]["name"] == "checkpoint-ha-example")["spec"]["flinkConfiguration"]
     assert conf["execution.checkpointing.dir"] == "s3://flink-bucket/checkpoints/checkpoint-ha-example"
@@ -220,7 +219,7 @@ def test_a_cluster_of_another_namespace_is_imported_into_that_existing_namespace
     manifests = BASIC.replace("metadata: {name: basic-example}", "metadata: {name: basic-example, namespace: team-x}")
     inputs = [d for d in yaml.safe_load_all(manifests) if d]
     imported = import_manifests(inputs)
-    assert imported.notes == ["FlinkDeployment/basic-example: metadata.namespace: 'team-x' imported as an existing "
+    assert [str(n) for n in imported.notes] == ["FlinkDeployment/basic-example: metadata.namespace: 'team-x' imported as an existing "
                               "team namespace; list it in flinkOperator.watchNamespaces unless that is empty"]
     assert imported.flink["teamNamespaces"] == [{"name": "team-x", "create": False}]
     doc = deep_merge(environment(flinkOperator={"watchNamespaces": ["flink", "team-x"]}), {"flink": imported.flink})
@@ -251,9 +250,9 @@ def test_older_flink_names_are_imported_as_the_current_ones() -> None:
     imported = import_manifests([d for d in yaml.safe_load_all(manifests) if d])
     conf = imported.flink["deployments"][0]["flinkConfiguration"]
     assert conf["env.java.opts.all"] == "-Xss2m" and conf["taskmanager.memory.network.min"] == "64m"
-    assert [n.split(": ", 1)[1] for n in imported.notes if "java" in n or "network" in n] == [
-        "flinkConfiguration.env.java.opts: imported as env.java.opts.all (its Flink 1.20 name)",
-        "flinkConfiguration.taskmanager.network.memory.min: imported as taskmanager.memory.network.min (its Flink "
+    assert [n.split(": ", 1)[1] for n in map(str, imported.notes) if "java" in n or "network" in n] == [
+        "spec.flinkConfiguration.env.java.opts: imported as env.java.opts.all (its Flink 1.20 name)",
+        "spec.flinkConfiguration.taskmanager.network.memory.min: imported as taskmanager.memory.network.min (its Flink "
         "1.20 name)"]
 
 
@@ -266,8 +265,8 @@ def test_a_restart_strategy_is_imported_into_the_typed_setting() -> None:
     deployment = imported.flink["deployments"][0]
     assert deployment["restartStrategy"] == {"type": "fixed-delay", "attempts": 5, "delay": "20 s"}
     assert "restart-strategy" not in deployment["flinkConfiguration"]
-    assert "FlinkDeployment/checkpoint-ha-example: flinkConfiguration.restart-strategy: imported as " \
-           "restart-strategy.type (its Flink 1.20 name)" in imported.notes
+    assert "FlinkDeployment/checkpoint-ha-example: spec.flinkConfiguration.restart-strategy: imported as " \
+           "restart-strategy.type (its Flink 1.20 name)" in [str(n) for n in imported.notes]
     inputs, rendered, _ = round_trip(manifests)
     conf = next(o for o in rendered if o["metadata"]["name"] == "checkpoint-ha-example")["spec"]["flinkConfiguration"]
     assert {k: v for k, v in conf.items() if k.startswith("restart-strategy")} == {
@@ -350,7 +349,7 @@ spec:
 def test_the_spark_operators_examples_round_trip() -> None:
     inputs = [d for d in yaml.safe_load_all(SPARK_PI) if d]
     imported = import_manifests(inputs)
-    assert imported.notes == [f"{kind}/{name}: metadata.namespace: 'default': imported into the Spark namespace "
+    assert [str(n) for n in imported.notes] == [f"{kind}/{name}: metadata.namespace: 'default': imported into the Spark namespace "
                               "(namespaces.spark)" for kind, name in (
                                   ("SparkApplication", "spark-pi"), ("ScheduledSparkApplication", "spark-pi-scheduled"),
                                   ("SparkApplication", "spark-pi-dynamic-allocation"))]
@@ -375,7 +374,7 @@ def test_what_the_platform_owns_in_a_spark_application_is_reported() -> None:
     doc["spec"]["driver"]["labels"] = {"team": "x"}
     imported = import_manifests([doc])
     where = "SparkApplication/spark-pi"
-    assert imported.notes == [
+    assert [str(n) for n in imported.notes] == [
         f"{where}: spec.mode: 'client': the platform renders 'cluster'",
         f"{where}: spec.deps.jars: kept as they are, without the platform's Iceberg jars (spark.applications[].jars "
         "default): the image must put Iceberg on the classpath, as the platform's catalog settings need it",
@@ -384,9 +383,148 @@ def test_what_the_platform_owns_in_a_spark_application_is_reported() -> None:
         "the operator refuses it",
         f"{where}: spec.sparkConf.spark.hadoop.fs.s3a.endpoint: 'http://minio:9000' not imported: the platform or a "
         "typed field sets it, or the operator refuses it",
-        f"{where}: spec.driver.labels: not expressed",
+        f"{where}: spec.driver.labels.team: not imported: pod options apply to driver and executor alike, and the "
+        "other role lacks it",
         f"{where}: spec.monitoring: not expressed",
     ]
     (app,) = imported.spark["applications"]
     assert app["sparkConf"] == {"spark.sql.adaptive.enabled": "true"}
     assert app["jars"] == ["local:///opt/spark/jars/extra.jar"]
+
+
+# ---- keys config refuses, metadata, emptyDir, --into
+
+
+def test_every_key_config_refuses_as_the_platforms_is_read_dropped_or_renamed_and_the_fragment_loads() -> None:
+    """Each key of `PLATFORM_KEYS` (config's refusal table) in a FlinkDeployment's flinkConfiguration: the fragment
+    loads, and a note or a typed setting accounts for it."""
+    from config.flink_options import PLATFORM_KEYS
+    from config.manifest_import import HANDLED_PLATFORM_KEYS
+
+    assert PLATFORM_KEYS <= HANDLED_PLATFORM_KEYS  # a key config learns to refuse needs a rule here
+    for key in sorted(PLATFORM_KEYS):
+        manifests = BASIC.replace("flinkConfiguration: {taskmanager.numberOfTaskSlots: 2}",
+                                  f"flinkConfiguration: {{taskmanager.numberOfTaskSlots: 2, {key}: '1'}}")
+        inputs, rendered, notes = round_trip(manifests)
+        deployment = import_manifests(inputs).flink["deployments"][0]
+        assert key not in deployment.get("flinkConfiguration", {}), key
+        assert notes or any(k in deployment for k in ("checkpointing", "periodicSnapshots", "restartStrategy",
+                                                       "autoscaler", "metrics", "taskManager")), key
+
+
+def test_the_prometheus_reporter_becomes_the_clusters_metrics_setting() -> None:
+    manifests = BASIC.replace("flinkConfiguration: {taskmanager.numberOfTaskSlots: 2}", """flinkConfiguration:
+    taskmanager.numberOfTaskSlots: 2
+    metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+    metrics.reporter.prom.port: "9250"
+    kubernetes.cluster-id: other""")
+    inputs, rendered, notes = round_trip(manifests)
+    assert import_manifests(inputs).flink["deployments"][0]["metrics"] == {"prometheus": {"enabled": True,
+                                                                                        "port": 9250}}
+    conf = next(o for o in rendered if o["metadata"]["name"] == "basic-example")["spec"]["flinkConfiguration"]
+    assert conf["metrics.reporter.prom.port"] == "9250"
+    assert notes == ["FlinkDeployment/basic-example: spec.flinkConfiguration.kubernetes.cluster-id: 'other' not "
+                     "imported: set by the Flink operator itself"]
+
+
+def test_own_labels_and_annotations_are_kept_and_the_platforms_noted() -> None:
+    manifests = BASIC.replace("metadata: {name: basic-example}", """metadata:
+  name: basic-example
+  labels: {team: orders, app.kubernetes.io/name: mine}
+  annotations: {example.com/owner: orders}""")
+    inputs, rendered, notes = round_trip(manifests)
+    meta = next(o for o in rendered if o["metadata"]["name"] == "basic-example")["metadata"]
+    assert meta["labels"]["team"] == "orders" and meta["annotations"]["example.com/owner"] == "orders"
+    assert meta["labels"]["app.kubernetes.io/name"] == "flink"
+    assert notes == ["FlinkDeployment/basic-example: metadata.labels.app.kubernetes.io/name: 'mine' not imported: the "
+                     "platform sets labels under app.kubernetes.io/, lakehouse.dev/"]
+
+
+def test_a_tmpfs_keeps_its_medium_and_size_limit() -> None:
+    manifests = BASIC + """  podTemplate:
+    spec:
+      containers:
+        - name: flink-main-container
+          volumeMounts: [{name: scratch, mountPath: /scratch}]
+      volumes: [{name: scratch, emptyDir: {medium: Memory, sizeLimit: 1Gi}}]
+"""
+    inputs, rendered, notes = round_trip(manifests)
+    assert notes == []
+    assert import_manifests(inputs).flink["deployments"][0]["podOptions"]["volumes"] == [
+        {"name": "scratch", "mountPath": "/scratch", "emptyDir": True, "medium": "Memory", "sizeLimit": "1Gi"}]
+    assert spec_differences(inputs, rendered, skip=set()) == []
+
+
+ENV_FILE = """# yaml-language-server: $schema=../environments/config.schema.json
+environment: test   # the name of this file
+objectStore:
+  type: aws-s3
+  region: eu-north-1
+  buckets: {iceberg: ice-bucket, flink: flink-bucket, fluss: fluss-bucket}
+polaris:
+  setup:
+    catalogs:
+      - name: dev_iceberg_datalake_catalog
+        roleArn: arn:aws:iam::123456789012:role/test-catalog
+argoCd:
+  repoUrl: https://git.example.com/data-platform/lakehouse.git
+flink:
+  # the team's clusters
+  deployments:
+    - name: existing
+      job: {jarPath: jobs/existing.jar, parallelism: 1, upgradeMode: stateless}
+"""
+
+
+def test_into_merges_in_place_keeping_comments_order_and_indentation(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "basic.yaml").write_text(BASIC + "---\n" + SPARK_PI.split("---")[0])
+    target = tmp_path / "test.yaml"
+    target.write_text(ENV_FILE)
+    assert cli_main(["import", str(tmp_path / "basic.yaml"), "--into", str(target)]) == 0
+    out = capsys.readouterr()
+    assert out.out == f"merged into {target}: 1 flink.deployments, 1 spark.applications\n"
+    merged = target.read_text()
+    assert merged.startswith(ENV_FILE)  # every line of the file as it was, the entries after them
+    assert merged[len(ENV_FILE):].startswith("    - name: basic-example\n      image: flink:1.20\n")
+    assert "\nspark:\n  applications:\n    - name: spark-pi\n" in merged
+    from config import parse_environment
+
+    config = parse_environment(yaml.safe_load(merged), source=str(target), expected_name="test")
+    assert [d.name for d in config.flink.deployments] == ["existing", "basic-example"]
+
+
+def test_into_refuses_a_name_the_file_holds_and_writes_nothing(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "basic.yaml").write_text(BASIC.replace("basic-example", "existing"))
+    target = tmp_path / "test.yaml"
+    target.write_text(ENV_FILE)
+    assert cli_main(["import", str(tmp_path / "basic.yaml"), "--into", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {target}: flink.deployments: an entry named 'existing' exists already; rename the imported one or "
+        "remove the existing one (nothing was written)\n")
+    assert target.read_text() == ENV_FILE
+
+
+def test_into_writes_nothing_when_the_result_does_not_load(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "basic.yaml").write_text(BASIC)
+    target = tmp_path / "test.yaml"
+    target.write_text(ENV_FILE.replace("environment: test ", "environment: other"))
+    assert cli_main(["import", str(tmp_path / "basic.yaml"), "--into", str(target)]) == 2
+    assert "environment" in capsys.readouterr().err
+    assert target.read_text() == ENV_FILE.replace("environment: test ", "environment: other")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_printed_fragment_pastes_into_an_environment_file_as_is(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "basic.yaml").write_text(BASIC)
+    assert cli_main(["import", str(tmp_path / "basic.yaml")]) == 0
+    fragment = capsys.readouterr().out
+    assert "\n  deployments:\n    - name: basic-example\n" in fragment
+    pasted = ENV_FILE.split("\nflink:")[0] + "\n" + fragment
+    from config import parse_environment
+
+    config = parse_environment(yaml.safe_load(pasted), source="test.yaml", expected_name="test")
+    assert [d.name for d in config.flink.deployments] == ["basic-example"]

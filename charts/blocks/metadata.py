@@ -7,7 +7,8 @@ sync options follow Argo CD (https://argo-cd.readthedocs.io/en/stable/user-guide
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 import cdk8s
@@ -88,6 +89,16 @@ class Component:
         return Component(self.name, self.instance, self.version, component)
 
 
+@dataclass(frozen=True)
+class ObjectMetadata:
+    """An object's own `labels` and `annotations` (a team's, on a FlinkDeployment, FlinkSessionJob or
+    SparkApplication), rendered under the platform's: a key the platform sets keeps the platform's value (config
+    refuses those keys: `config.common.object_metadata_problems`)."""
+
+    labels: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=dict)
+
+
 def argo_annotations(wave: int, *, keep_on_prune: bool = False, skip_dry_run: bool = False,
                      extra: dict[str, str] | None = None) -> dict[str, str]:
     """Argo CD annotations for an object in `wave` (a `SyncWave`, or an Application's file number); `keep_on_prune` adds `Prune=false`, `skip_dry_run`
@@ -136,15 +147,17 @@ def api_object_meta(
     keep_on_prune: bool = False,
     crd_from_elsewhere: bool = True,
     extra_annotations: dict[str, str] | None = None,
+    own: ObjectMetadata | None = None,
 ) -> cdk8s.ApiObjectMetadata:
     """`object_meta` for custom resources (the generated bindings and `custom_object`). `crd_from_elsewhere`
     (default: every CRD the platform uses comes from another Application or an operator installed outside it)
     adds `SkipDryRunOnMissingResource=true`; only Argo CD's own kinds, whose CRDs exist wherever Argo CD syncs,
-    go without."""
+    go without. `own`: the object's own labels and annotations (a team's), under the platform's (which win)."""
+    own = own or ObjectMetadata()
     return cdk8s.ApiObjectMetadata(
         name=name,
         namespace=namespace,
-        labels=component.labels(),
-        annotations=argo_annotations(wave, keep_on_prune=keep_on_prune, skip_dry_run=crd_from_elsewhere,
-                                     extra=extra_annotations),
+        labels={**own.labels, **component.labels()},
+        annotations={**own.annotations, **argo_annotations(wave, keep_on_prune=keep_on_prune,
+                                                           skip_dry_run=crd_from_elsewhere, extra=extra_annotations)},
     )

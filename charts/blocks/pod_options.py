@@ -40,10 +40,11 @@ class Toleration:
 class PodVolume:
     """A volume and its mount in the main container, by one name: exactly one of `secret`, `config_map`,
     `persistent_volume_claim` (names in the pod's namespace) or `empty_dir`; with `main_container` False the main
-    container does not mount it (a volume of sidecars only; `mount_path` is then only descriptive).
+    container does not mount it (a volume of sidecars only; `mount_path` is then only descriptive). An `empty_dir`
+    takes a `medium` (`Memory`: a tmpfs) and a `size_limit` (a Kubernetes quantity, such as `1Gi`).
 
     Raises:
-        ValueError: no source or more than one.
+        ValueError: no source or more than one; a medium or size limit without `empty_dir`.
     """
 
     name: str
@@ -53,6 +54,8 @@ class PodVolume:
     config_map: str | None = None
     persistent_volume_claim: str | None = None
     empty_dir: bool = False
+    medium: str | None = None
+    size_limit: str | None = None
     main_container: bool = True
 
     def __post_init__(self) -> None:
@@ -60,6 +63,12 @@ class PodVolume:
         if len(sources) + self.empty_dir != 1:
             raise ValueError(f"volume {self.name}: exactly one of secret, config_map, persistent_volume_claim, "
                              "empty_dir")
+        if (self.medium or self.size_limit) and not self.empty_dir:
+            raise ValueError(f"volume {self.name}: medium and size_limit belong to an empty_dir")
+
+    def empty_dir_source(self) -> dict[str, str]:
+        """The emptyDir source in API form (`medium`, `sizeLimit` where set); only meaningful with `empty_dir`."""
+        return {key: value for key, value in (("medium", self.medium), ("sizeLimit", self.size_limit)) if value}
 
 
 @dataclass(frozen=True)
@@ -175,7 +184,7 @@ def api_volume(volume: PodVolume) -> dict[str, Any]:
     if volume.persistent_volume_claim:
         source["persistentVolumeClaim"] = {"claimName": volume.persistent_volume_claim}
     if volume.empty_dir:
-        source["emptyDir"] = {}
+        source["emptyDir"] = volume.empty_dir_source()
     return {"name": volume.name, **source}
 
 

@@ -24,7 +24,7 @@ from charts.blocks import pod_security
 from charts.blocks.container_env import Env
 from charts.blocks.crd_enums import member
 from charts.blocks.fluent_bit import FluentBitSidecarProps
-from charts.blocks.metadata import Component, SyncWave, api_object_meta, image_tag
+from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_object_meta, image_tag
 from charts.blocks.pod_options import PodOptions
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import service_host
@@ -122,6 +122,7 @@ class FlinkClusterProps:
             `logback-console.xml`), as text.
         ingress: an Ingress to the Flink UI and REST API, created by the operator.
         metrics: Flink's Prometheus reporter with its container port and pod annotations; None: no reporter.
+        metadata: the FlinkDeployment's own labels and annotations (under the platform's).
         backend: `operator` (a FlinkDeployment) or `standalone` (Flink's own Kubernetes objects, no operator:
             `charts.flink.standalone`); `standalone` its settings.
         checkpointing, periodic_snapshots: typed state settings (checkpoint and savepoint directories are always
@@ -165,6 +166,7 @@ class FlinkClusterProps:
     metrics: MetricsProps | None = None
     backend: Literal["operator", "standalone"] = "operator"
     standalone: StandaloneProps = field(default_factory=StandaloneProps)
+    metadata: ObjectMetadata = field(default_factory=ObjectMetadata)
 
     def __post_init__(self) -> None:
         if self.backend == "standalone":
@@ -334,7 +336,8 @@ class FlinkCluster(constructs.Construct):
         resource = FlinkDeployment(
             self, "Resource",
             metadata=api_object_meta(props.name, namespace, component, SyncWave.CLUSTERS, keep_on_prune=True,
-                                     extra_annotations=pod_security.pod_annotations(run_as) or None),
+                                     extra_annotations=pod_security.pod_annotations(run_as) or None,
+                                     own=props.metadata),
             spec=FlinkDeploymentSpec(
                 image=props.image,
                 image_pull_policy="IfNotPresent",

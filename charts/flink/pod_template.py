@@ -164,7 +164,10 @@ class PodTemplateClasses(Generic[T]):
             source["persistent_volume_claim"] = self.cls("SpecVolumesPersistentVolumeClaim")(
                 claim_name=v.persistent_volume_claim)
         if v.empty_dir:
-            source["empty_dir"] = self.cls("SpecVolumesEmptyDir")()
+            source["empty_dir"] = self.cls("SpecVolumesEmptyDir")(
+                medium=v.medium, size_limit=self.cls("SpecVolumesEmptyDirSizeLimit").from_string(  # type: ignore[attr-defined]
+                    v.size_limit)
+                if v.size_limit else None)
         return self.cls("SpecVolumes")(name=v.name, **source)
 
     def _volume(self, v: VolumeSpec) -> Any:

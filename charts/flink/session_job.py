@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import constructs
 
-from charts.blocks.metadata import Component, SyncWave, api_object_meta
+from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_object_meta
 from charts.flink.cluster import FlinkCluster
 from charts.flink.job import JobProps, job_spec
 from charts.flink.settings import AutoscalerProps
@@ -22,11 +22,13 @@ from imports.flink.org.apache.flink import FlinkSessionJob, FlinkSessionJobSpec,
 class SessionJobProps(JobProps):
     """A FlinkSessionJob: `name`, the job (`JobProps`; arguments already resolved), in `FlinkProps` the name of the
     session cluster it runs on (`session_cluster`; None: the platform's), and its `autoscaler` (written into its
-    `flinkConfiguration`, which the operator reads over its cluster's)."""
+    `flinkConfiguration`, which the operator reads over its cluster's), and its own labels and annotations
+    (`metadata`, under the platform's)."""
 
     name: str
     session_cluster: str | None = None
     autoscaler: AutoscalerProps = field(default_factory=AutoscalerProps)
+    metadata: ObjectMetadata = field(default_factory=ObjectMetadata)
 
 
 class FlinkSessionJobConstruct(FlinkSessionJob):  # type: ignore[misc]  # bindings are not type-checked (pyproject)
@@ -46,7 +48,8 @@ class FlinkSessionJobConstruct(FlinkSessionJob):  # type: ignore[misc]  # bindin
         component = Component("flink-job", props.name, version, "session-job")
         super().__init__(
             scope, id,
-            metadata=api_object_meta(props.name, session_cluster.namespace, component, SyncWave.JOBS),
+            metadata=api_object_meta(props.name, session_cluster.namespace, component, SyncWave.JOBS,
+                                     own=props.metadata),
             spec=FlinkSessionJobSpec(deployment_name=session_cluster.name,
                                      job=job_spec(props, FlinkSessionJobSpecJob),
                                      flink_configuration=props.autoscaler.flink_conf() or None),

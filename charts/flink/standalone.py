@@ -420,4 +420,6 @@ def _pod_volume(v: PodVolume) -> k8s.Volume:
         config_map=k8s.ConfigMapVolumeSource(name=v.config_map) if v.config_map else None,
         persistent_volume_claim=k8s.PersistentVolumeClaimVolumeSource(claim_name=v.persistent_volume_claim)
         if v.persistent_volume_claim else None,
-        empty_dir=k8s.EmptyDirVolumeSource() if v.empty_dir else None)
+        empty_dir=k8s.EmptyDirVolumeSource(
+            medium=v.medium, size_limit=k8s.Quantity.from_string(v.size_limit) if v.size_limit else None)
+        if v.empty_dir else None)

@@ -9,6 +9,7 @@ from typing import Any
 
 from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
+from charts.blocks.metadata import ObjectMetadata
 from charts.blocks.s3 import S3Access
 from charts.flink.chart import FlinkProps, tiering_args
 from charts.flink.cluster import FlinkClusterProps, JobManagerProps, TaskManagerProps
@@ -92,6 +93,7 @@ def _session_jobs(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEn
                   namespace: str | None) -> list[SessionJobProps]:
     """The `flink.jobs` entries whose session cluster is in team namespace `namespace` (None: the Flink namespace)."""
     return [SessionJobProps(name=job.name, session_cluster=job.session_cluster,
+                            metadata=ObjectMetadata(job.labels, job.annotations),
                             autoscaler=same_fields(AutoscalerProps, job.autoscaler), **_job(job, s3, endpoints))
             for job in config.flink.jobs if config.flink.session_job_namespace(job) == namespace]
 
@@ -145,4 +147,5 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
         metrics=flink_metrics_props(config, deployment.metrics),
         backend=deployment.backend,
         standalone=same_fields(StandaloneProps, deployment.standalone),
+        metadata=ObjectMetadata(deployment.labels, deployment.annotations),
     )

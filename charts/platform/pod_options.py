@@ -20,7 +20,8 @@ def pod_options(options: PodOptionsConfig) -> PodOptions:
         env=tuple(_env(e) for e in options.env),
         volumes=tuple(PodVolume(name=v.name, mount_path=v.mount_path, read_only=v.read_only, secret=v.secret,
                                 config_map=v.config_map, persistent_volume_claim=v.persistent_volume_claim,
-                                empty_dir=v.empty_dir) for v in options.volumes),
+                                empty_dir=v.empty_dir, medium=v.medium, size_limit=v.size_limit)
+                      for v in options.volumes),
         sidecars=tuple(_container(c) for c in options.sidecars),
         init_containers=tuple(_container(c) for c in options.init_containers),
         run_as=RunAs(uid=options.run_as.user, gid=options.run_as.group, fs_group=options.run_as.fs_group,

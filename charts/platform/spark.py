@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from cdk8s_plus_27 import k8s
 
+from charts.blocks.metadata import ObjectMetadata
 from charts.blocks.s3 import S3Access
 from charts.karpenter.node_pools import NodePool
 from charts.operators.spark_operator import SparkOperatorChart
@@ -47,7 +48,8 @@ def spark_props(config: EnvironmentConfig, s3: S3Access,
                 restart_policy=same_fields(RestartPolicyProps, app.restart_policy),
                 schedule=same_fields(ScheduleProps, app.schedule) if app.schedule else None,
                 pod_options=on_pool(pod_options(app.pod_options), app.node_pool, node_pools),
-                prometheus=app.prometheus, scrape_annotations=config.metrics.scrape == "annotations")
+                prometheus=app.prometheus, scrape_annotations=config.metrics.scrape == "annotations",
+                metadata=ObjectMetadata(app.labels, app.annotations))
             for app in spark.applications),
     )
 

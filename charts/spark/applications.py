@@ -24,8 +24,8 @@ from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.crd_enums import member
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
-from charts.blocks.metadata import Component, SyncWave, api_object_meta, image_tag
-from charts.blocks.pod_options import PodOptions, api_container, api_mount, api_volume, snake
+from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_object_meta, image_tag
+from charts.blocks.pod_options import PodOptions, PodVolume, api_container, api_mount, api_volume, snake
 from charts.blocks.s3 import S3Access
 from config import capabilities
 from imports.io.k8s.sparkoperator import (
@@ -158,6 +158,7 @@ class SparkApplicationProps:
         pod_options: the shared pod-options model, for both roles (the Spark operator's webhook applies them:
             labels, annotations, nodeSelector, tolerations, affinity, env, volumes and their mounts, sidecars, init
             containers, the user), and the pull secrets.
+        metadata: the object's own labels and annotations (under the platform's).
         prometheus: Spark's Prometheus endpoints on the driver's UI port (`PROMETHEUS_CONF`), announced with the
             `prometheus.io/*` annotations on the driver pod when `scrape_annotations`.
 
@@ -188,6 +189,7 @@ class SparkApplicationProps:
     pod_options: PodOptions = field(default_factory=PodOptions)
     prometheus: bool = False
     scrape_annotations: bool = True
+    metadata: ObjectMetadata = field(default_factory=ObjectMetadata)
 
     def __post_init__(self) -> None:
         problems = [p for uri in (*self.jars, *self.files, *self.py_files)
@@ -297,7 +299,7 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
             shuffle_tracking_timeout=allocation.shuffle_tracking_timeout) if allocation else None,
         restart_policy=restart_policy(props.restart_policy),
         image_pull_secrets=list(options.image_pull_secrets) or None,
-        volumes=[api_volume(v) for v in options.volumes] or None,
+        volumes=[_typed_volume(v) for v in options.volumes] or None,
         driver=SparkApplicationSpecDriver(
             cores=props.driver.cores,
             memory=props.driver.memory,
@@ -344,6 +346,16 @@ def _scheduling(options: PodOptions) -> dict[str, Any]:
             "volume_mounts": [api_mount(v.name, v.mount_path, v.read_only) for v in options.volumes] or None,
             "sidecars": [api_container(c, container_security) for c in options.sidecars] or None,
             "init_containers": [api_container(c, container_security) for c in options.init_containers] or None}
+
+
+def _typed_volume(volume: PodVolume) -> dict[str, Any]:
+    """An API-form volume whose emptyDir `sizeLimit` is the binding's IntOrString class (the jsii runtime refuses a
+    plain string there)."""
+    api = api_volume(volume)
+    if "sizeLimit" in api.get("emptyDir", {}):
+        api["emptyDir"] = {**api["emptyDir"], "sizeLimit": spark_binding.SparkApplicationSpecVolumesEmptyDirSizeLimit
+                           .from_string(api["emptyDir"]["sizeLimit"])}
+    return api
 
 
 def _typed_resources(containers: list[dict[str, Any]] | None, prefix: str) -> list[dict[str, Any]] | None:
@@ -393,7 +405,7 @@ class SparkApplicationConstruct(SparkApplication):  # type: ignore[misc]  # bind
         component = Component("spark-application", props.name, image_tag(image), "batch-job")
         super().__init__(
             scope, id,
-            metadata=api_object_meta(props.name, namespace, component, SyncWave.JOBS),
+            metadata=api_object_meta(props.name, namespace, component, SyncWave.JOBS, own=props.metadata),
             spec=application_spec(props, image=image, spark_version=spark_version,
                                   account=_account(service_account), shared=shared),
         )
@@ -416,7 +428,7 @@ class ScheduledSparkApplicationConstruct(cdk8s.ApiObject):
         if schedule is None:
             raise ValueError(f"ScheduledSparkApplication {props.name}: no schedule")
         component = Component("spark-application", props.name, image_tag(image), "scheduled-batch-job")
-        meta = api_object_meta(props.name, namespace, component, SyncWave.JOBS)
+        meta = api_object_meta(props.name, namespace, component, SyncWave.JOBS, own=props.metadata)
         super().__init__(scope, id, api_version="sparkoperator.k8s.io/v1beta2", kind="ScheduledSparkApplication",
                          metadata=meta)
         template = SparkApplication.manifest(metadata=cdk8s.ApiObjectMetadata(name=props.name), spec=application_spec(

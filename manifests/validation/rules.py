@@ -140,6 +140,32 @@ def platform(m: Manifest) -> Iterator[tuple[str, str, Level]]:
     for line in credential_findings(m.obj):
         _, field, reason = line.split(": ", 2)
         yield field, f"credential literal: {reason}", Level.ERROR
+    for path in unbounded_memory_volumes(m.obj):
+        yield path, UNBOUNDED_TMPFS, Level.WARNING
+
+
+UNBOUNDED_TMPFS = ("emptyDir with medium: Memory and no sizeLimit: a tmpfs that grows until the pod's memory limit "
+                   "(or the node's memory without one), its files counted as the container's memory; set sizeLimit")
+"""Kubernetes `emptyDir.medium: Memory` mounts a tmpfs sized by `sizeLimit`, else by the pod's memory limit or the
+node's allocatable memory (https://kubernetes.io/docs/concepts/storage/volumes/#emptydir, SizeMemoryBackedVolumes)."""
+
+
+def unbounded_memory_volumes(node: object, path: str = "") -> Iterator[str]:
+    """The path of every volume under `node` (any `volumes` list: pod specs, pod templates, a Spark application's)
+    that is a memory-backed emptyDir without a `sizeLimit`."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "volumes" and isinstance(value, list):
+                for volume in value:
+                    empty_dir = volume.get("emptyDir") if isinstance(volume, dict) else None
+                    if isinstance(empty_dir, dict) and empty_dir.get("medium") == "Memory" and \
+                            not empty_dir.get("sizeLimit"):
+                        yield f"{path}{key}[{volume.get('name')}].emptyDir"
+            else:
+                yield from unbounded_memory_volumes(value, f"{path}{key}.")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from unbounded_memory_volumes(item, f"{path[:-1]}[{index}].")
 
 
 def check(manifests: list[Manifest]) -> list[Finding]:

@@ -39,7 +39,7 @@ HELM_TIMEOUT = 120.0
 
 
 def _environment(added_job: bool) -> Object:
-    doc = yaml.safe_load((FIXTURE_DIR / "test-local.yaml").read_text())
+    doc: Object = yaml.safe_load((FIXTURE_DIR / "test-local.yaml").read_text())
     doc.update(environment=ENV, certManager={"mode": "none"}, flinkOperator={"webhook": False},
                sparkOperator={"enabled": False})
     doc.pop("spark", None)

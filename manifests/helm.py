@@ -165,9 +165,9 @@ def is_stateful(obj: Object) -> bool:
 def kept(objects: list[Object]) -> list[Object]:
     """The objects of `objects` the chart keeps on `helm uninstall`: the stateful ones (`is_stateful`) and the
     Namespaces that hold one, since deleting a namespace deletes everything in it (the kept objects too)."""
-    stateful = [o for o in objects if is_stateful(o)]
-    namespaces = {o["metadata"].get("namespace") for o in stateful}
-    return [o for o in objects if o in stateful
+    stateful = {id(o): o for o in objects if is_stateful(o)}
+    namespaces = {o["metadata"].get("namespace") for o in stateful.values()}
+    return [o for o in objects if id(o) in stateful
             or (o.get("kind") == "Namespace" and _group(o) == "" and o["metadata"]["name"] in namespaces)]
 
 
@@ -179,7 +179,7 @@ def with_helm_annotations(objects: list[Object]) -> list[Object]:
     Raises:
         HelmChartError: as `helm_hook`.
     """
-    keep = [id(o) for o in kept(objects)]
+    keep = {id(o) for o in kept(objects)}
     result = []
     for obj in objects:
         added = helm_hook(obj) | ({RESOURCE_POLICY_ANNOTATION: KEEP} if id(obj) in keep else {})

@@ -89,7 +89,8 @@ else
 	$(PY) -O main.py synth --env $(ENV)
 endif
 
-# cdk8s synth --format helm (main.py helm): Chart.yaml, templates/ (the files of dist/<ENV>/), crds/ (the pinned CRDs)
+# cdk8s synth --format helm (main.py helm): Chart.yaml, templates/ (the files of dist/<ENV>/ with Helm hooks and keep
+# policies, NOTES.txt), crds/ (the pinned CRDs); docs/operations/helm.md
 helm: setup
 ifeq ($(ENV),all)
 	$(PY) main.py helm

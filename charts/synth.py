@@ -14,10 +14,11 @@ import tempfile
 from pathlib import Path
 
 import cdk8s
+import yaml
 
 from charts.platform import Platform
 from config import ENVIRONMENTS_DIR, load_environment
-from manifests.helm import escape_template_delimiters
+from manifests.helm import NOTES, notes, template_text, with_helm_annotations
 from manifests.layout import KUSTOMIZATION, MANIFEST_SUFFIX, kustomization, manifest_files, platform_files
 
 
@@ -66,21 +67,30 @@ def synthesize(envs: list[str], outdir: str, config_dir: Path = ENVIRONMENTS_DIR
 
 
 def synthesize_helm_templates(env: str, templates_dir: str, config_dir: Path = ENVIRONMENTS_DIR) -> list[Path]:
-    """Render `env` into `templates_dir` as a Helm chart's templates: the same files as `dist/<env>/` (no
-    `kustomization.yaml`), directly in the folder, with Go template delimiters escaped so that `helm template`
-    gives back the rendered text (`manifests.helm.escape_template_delimiters`). Returns the files written.
+    """Render `env` into `templates_dir` as a Helm chart's templates: the same files and objects as `dist/<env>/`
+    (no `kustomization.yaml`), directly in the folder, with Helm's hook and resource-policy annotations added
+    (`manifests.helm.with_helm_annotations`), Go template delimiters escaped so that `helm template` gives back the
+    objects (`manifests.helm.template_text`), and a `NOTES.txt` (`manifests.helm.notes`). Returns the files written.
 
     Raises:
         ConfigError: before anything is written.
+        HelmChartError: an object the chart cannot express, before anything is written.
     """
     root = Path(templates_dir)
-    root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".synth-") as staging:
         apps = [(env, build_app(env, str(Path(staging) / env), config_dir))]
         _render(apps, Path(staging))
-        written = []
-        for path in platform_files(Path(staging) / env):
-            target = root / path.name
-            target.write_text(escape_template_delimiters(path.read_text()))
-            written.append(target)
+        files = [(path.name, [o for o in yaml.safe_load_all(path.read_text()) if o])
+                 for path in platform_files(Path(staging) / env)]
+    annotated = with_helm_annotations([o for _, objects in files for o in objects])
+    texts, start = {}, 0
+    for name, objects in files:
+        texts[name] = template_text(annotated[start:start + len(objects)])
+        start += len(objects)
+    texts[NOTES] = notes(env, annotated)
+    root.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in texts.items():
+        (root / name).write_text(text)
+        written.append(root / name)
     return written

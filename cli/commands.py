@@ -37,6 +37,7 @@ def _is_helm_templates_dir(outdir: Path) -> bool:
 
 def _synth(args: argparse.Namespace) -> int:
     from charts.synth import synthesize, synthesize_helm_templates
+    from manifests.helm import HelmChartError
 
     try:
         if args.helm_templates:
@@ -48,7 +49,7 @@ def _synth(args: argparse.Namespace) -> int:
                           "one environment; run `make helm ENV=<env>` (python main.py helm --env <env>)")
         else:
             written = synthesize(args.envs or available_environments(args.config_dir), args.outdir, args.config_dir)
-    except ConfigError as error:
+    except (ConfigError, HelmChartError) as error:
         return _error(error)
     for path in written:
         print(f"synthesized {path}")
@@ -59,7 +60,7 @@ def _helm(args: argparse.Namespace) -> int:
     import tomllib
 
     from manifests.crds import CrdError, write_installed
-    from manifests.helm import write_chart_metadata
+    from manifests.helm import templates_digest, write_chart_metadata
 
     envs = args.envs or available_environments(args.config_dir)
     try:
@@ -86,7 +87,8 @@ def _helm(args: argparse.Namespace) -> int:
         try:
             write_chart_metadata(chart, name=f"lakehouse-{env}",
                                  description=f"The streaming lakehouse platform, environment {env} (dist/{env}/), "
-                                             "rendered by cdk8s")
+                                             "rendered by cdk8s",
+                                 app_version=templates_digest(chart / "templates"))
             # cdk8s-cli puts cdk8s.yaml's imports into crds/: only the kinds the bindings need. Helm installs crds/
             # before the templates, so it gets every CRD the platform installs (the set of `make install-crds`).
             shutil.rmtree(chart / "crds", ignore_errors=True)

@@ -22,7 +22,11 @@ platform) provides: without it, the dry run of the first sync fails on the unkno
 (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#skip-dry-run-for-new-custom-resources-types)."""
 
 
-SYNC_HOOK = {"argocd.argoproj.io/hook": "Sync", "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation"}
+HOOK_ANNOTATION = "argocd.argoproj.io/hook"
+"""An Argo CD hook's phases, comma-separated (PreSync, Sync, PostSync, SyncFail, Skip, PreDelete, PostDelete)."""
+HOOK_DELETE_POLICY_ANNOTATION = "argocd.argoproj.io/hook-delete-policy"
+"""When Argo CD deletes a hook, comma-separated (BeforeHookCreation, the default; HookSucceeded; HookFailed)."""
+SYNC_HOOK = {HOOK_ANNOTATION: "Sync", HOOK_DELETE_POLICY_ANNOTATION: "BeforeHookCreation"}
 """Annotations of Jobs that run on every Argo CD sync (idempotent Jobs: bucket creation, Polaris setup); the
 previous run is deleted before the next is created, so a Job's immutable template never blocks a sync."""
 

@@ -257,7 +257,10 @@ def parser() -> argparse.ArgumentParser:
     helm.set_defaults(run=_helm)
 
     validate = commands.add_parser("validate", help="validate rendered manifests (schemas, rules, references)",
-                                   description="Validate rendered manifests in layers.")
+                                   description="Validate rendered manifests in layers: strict schemas (Kubernetes "
+                                               "kinds and the pinned CRDs), the operators' and the platform's rules, "
+                                               "references between objects, then kubeconform. Exit 0 when nothing is "
+                                               "wrong, 1 on errors, 2 when it could not run.")
     validate.add_argument("paths", nargs="*", type=Path, help="manifest files or folders (default: dist/<env>/)")
     _env_option(validate, "validate")
     validate.add_argument("--dist", type=Path, default=Path("dist"), help="rendered environments (default: dist)")
@@ -293,7 +296,10 @@ def parser() -> argparse.ArgumentParser:
     importer.set_defaults(run=_import)
 
     crds = commands.add_parser("crds", help="prepare the pinned CRDs for cdk8s import, or install them",
-                               description="The pinned CRDs (manifests/crds.py): prepare, install, cert-manager.")
+                               description="The pinned CRDs (manifests/crds.py; read from $CRD_DIR, ../shared/crds or "
+                                             "their pinned URLs, sha256 checked): prepare them for `cdk8s import`, "
+                                             "apply them to the current cluster (kubectl, server-side), or apply an "
+                                             "environment's pinned cert-manager release.")
     crds.add_argument("action", choices=["prepare", "install", "cert-manager", "strip-casts"],
                       help="prepare: one file per API group for `cdk8s import`; install: apply the pinned CRDs with "
                            "kubectl (server-side); cert-manager: apply the environment's pinned cert-manager release; "
@@ -304,12 +310,20 @@ def parser() -> argparse.ArgumentParser:
     crds.add_argument("--dry-run", action="store_true", help="install, cert-manager: print the kubectl command only")
     crds.set_defaults(run=_crds)
 
-    docs = commands.add_parser("docs", help="print README's configuration reference, or --write it (and the config "
-                                            "fields' docstrings) from the schema")
+    docs = commands.add_parser(
+        "docs", help="print README's configuration reference, or --write it (and the config fields' docstrings) from "
+                     "the schema",
+        description="Print the configuration reference (a markdown table of every environment setting: path, type, "
+                    "default, description), generated from the config model's JSON schema. With --write, replace "
+                    "the reference section of README.md with it and rewrite the config fields' docstrings to match.")
     docs.add_argument("--write", action="store_true", help="update README.md and the config fields' docstrings")
     docs.set_defaults(run=_docs)
 
-    schemas = commands.add_parser("schemas", help="export the strict schemas in kubeconform's layout")
+    schemas = commands.add_parser(
+        "schemas", help="export the strict schemas in kubeconform's layout",
+        description="Export standalone strict JSON schemas (the Kubernetes core kinds of one version and the custom "
+                    "resources of the pinned CRDs, unknown fields rejected) into OUT_DIR in kubeconform's layout, "
+                    "for `kubeconform -schema-location`; prints the folder written.")
     schemas.add_argument("out_dir", type=Path, nargs="?", default=None, help="default: build/schemas")
     schemas.add_argument("--kubernetes-version", default=KUBERNETES_VERSION, help="e.g. 1.30")
     schemas.set_defaults(run=_schemas)

@@ -34,19 +34,36 @@ def _is_helm_templates_dir(outdir: Path) -> bool:
     return outdir.name == "templates" and (outdir.parent / "Chart.yaml").is_file()
 
 
+def _copy_for_cdk8s_cli(written: list[Path], cli_outdir: Path) -> None:
+    """Copy the rendered `<outdir>/<env>/` folders into cdk8s-cli's output folder (`$CDK8S_OUTDIR`), replacing what
+    is there, so that the CLI lists the manifests (and its validation plugins, if configured, read them). The CLI
+    deletes that folder before it runs the app and fails when the app did not create it (cdk8s-cli 2.207
+    `lib/cli/cmds/synth.js`: `fs.rmSync(outdir)`; `lib/util.js` `synthApp`: "app expected to create")."""
+    cli_outdir.mkdir(parents=True, exist_ok=True)
+    for folder in written:
+        target = cli_outdir / folder.name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(folder, target)
+
+
 def _synth(args: argparse.Namespace) -> int:
     from charts.synth import synthesize, synthesize_helm_templates
 
+    cli_outdir = os.environ.get("CDK8S_OUTDIR")
     try:
         if args.helm_templates:
             if len(args.envs or []) != 1:
                 return _error("--helm-templates: a Helm chart holds one environment; give exactly one --env")
             written = synthesize_helm_templates(args.envs[0], args.outdir, args.config_dir)
-        elif _is_helm_templates_dir(Path(args.outdir)):
-            return _error(f"{args.outdir} is a Helm chart's templates folder (cdk8s synth --format helm): a chart holds "
-                          "one environment; run `make helm ENV=<env>` (python main.py helm --env <env>)")
+        elif any(_is_helm_templates_dir(Path(folder)) for folder in (args.outdir, cli_outdir) if folder):
+            return _error(f"{cli_outdir or args.outdir} is a Helm chart's templates folder (cdk8s synth --format "
+                          "helm): a chart holds one environment; run `make helm ENV=<env>` (python main.py helm "
+                          "--env <env>)")
         else:
             written = synthesize(args.envs or available_environments(args.config_dir), args.outdir, args.config_dir)
+            if cli_outdir and Path(cli_outdir).resolve() != Path(args.outdir).resolve():
+                _copy_for_cdk8s_cli(written, Path(cli_outdir))
     except ConfigError as error:
         return _error(error)
     for path in written:
@@ -238,7 +255,9 @@ def parser() -> argparse.ArgumentParser:
                                 description="Render environments into <outdir>/<env>/; nothing is written on error.")
     _env_option(synth, "render")
     synth.add_argument("--outdir", default=os.environ.get("CDK8S_OUTDIR", "dist"),
-                       help="output directory (default: $CDK8S_OUTDIR or dist)")
+                       help="output directory (default: $CDK8S_OUTDIR or dist); run by cdk8s-cli ($CDK8S_OUTDIR set, "
+                            "cdk8s.yaml passes --outdir dist), the rendered folders are also copied into "
+                            "$CDK8S_OUTDIR, where the CLI lists them")
     synth.add_argument("--helm-templates", action="store_true",
                        help="write one environment as a Helm chart's templates: its files directly in OUTDIR, "
                             "`{{` escaped, no kustomization.yaml (what `main.py helm` has cdk8s-cli run)")

@@ -17,6 +17,7 @@ FIXTURES = ["--config-dir", str(FIXTURE_DIR)]
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
+    """relative path -> bytes of every file under `directory` (hidden files included)."""
     return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 

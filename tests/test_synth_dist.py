@@ -14,16 +14,12 @@ import pytest
 
 from tests.conftest import FIXTURE_DIR
 from tests.scratch_project import scratch_project
+from tests.test_cli import snapshot
 
 ENVS = ("test-dev", "test-local")
 MAKE_SYNTH = ("make", "--no-print-directory", "synth")
 CDK8S_SYNTH = (".venv/bin/cdk8s", "synth")
 """The pinned cdk8s-cli (`make setup` writes this wrapper; `npx cdk8s synth` runs the same program)."""
-
-
-def snapshot(directory: Path) -> dict[str, bytes]:
-    """relative path -> bytes of every file under `directory` (hidden files included)."""
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def expected(rendered_root: Path, envs: tuple[str, ...]) -> dict[str, bytes]:

@@ -1,6 +1,6 @@
 # Every target installs what it needs and is idempotent.
 #   make help                  this list
-#   make synth [ENV=local]     render one environment into dist/<ENV>/   (ENV=all: every environment)
+#   make synth [ENV=..]        render every environment into dist/<env>/ (ENV=<env>: only that one)
 #   make helm [ENV=local]      Helm chart of one environment in build/helm/<ENV>/ (ENV=all: every environment)
 #   make test                  lint (ruff), type-check (mypy strict), check layers (import-linter), validate, run every test
 #   make bench                 synth timings and memory (bench/)
@@ -29,7 +29,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK8S_CHECK_UPGRADE := false
 
 ENV_GIVEN := $(filter command line environment override,$(origin ENV))
-# validate and diff cover every environment unless ENV is given (ENV=all: every one too)
+# synth, validate and diff cover every environment unless ENV is given (ENV=all: every one too)
 ENV_ARGS := $(if $(and $(ENV_GIVEN),$(filter-out all,$(ENV))),--env $(ENV))
 
 .PHONY: help setup synth helm test typecheck bench images-lock imports docs validate schemas diff install-crds install-cert-manager clean \
@@ -83,11 +83,7 @@ imports/.generated: $(VENV)/.installed node_modules/.installed manifests/crds.py
 # 1,000 SparkApplications); they only ever raise, so the render is the same (tests run with them on and compare
 # with dist/), and kubeconform checks the output against the CRDs.
 synth: setup
-ifeq ($(ENV),all)
-	$(PY) -O main.py synth
-else
-	$(PY) -O main.py synth --env $(ENV)
-endif
+	$(PY) -O main.py synth $(ENV_ARGS)
 
 # cdk8s synth --format helm (main.py helm): Chart.yaml, templates/ (the files of dist/<ENV>/ with Helm hooks and keep
 # policies, NOTES.txt), crds/ (the pinned CRDs); docs/operations/helm.md

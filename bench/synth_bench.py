@@ -6,9 +6,9 @@ Measures (median of N cold runs, each a fresh process; peak RSS is the largest p
 Python or the jsii Node.js child):
   floor        import cdk8s + cdk8s_plus_27 + the generated Flink and Spark bindings, nothing else
   breakdown    cdk8s + cdk8s_plus_27 alone; + Flink bindings; + Spark bindings
-  synth        `python -O main.py --env local` (what `make synth` and `cdk8s synth` run after setup: -O skips the
+  synth        `python -O main.py --env local` (what `make synth ENV=local` runs after setup: -O skips the
                generated bindings' argument type checks, which never change the render)
-  make synth   the make target itself (setup checks included)
+  make synth   the make target itself: every shipped environment into dist/ (one process; setup checks included)
   scale        `local` plus 1,000 FlinkSessionJobs, plus 1,000 SparkApplications: the per-object slope is
                (scale - synth local) / 1,000; the SparkApplications once more without -O (type checks on, as in
                tests), to show what the checks cost

@@ -35,20 +35,37 @@ def _is_helm_templates_dir(outdir: Path) -> bool:
     return outdir.name == "templates" and (outdir.parent / "Chart.yaml").is_file()
 
 
+def _copy_for_cdk8s_cli(written: list[Path], cli_outdir: Path) -> None:
+    """Copy the rendered `<outdir>/<env>/` folders into cdk8s-cli's output folder (`$CDK8S_OUTDIR`), replacing what
+    is there, so that the CLI lists the manifests (and its validation plugins, if configured, read them). The CLI
+    deletes that folder before it runs the app and fails when the app did not create it (cdk8s-cli 2.207
+    `lib/cli/cmds/synth.js`: `fs.rmSync(outdir)`; `lib/util.js` `synthApp`: "app expected to create")."""
+    cli_outdir.mkdir(parents=True, exist_ok=True)
+    for folder in written:
+        target = cli_outdir / folder.name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(folder, target)
+
+
 def _synth(args: argparse.Namespace) -> int:
     from charts.synth import synthesize, synthesize_helm_templates
     from manifests.helm import HelmChartError
 
+    cli_outdir = os.environ.get("CDK8S_OUTDIR")
     try:
         if args.helm_templates:
             if len(args.envs or []) != 1:
                 return _error("--helm-templates: a Helm chart holds one environment; give exactly one --env")
             written = synthesize_helm_templates(args.envs[0], args.outdir, args.config_dir)
-        elif _is_helm_templates_dir(Path(args.outdir)):
-            return _error(f"{args.outdir} is a Helm chart's templates folder (cdk8s synth --format helm): a chart holds "
-                          "one environment; run `make helm ENV=<env>` (python main.py helm --env <env>)")
+        elif any(_is_helm_templates_dir(Path(folder)) for folder in (args.outdir, cli_outdir) if folder):
+            return _error(f"{cli_outdir or args.outdir} is a Helm chart's templates folder (cdk8s synth --format "
+                          "helm): a chart holds one environment; run `make helm ENV=<env>` (python main.py helm "
+                          "--env <env>)")
         else:
             written = synthesize(args.envs or available_environments(args.config_dir), args.outdir, args.config_dir)
+            if cli_outdir and Path(cli_outdir).resolve() != Path(args.outdir).resolve():
+                _copy_for_cdk8s_cli(written, Path(cli_outdir))
     except (ConfigError, HelmChartError) as error:
         return _error(error)
     for path in written:
@@ -259,7 +276,9 @@ def parser() -> argparse.ArgumentParser:
                                 description="Render environments into <outdir>/<env>/; nothing is written on error.")
     _env_option(synth, "render")
     synth.add_argument("--outdir", default=os.environ.get("CDK8S_OUTDIR", "dist"),
-                       help="output directory (default: $CDK8S_OUTDIR or dist)")
+                       help="output directory (default: $CDK8S_OUTDIR or dist); run by cdk8s-cli ($CDK8S_OUTDIR set, "
+                            "cdk8s.yaml passes --outdir dist), the rendered folders are also copied into "
+                            "$CDK8S_OUTDIR, where the CLI lists them")
     synth.add_argument("--helm-templates", action="store_true",
                        help="write one environment as a Helm chart's templates: its files directly in OUTDIR, "
                             "`{{` escaped, no kustomization.yaml (what `main.py helm` has cdk8s-cli run)")
@@ -278,7 +297,10 @@ def parser() -> argparse.ArgumentParser:
     helm.set_defaults(run=_helm)
 
     validate = commands.add_parser("validate", help="validate rendered manifests (schemas, rules, references)",
-                                   description="Validate rendered manifests in layers.")
+                                   description="Validate rendered manifests in layers: strict schemas (Kubernetes "
+                                               "kinds and the pinned CRDs), the operators' and the platform's rules, "
+                                               "references between objects, then kubeconform. Exit 0 when nothing is "
+                                               "wrong, 1 on errors, 2 when it could not run.")
     validate.add_argument("paths", nargs="*", type=Path, help="manifest files or folders (default: dist/<env>/)")
     _env_option(validate, "validate")
     validate.add_argument("--dist", type=Path, default=Path("dist"), help="rendered environments (default: dist)")
@@ -330,7 +352,10 @@ def parser() -> argparse.ArgumentParser:
     importer.set_defaults(run=_import)
 
     crds = commands.add_parser("crds", help="prepare the pinned CRDs for cdk8s import, or install them",
-                               description="The pinned CRDs (manifests/crds.py): prepare, install, cert-manager.")
+                               description="The pinned CRDs (manifests/crds.py; read from $CRD_DIR, ../shared/crds or "
+                                             "their pinned URLs, sha256 checked): prepare them for `cdk8s import`, "
+                                             "apply them to the current cluster (kubectl, server-side), or apply an "
+                                             "environment's pinned cert-manager release.")
     crds.add_argument("action", choices=["prepare", "install", "cert-manager", "strip-casts"],
                       help="prepare: one file per API group for `cdk8s import`; install: apply the pinned CRDs with "
                            "kubectl (server-side); cert-manager: apply the environment's pinned cert-manager release; "
@@ -341,12 +366,20 @@ def parser() -> argparse.ArgumentParser:
     crds.add_argument("--dry-run", action="store_true", help="install, cert-manager: print the kubectl command only")
     crds.set_defaults(run=_crds)
 
-    docs = commands.add_parser("docs", help="print README's configuration reference, or --write it (and the config "
-                                            "fields' docstrings) from the schema")
+    docs = commands.add_parser(
+        "docs", help="print README's configuration reference, or --write it (and the config fields' docstrings) from "
+                     "the schema",
+        description="Print the configuration reference (a markdown table of every environment setting: path, type, "
+                    "default, description), generated from the config model's JSON schema. With --write, replace "
+                    "the reference section of README.md with it and rewrite the config fields' docstrings to match.")
     docs.add_argument("--write", action="store_true", help="update README.md and the config fields' docstrings")
     docs.set_defaults(run=_docs)
 
-    schemas = commands.add_parser("schemas", help="export the strict schemas in kubeconform's layout")
+    schemas = commands.add_parser(
+        "schemas", help="export the strict schemas in kubeconform's layout",
+        description="Export standalone strict JSON schemas (the Kubernetes core kinds of one version and the custom "
+                    "resources of the pinned CRDs, unknown fields rejected) into OUT_DIR in kubeconform's layout, "
+                    "for `kubeconform -schema-location`; prints the folder written.")
     schemas.add_argument("out_dir", type=Path, nargs="?", default=None, help="default: build/schemas")
     schemas.add_argument("--kubernetes-version", default=KUBERNETES_VERSION, help="e.g. 1.30")
     schemas.set_defaults(run=_schemas)

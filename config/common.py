@@ -15,6 +15,18 @@ JOB_ARGUMENT_PLACEHOLDERS = ("fluss.bootstrapServers", "polaris.catalogUri", "po
 PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 
 
+def is_uri(path_or_uri: str) -> bool:
+    """Whether a job artifact is given as a URI with a scheme (`s3://other/a.jar`, `local:///opt/app.py`), used as
+    is, rather than as a path inside one of the platform's buckets."""
+    return "://" in path_or_uri
+
+
+def climbs_out(path: str) -> bool:
+    """Whether a path inside a bucket has a `..` segment (`../a.py`, `jobs/../../a.py`): S3 keys have no parent
+    directories, and a copy from the artifacts image would read outside its folder."""
+    return ".." in path.split("/")
+
+
 def unknown_placeholders(text: str) -> list[str]:
     """The `${name}`s in `text` whose name is not one of `JOB_ARGUMENT_PLACEHOLDERS`."""
     return [name for name in PLACEHOLDER.findall(text) if name not in JOB_ARGUMENT_PLACEHOLDERS]
@@ -76,10 +88,17 @@ class Buckets:
     """Iceberg warehouse bucket (catalog default-base-location)."""
 
     flink: str
-    """Flink checkpoints, savepoints, HA metadata and job artifacts (JARs, Spark files)."""
+    """Flink checkpoints, savepoints, HA metadata and the Flink jobs' artifacts (JARs)."""
 
     fluss: str
     """Fluss remote data (remote.data.dir)."""
+
+    spark: str | None
+    """The Spark applications' files: a mainApplicationFile given as a path becomes s3a://<spark bucket>/<path>. null:
+    `spark` with an in-cluster store (its setup Job creates the bucket and copies each such file into it from the
+    artifacts image), the Flink bucket on AWS S3 (whose buckets exist before the platform: name one to give Spark
+    its own). Default: `null`.
+    """
 
 
 PLATFORM_LABEL_PREFIXES = ("app.kubernetes.io/", "lakehouse.dev/")

@@ -13,6 +13,9 @@ from config.loading import Problem
 if TYPE_CHECKING:
     from config.environment import EnvironmentConfig
 
+DEFAULT_IN_CLUSTER_SPARK_BUCKET = "spark"
+"""The Spark bucket of an in-cluster store whose `buckets.spark` is null."""
+
 
 @dataclass(frozen=True)
 class InClusterStore:
@@ -34,14 +37,15 @@ class InClusterStore:
     """Server resources. Default: `{"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "1Gi"}}`."""
 
     artifacts_image: str = field(metadata={"key": "artifacts.image"})
-    """Image holding the job artifacts (the JARs and Spark files the jobs reference) under `path`, laid out as in the
-    Flink bucket (e.g. <path>/job-artifacts/my-job.jar); the setup Job copies them into the bucket. Default:
+    """Image holding the job artifacts (the JARs and Spark files the jobs reference) under `path`, laid out as in their
+    buckets (e.g. <path>/job-artifacts/my-job.jar becomes s3://<flink bucket>/job-artifacts/my-job.jar; a Spark main
+    file <path>/job-artifacts/ingest.py also s3a://<spark bucket>/job-artifacts/ingest.py). Default:
     `"lakehouse-job-artifacts:0.1.0"`.
     """
 
     artifacts_path: str = field(metadata={"key": "artifacts.path"})
-    """Directory in the artifacts image whose content is copied to the root of the Flink bucket. Default:
-    `"/artifacts"`.
+    """Directory in the artifacts image whose content is copied to the root of the Flink bucket (and the Spark main
+    files in it to the same paths in the Spark bucket). Default: `"/artifacts"`.
     """
 
 
@@ -71,6 +75,14 @@ class ObjectStoreConfig:
     in_cluster: InClusterStore
     """The in-cluster S3-compatible store (MinIO), used with type in-cluster."""
 
+    @property
+    def spark_bucket(self) -> str:
+        """The Spark applications' bucket: `buckets.spark`, or when null `spark` with an in-cluster store (its setup
+        Job creates it) and the Flink bucket on AWS S3, where buckets are created outside the platform, so that a
+        default never points the applications at a bucket nobody created."""
+        if self.buckets.spark is not None:
+            return self.buckets.spark
+        return DEFAULT_IN_CLUSTER_SPARK_BUCKET if self.type == "in-cluster" else self.buckets.flink
 
 
 def problems(config: EnvironmentConfig) -> Iterator[Problem]:

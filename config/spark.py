@@ -14,7 +14,7 @@ from config.capabilities import (
     SPARK_PACKAGES_PROBLEM,
     spark_dependency_problem,
 )
-from config.common import object_metadata_problems
+from config.common import climbs_out, is_uri, object_metadata_problems
 from config.loading import Problem, duplicates
 from config.pod_options import PodOptionsConfig
 
@@ -187,9 +187,9 @@ class SparkApplicationConfig:
     """Application language. Default: `"Python"`."""
 
     main_application_file: str
-    """The main file: a path inside the Flink bucket (where job artifacts live) (e.g. job-artifacts/ingest.py; becomes
-    s3a://<flink bucket>/<path>), or a URI with a scheme (s3a://other-bucket/app.py, local:///opt/app.py), used as
-    is.
+    """The main file: a path inside the Spark bucket (objectStore.buckets.spark; e.g. job-artifacts/ingest.py becomes
+    s3a://<spark bucket>/job-artifacts/ingest.py), or a URI with a scheme (s3a://other-bucket/app.py,
+    local:///opt/app.py), used as is.
     """
 
     main_class: str | None
@@ -282,11 +282,15 @@ class SparkApplicationConfig:
     null: one SparkApplication, run once. Default: `null`."""
 
     def problems(self) -> Iterator[Problem]:
-        """A Scala or Java application without mainClass; passthrough keys that are the platform's, a typed
-        field's or refused by the operator; a scheduled application's name short enough for its runs' names."""
+        """A Scala or Java application without mainClass; a main file path with a `..` segment; passthrough keys
+        that are the platform's, a typed field's or refused by the operator; a scheduled application's name short
+        enough for its runs' names."""
         yield from object_metadata_problems(self.labels, self.annotations)
         if self.type in JAR_TYPES and not self.main_class:
             yield Problem("mainClass", SPARK_MAIN_CLASS_PROBLEM)
+        if not is_uri(self.main_application_file) and climbs_out(self.main_application_file):
+            yield Problem("mainApplicationFile", f"'{self.main_application_file}' climbs out of the Spark bucket "
+                                                 "('..'): give a path inside it, or a URI")
         if self.schedule is not None and len(self.name) > SCHEDULED_NAME_MAX:
             yield Problem("name", f"'{self.name}' has {len(self.name)} characters: a scheduled application's runs "
                                   f"are named <name>-<19-digit timestamp>, which must stay a 63-character DNS label, "

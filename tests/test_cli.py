@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
 
+from cli.commands import COMMANDS
 from cli.commands import main as cli_main
 from tests.conftest import FIXTURE_DIR, fixture_environments
 
@@ -14,6 +17,7 @@ FIXTURES = ["--config-dir", str(FIXTURE_DIR)]
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
+    """relative path -> bytes of every file under `directory` (hidden files included)."""
     return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
@@ -121,23 +125,6 @@ def test_make_validate_and_diff_pass_env_on(args: tuple[str, ...], expected: str
     assert _make_dry_run(*args).endswith(expected)
 
 
-def test_cdk8s_cli_never_writes_into_dist() -> None:
-    """cdk8s-cli deletes its output folder before it runs the app: pointed at dist/, a failing app lost the
-    committed render. Its output is a scratch folder; the real CLI renders there (every shipped environment, the files
-    dist/ holds) and leaves dist/ as it was."""
-    import subprocess
-
-    import yaml
-
-    output = Path(yaml.safe_load(Path("cdk8s.yaml").read_text())["output"])
-    assert output.parts[0] == "build"
-    before = snapshot(Path("dist"))
-    result = subprocess.run([".venv/bin/cdk8s", "synth"], capture_output=True, text=True, timeout=300, check=False)
-    assert result.returncode == 0, result.stderr
-    assert snapshot(Path("dist")) == before
-    assert snapshot(output).keys() == before.keys()
-
-
 def test_app_renders_where_the_cdk8s_cli_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CDK8S_OUTDIR", str(tmp_path))
     assert cli_main(["--env", "test-local", *FIXTURES]) == 0
@@ -185,3 +172,50 @@ def test_a_fourth_environment_renders_and_validates(rendered_root: Path, tmp_pat
     staging = capsys.readouterr().out.splitlines()[-1]
     assert cli_main(["validate", "--env", "test-dev", "--dist", str(rendered_root), *FIXTURES, "--no-kubeconform"]) == 0
     assert staging == capsys.readouterr().out.splitlines()[-1]  # the same objects and findings as the dev it copies
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_explains_itself_in_its_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`main.py COMMAND --help` has a description between the usage and the arguments (`docs` and `schemas` showed
+    the usage line and the options only)."""
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main([command, "--help"])
+    assert exit_info.value.code == 0
+    blocks = capsys.readouterr().out.split("\n\n")
+    assert blocks[0].startswith(f"usage: main.py {command} ")
+    description = " ".join(blocks[1].split())
+    assert not description.startswith(("positional arguments:", "options:")) and len(description.split()) >= 8, blocks
+
+
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+
+
+def test_main_with_a_python_without_the_dependencies_says_how_to_run_it(tmp_path: Path) -> None:
+    """The system python3 (no cdk8s, no jsonschema) ran `main.py synth` into a raw ModuleNotFoundError traceback."""
+    import subprocess
+
+    if not SYSTEM_PYTHON.is_file():
+        pytest.skip(f"{SYSTEM_PYTHON} does not exist on this machine")
+    probe = subprocess.run([str(SYSTEM_PYTHON), "-c", "import cdk8s"], capture_output=True, check=False)
+    if probe.returncode == 0:
+        pytest.skip(f"{SYSTEM_PYTHON} has cdk8s installed: it is not a Python without the dependencies")
+    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    result = subprocess.run([str(SYSTEM_PYTHON), "main.py", "synth", "--env", "test-local", *FIXTURES,
+                             "--outdir", str(tmp_path)], capture_output=True, text=True, env=environ, check=False)
+    assert result.returncode == 2, result.stderr
+    first, second = result.stderr.splitlines()
+    assert re.fullmatch(rf"error: Python module '\w+' is not installed for {SYSTEM_PYTHON} \(Python 3[.\d]+\)\.", first)
+    assert second == ("main.py needs the project's virtual environment: run `make setup` once, then use "
+                      "`.venv/bin/python main.py ...` (or `make synth`, or activate it with `. .venv/bin/activate`).")
+    assert result.stdout == "" and list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_module_of_the_project_itself_keeps_its_traceback() -> None:
+    """Only what `make setup` installs is explained away; a broken import inside the project is a fault to see."""
+    from cli.requirements import missing_dependency
+
+    own = ModuleNotFoundError("No module named 'charts.nope'", name="charts.nope")
+    assert missing_dependency(own, "/usr/bin/python3", "3.11.2") is None
+    generated = ModuleNotFoundError("No module named 'imports'", name="imports")
+    assert (missing_dependency(generated, ".venv/bin/python", "3.11.2") or "").startswith(
+        "error: the generated cdk8s bindings (imports/, written by `make setup`) are missing.\n")

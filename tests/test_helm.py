@@ -168,6 +168,10 @@ def test_plain_cdk8s_synth_format_helm_is_refused_with_the_way_out(
     assert cli_main([]) == 2
     assert "a chart holds one environment; run `make helm ENV=<env>`" in capsys.readouterr().err
     assert not (tmp_path / "templates").exists()
+    # cdk8s.yaml's app names its own --outdir (dist/); the CLI's templates folder is refused all the same
+    assert cli_main(["synth", "--outdir", str(tmp_path / "dist")]) == 2
+    assert "a chart holds one environment; run `make helm ENV=<env>`" in capsys.readouterr().err
+    assert not (tmp_path / "templates").exists() and not (tmp_path / "dist").exists()
     assert cli_main(["synth", "--helm-templates"]) == 2
     assert "give exactly one --env" in capsys.readouterr().err
 

@@ -88,7 +88,7 @@ def test_in_cluster_store_keeps_the_catalog_endpoint_for_polaris_own_file_io() -
     objects = polaris(environment(objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
                                  polaris={"tokenBroker": {"type": "symmetric-key"}}))
     assert not [key for key in properties(objects) if "SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION" in key]
-    catalog = json.loads(find(objects, "ConfigMap", "polaris-catalog-setup")["data"]["000.json"])
+    catalog = json.loads(find(objects, "ConfigMap", "polaris-catalog-setup")["data"]["1-catalog.dev_iceberg_datalake_catalog.json"])
     assert catalog["catalog"]["storageConfigInfo"] == {
         "storageType": "S3", "allowedLocations": ["s3://ice-bucket/"], "region": "eu-north-1",
         "endpoint": "http://minio.object-store.svc.cluster.local:9000", "pathStyleAccess": True, "stsUnavailable": True,

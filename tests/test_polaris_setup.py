@@ -5,14 +5,27 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from charts.platform.polaris import polaris_props
-from charts.polaris.setup import Request, desired_state_files, plan
+from charts.polaris.setup import Request, desired_state_files, plan, request_file
+from config import schema
+from config.catalog_model import CatalogRoleSpec, CatalogSpec, PrincipalSpec
 from tests.bare import s3_access
-from tests.conftest import Manifest, find, fixture_environment, fixture_environments
+from tests.conftest import (
+    FIXTURE_DIR,
+    TEST_ROLE_ARN,
+    Manifest,
+    find,
+    fixture_environment,
+    fixture_environments,
+    render,
+)
 from tests.fake_polaris import REALM, SA_TOKEN, FakePolaris
 from tests.polaris_spec import check_request
 
@@ -188,3 +201,76 @@ def test_setup_job_may_only_write_the_client_secret(rendered: dict[str, list[Man
              "resourceNames": ["iceberg-catalog-credentials"]},
             {"apiGroups": [""], "resources": ["secrets"], "verbs": ["create"]},
         ]
+
+
+def _setup_config_map(doc: dict[str, Any]) -> dict[str, str]:
+    data: dict[str, str] = find(render(doc), "ConfigMap", "polaris-catalog-setup")["data"]
+    return data
+
+
+def test_adding_a_catalog_adds_files_and_changes_no_other() -> None:
+    """The body files were numbered in request order (000.json, 001.json, ...): a catalog added first renamed every
+    file after it. Named after what they create, the old files keep name and content; requests.tsv only gains the
+    new requests' lines."""
+    doc = yaml.safe_load((FIXTURE_DIR / "test-dev.yaml").read_text())
+    doc["environment"] = "test"
+    before = _setup_config_map(doc)
+    setup = doc["polaris"]["setup"]
+    setup["catalogs"] = [{"name": "analytics_catalog", "roleArn": TEST_ROLE_ARN, "basePath": "analytics"},
+                         *setup["catalogs"]]
+    setup["catalogRoles"] = [{"catalog": "analytics_catalog", "name": "reader", "privileges": ["TABLE_READ_DATA"],
+                              "principalRoles": ["rf_dev_etl"]}, *polaris_defaults("catalogRoles")]
+    after = _setup_config_map(doc)
+    assert {key: after[key] for key in before if key != "requests.tsv"} == {
+        key: value for key, value in before.items() if key != "requests.tsv"}
+    assert sorted(after.keys() - before.keys()) == [
+        "1-catalog.analytics_catalog.json", "3-catalog-role.analytics_catalog.reader.json",
+        "4-catalog-grant.analytics_catalog.reader.TABLE_READ_DATA.json",
+        "5-catalog-role-grant.rf_dev_etl.analytics_catalog.reader.json"]
+    old, new = before["requests.tsv"].splitlines(), after["requests.tsv"].splitlines()
+    assert [line for line in new if line in old] == old and len(new) == len(old) + 4
+
+
+def polaris_defaults(key: str) -> Any:
+    """The schema default of `polaris.setup.<key>`."""
+    return schema()["properties"]["polaris"]["properties"]["setup"]["properties"][key]["default"]
+
+
+def test_the_body_files_sort_in_the_order_the_setup_applies_them() -> None:
+    """requests.tsv decides the order; the files' phase numbers make the ConfigMap read top-down in that order."""
+    files = [line.split("\t")[2] for line in desired_state_files(_plan("test-examples"))["requests.tsv"].splitlines()]
+    assert files == sorted(files) and len(files) == len(set(files))
+
+
+def test_a_setup_with_two_catalogs_runs_against_polaris_in_order(tmp_path: Path, fake: FakePolaris) -> None:
+    """The fake answers 404 for a catalog role of a catalog it does not know yet, a grant to an unknown role...:
+    a request that ran before what it refers to fails the run."""
+    config = fixture_environment("test-local")
+    setup = polaris_props(config).setup
+    assert setup is not None
+    extended = replace(setup, catalogs=(CatalogSpec("analytics_catalog", "analytics", None), *setup.catalogs),
+                       principal_roles=("readers", *setup.principal_roles),
+                       catalog_roles=(CatalogRoleSpec("analytics_catalog", "reader", ("TABLE_READ_DATA",),
+                                                      ("readers",)), *setup.catalog_roles),
+                       principals=(PrincipalSpec("analyst", ("readers",)), *setup.principals))
+    directory = tmp_path / "setup"
+    directory.mkdir()
+    for name, text in desired_state_files(plan(extended, s3_access(config))).items():
+        (directory / name).write_text(text)
+    (tmp_path / "sa").mkdir()
+    (tmp_path / "sa" / "token").write_text(SA_TOKEN)
+    (tmp_path / "sa" / "ca.crt").write_text("unused with http\n")
+    result = run_script(directory, fake)
+    assert result.returncode == 0, result.stderr
+    assert fake.violations == []
+    assert fake.catalog_role_assignments == {("readers", "analytics_catalog", "reader"),
+                                             ("rf_dev_etl", "dev_iceberg_datalake_catalog", "rt_dev_catalog_full")}
+    assert fake.principal_role_assignments == {("analyst", "readers"), ("fluss_user", "rf_dev_etl")}
+
+
+def test_a_file_name_past_the_config_map_key_limit_is_cut_and_stays_unique() -> None:
+    long = "r" * 250
+    first, second = request_file(4, "catalog-grant", "c", long, "A"), request_file(4, "catalog-grant", "c", long, "B")
+    assert len(first) == len(second) == 253 and first != second
+    assert first.startswith("4-catalog-grant.c.rrr") and first.endswith(".json")
+    assert request_file(1, "catalog", "lake") == "1-catalog.lake.json"

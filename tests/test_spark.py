@@ -82,7 +82,7 @@ def test_drivers_run_as_the_service_account_the_operator_creates() -> None:
     assert binding["roleRef"]["name"] == "spark-operator-spark"
 
 
-def test_main_files_in_the_artifacts_bucket_become_s3a_uris_and_uris_stay() -> None:
+def test_main_files_in_the_spark_bucket_become_s3a_uris_and_uris_stay() -> None:
     apps = {"applications": [{"name": "a", "mainApplicationFile": "jobs/a.py"},
                              {"name": "b", "mainApplicationFile": "local:///opt/app/b.jar", "type": "Scala",
                               "mainClass": "com.example.B"}]}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from charts.blocks.container_env import Env
 from charts.blocks.secrets import SecretKeyRef
 from config import capabilities
-from config.common import Buckets, S3Keys
+from config.common import Buckets, S3Keys, is_uri
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 
@@ -94,10 +94,13 @@ class S3Access:
         session cluster, the SQL Gateway and the operator, which downloads job JARs."""
         return {f"s3.{key}": value for key, value in self.s3a(capabilities.FLINK_S3.web_identity_provider).items()}
 
-    def artifact_uri(self, path_or_uri: str, scheme: str = "s3") -> str:
+    def artifact_uri(self, path_or_uri: str, scheme: str = "s3", bucket: str | None = None) -> str:
         """A job artifact's URI: `path_or_uri` as is when it has a scheme (`s3://other/a.jar`, `https://...`,
-        `local:///opt/app.py`), else `<scheme>://<Flink bucket>/<path>`."""
-        return path_or_uri if "://" in path_or_uri else self.uri(self.buckets.flink, path_or_uri, scheme)
+        `local:///opt/app.py`), else `<scheme>://<bucket>/<path>` (`bucket`: the Flink bucket when None; Spark's
+        files live in the Spark bucket, `ObjectStoreConfig.spark_bucket`)."""
+        if is_uri(path_or_uri):
+            return path_or_uri
+        return self.uri(self.buckets.flink if bucket is None else bucket, path_or_uri, scheme)
 
     def uri(self, bucket: str, path: str = "", scheme: str = "s3") -> str:
         """`<scheme>://<bucket>/<path>` (Flink and Fluss use `s3`, Spark's Hadoop S3A `s3a`)."""

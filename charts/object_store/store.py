@@ -4,10 +4,13 @@ Used only with `objectStore.type: in-cluster`. Every S3 client is pointed at `Ob
 with path-style access. One setup Job (an Argo CD Sync hook, re-run on each sync) creates the buckets
 (`mc mb --ignore-existing`) and then copies the job artifacts (the JARs and Spark files the jobs reference)
 from an artifacts image into the Flink bucket (`mc mirror --overwrite`: unchanged objects are skipped, changed
-ones replaced), so the local environment runs its jobs with no manual step. The artifacts image needs a POSIX
-shell with `cp`; its `path` directory is laid out as the bucket (`<path>/job-artifacts/my-job.jar` becomes
+ones replaced), and single files of it into other buckets at the same path (`mc cp`: the Spark applications' main
+files into the Spark bucket), so the local environment runs its jobs with no manual step. The artifacts image needs
+a POSIX shell with `cp`; its `path` directory is laid out as the buckets (`<path>/job-artifacts/my-job.jar` becomes
 `s3://<flink bucket>/job-artifacts/my-job.jar`).
-MinIO: https://min.io/docs/minio/linux/reference/minio-server/minio-server.html
+MinIO: https://min.io/docs/minio/linux/reference/minio-server/minio-server.html; mc at the pinned client image's
+release (minio/mc RELEASE.2025-04-16T18-13-26Z cmd/cp-url.go guessCopyURLType: one file to a target that is not a
+folder is copied to exactly that object, "Type A").
 """
 
 from __future__ import annotations
@@ -34,12 +37,27 @@ from charts.blocks.workloads import (
     service_host,
     stateful_set,
 )
-from config.common import Resources
+from config.common import Resources, climbs_out
 from manifests.argo_cd import SYNC_HOOK
 
 S3_PORT = Port("s3", 9000)
 CONSOLE_PORT = Port("console", 9001)
 ARTIFACTS_DIR = "/artifacts-copy"
+
+
+@dataclass(frozen=True)
+class ArtifactCopy:
+    """One file of the artifacts image copied into `bucket` at the same `path` (`<artifacts path>/<path>` becomes
+    `s3://<bucket>/<path>`).
+
+    Attributes:
+        bucket: one of the store's buckets.
+        path: relative to the artifacts image's `artifacts_path` and to the bucket's root, e.g.
+            `job-artifacts/ingest.py`; no leading `/`, no `..` segment.
+    """
+
+    bucket: str
+    path: str
 
 
 @dataclass(frozen=True)
@@ -61,10 +79,12 @@ class ObjectStoreProps:
             (`<artifacts_path>/job-artifacts/my-job.jar`); it needs a POSIX shell with `cp`.
         artifacts_path: an absolute directory of `artifacts_image`, without a trailing `/`, whose content is copied
             to the root of `artifacts_bucket`.
+        artifact_copies: single files of the artifacts image copied, after the mirror, into other buckets at the
+            same path (in this order; e.g. the Spark applications' main files into the Spark bucket).
 
     Raises:
-        ValueError: an artifacts bucket that is not one of `buckets` (the setup Job would mirror into a bucket it
-            did not create).
+        ValueError: an artifacts bucket, or a copy's bucket, that is not one of `buckets` (the setup Job would write
+            into a bucket it did not create); a copy's path that is absolute or climbs out (`..`).
     """
 
     buckets: tuple[str, ...]
@@ -79,11 +99,20 @@ class ObjectStoreProps:
     resources: Resources = field(default_factory=lambda: Resources("100m", "256Mi", None, "1Gi"))
     artifacts_image: str = "lakehouse-job-artifacts:0.1.0"
     artifacts_path: str = "/artifacts"
+    artifact_copies: tuple[ArtifactCopy, ...] = ()
 
     def __post_init__(self) -> None:
+        known = f"buckets ({', '.join(sorted(set(self.buckets))) or 'none'})"
         if self.artifacts_bucket not in self.buckets:
             raise ValueError(f"object store {self.name}: artifacts bucket '{self.artifacts_bucket}' is not one of its "
-                             f"buckets ({', '.join(sorted(set(self.buckets))) or 'none'})")
+                             f"{known}")
+        for copy in self.artifact_copies:
+            if copy.bucket not in self.buckets:
+                raise ValueError(f"object store {self.name}: artifact {copy.path} is copied to bucket '{copy.bucket}', "
+                                 f"which is not one of its {known}")
+            if copy.path.startswith("/") or climbs_out(copy.path):
+                raise ValueError(f"object store {self.name}: artifact path '{copy.path}' is not relative to the "
+                                 "artifacts folder (no leading '/', no '..')")
 
 
 class ObjectStore(constructs.Construct):
@@ -130,6 +159,15 @@ class ObjectStore(constructs.Construct):
         """The S3 endpoint URL inside the cluster (`http://<service>.<namespace>.svc.cluster.local:9000`)."""
         return f"http://{service_host(self.name, self.namespace)}:{S3_PORT.number}"
 
+    @staticmethod
+    def _copy_line(copy: ArtifactCopy) -> str:
+        """The setup script's line copying one file (`mc cp`); a file the artifacts image lacks is named on stderr and
+        skipped, as the mirror skips it: the job that reads it fails, not the setup of every other bucket and job."""
+        source, target = f"{ARTIFACTS_DIR}/{copy.path}", f"store/{copy.bucket}/{copy.path}"
+        missing = f"warning: {copy.path} is not in the artifacts image; s3://{copy.bucket}/{copy.path} is not written"
+        return (f"if [ -f {shlex.quote(source)} ]; then mc cp {shlex.quote(source)} {shlex.quote(target)}; "
+                f"else echo {shlex.quote(missing)} >&2; fi\n")
+
     def _setup_job(self, props: ObjectStoreProps, component: Component, credentials: list[env.Env]) -> None:
         targets = " ".join(shlex.quote(f"store/{bucket}") for bucket in sorted(set(props.buckets)))
         script = (
@@ -142,6 +180,7 @@ class ObjectStore(constructs.Construct):
             "done\n"
             f"mc mb --ignore-existing {targets}\n"
             f"mc mirror --overwrite {ARTIFACTS_DIR} {shlex.quote(f'store/{props.artifacts_bucket}')}\n"
+            + "".join(self._copy_line(copy) for copy in props.artifact_copies)
         )
         run_as = pod_security.CURL
         copy_artifacts = k8s.Container(

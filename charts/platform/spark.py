@@ -1,5 +1,5 @@
-"""The `spark` section as `SparkProps`, with main application files resolved against the Flink/Spark artifacts
-bucket, and the drivers' ServiceAccount."""
+"""The `spark` section as `SparkProps`, with main application files resolved against the Spark bucket
+(`ObjectStoreConfig.spark_bucket`), and the drivers' ServiceAccount."""
 
 from __future__ import annotations
 
@@ -28,15 +28,15 @@ from config import EnvironmentConfig
 
 def spark_props(config: EnvironmentConfig, s3: S3Access,
                 node_pools: Mapping[str, NodePool] | None = None) -> SparkProps:
-    """`SparkProps` of environment `config`: a main application file given as a path inside the artifacts bucket
-    becomes `s3a://<flink bucket>/<path>`; a URI is used as is."""
-    spark = config.spark
+    """`SparkProps` of environment `config`: a main application file given as a path inside the Spark bucket
+    becomes `s3a://<spark bucket>/<path>`; a URI is used as is."""
+    spark, bucket = config.spark, config.object_store.spark_bucket
     node_pools = node_pools or {}
     return SparkProps(
         image=spark.image, spark_version=spark.spark_version,
         applications=tuple(
             SparkApplicationProps(
-                name=app.name, main_application_file=s3.artifact_uri(app.main_application_file, scheme="s3a"),
+                name=app.name, main_application_file=s3.artifact_uri(app.main_application_file, "s3a", bucket),
                 type=app.type, main_class=app.main_class, image=app.image, spark_version=app.spark_version,
                 arguments=app.arguments, jars=app.jars,
                 driver=DriverProps(cores=app.driver_cores, memory=app.driver_memory),

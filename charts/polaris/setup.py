@@ -7,6 +7,9 @@
    applies the desired state rendered from `SetupProps` (`plan`): catalogs, principal roles,
    catalog roles, catalog grants, role assignments, principals. Requests follow the Polaris 1.3 management
    API (`polaris-management-service.yml`); "already exists" is success; it retries while Polaris starts.
+   Each request's body is a file of the setup ConfigMap named after what it creates (`1-catalog.<catalog>.json`,
+   ...; `request_file`), its number the phase, so adding a catalog or a principal adds files and lines of
+   `requests.tsv` and changes no other file.
    The consumer principal's generated credentials are written by the Job, as `clientId:clientSecret`,
    into the client-credential Secret of the fluss, flink and spark namespaces (RBAC limited to that Secret,
    except `create`, which Kubernetes cannot restrict by name).
@@ -14,6 +17,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,12 +88,32 @@ class SetupProps:
 
 @dataclass(frozen=True)
 class Request:
-    """One management API request of the desired state: `kind` is `create` or `principal` (see the script)."""
+    """One management API request of the desired state: `kind` is `create` or `principal` (see the script); `file`
+    names its body in the setup ConfigMap (`request_file`)."""
 
     method: str
     path: str
     body: dict[str, Any]
+    file: str
     kind: str = "create"
+
+
+CONFIG_MAP_KEY_MAX = 253
+"""Longest ConfigMap data key: k8s.io/apimachinery pkg/util/validation/validation.go `IsConfigMapKey` (at most
+DNS1123SubdomainMaxLength, 253, characters of `[-._a-zA-Z0-9]`)."""
+
+
+def request_file(phase: int, what: str, *names: str) -> str:
+    """The body file of a request: `<phase>-<what>.<name>[.<name>...].json`, e.g. `1-catalog.lake.json`,
+    `4-catalog-grant.lake.reader.TABLE_READ_DATA.json`. Names are Polaris entity names (`[A-Za-z0-9_-]`, the config
+    schema), so `.` separates them without ambiguity and the key is a valid ConfigMap key; `phase` (1-9) sorts the
+    files in the order the setup applies them. A key longer than CONFIG_MAP_KEY_MAX (names of up to 256 characters)
+    is cut and ends in 16 hex digits of its SHA-256, so it stays unique and stable."""
+    key = ".".join((f"{phase}-{what}", *names, "json"))
+    if len(key) <= CONFIG_MAP_KEY_MAX:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f"{key[:CONFIG_MAP_KEY_MAX - len(digest) - 6]}.{digest}.json"
 
 
 def _seg(name: str) -> str:
@@ -97,7 +121,9 @@ def _seg(name: str) -> str:
 
 
 def plan(setup: SetupProps, s3: S3Access) -> list[Request]:
-    """The desired state as ordered requests (bodies per the Polaris 1.3 management API)."""
+    """The desired state as requests in the order they apply (bodies per the Polaris 1.3 management API), phase by
+    phase, so each refers only to what an earlier one created: catalogs, principal roles, catalog roles, their
+    grants, catalog roles granted to principal roles, principals, principal roles assigned to principals."""
     requests: list[Request] = []
     for catalog in setup.catalogs:
         location = s3.uri(s3.buckets.iceberg, catalog.base_path)
@@ -108,36 +134,54 @@ def plan(setup: SetupProps, s3: S3Access) -> list[Request]:
             storage.update({"endpoint": s3.endpoint, "pathStyleAccess": s3.path_style, "stsUnavailable": True})
         requests.append(Request("POST", "/catalogs", {"catalog": {
             "name": catalog.name, "type": "INTERNAL",
-            "properties": {"default-base-location": location}, "storageConfigInfo": storage}}))
+            "properties": {"default-base-location": location}, "storageConfigInfo": storage}},
+            request_file(1, "catalog", catalog.name)))
     for name in setup.principal_roles:
-        requests.append(Request("POST", "/principal-roles", {"principalRole": {"name": name}}))
+        requests.append(Request("POST", "/principal-roles", {"principalRole": {"name": name}},
+                                request_file(2, "principal-role", name)))
     for catalog_role in setup.catalog_roles:
-        base = f"/catalogs/{_seg(catalog_role.catalog)}/catalog-roles"
-        requests.append(Request("POST", base, {"catalogRole": {"name": catalog_role.name}}))
+        requests.append(Request("POST", f"/catalogs/{_seg(catalog_role.catalog)}/catalog-roles",
+                                {"catalogRole": {"name": catalog_role.name}},
+                                request_file(3, "catalog-role", catalog_role.catalog, catalog_role.name)))
+    for catalog_role in setup.catalog_roles:
         for privilege in catalog_role.privileges:
-            requests.append(Request("PUT", f"{base}/{_seg(catalog_role.name)}/grants",
-                                    {"grant": {"type": "catalog", "privilege": privilege}}))
+            requests.append(Request(
+                "PUT", f"/catalogs/{_seg(catalog_role.catalog)}/catalog-roles/{_seg(catalog_role.name)}/grants",
+                {"grant": {"type": "catalog", "privilege": privilege}},
+                request_file(4, "catalog-grant", catalog_role.catalog, catalog_role.name, privilege)))
+    for catalog_role in setup.catalog_roles:
         for principal_role in catalog_role.principal_roles:
-            requests.append(Request("PUT", f"/principal-roles/{_seg(principal_role)}/catalog-roles/"
-                                           f"{_seg(catalog_role.catalog)}", {"catalogRole": {"name": catalog_role.name}}))
+            requests.append(Request(
+                "PUT", f"/principal-roles/{_seg(principal_role)}/catalog-roles/{_seg(catalog_role.catalog)}",
+                {"catalogRole": {"name": catalog_role.name}},
+                request_file(5, "catalog-role-grant", principal_role, catalog_role.catalog, catalog_role.name)))
     for principal in setup.principals:
         kind = "principal" if principal.name == setup.consumer_principal else "create"
         requests.append(Request("POST", "/principals", {"principal": {"name": principal.name},
-                                                        "credentialRotationRequired": False}, kind))
+                                                        "credentialRotationRequired": False},
+                                request_file(6, "principal", principal.name), kind))
+    for principal in setup.principals:
         for principal_role in principal.principal_roles:
             requests.append(Request("PUT", f"/principals/{_seg(principal.name)}/principal-roles",
-                                    {"principalRole": {"name": principal_role}}))
+                                    {"principalRole": {"name": principal_role}},
+                                    request_file(7, "principal-role-grant", principal.name, principal_role)))
     return requests
 
 
 def desired_state_files(requests: list[Request]) -> dict[str, str]:
-    """ConfigMap data: `requests.tsv` and one JSON body file per request (`NNN.json`)."""
+    """ConfigMap data: the script, `requests.tsv` (one line per request, in order: method, path, body file, kind)
+    and each request's JSON body under its `file`.
+
+    Raises:
+        ValueError: two requests with one body file (the same entity declared twice).
+    """
     files = {"catalog-setup.sh": SCRIPT.read_text()}
     lines = []
-    for index, request in enumerate(requests):
-        body = f"{index:03d}.json"
-        files[body] = json.dumps(request.body, sort_keys=True) + "\n"
-        lines.append(f"{request.method}\t{request.path}\t{body}\t{request.kind}\n")
+    for request in requests:
+        if request.file in files:
+            raise ValueError(f"Polaris setup: two requests write {request.file} (an entity declared twice)")
+        files[request.file] = json.dumps(request.body, sort_keys=True) + "\n"
+        lines.append(f"{request.method}\t{request.path}\t{request.file}\t{request.kind}\n")
     files["requests.tsv"] = "".join(lines)
     return files
 

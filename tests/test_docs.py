@@ -22,7 +22,7 @@ PENDING_PAGES = {
 }
 """Pages other branches add (import, the Helm chart, the state-safety gate): links to them are accepted while they
 are missing here. Remove this allow-list once they are merged."""
-PROCESS_NOTES = re.compile(r"issues?\s*#\s*\d*|\bthis session\b|\bearlier sessions?\b", re.IGNORECASE)
+PROCESS_NOTES = re.compile(r"issues?\s*#\s*\d*|\bthis session\b(?! (?:job|cluster))|\bearlier sessions?\b", re.IGNORECASE)
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 
 

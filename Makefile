@@ -6,17 +6,17 @@
 #   make bench                 synth timings and memory (bench/)
 #   make judges                build the upstream judges (kube-apiserver + etcd, kubeconform, Fluss) from the registries
 #                              into $LAKEHOUSE_JUDGES_CACHE (default ~/.cache/lakehouse-judges), once per version
-#   make judge-apiserver       build only kube-apiserver and etcd (README, "Upstream judges")
+#   make judge-apiserver       build only kube-apiserver and etcd (docs/operations/judges-and-tests.md)
 #   make judge-kubeconform     build only kubeconform (what `make validate` runs)
-#   make judge-fluss           build the Fluss judge (Maven, ~200 MB) into $LAKEHOUSE_JUDGES_CACHE (README, "Upstream judges")
-#   make images-lock           record the SHA-256 of the jars the custom images download (network; README, "Images")
+#   make judge-fluss           build the Fluss judge (Maven, ~200 MB) into $LAKEHOUSE_JUDGES_CACHE (docs/operations/judges-and-tests.md)
+#   make images-lock           record the SHA-256 of the jars the custom images download (network; docs/operations/images.md)
 #   make validate [ENV=..] [PATHS="a.yaml dir"]  validate every rendered environment (or ENV, or the given manifests)
 #   make diff [BASE=HEAD] [ENV=..] [FORMAT=text|markdown]  rendered change of the working tree against a git ref (e.g. BASE=origin/main)
 #   make install-crds [CRD_DIR=...]    kubectl users: apply the pinned CRDs (server-side) to the current cluster
 #   make install-cert-manager [ENV=..] kubectl users: apply the pinned cert-manager release
 #   make flink-options         regenerate config/data/flink-<version>-options.json from Flink's own jars (Java, Maven)
 #   make schemas               export standalone strict schemas (kubeconform layout) to build/schemas
-#   make docs                  regenerate README's configuration reference from the schema
+#   make docs                  regenerate the configuration reference (docs/reference/configuration.md) from the schema
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -126,7 +126,7 @@ test: setup typecheck judges
 	$(PY) main.py validate
 	$(PY) -m pytest
 
-# The upstream judges (README "Upstream judges"): built once per version outside the clone (manifests/judges.py). A
+# The upstream judges (docs/operations/judges-and-tests.md): built once per version outside the clone (manifests/judges.py). A
 # failed build is an error under CI=true; elsewhere its reason is kept and the judge's tests skip with it.
 judges: judge-apiserver judge-kubeconform judge-fluss
 

@@ -219,11 +219,11 @@ def _crds(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
-    from config.docs import README, readme_with_reference, reference_table
+    from config.docs import PAGE, page_with_reference, reference_table
     from config.field_docs import write_field_docs
 
     if args.write:
-        README.write_text(readme_with_reference(README.read_text()))
+        PAGE.write_text(page_with_reference(PAGE.read_text()))
         for name in write_field_docs():
             print(f"rewrote the docstring of {name}")
     else:
@@ -367,12 +367,13 @@ def parser() -> argparse.ArgumentParser:
     crds.set_defaults(run=_crds)
 
     docs = commands.add_parser(
-        "docs", help="print README's configuration reference, or --write it (and the config fields' docstrings) from "
-                     "the schema",
-        description="Print the configuration reference (a markdown table of every environment setting: path, type, "
-                    "default, description), generated from the config model's JSON schema. With --write, replace "
-                    "the reference section of README.md with it and rewrite the config fields' docstrings to match.")
-    docs.add_argument("--write", action="store_true", help="update README.md and the config fields' docstrings")
+        "docs", help="print the configuration reference (docs/reference/configuration.md), or --write it (and the "
+                     "config fields' docstrings) from the schema",
+        description="Print the configuration reference (every environment setting: path, type, default, "
+                    "description), generated from the config model's JSON schema. With --write, replace "
+                    "docs/reference/configuration.md with it and rewrite the config fields' docstrings to match.")
+    docs.add_argument("--write", action="store_true", help="update docs/reference/configuration.md and the config "
+                      "fields' docstrings")
     docs.set_defaults(run=_docs)
 
     schemas = commands.add_parser(

@@ -72,10 +72,10 @@ def test_open_prefixes_hide_no_option_flink_lists() -> None:
     assert covered == []
 
 
-def test_readme_lists_every_open_prefix() -> None:
-    """README's table of open prefixes ("Flink configuration keys") is the one of config.flink_keys."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    table = readme.split("| prefix | why it is open |", 1)[1].split("\n\n", 1)[0]
+def test_docs_list_every_open_prefix() -> None:
+    """The table of open prefixes (docs/reference/flink-configuration-keys.md) is the one of config.flink_keys."""
+    page = Path(__file__).resolve().parent.parent / "docs" / "reference" / "flink-configuration-keys.md"
+    table = page.read_text().split("| prefix | why it is open |", 1)[1].split("\n\n", 1)[0]
     assert sorted(re.findall(r"`([a-z0-9.-]+\.)`", table)) == sorted(prefix for prefix, _ in OPEN_PREFIXES)
 
 

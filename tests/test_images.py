@@ -112,7 +112,8 @@ def test_the_flink_jars_are_the_versions_of_the_capabilities_table() -> None:
 
 IMAGE_JARS_FOR_FLUSS = {"flink": FLINK_LIB_FOR_FLUSS, "fluss": FLUSS_SERVER_PLUGINS}
 """Image -> the jars the Fluss docs require in it (config/capabilities.py)."""
-README_ROWS = {"flink": "flink.image", "fluss": "fluss.image"}
+DOC_ITEMS = {"flink": "flink.image", "fluss": "fluss.image"}
+"""Image -> its config key, whose item in docs/operations/images.md lists the jars."""
 
 
 def image_jars(image: str) -> dict[str, str]:
@@ -140,15 +141,16 @@ def test_the_image_carries_every_jar_the_fluss_docs_require(image: str) -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize("image", sorted(README_ROWS))
-def test_the_readme_names_every_jar_the_image_adds(image: str) -> None:
-    """README "Images": the row of the image's config key names each jar of its artifacts.txt and each the Fluss
-    docs require (`artifact` or `artifact:version` in backticks)."""
-    readme = (IMAGES.parent / "README.md").read_text()
-    row = next(line for line in readme.splitlines() if line.startswith(f"| `{README_ROWS[image]}` |"))
+@pytest.mark.parametrize("image", sorted(DOC_ITEMS))
+def test_the_images_page_names_every_jar_the_image_adds(image: str) -> None:
+    """docs/operations/images.md: the list item of the image's config key names each jar of its artifacts.txt and
+    each the Fluss docs require (`artifact` or `artifact:version` in backticks)."""
+    page = (IMAGES.parent / "docs" / "operations" / "images.md").read_text()
+    item = re.search(rf"(?ms)^- `{re.escape(DOC_ITEMS[image])}` .*?(?=^- |^$)", page)
+    assert item, f"no list item for {DOC_ITEMS[image]}"
     named = {maven_version(url)[0] for url in artifacts(image).values()} | {
         r.artifact for r in IMAGE_JARS_FOR_FLUSS[image]}
-    assert sorted(a for a in named if not re.search(rf"`{re.escape(a)}[`:]", row)) == []
+    assert sorted(a for a in named if not re.search(rf"`{re.escape(a)}[`:]", item[0])) == []
 
 
 def locked_jar(image: str, required: RequiredJar) -> Path | None:

@@ -1,0 +1,245 @@
+"""Every code block of the documentation that a user would run is run here (the convention: tests/doc_pages.py).
+
+- `sh` blocks run line by line, in page order (README first, then docs/ sorted), in one scratch copy of the project
+  made once per session: the project's files (git's list, modification times kept so make sees nothing to rebuild),
+  its heavy folders (.venv, node_modules, imports, build's contents) linked, and the fixture environments
+  (`tests/environments/test-<env>.yaml`) in place of the shipped ones under the shipped names, so the commands see
+  what the tests know rather than the users' files. The copy is a git repository with one commit, so `diff` has a
+  base. The venv's `bin/` is first on PATH (`python` is the project's).
+- `yaml` blocks headed `# environments/<env>.yaml` are merged into that fixture environment (mappings key by key,
+  lists of named items item by name, other lists replaced) and must load and render; other yaml blocks must parse.
+- `python` blocks are executed in a namespace of their own.
+
+Renders are shared: a command line already run with its expected exit code in this session is not run again, since
+no block changes the scratch copy's inputs for good (a page that adds a file removes it in the same block), so it
+would give the same answer. The copy reads the CRD directory and the reference deployment where the project does
+(`$CRD_DIR` or `../shared/crds`, `$SHARED_DIR` or `../shared`), since `..` of the copy is elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import FIXTURE_DIR
+from tests.doc_pages import ROOT, Block, blocks, pages
+
+SHARED_FOLDERS = (".venv", "node_modules", "imports")
+"""Linked into the scratch copy, never copied (hundreds of MB) and never written by the documented commands."""
+BUILD_OUTPUTS = ("cdk8s.out", "helm")
+"""Folders under build/ that commands write: the scratch copy gets its own; every other child of build/ is linked."""
+FRAGMENT = re.compile(r"^# environments/(?P<env>[a-z0-9-]+)\.yaml(?:, under (?P<path>[^:]+):)?\s*$")
+EXPECTED_EXIT = re.compile(r"#\s*exits\s+(\d+)\s*$")
+LINE_TIMEOUT = 300
+"""Seconds one command may take (a cold `make` of the judges is the longest)."""
+_DONE: set[tuple[str, int]] = set()
+"""(command, exit code) of the commands already run with the exit code their page expects, this session."""
+
+
+def _all_blocks() -> list[Block]:
+    return [block for page in pages() for block in blocks(page)]
+
+
+def _of(lang: str) -> list[Any]:
+    return [pytest.param(block, id=block.where) for block in _all_blocks() if block.lang == lang]
+
+
+def commands(text: str) -> list[tuple[str, int]]:
+    """(command, expected exit code) of each command of an `sh` block: blank and comment lines skipped, lines
+    ending in `\\` joined to the next, `# exits N` read from the end of the command (default 0)."""
+    result: list[tuple[str, int]] = []
+    pending = ""
+    for raw in text.splitlines():
+        line = pending + raw.strip() if pending else raw
+        if line.rstrip().endswith("\\"):
+            pending = line.rstrip()[:-1].rstrip() + " "
+            continue
+        pending = ""
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        expected = EXPECTED_EXIT.search(line)
+        result.append((line.strip(), int(expected[1]) if expected else 0))
+    return result
+
+
+def merge(base: Any, fragment: Any) -> Any:
+    """`fragment` merged into `base` (neither changed): mappings key by key; a list of mappings with `name` item by
+    name (an item of a known name merged into it, others appended); any other value replaced."""
+    if isinstance(base, dict) and isinstance(fragment, dict):
+        merged = dict(base)
+        for key, value in fragment.items():
+            merged[key] = merge(base[key], value) if key in base else value
+        return merged
+    if isinstance(base, list) and isinstance(fragment, list) and all(
+            isinstance(item, dict) and "name" in item for item in [*base, *fragment]):
+        merged_list = list(base)
+        for item in fragment:
+            index = next((i for i, old in enumerate(merged_list) if old["name"] == item["name"]), None)
+            if index is None:
+                merged_list.append(item)
+            else:
+                merged_list[index] = merge(merged_list[index], item)
+        return merged_list
+    return fragment
+
+
+def nest(path: str, fragment: Any, document: dict[str, Any]) -> Any:
+    """`fragment` wrapped so that it sits at `path` of `document` (`flink.deployments[orders].podOptions`: keys by
+    dots, `[name]` the list item of that name, which `document` must hold).
+
+    Raises:
+        KeyError: `[name]` names no item of the list at that point of `document`.
+    """
+    steps = re.findall(r"([^.\[\]]+)|\[([^\]]+)\]", path)
+    node: Any = document
+    wrappers: list[tuple[str, str]] = []
+    for key, name in steps:
+        if key:
+            wrappers.append(("key", key))
+            node = node.get(key, {}) if isinstance(node, dict) else {}
+        else:
+            items = [item for item in node if isinstance(item, dict) and item.get("name") == name]
+            if not items:
+                raise KeyError(f"{path}: no item named {name!r}")
+            wrappers.append(("name", name))
+            node = items[0]
+    for kind, value in reversed(wrappers):
+        fragment = {value: fragment} if kind == "key" else [{"name": value, **fragment}]
+    return fragment
+
+
+def fixture_document(env: str) -> dict[str, Any]:
+    """The fixture environment `env` (`tests/environments/test-<env>.yaml`) as a document named `env`, as the
+    scratch copy holds it.
+
+    Raises:
+        FileNotFoundError: no fixture of that name.
+    """
+    document = yaml.safe_load((FIXTURE_DIR / f"test-{env}.yaml").read_text())
+    assert isinstance(document, dict)
+    document["environment"] = env
+    return document
+
+
+@pytest.fixture(scope="session")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The scratch copy of the project the `sh` blocks run in (see the module's docstring)."""
+    root = tmp_path_factory.mktemp("project")
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file() and not name.startswith(SHARED_FOLDERS):
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / name)
+    for folder in SHARED_FOLDERS:
+        if (ROOT / folder).exists():
+            (root / folder).symlink_to(ROOT / folder)
+    (root / "build").mkdir(exist_ok=True)
+    if (ROOT / "build").is_dir():
+        for child in (ROOT / "build").iterdir():
+            if child.name not in BUILD_OUTPUTS:
+                (root / "build" / child.name).symlink_to(child)
+    for shipped in (root / "environments").glob("*.yaml"):
+        shipped.unlink()
+    for fixture in sorted(FIXTURE_DIR.glob("test-*.yaml")):
+        env = fixture.stem.removeprefix("test-")
+        if (ROOT / "dist" / env).is_dir():
+            text = re.sub(r"(?m)^environment: test-", "environment: ", fixture.read_text())
+            (root / "environments" / f"{env}.yaml").write_text(text.replace("../../environments/", "./"))
+    git = ["git", "-c", "user.name=docs", "-c", "user.email=docs@example.com", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "scratch copy for the documentation's examples"], cwd=root, check=True)
+    return root
+
+
+def test_every_fixture_environment_is_in_the_scratch_copy(scratch: Path) -> None:
+    """The commands find the environments the pages name: each shipped name holds its fixture."""
+    names = sorted(p.stem for p in (scratch / "environments").glob("*.yaml"))
+    assert names == sorted(p.stem for p in (ROOT / "environments").glob("*.yaml"))
+    assert yaml.safe_load((scratch / "environments" / "dev.yaml").read_text())["environment"] == "dev"
+
+
+def test_commands_splits_joins_and_reads_the_expected_exit() -> None:
+    text = "# a comment\nmake synth ENV=dev\n\npython main.py validate \\\n  --env dev   # exits 1\n"
+    assert commands(text) == [("make synth ENV=dev", 0), ("python main.py validate --env dev   # exits 1", 1)]
+
+
+def test_merge_by_name_and_nest() -> None:
+    base = {"flink": {"deployments": [{"name": "a", "job": None, "podOptions": {"labels": {"x": "1"}}}],
+                      "image": "f:1"}}
+    fragment = nest("flink.deployments[a].podOptions", {"labels": {"y": "2"}}, base)
+    assert merge(base, fragment) == {"flink": {"deployments": [
+        {"name": "a", "job": None, "podOptions": {"labels": {"x": "1", "y": "2"}}}], "image": "f:1"}}
+    assert merge(base, {"flink": {"deployments": [{"name": "b"}]}})["flink"]["deployments"][1] == {"name": "b"}
+    with pytest.raises(KeyError):
+        nest("flink.deployments[missing]", {}, base)
+
+
+def scratch_environment(scratch: Path) -> dict[str, str]:
+    """The environment of the commands: the venv's `bin/` first on PATH, make's own variables dropped, and the CRD
+    directory and shared folder the project itself would read (see the module's docstring)."""
+    env = {**os.environ, "PATH": f"{scratch / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+           "VIRTUAL_ENV": str(scratch / ".venv")}
+    for name in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS"):
+        env.pop(name, None)
+    shared = ROOT.parent / "shared"
+    if "CRD_DIR" not in env and (shared / "crds").is_dir():
+        env["CRD_DIR"] = str(shared / "crds")
+    if "SHARED_DIR" not in env and shared.is_dir():
+        env["SHARED_DIR"] = str(shared)
+    return env
+
+
+@pytest.mark.parametrize("block", _of("sh"))
+def test_shell_block_runs(block: Block, scratch: Path) -> None:
+    env = scratch_environment(scratch)
+    steps = commands(block.text)
+    assert steps, f"{block.where}: an sh block without a command"
+    for command, expected in steps:
+        if (command, expected) in _DONE:
+            continue
+        done = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=scratch, env=env, capture_output=True,
+                              text=True, timeout=LINE_TIMEOUT)
+        assert done.returncode == expected, (
+            f"{block.where}: `{command}` exited {done.returncode}, the page says {expected}\n"
+            f"stdout: {done.stdout[-3000:]}\nstderr: {done.stderr[-3000:]}")
+        _DONE.add((command, expected))
+
+
+@pytest.mark.parametrize("block", _of("yaml"))
+def test_yaml_block_parses_and_a_fragment_loads_and_renders(block: Block) -> None:
+    fragment = yaml.safe_load(block.text)
+    heading = FRAGMENT.match(block.text.splitlines()[0])
+    if heading is None:
+        return
+    import cdk8s
+
+    from charts.platform import Platform
+    from config import parse_environment
+
+    env = heading["env"]
+    assert (FIXTURE_DIR / f"test-{env}.yaml").is_file(), f"{block.where}: no fixture environment {env!r}"
+    assert isinstance(fragment, dict), f"{block.where}: a fragment is a mapping"
+    base = fixture_document(env)
+    document = merge(base, nest(heading["path"], fragment, base) if heading["path"] else fragment)
+    config = parse_environment(document, source=f"environments/{env}.yaml", expected_name=env)
+    app = cdk8s.App(yaml_output_type=cdk8s.YamlOutputType.FILE_PER_CHART)
+    Platform(app, config)
+    objects = [obj for chart in app.charts for obj in chart.to_json()]
+    assert objects, f"{block.where}: nothing rendered"
+
+
+@pytest.mark.parametrize("block", _of("python"))
+def test_python_block_runs(block: Block, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.syspath_prepend(str(ROOT))
+    exec(compile(block.text, block.where, "exec"), {"__name__": "__doc_example__"})  # noqa: S102

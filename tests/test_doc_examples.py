@@ -10,9 +10,9 @@
   lists of named items item by name, other lists replaced) and must load and render; other yaml blocks must parse.
 - `python` blocks are executed in a namespace of their own.
 
-Renders are shared: a command line already run with its expected exit code in this session is not run again, since
-no block changes the scratch copy's inputs for good (a page that adds a file removes it in the same block), so it
-would give the same answer. The copy reads the CRD directory and the reference deployment where the project does
+Each page starts from the copy's commit (tracked files restored, untracked ones removed), so a page that edits an
+environment (`import --into`) changes nothing for the next. Renders are shared: a command line already run with its
+expected exit code on the same inputs (the copy's uncommitted changes outside dist/ and build/) is not run again. The copy reads the CRD directory and the reference deployment where the project does
 (`$CRD_DIR` or `../shared/crds`, `$SHARED_DIR` or `../shared`), since `..` of the copy is elsewhere.
 """
 
@@ -39,8 +39,10 @@ FRAGMENT = re.compile(r"^# environments/(?P<env>[a-z0-9-]+)\.yaml(?:, under (?P<
 EXPECTED_EXIT = re.compile(r"#\s*exits\s+(\d+)\s*$")
 LINE_TIMEOUT = 300
 """Seconds one command may take (a cold `make` of the judges is the longest)."""
-_DONE: set[tuple[str, int]] = set()
-"""(command, exit code) of the commands already run with the exit code their page expects, this session."""
+_DONE: set[tuple[str, int, str]] = set()
+"""(command, exit code, inputs) of the commands already run with the exit code their page expects, this session."""
+_PAGE: list[str] = []
+"""The page whose blocks ran last in the scratch copy."""
 
 
 def _all_blocks() -> list[Block]:
@@ -199,20 +201,38 @@ def scratch_environment(scratch: Path) -> dict[str, str]:
     return env
 
 
+def start_page(scratch: Path, page: str) -> None:
+    """Restore the scratch copy to its commit when `page` is not the page that ran last (see the module's
+    docstring); the linked folders and build/ stay."""
+    if _PAGE[-1:] != [page]:
+        subprocess.run(["git", "checkout", "-q", "--", "."], cwd=scratch, check=True)
+        keep = [option for folder in (*SHARED_FOLDERS, "build") for option in ("-e", folder)]
+        subprocess.run(["git", "clean", "-fdq", *keep], cwd=scratch, check=True)
+        _PAGE.append(page)
+
+
+def inputs(scratch: Path) -> str:
+    """The scratch copy's uncommitted changes outside dist/ and build/ (`git status --porcelain`)."""
+    return subprocess.run(["git", "status", "--porcelain", "--", ".", ":(exclude)dist", ":(exclude)build"],
+                          cwd=scratch, capture_output=True, text=True, check=True).stdout
+
+
 @pytest.mark.parametrize("block", _of("sh"))
 def test_shell_block_runs(block: Block, scratch: Path) -> None:
     env = scratch_environment(scratch)
     steps = commands(block.text)
     assert steps, f"{block.where}: an sh block without a command"
+    start_page(scratch, block.where.split(":")[0])
     for command, expected in steps:
-        if (command, expected) in _DONE:
+        key = (command, expected, inputs(scratch))
+        if key in _DONE:
             continue
         done = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=scratch, env=env, capture_output=True,
                               text=True, timeout=LINE_TIMEOUT)
         assert done.returncode == expected, (
             f"{block.where}: `{command}` exited {done.returncode}, the page says {expected}\n"
             f"stdout: {done.stdout[-3000:]}\nstderr: {done.stderr[-3000:]}")
-        _DONE.add((command, expected))
+        _DONE.add(key)
 
 
 @pytest.mark.parametrize("block", _of("yaml"))

@@ -14,7 +14,7 @@ from config.capabilities import (
     SPARK_PACKAGES_PROBLEM,
     spark_dependency_problem,
 )
-from config.loading import Problem, duplicates
+from config.loading import Problem, repeats
 from config.pod_options import PodOptionsConfig
 
 SPARK_DENIED_CONF: dict[str, str] = {
@@ -330,5 +330,5 @@ class SparkConfig:
 
     def problems(self) -> Iterator[Problem]:
         """SparkApplication names used once."""
-        names = [app.name for app in self.applications]
-        yield from (Problem("applications", f"duplicate SparkApplication name '{n}'") for n in duplicates(names))
+        yield from repeats("applications", ((f"applications[{i}]", a.name) for i, a in enumerate(self.applications)),
+                           "duplicate SparkApplication name '{name}'")

@@ -42,16 +42,16 @@ class ConfigError(Exception):
 
 class Problem(NamedTuple):
     """One configuration problem: `path` in the file (`flink.jobs[0].name`, "" for the document) and `message`;
-    `at`, where it is not `path`, is the path of the node the error points at (the unknown key itself, the second of
-    two items with one name)."""
+    `at`, where it is not `path`, the paths of the nodes the error may point at, best first (the unknown key itself;
+    the second of two items with one name, else the first): the first the file sets wins."""
 
     path: str
     message: str
-    at: str | None = None
+    at: tuple[str, ...] = ()
 
     def under(self, prefix: str) -> Problem:
         """This problem of a section, with the section's path `prefix` in front of `path` and `at`."""
-        return Problem(join(prefix, self.path), self.message, None if self.at is None else join(prefix, self.at))
+        return Problem(join(prefix, self.path), self.message, tuple(join(prefix, at) for at in self.at))
 
 
 def field_path(parts: Iterable[str | int]) -> str:
@@ -71,12 +71,13 @@ def join(path: str, child: str) -> str:
 
 def repeats(path: str, named: Iterable[tuple[str, str]], problem: str) -> Iterator[Problem]:
     """`<path>: <problem>` (a template with `{name}`) for each (where, name) of `named` whose name was seen before,
-    pointing at `where` (a path like `path`'s, e.g. `jobs[3]`, of the repetition)."""
-    seen: set[str] = set()
+    pointing at `where` (a path like `path`'s, e.g. `jobs[3]`) of the repetition, else (one the file does not set, such
+    as a default) of the latest earlier item of that name."""
+    seen: dict[str, list[str]] = {}
     for where, name in named:
         if name in seen:
-            yield Problem(path, problem.format(name=name), where)
-        seen.add(name)
+            yield Problem(path, problem.format(name=name), (where, *reversed(seen[name])))
+        seen.setdefault(name, []).append(where)
 
 
 def undeclared(path: str, names: tuple[str, ...], known: set[str], problem: str) -> Iterator[Problem]:
@@ -96,9 +97,10 @@ class Document:
         self.data = data
         self.node = node
 
-    def locate(self, path: str) -> tuple[str, tuple[int, int] | None]:
+    def locate(self, path: str) -> tuple[str, tuple[int, int] | None, bool]:
         """(`path` as shown, with each list item that has a string `name` named by it; (line, column), 1-based, of
-        the deepest key or item of `path` the document holds, or None without a node tree).
+        the deepest key or item of `path` the document holds, or None without a node tree; whether it holds all of
+        `path`).
 
         A dotted path is read against the document: at each mapping the longest run of `.`-joined parts that is one
         key wins, so keys with dots (`flinkConfiguration.metrics.reporter.prom.port`) resolve too; parts past what
@@ -130,13 +132,16 @@ class Document:
             mark = key_node.start_mark if key_node is not None else None
             at += key.count(".") + 1
         shown = join(shown, field_path(parts[at:]))
-        return shown, (mark.line + 1, mark.column + 1) if mark is not None else None
+        return shown, (mark.line + 1, mark.column + 1) if mark is not None else None, at == len(parts)
 
     def line(self, problem: Problem) -> str:
         """`<source>:<line>:<column>: <path>: <message>` (without a path for the document itself; without line and
-        column for a document that has no node tree), the line and column of `problem.at` or else its path."""
-        shown, _ = self.locate(problem.path)
-        _, where = self.locate(problem.at if problem.at is not None else problem.path)
+        column for a document that has no node tree), the line and column of the first of `problem.at` the document
+        holds, else of its path."""
+        shown, where, _ = self.locate(problem.path)
+        held = [located for located in map(self.locate, problem.at) if located[2]]
+        if held:
+            where = held[0][1]
         prefix = f"{self.source}:{where[0]}:{where[1]}" if where else self.source
         return f"{prefix}: {shown}: {problem.message}" if shown else f"{prefix}: {problem.message}"
 
@@ -175,11 +180,14 @@ _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 class _StrictLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # a class chosen at import time
     """A safe YAML loader that refuses a key given twice in one mapping (PyYAML keeps the last one silently,
-    so a second `flink:` block would replace the first)."""
+    so a second `flink:` block would replace the first). Merge keys (`<<: *defaults`) work as in PyYAML: the
+    mapping's own keys override the merged ones."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *anchor`: its keys may be given again, and win
+                continue
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if key in seen:
@@ -282,7 +290,7 @@ def _describe(error: jsonschema.ValidationError) -> list[Problem]:
     if error.validator == "additionalProperties":
         allowed = sorted(node.get("properties", {}))
         unknown = sorted(set(value if isinstance(value, dict) else {}) - set(allowed))
-        return [Problem(path, f"unknown key '{key}' (expected one of: {', '.join(allowed)})", join(path, key))
+        return [Problem(path, f"unknown key '{key}' (expected one of: {', '.join(allowed)})", (join(path, key),))
                 for key in unknown]
     if error.validator == "required":
         return [Problem(path, f"missing required key '{error.message.split(chr(39))[1]}'")]

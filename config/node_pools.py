@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from config.cron import budget_schedule_problem
 from config.karpenter import (
     ARCH,
     CAPACITY_TYPE,
@@ -119,9 +120,12 @@ class DisruptionBudgetConfig:
     """How long the budget is active after each schedule time (e.g. 8h, 30m, 1h30m); with schedule. Default: `null`."""
 
     def problems(self) -> Iterator[Problem]:
-        """schedule and duration come together (Karpenter's rule)."""
+        """schedule and duration come together (Karpenter's rule); a schedule Karpenter's cron parser reads
+        (`config.cron.budget_schedule_problem`)."""
         if (self.schedule is None) != (self.duration is None):
             yield Problem("schedule", "'schedule' must be set with 'duration' (Karpenter)")
+        if self.schedule is not None and (problem := budget_schedule_problem(self.schedule)):
+            yield Problem("schedule", problem)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from config.capabilities import (
     SPARK_PACKAGES_PROBLEM,
     spark_dependency_problem,
 )
+from config.cron import schedule_problem
 from config.loading import Problem, repeats
 from config.pod_options import PodOptionsConfig
 
@@ -104,6 +105,17 @@ class ScheduleConfig:
 
     failed_run_history_limit: int
     """Failed runs kept, for their logs and status. Default: `1`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """A schedule and time zone the Spark operator's controller accepts (`config.cron.schedule_problem`:
+        robfig/cron v3's standard parser, Go's IANA time zones), so that no ScheduledSparkApplication is rendered
+        that ends in FailedValidation and never runs."""
+        zone = schedule_problem("@daily", self.time_zone or "")
+        if zone is not None:
+            yield Problem("timeZone", f"{self.time_zone!r}: {zone[1]}")
+        cron = schedule_problem(self.cron, "UTC" if zone else self.time_zone or "")  # both at once
+        if cron is not None:
+            yield Problem("cron", f"{self.cron!r}: {cron[1]}")
 
 
 @dataclass(frozen=True)

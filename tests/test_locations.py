@@ -291,6 +291,49 @@ CASES = {
               name: b
         """, "incremental: true", "flink.deployments[b].checkpointing.incremental: incremental checkpoints need "
                                   "stateBackend: rocksdb"),
+    "a Spark schedule out of range": Case("""\
+        spark:
+          applications:
+            - name: nightly
+              mainApplicationFile: jobs/nightly.py
+              schedule:
+                cron: 0 25 * * *   # 25 o'clock
+        """, "cron: 0 25", "spark.applications[nightly].schedule.cron: '0 25 * * *': end of range (25) above maximum "
+                           "(23): 25 (the Spark operator's controller marks the application FailedValidation: no run "
+                           "starts)"),
+    "a Quartz expression as a Spark schedule": Case("""\
+        spark:
+          applications:
+            - name: hourly
+              mainApplicationFile: jobs/hourly.py
+              schedule: {cron: "0 0 * * * ?", timeZone: Europe/Stockholm}
+        """, 'cron: "0 0', "spark.applications[hourly].schedule.cron: '0 0 * * * ?': expected exactly 5 fields, found "
+                          "6: [0 0 * * * ?] (the Spark operator's controller marks the application FailedValidation: "
+                          "no run starts)"),
+    "an unknown time zone": Case("""\
+        spark:
+          applications:
+            - name: hourly
+              mainApplicationFile: jobs/hourly.py
+              schedule:
+                cron: "@hourly"
+                timeZone: Europe/Stokholm
+        """, "timeZone: Europe/Stokholm", "spark.applications[hourly].schedule.timeZone: 'Europe/Stokholm': Invalid "
+                                          "timezone: unknown time zone Europe/Stokholm (the Spark operator's "
+                                          "controller marks the application FailedValidation: no run starts); did you "
+                                          "mean 'Europe/Stockholm'?"),
+    "a Karpenter budget schedule": Case("""\
+        nodePools:
+          - name: batch
+            nodeClass: default
+            disruption:
+              budgets:
+                - nodes: "0"
+                  schedule: "0 0 9 * * *"
+                  duration: 8h
+        """, 'schedule: "0 0 9', "nodePools[batch].disruption.budgets[0].schedule: '0 0 9 * * *': expected exactly 5 "
+                                "fields, found 6: [0 0 9 * * *] (Karpenter's cron parser, robfig/cron v3, refuses it: "
+                                "the budget never applies)"),
     "an unknown top-level key": Case("""\
         x-pod: &pod
           taskSlots: 4

@@ -48,8 +48,8 @@ _BOUNDS: tuple[tuple[int, int, dict[str, int]], ...] = (
 """Minute, hour, day of month, month, day of week: (minimum, maximum, names) as in robfig/cron's `spec.go`."""
 _DESCRIPTORS = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"})
 _INT = re.compile(r"^[+-]?[0-9]+$")
-_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
-_GO_DURATION = re.compile(r"^[+-]?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$")
+_GO_UNITS = frozenset({"ns", "us", "µs", "μs", "ms", "s", "m", "h"})
+_GO_DURATION_PART = re.compile(r"([0-9]*)(\.[0-9]*)?([^0-9.]*)")
 
 
 _REFUSED = "the Spark operator's controller marks the application FailedValidation: no run starts"
@@ -124,6 +124,29 @@ def _range(expr: str, low: int, high: int, names: dict[str, int]) -> None:
         raise CronError(f"step of range should be a positive number: {expr}")
 
 
+def go_duration_problem(text: str) -> str | None:
+    """Go's `time.ParseDuration` error for `text` (Go 1.24 `src/time/format.go`: an optional sign, then numbers each
+    with a unit of ns, us, µs, ms, s, m or h; a bare `0`), or None. Overflow is not checked."""
+    quoted = f'"{text}"'
+    rest = text[1:] if text[:1] in ("+", "-") else text
+    if rest == "0":
+        return None
+    if not rest:
+        return f"time: invalid duration {quoted}"
+    while rest:
+        match = _GO_DURATION_PART.match(rest)
+        assert match is not None  # every part of the pattern may be empty
+        whole, fraction, unit = match.groups()
+        if not whole and (fraction is None or fraction == "."):
+            return f"time: invalid duration {quoted}"
+        if not unit:
+            return f"time: missing unit in duration {quoted}"
+        if unit not in _GO_UNITS:
+            return f'time: unknown unit "{unit}" in duration {quoted}'
+        rest = rest[match.end():]
+    return None
+
+
 def parse_standard(spec: str) -> None:
     """Raise `CronError` where robfig/cron v3.0.1 `ParseStandard` returns an error for `spec`."""
     if not spec:
@@ -141,10 +164,9 @@ def parse_standard(spec: str) -> None:
         if spec in _DESCRIPTORS:
             return
         if spec.startswith("@every "):
-            duration = spec[len("@every "):]
-            if not _GO_DURATION.match(duration):
-                reason = "missing unit in duration" if _NUMBER.match(duration) else "invalid duration"
-                raise CronError(f'failed to parse duration {spec}: time: {reason} "{duration}"')
+            problem = go_duration_problem(spec[len("@every "):])
+            if problem:
+                raise CronError(f"failed to parse duration {spec}: {problem}")
             return
         raise CronError(f"unrecognized descriptor: {spec}")
     fields = spec.split()

@@ -6,7 +6,8 @@ Only with `job.autoscaler.enabled: true`: the scale-down and scale-up factors at
 within [0, 1], the (deprecated) target utilization boundary at least 0, `utilization.max` within [target, 1],
 `utilization.min` within [0, target], the observed scalability coefficient minimum within [0.01, 1], and each
 excluded period (`job.autoscaler.excluded.periods`, a list) a Quartz cron expression, a daily `HH:MM-HH:MM`, or
-one of each joined by `&&`. Each option is also read from its `kubernetes.operator.job.autoscaler.` key.
+one of each joined by `&&` (`config.quartz.excluded_period_problem`, which config also runs at load). Each option
+is also read from its `kubernetes.operator.job.autoscaler.` key.
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ and `config.flink_jobs`, `config.spark`, `config.object_store`, `config.operator
 text, unit and default as the schema (a test keeps the two equal), and README's configuration reference is generated
 from the schema.
 
-Errors are `ConfigError`s with one line per problem, each naming the file, the path and what was expected, e.g.
-`environments/prod.yaml: flink.sessionCluster.taskManagerMemory: '2 gigs' is not a Flink memory size ...`.
+Errors are `ConfigError`s with one line per problem, each naming the file, the line and column, the path and what
+was expected, e.g. `environments/prod.yaml:31:5: flink.sessionCluster.taskManagerMemory: '2 gigs' is not a Flink
+memory size ...` (`config.loading.Document`).
 Every problem of a file is reported at once: all schema violations, or (once the schema holds) every check
 on the typed sections, including those the API server or an operator would make later (name lengths, limits
 below requests, memory formats).
@@ -33,11 +34,12 @@ from config.loading import (
     ROOT,
     SCHEMA_PATH,
     ConfigError,
+    Document,
     Problem,
     apply_defaults,
     build,
+    parse_yaml,
     read_yaml,
-    report,
     resolve_ref,
     schema,
     schema_problems,
@@ -55,8 +57,8 @@ __all__ = [
     "FlussConfig", "InClusterStore", "Namespaces", "ObjectStoreConfig", "PolarisConfig", "PolarisSetupConfig",
     "PostgresConfig", "PrincipalSpec", "Problem", "Resources", "S3Keys", "SessionClusterConfig", "SessionJobConfig",
     "SparkApplicationConfig", "SparkConfig", "SparkOperatorConfig", "SqlGatewayConfig", "TieringJobConfig",
-    "ZooKeeperConfig", "apply_defaults", "available_environments", "load_environment", "parse_environment",
-    "resolve_ref", "schema",
+    "ZooKeeperConfig", "apply_defaults", "available_environments", "load_environment", "parse_document",
+    "parse_environment", "parse_text", "resolve_ref", "schema",
 ]
 
 
@@ -66,7 +68,7 @@ def available_environments(directory: Path = ENVIRONMENTS_DIR) -> list[str]:
 
 
 def load_environment(name: str, directory: Path = ENVIRONMENTS_DIR) -> EnvironmentConfig:
-    """Load `<directory>/<name>.yaml`.
+    """Load `<directory>/<name>.yaml`; each error names the file, line and column (`config.loading.Document`).
 
     Raises:
         ConfigError: unknown environment, unreadable YAML or a duplicate key, schema violations, or failed checks
@@ -76,27 +78,45 @@ def load_environment(name: str, directory: Path = ENVIRONMENTS_DIR) -> Environme
     if not path.is_file():
         known = ", ".join(available_environments(directory)) or "none"
         raise ConfigError(f"unknown environment '{name}': {_display(path)} does not exist (known: {known})")
-    source = _display(path)
-    return parse_environment(read_yaml(path, source), source=source, expected_name=name)
+    return parse_document(read_yaml(path, _display(path)), expected_name=name)
 
 
 def parse_environment(raw: Any, *, source: str, expected_name: str | None = None) -> EnvironmentConfig:
-    """Validate a parsed YAML document and build the typed configuration.
+    """Validate an environment document built in memory (no YAML text: its errors carry no line) and build the typed
+    configuration.
 
     Raises:
         ConfigError: as for `load_environment`, each line prefixed with `source`.
     """
+    return parse_document(Document(source, raw), expected_name=expected_name)
+
+
+def parse_text(text: str, *, source: str, expected_name: str | None = None) -> EnvironmentConfig:
+    """Validate the environment document of YAML `text`, shown as `source` in errors with line and column.
+
+    Raises:
+        ConfigError: as for `load_environment`.
+    """
+    return parse_document(parse_yaml(text, source), expected_name=expected_name)
+
+
+def parse_document(document: Document, *, expected_name: str | None = None) -> EnvironmentConfig:
+    """Validate a parsed document (`read_yaml`, `parse_yaml`) and build the typed configuration.
+
+    Raises:
+        ConfigError: as for `load_environment`.
+    """
+    raw = document.data
     if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: expected a mapping at the top level, got {type_name(raw)}")
-    document = copy.deepcopy(raw)
-    report(source, schema_problems(document))
-    apply_defaults(schema(), document)
-    if expected_name is not None and document["environment"] != expected_name:
-        raise ConfigError(
-            f"{source}: environment: '{document['environment']}' must equal the file name '{expected_name}'")
+        document.report([Problem("", f"expected a mapping at the top level, got {type_name(raw)}")])
+    doc = copy.deepcopy(raw)
+    document.report(schema_problems(doc))
+    apply_defaults(schema(), doc)
+    if expected_name is not None and doc["environment"] != expected_name:
+        document.report([Problem("environment", f"'{doc['environment']}' must equal the file name '{expected_name}'")])
     problems: list[Problem] = []
-    config = build(EnvironmentConfig, document, "", problems, source=source)
-    report(source, problems + environment.problems(config))
+    config = build(EnvironmentConfig, doc, "", problems, source=document.source)
+    document.report(problems + environment.problems(config))
     return config
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from config import fluss, logs, metrics, node_pools, object_store, operators, polaris
 from config.flink import FlinkConfig
 from config.fluss import FlussConfig, ZooKeeperConfig
-from config.loading import Problem, duplicates
+from config.loading import Problem, camel, repeats
 from config.logs import LogsConfig
 from config.metrics import MetricsConfig
 from config.node_pools import NodePoolConfig
@@ -130,8 +130,9 @@ def argo_cd_problems(config: EnvironmentConfig) -> Iterator[Problem]:
 def namespace_problems(config: EnvironmentConfig) -> Iterator[Problem]:
     """Each component in a namespace of its own (the object store's only when it is rendered)."""
     in_cluster = config.object_store.type == "in-cluster"
-    names = [v for k, v in vars(config.namespaces).items() if k != "object_store" or in_cluster]
-    yield from (Problem("namespaces", f"'{n}' is used for two components") for n in duplicates(names))
+    names = [(f"namespaces.{camel(k)}", v) for k, v in vars(config.namespaces).items()
+             if k != "object_store" or in_cluster]
+    yield from repeats("namespaces", names, "'{name}' is used for two components")
 
 
 CROSS_SECTION_RULES = (object_store.problems, secrets_problems, argo_cd_problems, fluss.problems, namespace_problems,

@@ -12,7 +12,7 @@ from typing import Literal
 from config.common import Resources
 from config.flink_deployments import FlinkDeploymentConfig, memory_problems, version_problems
 from config.flink_jobs import SessionJobConfig, StateSnapshotConfig
-from config.loading import Problem, duplicates
+from config.loading import Problem, repeats
 from config.pod_options import PodOptionsConfig
 
 
@@ -168,11 +168,13 @@ class FlinkConfig:
         """A Flink version the platform's connectors support, FlinkDeployment and FlinkSessionJob names used once,
         session jobs on the operator's session clusters and snapshots of the operator's jobs (not standalone ones)."""
         yield from version_problems(self.flink_version)
-        clusters = [self.session_cluster.name, *(d.name for d in self.deployments)]
-        yield from (Problem("deployments", f"duplicate FlinkDeployment name '{n}'") for n in duplicates(clusters))
-        jobs = [self.tiering_job.name] if self.tiering_job.enabled else []
-        jobs += [job.name for job in self.jobs]
-        yield from (Problem("jobs", f"duplicate FlinkSessionJob name '{n}'") for n in duplicates(jobs))
+        clusters = [("sessionCluster.name", self.session_cluster.name),
+                    *((f"deployments[{i}]", d.name) for i, d in enumerate(self.deployments))]
+        yield from repeats("deployments", clusters, "duplicate FlinkDeployment name '{name}'")
+        named_jobs = [("tieringJob", self.tiering_job.name)] if self.tiering_job.enabled else []
+        named_jobs += [(f"jobs[{i}]", job.name) for i, job in enumerate(self.jobs)]
+        yield from repeats("jobs", named_jobs, "duplicate FlinkSessionJob name '{name}'")
+        jobs = [name for _, name in named_jobs]
         operated = [d for d in self.deployments if d.backend == "operator"]
         standalone = {d.name for d in self.deployments if d.backend == "standalone"}
         sessions = list(dict.fromkeys([self.session_cluster.name, *(d.name for d in operated if d.job is None)]))
@@ -192,8 +194,8 @@ class FlinkConfig:
             elif snapshot.job not in owners:
                 yield Problem(f"snapshots[{index}].job", f"'{snapshot.job}' is not a job (expected an application "
                                                          f"cluster or a session job: {', '.join(owners) or 'none'})")
-        yield from (Problem("snapshots", f"duplicate FlinkStateSnapshot name '{n}'")
-                    for n in duplicates([s.name for s in self.snapshots]))
+        yield from repeats("snapshots", ((f"snapshots[{i}]", s.name) for i, s in enumerate(self.snapshots)),
+                           "duplicate FlinkStateSnapshot name '{name}'")
         operator_accounts = {self.service_account, *(d.service_account for d in operated if d.service_account)}
         standalone_accounts: list[str] = []
         for index, deployment in enumerate(self.deployments):
@@ -206,7 +208,8 @@ class FlinkConfig:
                               "ServiceAccount (null: the cluster's name)")
             standalone_accounts.append(account)
         teams = [team.name for team in self.team_namespaces]
-        yield from (Problem("teamNamespaces", f"duplicate team namespace '{n}'") for n in duplicates(teams))
+        yield from repeats("teamNamespaces", ((f"teamNamespaces[{i}]", t) for i, t in enumerate(teams)),
+                           "duplicate team namespace '{name}'")
         for index, deployment in enumerate(self.deployments):
             if deployment.namespace is not None and deployment.namespace not in teams:
                 yield Problem(f"deployments[{index}].namespace",

@@ -16,9 +16,11 @@ from config.flink_jobs import AutoscalerConfig, JobSpecConfig
 from config.flink_keys import flink_keys
 from config.flink_options import LOG_CONFIG_FILES, OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS, RESTART_STRATEGY, as_text
 from config.flink_standalone import StandaloneConfig, standalone_problems
+from config.java_values import JavaError, flink_list
 from config.loading import Problem, camel
 from config.metrics import MetricsOverrideConfig
 from config.pod_options import PodOptionsConfig
+from config.quartz import EXCLUDED_PERIODS_KEY, excluded_period_problem, snapshot_interval_problem
 
 
 def memory_problems(*settings: tuple[str, str]) -> Iterator[Problem]:
@@ -27,6 +29,18 @@ def memory_problems(*settings: tuple[str, str]) -> Iterator[Problem]:
         problem = flink_memory_problem(value)
         if problem:
             yield Problem(key, f"{value!r}: the Flink operator cannot read it: {problem}")
+
+
+def excluded_periods_problem(key: str, text: str) -> str | None:
+    """The operator's message for the first autoscaler excluded period of `text` it refuses, when `key` is the
+    excluded periods option (under either name; a `;`-separated list), or None (`config.quartz`)."""
+    if key not in (EXCLUDED_PERIODS_KEY, f"kubernetes.operator.{EXCLUDED_PERIODS_KEY}"):
+        return None
+    try:
+        periods = flink_list(text)
+    except JavaError:
+        return None  # Flink's own list syntax error: `flink_keys().value_problem`
+    return next((problem for period in periods if (problem := excluded_period_problem(period))), None)
 
 
 def version_problems(version: str) -> Iterator[Problem]:
@@ -148,6 +162,14 @@ class PeriodicSnapshotsConfig:
     """Age beyond which the operator deletes FlinkStateSnapshot objects of savepoints
     (kubernetes.operator.savepoint.history.max.age). Default: `null`.
     """
+
+    def problems(self) -> Iterator[Problem]:
+        """Intervals the operator reads: a cron expression log4j's parser refuses would never trigger a snapshot
+        (`config.quartz.snapshot_interval_problem`; the schema checks the durations)."""
+        for key, value in (("savepointInterval", self.savepoint_interval),
+                           ("checkpointInterval", self.checkpoint_interval)):
+            if value is not None and (problem := snapshot_interval_problem(value)):
+                yield Problem(key, problem)
 
 
 @dataclass(frozen=True)
@@ -373,7 +395,8 @@ class FlinkDeploymentConfig:
                                                             "restartStrategy, taskManager, highAvailability, metrics) or always "
                                                             "(state directories)")
             elif problem := (flink_keys().problem(key)
-                             or flink_keys().value_problem(key, as_text(self.flink_configuration[key]))):
+                             or flink_keys().value_problem(key, as_text(self.flink_configuration[key]))
+                             or excluded_periods_problem(key, as_text(self.flink_configuration[key]))):
                 yield Problem(f"flinkConfiguration.{key}", problem)
         if self.flink_version is not None:
             yield from version_problems(self.flink_version)

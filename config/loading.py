@@ -5,8 +5,12 @@ A section is a frozen dataclass whose fields map to keys of its schema object: t
 camelCase unless the field says otherwise (`field(metadata={"key": "credentials.secretName"})`, a dotted path
 into nested objects; `{"key": None}` for a field not read from the file). A section may define
 `problems() -> Iterable[Problem]`, checks on its own values, reported with the section's path in front.
-Errors are one `ConfigError` per file whose lines read `<file>: <path>: <what was expected>`, with one path
-syntax throughout: `flink.jobs[0].name`.
+Errors are one `ConfigError` per file whose lines read `<file>:<line>:<column>: <path>: <what was expected>`, e.g.
+`environments/dev.yaml:42:7: flink.jobs[ingest].parallelism: ...`, with one path syntax throughout: keys joined by
+`.`, a list item named by its `name` where it has one (`flink.jobs[ingest]`), else by its index (`args[0]`). Line and
+column (1-based) are where the offending key is in the file (a list item: where the item starts); a problem about a
+key the file does not set (a default, a missing key) points at the nearest enclosing key the file does set. A
+document built in memory (no YAML text) has no lines: its errors read `<source>: <path>: ...`.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import re
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -36,10 +41,17 @@ class ConfigError(Exception):
 
 
 class Problem(NamedTuple):
-    """One configuration problem: `path` in the file (`flink.jobs[0].name`, "" for the document) and `message`."""
+    """One configuration problem: `path` in the file (`flink.jobs[0].name`, "" for the document) and `message`;
+    `at`, where it is not `path`, the paths of the nodes the error may point at, best first (the unknown key itself;
+    the second of two items with one name, else the first): the first the file sets wins."""
 
     path: str
     message: str
+    at: tuple[str, ...] = ()
+
+    def under(self, prefix: str) -> Problem:
+        """This problem of a section, with the section's path `prefix` in front of `path` and `at`."""
+        return Problem(join(prefix, self.path), self.message, tuple(join(prefix, at) for at in self.at))
 
 
 def field_path(parts: Iterable[str | int]) -> str:
@@ -57,9 +69,15 @@ def join(path: str, child: str) -> str:
     return f"{path}{child}" if child.startswith("[") else f"{path}.{child}" if child else path
 
 
-def duplicates(names: list[str]) -> list[str]:
-    """Each name that occurs again, once per repetition, in order."""
-    return [name for index, name in enumerate(names) if name in names[:index]]
+def repeats(path: str, named: Iterable[tuple[str, str]], problem: str) -> Iterator[Problem]:
+    """`<path>: <problem>` (a template with `{name}`) for each (where, name) of `named` whose name was seen before,
+    pointing at `where` (a path like `path`'s, e.g. `jobs[3]`) of the repetition, else (one the file does not set, such
+    as a default) of the latest earlier item of that name."""
+    seen: dict[str, list[str]] = {}
+    for where, name in named:
+        if name in seen:
+            yield Problem(path, problem.format(name=name), (where, *reversed(seen[name])))
+        seen.setdefault(name, []).append(where)
 
 
 def undeclared(path: str, names: tuple[str, ...], known: set[str], problem: str) -> Iterator[Problem]:
@@ -69,16 +87,86 @@ def undeclared(path: str, names: tuple[str, ...], known: set[str], problem: str)
             yield Problem(f"{path}[{index}]", problem.format(name=name))
 
 
-def report(source: str, problems: Iterable[Problem]) -> None:
-    """Raise one ConfigError listing every problem as `<source>: <path>: <message>`, if there is any.
+class Document:
+    """A parsed environment document: its display name (`environments/dev.yaml`), its data and, when it was read
+    from YAML text, the node tree that says where each key and item is (PyYAML's composed nodes, whose marks are
+    0-based line and column)."""
 
-    Raises:
-        ConfigError: `problems` is not empty.
-    """
-    lines = [f"{source}: {p.path}: {p.message}" if p.path else f"{source}: {p.message}" for p in problems]
-    lines = list(dict.fromkeys(lines))  # one line per problem, even where two checks find the same
-    if lines:
-        raise ConfigError("\n".join(lines))
+    def __init__(self, source: str, data: Any, node: yaml.Node | None = None) -> None:
+        self.source = source
+        self.data = data
+        self.node = node
+
+    def locate(self, path: str) -> tuple[str, tuple[int, int] | None, bool]:
+        """(`path` as shown, with each list item that has a string `name` named by it; (line, column), 1-based, of
+        the deepest key or item of `path` the document holds, or None without a node tree; whether it holds all of
+        `path`).
+
+        A dotted path is read against the document: at each mapping the longest run of `.`-joined parts that is one
+        key wins, so keys with dots (`flinkConfiguration.metrics.reporter.prom.port`) resolve too; parts past what
+        the document holds (a defaulted or missing key) are shown as given and located at their parent."""
+        parts: list[str | int] = [int(index) if index else key for index, key in _PART.findall(path)]
+        data, node = self.data, self.node
+        mark = node.start_mark if node is not None else None
+        shown, at = "", 0
+        while at < len(parts):
+            part = parts[at]
+            if isinstance(part, int):
+                if not (isinstance(data, list) and part < len(data)):
+                    break
+                data = data[part]
+                node = node.value[part] if isinstance(node, yaml.SequenceNode) else None
+                name = data.get("name") if isinstance(data, dict) else None
+                shown += f"[{name}]" if isinstance(name, str) and name and "]" not in name else f"[{part}]"
+                mark = node.start_mark if node is not None else None
+                at += 1
+                continue
+            run = next((i for i in range(at, len(parts)) if isinstance(parts[i], int)), len(parts))
+            key = next((k for end in range(run, at, -1)
+                        if isinstance(data, dict) and (k := ".".join(map(str, parts[at:end]))) in data), None)
+            if key is None:
+                break
+            data = data[key]
+            key_node, node = _entry(node, key)
+            shown = join(shown, key)
+            mark = key_node.start_mark if key_node is not None else None
+            at += key.count(".") + 1
+        shown = join(shown, field_path(parts[at:]))
+        return shown, (mark.line + 1, mark.column + 1) if mark is not None else None, at == len(parts)
+
+    def line(self, problem: Problem) -> str:
+        """`<source>:<line>:<column>: <path>: <message>` (without a path for the document itself; without line and
+        column for a document that has no node tree), the line and column of the first of `problem.at` the document
+        holds, else of its path."""
+        shown, where, _ = self.locate(problem.path)
+        held = [located for located in map(self.locate, problem.at) if located[2]]
+        if held:
+            where = held[0][1]
+        prefix = f"{self.source}:{where[0]}:{where[1]}" if where else self.source
+        return f"{prefix}: {shown}: {problem.message}" if shown else f"{prefix}: {problem.message}"
+
+    def report(self, problems: Iterable[Problem]) -> None:
+        """Raise one ConfigError listing every problem (`line`), if there is any.
+
+        Raises:
+            ConfigError: `problems` is not empty.
+        """
+        lines = list(dict.fromkeys(self.line(p) for p in problems))  # one line per problem, even where two checks
+        if lines:                                                    # find the same
+            raise ConfigError("\n".join(lines))
+
+
+_PART = re.compile(r"\[(\d+)\]|([^.\[]+)")
+"""One part of a problem path: `[<index>]` or a key (keys are separated by `.`)."""
+
+
+def _entry(node: yaml.Node | None, key: str) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """(key node, value node) of `key` in the mapping `node`; (None, None) without one."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return key_node, value_node
+    return None, None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -92,11 +180,14 @@ _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 class _StrictLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # a class chosen at import time
     """A safe YAML loader that refuses a key given twice in one mapping (PyYAML keeps the last one silently,
-    so a second `flink:` block would replace the first)."""
+    so a second `flink:` block would replace the first). Merge keys (`<<: *defaults`) work as in PyYAML: the
+    mapping's own keys override the merged ones."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *anchor`: its keys may be given again, and win
+                continue
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if key in seen:
@@ -107,21 +198,37 @@ class _StrictLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # a class ch
         return mapping
 
 
-def read_yaml(path: Path, display: str) -> Any:
-    """The YAML document of `path`.
+def read_yaml(path: Path, display: str) -> Document:
+    """The YAML document of `path`, with its node tree (`Document`), shown as `display` in errors.
 
     Raises:
-        ConfigError: not valid YAML, or a key given twice in one mapping (`<file>:<line>: duplicate key ...`).
+        ConfigError: not valid YAML, or a key given twice in one mapping (`<file>:<line>:<column>: duplicate key ...`).
     """
+    return parse_yaml(path.read_text(), display)
+
+
+def parse_yaml(text: str, display: str) -> Document:
+    """The YAML document `text` (one document), with its node tree, shown as `display` in errors: PyYAML composes
+    the nodes (libyaml where PyYAML has it) and builds the data from them, so keeping the nodes costs nothing more.
+
+    Raises:
+        ConfigError: as `read_yaml`.
+    """
+    loader = _StrictLoader(text)
     try:
-        return yaml.load(path.read_text(), Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
+        node = loader.get_single_node()
+        return Document(display, loader.construct_document(node) if node is not None else None, node)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"{display}:{mark.line + 1}" if mark else display
-        raise ConfigError(f"{where}: {error.problem}" if "duplicate key" in str(error.problem)
-                          else f"{display}: not valid YAML: {error}") from error
+        mark = error.problem_mark or error.context_mark
+        where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
+        if "duplicate key" in str(error.problem):
+            raise ConfigError(f"{where}: {error.problem}") from error
+        context = f" ({error.context})" if error.context else ""
+        raise ConfigError(f"{where}: not valid YAML: {error.problem}{context}") from error
     except yaml.YAMLError as error:
         raise ConfigError(f"{display}: not valid YAML: {error}") from error
+    finally:
+        loader.dispose()
 
 
 @lru_cache(maxsize=1)
@@ -183,7 +290,8 @@ def _describe(error: jsonschema.ValidationError) -> list[Problem]:
     if error.validator == "additionalProperties":
         allowed = sorted(node.get("properties", {}))
         unknown = sorted(set(value if isinstance(value, dict) else {}) - set(allowed))
-        return [Problem(path, f"unknown key '{key}' (expected one of: {', '.join(allowed)})") for key in unknown]
+        return [Problem(path, f"unknown key '{key}' (expected one of: {', '.join(allowed)})", (join(path, key),))
+                for key in unknown]
     if error.validator == "required":
         return [Problem(path, f"missing required key '{error.message.split(chr(39))[1]}'")]
     if error.validator == "type":
@@ -255,7 +363,7 @@ def build(cls: type[T], raw: dict[str, Any], path: str, problems: list[Problem],
     instance = cls(**values)
     own_problems = getattr(instance, "problems", None)
     if callable(own_problems):
-        problems += [Problem(join(path, p.path), p.message) for p in own_problems()]
+        problems += [p.under(path) for p in own_problems()]
     return instance
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from config.cron import budget_schedule_problem
 from config.karpenter import (
     ARCH,
     CAPACITY_TYPE,
@@ -27,7 +28,7 @@ from config.karpenter import (
     ZONE,
     restricted_label_problem,
 )
-from config.loading import Problem, duplicates
+from config.loading import Problem, repeats
 from config.pod_options import PodOptionsConfig
 
 if TYPE_CHECKING:
@@ -119,9 +120,12 @@ class DisruptionBudgetConfig:
     """How long the budget is active after each schedule time (e.g. 8h, 30m, 1h30m); with schedule. Default: `null`."""
 
     def problems(self) -> Iterator[Problem]:
-        """schedule and duration come together (Karpenter's rule)."""
+        """schedule and duration come together (Karpenter's rule); a schedule Karpenter's cron parser reads
+        (`config.cron.budget_schedule_problem`)."""
         if (self.schedule is None) != (self.duration is None):
             yield Problem("schedule", "'schedule' must be set with 'duration' (Karpenter)")
+        if self.schedule is not None and (problem := budget_schedule_problem(self.schedule)):
+            yield Problem("schedule", problem)
 
 
 @dataclass(frozen=True)
@@ -245,14 +249,14 @@ def problems(config: EnvironmentConfig) -> Iterator[Problem]:
     """Pool names used once (NodePools are cluster-scoped: one name, one object), and each Flink cluster's and Spark
     application's `nodePool` (`pool_problems`)."""
     pools = config.node_pools
-    yield from (Problem("nodePools", f"duplicate node pool name '{n}'") for n in duplicates([p.name for p in pools]))
+    yield from repeats("nodePools", ((f"nodePools[{i}]", p.name) for i, p in enumerate(pools)),
+                       "duplicate node pool name '{name}'")
     session = config.flink.session_cluster
-    yield from (Problem(f"flink.sessionCluster.{p.path}", p.message)
+    yield from (p.under("flink.sessionCluster")
                 for p in pool_problems(pools, session.node_pool, (session.pod_options,)))
     for index, d in enumerate(config.flink.deployments):
         options = (d.pod_options, d.job_manager.pod_options, d.task_manager.pod_options)
-        yield from (Problem(f"flink.deployments[{index}].{p.path}", p.message)
-                    for p in pool_problems(pools, d.node_pool, options))
+        yield from (p.under(f"flink.deployments[{index}]") for p in pool_problems(pools, d.node_pool, options))
     for index, a in enumerate(config.spark.applications):
-        yield from (Problem(f"spark.applications[{index}].{p.path}", p.message)
+        yield from (p.under(f"spark.applications[{index}]")
                     for p in pool_problems(pools, a.node_pool, (a.pod_options,)))

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from config.common import Resources
 from config.flink_options import FLINK_MAIN_CONTAINER
-from config.loading import Problem, duplicates
+from config.loading import Problem, repeats
 
 RESERVED_LABELS = ("app", "component", "type")
 """Labels the Flink operator puts on the pods it creates and selects them by."""
@@ -248,16 +248,17 @@ class PodOptionsConfig:
             if key in RESERVED_LABELS or key.startswith(RESERVED_LABEL_PREFIX):
                 yield Problem(f"labels.{key}", "reserved: the Flink operator selects its pods by app, component and "
                                                "type, and the platform sets app.kubernetes.io/*")
-        yield from (Problem("env", f"'{n}' is set twice") for n in duplicates([e.name for e in self.env]))
-        yield from (Problem("volumes", f"'{n}' is used twice") for n in duplicates([v.name for v in self.volumes]))
+        yield from repeats("env", ((f"env[{i}]", e.name) for i, e in enumerate(self.env)), "'{name}' is set twice")
+        yield from repeats("volumes", ((f"volumes[{i}]", v.name) for i, v in enumerate(self.volumes)),
+                           "'{name}' is used twice")
         for index, container in enumerate(self.sidecars):
             if container.restart_policy is not None:
                 yield Problem(f"sidecars[{index}].restartPolicy", "only an init container takes one (restartPolicy "
                                                                   "Always makes it a native sidecar): move it to "
                                                                   "initContainers")
-        containers = [*self.sidecars, *self.init_containers]
-        yield from (Problem("sidecars", f"container '{n}' is named twice")
-                    for n in duplicates([c.name for c in containers]))
+        containers = [*((f"sidecars[{i}]", c.name) for i, c in enumerate(self.sidecars)),
+                      *((f"initContainers[{i}]", c.name) for i, c in enumerate(self.init_containers))]
+        yield from repeats("sidecars", containers, "container '{name}' is named twice")
         volumes = {v.name for v in self.volumes}
         for kind, items in (("sidecars", self.sidecars), ("initContainers", self.init_containers)):
             for index, container in enumerate(items):

@@ -15,7 +15,8 @@ from config.capabilities import (
     spark_dependency_problem,
 )
 from config.common import climbs_out, is_uri, object_metadata_problems
-from config.loading import Problem, duplicates
+from config.cron import schedule_problem
+from config.loading import Problem, repeats
 from config.pod_options import PodOptionsConfig
 
 SPARK_DENIED_CONF: dict[str, str] = {
@@ -105,6 +106,17 @@ class ScheduleConfig:
 
     failed_run_history_limit: int
     """Failed runs kept, for their logs and status. Default: `1`."""
+
+    def problems(self) -> Iterator[Problem]:
+        """A schedule and time zone the Spark operator's controller accepts (`config.cron.schedule_problem`:
+        robfig/cron v3's standard parser, Go's IANA time zones), so that no ScheduledSparkApplication is rendered
+        that ends in FailedValidation and never runs."""
+        zone = schedule_problem("@daily", self.time_zone or "")
+        if zone is not None:
+            yield Problem("timeZone", f"{self.time_zone!r}: {zone[1]}")
+        cron = schedule_problem(self.cron, "UTC" if zone else self.time_zone or "")  # both at once
+        if cron is not None:
+            yield Problem("cron", f"{self.cron!r}: {cron[1]}")
 
 
 @dataclass(frozen=True)
@@ -346,5 +358,5 @@ class SparkConfig:
 
     def problems(self) -> Iterator[Problem]:
         """SparkApplication names used once."""
-        names = [app.name for app in self.applications]
-        yield from (Problem("applications", f"duplicate SparkApplication name '{n}'") for n in duplicates(names))
+        yield from repeats("applications", ((f"applications[{i}]", a.name) for i, a in enumerate(self.applications)),
+                           "duplicate SparkApplication name '{name}'")

@@ -4,6 +4,7 @@ parsed into objects, and builders of environment documents for one test."""
 from __future__ import annotations
 
 import os
+import re
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
@@ -251,14 +252,27 @@ LOCAL_STORE = {"type": "in-cluster", "region": "eu-north-1",
                "buckets": {"iceberg": "ice-bucket", "flink": "flink-bucket", "fluss": "fluss-bucket"}}
 
 
-def config_errors(doc: dict[str, Any]) -> list[str]:
-    """The lines of the `ConfigError` environment document `doc` raises, without the `environments/test.yaml: `
-    prefix (fails the test when it raises none)."""
-    from config import ConfigError, parse_environment
+LOCATED = re.compile(r"^environments/test\.yaml:(\d+):(\d+): ")
+"""The start of an error line about the test document: file, line and column."""
+
+
+def located_errors(doc: dict[str, Any]) -> list[str]:
+    """The lines of the `ConfigError` environment document `doc` raises when read from YAML text (`yaml.safe_dump`
+    of it, keys in order) as `environments/test.yaml`; fails the test when it raises none or a line has no line and
+    column."""
+    from config import ConfigError, parse_text
 
     with pytest.raises(ConfigError) as info:
-        parse_environment(doc, source="environments/test.yaml", expected_name="test")
-    return [line.removeprefix("environments/test.yaml: ") for line in str(info.value).splitlines()]
+        parse_text(yaml.safe_dump(doc, sort_keys=False), source="environments/test.yaml", expected_name="test")
+    lines = str(info.value).splitlines()
+    assert [line for line in lines if not LOCATED.match(line)] == []
+    return lines
+
+
+def config_errors(doc: dict[str, Any]) -> list[str]:
+    """The lines of the `ConfigError` environment document `doc` raises (read from YAML text: `located_errors`),
+    without the `environments/test.yaml:<line>:<column>: ` prefix (fails the test when it raises none)."""
+    return [LOCATED.sub("", line) for line in located_errors(doc)]
 
 
 def validate_errors(objects: list[Manifest], tmp_path: Path, *, partial: bool = True,

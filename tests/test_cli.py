@@ -39,8 +39,10 @@ def test_bad_config_exits_2_and_leaves_dist_untouched(tmp_path: Path, capsys: py
     (envs / "test-local.yaml").write_text(text.replace("highAvailability: false", "highAvailability: nope"))
     out = tmp_path / "dist"
     assert cli_main(["--env", "test-local", "--outdir", str(out), "--config-dir", str(envs)]) == 2
-    assert ("test-local.yaml: flink.sessionCluster.highAvailability: expected boolean, got string 'nope'"
-            in capsys.readouterr().err)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "highAvailability: false" in t)
+    column = text.splitlines()[line - 1].index("highAvailability") + 1
+    assert (f"test-local.yaml:{line}:{column}: flink.sessionCluster.highAvailability: expected boolean, got string "
+            "'nope'" in capsys.readouterr().err)
     assert not (out / "test-local").exists()
     assert [p.name for p in out.iterdir()] == []
 
@@ -51,7 +53,7 @@ def test_unknown_job_placeholder_is_a_config_error(tmp_path: Path, capsys: pytes
     text = (FIXTURE_DIR / "test-dev.yaml").read_text()
     (envs / "test-dev.yaml").write_text(text.replace("${fluss.bootstrapServers}", "${fluss.bootstrap}", 1))
     assert cli_main(["--env", "test-dev", "--outdir", str(tmp_path / "dist"), "--config-dir", str(envs)]) == 2
-    assert ("flink.jobs[0].args[5]: unknown placeholder '${fluss.bootstrap}' (expected one of: "
+    assert ("flink.jobs[bronze-ingest-event].args[5]: unknown placeholder '${fluss.bootstrap}' (expected one of: "
             "${fluss.bootstrapServers}, ${polaris.catalogUri}, ${polaris.tokenEndpoint})") in capsys.readouterr().err
 
 

@@ -20,7 +20,7 @@ from config import (
     parse_environment,
     schema,
 )
-from tests.conftest import FIXTURE_DIR, environment
+from tests.conftest import FIXTURE_DIR, config_errors, environment
 
 SRC = "environments/test.yaml"
 
@@ -30,9 +30,9 @@ def minimal(**overrides: Any) -> dict[str, Any]:
 
 
 def error_of(doc: Any) -> str:
-    with pytest.raises(ConfigError) as info:
-        parse_environment(doc, source=SRC, expected_name="test")
-    return str(info.value)
+    """The `ConfigError` of `doc` read from YAML text, each line's line and column taken out (`tests/test_locations.py`
+    checks them)."""
+    return "\n".join(f"{SRC}: {line}" for line in config_errors(doc))
 
 
 @pytest.mark.parametrize("directory", [ENVIRONMENTS_DIR, FIXTURE_DIR], ids=["shipped", "fixtures"])
@@ -88,7 +88,7 @@ def test_all_schema_errors_are_reported_at_once_with_one_path_syntax() -> None:
     doc = minimal(fluss={"tabletReplicas": 0}, polaris={"replicas": "2"},
                   flink={"jobs": [{"name": "a", "jarPath": "a.jar", "args": [1]}]})
     assert error_of(doc).splitlines() == [
-        f"{SRC}: flink.jobs[0].args[0]: expected string, got integer 1",
+        f"{SRC}: flink.jobs[a].args[0]: expected string, got integer 1",
         f"{SRC}: fluss.tabletReplicas: 0 is less than the minimum of 1",
         f"{SRC}: polaris.replicas: expected integer, got string '2'",
     ]
@@ -136,7 +136,7 @@ def test_duplicate_yaml_key_is_refused_with_its_lines(tmp_path: Path) -> None:
     last = len(text.splitlines()) - 1
     with pytest.raises(ConfigError) as info:
         load_environment("test-dev", tmp_path)
-    assert str(info.value) == f"{tmp_path / 'test-dev.yaml'}:{last}: duplicate key 'flink' (first given on line {first})"
+    assert str(info.value) == f"{tmp_path / 'test-dev.yaml'}:{last}:1: duplicate key 'flink' (first given on line {first})"
 
 
 @pytest.mark.parametrize("memory", ["2Gi", "2048m", "2g", "4GB", "1536 mb", "2gibibytes"])
@@ -188,13 +188,13 @@ def test_names_of_services_and_stateful_sets_fit_what_kubernetes_derives_from_th
 def test_spark_application_name_is_a_dns_1035_label() -> None:
     app = {"name": "1app", "type": "Python", "mainApplicationFile": "a.py"}
     assert error_of(minimal(spark={"applications": [app]})).startswith(
-        f"{SRC}: spark.applications[0].name: '1app' is not a SparkApplication name (a DNS-1035 label")
+        f"{SRC}: spark.applications[1app].name: '1app' is not a SparkApplication name (a DNS-1035 label")
 
 
 @pytest.mark.parametrize("jar", ["/abs/a.jar", "s3://bucket-only.jar", "dir/a.zip"])
 def test_jar_path_is_a_bucket_path_or_a_uri(jar: str) -> None:
     assert error_of(minimal(flink={"jobs": [{"name": "a", "jarPath": jar}]})) == (
-        f"{SRC}: flink.jobs[0].jarPath: {jar!r} is not a relative path to a .jar inside the Flink bucket, nor a URI "
+        f"{SRC}: flink.jobs[a].jarPath: {jar!r} is not a relative path to a .jar inside the Flink bucket, nor a URI "
         "(scheme://host/path.jar)")
 
 
@@ -226,7 +226,8 @@ def test_unknown_environment(tmp_path: Path) -> None:
 
 def test_invalid_yaml(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("environment: [unclosed\n")
-    with pytest.raises(ConfigError, match="bad.yaml: not valid YAML"):
+    with pytest.raises(ConfigError, match=r"bad.yaml:2:1: not valid YAML: did not find expected ',' or ']' \(while "
+                                          r"parsing a flow sequence\)$"):
         load_environment("bad", tmp_path)
 
 
@@ -353,7 +354,7 @@ def test_standby_job_managers_need_ha() -> None:
 
 def test_invalid_kubernetes_name() -> None:
     assert error_of(minimal(flink={"jobs": [{"name": "Job_1", "jarPath": "a.jar"}]})) == (
-        f"{SRC}: flink.jobs[0].name: 'Job_1' is not a Kubernetes name (lower-case letters, digits and '-', "
+        f"{SRC}: flink.jobs[Job_1].name: 'Job_1' is not a Kubernetes name (lower-case letters, digits and '-', "
         "at most 63 characters)")
 
 
@@ -370,7 +371,7 @@ def test_catalog_model_refers_only_to_declared_principal_roles() -> None:
     setup = {"catalogs": [{"name": "dev_iceberg_datalake_catalog", "roleArn": "arn:aws:iam::123456789012:role/x"}],
              "principals": [{"name": "fluss_user", "principalRoles": ["rf_dev_etl", "nope"]}]}
     assert error_of(minimal(polaris={"setup": setup})) == (
-        f"{SRC}: polaris.setup.principals[0].principalRoles[1]: unknown principal role 'nope' "
+        f"{SRC}: polaris.setup.principals[fluss_user].principalRoles[1]: unknown principal role 'nope' "
         "(declare it in polaris.setup.principalRoles)"
     )
 

@@ -116,8 +116,8 @@ def test_unknown_placeholders_are_config_errors_with_their_index_all_at_once() -
     assert str(info.value).splitlines() == [
         "environments/test.yaml: flink.sessionCluster.jobManagerReplicas: 2 JobManagers need "
         "flink.sessionCluster.highAvailability: true (the Flink operator rejects standby JobManagers without HA)",
-        f"environments/test.yaml: flink.jobs[0].args[1]: unknown placeholder '${{x}}' {expected}",
-        f"environments/test.yaml: flink.jobs[0].args[2]: unknown placeholder '${{y}}' {expected}",
+        f"environments/test.yaml: flink.jobs[j].args[1]: unknown placeholder '${{x}}' {expected}",
+        f"environments/test.yaml: flink.jobs[j].args[2]: unknown placeholder '${{y}}' {expected}",
     ]
 
 

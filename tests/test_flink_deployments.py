@@ -93,18 +93,18 @@ def test_config_refuses_what_the_operator_would_and_what_the_platform_sets() -> 
                                   "state.checkpoints.dir": "s3://elsewhere/",
                                   "kubernetes.operator.job.autoscaler.enabled": True}}
     assert config_error({"deployments": [app]}) == [
-        "flink.deployments[0].checkpointing.incremental: incremental checkpoints need stateBackend: rocksdb",
-        "flink.deployments[0].jobManager.replicas: 2 JobManagers need highAvailability: true (the Flink operator "
+        "flink.deployments[orders-enrichment].checkpointing.incremental: incremental checkpoints need stateBackend: rocksdb",
+        "flink.deployments[orders-enrichment].jobManager.replicas: 2 JobManagers need highAvailability: true (the Flink operator "
         "rejects standby JobManagers without HA)",
-        "flink.deployments[0].flinkConfiguration.execution.checkpointing.interval: set by the platform from a typed "
+        "flink.deployments[orders-enrichment].flinkConfiguration.execution.checkpointing.interval: set by the platform from a typed "
         "setting (checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or "
         "always (state directories)",
-        "flink.deployments[0].flinkConfiguration.kubernetes.cluster-id: set by the Flink operator itself (forbidden "
+        "flink.deployments[orders-enrichment].flinkConfiguration.kubernetes.cluster-id: set by the Flink operator itself (forbidden "
         "key)",
-        "flink.deployments[0].flinkConfiguration.kubernetes.operator.job.autoscaler.enabled: set by the platform from "
+        "flink.deployments[orders-enrichment].flinkConfiguration.kubernetes.operator.job.autoscaler.enabled: set by the platform from "
         "a typed setting (checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or "
         "always (state directories)",
-        "flink.deployments[0].flinkConfiguration.state.checkpoints.dir: set by the platform from a typed setting "
+        "flink.deployments[orders-enrichment].flinkConfiguration.state.checkpoints.dir: set by the platform from a typed setting "
         "(checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or "
         "always (state directories)",
     ]
@@ -114,14 +114,14 @@ def test_config_refuses_unknown_session_clusters_duplicates_and_bad_durations() 
     assert config_error({"deployments": [APPLICATION, {"name": "flink-session"}],
                          "jobs": [{"name": "j", "jarPath": "a/j.jar", "sessionCluster": "orders-enrichment"}]}) == [
         "flink.deployments: duplicate FlinkDeployment name 'flink-session'",
-        "flink.jobs[0].sessionCluster: 'orders-enrichment' is not a session cluster (expected one of: flink-session)",
+        "flink.jobs[j].sessionCluster: 'orders-enrichment' is not a session cluster (expected one of: flink-session)",
     ]
     for duration in ("soon", "3600", "1 mins", "100us", "PT1M", "1.5 s"):  # Flink refuses these, or (3600) reads ms
         assert config_error({"deployments": [{"name": "a", "checkpointing": {"interval": duration}}]}) == [
-            f"flink.deployments[0].checkpointing.interval: {duration!r} is not a Flink duration (e.g. 60 s, 5 min, "
+            f"flink.deployments[a].checkpointing.interval: {duration!r} is not a Flink duration (e.g. 60 s, 5 min, "
             "6 h, 7 d)"]
     assert config_error({"jobs": [{"name": "j", "jarPath": "a/j.jar", "savepointRedeployNonce": 1}]}) == [
-        "flink.jobs[0].savepointRedeployNonce: needs initialSavepointPath (the Flink operator: \"InitialSavepointPath "
+        "flink.jobs[j].savepointRedeployNonce: needs initialSavepointPath (the Flink operator: \"InitialSavepointPath "
         "must not be empty for savepoint redeployment\")"]
 
 
@@ -182,15 +182,15 @@ def test_config_refuses_reserved_labels_and_ambiguous_sources() -> None:
                "volumes": [{"name": "v", "mountPath": "/v"}]}
     assert config_error({"deployments": [{"name": "a", "podOptions": options,
                                           "jobManager": {"podOptions": {"env": [{"name": "B", "value": "1"}]}}}]}) == [
-        "flink.deployments[0].podOptions.env[0]: env 'A' needs exactly one of value, secretKeyRef, configMapKeyRef",
-        "flink.deployments[0].podOptions.env[1]: env 'A' needs exactly one of value, secretKeyRef, configMapKeyRef",
-        "flink.deployments[0].podOptions.volumes[0]: volume 'v' needs exactly one of secret, configMap, "
+        "flink.deployments[a].podOptions.env[A]: env 'A' needs exactly one of value, secretKeyRef, configMapKeyRef",
+        "flink.deployments[a].podOptions.env[A]: env 'A' needs exactly one of value, secretKeyRef, configMapKeyRef",
+        "flink.deployments[a].podOptions.volumes[v]: volume 'v' needs exactly one of secret, configMap, "
         "persistentVolumeClaim, emptyDir",
-        "flink.deployments[0].podOptions.labels.app: reserved: the Flink operator selects its pods by app, component "
+        "flink.deployments[a].podOptions.labels.app: reserved: the Flink operator selects its pods by app, component "
         "and type, and the platform sets app.kubernetes.io/*",
-        "flink.deployments[0].podOptions.labels.app.kubernetes.io/name: reserved: the Flink operator selects its pods "
+        "flink.deployments[a].podOptions.labels.app.kubernetes.io/name: reserved: the Flink operator selects its pods "
         "by app, component and type, and the platform sets app.kubernetes.io/*",
-        "flink.deployments[0].podOptions.env: 'A' is set twice",
+        "flink.deployments[a].podOptions.env: 'A' is set twice",
     ]
 
 
@@ -226,9 +226,9 @@ def test_config_refuses_snapshots_of_no_job_and_savepoint_settings_on_checkpoint
     assert config_error({"deployments": [{"name": "adhoc", "job": None}], "snapshots": [
         {"name": "a", "job": "adhoc"}, {"name": "b", "job": "fluss-tiering-job", "kind": "checkpoint", "path": "/x"},
         {"name": "b", "job": "fluss-tiering-job", "alreadyExists": True}]}) == [
-        "flink.snapshots[1].path: applies to savepoints only (kind: savepoint)",
-        "flink.snapshots[2].path: required with alreadyExists: the savepoint to register",
-        "flink.snapshots[0].job: 'adhoc' is not a job (expected an application cluster or a session job: "
+        "flink.snapshots[b].path: applies to savepoints only (kind: savepoint)",
+        "flink.snapshots[b].path: required with alreadyExists: the savepoint to register",
+        "flink.snapshots[a].job: 'adhoc' is not a job (expected an application cluster or a session job: "
         "fluss-tiering-job)",
         "flink.snapshots: duplicate FlinkStateSnapshot name 'b'",
     ]
@@ -253,16 +253,16 @@ def test_config_refuses_autoscaler_ranges_the_operator_refuses() -> None:
         {**APPLICATION, "autoscaler": {"enabled": True, "utilizationMin": 0.8, "utilizationMax": 0.5,
                                        "vertexMinParallelism": 8, "vertexMaxParallelism": 4}},
         {"name": "adhoc", "job": None, "autoscaler": {"enabled": True}}]}) == [
-        "flink.deployments[0].autoscaler.utilizationMin: 0.8 is above the utilization target (0.7)",
-        "flink.deployments[0].autoscaler.utilizationMax: 0.5 is below the utilization target (0.7)",
-        "flink.deployments[0].autoscaler.vertexMinParallelism: 8 is above vertexMaxParallelism (4)",
-        "flink.deployments[1].autoscaler.enabled: the autoscaler scales the job of an application cluster; this "
+        "flink.deployments[orders-enrichment].autoscaler.utilizationMin: 0.8 is above the utilization target (0.7)",
+        "flink.deployments[orders-enrichment].autoscaler.utilizationMax: 0.5 is below the utilization target (0.7)",
+        "flink.deployments[orders-enrichment].autoscaler.vertexMinParallelism: 8 is above vertexMaxParallelism (4)",
+        "flink.deployments[adhoc].autoscaler.enabled: the autoscaler scales the job of an application cluster; this "
         "cluster has none (job: null)",
     ]
     assert config_error({"deployments": [{"name": "big", "autoscaler": {"utilizationTarget": 1.5}}]}) == [
-        "flink.deployments[0].autoscaler.utilizationTarget: 1.5 is greater than the maximum of 1"]
+        "flink.deployments[big].autoscaler.utilizationTarget: 1.5 is greater than the maximum of 1"]
     assert config_error({"deployments": [{"name": "big", "flinkConfiguration": {"job.autoscaler.enabled": "true"}}]}) == [
-        "flink.deployments[0].flinkConfiguration.job.autoscaler.enabled: set by the platform from a typed setting "
+        "flink.deployments[big].flinkConfiguration.job.autoscaler.enabled: set by the platform from a typed setting "
         "(checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or always "
         "(state directories)"]
 
@@ -283,7 +283,7 @@ def test_log_configuration_and_ingress(tmp_path: Path) -> None:
         objects, "flink-session")
     assert validate_errors(objects, tmp_path) == []
     assert config_error({"deployments": [{"name": "a", "logConfiguration": {"log4j.properties": "x"}}]}) == [
-        "flink.deployments[0].logConfiguration.log4j.properties: Invalid log config key: log4j.properties. Allowed "
+        "flink.deployments[a].logConfiguration.log4j.properties: Invalid log config key: log4j.properties. Allowed "
         "keys are [log4j-console.properties, logback-console.xml] (the Flink operator)"]
 
 
@@ -309,11 +309,11 @@ def test_sidecars_and_init_containers_run_restricted_in_both_roles(tmp_path: Pat
     assert validate_errors(objects, tmp_path) == []
     assert config_error({"deployments": [{"name": "a", "podOptions": {
         "sidecars": [{"name": "flink-main-container", "image": "x:1", "volumeMounts": [{"name": "nope", "mountPath": "/x"}]}]}}]}) == [
-        "flink.deployments[0].podOptions.sidecars[0].name: 'flink-main-container' is the Flink main container, which "
+        "flink.deployments[a].podOptions.sidecars[flink-main-container].name: 'flink-main-container' is the Flink main container, which "
         "the operator builds",
-        "flink.deployments[0].podOptions.sidecars[0].resources: required: cpu and memory requests (the scheduler "
+        "flink.deployments[a].podOptions.sidecars[flink-main-container].resources: required: cpu and memory requests (the scheduler "
         "places the pod by them)",
-        "flink.deployments[0].podOptions.sidecars[0].volumeMounts[0].name: 'nope' is not one of these pod options' "
+        "flink.deployments[a].podOptions.sidecars[flink-main-container].volumeMounts[nope].name: 'nope' is not one of these pod options' "
         "volumes",
     ]
 
@@ -321,7 +321,7 @@ def test_sidecars_and_init_containers_run_restricted_in_both_roles(tmp_path: Pat
 def test_flink_versions_that_ignore_the_state_option_names_are_refused() -> None:
     """Flink 1.20 renamed the state options (FLINK-34482); a 1.19 cluster would ignore the directories."""
     (line,) = config_error({"deployments": [{"name": "old", "flinkVersion": "v1_19"}]})
-    assert line.startswith("flink.deployments[0].flinkVersion: 'v1_19': the platform writes Flink 1.20's state option "
+    assert line.startswith("flink.deployments[old].flinkVersion: 'v1_19': the platform writes Flink 1.20's state option "
                            "names (execution.checkpointing.dir, ...; FLINK-34482), which v1_19 ignores")
 
 
@@ -372,7 +372,7 @@ def test_session_jobs_take_an_autoscaler_of_their_own(tmp_path: Path) -> None:
     assert "flinkConfiguration" not in jobs["fixed"]
     assert validate_errors(objects, tmp_path) == []
     assert config_error({"jobs": [{"name": "j", "jarPath": "a/j.jar", "autoscaler": {"utilizationMin": 0.9}}]}) == [
-        "flink.jobs[0].autoscaler.utilizationMin: 0.9 is above the utilization target (0.7)"]
+        "flink.jobs[j].autoscaler.utilizationMin: 0.9 is above the utilization target (0.7)"]
 
 
 def test_a_cluster_may_run_as_another_user_and_root_only_with_a_declared_exception(tmp_path: Path) -> None:
@@ -392,9 +392,9 @@ def test_a_cluster_may_run_as_another_user_and_root_only_with_a_declared_excepti
 
     assert config_error({"deployments": [{"name": "a", "podOptions": {"runAs": {"user": 0}},
                                           "taskManager": {"podOptions": {"runAs": {"user": 1000}}}}]}) == [
-        "flink.deployments[0].taskManager.podOptions.runAs: set the user on the cluster's podOptions: both roles run "
+        "flink.deployments[a].taskManager.podOptions.runAs: set the user on the cluster's podOptions: both roles run "
         "as one user",
-        "flink.deployments[0].podOptions.runAs.exception: required for a root user (user null or 0): say why these "
+        "flink.deployments[a].podOptions.runAs.exception: required for a root user (user null or 0): say why these "
         "pods cannot meet the restricted Pod Security Standard",
     ]
 
@@ -433,7 +433,7 @@ def test_restart_strategy_is_typed() -> None:
         "restart-strategy.exponential-delay.max-backoff": "2 min",
         "restart-strategy.exponential-delay.backoff-multiplier": "2.0"}
     assert config_error({"deployments": [{"name": "a", "restartStrategy": {"type": "fixed-delay", "jitterFactor": 0.1}}]}) == [
-        "flink.deployments[0].restartStrategy.jitterFactor: belongs to type: exponential-delay (type is fixed-delay)"]
+        "flink.deployments[a].restartStrategy.jitterFactor: belongs to type: exponential-delay (type is fixed-delay)"]
 
 
 def test_a_cluster_runs_as_a_service_account_of_its_own(tmp_path: Path) -> None:

@@ -99,13 +99,13 @@ def test_config_refuses_unknown_and_renamed_flink_configuration_keys() -> None:
                                          "parallelism.default": 4, "execution.checkpointing.timeout": "1 hr",
                                          "table.exec.sink.not-null-enforcer": "drop", "blob.service.cleanup.interval": "1 h"}}
     assert config_errors(environment(flink={"deployments": [deployment]})) == [
-        "flink.deployments[0].flinkConfiguration.blob.service.cleanup.interval: Could not parse value '1 h' for key "
+        "flink.deployments[orders].flinkConfiguration.blob.service.cleanup.interval: Could not parse value '1 h' for key "
         "'blob.service.cleanup.interval' (Flink 1.20.3 type Long): For input string: \"1 h\"",
-        "flink.deployments[0].flinkConfiguration.env.java.opts: deprecated in Flink 1.20.3: use env.java.opts.all "
+        "flink.deployments[orders].flinkConfiguration.env.java.opts: deprecated in Flink 1.20.3: use env.java.opts.all "
         "(the platform writes and accepts only current names)",
-        "flink.deployments[0].flinkConfiguration.execution.checkpointing.timeot: not a Flink 1.20.3 option; did you "
+        "flink.deployments[orders].flinkConfiguration.execution.checkpointing.timeot: not a Flink 1.20.3 option; did you "
         "mean 'execution.checkpointing.timeout'?",
-        "flink.deployments[0].flinkConfiguration.execution.checkpointing.timeout: Could not parse value '1 hr' for "
+        "flink.deployments[orders].flinkConfiguration.execution.checkpointing.timeout: Could not parse value '1 hr' for "
         "key 'execution.checkpointing.timeout' (Flink 1.20.3 type Duration): Time interval unit label 'hr' does not "
         "match any of the recognized units: DAYS: (d | day | days), HOURS: (h | hour | hours), MINUTES: (min | m | "
         "minute | minutes), SECONDS: (s | sec | secs | second | seconds), MILLISECONDS: (ms | milli | millis | "

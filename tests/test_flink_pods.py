@@ -40,5 +40,5 @@ def test_a_plain_sidecar_of_the_task_managers_is_a_warning() -> None:
 
 def test_a_sidecar_takes_no_restart_policy(tmp_path: Path) -> None:
     errors = config_errors(environment(**deployment(sidecars=[{**SHIPPER, "restartPolicy": "Always"}])))
-    assert "flink.deployments[0].podOptions.sidecars[0].restartPolicy: only an init container takes one (restartPolicy " \
+    assert "flink.deployments[orders].podOptions.sidecars[shipper].restartPolicy: only an init container takes one (restartPolicy " \
            "Always makes it a native sidecar): move it to initContainers" in errors

@@ -173,29 +173,29 @@ def test_config_refuses_what_standalone_cannot_do() -> None:
                            "snapshots": [{"name": "before", "job": "fraud-scoring"}]})
     operator_only = "is an operator feature; a standalone cluster has no operator (backend: operator)"
     assert errors == [
-        "flink.deployments[0].standalone.localRecovery: needs taskManagerKind: statefulset (a volume that follows "
+        "flink.deployments[fraud-scoring].standalone.localRecovery: needs taskManagerKind: statefulset (a volume that follows "
         "each TaskManager across restarts)",
-        f"flink.deployments[0].autoscaler.enabled: {operator_only}",
-        f"flink.deployments[0].periodicSnapshots.savepointInterval: {operator_only}",
-        "flink.deployments[0].ingress: the operator creates the Ingress; a standalone cluster has the REST Service "
+        f"flink.deployments[fraud-scoring].autoscaler.enabled: {operator_only}",
+        f"flink.deployments[fraud-scoring].periodicSnapshots.savepointInterval: {operator_only}",
+        "flink.deployments[fraud-scoring].ingress: the operator creates the Ingress; a standalone cluster has the REST Service "
         "<name>-rest (standalone.restService: NodePort to reach it from outside)",
-        "flink.deployments[0].logConfiguration.logback-console.xml: a standalone cluster reads "
+        "flink.deployments[fraud-scoring].logConfiguration.logback-console.xml: a standalone cluster reads "
         "log4j-console.properties only",
-        "flink.deployments[0].taskManager.replicas: required with backend: standalone (no operator derives it from "
+        "flink.deployments[fraud-scoring].taskManager.replicas: required with backend: standalone (no operator derives it from "
         "the parallelism)",
-        "flink.deployments[0].job.jarPath: 'jobs/fraud.jar': a standalone application cluster runs the JAR from its "
+        "flink.deployments[fraud-scoring].job.jarPath: 'jobs/fraud.jar': a standalone application cluster runs the JAR from its "
         "image: local:///opt/flink/usrlib/<file>.jar (no operator fetches it)",
-        f"flink.deployments[0].job.savepointTriggerNonce: {operator_only}",
-        f"flink.deployments[0].job.state: {operator_only}",
-        "flink.deployments[0].flinkConfiguration.jobmanager.rpc.address: set by the platform in a standalone "
+        f"flink.deployments[fraud-scoring].job.savepointTriggerNonce: {operator_only}",
+        f"flink.deployments[fraud-scoring].job.state: {operator_only}",
+        "flink.deployments[fraud-scoring].flinkConfiguration.jobmanager.rpc.address: set by the platform in a standalone "
         "cluster's config.yaml (from the sizes, job, highAvailability and standalone)",
-        "flink.deployments[0].flinkConfiguration.kubernetes.operator.job.restart.failed: read by the Flink "
+        "flink.deployments[fraud-scoring].flinkConfiguration.kubernetes.operator.job.restart.failed: read by the Flink "
         "operator only; a standalone cluster has none",
-        "flink.deployments[1].standalone.reactiveMode: needs an application cluster (job): Flink's reactive mode "
+        "flink.deployments[adhoc].standalone.reactiveMode: needs an application cluster (job): Flink's reactive mode "
         "runs one job",
-        "flink.jobs[0].sessionCluster: 'adhoc' is a standalone cluster: FlinkSessionJobs are run by the operator "
+        "flink.jobs[adhoc-job].sessionCluster: 'adhoc' is a standalone cluster: FlinkSessionJobs are run by the operator "
         "(submit to its REST Service instead)",
-        "flink.snapshots[0].job: 'fraud-scoring' is a standalone cluster: the operator takes FlinkStateSnapshots of "
+        "flink.snapshots[before].job: 'fraud-scoring' is a standalone cluster: the operator takes FlinkStateSnapshots of "
         "its own jobs only",
     ]
 
@@ -204,9 +204,9 @@ def test_config_refuses_standby_job_managers_without_ha_and_a_shared_service_acc
     errors = config_error({"deployments": [{**SESSION, "jobManager": {"replicas": 2}},
                                            {**SESSION, "name": "other", "serviceAccount": "flink"}]})
     assert errors == [
-        "flink.deployments[0].jobManager.replicas: 2 JobManagers need highAvailability: true (the Flink operator "
+        "flink.deployments[adhoc].jobManager.replicas: 2 JobManagers need highAvailability: true (the Flink operator "
         "rejects standby JobManagers without HA)",
-        "flink.deployments[1].serviceAccount: 'flink' is used by another cluster: a standalone cluster renders its "
+        "flink.deployments[other].serviceAccount: 'flink' is used by another cluster: a standalone cluster renders its "
         "own ServiceAccount (null: the cluster's name)",
     ]
 

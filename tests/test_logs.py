@@ -326,7 +326,7 @@ def test_sidecar_mode_prints_to_stdout_locally_and_skips_standalone_clusters(tmp
      "logs.cloudWatch.iamRoleArn: a pod has one ServiceAccount"),
     ({"flink": {"deployments": [{**ORDERS, "logConfiguration": {
         "log4j-console.properties": "rootLogger.appenderRef.console.ref = ConsoleAppender\n"}}]}},
-     "flink.deployments[0].logConfiguration.log4j-console.properties: writes no log file"),
+     "flink.deployments[orders].logConfiguration.log4j-console.properties: writes no log file"),
 ], ids=["static keys", "another role", "console-only log4j"])
 def test_bad_sidecar_config_is_refused_naming_the_field(overrides: dict[str, Any], expected: str) -> None:
     errors = config_errors(sidecar_env(**overrides))

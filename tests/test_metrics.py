@@ -116,16 +116,16 @@ def test_a_cluster_overrides_the_platform_defaults() -> None:
     ({"prometheus": {"enabled": True, "port": 8081}}, APP,
      "metrics.prometheus.port: 8081 is Flink's own rest port; choose another (default 9249)"),
     ({}, {**APP, "metrics": {"prometheus": {"port": 6122}}},
-     "flink.deployments[0].metrics.prometheus.port: 6122 is Flink's own taskmanager-rpc port; choose another "
+     "flink.deployments[orders].metrics.prometheus.port: 6122 is Flink's own taskmanager-rpc port; choose another "
      "(default 9249)"),
     ({}, {**APP, "metrics": {"datadog": {"enabled": True}}},
-     "flink.deployments[0].metrics.datadog.enabled: the Datadog check reads Flink's Prometheus reporter, which is off "
+     "flink.deployments[orders].metrics.datadog.enabled: the Datadog check reads Flink's Prometheus reporter, which is off "
      "for this cluster: set metrics.prometheus.enabled: true (here or in the metrics section)"),
     ({"datadog": {"tags": {"env": "prod"}}}, APP,
      "metrics.datadog.tags.env: is set from the environment name (env:<environment>); remove it"),
     ({"scrape": "podmonitor"}, APP, "metrics.scrape: 'podmonitor' is not one of: annotations, none"),
     ({}, {**APP, "flinkConfiguration": {"metrics.reporter.prom.port": "9250"}},
-     "flink.deployments[0].flinkConfiguration.metrics.reporter.prom.port: set by the platform from a typed setting"),
+     "flink.deployments[orders].flinkConfiguration.metrics.reporter.prom.port: set by the platform from a typed setting"),
 ])
 def test_config_refuses_broken_metrics(metrics: dict[str, Any], deployment: dict[str, Any], expected: str) -> None:
     errors = config_errors(environment(metrics=metrics, flink={"deployments": [deployment]}))

@@ -89,16 +89,16 @@ def test_a_toleration_written_by_hand_as_well_is_kept_once() -> None:
 
 
 @pytest.mark.parametrize(("change", "error"), [
-    ({"nodePool": "order"}, "flink.deployments[0].nodePool: 'order' is not a node pool (expected one of: orders; see "
+    ({"nodePool": "order"}, "flink.deployments[orders-enrichment].nodePool: 'order' is not a node pool (expected one of: orders; see "
                             "nodePools)"),
     ({"podOptions": {"nodeSelector": {"lakehouse.dev/node-pool": "shared"}}},
-     "flink.deployments[0].podOptions.nodeSelector.lakehouse.dev/node-pool: 'shared' conflicts with nodePool 'orders' "
+     "flink.deployments[orders-enrichment].podOptions.nodeSelector.lakehouse.dev/node-pool: 'shared' conflicts with nodePool 'orders' "
      "(its nodes have lakehouse.dev/node-pool: orders); remove it, the pool sets the pods' scheduling"),
     ({"taskManager": {"podOptions": {"nodeSelector": {"kubernetes.io/arch": "amd64"}}}},
-     "flink.deployments[0].taskManager.podOptions.nodeSelector.kubernetes.io/arch: 'amd64' conflicts with nodePool "
+     "flink.deployments[orders-enrichment].taskManager.podOptions.nodeSelector.kubernetes.io/arch: 'amd64' conflicts with nodePool "
      "'orders' (its nodes have kubernetes.io/arch: arm64); remove it, the pool sets the pods' scheduling"),
     ({"podOptions": {"tolerations": [{"key": "lakehouse.dev/node-pool", "value": "shared", "effect": "NoSchedule"}]}},
-     "flink.deployments[0].podOptions.tolerations[0]: tolerates node pool 'shared', but the cluster runs on nodePool "
+     "flink.deployments[orders-enrichment].podOptions.tolerations[0]: tolerates node pool 'shared', but the cluster runs on nodePool "
      "'orders'"),
 ])
 def test_a_cluster_conflicting_with_its_pool_is_a_config_error(change: dict[str, Any], error: str) -> None:
@@ -106,25 +106,25 @@ def test_a_cluster_conflicting_with_its_pool_is_a_config_error(change: dict[str,
 
 
 @pytest.mark.parametrize(("pool", "error"), [
-    ({"labels": {"karpenter.sh/team": "x"}}, "nodePools[0].labels.karpenter.sh/team: label domain \"karpenter.sh\" "
+    ({"labels": {"karpenter.sh/team": "x"}}, "nodePools[p].labels.karpenter.sh/team: label domain \"karpenter.sh\" "
                                               "is restricted"),
-    ({"labels": {"lakehouse.dev/node-pool": "x"}}, "nodePools[0].labels.lakehouse.dev/node-pool: set by the platform "
+    ({"labels": {"lakehouse.dev/node-pool": "x"}}, "nodePools[p].labels.lakehouse.dev/node-pool: set by the platform "
                                                     "to the pool's name"),
     ({"requirements": {"additional": [{"key": "kubernetes.io/hostname", "operator": "Exists"}]}},
-     "nodePools[0].requirements.additional[0].key: 'kubernetes.io/hostname': label \"kubernetes.io/hostname\" is "
+     "nodePools[p].requirements.additional[0].key: 'kubernetes.io/hostname': label \"kubernetes.io/hostname\" is "
      "restricted"),
     ({"requirements": {"additional": [{"key": "example.com/tier", "operator": "In"}]}},
-     "nodePools[0].requirements.additional[0].values: requirements with operator 'In' must have a value defined "
+     "nodePools[p].requirements.additional[0].values: requirements with operator 'In' must have a value defined "
      "(Karpenter)"),
     ({"requirements": {"additional": [{"key": "example.com/gen", "operator": "Gt", "values": ["a"]}]}},
-     "nodePools[0].requirements.additional[0].values: operator 'Gt' needs a single non-negative integer value "
+     "nodePools[p].requirements.additional[0].values: operator 'Gt' needs a single non-negative integer value "
      "(Karpenter)"),
     ({"requirements": {"zones": ["a"], "additional": [{"key": "topology.kubernetes.io/zone", "operator": "In",
                                                        "values": ["b"]}]}},
-     "nodePools[0].requirements.additional[0].key: 'topology.kubernetes.io/zone' is set by zones already"),
+     "nodePools[p].requirements.additional[0].key: 'topology.kubernetes.io/zone' is set by zones already"),
     ({"disruption": {"budgets": [{"nodes": "0", "schedule": "@daily"}]}},
-     "nodePools[0].disruption.budgets[0].schedule: 'schedule' must be set with 'duration' (Karpenter)"),
-    ({"expireAfter": "30d"}, "nodePools[0].expireAfter: '30d' is not a Karpenter duration (e.g. 720h, Never)"),
+     "nodePools[p].disruption.budgets[0].schedule: 'schedule' must be set with 'duration' (Karpenter)"),
+    ({"expireAfter": "30d"}, "nodePools[p].expireAfter: '30d' is not a Karpenter duration (e.g. 720h, Never)"),
 ])
 def test_what_the_node_pool_crd_refuses_is_a_config_error(pool: dict[str, Any], error: str) -> None:
     assert config_errors(environment(nodePools=[{"name": "p", "nodeClass": "c", **pool}])) == [error]

@@ -39,7 +39,7 @@ def test_config_refuses_task_manager_replicas_that_override_the_job_parallelism(
         {"name": "session", "taskManager": {"taskSlots": 2, "replicas": 2}, "job": None},
     ]}))
     assert errors == [
-        "flink.deployments[0].job.parallelism: 8, but taskManager.replicas 2 x taskManager.taskSlots 2 = 4: the "
+        "flink.deployments[orders].job.parallelism: 8, but taskManager.replicas 2 x taskManager.taskSlots 2 = 4: the "
         "Flink operator runs the job with parallelism 4 and ignores job.parallelism (\"Job parallelism setting is "
         "ignored as TaskManager replicas are set\"); set job.parallelism: 4, or leave taskManager.replicas unset "
         "(null) so that Flink starts the TaskManagers the parallelism needs"]
@@ -55,10 +55,10 @@ def test_config_refuses_a_standalone_job_parallelism_its_task_managers_cannot_ho
         cluster("too-wide", 8), cluster("fits", 3), cluster("reactive", 2, reactive=True),
         cluster("reactive-exact", 4, reactive=True)]}))
     assert errors == [
-        "flink.deployments[0].job.parallelism: 8, but taskManager.replicas 2 x taskManager.taskSlots 2 = 4 slots: "
+        "flink.deployments[too-wide].job.parallelism: 8, but taskManager.replicas 2 x taskManager.taskSlots 2 = 4 slots: "
         "the job needs 8 slots and never gets them (a standalone cluster starts no TaskManagers of its own); set "
         "taskManager.replicas: 4, or job.parallelism: 4 or less",
-        "flink.deployments[2].job.parallelism: 2, but reactive mode runs the job on every slot, taskManager.replicas 2 "
+        "flink.deployments[reactive].job.parallelism: 2, but reactive mode runs the job on every slot, taskManager.replicas 2 "
         "x taskManager.taskSlots 2 = 4 (Flink's adaptive scheduler ignores the configured parallelism); set "
         "job.parallelism: 4"]
 

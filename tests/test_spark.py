@@ -164,29 +164,29 @@ def test_dynamic_allocation_restart_policy_and_dependencies() -> None:
 
 @pytest.mark.parametrize(("fields", "expected"), [
     ({"sparkConf": {"spark.executor.memory": "2g"}},
-     "spark.applications[0].sparkConf.spark.executor.memory: set by executor.memory; use that field"),
+     "spark.applications[ingest].sparkConf.spark.executor.memory: set by executor.memory; use that field"),
     ({"sparkConf": {"spark.dynamicAllocation.maxExecutors": "9"}},
-     "spark.applications[0].sparkConf.spark.dynamicAllocation.maxExecutors: set by dynamicAllocation; use that field"),
+     "spark.applications[ingest].sparkConf.spark.dynamicAllocation.maxExecutors: set by dynamicAllocation; use that field"),
     ({"sparkConf": {"spark.hadoop.fs.s3a.endpoint": "http://x"}},
-     "spark.applications[0].sparkConf.spark.hadoop.fs.s3a.endpoint: the platform sets it (S3A and the Iceberg catalog "
+     "spark.applications[ingest].sparkConf.spark.hadoop.fs.s3a.endpoint: the platform sets it (S3A and the Iceberg catalog "
      "rest): not overridable"),
     ({"sparkConf": {"spark.kubernetes.container.image": "x"}},
-     "spark.applications[0].sparkConf.spark.kubernetes.container.image: the Spark operator refuses it: use the image "
+     "spark.applications[ingest].sparkConf.spark.kubernetes.container.image: the Spark operator refuses it: use the image "
      "field on the CRD instead"),
     ({"hadoopConf": {"fs.s3a.access.key": "x"}},
-     "spark.applications[0].hadoopConf.fs.s3a.access.key: the platform sets S3A (spark.hadoop.fs.s3a.*): not "
+     "spark.applications[ingest].hadoopConf.fs.s3a.access.key: the platform sets S3A (spark.hadoop.fs.s3a.*): not "
      "overridable"),
     ({"dynamicAllocation": {"minExecutors": 4, "maxExecutors": 2}},
-     "spark.applications[0].dynamicAllocation.minExecutors: 4 is above maxExecutors 2"),
+     "spark.applications[ingest].dynamicAllocation.minExecutors: 4 is above maxExecutors 2"),
     ({"dynamicAllocation": {"initialExecutors": 9}},
-     "spark.applications[0].dynamicAllocation.initialExecutors: 9 is outside minExecutors..maxExecutors (0..4)"),
+     "spark.applications[ingest].dynamicAllocation.initialExecutors: 9 is outside minExecutors..maxExecutors (0..4)"),
     ({"type": "Scala", "mainApplicationFile": "local:///opt/app/a.jar"},
-     "spark.applications[0].mainClass: a Scala or Java application needs mainClass: without --class, spark-submit "
+     "spark.applications[ingest].mainClass: a Scala or Java application needs mainClass: without --class, spark-submit "
      "reads the Main-Class of mainApplicationFile in the Spark operator's controller pod, opening it there with "
      "Hadoop's FileSystem, which has no filesystem for local:// nor s3a:// (no hadoop-aws), so the submission fails "
      "(SUBMISSION_FAILED: \"Failed to get main class in JAR\")"),
     ({"name": "n" * 44, "schedule": {"cron": "@daily"}},
-     f"spark.applications[0].name: '{'n' * 44}' has 44 characters: a scheduled application's runs are named "
+     f"spark.applications[{'n' * 44}].name: '{'n' * 44}' has 44 characters: a scheduled application's runs are named "
      "<name>-<19-digit timestamp>, which must stay a 63-character DNS label, so at most 43"),
 ])
 def test_bad_spark_settings_name_the_field(fields: dict[str, Any], expected: str) -> None:
@@ -244,12 +244,12 @@ def test_pod_options_and_a_node_pool_reach_both_roles() -> None:
 
 
 @pytest.mark.parametrize(("fields", "expected"), [
-    ({"nodePool": "nope"}, "spark.applications[0].nodePool: 'nope' is not a node pool"),
+    ({"nodePool": "nope"}, "spark.applications[ingest].nodePool: 'nope' is not a node pool"),
     ({"podOptions": {"sidecars": [{"name": "spark-kubernetes-driver", "image": "busybox:1.36", "resources": {
         "requests": {"cpu": "10m", "memory": "16Mi"}}}]}},
-     "spark.applications[0].podOptions.sidecars[0].name: 'spark-kubernetes-driver' is Spark's own container"),
+     "spark.applications[ingest].podOptions.sidecars[spark-kubernetes-driver].name: 'spark-kubernetes-driver' is Spark's own container"),
     ({"podOptions": {"volumes": [{"name": "spark-local-dir-1", "mountPath": "/tmp/x", "configMap": "x"}]}},
-     "spark.applications[0].podOptions.volumes[0].name: 'spark-local-dir-1': a spark-local-dir-* volume is Spark's "
+     "spark.applications[ingest].podOptions.volumes[spark-local-dir-1].name: 'spark-local-dir-1': a spark-local-dir-* volume is Spark's "
      "scratch space"),
 ])
 def test_a_spark_node_pool_must_be_declared(fields: dict[str, Any], expected: str) -> None:
@@ -332,7 +332,7 @@ def test_config_refuses_dependencies_the_operator_s_spark_submit_cannot_fetch(fi
 
     (error,) = config_errors(environment(spark=app(**fields)))
     scheme = uri.split(":", 1)[0]
-    assert error == f"spark.applications[0].{path}: " + S3A_DEPENDENCY.replace("'s3a://b/lib.zip'", repr(uri)).replace(
+    assert error == f"spark.applications[ingest].{path}: " + S3A_DEPENDENCY.replace("'s3a://b/lib.zip'", repr(uri)).replace(
         "no s3a:// filesystem", f"no {scheme}:// filesystem")
 
 
@@ -340,15 +340,15 @@ def test_a_local_path_dependency_is_refused_and_the_dependency_conf_keys_are_typ
     from tests.conftest import config_errors
 
     assert config_errors(environment(spark=app(jars=["lib/extra.jar"]))) == [
-        "spark.applications[0].jars[0]: 'lib/extra.jar': a path without a scheme is a file in the Spark operator's "
+        "spark.applications[ingest].jars[0]: 'lib/extra.jar': a path without a scheme is a file in the Spark operator's "
         "controller pod, where spark-submit runs (it would upload it from there to spark.kubernetes.file.upload.path), "
         "and that pod does not hold it; put it in the image (local:///...), serve it over https:// (the driver pod "
         "downloads it), or add it from the application (SparkContext.addFile, addPyFile, addJar, addArchive run in "
         "the driver, which reads s3a://)"]
     assert config_errors(environment(spark=app(sparkConf={"spark.jars": "local:///opt/a.jar",
                                                           "spark.submit.pyFiles": "local:///opt/b.zip"}))) == [
-        "spark.applications[0].sparkConf.spark.jars: set by jars; use that field",
-        "spark.applications[0].sparkConf.spark.submit.pyFiles: set by pyFiles; use that field"]
+        "spark.applications[ingest].sparkConf.spark.jars: set by jars; use that field",
+        "spark.applications[ingest].sparkConf.spark.submit.pyFiles: set by pyFiles; use that field"]
     objects = spark(environment(spark=app(mainApplicationFile="s3a://other/app.py", jars=[
         "local:///opt/spark/extra-jars/a.jar", "https://repo.example.com/b.jar", "ftp://files.example.com/c.jar"])))
     spec = find(objects, "SparkApplication", "ingest")["spec"]
@@ -391,7 +391,7 @@ def test_config_refuses_maven_packages_which_the_controller_would_resolve(key: s
     from tests.conftest import config_errors
 
     assert config_errors(environment(spark=app(sparkConf={key: "x"}))) == [
-        f"spark.applications[0].sparkConf.{key}: {PACKAGES}"]
+        f"spark.applications[ingest].sparkConf.{key}: {PACKAGES}"]
 
 
 def test_validate_refuses_maven_packages_which_the_controller_would_resolve(tmp_path: Any) -> None:

@@ -94,12 +94,12 @@ def test_validate_finds_every_reference_with_existing_and_dev_secrets(tmp_path: 
 
 def test_config_refuses_unknown_and_platform_namespaces_and_unwatched_teams() -> None:
     assert config_error({"deployments": [{"name": "x", "namespace": "nowhere"}]}) == [
-        "flink.deployments[0].namespace: 'nowhere' is not a team namespace (expected one of: none; null: the Flink "
+        "flink.deployments[x].namespace: 'nowhere' is not a team namespace (expected one of: none; null: the Flink "
         "namespace)"]
     assert config_error({"teamNamespaces": [{"name": "team-a"}, {"name": "team-a"}]}) == [
         "flink.teamNamespaces: duplicate team namespace 'team-a'"]
     assert config_error({"teamNamespaces": [{"name": "spark"}]}) == [
-        "flink.teamNamespaces[0].name: 'spark' is a platform namespace (namespaces.*); a team namespace is another "
+        "flink.teamNamespaces[spark].name: 'spark' is a platform namespace (namespaces.*); a team namespace is another "
         "one"]
     assert config_error({"teamNamespaces": [{"name": "team-a"}, {"name": "team-b"}],
                          "deployments": [{"name": "x", "namespace": "team-a"}]}) == [

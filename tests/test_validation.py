@@ -16,13 +16,13 @@ import yaml
 
 from cli.commands import main as cli_main
 from config.capabilities import KUBECONFORM
+from config.cron import schedule_problem
 from config.external import declared_external
+from config.quartz import cron_valid, daily_valid
 from manifests.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
 from manifests.judges import JudgeError, built, kubeconform_path
 from manifests.rollout import CHECKSUM_ANNOTATION
 from manifests.validation.command import validate
-from manifests.validation.cron import schedule_problem
-from manifests.validation.quartz import cron_valid, daily_valid
 from manifests.validation.report import Finding, Layer, Level, Report
 from manifests.validation.strict_schemas import SchemaStore, default_dir
 from tests.conftest import FIXTURE_DIR, ROOT, Manifest, fixture_environment, fixture_environments, load_dir

@@ -6,14 +6,15 @@ Only with `job.autoscaler.enabled: true`: the scale-down and scale-up factors at
 within [0, 1], the (deprecated) target utilization boundary at least 0, `utilization.max` within [target, 1],
 `utilization.min` within [0, target], the observed scalability coefficient minimum within [0.01, 1], and each
 excluded period (`job.autoscaler.excluded.periods`, a list) a Quartz cron expression, a daily `HH:MM-HH:MM`, or
-one of each joined by `&&`. Each option is also read from its `kubernetes.operator.job.autoscaler.` key.
+one of each joined by `&&` (`config.quartz.excluded_period_problem`, which config also runs at load). Each option
+is also read from its `kubernetes.operator.job.autoscaler.` key.
 """
 
 from __future__ import annotations
 
 from config.java_values import JavaError, flink_list, java_double, java_double_str
+from config.quartz import excluded_period_problem
 from manifests.validation.flink_config import FlinkConf, Option
-from manifests.validation.quartz import cron_valid, daily_valid, java_split
 
 
 def _option(name: str, default: str | None, *old_names: str) -> Option:
@@ -51,26 +52,6 @@ def _number(conf: FlinkConf, option: Option, low: float | None, high: float | No
         return conf.path(key), (f"The AutoScalerOption {option.key} is invalid, it should be a value within the range "
                       f"[{'-Infinity' if low is None else java_double_str(low)}, "
                       f"{'+Infinity' if high is None else java_double_str(high)}]")
-    return None
-
-
-def excluded_period_problem(expression: str) -> str | None:
-    """`CalendarUtils.validateExcludedExpression`: a daily period, a cron expression, or one of each joined by
-    `&&`; the operator's message, or None."""
-    key = EXCLUDED_PERIODS.key
-    parts = java_split(expression, "&&")
-    if len(parts) > 2:
-        return f"Invalid value {expression} in the autoscaler config {key}"
-    daily = cron = False
-    for part in (p.strip() for p in parts):
-        is_daily, is_cron = daily_valid(part), cron_valid(part)
-        daily, cron = daily or is_daily, cron or is_cron
-        if not is_daily and not is_cron:
-            return (f"Invalid value {expression} in the autoscaler config {key}, the value is neither a valid daily "
-                    "expression nor a valid cron expression")
-    if len(parts) == 2 and not (daily and cron):
-        return (f"Invalid value {expression} in the autoscaler config {key}, the value can not be configured as "
-                "dailyExpression && dailyExpression or cronExpression && cronExpression")
     return None
 
 

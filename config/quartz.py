@@ -1,16 +1,34 @@
-"""Quartz 2.4.0's `CronExpression` and `DailyCalendar`, as far as the Flink autoscaler's excluded periods need
-them: whether an expression parses.
+"""Quartz cron expressions (seconds first, six or seven fields) and daily periods, as the Flink operator 1.14 reads
+them: whether an expression parses. The one parser that config (at load) and `validate` share, in two dialects:
+- `QUARTZ`: Quartz 2.4.0's `org.quartz.CronExpression` (quartz-scheduler/quartz v2.4.0,
+  `quartz/src/main/java/org/quartz/CronExpression.java`), which the autoscaler's excluded periods use
+  (`job.autoscaler.excluded.periods`: `CronCalendar`, flink-kubernetes-operator release-1.14.0
+  `flink-autoscaler/.../utils/CalendarUtils.java` `interpretAsCron`; quartz 2.4.0 in the operator's pom.xml);
+- `LOG4J`: log4j 2.23.1's copy of it, `org.apache.logging.log4j.core.util.CronExpression` (apache/logging-log4j2
+  rel/2.23.1), which the operator's periodic savepoints and checkpoints use
+  (`kubernetes.operator.periodic.{savepoint,checkpoint}.interval`: `SnapshotUtils.interpretAsCron`, release-1.14.0
+  `flink-kubernetes-operator/.../utils/SnapshotUtils.java` line 296). It is Quartz's parser but for one check:
+  after a number, `N/step` takes any step (Quartz 2.4.0's `checkNext` calls `checkIncrementRange`, log4j's does
+  not), so `0/90 * * * * ?` loads there and not in Quartz.
+An expression neither dialect reads is not an error the operator reports: it logs "neither a valid Duration, nor a
+cron expression" and never triggers the snapshot, which is why config refuses it at load.
 
-`cron_valid` follows `CronExpression.buildExpression` (`org/quartz/CronExpression.java` at v2.4.0) step by step,
-quirks included (it reads six or seven fields, seconds first, and ignores what follows a value it has read;
-exactly one of day-of-month and day-of-week must be `?`); every exception the parser meets makes the expression
-invalid. `daily_valid` follows `DailyCalendar(String, String)`: `HH:MM[:SS[:mmm]]` twice, the first before the second.
+`cron_valid` follows `CronExpression.buildExpression` step by step, quirks included (it reads six or seven fields,
+seconds first, and ignores what follows a value it has read; exactly one of day-of-month and day-of-week must be
+`?`); every exception the parser meets makes the expression invalid. `daily_valid` follows
+`DailyCalendar(String, String)`: `HH:MM[:SS[:mmm]]` twice, the first before the second.
+
+Why a port and not a library: no Python package reads Quartz's dialect (croniter and cronsim read Unix cron with
+optional seconds, where `?`, `L`, `W` and `#` mean other things or nothing, and day-of-week 1 is Monday, not Sunday);
+Quartz itself is Java. Both classes compute `MAX_YEAR` as the current year + 100 when they load; here it is fixed at
+its value for 2025 (2125), so no answer depends on the date: an open year range starting after 2125 (`2200/5`) is
+refused, as the operator of today refuses it.
 """
 
 from __future__ import annotations
 
-import datetime
 import re
+from typing import Literal
 
 from config.java_values import JavaError, java_int, java_trim
 
@@ -21,8 +39,12 @@ _MONTHS = {name: index for index, name in enumerate(
 _DAYS = {name: index + 1 for index, name in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"))}
 _RANGES = {SECOND: (0, 59), MINUTE: (0, 59), HOUR: (0, 23), DAY_OF_MONTH: (1, 31), MONTH: (1, 12), DAY_OF_WEEK: (1, 7)}
 _WRAP = {SECOND: 60, MINUTE: 60, HOUR: 24, MONTH: 12, DAY_OF_WEEK: 7, DAY_OF_MONTH: 31}
-_MAX_YEAR = datetime.date.today().year + 100
-"""`CronExpression.MAX_YEAR`: the last year a `*` or open range of years reaches."""
+_MAX_YEAR = 2125
+"""`CronExpression.MAX_YEAR`: the last year a `*` or open range of years reaches (the current year + 100 in Java;
+fixed here, see the module's docstring)."""
+Dialect = Literal["quartz", "log4j"]
+QUARTZ: Dialect = "quartz"
+LOG4J: Dialect = "log4j"
 _INCREMENT_MAX = {SECOND: 59, MINUTE: 59, HOUR: 23, DAY_OF_MONTH: 31, DAY_OF_WEEK: 7, MONTH: 12}
 
 
@@ -60,9 +82,10 @@ def _is_digit(c: str) -> bool:
 class _Parser:
     """The state `CronExpression` keeps while it parses: a set per field and the flags that later fields read."""
 
-    def __init__(self) -> None:
+    def __init__(self, dialect: Dialect) -> None:
         self.sets: dict[int, set[int]] = {field: set() for field in range(7)}
         self.last_day_of_month = False
+        self.dialect = dialect
 
     def add(self, val: int, end: int, incr: int, kind: int) -> None:
         """`addToSet`: the range checks, then the values (of years only what fails: nothing reads them)."""
@@ -224,7 +247,8 @@ class _Parser:
                 if not _is_digit(s[i]):
                     raise _Invalid(f"Unexpected character '{s[i]}' after '/'")
                 step, i = self.value(step, s, i)
-            _check_increment(step, kind)
+            if self.dialect == QUARTZ:  # log4j's copy has no increment check here
+                _check_increment(step, kind)
             self.add(val, -1, step, kind)
         else:
             self.add(val, -1, 0, kind)
@@ -268,9 +292,9 @@ def java_split(text: str, separator: str) -> list[str]:
     return parts
 
 
-def cron_valid(expression: str) -> bool:
-    """Whether `new CronExpression(expression)` (Quartz 2.4.0) parses."""
-    parser = _Parser()
+def cron_valid(expression: str, dialect: Dialect = QUARTZ) -> bool:
+    """Whether `new CronExpression(expression)` parses: Quartz 2.4.0's, or log4j 2.23.1's copy (`dialect`)."""
+    parser = _Parser(dialect)
     fields = [field for field in re.split(r"[ \t]", expression.upper()) if field]
     try:
         for kind, field in enumerate(fields[:YEAR + 1]):
@@ -310,3 +334,38 @@ def daily_valid(expression: str) -> bool:
         return _time_of_day(bounds[0]) < _time_of_day(bounds[1])
     except _Invalid:
         return False
+
+
+EXCLUDED_PERIODS_KEY = "job.autoscaler.excluded.periods"
+"""The autoscaler option holding the excluded periods (a list; also read under `kubernetes.operator.` in front)."""
+
+
+def excluded_period_problem(expression: str) -> str | None:
+    """`CalendarUtils.validateExcludedExpression` (flink-kubernetes-operator release-1.14.0): a daily period, a Quartz
+    cron expression, or one of each joined by `&&`; the operator's message, or None."""
+    key = EXCLUDED_PERIODS_KEY
+    parts = java_split(expression, "&&")
+    if len(parts) > 2:
+        return f"Invalid value {expression} in the autoscaler config {key}"
+    daily = cron = False
+    for part in (p.strip() for p in parts):
+        is_daily, is_cron = daily_valid(part), cron_valid(part)
+        daily, cron = daily or is_daily, cron or is_cron
+        if not is_daily and not is_cron:
+            return (f"Invalid value {expression} in the autoscaler config {key}, the value is neither a valid daily "
+                    "expression nor a valid cron expression")
+    if len(parts) == 2 and not (daily and cron):
+        return (f"Invalid value {expression} in the autoscaler config {key}, the value can not be configured as "
+                "dailyExpression && dailyExpression or cronExpression && cronExpression")
+    return None
+
+
+def snapshot_interval_problem(value: str) -> str | None:
+    """Why the Flink operator 1.14 never triggers a periodic snapshot with interval `value` (not a Flink duration,
+    which the environment schema checks, and a cron expression log4j's `CronExpression` refuses), or None. Only
+    six- or seven-field values are read as cron expressions here (the schema's other branch)."""
+    if len(value.split()) < 6 or cron_valid(value, LOG4J):
+        return None
+    return (f"{value!r} is not a cron expression the Flink operator reads (Quartz syntax, seconds first; log4j's "
+            "CronExpression refuses it): it logs \"neither a valid Duration, nor a cron expression\" and never "
+            "triggers the snapshot")

@@ -1,0 +1,58 @@
+"""The robfig/cron judge: `judges/robfig-cron` (a tiny Go program) calls robfig/cron v3.0.1's `cron.ParseStandard`,
+the parser the Spark operator 2.5.2 and Karpenter 1.14.1 use, on one spec per line.
+
+Build (once per machine): `go build` into `${LAKEHOUSE_JUDGES_CACHE:-~/.cache/lakehouse-judges}/robfig-cron-v3.0.1/`
+(modules from the Go proxy, checked against judges/robfig-cron/go.sum), rebuilt when the program's sources change
+(`.sources` holds their hash). A failed build raises `JudgeError` with Go's own lines and leaves them in
+`robfig-cron-v3.0.1.failed`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from manifests.judges import JudgeError, failure_file
+from manifests.judges import cache_dir as judges_cache
+from tests.judges import ROOT, sources_digest
+
+VERSION = "v3.0.1"
+"""robfig/cron's version in judges/robfig-cron/go.mod, the Spark operator's and Karpenter's (their go.mod)."""
+SOURCES = ROOT / "judges" / "robfig-cron"
+
+
+def build() -> Path:
+    """The judge's binary, built if missing or stale.
+
+    Raises:
+        JudgeError: `go` is missing, the Go proxy refused a module, or the build failed.
+    """
+    directory = judges_cache() / f"robfig-cron-{VERSION}"
+    binary, stamp = directory / "robfig-cron", directory / ".sources"
+    digest = sources_digest(SOURCES)
+    if os.access(binary, os.X_OK) and stamp.is_file() and stamp.read_text() == digest:
+        return binary
+    directory.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "GOFLAGS": "-mod=readonly -buildvcs=false -trimpath"}
+    try:
+        result = subprocess.run(["go", "build", "-o", str(binary), "."], cwd=SOURCES, env=env, capture_output=True,
+                                text=True, check=False, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        result = subprocess.CompletedProcess(["go"], 127, "", f"go build: {error}")
+    if result.returncode != 0:
+        reason = "\n".join((result.stderr.strip() or result.stdout.strip()).splitlines()[-15:])
+        failure_file(directory).write_text(reason + "\n")
+        raise JudgeError(f"go build of judges/robfig-cron failed (exit {result.returncode}):\n{reason}")
+    failure_file(directory).unlink(missing_ok=True)
+    stamp.write_text(digest)
+    return binary
+
+
+def parse_standard(binary: Path, specs: list[str]) -> list[str | None]:
+    """For each of `specs` (no newlines), None when robfig/cron accepts it, else its error text."""
+    result = subprocess.run([str(binary)], input="".join(f"{spec}\n" for spec in specs), capture_output=True,
+                            text=True, check=True, timeout=120)
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(specs), result.stderr
+    return [None if line == "ok" else line.removeprefix("error ") for line in lines]

@@ -41,11 +41,11 @@ def test_labels_and_annotations_the_platform_sets_are_refused() -> None:
                                               "annotations": {"argocd.argoproj.io/sync-wave": "9"}, "job": JOB}],
                              "jobs": [{"name": "j", "labels": {"lakehouse.dev/tier": "x"}, **JOB}]})
     assert config_errors(doc) == [
-        "flink.deployments[0].labels.app.kubernetes.io/name: reserved: the platform sets app.kubernetes.io/* and "
+        "flink.deployments[orders].labels.app.kubernetes.io/name: reserved: the platform sets app.kubernetes.io/* and "
         "lakehouse.dev/*",
-        "flink.deployments[0].annotations.argocd.argoproj.io/sync-wave: reserved: the platform sets "
+        "flink.deployments[orders].annotations.argocd.argoproj.io/sync-wave: reserved: the platform sets "
         "argocd.argoproj.io/* and lakehouse.dev/*",
-        "flink.jobs[0].labels.lakehouse.dev/tier: reserved: the platform sets app.kubernetes.io/* and lakehouse.dev/*",
+        "flink.jobs[j].labels.lakehouse.dev/tier: reserved: the platform sets app.kubernetes.io/* and lakehouse.dev/*",
     ]
 
 
@@ -53,7 +53,7 @@ def test_a_standalone_cluster_refuses_labels_of_a_flink_deployment_it_does_not_r
     doc = environment(flink={"deployments": [{"name": "s", "backend": "standalone", "labels": {"team": "x"},
                                               "taskManager": {"replicas": 1},
                                               "job": {**JOB, "jarPath": "local:///opt/flink/usrlib/a.jar"}}]})
-    assert "flink.deployments[0].labels: belongs to the FlinkDeployment, which backend: standalone does not render " \
+    assert "flink.deployments[s].labels: belongs to the FlinkDeployment, which backend: standalone does not render " \
            "(set podOptions.labels or podOptions.annotations for its pods)" in config_errors(doc)
 
 
@@ -76,8 +76,8 @@ def test_medium_and_size_limit_belong_to_an_empty_dir() -> None:
     volume = {"name": "conf", "mountPath": "/conf", "configMap": "conf", "medium": "Memory", "sizeLimit": "1Gi"}
     doc = environment(flink={"deployments": [{"name": "orders", "podOptions": {"volumes": [volume]}, "job": JOB}]})
     assert config_errors(doc) == [
-        "flink.deployments[0].podOptions.volumes[0].medium: volume 'conf': medium belongs to emptyDir: true",
-        "flink.deployments[0].podOptions.volumes[0].sizeLimit: volume 'conf': sizeLimit belongs to emptyDir: true",
+        "flink.deployments[orders].podOptions.volumes[conf].medium: volume 'conf': medium belongs to emptyDir: true",
+        "flink.deployments[orders].podOptions.volumes[conf].sizeLimit: volume 'conf': sizeLimit belongs to emptyDir: true",
     ]
 
 

@@ -178,5 +178,5 @@ def test_props_refuse_copies_outside_the_buckets_or_the_artifacts(copy: Artifact
 def test_a_main_file_that_climbs_out_of_the_spark_bucket_is_a_config_error() -> None:
     apps = {"applications": [{"name": "a", "mainApplicationFile": "jobs/../../a.py"}]}
     assert config_errors(environment(objectStore=LOCAL_STORE, spark=apps)) == [
-        "spark.applications[0].mainApplicationFile: 'jobs/../../a.py' climbs out of the Spark bucket ('..'): give a "
+        "spark.applications[a].mainApplicationFile: 'jobs/../../a.py' climbs out of the Spark bucket ('..'): give a "
         "path inside it, or a URI"]

@@ -124,7 +124,8 @@ def merge_into(path: Path, fragment: Mapping[str, Any]) -> str:
         raise ConfigError(f"{source}: cannot read: {error}") from error
     read_yaml(path, source)  # the file's own problems (duplicate keys, bad YAML) in config's words
     try:
-        document, indent, offset = load_yaml_guess_indent(text)
+        # loaded by the round-trip YAML that keeps quotes: ruamel's default drops them from every line it writes again
+        document, indent, offset = load_yaml_guess_indent(text, yaml=_round_trip(FILE_STYLE))
     except YAMLError as error:
         raise ConfigError(f"{source}: not valid YAML: {error}") from error
     if not isinstance(document, CommentedMap):

@@ -1,5 +1,6 @@
 """The committed dist/ is the end-to-end snapshot: it must be exactly what the source renders (the shipped
-environments, whatever their users made of them); rendering is deterministic (on a fixture environment)."""
+environments, whatever their users made of them), and hold nothing else (a removed environment's folder would stay
+behind: `synth` renders the environments there are); rendering is deterministic (on a fixture environment)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from tests.conftest import FIXTURE_DIR, ROOT, load_dir
 
 
 def test_committed_dist_matches_a_fresh_render(shipped_root: Path) -> None:
-    problems: list[str] = []
+    problems = [f"dist/{name}: no environments/{name}.yaml renders it (a removed environment's render: delete it)"
+                for name in sorted(p.name for p in (ROOT / "dist").iterdir()) if name not in available_environments()]
     for env in available_environments():
         committed_dir, fresh_dir = ROOT / "dist" / env, shipped_root / env
         committed_files = sorted(p.name for p in committed_dir.glob("*.k8s.yaml"))

@@ -472,7 +472,8 @@ flink:
   # the team's clusters
   deployments:
     - name: existing
-      job: {jarPath: jobs/existing.jar, parallelism: 1, upgradeMode: stateless}
+      flinkConfiguration: {pipeline.max-parallelism: "128"}
+      job: {jarPath: jobs/existing.jar, args: ["--bootstrap", "${fluss.bootstrapServers}"], parallelism: 1}
 """
 
 

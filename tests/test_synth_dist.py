@@ -80,3 +80,16 @@ def test_a_failed_run_leaves_dist_as_it_was(project: Path, rendered_root: Path, 
     assert "environments/test-dev.yaml" in error and "taskSlots" in error and "'four'" in error, result.stderr
     assert snapshot(project / "dist") == before
     assert sorted(p.name for p in (project / "dist").iterdir()) == list(ENVS)
+
+
+@pytest.mark.parametrize("target", ["synth", "validate", "diff", "helm"])
+def test_a_shell_s_exported_env_is_not_an_environment_name(target: str) -> None:
+    """POSIX shells read `ENV` as the path of their startup file: make takes ENV from its command line only."""
+    root = Path(__file__).resolve().parent.parent
+    environ = {**os.environ, "ENV": "/home/someone/.shrc"}
+    exported = subprocess.run(["make", "-n", "--no-print-directory", target], cwd=root, env=environ,
+                              capture_output=True, text=True, check=True).stdout
+    given = subprocess.run(["make", "-n", "--no-print-directory", target, "ENV=dev"], cwd=root, env=environ,
+                           capture_output=True, text=True, check=True).stdout
+    assert ".shrc" not in exported
+    assert "--env dev" in given

@@ -26,7 +26,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 
 def _error(message: object) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    """Print `message` to stderr, each of its lines as `error: <line>` (a ConfigError holds one problem a line);
+    return exit code 2."""
+    print("\n".join(f"error: {line}" for line in str(message).splitlines() or [""]), file=sys.stderr)
     return 2
 
 

@@ -134,26 +134,32 @@ class Document:
         shown = join(shown, field_path(parts[at:]))
         return shown, (mark.line + 1, mark.column + 1) if mark is not None else None, at == len(parts)
 
-    def line(self, problem: Problem) -> str:
-        """`<source>:<line>:<column>: <path>: <message>` (without a path for the document itself; without line and
-        column for a document that has no node tree), the line and column of the first of `problem.at` the document
-        holds, else of its path."""
+    def placed(self, problem: Problem) -> tuple[tuple[int, int] | None, str]:
+        """((line, column) or None, `<source>:<line>:<column>: <path>: <message>`) of `problem`: without a path for
+        the document itself, without line and column for a document that has no node tree; the line and column of
+        the first of `problem.at` the document holds, else of its path."""
         shown, where, _ = self.locate(problem.path)
         held = [located for located in map(self.locate, problem.at) if located[2]]
         if held:
             where = held[0][1]
         prefix = f"{self.source}:{where[0]}:{where[1]}" if where else self.source
-        return f"{prefix}: {shown}: {problem.message}" if shown else f"{prefix}: {problem.message}"
+        return where, f"{prefix}: {shown}: {problem.message}" if shown else f"{prefix}: {problem.message}"
+
+    def line(self, problem: Problem) -> str:
+        """`problem` as one line of a ConfigError (see `placed`)."""
+        return self.placed(problem)[1]
 
     def report(self, problems: Iterable[Problem]) -> None:
-        """Raise one ConfigError listing every problem (`line`), if there is any.
+        """Raise one ConfigError listing every problem (`line`) in the order of the file (problems without a
+        location first, in the order found), if there is any.
 
         Raises:
             ConfigError: `problems` is not empty.
         """
-        lines = list(dict.fromkeys(self.line(p) for p in problems))  # one line per problem, even where two checks
-        if lines:                                                    # find the same
-            raise ConfigError("\n".join(lines))
+        placed = list(dict.fromkeys(map(self.placed, problems)))  # one line per problem, even where two checks find
+        if placed:                                                # the same
+            placed.sort(key=lambda item: item[0] or (0, 0))
+            raise ConfigError("\n".join(text for _, text in placed))
 
 
 _PART = re.compile(r"\[(\d+)\]|([^.\[]+)")

@@ -221,3 +221,21 @@ def test_a_missing_module_of_the_project_itself_keeps_its_traceback() -> None:
     generated = ModuleNotFoundError("No module named 'imports'", name="imports")
     assert (missing_dependency(generated, ".venv/bin/python", "3.11.2") or "").startswith(
         "error: the generated cdk8s bindings (imports/, written by `make setup`) are missing.\n")
+
+
+def test_config_errors_come_in_the_order_of_the_file_each_line_an_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Problems are listed by line (not by path), each line of stderr marked `error:` so that a log filter or an
+    editor's problem matcher reads every one."""
+    envs = tmp_path / "environments"
+    envs.mkdir()
+    text = (FIXTURE_DIR / "test-local.yaml").read_text()
+    broken = (text.replace("highAvailability: false", "highAvailability: nope")
+              .replace("polaris:\n", "polaris:\n  replicas: '2'\n"))
+    (envs / "test-local.yaml").write_text(broken)
+    assert cli_main(["--env", "test-local", "--outdir", str(tmp_path / "dist"), "--config-dir", str(envs)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) >= 2 and all(line.startswith("error: ") for line in err)
+    lines = [int(line.split(":")[2]) for line in err]
+    assert lines == sorted(lines)
+    assert "polaris.replicas" in err[0] and "highAvailability" in err[-1]  # by path, flink.* would come first

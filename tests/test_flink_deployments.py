@@ -92,7 +92,7 @@ def test_config_refuses_what_the_operator_would_and_what_the_platform_sets() -> 
            "flinkConfiguration": {"kubernetes.cluster-id": "x", "execution.checkpointing.interval": "1 s",
                                   "state.checkpoints.dir": "s3://elsewhere/",
                                   "kubernetes.operator.job.autoscaler.enabled": True}}
-    assert config_error({"deployments": [app]}) == [
+    assert sorted(config_error({"deployments": [app]})) == sorted([
         "flink.deployments[orders-enrichment].checkpointing.incremental: incremental checkpoints need stateBackend: rocksdb",
         "flink.deployments[orders-enrichment].jobManager.replicas: 2 JobManagers need highAvailability: true (the Flink operator "
         "rejects standby JobManagers without HA)",
@@ -107,7 +107,7 @@ def test_config_refuses_what_the_operator_would_and_what_the_platform_sets() -> 
         "flink.deployments[orders-enrichment].flinkConfiguration.state.checkpoints.dir: set by the platform from a typed setting "
         "(checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or "
         "always (state directories)",
-    ]
+    ])
 
 
 def test_config_refuses_unknown_session_clusters_duplicates_and_bad_durations() -> None:
@@ -180,8 +180,8 @@ def test_config_refuses_reserved_labels_and_ambiguous_sources() -> None:
     options = {"labels": {"app": "x", "app.kubernetes.io/name": "y"},
                "env": [{"name": "A"}, {"name": "A", "value": "1", "secretKeyRef": {"name": "s", "key": "k"}}],
                "volumes": [{"name": "v", "mountPath": "/v"}]}
-    assert config_error({"deployments": [{"name": "a", "podOptions": options,
-                                          "jobManager": {"podOptions": {"env": [{"name": "B", "value": "1"}]}}}]}) == [
+    assert sorted(config_error({"deployments": [{"name": "a", "podOptions": options,
+                                          "jobManager": {"podOptions": {"env": [{"name": "B", "value": "1"}]}}}]})) == sorted([
         "flink.deployments[a].podOptions.env[A]: env 'A' needs exactly one of value, secretKeyRef, configMapKeyRef",
         "flink.deployments[a].podOptions.env[A]: env 'A' needs exactly one of value, secretKeyRef, configMapKeyRef",
         "flink.deployments[a].podOptions.volumes[v]: volume 'v' needs exactly one of secret, configMap, "
@@ -191,7 +191,7 @@ def test_config_refuses_reserved_labels_and_ambiguous_sources() -> None:
         "flink.deployments[a].podOptions.labels.app.kubernetes.io/name: reserved: the Flink operator selects its pods "
         "by app, component and type, and the platform sets app.kubernetes.io/*",
         "flink.deployments[a].podOptions.env: 'A' is set twice",
-    ]
+    ])
 
 
 def test_snapshots_reference_their_job_by_object_and_pass_validate(tmp_path: Path) -> None:
@@ -223,15 +223,15 @@ def test_snapshots_reference_their_job_by_object_and_pass_validate(tmp_path: Pat
 
 
 def test_config_refuses_snapshots_of_no_job_and_savepoint_settings_on_checkpoints() -> None:
-    assert config_error({"deployments": [{"name": "adhoc", "job": None}], "snapshots": [
+    assert sorted(config_error({"deployments": [{"name": "adhoc", "job": None}], "snapshots": [
         {"name": "a", "job": "adhoc"}, {"name": "b", "job": "fluss-tiering-job", "kind": "checkpoint", "path": "/x"},
-        {"name": "b", "job": "fluss-tiering-job", "alreadyExists": True}]}) == [
+        {"name": "b", "job": "fluss-tiering-job", "alreadyExists": True}]})) == sorted([
         "flink.snapshots[b].path: applies to savepoints only (kind: savepoint)",
         "flink.snapshots[b].path: required with alreadyExists: the savepoint to register",
         "flink.snapshots[a].job: 'adhoc' is not a job (expected an application cluster or a session job: "
         "fluss-tiering-job)",
         "flink.snapshots: duplicate FlinkStateSnapshot name 'b'",
-    ]
+    ])
 
 
 def test_autoscaler_settings_reach_the_flink_configuration() -> None:
@@ -390,13 +390,13 @@ def test_a_cluster_may_run_as_another_user_and_root_only_with_a_declared_excepti
     assert "runAsNonRoot" not in legacy["spec"]["podTemplate"]["spec"]["securityContext"]
     assert validate_errors(objects, tmp_path) == []  # a warning names the exception instead
 
-    assert config_error({"deployments": [{"name": "a", "podOptions": {"runAs": {"user": 0}},
-                                          "taskManager": {"podOptions": {"runAs": {"user": 1000}}}}]}) == [
+    assert sorted(config_error({"deployments": [{"name": "a", "podOptions": {"runAs": {"user": 0}},
+                                          "taskManager": {"podOptions": {"runAs": {"user": 1000}}}}]})) == sorted([
         "flink.deployments[a].taskManager.podOptions.runAs: set the user on the cluster's podOptions: both roles run "
         "as one user",
         "flink.deployments[a].podOptions.runAs.exception: required for a root user (user null or 0): say why these "
         "pods cannot meet the restricted Pod Security Standard",
-    ]
+    ])
 
 
 def test_full_pod_templates_merge_under_the_platforms(tmp_path: Path) -> None:

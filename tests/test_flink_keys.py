@@ -98,7 +98,7 @@ def test_config_refuses_unknown_and_renamed_flink_configuration_keys() -> None:
                                          "kubernetes.jobmanager.annotations.team": "payments", "rest.flamegraph.enabled": True,
                                          "parallelism.default": 4, "execution.checkpointing.timeout": "1 hr",
                                          "table.exec.sink.not-null-enforcer": "drop", "blob.service.cleanup.interval": "1 h"}}
-    assert config_errors(environment(flink={"deployments": [deployment]})) == [
+    assert sorted(config_errors(environment(flink={"deployments": [deployment]}))) == sorted([
         "flink.deployments[orders].flinkConfiguration.blob.service.cleanup.interval: Could not parse value '1 h' for key "
         "'blob.service.cleanup.interval' (Flink 1.20.3 type Long): For input string: \"1 h\"",
         "flink.deployments[orders].flinkConfiguration.env.java.opts: deprecated in Flink 1.20.3: use env.java.opts.all "
@@ -111,7 +111,7 @@ def test_config_refuses_unknown_and_renamed_flink_configuration_keys() -> None:
         "minute | minutes), SECONDS: (s | sec | secs | second | seconds), MILLISECONDS: (ms | milli | millis | "
         "millisecond | milliseconds), MICROSECONDS: (\u00b5s | micro | micros | microsecond | microseconds), "
         "NANOSECONDS: (ns | nano | nanos | nanosecond | nanoseconds)",
-    ]
+    ])
 
 
 def _flink_conf_lines(text: str, extra: str) -> str:

@@ -172,7 +172,7 @@ def test_config_refuses_what_standalone_cannot_do() -> None:
                            "jobs": [{"name": "adhoc-job", "jarPath": "a/j.jar", "sessionCluster": "adhoc"}],
                            "snapshots": [{"name": "before", "job": "fraud-scoring"}]})
     operator_only = "is an operator feature; a standalone cluster has no operator (backend: operator)"
-    assert errors == [
+    assert sorted(errors) == sorted([
         "flink.deployments[fraud-scoring].standalone.localRecovery: needs taskManagerKind: statefulset (a volume that follows "
         "each TaskManager across restarts)",
         f"flink.deployments[fraud-scoring].autoscaler.enabled: {operator_only}",
@@ -197,7 +197,7 @@ def test_config_refuses_what_standalone_cannot_do() -> None:
         "(submit to its REST Service instead)",
         "flink.snapshots[before].job: 'fraud-scoring' is a standalone cluster: the operator takes FlinkStateSnapshots of "
         "its own jobs only",
-    ]
+    ])
 
 
 def test_config_refuses_standby_job_managers_without_ha_and_a_shared_service_account() -> None:

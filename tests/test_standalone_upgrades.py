@@ -142,10 +142,10 @@ def test_config_refuses_a_cluster_id_without_ha_and_the_keys_that_decide_the_ha_
     errors = config_errors(environment(flink={"deployments": [no_ha, keyed_by_hand]}))
     platform = ("set by the platform in a standalone cluster's config.yaml (from the sizes, job, highAvailability and "
                 "standalone)")
-    assert errors == [
+    assert sorted(errors) == sorted([
         "flink.deployments[scoring].standalone.clusterId: needs highAvailability: true (it names the HA scope: the HA "
         "ConfigMaps and the job id)",
         f"flink.deployments[other].flinkConfiguration.$internal.pipeline.job-id: {platform}",
         f"flink.deployments[other].flinkConfiguration.execution.shutdown-on-application-finish: {platform}",
         f"flink.deployments[other].flinkConfiguration.high-availability.cluster-id: {platform}",
-        f"flink.deployments[other].flinkConfiguration.job-result-store.delete-on-commit: {platform}"]
+        f"flink.deployments[other].flinkConfiguration.job-result-store.delete-on-commit: {platform}"])

@@ -99,6 +99,20 @@ STATEFUL_KINDS = frozenset({
 })
 """(API group, kind) of objects whose deletion loses state: a running Flink job with its checkpoints and savepoint
 history, a snapshot's record, a volume. The chart keeps them on `helm uninstall`."""
+RUN_UNDER_KINDS = frozenset({
+    ("", "ServiceAccount"),
+    ("rbac.authorization.k8s.io", "Role"),
+    ("rbac.authorization.k8s.io", "RoleBinding"),
+    ("", "ConfigMap"),
+    ("", "Secret"),
+    ("external-secrets.io", "ExternalSecret"),
+    ("", "Service"),
+})
+"""(API group, kind) of what the pods of a kept object run under in its namespace: their identity and rights (a
+JobManager renews its HA leader lease with its ServiceAccount's Role; a deleted ServiceAccount invalidates the pods'
+tokens), the files and credentials they mount (an ExternalSecret owns the Secret it writes, which goes with it), and the
+Services their peers and clients resolve (a StatefulSet's governing Service). Kept in every namespace that holds a
+kept object, so that `helm uninstall` does not stop what it keeps."""
 
 
 class HelmChartError(ValueError):
@@ -163,11 +177,18 @@ def is_stateful(obj: Object) -> bool:
 
 
 def kept(objects: list[Object]) -> list[Object]:
-    """The objects of `objects` the chart keeps on `helm uninstall`: the stateful ones (`is_stateful`) and the
-    Namespaces that hold one, since deleting a namespace deletes everything in it (the kept objects too)."""
+    """The objects of `objects` the chart keeps on `helm uninstall`: the stateful ones (`is_stateful`), what their
+    pods run under in their namespaces (`RUN_UNDER_KINDS`, except partial objects marked `Delete=false`, which are
+    not the platform's), and the Namespaces that hold one, since deleting a namespace deletes everything in it."""
     stateful = {id(o): o for o in objects if is_stateful(o)}
-    namespaces = {o["metadata"].get("namespace") for o in stateful.values()}
-    return [o for o in objects if id(o) in stateful
+    namespaces = {o["metadata"].get("namespace") for o in stateful.values()} - {None}
+
+    def run_under(obj: Object) -> bool:
+        options = _csv(_annotations(obj).get(argo_cd.SYNC_OPTIONS_ANNOTATION, ""))
+        return ((_group(obj), obj.get("kind")) in RUN_UNDER_KINDS and obj["metadata"].get("namespace") in namespaces
+                and argo_cd.NO_DELETE not in options)
+
+    return [o for o in objects if id(o) in stateful or run_under(o)
             or (o.get("kind") == "Namespace" and _group(o) == "" and o["metadata"]["name"] in namespaces)]
 
 
@@ -258,7 +279,7 @@ def notes(env: str, objects: list[Object]) -> str:
         counts: dict[str, int] = {}
         for obj in keep:
             counts[obj["kind"]] = counts.get(obj["kind"], 0) + 1
-        lines += ["", f"`helm uninstall` keeps {len(keep)} objects that hold state "
+        lines += ["", f"`helm uninstall` keeps {len(keep)} objects, the state and what it runs under "
                       f"({', '.join(f'{kind} {n}' for kind, n in sorted(counts.items()))}): "
                       "delete them by hand when their state may go."]
     lines += ["", "Check:", "  helm status {{ .Release.Name }} --namespace {{ .Release.Namespace }}",

@@ -109,13 +109,15 @@ def test_argo_cd_sync_hooks_become_post_install_and_post_upgrade_hooks_weighted_
                      "polaris/polaris-catalog-setup": post | {HOOK_WEIGHT_ANNOTATION: "5"}}
 
 
-def test_state_is_kept_on_uninstall_with_the_namespaces_that_hold_it(charts: Path) -> None:
-    """Flink's custom resources, PVC-backed StatefulSets (not the Fluss coordinator, which has no volume claims) and
-    the chart's Namespaces that hold one (`payments` is the team's own, not the chart's)."""
-    kept = sorted(f"{o['kind']} {o['metadata'].get('namespace', '-')}/{o['metadata']['name']}"
-                  for o in _template(charts / "test-examples")
+def test_state_is_kept_on_uninstall_with_what_it_runs_under_and_the_namespaces_that_hold_it(charts: Path) -> None:
+    """Flink's custom resources, PVC-backed StatefulSets (not the Fluss coordinator, which has no volume claims), the
+    chart's Namespaces that hold one (`payments` is the team's own, not the chart's), and in those namespaces the
+    identities, rights, files, credentials and Services the kept pods run under; nothing else (no Deployment, no Job,
+    nothing of a namespace without state)."""
+    templates = _template(charts / "test-examples")
+    kept = sorted(f"{o['kind']} {o['metadata'].get('namespace', '-')}/{o['metadata']['name']}" for o in templates
                   if _without_helm_annotations(o)[1].get(RESOURCE_POLICY_ANNOTATION) == "keep")
-    assert kept == [
+    state = [
         "FlinkDeployment analytics/analytics-session", "FlinkDeployment flink/flink-session",
         "FlinkDeployment flink/orders-enrichment", "FlinkDeployment payments/payments-reconciliation",
         "FlinkSessionJob analytics/adhoc-rollup", "FlinkSessionJob flink/fluss-tiering-job",
@@ -123,6 +125,13 @@ def test_state_is_kept_on_uninstall_with_the_namespaces_that_hold_it(charts: Pat
         "Namespace -/analytics", "Namespace -/flink", "Namespace -/fluss", "Namespace -/polaris",
         "StatefulSet flink/fraud-scoring-taskmanager", "StatefulSet fluss/tablet-server", "StatefulSet fluss/zookeeper",
         "StatefulSet polaris/postgres"]
+    run_under = {"ServiceAccount", "Role", "RoleBinding", "ConfigMap", "Secret", "ExternalSecret", "Service"}
+    namespaces = {"analytics", "flink", "fluss", "polaris", "payments"}
+    support = [f"{o['kind']} {o['metadata']['namespace']}/{o['metadata']['name']}" for o in templates
+               if o["kind"] in run_under and o["metadata"].get("namespace") in namespaces]
+    assert "RoleBinding flink/flink-role-binding" in support and "Service fluss/tablet-server-hs" in support
+    assert "ExternalSecret polaris/polaris-persistence" in support
+    assert kept == sorted(state + support)
 
 
 def test_the_chart_is_named_for_its_environment_and_ships_the_pinned_crds(charts: Path, rendered_root: Path) -> None:
@@ -211,7 +220,7 @@ def test_a_hook_helm_cannot_run_is_refused_naming_the_object(annotations: dict[s
     assert str(info.value).startswith(message)
 
 
-def test_only_state_and_the_namespaces_holding_it_are_kept() -> None:
+def test_only_state_what_it_runs_under_and_the_namespaces_holding_it_are_kept() -> None:
     def obj(kind: str, name: str, namespace: str | None = "data", api: str = "apps/v1", **extra: Any) -> Manifest:
         meta = {"name": name, **({"namespace": namespace} if namespace else {})}
         return {"apiVersion": api, "kind": kind, "metadata": meta, **extra}
@@ -225,9 +234,13 @@ def test_only_state_and_the_namespaces_holding_it_are_kept() -> None:
         obj("ConfigMap", "argocd-cm", "web", "v1", metadata={"name": "argocd-cm", "namespace": "web", "annotations": {
             "argocd.argoproj.io/sync-options": "ServerSideApply=true,Prune=false,Delete=false"}}),
         obj("FlinkSessionJob", "job", "jobs", "flink.apache.org/v1beta1"),
+        obj("ServiceAccount", "flink", "jobs", "v1"), obj("Role", "flink", "jobs", "rbac.authorization.k8s.io/v1"),
+        obj("Service", "db-headless", "data", "v1"), obj("ConfigMap", "api-conf", "web", "v1"),
+        obj("Deployment", "gateway", "jobs"),
     ]
     assert [f"{o['kind']} {o['metadata']['name']}" for o in kept(objects)] == [
-        "Namespace data", "StatefulSet db", "PersistentVolumeClaim scratch", "FlinkSessionJob job"]
+        "Namespace data", "StatefulSet db", "PersistentVolumeClaim scratch", "FlinkSessionJob job",
+        "ServiceAccount flink", "Role flink", "Service db-headless"]
     annotated = with_helm_annotations(objects)
     assert annotated[2]["metadata"]["annotations"] == {RESOURCE_POLICY_ANNOTATION: "keep"}
     assert "annotations" not in objects[2]["metadata"]  # the input is not changed
@@ -259,7 +272,8 @@ def test_notes_say_what_was_installed_and_how_to_check(charts: Path) -> None:
                  "flink/bronze-ingest-sale-order, flink/fluss-tiering-job",
                  "  Job object-store/minio-setup: post-install,post-upgrade, weight 3",
                  "  Job polaris/polaris-catalog-setup: post-install,post-upgrade, weight 5",
-                 "`helm uninstall` keeps 13 objects that hold state (FlinkDeployment 1, FlinkSessionJob 4, Namespace 4, "
+                 "`helm uninstall` keeps 48 objects, the state and what it runs under (ConfigMap 6, FlinkDeployment 1, "
+                 "FlinkSessionJob 4, Namespace 4, Role 4, RoleBinding 4, Secret 7, Service 9, ServiceAccount 5, "
                  "StatefulSet 4): delete them by hand when their state may go.",
                  "  helm status lakehouse --namespace platform",
                  "  kubectl get flinkdeployment,flinksessionjob,sparkapplication --all-namespaces",

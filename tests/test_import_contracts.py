@@ -13,12 +13,15 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from tests.scratch_project import ROOT, scratch_project
 
+GENERATED = {"imports": "the bindings `make setup` generates from the pinned CRDs: an external package to the contracts"}
+"""Top-level packages of the checkout that are not the project's own code, with why."""
 INDEPENDENCE = "Components do not import each other, charts.platform or charts.synth"
 VALUE_MODULES_ONLY = "Components and blocks take props: of config they import only its value modules"
 
@@ -97,3 +100,15 @@ def test_a_new_component_is_held_to_the_contracts(probed_report: str, probe: str
 def test_a_component_importing_blocks_and_value_modules_breaks_nothing(probed_report: str) -> None:
     """What a component may import (charts.blocks, config.common, config.capabilities) is reported nowhere."""
     assert "charts.well_behaved" not in probed_report, probed_report
+
+
+def test_every_package_of_the_project_is_in_the_contracts() -> None:
+    """Every top-level package of the checkout (a directory with `__init__.py`) is one of import-linter's root packages,
+    and every one but `tests` is a layer of the top-level layers contract: a new package is never outside them."""
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    packages = {path.parent.name for path in ROOT.glob("*/__init__.py")} - set(GENERATED)
+    missing_roots = sorted(packages - set(settings["root_packages"]))
+    assert not missing_roots, f"pyproject.toml: [tool.importlinter] root_packages lacks {missing_roots}"
+    top = next(c for c in settings["contracts"] if c["type"] == "layers" and "cli" in c["layers"])
+    missing_layers = sorted(packages - {"tests"} - set(top["layers"]))
+    assert not missing_layers, f"pyproject.toml: the contract {top['name']!r} places no layer for {missing_layers}"

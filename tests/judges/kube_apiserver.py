@@ -324,7 +324,7 @@ class KubeApiServer:
         """GET the live object of `obj`."""
         return self.request("GET", self.path(obj))
 
-    def install_crds(self, crds: list[Object], timeout: float = 60.0) -> None:
+    def install_crds(self, crds: list[Object], timeout: float = 180.0) -> None:
         """Apply `crds` and wait until each is Established (its kind is then served).
 
         Raises:
@@ -354,7 +354,7 @@ class KubeApiServer:
                 time.sleep(0.1)
         self.forget_discovery()
 
-    def delete_crds(self, crds: list[Object], timeout: float = 60.0) -> None:
+    def delete_crds(self, crds: list[Object], timeout: float = 180.0) -> None:
         """Delete `crds` (their custom resources go with them, removed by the server's own CRD finalizer) and wait
         until they are gone.
 

@@ -14,7 +14,14 @@ from config.api_formats import flink_memory_problem
 from config.common import object_metadata_problems
 from config.flink_jobs import AutoscalerConfig, JobSpecConfig
 from config.flink_keys import flink_keys
-from config.flink_options import LOG_CONFIG_FILES, OPERATOR_FORBIDDEN_KEYS, PLATFORM_KEYS, RESTART_STRATEGY, as_text
+from config.flink_options import (
+    LOG_CONFIG_FILES,
+    OPERATOR_FORBIDDEN_KEYS,
+    PLATFORM_KEYS,
+    RESTART_STRATEGY,
+    as_text,
+    platform_setting,
+)
 from config.flink_standalone import StandaloneConfig, standalone_problems
 from config.java_values import JavaError, flink_list
 from config.loading import Problem, camel
@@ -390,10 +397,7 @@ class FlinkDeploymentConfig:
                 if self.backend == "operator":  # a standalone cluster's own message: `standalone_problems`
                     yield Problem(f"flinkConfiguration.{key}", "set by the Flink operator itself (forbidden key)")
             elif key in PLATFORM_KEYS:
-                yield Problem(f"flinkConfiguration.{key}", "set by the platform from a typed setting "
-                                                            "(checkpointing, periodicSnapshots, autoscaler, "
-                                                            "restartStrategy, taskManager, highAvailability, metrics) or always "
-                                                            "(state directories)")
+                yield Problem(f"flinkConfiguration.{key}", f"set by the platform: {platform_setting(key)}")
             elif problem := (flink_keys().problem(key)
                              or flink_keys().value_problem(key, as_text(self.flink_configuration[key]))
                              or excluded_periods_problem(key, as_text(self.flink_configuration[key]))):

@@ -96,17 +96,14 @@ def test_config_refuses_what_the_operator_would_and_what_the_platform_sets() -> 
         "flink.deployments[orders-enrichment].checkpointing.incremental: incremental checkpoints need stateBackend: rocksdb",
         "flink.deployments[orders-enrichment].jobManager.replicas: 2 JobManagers need highAvailability: true (the Flink operator "
         "rejects standby JobManagers without HA)",
-        "flink.deployments[orders-enrichment].flinkConfiguration.execution.checkpointing.interval: set by the platform from a typed "
-        "setting (checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or "
-        "always (state directories)",
+        "flink.deployments[orders-enrichment].flinkConfiguration.execution.checkpointing.interval: set by the platform: "
+        "use the typed setting checkpointing.interval",
         "flink.deployments[orders-enrichment].flinkConfiguration.kubernetes.cluster-id: set by the Flink operator itself (forbidden "
         "key)",
-        "flink.deployments[orders-enrichment].flinkConfiguration.kubernetes.operator.job.autoscaler.enabled: set by the platform from "
-        "a typed setting (checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or "
-        "always (state directories)",
-        "flink.deployments[orders-enrichment].flinkConfiguration.state.checkpoints.dir: set by the platform from a typed setting "
-        "(checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or "
-        "always (state directories)",
+        "flink.deployments[orders-enrichment].flinkConfiguration.kubernetes.operator.job.autoscaler.enabled: set by the "
+        "platform: use the typed setting autoscaler.enabled",
+        "flink.deployments[orders-enrichment].flinkConfiguration.state.checkpoints.dir: set by the platform: it always "
+        "writes it (the state directories under the Flink bucket, the catalog store)",
     ])
 
 
@@ -262,9 +259,8 @@ def test_config_refuses_autoscaler_ranges_the_operator_refuses() -> None:
     assert config_error({"deployments": [{"name": "big", "autoscaler": {"utilizationTarget": 1.5}}]}) == [
         "flink.deployments[big].autoscaler.utilizationTarget: 1.5 is greater than the maximum of 1"]
     assert config_error({"deployments": [{"name": "big", "flinkConfiguration": {"job.autoscaler.enabled": "true"}}]}) == [
-        "flink.deployments[big].flinkConfiguration.job.autoscaler.enabled: set by the platform from a typed setting "
-        "(checkpointing, periodicSnapshots, autoscaler, restartStrategy, taskManager, highAvailability, metrics) or always "
-        "(state directories)"]
+        "flink.deployments[big].flinkConfiguration.job.autoscaler.enabled: set by the platform: use the typed setting "
+        "autoscaler.enabled"]
 
 
 def test_log_configuration_and_ingress(tmp_path: Path) -> None:

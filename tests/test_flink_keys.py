@@ -14,6 +14,8 @@ import pytest
 import yaml
 
 from config.flink_keys import DATA_FILE, OPEN_PREFIXES, SCOPED_OPTIONS, TABLE_OPTIONS, flink_keys
+from config.flink_options import PLATFORM_KEYS, platform_setting
+from config.loading import SCHEMA_PATH
 from tests.conftest import Manifest, config_errors, environment, find, render, validate_errors
 from tests.test_flink_standalone import APPLICATION as STANDALONE
 
@@ -150,3 +152,25 @@ def test_validate_finds_flink_keys_wherever_manifests_write_them(tmp_path: Path)
         "value 'EXACTLY-ONCE' for key 'execution.checkpointing.mode' (Flink 1.20.3 type Enum): Could not parse value "
         "for enum. Expected one of: [EXACTLY_ONCE, AT_LEAST_ONCE]",
     ]
+
+
+def test_every_platform_key_names_the_typed_setting_that_sets_it() -> None:
+    """`flinkConfiguration` refuses each platform key naming where it is set instead: a path that exists in the
+    schema of a FlinkDeployment entry, or the platform's own state directories."""
+    schema = json.loads(SCHEMA_PATH.read_text())
+    deployment = schema["properties"]["flink"]["properties"]["deployments"]["items"]
+
+    def resolve(node: dict[str, Any], path: list[str]) -> bool:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]] if "$ref" in node else node
+        if not path:
+            return True
+        children = node.get("properties", {})
+        return path[0] in children and resolve(children[path[0]], path[1:])
+
+    always = {key for key in PLATFORM_KEYS if platform_setting(key).startswith("it always writes it")}
+    assert {"execution.checkpointing.dir", "state.checkpoints.dir", "high-availability.storageDir"} <= always
+    for key in PLATFORM_KEYS - always:
+        found = re.match(r"use the typed setting ([\w.]+)", platform_setting(key))
+        assert found and resolve(deployment, found[1].split(".")), (key, platform_setting(key))
+    assert platform_setting("state.backend") == platform_setting("state.backend.type") == \
+        "use the typed setting checkpointing.stateBackend"

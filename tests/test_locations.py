@@ -181,9 +181,8 @@ CASES = {
             - name: orders
               flinkConfiguration: {state.checkpoints.dir: "s3://elsewhere/"}
         """, "state.checkpoints.dir", "flink.deployments[orders].flinkConfiguration.state.checkpoints.dir: set by the "
-                                      "platform from a typed setting (checkpointing, periodicSnapshots, autoscaler, "
-                                      "restartStrategy, taskManager, highAvailability, metrics) or always (state "
-                                      "directories)"),
+                                      "platform: it always writes it (the state directories under the Flink "
+                                      "bucket, the catalog store)"),
     "a log configuration key with a dot": Case("""\
         flink:
           deployments:

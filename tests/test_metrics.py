@@ -125,7 +125,8 @@ def test_a_cluster_overrides_the_platform_defaults() -> None:
      "metrics.datadog.tags.env: is set from the environment name (env:<environment>); remove it"),
     ({"scrape": "podmonitor"}, APP, "metrics.scrape: 'podmonitor' is not one of: annotations, none"),
     ({}, {**APP, "flinkConfiguration": {"metrics.reporter.prom.port": "9250"}},
-     "flink.deployments[orders].flinkConfiguration.metrics.reporter.prom.port: set by the platform from a typed setting"),
+     "flink.deployments[orders].flinkConfiguration.metrics.reporter.prom.port: set by the platform: use the typed "
+     "setting metrics.prometheus"),
 ])
 def test_config_refuses_broken_metrics(metrics: dict[str, Any], deployment: dict[str, Any], expected: str) -> None:
     errors = config_errors(environment(metrics=metrics, flink={"deployments": [deployment]}))

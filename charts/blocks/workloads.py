@@ -7,8 +7,10 @@ Thin typed wrappers over `cdk8s_plus_27.k8s` so that every chart renders these o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import constructs
 from cdk8s_plus_27 import k8s
@@ -182,13 +184,14 @@ def pod_template(
     containers: list[k8s.Container],
     *,
     init_containers: list[k8s.Container] | None = None,
-    volumes: list[k8s.Volume] | None = None,
+    volumes: Sequence[k8s.Volume | dict[str, Any]] | None = None,
     service_account: k8s.KubeServiceAccount | None = None,
     automount_token: bool | None = None,
     annotations: dict[str, str] | None = None,
     restart_policy: str | None = None,
 ) -> k8s.PodTemplateSpec:
-    """A pod template labelled for `component`, with the pod security context of `run_as`."""
+    """A pod template labelled for `component`, with the pod security context of `run_as`; `volumes` as core
+    objects or in API form (`charts.blocks.pod_spec`)."""
     return k8s.PodTemplateSpec(
         metadata=k8s.ObjectMeta(labels=component.labels(),
                                 annotations={**pod_security.pod_annotations(run_as), **(annotations or {})} or None),

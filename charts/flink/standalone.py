@@ -47,8 +47,9 @@ Rendered, all named after the cluster (`<name>`):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import constructs
 from cdk8s import JsonPatch
@@ -299,10 +300,10 @@ class StandaloneFlinkCluster(constructs.Construct):
         jm_container = self._container(
             JOB_MANAGER_CONTAINER, props.image, args, jm_ports, JOB_MANAGER_RPC, run_as,
             [*([Env("POD_IP", field_path="status.podIP")] if ha else []), *platform_env, *jm_options.env],
-            [config_mount, catalog_store.mount().to_core()], jm_options,
+            [config_mount, catalog_store.mount().api()], jm_options,
             container_resources(props.job_manager.cpu, props.job_manager.memory))
         jm_annotations = annotations(JOB_MANAGER_CONTAINER, self.config_map, *catalog_store.config_maps)
-        jm_template = self._template(jm, run_as, jm_container, [config_volume, catalog_store.volume().to_core()],
+        jm_template = self._template(jm, run_as, jm_container, [config_volume, catalog_store.volume().api()],
                                      jm_options, account, ha, jm_annotations)
         jm_workload = deployment(
             self, "JobManager", name=f"{name}-jobmanager", namespace=namespace, component=jm, wave=wave,
@@ -355,7 +356,7 @@ class StandaloneFlinkCluster(constructs.Construct):
 
     @staticmethod
     def _container(name: str, image: str, args: list[str], ports: list[Port], probe: Port,
-                   run_as: pod_security.RunAs, envs: list[Env], mounts: list[k8s.VolumeMount], options: PodOptions,
+                   run_as: pod_security.RunAs, envs: list[Env], mounts: Sequence[k8s.VolumeMount | dict[str, Any]], options: PodOptions,
                    limits: k8s.ResourceRequirements) -> k8s.Container:
         """A Flink container: the image's entrypoint with `args`, TCP probes on `probe` (liveness as the upstream
         manifests: 30 s delay, every 60 s; readiness every 10 s), the restricted security context, the options'
@@ -371,7 +372,8 @@ class StandaloneFlinkCluster(constructs.Construct):
                                                     if v.main_container)])
 
     @staticmethod
-    def _template(component: Component, run_as: pod_security.RunAs, main: k8s.Container, volumes: list[k8s.Volume],
+    def _template(component: Component, run_as: pod_security.RunAs, main: k8s.Container,
+                  volumes: Sequence[k8s.Volume | dict[str, Any]],
                   options: PodOptions, account: str, ha: bool, annotations: dict[str, str]) -> k8s.PodTemplateSpec:
         """The pod template of one role: its container, the options' sidecars, init containers, volumes, labels,
         annotations, node selector, tolerations and pull secrets (affinity: `_patch_affinity`)."""

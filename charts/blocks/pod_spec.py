@@ -201,24 +201,24 @@ def pod_parts(options: PodOptions, run_as: pod_security.RunAs, quantities: Quant
 
 def pod_template(*, containers: Sequence[Any], parts: PodParts | None = None, labels: Mapping[str, str] | None = None,
                  annotations: Mapping[str, str] | None = None, volumes: Sequence[Any] = (),
-                 run_as: pod_security.RunAs | None = None, **spec: Any) -> dict[str, Any]:
+                 init_containers: Sequence[Any] = (), run_as: pod_security.RunAs | None = None,
+                 **spec: Any) -> dict[str, Any]:
     """A pod template in API form (`{"metadata": ..., "spec": ...}`, empty parts left out): the workload's own
-    `containers` and `volumes` first and the options' `parts` (sidecars, init containers, volumes, scheduling, pull
-    secrets) after them; metadata `labels` and `annotations` of the platform over the options' ones; with `run_as`,
-    the restricted pod security context; `spec` further PodSpec fields in API form (e.g. `serviceAccountName`; None
-    values left out). Containers may be API-form maps or instances of the binding that takes the template."""
+    `containers`, `init_containers` and `volumes` first and the options' `parts` (sidecars, init containers, volumes,
+    scheduling, pull secrets) after them; metadata `labels` and `annotations` of the platform over the options' ones;
+    with `run_as`, the restricted pod security context; `spec` further PodSpec fields in API form (e.g.
+    `serviceAccountName`; None values left out). Items may be API-form maps or instances of the binding that takes
+    the template (`struct_arguments` makes its keyword arguments)."""
     metadata = {"labels": {**(parts.labels if parts else {}), **(labels or {})},
                 "annotations": {**(parts.annotations if parts else {}), **(annotations or {})}}
     body: dict[str, Any] = {key: value for key, value in spec.items() if value is not None}
     body["containers"] = [*containers, *(parts.sidecars if parts else ())]
-    pod_volumes = [*volumes, *(parts.volumes if parts else ())]
-    if pod_volumes:
-        body["volumes"] = pod_volumes
+    listed: dict[str, Any] = {"initContainers": [*init_containers, *(parts.init_containers if parts else ())],
+              "volumes": [*volumes, *(parts.volumes if parts else ())]}
     if parts is not None:
-        optional = {"initContainers": parts.init_containers, "nodeSelector": parts.node_selector,
-                    "tolerations": parts.tolerations, "affinity": parts.affinity,
-                    "imagePullSecrets": parts.image_pull_secrets}
-        body.update({key: value for key, value in optional.items() if value})
+        listed.update({"nodeSelector": parts.node_selector, "tolerations": parts.tolerations,
+                       "affinity": parts.affinity, "imagePullSecrets": parts.image_pull_secrets})
+    body.update({key: value for key, value in listed.items() if value})
     if run_as is not None:
         body["securityContext"] = api_form(pod_security.pod_security_context_props(run_as))
     template: dict[str, Any] = {"spec": body}

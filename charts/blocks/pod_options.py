@@ -8,7 +8,6 @@ tolerations), https://kubernetes.io/docs/concepts/storage/volumes/.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -17,7 +16,7 @@ from charts.blocks.container_env import Env
 from charts.blocks.pod_security import RunAs
 from config.common import Resources
 from config.flink_options import FLINK_MAIN_CONTAINER
-from config.loading import camel
+from config.pod_options import TolerationConfig
 
 RESERVED_LABELS = ("app", "component", "type")
 """Labels the Flink operator puts on its pods and selects them by."""
@@ -34,6 +33,12 @@ class Toleration:
     value: str | None = None
     effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
     toleration_seconds: int | None = None
+
+    @staticmethod
+    def of(config: TolerationConfig) -> Toleration:
+        """The toleration a configuration entry declares (same fields)."""
+        return Toleration(key=config.key, operator=config.operator, value=config.value, effect=config.effect,
+                          toleration_seconds=config.toleration_seconds)
 
 
 @dataclass(frozen=True)
@@ -65,10 +70,6 @@ class PodVolume:
                              "empty_dir")
         if (self.medium or self.size_limit) and not self.empty_dir:
             raise ValueError(f"volume {self.name}: medium and size_limit belong to an empty_dir")
-
-    def empty_dir_source(self) -> dict[str, str]:
-        """The emptyDir source in API form (`medium`, `sizeLimit` where set); only meaningful with `empty_dir`."""
-        return {key: value for key, value in (("medium", self.medium), ("sizeLimit", self.size_limit)) if value}
 
 
 @dataclass(frozen=True)
@@ -157,56 +158,3 @@ def _by_name(base: tuple[N, ...], role: tuple[N, ...]) -> tuple[N, ...]:
     merged = {item.name: item for item in base}
     merged.update({item.name: item for item in role})
     return tuple(merged.values())
-
-
-def snake(name: str) -> str:
-    """`nodeSelectorTerms` -> `node_selector_terms`: an API field as the generated binding classes' keyword name."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def api_form(value: Any) -> Any:
-    """Keyword-argument data (snake_case keys, as `pod_security` and `Env.props` give it) in the API's form
-    (camelCase keys), recursively: for list items of custom-resource bindings, which pass plain maps through."""
-    if isinstance(value, Mapping):
-        return {camel(str(key)): api_form(item) for key, item in value.items() if item is not None}
-    if isinstance(value, list | tuple):
-        return [api_form(item) for item in value]
-    return value
-
-
-def api_volume(volume: PodVolume) -> dict[str, Any]:
-    """`volume` as a Kubernetes Volume in API form."""
-    source: dict[str, Any] = {}
-    if volume.secret:
-        source["secret"] = {"secretName": volume.secret}
-    if volume.config_map:
-        source["configMap"] = {"name": volume.config_map}
-    if volume.persistent_volume_claim:
-        source["persistentVolumeClaim"] = {"claimName": volume.persistent_volume_claim}
-    if volume.empty_dir:
-        source["emptyDir"] = volume.empty_dir_source()
-    return {"name": volume.name, **source}
-
-
-def api_mount(name: str, mount_path: str, read_only: bool) -> dict[str, Any]:
-    """A VolumeMount in API form."""
-    return {"name": name, "mountPath": mount_path, **({"readOnly": True} if read_only else {})}
-
-
-def api_container(container: Container, security_context: Mapping[str, Any]) -> dict[str, Any]:
-    """A sidecar or init container in API form, with `security_context` (keyword-argument data)."""
-    result: dict[str, Any] = {"name": container.name, "image": container.image}
-    if container.command:
-        result["command"] = list(container.command)
-    if container.args:
-        result["args"] = list(container.args)
-    if container.env:
-        result["env"] = [api_form(variable.props()) for variable in container.env]
-    if container.mounts:
-        result["volumeMounts"] = [api_mount(m.name, m.mount_path, m.read_only) for m in container.mounts]
-    if container.resources:
-        result["resources"] = container.resources.to_k8s()
-    if container.restart_policy:
-        result["restartPolicy"] = container.restart_policy
-    result["securityContext"] = api_form(security_context)
-    return result

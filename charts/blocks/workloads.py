@@ -7,14 +7,17 @@ Thin typed wrappers over `cdk8s_plus_27.k8s` so that every chart renders these o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import constructs
 from cdk8s_plus_27 import k8s
 
-from charts.blocks import pod_security
+from charts.blocks import pod_security, pod_spec
 from charts.blocks.metadata import Component, SyncWave, object_meta
+from charts.blocks.pod_spec import PodParts
 from manifests.rollout import checksum_annotations
 
 
@@ -179,29 +182,34 @@ def empty_dir(name: str) -> k8s.Volume:
 def pod_template(
     component: Component,
     run_as: pod_security.RunAs,
-    containers: list[k8s.Container],
+    containers: Sequence[k8s.Container | dict[str, Any]],
     *,
-    init_containers: list[k8s.Container] | None = None,
-    volumes: list[k8s.Volume] | None = None,
-    service_account: k8s.KubeServiceAccount | None = None,
+    init_containers: Sequence[k8s.Container | dict[str, Any]] = (),
+    volumes: Sequence[k8s.Volume | dict[str, Any]] = (),
+    service_account: k8s.KubeServiceAccount | str | None = None,
     automount_token: bool | None = None,
     annotations: dict[str, str] | None = None,
     restart_policy: str | None = None,
+    parts: PodParts | None = None,
 ) -> k8s.PodTemplateSpec:
-    """A pod template labelled for `component`, with the pod security context of `run_as`."""
-    return k8s.PodTemplateSpec(
-        metadata=k8s.ObjectMeta(labels=component.labels(),
-                                annotations={**pod_security.pod_annotations(run_as), **(annotations or {})} or None),
-        spec=k8s.PodSpec(
-            service_account_name=service_account.name if service_account else None,
-            automount_service_account_token=automount_token,
-            restart_policy=restart_policy,
-            security_context=pod_security.pod_security_context(run_as),
-            init_containers=init_containers,
-            containers=containers,
-            volumes=volumes,
-        ),
-    )
+    """A core pod template labelled for `component`, with the pod security context of `run_as` (and the annotation of
+    its declared exception): the core adapter of the one pod renderer (`charts.blocks.pod_spec.pod_template`), so the
+    pod options' `parts` land as in every custom resource's pod. Containers and volumes as core objects or in API
+    form; `service_account` an object or a name."""
+    account = service_account.name if isinstance(service_account, k8s.KubeServiceAccount) else service_account
+    api = pod_spec.pod_template(
+        containers=containers, init_containers=init_containers, volumes=volumes, parts=parts,
+        labels=component.labels(), annotations={**pod_security.pod_annotations(run_as), **(annotations or {})},
+        run_as=run_as, serviceAccountName=account, automountServiceAccountToken=automount_token,
+        restartPolicy=restart_policy)
+    return k8s.PodTemplateSpec(**pod_spec.struct_arguments(api))
+
+
+def _pods(component: Component, replicas: int, template: k8s.PodTemplateSpec) -> dict[str, Any]:
+    """What a Deployment's and a StatefulSet's spec share, as keyword arguments: `replicas` pods of `template`,
+    selected by `component`'s selector labels."""
+    return {"replicas": replicas, "selector": k8s.LabelSelector(match_labels=component.selector_labels()),
+            "template": template}
 
 
 def stateful_set(
@@ -218,20 +226,12 @@ def stateful_set(
     claims: list[k8s.KubePersistentVolumeClaimProps] | None = None,
     parallel: bool = False,
 ) -> k8s.KubeStatefulSet:
-    """A StatefulSet selecting `component`'s pods. With `claims` (PVC templates) it is kept on prune."""
+    """A StatefulSet selecting `component`'s pods (`_pods`), with `service_name` its governing Service and `claims`
+    (PVC templates; then it is kept on prune); `parallel` pod management."""
     return k8s.KubeStatefulSet(
-        scope,
-        id,
-        metadata=object_meta(name, namespace, component, wave, keep_on_prune=bool(claims)),
-        spec=k8s.StatefulSetSpec(
-            service_name=service_name,
-            replicas=replicas,
-            pod_management_policy="Parallel" if parallel else None,
-            selector=k8s.LabelSelector(match_labels=component.selector_labels()),
-            template=template,
-            volume_claim_templates=claims,
-        ),
-    )
+        scope, id, metadata=object_meta(name, namespace, component, wave, keep_on_prune=bool(claims)),
+        spec=k8s.StatefulSetSpec(service_name=service_name, pod_management_policy="Parallel" if parallel else None,
+                                 volume_claim_templates=claims, **_pods(component, replicas, template)))
 
 
 def deployment(
@@ -246,15 +246,8 @@ def deployment(
     template: k8s.PodTemplateSpec,
     strategy: str | None = None,
 ) -> k8s.KubeDeployment:
-    """A Deployment selecting `component`'s pods; `strategy` `Recreate` or `RollingUpdate` (default)."""
+    """A Deployment selecting `component`'s pods (`_pods`); `strategy` `Recreate` or `RollingUpdate` (default)."""
     return k8s.KubeDeployment(
-        scope,
-        id,
-        metadata=object_meta(name, namespace, component, wave),
-        spec=k8s.DeploymentSpec(
-            replicas=replicas,
-            strategy=k8s.DeploymentStrategy(type=strategy) if strategy else None,
-            selector=k8s.LabelSelector(match_labels=component.selector_labels()),
-            template=template,
-        ),
-    )
+        scope, id, metadata=object_meta(name, namespace, component, wave),
+        spec=k8s.DeploymentSpec(strategy=k8s.DeploymentStrategy(type=strategy) if strategy else None,
+                                **_pods(component, replicas, template)))

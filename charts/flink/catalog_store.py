@@ -19,8 +19,8 @@ from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.container_env import Env
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave
+from charts.blocks.pod_spec import Mount, VolumeSpec
 from charts.blocks.workloads import config_map
-from charts.flink.pod_template import Mount, VolumeSpec
 
 STORE_DIR = "/var/flink/catalog-store"
 STORE_PATH = f"file://{STORE_DIR}/"

@@ -26,11 +26,11 @@ from charts.blocks.crd_enums import member
 from charts.blocks.fluent_bit import FluentBitSidecarProps
 from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_object_meta, image_tag
 from charts.blocks.pod_options import PodOptions
+from charts.blocks.pod_spec import QuantityTypes, api_env, api_form, pod_parts, pod_template, struct_arguments
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import service_host
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.job import JobProps, job_spec
-from charts.flink.pod_template import ContainerSpec, PodTemplateClasses, mounts
 from charts.flink.rbac import FlinkJobServiceAccount
 from charts.flink.settings import (
     AutoscalerProps,
@@ -66,15 +66,38 @@ from imports.flink.org.apache.flink import (
     FlinkDeploymentSpecJob,
     FlinkDeploymentSpecJobManager,
     FlinkDeploymentSpecJobManagerPodTemplate,
+    FlinkDeploymentSpecJobManagerPodTemplateSpecContainersResourcesLimits,
+    FlinkDeploymentSpecJobManagerPodTemplateSpecContainersResourcesRequests,
+    FlinkDeploymentSpecJobManagerPodTemplateSpecInitContainersResourcesLimits,
+    FlinkDeploymentSpecJobManagerPodTemplateSpecInitContainersResourcesRequests,
+    FlinkDeploymentSpecJobManagerPodTemplateSpecVolumesEmptyDirSizeLimit,
     FlinkDeploymentSpecJobManagerResource,
     FlinkDeploymentSpecPodTemplate,
     FlinkDeploymentSpecTaskManager,
     FlinkDeploymentSpecTaskManagerPodTemplate,
+    FlinkDeploymentSpecTaskManagerPodTemplateSpecContainersResourcesLimits,
+    FlinkDeploymentSpecTaskManagerPodTemplateSpecContainersResourcesRequests,
+    FlinkDeploymentSpecTaskManagerPodTemplateSpecInitContainersResourcesLimits,
+    FlinkDeploymentSpecTaskManagerPodTemplateSpecInitContainersResourcesRequests,
+    FlinkDeploymentSpecTaskManagerPodTemplateSpecVolumesEmptyDirSizeLimit,
     FlinkDeploymentSpecTaskManagerResource,
 )
 from manifests.metrics import METRICS_PORT_NAME
 
 REST_PORT = 8081
+JOB_MANAGER_QUANTITIES = QuantityTypes(
+    FlinkDeploymentSpecJobManagerPodTemplateSpecContainersResourcesRequests.from_string,
+    FlinkDeploymentSpecJobManagerPodTemplateSpecContainersResourcesLimits.from_string,
+    FlinkDeploymentSpecJobManagerPodTemplateSpecInitContainersResourcesRequests.from_string,
+    FlinkDeploymentSpecJobManagerPodTemplateSpecInitContainersResourcesLimits.from_string,
+    FlinkDeploymentSpecJobManagerPodTemplateSpecVolumesEmptyDirSizeLimit.from_string)
+TASK_MANAGER_QUANTITIES = QuantityTypes(
+    FlinkDeploymentSpecTaskManagerPodTemplateSpecContainersResourcesRequests.from_string,
+    FlinkDeploymentSpecTaskManagerPodTemplateSpecContainersResourcesLimits.from_string,
+    FlinkDeploymentSpecTaskManagerPodTemplateSpecInitContainersResourcesRequests.from_string,
+    FlinkDeploymentSpecTaskManagerPodTemplateSpecInitContainersResourcesLimits.from_string,
+    FlinkDeploymentSpecTaskManagerPodTemplateSpecVolumesEmptyDirSizeLimit.from_string)
+"""The quantity classes of the JobManager's and the TaskManager's pod template (`charts.blocks.pod_spec`)."""
 
 
 
@@ -240,6 +263,24 @@ def merge_under(user: Any, platform: Any) -> Any:
     return platform
 
 
+def _main_container(*, env: list[Env], mounts: list[dict[str, Any]] | None = None,
+                    ports: tuple[tuple[str, int], ...] = (), run_as: pod_security.RunAs | None = None) -> dict[str, Any]:
+    """What the platform adds to the main container the operator builds (`flink-main-container`, which keeps the
+    FlinkDeployment's image and command), in API form: `env`, `mounts`, `ports` as (name, container port) pairs (TCP;
+    Flink's own ports are added by Flink: rest, jobmanager-rpc, blobserver, taskmanager-rpc) and, with `run_as`, the
+    restricted container security context."""
+    container: dict[str, Any] = {"name": FLINK_MAIN_CONTAINER}
+    if env:
+        container["env"] = api_env(env)
+    if mounts:
+        container["volumeMounts"] = mounts
+    if ports:
+        container["ports"] = [{"name": name, "containerPort": number, "protocol": "TCP"} for name, number in ports]
+    if run_as:
+        container["securityContext"] = api_form(pod_security.container_security_context_props(run_as))
+    return container
+
+
 def _role_env(platform_env: list[Env], role: PodOptions, merged: PodOptions) -> list[Env]:
     """The main container's whole env in a role's template when the role sets env of its own (the platform's, then
     the cluster's and the role's merged): the operator merges a role's containers over the common template's, by
@@ -312,27 +353,26 @@ class FlinkCluster(constructs.Construct):
         run_as = props.pod_options.run_as or pod_security.FLINK
         ports = ((METRICS_PORT_NAME, props.metrics.port),) if props.metrics else ()
         metrics_annotations = props.metrics.pod_annotations() if props.metrics else {}
-        common = PodTemplateClasses(FlinkDeploymentSpecPodTemplate).build(
-            run_as=run_as,
-            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, env=main_env, run_as=run_as)],
-        )
+        common = FlinkDeploymentSpecPodTemplate(**struct_arguments(pod_template(
+            containers=[_main_container(env=main_env, run_as=run_as)], run_as=run_as)))
         shipper = log_shipper.pod_options(props.name) if log_shipper else PodOptions()
         job_manager_options = _with_shipper(props.pod_options.with_role(props.job_manager.pod_options), shipper,
                                             props.name)
-        job_manager_pod = PodTemplateClasses(FlinkDeploymentSpecJobManagerPodTemplate).build(
-            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=[catalog_store.mount(), *mounts(job_manager_options)],
-                                      env=_role_env(platform_env, props.job_manager.pod_options, job_manager_options),
-                                      ports=ports)],
-            volumes=[catalog_store.volume()], options=job_manager_options, annotations=metrics_annotations,
-        )
+        job_manager_parts = pod_parts(job_manager_options, pod_security.FLINK, JOB_MANAGER_QUANTITIES)
+        job_manager_pod = FlinkDeploymentSpecJobManagerPodTemplate(**struct_arguments(pod_template(
+            containers=[_main_container(
+                env=_role_env(platform_env, props.job_manager.pod_options, job_manager_options),
+                mounts=[catalog_store.mount().api(), *job_manager_parts.mounts], ports=ports)],
+            volumes=[catalog_store.volume().api()], parts=job_manager_parts, annotations=metrics_annotations)))
         task_manager_options = _with_shipper(props.pod_options.with_role(props.task_manager.pod_options), shipper,
                                              props.name)
-        task_manager_pod = PodTemplateClasses(FlinkDeploymentSpecTaskManagerPodTemplate).build(
-            containers=[ContainerSpec(FLINK_MAIN_CONTAINER, mounts=mounts(task_manager_options),
-                                      env=_role_env(platform_env, props.task_manager.pod_options, task_manager_options),
-                                      ports=ports)],
-            options=task_manager_options, annotations=metrics_annotations,
-        ) if _sets_anything(task_manager_options) or props.task_manager.pod_options.env or props.metrics else None
+        task_manager_parts = pod_parts(task_manager_options, pod_security.FLINK, TASK_MANAGER_QUANTITIES)
+        task_manager_pod = FlinkDeploymentSpecTaskManagerPodTemplate(**struct_arguments(pod_template(
+            containers=[_main_container(
+                env=_role_env(platform_env, props.task_manager.pod_options, task_manager_options),
+                mounts=task_manager_parts.mounts, ports=ports)],
+            parts=task_manager_parts, annotations=metrics_annotations,
+        ))) if _sets_anything(task_manager_options) or props.task_manager.pod_options.env or props.metrics else None
         resource = FlinkDeployment(
             self, "Resource",
             metadata=api_object_meta(props.name, namespace, component, SyncWave.CLUSTERS, keep_on_prune=True,

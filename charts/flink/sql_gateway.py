@@ -93,12 +93,12 @@ class FlinkSqlGateway(constructs.Construct):
             liveness_probe=tcp_probe(port, initial_delay=30, period=20, failure_threshold=3),
             resources=resources(props.resources.to_k8s()),
             security_context=pod_security.container_security_context(run_as),
-            volume_mounts=[catalog_store.mount().to_core()],
+            volume_mounts=[catalog_store.mount().api()],
         )
         deployment(
             self, "Deployment", name=name, namespace=namespace, component=component, wave=wave,
             replicas=props.replicas,
-            template=pod_template(component, run_as, [gateway], volumes=[catalog_store.volume().to_core()],
+            template=pod_template(component, run_as, [gateway], volumes=[catalog_store.volume().api()],
                                   service_account=account, automount_token=False,
                                   annotations=rollout_annotations(*catalog_store.config_maps)),
         )

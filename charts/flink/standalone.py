@@ -47,11 +47,11 @@ Rendered, all named after the cluster (`<name>`):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import constructs
-from cdk8s import JsonPatch
 from cdk8s_plus_27 import k8s
 
 from charts.blocks import container_env as env
@@ -59,7 +59,7 @@ from charts.blocks import pod_security
 from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.container_env import Env
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
-from charts.blocks.pod_options import Container, PodOptions, PodVolume
+from charts.blocks.pod_spec import QuantityTypes, pod_parts
 from charts.blocks.rbac import READ_WRITE, Rule, binding, role
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import (
@@ -70,7 +70,6 @@ from charts.blocks.workloads import (
     pod_template,
     pvc_template,
     quantity,
-    resources,
     rollout_annotations,
     service,
     service_host,
@@ -112,6 +111,8 @@ TASK_MANAGER_RPC = Port("rpc", 6122)
 QUERY_STATE = Port("query-state", 6125)
 JOB_MANAGER_CONTAINER = "jobmanager"
 TASK_MANAGER_CONTAINER = "taskmanager"
+CORE_QUANTITIES = QuantityTypes.same(quantity)
+"""The core API's one quantity class, for the pod options of the standalone pods (`charts.blocks.pod_spec`)."""
 HA_RULES = [Rule(("",), ("configmaps",), READ_WRITE)]
 """What Kubernetes HA needs in Flink 1.20 (JobManagers and TaskManagers alike): leader election and the HA
 metadata in ConfigMaps labelled with the cluster id (`KubernetesLeaderElector`, `KubernetesStateHandleStore`)."""
@@ -287,6 +288,7 @@ class StandaloneFlinkCluster(constructs.Construct):
 
         # JobManager
         jm_options = props.pod_options.with_role(props.job_manager.pod_options)
+        jm_parts = pod_parts(jm_options, pod_security.FLINK, CORE_QUANTITIES)
         jm_ports = [JOB_MANAGER_RPC, BLOB_SERVER, REST, *metrics_ports]
         if props.job is None:
             args = ["jobmanager", *(["$(POD_IP)"] if ha else [])]
@@ -299,15 +301,15 @@ class StandaloneFlinkCluster(constructs.Construct):
         jm_container = self._container(
             JOB_MANAGER_CONTAINER, props.image, args, jm_ports, JOB_MANAGER_RPC, run_as,
             [*([Env("POD_IP", field_path="status.podIP")] if ha else []), *platform_env, *jm_options.env],
-            [config_mount, catalog_store.mount().to_core()], jm_options,
+            [config_mount, catalog_store.mount().api(), *jm_parts.mounts],
             container_resources(props.job_manager.cpu, props.job_manager.memory))
         jm_annotations = annotations(JOB_MANAGER_CONTAINER, self.config_map, *catalog_store.config_maps)
-        jm_template = self._template(jm, run_as, jm_container, [config_volume, catalog_store.volume().to_core()],
-                                     jm_options, account, ha, jm_annotations)
-        jm_workload = deployment(
+        jm_template = pod_template(jm, run_as, [jm_container], volumes=[config_volume, catalog_store.volume().api()],
+                                   parts=jm_parts, service_account=account, automount_token=ha,
+                                   annotations=jm_annotations)
+        deployment(
             self, "JobManager", name=f"{name}-jobmanager", namespace=namespace, component=jm, wave=wave,
             replicas=props.job_manager.replicas, template=jm_template, strategy=None if ha else "Recreate")
-        self._patch_affinity(jm_workload, jm_options)
         service(self, "RpcService", name=self.rpc_service, namespace=namespace, component=jm, wave=wave,
                 ports=[JOB_MANAGER_RPC, BLOB_SERVER])
         k8s.KubeService(self, "RestService", metadata=object_meta(f"{name}-rest", namespace, jm, wave),
@@ -316,9 +318,10 @@ class StandaloneFlinkCluster(constructs.Construct):
 
         # TaskManagers
         tm_options = props.pod_options.with_role(props.task_manager.pod_options)
+        tm_parts = pod_parts(tm_options, pod_security.FLINK, CORE_QUANTITIES)
         tm_env = [*platform_env, *tm_options.env]
         tm_args = ["taskmanager"]
-        tm_mounts = [config_mount]
+        tm_mounts: list[k8s.VolumeMount | dict[str, Any]] = [config_mount]
         if statefulset:
             tm_mounts.append(k8s.VolumeMount(name=WORKING_DIR_VOLUME, mount_path=WORKING_DIR))
         if standalone.local_recovery:
@@ -327,22 +330,22 @@ class StandaloneFlinkCluster(constructs.Construct):
         tm_container = self._container(
             TASK_MANAGER_CONTAINER, props.image, tm_args,
             [TASK_MANAGER_RPC, *([QUERY_STATE] if standalone.queryable_state else []), *metrics_ports],
-            TASK_MANAGER_RPC, run_as, tm_env, tm_mounts, tm_options,
+            TASK_MANAGER_RPC, run_as, tm_env, [*tm_mounts, *tm_parts.mounts],
             container_resources(props.task_manager.cpu, props.task_manager.memory))
-        tm_template = self._template(tm, run_as, tm_container, [config_volume], tm_options, account, ha,
-                                     annotations(TASK_MANAGER_CONTAINER, self.config_map))
+        tm_template = pod_template(tm, run_as, [tm_container], volumes=[config_volume], parts=tm_parts,
+                                   service_account=account, automount_token=ha,
+                                   annotations=annotations(TASK_MANAGER_CONTAINER, self.config_map))
         replicas = props.task_manager.replicas or 1
         if statefulset:
             service(self, "TaskManagerService", name=f"{name}-taskmanager", namespace=namespace, component=tm,
                     wave=wave, ports=[TASK_MANAGER_RPC], headless=True)
-            tm_workload: k8s.KubeDeployment | k8s.KubeStatefulSet = stateful_set(
+            stateful_set(
                 self, "TaskManager", name=f"{name}-taskmanager", namespace=namespace, component=tm, wave=wave,
                 service_name=f"{name}-taskmanager", replicas=replicas, template=tm_template, parallel=True,
                 claims=[pvc_template(WORKING_DIR_VOLUME, standalone.volume_size, standalone.storage_class)])
         else:
-            tm_workload = deployment(self, "TaskManager", name=f"{name}-taskmanager", namespace=namespace,
+            deployment(self, "TaskManager", name=f"{name}-taskmanager", namespace=namespace,
                                      component=tm, wave=wave, replicas=replicas, template=tm_template)
-        self._patch_affinity(tm_workload, tm_options)
         if standalone.queryable_state:
             k8s.KubeService(self, "QueryStateService", metadata=object_meta(f"{name}-query-state", namespace, tm, wave),
                             spec=k8s.ServiceSpec(type="NodePort", selector=tm.selector_labels(),
@@ -355,71 +358,15 @@ class StandaloneFlinkCluster(constructs.Construct):
 
     @staticmethod
     def _container(name: str, image: str, args: list[str], ports: list[Port], probe: Port,
-                   run_as: pod_security.RunAs, envs: list[Env], mounts: list[k8s.VolumeMount], options: PodOptions,
+                   run_as: pod_security.RunAs, envs: list[Env], mounts: Sequence[k8s.VolumeMount | dict[str, Any]],
                    limits: k8s.ResourceRequirements) -> k8s.Container:
         """A Flink container: the image's entrypoint with `args`, TCP probes on `probe` (liveness as the upstream
-        manifests: 30 s delay, every 60 s; readiness every 10 s), the restricted security context, the options'
-        volumes mounted."""
+        manifests: 30 s delay, every 60 s; readiness every 10 s), the restricted security context, `mounts` (the
+        platform's, then the pod options')."""
         return k8s.Container(
             name=name, image=image, image_pull_policy="IfNotPresent", args=args, env=env.core(envs) or None,
             ports=[p.container_port() for p in ports],
             liveness_probe=tcp_probe(probe, initial_delay=30, period=60, failure_threshold=3),
             readiness_probe=tcp_probe(probe, initial_delay=10, period=10, failure_threshold=3),
             resources=limits, security_context=pod_security.container_security_context(run_as),
-            volume_mounts=[*mounts, *(k8s.VolumeMount(name=v.name, mount_path=v.mount_path,
-                                                      read_only=v.read_only or None) for v in options.volumes
-                                                    if v.main_container)])
-
-    @staticmethod
-    def _template(component: Component, run_as: pod_security.RunAs, main: k8s.Container, volumes: list[k8s.Volume],
-                  options: PodOptions, account: str, ha: bool, annotations: dict[str, str]) -> k8s.PodTemplateSpec:
-        """The pod template of one role: its container, the options' sidecars, init containers, volumes, labels,
-        annotations, node selector, tolerations and pull secrets (affinity: `_patch_affinity`)."""
-        base = pod_template(component, run_as, [main, *(_extra(c, run_as) for c in options.sidecars)],
-                            init_containers=[_extra(c, run_as) for c in options.init_containers] or None,
-                            volumes=[*volumes, *(_pod_volume(v) for v in options.volumes)],
-                            automount_token=ha, annotations={**options.annotations, **annotations})
-        spec = base.spec
-        assert spec is not None and base.metadata is not None
-        return k8s.PodTemplateSpec(
-            metadata=k8s.ObjectMeta(labels={**options.labels, **(base.metadata.labels or {})},
-                                    annotations=base.metadata.annotations),
-            spec=k8s.PodSpec(
-                service_account_name=account, automount_service_account_token=ha,
-                security_context=spec.security_context, init_containers=spec.init_containers,
-                containers=spec.containers, volumes=spec.volumes,
-                node_selector=dict(options.node_selector) or None,
-                tolerations=[k8s.Toleration(key=t.key, operator=t.operator, value=t.value, effect=t.effect,
-                                            toleration_seconds=t.toleration_seconds) for t in options.tolerations]
-                or None,
-                image_pull_secrets=[k8s.LocalObjectReference(name=n) for n in options.image_pull_secrets] or None))
-
-    @staticmethod
-    def _patch_affinity(workload: k8s.KubeDeployment | k8s.KubeStatefulSet, options: PodOptions) -> None:
-        """The options' affinity (Kubernetes API form) into the workload's pod template, as given."""
-        if options.affinity:
-            workload.add_json_patch(JsonPatch.add("/spec/template/spec/affinity", dict(options.affinity)))
-
-
-def _extra(c: Container, run_as: pod_security.RunAs) -> k8s.Container:
-    """A sidecar or init container of the pod options, with the restricted security context of the pod's user."""
-    return k8s.Container(
-        name=c.name, image=c.image, command=list(c.command) or None, args=list(c.args) or None,
-        env=env.core(c.env) or None,
-        volume_mounts=[k8s.VolumeMount(name=m.name, mount_path=m.mount_path, read_only=m.read_only or None)
-                       for m in c.mounts] or None,
-        resources=resources(c.resources.to_k8s()) if c.resources else None,
-        security_context=pod_security.container_security_context(run_as))
-
-
-def _pod_volume(v: PodVolume) -> k8s.Volume:
-    """A pod-options volume as a core Volume."""
-    return k8s.Volume(
-        name=v.name,
-        secret=k8s.SecretVolumeSource(secret_name=v.secret) if v.secret else None,
-        config_map=k8s.ConfigMapVolumeSource(name=v.config_map) if v.config_map else None,
-        persistent_volume_claim=k8s.PersistentVolumeClaimVolumeSource(claim_name=v.persistent_volume_claim)
-        if v.persistent_volume_claim else None,
-        empty_dir=k8s.EmptyDirVolumeSource(
-            medium=v.medium, size_limit=k8s.Quantity.from_string(v.size_limit) if v.size_limit else None)
-        if v.empty_dir else None)
+            volume_mounts=list(mounts))

@@ -35,6 +35,7 @@ from charts.blocks.component_chart import ComponentChart
 from charts.blocks.fluent_bit import CONFIG_FILE, HTTP_PORT, CloudWatchOutput, StdoutOutput, configuration, tail_input
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.pod_options import Toleration
+from charts.blocks.pod_spec import api_toleration
 from charts.blocks.rbac import Rule, binding, role
 from charts.blocks.s3 import IRSA_ANNOTATION
 from charts.blocks.workloads import Port, config_map, config_map_volume, http_probe, resources, rollout_annotations
@@ -145,9 +146,7 @@ class FluentBitChart(ComponentChart):
                 service_account_name=NAME,
                 priority_class_name=props.priority_class_name,
                 security_context=pod_security.pod_security_context(run_as),
-                tolerations=[k8s.Toleration(key=t.key, operator=t.operator, value=t.value, effect=t.effect,
-                                            toleration_seconds=t.toleration_seconds) for t in props.tolerations]
-                or None,
+                tolerations=[api_toleration(t) for t in props.tolerations] or None,
                 containers=[container],
                 volumes=[
                     config_map_volume("config", CONFIG_MAP),

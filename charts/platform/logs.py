@@ -26,8 +26,7 @@ def fluent_bit_props(config: EnvironmentConfig) -> FluentBitProps | None:
         namespaces=logs.namespaces if logs.namespaces is not None else platform_namespaces(config),
         exclude_paths=logs.exclude_paths, output=sink, resources=logs.resources.to_k8s(),
         mem_buf_limit=logs.mem_buf_limit, priority_class_name=logs.priority_class_name,
-        tolerations=tuple(Toleration(key=t.key, operator=t.operator, value=t.value, effect=t.effect,
-                                     toleration_seconds=t.toleration_seconds) for t in logs.tolerations),
+        tolerations=tuple(Toleration.of(t) for t in logs.tolerations),
         state_host_path=logs.state_host_path)
 
 

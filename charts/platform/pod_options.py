@@ -14,8 +14,7 @@ def pod_options(options: PodOptionsConfig) -> PodOptions:
     no reserved label)."""
     return PodOptions(
         labels=dict(options.labels), annotations=dict(options.annotations), node_selector=dict(options.node_selector),
-        tolerations=tuple(Toleration(key=t.key, operator=t.operator, value=t.value, effect=t.effect,
-                                     toleration_seconds=t.toleration_seconds) for t in options.tolerations),
+        tolerations=tuple(Toleration.of(t) for t in options.tolerations),
         affinity=options.affinity, image_pull_secrets=options.image_pull_secrets,
         env=tuple(_env(e) for e in options.env),
         volumes=tuple(PodVolume(name=v.name, mount_path=v.mount_path, read_only=v.read_only, secret=v.secret,

@@ -18,14 +18,13 @@ import cdk8s
 import constructs
 from cdk8s_plus_27 import k8s
 
-import imports.io.k8s.sparkoperator as spark_binding
-from charts.blocks import container_env as env
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.crd_enums import member
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_object_meta, image_tag
-from charts.blocks.pod_options import PodOptions, PodVolume, api_container, api_mount, api_volume, snake
+from charts.blocks.pod_options import PodOptions
+from charts.blocks.pod_spec import PodParts, QuantityTypes, api_env, pod_parts, struct_arguments
 from charts.blocks.s3 import S3Access
 from config import capabilities
 from imports.io.k8s.sparkoperator import (
@@ -33,15 +32,22 @@ from imports.io.k8s.sparkoperator import (
     SparkApplicationSpec,
     SparkApplicationSpecDeps,
     SparkApplicationSpecDriver,
-    SparkApplicationSpecDriverEnv,
+    SparkApplicationSpecDriverInitContainersResourcesLimits,
+    SparkApplicationSpecDriverInitContainersResourcesRequests,
+    SparkApplicationSpecDriverSidecarsResourcesLimits,
+    SparkApplicationSpecDriverSidecarsResourcesRequests,
     SparkApplicationSpecDynamicAllocation,
     SparkApplicationSpecExecutor,
-    SparkApplicationSpecExecutorEnv,
+    SparkApplicationSpecExecutorInitContainersResourcesLimits,
+    SparkApplicationSpecExecutorInitContainersResourcesRequests,
+    SparkApplicationSpecExecutorSidecarsResourcesLimits,
+    SparkApplicationSpecExecutorSidecarsResourcesRequests,
     SparkApplicationSpecMode,
     SparkApplicationSpecPythonVersion,
     SparkApplicationSpecRestartPolicy,
     SparkApplicationSpecRestartPolicyType,
     SparkApplicationSpecType,
+    SparkApplicationSpecVolumesEmptyDirSizeLimit,
 )
 
 CATALOG = "rest"
@@ -56,6 +62,20 @@ PROMETHEUS_CONF = {
 }
 """Spark's own Prometheus endpoints on the driver's UI (https://spark.apache.org/docs/4.0.0/monitoring.html#metrics):
 the PrometheusServlet sink for the driver's metrics and the executors' metrics at /metrics/executors/prometheus."""
+DRIVER_QUANTITIES = QuantityTypes(
+    SparkApplicationSpecDriverSidecarsResourcesRequests.from_string,
+    SparkApplicationSpecDriverSidecarsResourcesLimits.from_string,
+    SparkApplicationSpecDriverInitContainersResourcesRequests.from_string,
+    SparkApplicationSpecDriverInitContainersResourcesLimits.from_string,
+    SparkApplicationSpecVolumesEmptyDirSizeLimit.from_string)
+EXECUTOR_QUANTITIES = QuantityTypes(
+    SparkApplicationSpecExecutorSidecarsResourcesRequests.from_string,
+    SparkApplicationSpecExecutorSidecarsResourcesLimits.from_string,
+    SparkApplicationSpecExecutorInitContainersResourcesRequests.from_string,
+    SparkApplicationSpecExecutorInitContainersResourcesLimits.from_string,
+    SparkApplicationSpecVolumesEmptyDirSizeLimit.from_string)
+"""The quantity classes of the driver's and the executors' pods (`charts.blocks.pod_spec`; the volumes are the
+spec's, shared by both roles)."""
 ICEBERG_JARS = ("local:///opt/spark/extra-jars/iceberg-aws-bundle-1.10.1.jar",
                 "local:///opt/spark/extra-jars/iceberg-spark-runtime-4.0_2.13-1.10.1.jar")
 """Iceberg's Spark runtime and AWS bundle (1.10.1) inside the Spark image."""
@@ -275,7 +295,8 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
             "py_files": list(props.py_files) or None}
     allocation = props.dynamic_allocation
     options = props.pod_options
-    scheduling = _scheduling(options)
+    driver_parts = pod_parts(options, pod_security.SPARK, DRIVER_QUANTITIES)
+    executor_parts = pod_parts(options, pod_security.SPARK, EXECUTOR_QUANTITIES)
     run_as = options.run_as or pod_security.SPARK
     security = shared.security if options.run_as is None else _security(run_as)
     return SparkApplicationSpec(
@@ -299,85 +320,42 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
             shuffle_tracking_timeout=allocation.shuffle_tracking_timeout) if allocation else None,
         restart_policy=restart_policy(props.restart_policy),
         image_pull_secrets=list(options.image_pull_secrets) or None,
-        volumes=[_typed_volume(v) for v in options.volumes] or None,
+        volumes=driver_parts.volumes or None,
         driver=SparkApplicationSpecDriver(
             cores=props.driver.cores,
             memory=props.driver.memory,
             service_account=account,
-            env=shared.driver_env + env.render(options.env, SparkApplicationSpecDriverEnv),
             **security,
-            **{**scheduling, "annotations": _driver_annotations(props, options),
-               "sidecars": _typed_resources(scheduling["sidecars"], "SparkApplicationSpecDriverSidecars"),
-               "init_containers": _typed_resources(scheduling["init_containers"],
-                                                   "SparkApplicationSpecDriverInitContainers")},
+            **_role_fields(driver_parts, shared.env, _driver_annotations(props, driver_parts)),
         ),
         executor=SparkApplicationSpecExecutor(
             instances=props.executor.instances,
             service_account=account,
             cores=props.executor.cores,
             memory=props.executor.memory,
-            env=shared.executor_env + env.render(options.env, SparkApplicationSpecExecutorEnv),
             **security,
-            **{**scheduling, "sidecars": _typed_resources(scheduling["sidecars"], "SparkApplicationSpecExecutorSidecars"),
-               "init_containers": _typed_resources(scheduling["init_containers"],
-                                                   "SparkApplicationSpecExecutorInitContainers")},
+            **_role_fields(executor_parts, shared.env, executor_parts.annotations or None),
         ),
     )
 
 
-def _driver_annotations(props: SparkApplicationProps, options: PodOptions) -> dict[str, str] | None:
+def _driver_annotations(props: SparkApplicationProps, parts: PodParts) -> dict[str, str] | None:
     """The driver pod's annotations: the pod options', and the scrape annotations of its Prometheus endpoint."""
     scrape = {"prometheus.io/scrape": "true", "prometheus.io/port": str(SPARK_UI_PORT),
               "prometheus.io/path": PROMETHEUS_PATH} if props.prometheus and props.scrape_annotations else {}
-    return {**options.annotations, **scrape} or None
+    return {**parts.annotations, **scrape} or None
 
 
-def _scheduling(options: PodOptions) -> dict[str, Any]:
-    """The pod options both Spark roles take as fields (labels, annotations, nodeSelector, tolerations), as struct
-    arguments; tolerations as API-form maps, which the binding passes through."""
-    tolerations = [{key: value for key, value in (
-        ("key", t.key), ("operator", t.operator), ("value", t.value), ("effect", t.effect),
-        ("tolerationSeconds", t.toleration_seconds)) if value is not None} for t in options.tolerations]
-    run_as = options.run_as or pod_security.SPARK
-    container_security = pod_security.container_security_context_props(run_as)
-    return {"labels": dict(options.labels) or None, "annotations": dict(options.annotations) or None,
-            "node_selector": dict(options.node_selector) or None, "tolerations": tolerations or None,
-            "affinity": _struct_arguments(options.affinity) if options.affinity else None,
-            "volume_mounts": [api_mount(v.name, v.mount_path, v.read_only) for v in options.volumes] or None,
-            "sidecars": [api_container(c, container_security) for c in options.sidecars] or None,
-            "init_containers": [api_container(c, container_security) for c in options.init_containers] or None}
-
-
-def _typed_volume(volume: PodVolume) -> dict[str, Any]:
-    """An API-form volume whose emptyDir `sizeLimit` is the binding's IntOrString class (the jsii runtime refuses a
-    plain string there)."""
-    api = api_volume(volume)
-    if "sizeLimit" in api.get("emptyDir", {}):
-        api["emptyDir"] = {**api["emptyDir"], "sizeLimit": spark_binding.SparkApplicationSpecVolumesEmptyDirSizeLimit
-                           .from_string(api["emptyDir"]["sizeLimit"])}
-    return api
-
-
-def _typed_resources(containers: list[dict[str, Any]] | None, prefix: str) -> list[dict[str, Any]] | None:
-    """API-form containers whose `resources` quantities are the binding's IntOrString classes (`prefix`, e.g.
-    `SparkApplicationSpecDriverSidecars`): the jsii runtime checks them, unlike plain strings and maps."""
-    if not containers:
-        return None
-    typed = []
-    for container in containers:
-        if "resources" in container:
-            kinds = {kind: {name: getattr(spark_binding, f"{prefix}Resources{kind.capitalize()}").from_string(value)
-                            for name, value in values.items()} for kind, values in container["resources"].items()}
-            container = {**container, "resources": getattr(spark_binding, f"{prefix}Resources")(**kinds)}
-        typed.append(container)
-    return typed
-
-
-def _struct_arguments(value: Mapping[str, Any]) -> dict[str, Any]:
-    """An API-form map (camelCase) as keyword arguments of a generated struct: mapping keys in snake_case down to
-    the first list, whose items the binding passes through as they are (so they keep their API form)."""
-    return {snake(key): _struct_arguments(item) if isinstance(item, Mapping) else item
-            for key, item in value.items()}
+def _role_fields(parts: PodParts, platform_env: list[dict[str, Any]],
+                 annotations: dict[str, str] | None) -> dict[str, Any]:
+    """The pod options a Spark role (`driver`, `executor`) takes as fields of its own, as keyword arguments: labels,
+    `annotations`, nodeSelector, tolerations, affinity, the main container's env (`platform_env` first) and mounts,
+    sidecars and init containers (the Spark operator's webhook puts them into the pod)."""
+    return {"labels": parts.labels or None, "annotations": annotations,
+            "node_selector": parts.node_selector or None, "tolerations": parts.tolerations or None,
+            "affinity": struct_arguments(parts.affinity) if parts.affinity else None,
+            "env": [*platform_env, *parts.env], "volume_mounts": parts.mounts or None,
+            "sidecars": parts.sidecars or None, "init_containers": parts.init_containers or None}
 
 
 def _security(run_as: pod_security.RunAs) -> dict[str, Any]:
@@ -449,11 +427,10 @@ class ScheduledSparkApplicationConstruct(cdk8s.ApiObject):
 @dataclass(frozen=True)
 class SharedSettings:
     """What every SparkApplication of a chart has alike, built once: `spark_conf` (S3A and the Iceberg catalog), the
-    drivers' and executors' env (catalog credential, S3), the restricted pod and container security contexts."""
+    drivers' and executors' env in API form (catalog credential, S3), the restricted pod and container security contexts."""
 
     spark_conf: dict[str, str]
-    driver_env: list[Any]
-    executor_env: list[Any]
+    env: list[dict[str, Any]]
     security: dict[str, Any]
 
     @staticmethod
@@ -463,8 +440,7 @@ class SharedSettings:
         run_as = pod_security.SPARK
         return SharedSettings(
             spark_conf=spark_conf(s3, catalog),
-            driver_env=env.render(envs, SparkApplicationSpecDriverEnv),
-            executor_env=env.render(envs, SparkApplicationSpecExecutorEnv),
+            env=api_env(envs),
             security=_security(run_as))
 
 

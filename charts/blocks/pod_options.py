@@ -16,7 +16,6 @@ from charts.blocks.container_env import Env
 from charts.blocks.pod_security import RunAs
 from config.common import Resources
 from config.flink_options import FLINK_MAIN_CONTAINER
-from config.pod_options import TolerationConfig
 
 RESERVED_LABELS = ("app", "component", "type")
 """Labels the Flink operator puts on its pods and selects them by."""
@@ -33,12 +32,6 @@ class Toleration:
     value: str | None = None
     effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
     toleration_seconds: int | None = None
-
-    @staticmethod
-    def of(config: TolerationConfig) -> Toleration:
-        """The toleration a configuration entry declares (same fields)."""
-        return Toleration(key=config.key, operator=config.operator, value=config.value, effect=config.effect,
-                          toleration_seconds=config.toleration_seconds)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ when that shipper is not the one chosen."""
 from __future__ import annotations
 
 from charts.blocks.fluent_bit import CloudWatchOutput, FluentBitSidecarProps, StdoutOutput
-from charts.blocks.pod_options import Toleration
 from charts.logging.fluent_bit import FluentBitProps
+from charts.platform.pod_options import toleration
 from config import EnvironmentConfig
 from config.logs import LogsConfig, output, platform_namespaces
 
@@ -26,7 +26,7 @@ def fluent_bit_props(config: EnvironmentConfig) -> FluentBitProps | None:
         namespaces=logs.namespaces if logs.namespaces is not None else platform_namespaces(config),
         exclude_paths=logs.exclude_paths, output=sink, resources=logs.resources.to_k8s(),
         mem_buf_limit=logs.mem_buf_limit, priority_class_name=logs.priority_class_name,
-        tolerations=tuple(Toleration.of(t) for t in logs.tolerations),
+        tolerations=tuple(toleration(t) for t in logs.tolerations),
         state_host_path=logs.state_host_path)
 
 

@@ -6,7 +6,7 @@ from charts.blocks.container_env import ConfigMapKeyRef, Env
 from charts.blocks.pod_options import Container, PodOptions, PodVolume, Toleration, VolumeMount
 from charts.blocks.pod_security import RunAs
 from charts.blocks.secrets import SecretKeyRef
-from config.pod_options import ContainerConfig, EnvVarConfig, PodOptionsConfig
+from config.pod_options import ContainerConfig, EnvVarConfig, PodOptionsConfig, TolerationConfig
 
 
 def pod_options(options: PodOptionsConfig) -> PodOptions:
@@ -14,7 +14,7 @@ def pod_options(options: PodOptionsConfig) -> PodOptions:
     no reserved label)."""
     return PodOptions(
         labels=dict(options.labels), annotations=dict(options.annotations), node_selector=dict(options.node_selector),
-        tolerations=tuple(Toleration.of(t) for t in options.tolerations),
+        tolerations=tuple(toleration(t) for t in options.tolerations),
         affinity=options.affinity, image_pull_secrets=options.image_pull_secrets,
         env=tuple(_env(e) for e in options.env),
         volumes=tuple(PodVolume(name=v.name, mount_path=v.mount_path, read_only=v.read_only, secret=v.secret,
@@ -25,6 +25,12 @@ def pod_options(options: PodOptionsConfig) -> PodOptions:
         init_containers=tuple(_container(c) for c in options.init_containers),
         run_as=RunAs(uid=options.run_as.user, gid=options.run_as.group, fs_group=options.run_as.fs_group,
                      exception=options.run_as.exception) if options.run_as else None)
+
+
+def toleration(config: TolerationConfig) -> Toleration:
+    """The toleration a configuration entry declares (same fields)."""
+    return Toleration(key=config.key, operator=config.operator, value=config.value, effect=config.effect,
+                      toleration_seconds=config.toleration_seconds)
 
 
 def _container(container: ContainerConfig) -> Container:

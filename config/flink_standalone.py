@@ -108,8 +108,8 @@ def _parallelism_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem
 
 def standalone_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
     """What a `backend: standalone` cluster cannot do: operator features (autoscaler, periodic snapshots, the
-    Ingress, upgrade and suspend, snapshot nonces), a job JAR outside the image, reactive mode without a job, and
-    `flinkConfiguration` keys the standalone `config.yaml` sets from a typed field or only the operator reads."""
+    Ingress, upgrade and suspend, snapshot nonces), a job JAR outside the image, reactive mode without a job, native
+    sidecars (cdk8s-plus-27's `k8s.Container` has no `restartPolicy`), and `flinkConfiguration` keys the standalone `config.yaml` sets from a typed field or only the operator reads."""
     operator_only = "is an operator feature; a standalone cluster has no operator (backend: operator)"
     if deployment.autoscaler.enabled:
         yield Problem("autoscaler.enabled", operator_only)
@@ -157,6 +157,16 @@ def standalone_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
         if len(deployment.name) > longest:
             yield Problem("name", f"at most {longest} characters with taskManagerKind: statefulset (the StatefulSet "
                                   f"<name>{TASK_MANAGER_SUFFIX} has at most {STATEFUL_SET_NAME_MAX})")
+    for path, options in (("podOptions", deployment.pod_options),
+                          ("jobManager.podOptions", deployment.job_manager.pod_options),
+                          ("taskManager.podOptions", deployment.task_manager.pod_options)):
+        for index, container in enumerate(options.init_containers):
+            if container.restart_policy is not None:
+                yield Problem(f"{path}.initContainers[{index}].restartPolicy",
+                              "a native sidecar is not rendered on a standalone pod (its Deployment and StatefulSet "
+                              "follow the Kubernetes 1.27 API, which has no init-container restartPolicy, so the "
+                              "container would block the pod's start): declare it under sidecars, which a standalone "
+                              "pod restarts itself")
     for key in sorted(deployment.flink_configuration):
         if key in STANDALONE_KEYS:
             yield Problem(f"flinkConfiguration.{key}", "set by the platform in a standalone cluster's config.yaml "

@@ -15,7 +15,7 @@ import yaml
 from charts.flink.cluster import FlinkClusterProps
 from charts.flink.job import JobProps
 from charts.flink.standalone import StandaloneProps
-from tests.conftest import Manifest, environment, find, validate_errors
+from tests.conftest import Manifest, config_errors, environment, find, validate_errors
 from tests.test_flink import flink
 from tests.test_flink_deployments import config_error
 
@@ -282,3 +282,19 @@ def test_validate_finds_ha_pods_that_cannot_use_config_maps(tmp_path: Path) -> N
         "fraud-scoring may not create, delete, patch, update ConfigMaps in flink: Flink's Kubernetes HA (leader "
         "election, job metadata) fails",
     ])
+
+
+def test_a_native_sidecar_is_refused_on_a_standalone_pod_and_a_sidecar_is_rendered() -> None:
+    """cdk8s-plus-27's `k8s.Container` (the Kubernetes 1.27 API) has no init-container `restartPolicy`: rendered
+    without it, a native sidecar would block the pod's start. Config refuses it and names the way: a sidecar."""
+    shipper = {"name": "shipper", "image": "busybox:1.36",
+               "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}}}
+    native = copy.deepcopy(APPLICATION)
+    native["taskManager"]["podOptions"] = {"initContainers": [{**shipper, "restartPolicy": "Always"}]}
+    errors = config_errors(environment(flink={"deployments": [native]}))
+    assert any(line.startswith("flink.deployments[fraud-scoring].taskManager.podOptions.initContainers[shipper]"
+                               ".restartPolicy: a native sidecar is not rendered on a standalone pod") for line in errors)
+    plain = copy.deepcopy(APPLICATION)
+    plain["taskManager"]["podOptions"] = {"sidecars": [shipper]}
+    pod = find(objects(plain), "StatefulSet", "fraud-scoring-taskmanager")["spec"]["template"]["spec"]
+    assert [c["name"] for c in pod["containers"]][1:] == ["shipper"]

@@ -261,6 +261,15 @@ _TextLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(f"^(?:{_C
 _TextLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
+def load_yaml(text: str) -> dict[Any, Any]:
+    """A YAML mapping with every scalar as its text (None: a null scalar), nested values as they are.
+
+    Raises:
+        FileReadError: the YAML does not parse, repeats a key or is not a mapping.
+    """
+    return _load(text, _TextLoader)
+
+
 def read_text_yaml(text: str) -> dict[str, str | None]:
     """Flink's file catalog store's reading of a catalog file: key -> the value's text (None: null).
 
@@ -268,7 +277,7 @@ def read_text_yaml(text: str) -> dict[str, str | None]:
         FileReadError: the YAML does not parse, repeats a key, is not a mapping or holds a list or mapping.
     """
     result: dict[str, str | None] = {}
-    for key, value in _load(text, _TextLoader).items():
+    for key, value in load_yaml(text).items():
         if isinstance(value, dict | list):
             raise FileReadError(f"{key}: a YAML {type(value).__name__}, where the reader expects text")
         result[str(key)] = value

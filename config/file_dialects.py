@@ -157,8 +157,10 @@ def flink_text(value: Any) -> str:
 
 def _reads_as_itself(text: str) -> bool:
     """Both YAML readers read `text`, written as a plain scalar, back as the string `text`: Flink's `config.yaml`
-    (Core schema, then `flink_text`) and Jackson (the text; null for a null scalar)."""
+    (Core schema, then `flink_text`) and Jackson (the text; null for a null scalar; a plain infinity or NaN fails)."""
     value = core_scalar(text)
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # Jackson's YAML parser fails on a plain `.inf` / `.nan` (NumberFormatException)
     return value is not None and flink_text(value) == text
 
 
@@ -172,10 +174,30 @@ class _Dumper(yaml.SafeDumper):
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
 
+class _Key(str):
+    """A mapping key: quoted unless the Core schema reads it as a string (Flink's `config.yaml` reader casts every
+    key to String: a plain `0` or `true` key fails the load with a ClassCastException)."""
+
+
+_BREAKS = re.compile("[\r\n\x85\u2028\u2029]")
+"""Characters PyYAML folds as line breaks in a plain or single-quoted scalar, which YAML 1.2 readers do not all read
+back (NEL and the Unicode separators are breaks in YAML 1.1 only): such a string is double-quoted, with escapes."""
+
+
+def _represent_str(dumper: _Dumper, text: str) -> yaml.ScalarNode:
+    plain_key = not isinstance(text, _Key) or isinstance(core_scalar(text), str)
+    style = '"' if _BREAKS.search(text) else None if plain_key else "'"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(text), style=style)
+
+
+_Dumper.add_representer(_Key, _represent_str)
+_Dumper.add_representer(str, _represent_str)
+
+
 def yaml_file(settings: Settings, *, sort_keys: bool = True) -> str:
     """`settings` as a YAML mapping, one `key: value` line each (sorted by key, or in the mapping's order), every
     value a string; quoted only where a reader would otherwise read something else (see the module docstring)."""
-    document = dict(_ordered(settings, sort_keys))
+    document = {_Key(key): value for key, value in _ordered(settings, sort_keys)}
     if not document:
         return ""
     return str(yaml.dump(document, Dumper=_Dumper, default_flow_style=False, sort_keys=False, width=2**31,

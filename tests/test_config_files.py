@@ -25,7 +25,7 @@ from manifests.validation import config_files
 from manifests.validation.report import Manifest as Loaded
 from tests.conftest import Manifest, config_errors, environment, find, render, validate_errors
 
-TRICKY = {
+TRICKY: dict[str, str | int] = {
     "java.opts": '-Dx="a: b"',
     "pipeline.name": "#nightly",
     "leading.space": " padded",
@@ -52,7 +52,7 @@ TRICKY = {
     "tab": "a\tb",
 }
 """Values a naive `key: value` writer gets wrong, each for a reason named by its key."""
-PLAIN = {"port": "8081", "flag": "true", "path": "s3://bucket/a/b", "duration": "15 s", "ref": "env:CREDENTIAL",
+PLAIN: dict[str, str | int] = {"port": "8081", "flag": "true", "path": "s3://bucket/a/b", "duration": "15 s", "ref": "env:CREDENTIAL",
          "opts": "-Dkey=value", "ratio": "0.5", "count": 3}
 """Values every reader reads back from a plain scalar: written unquoted, as before (dist/ unchanged)."""
 

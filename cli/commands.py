@@ -52,6 +52,7 @@ def _copy_for_cdk8s_cli(written: list[Path], cli_outdir: Path) -> None:
 
 def _synth(args: argparse.Namespace) -> int:
     from charts.synth import synthesize, synthesize_helm_templates
+    from config.file_dialects import LineFileError
     from manifests.helm import HelmChartError
 
     cli_outdir = os.environ.get("CDK8S_OUTDIR")
@@ -68,7 +69,7 @@ def _synth(args: argparse.Namespace) -> int:
             written = synthesize(args.envs or available_environments(args.config_dir), args.outdir, args.config_dir)
             if cli_outdir and Path(cli_outdir).resolve() != Path(args.outdir).resolve():
                 _copy_for_cdk8s_cli(written, Path(cli_outdir))
-    except (ConfigError, HelmChartError) as error:
+    except (ConfigError, HelmChartError, LineFileError) as error:
         return _error(error)
     for path in written:
         print(f"synthesized {path}")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from config import capabilities
 from config.common import Resources, S3Keys
+from config.file_dialects import line_problem
 from config.loading import Problem
 
 if TYPE_CHECKING:
@@ -99,12 +100,17 @@ class FlussConfig:
     """StorageClass of the TabletServers' data volumes (null: the cluster default). Default: `null`."""
 
     def problems(self) -> Iterator[Problem]:
-        """Enough TabletServers for the replication factor; two distinct listener ports."""
+        """Enough TabletServers for the replication factor; two distinct listener ports; paths that server.yaml
+        (`config.file_dialects.line_file`) can carry."""
         if self.default_replication_factor > self.tablet_replicas:
             yield Problem("defaultReplicationFactor", f"{self.default_replication_factor} is more than "
                                                       f"fluss.tabletReplicas ({self.tablet_replicas})")
         if self.internal_port == self.client_port:
             yield Problem("clientPort", f"must differ from fluss.internalPort ({self.internal_port})")
+        for field, value in (("remoteDataPath", self.remote_data_path), ("zookeeperPathRoot", self.zookeeper_path_root)):
+            problem = line_problem(field, value)
+            if problem:
+                yield Problem(field, f"cannot be written to Fluss' server.yaml (flat key: value lines): {problem}")
 
 
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import constructs
 
-from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.container_env import Env
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave
 from charts.blocks.pod_spec import Mount, VolumeSpec
 from charts.blocks.workloads import config_map
+from config.file_dialects import yaml_file
 
 STORE_DIR = "/var/flink/catalog-store"
 STORE_PATH = f"file://{STORE_DIR}/"
@@ -66,7 +66,7 @@ class CatalogStore(constructs.Construct):
         ]
         self.config_maps = [
             config_map(self, f.name, name=f.config_map, namespace=namespace, component=component,
-                       wave=SyncWave.CLUSTERS, data={f.file_name: config_file(f.body, FLAT_YAML)})
+                       wave=SyncWave.CLUSTERS, data={f.file_name: yaml_file(f.body)})
             for f in self.files
         ]
         """The catalog ConfigMaps, for the `checksum/config` of the pods that mount the store

@@ -56,7 +56,6 @@ from cdk8s_plus_27 import k8s
 
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
-from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.container_env import Env
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.pod_spec import QuantityTypes, pod_parts
@@ -77,6 +76,7 @@ from charts.blocks.workloads import (
     tcp_probe,
 )
 from charts.flink.catalog_store import CatalogStore
+from config.file_dialects import properties_file, yaml_file
 from config.flink_options import (
     HA_CLUSTER_ID,
     JOB_MANAGER_RPC_ADDRESS,
@@ -117,7 +117,7 @@ HA_RULES = [Rule(("",), ("configmaps",), READ_WRITE)]
 """What Kubernetes HA needs in Flink 1.20 (JobManagers and TaskManagers alike): leader election and the HA
 metadata in ConfigMaps labelled with the cluster id (`KubernetesLeaderElector`, `KubernetesStateHandleStore`)."""
 
-DEFAULT_LOG4J = config_file({
+DEFAULT_LOG4J = properties_file({
     "rootLogger.level": "INFO",
     "rootLogger.appenderRef.console.ref": "ConsoleAppender",
     "rootLogger.appenderRef.rolling.ref": "RollingFileAppender",
@@ -137,7 +137,7 @@ DEFAULT_LOG4J = config_file({
     "appender.rolling.policies.size.size": "100MB",
     "appender.rolling.strategy.type": "DefaultRolloverStrategy",
     "appender.rolling.strategy.max": "10",
-}, " = ", sort_keys=False)
+}, separator=" = ", sort_keys=False)
 """`log4j-console.properties` when the cluster sets none: the console (for `kubectl logs`) and the rolling file the
 Flink UI shows (`${sys:log.file}`), as in the standalone Kubernetes appendix; the image's own file is hidden by the
 ConfigMap mount."""
@@ -272,7 +272,7 @@ class StandaloneFlinkCluster(constructs.Construct):
         conf.update(props.flink_configuration)
         self.config_map = config_map(
             self, "ConfigMap", name=f"{name}-config", namespace=namespace, component=cluster, wave=wave,
-            data={STANDALONE_CONFIG_FILE: config_file(conf, FLAT_YAML),
+            data={STANDALONE_CONFIG_FILE: yaml_file(conf),
                   STANDALONE_LOG_FILE: props.log_configuration.get(STANDALONE_LOG_FILE, DEFAULT_LOG4J)})
         config_volume = k8s.Volume(name="flink-config", config_map=k8s.ConfigMapVolumeSource(
             name=self.config_map.name, items=[k8s.KeyToPath(key=k, path=k) for k in self.config_map.data]))

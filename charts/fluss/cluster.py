@@ -30,7 +30,6 @@ from cdk8s_plus_27 import k8s
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
-from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.s3 import S3Access
@@ -51,6 +50,7 @@ from charts.blocks.workloads import (
 from charts.fluss.zookeeper import ZooKeeperEnsemble, ZooKeeperProps
 from config import capabilities
 from config.common import Resources
+from config.file_dialects import line_file
 
 CONF_MOUNT = "/opt/conf"
 DATA_DIR = "/tmp/fluss/data"
@@ -209,7 +209,7 @@ class FlussCluster(constructs.Construct):
         settings.update({f"s3.{key}": value for key, value in
                          s3.s3a(capabilities.FLUSS.web_identity_provider).items()})
         settings.update(s3_delegation(s3))
-        return config_file(settings, FLAT_YAML)
+        return line_file(settings)
 
     def _server(self, props: FlussClusterProps, component: Component, *, name: str, container: str,
                 service_name: str, replicas: int, start: str, res: Resources, secret_env: list[env.Env],

@@ -19,7 +19,6 @@ from cdk8s_plus_27 import k8s
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
-from charts.blocks.config_files import FLAT_YAML, config_file
 from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave, object_meta
 from charts.blocks.rbac import READ_WRITE, Rule, binding, role
@@ -39,6 +38,7 @@ from charts.blocks.workloads import (
     tcp_probe,
 )
 from config.common import Resources
+from config.file_dialects import line_file, properties_file
 from manifests.metrics import METRICS_PORT_NAME, MetricsAnnotations
 
 VERSION = "1.14.0"
@@ -165,9 +165,9 @@ class FlinkOperator(constructs.Construct):
                                                          extra_annotations=s3.service_account_annotations()))
         self._rbac(props, component)
         conf = {
-            "flink-conf.yaml": config_file(self.flink_conf(props, s3), FLAT_YAML, sort_keys=False),
-            "log4j-operator.properties": config_file(LOG4J_OPERATOR, LOG4J_PROPERTIES, sort_keys=False),
-            "log4j-console.properties": config_file(LOG4J_CONSOLE, LOG4J_PROPERTIES, sort_keys=False),
+            "flink-conf.yaml": line_file(self.flink_conf(props, s3), sort_keys=False),
+            "log4j-operator.properties": properties_file(LOG4J_OPERATOR, separator=LOG4J_PROPERTIES, sort_keys=False),
+            "log4j-console.properties": properties_file(LOG4J_CONSOLE, separator=LOG4J_PROPERTIES, sort_keys=False),
         }
         operator_config = config_map(self, "ConfigMap", name="flink-operator-config", namespace=namespace,
                                      component=component, wave=wave, data=conf)

@@ -17,7 +17,6 @@ from cdk8s_plus_27 import k8s
 
 from charts.blocks import container_env as env
 from charts.blocks import pod_security
-from charts.blocks.config_files import PROPERTIES, config_file
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.s3 import S3Access
 from charts.blocks.secrets import SecretKeyRef
@@ -35,6 +34,7 @@ from charts.blocks.workloads import (
 )
 from charts.polaris.postgres import PostgreSQL
 from config.common import Resources
+from config.file_dialects import properties_file
 
 HTTP_PORT = Port("polaris-http", 8181)
 MANAGEMENT_PORT = Port("polaris-mgmt", 8182)
@@ -184,7 +184,7 @@ class Polaris(constructs.Construct):
         # An S3-compatible store has no STS: the catalog's storage config says `stsUnavailable` (`polaris_setup`), so
         # Polaris uses its own keys and still hands the catalog's endpoint and path-style setting to its FileIO.
         # SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION must stay false: it would drop them (`capabilities.POLARIS`).
-        return config_file(settings, PROPERTIES)
+        return properties_file(settings)
 
     @property
     def host(self) -> str:

@@ -19,6 +19,7 @@ from manifests.validation import (
     app_of_apps,
     cloud_identity,
     components,
+    config_files,
     first_sync,
     flink_keys,
     flink_parallelism,
@@ -123,6 +124,7 @@ def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey,
     report.findings += references.check(manifests, external, partial=partial)
     report.findings += presync_secrets.check(manifests, external)
     report.findings += iceberg_env_references.check(manifests)
+    report.findings += config_files.check(manifests)
     for runtime_check in (first_sync.check, app_of_apps.check, rollout.check, cloud_identity.check,
                           components.check, metrics.check, spark_webhook.check, spark_submission.check,
                           flink_standalone.check, flink_pods.check, flink_parallelism.check, flink_keys.check,

@@ -19,8 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
+from config.file_dialects import FileReadError, read_flink_yaml, read_line_file
 from config.java_values import JavaError, flink_boolean, java_double_str
 from manifests.validation.manifests import config_map_data
 from manifests.validation.report import Manifest
@@ -149,35 +148,19 @@ def flat_config(node: Any) -> dict[str, str]:
 
 
 def legacy_config_file(text: str) -> dict[str, str]:
-    """Flink's `flink-conf.yaml` reading (`GlobalConfiguration.loadYAMLResource`, legacy): per line, text after
-    `#` dropped, then `key: value` split at the first `": "`, both trimmed, lines without either skipped."""
-    result: dict[str, str] = {}
-    for line in text.splitlines():
-        conf = line.split("#", 1)[0].strip()
-        key, separator, value = conf.partition(": ")
-        if separator and key.strip() and value.strip():
-            result[key.strip()] = value.strip()
-    return result
+    """Flink's `flink-conf.yaml` reading (`GlobalConfiguration.loadYAMLResource`, legacy): flat `key: value`
+    lines (`config.file_dialects.read_line_file`)."""
+    return read_line_file(text)
 
 
 def standard_config_file(text: str) -> dict[str, str]:
-    """Flink's `config.yaml` (standard YAML): nested keys joined with `.`, other values as YAML text."""
+    """Flink's `config.yaml` (standard YAML 1.2, `config.file_dialects.read_flink_yaml`): nested keys joined with
+    `.`; null values and a file that does not parse read as nothing (`config_files` reports them)."""
     try:
-        loaded = yaml.safe_load(text)
-    except yaml.YAMLError:
+        values = read_flink_yaml(text)
+    except FileReadError:
         return {}
-    result: dict[str, str] = {}
-
-    def walk(value: Any, key: str) -> None:
-        if isinstance(value, dict) and value:
-            for name, child in value.items():
-                walk(child, f"{key}.{name}" if key else str(name))
-        elif key:
-            result[key] = (yaml.safe_dump(value, default_flow_style=True, width=2**31).strip()
-                           if isinstance(value, dict | list) else _text(value))
-
-    walk(loaded, "")
-    return result
+    return {key: value for key, value in values.items() if value is not None}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ import org.apache.flink.util.TimeUtils;
  * {@code option:<type>}: the value set as text under a key of a {@code Configuration} and read back through a
  * {@code ConfigOption} of that type ({@code Configuration.get}, hence {@code ConfigurationUtils.convertValue}), where
  * {@code <type>} is {@code Boolean}, {@code Integer}, {@code Long}, {@code Float}, {@code Double}, {@code String},
- * {@code Duration}, {@code MemorySize}, {@code Map}, {@code enum:<class>}, or {@code list:<element type>}.
+ * {@code Duration}, {@code MemorySize}, {@code Map}, {@code enum:<class>}, or {@code list:<element type>};
+ * {@code file:<file>}: a whole configuration file, read by its program ({@link ConfigFiles}).
  */
 final class ValueParser {
     private static final String KEY = "judge.value";
@@ -45,6 +46,8 @@ final class ValueParser {
                 value = TimeUtils.parseDuration(text);
             } else if (kind.equals("memory")) {
                 value = MemorySize.parse(text);
+            } else if (kind.startsWith("file:")) {
+                value = ConfigFiles.read(kind, text);
             } else if (kind.startsWith("option:")) {
                 Configuration conf = new Configuration(standardYaml);
                 conf.setString(KEY, text);
@@ -54,7 +57,7 @@ final class ValueParser {
             }
             out.put("ok", true);
             out.put("value", represent(value));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | java.io.IOException | ReflectiveOperationException e) {
             Throwable cause = e;
             while (cause.getCause() != null && cause.getCause() != cause) {
                 cause = cause.getCause();

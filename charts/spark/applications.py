@@ -28,6 +28,7 @@ from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_obje
 from charts.blocks.pod_options import PodOptions, PodVolume, api_container, api_mount, api_volume, snake
 from charts.blocks.s3 import S3Access
 from config import capabilities
+from config.names import used_twice
 from imports.io.k8s.sparkoperator import (
     SparkApplication,
     SparkApplicationSpec,
@@ -216,8 +217,7 @@ class SparkProps:
     applications: tuple[SparkApplicationProps, ...] = ()
 
     def __post_init__(self) -> None:
-        names = [app.name for app in self.applications]
-        repeated = sorted({name for name in names if names.count(name) > 1})
+        repeated = used_twice(app.name for app in self.applications)
         if repeated:
             raise ValueError(f"SparkApplication names used twice: {', '.join(repeated)}")
 

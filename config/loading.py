@@ -258,20 +258,52 @@ def resolve_ref(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def apply_defaults(node_schema: dict[str, Any], instance: Any) -> None:
-    """Fill `instance` in place with the schema's `default`s, recursively (objects and arrays of objects)."""
-    node_schema = resolve_ref(node_schema)
-    if isinstance(instance, dict):
-        for key, prop in node_schema.get("properties", {}).items():
+    """Fill `instance` in place with the schema's `default`s, recursively (objects and arrays of objects): a key
+    the instance lacks gets the property's own `default`, else its `$ref` target's (a fresh copy of a mutable one).
+
+    Each schema node is resolved once per call (`_DefaultsPlan`), not once per list item: a thousand jobs share
+    the plan of their item schema."""
+    _fill_defaults(node_schema, instance, {})
+
+
+class _DefaultsPlan(NamedTuple):
+    """What `apply_defaults` does at one schema node: for each property (key, its schema node, whether it has a
+    default, the default, whether the default is mutable and so copied), and the node of the items of an array
+    (None: not an array)."""
+
+    properties: tuple[tuple[str, dict[str, Any], bool, Any, bool], ...]
+    items: dict[str, Any] | None
+
+
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def _fill_defaults(node: dict[str, Any], instance: Any,
+                   plans: dict[int, tuple[dict[str, Any], _DefaultsPlan]]) -> None:
+    """`apply_defaults` with `plans`, the plan of each schema node seen in this call by `id` (the node is kept with
+    its plan, so no id is reused while the call runs)."""
+    entry = plans.get(id(node))
+    if entry is None:
+        resolved = resolve_ref(node)
+        properties = []
+        for key, prop in resolved.get("properties", {}).items():
             prop_resolved = resolve_ref(prop)
+            default = prop.get("default", prop_resolved.get("default"))
+            properties.append((key, prop, "default" in prop or "default" in prop_resolved, default,
+                               not isinstance(default, _IMMUTABLE)))
+        entry = plans[id(node)] = (node, _DefaultsPlan(tuple(properties), resolved.get("items")))
+    plan = entry[1]
+    if isinstance(instance, dict):
+        for key, prop, has_default, default, mutable in plan.properties:
             if key not in instance:
-                if "default" not in prop and "default" not in prop_resolved:
+                if not has_default:
                     continue
-                instance[key] = copy.deepcopy(prop.get("default", prop_resolved.get("default")))
+                instance[key] = copy.deepcopy(default) if mutable else default
             if instance[key] is not None:
-                apply_defaults(prop, instance[key])
-    elif isinstance(instance, list) and "items" in node_schema:
+                _fill_defaults(prop, instance[key], plans)
+    elif isinstance(instance, list) and plan.items is not None:
         for item in instance:
-            apply_defaults(node_schema["items"], item)
+            _fill_defaults(plan.items, item, plans)
 
 
 def schema_problems(document: dict[str, Any]) -> list[Problem]:

@@ -481,8 +481,8 @@ class SparkChart(ComponentChart):
                  service_account: k8s.KubeServiceAccount | str, s3: S3Access, catalog: IcebergRestCatalog):
         super().__init__(scope, id, namespace=namespace)
         shared = SharedSettings.of(s3, catalog)
+        account = _account(service_account)  # once: each read of a construct's name is a round trip to jsii
         for app in props.applications:
             kind = SparkApplicationConstruct if app.schedule is None else ScheduledSparkApplicationConstruct
             kind(self, app.name, namespace=namespace, props=app, image=app.image or props.image,
-                 spark_version=app.spark_version or props.spark_version, service_account=service_account,
-                 shared=shared)
+                 spark_version=app.spark_version or props.spark_version, service_account=account, shared=shared)

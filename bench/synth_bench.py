@@ -1,6 +1,6 @@
 """Synth speed and memory, as a ratio to the import floor measured in the same run.
 
-    .venv/bin/python bench/synth_bench.py [--runs N] [--counts 1000,5000]
+    .venv/bin/python bench/synth_bench.py [--runs N] [--counts 1000,5000] [--baseline DIR]
 
 Measures (median of N cold runs, each a fresh process; peak RSS is the largest process of the run,
 Python or the jsii Node.js child):
@@ -13,6 +13,9 @@ Python or the jsii Node.js child):
                and 5,000): the per-object slope is (scale - synth local) / N, and equal slopes at 1,000 and 5,000
                mean linear growth; the 1,000 SparkApplications once more without -O (type checks on, as in
                tests), to show what the checks cost
+With `--baseline DIR` (another checkout of the project, set up with `make setup`, e.g. a `git worktree` of main),
+every synth runs there too, in the same rounds, and each is printed with its change against the baseline: a change's
+effect, paired, on a noisy machine.
 Timings are printed, never asserted in tests.
 """
 
@@ -42,8 +45,8 @@ IMPORTS = {
 }
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB of the largest process) of one run of `command` in a fresh process."""
+def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB of the largest process) of one run of `command` in a fresh process in `cwd`."""
     wrapper = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter(); rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
@@ -51,7 +54,7 @@ def measure(command: list[str]) -> tuple[float, float]:
         "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
         "print(wall, peak, rc)\n"
     )
-    out = subprocess.run([PY, "-c", wrapper, *command], cwd=ROOT, env=ENV, capture_output=True, text=True, check=True)
+    out = subprocess.run([PY, "-c", wrapper, *command], cwd=cwd, env=ENV, capture_output=True, text=True, check=True)
     wall, peak, rc = out.stdout.split()
     if rc != "0":
         raise SystemExit(f"{command} failed with exit code {rc}")
@@ -88,6 +91,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--counts", default="1000,5000", help="comma-separated numbers of added objects")
+    parser.add_argument("--baseline", type=Path, help="another checkout to run every synth in too, paired")
     args = parser.parse_args()
     counts = tuple(int(count) for count in args.counts.split(","))
     with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as envs:
@@ -107,23 +111,32 @@ def main() -> int:
             "make synth": ["make", "--no-print-directory", "synth"],
             **{label: command for label, (_, command) in scale.items()},
         }
+        baseline = {} if args.baseline is None else {
+            f"{label} [baseline]": [str(args.baseline / ".venv" / "bin" / "python"), *command[1:]]
+            for label, command in commands.items() if command[0] == PY and "main.py" in command}
         # Interleaved rounds: every command once per round, so machine noise hits floor and synth alike.
-        samples: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
+        samples: dict[str, list[tuple[float, float]]] = {label: [] for label in {**commands, **baseline}}
         for _ in range(args.runs):
             for label, command in commands.items():
                 samples[label].append(measure(command))
+                if f"{label} [baseline]" in baseline:
+                    samples[f"{label} [baseline]"].append(measure(baseline[f"{label} [baseline]"], args.baseline))
     floor_label = list(IMPORTS)[-1]
-    print(f"{'measurement':28} {'wall s':>8} {'x floor':>8} {'peak MiB':>9}")
+    width = max(map(len, samples))
+    print(f"{'measurement':{width}} {'wall s':>8} {'x floor':>8} {'peak MiB':>9}")
     for label, values in samples.items():
         ratios = [v[0] / f[0] for v, f in zip(values, samples[floor_label], strict=True)]
         wall = statistics.median(v[0] for v in values)
-        print(f"{label:28} {wall:8.2f} {statistics.median(ratios):8.2f} {max(v[1] for v in values):9.0f}")
+        print(f"{label:{width}} {wall:8.2f} {statistics.median(ratios):8.2f} {max(v[1] for v in values):9.0f}")
     local = statistics.median(v[0] for v in samples["synth local (main.py)"])
     floor = statistics.median(v[0] for v in samples[floor_label])
     for label, (count, _) in scale.items():
         wall = statistics.median(v[0] for v in samples[label])
         print(f"{label.strip()}: floor + {wall - floor:.2f} s; "
               f"{(wall - local) * 1000 / count:.2f} ms per object above synth local")
+    for label in (label for label in commands if f"{label} [baseline]" in samples):
+        changes = [v[0] / b[0] - 1 for v, b in zip(samples[label], samples[f"{label} [baseline]"], strict=True)]
+        print(f"{label.strip()}: {statistics.median(changes):+.0%} against the baseline (median of per-round changes)")
     print(f"\nmedian of {args.runs} interleaved rounds (ratio: median of per-round ratios); "
           f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}")
     return 0

@@ -1,6 +1,6 @@
 """Synth speed and memory, as a ratio to the import floor measured in the same run.
 
-    .venv/bin/python bench/synth_bench.py [--runs N]
+    .venv/bin/python bench/synth_bench.py [--runs N] [--counts 1000,5000] [--baseline DIR]
 
 Measures (median of N cold runs, each a fresh process; peak RSS is the largest process of the run,
 Python or the jsii Node.js child):
@@ -9,9 +9,13 @@ Python or the jsii Node.js child):
   synth        `python -O main.py --env local` (what `make synth ENV=local` runs after setup: -O skips the
                generated bindings' argument type checks, which never change the render)
   make synth   the make target itself: every shipped environment into dist/ (one process; setup checks included)
-  scale        `local` plus 1,000 FlinkSessionJobs, plus 1,000 SparkApplications: the per-object slope is
-               (scale - synth local) / 1,000; the SparkApplications once more without -O (type checks on, as in
+  scale        `local` plus N FlinkSessionJobs, plus N SparkApplications, for each N of `--counts` (default 1,000
+               and 5,000): the per-object slope is (scale - synth local) / N, and equal slopes at 1,000 and 5,000
+               mean linear growth; the 1,000 SparkApplications once more without -O (type checks on, as in
                tests), to show what the checks cost
+With `--baseline DIR` (another checkout of the project, set up with `make setup`, e.g. a `git worktree` of main),
+every synth runs there too, in the same rounds, and each is printed with its change against the baseline: a change's
+effect, paired, on a noisy machine.
 Timings are printed, never asserted in tests.
 """
 
@@ -25,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -40,8 +45,8 @@ IMPORTS = {
 }
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB of the largest process) of one run of `command` in a fresh process."""
+def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB of the largest process) of one run of `command` in a fresh process in `cwd`."""
     wrapper = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter(); rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
@@ -49,61 +54,89 @@ def measure(command: list[str]) -> tuple[float, float]:
         "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
         "print(wall, peak, rc)\n"
     )
-    out = subprocess.run([PY, "-c", wrapper, *command], cwd=ROOT, env=ENV, capture_output=True, text=True, check=True)
+    out = subprocess.run([PY, "-c", wrapper, *command], cwd=cwd, env=ENV, capture_output=True, text=True, check=True)
     wall, peak, rc = out.stdout.split()
     if rc != "0":
         raise SystemExit(f"{command} failed with exit code {rc}")
     return float(wall), float(peak)
 
 
-def scaled_environments(directory: Path, count: int) -> Path:
-    """`<directory>` with `local.yaml` plus `jobs.yaml` (`count` further FlinkSessionJobs) and `apps.yaml` (`count`
-    further SparkApplications), copies of local otherwise."""
+def scaled_environments(directory: Path, counts: tuple[int, ...]) -> Path:
+    """`<directory>` with `local.yaml` plus, for each `count` of `counts`, `jobs-<count>.yaml` (`count` further
+    FlinkSessionJobs) and `apps-<count>.yaml` (`count` further SparkApplications), copies of local otherwise."""
     import yaml
 
     local = yaml.safe_load((ROOT / "environments" / "local.yaml").read_text())
-    jobs = {**local, "environment": "jobs", "flink": {**local.get("flink", {}), "jobs": [
+    (directory / "local.yaml").write_text(yaml.safe_dump(local, sort_keys=False))
+    for count in counts:
+        for name, document in scaled(local, count).items():
+            (directory / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    return directory
+
+
+def scaled(local: dict[str, Any], count: int) -> dict[str, dict[str, Any]]:
+    """`jobs-<count>` and `apps-<count>`: `local` with `count` further FlinkSessionJobs (on its session cluster),
+    and with `count` further SparkApplications."""
+    jobs = {**local, "environment": f"jobs-{count}", "flink": {**local.get("flink", {}), "jobs": [
         {"name": f"bench-job-{i}", "jarPath": "job-artifacts/generate-fake-data-0.1.0.jar",
          "args": ["--pipeline.name", f"bench-{i}", "--fluss.bootstrap.servers", "${fluss.bootstrapServers}"]}
         for i in range(count)]}}
-    apps = {**local, "environment": "apps", "spark": {**local.get("spark", {}), "applications": [
+    apps = {**local, "environment": f"apps-{count}", "spark": {**local.get("spark", {}), "applications": [
         {"name": f"bench-app-{i}", "type": "Python", "mainApplicationFile": "job-artifacts/ingest_campaign.py"}
         for i in range(count)]}}
-    for name, document in (("local", local), ("jobs", jobs), ("apps", apps)):
-        (directory / f"{name}.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
-    return directory
+    return {f"jobs-{count}": jobs, f"apps-{count}": apps}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--counts", default="1000,5000", help="comma-separated numbers of added objects")
+    parser.add_argument("--baseline", type=Path, help="another checkout to run every synth in too, paired")
     args = parser.parse_args()
+    counts = tuple(int(count) for count in args.counts.split(","))
     with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as envs:
-        scaled = str(scaled_environments(Path(envs), 1000))
+        directory = str(scaled_environments(Path(envs), counts))
+        scale: dict[str, tuple[int, list[str]]] = {}
+        for count in counts:
+            scale[f"+ {count:,} FlinkSessionJobs"] = (count, [*SYNTH, "--env", f"jobs-{count}", "--outdir", out,
+                                                              "--config-dir", directory])
+            scale[f"+ {count:,} SparkApplications"] = (count, [*SYNTH, "--env", f"apps-{count}", "--outdir", out,
+                                                               "--config-dir", directory])
+        if 1000 in counts:
+            scale["  1,000 apps, type checks on"] = (1000, [PY, "main.py", "--env", "apps-1000", "--outdir", out,
+                                                           "--config-dir", directory])
         commands = {
             **{label: [PY, "-O", "-c", code] for label, code in IMPORTS.items()},
             "synth local (main.py)": [*SYNTH, "--env", "local", "--outdir", out],
             "make synth": ["make", "--no-print-directory", "synth"],
-            "+ 1,000 FlinkSessionJobs": [*SYNTH, "--env", "jobs", "--outdir", out, "--config-dir", scaled],
-            "+ 1,000 SparkApplications": [*SYNTH, "--env", "apps", "--outdir", out, "--config-dir", scaled],
-            "  same, type checks on": [PY, "main.py", "--env", "apps", "--outdir", out, "--config-dir", scaled],
+            **{label: command for label, (_, command) in scale.items()},
         }
+        baseline = {} if args.baseline is None else {
+            f"{label} [baseline]": [str(args.baseline / ".venv" / "bin" / "python"), *command[1:]]
+            for label, command in commands.items() if command[0] == PY and "main.py" in command}
         # Interleaved rounds: every command once per round, so machine noise hits floor and synth alike.
-        samples: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
+        samples: dict[str, list[tuple[float, float]]] = {label: [] for label in {**commands, **baseline}}
         for _ in range(args.runs):
             for label, command in commands.items():
                 samples[label].append(measure(command))
+                if f"{label} [baseline]" in baseline:
+                    samples[f"{label} [baseline]"].append(measure(baseline[f"{label} [baseline]"], args.baseline))
     floor_label = list(IMPORTS)[-1]
-    print(f"{'measurement':28} {'wall s':>8} {'x floor':>8} {'peak MiB':>9}")
+    width = max(map(len, samples))
+    print(f"{'measurement':{width}} {'wall s':>8} {'x floor':>8} {'peak MiB':>9}")
     for label, values in samples.items():
         ratios = [v[0] / f[0] for v, f in zip(values, samples[floor_label], strict=True)]
         wall = statistics.median(v[0] for v in values)
-        print(f"{label:28} {wall:8.2f} {statistics.median(ratios):8.2f} {max(v[1] for v in values):9.0f}")
+        print(f"{label:{width}} {wall:8.2f} {statistics.median(ratios):8.2f} {max(v[1] for v in values):9.0f}")
     local = statistics.median(v[0] for v in samples["synth local (main.py)"])
     floor = statistics.median(v[0] for v in samples[floor_label])
-    for label in ("+ 1,000 FlinkSessionJobs", "+ 1,000 SparkApplications", "  same, type checks on"):
+    for label, (count, _) in scale.items():
         wall = statistics.median(v[0] for v in samples[label])
-        print(f"{label.strip()}: floor + {wall - floor:.2f} s; {wall - local:.2f} ms per object above synth local")
+        print(f"{label.strip()}: floor + {wall - floor:.2f} s; "
+              f"{(wall - local) * 1000 / count:.2f} ms per object above synth local")
+    for label in (label for label in commands if f"{label} [baseline]" in samples):
+        changes = [v[0] / b[0] - 1 for v, b in zip(samples[label], samples[f"{label} [baseline]"], strict=True)]
+        print(f"{label.strip()}: {statistics.median(changes):+.0%} against the baseline (median of per-round changes)")
     print(f"\nmedian of {args.runs} interleaved rounds (ratio: median of per-round ratios); "
           f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}")
     return 0

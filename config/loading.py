@@ -29,6 +29,8 @@ from typing import Any, NamedTuple, TypeVar
 import jsonschema
 import yaml
 
+from config.names import repetitions
+
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS_DIR = ROOT / "environments"
 SCHEMA_PATH = ENVIRONMENTS_DIR / "config.schema.json"
@@ -72,12 +74,9 @@ def join(path: str, child: str) -> str:
 def repeats(path: str, named: Iterable[tuple[str, str]], problem: str) -> Iterator[Problem]:
     """`<path>: <problem>` (a template with `{name}`) for each (where, name) of `named` whose name was seen before,
     pointing at `where` (a path like `path`'s, e.g. `jobs[3]`) of the repetition, else (one the file does not set, such
-    as a default) of the latest earlier item of that name."""
-    seen: dict[str, list[str]] = {}
-    for where, name in named:
-        if name in seen:
-            yield Problem(path, problem.format(name=name), (where, *reversed(seen[name])))
-        seen.setdefault(name, []).append(where)
+    as a default) of the latest earlier item of that name. One pass (`config.names.repetitions`)."""
+    for where, name, before in repetitions(named):
+        yield Problem(path, problem.format(name=name), (where, before))
 
 
 def undeclared(path: str, names: tuple[str, ...], known: set[str], problem: str) -> Iterator[Problem]:
@@ -265,20 +264,52 @@ def resolve_ref(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def apply_defaults(node_schema: dict[str, Any], instance: Any) -> None:
-    """Fill `instance` in place with the schema's `default`s, recursively (objects and arrays of objects)."""
-    node_schema = resolve_ref(node_schema)
-    if isinstance(instance, dict):
-        for key, prop in node_schema.get("properties", {}).items():
+    """Fill `instance` in place with the schema's `default`s, recursively (objects and arrays of objects): a key
+    the instance lacks gets the property's own `default`, else its `$ref` target's (a fresh copy of a mutable one).
+
+    Each schema node is resolved once per call (`_DefaultsPlan`), not once per list item: a thousand jobs share
+    the plan of their item schema."""
+    _fill_defaults(node_schema, instance, {})
+
+
+class _DefaultsPlan(NamedTuple):
+    """What `apply_defaults` does at one schema node: for each property (key, its schema node, whether it has a
+    default, the default, whether the default is mutable and so copied), and the node of the items of an array
+    (None: not an array)."""
+
+    properties: tuple[tuple[str, dict[str, Any], bool, Any, bool], ...]
+    items: dict[str, Any] | None
+
+
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def _fill_defaults(node: dict[str, Any], instance: Any,
+                   plans: dict[int, tuple[dict[str, Any], _DefaultsPlan]]) -> None:
+    """`apply_defaults` with `plans`, the plan of each schema node seen in this call by `id` (the node is kept with
+    its plan, so no id is reused while the call runs)."""
+    entry = plans.get(id(node))
+    if entry is None:
+        resolved = resolve_ref(node)
+        properties = []
+        for key, prop in resolved.get("properties", {}).items():
             prop_resolved = resolve_ref(prop)
+            default = prop.get("default", prop_resolved.get("default"))
+            properties.append((key, prop, "default" in prop or "default" in prop_resolved, default,
+                               not isinstance(default, _IMMUTABLE)))
+        entry = plans[id(node)] = (node, _DefaultsPlan(tuple(properties), resolved.get("items")))
+    plan = entry[1]
+    if isinstance(instance, dict):
+        for key, prop, has_default, default, mutable in plan.properties:
             if key not in instance:
-                if "default" not in prop and "default" not in prop_resolved:
+                if not has_default:
                     continue
-                instance[key] = copy.deepcopy(prop.get("default", prop_resolved.get("default")))
+                instance[key] = copy.deepcopy(default) if mutable else default
             if instance[key] is not None:
-                apply_defaults(prop, instance[key])
-    elif isinstance(instance, list) and "items" in node_schema:
+                _fill_defaults(prop, instance[key], plans)
+    elif isinstance(instance, list) and plan.items is not None:
         for item in instance:
-            apply_defaults(node_schema["items"], item)
+            _fill_defaults(plan.items, item, plans)
 
 
 def schema_problems(document: dict[str, Any]) -> list[Problem]:
@@ -352,20 +383,18 @@ def build(cls: type[T], raw: dict[str, Any], path: str, problems: list[Problem],
     Raises:
         KeyError: the model asks for a key the schema neither requires nor defaults (a bug, caught by tests).
     """
-    hints = _type_hints(cls)  # type: ignore[arg-type]  # classes are hashable; typeshed says type[T] may not be
     values: dict[str, Any] = dict(extra)
-    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
-        key = field_key(field)
-        if key is None or field.name in values:
+    for read in _fields_read(cls):  # type: ignore[arg-type]  # classes are hashable; typeshed says type[T] may not be
+        if read.name in values:
             continue
         node: Any = raw
-        for part in key.split("."):
+        for part in read.parts:
             node = node.get(part) if isinstance(node, dict) else None
             if node is None:
                 break
-        if node is None and not _optional(hints[field.name]):
-            raise KeyError(f"{join(path, key)}: missing from the document and not optional in {cls.__name__}")
-        values[field.name] = _convert(hints[field.name], node, join(path, key), problems)
+        if node is None and not read.optional:
+            raise KeyError(f"{join(path, read.key)}: missing from the document and not optional in {cls.__name__}")
+        values[read.name] = _convert(read.hint, node, join(path, read.key), problems)
     instance = cls(**values)
     own_problems = getattr(instance, "problems", None)
     if callable(own_problems):
@@ -373,11 +402,24 @@ def build(cls: type[T], raw: dict[str, Any], path: str, problems: list[Problem],
     return instance
 
 
+class _FieldRead(NamedTuple):
+    """How `build` reads one field of a section: its `name`, its (dotted) `key` and that key's `parts`, its type
+    `hint` and whether None is allowed (`optional`)."""
+
+    name: str
+    key: str
+    parts: tuple[str, ...]
+    hint: Any
+    optional: bool
+
+
 @cache
-def _type_hints(cls: type) -> dict[str, Any]:
-    """`typing.get_type_hints(cls)`, once per section class (evaluating the annotations is most of the cost of
-    building a thousand jobs)."""
-    return typing.get_type_hints(cls)
+def _fields_read(cls: type) -> tuple[_FieldRead, ...]:
+    """The fields of the section class `cls` read from the file, in declaration order, worked out once per class
+    (evaluating the annotations and the keys per instance was most of the cost of building a thousand jobs)."""
+    hints = typing.get_type_hints(cls)
+    return tuple(_FieldRead(field.name, key, tuple(key.split(".")), hints[field.name], _optional(hints[field.name]))
+                 for field in dataclasses.fields(cls) if (key := field_key(field)) is not None)
 
 
 def _optional(hint: Any) -> bool:

@@ -334,6 +334,19 @@ def test_defaults_do_not_leak_between_loads() -> None:
     assert second["flink"]["jobs"] == []
 
 
+def test_items_of_one_list_get_defaults_of_their_own() -> None:
+    """The items of a list share one schema node (resolved once per load) but never a default's value."""
+    doc = minimal(flink={"jobs": [{"name": "a", "jarPath": "a/a.jar"}, {"name": "b", "jarPath": "a/b.jar",
+                                                                        "args": ["--x"]}]})
+    apply_defaults(schema(), doc)
+    first, second = doc["flink"]["jobs"]
+    assert first["args"] == [] and second["args"] == ["--x"]
+    assert first["labels"] == second["labels"] == {} and first["labels"] is not second["labels"]
+    assert first["autoscaler"]["enabled"] is False and first["autoscaler"] is not second["autoscaler"]
+    first["autoscaler"]["enabled"] = True
+    assert second["autoscaler"]["enabled"] is False
+
+
 def test_environment_files_validate_against_their_schema_comment() -> None:
     """Editors complete and check every environment file, the shipped ones and the tests' fixtures, through the
     schema its first line names."""

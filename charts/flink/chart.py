@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import constructs
@@ -19,6 +20,7 @@ from charts.flink.session_job import FlinkSessionJobConstruct, SessionJobProps
 from charts.flink.snapshot import FlinkStateSnapshotConstruct, SnapshotProps
 from charts.flink.sql_gateway import FlinkSqlGateway, SqlGatewayProps
 from charts.flink.standalone import StandaloneFlinkCluster
+from config.names import used_twice
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class FlinkProps:
         for kind, names in (("FlinkDeployment", [c.name for c in self.clusters]),
                             ("FlinkSessionJob", [job.name for job in self.jobs]),
                             ("FlinkStateSnapshot", [s.name for s in self.snapshots])):
-            repeated = sorted({name for name in names if names.count(name) > 1})
+            repeated = used_twice(names)
             if repeated:
                 raise ValueError(f"{kind} names used twice: {', '.join(repeated)}")
         operated = [c for c in self.clusters if c.backend == "operator"]
@@ -64,7 +66,7 @@ class FlinkProps:
                                  f"cluster the operator runs nor a session job of this chart")
         operator_accounts = {self.service_account, *(c.service_account for c in operated if c.service_account)}
         standalone_accounts = [c.service_account or c.name for c in self.clusters if c.backend == "standalone"]
-        shared = sorted({a for a in standalone_accounts if a in operator_accounts or standalone_accounts.count(a) > 1})
+        shared = sorted({*(a for a in standalone_accounts if a in operator_accounts), *used_twice(standalone_accounts)})
         if shared:
             raise ValueError(f"standalone clusters render their own ServiceAccount; used twice: {', '.join(shared)}")
         sessions = {c.name for c in operated if c.session_mode}
@@ -78,11 +80,22 @@ class FlinkProps:
         """The session cluster (if any), then the further deployments."""
         return (*((self.session_cluster,) if self.session_cluster else ()), *self.deployments)
 
+    @cached_property
+    def _clusters_by_name(self) -> dict[str, FlinkClusterProps]:
+        """`clusters` by name, built on first use (the props are frozen, so it never goes stale); the first of a name
+        wins, as names are checked to be used once."""
+        by_name: dict[str, FlinkClusterProps] = {}
+        for cluster in self.clusters:
+            by_name.setdefault(cluster.name, cluster)
+        return by_name
+
     def cluster_of(self, job: SessionJobProps) -> FlinkClusterProps:
-        """The cluster `job` runs on (the platform's session cluster when it names none); a FlinkClusterProps
-        named after the job's `session_cluster` when there is no such cluster (refused by `__post_init__`)."""
+        """The cluster `job` runs on (the platform's session cluster when it names none), looked up by name in an
+        index built once per props; a FlinkClusterProps named after the job's `session_cluster` when there is no
+        such cluster (refused by `__post_init__`)."""
         name = job.session_cluster or (self.session_cluster.name if self.session_cluster else "")
-        return next((c for c in self.clusters if c.name == name), FlinkClusterProps(name=name, job=None))
+        cluster = self._clusters_by_name.get(name)
+        return cluster if cluster is not None else FlinkClusterProps(name=name, job=None)
 
 
 class FlinkChart(ComponentChart):

@@ -22,6 +22,7 @@ from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave
 from charts.blocks.pod_options import PodOptions, Toleration
 from config.karpenter import NODE_CLASS_REF, NODE_POOL_API_VERSION, NODE_POOL_LABEL, NODE_POOL_TAINT_EFFECT
+from config.names import used_twice
 
 KARPENTER_VERSION = "1.14.1"
 
@@ -167,8 +168,7 @@ class NodePoolsChart(cdk8s.Chart):
 
     def __init__(self, scope: constructs.Construct, id: str, *, pools: tuple[NodePoolProps, ...]):
         super().__init__(scope, id, disable_resource_name_hashes=True)
-        names = [p.name for p in pools]
-        repeated = sorted({n for n in names if names.count(n) > 1})
+        repeated = used_twice(p.name for p in pools)
         if repeated:
             raise ValueError(f"NodePool names used twice: {', '.join(repeated)}")
         self.pools_by_name = {p.name: NodePool(self, p.name, props=p) for p in pools}

@@ -27,6 +27,7 @@ from charts.blocks.pod_options import PodOptions
 from charts.blocks.pod_spec import PodParts, QuantityTypes, api_env, pod_parts, struct_arguments
 from charts.blocks.s3 import S3Access
 from config import capabilities
+from config.names import used_twice
 from imports.io.k8s.sparkoperator import (
     SparkApplication,
     SparkApplicationSpec,
@@ -236,8 +237,7 @@ class SparkProps:
     applications: tuple[SparkApplicationProps, ...] = ()
 
     def __post_init__(self) -> None:
-        names = [app.name for app in self.applications]
-        repeated = sorted({name for name in names if names.count(name) > 1})
+        repeated = used_twice(app.name for app in self.applications)
         if repeated:
             raise ValueError(f"SparkApplication names used twice: {', '.join(repeated)}")
 
@@ -457,8 +457,8 @@ class SparkChart(ComponentChart):
                  service_account: k8s.KubeServiceAccount | str, s3: S3Access, catalog: IcebergRestCatalog):
         super().__init__(scope, id, namespace=namespace)
         shared = SharedSettings.of(s3, catalog)
+        account = _account(service_account)  # once: each read of a construct's name is a round trip to jsii
         for app in props.applications:
             kind = SparkApplicationConstruct if app.schedule is None else ScheduledSparkApplicationConstruct
             kind(self, app.name, namespace=namespace, props=app, image=app.image or props.image,
-                 spark_version=app.spark_version or props.spark_version, service_account=service_account,
-                 shared=shared)
+                 spark_version=app.spark_version or props.spark_version, service_account=account, shared=shared)

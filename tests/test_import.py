@@ -502,7 +502,7 @@ def test_into_refuses_a_name_the_file_holds_and_writes_nothing(tmp_path: Path,
     target.write_text(ENV_FILE)
     assert cli_main(["import", str(tmp_path / "basic.yaml"), "--into", str(target)]) == 2
     assert capsys.readouterr().err == (
-        f"error: {target}: flink.deployments: an entry named 'existing' exists already; rename the imported one or "
+        f"error: {target}:17:7: flink.deployments[existing]: an entry named 'existing' exists already; rename the imported one or "
         "remove the existing one (nothing was written)\n")
     assert target.read_text() == ENV_FILE
 

@@ -18,11 +18,11 @@ fragment merged in, and it loads as config.
 
 from __future__ import annotations
 
-import copy
 import os
+import re
 import tempfile
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,15 +130,15 @@ class _Splice:
     """The edits to one file's text, located by its nodes' marks."""
 
     def __init__(self, text: str, source: str, style: _Style) -> None:
-        self.text = text if text.endswith("\n") or not text else text + "\n"
+        self.newline = "\r\n" if "\r\n" in text else "\n"  # the new lines end as the file's lines end
+        self.text = text if text.endswith("\n") or not text else text + self.newline
         self.source = source
         self.style = style
         self.edits: list[_Edit] = []
-        self._line_starts = [0]
-        for line in self.text.splitlines(keepends=True):
-            self._line_starts.append(self._line_starts[-1] + len(line))
+        # lines as YAML counts them (`str.splitlines` would also split at form feeds and other separators)
+        self._line_starts = [0] + [match.end() for match in re.finditer("\n", self.text)]
 
-    def offset(self, mark: Any) -> int:
+    def offset(self, mark: yaml.Mark) -> int:
         """The character offset of a node mark (0-based line and column)."""
         return self._line_starts[mark.line] + mark.column
 
@@ -160,8 +160,8 @@ class _Splice:
         return len(self.text) if newline < 0 else newline + 1
 
     def insert(self, at: int, text: str) -> None:
-        """Insert `text` (whole lines) at offset `at`, after the edits already made there."""
-        self.edits.append(_Edit(at, at, text))
+        """Insert `text` (whole lines ending in `\\n`) at offset `at`, after the edits already made there."""
+        self.edits.append(_Edit(at, at, text.replace("\n", self.newline)))
 
     def result(self) -> str:
         """The text with every edit made."""
@@ -276,7 +276,7 @@ def merged_text(text: str, fragment: Mapping[str, Any], source: str) -> str:
     document = parse_yaml(text, source)
     if not isinstance(document.data, dict) or not isinstance(document.node, yaml.MappingNode):
         raise ConfigError(f"{source}: expected a mapping at the top level")
-    expected = copy.deepcopy(document.data)
+    expected = _plain(document.data)  # one copy per alias: appending to an anchored list changes it alone
     splice = _Splice(text, source, _style(document.node))
     splice.merge(document.node, expected, fragment)
     merged = splice.result()
@@ -300,14 +300,15 @@ def merge_into(path: Path, fragment: Mapping[str, Any]) -> str:
 
     source = str(path)
     try:
-        text = path.read_text()
+        with path.open(newline="") as stream:  # line ends as they are (`\r\n` too), not translated
+            text = stream.read()
     except OSError as error:
         raise ConfigError(f"{source}: cannot read: {error}") from error
     merged = merged_text(text, fragment, source)
     parse_text(merged, source=source, expected_name=path.stem)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w") as stream:
+        with os.fdopen(handle, "w", newline="") as stream:
             stream.write(merged)
         os.chmod(temporary, path.stat().st_mode & 0o777)
         os.replace(temporary, path)

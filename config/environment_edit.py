@@ -270,8 +270,8 @@ def merged_text(text: str, fragment: Mapping[str, Any], source: str) -> str:
 
     Raises:
         ConfigError: the text is not valid YAML or not a mapping, a name clash or another value (`_Splice.merge`), or
-            a file whose anchors, aliases or merge keys (`<<`) would make the new lines change other values; nothing
-            is written then.
+            new lines that would change other values (an anchor, alias or merge key `<<` around a list the fragment
+            adds to; a block scalar ending the text without a line break, whose value the added one would change).
     """
     document = parse_yaml(text, source)
     if not isinstance(document.data, dict) or not isinstance(document.node, yaml.MappingNode):
@@ -281,9 +281,9 @@ def merged_text(text: str, fragment: Mapping[str, Any], source: str) -> str:
     splice.merge(document.node, expected, fragment)
     merged = splice.result()
     if parse_yaml(merged, source).data != expected:
-        raise ConfigError(f"{source}: the new lines would change other values of the file (anchors, aliases or merge "
-                          "keys `<<` around the lists the fragment adds to); merge the fragment by hand (nothing was "
-                          "written)")
+        raise ConfigError(f"{source}: the new lines would change other values of the file (an anchor, alias or merge "
+                          "key `<<` around a list the fragment adds to, or a block scalar `|` that ends the file "
+                          "without a line break); merge the fragment by hand (nothing was written)")
     return merged
 
 

@@ -16,7 +16,7 @@ from config import parse_text
 from config.environment_edit import merged_text
 from config.loading import ConfigError
 from tests.conftest import find, render
-from tests.test_import import BASIC, SPARK_PI
+from tests.test_import import BASIC, ENV_FILE, SPARK_PI
 
 RICH = """# yaml-language-server: $schema=../environments/config.schema.json
 # the orders team's environment
@@ -79,17 +79,32 @@ def added_only(before: str, after: str) -> list[str]:
     return [line[2:] for line in diff if line.startswith("+ ")]
 
 
-def imported_into(tmp_path: Path, text: str, *manifests: str) -> str:
-    """`import <manifests> --into <tmp_path>/test.yaml` holding `text`; the file's text afterwards."""
+def into(tmp_path: Path, text: str, *manifests: str) -> int:
+    """The exit code of `import <manifests> --into <tmp_path>/test.yaml`, the file holding `text` before."""
     (tmp_path / "in.yaml").write_text("---\n".join(manifests))
     target = tmp_path / "test.yaml"
-    target.write_text(text)
-    assert cli_main(["import", str(tmp_path / "in.yaml"), "--into", str(target)]) == 0
-    return target.read_text()
+    target.write_bytes(text.encode())
+    return cli_main(["import", str(tmp_path / "in.yaml"), "--into", str(target)])
 
 
-def test_into_adds_lines_and_changes_none_of_the_files(tmp_path: Path) -> None:
+def imported_into(tmp_path: Path, text: str, *manifests: str) -> str:
+    """The file's text after a successful `into`."""
+    assert into(tmp_path, text, *manifests) == 0
+    return (tmp_path / "test.yaml").read_bytes().decode()
+
+
+def refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, *manifests: str) -> str:
+    """What `into` prints on stderr when it exits 2; fails the test unless the file and its folder are as before."""
+    assert into(tmp_path, text, *manifests) == 2
+    assert (tmp_path / "test.yaml").read_bytes().decode() == text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.yaml", "test.yaml"]  # no temporary file left
+    return capsys.readouterr().err
+
+
+def test_into_adds_lines_and_changes_none_of_the_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     merged = imported_into(tmp_path, RICH, BASIC, SPARK_PI.split("---")[0])
+    target = tmp_path / "test.yaml"
+    assert capsys.readouterr().out == f"merged into {target}: 1 flink.deployments, 1 spark.applications\n"
     added = added_only(RICH, merged)
     assert added[0] == "    - name: basic-example\n"
     assert "    - name: spark-pi\n" in added
@@ -102,7 +117,7 @@ def test_into_adds_lines_and_changes_none_of_the_files(tmp_path: Path) -> None:
     assert lines[lines.index("    - name: spark-pi") - 1] == '                  "--verbose"]'
     assert lines[-1] == "# end of file"
     assert max(len(line) for line in merged.splitlines()) <= 120
-    config = parse_text(merged, source=str(tmp_path / "test.yaml"), expected_name="test")
+    config = parse_text(merged, source=str(target), expected_name="test")
     assert [d.name for d in config.flink.deployments] == ["ingest", "enrich", "basic-example"]
     assert [a.name for a in config.spark.applications] == ["nightly", "spark-pi"]
     objects = render(yaml.safe_load(merged))
@@ -150,45 +165,16 @@ def test_an_empty_value_is_the_one_line_that_changes(tmp_path: Path, empty: str)
     assert parse_text(merged, source="test.yaml", expected_name="test").spark.applications[0].name == "spark-pi"
 
 
-ENV = """environment: test
-objectStore:
-  type: aws-s3
-  region: eu-north-1
-  buckets:
-    iceberg: ice-bucket
-    flink: flink-bucket
-    fluss: fluss-bucket
-polaris:
-  setup:
-    catalogs:
-      - name: dev_iceberg_datalake_catalog
-        roleArn: arn:aws:iam::123456789012:role/test-catalog
-argoCd:
-  repoUrl: https://git.example.com/data-platform/lakehouse.git
-flink:
-  deployments:
-    - name: existing
-      job:
-        jarPath: jobs/existing.jar
+SECTIONS = """environment: test
+objectStore: {type: aws-s3, region: eu-north-1,
+              buckets: {iceberg: ice-bucket, flink: flink-bucket, fluss: fluss-bucket}}
+polaris: {setup: {catalogs: [{name: dev_iceberg_datalake_catalog,
+                              roleArn: "arn:aws:iam::123456789012:role/test-catalog"}]}}
+argoCd: {repoUrl: https://git.example.com/data-platform/lakehouse.git}
 """
-ENV_BY_4 = """environment: test
-objectStore:
-    type: aws-s3
-    region: eu-north-1
-    buckets: {iceberg: ice-bucket, flink: flink-bucket, fluss: fluss-bucket}
-polaris:
-    setup:
-        catalogs:
-            - name: dev_iceberg_datalake_catalog
-              roleArn: arn:aws:iam::123456789012:role/test-catalog
-argoCd:
-    repoUrl: https://git.example.com/data-platform/lakehouse.git
-flink:
-    deployments:
-        - name: existing
-          job:
-              jarPath: jobs/existing.jar
-"""
+ENV = SECTIONS + "flink:\n  deployments:\n    - name: existing\n      job:\n        jarPath: jobs/existing.jar\n"
+ENV_BY_4 = SECTIONS + ("flink:\n    deployments:\n        - name: existing\n          job:\n"
+                       "              jarPath: jobs/existing.jar\n")
 
 
 @pytest.mark.parametrize(("text", "mapping", "indentless"), [
@@ -213,14 +199,22 @@ def test_a_flow_collection_it_would_add_to_is_refused_and_nothing_written(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = ENV.replace("  deployments:\n    - name: existing\n      job:\n        jarPath: jobs/existing.jar\n",
                        "  deployments: [{name: existing, job: {jarPath: jobs/existing.jar}}]\n")
-    (tmp_path / "in.yaml").write_text(BASIC)
-    target = tmp_path / "test.yaml"
-    target.write_text(text)
-    assert cli_main(["import", str(tmp_path / "in.yaml"), "--into", str(target)]) == 2
-    assert capsys.readouterr().err == (
-        f"error: {target}:17:16: flink.deployments: written in flow style ({{...}} or [...]); write it as a block "
-        "(one `- ` item a line) so that import can add to it (nothing was written)\n")
-    assert target.read_text() == text
+    assert refused(tmp_path, capsys, text, BASIC) == (
+        f"error: {tmp_path / 'test.yaml'}:8:16: flink.deployments: written in flow style ({{...}} or [...]); write it "
+        "as a block (one `- ` item a line) so that import can add to it (nothing was written)\n")
+
+
+def test_a_name_the_file_holds_is_refused_naming_line_and_field(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert refused(tmp_path, capsys, ENV_FILE, BASIC.replace("basic-example", "existing")) == (
+        f"error: {tmp_path / 'test.yaml'}:17:7: flink.deployments[existing]: an entry named 'existing' exists already; "
+        "rename the imported one or remove the existing one (nothing was written)\n")
+
+
+def test_a_result_that_does_not_load_is_not_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    error = refused(tmp_path, capsys, ENV_FILE.replace("environment: test ", "environment: other"), BASIC)
+    assert error.startswith(f"error: {tmp_path / 'test.yaml'}:2:")
+    assert "environment" in error
 
 
 @pytest.mark.parametrize(("text", "fragment"), [
@@ -249,9 +243,6 @@ def test_a_file_without_a_final_newline_gets_one_before_the_new_lines() -> None:
 
 def test_a_file_with_windows_line_ends_gets_new_lines_ending_alike(tmp_path: Path) -> None:
     text = ENV.replace("\n", "\r\n")
-    (tmp_path / "test.yaml").write_bytes(text.encode())
-    (tmp_path / "in.yaml").write_text(BASIC)
-    assert cli_main(["import", str(tmp_path / "in.yaml"), "--into", str(tmp_path / "test.yaml")]) == 0
-    merged = (tmp_path / "test.yaml").read_bytes().decode()
+    merged = imported_into(tmp_path, text, BASIC)
     assert merged.startswith(text + "    - name: basic-example\r\n      image: flink:1.20\r\n")
     assert merged.count("\n") == merged.count("\r\n")

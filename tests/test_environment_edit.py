@@ -246,3 +246,13 @@ def test_a_file_with_windows_line_ends_gets_new_lines_ending_alike(tmp_path: Pat
     merged = imported_into(tmp_path, text, BASIC)
     assert merged.startswith(text + "    - name: basic-example\r\n      image: flink:1.20\r\n")
     assert merged.count("\n") == merged.count("\r\n")
+
+
+def test_entries_the_file_holds_already_are_skipped(tmp_path: Path) -> None:
+    text = RICH.replace("flink:\n", "flinkOperator: {watchNamespaces: [flink, orders]}\nflink:\n")
+    once = imported_into(tmp_path, text, BASIC, STATEFUL_IN_TEAM)
+    assert "  teamNamespaces:\n    - name: orders\n      create: false\n" in once
+    assert imported_into(tmp_path, once, BASIC, STATEFUL_IN_TEAM) == once
+
+
+STATEFUL_IN_TEAM = BASIC.replace("{name: basic-example}", "{name: orders-example, namespace: orders}")

@@ -345,9 +345,10 @@ def parser() -> argparse.ArgumentParser:
                "  python main.py import team/*.yaml --into environments/dev.yaml\n"
                "\nWithout --into the fragment is printed in the environment files' indentation, to paste into a "
                "file that\nhas no flink: or spark: section yet. With --into it is merged into the file: mappings "
-               "merged, lists\nappended, comments and key order kept; an entry whose name the file holds already "
-               "is an error, and\nthe file is written only when the result loads as config. Exit 0, or 2 "
-               "(unreadable input, a name\nclash, a result that does not load; nothing written).")
+               "merged, lists\nappended, only lines added (every line of the file stays as it is); an entry whose "
+               "name the file\nholds already is an error, and the file is written only when the result loads as "
+               "config.\nExit 0, or 2 (unreadable input, a name clash, a result that does not load; nothing "
+               "written).")
     importer.add_argument("files", nargs="+", type=Path, metavar="FILE", help="manifest files (YAML, multi-document)")
     importer.add_argument("--into", type=Path, default=None, metavar="ENV_FILE",
                           help="merge into this environment file in place (e.g. environments/dev.yaml) instead of "

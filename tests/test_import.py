@@ -477,47 +477,6 @@ flink:
 """
 
 
-def test_into_merges_in_place_keeping_comments_order_and_indentation(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "basic.yaml").write_text(BASIC + "---\n" + SPARK_PI.split("---")[0])
-    target = tmp_path / "test.yaml"
-    target.write_text(ENV_FILE)
-    assert cli_main(["import", str(tmp_path / "basic.yaml"), "--into", str(target)]) == 0
-    out = capsys.readouterr()
-    assert out.out == f"merged into {target}: 1 flink.deployments, 1 spark.applications\n"
-    merged = target.read_text()
-    assert merged.startswith(ENV_FILE)  # every line of the file as it was, the entries after them
-    assert merged[len(ENV_FILE):].startswith("    - name: basic-example\n      image: flink:1.20\n")
-    assert "\nspark:\n  applications:\n    - name: spark-pi\n" in merged
-    from config import parse_environment
-
-    config = parse_environment(yaml.safe_load(merged), source=str(target), expected_name="test")
-    assert [d.name for d in config.flink.deployments] == ["existing", "basic-example"]
-
-
-def test_into_refuses_a_name_the_file_holds_and_writes_nothing(tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "basic.yaml").write_text(BASIC.replace("basic-example", "existing"))
-    target = tmp_path / "test.yaml"
-    target.write_text(ENV_FILE)
-    assert cli_main(["import", str(tmp_path / "basic.yaml"), "--into", str(target)]) == 2
-    assert capsys.readouterr().err == (
-        f"error: {target}: flink.deployments: an entry named 'existing' exists already; rename the imported one or "
-        "remove the existing one (nothing was written)\n")
-    assert target.read_text() == ENV_FILE
-
-
-def test_into_writes_nothing_when_the_result_does_not_load(tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "basic.yaml").write_text(BASIC)
-    target = tmp_path / "test.yaml"
-    target.write_text(ENV_FILE.replace("environment: test ", "environment: other"))
-    assert cli_main(["import", str(tmp_path / "basic.yaml"), "--into", str(target)]) == 2
-    assert "environment" in capsys.readouterr().err
-    assert target.read_text() == ENV_FILE.replace("environment: test ", "environment: other")
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
-
-
 def test_the_printed_fragment_pastes_into_an_environment_file_as_is(tmp_path: Path,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "basic.yaml").write_text(BASIC)

@@ -170,18 +170,21 @@ class Release:
 
 
 @pytest.fixture(scope="module")
-def release(server: KubeApiServer, charts: dict[str, Path]) -> Release:
-    """Install (after a `--dry-run=server` of the same, with the CRDs installed), upgrade to the chart with one more
-    job, uninstall, install again (the CRDs are there now: --skip-crds)."""
+def release(server: KubeApiServer, charts: dict[str, Path], etcd: Etcd,
+            tmp_path_factory: pytest.TempPathFactory) -> Release:
+    """Install (after a `--dry-run=server` of the same on a second server with the CRDs installed, since a dry run
+    does not install crds/ and needs their kinds), upgrade to the chart with one more job, uninstall, install again
+    (the CRDs are there now: --skip-crds)."""
     crds = [d for p in sorted((charts["install"] / "crds").glob("*.yaml")) for d in yaml.safe_load_all(p.read_text())
             if d]
-    server.install_crds(crds)  # a dry run does not install crds/, and needs their kinds
+    with KubeApiServer(tmp_path_factory.mktemp("helm-dry-run-server"), etcd, prefix="/registry-helm-dry-run") as dry:
+        dry.install_crds(crds)
+        dry_run = subprocess.run([str(HELM), "install", "lakehouse", str(charts["install"]), "--dry-run=server",
+                                  "--kubeconfig", str(dry.kubeconfig), "--namespace", "default"],
+                                 capture_output=True, text=True, timeout=HELM_TIMEOUT, check=False)
     kubeconfig = ["--kubeconfig", str(server.kubeconfig), "--namespace", "default"]
-    dry_run = subprocess.run([str(HELM), "install", "lakehouse", str(charts["install"]), "--dry-run=server",
-                              *kubeconfig], capture_output=True, text=True, timeout=HELM_TIMEOUT, check=False)
     # a cluster without the CRDs: the install applies crds/ itself (with CRDs another field manager applied, helm v4
     # stops at a server-side apply conflict: that case installs with --skip-crds)
-    server.delete_crds(crds)
     install = helm_completing_hooks(server, "install", "lakehouse", str(charts["install"]))
     upgrade = helm_completing_hooks(server, "upgrade", "lakehouse", str(charts["upgrade"]))
     jobs = server.request("GET", "/apis/batch/v1/jobs").body.get("items", [])

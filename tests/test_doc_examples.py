@@ -138,7 +138,8 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
                             capture_output=True, check=True).stdout.decode().split("\0")
     for name in filter(None, listed):
         source = ROOT / name
-        if source.is_file() and not name.startswith(SHARED_FOLDERS):
+        shipped_environment = name.startswith("environments/") and name.endswith(".yaml")  # the users' files
+        if source.is_file() and not name.startswith(SHARED_FOLDERS) and not shipped_environment:
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, root / name)
     for folder in SHARED_FOLDERS:
@@ -149,8 +150,6 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for child in (ROOT / "build").iterdir():
             if child.name not in BUILD_OUTPUTS:
                 (root / "build" / child.name).symlink_to(child)
-    for shipped in (root / "environments").glob("*.yaml"):
-        shipped.unlink()
     for fixture in sorted(FIXTURE_DIR.glob("test-*.yaml")):
         env = fixture.stem.removeprefix("test-")
         if (ROOT / "dist" / env).is_dir():
@@ -164,9 +163,10 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_fixture_environment_is_in_the_scratch_copy(scratch: Path) -> None:
-    """The commands find the environments the pages name: each shipped name holds its fixture."""
+    """The commands find the environments the pages name: each rendered environment (a folder of the committed
+    `dist/`, which a test keeps equal to the shipped environments) holds its fixture."""
     names = sorted(p.stem for p in (scratch / "environments").glob("*.yaml"))
-    assert names == sorted(p.stem for p in (ROOT / "environments").glob("*.yaml"))
+    assert names == sorted(p.name for p in (ROOT / "dist").iterdir() if p.is_dir())
     assert yaml.safe_load((scratch / "environments" / "dev.yaml").read_text())["environment"] == "dev"
 
 

@@ -8,6 +8,8 @@ back, and refuse the keys the operator forbids.
 
 from __future__ import annotations
 
+from config.loading import camel
+
 FLINK_MAIN_CONTAINER = "flink-main-container"
 """The container the operator builds in every Flink pod (image, command and resources from the spec)."""
 
@@ -122,11 +124,6 @@ PLATFORM_KEYS = frozenset({
 """Keys a FlinkDeployment of the platform always has or derives from a typed setting, and their older names."""
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def platform_setting(key: str) -> str:
     """Where a key of `PLATFORM_KEYS` is set instead of `flinkConfiguration`, as the end of a sentence: `use the
     typed setting <path>` (of a FlinkDeployment entry: `checkpointing.interval`, `restartStrategy.attempts`,
@@ -143,7 +140,7 @@ def platform_setting(key: str) -> str:
                             ("autoscaler", AUTOSCALER), ("restartStrategy", RESTART_STRATEGY_KEYS)):
         for name, field_key in fields.items():
             if field_key == key:
-                return f"use the typed setting {section}.{_camel(name)}"
+                return f"use the typed setting {section}.{camel(name)}"
     if key == RESTART_STRATEGY_KEYS.get("type"):
         return "use the typed setting restartStrategy.type"
     owner = {TASK_SLOTS: "use the typed setting taskManager.taskSlots", HA_TYPE: "use the typed setting highAvailability",

@@ -172,7 +172,7 @@ def is_stateful(obj: Object) -> bool:
         return True
     if obj.get("kind") == "StatefulSet" and (obj.get("spec") or {}).get("volumeClaimTemplates"):
         return True
-    options = _csv(_annotations(obj).get(argo_cd.SYNC_OPTIONS_ANNOTATION, ""))
+    options = argo_cd.sync_options(_annotations(obj))
     return argo_cd.NO_PRUNE in options and argo_cd.NO_DELETE not in options
 
 
@@ -184,9 +184,8 @@ def kept(objects: list[Object]) -> list[Object]:
     namespaces = {o["metadata"].get("namespace") for o in stateful.values()} - {None}
 
     def run_under(obj: Object) -> bool:
-        options = _csv(_annotations(obj).get(argo_cd.SYNC_OPTIONS_ANNOTATION, ""))
         return ((_group(obj), obj.get("kind")) in RUN_UNDER_KINDS and obj["metadata"].get("namespace") in namespaces
-                and argo_cd.NO_DELETE not in options)
+                and argo_cd.NO_DELETE not in argo_cd.sync_options(_annotations(obj)))
 
     return [o for o in objects if id(o) in stateful or run_under(o)
             or (o.get("kind") == "Namespace" and _group(o) == "" and o["metadata"]["name"] in namespaces)]

@@ -55,8 +55,8 @@ def quantity(value: str) -> Decimal:
     is capped at 2^63-1. Checked against the real `ParseQuantity` by `tests/judges/test_k8s_quantity.py`.
 
     The one reader of Kubernetes quantities: fabric8's `Quantity` (the Flink operator's Java reader,
-    `config.java_values.quantity_bytes`) is another program with other rules (`1.5.5`, `1e` and `Ki` read
-    differently), so it keeps its own port. Hand-kept because no maintained Python library reads quantities as
+    `config.java_values.quantity_bytes`) is another program with other rules (it refuses `Ki`, which reads as 0
+    here, and keeps `1.5n` exact, which rounds up to `2n` here), so it keeps its own port. Hand-kept because no maintained Python library reads quantities as
     apimachinery does: the Kubernetes Python client's `kubernetes.utils.parse_quantity` (kubernetes 37.0.3, tried)
     accepts `1K`, `Infinity`, `NaN` and `1_000`, which the API server refuses, refuses `Ki`, `+` and `.`, which it
     reads as 0, neither rounds `1.5n` up to `2n` nor caps `9Ei`, and brings the whole client; cdk8s' `Quantity`
@@ -88,7 +88,7 @@ def _parse_quantity(text: str) -> Decimal:
         raise QuantityError(ERR_SUFFIX)
     if not any(c.isdigit() for c in number) and not _int64_path(base, exponent, num, denom):
         raise QuantityError(ERR_NUMERIC)  # inf.Dec.SetString needs a digit; the int64 path reads none as 0
-    amount = Decimal(f"{num}.{denom or 0}")
+    amount = Decimal(f"{num}.{denom}" if denom else num)
     amount = amount.scaleb(exponent, _EXACT) if base == 10 else _EXACT.multiply(amount, Decimal(2**exponent))
     if amount and amount.as_tuple().exponent < -9:  # type: ignore[operator]
         amount = amount.quantize(_NANO, rounding=ROUND_UP, context=_EXACT)

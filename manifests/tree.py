@@ -132,21 +132,10 @@ def config_entries(text: str, name: str | None = None) -> Iterator[tuple[str, st
         if name == FLINK_YAML_FILE:
             entries = list(read_flink_yaml(text).items())
         elif name is not None and name.endswith((".yaml", ".yml")):
-            entries = list(_flattened(load_yaml(text), ""))
+            entries = [(path, None if node is None else str(node)) for path, node in walk(load_yaml(text))
+                       if not isinstance(node, dict | list)]
         else:
             entries = javaproperties.loads(text, object_pairs_hook=list)
     except (FileReadError, ValueError):
         return
     yield from ((str(key), value) for key, value in entries if value is not None)
-
-
-def _flattened(node: Any, key: str) -> Iterator[tuple[str, str | None]]:
-    """(dotted key, text) of each scalar under `node`, a list item's key ending in `[index]`."""
-    if isinstance(node, dict):
-        for child_key, child in node.items():
-            yield from _flattened(child, f"{key}.{child_key}" if key else str(child_key))
-    elif isinstance(node, list):
-        for index, child in enumerate(node):
-            yield from _flattened(child, f"{key}[{index}]")
-    else:
-        yield key, None if node is None else str(node)

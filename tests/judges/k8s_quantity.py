@@ -2,7 +2,7 @@
 k8s.io/apimachinery v0.33.13's `resource.Quantity` as the API server decodes a quantity field
 (`Quantity.UnmarshalJSON`, then `ParseQuantity`), and prints the exact value or the error.
 
-Build (once per machine, `tests.judges.go_build`): into
+Build (once per machine, `tests.judges.GoJudge.build`): into
 `${LAKEHOUSE_JUDGES_CACHE:-~/.cache/lakehouse-judges}/k8s-quantity-v0.33.13/`, modules from the Go proxy checked
 against judges/k8s-quantity/go.sum.
 """
@@ -14,21 +14,13 @@ import subprocess
 from decimal import Decimal
 from pathlib import Path
 
-from tests.judges import ROOT, go_build
+from tests.judges import GoJudge
 
 VERSION = "v0.33.13"
 """k8s.io/apimachinery's version in judges/k8s-quantity/go.mod: the Kubernetes minor the project pins
 (`config.capabilities.KUBERNETES`), as the kube-apiserver judge builds it."""
-SOURCES = ROOT / "judges" / "k8s-quantity"
-
-
-def build() -> Path:
-    """The judge's binary, built if missing or stale.
-
-    Raises:
-        JudgeError: `go` is missing, the Go proxy refused a module, or the build failed.
-    """
-    return go_build(SOURCES, "k8s-quantity", VERSION)
+JUDGE = GoJudge("k8s-quantity", VERSION)
+"""The program (`tests.judges.GoJudge`: `JUDGE.build()`, or `JUDGE.binary()` in a test)."""
 
 
 def parse_quantities(binary: Path, texts: list[str]) -> list[Decimal | str]:

@@ -12,20 +12,12 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.judges import ROOT, go_build
+from tests.judges import GoJudge
 
 VERSION = "v3.0.1"
 """robfig/cron's version in judges/robfig-cron/go.mod, the Spark operator's and Karpenter's (their go.mod)."""
-SOURCES = ROOT / "judges" / "robfig-cron"
-
-
-def build() -> Path:
-    """The judge's binary, built if missing or stale (`tests.judges.go_build`).
-
-    Raises:
-        JudgeError: `go` is missing, the Go proxy refused a module, or the build failed.
-    """
-    return go_build(SOURCES, "robfig-cron", VERSION)
+JUDGE = GoJudge("robfig-cron", VERSION)
+"""The program (`tests.judges.GoJudge`: `JUDGE.build()`, or `JUDGE.binary()` in a test)."""
 
 
 def parse_standard(binary: Path, specs: list[str]) -> list[str | None]:

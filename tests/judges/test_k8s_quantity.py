@@ -12,8 +12,6 @@ import pytest
 
 from config.api_formats import QuantityError, quantity
 from config.capabilities import KUBERNETES
-from manifests.judges import JudgeError
-from tests.judges import judge_unavailable
 from tests.judges import k8s_quantity as judge
 
 SIGNS = ("", "", "", "+", "-")
@@ -34,10 +32,7 @@ def texts(count: int = 500, seed: int = 20261208) -> list[str]:
 
 @pytest.fixture(scope="module")
 def binary() -> Path:
-    try:
-        return judge.build()
-    except JudgeError as error:
-        judge_unavailable(str(error))
+    return judge.JUDGE.binary()
 
 
 def ours(text: str) -> Decimal | str:

@@ -56,11 +56,11 @@ def quantity(value: str) -> Decimal:
 
     The one reader of Kubernetes quantities: fabric8's `Quantity` (the Flink operator's Java reader,
     `config.java_values.quantity_bytes`) is another program with other rules (it refuses `Ki`, which reads as 0
-    here, and keeps `1.5n` exact, which rounds up to `2n` here), so it keeps its own port. Hand-kept because no maintained Python library reads quantities as
-    apimachinery does: the Kubernetes Python client's `kubernetes.utils.parse_quantity` (kubernetes 37.0.3, tried)
-    accepts `1K`, `Infinity`, `NaN` and `1_000`, which the API server refuses, refuses `Ki`, `+` and `.`, which it
-    reads as 0, neither rounds `1.5n` up to `2n` nor caps `9Ei`, and brings the whole client; cdk8s' `Quantity`
-    only wraps the text.
+    here, and keeps `1.5n` exact, which rounds up to `2n` here), so it keeps its own port. Hand-kept because no
+    maintained Python library reads quantities as apimachinery does: the Kubernetes Python client's
+    `kubernetes.utils.parse_quantity` (kubernetes 37.0.3, tried) accepts `1K`, `Infinity`, `NaN` and `1_000`, which
+    the API server refuses, refuses `Ki`, `+` and `.`, which it reads as 0, neither rounds `1.5n` up to `2n` nor caps
+    `9Ei`, and brings the whole client; cdk8s' `Quantity` only wraps the text.
 
     Raises:
         QuantityError: apimachinery refuses the text (its message, with the text).

@@ -30,7 +30,7 @@ def project_files() -> list[str]:
     files deleted from the work tree, the users' environments (`environments/*.yaml`) and `LINKED`."""
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                             capture_output=True, check=True).stdout.decode().split("\0")
-    return [name for name in listed if name and (ROOT / name).is_file() and not name.startswith(LINKED)
+    return [name for name in listed if name and (ROOT / name).is_file() and name.split("/", 1)[0] not in LINKED
             and not (name.startswith("environments/") and name.endswith(".yaml"))]
 
 

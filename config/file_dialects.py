@@ -26,6 +26,13 @@ Three dialects, by reader:
   (JDK 17 `java/util/Properties.java`, `load0` and `loadConvert`): a backslash, the first character when it is
   whitespace (which `load` skips after the separator), line breaks, and every character outside printable ASCII
   as `\\uXXXX` (log4j2 reads the file as ISO-8859-1). Read with `javaproperties.loads`, which follows `load`.
+
+What is kept by hand, and why: the flat-lines reader and writer (no library reads Flink's legacy line format; it is
+a dozen lines), and the YAML 1.2 Core schema's tag resolution (`core_scalar`) on top of PyYAML's parser and emitter,
+since PyYAML resolves by YAML 1.1 (`yes`, `on` and `2001-12-14` are not strings there). ruamel.yaml 0.19.1 with
+`version = (1, 2)` was tried as the maintained YAML 1.2 library and reads other values than snakeyaml-engine's Core
+schema does: `1_000` as 1000, `0b11` as 3, `2001-12-14` as a date, and it fails on a plain `=` (all four are strings
+to Flink). The properties dialect uses `javaproperties`, and its value escaping only adds what `load` needs.
 """
 
 from __future__ import annotations

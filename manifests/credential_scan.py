@@ -49,7 +49,8 @@ def scan(obj: dict[str, Any]) -> list[str]:
         if isinstance(node, str):
             if _URL_USERINFO.search(node):
                 findings.append(f"{name}: {path}: URL with user:password")
-            for key, value in config_entries(node):
+            file_name = path.removeprefix("data.") if path.startswith("data.") else None
+            for key, value in config_entries(node, file_name):
                 if _sensitive_key(key) and _literal(value):
                     findings.append(f"{name}: {path}: '{key}' set to a literal")
             if path.startswith("data.") or ".flinkConfiguration." in f".{path}" or ".sparkConf." in f".{path}":

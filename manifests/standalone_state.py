@@ -149,7 +149,7 @@ def standalone_job(key: Key, base: Objects, head: Objects) -> Iterator[Finding]:
       old `--fromSavepoint` (certain loss) unless the change also names a new savepoint (then review: it must be the
       one the job was just stopped with, and the old scope's ConfigMaps stay);
     - `--allowNonRestoredState` turned on where the job restores: its restore drops unmatched state (certain loss, as
-      for an operator-managed job: `manifests.state_safety.non_restored_state`).
+      for an operator-managed job: `manifests.state_safety.job_rules.non_restored_state`).
 
     A removal cancels the job without a savepoint (certain loss)."""
     old = _standalone_job(key, base)

@@ -1,15 +1,15 @@
 """Walking nested manifest data (dicts and lists) with field paths like `spec.containers[0].env[1]`, and the
-config-file text some values hold (`key: value` lines)."""
+settings of the config-file text some values hold, read by the file's own dialect (`config.file_dialects`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from config.flink_options import FLINK_MAIN_CONTAINER
+import javaproperties
 
-_CONFIG_LINE = re.compile(r"^\s*([A-Za-z0-9_.\-\"]+)\s*[:=]\s*(\S.*?)\s*$")
+from config.file_dialects import FileReadError, line_entries, load_yaml, read_flink_yaml
+from config.flink_options import FLINK_MAIN_CONTAINER
 
 
 def field_path(parts: Iterable[Any]) -> str:
@@ -105,10 +105,37 @@ def volume_config_maps(volume: dict[str, Any]) -> list[str]:
     return [str(s["configMap"].get("name")) for s in sources if s.get("configMap")]
 
 
-def config_entries(text: str) -> Iterator[tuple[str, str]]:
-    """(key, value) of each `key: value` or `key=value` line of config-file text held in a manifest value
-    (`server.yaml`, catalog files, `.properties`); quotes around the key are dropped, other lines skipped."""
-    for line in text.splitlines():
-        match = _CONFIG_LINE.match(line)
-        if match:
-            yield match.group(1).strip('"'), match.group(2)
+LINE_FILES = ("flink-conf.yaml", "server.yaml")
+"""File names read as flat `key: value` lines (Flink's legacy file, Fluss' server file)."""
+FLINK_YAML_FILE = "config.yaml"
+"""The file name Flink 1.20 reads as standard YAML (`GlobalConfiguration.FLINK_CONF_FILENAME`)."""
+
+
+def config_entries(text: str, name: str | None = None) -> Iterator[tuple[str, str]]:
+    """(key, value) of each setting of config-file text held in a manifest value, read as the program that reads a
+    file called `name` reads it (the dialects of `config.file_dialects`, chosen by name as the programs choose):
+
+    - `flink-conf.yaml`, `server.yaml`: flat lines (`#` starts a comment anywhere, the split is at the first `": "`);
+      every line the reader keeps, in file order (a repeated key once per line).
+    - `config.yaml`: Flink's standard YAML (nested keys joined with `.`, each value as Flink's text of it).
+    - other `*.yaml` / `*.yml`: YAML with every scalar as its text, nested keys joined with `.` and list items as
+      `[index]`.
+    - `*.properties`, and text of any other name or of none (a script, a JSON file, a field value):
+      `java.util.Properties.load`, the broadest of the dialects (`key=value`, `key: value` or `key value` lines).
+
+    A null value is left out; text its reader refuses (a YAML syntax error or repeated key, a bad `\\u` escape)
+    gives no entries: `validate`'s config-file rule reports the file."""
+    if name in LINE_FILES:
+        yield from ((key, value) for key, value, _ in line_entries(text) if key and value)
+        return
+    try:
+        if name == FLINK_YAML_FILE:
+            entries = list(read_flink_yaml(text).items())
+        elif name is not None and name.endswith((".yaml", ".yml")):
+            entries = [(path, None if node is None else str(node)) for path, node in walk(load_yaml(text))
+                       if not isinstance(node, dict | list)]
+        else:
+            entries = javaproperties.loads(text, object_pairs_hook=list)
+    except (FileReadError, ValueError):
+        return
+    yield from ((str(key), value) for key, value in entries if value is not None)

@@ -63,7 +63,8 @@ def test_scanner_catches_literal_env_config_and_args(rendered: dict[str, list[Ma
     deployment = copy.deepcopy(find(rendered["test-dev"], "Deployment", "polaris"))
     deployment["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "DB_PASSWORD", "value": "hunter2"})
     config_map = copy.deepcopy(find(rendered["test-dev"], "ConfigMap", "rest-iceberg-catalog", "flink"))
-    config_map["data"]["rest_iceberg.yaml"] += "credential: id:secret\n"
+    config_map["data"]["rest_iceberg.yaml"] = config_map["data"]["rest_iceberg.yaml"].replace(
+        "credential: env:ICEBERG_CATALOG_CREDENTIAL", "credential: id:secret")
     job = copy.deepcopy(find(rendered["test-dev"], "FlinkSessionJob", "fluss-tiering-job"))
     job["spec"]["job"]["args"] += ["--datalake.iceberg.credential", "id:secret"]
     assert scan(deployment) == [

@@ -1,8 +1,8 @@
 """Every code block of the documentation that a user would run is run here (the convention: tests/doc_pages.py).
 
 - `sh` blocks run line by line, in page order (README first, then docs/ sorted), in one scratch copy of the project
-  made once per session: the project's files (git's list, modification times kept so make sees nothing to rebuild),
-  its heavy folders (.venv, node_modules, imports, build's contents) linked, and the fixture environments
+  made once per session (`tests/scratch_project.py`: every project file copied, modification times kept so make
+  sees nothing to rebuild; the installed folders and build's contents linked), with the fixture environments
   (`tests/environments/test-<env>.yaml`) in place of the shipped ones under the shipped names, so the commands see
   what the tests know rather than the users' files. The copy is a git repository with one commit, so `diff` has a
   base. The venv's `bin/` is first on PATH (`python` is the project's).
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -30,11 +29,8 @@ import yaml
 
 from tests.conftest import FIXTURE_DIR
 from tests.doc_pages import ROOT, Block, blocks, pages
+from tests.scratch_project import LINKED, scratch_project
 
-SHARED_FOLDERS = (".venv", "node_modules", "imports")
-"""Linked into the scratch copy, never copied (hundreds of MB) and never written by the documented commands."""
-BUILD_OUTPUTS = ("cdk8s.out", "helm")
-"""Folders under build/ that commands write: the scratch copy gets its own; every other child of build/ is linked."""
 FRAGMENT = re.compile(r"^# environments/(?P<env>[a-z0-9-]+)\.yaml(?:, under (?P<path>[^:]+):)?\s*$")
 EXPECTED_EXIT = re.compile(r"#\s*exits\s+(\d+)\s*$")
 LINE_TIMEOUT = 300
@@ -133,33 +129,13 @@ def fixture_document(env: str) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The scratch copy of the project the `sh` blocks run in (see the module's docstring)."""
-    root = tmp_path_factory.mktemp("project")
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, check=True).stdout.decode().split("\0")
-    for name in filter(None, listed):
-        source = ROOT / name
-        shipped_environment = name.startswith("environments/") and name.endswith(".yaml")  # the users' files
-        if source.is_file() and not name.startswith(SHARED_FOLDERS) and not shipped_environment:
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, root / name)
-    for folder in SHARED_FOLDERS:
-        if (ROOT / folder).exists():
-            (root / folder).symlink_to(ROOT / folder)
-    (root / "build").mkdir(exist_ok=True)
-    if (ROOT / "build").is_dir():
-        for child in (ROOT / "build").iterdir():
-            if child.name not in BUILD_OUTPUTS:
-                (root / "build" / child.name).symlink_to(child)
+    environments = {}
     for fixture in sorted(FIXTURE_DIR.glob("test-*.yaml")):
         env = fixture.stem.removeprefix("test-")
         if (ROOT / "dist" / env).is_dir():
             text = re.sub(r"(?m)^environment: test-", "environment: ", fixture.read_text())
-            (root / "environments" / f"{env}.yaml").write_text(text.replace("../../environments/", "./"))
-    git = ["git", "-c", "user.name=docs", "-c", "user.email=docs@example.com", "-c", "commit.gpgsign=false"]
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "scratch copy for the documentation's examples"], cwd=root, check=True)
-    return root
+            environments[env] = text.replace("../../environments/", "./")
+    return scratch_project(tmp_path_factory.mktemp("docs") / "project", environments, whole=True, commit=True)
 
 
 def test_every_fixture_environment_is_in_the_scratch_copy(scratch: Path) -> None:
@@ -206,7 +182,7 @@ def start_page(scratch: Path, page: str) -> None:
     docstring); the linked folders and build/ stay."""
     if _PAGE[-1:] != [page]:
         subprocess.run(["git", "checkout", "-q", "--", "."], cwd=scratch, check=True)
-        keep = [option for folder in (*SHARED_FOLDERS, "build") for option in ("-e", folder)]
+        keep = [option for folder in (*LINKED, "build") for option in ("-e", folder)]
         subprocess.run(["git", "clean", "-fdq", *keep], cwd=scratch, check=True)
         _PAGE.append(page)
 

@@ -78,7 +78,7 @@ def _workload_clients(m: Manifest, config_maps: dict[tuple[str | None, str], dic
                 text = files.get(file_name)
                 if text is not None:
                     flink, fluss = flink or file_name != FLUSS_CONFIG_FILE, fluss or file_name == FLUSS_CONFIG_FILE
-                    settings.update(dict(config_entries(text)))
+                    settings.update(dict(config_entries(text, file_name)))
         process = "Flink" if flink else "Fluss" if fluss else None
         problem = _provider_problem(settings, FLINK_PROVIDER_KEYS, process) if process else None
         yield f"{path}.spec.serviceAccountName", pod.get("serviceAccountName") or "default", problem

@@ -36,7 +36,7 @@ ConfigFiles = dict[tuple[str | None, str], dict[str, dict[str, str]]]
 
 def _polaris(m: Manifest) -> Iterator[tuple[str, str, Level]]:
     for key, text in (m.obj.get("data") or {}).items():
-        entries = {k.replace('"', ""): v for k, v in config_entries(str(text))}
+        entries = {k.replace('"', ""): v for k, v in config_entries(str(text), key)}
         if entries.get(POLARIS_SKIP_FLAG.replace('"', ""), "").lower() == "true":
             yield (f"data.{key}", f"{POLARIS_SKIP_FLAG}=true: {capabilities.POLARIS.label} then drops the catalog's "
                    "endpoint and pathStyleAccess from its own FileIO, which writes to AWS instead; leave it false and "
@@ -121,7 +121,7 @@ def _tiering_clusters(manifests: list[Manifest]) -> set[tuple[str | None, str]]:
 
 def check(manifests: list[Manifest]) -> list[Finding]:
     """Findings for settings that the pinned component versions cannot run with."""
-    files: ConfigFiles = {key: {name: dict(config_entries(text)) for name, text in data.items()}
+    files: ConfigFiles = {key: {name: dict(config_entries(text, name)) for name, text in data.items()}
                           for key, data in config_map_data(manifests).items()}
     tiering = _tiering_clusters(manifests)
     findings = []

@@ -36,12 +36,10 @@ from config.file_dialects import (
     load_yaml,
     read_flink_yaml,
 )
+from manifests.tree import FLINK_YAML_FILE, LINE_FILES
 from manifests.validation.flink_config import FLINK_VERSIONS, flat_config
 from manifests.validation.report import Finding, Layer, Manifest, finding
 
-LINE_FILES = ("flink-conf.yaml", "server.yaml")
-"""File names read as flat `key: value` lines (Flink's legacy file, Fluss' server file)."""
-FLINK_YAML_FILE = "config.yaml"
 LEGACY_FLINK_VERSIONS = FLINK_VERSIONS[:FLINK_VERSIONS.index("v2_0")]
 """The `flinkVersion`s whose pods get a `flink-conf.yaml` from the operator 1.14 (before Flink 2.0)."""
 

@@ -43,7 +43,7 @@ def _main_container_env(pod: dict[str, Any]) -> set[str] | None:
 def _config_map_references(config_map: dict[str, Any]) -> list[tuple[str, str]]:
     """(data key, variable) of every `key: env:NAME` line in a ConfigMap's data."""
     return [(key, variable) for key, text in sorted((config_map.get("data") or {}).items())
-            for _, value in config_entries(str(text)) if (variable := referenced_variable(value))]
+            for _, value in config_entries(str(text), key) if (variable := referenced_variable(value))]
 
 
 def _mounted_config_map_findings(m: Manifest, reads: dict[tuple[str | None, str], list[tuple[str, str]]]

@@ -304,7 +304,7 @@ def apply_overrides(text: str, overrides: dict[str, tuple[str, str]]) -> str:
 
 
 def _entry(line: str) -> tuple[str | None, str | None]:
-    found = list(config_entries(line))
+    found = list(config_entries(line, "server.yaml"))
     return found[0] if found else (None, None)
 
 
@@ -367,7 +367,7 @@ def run_judge(home: Path, objects: list[dict[str, Any]], loopback: Loopback, wor
         server_work = work / server
         text, pod_env = pod_server_yaml(pod, server_work)
         env.update(pod_env)
-        overrides = loopback_overrides(server, dict(config_entries(text)), loopback, server_work / "data")
+        overrides = loopback_overrides(server, dict(config_entries(text, "server.yaml")), loopback, server_work / "data")
         conf = server_work / "home" / "conf"
         (conf / "server.yaml").write_text(apply_overrides(text, overrides))
         (server_work / "overrides.txt").write_text("".join(f"{k}: {v}  # {why}\n" for k, (v, why) in overrides.items()))

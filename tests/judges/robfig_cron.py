@@ -9,44 +9,15 @@ Build (once per machine): `go build` into `${LAKEHOUSE_JUDGES_CACHE:-~/.cache/la
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
-from manifests.judges import JudgeError, failure_file
-from manifests.judges import cache_dir as judges_cache
-from tests.judges import ROOT, sources_digest
+from tests.judges import GoJudge
 
 VERSION = "v3.0.1"
 """robfig/cron's version in judges/robfig-cron/go.mod, the Spark operator's and Karpenter's (their go.mod)."""
-SOURCES = ROOT / "judges" / "robfig-cron"
-
-
-def build() -> Path:
-    """The judge's binary, built if missing or stale.
-
-    Raises:
-        JudgeError: `go` is missing, the Go proxy refused a module, or the build failed.
-    """
-    directory = judges_cache() / f"robfig-cron-{VERSION}"
-    binary, stamp = directory / "robfig-cron", directory / ".sources"
-    digest = sources_digest(SOURCES)
-    if os.access(binary, os.X_OK) and stamp.is_file() and stamp.read_text() == digest:
-        return binary
-    directory.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "GOFLAGS": "-mod=readonly -buildvcs=false -trimpath"}
-    try:
-        result = subprocess.run(["go", "build", "-o", str(binary), "."], cwd=SOURCES, env=env, capture_output=True,
-                                text=True, check=False, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        result = subprocess.CompletedProcess(["go"], 127, "", f"go build: {error}")
-    if result.returncode != 0:
-        reason = "\n".join((result.stderr.strip() or result.stdout.strip()).splitlines()[-15:])
-        failure_file(directory).write_text(reason + "\n")
-        raise JudgeError(f"go build of judges/robfig-cron failed (exit {result.returncode}):\n{reason}")
-    failure_file(directory).unlink(missing_ok=True)
-    stamp.write_text(digest)
-    return binary
+JUDGE = GoJudge("robfig-cron", VERSION)
+"""The program (`tests.judges.GoJudge`: `JUDGE.build()`, or `JUDGE.binary()` in a test)."""
 
 
 def parse_standard(binary: Path, specs: list[str]) -> list[str | None]:

@@ -82,7 +82,7 @@ def stores() -> Iterator[Stores]:
 
 def server_yaml(objects: list[Manifest]) -> dict[str, str]:
     """The `fluss-conf-file` ConfigMap's `server.yaml` entries."""
-    return dict(config_entries(find(objects, "ConfigMap", "fluss-conf-file")["data"]["server.yaml"]))
+    return dict(config_entries(find(objects, "ConfigMap", "fluss-conf-file")["data"]["server.yaml"], "server.yaml"))
 
 
 def remote_bucket(objects: list[Manifest]) -> tuple[str, str]:

@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 
 from config.cron import CronError, parse_standard
-from manifests.judges import JudgeError
-from tests.judges import judge_unavailable
 from tests.judges import robfig_cron as judge
 
 ATOMS = ("*", "*", "*", "?", "0", "0", "1", "2", "3", "5", "5", "7", "12", "23", "24", "31", "32", "59", "60", "-1", "+3", "jan", "DEC", "mon", "sun",
@@ -53,10 +51,7 @@ def specs(count: int = 400, seed: int = 20261207) -> list[str]:
 
 @pytest.fixture(scope="module")
 def binary() -> Path:
-    try:
-        return judge.build()
-    except JudgeError as error:
-        judge_unavailable(str(error))
+    return judge.JUDGE.binary()
 
 
 def ours(spec: str) -> str | None:

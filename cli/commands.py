@@ -223,12 +223,14 @@ def _crds(args: argparse.Namespace) -> int:
 
 def _docs(args: argparse.Namespace) -> int:
     from config.docs import PAGE, page_with_reference, reference_table
-    from config.field_docs import write_field_docs
+    from config.loading import SCHEMA_PATH, schema
+    from config.schema_gen import write_schema
 
     if args.write:
+        if write_schema():  # the schema first: the reference is made from it
+            schema.cache_clear()
+            print(f"wrote {SCHEMA_PATH.relative_to(Path.cwd()) if SCHEMA_PATH.is_relative_to(Path.cwd()) else SCHEMA_PATH}")
         PAGE.write_text(page_with_reference(PAGE.read_text()))
-        for name in write_field_docs():
-            print(f"rewrote the docstring of {name}")
     else:
         sys.stdout.write(reference_table())
     return 0

@@ -7,6 +7,7 @@ from dataclasses import field
 from typing import Any, ClassVar
 
 from config import fluss, logs, metrics, node_pools, object_store, operators, polaris
+from config.common import KubernetesName
 from config.declaration import section, setting
 from config.flink import FlinkConfig
 from config.fluss import FlussConfig, ZooKeeperConfig
@@ -36,9 +37,7 @@ class EnvironmentConfig:
         "properties": {"$schema": {"type": "string", "description": "Path or URL of this schema, for editors."}},
     }
 
-    name: str = setting(
-        key="environment", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    name: KubernetesName = setting(key="environment")
     """Environment name; must equal the file name without .yaml. Output goes to dist/<environment>/."""
 
     description: str = setting("")

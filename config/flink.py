@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Literal
 
-from config.common import FlinkMemory, Image, Resources
+from config.common import FlinkMemory, Image, KubernetesName, Resources
 from config.declaration import section, setting
 from config.flink_deployments import FlinkDeploymentConfig, memory_problems, version_problems
 from config.flink_jobs import SessionJobConfig, StateSnapshotConfig
@@ -94,9 +94,7 @@ class TeamNamespaceConfig:
 
     SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "A team namespace."}
 
-    name: str = setting(
-        pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    name: KubernetesName = setting()
     """Namespace name."""
 
     create: bool = setting(True)
@@ -110,9 +108,7 @@ class TieringJobConfig:
     enabled: bool = setting(True)
     """Render it."""
 
-    name: str = setting(
-        "fluss-tiering-job", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    name: KubernetesName = setting("fluss-tiering-job")
     """FlinkSessionJob name."""
 
     jar_path: str = setting(
@@ -140,9 +136,7 @@ class FlinkConfig:
     refused with the reason.
     """
 
-    service_account: str = setting(
-        "flink", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    service_account: KubernetesName = setting("flink")
     """ServiceAccount of JobManager/TaskManager pods."""
 
     job_rbac: Literal["role", "clusterRole"] = setting("role")

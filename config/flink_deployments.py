@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Literal
 
 from config import capabilities
 from config.api_formats import flink_memory_problem
-from config.common import FlinkDuration, FlinkMemory, Image, object_metadata_problems
+from config.common import FlinkDuration, FlinkMemory, Image, KubernetesName, object_metadata_problems
 from config.declaration import section, setting
 from config.flink_jobs import AutoscalerConfig, JobSpecConfig
 from config.flink_keys import flink_keys
@@ -146,20 +146,24 @@ class CheckpointingConfig:
             yield Problem("incremental", "incremental checkpoints need stateBackend: rocksdb")
 
 
+DURATION_OR_CRON = [{"$ref": "#/$defs/flinkDuration"},
+                    {"type": "string", "pattern": "^\\S+( \\S+){5,6}$",
+                     "description": "A Quartz cron expression (6 or 7 fields)."},
+                    {"type": "null"}]
+"""The schema of a periodic snapshot interval: a Flink duration, a Quartz cron expression (checked further by
+`config.quartz`) or null."""
+
+
 @section
 class PeriodicSnapshotsConfig:
     """Snapshots the operator triggers, and the savepoint history it keeps."""
 
-    savepoint_interval: FlinkDuration | None = setting(
-        None,
-        any_of=[{"$ref": "#/$defs/flinkDuration"}, {"type": "string", "pattern": "^\\S+( \\S+){5,6}$", "description": "A Quartz cron expression (6 or 7 fields)."}, {"type": "null"}])
+    savepoint_interval: str | None = setting(None, any_of=DURATION_OR_CRON)
     """Time between (a Flink duration, or a Quartz cron expression such as 0 0 */6 * * ?) periodic savepoints
     (kubernetes.operator.periodic.savepoint.interval).
     """
 
-    checkpoint_interval: FlinkDuration | None = setting(
-        None,
-        any_of=[{"$ref": "#/$defs/flinkDuration"}, {"type": "string", "pattern": "^\\S+( \\S+){5,6}$", "description": "A Quartz cron expression (6 or 7 fields)."}, {"type": "null"}])
+    checkpoint_interval: str | None = setting(None, any_of=DURATION_OR_CRON)
     """Time between (a Flink duration, or a Quartz cron expression such as 0 0 */6 * * ?) periodic checkpoints the
     operator triggers (kubernetes.operator.periodic.checkpoint.interval).
     """
@@ -311,9 +315,7 @@ class FlinkDeploymentConfig:
     """Settings of a backend: standalone cluster (TaskManager kind, local recovery, Services, reactive mode, HA scope).
     """
 
-    namespace: str | None = setting(
-        None, pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    namespace: KubernetesName | None = setting(None)
     """Namespace of the cluster (and of its session jobs and snapshots): one of flink.teamNamespaces; null: the Flink
     namespace.
     """

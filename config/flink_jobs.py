@@ -7,7 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar, Literal
 
-from config.common import JOB_ARGUMENT_PLACEHOLDERS, FlinkDuration, object_metadata_problems, unknown_placeholders
+from config.common import (
+    JOB_ARGUMENT_PLACEHOLDERS,
+    FlinkDuration,
+    KubernetesName,
+    object_metadata_problems,
+    unknown_placeholders,
+)
 from config.declaration import section, setting
 from config.loading import Problem
 
@@ -157,9 +163,7 @@ class SessionJobConfig(JobSpecConfig):
 
     DEFINITION: ClassVar[str] = "sessionJob"
 
-    name: str = setting(
-        pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    name: KubernetesName = setting()
     """FlinkSessionJob name."""
 
     labels: dict[str, str] = setting({})

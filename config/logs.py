@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal
 
-from config.common import Image, Resources
+from config.common import Image, KubernetesName, Resources
 from config.declaration import section, setting
 from config.flink_options import LOG_FILE_PROPERTY
 from config.loading import Problem
@@ -101,9 +101,7 @@ class LogsConfig:
     image: Image = setting("cr.fluentbit.io/fluent/fluent-bit:4.0.7")
     """Fluent Bit image (the upstream image, as the fluent/helm-charts chart uses it)."""
 
-    namespace: str = setting(
-        "logging", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    namespace: KubernetesName = setting("logging")
     """Namespace of the DaemonSet, created by the platform with Pod Security level privileged (hostPath volumes are
     forbidden by baseline); must not be one of the platform's other namespaces.
     """

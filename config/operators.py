@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from config.common import Image, Resources
+from config.common import Image, KubernetesName, Resources
 from config.declaration import section, setting
 from config.loading import Problem, undeclared
 
@@ -54,9 +54,7 @@ class FlinkOperatorConfig:
         "5 s", pattern="^[0-9]+ ?(ms|s|min|h|d)$", error="is not a Flink duration (e.g. 5 s)")
     """kubernetes.operator.observer.progress-check.interval."""
 
-    keystore_secret: str = setting(
-        "flink-operator-webhook-secret", key="keystorePassword.secretName", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
-        max_length=63, error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    keystore_secret: KubernetesName = setting("flink-operator-webhook-secret", key="keystorePassword.secretName")
     """Secret name (in the operator namespace)."""
 
     keystore_key: str = setting("password", key="keystorePassword.key")

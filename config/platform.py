@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from config.common import KubernetesName
 from config.declaration import section, setting
 
 
@@ -11,39 +12,25 @@ from config.declaration import section, setting
 class Namespaces:
     """Namespace names (defaults: the reference deployment's)."""
 
-    polaris: str = setting(
-        "polaris", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    polaris: KubernetesName = setting("polaris")
     """Polaris and its PostgreSQL."""
 
-    fluss: str = setting(
-        "fluss", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    fluss: KubernetesName = setting("fluss")
     """Fluss and ZooKeeper."""
 
-    flink: str = setting(
-        "flink", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    flink: KubernetesName = setting("flink")
     """Flink session cluster, SQL Gateway, jobs."""
 
-    spark: str = setting(
-        "spark", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    spark: KubernetesName = setting("spark")
     """Spark applications."""
 
-    flink_operator: str = setting(
-        "technical-flink-operator", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    flink_operator: KubernetesName = setting("technical-flink-operator")
     """Flink Kubernetes Operator (technical)."""
 
-    spark_operator: str = setting(
-        "technical-spark-operator", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    spark_operator: KubernetesName = setting("technical-spark-operator")
     """Spark operator (technical)."""
 
-    object_store: str = setting(
-        "object-store", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    object_store: KubernetesName = setting("object-store")
     """In-cluster object store (only with objectStore.type in-cluster)."""
 
 
@@ -64,14 +51,10 @@ class ArgoCdConfig:
     path: str | None = setting(None, pattern="^[^/].*[^/]$", error="is not a relative path without a trailing slash")
     """Path of the rendered environment in the repository. null: dist/<environment>."""
 
-    namespace: str = setting(
-        "argocd", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    namespace: KubernetesName = setting("argocd")
     """Namespace of Argo CD (where Applications, the AppProject and argocd-cm live)."""
 
-    project: str | None = setting(
-        None, pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    project: KubernetesName | None = setting(None)
     """Name of the platform's AppProject (rendered: source repository, destinations and resource kinds limited to what
     dist/<environment>/ holds). null: lakehouse-<environment>.
     """
@@ -92,9 +75,7 @@ class CrdsConfig:
     CRDs are managed elsewhere.
     """
 
-    project: str = setting(
-        "default", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    project: KubernetesName = setting("default")
     """Argo CD project of the prerequisite Applications (CRDs, cert-manager) and of the root Application: they install
     cluster-wide objects from upstream sources, so they stay out of the platform's least-privilege project
     (argoCd.project).
@@ -115,9 +96,7 @@ class CertManagerConfig:
         "v1.18.2", pattern="^v1\\.18\\.[0-9]+$", error="is not a cert-manager 1.18 version (e.g. v1.18.2)")
     """Pinned cert-manager release."""
 
-    namespace: str = setting(
-        "cert-manager", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    namespace: KubernetesName = setting("cert-manager")
     """Namespace for an included cert-manager."""
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from config.catalog_model import CatalogRoleSpec, CatalogSpec, PrincipalSpec, catalog_model_problems
-from config.common import Image, Quantity, Resources
+from config.common import Image, KubernetesName, Quantity, Resources
 from config.declaration import section, setting
 from config.loading import Problem
 
@@ -35,9 +35,7 @@ class PostgresConfig:
     database: str = setting("POLARIS")
     """Database name."""
 
-    secret_name: str = setting(
-        "polaris-persistence", key="credentials.secretName", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    secret_name: KubernetesName = setting("polaris-persistence", key="credentials.secretName")
     """Secret name."""
 
     username_key: str = setting("username", key="credentials.usernameKey")
@@ -118,9 +116,7 @@ class PolarisConfig:
     catalog: str = setting("dev_iceberg_datalake_catalog", pattern="^[A-Za-z0-9_-]+$")
     """Iceberg catalog (warehouse) name used by Fluss, Flink and Spark."""
 
-    client_credential_secret: str = setting(
-        "iceberg-catalog-credentials", key="clientCredential.secretName", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
-        max_length=63, error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    client_credential_secret: KubernetesName = setting("iceberg-catalog-credentials", key="clientCredential.secretName")
     """Secret name."""
 
     client_credential_key: str = setting("catalog-credential", key="clientCredential.key")
@@ -129,9 +125,7 @@ class PolarisConfig:
     token_broker_type: Literal["rsa-key-pair", "symmetric-key"] = setting("rsa-key-pair", key="tokenBroker.type")
     """rsa-key-pair (Secret keys public.pem, private.pem) or symmetric-key (Secret key symmetric.key)."""
 
-    token_broker_secret: str = setting(
-        "polaris-token-broker", key="tokenBroker.secretName", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    token_broker_secret: KubernetesName = setting("polaris-token-broker", key="tokenBroker.secretName")
     """Secret with the key material."""
 
     resources: Resources = setting({"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"memory": "2Gi"}})
@@ -140,9 +134,7 @@ class PolarisConfig:
     log_level: str = setting("INFO", enum=["TRACE", "DEBUG", "INFO", "WARN", "ERROR"])
     """quarkus.log.level."""
 
-    root_secret: str = setting(
-        "polaris-root-credentials", key="rootCredential.secretName", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
-        max_length=63, error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    root_secret: KubernetesName = setting("polaris-root-credentials", key="rootCredential.secretName")
     """Secret name (namespace polaris)."""
 
     root_client_id_key: str = setting("client-id", key="rootCredential.clientIdKey")

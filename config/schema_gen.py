@@ -175,7 +175,10 @@ class _Generator:
             node["description"] = description(doc)
         if "default" in field.metadata:
             node["default"] = field.metadata["default"]
-        node.update(field.metadata.get("schema", {}))
+        constraints = field.metadata.get("schema", {})
+        if "anyOf" in constraints:  # the declared alternatives are the type
+            node = {k: v for k, v in node.items() if k not in ("$ref", "type", "enum")}
+        node.update(constraints)
         return ordered(node)
 
 

@@ -13,7 +13,7 @@ from config.capabilities import (
     SPARK_PACKAGES_PROBLEM,
     spark_dependency_problem,
 )
-from config.common import Image, climbs_out, is_uri, object_metadata_problems
+from config.common import Image, KubernetesName, climbs_out, is_uri, object_metadata_problems
 from config.cron import schedule_problem
 from config.declaration import section, setting
 from config.loading import Problem, repeats
@@ -373,9 +373,7 @@ class SparkConfig:
     spark_version: str = setting("4.0.2")
     """Spark version."""
 
-    service_account: str = setting(
-        "spark-operator-spark", pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63,
-        error="is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)")
+    service_account: KubernetesName = setting("spark-operator-spark")
     """Driver ServiceAccount (created by the Spark operator's job-namespace RBAC)."""
 
     applications: tuple[SparkApplicationConfig, ...] = setting([])

@@ -144,6 +144,11 @@ class JobSpecConfig:
     that savepoint (no rollback afterwards).
     """
 
+    autoscaler_reset_nonce: int | None = setting(None)
+    """Change to a new value to reset the autoscaler's metrics, parallelism overrides and history for the job: back to
+    the parallelism given here without turning the autoscaler off and on (operator 1.14 JobSpec.autoscalerResetNonce).
+    """
+
     def problems(self) -> Iterator[Problem]:
         """Every `${...}` in the arguments names one of the platform's addresses; a savepoint redeploy has a path."""
         if self.savepoint_redeploy_nonce is not None and not self.initial_savepoint_path:

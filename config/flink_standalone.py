@@ -148,7 +148,8 @@ def standalone_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
                                          f"image: local://{USRLIB}<file>.jar (no operator fetches it)")
         for key, value in (("savepointTriggerNonce", job.savepoint_trigger_nonce),
                            ("checkpointTriggerNonce", job.checkpoint_trigger_nonce),
-                           ("savepointRedeployNonce", job.savepoint_redeploy_nonce), ("state", job.state)):
+                           ("savepointRedeployNonce", job.savepoint_redeploy_nonce),
+                           ("autoscalerResetNonce", job.autoscaler_reset_nonce), ("state", job.state)):
             if value is not None:
                 yield Problem(f"job.{key}", operator_only)
     if deployment.standalone.task_manager_kind == "statefulset":

@@ -373,13 +373,14 @@ def parser() -> argparse.ArgumentParser:
     crds.set_defaults(run=_crds)
 
     docs = commands.add_parser(
-        "docs", help="print the configuration reference (docs/reference/configuration.md), or --write it (and the "
-                     "config fields' docstrings) from the schema",
+        "docs", help="print the configuration reference (docs/reference/configuration.md), or --write it and "
+                     "environments/config.schema.json, generated from the config declarations",
         description="Print the configuration reference (every environment setting: path, type, default, "
-                    "description), generated from the config model's JSON schema. With --write, replace "
-                    "docs/reference/configuration.md with it and rewrite the config fields' docstrings to match.")
-    docs.add_argument("--write", action="store_true", help="update docs/reference/configuration.md and the config "
-                      "fields' docstrings")
+                    "description), generated from the settings declared in config/. With --write, write "
+                    "environments/config.schema.json from the declarations, then the reference into "
+                    "docs/reference/configuration.md.")
+    docs.add_argument("--write", action="store_true", help="write environments/config.schema.json and "
+                      "docs/reference/configuration.md")
     docs.set_defaults(run=_docs)
 
     schemas = commands.add_parser(

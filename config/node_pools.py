@@ -13,10 +13,10 @@ non-negative integer, `minValues` above the values given) is refused here, since
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from config.cron import budget_schedule_problem
-from config.declaration import section, setting
+from config.declaration import Constraints, section, setting
 from config.karpenter import (
     ARCH,
     CAPACITY_TYPE,
@@ -169,18 +169,20 @@ class DisruptionConfig:
     """Disruption budgets; empty: Karpenter's default (10% of the nodes)."""
 
 
+LimitQuantity = Annotated[str, Constraints(
+    pattern="^[0-9]+(\\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|M|G|T|P)?$",
+    error="is not a Kubernetes quantity (e.g. 64, 500m, 256Gi)")]
+"""A quantity of a pool's limits (`Quantity` with the peta suffixes a pool's total may need)."""
+
+
 @section
 class NodePoolLimitsConfig:
     """The most a pool may launch in total; Karpenter stops launching nodes beyond it."""
 
-    cpu: str | None = setting(
-        None, pattern="^[0-9]+(\\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|M|G|T|P)?$",
-        error="is not a Kubernetes quantity (e.g. 64, 500m, 256Gi)")
+    cpu: LimitQuantity | None = setting(None)
     """Total CPU (cores, a quantity such as 64 or 500m); null: no limit."""
 
-    memory: str | None = setting(
-        None, pattern="^[0-9]+(\\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|M|G|T|P)?$",
-        error="is not a Kubernetes quantity (e.g. 64, 500m, 256Gi)")
+    memory: LimitQuantity | None = setting(None)
     """Total memory (a quantity such as 256Gi); null: no limit."""
 
 

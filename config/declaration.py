@@ -1,7 +1,7 @@
 """How a configuration setting is declared: once, on its dataclass field.
 
-A section is a frozen dataclass (`@section`); each field read from the environment file is declared by its type hint and by
-`setting(...)`, with its description as the attribute docstring right below it (kopf's settings style):
+A section is a frozen dataclass (`@section`); each field read from the environment file is declared by its type hint
+and by `setting(...)`, with its description as the attribute docstring right below it (kopf's settings style):
 
     parallelism: int = setting(1, minimum=1)
     \"\"\"Job parallelism.\"\"\"
@@ -10,11 +10,12 @@ A section is a frozen dataclass (`@section`); each field read from the environme
   allowed), `tuple[X, ...]` (an array), `dict[str, X]` (a map), a nested section dataclass (an object), and
   `Annotated[str, Definition(...)]` for a shared value type (`Quantity`, `Image`, ...: one `$defs` entry),
   `Annotated[str, Constraints(...)]` for one whose keywords are written into each use (`KubernetesName`).
-- `setting(default, **constraints)`: the default is the value the file gets when it omits the key (a JSON value:
-  `{}` or a mapping for an object); no default means the key is required. The constraints are JSON Schema keywords
+- `setting(file_default, **constraints)`: the default is the value the file gets when it omits the key (a JSON
+  value: `{}` or a mapping for an object); no default means the key is required. A `setting` with `any_of` declares
+  its alternatives in place of the type's JSON type. The constraints are JSON Schema keywords
   in snake case (`minimum`, `maximum`, `pattern`, `max_length`, `exclusive_minimum`, `min_items`, `enum`,
   `property_names`, `items`, `additional_properties`, ...), written into the field's schema node as given (so a
-  keyword the type also gives, such as `items`, refines it); `error` is the text shown after the value when a
+  keyword the type also gives, such as `items`, replaces it); `error` is the text shown after the value when a
   `pattern` or `maxLength` fails (`'Foo' is not a Kubernetes name`); `key` the (dotted) key where it is not the
   field name in camelCase; `key=None` a field not read from the file.
 - What a schema needs beyond fields is declared on the class: `DEFINITION` (the class is a shared structure,

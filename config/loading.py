@@ -2,8 +2,9 @@
 schema's defaults, and the typed sections built from their dataclass fields.
 
 A section is a frozen dataclass whose fields map to keys of its schema object: the key is the field name in
-camelCase unless the field says otherwise (`field(metadata={"key": "credentials.secretName"})`, a dotted path
-into nested objects; `{"key": None}` for a field not read from the file). A section may define
+camelCase unless the field says otherwise (`setting(key="credentials.secretName")`, a dotted path into nested
+objects; `key=None` for a field not read from the file; see `config.declaration`, from which the schema itself is
+generated). A section may define
 `problems() -> Iterable[Problem]`, checks on its own values, reported with the section's path in front.
 Errors are one `ConfigError` per file whose lines read `<file>:<line>:<column>: <path>: <what was expected>`, e.g.
 `environments/dev.yaml:42:7: flink.jobs[ingest].parallelism: ...`, with one path syntax throughout: keys joined by

@@ -153,18 +153,15 @@ class _Generator:
 
     @staticmethod
     def require_groups(node: dict[str, Any], groups: Mapping[str, Mapping[str, Any]], path: str) -> None:
-        """Mark each object of dotted keys under `node` (at `path`) required where it has no default and a key
-        inside it is required (`requests` of `requests.cpu`), innermost first."""
+        """Mark each object of dotted keys under `node` (at `path`) required where it has no declared default and a
+        key inside it is required (`requests` of `requests.cpu`), innermost first."""
         for key, child in node["properties"].items():
             full = f"{path}.{key}" if path else key
-            if full in groups or (not path and key in groups):
-                self_groups = {k: v for k, v in groups.items() if k.startswith(f"{full}.")}
-                if self_groups:
-                    _Generator.require_groups(child, groups, full)
-                if "required" in child and "default" not in groups[full]:
-                    required = node.setdefault("required", [])
-                    if key not in required:
-                        required.append(key)
+            if full not in groups:
+                continue
+            _Generator.require_groups(child, groups, full)
+            if "required" in child and "default" not in groups[full] and key not in node.get("required", []):
+                node.setdefault("required", []).append(key)
 
     def field_node(self, hint: Any, field: dataclasses.Field[Any], doc: str | None) -> dict[str, Any]:
         """The schema node of one field: its type's node, description, default and constraints."""

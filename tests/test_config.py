@@ -20,6 +20,8 @@ from config import (
     parse_environment,
     schema,
 )
+from config.common import KubernetesName, Quantity
+from config.declaration import section, setting
 from tests.conftest import FIXTURE_DIR, config_errors, environment
 
 SRC = "environments/test.yaml"
@@ -335,6 +337,56 @@ def test_a_declaration_generates_its_schema_node() -> None:
                                                     "pattern": "^[a-z]+$", "x-error": "is not a short name"}
     assert props["tags"] == {"type": "array", "description": "Tags.", "items": {"type": "string"}, "default": []}
     assert node["additionalProperties"] is False
+
+
+@section
+class _Limits:
+    """Shared limits."""
+
+    DEFINITION: ClassVar[str] = "limits"
+
+    memory: Quantity = setting("1Gi")
+    """Memory."""
+
+
+@section
+class _Holder:
+    """Holds limits."""
+
+    own: _Limits = setting({})
+    """Its limits."""
+
+    other: _Limits | None = setting(None)
+    """Other limits."""
+
+    secret: KubernetesName | None = setting(None)
+    """A Secret."""
+
+    when: str | None = setting(None, any_of=[{"type": "string"}, {"type": "integer"}, {"type": "null"}])
+    """A string or a number."""
+
+
+def test_shared_value_types_generate_one_definition_each() -> None:
+    """A `Definition` type and a class with DEFINITION are one `$defs` entry, referenced by each use (a nullable use
+    is an anyOf of the reference and null); `Constraints` are written into each use; a declared anyOf replaces the
+    type's JSON type."""
+    import dataclasses
+
+    from config.schema_gen import _Generator
+
+    generator = _Generator()
+    props = generator.object_node(_Holder)["properties"]
+    assert dataclasses.is_dataclass(_Holder)
+    assert props["own"] == {"$ref": "#/$defs/limits", "description": "Its limits.", "default": {}}
+    assert props["other"]["anyOf"] == [{"$ref": "#/$defs/limits"}, {"type": "null"}]
+    assert props["secret"]["type"] == ["string", "null"] and props["secret"]["maxLength"] == 63
+    assert props["when"] == {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}],
+                             "description": "A string or a number.", "default": None}
+    assert list(generator.defs) == ["limits", "quantity"]
+    assert generator.defs["limits"]["description"] == "Shared limits."
+    assert generator.defs["limits"]["properties"]["memory"] == {"$ref": "#/$defs/quantity", "description": "Memory.",
+                                                                "default": "1Gi"}
+    assert generator.defs["quantity"]["x-error"] == "is not a Kubernetes quantity (e.g. 500m, 1Gi)"
 
 
 def test_promised_defaults() -> None:

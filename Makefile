@@ -16,7 +16,7 @@
 #   make install-cert-manager [ENV=..] kubectl users: apply the pinned cert-manager release
 #   make flink-options         regenerate config/data/flink-<version>-options.json from Flink's own jars (Java, Maven)
 #   make schemas               export standalone strict schemas (kubeconform layout) to build/schemas
-#   make docs                  regenerate the configuration reference (docs/reference/configuration.md) from the schema
+#   make docs                  generate environments/config.schema.json and docs/reference/configuration.md from config/
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv

@@ -223,12 +223,14 @@ def _crds(args: argparse.Namespace) -> int:
 
 def _docs(args: argparse.Namespace) -> int:
     from config.docs import PAGE, page_with_reference, reference_table
-    from config.field_docs import write_field_docs
+    from config.loading import SCHEMA_PATH, schema
+    from config.schema_gen import write_schema
 
     if args.write:
+        if write_schema():  # the schema first: the reference is made from it
+            schema.cache_clear()
+            print(f"wrote {SCHEMA_PATH.relative_to(Path.cwd()) if SCHEMA_PATH.is_relative_to(Path.cwd()) else SCHEMA_PATH}")
         PAGE.write_text(page_with_reference(PAGE.read_text()))
-        for name in write_field_docs():
-            print(f"rewrote the docstring of {name}")
     else:
         sys.stdout.write(reference_table())
     return 0
@@ -371,13 +373,14 @@ def parser() -> argparse.ArgumentParser:
     crds.set_defaults(run=_crds)
 
     docs = commands.add_parser(
-        "docs", help="print the configuration reference (docs/reference/configuration.md), or --write it (and the "
-                     "config fields' docstrings) from the schema",
+        "docs", help="print the configuration reference (docs/reference/configuration.md), or --write it and "
+                     "environments/config.schema.json, generated from the config declarations",
         description="Print the configuration reference (every environment setting: path, type, default, "
-                    "description), generated from the config model's JSON schema. With --write, replace "
-                    "docs/reference/configuration.md with it and rewrite the config fields' docstrings to match.")
-    docs.add_argument("--write", action="store_true", help="update docs/reference/configuration.md and the config "
-                      "fields' docstrings")
+                    "description), generated from the settings declared in config/. With --write, write "
+                    "environments/config.schema.json from the declarations, then the reference into "
+                    "docs/reference/configuration.md.")
+    docs.add_argument("--write", action="store_true", help="write environments/config.schema.json and "
+                      "docs/reference/configuration.md")
     docs.set_defaults(run=_docs)
 
     schemas = commands.add_parser(

@@ -6,52 +6,69 @@ section and the catalog-setup construct's props, with the one check that the mod
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
 
+from config.declaration import section, setting
 from config.loading import Problem, undeclared
 
 
-@dataclass(frozen=True)
+@section
 class CatalogSpec:
     """An INTERNAL Polaris catalog on S3: `base_path` inside the Iceberg bucket; `role_arn` for AWS S3."""
 
-    name: str
+    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "A catalog."}
+
+    name: str = setting(
+        pattern="^[A-Za-z0-9_-]{1,256}$", error="is not a Polaris entity name (letters, digits, '_' and '-')")
     """Catalog name."""
 
-    base_path: str
-    """Path inside the Iceberg bucket for default-base-location (empty: the bucket root). Default: `""`."""
+    base_path: str = setting("")
+    """Path inside the Iceberg bucket for default-base-location (empty: the bucket root)."""
 
-    role_arn: str | None
-    """IAM role Polaris assumes for the catalog's storage (AWS S3); null for the in-cluster store. Default: `null`."""
+    role_arn: str | None = setting(None)
+    """IAM role Polaris assumes for the catalog's storage (AWS S3); null for the in-cluster store."""
 
 
-@dataclass(frozen=True)
+@section
 class CatalogRoleSpec:
     """A catalog role of `catalog` with catalog-level `privileges`, granted to `principal_roles`."""
 
-    catalog: str
+    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "A catalog role."}
+
+    catalog: str = setting(
+        pattern="^[A-Za-z0-9_-]{1,256}$", error="is not a Polaris entity name (letters, digits, '_' and '-')")
     """Catalog."""
 
-    name: str
+    name: str = setting(
+        pattern="^[A-Za-z0-9_-]{1,256}$", error="is not a Polaris entity name (letters, digits, '_' and '-')")
     """Catalog role name."""
 
-    privileges: tuple[str, ...]
-    """Catalog privileges (Polaris CatalogPrivilege). Default: `[]`."""
+    privileges: tuple[str, ...] = setting(
+        [],
+        items={"type": "string", "enum": ["CATALOG_MANAGE_ACCESS", "CATALOG_MANAGE_CONTENT", "CATALOG_MANAGE_METADATA", "CATALOG_READ_PROPERTIES", "CATALOG_WRITE_PROPERTIES", "NAMESPACE_CREATE", "TABLE_CREATE", "VIEW_CREATE", "NAMESPACE_DROP", "TABLE_DROP", "VIEW_DROP", "NAMESPACE_LIST", "TABLE_LIST", "VIEW_LIST", "NAMESPACE_READ_PROPERTIES", "TABLE_READ_PROPERTIES", "VIEW_READ_PROPERTIES", "NAMESPACE_WRITE_PROPERTIES", "TABLE_WRITE_PROPERTIES", "VIEW_WRITE_PROPERTIES", "TABLE_READ_DATA", "TABLE_WRITE_DATA", "NAMESPACE_FULL_METADATA", "TABLE_FULL_METADATA", "VIEW_FULL_METADATA"], "description": "A privilege."})
+    """Catalog privileges (Polaris CatalogPrivilege)."""
 
-    principal_roles: tuple[str, ...]
-    """Principal roles granted this catalog role. Default: `[]`."""
+    principal_roles: tuple[str, ...] = setting(
+        [],
+        items={"type": "string", "pattern": "^[A-Za-z0-9_-]{1,256}$", "x-error": "is not a Polaris entity name (letters, digits, '_' and '-')", "description": "A principal role name."})
+    """Principal roles granted this catalog role."""
 
 
-@dataclass(frozen=True)
+@section
 class PrincipalSpec:
     """A principal and the principal roles assigned to it."""
 
-    name: str
+    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "A principal."}
+
+    name: str = setting(
+        pattern="^[A-Za-z0-9_-]{1,256}$", error="is not a Polaris entity name (letters, digits, '_' and '-')")
     """Principal name."""
 
-    principal_roles: tuple[str, ...]
-    """Principal roles assigned. Default: `[]`."""
+    principal_roles: tuple[str, ...] = setting(
+        [],
+        items={"type": "string", "pattern": "^[A-Za-z0-9_-]{1,256}$", "x-error": "is not a Polaris entity name (letters, digits, '_' and '-')", "description": "A principal role name."})
+    """Principal roles assigned."""
 
 
 def catalog_model_problems(catalogs: tuple[CatalogSpec, ...], principal_roles: tuple[str, ...],

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import field
+from typing import Any, ClassVar
 
 from config import fluss, logs, metrics, node_pools, object_store, operators, polaris
+from config.common import KubernetesName
+from config.declaration import section, setting
 from config.flink import FlinkConfig
 from config.fluss import FlussConfig, ZooKeeperConfig
 from config.loading import Problem, camel, repeats
@@ -19,87 +22,97 @@ from config.polaris import PolarisConfig, PostgresConfig
 from config.spark import SparkConfig
 
 
-@dataclass(frozen=True)
+@section
 class EnvironmentConfig:
     """One environment, fully defaulted and validated. `source` is the file it was read from."""
 
-    name: str = field(metadata={"key": "environment"})
+    GROUPS: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "secrets": {"description": "Where Secrets come from.", "default": {}},
+    }
+    SCHEMA: ClassVar[Mapping[str, Any]] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://lakehouse.example/config.schema.json",
+        "title": "Lakehouse platform environment",
+        "description": "One environment of the streaming lakehouse platform (environments/<name>.yaml).",
+        "type": "object",
+        "properties": {"$schema": {"type": "string", "description": "Path or URL of this schema, for editors."}},
+    }
+
+    name: KubernetesName = setting(key="environment")
     """Environment name; must equal the file name without .yaml. Output goes to dist/<environment>/."""
 
-    description: str
-    """Free text shown in README and the namespaces' annotations. Default: `""`."""
+    description: str = setting("")
+    """Free text shown in README and the namespaces' annotations."""
 
     source: str = field(metadata={"key": None})
     """The environment file this configuration was read from, as shown in error messages."""
 
-    namespaces: Namespaces
+    namespaces: Namespaces = setting({})
     """Namespace names (defaults: the reference deployment's)."""
 
-    generate_dev_secrets: bool = field(metadata={"key": "secrets.generateDevSecrets"})
+    generate_dev_secrets: bool = setting(False, key="secrets.generateDevSecrets")
     """Render dev-only Secrets with well-known values (local only, labelled lakehouse.dev/dev-only). When false every
-    Secret must already exist and is only referenced. Default: `false`.
+    Secret must already exist and is only referenced.
     """
 
-    external_secrets: ExternalSecretsConfig | None = field(metadata={"key": "secrets.externalSecrets"})
+    external_secrets: ExternalSecretsConfig | None = setting(None, key="secrets.externalSecrets")
     """Render External Secrets Operator ExternalSecrets (external-secrets.io/v1) for every Secret the environment
-    needs, from this store, instead of expecting them to exist. null: the Secrets exist before apply. Default:
-    `null`.
+    needs, from this store, instead of expecting them to exist. null: the Secrets exist before apply.
     """
 
-    argo_cd: ArgoCdConfig | None = field(metadata={"key": "argoCd"})
+    argo_cd: ArgoCdConfig | None = setting(None, key="argoCd")
     """Argo CD delivery (app of apps): a root Application (bootstrapped once with kubectl), one Application per chart
     file of dist/<environment>/ in a least-privilege AppProject, and the health checks that make its sync waves wait
     for Flink and Spark resources. null: no Argo CD object (kubectl or another tool applies dist/); crds.manage and
-    certManager.mode include then need it. Default: `null`.
+    certManager.mode include then need it.
     """
 
-    crds: CrdsConfig
+    crds: CrdsConfig = setting({})
     """CustomResourceDefinitions: delivered from their pinned upstream sources, never copied into dist/."""
 
-    cert_manager: CertManagerConfig
+    cert_manager: CertManagerConfig = setting({})
     """cert-manager 1.18, which issues the Flink operator's webhook certificate."""
 
-    flink_operator: FlinkOperatorConfig
+    flink_operator: FlinkOperatorConfig = setting({})
     """Apache Flink Kubernetes Operator 1.14.0 (options mirror the upstream chart's values)."""
 
-    spark_operator: SparkOperatorConfig
+    spark_operator: SparkOperatorConfig = setting({})
     """Kubeflow Spark operator 2.5.2 (options mirror the upstream chart's values)."""
 
-    object_store: ObjectStoreConfig
+    object_store: ObjectStoreConfig = setting()
     """S3 object storage for Iceberg data, Flink checkpoints/savepoints/JARs and Fluss remote data."""
 
-    postgres: PostgresConfig
+    postgres: PostgresConfig = setting({})
     """PostgreSQL for Polaris' relational-JDBC persistence."""
 
-    polaris: PolarisConfig
+    polaris: PolarisConfig = setting({})
     """Apache Polaris, the Iceberg REST catalog (https://polaris.apache.org/releases/1.3.0/configuration/)."""
 
-    zookeeper: ZooKeeperConfig
+    zookeeper: ZooKeeperConfig = setting({})
     """ZooKeeper for Fluss' coordination (https://zookeeper.apache.org/doc/r3.8.4/zookeeperAdmin.html)."""
 
-    fluss: FlussConfig
+    fluss: FlussConfig = setting({})
     """Apache Fluss (https://fluss.apache.org/docs/maintenance/configuration/)."""
 
-    flink: FlinkConfig
+    flink: FlinkConfig = setting({})
     """Flink (namespace flink): session cluster, SQL Gateway, session jobs."""
 
-    spark: SparkConfig
+    spark: SparkConfig = setting({})
     """Spark applications (namespace spark), run by the Spark operator."""
 
-    metrics: MetricsConfig
+    metrics: MetricsConfig = setting({})
     """Metrics of the platform's pods: Flink's Prometheus reporter, scrape annotations, Datadog autodiscovery."""
 
-    node_pools: tuple[NodePoolConfig, ...]
+    node_pools: tuple[NodePoolConfig, ...] = setting([])
     """Karpenter NodePools (karpenter.sh/v1; Karpenter is installed outside the platform) whose nodes are labelled and
-    tainted lakehouse.dev/node-pool=<name>, so that only the Flink clusters naming the pool (nodePool) run there: one
-    cluster's own pool, or one shared by several. Default: `[]`.
+    tainted lakehouse.dev/node-pool=<name>, so that only the Flink clusters naming the pool (nodePool) run there:
+    one cluster's own pool, or one shared by several.
     """
 
-    logs: LogsConfig | None
+    logs: LogsConfig | None = setting(None)
     """Log shipping with Fluent Bit: a DaemonSet that tails the container logs of the platform's namespaces on every
     node, or a sidecar in each FlinkDeployment pod that tails the Flink process's log files, shipping them to
     CloudWatch Logs (cloud environments) or to its own stdout (local). null: no log shipper (the cluster's own, if
-    any, collects stdout). Default: `null`.
+    any, collects stdout).
     """
 
 

@@ -5,51 +5,55 @@ https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, Literal
 
-from config.common import Resources
+from config.common import FlinkMemory, Image, KubernetesName, Resources
+from config.declaration import section, setting
 from config.flink_deployments import FlinkDeploymentConfig, memory_problems, version_problems
 from config.flink_jobs import SessionJobConfig, StateSnapshotConfig
 from config.loading import Problem, repeats
 from config.pod_options import PodOptionsConfig
 
 
-@dataclass(frozen=True)
+@section
 class SessionClusterConfig:
     """The session FlinkDeployment. Memory in Flink format (`2048m`), cpu in cores."""
 
-    name: str
-    """FlinkDeployment name (also kubernetes.cluster-id). Default: `"flink-session"`."""
+    name: str = setting(
+        "flink-session", pattern="^[a-z]([-a-z0-9]{0,43}[a-z0-9])?$", max_length=45,
+        error="is not a FlinkDeployment name (lower-case letters, digits and '-', starting with a letter, at most 45 characters: the Flink operator's rule)")
+    """FlinkDeployment name (also kubernetes.cluster-id)."""
 
-    job_manager_memory: str
-    """JobManager process memory. Default: `"2048m"`."""
+    job_manager_memory: FlinkMemory = setting("2048m")
+    """JobManager process memory."""
 
-    job_manager_cpu: float
-    """JobManager CPU (cores). Default: `0.5`."""
+    job_manager_cpu: float = setting(0.5, exclusive_minimum=0)
+    """JobManager CPU (cores)."""
 
-    job_manager_replicas: int
-    """JobManager replicas; more than 1 (standby JobManagers) requires highAvailability. Default: `1`."""
+    job_manager_replicas: int = setting(1, minimum=1)
+    """JobManager replicas; more than 1 (standby JobManagers) requires highAvailability."""
 
-    task_manager_memory: str
-    """TaskManager process memory. Default: `"2048m"`."""
+    task_manager_memory: FlinkMemory = setting("2048m")
+    """TaskManager process memory."""
 
-    task_manager_cpu: float
-    """TaskManager CPU (cores). Default: `0.5`."""
+    task_manager_cpu: float = setting(0.5, exclusive_minimum=0)
+    """TaskManager CPU (cores)."""
 
-    task_slots: int
-    """taskmanager.numberOfTaskSlots. Default: `10`."""
+    task_slots: int = setting(10, minimum=1)
+    """taskmanager.numberOfTaskSlots."""
 
-    high_availability: bool
-    """Kubernetes HA (high-availability.type: kubernetes, storage under s3://<flink bucket>/ha). Default: `true`."""
+    high_availability: bool = setting(True)
+    """Kubernetes HA (high-availability.type: kubernetes, storage under s3://<flink bucket>/ha)."""
 
-    pod_options: PodOptionsConfig
+    pod_options: PodOptionsConfig = setting({})
     """Pod options of the session cluster's JobManager and TaskManager pods."""
 
-    node_pool: str | None
+    node_pool: str | None = setting(
+        None, pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", max_length=63,
+        error="is not a node pool name (a DNS-1123 subdomain, at most 63 characters: it is also a label value)")
     """A nodePools entry whose nodes the cluster's pods run on (its nodeSelector and toleration are added to them);
-    null: any node. Default: `null`.
+    null: any node.
     """
 
     def problems(self) -> Iterator[Problem]:
@@ -62,107 +66,109 @@ class SessionClusterConfig:
                                                 "rejects standby JobManagers without HA)")
 
 
-@dataclass(frozen=True)
+@section
 class SqlGatewayConfig:
     """Flink SQL Gateway."""
 
-    enabled: bool
-    """Render the gateway. Default: `true`."""
+    enabled: bool = setting(True)
+    """Render the gateway."""
 
-    name: str
-    """Deployment, Service and ServiceAccount name. Default: `"flink-sql-gateway"`."""
+    name: str = setting(
+        "flink-sql-gateway", pattern="^[a-z]([-a-z0-9]*[a-z0-9])?$", max_length=63,
+        error="is not usable: it names a Service (lower-case letters, digits and '-', starting with a letter) and may have at most 63 characters")
+    """Deployment, Service and ServiceAccount name."""
 
-    port: int
-    """REST endpoint port. Default: `8083`."""
+    port: int = setting(8083, minimum=1, maximum=65535)
+    """REST endpoint port."""
 
-    replicas: int
-    """Gateway replicas (sessions are per replica: keep 1 unless clients stick to one). Default: `1`."""
+    replicas: int = setting(1, minimum=1)
+    """Gateway replicas (sessions are per replica: keep 1 unless clients stick to one)."""
 
-    resources: Resources
-    """Container resources. Default: `{"requests": {"cpu": "250m", "memory": "1Gi"}, "limits": {"memory": "2Gi"}}`."""
+    resources: Resources = setting({"requests": {"cpu": "250m", "memory": "1Gi"}, "limits": {"memory": "2Gi"}})
+    """Container resources."""
 
 
-@dataclass(frozen=True)
+@section
 class TeamNamespaceConfig:
     """A further namespace for Flink workloads."""
 
-    name: str
+    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "A team namespace."}
+
+    name: KubernetesName = setting()
     """Namespace name."""
 
-    create: bool
-    """Render the Namespace (restricted Pod Security); false: it exists. Default: `true`."""
+    create: bool = setting(True)
+    """Render the Namespace (restricted Pod Security); false: it exists."""
 
 
-@dataclass(frozen=True)
+@section
 class TieringJobConfig:
     """The Fluss-to-Iceberg tiering FlinkSessionJob."""
 
-    enabled: bool
-    """Render it. Default: `true`."""
+    enabled: bool = setting(True)
+    """Render it."""
 
-    name: str
-    """FlinkSessionJob name. Default: `"fluss-tiering-job"`."""
+    name: KubernetesName = setting("fluss-tiering-job")
+    """FlinkSessionJob name."""
 
-    jar_path: str
-    """The fluss-flink-tiering JAR: a path inside the Flink bucket, or a URI used as is (as flink.jobs[].jarPath).
-    Default: `"job-artifacts/fluss-flink-tiering-0.9.1-incubating.jar"`.
-    """
+    jar_path: str = setting(
+        "job-artifacts/fluss-flink-tiering-0.9.1-incubating.jar",
+        pattern="^([a-z][a-z0-9+.-]*://[^/\\s]*/\\S+|[^/\\s:][^\\s:]*)\\.jar$",
+        error="is not a relative path to a .jar inside the Flink bucket, nor a URI (scheme://host/path.jar)")
+    """The fluss-flink-tiering JAR: a path inside the Flink bucket, or a URI used as is (as flink.jobs[].jarPath)."""
 
-    parallelism: int
-    """Parallelism. Default: `1`."""
+    parallelism: int = setting(1, minimum=1)
+    """Parallelism."""
 
 
-@dataclass(frozen=True)
+@section
 class FlinkConfig:
     """Flink namespace: image, session cluster, SQL Gateway and jobs."""
 
-    image: str
+    image: Image = setting("flink-fluss-iceberg-s3:1.20.3")
     """Flink 1.20 image with the S3 filesystem plugin, the Fluss connector (fluss-flink-1.20) and the Iceberg Flink
-    runtime (iceberg-flink-runtime-1.20, Iceberg 1.10.1). Default: `"flink-fluss-iceberg-s3:1.20.3"`.
+    runtime (iceberg-flink-runtime-1.20, Iceberg 1.10.1).
     """
 
-    flink_version: str
+    flink_version: str = setting("v1_20", enum=["v1_19", "v1_20", "v2_0", "v2_1", "v2_2"])
     """FlinkDeployment flinkVersion. Only versions with a Fluss connector and an Iceberg Flink runtime work with the
     platform's catalogs (config/capabilities.py: v1_19, v1_20 with Fluss 0.9.1 and Iceberg 1.10.1); others are
-    refused with the reason. Default: `"v1_20"`.
+    refused with the reason.
     """
 
-    service_account: str
-    """ServiceAccount of JobManager/TaskManager pods. Default: `"flink"`."""
+    service_account: KubernetesName = setting("flink")
+    """ServiceAccount of JobManager/TaskManager pods."""
 
-    job_rbac: Literal["role", "clusterRole"]
+    job_rbac: Literal["role", "clusterRole"] = setting("role")
     """RBAC of the job ServiceAccounts: role, a Role and a RoleBinding in each Flink namespace; clusterRole, one
     ClusterRole flink-job with the same rules, bound by a RoleBinding in each Flink namespace (still only there).
-    Default: `"role"`.
     """
 
-    session_cluster: SessionClusterConfig
+    session_cluster: SessionClusterConfig = setting({})
     """The session FlinkDeployment."""
 
-    sql_gateway: SqlGatewayConfig
+    sql_gateway: SqlGatewayConfig = setting({})
     """Flink SQL Gateway in front of the session cluster."""
 
-    tiering_job: TieringJobConfig
+    tiering_job: TieringJobConfig = setting({})
     """The Fluss-to-Iceberg tiering FlinkSessionJob."""
 
-    deployments: tuple[FlinkDeploymentConfig, ...]
+    deployments: tuple[FlinkDeploymentConfig, ...] = setting([])
     """Further FlinkDeployments, in the Flink namespace or a team namespace (namespace): application clusters and
-    session clusters. Default: `[]`.
+    session clusters.
     """
 
-    team_namespaces: tuple[TeamNamespaceConfig, ...]
+    team_namespaces: tuple[TeamNamespaceConfig, ...] = setting([])
     """Further namespaces for Flink workloads (flink.deployments[].namespace): each gets the job ServiceAccount and
     RBAC, the catalog store and the catalog credential; create: false for a namespace that exists (the platform only
-    renders into it). Default: `[]`.
+    renders into it).
     """
 
-    jobs: tuple[SessionJobConfig, ...]
-    """Further FlinkSessionJobs. Default: `[]`."""
+    jobs: tuple[SessionJobConfig, ...] = setting([])
+    """Further FlinkSessionJobs."""
 
-    snapshots: tuple[StateSnapshotConfig, ...]
-    """FlinkStateSnapshots of the jobs (a savepoint before a risky change, a registered existing savepoint). Default:
-    `[]`.
-    """
+    snapshots: tuple[StateSnapshotConfig, ...] = setting([])
+    """FlinkStateSnapshots of the jobs (a savepoint before a risky change, a registered existing savepoint)."""
 
     def problems(self) -> Iterator[Problem]:
         """A Flink version the platform's connectors support, FlinkDeployment and FlinkSessionJob names used once,

@@ -5,13 +5,13 @@ https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, Literal
 
 from config import capabilities
 from config.api_formats import flink_memory_problem
-from config.common import object_metadata_problems
+from config.common import FlinkDuration, FlinkMemory, Image, KubernetesName, object_metadata_problems
+from config.declaration import section, setting
 from config.flink_jobs import AutoscalerConfig, JobSpecConfig
 from config.flink_keys import flink_keys
 from config.flink_options import (
@@ -57,26 +57,26 @@ def version_problems(version: str) -> Iterator[Problem]:
         yield Problem("flinkVersion", f"'{version}': {problem}")
 
 
-@dataclass(frozen=True)
+@section
 class JobManagerConfig:
     """The JobManager of a `flink.deployments` cluster."""
 
-    memory: str
-    """Process memory. Default: `"2048m"`."""
+    memory: FlinkMemory = setting("2048m")
+    """Process memory."""
 
-    cpu: float
-    """CPU (cores). Default: `0.5`."""
+    cpu: float = setting(0.5, exclusive_minimum=0)
+    """CPU (cores)."""
 
-    replicas: int
-    """JobManagers; more than 1 (standbys) requires highAvailability. Default: `1`."""
+    replicas: int = setting(1, minimum=1)
+    """JobManagers; more than 1 (standbys) requires highAvailability."""
 
-    pod_options: PodOptionsConfig
+    pod_options: PodOptionsConfig = setting({})
     """Pod options of the JobManager pods only (over podOptions: maps merged, lists appended)."""
 
-    pod_template: dict[str, Any] | None
+    pod_template: dict[str, Any] | None = setting(None)
     """A full Kubernetes pod template (metadata, spec) for the JobManager pods, as an alternative to podOptions: merged
     under the platform's (what the platform sets wins: its security context, env and mounts stay; named list items
-    merge by name). Null: none. Default: `null`.
+    merge by name). Null: none.
     """
 
     def problems(self) -> Iterator[Problem]:
@@ -86,29 +86,29 @@ class JobManagerConfig:
             yield Problem("podOptions.runAs", "set the user on the cluster's podOptions: both roles run as one user")
 
 
-@dataclass(frozen=True)
+@section
 class TaskManagerConfig:
     """Each TaskManager of a `flink.deployments` cluster."""
 
-    memory: str
-    """Process memory. Default: `"2048m"`."""
+    memory: FlinkMemory = setting("2048m")
+    """Process memory."""
 
-    cpu: float
-    """CPU (cores). Default: `0.5`."""
+    cpu: float = setting(0.5, exclusive_minimum=0)
+    """CPU (cores)."""
 
-    task_slots: int
-    """taskmanager.numberOfTaskSlots. Default: `10`."""
+    task_slots: int = setting(10, minimum=1)
+    """taskmanager.numberOfTaskSlots."""
 
-    replicas: int | None
-    """TaskManagers; null lets the operator derive them from the job's parallelism and the slots. Default: `null`."""
+    replicas: int | None = setting(None, minimum=1)
+    """TaskManagers; null lets the operator derive them from the job's parallelism and the slots."""
 
-    pod_options: PodOptionsConfig
+    pod_options: PodOptionsConfig = setting({})
     """Pod options of the TaskManager pods only (over podOptions: maps merged, lists appended)."""
 
-    pod_template: dict[str, Any] | None
+    pod_template: dict[str, Any] | None = setting(None)
     """A full Kubernetes pod template (metadata, spec) for the TaskManager pods, as an alternative to podOptions:
     merged under the platform's (what the platform sets wins: its security context, env and mounts stay; named list
-    items merge by name). Null: none. Default: `null`.
+    items merge by name). Null: none.
     """
 
     def problems(self) -> Iterator[Problem]:
@@ -118,27 +118,27 @@ class TaskManagerConfig:
             yield Problem("podOptions.runAs", "set the user on the cluster's podOptions: both roles run as one user")
 
 
-@dataclass(frozen=True)
+@section
 class CheckpointingConfig:
     """Checkpoints and the state backend."""
 
-    interval: str | None
-    """Time between checkpoints (execution.checkpointing.interval); null: no periodic checkpoints. Default: `null`."""
+    interval: FlinkDuration | None = setting(None)
+    """Time between checkpoints (execution.checkpointing.interval); null: no periodic checkpoints."""
 
-    mode: Literal["EXACTLY_ONCE", "AT_LEAST_ONCE"] | None
-    """Checkpointing mode (execution.checkpointing.mode). Default: `null`."""
+    mode: Literal["EXACTLY_ONCE", "AT_LEAST_ONCE"] | None = setting(None)
+    """Checkpointing mode (execution.checkpointing.mode)."""
 
-    unaligned: bool | None
-    """Unaligned checkpoints (execution.checkpointing.unaligned.enabled). Default: `null`."""
+    unaligned: bool | None = setting(None)
+    """Unaligned checkpoints (execution.checkpointing.unaligned.enabled)."""
 
-    retained: int | None
-    """Completed checkpoints kept (execution.checkpointing.num-retained). Default: `null`."""
+    retained: int | None = setting(None, minimum=1)
+    """Completed checkpoints kept (execution.checkpointing.num-retained)."""
 
-    state_backend: Literal["hashmap", "rocksdb"] | None
-    """State backend (state.backend.type). Default: `null`."""
+    state_backend: Literal["hashmap", "rocksdb"] | None = setting(None)
+    """State backend (state.backend.type)."""
 
-    incremental: bool | None
-    """Incremental checkpoints, with rocksdb (execution.checkpointing.incremental). Default: `null`."""
+    incremental: bool | None = setting(None)
+    """Incremental checkpoints, with rocksdb (execution.checkpointing.incremental)."""
 
     def problems(self) -> Iterator[Problem]:
         """Incremental checkpoints exist for RocksDB only."""
@@ -146,28 +146,36 @@ class CheckpointingConfig:
             yield Problem("incremental", "incremental checkpoints need stateBackend: rocksdb")
 
 
-@dataclass(frozen=True)
+DURATION_OR_CRON = [{"$ref": "#/$defs/flinkDuration"},
+                    {"type": "string", "pattern": "^\\S+( \\S+){5,6}$",
+                     "description": "A Quartz cron expression (6 or 7 fields)."},
+                    {"type": "null"}]
+"""The schema of a periodic snapshot interval: a Flink duration, a Quartz cron expression (checked further by
+`config.quartz`) or null."""
+
+
+@section
 class PeriodicSnapshotsConfig:
     """Snapshots the operator triggers, and the savepoint history it keeps."""
 
-    savepoint_interval: str | None
+    savepoint_interval: str | None = setting(None, any_of=DURATION_OR_CRON)
     """Time between (a Flink duration, or a Quartz cron expression such as 0 0 */6 * * ?) periodic savepoints
-    (kubernetes.operator.periodic.savepoint.interval). Default: `null`.
+    (kubernetes.operator.periodic.savepoint.interval).
     """
 
-    checkpoint_interval: str | None
+    checkpoint_interval: str | None = setting(None, any_of=DURATION_OR_CRON)
     """Time between (a Flink duration, or a Quartz cron expression such as 0 0 */6 * * ?) periodic checkpoints the
-    operator triggers (kubernetes.operator.periodic.checkpoint.interval). Default: `null`.
+    operator triggers (kubernetes.operator.periodic.checkpoint.interval).
     """
 
-    savepoint_max_count: int | None
+    savepoint_max_count: int | None = setting(None, minimum=1)
     """Savepoints kept in the history; the operator deletes older FlinkStateSnapshot objects
-    (kubernetes.operator.savepoint.history.max.count). Default: `null`.
+    (kubernetes.operator.savepoint.history.max.count).
     """
 
-    savepoint_max_age: str | None
+    savepoint_max_age: FlinkDuration | None = setting(None)
     """Age beyond which the operator deletes FlinkStateSnapshot objects of savepoints
-    (kubernetes.operator.savepoint.history.max.age). Default: `null`.
+    (kubernetes.operator.savepoint.history.max.age).
     """
 
     def problems(self) -> Iterator[Problem]:
@@ -179,83 +187,91 @@ class PeriodicSnapshotsConfig:
                 yield Problem(key, problem)
 
 
-@dataclass(frozen=True)
+@section
 class IngressTlsConfig:
     """One TLS entry of the Flink UI Ingress."""
 
-    hosts: tuple[str, ...]
-    """Hosts. Default: `[]`."""
+    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "One TLS entry."}
 
-    secret_name: str | None
-    """Secret with the certificate and key. Default: `null`."""
+    hosts: tuple[str, ...] = setting([], items={"type": "string", "description": "A host."})
+    """Hosts."""
+
+    secret_name: str | None = setting(None)
+    """Secret with the certificate and key."""
 
 
-@dataclass(frozen=True)
+@section
 class IngressConfig:
-    """The Flink UI and REST API Ingress the operator creates."""
+    """An Ingress to the Flink UI and REST API the operator creates
+    (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/operations/ingress/); null:
+    none.
+    """
 
-    template: str
+    DEFINITION: ClassVar[str] = "flinkIngress"
+
+    template: str = setting()
     """Host or path template with {{name}} and {{namespace}}, e.g. {{name}}.flink.example.com or
     example.com/{{namespace}}/{{name}}(/|$)(.*).
     """
 
-    class_name: str | None
-    """IngressClass. Default: `null`."""
+    class_name: str | None = setting(None)
+    """IngressClass."""
 
-    annotations: dict[str, str]
+    annotations: dict[str, str] = setting({})
     """Ingress annotations (e.g. the ingress controller's rewrite rules)."""
 
-    labels: dict[str, str]
+    labels: dict[str, str] = setting({})
     """Ingress labels."""
 
-    tls: tuple[IngressTlsConfig, ...]
-    """TLS: hosts and the Secret with their certificate. Default: `[]`."""
+    tls: tuple[IngressTlsConfig, ...] = setting([])
+    """TLS: hosts and the Secret with their certificate."""
 
 
-@dataclass(frozen=True)
+@section
 class RestartStrategyConfig:
-    """How Flink restarts a failed job."""
-
-    type: Literal["none", "fixed-delay", "failure-rate", "exponential-delay"] | None
-    """Strategy (restart-strategy.type): none, fixed-delay, failure-rate or exponential-delay. Default: `null`."""
-
-    attempts: int | None
-    """fixed-delay: restarts before the job fails (restart-strategy.fixed-delay.attempts). Default: `null`."""
-
-    delay: str | None
-    """fixed-delay: time between restarts (restart-strategy.fixed-delay.delay). Default: `null`."""
-
-    initial_backoff: str | None
-    """exponential-delay: first backoff (restart-strategy.exponential-delay.initial-backoff). Default: `null`."""
-
-    max_backoff: str | None
-    """exponential-delay: longest backoff (restart-strategy.exponential-delay.max-backoff). Default: `null`."""
-
-    backoff_multiplier: float | None
-    """exponential-delay: backoff growth per failure (restart-strategy.exponential-delay.backoff-multiplier). Default:
-    `null`.
+    """How Flink restarts a failed job (Flink 1.20 RestartStrategyOptions;
+    https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/ops/state/task_failure_recovery/); null settings
+    keep Flink's defaults (exponential-delay when checkpointing is on).
     """
 
-    reset_backoff_threshold: str | None
+    DEFINITION: ClassVar[str] = "restartStrategy"
+
+    type: Literal["none", "fixed-delay", "failure-rate", "exponential-delay"] | None = setting(None)
+    """Strategy (restart-strategy.type): none, fixed-delay, failure-rate or exponential-delay."""
+
+    attempts: int | None = setting(None, minimum=0)
+    """fixed-delay: restarts before the job fails (restart-strategy.fixed-delay.attempts)."""
+
+    delay: FlinkDuration | None = setting(None)
+    """fixed-delay: time between restarts (restart-strategy.fixed-delay.delay)."""
+
+    initial_backoff: FlinkDuration | None = setting(None)
+    """exponential-delay: first backoff (restart-strategy.exponential-delay.initial-backoff)."""
+
+    max_backoff: FlinkDuration | None = setting(None)
+    """exponential-delay: longest backoff (restart-strategy.exponential-delay.max-backoff)."""
+
+    backoff_multiplier: float | None = setting(None, minimum=1)
+    """exponential-delay: backoff growth per failure (restart-strategy.exponential-delay.backoff-multiplier)."""
+
+    reset_backoff_threshold: FlinkDuration | None = setting(None)
     """exponential-delay: a run this long resets the backoff
-    (restart-strategy.exponential-delay.reset-backoff-threshold). Default: `null`.
+    (restart-strategy.exponential-delay.reset-backoff-threshold).
     """
 
-    jitter_factor: float | None
-    """exponential-delay: random share of the backoff, 0 to 1 (restart-strategy.exponential-delay.jitter-factor).
-    Default: `null`.
-    """
+    jitter_factor: float | None = setting(None, minimum=0)
+    """exponential-delay: random share of the backoff, 0 to 1 (restart-strategy.exponential-delay.jitter-factor)."""
 
-    max_failures_per_interval: int | None
+    max_failures_per_interval: int | None = setting(None, minimum=1)
     """failure-rate: failures within the interval before the job fails
-    (restart-strategy.failure-rate.max-failures-per-interval). Default: `null`.
+    (restart-strategy.failure-rate.max-failures-per-interval).
     """
 
-    failure_rate_interval: str | None
-    """failure-rate: the interval (restart-strategy.failure-rate.failure-rate-interval). Default: `null`."""
+    failure_rate_interval: FlinkDuration | None = setting(None)
+    """failure-rate: the interval (restart-strategy.failure-rate.failure-rate-interval)."""
 
-    failure_rate_delay: str | None
-    """failure-rate: time between restarts (restart-strategy.failure-rate.delay). Default: `null`."""
+    failure_rate_delay: FlinkDuration | None = setting(None)
+    """failure-rate: time between restarts (restart-strategy.failure-rate.delay)."""
 
     def problems(self) -> Iterator[Problem]:
         """Settings only with the strategy they belong to (Flink would ignore them silently)."""
@@ -264,113 +280,125 @@ class RestartStrategyConfig:
                 yield Problem(camel(name), f"belongs to type: {strategy} (type is {self.type or 'unset'})")
 
 
-@dataclass(frozen=True)
+@section
 class FlinkDeploymentConfig:
-    """A further FlinkDeployment: an application cluster (`job`) or a session cluster (`job` null)."""
+    """A FlinkDeployment: an application cluster (with job) or a further session cluster (job: null), in the Flink
+    namespace
+    (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/#flinkdeploymentspec).
+    """
 
-    name: str
+    DEFINITION: ClassVar[str] = "flinkDeployment"
+
+    name: str = setting(
+        pattern="^[a-z]([-a-z0-9]{0,43}[a-z0-9])?$", max_length=45,
+        error="is not a FlinkDeployment name (lower-case letters, digits and '-', starting with a letter, at most 45 characters: the Flink operator's rule)")
     """FlinkDeployment name (also kubernetes.cluster-id)."""
 
-    labels: dict[str, str]
+    labels: dict[str, str] = setting({})
     """Labels of the FlinkDeployment itself (not of its pods: podOptions.labels); the platform's own
     (app.kubernetes.io/*, lakehouse.dev/*) are refused.
     """
 
-    annotations: dict[str, str]
+    annotations: dict[str, str] = setting({})
     """Annotations of the FlinkDeployment itself (not of its pods: podOptions.annotations); the platform's own
     (argocd.argoproj.io/*, lakehouse.dev/*) are refused.
     """
 
-    backend: Literal["operator", "standalone"]
+    backend: Literal["operator", "standalone"] = setting("operator")
     """Who runs the cluster: operator (a FlinkDeployment the Flink operator reconciles) or standalone (Flink's own
     Kubernetes setup, no operator: a ConfigMap, the JobManager as a Deployment, TaskManagers as a Deployment or a
     StatefulSet, Services and the HA Role;
     https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/deployment/resource-providers/standalone/kubernetes/).
-    Default: `"operator"`.
     """
 
-    standalone: StandaloneConfig
-    """Settings of a backend: standalone cluster (TaskManager kind, local recovery, Services, reactive mode, HA scope)."""
+    standalone: StandaloneConfig = setting({})
+    """Settings of a backend: standalone cluster (TaskManager kind, local recovery, Services, reactive mode, HA scope).
+    """
 
-    namespace: str | None
+    namespace: KubernetesName | None = setting(None)
     """Namespace of the cluster (and of its session jobs and snapshots): one of flink.teamNamespaces; null: the Flink
-    namespace. Default: `null`.
+    namespace.
     """
 
-    image: str | None
-    """Flink image; null: flink.image. Default: `null`."""
+    image: Image | None = setting(None)
+    """Flink image; null: flink.image."""
 
-    flink_version: str | None
-    """FlinkDeployment flinkVersion; null: flink.flinkVersion. Default: `null`."""
+    flink_version: str | None = setting(None)
+    """FlinkDeployment flinkVersion; null: flink.flinkVersion."""
 
-    service_account: str | None
+    service_account: str | None = setting(
+        None, pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+        error="is not a ServiceAccount name (a DNS-1123 subdomain)")
     """ServiceAccount of this cluster's pods, rendered with the job Role (and the environment's IAM role annotation);
     null: flink.serviceAccount. With backend: standalone, a ServiceAccount of the cluster's own (with the HA Role);
-    null: the cluster's name. Default: `null`.
+    null: the cluster's name.
     """
 
-    job_manager: JobManagerConfig
+    job_manager: JobManagerConfig = setting({})
     """The JobManager."""
 
-    task_manager: TaskManagerConfig
+    task_manager: TaskManagerConfig = setting({})
     """Each TaskManager."""
 
-    pod_options: PodOptionsConfig
+    pod_options: PodOptionsConfig = setting({})
     """Pod options of the JobManager and TaskManager pods."""
 
-    node_pool: str | None
+    node_pool: str | None = setting(
+        None, pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", max_length=63,
+        error="is not a node pool name (a DNS-1123 subdomain, at most 63 characters: it is also a label value)")
     """A nodePools entry whose nodes the cluster's pods run on (its nodeSelector and toleration are added to them);
-    several clusters may share one. Null: any node. Default: `null`.
+    several clusters may share one. Null: any node.
     """
 
-    high_availability: bool
+    high_availability: bool = setting(True)
     """Kubernetes HA (storage under s3://<flink bucket>/ha/<name>): needed by standby JobManagers; with it a last-state
     upgrade resumes from the HA metadata, without it the operator cancels the job and restores its latest
-    checkpoint. Default: `true`.
+    checkpoint.
     """
 
-    checkpointing: CheckpointingConfig
+    checkpointing: CheckpointingConfig = setting({})
     """Checkpoints (Flink CheckpointingOptions); null leaves Flink's default. Directories are always s3://<flink
     bucket>/{checkpoints,savepoints}/<name>.
     """
 
-    periodic_snapshots: PeriodicSnapshotsConfig
+    periodic_snapshots: PeriodicSnapshotsConfig = setting({})
     """Snapshots the operator triggers and the history it keeps (operator 1.14 kubernetes.operator.*): beyond the
     history it deletes the FlinkStateSnapshot objects, and the savepoint files only with
     kubernetes.operator.savepoint.dispose-on-delete (default false); null leaves the operator's default.
     """
 
-    restart_strategy: RestartStrategyConfig
+    restart_strategy: RestartStrategyConfig = setting({})
     """How Flink restarts the job after a failure."""
 
-    autoscaler: AutoscalerConfig
+    autoscaler: AutoscalerConfig = setting({})
     """The job autoscaler of an application cluster."""
 
-    flink_configuration: dict[str, str | int | float | bool]
+    flink_configuration: dict[str, str | int | float | bool] = setting(
+        {}, additional_properties={"type": ["string", "number", "boolean"]})
     """Further Flink and operator settings (flinkConfiguration; numbers and booleans are written as text). Each key
     must be a Flink 1.20.3 option under its current name (the error names the closest key) or sit under an open
     prefix (kubernetes.operator., job.autoscaler., s3.: README, "Flink configuration keys"); keys the platform sets
     from the typed fields, and their older names, are refused.
     """
 
-    log_configuration: dict[str, str]
+    log_configuration: dict[str, str] = setting({})
     """Log configuration files replacing the image's: log4j-console.properties and/or logback-console.xml (the only
     keys the operator allows), as text.
     """
 
-    ingress: IngressConfig | None
-    """An Ingress to the cluster's Flink UI and REST API; null: none. Default: `null`."""
+    ingress: IngressConfig | None = setting(None)
+    """An Ingress to the cluster's Flink UI and REST API; null: none."""
 
-    job: JobSpecConfig | None
-    """The application's job; null: a session cluster for session jobs. Default: `null`."""
+    job: JobSpecConfig | None = setting(None)
+    """The application's job; null: a session cluster for session jobs."""
 
-    metrics: MetricsOverrideConfig
+    metrics: MetricsOverrideConfig = setting({})
     """Metrics of this cluster, over the metrics section; null fields keep the platform's."""
 
-    pod_template: dict[str, Any] | None
+    pod_template: dict[str, Any] | None = setting(None)
     """A full Kubernetes pod template (metadata, spec) for both roles' pods, as an alternative to podOptions: merged
     under the platform's (what the platform sets wins: its security context, env and mounts stay; named list items
-    merge by name). Null: none. Default: `null`.
+    merge by name). Null: none.
     """
 
     def problems(self) -> Iterator[Problem]:

@@ -5,75 +5,74 @@ https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/d
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
-from config.common import JOB_ARGUMENT_PLACEHOLDERS, object_metadata_problems, unknown_placeholders
+from config.common import (
+    JOB_ARGUMENT_PLACEHOLDERS,
+    FlinkDuration,
+    KubernetesName,
+    object_metadata_problems,
+    unknown_placeholders,
+)
+from config.declaration import section, setting
 from config.loading import Problem
 
 
-@dataclass(frozen=True)
+@section
 class AutoscalerConfig:
-    """The operator's job autoscaler."""
-
-    enabled: bool
-    """Collect metrics and scale the job's vertices (job.autoscaler.enabled). Default: `false`."""
-
-    scaling_enabled: bool | None
-    """false: only collect metrics and recommend parallelism, never apply it (job.autoscaler.scaling.enabled). Default:
-    `null`.
+    """The operator's job autoscaler
+    (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/autoscaler/);
+    null settings keep the operator's defaults.
     """
 
-    metrics_window: str | None
-    """Window of the metrics scaling decisions use (job.autoscaler.metrics.window; operator default 15 min). Default:
-    `null`.
-    """
+    DEFINITION: ClassVar[str] = "autoscaler"
 
-    stabilization_interval: str | None
-    """Time after a (re)scale before metrics count (job.autoscaler.stabilization.interval; default 5 min). Default:
-    `null`.
-    """
+    enabled: bool = setting(False)
+    """Collect metrics and scale the job's vertices (job.autoscaler.enabled)."""
 
-    utilization_target: float | None
-    """Target busy-time utilization of each vertex, 0 to 1 (job.autoscaler.utilization.target; default 0.7). Default:
-    `null`.
-    """
+    scaling_enabled: bool | None = setting(None)
+    """false: only collect metrics and recommend parallelism, never apply it (job.autoscaler.scaling.enabled)."""
 
-    utilization_min: float | None
-    """No scale-down above this utilization, 0 to utilizationTarget (job.autoscaler.utilization.min). Default: `null`."""
+    metrics_window: FlinkDuration | None = setting(None)
+    """Window of the metrics scaling decisions use (job.autoscaler.metrics.window; operator default 15 min)."""
 
-    utilization_max: float | None
-    """No scale-up below this utilization, utilizationTarget to 1 (job.autoscaler.utilization.max). Default: `null`."""
+    stabilization_interval: FlinkDuration | None = setting(None)
+    """Time after a (re)scale before metrics count (job.autoscaler.stabilization.interval; default 5 min)."""
 
-    scale_down_max_factor: float | None
+    utilization_target: float | None = setting(None, minimum=0, maximum=1)
+    """Target busy-time utilization of each vertex, 0 to 1 (job.autoscaler.utilization.target; default 0.7)."""
+
+    utilization_min: float | None = setting(None, minimum=0, maximum=1)
+    """No scale-down above this utilization, 0 to utilizationTarget (job.autoscaler.utilization.min)."""
+
+    utilization_max: float | None = setting(None, minimum=0, maximum=1)
+    """No scale-up below this utilization, utilizationTarget to 1 (job.autoscaler.utilization.max)."""
+
+    scale_down_max_factor: float | None = setting(None, minimum=0)
     """Largest fraction a vertex's parallelism shrinks by in one step (job.autoscaler.scale-down.max-factor; default
-    0.6). Default: `null`.
+    0.6).
     """
 
-    scale_up_max_factor: float | None
-    """Largest factor a vertex's parallelism grows by in one step (job.autoscaler.scale-up.max-factor). Default:
-    `null`.
-    """
+    scale_up_max_factor: float | None = setting(None, minimum=0)
+    """Largest factor a vertex's parallelism grows by in one step (job.autoscaler.scale-up.max-factor)."""
 
-    scale_down_interval: str | None
-    """Delay before a scale-down is applied (job.autoscaler.scale-down.interval; default 1 h). Default: `null`."""
+    scale_down_interval: FlinkDuration | None = setting(None)
+    """Delay before a scale-down is applied (job.autoscaler.scale-down.interval; default 1 h)."""
 
-    vertex_min_parallelism: int | None
-    """Lowest parallelism of a vertex (job.autoscaler.vertex.min-parallelism; default 1). Default: `null`."""
+    vertex_min_parallelism: int | None = setting(None, minimum=1)
+    """Lowest parallelism of a vertex (job.autoscaler.vertex.min-parallelism; default 1)."""
 
-    vertex_max_parallelism: int | None
-    """Highest parallelism of a vertex (job.autoscaler.vertex.max-parallelism; default 200). Default: `null`."""
+    vertex_max_parallelism: int | None = setting(None, minimum=1)
+    """Highest parallelism of a vertex (job.autoscaler.vertex.max-parallelism; default 200)."""
 
-    catch_up_duration: str | None
-    """Time to process the backlog after a scaling (job.autoscaler.catch-up.duration; default 30 min). Default: `null`."""
+    catch_up_duration: FlinkDuration | None = setting(None)
+    """Time to process the backlog after a scaling (job.autoscaler.catch-up.duration; default 30 min)."""
 
-    restart_time: str | None
-    """Expected restart time of the job, counted in scaling decisions (job.autoscaler.restart.time; default 5 min).
-    Default: `null`.
-    """
+    restart_time: FlinkDuration | None = setting(None)
+    """Expected restart time of the job, counted in scaling decisions (job.autoscaler.restart.time; default 5 min)."""
 
-    memory_tuning: bool | None
-    """Tune TaskManager memory from observed usage (job.autoscaler.memory.tuning.enabled). Default: `null`."""
+    memory_tuning: bool | None = setting(None)
+    """Tune TaskManager memory from observed usage (job.autoscaler.memory.tuning.enabled)."""
 
     def problems(self) -> Iterator[Problem]:
         """The operator's `AutoscalerValidator` ranges (min <= target <= max), and vertex bounds in order."""
@@ -87,57 +86,67 @@ class AutoscalerConfig:
             yield Problem("vertexMinParallelism", f"{low} is above vertexMaxParallelism ({high})")
 
 
-@dataclass(frozen=True)
+@section
 class JobSpecConfig:
-    """The operator's job spec: of an application cluster (`flink.deployments[].job`) and, with a name, of a
-    FlinkSessionJob (`SessionJobConfig`)."""
+    """The job of an application cluster (operator JobSpec:
+    https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/#jobspec).
+    """
 
-    jar_path: str
+    DEFINITION: ClassVar[str] = "applicationJob"
+
+    jar_path: str = setting(
+        pattern="^([a-z][a-z0-9+.-]*://[^/\\s]*/\\S+|[^/\\s:][^\\s:]*)\\.jar$",
+        error="is not a relative path to a .jar inside the Flink bucket, nor a URI (scheme://host/path.jar)")
     """The job JAR: a path inside the Flink artifacts bucket (e.g. job-artifacts/my-job.jar; the jarURI becomes
     s3://<flink bucket>/<jarPath>), or a URI with a scheme the operator can fetch (s3://other-bucket/a.jar,
     https://...), used as is.
     """
 
-    entry_class: str | None
-    """Main class, when the JAR manifest does not name one. Default: `null`."""
+    entry_class: str | None = setting(None)
+    """Main class, when the JAR manifest does not name one."""
 
-    parallelism: int
-    """Job parallelism. Default: `1`."""
+    parallelism: int = setting(1, minimum=1)
+    """Job parallelism."""
 
-    upgrade_mode: Literal["stateless", "savepoint", "last-state"]
-    """How the operator upgrades the job: stateless, savepoint or last-state. Default: `"savepoint"`."""
+    upgrade_mode: Literal["stateless", "savepoint", "last-state"] = setting("savepoint")
+    """How the operator upgrades the job: stateless, savepoint or last-state."""
 
-    args: tuple[str, ...]
+    args: tuple[str, ...] = setting([], items={"type": "string", "description": "One entry."})
     """Program arguments. `${fluss.bootstrapServers}`, `${polaris.catalogUri}` and `${polaris.tokenEndpoint}` are
-    replaced by the addresses of the platform's own services. Default: `[]`.
+    replaced by the addresses of the platform's own services.
     """
 
-    state: Literal["running", "suspended"] | None
+    state: Literal["running", "suspended"] | None = setting(None)
     """running, or suspended to stop the job (with a savepoint under upgradeMode savepoint) and keep its state for a
-    later start; null: the operator's default (running). Default: `null`.
+    later start; null: the operator's default (running).
     """
 
-    savepoint_trigger_nonce: int | None
+    savepoint_trigger_nonce: int | None = setting(None)
     """Change to a new value to trigger one savepoint (deprecated by the operator in favour of FlinkStateSnapshot,
-    still honoured in 1.14). Default: `null`.
+    still honoured in 1.14).
     """
 
-    checkpoint_trigger_nonce: int | None
+    checkpoint_trigger_nonce: int | None = setting(None)
     """Change to a new value to trigger one checkpoint (deprecated by the operator in favour of FlinkStateSnapshot,
-    still honoured in 1.14). Default: `null`.
+    still honoured in 1.14).
     """
 
-    initial_savepoint_path: str | None
+    initial_savepoint_path: str | None = setting(None)
     """Savepoint (or retained checkpoint) a new job starts from, e.g. s3://<flink
-    bucket>/savepoints/<cluster>/savepoint-... Default: `null`.
+    bucket>/savepoints/<cluster>/savepoint-...
     """
 
-    allow_non_restored_state: bool | None
-    """Start even if some state of the savepoint maps to no operator of the job. Default: `null`."""
+    allow_non_restored_state: bool | None = setting(None)
+    """Start even if some state of the savepoint maps to no operator of the job."""
 
-    savepoint_redeploy_nonce: int | None
+    savepoint_redeploy_nonce: int | None = setting(None)
     """Change to a new value, with initialSavepointPath, to cancel the job without a savepoint and redeploy it from
-    that savepoint (no rollback afterwards). Default: `null`.
+    that savepoint (no rollback afterwards).
+    """
+
+    autoscaler_reset_nonce: int | None = setting(None)
+    """Change to a new value to reset the autoscaler's metrics, parallelism overrides and history for the job: back to
+    the parallelism given here without turning the autoscaler off and on (operator 1.14 JobSpec.autoscalerResetNonce).
     """
 
     def problems(self) -> Iterator[Problem]:
@@ -151,29 +160,33 @@ class JobSpecConfig:
                 yield Problem(f"args[{index}]", f"unknown placeholder '${{{name}}}' (expected one of: {expected})")
 
 
-@dataclass(frozen=True)
+@section
 class SessionJobConfig(JobSpecConfig):
-    """A FlinkSessionJob: a name, the cluster it runs on, and the job spec."""
+    """A FlinkSessionJob submitted to the session cluster
+    (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/#jobspec).
+    """
 
-    name: str
+    DEFINITION: ClassVar[str] = "sessionJob"
+
+    name: KubernetesName = setting()
     """FlinkSessionJob name."""
 
-    labels: dict[str, str]
+    labels: dict[str, str] = setting({})
     """Labels of the FlinkSessionJob itself (not of its pods: podOptions.labels); the platform's own
     (app.kubernetes.io/*, lakehouse.dev/*) are refused.
     """
 
-    annotations: dict[str, str]
+    annotations: dict[str, str] = setting({})
     """Annotations of the FlinkSessionJob itself (not of its pods: podOptions.annotations); the platform's own
     (argocd.argoproj.io/*, lakehouse.dev/*) are refused.
     """
 
-    session_cluster: str | None
+    session_cluster: str | None = setting(None)
     """The session cluster the job runs on: flink.sessionCluster.name or the name of a flink.deployments entry without
-    job. Null: the platform's session cluster. Default: `null`.
+    job. Null: the platform's session cluster.
     """
 
-    autoscaler: AutoscalerConfig
+    autoscaler: AutoscalerConfig = setting({})
     """The job autoscaler of this session job (its flinkConfiguration, over its cluster's)."""
 
     def problems(self) -> Iterator[Problem]:
@@ -182,41 +195,47 @@ class SessionJobConfig(JobSpecConfig):
         yield from object_metadata_problems(self.labels, self.annotations)
 
 
-@dataclass(frozen=True)
+@section
 class StateSnapshotConfig:
-    """A FlinkStateSnapshot of a job."""
+    """A FlinkStateSnapshot: one savepoint or checkpoint of a job, taken when the object is created
+    (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/snapshots/).
+    """
 
-    name: str
+    DEFINITION: ClassVar[str] = "stateSnapshot"
+
+    name: str = setting(
+        pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", max_length=253,
+        error="is not a Kubernetes object name (a DNS-1123 subdomain)")
     """FlinkStateSnapshot name."""
 
-    job: str
+    job: str = setting()
     """The job: the name of a flink.deployments application cluster or of a flink.jobs session job (or the tiering
     job).
     """
 
-    kind: Literal["savepoint", "checkpoint"]
-    """savepoint (portable, for upgrades and migrations) or checkpoint. Default: `"savepoint"`."""
+    kind: Literal["savepoint", "checkpoint"] = setting("savepoint")
+    """savepoint (portable, for upgrades and migrations) or checkpoint."""
 
-    path: str | None
+    path: str | None = setting(None)
     """Savepoint target directory (null: the cluster's savepoint directory); with alreadyExists, the existing
-    savepoint. Default: `null`.
+    savepoint.
     """
 
-    already_exists: bool
-    """Register an existing savepoint at path instead of taking one. Default: `false`."""
+    already_exists: bool = setting(False)
+    """Register an existing savepoint at path instead of taking one."""
 
-    format_type: Literal["CANONICAL", "NATIVE"] | None
+    format_type: Literal["CANONICAL", "NATIVE"] | None = setting(None)
     """Savepoint format: CANONICAL (portable) or NATIVE (faster, specific to the state backend); null: the operator's
-    default. Default: `null`.
+    default.
     """
 
-    dispose_on_delete: bool
+    dispose_on_delete: bool = setting(False)
     """Delete the savepoint files when the object is deleted (the operator's default is true; the platform's is false,
-    so removing the object from Git never deletes state). Default: `false`.
+    so removing the object from Git never deletes state).
     """
 
-    backoff_limit: int | None
-    """Retries of a failed snapshot; null: the operator's default. Default: `null`."""
+    backoff_limit: int | None = setting(None, minimum=0)
+    """Retries of a failed snapshot; null: the operator's default."""
 
     def problems(self) -> Iterator[Problem]:
         """Savepoint settings only on savepoints; a registered savepoint has a path."""

@@ -12,10 +12,11 @@ session jobs, FlinkStateSnapshots) is refused here, naming the field.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from config.api_formats import STATEFUL_SET_NAME_MAX
+from config.common import Quantity
+from config.declaration import section, setting
 from config.flink_options import (
     LOG_CONFIG_FILES,
     OPERATOR_ONLY_KEY_PREFIX,
@@ -32,50 +33,48 @@ TASK_MANAGER_SUFFIX = "-taskmanager"
 """Suffix of the TaskManager Deployment or StatefulSet name (`<name>-taskmanager`)."""
 
 
-@dataclass(frozen=True)
+@section
 class StandaloneConfig:
     """Settings of a `backend: standalone` cluster only."""
 
-    task_manager_kind: Literal["deployment", "statefulset"]
-    """TaskManagers as a Deployment, or as a StatefulSet with a volume per pod (for local recovery). Default:
-    `"deployment"`.
-    """
+    task_manager_kind: Literal["deployment", "statefulset"] = setting("deployment")
+    """TaskManagers as a Deployment, or as a StatefulSet with a volume per pod (for local recovery)."""
 
-    local_recovery: bool
+    local_recovery: bool = setting(False)
     """Local recovery across pod restarts (execution.checkpointing.local-backup.enabled and
     execution.state-recovery.from-local, the working directory on the pod's volume, taskmanager.resource-id from the
-    pod name); needs taskManagerKind: statefulset. Default: `false`.
+    pod name); needs taskManagerKind: statefulset.
     """
 
-    volume_size: str
-    """Size of each TaskManager's volume (a Kubernetes quantity), with taskManagerKind: statefulset. Default:
-    `"10Gi"`.
-    """
+    volume_size: Quantity = setting("10Gi")
+    """Size of each TaskManager's volume (a Kubernetes quantity), with taskManagerKind: statefulset."""
 
-    storage_class: str | None
-    """StorageClass of the TaskManager volumes; null: the cluster's default. Default: `null`."""
+    storage_class: str | None = setting(None)
+    """StorageClass of the TaskManager volumes; null: the cluster's default."""
 
-    rest_service: Literal["ClusterIP", "NodePort"]
-    """Type of the REST Service <name>-rest (port 8081). Default: `"ClusterIP"`."""
+    rest_service: Literal["ClusterIP", "NodePort"] = setting("ClusterIP")
+    """Type of the REST Service <name>-rest (port 8081)."""
 
-    queryable_state: bool
+    queryable_state: bool = setting(False)
     """Queryable state: the proxy on port 6125 of each TaskManager (queryable-state.enable) and the Service
-    <name>-query-state; the image needs flink-queryable-state-runtime in lib/. Default: `false`.
+    <name>-query-state; the image needs flink-queryable-state-runtime in lib/.
     """
 
-    reactive_mode: bool
+    reactive_mode: bool = setting(False)
     """Reactive mode (scheduler-mode: reactive): the job's parallelism follows the TaskManagers there are; application
-    clusters only. Default: `false`.
+    clusters only.
     """
 
-    cluster_id: str | None
+    cluster_id: str | None = setting(
+        None, pattern="^[a-z]([-a-z0-9]{0,43}[a-z0-9])?$", max_length=45,
+        error="is not a cluster id (lower-case letters, digits and '-', starting with a letter, at most 45 characters)")
     """The HA scope of a cluster with highAvailability: kubernetes.cluster-id (the HA ConfigMaps
     <clusterId>-cluster-config-map and <clusterId>-<job id>-config-map) and, when it is not the name,
     high-availability.cluster-id (the job id Flink derives with HA, the HA storage and job result store paths). A
     restarted JobManager recovers the job graph it ran before from its scope, so a changed job (arguments, entry
     class, parallelism, image, job configuration) takes effect only in a new one: stop the job with a savepoint,
     then set a new clusterId and job.initialSavepointPath to that savepoint in one change; the old scope's
-    ConfigMaps stay until deleted (never return to an old scope). Null: the cluster's name. Default: `null`.
+    ConfigMaps stay until deleted (never return to an old scope). Null: the cluster's name.
     """
 
     def problems(self) -> Iterator[Problem]:
@@ -149,7 +148,8 @@ def standalone_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
                                          f"image: local://{USRLIB}<file>.jar (no operator fetches it)")
         for key, value in (("savepointTriggerNonce", job.savepoint_trigger_nonce),
                            ("checkpointTriggerNonce", job.checkpoint_trigger_nonce),
-                           ("savepointRedeployNonce", job.savepoint_redeploy_nonce), ("state", job.state)):
+                           ("savepointRedeployNonce", job.savepoint_redeploy_nonce),
+                           ("autoscalerResetNonce", job.autoscaler_reset_nonce), ("state", job.state)):
             if value is not None:
                 yield Problem(f"job.{key}", operator_only)
     if deployment.standalone.task_manager_kind == "statefulset":

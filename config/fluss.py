@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from config import capabilities
-from config.common import Resources, S3Keys
+from config.common import Image, KubernetesName, Quantity, Resources, S3Keys
+from config.declaration import section, setting
 from config.file_dialects import line_problem
 from config.loading import Problem
 
@@ -16,88 +16,96 @@ if TYPE_CHECKING:
     from config.environment import EnvironmentConfig
 
 
-@dataclass(frozen=True)
+@section
+class FlussS3Keys(S3Keys):
+    """Static S3 keys of Fluss: `S3Keys` whose Secret, left out, is fluss-s3-credentials."""
+
+    secret_name: KubernetesName = setting("fluss-s3-credentials")
+    """Secret name."""
+
+
+@section
 class ZooKeeperConfig:
     """ZooKeeper ensemble: 1 (standalone), 3 or 5 servers."""
 
-    name: str
-    """StatefulSet, Service (and headless `<name>-hs`) name; Fluss' zookeeper.address host. Default: `"zookeeper"`."""
+    name: str = setting(
+        "zookeeper", pattern="^[a-z]([-a-z0-9]*[a-z0-9])?$", max_length=52,
+        error="is not usable: it names a Service (lower-case letters, digits and '-', starting with a letter) and may have at most 52 characters (a StatefulSet's pods carry `<name>-<revision hash>` in a 63-character label)")
+    """StatefulSet, Service (and headless `<name>-hs`) name; Fluss' zookeeper.address host."""
 
-    image: str
-    """Image (official zookeeper image, runs as uid 1000). Default: `"zookeeper:3.8"`."""
+    image: Image = setting("zookeeper:3.8")
+    """Image (official zookeeper image, runs as uid 1000)."""
 
-    replicas: int
-    """1 (standalone) or an odd ensemble of 3 or 5. Default: `1`."""
+    replicas: int = setting(1, enum=[1, 3, 5])
+    """1 (standalone) or an odd ensemble of 3 or 5."""
 
-    data_storage: str
-    """Snapshot PVC size (/data). Default: `"1Gi"`."""
+    data_storage: Quantity = setting("1Gi")
+    """Snapshot PVC size (/data)."""
 
-    datalog_storage: str
-    """Transaction log PVC size (/datalog). Default: `"1Gi"`."""
+    datalog_storage: Quantity = setting("1Gi")
+    """Transaction log PVC size (/datalog)."""
 
-    storage_class_name: str | None
-    """StorageClass; null uses the cluster default. Default: `null`."""
+    storage_class_name: str | None = setting(None)
+    """StorageClass; null uses the cluster default."""
 
-    resources: Resources
-    """Container resources. Default: `{"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "500m",
-    "memory": "512Mi"}}`.
-    """
+    resources: Resources = setting(
+        {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "500m", "memory": "512Mi"}})
+    """Container resources."""
 
 
-@dataclass(frozen=True)
+@section
 class FlussConfig:
     """Apache Fluss cluster settings."""
 
-    image: str
-    """Image with the S3 filesystem and the Iceberg lake plugin. Default: `"fluss-iceberg-s3:0.9.1"`."""
+    image: Image = setting("fluss-iceberg-s3:0.9.1")
+    """Image with the S3 filesystem and the Iceberg lake plugin."""
 
-    coordinator_replicas: int
-    """CoordinatorServer replicas. Default: `1`."""
+    coordinator_replicas: int = setting(1, minimum=1)
+    """CoordinatorServer replicas."""
 
-    tablet_replicas: int
-    """TabletServer replicas. Default: `1`."""
+    tablet_replicas: int = setting(1, minimum=1)
+    """TabletServer replicas."""
 
-    default_bucket_number: int
-    """default.bucket.number. Default: `1`."""
+    default_bucket_number: int = setting(1, minimum=1)
+    """default.bucket.number."""
 
-    default_replication_factor: int
-    """default.replication.factor (at most tabletReplicas). Default: `1`."""
+    default_replication_factor: int = setting(1, minimum=1)
+    """default.replication.factor (at most tabletReplicas)."""
 
-    remote_data_path: str
-    """Path inside the Fluss bucket for remote.data.dir. Default: `"fluss-remote-data"`."""
+    remote_data_path: str = setting("fluss-remote-data")
+    """Path inside the Fluss bucket for remote.data.dir."""
 
-    zookeeper_path_root: str
-    """zookeeper.path.root. Default: `"/fluss"`."""
+    zookeeper_path_root: str = setting("/fluss", pattern="^/")
+    """zookeeper.path.root."""
 
-    internal_port: int
-    """INTERNAL listener port. Default: `9123`."""
+    internal_port: int = setting(9123, minimum=1, maximum=65535)
+    """INTERNAL listener port."""
 
-    client_port: int
-    """CLIENT listener port. Default: `9124`."""
+    client_port: int = setting(9124, minimum=1, maximum=65535)
+    """CLIENT listener port."""
 
-    coordinator_resources: Resources
-    """CoordinatorServer resources. Default: `{"requests": {"cpu": "250m", "memory": "1Gi"}, "limits": {"memory":
-    "2Gi"}}`.
-    """
+    coordinator_resources: Resources = setting(
+        {"requests": {"cpu": "250m", "memory": "1Gi"}, "limits": {"memory": "2Gi"}})
+    """CoordinatorServer resources."""
 
-    tablet_resources: Resources
-    """TabletServer resources. Default: `{"requests": {"cpu": "500m", "memory": "2Gi"}, "limits": {"memory": "4Gi"}}`."""
+    tablet_resources: Resources = setting({"requests": {"cpu": "500m", "memory": "2Gi"}, "limits": {"memory": "4Gi"}})
+    """TabletServer resources."""
 
-    s3_credentials: S3Keys | None
+    s3_credentials: FlussS3Keys | None = setting(None)
     """Static S3 keys for Fluss from a Secret in the Fluss namespace, instead of the environment's credentials or IAM
     role (e.g. the keys of an IAM user limited to the Fluss bucket). Null: the environment's
     objectStore.credentials, or objectStore.iamRoleArn, whose web identity the Fluss servers then use; the
     CoordinatorServer hands clients that read remote data AssumeRole credentials of that same role, so its trust
-    policy must allow the role itself (config/capabilities.py). Default: `null`.
+    policy must allow the role itself (config/capabilities.py).
     """
 
-    tablet_data_storage: str
+    tablet_data_storage: Quantity = setting("10Gi")
     """Size of each TabletServer's data volume (a PersistentVolumeClaim per server, from a volume claim template), e.g.
-    10Gi: log and KV data not yet replicated or tiered survives restarts. Default: `"10Gi"`.
+    10Gi: log and KV data not yet replicated or tiered survives restarts.
     """
 
-    storage_class_name: str | None
-    """StorageClass of the TabletServers' data volumes (null: the cluster default). Default: `null`."""
+    storage_class_name: str | None = setting(None)
+    """StorageClass of the TabletServers' data volumes (null: the cluster default)."""
 
     def problems(self) -> Iterator[Problem]:
         """Enough TabletServers for the replication factor; two distinct listener ports; paths that server.yaml

@@ -2,8 +2,9 @@
 schema's defaults, and the typed sections built from their dataclass fields.
 
 A section is a frozen dataclass whose fields map to keys of its schema object: the key is the field name in
-camelCase unless the field says otherwise (`field(metadata={"key": "credentials.secretName"})`, a dotted path
-into nested objects; `{"key": None}` for a field not read from the file). A section may define
+camelCase unless the field says otherwise (`setting(key="credentials.secretName")`, a dotted path into nested
+objects; `key=None` for a field not read from the file; see `config.declaration`, from which the schema itself is
+generated). A section may define
 `problems() -> Iterable[Problem]`, checks on its own values, reported with the section's path in front.
 Errors are one `ConfigError` per file whose lines read `<file>:<line>:<column>: <path>: <what was expected>`, e.g.
 `environments/dev.yaml:42:7: flink.jobs[ingest].parallelism: ...`, with one path syntax throughout: keys joined by
@@ -313,10 +314,14 @@ def _fill_defaults(node: dict[str, Any], instance: Any,
 
 
 def schema_problems(document: dict[str, Any]) -> list[Problem]:
-    """Every JSON Schema violation of `document`, sorted by path; an unknown key is one problem per key."""
+    """Every JSON Schema violation of `document`, sorted by path; an unknown key is one problem per key; a value
+    outside an enum is one problem (the allowed values), not also a type error; a nullable object (`anyOf` of it and
+    null) of another type is `expected object or null`."""
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
-    return [problem for error in errors for problem in _describe(error)]
+    enums = {tuple(e.absolute_path) for e in errors if e.validator == "enum"}
+    errors = [e for e in errors if not (e.validator == "type" and tuple(e.absolute_path) in enums)]  # the enum's
+    return [problem for error in errors for problem in _describe(error)]                               # values say it
 
 
 def _describe(error: jsonschema.ValidationError) -> list[Problem]:
@@ -343,6 +348,10 @@ def _describe(error: jsonschema.ValidationError) -> list[Problem]:
             return [Problem(path, f"{value!r} {described['x-error']}")]
         if len(branches) == 1:  # a nullable object: what is wrong inside it
             inner = [e for e in error.context or [] if e.schema_path and e.schema_path[0] == branches[0]]
+            if len(inner) == 1 and inner[0].validator == "type" and not inner[0].relative_path:
+                kind: Any = inner[0].validator_value
+                kinds = [kind] if isinstance(kind, str) else list(kind)
+                return [Problem(path, f"expected {' or '.join([*kinds, 'null'])}, got {type_name(value)} {value!r}")]
             if inner:
                 return [problem for e in inner for problem in _describe(e)]
     if error.validator == "enum":

@@ -65,7 +65,8 @@ HANDLED_PLATFORM_KEYS = frozenset({
 """The keys of `PLATFORM_KEYS` (what config refuses in `flinkConfiguration`) that import reads into a typed setting,
 renames or reports as the platform's own; any other platform key is dropped with a generic note."""
 JOB_FIELDS = ("entryClass", "args", "parallelism", "upgradeMode", "state", "savepointTriggerNonce",
-              "checkpointTriggerNonce", "initialSavepointPath", "allowNonRestoredState", "savepointRedeployNonce")
+              "checkpointTriggerNonce", "initialSavepointPath", "allowNonRestoredState", "savepointRedeployNonce",
+              "autoscalerResetNonce")
 IMPORTED_KINDS = ("FlinkDeployment", "FlinkSessionJob", "FlinkStateSnapshot", "SparkApplication",
                   "ScheduledSparkApplication")
 """The kinds import reads; other objects are noted and skipped."""

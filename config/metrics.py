@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
+from config.declaration import section, setting
 from config.flink_options import FLINK_OWN_PORTS
 from config.loading import Problem
 
@@ -26,51 +27,61 @@ def port_problem(port: int | None) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@section
 class PrometheusConfig:
     """Flink's Prometheus reporter on the JobManager and TaskManager pods of every FlinkDeployment."""
 
-    enabled: bool
-    """Run the reporter (metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory) and declare its port, named metrics, on flink-main-container of both roles. Default: `false`."""
+    enabled: bool = setting(False)
+    """Run the reporter (metrics.reporter.prom.factory.class:
+    org.apache.flink.metrics.prometheus.PrometheusReporterFactory) and declare its port, named metrics, on
+    flink-main-container of both roles.
+    """
 
-    port: int
-    """The reporter's port (metrics.reporter.prom.port): one port, since each Flink process has a pod of its own. Default: `9249`."""
+    port: int = setting(9249, minimum=1, maximum=65535)
+    """The reporter's port (metrics.reporter.prom.port): one port, since each Flink process has a pod of its own."""
 
 
-@dataclass(frozen=True)
+@section
 class DatadogTargetConfig:
     """The Datadog OpenMetrics check of one kind of pod."""
 
-    namespace: str
+    DEFINITION: ClassVar[str] = "datadogTarget"
+
+    namespace: str = setting(
+        pattern="^[a-z][a-z0-9_]*$",
+        error="is not a Datadog metric namespace (lower-case letters, digits and '_', starting with a letter)")
     """Datadog metric namespace (the check's namespace: a prefix of every metric name in Datadog)."""
 
-    metrics: tuple[str, ...]
+    metrics: tuple[str, ...] = setting(
+        min_items=1,
+        items={"type": "string", "minLength": 1, "description": "A Prometheus metric name or a regular expression."})
     """Allow-list: the Prometheus metric names (regular expressions) the check collects; everything else is dropped."""
 
 
-@dataclass(frozen=True)
+@section
 class DatadogConfig:
     """Datadog autodiscovery annotations: an openmetrics check of the pod's Prometheus endpoint."""
 
-    enabled: bool
-    """Annotate the pods with a Prometheus endpoint (Flink pods with the reporter, the operators with a metricsPort). Default: `false`."""
+    enabled: bool = setting(False)
+    """Annotate the pods with a Prometheus endpoint (Flink pods with the reporter, the operators with a metricsPort)."""
 
-    annotation_form: Literal["checks", "legacy"]
-    """checks: ad.datadoghq.com/<container>.checks (Agent 7.36+); legacy: the older ad.datadoghq.com/<container>.check_names, .init_configs and .instances. Default: `"checks"`."""
-
-    tags: dict[str, str]
-    """Tags added to every metric of the check, as key: value (env:<environment> is always added)."""
-
-    flink: DatadogTargetConfig
-    """The Flink JobManager and TaskManager pods. Default: `{"namespace": "flink", "metrics": ["flink_jobmanager_.*",
-    "flink_taskmanager_.*"]}`.
+    annotation_form: Literal["checks", "legacy"] = setting("checks")
+    """checks: ad.datadoghq.com/<container>.checks (Agent 7.36+); legacy: the older
+    ad.datadoghq.com/<container>.check_names, .init_configs and .instances.
     """
 
-    flink_operator: DatadogTargetConfig
-    """The Flink operator pod. Default: `{"namespace": "flink_operator", "metrics": [".*"]}`."""
+    tags: dict[str, str] = setting({}, property_names={"pattern": "^[a-zA-Z][a-zA-Z0-9_.\\-/]*$"})
+    """Tags added to every metric of the check, as key: value (env:<environment> is always added)."""
 
-    spark_operator: DatadogTargetConfig
-    """The Spark operator controller and webhook pods. Default: `{"namespace": "spark_operator", "metrics": [".*"]}`."""
+    flink: DatadogTargetConfig = setting(
+        {"namespace": "flink", "metrics": ["flink_jobmanager_.*", "flink_taskmanager_.*"]})
+    """The Flink JobManager and TaskManager pods."""
+
+    flink_operator: DatadogTargetConfig = setting({"namespace": "flink_operator", "metrics": [".*"]})
+    """The Flink operator pod."""
+
+    spark_operator: DatadogTargetConfig = setting({"namespace": "spark_operator", "metrics": [".*"]})
+    """The Spark operator controller and webhook pods."""
 
     def problems(self) -> Iterator[Problem]:
         """`env` is the environment's name."""
@@ -78,17 +89,21 @@ class DatadogConfig:
             yield Problem("tags.env", "is set from the environment name (env:<environment>); remove it")
 
 
-@dataclass(frozen=True)
+@section
 class MetricsConfig:
     """Metrics of the platform's pods: Flink's Prometheus reporter, scrape annotations, Datadog autodiscovery."""
 
-    prometheus: PrometheusConfig
-    """Flink's Prometheus reporter (the operators' ports are flinkOperator.metricsPort and sparkOperator.metricsPort)."""
+    prometheus: PrometheusConfig = setting({})
+    """Flink's Prometheus reporter (the operators' ports are flinkOperator.metricsPort and sparkOperator.metricsPort).
+    """
 
-    scrape: Literal["annotations", "none"]
-    """annotations: prometheus.io/scrape, prometheus.io/port and prometheus.io/path on every pod with a Prometheus endpoint (Flink pods with the reporter, the operators with a metricsPort); none: no scrape annotations. A PodMonitor is not rendered (no Prometheus Operator CRD is pinned). Default: `"annotations"`."""
+    scrape: Literal["annotations", "none"] = setting("annotations")
+    """annotations: prometheus.io/scrape, prometheus.io/port and prometheus.io/path on every pod with a Prometheus
+    endpoint (Flink pods with the reporter, the operators with a metricsPort); none: no scrape annotations. A
+    PodMonitor is not rendered (no Prometheus Operator CRD is pinned).
+    """
 
-    datadog: DatadogConfig
+    datadog: DatadogConfig = setting({})
     """Datadog OpenMetrics autodiscovery annotations."""
 
     def problems(self) -> Iterator[Problem]:
@@ -98,28 +113,30 @@ class MetricsConfig:
             yield Problem("prometheus.port", problem)
 
 
-@dataclass(frozen=True)
+@section
 class PrometheusOverrideConfig:
     """A cluster's Prometheus reporter; null fields: metrics.prometheus."""
 
-    enabled: bool | None
-    """Run the reporter on this cluster's pods; null: metrics.prometheus.enabled. Default: `null`."""
+    enabled: bool | None = setting(None)
+    """Run the reporter on this cluster's pods; null: metrics.prometheus.enabled."""
 
-    port: int | None
-    """The reporter's port; null: metrics.prometheus.port. Default: `null`."""
+    port: int | None = setting(None, minimum=1, maximum=65535)
+    """The reporter's port; null: metrics.prometheus.port."""
 
 
-@dataclass(frozen=True)
+@section
 class DatadogOverrideConfig:
     """A cluster's Datadog check; null fields: metrics.datadog."""
 
-    enabled: bool | None
-    """Annotate this cluster's pods; null: metrics.datadog.enabled. Default: `null`."""
+    enabled: bool | None = setting(None)
+    """Annotate this cluster's pods; null: metrics.datadog.enabled."""
 
-    metrics: tuple[str, ...] | None
-    """Allow-list of this cluster (replaces metrics.datadog.flink.metrics); null: that list. Default: `null`."""
+    metrics: tuple[str, ...] | None = setting(
+        None, min_items=1,
+        items={"type": "string", "minLength": 1, "description": "A Prometheus metric name or a regular expression."})
+    """Allow-list of this cluster (replaces metrics.datadog.flink.metrics); null: that list."""
 
-    tags: dict[str, str]
+    tags: dict[str, str] = setting({}, property_names={"pattern": "^[a-zA-Z][a-zA-Z0-9_.\\-/]*$"})
     """Tags added to metrics.datadog.tags for this cluster (its values win)."""
 
     def problems(self) -> Iterator[Problem]:
@@ -128,17 +145,17 @@ class DatadogOverrideConfig:
             yield Problem("tags.env", "is set from the environment name (env:<environment>); remove it")
 
 
-@dataclass(frozen=True)
+@section
 class MetricsOverrideConfig:
     """Metrics of one cluster, over the platform's metrics section; null fields keep the platform's."""
 
-    prometheus: PrometheusOverrideConfig
+    prometheus: PrometheusOverrideConfig = setting({})
     """The cluster's Prometheus reporter."""
 
-    scrape: Literal["annotations", "none"] | None
-    """Scrape annotations on this cluster's pods; null: metrics.scrape. Default: `null`."""
+    scrape: Literal["annotations", "none"] | None = setting(None)
+    """Scrape annotations on this cluster's pods; null: metrics.scrape."""
 
-    datadog: DatadogOverrideConfig
+    datadog: DatadogOverrideConfig = setting({})
     """The cluster's Datadog check."""
 
     def problems(self) -> Iterator[Problem]:

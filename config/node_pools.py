@@ -12,11 +12,11 @@ non-negative integer, `minValues` above the values given) is refused here, since
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from config.cron import budget_schedule_problem
+from config.declaration import Constraints, section, setting
 from config.karpenter import (
     ARCH,
     CAPACITY_TYPE,
@@ -34,21 +34,27 @@ from config.pod_options import PodOptionsConfig
 if TYPE_CHECKING:
     from config.environment import EnvironmentConfig
 
-@dataclass(frozen=True)
+@section
 class NodeRequirementConfig:
     """A further Karpenter NodePool requirement (a node selector requirement)."""
 
-    key: str
+    DEFINITION: ClassVar[str] = "nodeRequirement"
+
+    key: str = setting(
+        pattern="^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(\\/))?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$",
+        max_length=316, error="is not a label key (e.g. karpenter.k8s.aws/instance-cpu)")
     """Node label key, e.g. karpenter.k8s.aws/instance-cpu or node.kubernetes.io/instance-type."""
 
-    operator: Literal["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Gte", "Lte"]
+    operator: Literal["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Gte", "Lte"] = setting()
     """How the label's value is matched."""
 
-    values: tuple[str, ...]
-    """Values (In and NotIn: the set; Gt, Lt, Gte, Lte: one non-negative integer). Default: `[]`."""
+    values: tuple[str, ...] = setting(
+        [],
+        items={"type": "string", "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "maxLength": 63, "description": "A label value."})
+    """Values (In and NotIn: the set; Gt, Lt, Gte, Lte: one non-negative integer)."""
 
-    min_values: int | None
-    """With In: the least number of distinct values the launch choice must keep (1 to 50). Default: `null`."""
+    min_values: int | None = setting(None, minimum=1, maximum=50)
+    """With In: the least number of distinct values the launch choice must keep (1 to 50)."""
 
     def problems(self) -> Iterator[Problem]:
         """What the NodePool CRD's CEL rules refuse."""
@@ -64,30 +70,38 @@ class NodeRequirementConfig:
                                        "at least minValues values)")
 
 
-@dataclass(frozen=True)
+@section
 class NodeRequirementsConfig:
     """What nodes a pool may launch (each non-empty list is an `In` requirement on a Karpenter well-known label)."""
 
-    instance_categories: tuple[str, ...]
-    """EC2 instance categories (karpenter.k8s.aws/instance-category), e.g. c, m, r. Default: `[]`."""
+    instance_categories: tuple[str, ...] = setting(
+        [],
+        items={"type": "string", "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "maxLength": 63, "description": "An instance category (a letter: c, m, r, ...)."})
+    """EC2 instance categories (karpenter.k8s.aws/instance-category), e.g. c, m, r."""
 
-    instance_families: tuple[str, ...]
-    """EC2 instance families (karpenter.k8s.aws/instance-family), e.g. m7g, r7g. Default: `[]`."""
+    instance_families: tuple[str, ...] = setting(
+        [],
+        items={"type": "string", "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "maxLength": 63, "description": "An instance family (e.g. m7g)."})
+    """EC2 instance families (karpenter.k8s.aws/instance-family), e.g. m7g, r7g."""
 
-    instance_generation_above: int | None
-    """Only instance generations above this one (karpenter.k8s.aws/instance-generation Gt). Default: `null`."""
+    instance_generation_above: int | None = setting(None, minimum=0)
+    """Only instance generations above this one (karpenter.k8s.aws/instance-generation Gt)."""
 
-    capacity_types: tuple[Literal["on-demand", "spot", "reserved"], ...]
-    """Capacity types (karpenter.sh/capacity-type); Karpenter's default is on-demand. Default: `[]`."""
+    capacity_types: tuple[Literal["on-demand", "spot", "reserved"], ...] = setting(
+        [], items={"type": "string", "enum": ["on-demand", "spot", "reserved"], "description": "A capacity type."})
+    """Capacity types (karpenter.sh/capacity-type); Karpenter's default is on-demand."""
 
-    architectures: tuple[Literal["amd64", "arm64"], ...]
-    """CPU architectures (kubernetes.io/arch); the Flink image must be built for each. Default: `[]`."""
+    architectures: tuple[Literal["amd64", "arm64"], ...] = setting(
+        [], items={"type": "string", "enum": ["amd64", "arm64"], "description": "A CPU architecture."})
+    """CPU architectures (kubernetes.io/arch); the Flink image must be built for each."""
 
-    zones: tuple[str, ...]
-    """Availability zones (topology.kubernetes.io/zone). Default: `[]`."""
+    zones: tuple[str, ...] = setting(
+        [],
+        items={"type": "string", "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "maxLength": 63, "description": "An availability zone (e.g. eu-north-1a)."})
+    """Availability zones (topology.kubernetes.io/zone)."""
 
-    additional: tuple[NodeRequirementConfig, ...]
-    """Further requirements, as Karpenter writes them (key, operator, values, minValues). Default: `[]`."""
+    additional: tuple[NodeRequirementConfig, ...] = setting([])
+    """Further requirements, as Karpenter writes them (key, operator, values, minValues)."""
 
     def problems(self) -> Iterator[Problem]:
         """A typed label is set once (typed field or additional, not both)."""
@@ -103,21 +117,30 @@ class NodeRequirementsConfig:
                 yield Problem(f"additional[{index}].key", f"'{requirement.key}' is set by {field} already")
 
 
-@dataclass(frozen=True)
+@section
 class DisruptionBudgetConfig:
     """A Karpenter disruption budget: how many of the pool's nodes may be disrupted at once."""
 
-    nodes: str
+    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "A Karpenter disruption budget: how many of the pool's nodes may be disrupted at once."}
+
+    nodes: str = setting(
+        pattern="^((100|[0-9]{1,2})%|[0-9]+)$", error="is not a node count or percentage (e.g. 3, 10%)")
     """Nodes disrupted at once: a count (3) or a percentage (10%); 0 blocks disruption."""
 
-    reasons: tuple[Literal["Underutilized", "Empty", "Drifted"], ...]
-    """Disruption reasons the budget applies to; empty: all. Default: `[]`."""
+    reasons: tuple[Literal["Underutilized", "Empty", "Drifted"], ...] = setting(
+        [],
+        items={"type": "string", "enum": ["Underutilized", "Empty", "Drifted"], "description": "A disruption reason."})
+    """Disruption reasons the budget applies to; empty: all."""
 
-    schedule: str | None
-    """When the budget is active: a cron expression (UTC) or @daily, @weekly, ...; with duration. Default: `null`."""
+    schedule: str | None = setting(
+        None, pattern="^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\\s(.+)\\s(.+)\\s(.+)\\s(.+))$",
+        error="is not a cron schedule (five fields, or @daily, @weekly, ...)")
+    """When the budget is active: a cron expression (UTC) or @daily, @weekly, ...; with duration."""
 
-    duration: str | None
-    """How long the budget is active after each schedule time (e.g. 8h, 30m, 1h30m); with schedule. Default: `null`."""
+    duration: str | None = setting(
+        None, pattern="^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$",
+        error="is not a Karpenter budget duration (e.g. 8h, 30m, 1h30m)")
+    """How long the budget is active after each schedule time (e.g. 8h, 30m, 1h30m); with schedule."""
 
     def problems(self) -> Iterator[Problem]:
         """schedule and duration come together (Karpenter's rule); a schedule Karpenter's cron parser reads
@@ -128,72 +151,89 @@ class DisruptionBudgetConfig:
             yield Problem("schedule", problem)
 
 
-@dataclass(frozen=True)
+@section
 class DisruptionConfig:
     """How Karpenter may disrupt (consolidate, replace) the pool's nodes."""
 
-    consolidation_policy: Literal["WhenEmpty", "WhenEmptyOrUnderutilized", "Balanced"]
+    consolidation_policy: Literal["WhenEmpty", "WhenEmptyOrUnderutilized", "Balanced"] = setting("WhenEmpty")
     """Which nodes consolidation may remove: only empty ones (WhenEmpty), also underutilized ones, or Balanced (weighs
-    savings against disruption). A Flink TaskManager moved by consolidation restarts the job from its last checkpoint:
-    WhenEmpty keeps running jobs in place. Default: `"WhenEmpty"`.
+    savings against disruption). A Flink TaskManager moved by consolidation restarts the job from its last
+    checkpoint: WhenEmpty keeps running jobs in place.
     """
 
-    consolidate_after: str
-    """How long a node stays empty or underutilized before consolidation (e.g. 30s, 5m, 1h) or Never. Default: `"5m"`."""
+    consolidate_after: str = setting(
+        "5m", pattern="^(([0-9]+(s|m|h))+|Never)$", error="is not a Karpenter duration (e.g. 30s, 5m, 1h, Never)")
+    """How long a node stays empty or underutilized before consolidation (e.g. 30s, 5m, 1h) or Never."""
 
-    budgets: tuple[DisruptionBudgetConfig, ...]
-    """Disruption budgets; empty: Karpenter's default (10% of the nodes). Default: `[]`."""
+    budgets: tuple[DisruptionBudgetConfig, ...] = setting([], max_items=50)
+    """Disruption budgets; empty: Karpenter's default (10% of the nodes)."""
 
 
-@dataclass(frozen=True)
+LimitQuantity = Annotated[str, Constraints(
+    pattern="^[0-9]+(\\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|M|G|T|P)?$",
+    error="is not a Kubernetes quantity (e.g. 64, 500m, 256Gi)")]
+"""A quantity of a pool's limits (`Quantity` with the peta suffixes a pool's total may need)."""
+
+
+@section
 class NodePoolLimitsConfig:
     """The most a pool may launch in total; Karpenter stops launching nodes beyond it."""
 
-    cpu: str | None
-    """Total CPU (cores, a quantity such as 64 or 500m); null: no limit. Default: `null`."""
+    cpu: LimitQuantity | None = setting(None)
+    """Total CPU (cores, a quantity such as 64 or 500m); null: no limit."""
 
-    memory: str | None
-    """Total memory (a quantity such as 256Gi); null: no limit. Default: `null`."""
+    memory: LimitQuantity | None = setting(None)
+    """Total memory (a quantity such as 256Gi); null: no limit."""
 
 
-@dataclass(frozen=True)
+@section
 class NodePoolConfig:
     """A Karpenter NodePool that dedicates nodes to the Flink clusters naming it (nodePool)."""
 
-    name: str
+    DEFINITION: ClassVar[str] = "nodePool"
+
+    name: str = setting(
+        pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", max_length=63,
+        error="is not a node pool name (a DNS-1123 subdomain, at most 63 characters: it is also a label value)")
     """NodePool name; also the value of the node label and taint lakehouse.dev/node-pool."""
 
-    node_class: str
+    node_class: str = setting(
+        pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+        error="is not an EC2NodeClass name (a DNS-1123 subdomain)")
     """The EC2NodeClass (karpenter.k8s.aws/v1) the nodes are launched from (AMI, subnets, security groups, role): it
     exists in the cluster, managed with Karpenter.
     """
 
-    requirements: NodeRequirementsConfig
+    requirements: NodeRequirementsConfig = setting({})
     """What nodes the pool may launch (each non-empty list is an `In` requirement on a Karpenter well-known label)."""
 
-    limits: NodePoolLimitsConfig
+    limits: NodePoolLimitsConfig = setting({})
     """The most a pool may launch in total; Karpenter stops launching nodes beyond it."""
 
-    disruption: DisruptionConfig
+    disruption: DisruptionConfig = setting({})
     """How Karpenter may disrupt (consolidate, replace) the pool's nodes."""
 
-    expire_after: str
+    expire_after: str = setting(
+        "Never", pattern="^(([0-9]+(s|m|h))+|Never)$", error="is not a Karpenter duration (e.g. 720h, Never)")
     """Node lifetime before Karpenter deletes the node (e.g. 720h), or Never. Karpenter's expiry is forceful: it
     ignores the disruption budgets and drains expired nodes at any hour, their Flink TaskManagers with them
     (validate warns of a finite value on a pool Flink pods run on); with Never, nodes are replaced by drift (a new
-    AMI or node class), which the budgets govern. Karpenter's own default is 720h. Default: `"Never"`.
+    AMI or node class), which the budgets govern. Karpenter's own default is 720h.
     """
 
-    termination_grace_period: str | None
+    termination_grace_period: str | None = setting(
+        None, pattern="^([0-9]+(s|m|h))+$", error="is not a Karpenter duration (e.g. 1h, 30m)")
     """The longest a node may take draining before it is deleted anyway (e.g. 1h), overriding PodDisruptionBudgets and
     karpenter.sh/do-not-disrupt; a drifted node then drains even while its pods block eviction. null: no limit (a
-    blocked drain waits). Default: `null`.
+    blocked drain waits).
     """
 
-    weight: int | None
-    """Priority among NodePools a pod could use (1 to 100, higher first); null: none. Default: `null`."""
+    weight: int | None = setting(None, minimum=1, maximum=100)
+    """Priority among NodePools a pod could use (1 to 100, higher first); null: none."""
 
-    labels: dict[str, str]
+    labels: dict[str, str] = setting(
+        {},
+        additional_properties={"type": "string", "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "maxLength": 63})
     """Further node labels (e.g. for cost allocation); lakehouse.dev/node-pool is the platform's."""
 
     def problems(self) -> Iterator[Problem]:

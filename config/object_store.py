@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from config.common import Buckets, Resources, S3Keys
+from config.common import Buckets, Image, Quantity, Resources, S3Keys
+from config.declaration import section, setting
 from config.loading import Problem
 
 if TYPE_CHECKING:
@@ -17,62 +17,68 @@ DEFAULT_IN_CLUSTER_SPARK_BUCKET = "spark"
 """The Spark bucket of an in-cluster store whose `buckets.spark` is null."""
 
 
-@dataclass(frozen=True)
+@section
 class InClusterStore:
     """The in-cluster S3-compatible store (MinIO) of the local environment."""
 
-    image: str
-    """Server image. Default: `"quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z"`."""
+    GROUPS: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "artifacts": {"description": "Job artifacts uploaded by the object store's setup Job, so that the local environment runs its jobs with no manual step: the image's whole tree into the Flink bucket, and each Spark mainApplicationFile given as a path into the Spark bucket.", "default": {}},
+    }
+    image: Image = setting("quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z")
+    """Server image."""
 
-    client_image: str
-    """Client image for the bucket-creation Job. Default: `"quay.io/minio/mc:RELEASE.2025-04-16T18-13-26Z"`."""
+    client_image: Image = setting("quay.io/minio/mc:RELEASE.2025-04-16T18-13-26Z")
+    """Client image for the bucket-creation Job."""
 
-    storage: str
-    """PVC size. Default: `"10Gi"`."""
+    storage: Quantity = setting("10Gi")
+    """PVC size."""
 
-    storage_class_name: str | None
-    """StorageClass; null uses the cluster default. Default: `null`."""
+    storage_class_name: str | None = setting(None)
+    """StorageClass; null uses the cluster default."""
 
-    resources: Resources
-    """Server resources. Default: `{"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "1Gi"}}`."""
+    resources: Resources = setting({"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "1Gi"}})
+    """Server resources."""
 
-    artifacts_image: str = field(metadata={"key": "artifacts.image"})
+    artifacts_image: Image = setting("lakehouse-job-artifacts:0.1.0", key="artifacts.image")
     """Image holding the job artifacts (the JARs and Spark files the jobs reference) under `path`, laid out as in their
     buckets (e.g. <path>/job-artifacts/my-job.jar becomes s3://<flink bucket>/job-artifacts/my-job.jar; a Spark main
-    file <path>/job-artifacts/ingest.py also s3a://<spark bucket>/job-artifacts/ingest.py). Default:
-    `"lakehouse-job-artifacts:0.1.0"`.
+    file <path>/job-artifacts/ingest.py also s3a://<spark bucket>/job-artifacts/ingest.py).
     """
 
-    artifacts_path: str = field(metadata={"key": "artifacts.path"})
+    artifacts_path: str = setting(
+        "/artifacts", key="artifacts.path", pattern="^/[^\\s]*[^/\\s]$",
+        error="is not an absolute directory path without a trailing '/'")
     """Directory in the artifacts image whose content is copied to the root of the Flink bucket (and the Spark main
-    files in it to the same paths in the Spark bucket). Default: `"/artifacts"`.
+    files in it to the same paths in the Spark bucket).
     """
 
 
-@dataclass(frozen=True)
+@section
 class ObjectStoreConfig:
     """S3 storage: AWS S3 (`aws-s3`) or an in-cluster store (`in-cluster`)."""
 
-    type: Literal["aws-s3", "in-cluster"]
+    type: Literal["aws-s3", "in-cluster"] = setting()
     """aws-s3 (cloud) or in-cluster (an S3-compatible store in the cluster, path-style access)."""
 
-    region: str
+    region: str = setting(pattern="^[a-z]{2}(-[a-z]+)+-[0-9]$", error="is not an AWS region (e.g. eu-north-1)")
     """S3 region (e.g. eu-north-1)."""
 
-    buckets: Buckets
+    buckets: Buckets = setting()
     """Bucket names."""
 
-    credentials: S3Keys | None
+    credentials: S3Keys | None = setting({})
     """Static S3 keys from a Secret that exists in every namespace that uses S3. Set it to null to use iamRoleArn (left
     out, it is the Secret aws-secret with the keys access_key_id and secret_access_key).
     """
 
-    iam_role_arn: str | None
+    iam_role_arn: str | None = setting(
+        None, pattern="^arn:aws:iam::[0-9]{12}:role/.+$",
+        error="is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
     """IAM role for service accounts (EKS IRSA): annotates every S3-using ServiceAccount with
-    eks.amazonaws.com/role-arn instead of static keys. Requires credentials: null. Default: `null`.
+    eks.amazonaws.com/role-arn instead of static keys. Requires credentials: null.
     """
 
-    in_cluster: InClusterStore
+    in_cluster: InClusterStore = setting({})
     """The in-cluster S3-compatible store (MinIO), used with type in-cluster."""
 
     @property

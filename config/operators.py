@@ -3,103 +3,103 @@ charts' common values, as typed settings)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from config.common import Resources
+from config.common import Image, KubernetesName, Resources
+from config.declaration import section, setting
 from config.loading import Problem, undeclared
 
 if TYPE_CHECKING:
     from config.environment import EnvironmentConfig
 
 
-@dataclass(frozen=True)
+@section
 class FlinkOperatorConfig:
     """Flink Kubernetes Operator install options (the upstream chart's common values)."""
 
-    enabled: bool
-    """Install the operator. Default: `true`."""
+    GROUPS: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "keystorePassword": {"description": "Secret key with the webhook keystore password (cert-manager writes a PKCS#12 keystore with it).", "default": {}},
+    }
+    enabled: bool = setting(True)
+    """Install the operator."""
 
-    image: str
-    """Operator image; the reference uses one with the S3 filesystem plugin so jarURI: s3://... works. Default:
-    `"flink-s3-k8s-operator:0.1.0"`.
-    """
+    image: Image = setting("flink-s3-k8s-operator:0.1.0")
+    """Operator image; the reference uses one with the S3 filesystem plugin so jarURI: s3://... works."""
 
-    replicas: int
-    """Operator replicas; more than 1 requires leaderElection. Default: `1`."""
+    replicas: int = setting(1, minimum=1)
+    """Operator replicas; more than 1 requires leaderElection."""
 
-    leader_election: bool
-    """kubernetes.operator.leader-election.enabled (Lease in the operator namespace). Default: `false`."""
+    leader_election: bool = setting(False)
+    """kubernetes.operator.leader-election.enabled (Lease in the operator namespace)."""
 
-    watch_namespaces: tuple[str, ...]
-    """Namespaces the operator watches; RBAC is then per namespace. Empty: all namespaces (cluster-scoped RBAC).
-    Default: `["flink"]`.
-    """
+    watch_namespaces: tuple[str, ...] = setting(
+        ["flink"],
+        items={"type": "string", "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "maxLength": 63, "x-error": "is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)", "description": "A namespace name."})
+    """Namespaces the operator watches; RBAC is then per namespace. Empty: all namespaces (cluster-scoped RBAC)."""
 
-    webhook: bool
-    """Validating/mutating admission webhook (needs cert-manager). Default: `true`."""
+    webhook: bool = setting(True)
+    """Validating/mutating admission webhook (needs cert-manager)."""
 
-    metrics_port: int | None
+    metrics_port: int | None = setting(9999, minimum=1, maximum=65535)
     """Prometheus metrics reporter port of the operator (kubernetes.operator.metrics.reporter.prom.port); null disables
-    it. Default: `9999`.
+    it.
     """
 
-    reconcile_interval: str
-    """kubernetes.operator.reconcile.interval. Default: `"15 s"`."""
+    reconcile_interval: str = setting(
+        "15 s", pattern="^[0-9]+ ?(ms|s|min|h|d)$", error="is not a Flink duration (e.g. 15 s, 1 min)")
+    """kubernetes.operator.reconcile.interval."""
 
-    progress_check_interval: str
-    """kubernetes.operator.observer.progress-check.interval. Default: `"5 s"`."""
+    progress_check_interval: str = setting(
+        "5 s", pattern="^[0-9]+ ?(ms|s|min|h|d)$", error="is not a Flink duration (e.g. 5 s)")
+    """kubernetes.operator.observer.progress-check.interval."""
 
-    keystore_secret: str = field(metadata={"key": "keystorePassword.secretName"})
-    """Secret name (in the operator namespace). Default: `"flink-operator-webhook-secret"`."""
+    keystore_secret: KubernetesName = setting("flink-operator-webhook-secret", key="keystorePassword.secretName")
+    """Secret name (in the operator namespace)."""
 
-    keystore_key: str = field(metadata={"key": "keystorePassword.key"})
-    """Key. Default: `"password"`."""
+    keystore_key: str = setting("password", key="keystorePassword.key")
+    """Key."""
 
-    resources: Resources
-    """Operator container resources. Default: `{"requests": {"cpu": "250m", "memory": "512Mi"}, "limits": {"memory":
-    "1Gi"}}`.
-    """
+    resources: Resources = setting({"requests": {"cpu": "250m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}})
+    """Operator container resources."""
 
-    webhook_resources: Resources
-    """Webhook container resources. Default: `{"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory":
-    "512Mi"}}`.
-    """
+    webhook_resources: Resources = setting(
+        {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}})
+    """Webhook container resources."""
 
 
-@dataclass(frozen=True)
+@section
 class SparkOperatorConfig:
     """Kubeflow Spark operator install options (the upstream chart's common values)."""
 
-    enabled: bool
-    """Install the operator. Default: `true`."""
+    enabled: bool = setting(True)
+    """Install the operator."""
 
-    image: str
-    """Controller and webhook image. Default: `"ghcr.io/kubeflow/spark-operator/controller:2.5.2"`."""
+    image: Image = setting("ghcr.io/kubeflow/spark-operator/controller:2.5.2")
+    """Controller and webhook image."""
 
-    job_namespaces: tuple[str, ...]
-    """Namespaces where SparkApplications run (spark.jobNamespaces). Default: `["spark"]`."""
+    job_namespaces: tuple[str, ...] = setting(
+        ["spark"],
+        items={"type": "string", "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "maxLength": 63, "x-error": "is not a Kubernetes name (lower-case letters, digits and '-', at most 63 characters)", "description": "A namespace name."})
+    """Namespaces where SparkApplications run (spark.jobNamespaces)."""
 
-    controller_replicas: int
-    """Controller replicas (leader election is always on). Default: `1`."""
+    controller_replicas: int = setting(1, minimum=1)
+    """Controller replicas (leader election is always on)."""
 
-    controller_threads: int
-    """controller.workers. Default: `10`."""
+    controller_threads: int = setting(10, minimum=1)
+    """controller.workers."""
 
-    webhook: bool
-    """Mutating/validating webhook (self-managed certificates). Default: `true`."""
+    webhook: bool = setting(True)
+    """Mutating/validating webhook (self-managed certificates)."""
 
-    webhook_replicas: int
-    """Webhook replicas. Default: `1`."""
+    webhook_replicas: int = setting(1, minimum=1)
+    """Webhook replicas."""
 
-    metrics_port: int | None
-    """Prometheus metrics port; null disables metrics. Default: `8080`."""
+    metrics_port: int | None = setting(8080, minimum=1, maximum=65535)
+    """Prometheus metrics port; null disables metrics."""
 
-    resources: Resources
-    """Controller and webhook container resources. Default: `{"requests": {"cpu": "100m", "memory": "256Mi"}, "limits":
-    {"memory": "512Mi"}}`.
-    """
+    resources: Resources = setting({"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}})
+    """Controller and webhook container resources."""
 
 
 

@@ -3,11 +3,11 @@ type of several sections (`flink.sessionCluster`, `flink.deployments[]` and thei
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, Literal
 
-from config.common import Resources
+from config.common import Image, Quantity, Resources
+from config.declaration import section, setting
 from config.flink_options import FLINK_MAIN_CONTAINER
 from config.loading import Problem, repeats
 
@@ -17,52 +17,56 @@ RESERVED_LABEL_PREFIX = "app.kubernetes.io/"
 """The platform's recommended labels."""
 
 
-@dataclass(frozen=True)
+@section
 class KeyRefConfig:
     """A key of a Secret or ConfigMap."""
 
-    name: str
+    name: str = setting()
     """Object name."""
 
-    key: str
+    key: str = setting()
     """Key in it."""
 
 
-@dataclass(frozen=True)
+@section
 class TolerationConfig:
     """A Kubernetes Toleration."""
 
-    key: str | None
-    """Taint key; null with operator Exists tolerates every taint. Default: `null`."""
+    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "A Kubernetes Toleration."}
 
-    operator: Literal["Equal", "Exists"]
-    """Equal (key and value) or Exists (key only). Default: `"Equal"`."""
+    key: str | None = setting(None)
+    """Taint key; null with operator Exists tolerates every taint."""
 
-    value: str | None
-    """Taint value (with Equal). Default: `null`."""
+    operator: Literal["Equal", "Exists"] = setting("Equal")
+    """Equal (key and value) or Exists (key only)."""
 
-    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None
-    """Taint effect; null: every effect. Default: `null`."""
+    value: str | None = setting(None)
+    """Taint value (with Equal)."""
 
-    toleration_seconds: int | None
-    """How long a NoExecute taint is tolerated (seconds). Default: `null`."""
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = setting(None)
+    """Taint effect; null: every effect."""
+
+    toleration_seconds: int | None = setting(None)
+    """How long a NoExecute taint is tolerated (seconds)."""
 
 
-@dataclass(frozen=True)
+@section
 class EnvVarConfig:
-    """One environment variable of the Flink main container."""
+    """One variable: value, secretKeyRef or configMapKeyRef."""
 
-    name: str
+    DEFINITION: ClassVar[str] = "envVar"
+
+    name: str = setting()
     """Variable name."""
 
-    value: str | None
-    """A literal (never a credential: use secretKeyRef). Default: `null`."""
+    value: str | None = setting(None)
+    """A literal (never a credential: use secretKeyRef)."""
 
-    secret_key_ref: KeyRefConfig | None
-    """A Secret key. Default: `null`."""
+    secret_key_ref: KeyRefConfig | None = setting(None)
+    """A Secret key."""
 
-    config_map_key_ref: KeyRefConfig | None
-    """A ConfigMap key. Default: `null`."""
+    config_map_key_ref: KeyRefConfig | None = setting(None)
+    """A ConfigMap key."""
 
     def problems(self) -> Iterator[Problem]:
         """Exactly one source."""
@@ -71,50 +75,56 @@ class EnvVarConfig:
             yield Problem("", f"env '{self.name}' needs exactly one of value, secretKeyRef, configMapKeyRef")
 
 
-@dataclass(frozen=True)
+@section
 class VolumeMountConfig:
     """A mount of one of the pod options' volumes in a sidecar or init container."""
 
-    name: str
+    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "A mount."}
+
+    name: str = setting()
     """A volume of the same podOptions."""
 
-    mount_path: str
+    mount_path: str = setting(pattern="^/", error="is not an absolute path")
     """Where."""
 
-    read_only: bool
-    """Read-only. Default: `false`."""
+    read_only: bool = setting(False)
+    """Read-only."""
 
 
-@dataclass(frozen=True)
+@section
 class ContainerConfig:
-    """A sidecar or init container."""
+    """A sidecar or init container, run with the platform's restricted security context."""
 
-    name: str
+    DEFINITION: ClassVar[str] = "container"
+
+    name: str = setting(
+        pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63, error="is not a container name (a DNS-1123 label)")
     """Container name (not flink-main-container)."""
 
-    image: str
+    image: Image = setting()
     """Image."""
 
-    command: tuple[str, ...]
-    """Entrypoint (null: the image's). Default: `[]`."""
+    command: tuple[str, ...] = setting([], items={"type": "string", "description": "One entry."})
+    """Entrypoint (null: the image's)."""
 
-    args: tuple[str, ...]
-    """Arguments. Default: `[]`."""
+    args: tuple[str, ...] = setting([], items={"type": "string", "description": "One entry."})
+    """Arguments."""
 
-    env: tuple[EnvVarConfig, ...]
-    """Environment variables. Default: `[]`."""
+    env: tuple[EnvVarConfig, ...] = setting([])
+    """Environment variables."""
 
-    volume_mounts: tuple[VolumeMountConfig, ...]
-    """Mounts of the pod options' volumes. Default: `[]`."""
+    volume_mounts: tuple[VolumeMountConfig, ...] = setting([])
+    """Mounts of the pod options' volumes."""
 
-    resources: Resources | None
-    """Container resources; required (the scheduler places the pod by the requests). Default: `null`."""
+    resources: Resources | None = setting(None)
+    """Container resources; required (the scheduler places the pod by the requests)."""
 
-    restart_policy: Literal["Always"] | None
+    restart_policy: Literal["Always"] | None = setting(None)
     """Always, on an init container: a native sidecar (Kubernetes 1.29+), started before the main container, kept
-    running beside it and restarted by the kubelet. Use it for a sidecar of Flink TaskManagers: Flink creates them with
-    restartPolicy Never and deletes the pod when any of its plain containers ends. Sidecars take no restart policy.
-    Default: `null`."""
+    running beside it and restarted by the kubelet. Use it for a sidecar of Flink TaskManagers: Flink creates them
+    with restartPolicy Never and deletes the pod when any of its plain containers ends. Sidecars take no restart
+    policy.
+    """
 
     def problems(self) -> Iterator[Problem]:
         """The Flink main container's name is the operator's; resource requests are set (as `validate` requires of
@@ -125,41 +135,40 @@ class ContainerConfig:
             yield Problem("resources", "required: cpu and memory requests (the scheduler places the pod by them)")
 
 
-@dataclass(frozen=True)
+@section
 class PodVolumeConfig:
     """A volume of the Flink pods and where the main container mounts it."""
 
-    name: str
+    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "A volume and where it is mounted: exactly one of secret, configMap, persistentVolumeClaim, emptyDir."}
+
+    name: str = setting(
+        pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63, error="is not a volume name (a DNS-1123 label)")
     """Volume name."""
 
-    mount_path: str
+    mount_path: str = setting(pattern="^/", error="is not an absolute path")
     """Where it is mounted in the container."""
 
-    read_only: bool
-    """Mount read-only. Default: `false`."""
+    read_only: bool = setting(False)
+    """Mount read-only."""
 
-    secret: str | None
-    """A Secret's keys as files. Default: `null`."""
+    secret: str | None = setting(None)
+    """A Secret's keys as files."""
 
-    config_map: str | None
-    """A ConfigMap's keys as files. Default: `null`."""
+    config_map: str | None = setting(None)
+    """A ConfigMap's keys as files."""
 
-    persistent_volume_claim: str | None
-    """A PersistentVolumeClaim (in the pods' namespace). Default: `null`."""
+    persistent_volume_claim: str | None = setting(None)
+    """A PersistentVolumeClaim (in the pods' namespace)."""
 
-    empty_dir: bool
-    """A scratch directory that lives as long as the pod (on the node's disk, or in memory with medium: Memory).
-    Default: `false`.
-    """
+    empty_dir: bool = setting(False)
+    """A scratch directory that lives as long as the pod (on the node's disk, or in memory with medium: Memory)."""
 
-    medium: Literal["Memory"] | None
-    """With emptyDir: Memory for a tmpfs (counted against the pod's memory limit); null: the node's disk. Default:
-    `null`.
-    """
+    medium: Literal["Memory"] | None = setting(None)
+    """With emptyDir: Memory for a tmpfs (counted against the pod's memory limit); null: the node's disk."""
 
-    size_limit: str | None
+    size_limit: Quantity | None = setting(None)
     """With emptyDir: the most it may hold (a Kubernetes quantity such as 1Gi); the kubelet evicts the pod beyond it.
-    Null: no limit of its own. Default: `null`.
+    Null: no limit of its own.
     """
 
     def problems(self) -> Iterator[Problem]:
@@ -173,21 +182,21 @@ class PodVolumeConfig:
                 yield Problem(key, f"volume '{self.name}': {key} belongs to emptyDir: true")
 
 
-@dataclass(frozen=True)
+@section
 class RunAsConfig:
     """The user the Flink pods run as."""
 
-    user: int | None
-    """runAsUser; null: the image's user (root in most images). Default: `null`."""
+    user: int | None = setting(None, minimum=0)
+    """runAsUser; null: the image's user (root in most images)."""
 
-    group: int | None
-    """runAsGroup. Default: `null`."""
+    group: int | None = setting(None, minimum=0)
+    """runAsGroup."""
 
-    fs_group: int | None
-    """fsGroup: the group that owns mounted volumes. Default: `null`."""
+    fs_group: int | None = setting(None, minimum=0)
+    """fsGroup: the group that owns mounted volumes."""
 
-    exception: str | None
-    """Why these pods cannot meet the restricted Pod Security Standard (required for a root user). Default: `null`."""
+    exception: str | None = setting(None)
+    """Why these pods cannot meet the restricted Pod Security Standard (required for a root user)."""
 
     def problems(self) -> Iterator[Problem]:
         """A root user only with a declared exception."""
@@ -196,50 +205,52 @@ class RunAsConfig:
                                        "restricted Pod Security Standard")
 
 
-@dataclass(frozen=True)
+@section
 class PodOptionsConfig:
-    """Pod options of Flink pods."""
+    """Pod options (as Ververica Platform offers them): labels, annotations, scheduling, pull secrets, env and volumes
+    of the Flink pods. The platform's restricted security context, its labels and the operator's are kept.
+    """
 
-    labels: dict[str, str]
+    DEFINITION: ClassVar[str] = "podOptions"
+
+    labels: dict[str, str] = setting({})
     """Pod labels (e.g. for cost allocation); the operator's (app, component, type) and app.kubernetes.io/* are
     reserved.
     """
 
-    annotations: dict[str, str]
+    annotations: dict[str, str] = setting({})
     """Pod annotations (e.g. ad.datadoghq.com/flink-main-container.checks)."""
 
-    node_selector: dict[str, str]
+    node_selector: dict[str, str] = setting({})
     """Node labels the pods must match."""
 
-    tolerations: tuple[TolerationConfig, ...]
-    """Taints the pods tolerate. Default: `[]`."""
+    tolerations: tuple[TolerationConfig, ...] = setting([])
+    """Taints the pods tolerate."""
 
-    affinity: dict[str, Any] | None
+    affinity: dict[str, Any] | None = setting(None)
     """A Kubernetes Affinity (nodeAffinity, podAffinity, podAntiAffinity) as in a pod spec; checked against the CRD by
-    validate. Default: `null`.
+    validate.
     """
 
-    image_pull_secrets: tuple[str, ...]
-    """Secrets (in the pods' namespace) to pull the image with. Default: `[]`."""
+    image_pull_secrets: tuple[str, ...] = setting([], items={"type": "string", "description": "Secret name."})
+    """Secrets (in the pods' namespace) to pull the image with."""
 
-    env: tuple[EnvVarConfig, ...]
-    """Environment variables of the Flink main container. Default: `[]`."""
+    env: tuple[EnvVarConfig, ...] = setting([])
+    """Environment variables of the Flink main container."""
 
-    volumes: tuple[PodVolumeConfig, ...]
-    """Volumes mounted into the Flink main container, each by one name. Default: `[]`."""
+    volumes: tuple[PodVolumeConfig, ...] = setting([])
+    """Volumes mounted into the Flink main container, each by one name."""
 
-    sidecars: tuple[ContainerConfig, ...]
-    """Containers beside the Flink main container (e.g. a log shipper), in the JobManager and TaskManager pods.
-    Default: `[]`.
-    """
+    sidecars: tuple[ContainerConfig, ...] = setting([])
+    """Containers beside the Flink main container (e.g. a log shipper), in the JobManager and TaskManager pods."""
 
-    init_containers: tuple[ContainerConfig, ...]
-    """Containers that run to completion before the Flink main container starts. Default: `[]`."""
+    init_containers: tuple[ContainerConfig, ...] = setting([])
+    """Containers that run to completion before the Flink main container starts."""
 
-    run_as: RunAsConfig | None
+    run_as: RunAsConfig | None = setting(None)
     """The user the Flink pods run as, instead of the Flink image's (9999); a root user (user null or 0) needs an
     exception saying why, rendered as lakehouse.dev/pod-security-exception (validate then warns instead of failing).
-    Cluster level only. Null: the Flink image's user. Default: `null`.
+    Cluster level only. Null: the Flink image's user.
     """
 
     def problems(self) -> Iterator[Problem]:

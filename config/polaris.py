@@ -4,12 +4,12 @@ https://polaris.apache.org/in-dev/unreleased/polaris-management-service/)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from config.catalog_model import CatalogRoleSpec, CatalogSpec, PrincipalSpec, catalog_model_problems
-from config.common import Resources
+from config.common import Image, KubernetesName, Quantity, Resources
+from config.declaration import section, setting
 from config.loading import Problem
 
 if TYPE_CHECKING:
@@ -17,123 +17,133 @@ if TYPE_CHECKING:
 
 
 
-@dataclass(frozen=True)
+@section
 class PostgresConfig:
     """PostgreSQL for Polaris."""
 
-    name: str
-    """StatefulSet and Service name (the JDBC URL's host). Default: `"postgres"`."""
+    GROUPS: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "credentials": {"description": "Secret with the database user (created by the image on first start, used by Polaris).", "default": {}},
+    }
+    name: str = setting(
+        "postgres", pattern="^[a-z]([-a-z0-9]*[a-z0-9])?$", max_length=52,
+        error="is not usable: it names a Service (lower-case letters, digits and '-', starting with a letter) and may have at most 52 characters (a StatefulSet's pods carry `<name>-<revision hash>` in a 63-character label)")
+    """StatefulSet and Service name (the JDBC URL's host)."""
 
-    image: str
-    """Image. Default: `"postgres:17.2"`."""
+    image: Image = setting("postgres:17.2")
+    """Image."""
 
-    database: str
-    """Database name. Default: `"POLARIS"`."""
+    database: str = setting("POLARIS")
+    """Database name."""
 
-    secret_name: str = field(metadata={"key": "credentials.secretName"})
-    """Secret name. Default: `"polaris-persistence"`."""
+    secret_name: KubernetesName = setting("polaris-persistence", key="credentials.secretName")
+    """Secret name."""
 
-    username_key: str = field(metadata={"key": "credentials.usernameKey"})
-    """Username key. Default: `"username"`."""
+    username_key: str = setting("username", key="credentials.usernameKey")
+    """Username key."""
 
-    password_key: str = field(metadata={"key": "credentials.passwordKey"})
-    """Password key. Default: `"password"`."""
+    password_key: str = setting("password", key="credentials.passwordKey")
+    """Password key."""
 
-    storage: str
-    """Data PVC size. Default: `"10Gi"`."""
+    storage: Quantity = setting("10Gi")
+    """Data PVC size."""
 
-    storage_class_name: str | None
-    """StorageClass; null uses the cluster default. Default: `null`."""
+    storage_class_name: str | None = setting(None)
+    """StorageClass; null uses the cluster default."""
 
-    resources: Resources
-    """Container resources. Default: `{"requests": {"cpu": "250m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}}`."""
+    resources: Resources = setting({"requests": {"cpu": "250m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}})
+    """Container resources."""
 
 
-@dataclass(frozen=True)
+@section
 class PolarisSetupConfig:
     """Declarative realm bootstrap and catalog setup."""
 
-    enabled: bool
-    """Render the bootstrap and catalog-setup Jobs. Default: `true`."""
+    enabled: bool = setting(True)
+    """Render the bootstrap and catalog-setup Jobs."""
 
-    admin_tool_image: str
-    """Polaris admin tool image (realm bootstrap). Default: `"apache/polaris-admin-tool:1.3.0-incubating"`."""
+    admin_tool_image: Image = setting("apache/polaris-admin-tool:1.3.0-incubating")
+    """Polaris admin tool image (realm bootstrap)."""
 
-    client_image: str
-    """Image with /bin/sh and curl for the catalog-setup script. Default: `"curlimages/curl:8.11.1"`."""
+    client_image: Image = setting("curlimages/curl:8.11.1")
+    """Image with /bin/sh and curl for the catalog-setup script."""
 
-    consumer_principal: str
+    consumer_principal: str = setting(
+        "fluss_user", pattern="^[A-Za-z0-9_-]{1,256}$",
+        error="is not a Polaris entity name (letters, digits, '_' and '-')")
     """Principal whose generated credentials the setup Job writes into polaris.clientCredential in the fluss, flink and
-    spark namespaces. Default: `"fluss_user"`.
+    spark namespaces.
     """
 
-    catalogs: tuple[CatalogSpec, ...]
-    """Catalogs (INTERNAL, S3 storage in the Iceberg bucket). Default: `[{"name": "dev_iceberg_datalake_catalog"}]`."""
+    catalogs: tuple[CatalogSpec, ...] = setting([{"name": "dev_iceberg_datalake_catalog"}])
+    """Catalogs (INTERNAL, S3 storage in the Iceberg bucket)."""
 
-    principal_roles: tuple[str, ...]
-    """Principal roles. Default: `["rf_dev_etl"]`."""
+    principal_roles: tuple[str, ...] = setting(
+        ["rf_dev_etl"],
+        items={"type": "string", "pattern": "^[A-Za-z0-9_-]{1,256}$", "x-error": "is not a Polaris entity name (letters, digits, '_' and '-')", "description": "A principal role name."})
+    """Principal roles."""
 
-    catalog_roles: tuple[CatalogRoleSpec, ...]
-    """Catalog roles with their catalog-level privileges and the principal roles they are granted to. Default:
-    `[{"catalog": "dev_iceberg_datalake_catalog", "name": "rt_dev_catalog_full", "privileges":
-    ["CATALOG_MANAGE_CONTENT"], "principalRoles": ["rf_dev_etl"]}]`.
-    """
+    catalog_roles: tuple[CatalogRoleSpec, ...] = setting(
+        [{"catalog": "dev_iceberg_datalake_catalog", "name": "rt_dev_catalog_full", "privileges": ["CATALOG_MANAGE_CONTENT"], "principalRoles": ["rf_dev_etl"]}])
+    """Catalog roles with their catalog-level privileges and the principal roles they are granted to."""
 
-    principals: tuple[PrincipalSpec, ...]
-    """Principals and their principal roles. Default: `[{"name": "fluss_user", "principalRoles": ["rf_dev_etl"]}]`."""
+    principals: tuple[PrincipalSpec, ...] = setting([{"name": "fluss_user", "principalRoles": ["rf_dev_etl"]}])
+    """Principals and their principal roles."""
 
 
-@dataclass(frozen=True)
+@section
 class PolarisConfig:
     """Apache Polaris server settings."""
 
-    name: str
-    """Deployment, Service (and `<name>-mgmt`), ServiceAccount and ConfigMap name; clients' catalog URI host. Default:
-    `"polaris"`.
-    """
+    GROUPS: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "clientCredential": {"description": "Secret holding a principal's `clientId:clientSecret`, present in the fluss, flink and spark namespaces.", "default": {}},
+        "tokenBroker": {"description": "How Polaris signs its access tokens (polaris.authentication.token-broker.*).", "default": {}},
+        "rootCredential": {"description": "Secret with the root principal's client id and secret (realm bootstrap and catalog setup).", "default": {}},
+    }
+    name: str = setting(
+        "polaris", pattern="^[a-z]([-a-z0-9]*[a-z0-9])?$", max_length=58,
+        error="is not usable: it names a Service (lower-case letters, digits and '-', starting with a letter) and may have at most 58 characters (the management Service is `<name>-mgmt`)")
+    """Deployment, Service (and `<name>-mgmt`), ServiceAccount and ConfigMap name; clients' catalog URI host."""
 
-    image: str
-    """Server image. Default: `"apache/polaris:1.3.0-incubating"`."""
+    image: Image = setting("apache/polaris:1.3.0-incubating")
+    """Server image."""
 
-    replicas: int
-    """Deployment replicas (Polaris is stateless with JDBC persistence). Default: `1`."""
+    replicas: int = setting(1, minimum=1)
+    """Deployment replicas (Polaris is stateless with JDBC persistence)."""
 
-    realm: str
-    """Realm (polaris.realm-context.realms). Default: `"POLARIS"`."""
+    realm: str = setting("POLARIS", pattern="^[A-Za-z0-9_-]+$")
+    """Realm (polaris.realm-context.realms)."""
 
-    catalog: str
-    """Iceberg catalog (warehouse) name used by Fluss, Flink and Spark. Default: `"dev_iceberg_datalake_catalog"`."""
+    catalog: str = setting("dev_iceberg_datalake_catalog", pattern="^[A-Za-z0-9_-]+$")
+    """Iceberg catalog (warehouse) name used by Fluss, Flink and Spark."""
 
-    client_credential_secret: str = field(metadata={"key": "clientCredential.secretName"})
-    """Secret name. Default: `"iceberg-catalog-credentials"`."""
+    client_credential_secret: KubernetesName = setting("iceberg-catalog-credentials", key="clientCredential.secretName")
+    """Secret name."""
 
-    client_credential_key: str = field(metadata={"key": "clientCredential.key"})
-    """Key. Default: `"catalog-credential"`."""
+    client_credential_key: str = setting("catalog-credential", key="clientCredential.key")
+    """Key."""
 
-    token_broker_type: Literal["rsa-key-pair", "symmetric-key"] = field(metadata={"key": "tokenBroker.type"})
-    """rsa-key-pair (Secret keys public.pem, private.pem) or symmetric-key (Secret key symmetric.key). Default:
-    `"rsa-key-pair"`.
-    """
+    token_broker_type: Literal["rsa-key-pair", "symmetric-key"] = setting("rsa-key-pair", key="tokenBroker.type")
+    """rsa-key-pair (Secret keys public.pem, private.pem) or symmetric-key (Secret key symmetric.key)."""
 
-    token_broker_secret: str = field(metadata={"key": "tokenBroker.secretName"})
-    """Secret with the key material. Default: `"polaris-token-broker"`."""
+    token_broker_secret: KubernetesName = setting("polaris-token-broker", key="tokenBroker.secretName")
+    """Secret with the key material."""
 
-    resources: Resources
-    """Container resources. Default: `{"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"memory": "2Gi"}}`."""
+    resources: Resources = setting({"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"memory": "2Gi"}})
+    """Container resources."""
 
-    log_level: str
-    """quarkus.log.level. Default: `"INFO"`."""
+    log_level: str = setting("INFO", enum=["TRACE", "DEBUG", "INFO", "WARN", "ERROR"])
+    """quarkus.log.level."""
 
-    root_secret: str = field(metadata={"key": "rootCredential.secretName"})
-    """Secret name (namespace polaris). Default: `"polaris-root-credentials"`."""
+    root_secret: KubernetesName = setting("polaris-root-credentials", key="rootCredential.secretName")
+    """Secret name (namespace polaris)."""
 
-    root_client_id_key: str = field(metadata={"key": "rootCredential.clientIdKey"})
-    """Key of the client id. Default: `"client-id"`."""
+    root_client_id_key: str = setting("client-id", key="rootCredential.clientIdKey")
+    """Key of the client id."""
 
-    root_client_secret_key: str = field(metadata={"key": "rootCredential.clientSecretKey"})
-    """Key of the client secret. Default: `"client-secret"`."""
+    root_client_secret_key: str = setting("client-secret", key="rootCredential.clientSecretKey")
+    """Key of the client secret."""
 
-    setup: PolarisSetupConfig
+    setup: PolarisSetupConfig = setting({})
     """Declarative realm bootstrap and catalog setup (Jobs run on every sync; idempotent)."""
 
 

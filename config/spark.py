@@ -3,9 +3,8 @@ https://www.kubeflow.org/docs/components/spark-operator/user-guide/api-docs/).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, Literal
 
 from config.capabilities import (
     JAR_TYPES,
@@ -14,8 +13,9 @@ from config.capabilities import (
     SPARK_PACKAGES_PROBLEM,
     spark_dependency_problem,
 )
-from config.common import climbs_out, is_uri, object_metadata_problems
+from config.common import Image, KubernetesName, climbs_out, is_uri, object_metadata_problems
 from config.cron import schedule_problem
+from config.declaration import section, setting
 from config.loading import Problem, repeats
 from config.pod_options import PodOptionsConfig
 
@@ -81,31 +81,34 @@ def matches(key: str, patterns: Iterator[str] | tuple[str, ...]) -> str | None:
     return next((p for p in patterns if key == p or (p.endswith(".") and key.startswith(p))), None)
 
 
-@dataclass(frozen=True)
+@section
 class ScheduleConfig:
     """When the application runs (a ScheduledSparkApplication instead of a SparkApplication; Spark operator 2.5.2
     api/v1beta2/scheduledsparkapplication_types.go)."""
 
-    cron: str
+    cron: str = setting(min_length=1)
     """Cron schedule as the Spark operator's controller reads it (robfig/cron: five fields, or @every <duration>,
-    @hourly, @daily, ...)."""
+    @hourly, @daily, ...).
+    """
 
-    time_zone: str | None
-    """Time zone of the schedule (UTC, Local or an IANA name such as Europe/Stockholm). null: the controller's
-    default, Local (the operator pod's zone). Default: `null`."""
+    time_zone: str | None = setting(None)
+    """Time zone of the schedule (UTC, Local or an IANA name such as Europe/Stockholm). null: the controller's default,
+    Local (the operator pod's zone).
+    """
 
-    concurrency_policy: Literal["Allow", "Forbid", "Replace"]
-    """What happens when a run is due while the previous one still runs: Allow (both run), Forbid (skip the new
-    run), Replace (stop the old run). Default: `"Forbid"`."""
+    concurrency_policy: Literal["Allow", "Forbid", "Replace"] = setting("Forbid")
+    """What happens when a run is due while the previous one still runs: Allow (both run), Forbid (skip the new run),
+    Replace (stop the old run).
+    """
 
-    suspend: bool
-    """Suspend later runs (a running one finishes). Default: `false`."""
+    suspend: bool = setting(False)
+    """Suspend later runs (a running one finishes)."""
 
-    successful_run_history_limit: int
-    """Finished successful runs (SparkApplications) kept. Default: `1`."""
+    successful_run_history_limit: int = setting(1, minimum=0)
+    """Finished successful runs (SparkApplications) kept."""
 
-    failed_run_history_limit: int
-    """Failed runs kept, for their logs and status. Default: `1`."""
+    failed_run_history_limit: int = setting(1, minimum=0)
+    """Failed runs kept, for their logs and status."""
 
     def problems(self) -> Iterator[Problem]:
         """A schedule and time zone the Spark operator's controller accepts (`config.cron.schedule_problem`:
@@ -119,27 +122,27 @@ class ScheduleConfig:
             yield Problem("cron", f"{self.cron!r}: {cron[1]}")
 
 
-@dataclass(frozen=True)
+@section
 class DynamicAllocationConfig:
     """Dynamic allocation of executors (Spark operator DynamicAllocation: spark.dynamicAllocation.*; with shuffle
     tracking, as Kubernetes has no external shuffle service)."""
 
-    enabled: bool
-    """Scale executors with the workload. Default: `true`."""
+    enabled: bool = setting(True)
+    """Scale executors with the workload."""
 
-    initial_executors: int | None
-    """Executors at start (the larger of this and executor.instances). null: Spark's default (minExecutors). Default:
-    `null`."""
+    initial_executors: int | None = setting(None, minimum=0)
+    """Executors at start (the larger of this and executor.instances). null: Spark's default (minExecutors)."""
 
-    min_executors: int
-    """Fewest executors. Default: `0`."""
+    min_executors: int = setting(0, minimum=0)
+    """Fewest executors."""
 
-    max_executors: int
-    """Most executors. Default: `4`."""
+    max_executors: int = setting(4, minimum=1)
+    """Most executors."""
 
-    shuffle_tracking_timeout: int | None
+    shuffle_tracking_timeout: int | None = setting(None, minimum=0)
     """Milliseconds an idle executor holding shuffle data is kept (spark.dynamicAllocation.shuffleTracking.timeout).
-    null: Spark's default (keep it as long as its shuffle data is needed). Default: `null`."""
+    null: Spark's default (keep it as long as its shuffle data is needed).
+    """
 
     def problems(self) -> Iterator[Problem]:
         """Executor bounds in order: minExecutors <= initialExecutors <= maxExecutors."""
@@ -151,147 +154,167 @@ class DynamicAllocationConfig:
                                               f"({self.min_executors}..{self.max_executors})")
 
 
-@dataclass(frozen=True)
+@section
 class RestartPolicyConfig:
     """When the Spark operator reruns the application (api/v1beta2 RestartPolicy; pkg/util/sparkapplication.go
     ShouldRetry, TimeUntilNextRetryDue: the wait is the interval times the attempts so far)."""
 
-    type: Literal["Never", "OnFailure", "Always"]
+    type: Literal["Never", "OnFailure", "Always"] = setting("Never")
     """Never (no rerun of a run; a failed submission, which ran nothing, is still resubmitted
     onSubmissionFailureRetries times: rendered as OnFailure with onFailureRetries 0), OnFailure (up to the retries
-    below) or Always (a streaming application). Default: `"Never"`.
+    below) or Always (a streaming application).
     """
 
-    on_failure_retries: int
-    """OnFailure: reruns after the application failed. Default: `3`."""
+    on_failure_retries: int = setting(3, minimum=0)
+    """OnFailure: reruns after the application failed."""
 
-    on_failure_retry_interval: int
-    """OnFailure, Always: seconds between reruns after a failure (times the attempts so far). Default: `10`."""
+    on_failure_retry_interval: int = setting(10, minimum=1)
+    """OnFailure, Always: seconds between reruns after a failure (times the attempts so far)."""
 
-    on_submission_failure_retries: int
+    on_submission_failure_retries: int = setting(3, minimum=0)
     """Never, OnFailure: resubmissions after spark-submit failed (nothing ran: e.g. the operator's fail-closed webhook
-    was not serving yet). 0 with Never: the operator's own Never, which leaves a failed submission failed. Default:
-    `3`.
+    was not serving yet). 0 with Never: the operator's own Never, which leaves a failed submission failed.
     """
 
-    on_submission_failure_retry_interval: int
-    """Never, OnFailure, Always: seconds between resubmissions (times the attempts so far). Default: `20`."""
+    on_submission_failure_retry_interval: int = setting(20, minimum=1)
+    """Never, OnFailure, Always: seconds between resubmissions (times the attempts so far)."""
 
 
-@dataclass(frozen=True)
+@section
 class SparkApplicationConfig:
-    """A SparkApplication. Memory in Spark format (`512m`)."""
+    """A SparkApplication (https://www.kubeflow.org/docs/components/spark-operator/user-guide/)."""
 
-    name: str
+    DEFINITION: ClassVar[str] = "sparkApplication"
+    GROUPS: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "driver": {"description": "Driver pod size.", "default": {}},
+        "executor": {"description": "Executor pods.", "default": {}},
+    }
+
+    name: str = setting(
+        pattern="^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", max_length=63,
+        error="is not a SparkApplication name (a DNS-1035 label: lower-case letters, digits and '-', starting with a letter, at most 63 characters: the Spark operator's rule)")
     """SparkApplication name."""
 
-    labels: dict[str, str]
+    labels: dict[str, str] = setting({})
     """Labels of the SparkApplication (or ScheduledSparkApplication) itself (not of its pods: podOptions.labels); the
     platform's own (app.kubernetes.io/*, lakehouse.dev/*) are refused.
     """
 
-    annotations: dict[str, str]
+    annotations: dict[str, str] = setting({})
     """Annotations of the SparkApplication (or ScheduledSparkApplication) itself (not of its pods:
     podOptions.annotations); the platform's own (argocd.argoproj.io/*, lakehouse.dev/*) are refused.
     """
 
-    type: Literal["Python", "Scala", "Java"]
-    """Application language. Default: `"Python"`."""
+    type: Literal["Python", "Scala", "Java"] = setting("Python")
+    """Application language."""
 
-    main_application_file: str
+    main_application_file: str = setting(
+        pattern="^([a-z][a-z0-9+.-]*://\\S+|[^/\\s:][^\\s:]*)$",
+        error="is not a relative path inside the Spark bucket, nor a URI (scheme://...)")
     """The main file: a path inside the Spark bucket (objectStore.buckets.spark; e.g. job-artifacts/ingest.py becomes
     s3a://<spark bucket>/job-artifacts/ingest.py), or a URI with a scheme (s3a://other-bucket/app.py,
     local:///opt/app.py), used as is.
     """
 
-    main_class: str | None
+    main_class: str | None = setting(None)
     """Main class (Scala/Java: required, as without it the Spark operator's spark-submit opens the JAR in its
-    controller pod to read its Main-Class, and cannot). Default: `null`.
+    controller pod to read its Main-Class, and cannot).
     """
 
-    image: str | None
-    """Image of this application (Spark 4.0 with the AWS SDK and Iceberg). null: spark.image. Default: `null`."""
+    image: Image | None = setting(None)
+    """Image of this application (Spark 4.0 with the AWS SDK and Iceberg). null: spark.image."""
 
-    spark_version: str | None
-    """Spark version of the image (sparkVersion). null: spark.sparkVersion. Default: `null`."""
+    spark_version: str | None = setting(
+        None, pattern="^[0-9]+\\.[0-9]+\\.[0-9]+$", error="is not a Spark version (e.g. 4.0.2)")
+    """Spark version of the image (sparkVersion). null: spark.sparkVersion."""
 
-    arguments: tuple[str, ...]
-    """Application arguments. Default: `[]`."""
+    arguments: tuple[str, ...] = setting([], items={"type": "string", "description": "One entry."})
+    """Application arguments."""
 
-    jars: tuple[str, ...]
+    jars: tuple[str, ...] = setting(
+        ["local:///opt/spark/extra-jars/iceberg-aws-bundle-1.10.1.jar", "local:///opt/spark/extra-jars/iceberg-spark-runtime-4.0_2.13-1.10.1.jar"],
+        items={"type": "string", "description": "One entry."})
     """Extra JARs (URIs: local:// inside the image, or https://, http://, ftp://, which the driver pod downloads at
     start: it needs egress to the host, a proxy in sparkConf spark.driver.extraJavaOptions (-Dhttps.proxyHost=...
     -Dhttps.proxyPort=...) and the server's CA in the image's Java truststore; executors get them from the driver).
     Not s3a:// or a path: the Spark operator runs spark-submit in its controller pod, which opens those itself and
-    cannot (config/capabilities.py SPARK_OPERATOR). Default:
-    `["local:///opt/spark/extra-jars/iceberg-aws-bundle-1.10.1.jar",
-    "local:///opt/spark/extra-jars/iceberg-spark-runtime-4.0_2.13-1.10.1.jar"]`.
+    cannot (config/capabilities.py SPARK_OPERATOR).
     """
 
-    driver_cores: int = field(metadata={"key": "driver.cores"})
-    """Driver cores. Default: `1`."""
+    driver_cores: int = setting(1, key="driver.cores", minimum=1)
+    """Driver cores."""
 
-    driver_memory: str = field(metadata={"key": "driver.memory"})
-    """Driver JVM memory (Spark format, e.g. 512m). Default: `"512m"`."""
+    driver_memory: str = setting(
+        "512m", key="driver.memory", pattern="^[0-9]+[kmgt]$", error="is not a Spark memory size (e.g. 512m, 2g)")
+    """Driver JVM memory (Spark format, e.g. 512m)."""
 
-    executor_instances: int = field(metadata={"key": "executor.instances"})
-    """Executor count. Default: `1`."""
+    executor_instances: int = setting(1, key="executor.instances", minimum=1)
+    """Executor count."""
 
-    executor_cores: int = field(metadata={"key": "executor.cores"})
-    """Cores per executor. Default: `1`."""
+    executor_cores: int = setting(1, key="executor.cores", minimum=1)
+    """Cores per executor."""
 
-    executor_memory: str = field(metadata={"key": "executor.memory"})
-    """Executor JVM memory (Spark format). Default: `"512m"`."""
+    executor_memory: str = setting(
+        "512m", key="executor.memory", pattern="^[0-9]+[kmgt]$", error="is not a Spark memory size (e.g. 512m, 2g)")
+    """Executor JVM memory (Spark format)."""
 
-    files: tuple[str, ...]
+    files: tuple[str, ...] = setting(
+        [],
+        items={"type": "string", "description": "One entry.", "pattern": "^[a-z][a-z0-9+.-]*://\\S+$", "x-error": "is not a URI (local:///path, https://host/path)"})
     """Files placed in the working directory of the driver and every executor (URIs: https://, http://, ftp://,
     downloaded by the driver pod at start as jars are; a local:// file stays where the image has it). Not s3a://:
     the Spark operator's spark-submit opens it in its controller pod and cannot; read it from the application
-    instead. Default: `[]`.
+    instead.
     """
 
-    py_files: tuple[str, ...]
+    py_files: tuple[str, ...] = setting(
+        [],
+        items={"type": "string", "description": "One entry.", "pattern": "^[a-z][a-z0-9+.-]*://\\S+$", "x-error": "is not a URI (local:///path, https://host/path)"})
     """Python files, zips or eggs added to the PYTHONPATH (URIs: local:// inside the image, or https://, http://,
     ftp://, downloaded by the driver pod at start as jars are). Not s3a://: the Spark operator's spark-submit opens
-    it in its controller pod and cannot; use an image of the application (image) or SparkContext.addPyFile. Default:
-    `[]`.
+    it in its controller pod and cannot; use an image of the application (image) or SparkContext.addPyFile.
     """
 
-    spark_conf: dict[str, str]
+    spark_conf: dict[str, str] = setting(
+        {}, property_names={"pattern": "^spark\\.", "x-error": "is not a Spark property (spark.*)"})
     """Further Spark properties (sparkConf); keys the platform writes (S3A, the Iceberg catalog rest), keys of typed
     fields (driver, executor, dynamicAllocation), keys the Spark operator refuses and Maven packages
     (spark.jars.packages, spark.jars.repositories, spark.jars.excludes, spark.jars.ivy, spark.jars.ivySettings:
     resolved with Ivy in the operator's controller pod; bake the jars into the image) are refused.
     """
 
-    hadoop_conf: dict[str, str]
+    hadoop_conf: dict[str, str] = setting({})
     """Further Hadoop properties (hadoopConf, written as spark.hadoop.<key>); fs.s3a.* keys are the platform's and
     refused.
     """
 
-    dynamic_allocation: DynamicAllocationConfig | None
-    """Dynamic allocation of executors. null: executor.instances executors. Default: `null`."""
+    dynamic_allocation: DynamicAllocationConfig | None = setting(None)
+    """Dynamic allocation of executors. null: executor.instances executors."""
 
-    restart_policy: RestartPolicyConfig
+    restart_policy: RestartPolicyConfig = setting({})
     """When the Spark operator reruns the application."""
 
-    prometheus: bool
+    prometheus: bool = setting(False)
     """Expose Spark's own Prometheus metrics on the driver's UI port 4040 (the PrometheusServlet sink at
     /metrics/prometheus, executor metrics at /metrics/executors/prometheus: spark.ui.prometheus.enabled), announced
-    on the driver pod with metrics.scrape's annotations. Default: `false`."""
+    on the driver pod with metrics.scrape's annotations.
+    """
 
-    pod_options: PodOptionsConfig
+    pod_options: PodOptionsConfig = setting({})
     """Pod options of the driver and executor pods (the shared model: labels, annotations, nodeSelector, tolerations,
     affinity, imagePullSecrets, env, volumes, sidecars, init containers, runAs), applied by the Spark operator's
-    webhook."""
+    webhook.
+    """
 
-    node_pool: str | None
-    """A nodePools entry the driver and executors run on (its nodeSelector and toleration are added). null: any node.
-    Default: `null`."""
+    node_pool: str | None = setting(
+        None, pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", max_length=63,
+        error="is not a node pool name (a DNS-1123 subdomain, at most 63 characters: it is also a label value)")
+    """A nodePools entry the driver and executors run on (its nodeSelector and toleration are added). null: any node."""
 
-    schedule: ScheduleConfig | None
-    """Run on a schedule: renders a ScheduledSparkApplication (whose runs are SparkApplications of this spec).
-    null: one SparkApplication, run once. Default: `null`."""
+    schedule: ScheduleConfig | None = setting(None)
+    """Run on a schedule: renders a ScheduledSparkApplication (whose runs are SparkApplications of this spec). null:
+    one SparkApplication, run once.
+    """
 
     def problems(self) -> Iterator[Problem]:
         """A Scala or Java application without mainClass; a main file path with a `..` segment; passthrough keys
@@ -340,21 +363,21 @@ class SparkApplicationConfig:
                 yield Problem(f"hadoopConf.{key}", "the platform sets S3A (spark.hadoop.fs.s3a.*): not overridable")
 
 
-@dataclass(frozen=True)
+@section
 class SparkConfig:
     """Spark namespace: image and applications."""
 
-    image: str
-    """Spark 4.0 image with the AWS SDK and Iceberg. Default: `"spark-iceberg-s3:0.1.0"`."""
+    image: Image = setting("spark-iceberg-s3:0.1.0")
+    """Spark 4.0 image with the AWS SDK and Iceberg."""
 
-    spark_version: str
-    """Spark version. Default: `"4.0.2"`."""
+    spark_version: str = setting("4.0.2")
+    """Spark version."""
 
-    service_account: str
-    """Driver ServiceAccount (created by the Spark operator's job-namespace RBAC). Default: `"spark-operator-spark"`."""
+    service_account: KubernetesName = setting("spark-operator-spark")
+    """Driver ServiceAccount (created by the Spark operator's job-namespace RBAC)."""
 
-    applications: tuple[SparkApplicationConfig, ...]
-    """SparkApplications. Default: `[]`."""
+    applications: tuple[SparkApplicationConfig, ...] = setting([])
+    """SparkApplications."""
 
     def problems(self) -> Iterator[Problem]:
         """SparkApplication names used once."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import pytest
 import yaml
@@ -20,6 +20,8 @@ from config import (
     parse_environment,
     schema,
 )
+from config.common import KubernetesName, Quantity
+from config.declaration import section, setting
 from tests.conftest import FIXTURE_DIR, config_errors, environment
 
 SRC = "environments/test.yaml"
@@ -252,52 +254,139 @@ def test_schema_documents_every_key_with_description_and_default() -> None:
     assert missing == []
 
 
-def test_every_field_is_documented_as_its_schema_key() -> None:
-    """A section field's docstring is its schema description (plus the default), and every schema key is read
-    by a field: the model and the surface editors see cannot drift apart (`make docs` rewrites stale docstrings)."""
+def test_committed_schema_is_generated_from_the_declarations() -> None:
+    """environments/config.schema.json is exactly what the section declarations generate (`make docs` writes it):
+    editors, `validate` and the loader read the same schema the fields declare."""
+    from config.loading import SCHEMA_PATH
+    from config.schema_gen import schema_text
+
+    assert SCHEMA_PATH.read_text() == schema_text(), "run `make docs`"
+
+
+def test_every_field_read_from_the_file_is_declared() -> None:
+    """Every field of every section reached from EnvironmentConfig that the file sets is declared by `setting(...)`
+    (default and constraints on the field) and described by an attribute docstring, so the generated schema and
+    reference describe every key."""
     import dataclasses
     import typing
 
-    from config import EnvironmentConfig, resolve_ref
-    from config.field_docs import field_docs
+    from config import EnvironmentConfig
     from config.loading import field_key
+    from config.schema_gen import attribute_docs
 
-    docs = field_docs()
-    assert len({d.name for d in docs}) > 100
-    assert [f"{d.name}: {d.current!r} != {d.expected!r}" for d in docs if d.current != d.expected] == []
-
+    seen: set[type] = set()
     problems: list[str] = []
 
-    def walk(cls: type, node: dict[str, Any], path: str) -> None:
-        hints = typing.get_type_hints(cls)
-        keys = [k for k in map(field_key, dataclasses.fields(cls)) if k is not None]
-        for prefix in {""} | {k.rpartition(".")[0] for k in keys if "." in k}:
-            object_node = resolve_ref(node)
-            for part in filter(None, prefix.split(".")):
-                object_node = resolve_ref(object_node["properties"][part])
-            declared = set(object_node["properties"]) - {"$schema"}
-            read = {k.removeprefix(f"{prefix}.").split(".")[0] for k in keys if k.startswith(prefix)}
-            if declared != read:
-                problems.append(f"{cls.__name__} ({path or 'document'}{'.' + prefix if prefix else ''}): schema keys "
-                                f"{sorted(declared - read)} are read by no field, fields {sorted(read - declared)} "
-                                "have no schema key")
+    def walk(cls: type) -> None:
+        if cls in seen:
+            return
+        seen.add(cls)
+        docs = attribute_docs(cls)
         for f in dataclasses.fields(cls):
-            key = field_key(f)
-            if key is None:
+            if field_key(f) is None:
                 continue
-            prop: dict[str, Any] = node
-            for part in key.split("."):
-                prop = resolve_ref(prop)["properties"][part]
-            target, child = hints[f.name], resolve_ref(prop)
-            if type(None) in typing.get_args(target):  # `X | None`
-                (target,) = [a for a in typing.get_args(target) if a is not type(None)]
-            if typing.get_origin(target) is tuple:
-                target, child = typing.get_args(target)[0], resolve_ref(child.get("items", {}))
-            if dataclasses.is_dataclass(target) and isinstance(target, type):
-                walk(target, child, f"{path}.{key}".lstrip("."))
+            if "schema" not in f.metadata:
+                problems.append(f"{cls.__name__}.{f.name}: not declared with setting(...)")
+            if not docs.get(f.name, "").strip():
+                problems.append(f"{cls.__name__}.{f.name}: no docstring")
+            hint = typing.get_type_hints(cls)[f.name]
+            for arg in (hint, *typing.get_args(hint), *(a for x in typing.get_args(hint) for a in typing.get_args(x))):
+                if dataclasses.is_dataclass(arg) and isinstance(arg, type):
+                    walk(arg)
 
-    walk(EnvironmentConfig, schema(), "")
+    walk(EnvironmentConfig)
+    assert len(seen) > 60
     assert problems == []
+
+
+def test_a_declaration_generates_its_schema_node() -> None:
+    """`setting` and the type hint make the node: type, null, enum, constraints in JSON Schema spelling, the
+    custom error, the default; a field without a default is required; dotted keys nest in declared objects."""
+    import dataclasses
+
+    from config.declaration import setting
+    from config.schema_gen import _Generator
+
+    @dataclasses.dataclass(frozen=True)
+    class Sample:
+        """A sample section."""
+
+        GROUPS: ClassVar[dict[str, dict[str, Any]]] = {"outer": {"description": "Outer object."}}
+
+        count: int | None = setting(None, minimum=1, exclusive_maximum=10)
+        """How many."""
+
+        mode: Literal["a", "b"] | None = setting("a")
+        """Which mode."""
+
+        name: str = setting(key="outer.name", max_length=5, pattern="^[a-z]+$", error="is not a short name")
+        """The name."""
+
+        tags: tuple[str, ...] = setting([])
+        """Tags."""
+
+    node = _Generator().object_node(Sample)
+    props = node["properties"]
+    assert props["count"] == {"type": ["integer", "null"], "description": "How many.", "minimum": 1,
+                              "exclusiveMaximum": 10, "default": None}
+    assert props["mode"] == {"type": ["string", "null"], "enum": ["a", "b", None], "description": "Which mode.",
+                             "default": "a"}
+    assert props["outer"]["description"] == "Outer object." and node["required"] == ["outer"]
+    assert props["outer"]["required"] == ["name"]
+    assert props["outer"]["properties"]["name"] == {"type": "string", "description": "The name.", "maxLength": 5,
+                                                    "pattern": "^[a-z]+$", "x-error": "is not a short name"}
+    assert props["tags"] == {"type": "array", "description": "Tags.", "items": {"type": "string"}, "default": []}
+    assert node["additionalProperties"] is False
+
+
+@section
+class _Limits:
+    """Shared limits."""
+
+    DEFINITION: ClassVar[str] = "limits"
+
+    memory: Quantity = setting("1Gi")
+    """Memory."""
+
+
+@section
+class _Holder:
+    """Holds limits."""
+
+    own: _Limits = setting({})
+    """Its limits."""
+
+    other: _Limits | None = setting(None)
+    """Other limits."""
+
+    secret: KubernetesName | None = setting(None)
+    """A Secret."""
+
+    when: str | None = setting(None, any_of=[{"type": "string"}, {"type": "integer"}, {"type": "null"}])
+    """A string or a number."""
+
+
+def test_shared_value_types_generate_one_definition_each() -> None:
+    """A `Definition` type and a class with DEFINITION are one `$defs` entry, referenced by each use (a nullable use
+    is an anyOf of the reference and null); `Constraints` are written into each use; a declared anyOf replaces the
+    type's JSON type."""
+    import dataclasses
+
+    from config.schema_gen import _Generator
+
+    generator = _Generator()
+    props = generator.object_node(_Holder)["properties"]
+    assert dataclasses.is_dataclass(_Holder)
+    assert props["own"] == {"$ref": "#/$defs/limits", "description": "Its limits.", "default": {}}
+    assert props["other"]["anyOf"] == [{"$ref": "#/$defs/limits"}, {"type": "null"}]
+    assert props["secret"]["type"] == ["string", "null"] and props["secret"]["maxLength"] == 63
+    assert props["when"] == {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}],
+                             "description": "A string or a number.", "default": None}
+    assert list(generator.defs) == ["limits", "quantity"]
+    assert generator.defs["limits"]["description"] == "Shared limits."
+    assert generator.defs["limits"]["properties"]["memory"] == {"$ref": "#/$defs/quantity", "description": "Memory.",
+                                                                "default": "1Gi"}
+    assert generator.defs["quantity"]["x-error"] == "is not a Kubernetes quantity (e.g. 500m, 1Gi)"
 
 
 def test_promised_defaults() -> None:

@@ -81,6 +81,25 @@ def test_the_rendered_deployments_pass_validate(tmp_path: Path) -> None:
     assert validate_errors(objects, tmp_path) == []
 
 
+def test_the_autoscaler_reset_nonce_reaches_the_job_spec_of_both_kinds(tmp_path: Path) -> None:
+    """`autoscalerResetNonce` (operator 1.14 JobSpec) is written into `spec.job` of a FlinkDeployment and of a
+    FlinkSessionJob, left out when null, accepted by the pinned CRDs, and refused where no operator runs."""
+    app = {**APPLICATION, "job": {**APPLICATION["job"], "autoscalerResetNonce": 3}}
+    objects = render(environment(flink={"deployments": [app], "jobs": [
+        {"name": "reset", "jarPath": "a/j.jar", "autoscalerResetNonce": 7}, {"name": "plain", "jarPath": "a/k.jar"}]}))
+    jobs = {o["metadata"]["name"]: o["spec"]["job"] for o in objects if o["kind"] == "FlinkSessionJob"}
+    assert deployment(objects, "orders-enrichment")["job"]["autoscalerResetNonce"] == 3
+    assert jobs["reset"]["autoscalerResetNonce"] == 7 and "autoscalerResetNonce" not in jobs["plain"]
+    assert validate_errors(objects, tmp_path) == []
+    assert config_error({"jobs": [{"name": "j", "jarPath": "a/j.jar", "autoscalerResetNonce": "now"}]}) == [
+        "flink.jobs[j].autoscalerResetNonce: expected integer or null, got string 'now'"]
+    standalone = {"name": "solo", "backend": "standalone", "taskManager": {"replicas": 1},
+                  "job": {"jarPath": "local:///opt/flink/usrlib/solo.jar", "autoscalerResetNonce": 1}}
+    assert config_error({"deployments": [standalone]}) == [
+        "flink.deployments[solo].job.autoscalerResetNonce: is an operator feature; a standalone cluster has no operator "
+        "(backend: operator)"]
+
+
 def config_error(flink_section: dict[str, Any]) -> list[str]:
     """The lines of the `ConfigError` a test environment with `flink_section` raises."""
     return config_errors(environment(flink=flink_section))

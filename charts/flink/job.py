@@ -44,6 +44,8 @@ class JobProps:
         initial_savepoint_path: the savepoint (or retained checkpoint) a new job starts from.
         allow_non_restored_state: start even if some state of the savepoint maps to no operator.
         savepoint_redeploy_nonce: change, together with `initial_savepoint_path`, to redeploy from that savepoint.
+        autoscaler_reset_nonce: change to reset the autoscaler's metrics, parallelism overrides and history (operator
+            1.14 `JobSpec.autoscalerResetNonce`).
 
     Raises:
         ValueError: a parallelism below 1, or a savepoint redeploy without `initial_savepoint_path` (the operator's
@@ -61,6 +63,7 @@ class JobProps:
     initial_savepoint_path: str | None = None
     allow_non_restored_state: bool | None = None
     savepoint_redeploy_nonce: int | None = None
+    autoscaler_reset_nonce: int | None = None
 
     def __post_init__(self) -> None:
         if self.parallelism < 1:
@@ -90,4 +93,5 @@ def job_spec(job: JobProps, spec_type: type[J]) -> J:
         initial_savepoint_path=job.initial_savepoint_path,
         allow_non_restored_state=job.allow_non_restored_state,
         savepoint_redeploy_nonce=job.savepoint_redeploy_nonce,
+        autoscaler_reset_nonce=job.autoscaler_reset_nonce,
     )

@@ -191,7 +191,7 @@ def standalone_problems(props: FlinkClusterProps) -> list[str]:
         if not props.job.jar_uri.startswith("local://" + USRLIB):
             problems.append(f"the job JAR must be in the image: local://{USRLIB}<file>.jar, not {props.job.jar_uri}")
         nonces = (props.job.savepoint_trigger_nonce, props.job.checkpoint_trigger_nonce,
-                  props.job.savepoint_redeploy_nonce, props.job.state)
+                  props.job.savepoint_redeploy_nonce, props.job.autoscaler_reset_nonce, props.job.state)
         if any(value is not None for value in nonces):
             problems.append("snapshot nonces and the job state are operator features")
     keys = sorted(k for k in props.flink_configuration if k in STANDALONE_KEYS or k.startswith(OPERATOR_ONLY_KEY_PREFIX))

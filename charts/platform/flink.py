@@ -113,7 +113,7 @@ def _job(job: JobSpecConfig, s3: S3Access, endpoints: PlatformEndpoints) -> dict
         upgrade_mode=job.upgrade_mode, args=tuple(endpoints.substitute(arg) for arg in job.args), state=job.state,
         savepoint_trigger_nonce=job.savepoint_trigger_nonce, checkpoint_trigger_nonce=job.checkpoint_trigger_nonce,
         initial_savepoint_path=job.initial_savepoint_path, allow_non_restored_state=job.allow_non_restored_state,
-        savepoint_redeploy_nonce=job.savepoint_redeploy_nonce)
+        savepoint_redeploy_nonce=job.savepoint_redeploy_nonce, autoscaler_reset_nonce=job.autoscaler_reset_nonce)
 
 
 def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3: S3Access,

@@ -1,0 +1,108 @@
+"""How a configuration setting is declared: once, on its dataclass field.
+
+A section is a frozen dataclass (`@section`); each field read from the environment file is declared by its type hint
+and by `setting(...)`, with its description as the attribute docstring right below it (kopf's settings style):
+
+    parallelism: int = setting(1, minimum=1)
+    \"\"\"Job parallelism.\"\"\"
+
+- The type hint gives the JSON type: `str`, `int`, `float`, `bool`, `Literal[...]` (an enum), `X | None` (null
+  allowed), `tuple[X, ...]` (an array), `dict[str, X]` (a map), a nested section dataclass (an object), and
+  `Annotated[str, Definition(...)]` for a shared value type (`Quantity`, `Image`, ...: one `$defs` entry),
+  `Annotated[str, Constraints(...)]` for one whose keywords are written into each use (`KubernetesName`).
+- `setting(file_default, **constraints)`: the default is the value the file gets when it omits the key (a JSON
+  value: `{}` or a mapping for an object); no default means the key is required. A `setting` with `any_of` declares
+  its alternatives in place of the type's JSON type. The constraints are JSON Schema keywords
+  in snake case (`minimum`, `maximum`, `pattern`, `max_length`, `exclusive_minimum`, `min_items`, `enum`,
+  `property_names`, `items`, `additional_properties`, ...), written into the field's schema node as given (so a
+  keyword the type also gives, such as `items`, replaces it); `error` is the text shown after the value when a
+  `pattern` or `maxLength` fails (`'Foo' is not a Kubernetes name`); `key` the (dotted) key where it is not the
+  field name in camelCase; `key=None` a field not read from the file.
+- What a schema needs beyond fields is declared on the class: `DEFINITION` (the class is a shared structure,
+  `#/$defs/<name>`, described by its class docstring), `GROUPS` (the objects that hold dotted keys such as
+  `credentials.secretName`: their description and default) and `SCHEMA` (further keywords of the class's object
+  node, e.g. the document's `$id`).
+
+`config.schema_gen` generates `environments/config.schema.json` and the configuration reference from these
+declarations (`python main.py docs --write`); the loader reads the committed schema file, so a load never walks
+the declarations, and a test fails when the committed files drift from them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar, dataclass_transform
+
+T = TypeVar("T")
+
+
+class _Required:
+    """The type of `REQUIRED`."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Final = _Required()
+"""`setting`'s default when the key has none: the file must set it."""
+
+
+def schema_keyword(name: str) -> str:
+    """The JSON Schema keyword of a snake-case argument name: `max_length` -> `maxLength`, `error` -> `x-error`."""
+    if name == "error":
+        return "x-error"
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def setting(file_default: Any = REQUIRED, *, key: str | None = "", **constraints: Any) -> Any:
+    """A field of a config section: a `dataclasses.field` whose metadata carries the setting's `file_default` (the
+    JSON value a file that omits the key gets; absent: the key is required), its (dotted) `key` ("" = the field name
+    in camelCase; None = not read from the file) and its JSON Schema `constraints` (see the module docstring).
+
+    The field keeps no Python default: `config.loading` builds every field from the defaulted document, so a class's
+    constructor takes every field (and mypy, told by `section` that `setting` declares fields, says so: the argument
+    is not named `default`). Returns `Any` (as `dataclasses.field` does) so that `name: int = setting(1)` type-checks.
+    """
+    metadata: dict[str, Any] = {"schema": {schema_keyword(name): value for name, value in constraints.items()}}
+    if file_default is not REQUIRED:
+        metadata["default"] = file_default
+    if key != "":
+        metadata["key"] = key
+    return dataclasses.field(metadata=metadata)
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, setting))
+def section(cls: type[T]) -> type[T]:
+    """`@dataclass(frozen=True)` for a config section whose fields are declared with `setting` (which type checkers
+    then read as a field specifier, PEP 681)."""
+    made: Callable[[type[T]], type[T]] = dataclasses.dataclass(frozen=True)
+    return made(cls)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Definition:
+    """A shared value type of the schema (`#/$defs/<name>`), used as `Annotated[str, Definition(...)]`: its
+    `description` and further JSON Schema keywords (`pattern`, `error`, ... as for `setting`)."""
+
+    name: str
+    description: str
+    keywords: Mapping[str, Any]
+
+    def __init__(self, name: str, description: str, **keywords: Any) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "keywords", {schema_keyword(k): v for k, v in keywords.items()})
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Constraints:
+    """JSON Schema keywords of a value type written into each use (no `$defs` entry), used as
+    `Annotated[str, Constraints(pattern=..., error=...)]` for a constrained string many settings share."""
+
+    keywords: Mapping[str, Any]
+
+    def __init__(self, **keywords: Any) -> None:
+        object.__setattr__(self, "keywords", {schema_keyword(k): v for k, v in keywords.items()})
+

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import jsonschema
+import regress
 import yaml
 
 from config.names import repetitions
@@ -313,11 +314,33 @@ def _fill_defaults(node: dict[str, Any], instance: Any,
             _fill_defaults(plan.items, item, plans)
 
 
+@cache
+def ecma_regex(pattern: str) -> regress.Regex:
+    """`pattern` compiled as an ECMA-262 regular expression (JSON Schema's dialect; `find(text)` is None when it
+    does not match anywhere in `text`).
+
+    Raises:
+        regress.RegressError: not an ECMA-262 regular expression.
+    """
+    return regress.Regex(pattern)
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, _: Any) -> Iterator[jsonschema.ValidationError]:
+    """The `pattern` keyword read as JSON Schema 2020-12 says (section 6.3.3 of the validation vocabulary: an ECMA-262
+    regular expression, as editors read it), not as Python's `re`, whose `$` also matches before a final line break
+    (so `"1Gi\\n"` would pass a quantity's `^...$` that the API server's parser refuses)."""
+    if validator.is_type(instance, "string") and ecma_regex(pattern).find(instance) is None:
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})  # type: ignore[no-untyped-call]  # untyped in types-jsonschema
+
+
 def schema_problems(document: dict[str, Any]) -> list[Problem]:
     """Every JSON Schema violation of `document`, sorted by path; an unknown key is one problem per key; a value
     outside an enum is one problem (the allowed values), not also a type error; a nullable object (`anyOf` of it and
     null) of another type is `expected object or null`."""
-    validator = jsonschema.Draft202012Validator(schema())
+    validator = _Validator(schema())
     errors = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
     enums = {tuple(e.absolute_path) for e in errors if e.validator == "enum"}
     errors = [e for e in errors if not (e.validator == "type" and tuple(e.absolute_path) in enums)]  # the enum's

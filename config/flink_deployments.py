@@ -20,12 +20,12 @@ from config.flink_options import (
     PLATFORM_KEYS,
     RESTART_STRATEGY,
     as_text,
-    platform_setting,
 )
 from config.flink_standalone import StandaloneConfig, standalone_problems
 from config.java_values import JavaError, flink_list
 from config.loading import Problem, camel
 from config.metrics import MetricsOverrideConfig
+from config.platform_keys import platform_setting
 from config.pod_options import PodOptionsConfig
 from config.quartz import EXCLUDED_PERIODS_KEY, excluded_period_problem, snapshot_interval_problem
 

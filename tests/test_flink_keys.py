@@ -14,8 +14,9 @@ import pytest
 import yaml
 
 from config.flink_keys import DATA_FILE, OPEN_PREFIXES, SCOPED_OPTIONS, TABLE_OPTIONS, flink_keys
-from config.flink_options import PLATFORM_KEYS, platform_setting
+from config.flink_options import PLATFORM_KEYS
 from config.loading import SCHEMA_PATH
+from config.platform_keys import platform_setting
 from tests.conftest import Manifest, config_errors, environment, find, render, validate_errors
 from tests.test_flink_standalone import APPLICATION as STANDALONE
 

@@ -52,8 +52,8 @@ def _copy_for_cdk8s_cli(written: list[Path], cli_outdir: Path) -> None:
 
 def _synth(args: argparse.Namespace) -> int:
     from charts.synth import synthesize, synthesize_helm_templates
-    from config.file_dialects import LineFileError
     from manifests.helm import HelmChartError
+    from upstream.file_dialects import LineFileError
 
     cli_outdir = os.environ.get("CDK8S_OUTDIR")
     try:

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from config.api_formats import quantity
 from config.loading import Problem
+from upstream.api_formats import quantity
 
 JOB_ARGUMENT_PLACEHOLDERS = ("fluss.bootstrapServers", "polaris.catalogUri", "polaris.tokenEndpoint")
 """The names a job argument may use as `${name}`: the addresses of the platform's own Services."""

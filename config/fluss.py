@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from config import capabilities
 from config.common import Resources, S3Keys
-from config.file_dialects import line_problem
 from config.loading import Problem
+from upstream import capabilities
+from upstream.file_dialects import line_problem
 
 if TYPE_CHECKING:
     from config.environment import EnvironmentConfig
@@ -101,7 +101,7 @@ class FlussConfig:
 
     def problems(self) -> Iterator[Problem]:
         """Enough TabletServers for the replication factor; two distinct listener ports; paths that server.yaml
-        (`config.file_dialects.line_file`) can carry."""
+        (`upstream.file_dialects.line_file`) can carry."""
         if self.default_replication_factor > self.tablet_replicas:
             yield Problem("defaultReplicationFactor", f"{self.default_replication_factor} is more than "
                                                       f"fluss.tabletReplicas ({self.tablet_replicas})")

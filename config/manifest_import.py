@@ -7,7 +7,7 @@ an environment file (mappings merged, lists appended; `--into`: `config.environm
 same kind and name that hold every field of the input with the same value, except what a note names (`Note`: the
 object, the input field, why): what the platform owns or renders instead (state directories, HA storage, its own
 labels), older Flink key names renamed, and what the config cannot express. `flinkConfiguration` keys that config
-refuses as the platform's (`config.flink_options.PLATFORM_KEYS`) land in their typed setting or are noted.
+refuses as the platform's (`upstream.flink_options.PLATFORM_KEYS`) land in their typed setting or are noted.
 Field meanings: the operator 1.14 CRD reference
 (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/);
 the Spark operator 2.5.2 API (https://www.kubeflow.org/docs/components/spark-operator/user-guide/api-docs/).
@@ -24,10 +24,12 @@ from typing import Any
 
 import jsonschema
 
-from config.capabilities import flink_version_problem
 from config.common import platform_metadata_prefixes
-from config.flink_keys import flink_keys
-from config.flink_options import (
+from config.loading import Problem, apply_defaults, build, camel, resolve_ref, schema
+from config.spark import PLATFORM_SPARK_CONF, SPARK_DENIED_CONF, TYPED_SPARK_CONF, matches
+from upstream.capabilities import flink_version_problem
+from upstream.flink_keys import flink_keys
+from upstream.flink_options import (
     AUTOSCALER,
     CATALOG_STORE_KIND,
     CATALOG_STORE_PATH,
@@ -49,8 +51,6 @@ from config.flink_options import (
     TASK_SLOTS,
     as_text,
 )
-from config.loading import Problem, apply_defaults, build, camel, resolve_ref, schema
-from config.spark import PLATFORM_SPARK_CONF, SPARK_DENIED_CONF, TYPED_SPARK_CONF, matches
 
 OWNED_BY_PLATFORM = (CHECKPOINT_DIR, SAVEPOINT_DIR, HA_STORAGE_DIR, CATALOG_STORE_KIND, CATALOG_STORE_PATH)
 TYPED_SECTIONS = (("checkpointing", CHECKPOINTING), ("periodicSnapshots", PERIODIC_SNAPSHOTS),

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from config.flink_options import FLINK_OWN_PORTS
 from config.loading import Problem
+from upstream.flink_options import FLINK_OWN_PORTS
 
 if TYPE_CHECKING:
     from config.environment import EnvironmentConfig

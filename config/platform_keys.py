@@ -1,10 +1,11 @@
 """Where the environment sets a Flink key the platform owns: the typed setting (its path in a FlinkDeployment entry)
-that writes a key of `config.flink_options.PLATFORM_KEYS`, for the error that refuses the key in
-`flinkConfiguration`. The keys are Flink's (`config.flink_options`); the paths are the configuration model's."""
+that writes a key of `upstream.flink_options.PLATFORM_KEYS`, for the error that refuses the key in
+`flinkConfiguration`. The keys are Flink's (`upstream.flink_options`); the paths are the configuration model's."""
 
 from __future__ import annotations
 
-from config.flink_options import (
+from config.loading import camel
+from upstream.flink_options import (
     AUTOSCALER,
     CHECKPOINTING,
     DEPRECATED_NAMES,
@@ -15,7 +16,6 @@ from config.flink_options import (
     RESTART_STRATEGY_KEYS,
     TASK_SLOTS,
 )
-from config.loading import camel
 
 
 def platform_setting(key: str) -> str:

@@ -7,17 +7,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from config.capabilities import (
+from config.common import climbs_out, is_uri, object_metadata_problems
+from config.loading import Problem, repeats
+from config.pod_options import PodOptionsConfig
+from upstream.capabilities import (
     JAR_TYPES,
     SPARK_MAIN_CLASS_PROBLEM,
     SPARK_PACKAGE_CONF,
     SPARK_PACKAGES_PROBLEM,
     spark_dependency_problem,
 )
-from config.common import climbs_out, is_uri, object_metadata_problems
-from config.cron import schedule_problem
-from config.loading import Problem, repeats
-from config.pod_options import PodOptionsConfig
+from upstream.cron import schedule_problem
 
 SPARK_DENIED_CONF: dict[str, str] = {
     "spark.kubernetes.authenticate.driver.serviceAccountName": "configure the service account via the CRD spec instead",
@@ -108,7 +108,7 @@ class ScheduleConfig:
     """Failed runs kept, for their logs and status. Default: `1`."""
 
     def problems(self) -> Iterator[Problem]:
-        """A schedule and time zone the Spark operator's controller accepts (`config.cron.schedule_problem`:
+        """A schedule and time zone the Spark operator's controller accepts (`upstream.cron.schedule_problem`:
         robfig/cron v3's standard parser, Go's IANA time zones), so that no ScheduledSparkApplication is rendered
         that ends in FailedValidation and never runs."""
         zone = schedule_problem("@daily", self.time_zone or "")

@@ -43,7 +43,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from config.flink_options import CHECKPOINT_DIR, HA_STORAGE_DIR, INCREMENTAL_CHECKPOINTS, SAVEPOINT_DIR, STATE_BACKEND
 from manifests.diff import Key
 from manifests.node_drift import node_drift
 from manifests.operator_refusals import refused_changes
@@ -53,6 +52,7 @@ from manifests.state_finding import LOSS, NON_RESTORED_STATE, REVIEW, Finding, O
 from manifests.tree import changed_paths
 from manifests.validation.flink_config import FlinkConf, OperatorDefaults, operator_defaults
 from manifests.validation.report import Manifest
+from upstream.flink_options import CHECKPOINT_DIR, HA_STORAGE_DIR, INCREMENTAL_CHECKPOINTS, SAVEPOINT_DIR, STATE_BACKEND
 
 JOB_MANAGEMENT = ("https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/"
                   "custom-resource/job-management/")

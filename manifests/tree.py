@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from config.flink_options import FLINK_MAIN_CONTAINER
+from upstream.flink_options import FLINK_MAIN_CONTAINER
 
 _CONFIG_LINE = re.compile(r"^\s*([A-Za-z0-9_.\-\"]+)\s*[:=]\s*(\S.*?)\s*$")
 

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("main.py", "cdk8s.yaml", "Makefile", "pyproject.toml", "cli", "charts", "config", "manifests")
+COPIED = ("main.py", "cdk8s.yaml", "Makefile", "pyproject.toml", "cli", "charts", "config", "manifests", "upstream")
 """What the entry points read and a test may see change: copied."""
 LINKED = (".venv", "node_modules", "imports", "requirements.txt", "package.json", "package-lock.json")
 """What `make setup` installs or depends on: linked, so nothing is installed again."""

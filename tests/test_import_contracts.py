@@ -36,7 +36,7 @@ PROBES = {
 
 WELL_BEHAVED = "\n".join((
     "from charts.blocks.metadata import SyncWave",
-    "from config import capabilities",
+    "from upstream import capabilities",
     "from config.common import Resources",
 ))
 """A throw-away component that imports what a component may: the building blocks and the value modules of config."""
@@ -98,7 +98,7 @@ def test_a_new_component_is_held_to_the_contracts(probed_report: str, probe: str
 
 
 def test_a_component_importing_blocks_and_value_modules_breaks_nothing(probed_report: str) -> None:
-    """What a component may import (charts.blocks, config.common, config.capabilities) is reported nowhere."""
+    """What a component may import (charts.blocks, config.common, upstream.capabilities) is reported nowhere."""
     assert "charts.well_behaved" not in probed_report, probed_report
 
 

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 from charts.blocks.container_env import Env
 from charts.blocks.pod_security import RunAs
 from config.common import Resources
-from config.flink_options import FLINK_MAIN_CONTAINER
+from upstream.flink_options import FLINK_MAIN_CONTAINER
 
 RESERVED_LABELS = ("app", "component", "type")
 """Labels the Flink operator puts on its pods and selects them by."""

@@ -26,7 +26,6 @@ from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_obje
 from charts.blocks.pod_options import PodOptions
 from charts.blocks.pod_spec import PodParts, QuantityTypes, api_env, pod_parts, struct_arguments
 from charts.blocks.s3 import S3Access
-from config import capabilities
 from config.names import used_twice
 from imports.io.k8s.sparkoperator import (
     SparkApplication,
@@ -50,6 +49,7 @@ from imports.io.k8s.sparkoperator import (
     SparkApplicationSpecType,
     SparkApplicationSpecVolumesEmptyDirSizeLimit,
 )
+from upstream import capabilities
 
 CATALOG = "rest"
 STATIC_KEYS_PROVIDER = "com.amazonaws.auth.EnvironmentVariableCredentialsProvider"
@@ -169,7 +169,7 @@ class SparkApplicationProps:
         arguments: the application's arguments.
         jars: extra JARs; `files` (working directory) and `py_files` (PYTHONPATH): URIs the Spark operator's
             spark-submit passes through untouched in its controller pod (`local://` inside the image; `http(s)://`
-            and `ftp://`, which the driver pod downloads: `config.capabilities.SPARK_OPERATOR`), not `s3a://`.
+            and `ftp://`, which the driver pod downloads: `upstream.capabilities.SPARK_OPERATOR`), not `s3a://`.
         driver, executor: sizes.
         spark_conf, hadoop_conf: further properties over the platform's (`spark_conf`); config refuses the keys the
             platform or a typed field sets.

@@ -54,8 +54,8 @@ def flink_memory_problem(value: str) -> str | None:
     """Why the Flink operator cannot read `value` as a JobManager/TaskManager memory, or None: it takes a Flink
     `MemorySize` (`2048m`, `2g`, `4 GB`) or a Kubernetes quantity (`2Gi`) and reads it as a whole number of bytes
     (`FlinkConfigBuilder.parseResourceMemoryString`, operator 1.14; `1.5g` fails there). The same reading as
-    `validate`'s (`config.java_values`)."""
-    from config.java_values import JavaError, resource_memory_bytes
+    `validate`'s (`upstream.java_values`)."""
+    from upstream.java_values import JavaError, resource_memory_bytes
 
     try:
         resource_memory_bytes(value)

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from manifests import argo_cd
+from upstream import argo_cd
 
 Object = dict[str, Any]
 

@@ -16,7 +16,6 @@ import yaml
 
 from cli.commands import main as cli_main
 from config.external import declared_external
-from manifests.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
 from manifests.judges import JudgeError, built, kubeconform_path
 from manifests.rollout import CHECKSUM_ANNOTATION
 from manifests.validation.command import validate
@@ -24,6 +23,7 @@ from manifests.validation.report import Finding, Layer, Level, Report
 from manifests.validation.strict_schemas import SchemaStore, default_dir
 from tests.conftest import FIXTURE_DIR, ROOT, Manifest, fixture_environment, fixture_environments, load_dir
 from tests.judges import judge_unavailable
+from upstream.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
 from upstream.capabilities import KUBECONFORM
 from upstream.cron import schedule_problem
 from upstream.quartz import cron_valid, daily_valid

@@ -14,7 +14,7 @@ from enum import IntEnum
 import cdk8s
 from cdk8s_plus_27 import k8s
 
-from manifests.argo_cd import (
+from upstream.argo_cd import (
     NO_PRUNE,
     SKIP_DRY_RUN,
     SYNC_OPTIONS_ANNOTATION,

@@ -66,7 +66,6 @@ from imports.flink.org.apache.flink import (
     FlinkDeploymentSpecTaskManagerPodTemplateSpecVolumesEmptyDirSizeLimit,
     FlinkDeploymentSpecTaskManagerResource,
 )
-from manifests.metrics import METRICS_PORT_NAME
 from upstream.flink_keys import flink_keys
 from upstream.flink_options import (
     CATALOG_STORE_KIND,
@@ -83,6 +82,7 @@ from upstream.flink_options import (
     STANDALONE_LOG_FILE,
     TASK_SLOTS,
 )
+from upstream.metrics_annotations import METRICS_PORT_NAME
 
 REST_PORT = 8081
 JOB_MANAGER_QUANTITIES = QuantityTypes(

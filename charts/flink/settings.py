@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from manifests.metrics import MetricsAnnotations
 from upstream.flink_options import (
     AUTOSCALER,
     CHECKPOINTING,
@@ -23,6 +22,7 @@ from upstream.flink_options import (
     RESTART_STRATEGY_KEYS,
     typed_settings,
 )
+from upstream.metrics_annotations import MetricsAnnotations
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,6 @@ from charts.blocks.workloads import (
     tcp_probe,
 )
 from charts.flink.catalog_store import CatalogStore
-from manifests.metrics import METRICS_PORT_NAME
 from upstream.file_dialects import properties_file, yaml_file
 from upstream.flink_options import (
     HA_CLUSTER_ID,
@@ -95,6 +94,7 @@ from upstream.flink_options import (
     USRLIB,
 )
 from upstream.java_values import resource_memory_bytes
+from upstream.metrics_annotations import METRICS_PORT_NAME
 
 if TYPE_CHECKING:
     from charts.flink.cluster import FlinkClusterProps

@@ -96,7 +96,7 @@ pkg/sync/common OperationPhase, fields of pkg/apis/application/v1alpha1/types.go
 syncs its child Applications in waves, and a wave waits for the health of the one before only with this check, which
 Argo CD dropped in 1.8 (https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#argocd-app). First match
 wins:
-- annotation `lakehouse.dev/app-of-apps: root` (manifests.argo_cd.APP_OF_APPS_ANNOTATION): Healthy, with its
+- annotation `lakehouse.dev/app-of-apps: root` (upstream.argo_cd.APP_OF_APPS_ANNOTATION): Healthy, with its
   health and sync status in the message. The root syncs its own object, a sync waits for each synced object's health
   while the sync runs (gitops-engine/pkg/sync/sync_context.go:555-597), and Argo CD leaves an app's own object out
   only when it aggregates the app's health (controller/health.go:51-54): while the root's sync runs its operation

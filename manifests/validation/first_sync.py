@@ -11,8 +11,8 @@ whose CustomResourceDefinition is among the checked manifests.
 
 from __future__ import annotations
 
-from manifests.argo_cd import ARGO_CD_GROUP, SKIP_DRY_RUN, SYNC_OPTIONS_ANNOTATION, sync_options
 from manifests.validation.report import Finding, Layer, Manifest, finding
+from upstream.argo_cd import ARGO_CD_GROUP, SKIP_DRY_RUN, SYNC_OPTIONS_ANNOTATION, sync_options
 
 BUILT_IN_GROUPS = frozenset({
     "", "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "apps",

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from cli.commands import main as cli_main
-from config.manifest_import import IMPORTED_KINDS, Imported, Note, flatten, import_manifests
+from manifests.manifest_import import IMPORTED_KINDS, Imported, Note, flatten, import_manifests
 from tests.conftest import Manifest, environment, render
 
 EXAMPLES = Path(__file__).parent / "fixtures" / "upstream-examples"

@@ -24,6 +24,7 @@ GENERATED = {"imports": "the bindings `make setup` generates from the pinned CRD
 """Top-level packages of the checkout that are not the project's own code, with why."""
 INDEPENDENCE = "Components do not import each other, charts.platform or charts.synth"
 VALUE_MODULES_ONLY = "Components and blocks take props: of config they import only its value modules"
+NO_VALIDATION = "What is rendered does not reach into validate"
 
 PROBES = {
     "probe_other_component": ("from charts.polaris.server import Polaris", INDEPENDENCE, "charts.polaris.server"),
@@ -31,6 +32,8 @@ PROBES = {
     "probe_config_package": ("from config import load_environment", VALUE_MODULES_ONLY, "config"),
     "probe_platform": ("from charts.platform import Platform", INDEPENDENCE, "charts.platform"),
     "probe_synth": ("from charts.synth import synthesize", INDEPENDENCE, "charts.synth"),
+    "probe_validation": ("from manifests.validation.first_sync import BUILT_IN_GROUPS", NO_VALIDATION,
+                         "manifests.validation.first_sync"),
 }
 """Throw-away component -> (its one import, the contract that must break, the module it imports)."""
 
@@ -39,7 +42,8 @@ WELL_BEHAVED = "\n".join((
     "from upstream import capabilities",
     "from config.common import Resources",
 ))
-"""A throw-away component that imports what a component may: the building blocks and the value modules of config."""
+"""A throw-away component that imports what a component may: the building blocks, the upstream facts and the value
+modules of config."""
 
 
 def _lint_report(tree: Path) -> tuple[int, str]:

@@ -95,3 +95,9 @@ def object_name_problem(kind: str, name: str) -> str | None:
     if not DNS_1123_SUBDOMAIN.match(name):
         return f"{name!r} is not a {kind} name: a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')"
     return None
+
+
+def api_group(api_version: str) -> str:
+    """The API group of an object's `apiVersion`: `apps/v1` -> `apps`, `v1` -> `` (the core group, whose
+    apiVersion is the bare version; https://kubernetes.io/docs/reference/using-api/#api-groups)."""
+    return api_version.split("/", 1)[0] if "/" in api_version else ""

@@ -45,7 +45,7 @@ import constructs
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave
-from manifests.validation.first_sync import api_group
+from upstream.api_formats import api_group
 from upstream.argo_cd import (
     APP_OF_APPS_ANNOTATION,
     APP_OF_APPS_ROOT,

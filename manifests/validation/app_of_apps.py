@@ -35,8 +35,8 @@ from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 from typing import Any
 
-from manifests.validation.first_sync import api_group
 from manifests.validation.report import Finding, Layer, Manifest, finding
+from upstream.api_formats import api_group
 from upstream.argo_cd import (
     MIGRATION_MANAGER_ANNOTATION,
     NO_DELETE,

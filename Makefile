@@ -72,7 +72,7 @@ $(VENV)/bin/cdk8s: $(VENV)/.installed node_modules/.installed
 	chmod +x $@
 
 imports: imports/.generated
-imports/.generated: $(VENV)/.installed node_modules/.installed manifests/crds.py manifests/bindings.py cdk8s.yaml
+imports/.generated: $(VENV)/.installed node_modules/.installed upstream/crd_pins.py manifests/crds.py manifests/bindings.py cdk8s.yaml
 	rm -rf imports build/crds
 	$(PY) main.py crds prepare build/crds
 	npx cdk8s import flink:=build/crds/flink.yaml --language python --output imports

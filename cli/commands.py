@@ -356,7 +356,7 @@ def parser() -> argparse.ArgumentParser:
     importer.set_defaults(run=_import)
 
     crds = commands.add_parser("crds", help="prepare the pinned CRDs for cdk8s import, or install them",
-                               description="The pinned CRDs (manifests/crds.py; read from $CRD_DIR, ../shared/crds or "
+                               description="The pinned CRDs (upstream/crd_pins.py; read from $CRD_DIR, ../shared/crds or "
                                              "their pinned URLs, sha256 checked): prepare them for `cdk8s import`, "
                                              "apply them to the current cluster (kubectl, server-side), or apply an "
                                              "environment's pinned cert-manager release.")

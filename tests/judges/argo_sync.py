@@ -32,10 +32,11 @@ import yaml
 
 from config import load_environment
 from config.external import declared_external
-from manifests.crds import PINS, CrdPin, read_pinned
+from manifests.crds import read_pinned
 from manifests.layout import ARGO_CD_FILES, KUSTOMIZATION, manifest_files
 from tests.judges.kube_apiserver import ApiError, KubeApiServer, Object, Response
 from upstream.argo_cd import sync_order, sync_wave
+from upstream.crd_pins import PINS, CrdPin
 
 WARN_RESTRICTED = {"pod-security.kubernetes.io/warn": "restricted"}
 """Label of a namespace the platform renders into but does not create: its pods are declared restricted too."""

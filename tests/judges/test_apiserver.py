@@ -25,7 +25,6 @@ import pytest
 import yaml
 
 from config import available_environments
-from manifests.crds import PINS
 from manifests.layout import KUSTOMIZATION, platform_files
 from tests.conftest import ROOT, environment, find, render
 from tests.judges.argo_sync import (
@@ -45,6 +44,7 @@ from tests.judges.kube_apiserver import KubeApiServer, Object, stop
 from tests.judges.pod_security import exception_of, undeclared, violations
 from tests.judges.processes import left_running, sleeper
 from upstream.capabilities import KUBERNETES
+from upstream.crd_pins import PINS
 
 KUBECTL = ROOT / "build" / "tools" / "kubectl" / "kubectl"
 HELM = ROOT / "build" / "tools" / "helm" / "helm"

@@ -31,7 +31,7 @@ class SyncWave(IntEnum):
 
     ARGO_CD = -1
     """Argo CD's own configuration (the platform's AppProject, the health checks), before the Applications that use
-    it; the Applications of the app of apps sync in the waves of their files' numbers (`charts.argocd`)."""
+    it; the Applications of the app of apps sync in the waves of their files' numbers (`charts.argo_cd`)."""
     NAMESPACES = 0
     """Namespaces, before anything namespaced."""
     PREREQUISITES = 1

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import cdk8s
 
-from charts.argocd.app_of_apps import AppOfAppsChart, RootApplicationChart
+from charts.argo_cd.app_of_apps import AppOfAppsChart, RootApplicationChart
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog

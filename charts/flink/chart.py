@@ -9,7 +9,7 @@ from typing import Literal
 import constructs
 
 from charts.blocks.component_chart import ComponentChart
-from charts.blocks.fluent_bit import FluentBitSidecarConfig, FluentBitSidecarProps
+from charts.blocks.fluent_bit_sidecar import FluentBitSidecarConfig, FluentBitSidecarProps
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave, image_tag
 from charts.blocks.s3 import S3Access

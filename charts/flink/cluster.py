@@ -23,7 +23,7 @@ import constructs
 from charts.blocks import pod_security
 from charts.blocks.container_env import Env
 from charts.blocks.crd_enums import member
-from charts.blocks.fluent_bit import FluentBitSidecarProps
+from charts.blocks.fluent_bit_sidecar import FluentBitSidecarProps
 from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_object_meta, image_tag
 from charts.blocks.pod_options import PodOptions
 from charts.blocks.pod_spec import QuantityTypes, api_env, api_form, pod_parts, pod_template, struct_arguments

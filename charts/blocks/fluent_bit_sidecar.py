@@ -20,7 +20,7 @@ import yaml
 from charts.blocks.container_env import Env
 from charts.blocks.fluent_bit_config import CONFIG_FILE, CloudWatchOutput, StdoutOutput, configuration, tail_input
 from charts.blocks.metadata import Component, SyncWave
-from charts.blocks.pod_options import Container, PodOptions, PodVolume, VolumeMount
+from charts.blocks.pod_options import ExtraContainer, PodOptions, PodVolume, VolumeMount
 from charts.blocks.workloads import RenderedConfigMap, config_map
 from config.common import Resources
 
@@ -101,7 +101,7 @@ class FluentBitSidecarProps:
         """The volumes and the sidecar of cluster `cluster`'s pods: `flink-logs` (emptyDir at `FLINK_LOG_DIR` in the
         main container, read-only in the sidecar), `fluent-bit-state` (emptyDir, the offsets database) and
         `fluent-bit-config` (the ConfigMap), the latter two mounted in the sidecar only."""
-        sidecar = Container(
+        sidecar = ExtraContainer(
             name=SIDECAR, image=self.image, command=("/fluent-bit/bin/fluent-bit",),
             args=("--workdir=/fluent-bit/etc", f"--config={SIDECAR_CONFIG_DIR}/{CONFIG_FILE}"),
             env=(*SIDECAR_ENV, Env(CLUSTER_ENV, value=cluster)),

@@ -167,7 +167,7 @@ def _import(args: argparse.Namespace) -> int:
     import yaml
 
     from config.environment_edit import fragment_text, merge_into
-    from manifests.manifest_import import import_manifests
+    from manifests.manifest_import.documents import import_manifests
 
     documents = []
     for path in args.files:

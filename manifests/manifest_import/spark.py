@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from config.spark import PLATFORM_SPARK_CONF, SPARK_DENIED_CONF, TYPED_SPARK_CONF, matches
+from config.spark import PLATFORM_SPARK_CONF, TYPED_SPARK_CONF
 from manifests.manifest_import.notes import Notes
 from manifests.manifest_import.pods import pod_volume
 from manifests.manifest_import.reading import schema_problem
 from upstream.flink_options import as_text
+from upstream.spark_options import SPARK_DENIED_CONF, matches
 
 SPARK_FIELDS = ("type", "mainApplicationFile", "mainClass", "arguments", "image", "sparkVersion", "hadoopConf",
                 "restartPolicy")

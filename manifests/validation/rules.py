@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from config.spark import SPARK_DENIED_CONF
 from manifests.credential_scan import scan as credential_findings
 from manifests.restricted import (
     HOST_PATH_PROBLEM,
@@ -33,6 +32,7 @@ from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
 from upstream.api_formats import DNS_1035_LABEL, PINNED_IMAGE, object_name_problem
 from upstream.cron import schedule_problem
+from upstream.spark_options import SPARK_DENIED_CONF
 
 RUN_NAME_SUFFIX = "-" + "0" * 19
 """What the controller appends to a ScheduledSparkApplication's name to name a run: `-<timestamp>`, 19 digits at

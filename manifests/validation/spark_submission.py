@@ -26,7 +26,6 @@ whose restartPolicy never resubmits (Never, the default, or OnFailure with onSub
 
 from __future__ import annotations
 
-from config.spark import DEPENDENCIES, DEPENDENCY_CONF, dependency_uris
 from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
 from manifests.validation.spark_webhook import pod_webhooks
@@ -38,6 +37,7 @@ from upstream.capabilities import (
     SPARK_PACKAGES_PROBLEM,
     spark_dependency_problem,
 )
+from upstream.spark_options import DEPENDENCIES, DEPENDENCY_CONF, dependency_uris
 
 
 def dependency_findings(m: Manifest) -> list[Finding]:

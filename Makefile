@@ -14,7 +14,7 @@
 #   make diff [BASE=HEAD] [ENV=..] [FORMAT=text|markdown]  rendered change of the working tree against a git ref (e.g. BASE=origin/main)
 #   make install-crds [CRD_DIR=...]    kubectl users: apply the pinned CRDs (server-side) to the current cluster
 #   make install-cert-manager [ENV=..] kubectl users: apply the pinned cert-manager release
-#   make flink-options         regenerate config/data/flink-<version>-options.json from Flink's own jars (Java, Maven)
+#   make flink-options         regenerate upstream/data/flink-<version>-options.json from Flink's own jars (Java, Maven)
 #   make schemas               export standalone strict schemas (kubeconform layout) to build/schemas
 #   make docs                  generate environments/config.schema.json and docs/reference/configuration.md from config/
 SHELL := /bin/bash
@@ -72,7 +72,7 @@ $(VENV)/bin/cdk8s: $(VENV)/.installed node_modules/.installed
 	chmod +x $@
 
 imports: imports/.generated
-imports/.generated: $(VENV)/.installed node_modules/.installed manifests/crds.py manifests/bindings.py cdk8s.yaml
+imports/.generated: $(VENV)/.installed node_modules/.installed upstream/crd_pins.py manifests/crds.py manifests/bindings.py cdk8s.yaml
 	rm -rf imports build/crds
 	$(PY) main.py crds prepare build/crds
 	npx cdk8s import flink:=build/crds/flink.yaml --language python --output imports
@@ -123,7 +123,7 @@ diff: setup
 	$(PY) main.py diff --base $(BASE) $(ENV_ARGS) --format $(FORMAT) || [ $$? -eq 1 ]
 
 typecheck: setup
-	$(PY) -m ruff check cli charts manifests config tests bench main.py
+	$(PY) -m ruff check cli charts manifests config upstream tests bench main.py
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 

@@ -4,7 +4,7 @@ Layers, one way (import-linter, `pyproject.toml`): `charts.synth` > `charts.plat
 which maps the environment configuration onto the components and wires them by object) > the components >
 `charts.blocks`, the building blocks beneath them. Every other package or module here is a component (`flink`,
 `polaris`, `namespaces`, ...): it imports no other component, and of `config` only the value modules (`config.common`,
-`config.capabilities`, ...; the allow-list is in `pyproject.toml`). The contracts name no component, so a new one is
+`upstream.capabilities`, ...; the allow-list is in `pyproject.toml`). The contracts name no component, so a new one is
 held to them by default. Below `charts` come `manifests` (cdk8s-free tooling over rendered YAML) and `config` (the
 environment configuration model).
 """

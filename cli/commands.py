@@ -52,8 +52,8 @@ def _copy_for_cdk8s_cli(written: list[Path], cli_outdir: Path) -> None:
 
 def _synth(args: argparse.Namespace) -> int:
     from charts.synth import synthesize, synthesize_helm_templates
-    from config.file_dialects import LineFileError
     from manifests.helm import HelmChartError
+    from upstream.file_dialects import LineFileError
 
     cli_outdir = os.environ.get("CDK8S_OUTDIR")
     try:
@@ -167,7 +167,7 @@ def _import(args: argparse.Namespace) -> int:
     import yaml
 
     from config.environment_edit import fragment_text, merge_into
-    from config.manifest_import import import_manifests
+    from manifests.manifest_import.documents import import_manifests
 
     documents = []
     for path in args.files:
@@ -358,7 +358,7 @@ def parser() -> argparse.ArgumentParser:
     importer.set_defaults(run=_import)
 
     crds = commands.add_parser("crds", help="prepare the pinned CRDs for cdk8s import, or install them",
-                               description="The pinned CRDs (manifests/crds.py; read from $CRD_DIR, ../shared/crds or "
+                               description="The pinned CRDs (upstream/crd_pins.py; read from $CRD_DIR, ../shared/crds or "
                                              "their pinned URLs, sha256 checked): prepare them for `cdk8s import`, "
                                              "apply them to the current cluster (kubectl, server-side), or apply an "
                                              "environment's pinned cert-manager release.")

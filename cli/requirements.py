@@ -4,7 +4,7 @@ module when importing anything else has failed."""
 
 from __future__ import annotations
 
-OWN_PACKAGES = frozenset({"cli", "charts", "config", "manifests", "tests", "bench"})
+OWN_PACKAGES = frozenset({"cli", "charts", "config", "manifests", "upstream", "tests", "bench"})
 """The project's own top-level packages: a missing module inside them is a fault of the project, not of the setup,
 and keeps its traceback."""
 

@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, ClassVar
 
-from config.api_formats import quantity
 from config.declaration import Constraints, Definition, section, setting
 from config.loading import Problem
+from upstream.api_formats import quantity
 
 JOB_ARGUMENT_PLACEHOLDERS = ("fluss.bootstrapServers", "polaris.catalogUri", "polaris.tokenEndpoint")
 """The names a job argument may use as `${name}`: the addresses of the platform's own Services."""

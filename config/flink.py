@@ -132,7 +132,7 @@ class FlinkConfig:
 
     flink_version: str = setting("v1_20", enum=["v1_19", "v1_20", "v2_0", "v2_1", "v2_2"])
     """FlinkDeployment flinkVersion. Only versions with a Fluss connector and an Iceberg Flink runtime work with the
-    platform's catalogs (config/capabilities.py: v1_19, v1_20 with Fluss 0.9.1 and Iceberg 1.10.1); others are
+    platform's catalogs (upstream/capabilities.py: v1_19, v1_20 with Fluss 0.9.1 and Iceberg 1.10.1); others are
     refused with the reason.
     """
 

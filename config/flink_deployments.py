@@ -8,26 +8,26 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Literal
 
-from config import capabilities
-from config.api_formats import flink_memory_problem
 from config.common import FlinkDuration, FlinkMemory, Image, KubernetesName, object_metadata_problems
 from config.declaration import section, setting
 from config.flink_jobs import AutoscalerConfig, JobSpecConfig
-from config.flink_keys import flink_keys
-from config.flink_options import (
+from config.flink_standalone import StandaloneConfig, standalone_problems
+from config.loading import Problem, camel
+from config.metrics import MetricsOverrideConfig
+from config.platform_keys import platform_setting
+from config.pod_options import PodOptionsConfig
+from upstream import capabilities
+from upstream.api_formats import flink_memory_problem
+from upstream.flink_keys import flink_keys
+from upstream.flink_options import (
     LOG_CONFIG_FILES,
     OPERATOR_FORBIDDEN_KEYS,
     PLATFORM_KEYS,
     RESTART_STRATEGY,
     as_text,
-    platform_setting,
 )
-from config.flink_standalone import StandaloneConfig, standalone_problems
-from config.java_values import JavaError, flink_list
-from config.loading import Problem, camel
-from config.metrics import MetricsOverrideConfig
-from config.pod_options import PodOptionsConfig
-from config.quartz import EXCLUDED_PERIODS_KEY, excluded_period_problem, snapshot_interval_problem
+from upstream.java_values import JavaError, flink_list
+from upstream.quartz import EXCLUDED_PERIODS_KEY, excluded_period_problem, snapshot_interval_problem
 
 
 def memory_problems(*settings: tuple[str, str]) -> Iterator[Problem]:
@@ -40,7 +40,7 @@ def memory_problems(*settings: tuple[str, str]) -> Iterator[Problem]:
 
 def excluded_periods_problem(key: str, text: str) -> str | None:
     """The operator's message for the first autoscaler excluded period of `text` it refuses, when `key` is the
-    excluded periods option (under either name; a `;`-separated list), or None (`config.quartz`)."""
+    excluded periods option (under either name; a `;`-separated list), or None (`upstream.quartz`)."""
     if key not in (EXCLUDED_PERIODS_KEY, f"kubernetes.operator.{EXCLUDED_PERIODS_KEY}"):
         return None
     try:
@@ -151,7 +151,7 @@ DURATION_OR_CRON = [{"$ref": "#/$defs/flinkDuration"},
                      "description": "A Quartz cron expression (6 or 7 fields)."},
                     {"type": "null"}]
 """The schema of a periodic snapshot interval: a Flink duration, a Quartz cron expression (checked further by
-`config.quartz`) or null."""
+`upstream.quartz`) or null."""
 
 
 @section
@@ -180,7 +180,7 @@ class PeriodicSnapshotsConfig:
 
     def problems(self) -> Iterator[Problem]:
         """Intervals the operator reads: a cron expression log4j's parser refuses would never trigger a snapshot
-        (`config.quartz.snapshot_interval_problem`; the schema checks the durations)."""
+        (`upstream.quartz.snapshot_interval_problem`; the schema checks the durations)."""
         for key, value in (("savepointInterval", self.savepoint_interval),
                            ("checkpointInterval", self.checkpoint_interval)):
             if value is not None and (problem := snapshot_interval_problem(value)):
@@ -404,7 +404,7 @@ class FlinkDeploymentConfig:
     def problems(self) -> Iterator[Problem]:
         """What the Flink operator would reject: standby JobManagers without HA, `flinkConfiguration` keys it sets
         itself; keys the platform sets from a typed field (or their older names); keys that are no Flink 1.20.3 option
-        and values Flink cannot read for theirs (`config.flink_keys`); with backend: standalone, what a cluster
+        and values Flink cannot read for theirs (`upstream.flink_keys`); with backend: standalone, what a cluster
         without the operator cannot do (`config.flink_standalone.standalone_problems`)."""
         yield from object_metadata_problems(self.labels, self.annotations)
         if self.backend == "standalone" and (self.labels or self.annotations):

@@ -14,17 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal
 
-from config.api_formats import STATEFUL_SET_NAME_MAX
 from config.common import Quantity
 from config.declaration import section, setting
-from config.flink_options import (
+from config.loading import Problem
+from upstream.api_formats import STATEFUL_SET_NAME_MAX
+from upstream.flink_options import (
     LOG_CONFIG_FILES,
     OPERATOR_ONLY_KEY_PREFIX,
     STANDALONE_KEYS,
     STANDALONE_LOG_FILE,
     USRLIB,
 )
-from config.loading import Problem
 
 if TYPE_CHECKING:
     from config.flink_deployments import FlinkDeploymentConfig

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from config import capabilities
 from config.common import Image, KubernetesName, Quantity, Resources, S3Keys
 from config.declaration import section, setting
-from config.file_dialects import line_problem
 from config.loading import Problem
+from upstream import capabilities
+from upstream.file_dialects import line_problem
 
 if TYPE_CHECKING:
     from config.environment import EnvironmentConfig
@@ -96,7 +96,7 @@ class FlussConfig:
     role (e.g. the keys of an IAM user limited to the Fluss bucket). Null: the environment's
     objectStore.credentials, or objectStore.iamRoleArn, whose web identity the Fluss servers then use; the
     CoordinatorServer hands clients that read remote data AssumeRole credentials of that same role, so its trust
-    policy must allow the role itself (config/capabilities.py).
+    policy must allow the role itself (upstream/capabilities.py).
     """
 
     tablet_data_storage: Quantity = setting("10Gi")
@@ -109,7 +109,7 @@ class FlussConfig:
 
     def problems(self) -> Iterator[Problem]:
         """Enough TabletServers for the replication factor; two distinct listener ports; paths that server.yaml
-        (`config.file_dialects.line_file`) can carry."""
+        (`upstream.file_dialects.line_file`) can carry."""
         if self.default_replication_factor > self.tablet_replicas:
             yield Problem("defaultReplicationFactor", f"{self.default_replication_factor} is more than "
                                                       f"fluss.tabletReplicas ({self.tablet_replicas})")

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Literal
 
 from config.common import Image, KubernetesName, Resources
 from config.declaration import section, setting
-from config.flink_options import LOG_FILE_PROPERTY
 from config.loading import Problem
 from config.pod_options import TolerationConfig
+from upstream.flink_options import LOG_FILE_PROPERTY
 
 if TYPE_CHECKING:
     from config.environment import EnvironmentConfig

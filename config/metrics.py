@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from config.declaration import section, setting
-from config.flink_options import FLINK_OWN_PORTS
 from config.loading import Problem
+from upstream.flink_options import FLINK_OWN_PORTS
 
 if TYPE_CHECKING:
     from config.environment import EnvironmentConfig

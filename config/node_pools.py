@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from config.cron import budget_schedule_problem
 from config.declaration import Constraints, section, setting
-from config.karpenter import (
+from config.loading import Problem, repeats
+from config.pod_options import PodOptionsConfig
+from upstream.cron import budget_schedule_problem
+from upstream.karpenter import (
     ARCH,
     CAPACITY_TYPE,
     INSTANCE_CATEGORY,
@@ -28,8 +30,6 @@ from config.karpenter import (
     ZONE,
     restricted_label_problem,
 )
-from config.loading import Problem, repeats
-from config.pod_options import PodOptionsConfig
 
 if TYPE_CHECKING:
     from config.environment import EnvironmentConfig
@@ -144,7 +144,7 @@ class DisruptionBudgetConfig:
 
     def problems(self) -> Iterator[Problem]:
         """schedule and duration come together (Karpenter's rule); a schedule Karpenter's cron parser reads
-        (`config.cron.budget_schedule_problem`)."""
+        (`upstream.cron.budget_schedule_problem`)."""
         if (self.schedule is None) != (self.duration is None):
             yield Problem("schedule", "'schedule' must be set with 'duration' (Karpenter)")
         if self.schedule is not None and (problem := budget_schedule_problem(self.schedule)):

@@ -8,8 +8,8 @@ from typing import Any, ClassVar, Literal
 
 from config.common import Image, Quantity, Resources
 from config.declaration import section, setting
-from config.flink_options import FLINK_MAIN_CONTAINER
 from config.loading import Problem, repeats
+from upstream.flink_options import FLINK_MAIN_CONTAINER
 
 RESERVED_LABELS = ("app", "component", "type")
 """Labels the Flink operator puts on the pods it creates and selects them by."""

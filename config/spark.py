@@ -6,34 +6,26 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Literal
 
-from config.capabilities import (
+from config.common import Image, KubernetesName, climbs_out, is_uri, object_metadata_problems
+from config.declaration import section, setting
+from config.loading import Problem, repeats
+from config.pod_options import PodOptionsConfig
+from upstream.capabilities import (
     JAR_TYPES,
     SPARK_MAIN_CLASS_PROBLEM,
     SPARK_PACKAGE_CONF,
     SPARK_PACKAGES_PROBLEM,
     spark_dependency_problem,
 )
-from config.common import Image, KubernetesName, climbs_out, is_uri, object_metadata_problems
-from config.cron import schedule_problem
-from config.declaration import section, setting
-from config.loading import Problem, repeats
-from config.pod_options import PodOptionsConfig
-
-SPARK_DENIED_CONF: dict[str, str] = {
-    "spark.kubernetes.authenticate.driver.serviceAccountName": "configure the service account via the CRD spec instead",
-    "spark.kubernetes.authenticate.executor.serviceAccountName": "configure the service account via the CRD spec instead",
-    **{key: "authentication credentials are managed by the operator" for key in (
-        "spark.kubernetes.authenticate.oauthTokenFile", "spark.kubernetes.authenticate.oauthToken",
-        "spark.kubernetes.authenticate.driver.oauthTokenFile", "spark.kubernetes.authenticate.driver.oauthToken",
-        "spark.kubernetes.authenticate.executor.oauthTokenFile", "spark.kubernetes.authenticate.executor.oauthToken")},
-    "spark.master": "this value is managed by the operator",
-    "spark.kubernetes.driver.master": "this value is managed by the operator",
-    "spark.kubernetes.container.image": "use the image field on the CRD instead",
-    "spark.kubernetes.driver.container.image": "use the image field on the CRD instead",
-    "spark.kubernetes.executor.container.image": "use the image field on the CRD instead",
-}
-"""sparkConf keys the Spark operator 2.5.2 webhook refuses, with its reason (internal/webhook/sparkconf_validator.go
-deniedSparkConfKeys); `spark.kubernetes.namespace` must also equal the application's namespace."""
+from upstream.cron import schedule_problem
+from upstream.spark_options import (
+    SCHEDULED_NAME_MAX,
+    SPARK_CONTAINERS,
+    SPARK_DENIED_CONF,
+    SPARK_LOCAL_DIR_PREFIX,
+    dependency_uris,
+    matches,
+)
 
 PLATFORM_SPARK_CONF = ("spark.hadoop.fs.s3a.", "spark.sql.catalog.rest", "spark.sql.catalog.rest.",
                        "spark.sql.extensions", "spark.sql.defaultCatalog", "spark.driver.userClassPathFirst",
@@ -50,35 +42,6 @@ TYPED_SPARK_CONF = {
     "spark.jars": "jars", "spark.files": "files", "spark.submit.pyFiles": "pyFiles",
 }
 """sparkConf keys (or prefixes, ending in `.`) set from typed fields, and the field to use instead."""
-
-DEPENDENCIES = ("jars", "files", "pyFiles", "archives")
-"""The SparkApplication's `deps` lists the operator passes to spark-submit as --jars, --files, --py-files, --archives
-(kubeflow/spark-operator v2.5.2 internal/controller/sparkapplication/submission.go dependenciesOption)."""
-DEPENDENCY_CONF = ("spark.jars", "spark.files", "spark.submit.pyFiles", "spark.archives")
-"""sparkConf keys spark-submit reads the same lists from when the options are absent (Spark 4.0
-SparkSubmitArguments.loadEnvironmentArguments): comma-separated URIs."""
-
-
-def dependency_uris(value: str) -> list[str]:
-    """The URIs of a comma-separated dependency list (Spark's Utils.stringToSeq: trimmed, empty entries dropped)."""
-    return [uri.strip() for uri in value.split(",") if uri.strip()]
-
-
-SPARK_CONTAINERS = ("spark-kubernetes-driver", "spark-kubernetes-executor")
-"""The names Spark gives its driver and executor containers; the operator's webhook skips a sidecar or init container
-of either name (internal/webhook/sparkpod_defaulter.go hasContainer)."""
-SPARK_LOCAL_DIR_PREFIX = "spark-local-dir-"
-"""Volumes Spark uses as scratch space (spark.local.dir); the webhook does not add them and the controller passes them
-to spark-submit (internal/controller/sparkapplication/submission.go driverVolumeMountsOption)."""
-
-SCHEDULED_NAME_MAX = 63 - 20
-"""Longest ScheduledSparkApplication name: the controller names each run `<name>-<timestamp>`, 19 digits at its default
-`nanos` precision (scheduledsparkapplication/controller.go), and the run's name must be a DNS-1035 label."""
-
-
-def matches(key: str, patterns: Iterator[str] | tuple[str, ...]) -> str | None:
-    """The first of `patterns` (a key, or a prefix ending in `.`) that `key` matches."""
-    return next((p for p in patterns if key == p or (p.endswith(".") and key.startswith(p))), None)
 
 
 @section
@@ -111,7 +74,7 @@ class ScheduleConfig:
     """Failed runs kept, for their logs and status."""
 
     def problems(self) -> Iterator[Problem]:
-        """A schedule and time zone the Spark operator's controller accepts (`config.cron.schedule_problem`:
+        """A schedule and time zone the Spark operator's controller accepts (`upstream.cron.schedule_problem`:
         robfig/cron v3's standard parser, Go's IANA time zones), so that no ScheduledSparkApplication is rendered
         that ends in FailedValidation and never runs."""
         zone = schedule_problem("@daily", self.time_zone or "")
@@ -238,7 +201,7 @@ class SparkApplicationConfig:
     start: it needs egress to the host, a proxy in sparkConf spark.driver.extraJavaOptions (-Dhttps.proxyHost=...
     -Dhttps.proxyPort=...) and the server's CA in the image's Java truststore; executors get them from the driver).
     Not s3a:// or a path: the Spark operator runs spark-submit in its controller pod, which opens those itself and
-    cannot (config/capabilities.py SPARK_OPERATOR).
+    cannot (upstream/capabilities.py SPARK_OPERATOR).
     """
 
     driver_cores: int = setting(1, key="driver.cores", minimum=1)

@@ -12,8 +12,9 @@ from typing import Any
 
 import yaml
 
-from config.capabilities import KUBERNETES
-from manifests.crds import PINS, read_pinned
+from manifests.crds import read_pinned
+from upstream.capabilities import KUBERNETES
+from upstream.crd_pins import PINS
 
 KUBERNETES_VERSION = ".".join(KUBERNETES.version.split(".")[:2]) + ".0"
 """The schema version of `validate` and kubeconform: the minor of the pinned Kubernetes release (`1.33.0`)."""

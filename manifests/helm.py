@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from manifests import argo_cd
+from upstream import argo_cd
+from upstream.api_formats import api_group
 
 Object = dict[str, Any]
 
@@ -160,8 +161,8 @@ def helm_hook(obj: Object) -> dict[str, str]:
 
 
 def _group(obj: Object) -> str:
-    api_version = str(obj.get("apiVersion", ""))
-    return api_version.split("/")[0] if "/" in api_version else ""
+    """The API group of `obj` (`upstream.api_formats.api_group` of its apiVersion)."""
+    return api_group(str(obj.get("apiVersion", "")))
 
 
 def is_stateful(obj: Object) -> bool:

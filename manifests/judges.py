@@ -3,7 +3,7 @@
 Every judge is built from a package registry into `${LAKEHOUSE_JUDGES_CACHE:-~/.cache/lakehouse-judges}`, one
 folder per judge and version (`kube-apiserver-v1.33.13/`, `kubeconform-v0.7.0/`), outside the clone, so CI on the
 same machine reuses it and a new machine pays the first build once. The versions are those of
-`config.capabilities` (KUBERNETES, KUBECONFORM). `python main.py judges build NAME` (`make judges`) builds one;
+`upstream.capabilities` (KUBERNETES, KUBECONFORM). `python main.py judges build NAME` (`make judges`) builds one;
 a failed build leaves its reason in `<folder>.failed`, which the tests that need the judge report (a failure under
 `CI=true`, a skip elsewhere).
 """
@@ -14,8 +14,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from config.capabilities import KUBECONFORM, KUBERNETES
 from config.loading import ROOT
+from upstream.capabilities import KUBECONFORM, KUBERNETES
 
 CACHE_VARIABLE = "LAKEHOUSE_JUDGES_CACHE"
 APISERVER_BUILD = ROOT / "judges" / "apiserver" / "build.sh"

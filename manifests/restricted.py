@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from config.flink_options import FLINK_MAIN_CONTAINER
 from manifests.tree import pod_template
+from upstream.flink_options import FLINK_MAIN_CONTAINER
 
 POD_SECURITY_EXCEPTION = "lakehouse.dev/pod-security-exception"
 """Pod annotation naming why the pod cannot run as non-root; validation downgrades that finding to a warning."""

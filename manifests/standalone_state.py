@@ -23,10 +23,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from config.flink_options import HA_CLUSTER_ID, KUBERNETES_CLUSTER_ID, LOCAL_RECOVERY_KEYS
 from manifests.diff import Key
 from manifests.state_finding import LOSS, NON_RESTORED_STATE, REVIEW, Finding, Objects, kept_by_argo_cd
 from manifests.validation.flink_config import FlinkConf, standard_config_file
+from upstream.flink_options import HA_CLUSTER_ID, KUBERNETES_CLUSTER_ID, LOCAL_RECOVERY_KEYS
 
 STANDALONE_JOB = "standalone-job"
 """The flink image entrypoint's command of a standalone application cluster's JobManager."""

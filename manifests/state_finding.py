@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from manifests.argo_cd import NO_PRUNE, sync_options
 from manifests.diff import Key
+from upstream.argo_cd import NO_PRUNE, sync_options
 
 Objects = dict[Key, dict[str, Any]]
 """Rendered objects keyed as `manifests.diff` keys them."""

@@ -1,5 +1,5 @@
 """Walking nested manifest data (dicts and lists) with field paths like `spec.containers[0].env[1]`, and the
-settings of the config-file text some values hold, read by the file's own dialect (`config.file_dialects`)."""
+settings of the config-file text some values hold, read by the file's own dialect (`upstream.file_dialects`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import javaproperties
 
-from config.file_dialects import FileReadError, line_entries, load_yaml, read_flink_yaml
-from config.flink_options import FLINK_MAIN_CONTAINER
+from upstream.file_dialects import FileReadError, line_entries, load_yaml, read_flink_yaml
+from upstream.flink_options import FLINK_MAIN_CONTAINER
 
 
 def field_path(parts: Iterable[Any]) -> str:
@@ -113,7 +113,7 @@ FLINK_YAML_FILE = "config.yaml"
 
 def config_entries(text: str, name: str | None = None) -> Iterator[tuple[str, str]]:
     """(key, value) of each setting of config-file text held in a manifest value, read as the program that reads a
-    file called `name` reads it (the dialects of `config.file_dialects`, chosen by name as the programs choose):
+    file called `name` reads it (the dialects of `upstream.file_dialects`, chosen by name as the programs choose):
 
     - `flink-conf.yaml`, `server.yaml`: flat lines (`#` starts a comment anywhere, the split is at the first `": "`);
       every line the reader keeps, in file order (a repeated key once per line).

@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("main.py", "cdk8s.yaml", "Makefile", "pyproject.toml", "cli", "charts", "config", "manifests",
+COPIED = ("main.py", "cdk8s.yaml", "Makefile", "pyproject.toml", "cli", "charts", "config", "manifests", "upstream",
           "environments")
 """What the entry points read and a test may see change: copied when the copy is not `whole`."""
 LINKED = (".venv", "node_modules", "imports", "requirements.txt", "package.json", "package-lock.json")

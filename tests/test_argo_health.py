@@ -13,7 +13,8 @@ import yaml
 
 from manifests.argo_health import health_customizations
 from manifests.argo_health.lua import HealthScriptError, LuaHealth
-from manifests.crds import PINS, read_pinned
+from manifests.crds import read_pinned
+from upstream.crd_pins import PINS
 
 Obj = dict[str, Any]
 

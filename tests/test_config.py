@@ -143,7 +143,7 @@ def test_duplicate_yaml_key_is_refused_with_its_lines(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("memory", ["2Gi", "2048m", "2g", "4GB", "1536 mb", "2gibibytes"])
 def test_flink_memory_accepts_what_the_operator_parses(memory: str) -> None:
-    from config.api_formats import flink_memory_valid
+    from upstream.api_formats import flink_memory_valid
 
     config = parse_environment(minimal(flink={"sessionCluster": {"taskManagerMemory": memory}}), source=SRC,
                                expected_name="test")
@@ -161,7 +161,7 @@ def test_flink_memory_refuses_fractions_the_operator_cannot_read(memory: str) ->
 
 @pytest.mark.parametrize("memory", ["2 gigs", "2GiB!", "-1g", "g"])
 def test_flink_memory_refuses_what_the_operator_cannot_parse(memory: str) -> None:
-    from config.api_formats import flink_memory_valid
+    from upstream.api_formats import flink_memory_valid
 
     assert not flink_memory_valid(memory)
     assert error_of(minimal(flink={"sessionCluster": {"taskManagerMemory": memory}})) == (
@@ -479,8 +479,8 @@ def test_catalog_model_refers_only_to_declared_principal_roles() -> None:
 
 
 def test_iam_role_needs_static_keys_for_a_fluss_version_without_web_identity(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fluss 0.9.1 can use the role (config/capabilities.py); a pinned version that cannot gets the error."""
-    from config import capabilities
+    """Fluss 0.9.1 can use the role (upstream/capabilities.py); a pinned version that cannot gets the error."""
+    from upstream import capabilities
 
     doc = minimal()
     doc["objectStore"].update(credentials=None, iamRoleArn="arn:aws:iam::123456789012:role/x")
@@ -522,7 +522,7 @@ def test_fluss_keys_cannot_reuse_the_environment_secret_with_other_keys() -> Non
     (f"flink:latest@sha256:{'a' * 64}", False), ("Flink:1.20", False), ("flink:1.20 ", False)])
 def test_config_and_validate_agree_on_pinned_images(image: str, pinned: bool) -> None:
     """One pattern: the schema's `$defs/image` is the one `validate` applies to rendered images."""
-    from config.api_formats import PINNED_IMAGE, PINNED_IMAGE_PATTERN
+    from upstream.api_formats import PINNED_IMAGE, PINNED_IMAGE_PATTERN
 
     assert schema()["$defs"]["image"]["pattern"] == PINNED_IMAGE_PATTERN
     assert bool(PINNED_IMAGE.match(image)) is pinned

@@ -1,13 +1,13 @@
 """`manifests.tree.config_entries` reads a config file's settings as the file's own reader does: the writers of
-`config.file_dialects` write values holding `: `, `#`, `=` and quotes, and each reads back as written."""
+`upstream.file_dialects` write values holding `: `, `#`, `=` and quotes, and each reads back as written."""
 
 from __future__ import annotations
 
 import pytest
 
-from config.file_dialects import line_file, properties_file, yaml_file
 from manifests.credential_scan import scan
 from manifests.tree import config_entries
+from upstream.file_dialects import line_file, properties_file, yaml_file
 
 TRICKY = {"env.java.opts": '-Dx="a: b" -Dy=c=d', "pipeline.name": "#nightly", "s3.endpoint": "http://minio:9000",
           "plain": "value"}

@@ -1,4 +1,4 @@
-"""Configuration files are written in their readers' dialects (config/file_dialects.py) and `validate` parses every
+"""Configuration files are written in their readers' dialects (upstream/file_dialects.py) and `validate` parses every
 rendered one (manifests/validation/config_files.py): values that need quoting or escaping read back as set, what a
 dialect cannot carry is refused where it is set, and hand-made files that do not read back are errors.
 The readers here are the project's; tests/judges/test_config_file_readers.py holds them to Flink's and Java's own."""
@@ -11,7 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from config.file_dialects import (
+from manifests.validation import config_files
+from manifests.validation.report import Manifest as Loaded
+from tests.conftest import Manifest, config_errors, environment, find, render, validate_errors
+from upstream.file_dialects import (
     LineFileError,
     line_file,
     properties_file,
@@ -21,9 +24,6 @@ from config.file_dialects import (
     read_text_yaml,
     yaml_file,
 )
-from manifests.validation import config_files
-from manifests.validation.report import Manifest as Loaded
-from tests.conftest import Manifest, config_errors, environment, find, render, validate_errors
 
 TRICKY: dict[str, str | int] = {
     "java.opts": '-Dx="a: b"',

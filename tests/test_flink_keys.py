@@ -1,4 +1,4 @@
-"""Flink configuration keys are Flink 1.20.3's own (config.flink_keys, from config/data/flink-1.20.3-options.json,
+"""Flink configuration keys are Flink 1.20.3's own (upstream.flink_keys, from upstream/data/flink-1.20.3-options.json,
 which the Flink options judge generates from the release's jars): the config refuses an unknown or renamed
 `flinkConfiguration` key naming the right one, and `validate` finds them wherever a manifest writes Flink keys."""
 
@@ -13,18 +13,19 @@ from typing import Any
 import pytest
 import yaml
 
-from config.flink_keys import DATA_FILE, OPEN_PREFIXES, SCOPED_OPTIONS, TABLE_OPTIONS, flink_keys
-from config.flink_options import PLATFORM_KEYS, platform_setting
 from config.loading import SCHEMA_PATH
+from config.platform_keys import platform_setting
 from tests.conftest import Manifest, config_errors, environment, find, render, validate_errors
 from tests.test_flink_standalone import APPLICATION as STANDALONE
+from upstream.flink_keys import DATA_FILE, OPEN_PREFIXES, SCOPED_OPTIONS, TABLE_OPTIONS, flink_keys
+from upstream.flink_options import PLATFORM_KEYS
 
 
 @pytest.mark.parametrize(("key", "problem"), [
     ("execution.checkpointing.intervall",
      "not a Flink 1.20.3 option; did you mean 'execution.checkpointing.interval'?"),
     ("taskmanager.numberOfTaskSlot", "not a Flink 1.20.3 option; did you mean 'taskmanager.numberOfTaskSlots'?"),
-    ("zzz.qqq", "not a Flink 1.20.3 option, nor under an open prefix (config.flink_keys.OPEN_PREFIXES)"),
+    ("zzz.qqq", "not a Flink 1.20.3 option, nor under an open prefix (upstream.flink_keys.OPEN_PREFIXES)"),
     ("kubernetes.pod-template-file", "deprecated in Flink 1.20.3: use kubernetes.pod-template-file.default (the "
                                      "platform writes and accepts only current names)"),
     ("env.java.opts", "deprecated in Flink 1.20.3: use env.java.opts.all (the platform writes and accepts only "
@@ -75,7 +76,7 @@ def test_open_prefixes_hide_no_option_flink_lists() -> None:
 
 
 def test_docs_list_every_open_prefix() -> None:
-    """The table of open prefixes (docs/reference/flink-configuration-keys.md) is the one of config.flink_keys."""
+    """The table of open prefixes (docs/reference/flink-configuration-keys.md) is the one of upstream.flink_keys."""
     page = Path(__file__).resolve().parent.parent / "docs" / "reference" / "flink-configuration-keys.md"
     table = page.read_text().split("| prefix | why it is open |", 1)[1].split("\n\n", 1)[0]
     assert sorted(re.findall(r"`([a-z0-9.-]+\.)`", table)) == sorted(prefix for prefix, _ in OPEN_PREFIXES)

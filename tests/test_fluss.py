@@ -39,7 +39,7 @@ def test_server_yaml_points_at_polaris_and_s3() -> None:
 
 def test_in_cluster_store_uses_path_style_and_no_vended_credentials() -> None:
     """Clients that read remote data get AssumeRole credentials from MinIO's own STS, which serves no
-    GetSessionToken (config/capabilities.py); the token carries endpoint and path style (Fluss 0.9.1)."""
+    GetSessionToken (upstream/capabilities.py); the token carries endpoint and path style (Fluss 0.9.1)."""
     conf = server_yaml(fluss(environment(objectStore=LOCAL_STORE, secrets={"generateDevSecrets": True},
                                          polaris={"tokenBroker": {"type": "symmetric-key"}})))
     assert conf["s3.endpoint"] == "http://minio.object-store.svc.cluster.local:9000"
@@ -132,7 +132,7 @@ def test_props_refuse_more_replicas_than_tablet_servers_and_one_port_for_both_li
 
 
 def test_iam_role_environment_without_fluss_keys_uses_the_web_identity() -> None:
-    """Fluss 0.9.1 (config/capabilities.py): the servers' S3A reads the IRSA token, and the CoordinatorServer hands
+    """Fluss 0.9.1 (upstream/capabilities.py): the servers' S3A reads the IRSA token, and the CoordinatorServer hands
     clients AssumeRole credentials of the same role (S3DelegationTokenProvider); no static keys anywhere."""
     role = "arn:aws:iam::123456789012:role/x"
     store = {**environment()["objectStore"], "credentials": None, "iamRoleArn": role}

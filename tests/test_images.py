@@ -1,4 +1,4 @@
-"""The Dockerfiles of the custom images (images/) agree with what config names and what config/capabilities.py
+"""The Dockerfiles of the custom images (images/) agree with what config names and what upstream/capabilities.py
 records: base image versions, every downloaded artifact's version, and the paths the rendered objects read; every
 downloaded jar has its SHA-256 in the image's lock (`make images-lock`). They cannot be built here (no container
 engine); this is what can be checked without one."""
@@ -16,7 +16,10 @@ import pytest
 from charts.operators.flink_operator import VERSION as FLINK_OPERATOR_VERSION
 from charts.spark.applications import ICEBERG_JARS
 from config import EnvironmentConfig, parse_environment
-from config.capabilities import (
+from manifests.judges import cache_dir
+from tests.conftest import FIXTURE_DIR
+from tests.judges.fluss_judge import DIST_PLUGINS
+from upstream.capabilities import (
     FLINK_LIB_FOR_FLUSS,
     FLUSS,
     FLUSS_IMAGE_ICEBERG_MODULES,
@@ -27,9 +30,6 @@ from config.capabilities import (
     SPARK_S3,
     RequiredJar,
 )
-from manifests.judges import cache_dir
-from tests.conftest import FIXTURE_DIR
-from tests.judges.fluss_judge import DIST_PLUGINS
 
 IMAGES = Path(__file__).resolve().parent.parent / "images"
 MAVEN = "https://repo1.maven.org/maven2/"
@@ -111,7 +111,7 @@ def test_the_flink_jars_are_the_versions_of_the_capabilities_table() -> None:
 
 
 IMAGE_JARS_FOR_FLUSS = {"flink": FLINK_LIB_FOR_FLUSS, "fluss": FLUSS_SERVER_PLUGINS}
-"""Image -> the jars the Fluss docs require in it (config/capabilities.py)."""
+"""Image -> the jars the Fluss docs require in it (upstream/capabilities.py)."""
 DOC_ITEMS = {"flink": "flink.image", "fluss": "fluss.image"}
 """Image -> its config key, whose item in docs/operations/images.md lists the jars."""
 

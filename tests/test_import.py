@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from cli.commands import main as cli_main
-from config.manifest_import import flatten, import_manifests
+from manifests.manifest_import.documents import import_manifests
+from manifests.manifest_import.reading import flatten
 from tests.conftest import Manifest, environment, render
 
 BASIC = """
@@ -243,7 +244,7 @@ def test_a_session_jobs_autoscaler_is_imported_and_other_settings_noted() -> Non
 
 
 def test_older_flink_names_are_imported_as_the_current_ones() -> None:
-    """Flink 1.20.3's deprecated keys (config.flink_keys, from its jars), which the config refuses, become the
+    """Flink 1.20.3's deprecated keys (upstream.flink_keys, from its jars), which the config refuses, become the
     option's key."""
     manifests = STATEFUL.replace("    taskmanager.numberOfTaskSlots: 2", "    taskmanager.numberOfTaskSlots: 2\n"
                                  "    env.java.opts: -Xss2m\n    taskmanager.network.memory.min: 64m")
@@ -398,8 +399,8 @@ def test_what_the_platform_owns_in_a_spark_application_is_reported() -> None:
 def test_every_key_config_refuses_as_the_platforms_is_read_dropped_or_renamed_and_the_fragment_loads() -> None:
     """Each key of `PLATFORM_KEYS` (config's refusal table) in a FlinkDeployment's flinkConfiguration: the fragment
     loads, and a note or a typed setting accounts for it."""
-    from config.flink_options import PLATFORM_KEYS
-    from config.manifest_import import HANDLED_PLATFORM_KEYS
+    from manifests.manifest_import.flink import HANDLED_PLATFORM_KEYS
+    from upstream.flink_options import PLATFORM_KEYS
 
     assert PLATFORM_KEYS <= HANDLED_PLATFORM_KEYS  # a key config learns to refuse needs a rule here
     for key in sorted(PLATFORM_KEYS):

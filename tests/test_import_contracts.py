@@ -24,6 +24,7 @@ GENERATED = {"imports": "the bindings `make setup` generates from the pinned CRD
 """Top-level packages of the checkout that are not the project's own code, with why."""
 INDEPENDENCE = "Components do not import each other, charts.platform or charts.synth"
 VALUE_MODULES_ONLY = "Components and blocks take props: of config they import only its value modules"
+NO_VALIDATION = "What is rendered does not reach into validate"
 
 PROBES = {
     "probe_other_component": ("from charts.polaris.server import Polaris", INDEPENDENCE, "charts.polaris.server"),
@@ -31,15 +32,18 @@ PROBES = {
     "probe_config_package": ("from config import load_environment", VALUE_MODULES_ONLY, "config"),
     "probe_platform": ("from charts.platform import Platform", INDEPENDENCE, "charts.platform"),
     "probe_synth": ("from charts.synth import synthesize", INDEPENDENCE, "charts.synth"),
+    "probe_validation": ("from manifests.validation.first_sync import BUILT_IN_GROUPS", NO_VALIDATION,
+                         "manifests.validation.first_sync"),
 }
 """Throw-away component -> (its one import, the contract that must break, the module it imports)."""
 
 WELL_BEHAVED = "\n".join((
     "from charts.blocks.metadata import SyncWave",
-    "from config import capabilities",
+    "from upstream import capabilities",
     "from config.common import Resources",
 ))
-"""A throw-away component that imports what a component may: the building blocks and the value modules of config."""
+"""A throw-away component that imports what a component may: the building blocks, the upstream facts and the value
+modules of config."""
 
 
 def _lint_report(tree: Path) -> tuple[int, str]:
@@ -98,7 +102,7 @@ def test_a_new_component_is_held_to_the_contracts(probed_report: str, probe: str
 
 
 def test_a_component_importing_blocks_and_value_modules_breaks_nothing(probed_report: str) -> None:
-    """What a component may import (charts.blocks, config.common, config.capabilities) is reported nowhere."""
+    """What a component may import (charts.blocks, config.common, upstream.capabilities) is reported nowhere."""
     assert "charts.well_behaved" not in probed_report, probed_report
 
 

@@ -12,7 +12,9 @@ import pytest
 import yaml
 
 from cli.commands import main as cli_main
-from config.manifest_import import IMPORTED_KINDS, Imported, Note, flatten, import_manifests
+from manifests.manifest_import.documents import IMPORTED_KINDS, import_manifests
+from manifests.manifest_import.notes import Imported, Note
+from manifests.manifest_import.reading import flatten
 from tests.conftest import Manifest, environment, render
 
 EXAMPLES = Path(__file__).parent / "fixtures" / "upstream-examples"

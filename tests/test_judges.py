@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from config.capabilities import KUBECONFORM, KUBERNETES
 from manifests import judges
-from manifests.argo_cd import SYNC_WAVE_ANNOTATION, sync_order
 from manifests.crd_schemas import KUBERNETES_VERSION
 from manifests.judges import APISERVER_BUILD, JudgeError, built, kube_apiserver_dir, kubeconform_path
 from tests.judges.argo_sync import sync_plan
 from tests.judges.pod_security import undeclared, violations
+from upstream.argo_cd import SYNC_WAVE_ANNOTATION, sync_order
+from upstream.capabilities import KUBECONFORM, KUBERNETES
 
 GO_MOD = APISERVER_BUILD.parent / "go.mod"
 

@@ -14,11 +14,12 @@ from charts.operators.flink_operator import FlinkOperatorChart
 from charts.operators.spark_operator import SparkOperatorChart
 from charts.platform.operators import crd_sources_props, flink_operator_props, spark_operator_props
 from config import ConfigError, parse_environment
-from manifests.argo_cd import SYNC_WAVE_ANNOTATION
-from manifests.crds import PINS, install_command
+from manifests.crds import install_command
 from tests.bare import s3_access, settings, synth
 from tests.conftest import Manifest, environment, find, reference_cases, render
 from tests.parity import Differs, Where, assert_counterpart
+from upstream.argo_cd import SYNC_WAVE_ANNOTATION
+from upstream.crd_pins import PINS
 
 CLUSTER_SCOPED = {"ClusterRole", "ClusterRoleBinding", "MutatingWebhookConfiguration",
                   "ValidatingWebhookConfiguration", "Namespace"}

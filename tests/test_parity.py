@@ -34,9 +34,9 @@ ENV_CREDENTIAL = "Iceberg environment reference env:ICEBERG_CATALOG_CREDENTIAL (
 OAUTH2 = "Iceberg's canonical value `oauth2`"
 CLIENT_LISTENER = "Fluss clients use the CLIENT listener (9124)"
 FLUSS_0_9_1 = ("Fluss 0.9.1-incubating: clients get S3 credentials from an S3-compatible store or an IAM role "
-               "(config/capabilities.py)")
+               "(upstream/capabilities.py)")
 FLINK_1_20 = ("Flink 1.20: no Iceberg release has a Flink 2.2 runtime; Fluss 0.9.1 and Iceberg 1.10.1 meet at 1.19 "
-              "and 1.20 (config/capabilities.py)")
+              "and 1.20 (upstream/capabilities.py)")
 PLACEHOLDER_CREDENTIAL = "<polaris-client-id>:<polaris-client-secret>"
 FLUSS_INTERNAL = "coordinator-server-hs.fluss.svc.cluster.local:9123"
 FLUSS_CLIENT = "coordinator-server-hs.fluss.svc.cluster.local:9124"

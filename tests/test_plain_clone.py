@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 
 from manifests import crds
-from manifests.crds import PINS, CrdError, read_pinned
+from manifests.crds import CrdError, read_pinned
 from tests import conftest
+from upstream.crd_pins import PINS
 
 FLINK = "flink-kubernetes-operator-1.14.0_flinksessionjobs.flink.apache.org-v1.yaml"
 CERT_MANAGER = "cert-manager-1.18.2_certificates.yaml"
-HINT = "set CRD_DIR to a directory holding the pinned CRD files by their names in manifests/crds.py PINS"
+HINT = "set CRD_DIR to a directory holding the pinned CRD files by their names in upstream/crd_pins.py PINS"
 
 
 @pytest.fixture(scope="module")

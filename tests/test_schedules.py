@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from config.cron import budget_schedule_problem, known_zones, schedule_problem
-from config.quartz import LOG4J, QUARTZ, cron_valid, snapshot_interval_problem
 from tests.conftest import LOCATED, config_errors, environment, located_errors
+from upstream.cron import budget_schedule_problem, known_zones, schedule_problem
+from upstream.quartz import LOG4J, QUARTZ, cron_valid, snapshot_interval_problem
 
 REFUSED = "(the Spark operator's controller marks the application FailedValidation: no run starts)"
 

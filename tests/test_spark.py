@@ -358,7 +358,7 @@ def test_a_local_path_dependency_is_refused_and_the_dependency_conf_keys_are_typ
 
 def test_validate_refuses_dependencies_the_operator_s_spark_submit_cannot_fetch(tmp_path: Any) -> None:
     """The class: every deps.* URI (and the sparkConf keys spark-submit reads them from) of a SparkApplication and of
-    a ScheduledSparkApplication's template, checked against the operator image's table (config.capabilities)."""
+    a ScheduledSparkApplication's template, checked against the operator image's table (upstream.capabilities)."""
     from tests.conftest import validate_errors
 
     once = spark(environment(spark=app(pyFiles=["local:///opt/app/lib.zip"])))

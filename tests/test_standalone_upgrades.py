@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from config.flink_options import LOCAL_RECOVERY_KEYS
 from manifests.diff import Key
 from manifests.state_safety import check
 from tests.conftest import Manifest, config_errors, environment, find, render
+from upstream.flink_options import LOCAL_RECOVERY_KEYS
 
 Objects = dict[Key, dict[str, Any]]
 JAR = "local:///opt/flink/usrlib/scoring.jar"

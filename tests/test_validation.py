@@ -15,11 +15,7 @@ import pytest
 import yaml
 
 from cli.commands import main as cli_main
-from config.capabilities import KUBECONFORM
-from config.cron import schedule_problem
 from config.external import declared_external
-from config.quartz import cron_valid, daily_valid
-from manifests.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
 from manifests.judges import JudgeError, built, kubeconform_path
 from manifests.rollout import CHECKSUM_ANNOTATION
 from manifests.validation.command import validate
@@ -27,6 +23,10 @@ from manifests.validation.report import Finding, Layer, Level, Report
 from manifests.validation.strict_schemas import SchemaStore, default_dir
 from tests.conftest import FIXTURE_DIR, ROOT, Manifest, fixture_environment, fixture_environments, load_dir
 from tests.judges import judge_unavailable
+from upstream.argo_cd import SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION
+from upstream.capabilities import KUBECONFORM
+from upstream.cron import schedule_problem
+from upstream.quartz import cron_valid, daily_valid
 
 Mutation = Callable[[list[Manifest]], None]
 

@@ -11,7 +11,7 @@ import cdk8s
 import constructs
 
 from charts.blocks.metadata import Component, api_object_meta
-from manifests.argo_cd import ARGO_CD_GROUP
+from upstream.argo_cd import ARGO_CD_GROUP
 
 
 def custom_object(scope: constructs.Construct, id: str, *, api_version: str, kind: str, name: str,

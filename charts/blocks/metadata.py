@@ -14,7 +14,7 @@ from enum import IntEnum
 import cdk8s
 from cdk8s_plus_27 import k8s
 
-from manifests.argo_cd import (
+from upstream.argo_cd import (
     NO_PRUNE,
     SKIP_DRY_RUN,
     SYNC_OPTIONS_ANNOTATION,
@@ -31,7 +31,7 @@ class SyncWave(IntEnum):
 
     ARGO_CD = -1
     """Argo CD's own configuration (the platform's AppProject, the health checks), before the Applications that use
-    it; the Applications of the app of apps sync in the waves of their files' numbers (`charts.argocd`)."""
+    it; the Applications of the app of apps sync in the waves of their files' numbers (`charts.argo_cd`)."""
     NAMESPACES = 0
     """Namespaces, before anything namespaced."""
     PREREQUISITES = 1

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 from charts.blocks.container_env import Env
 from charts.blocks.pod_security import RunAs
 from config.common import Resources
-from config.flink_options import FLINK_MAIN_CONTAINER
+from upstream.flink_options import FLINK_MAIN_CONTAINER
 
 RESERVED_LABELS = ("app", "component", "type")
 """Labels the Flink operator puts on its pods and selects them by."""
@@ -75,7 +75,7 @@ class VolumeMount:
 
 
 @dataclass(frozen=True)
-class Container:
+class ExtraContainer:
     """A sidecar or init container, run with the platform's restricted security context: `image`, `command`
     and `args` (empty: the image's), `env`, `mounts` of the pod options' volumes, `resources` (cpu in cores or
     millicores, memory as a quantity).
@@ -119,8 +119,8 @@ class PodOptions:
     image_pull_secrets: tuple[str, ...] = ()
     env: tuple[Env, ...] = ()
     volumes: tuple[PodVolume, ...] = ()
-    sidecars: tuple[Container, ...] = ()
-    init_containers: tuple[Container, ...] = ()
+    sidecars: tuple[ExtraContainer, ...] = ()
+    init_containers: tuple[ExtraContainer, ...] = ()
     run_as: RunAs | None = None
 
     def __post_init__(self) -> None:
@@ -143,7 +143,7 @@ class PodOptions:
             init_containers=_by_name(self.init_containers, role.init_containers), run_as=self.run_as)
 
 
-N = TypeVar("N", Env, PodVolume, Container)
+N = TypeVar("N", Env, PodVolume, ExtraContainer)
 
 
 def _by_name(base: tuple[N, ...], role: tuple[N, ...]) -> tuple[N, ...]:

@@ -23,7 +23,7 @@ from typing import Any
 
 from charts.blocks import pod_security
 from charts.blocks.container_env import Env
-from charts.blocks.pod_options import Container, PodOptions, PodVolume, Toleration
+from charts.blocks.pod_options import ExtraContainer, PodOptions, PodVolume, Toleration
 from config.loading import camel
 
 MAP_FIELDS = frozenset({"labels", "annotations", "nodeSelector", "matchLabels"})
@@ -114,7 +114,7 @@ def api_resources(values: Mapping[str, Mapping[str, str]], requests: Quantity,
     return {kind: {name: kinds[kind](amount) for name, amount in amounts.items()} for kind, amounts in values.items()}
 
 
-def api_container(container: Container, run_as: pod_security.RunAs, requests: Quantity,
+def api_container(container: ExtraContainer, run_as: pod_security.RunAs, requests: Quantity,
                   limits: Quantity) -> dict[str, Any]:
     """A sidecar or init container of the pod options in API form, with the restricted container security context of
     the pod's user `run_as`; its resource amounts of the classes `requests` and `limits`."""

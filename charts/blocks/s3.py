@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 from charts.blocks.container_env import Env
 from charts.blocks.secrets import SecretKeyRef
-from config import capabilities
 from config.common import Buckets, S3Keys, is_uri
+from upstream import capabilities
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 
@@ -56,7 +56,7 @@ class S3Access:
 
     def with_static_keys(self, keys: S3Keys | None) -> S3Access:
         """The same access with static `keys` instead of the environment's credentials (for a component that
-        cannot use an IAM role, `config.capabilities`); unchanged when `keys` is None."""
+        cannot use an IAM role, `upstream.capabilities`); unchanged when `keys` is None."""
         return self if keys is None else replace(self, keys=keys, iam_role_arn=None)
 
     def access_key_id(self) -> SecretKeyRef | None:
@@ -83,7 +83,7 @@ class S3Access:
     def s3a(self, web_identity_provider: str | None) -> dict[str, str]:
         """Hadoop S3A settings without their prefix (`endpoint`, `path.style.access`, `aws.credentials.provider`):
         the in-cluster endpoint with path-style access, and, with an IAM role and no static keys,
-        `web_identity_provider` (`config.capabilities`; Hadoop's default provider list has no web identity)."""
+        `web_identity_provider` (`upstream.capabilities`; Hadoop's default provider list has no web identity)."""
         settings = self.endpoint_settings("endpoint", "path.style.access")
         if self.iam_role_arn and not self.keys and web_identity_provider:
             settings["aws.credentials.provider"] = web_identity_provider

@@ -20,7 +20,7 @@ from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave
 from charts.blocks.pod_spec import Mount, VolumeSpec
 from charts.blocks.workloads import config_map
-from config.file_dialects import yaml_file
+from upstream.file_dialects import yaml_file
 
 STORE_DIR = "/var/flink/catalog-store"
 STORE_PATH = f"file://{STORE_DIR}/"

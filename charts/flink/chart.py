@@ -9,15 +9,15 @@ from typing import Literal
 import constructs
 
 from charts.blocks.component_chart import ComponentChart
-from charts.blocks.fluent_bit import FluentBitSidecarConfig, FluentBitSidecarProps
+from charts.blocks.fluent_bit_sidecar import FluentBitSidecarConfig, FluentBitSidecarProps
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
 from charts.blocks.metadata import Component, SyncWave, image_tag
 from charts.blocks.s3 import S3Access
 from charts.flink.catalog_store import CatalogStore
 from charts.flink.cluster import FlinkCluster, FlinkClusterProps
 from charts.flink.rbac import FlinkJobClusterRole, FlinkJobServiceAccount
-from charts.flink.session_job import FlinkSessionJobConstruct, SessionJobProps
-from charts.flink.snapshot import FlinkStateSnapshotConstruct, SnapshotProps
+from charts.flink.session_job import SessionJob, SessionJobProps
+from charts.flink.snapshot import SnapshotProps, StateSnapshot
 from charts.flink.sql_gateway import FlinkSqlGateway, SqlGatewayProps
 from charts.flink.standalone import StandaloneFlinkCluster
 from config.names import used_twice
@@ -155,11 +155,11 @@ class FlinkChart(ComponentChart):
                 self, f"Cluster-{deployment.name}", namespace=namespace, props=deployment,
                 service_account=accounts[account_name], s3=s3, catalog_store=self.catalog_store, log_shipper=shipper)
         session_jobs = {
-            job.name: FlinkSessionJobConstruct(self, job.name, session_cluster=self.clusters[props.cluster_of(job).name],
+            job.name: SessionJob(self, job.name, session_cluster=self.clusters[props.cluster_of(job).name],
                                                props=job, version=image_tag(props.cluster_of(job).image))
             for job in props.jobs}
         for snapshot in props.snapshots:
-            FlinkStateSnapshotConstruct(self, f"Snapshot-{snapshot.name}", props=snapshot,
+            StateSnapshot(self, f"Snapshot-{snapshot.name}", props=snapshot,
                                         job=self.clusters.get(snapshot.job) or session_jobs[snapshot.job],
                                         version=version)
 

@@ -4,7 +4,7 @@
 FlinkDeployment reference (operator 1.14): https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/
 Checkpoints, savepoints and HA metadata live on S3 under `s3://<flink bucket>/{checkpoints,savepoints,ha}/<name>`
 (the keys of Flink 1.20 and later: `execution.checkpointing.dir`, `execution.checkpointing.savepoint-dir`,
-`high-availability.type: kubernetes`, `high-availability.storageDir`). Flink is 1.20 (`config.capabilities`:
+`high-availability.type: kubernetes`, `high-availability.storageDir`). Flink is 1.20 (`upstream.capabilities`:
 no Iceberg Flink runtime exists for 2.2). With an IAM role, `s3.aws.credentials.provider` names the web-identity
 provider (`S3Access.flink_conf`). The JobManager mounts the file catalog store (`CatalogStore`), a projected,
 read-only ConfigMap directory. The typed settings groups (checkpointing, snapshots, restart strategy, autoscaler,
@@ -23,7 +23,7 @@ import constructs
 from charts.blocks import pod_security
 from charts.blocks.container_env import Env
 from charts.blocks.crd_enums import member
-from charts.blocks.fluent_bit import FluentBitSidecarProps
+from charts.blocks.fluent_bit_sidecar import FluentBitSidecarProps
 from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_object_meta, image_tag
 from charts.blocks.pod_options import PodOptions
 from charts.blocks.pod_spec import QuantityTypes, api_env, api_form, pod_parts, pod_template, struct_arguments
@@ -41,22 +41,6 @@ from charts.flink.settings import (
     RestartStrategyProps,
 )
 from charts.flink.standalone import DEFAULT_LOG4J, StandaloneProps, standalone_problems
-from config.flink_keys import flink_keys
-from config.flink_options import (
-    CATALOG_STORE_KIND,
-    CATALOG_STORE_PATH,
-    CHECKPOINT_DIR,
-    FLINK_MAIN_CONTAINER,
-    HA_STORAGE_DIR,
-    HA_TYPE,
-    LOG_CONFIG_FILES,
-    LOG_FILE_PROPERTY,
-    OPERATOR_FORBIDDEN_KEYS,
-    PLATFORM_KEYS,
-    SAVEPOINT_DIR,
-    STANDALONE_LOG_FILE,
-    TASK_SLOTS,
-)
 from imports.flink.org.apache.flink import (
     FlinkDeployment,
     FlinkDeploymentSpec,
@@ -82,7 +66,23 @@ from imports.flink.org.apache.flink import (
     FlinkDeploymentSpecTaskManagerPodTemplateSpecVolumesEmptyDirSizeLimit,
     FlinkDeploymentSpecTaskManagerResource,
 )
-from manifests.metrics import METRICS_PORT_NAME
+from upstream.flink_keys import flink_keys
+from upstream.flink_options import (
+    CATALOG_STORE_KIND,
+    CATALOG_STORE_PATH,
+    CHECKPOINT_DIR,
+    FLINK_MAIN_CONTAINER,
+    HA_STORAGE_DIR,
+    HA_TYPE,
+    LOG_CONFIG_FILES,
+    LOG_FILE_PROPERTY,
+    OPERATOR_FORBIDDEN_KEYS,
+    PLATFORM_KEYS,
+    SAVEPOINT_DIR,
+    STANDALONE_LOG_FILE,
+    TASK_SLOTS,
+)
+from upstream.metrics_annotations import METRICS_PORT_NAME
 
 REST_PORT = 8081
 JOB_MANAGER_QUANTITIES = QuantityTypes(
@@ -152,7 +152,7 @@ class FlinkClusterProps:
             `s3://<flink bucket>/{checkpoints,savepoints}/<name>`).
         flink_configuration: any further Flink or operator setting, as `flinkConfiguration` strings; a key the
             platform sets itself is refused (set the typed field instead), and so is a key that is no Flink 1.20.3
-            option under its current name nor under an open prefix (`config.flink_keys`).
+            option under its current name nor under an open prefix (`upstream.flink_keys`).
         service_account: the job ServiceAccount of this cluster (`FlinkChart` renders it with the job Role); None:
             the chart's.
         pod_templates: full Kubernetes pod templates (API form, camelCase) by role (`common`, `jobManager`,

@@ -31,7 +31,7 @@ class SessionJobProps(JobProps):
     metadata: ObjectMetadata = field(default_factory=ObjectMetadata)
 
 
-class FlinkSessionJobConstruct(FlinkSessionJob):  # type: ignore[misc]  # bindings are not type-checked (pyproject)
+class SessionJob(FlinkSessionJob):  # type: ignore[misc]  # bindings are not type-checked (pyproject)
     """One FlinkSessionJob on `session_cluster`, in the jobs sync wave: the generated API object itself (one
     construct per job, so a thousand jobs cost a thousand round trips to the jsii runtime, not two thousand).
     `name` and `job_namespace` are what a FlinkStateSnapshot refers to.

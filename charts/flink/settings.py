@@ -1,6 +1,6 @@
 """The typed settings groups of a Flink cluster, as props: checkpointing and state, periodic snapshots, restart
 strategy, autoscaler, metrics and ingress. Each writes its `flinkConfiguration` keys (the key tables of
-`config.flink_options`) or its part of the FlinkDeployment; `charts.flink.cluster` renders them.
+`upstream.flink_options`) or its part of the FlinkDeployment; `charts.flink.cluster` renders them.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from config.flink_options import (
+from upstream.flink_options import (
     AUTOSCALER,
     CHECKPOINTING,
     FLINK_MAIN_CONTAINER,
@@ -22,7 +22,7 @@ from config.flink_options import (
     RESTART_STRATEGY_KEYS,
     typed_settings,
 )
-from manifests.metrics import MetricsAnnotations
+from upstream.metrics_annotations import MetricsAnnotations
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/d
 Creating one triggers the snapshot (or, with `already_exists`, registers an existing savepoint at `path`); the
 operator records its location in the resource's status, and with `dispose_on_delete` deletes the savepoint files
 when the resource is deleted. The job is referenced by object: an application `FlinkCluster` or a
-`FlinkSessionJobConstruct` of the same namespace.
+`SessionJob` of the same namespace.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import constructs
 from charts.blocks.crd_enums import member
 from charts.blocks.metadata import Component, SyncWave, api_object_meta
 from charts.flink.cluster import FlinkCluster
-from charts.flink.session_job import FlinkSessionJobConstruct
+from charts.flink.session_job import SessionJob
 from imports.flink.org.apache.flink import (
     FlinkStateSnapshot,
     FlinkStateSnapshotSpec,
@@ -66,7 +66,7 @@ class SnapshotProps:
             raise ValueError(f"FlinkStateSnapshot {self.name}: already_exists needs the savepoint's path")
 
 
-class FlinkStateSnapshotConstruct(constructs.Construct):
+class StateSnapshot(constructs.Construct):
     """One FlinkStateSnapshot of `job`, after the jobs in sync order, protected from pruning (with
     `dispose_on_delete` a deletion would delete the savepoint).
 
@@ -75,7 +75,7 @@ class FlinkStateSnapshotConstruct(constructs.Construct):
     """
 
     def __init__(self, scope: constructs.Construct, id: str, *, props: SnapshotProps,
-                 job: FlinkCluster | FlinkSessionJobConstruct, version: str):
+                 job: FlinkCluster | SessionJob, version: str):
         super().__init__(scope, id)
         if isinstance(job, FlinkCluster) and job.session_mode:
             raise ValueError(f"FlinkStateSnapshot {props.name}: {job.name} is a session cluster, not a job")

@@ -76,8 +76,8 @@ from charts.blocks.workloads import (
     tcp_probe,
 )
 from charts.flink.catalog_store import CatalogStore
-from config.file_dialects import properties_file, yaml_file
-from config.flink_options import (
+from upstream.file_dialects import properties_file, yaml_file
+from upstream.flink_options import (
     HA_CLUSTER_ID,
     JOB_MANAGER_RPC_ADDRESS,
     JOB_MANAGER_RPC_PORT,
@@ -93,8 +93,8 @@ from config.flink_options import (
     STANDALONE_LOG_FILE,
     USRLIB,
 )
-from config.java_values import resource_memory_bytes
-from manifests.metrics import METRICS_PORT_NAME
+from upstream.java_values import resource_memory_bytes
+from upstream.metrics_annotations import METRICS_PORT_NAME
 
 if TYPE_CHECKING:
     from charts.flink.cluster import FlinkClusterProps

@@ -48,9 +48,9 @@ from charts.blocks.workloads import (
     tcp_probe,
 )
 from charts.fluss.zookeeper import ZooKeeperEnsemble, ZooKeeperProps
-from config import capabilities
 from config.common import Resources
-from config.file_dialects import line_file
+from upstream import capabilities
+from upstream.file_dialects import line_file
 
 CONF_MOUNT = "/opt/conf"
 DATA_DIR = "/tmp/fluss/data"
@@ -133,7 +133,7 @@ inherit the calling user's policy; the AWS SDK only needs a well-formed ARN."""
 def s3_delegation(s3: S3Access) -> dict[str, str]:
     """The `server.yaml` settings with which the CoordinatorServer gets the S3 credentials it hands clients that read
     remote data (tiered log segments, KV snapshots: Flink sources, the tiering job), Fluss 0.9.1
-    `S3DelegationTokenProvider` (`config.capabilities.FLUSS`):
+    `S3DelegationTokenProvider` (`upstream.capabilities.FLUSS`):
 
     - an S3-compatible store: AssumeRole at the store's own endpoint (`s3.assumed.role.sts.endpoint`), since it
       serves no GetSessionToken; the role ARN is a placeholder (`S3_COMPATIBLE_ROLE_ARN`);
@@ -152,7 +152,7 @@ class FlussCluster(constructs.Construct):
     """Fluss CoordinatorServers and TabletServers, their headless Services and `server.yaml`.
 
     Props: `namespace`; `props`; `zookeeper`, the ensemble whose `connect_string` becomes `zookeeper.address`;
-    `s3`, remote storage access (static keys or an IAM role, `config.capabilities.FLUSS`);
+    `s3`, remote storage access (static keys or an IAM role, `upstream.capabilities.FLUSS`);
     `catalog`, the Iceberg REST catalog for tiering. `bootstrap_servers` is what Fluss clients use.
     """
 

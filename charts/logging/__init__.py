@@ -1,1 +1,1 @@
-"""Log shipping: Fluent Bit as a DaemonSet (`fluent_bit.FluentBitChart`)."""
+"""Log shipping: Fluent Bit as a DaemonSet (`fluent_bit_daemon_set.FluentBitChart`)."""

@@ -38,7 +38,7 @@ from charts.blocks.workloads import (
     stateful_set,
 )
 from config.common import Resources, climbs_out
-from manifests.argo_cd import SYNC_HOOK
+from upstream.argo_cd import SYNC_HOOK
 
 S3_PORT = Port("s3", 9000)
 CONSOLE_PORT = Port("console", 9001)

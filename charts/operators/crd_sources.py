@@ -1,7 +1,7 @@
 """CRDs and cert-manager from their pinned upstream sources, as Argo CD Applications in the first sync wave.
 
 CRDs are never copied into this repository or `dist/`: one Application per upstream CRD folder (from the
-pins in `manifests/crds.py`) syncs them with server-side apply (they exceed the client-side annotation limit),
+pins in `upstream/crd_pins.py`) syncs them with server-side apply (they exceed the client-side annotation limit),
 server-side diff, no pruning and no cascade deletion (deleting a CRD deletes every resource of its kind).
 cert-manager (mode `include`) is installed from its pinned Helm chart release into its own namespace, the
 one prerequisite Argo CD renders at sync time. kubectl users run `make install-crds` and
@@ -18,7 +18,7 @@ import constructs
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave
-from manifests.crds import PINS
+from upstream.crd_pins import PINS
 
 IN_CLUSTER = "https://kubernetes.default.svc"
 CERT_MANAGER_CHARTS = "https://charts.jetstack.io"
@@ -47,7 +47,7 @@ class CrdSourcesProps:
     """Argo CD Applications of the platform's prerequisites.
 
     Attributes:
-        manage_crds: one Application per upstream CRD folder of the installed pins (`manifests/crds.py`); False
+        manage_crds: one Application per upstream CRD folder of the installed pins (`upstream/crd_pins.py`); False
             when CRDs are managed elsewhere.
         cert_manager: cert-manager's Application; None when the cluster has cert-manager or does without it.
         argocd_namespace: Argo CD's namespace, where Applications live.

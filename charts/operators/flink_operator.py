@@ -38,8 +38,8 @@ from charts.blocks.workloads import (
     tcp_probe,
 )
 from config.common import Resources
-from config.file_dialects import line_file, properties_file
-from manifests.metrics import METRICS_PORT_NAME, MetricsAnnotations
+from upstream.file_dialects import line_file, properties_file
+from upstream.metrics_annotations import METRICS_PORT_NAME, MetricsAnnotations
 
 VERSION = "1.14.0"
 HEALTH_PORT = Port("health-port", 8085)

@@ -21,7 +21,7 @@ from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.rbac import Rule, binding, role
 from charts.blocks.workloads import Port, deployment, http_probe, pod_template, resources, service
 from config.common import Resources
-from manifests.metrics import METRICS_PORT_NAME, MetricsAnnotations
+from upstream.metrics_annotations import METRICS_PORT_NAME, MetricsAnnotations
 
 PROBE_PORT = Port("probes", 8081)
 WEBHOOK_PORT = Port("webhook", 9443)

@@ -7,7 +7,7 @@ from typing import Any
 
 import cdk8s
 
-from charts.argocd.app_of_apps import FILE_SUFFIX, AppOfAppsProps, ChildApplication, Inventory
+from charts.argo_cd.app_of_apps import FILE_SUFFIX, AppOfAppsProps, ChildApplication, Inventory
 from charts.blocks.component_chart import ComponentChart
 from config import EnvironmentConfig
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import cdk8s
 
-from charts.argocd.app_of_apps import AppOfAppsChart, RootApplicationChart
+from charts.argo_cd.app_of_apps import AppOfAppsChart, RootApplicationChart
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.endpoints import PlatformEndpoints
 from charts.blocks.iceberg_catalog import IcebergRestCatalog
@@ -36,7 +36,7 @@ from charts.blocks.secrets import DevSecret, ExternalSecretSource
 from charts.flink import FlinkChart
 from charts.fluss.cluster import FlussChart
 from charts.karpenter.node_pools import NodePoolsChart
-from charts.logging.fluent_bit import FluentBitChart
+from charts.logging.fluent_bit_daemon_set import FluentBitChart
 from charts.namespaces import NamespacesChart, NamespaceSpec
 from charts.object_store.store import ObjectStoreChart
 from charts.operators.crd_sources import CrdSourcesChart

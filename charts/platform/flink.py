@@ -34,7 +34,7 @@ from charts.platform.pod_options import pod_options
 from config import EnvironmentConfig
 from config.flink_deployments import FlinkDeploymentConfig
 from config.flink_jobs import JobSpecConfig
-from config.flink_options import as_text
+from upstream.flink_options import as_text
 
 
 def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCatalog,

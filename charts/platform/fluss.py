@@ -34,5 +34,5 @@ def fluss_props(config: EnvironmentConfig) -> FlussProps:
 
 def fluss_s3(config: EnvironmentConfig, s3: S3Access) -> S3Access:
     """How the Fluss servers reach S3: the environment's `s3` (static keys or the IAM role,
-    `config.capabilities.FLUSS`), with `fluss.s3Credentials` instead when set."""
+    `upstream.capabilities.FLUSS`), with `fluss.s3Credentials` instead when set."""
     return s3.with_static_keys(config.fluss.s3_credentials)

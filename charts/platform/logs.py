@@ -3,8 +3,9 @@ when that shipper is not the one chosen."""
 
 from __future__ import annotations
 
-from charts.blocks.fluent_bit import CloudWatchOutput, FluentBitSidecarProps, StdoutOutput
-from charts.logging.fluent_bit import FluentBitProps
+from charts.blocks.fluent_bit_config import CloudWatchOutput, StdoutOutput
+from charts.blocks.fluent_bit_sidecar import FluentBitSidecarProps
+from charts.logging.fluent_bit_daemon_set import FluentBitProps
 from charts.platform.pod_options import toleration
 from config import EnvironmentConfig
 from config.logs import LogsConfig, output, platform_namespaces

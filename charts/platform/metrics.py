@@ -6,7 +6,7 @@ from __future__ import annotations
 from charts.flink.settings import MetricsProps
 from config import EnvironmentConfig
 from config.metrics import DatadogTargetConfig, MetricsOverrideConfig, flink_metrics
-from manifests.metrics import DatadogCheck, MetricsAnnotations, datadog_tags
+from upstream.metrics_annotations import DatadogCheck, MetricsAnnotations, datadog_tags
 
 
 def flink_metrics_props(config: EnvironmentConfig, override: MetricsOverrideConfig | None) -> MetricsProps | None:

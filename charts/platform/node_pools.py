@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from charts.blocks.pod_options import PodOptions
 from charts.karpenter.node_pools import DisruptionBudget, NodePool, NodePoolProps, NodeRequirement
 from config import EnvironmentConfig
-from config.karpenter import ARCH, CAPACITY_TYPE, INSTANCE_CATEGORY, INSTANCE_FAMILY, INSTANCE_GENERATION, ZONE
 from config.node_pools import NodePoolConfig, NodeRequirementsConfig
+from upstream.karpenter import ARCH, CAPACITY_TYPE, INSTANCE_CATEGORY, INSTANCE_FAMILY, INSTANCE_GENERATION, ZONE
 
 
 def node_pool_props(config: EnvironmentConfig) -> tuple[NodePoolProps, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from charts.blocks.container_env import ConfigMapKeyRef, Env
-from charts.blocks.pod_options import Container, PodOptions, PodVolume, Toleration, VolumeMount
+from charts.blocks.pod_options import ExtraContainer, PodOptions, PodVolume, Toleration, VolumeMount
 from charts.blocks.pod_security import RunAs
 from charts.blocks.secrets import SecretKeyRef
 from config.pod_options import ContainerConfig, EnvVarConfig, PodOptionsConfig, TolerationConfig
@@ -33,8 +33,8 @@ def toleration(config: TolerationConfig) -> Toleration:
                       toleration_seconds=config.toleration_seconds)
 
 
-def _container(container: ContainerConfig) -> Container:
-    return Container(name=container.name, image=container.image, command=container.command, args=container.args,
+def _container(container: ContainerConfig) -> ExtraContainer:
+    return ExtraContainer(name=container.name, image=container.image, command=container.command, args=container.args,
                      env=tuple(_env(e) for e in container.env),
                      mounts=tuple(VolumeMount(m.name, m.mount_path, m.read_only) for m in container.volume_mounts),
                      resources=container.resources, restart_policy=container.restart_policy)

@@ -34,7 +34,7 @@ from charts.blocks.workloads import (
 )
 from charts.polaris.postgres import PostgreSQL
 from config.common import Resources
-from config.file_dialects import properties_file
+from upstream.file_dialects import properties_file
 
 HTTP_PORT = Port("polaris-http", 8181)
 MANAGEMENT_PORT = Port("polaris-mgmt", 8182)

@@ -36,7 +36,7 @@ from charts.blocks.secrets import SecretKeyRef
 from charts.blocks.workloads import config_map, config_map_volume, empty_dir, pod_template, resources
 from charts.polaris.server import DEFAULT_CATALOG, Polaris
 from config.catalog_model import CatalogRoleSpec, CatalogSpec, PrincipalSpec, catalog_model_problems
-from manifests.argo_cd import SYNC_HOOK
+from upstream.argo_cd import SYNC_HOOK
 
 SCRIPT = Path(__file__).parent / "catalog-setup.sh"
 SETUP_DIR = "/etc/polaris-setup"

@@ -26,7 +26,6 @@ from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_obje
 from charts.blocks.pod_options import PodOptions
 from charts.blocks.pod_spec import PodParts, QuantityTypes, api_env, pod_parts, struct_arguments
 from charts.blocks.s3 import S3Access
-from config import capabilities
 from config.names import used_twice
 from imports.io.k8s.sparkoperator import (
     SparkApplication,
@@ -50,6 +49,7 @@ from imports.io.k8s.sparkoperator import (
     SparkApplicationSpecType,
     SparkApplicationSpecVolumesEmptyDirSizeLimit,
 )
+from upstream import capabilities
 
 CATALOG = "rest"
 STATIC_KEYS_PROVIDER = "com.amazonaws.auth.EnvironmentVariableCredentialsProvider"
@@ -169,7 +169,7 @@ class SparkApplicationProps:
         arguments: the application's arguments.
         jars: extra JARs; `files` (working directory) and `py_files` (PYTHONPATH): URIs the Spark operator's
             spark-submit passes through untouched in its controller pod (`local://` inside the image; `http(s)://`
-            and `ftp://`, which the driver pod downloads: `config.capabilities.SPARK_OPERATOR`), not `s3a://`.
+            and `ftp://`, which the driver pod downloads: `upstream.capabilities.SPARK_OPERATOR`), not `s3a://`.
         driver, executor: sizes.
         spark_conf, hadoop_conf: further properties over the platform's (`spark_conf`); config refuses the keys the
             platform or a typed field sets.
@@ -368,7 +368,7 @@ def _account(service_account: k8s.KubeServiceAccount | str) -> str:
     return service_account if isinstance(service_account, str) else service_account.name
 
 
-class SparkApplicationConstruct(SparkApplication):  # type: ignore[misc]  # bindings are not type-checked (pyproject)
+class SparkJob(SparkApplication):  # type: ignore[misc]  # bindings are not type-checked (pyproject)
     """One SparkApplication (cluster mode) with restricted driver and executor pods: the generated API object itself
     (one construct per application, one round trip to the jsii runtime).
 
@@ -389,11 +389,11 @@ class SparkApplicationConstruct(SparkApplication):  # type: ignore[misc]  # bind
         )
 
 
-class ScheduledSparkApplicationConstruct(cdk8s.ApiObject):
+class ScheduledSparkJob(cdk8s.ApiObject):
     """A ScheduledSparkApplication: `props.schedule`, and as the template of its runs the spec a
-    `SparkApplicationConstruct` of the same props has (rendered with the generated SparkApplication's `manifest`, so
+    `SparkJob` of the same props has (rendered with the generated SparkApplication's `manifest`, so
     both kinds share one spec builder; the pinned CRD validates the object, no binding of its own is imported).
-    Props as `SparkApplicationConstruct`'s.
+    Props as `SparkJob`'s.
 
     Raises:
         ValueError: `props.schedule` is None.
@@ -445,7 +445,7 @@ class SharedSettings:
 
 
 class SparkChart(ComponentChart):
-    """Namespace `spark`: one `SparkApplicationConstruct` per application, or a `ScheduledSparkApplicationConstruct`
+    """Namespace `spark`: one `SparkJob` per application, or a `ScheduledSparkJob`
     for an application with a schedule.
 
     Props: `namespace`; `props`; `service_account`, the drivers' and executors' ServiceAccount: the object the
@@ -459,6 +459,6 @@ class SparkChart(ComponentChart):
         shared = SharedSettings.of(s3, catalog)
         account = _account(service_account)  # once: each read of a construct's name is a round trip to jsii
         for app in props.applications:
-            kind = SparkApplicationConstruct if app.schedule is None else ScheduledSparkApplicationConstruct
+            kind = SparkJob if app.schedule is None else ScheduledSparkJob
             kind(self, app.name, namespace=namespace, props=app, image=app.image or props.image,
                  spark_version=app.spark_version or props.spark_version, service_account=account, shared=shared)

@@ -27,7 +27,7 @@ runs a script as Argo CD does.
 
 One file per kind, `<group>_<Kind>.lua` beside this module, after the shared `_helpers.lua` (and, for FlinkDeployment and FlinkSessionJob, `_flink_job.lua`) the text that
 goes into `argocd-cm`; `health_customizations()` maps the keys to it, and the app of apps renders them as a
-partial `argocd-cm` (charts/argocd). Tests: tests/test_argo_health.py runs every script with Lua 5.1 (lupa), both with
+partial `argocd-cm` (charts/argo_cd). Tests: tests/test_argo_health.py runs every script with Lua 5.1 (lupa), both with
 the standard libraries and in Argo CD's default sandbox.
 
 FlinkDeployment, Flink Kubernetes Operator 1.14.0 (replaces Argo CD's built-in check, which ends at Progressing
@@ -92,11 +92,11 @@ cron schedule or time zone); "" (new), Validating, no status or unknown Progress
 SparkApplication, not here. Built-in: none.
 
 Application (Argo CD 3.5.1; health codes of gitops-engine pkg/health HealthStatusCode, operation phases of
-pkg/sync/common OperationPhase, fields of pkg/apis/application/v1alpha1/types.go): the app of apps (charts/argocd)
+pkg/sync/common OperationPhase, fields of pkg/apis/application/v1alpha1/types.go): the app of apps (charts/argo_cd)
 syncs its child Applications in waves, and a wave waits for the health of the one before only with this check, which
 Argo CD dropped in 1.8 (https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#argocd-app). First match
 wins:
-- annotation `lakehouse.dev/app-of-apps: root` (manifests.argo_cd.APP_OF_APPS_ANNOTATION): Healthy, with its
+- annotation `lakehouse.dev/app-of-apps: root` (upstream.argo_cd.APP_OF_APPS_ANNOTATION): Healthy, with its
   health and sync status in the message. The root syncs its own object, a sync waits for each synced object's health
   while the sync runs (gitops-engine/pkg/sync/sync_context.go:555-597), and Argo CD leaves an app's own object out
   only when it aggregates the app's health (controller/health.go:51-54): while the root's sync runs its operation
@@ -108,7 +108,7 @@ wins:
   message.
 - phase Running with `status.operationState.retryCount` > 0: Degraded with the operation's message (the last
   failure's, with the next attempt's time, between attempts; "Retrying operation ... Attempt #n" during one). With
-  a negative `retry.limit` (the platform's, charts/argocd RETRY) a failed attempt goes back to Running with one more
+  a negative `retry.limit` (the platform's, charts/argo_cd RETRY) a failed attempt goes back to Running with one more
   retry, never to Failed (appcontroller.go:1619-1632, and 1548-1579 for the next attempt), so without this rule a
   failing child would be Progressing for good and hold its parent's wave.
 - health Healthy or Suspended while the operation runs: Progressing (Argo CD leaves objects not created yet out of an

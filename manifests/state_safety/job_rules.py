@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from config.flink_options import CHECKPOINT_DIR, HA_STORAGE_DIR, INCREMENTAL_CHECKPOINTS, SAVEPOINT_DIR, STATE_BACKEND
 from manifests.diff import Key
 from manifests.state_finding import LOSS, NON_RESTORED_STATE, REVIEW, Finding, few
 from manifests.state_safety.flink_jobs import Job, savepoint_redeploy, upgrade_fields
+from upstream.flink_options import CHECKPOINT_DIR, HA_STORAGE_DIR, INCREMENTAL_CHECKPOINTS, SAVEPOINT_DIR, STATE_BACKEND
 
 MAX_PARALLELISM = "pipeline.max-parallelism"
 DEFAULT_MAX_PARALLELISM_FLOOR = 128

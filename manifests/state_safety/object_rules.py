@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from config.flink_options import SAVEPOINT_DIR
 from manifests.diff import Key
 from manifests.state_finding import LOSS, REVIEW, Finding, Objects, few, kept_by_argo_cd
 from manifests.state_safety.flink_jobs import SAVEPOINT_ON_DELETION, Job, flink_configuration, flink_job, upgrade_fields
 from manifests.validation.flink_config import FlinkConf
+from upstream.flink_options import SAVEPOINT_DIR
 
 
 def removal(key: Key, obj: dict[str, Any], job: Job | None) -> Iterator[Finding]:

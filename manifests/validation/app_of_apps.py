@@ -25,7 +25,7 @@ Applications sync,
   manager that never exists. The sync option `ClientSideApplyMigration=false` is not enough: a sync request with
   options of its own replaces the Application's (argo-cd v3.5.1 server/application/application.go:2122-2131), and
   the migration then hands the fields set with kubectl apply to Argo CD's manager, whose server-side apply of the
-  partial object removes them (manifests.argo_cd.MIGRATION_MANAGER_ANNOTATION).
+  partial object removes them (upstream.argo_cd.MIGRATION_MANAGER_ANNOTATION).
 """
 
 from __future__ import annotations
@@ -35,15 +35,15 @@ from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 from typing import Any
 
-from manifests.argo_cd import (
+from manifests.validation.report import Finding, Layer, Manifest, finding
+from upstream.api_formats import api_group
+from upstream.argo_cd import (
     MIGRATION_MANAGER_ANNOTATION,
     NO_DELETE,
     SERVER_SIDE_APPLY,
     WRITING_MANAGERS,
     sync_options,
 )
-from manifests.validation.first_sync import api_group
-from manifests.validation.report import Finding, Layer, Manifest, finding
 
 
 def include_globs(include: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 On EKS (IRSA) a pod receives a web identity only through its ServiceAccount's `eks.amazonaws.com/role-arn`
 annotation; without it, or without an S3A credentials provider that reads the token (Hadoop's default provider
-list has none, `config.capabilities`), the client silently falls back to the node's instance role.
+list has none, `upstream.capabilities`), the client silently falls back to the node's instance role.
 An S3 client is a container that sets the AWS SDK's `AWS_REGION` or `AWS_ACCESS_KEY_ID` (`S3Access.env`);
 it has static keys when it sets `AWS_ACCESS_KEY_ID`. Checked: core workloads, FlinkDeployment main containers,
 SparkApplication drivers and executors (also a ScheduledSparkApplication's `spec.template`); for Flink processes (FlinkDeployment configuration, `-D` options, a
@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from config.capabilities import WEB_IDENTITY_PROVIDERS
 from manifests.restricted import pod_specs
 from manifests.rollout import pod_config_maps
 from manifests.tree import config_entries, pod_template
 from manifests.validation.manifests import config_map_data, spark_application_spec
 from manifests.validation.report import Finding, Layer, Manifest, finding
+from upstream.capabilities import WEB_IDENTITY_PROVIDERS
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 AWS_ENV = ("AWS_REGION", "AWS_ACCESS_KEY_ID")

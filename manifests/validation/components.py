@@ -1,4 +1,4 @@
-"""Component capabilities: settings a pinned component version cannot run with (`config.capabilities`).
+"""Component capabilities: settings a pinned component version cannot run with (`upstream.capabilities`).
 
 - Polaris: `SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION=true` in `application.properties` drops the catalog's
   endpoint and path-style settings from Polaris' own FileIO, which then writes to AWS instead of the
@@ -20,12 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from config import capabilities
 from manifests.restricted import pod_specs
 from manifests.rollout import pod_config_maps
 from manifests.tree import config_entries, pod_template
 from manifests.validation.manifests import config_map_data
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
+from upstream import capabilities
 
 POLARIS_SKIP_FLAG = 'polaris.features."SKIP_CREDENTIAL_SUBSCOPING_INDIRECTION"'
 LAKE_CATALOG_TYPES = {"fluss", "iceberg"}

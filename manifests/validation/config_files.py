@@ -1,5 +1,5 @@
 """Every configuration file in a ConfigMap parses in its reader's dialect and reads back as written
-(`config.file_dialects`).
+(`upstream.file_dialects`).
 
 A file written without its dialect's quoting or escaping passes the schemas and the API server, and fails only
 when the program starts: a `config.yaml` holding `-Dx="a: b"` does not parse (Flink's JobManager stops with "Error
@@ -19,7 +19,7 @@ name, as the readers choose it:
 A FlinkDeployment of Flink 1.x also becomes a flat-lines file: the operator 1.14 writes its `spec
 .flinkConfiguration` into the pods' `flink-conf.yaml` unquoted (`FlinkConfMountDecorator.getFlinkConfFilename`:
 `config.yaml` only from Flink 2.0; `ConfigurationUtils.convertConfigToWritableLines`: `key + ": " + value`), so a
-value that flat lines cannot carry is lost in the pods (`config.file_dialects.line_problem`).
+value that flat lines cannot carry is lost in the pods (`upstream.file_dialects.line_problem`).
 """
 
 from __future__ import annotations
@@ -29,16 +29,16 @@ from collections.abc import Iterator
 
 import javaproperties
 
-from config.file_dialects import (
+from manifests.tree import FLINK_YAML_FILE, LINE_FILES
+from manifests.validation.flink_config import FLINK_VERSIONS, flat_config
+from manifests.validation.report import Finding, Layer, Manifest, finding
+from upstream.file_dialects import (
     FileReadError,
     line_entries,
     line_problem,
     load_yaml,
     read_flink_yaml,
 )
-from manifests.tree import FLINK_YAML_FILE, LINE_FILES
-from manifests.validation.flink_config import FLINK_VERSIONS, flat_config
-from manifests.validation.report import Finding, Layer, Manifest, finding
 
 LEGACY_FLINK_VERSIONS = FLINK_VERSIONS[:FLINK_VERSIONS.index("v2_0")]
 """The `flinkVersion`s whose pods get a `flink-conf.yaml` from the operator 1.14 (before Flink 2.0)."""

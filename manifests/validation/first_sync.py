@@ -11,8 +11,9 @@ whose CustomResourceDefinition is among the checked manifests.
 
 from __future__ import annotations
 
-from manifests.argo_cd import ARGO_CD_GROUP, SKIP_DRY_RUN, SYNC_OPTIONS_ANNOTATION, sync_options
 from manifests.validation.report import Finding, Layer, Manifest, finding
+from upstream.api_formats import api_group
+from upstream.argo_cd import ARGO_CD_GROUP, SKIP_DRY_RUN, SYNC_OPTIONS_ANNOTATION, sync_options
 
 BUILT_IN_GROUPS = frozenset({
     "", "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "apps",
@@ -22,11 +23,6 @@ BUILT_IN_GROUPS = frozenset({
     "resource.k8s.io", "scheduling.k8s.io", "storage.k8s.io", "storagemigration.k8s.io",
 })
 """API groups the Kubernetes 1.33 API server serves without a CRD."""
-
-
-def api_group(api_version: str) -> str:
-    """`apps/v1` -> `apps`; `v1` -> `` (the core group)."""
-    return api_version.split("/", 1)[0] if "/" in api_version else ""
 
 
 def check(manifests: list[Manifest]) -> list[Finding]:

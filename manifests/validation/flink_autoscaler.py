@@ -6,15 +6,15 @@ Only with `job.autoscaler.enabled: true`: the scale-down and scale-up factors at
 within [0, 1], the (deprecated) target utilization boundary at least 0, `utilization.max` within [target, 1],
 `utilization.min` within [0, target], the observed scalability coefficient minimum within [0.01, 1], and each
 excluded period (`job.autoscaler.excluded.periods`, a list) a Quartz cron expression, a daily `HH:MM-HH:MM`, or
-one of each joined by `&&` (`config.quartz.excluded_period_problem`, which config also runs at load). Each option
+one of each joined by `&&` (`upstream.quartz.excluded_period_problem`, which config also runs at load). Each option
 is also read from its `kubernetes.operator.job.autoscaler.` key.
 """
 
 from __future__ import annotations
 
-from config.java_values import JavaError, flink_list, java_double, java_double_str
-from config.quartz import excluded_period_problem
 from manifests.validation.flink_config import FlinkConf, Option
+from upstream.java_values import JavaError, flink_list, java_double, java_double_str
+from upstream.quartz import excluded_period_problem
 
 
 def _option(name: str, default: str | None, *old_names: str) -> Option:

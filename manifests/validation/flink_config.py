@@ -19,10 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from config.file_dialects import FileReadError, read_flink_yaml, read_line_file
-from config.java_values import JavaError, flink_boolean, java_double_str
 from manifests.validation.manifests import config_map_data
 from manifests.validation.report import Manifest
+from upstream.file_dialects import FileReadError, read_flink_yaml, read_line_file
+from upstream.java_values import JavaError, flink_boolean, java_double_str
 
 
 @dataclass(frozen=True)
@@ -149,12 +149,12 @@ def flat_config(node: Any) -> dict[str, str]:
 
 def legacy_config_file(text: str) -> dict[str, str]:
     """Flink's `flink-conf.yaml` reading (`GlobalConfiguration.loadYAMLResource`, legacy): flat `key: value`
-    lines (`config.file_dialects.read_line_file`)."""
+    lines (`upstream.file_dialects.read_line_file`)."""
     return read_line_file(text)
 
 
 def standard_config_file(text: str) -> dict[str, str]:
-    """Flink's `config.yaml` (standard YAML 1.2, `config.file_dialects.read_flink_yaml`): nested keys joined with
+    """Flink's `config.yaml` (standard YAML 1.2, `upstream.file_dialects.read_flink_yaml`): nested keys joined with
     `.`; null values and a file that does not parse read as nothing (`config_files` reports them)."""
     try:
         values = read_flink_yaml(text)

@@ -1,4 +1,4 @@
-"""Every Flink configuration key a manifest writes is a key of the pinned Flink release (`config.flink_keys`).
+"""Every Flink configuration key a manifest writes is a key of the pinned Flink release (`upstream.flink_keys`).
 
 Where Flink keys are written:
 - a FlinkDeployment's and a FlinkSessionJob's `spec.flinkConfiguration` (nested maps joined with `.`);
@@ -9,7 +9,7 @@ Where Flink keys are written:
 - `-D<key>=<value>` dynamic properties of such a process (Flink's scripts pass them to its configuration:
   `DynamicPropertiesUtil`, `bin/sql-gateway.sh`).
 An unknown key is an error naming the closest known key, an older name an error naming the current one, a value
-Flink cannot read for its option an error with Flink's message (`config.flink_keys.read_value`, whose readers a
+Flink cannot read for its option an error with Flink's message (`upstream.flink_keys.read_value`, whose readers a
 differential test holds to Flink's own); an option Flink deprecated without a new name is a warning.
 """
 
@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from config.flink_keys import flink_keys
 from manifests.tree import pod_template
 from manifests.validation.flink_config import conf_dir_files, flat_config, is_operator, read_config_file
 from manifests.validation.manifests import config_map_data
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
+from upstream.flink_keys import flink_keys
 
 FLINK_ENTRYPOINT_ROLES = frozenset({"jobmanager", "standalone-job", "taskmanager"})
 """The Flink image's entrypoint commands (apache/flink-docker `docker-entrypoint.sh`) that start a Flink process."""

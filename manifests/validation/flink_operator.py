@@ -34,15 +34,6 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from config.api_formats import FLINK_DEPLOYMENT_NAME
-from config.java_values import (
-    JavaError,
-    java_int,
-    memory_size_bytes,
-    quantity_bytes,
-    resource_memory_bytes,
-    url_problem,
-)
 from manifests.validation.flink_autoscaler import autoscaler_problem
 from manifests.validation.flink_config import (
     FLINK_VERSIONS,
@@ -53,6 +44,15 @@ from manifests.validation.flink_config import (
     flat_config,
 )
 from manifests.validation.report import Manifest
+from upstream.api_formats import FLINK_DEPLOYMENT_NAME
+from upstream.java_values import (
+    JavaError,
+    java_int,
+    memory_size_bytes,
+    quantity_bytes,
+    resource_memory_bytes,
+    url_problem,
+)
 
 Problem = tuple[str, str]
 """(field path, message)."""

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from config.flink_options import FLINK_MAIN_CONTAINER
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
+from upstream.flink_options import FLINK_MAIN_CONTAINER
 
 
 def _containers(template: Any) -> list[dict[str, Any]]:

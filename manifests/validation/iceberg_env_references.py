@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from config.flink_options import FLINK_MAIN_CONTAINER
 from manifests.iceberg_env_reference import referenced_variable
 from manifests.restricted import pod_specs
 from manifests.tree import config_entries, pod_template, volume_config_maps
 from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Manifest, finding
+from upstream.flink_options import FLINK_MAIN_CONTAINER
 
 
 def _env_names(container: dict[str, Any]) -> set[str] | None:

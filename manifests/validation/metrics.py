@@ -23,11 +23,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from config.flink_options import FLINK_MAIN_CONTAINER
-from manifests.metrics import CHECKS, DATADOG_PREFIX, LEGACY, SCRAPE, SCRAPE_PORT
 from manifests.tree import pod_template
 from manifests.validation.flink_config import FlinkConf, OperatorDefaults, flat_config, operator_defaults
 from manifests.validation.report import Finding, Layer, Manifest, finding
+from upstream.flink_options import FLINK_MAIN_CONTAINER
+from upstream.metrics_annotations import CHECKS, DATADOG_PREFIX, LEGACY, SCRAPE, SCRAPE_PORT
 
 PROMETHEUS_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"
 PROMETHEUS_CLASS = "org.apache.flink.metrics.prometheus.PrometheusReporter"

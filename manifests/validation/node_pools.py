@@ -7,7 +7,7 @@ use a NodePool whose taints a pod does not tolerate (https://karpenter.sh/docs/c
 scheduler keeps it off such nodes. The API server and every schema accept both.
 
 Pool-bound pods are those whose nodeSelector names a node-pool label: the platform's `lakehouse.dev/node-pool`
-(`config.karpenter.NODE_POOL_LABEL`), any label key a rendered NodePool sets in `spec.template.metadata.labels`, and,
+(`upstream.karpenter.NODE_POOL_LABEL`), any label key a rendered NodePool sets in `spec.template.metadata.labels`, and,
 when NodePools are rendered, `karpenter.sh/nodepool` (Karpenter labels each node with its pool's name). Pods are read
 from core workloads and Pods, both roles of a FlinkDeployment (the common pod template merged with the role's: maps
 merged, tolerations of both) and the driver and executor of a SparkApplication (or a ScheduledSparkApplication's
@@ -30,11 +30,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from config.karpenter import NODE_POOL_LABEL
 from manifests.tree import pod_template
 from manifests.validation.flink_standalone import FLINK_ROLES
 from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
+from upstream.karpenter import NODE_POOL_LABEL
 
 KARPENTER_NODEPOOL_LABEL = "karpenter.sh/nodepool"
 """The label Karpenter puts on every node it launches: the name of the node's NodePool."""

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from config.external import ObjectKey
-from manifests.argo_cd import sync_wave
 from manifests.tree import pod_containers, pod_template, walk
 from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
+from upstream.argo_cd import sync_wave
 
 _URL = re.compile(r"(?<![\w.-])([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc"
                   r"(?:\.cluster\.local)?(?::(\d+))?")

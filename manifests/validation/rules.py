@@ -6,7 +6,7 @@ Spark operator 2.5.2 (`internal/webhook/sparkapplication_validator.go`, `sparkco
 `scheduledsparkapplication_validator.go`): a ScheduledSparkApplication's `spec.template` gets every SparkApplication
 check (each run is a SparkApplication of that spec, which the webhook checks when the controller creates it), its
 name must leave room for the run names, and its schedule and time zone must be what the controller accepts
-(`config.cron`, which config also runs at load).
+(`upstream.cron`, which config also runs at load).
 Platform rules: images pinned, resource requests set, probes on long-running workloads, restricted pod
 security (an exception is declared by the pod annotation `lakehouse.dev/pod-security-exception`),
 no credential literal outside Secrets.
@@ -17,9 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from config.api_formats import DNS_1035_LABEL, PINNED_IMAGE, object_name_problem
-from config.cron import schedule_problem
-from config.spark import SPARK_DENIED_CONF
 from manifests.credential_scan import scan as credential_findings
 from manifests.restricted import (
     HOST_PATH_PROBLEM,
@@ -33,6 +30,9 @@ from manifests.validation.flink_config import operator_defaults
 from manifests.validation.flink_operator import flink_deployment, flink_session_job
 from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
+from upstream.api_formats import DNS_1035_LABEL, PINNED_IMAGE, object_name_problem
+from upstream.cron import schedule_problem
+from upstream.spark_options import SPARK_DENIED_CONF
 
 RUN_NAME_SUFFIX = "-" + "0" * 19
 """What the controller appends to a ScheduledSparkApplication's name to name a run: `-<timestamp>`, 19 digits at

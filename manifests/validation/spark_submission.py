@@ -8,12 +8,12 @@ and ftp; the controller image has no S3A (hadoop-aws) and none of the applicatio
 dependency fails the submission (SUBMISSION_FAILED) although the driver could read it. local, http, https and ftp
 URIs pass through untouched: the driver pod downloads the http(s) and ftp ones (with its JVM's proxy settings and its
 image's truststore), never the controller. Checked for a SparkApplication and a ScheduledSparkApplication's template,
-against the one table of what the operator passes through (`config.capabilities.SPARK_OPERATOR`): an error per URI it
+against the one table of what the operator passes through (`upstream.capabilities.SPARK_OPERATOR`): an error per URI it
 cannot. A Java or Scala application without `mainClass` is an error too: spark-submit then opens the main JAR in
-the controller pod to read its Main-Class (`config.capabilities.SPARK_MAIN_CLASS_PROBLEM`). Maven packages (`deps.packages`, `excludePackages`, `repositories`, and the `spark.jars.packages`,
+the controller pod to read its Main-Class (`upstream.capabilities.SPARK_MAIN_CLASS_PROBLEM`). Maven packages (`deps.packages`, `excludePackages`, `repositories`, and the `spark.jars.packages`,
 `spark.jars.excludes`, `spark.jars.repositories`, `spark.jars.ivy`, `spark.jars.ivySettings` keys of `sparkConf`) are
 resolved with Ivy in the controller pod too, which has no writable Ivy directory: an error per field
-(`config.capabilities.SPARK_PACKAGES_PROBLEM`).
+(`upstream.capabilities.SPARK_PACKAGES_PROBLEM`).
 
 A submission can also fail for a moment: the operator's mutating webhook on pods fails closed, so spark-submit's
 driver pod is refused while the webhook does not serve (on a fresh `kubectl apply` the SparkApplication exists before
@@ -26,7 +26,10 @@ whose restartPolicy never resubmits (Never, the default, or OnFailure with onSub
 
 from __future__ import annotations
 
-from config.capabilities import (
+from manifests.validation.manifests import spark_application_spec
+from manifests.validation.report import Finding, Layer, Level, Manifest, finding
+from manifests.validation.spark_webhook import pod_webhooks
+from upstream.capabilities import (
     JAR_TYPES,
     SPARK_MAIN_CLASS_PROBLEM,
     SPARK_PACKAGE_CONF,
@@ -34,10 +37,7 @@ from config.capabilities import (
     SPARK_PACKAGES_PROBLEM,
     spark_dependency_problem,
 )
-from config.spark import DEPENDENCIES, DEPENDENCY_CONF, dependency_uris
-from manifests.validation.manifests import spark_application_spec
-from manifests.validation.report import Finding, Layer, Level, Manifest, finding
-from manifests.validation.spark_webhook import pod_webhooks
+from upstream.spark_options import DEPENDENCIES, DEPENDENCY_CONF, dependency_uris
 
 
 def dependency_findings(m: Manifest) -> list[Finding]:

@@ -30,8 +30,8 @@ import jsonschema
 import kubernetes_validate
 
 from manifests.crd_schemas import KUBERNETES_VERSION, pinned_crd_schemas
-from manifests.crds import PINS
 from manifests.tree import field_path
+from upstream.crd_pins import PINS
 
 _REF = re.compile(r"^(?:/api/_definitions\.json)?#/\$defs/(.+)$")
 STAMP = ".export-stamp"

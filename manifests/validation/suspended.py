@@ -38,12 +38,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from manifests.argo_cd import ARGO_CD_GROUP, SYNC_WAVE_ANNOTATION
 from manifests.argo_health import CHECKED_KINDS, HEALTH_KEY_PREFIX, health_script
 from manifests.argo_health.lua import HealthScriptError, LuaHealth
 from manifests.validation.app_of_apps import synced_files
-from manifests.validation.first_sync import api_group
 from manifests.validation.report import Finding, Layer, Manifest, finding
+from upstream.api_formats import api_group
+from upstream.argo_cd import ARGO_CD_GROUP, SYNC_WAVE_ANNOTATION
 
 HOOK_ANNOTATION = "argocd.argoproj.io/hook"
 IGNORE_HEALTH_CHECK = "argocd.argoproj.io/ignore-healthcheck"

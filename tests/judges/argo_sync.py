@@ -1,7 +1,7 @@
 """A rendered environment applied to a real API server in the order Argo CD (or `kubectl apply -k`) applies it.
 
 Argo CD environments (`01-argocd.k8s.yaml`, `05-crds.k8s.yaml` present): the root Application syncs Argo CD's own
-objects wave by wave (`manifests.argo_cd.sync_order`); each Application it creates is synced right after its wave,
+objects wave by wave (`upstream.argo_cd.sync_order`); each Application it creates is synced right after its wave,
 before the next (the app of apps waits for a child's health): an Application of `dist/<env>` syncs the files its
 `directory.include` names, in their own wave order; the CRD Applications install the pinned CRDs of their upstream
 path; the cert-manager Application installs cert-manager's CRDs. Other environments: the kustomization's files in
@@ -32,10 +32,11 @@ import yaml
 
 from config import load_environment
 from config.external import declared_external
-from manifests.argo_cd import sync_order, sync_wave
-from manifests.crds import PINS, CrdPin, read_pinned
+from manifests.crds import read_pinned
 from manifests.layout import ARGO_CD_FILES, KUSTOMIZATION, manifest_files
 from tests.judges.kube_apiserver import ApiError, KubeApiServer, Object, Response
+from upstream.argo_cd import sync_order, sync_wave
+from upstream.crd_pins import PINS, CrdPin
 
 WARN_RESTRICTED = {"pod-security.kubernetes.io/warn": "restricted"}
 """Label of a namespace the platform renders into but does not create: its pods are declared restricted too."""

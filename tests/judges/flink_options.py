@@ -10,7 +10,7 @@ Build (once per machine, into `${LAKEHOUSE_JUDGES_CACHE:-~/.cache/lakehouse-judg
 2. `target/flink-options-<version>.jar`: `judges/flink-options` (our program) built with Maven, its local
    repository in `m2/`. Rebuilt when its sources change (`target/.sources` holds their hash).
 
-`python -m tests.judges.flink_options` (`make flink-options`) writes `config/data/flink-<version>-options.json` from
+`python -m tests.judges.flink_options` (`make flink-options`) writes `upstream/data/flink-<version>-options.json` from
 the judge's listing; `tests/judges/test_flink_options.py` regenerates it and compares, and runs the differential
 tests through `ValueJudge` (one JVM for the session).
 A build that fails raises `JudgeError` with the tool's own message, and leaves it in `flink-options-<version>.failed`.
@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from config.capabilities import FLINK
-from config.flink_keys import DATA_FILE
 from manifests.judges import cache_dir as judges_cache
 from manifests.judges import failure_file
 from tests.judges import judge_unavailable, sources_digest
+from upstream.capabilities import FLINK
+from upstream.flink_keys import DATA_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 JUDGE_SOURCES = ROOT / "judges" / "flink-options"

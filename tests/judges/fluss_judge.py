@@ -1,6 +1,6 @@
 """The Fluss judge: the pinned Fluss release boots from the rendered `server.yaml` (issue 19, item 4).
 
-The real CoordinatorServer and TabletServer (`org.apache.fluss:fluss-server`, `config.capabilities.FLUSS.version`)
+The real CoordinatorServer and TabletServer (`org.apache.fluss:fluss-server`, `upstream.capabilities.FLUSS.version`)
 start in one JVM (`judges/fluss`, `FlussBootJudge`) with an embedded ZooKeeper 3.8, against loopback stand-ins for
 what the cluster provides: an S3-compatible store and STS (moto's server mode) and Polaris' token and config
 endpoints (`tests.fake_polaris`, which the coordinator's Iceberg REST catalog calls at start:
@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from config import capabilities
 from manifests.judges import cache_dir
 from manifests.tree import config_entries
 from tests.judges import sources_digest
+from upstream import capabilities
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "judges" / "fluss"

@@ -18,7 +18,7 @@ from tests.judges import GoJudge
 
 VERSION = "v0.33.13"
 """k8s.io/apimachinery's version in judges/k8s-quantity/go.mod: the Kubernetes minor the project pins
-(`config.capabilities.KUBERNETES`), as the kube-apiserver judge builds it."""
+(`upstream.capabilities.KUBERNETES`), as the kube-apiserver judge builds it."""
 JUDGE = GoJudge("k8s-quantity", VERSION)
 """The program (`tests.judges.GoJudge`: `JUDGE.build()`, or `JUDGE.binary()` in a test)."""
 

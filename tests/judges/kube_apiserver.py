@@ -1,7 +1,7 @@
 """A real kube-apiserver with its etcd, started as controller-runtime's envtest starts them, and a small client.
 
 The binaries are the API-server judge of `make judges` (`manifests.judges.kube_apiserver_dir()`: kube-apiserver
-and etcd of `config.capabilities.KUBERNETES`, built from Go modules by judges/apiserver/build.sh).
+and etcd of `upstream.capabilities.KUBERNETES`, built from Go modules by judges/apiserver/build.sh).
 
 Flags, as sigs.k8s.io/controller-runtime v0.21.0 pkg/internal/testing/controlplane starts them:
 - etcd (etcd.go, `defaultArgs`): client URL on a free loopback port, a peer URL on another, a data dir in a temp

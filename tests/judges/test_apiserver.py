@@ -1,4 +1,4 @@
-"""The real Kubernetes API server (`config.capabilities.KUBERNETES`, built by `make judges`) judges every shipped
+"""The real Kubernetes API server (`upstream.capabilities.KUBERNETES`, built by `make judges`) judges every shipped
 environment: its namespaces and the pinned CRDs installed for real, every rendered object server-side applied in the
 order Argo CD applies it (`tests.judges.argo_sync`), dry run first, then for real, with zero errors and no Pod
 Security warning but the exceptions the platform declares; a second apply changes nothing; `kubectl apply -k` and
@@ -25,8 +25,6 @@ import pytest
 import yaml
 
 from config import available_environments
-from config.capabilities import KUBERNETES
-from manifests.crds import PINS
 from manifests.layout import KUSTOMIZATION, platform_files
 from tests.conftest import ROOT, environment, find, render
 from tests.judges.argo_sync import (
@@ -45,6 +43,8 @@ from tests.judges.argo_sync import (
 from tests.judges.kube_apiserver import KubeApiServer, Object, stop
 from tests.judges.pod_security import exception_of, undeclared, violations
 from tests.judges.processes import left_running, sleeper
+from upstream.capabilities import KUBERNETES
+from upstream.crd_pins import PINS
 
 KUBECTL = ROOT / "build" / "tools" / "kubectl" / "kubectl"
 HELM = ROOT / "build" / "tools" / "helm" / "helm"

@@ -1,4 +1,4 @@
-"""The config files the platform writes (config/file_dialects.py) read back as set by the real readers: Flink 1.20.3's
+"""The config files the platform writes (upstream/file_dialects.py) read back as set by the real readers: Flink 1.20.3's
 `GlobalConfiguration` (standard `config.yaml` and the legacy `flink-conf.yaml` line reader, which Fluss 0.9's reader
 repeats), Flink's `FileCatalogStore` (Jackson) and `java.util.Properties.load`, run in the Flink options judge's JVM
 (`file:<file>` kinds, judges/flink-options/.../ConfigFiles.java). The project's own readers, which `validate` uses,
@@ -14,7 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from config.file_dialects import (
+from tests.judges.flink_options import ValueJudge, judge_or_skip
+from tests.test_config_files import PLAIN, TRICKY
+from upstream.file_dialects import (
     FileReadError,
     line_file,
     line_problem,
@@ -25,8 +27,6 @@ from config.file_dialects import (
     read_text_yaml,
     yaml_file,
 )
-from tests.judges.flink_options import ValueJudge, judge_or_skip
-from tests.test_config_files import PLAIN, TRICKY
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import difflib
 
 import pytest
 
-from config.flink_keys import DATA_FILE
 from tests.judges.flink_options import Judge, judge_or_skip, listing
+from upstream.flink_keys import DATA_FILE
 
 
 @pytest.fixture(scope="session")

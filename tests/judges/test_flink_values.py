@@ -1,4 +1,4 @@
-"""Differential tests: the project's readers of Flink values (config.java_values, config.flink_keys.read_value) agree
+"""Differential tests: the project's readers of Flink values (upstream.java_values, upstream.flink_keys.read_value) agree
 with Flink 1.20.3's own (`TimeUtils.parseDuration`, `MemorySize.parse`, `Configuration.get` of a typed
 `ConfigOption`, i.e. `ConfigurationUtils.convertValue`) on generated values: both accept or both refuse, with the
 same value, and with Flink's message where the reader promises it.
@@ -20,8 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from config.flink_keys import DATA_FILE, FlinkOption, flink_keys, read_value
-from config.java_values import (
+from config.loading import schema
+from tests.judges.flink_options import ValueJudge, judge_or_skip
+from upstream.flink_keys import DATA_FILE, FlinkOption, flink_keys, read_value
+from upstream.java_values import (
     JavaError,
     flink_boolean,
     flink_duration_nanos,
@@ -33,8 +35,6 @@ from config.java_values import (
     java_long,
     memory_size_bytes,
 )
-from config.loading import schema
-from tests.judges.flink_options import ValueJudge, judge_or_skip
 
 BATCH = 60
 EXAMPLES = 6

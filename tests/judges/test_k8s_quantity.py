@@ -1,4 +1,4 @@
-"""Our Kubernetes quantity reader (`config.api_formats.quantity`), which the config checks use, against the real
+"""Our Kubernetes quantity reader (`upstream.api_formats.quantity`), which the config checks use, against the real
 k8s.io/apimachinery `resource.Quantity` (`tests/judges/k8s_quantity.py`) on a few hundred generated texts: the same
 texts accepted with the same exact value, the same error for the others."""
 
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from config.api_formats import QuantityError, quantity
-from config.capabilities import KUBERNETES
 from config.loading import ecma_regex, schema
 from tests.conftest import config_errors, environment
 from tests.judges import k8s_quantity as judge
+from upstream.api_formats import QuantityError, quantity
+from upstream.capabilities import KUBERNETES
 
 SIGNS = ("", "", "", "+", "-")
 NUMBERS = ("0", "1", "5", "250", "007", "1.5", "0.1", ".5", "5.", ".", "", "1.2.3", "123456789012345678",

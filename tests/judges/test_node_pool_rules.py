@@ -18,10 +18,10 @@ import pytest
 
 from charts.karpenter.node_pools import NodeRequirement
 from config import ConfigError, parse_environment
-from manifests.crds import PINS
 from tests.conftest import environment, find, render
 from tests.judges.argo_sync import pinned_crds
 from tests.judges.kube_apiserver import KubeApiServer, Object
+from upstream.crd_pins import PINS
 
 POOL = {"name": "orders", "nodeClass": "flink-nodes"}
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Gte", "Lte")

@@ -1,4 +1,4 @@
-"""Our robfig/cron port (`config.cron.parse_standard`), which config and `validate` use for Spark schedules and
+"""Our robfig/cron port (`upstream.cron.parse_standard`), which config and `validate` use for Spark schedules and
 Karpenter budgets, against the real Go package (`tests/judges/robfig_cron.py`) on a few hundred generated specs:
 the same specs accepted, the same error text for the others."""
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from config.cron import CronError, parse_standard
 from tests.judges import robfig_cron as judge
+from upstream.cron import CronError, parse_standard
 
 ATOMS = ("*", "*", "*", "?", "0", "0", "1", "2", "3", "5", "5", "7", "12", "23", "24", "31", "32", "59", "60", "-1", "+3", "jan", "DEC", "mon", "sun",
          "sat", "x", "", "L", "1#2", "15W")

@@ -17,7 +17,7 @@ import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
  * Reads a whole configuration file the way its program does, for the tests of the project's file writers
- * ({@code config/file_dialects.py}). Each returns the keys and values read, sorted by key.
+ * ({@code upstream/file_dialects.py}). Each returns the keys and values read, sorted by key.
  *
  * <ul>
  *   <li>{@code file:flink-conf.yaml} and {@code file:config.yaml}: the text as that file of a configuration directory,

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from config.java_values import JavaError, java_int, java_trim
+from upstream.java_values import JavaError, java_int, java_trim
 
 SECOND, MINUTE, HOUR, DAY_OF_MONTH, MONTH, DAY_OF_WEEK, YEAR = range(7)
 ALL_SPEC, NO_SPEC = 99, 98

@@ -45,7 +45,8 @@ import constructs
 from charts.blocks.component_chart import ComponentChart
 from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave
-from manifests.argo_cd import (
+from upstream.api_formats import api_group
+from upstream.argo_cd import (
     APP_OF_APPS_ANNOTATION,
     APP_OF_APPS_ROOT,
     MIGRATION_MANAGER_ANNOTATION,
@@ -56,7 +57,6 @@ from manifests.argo_cd import (
     SYNC_OPTIONS_SEPARATOR,
     SYNC_WAVE_ANNOTATION,
 )
-from manifests.validation.first_sync import api_group
 
 IN_CLUSTER = "https://kubernetes.default.svc"
 APPLICATION = "argoproj.io/v1alpha1"
@@ -226,7 +226,7 @@ class RootApplicationChart(ComponentChart):
         # (ROOT_WAVE) it gates nothing.
         # NO_MIGRATION_MANAGER: the client-side apply migration would hand argocd-cm's keys set with kubectl apply to
         # Argo CD's field manager, and the server-side apply of the partial argocd-cm would then remove them; the
-        # annotation holds whatever options a sync request carries (manifests.argo_cd.MIGRATION_MANAGER_ANNOTATION).
+        # annotation holds whatever options a sync request carries (upstream.argo_cd.MIGRATION_MANAGER_ANNOTATION).
         custom_object(self, "root", api_version=APPLICATION, kind="Application", name=props.root_name,
                       namespace=props.namespace, component=_component(props), wave=ROOT_WAVE,
                       annotations={MIGRATION_MANAGER_ANNOTATION: NO_MIGRATION_MANAGER,

@@ -32,7 +32,14 @@ from cdk8s_plus_27 import k8s
 
 from charts.blocks import pod_security
 from charts.blocks.component_chart import ComponentChart
-from charts.blocks.fluent_bit import CONFIG_FILE, HTTP_PORT, CloudWatchOutput, StdoutOutput, configuration, tail_input
+from charts.blocks.fluent_bit_config import (
+    CONFIG_FILE,
+    HTTP_PORT,
+    CloudWatchOutput,
+    StdoutOutput,
+    configuration,
+    tail_input,
+)
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
 from charts.blocks.pod_options import Toleration
 from charts.blocks.pod_spec import api_toleration
@@ -96,7 +103,7 @@ class FluentBitProps:
             "(tail offsets), as the image's root user (the log files are root's)"))
 
     def pipeline(self) -> dict[str, Any]:
-        """`fluent-bit.yaml` as data (`charts.blocks.fluent_bit.configuration`): the HTTP server with its health
+        """`fluent-bit.yaml` as data (`charts.blocks.fluent_bit_config.configuration`): the HTTP server with its health
         check, the tail input of the tailed namespaces' container logs (CRI format), the kubernetes filter and the
         output."""
         tail = tail_input(tag="kube.*", paths=[f"{LOG_DIR}/containers/*_{ns}_*.log" for ns in self.namespaces],

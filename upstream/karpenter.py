@@ -2,7 +2,7 @@
 `pkg/apis/crds/karpenter.sh_nodepools.yaml`): the well-known node labels the platform's typed requirements map to
 (https://karpenter.sh/docs/concepts/scheduling/#well-known-labels; the `karpenter.k8s.aws/*` ones are the AWS
 provider's), the label and taint that dedicate a pool's nodes, and the label rules of the CRD's CEL validations.
-A value table like `config.capabilities`: components, config rules and `validate` read it; a Karpenter bump is one
+A value table like `upstream.capabilities`: components, config rules and `validate` read it; a Karpenter bump is one
 edit here.
 """
 

@@ -55,7 +55,7 @@ def quantity(value: str) -> Decimal:
     is capped at 2^63-1. Checked against the real `ParseQuantity` by `tests/judges/test_k8s_quantity.py`.
 
     The one reader of Kubernetes quantities: fabric8's `Quantity` (the Flink operator's Java reader,
-    `config.java_values.quantity_bytes`) is another program with other rules (it refuses `Ki`, which reads as 0
+    `upstream.java_values.quantity_bytes`) is another program with other rules (it refuses `Ki`, which reads as 0
     here, and keeps `1.5n` exact, which rounds up to `2n` here), so it keeps its own port. Hand-kept because no
     maintained Python library reads quantities as apimachinery does: the Kubernetes Python client's
     `kubernetes.utils.parse_quantity` (kubernetes 37.0.3, tried) accepts `1K`, `Infinity`, `NaN` and `1_000`, which
@@ -129,8 +129,8 @@ def flink_memory_problem(value: str) -> str | None:
     """Why the Flink operator cannot read `value` as a JobManager/TaskManager memory, or None: it takes a Flink
     `MemorySize` (`2048m`, `2g`, `4 GB`) or a Kubernetes quantity (`2Gi`) and reads it as a whole number of bytes
     (`FlinkConfigBuilder.parseResourceMemoryString`, operator 1.14; `1.5g` fails there). The same reading as
-    `validate`'s (`config.java_values`)."""
-    from config.java_values import JavaError, resource_memory_bytes
+    `validate`'s (`upstream.java_values`)."""
+    from upstream.java_values import JavaError, resource_memory_bytes
 
     try:
         resource_memory_bytes(value)
@@ -170,3 +170,9 @@ def object_name_problem(kind: str, name: str) -> str | None:
     if not DNS_1123_SUBDOMAIN.match(name):
         return f"{name!r} is not a {kind} name: a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')"
     return None
+
+
+def api_group(api_version: str) -> str:
+    """The API group of an object's `apiVersion`: `apps/v1` -> `apps`, `v1` -> `` (the core group, whose
+    apiVersion is the bare version; https://kubernetes.io/docs/reference/using-api/#api-groups)."""
+    return api_version.split("/", 1)[0] if "/" in api_version else ""

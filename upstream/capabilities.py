@@ -192,13 +192,13 @@ FLINK = Capabilities(
     flink_versions=frozenset({"v1_20"}),
     evidence=(
         "The Flink release of the platform's images (flink-fluss-iceberg-s3:1.20.3). Its configuration keys come from "
-        "its own jars (config/data/flink-1.20.3-options.json, `make flink-options`): flink-dist, the table API and "
+        "its own jars (upstream/data/flink-1.20.3-options.json, `make flink-options`): flink-dist, the table API and "
         "runtime and the metric reporter plugins of the PyPI sdist apache-flink-libraries 1.20.3, and "
         "flink-sql-gateway 1.20.3 from Maven Central (Maven Central serves no flink-dist and no flink-kubernetes "
         "1.20.3)."
     ),
 )
-"""The Flink release whose options `flinkConfiguration` keys are checked against (`config.flink_keys`)."""
+"""The Flink release whose options `flinkConfiguration` keys are checked against (`upstream.flink_keys`)."""
 SPARK_S3 = Capabilities(
     "Spark S3A (hadoop-aws)", "3.4.1",
     web_identity_provider="software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider",

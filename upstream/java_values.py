@@ -21,7 +21,7 @@ Why ports and not libraries: these are Java's and Flink's own readers, and no ma
 dialects. Python's built-in readers were measured against them and differ where it matters: `int` takes `1_000`
 and ` 7 ` (surrounding spaces), which `Integer.parseInt` refuses; `float` takes `infinity` and `1_0.5` and refuses
 `1d`, where `Double.parseDouble` does the opposite; `repr(1e10)` is `10000000000.0`, `Double.toString` gives
-`1.0E10`. fabric8's `Quantity` is not Kubernetes' `ParseQuantity` (`config.api_formats.quantity`): it refuses
+`1.0E10`. fabric8's `Quantity` is not Kubernetes' `ParseQuantity` (`upstream.api_formats.quantity`): it refuses
 `Ki` and keeps `1.5n` exact. Running the real classes (a JVM with the jars, through JPype or a subprocess) would put
 a JVM into config loading and `validate`; a judge does that in the tests instead: `tests/judges/
 test_flink_values.py` runs Flink 1.20.3's own readers (durations, memory sizes, numbers, booleans, lists, maps,

@@ -46,7 +46,7 @@ from typing import Any
 import javaproperties
 import yaml
 
-from config.java_values import java_double_str
+from upstream.java_values import java_double_str
 
 
 class Dialect(Enum):

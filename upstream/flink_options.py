@@ -8,8 +8,6 @@ back, and refuse the keys the operator forbids.
 
 from __future__ import annotations
 
-from config.loading import camel
-
 FLINK_MAIN_CONTAINER = "flink-main-container"
 """The container the operator builds in every Flink pod (image, command and resources from the spec)."""
 
@@ -123,30 +121,6 @@ PLATFORM_KEYS = frozenset({
 })
 """Keys a FlinkDeployment of the platform always has or derives from a typed setting, and their older names."""
 
-
-def platform_setting(key: str) -> str:
-    """Where a key of `PLATFORM_KEYS` is set instead of `flinkConfiguration`, as the end of a sentence: `use the
-    typed setting <path>` (of a FlinkDeployment entry: `checkpointing.interval`, `restartStrategy.attempts`,
-    `taskManager.taskSlots`, `highAvailability`, `metrics.prometheus`), or that the platform always writes it (the
-    state directories, the catalog store). An older name (`DEPRECATED_NAMES`) answers for its current key.
-
-    Raises:
-        KeyError: `key` is not in `PLATFORM_KEYS`.
-    """
-    if key not in PLATFORM_KEYS:
-        raise KeyError(key)
-    key = DEPRECATED_NAMES.get(key, key)
-    for section, fields in (("checkpointing", CHECKPOINTING), ("periodicSnapshots", PERIODIC_SNAPSHOTS),
-                            ("autoscaler", AUTOSCALER), ("restartStrategy", RESTART_STRATEGY_KEYS)):
-        for name, field_key in fields.items():
-            if field_key == key:
-                return f"use the typed setting {section}.{camel(name)}"
-    if key == RESTART_STRATEGY_KEYS.get("type"):
-        return "use the typed setting restartStrategy.type"
-    owner = {TASK_SLOTS: "use the typed setting taskManager.taskSlots", HA_TYPE: "use the typed setting highAvailability",
-             **{reporter: "use the typed setting metrics.prometheus (of the deployment, or of the metrics section)"
-                for reporter in PROMETHEUS_REPORTER_KEYS}}
-    return owner.get(key, "it always writes it (the state directories under the Flink bucket, the catalog store)")
 
 OPERATOR_FORBIDDEN_KEYS = ("kubernetes.namespace", "kubernetes.cluster-id", "high-availability.cluster-id")
 """Keys the operator refuses in `flinkConfiguration` (`DefaultValidator`: it sets them itself)."""

@@ -333,14 +333,17 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, _: Any) -> Iterat
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})  # type: ignore[no-untyped-call]  # untyped in types-jsonschema
+SchemaValidator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]  # untyped in types-jsonschema
+    jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+"""JSON Schema 2020-12 validation with ECMA-262 patterns: what checks an environment document (and `import`'s
+values) against the committed schema."""
 
 
 def schema_problems(document: dict[str, Any]) -> list[Problem]:
     """Every JSON Schema violation of `document`, sorted by path; an unknown key is one problem per key; a value
     outside an enum is one problem (the allowed values), not also a type error; a nullable object (`anyOf` of it and
     null) of another type is `expected object or null`."""
-    validator = _Validator(schema())
+    validator = SchemaValidator(schema())
     errors = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
     enums = {tuple(e.absolute_path) for e in errors if e.validator == "enum"}
     errors = [e for e in errors if not (e.validator == "type" and tuple(e.absolute_path) in enums)]  # the enum's

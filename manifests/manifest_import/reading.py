@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 
 from config.common import platform_metadata_prefixes
-from config.loading import Problem, apply_defaults, build, resolve_ref, schema
+from config.loading import Problem, SchemaValidator, apply_defaults, build, resolve_ref, schema
 from manifests.manifest_import.notes import Notes
 from upstream.flink_options import as_text
 
@@ -44,7 +44,7 @@ def schema_problem(value: Any, *path: str) -> str | None:
     """Why config would refuse `value` at the schema node `path` (`_schema_node`), or None: the same schema that
     loads the environment file decides."""
     node = _schema_node(*path)
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(
+    error = jsonschema.exceptions.best_match(SchemaValidator(
         {**node, "$defs": schema()["$defs"]}).iter_errors(value))
     if error is None:
         return None

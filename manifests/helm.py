@@ -46,7 +46,7 @@ def write_chart_metadata(chart_dir: Path, *, name: str, description: str, app_ve
         FileNotFoundError: no `Chart.yaml` in `chart_dir`.
         ValueError: `name` is not a valid chart name (lowercase letters, digits, dashes).
     """
-    if not CHART_NAME.match(name):
+    if not CHART_NAME.fullmatch(name):
         raise ValueError(f"chart name {name!r}: lowercase letters, digits and dashes only")
     path = chart_dir / "Chart.yaml"
     chart = yaml.safe_load(path.read_text()) or {}

@@ -525,7 +525,7 @@ def test_config_and_validate_agree_on_pinned_images(image: str, pinned: bool) ->
     from upstream.api_formats import PINNED_IMAGE, PINNED_IMAGE_PATTERN
 
     assert schema()["$defs"]["image"]["pattern"] == PINNED_IMAGE_PATTERN
-    assert bool(PINNED_IMAGE.match(image)) is pinned
+    assert bool(PINNED_IMAGE.fullmatch(image)) is pinned
     doc = minimal(zookeeper={"image": image})
     if pinned:
         assert parse_environment(doc, source=SRC, expected_name="test").zookeeper.image == image

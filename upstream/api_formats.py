@@ -159,15 +159,15 @@ def object_name_problem(kind: str, name: str) -> str | None:
     None. Services are DNS-1035 labels, Namespaces DNS-1123 labels, Jobs at most 63 characters, StatefulSets at most
     `STATEFUL_SET_NAME_MAX`; every other name a DNS-1123 subdomain
     (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/)."""
-    if kind == "Service" and not DNS_1035_LABEL.match(name):
+    if kind == "Service" and not DNS_1035_LABEL.fullmatch(name):
         return f"{name!r} is not a Service name: {_LABEL_NAMED[kind]} (lower-case letters, digits and '-', starting " \
                "with a letter, at most 63 characters)"
-    if kind in ("Namespace", "Job") and not DNS_1123_LABEL.match(name):
+    if kind in ("Namespace", "Job") and not DNS_1123_LABEL.fullmatch(name):
         return f"{name!r} is not a {kind} name: {_LABEL_NAMED[kind]}"
     if kind == "StatefulSet" and len(name) > STATEFUL_SET_NAME_MAX:
         return (f"StatefulSet name {name!r} has {len(name)} characters: more than {STATEFUL_SET_NAME_MAX}, so its "
                 "pods' controller-revision-hash label would exceed 63 and no pod would be created")
-    if not DNS_1123_SUBDOMAIN.match(name):
+    if not DNS_1123_SUBDOMAIN.fullmatch(name):
         return f"{name!r} is not a {kind} name: a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')"
     return None
 

@@ -81,7 +81,7 @@ def closest_zone(name: str) -> str | None:
 
 
 def _int(text: str) -> int:
-    if not _INT.match(text):
+    if not _INT.fullmatch(text):
         raise CronError(f'failed to parse int from {text}: strconv.Atoi: parsing "{text}": invalid syntax')
     number = int(text)
     if number < 0:

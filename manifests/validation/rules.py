@@ -48,9 +48,9 @@ def spark_application(m: Manifest) -> Iterator[tuple[str, str]]:
     if found is None:
         return
     path, spec = found
-    if not DNS_1035_LABEL.match(m.name):
+    if not DNS_1035_LABEL.fullmatch(m.name):
         yield "metadata.name", f"invalid {m.kind} name {m.name!r}: must be a DNS-1035 label"
-    elif m.kind == "ScheduledSparkApplication" and not DNS_1035_LABEL.match(m.name + RUN_NAME_SUFFIX):
+    elif m.kind == "ScheduledSparkApplication" and not DNS_1035_LABEL.fullmatch(m.name + RUN_NAME_SUFFIX):
         yield "metadata.name", (f"runs are named {m.name}-<19-digit timestamp>, {len(m.name + RUN_NAME_SUFFIX)} "
                                 "characters: more than a DNS-1035 label's 63, so the webhook would reject every run "
                                 f"(at most {63 - len(RUN_NAME_SUFFIX)} characters here)")
@@ -122,7 +122,7 @@ def platform(m: Manifest) -> Iterator[tuple[str, str, Level]]:
             if missing:
                 yield f"{path}.{role}", f"resource requests not set: {', '.join(missing)}", Level.ERROR
     for path, image in images:
-        if not PINNED_IMAGE.match(image):
+        if not PINNED_IMAGE.fullmatch(image):
             yield path, f"image {image!r} is not pinned by tag or digest", Level.ERROR
     template = m.obj.get("spec", {}).get("template", {}).get("metadata", {})
     exception = ((template.get("annotations") or {}).get(POD_SECURITY_EXCEPTION)

@@ -95,7 +95,7 @@ def _inline(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, An
         if isinstance(node, dict):
             result = {}
             for key, value in node.items():
-                if key == "$ref" and isinstance(value, str) and (match := _REF.match(value)):
+                if key == "$ref" and isinstance(value, str) and (match := _REF.fullmatch(value)):
                     name = match.group(1)
                     if name not in needed:
                         needed[name] = None

@@ -15,7 +15,8 @@ from config.common import (
     unknown_placeholders,
 )
 from config.declaration import section, setting
-from config.loading import Problem
+from config.flink_rules import autoscaler_setting_problems, savepoint_redeploy_problem
+from config.loading import Problem, camel
 
 
 @section
@@ -75,15 +76,10 @@ class AutoscalerConfig:
     """Tune TaskManager memory from observed usage (job.autoscaler.memory.tuning.enabled)."""
 
     def problems(self) -> Iterator[Problem]:
-        """The operator's `AutoscalerValidator` ranges (min <= target <= max), and vertex bounds in order."""
-        target = 0.7 if self.utilization_target is None else self.utilization_target
-        if self.utilization_min is not None and self.utilization_min > target:
-            yield Problem("utilizationMin", f"{self.utilization_min} is above the utilization target ({target})")
-        if self.utilization_max is not None and self.utilization_max < target:
-            yield Problem("utilizationMax", f"{self.utilization_max} is below the utilization target ({target})")
-        low, high = self.vertex_min_parallelism, self.vertex_max_parallelism
-        if low is not None and high is not None and low > high:
-            yield Problem("vertexMinParallelism", f"{low} is above vertexMaxParallelism ({high})")
+        """The operator's `AutoscalerValidator` ranges (min <= target <= max), and vertex bounds in order
+        (`config.flink_rules.autoscaler_problems`)."""
+        for problem in autoscaler_setting_problems(self):
+            yield Problem(camel(problem.where), problem.message)
 
 
 @section
@@ -151,9 +147,8 @@ class JobSpecConfig:
 
     def problems(self) -> Iterator[Problem]:
         """Every `${...}` in the arguments names one of the platform's addresses; a savepoint redeploy has a path."""
-        if self.savepoint_redeploy_nonce is not None and not self.initial_savepoint_path:
-            yield Problem("savepointRedeployNonce", "needs initialSavepointPath (the Flink operator: \"InitialSavepointPath "
-                                                    "must not be empty for savepoint redeployment\")")
+        if redeploy := savepoint_redeploy_problem(self.savepoint_redeploy_nonce, self.initial_savepoint_path):
+            yield Problem(redeploy.where, redeploy.message)
         expected = ", ".join(f"${{{name}}}" for name in sorted(JOB_ARGUMENT_PLACEHOLDERS))
         for index, arg in enumerate(self.args):
             for name in unknown_placeholders(arg):

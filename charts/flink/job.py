@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from charts.blocks.crd_enums import member
 from imports.flink.org.apache.flink import (
     FlinkDeploymentSpecJob,
     FlinkDeploymentSpecJobState,
@@ -22,6 +21,9 @@ from imports.flink.org.apache.flink import (
     FlinkSessionJobSpecJobState,
     FlinkSessionJobSpecJobUpgradeMode,
 )
+
+from charts.blocks.crd_enums import member
+from config.flink_rules import savepoint_redeploy_problem
 
 UpgradeMode = Literal["stateless", "savepoint", "last-state"]
 JobState = Literal["running", "suspended"]
@@ -68,8 +70,9 @@ class JobProps:
     def __post_init__(self) -> None:
         if self.parallelism < 1:
             raise ValueError(f"job {self.jar_uri}: parallelism {self.parallelism} is below 1")
-        if self.savepoint_redeploy_nonce is not None and not self.initial_savepoint_path:
-            raise ValueError(f"job {self.jar_uri}: a savepoint redeploy needs initial_savepoint_path")
+        if redeploy := savepoint_redeploy_problem(self.savepoint_redeploy_nonce, self.initial_savepoint_path,
+                                                  path_setting="initial_savepoint_path"):
+            raise ValueError(f"job {self.jar_uri}: savepoint_redeploy_nonce {redeploy.message}")
 
 
 J = TypeVar("J", FlinkDeploymentSpecJob, FlinkSessionJobSpecJob)

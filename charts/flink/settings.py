@@ -9,16 +9,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from config.flink_rules import autoscaler_setting_problems, metrics_port_problem, restart_strategy_problems
 from upstream.flink_options import (
     AUTOSCALER,
     CHECKPOINTING,
     FLINK_MAIN_CONTAINER,
-    FLINK_OWN_PORTS,
     PERIODIC_SNAPSHOTS,
     PROMETHEUS_REPORTER_FACTORY,
     PROMETHEUS_REPORTER_FACTORY_KEY,
     PROMETHEUS_REPORTER_PORT,
-    RESTART_STRATEGY,
     RESTART_STRATEGY_KEYS,
     typed_settings,
 )
@@ -85,10 +84,8 @@ class RestartStrategyProps:
     failure_rate_delay: str | None = None
 
     def __post_init__(self) -> None:
-        stray = [name for name, (_, strategy) in RESTART_STRATEGY.items()
-                 if strategy is not None and getattr(self, name) is not None and strategy != self.type]
-        if stray:
-            raise ValueError(f"restart strategy {self.type}: settings of another strategy: {', '.join(stray)}")
+        if stray := restart_strategy_problems(self.type, self):
+            raise ValueError(f"restart strategy: {'; '.join(f'{p.where}: {p.message}' for p in stray)}")
 
     def flink_conf(self) -> dict[str, str]:
         """The settings that are set."""
@@ -105,7 +102,8 @@ class AutoscalerProps:
 
     Raises:
         ValueError: the ranges the operator's `AutoscalerValidator` refuses (utilization bounds around the target,
-            within 0 and 1; negative factors).
+            within 0 and 1; negative factors) and vertex parallelism bounds out of order
+            (`config.flink_rules.autoscaler_problems`).
     """
 
     enabled: bool = False
@@ -125,14 +123,9 @@ class AutoscalerProps:
     memory_tuning: bool | None = None
 
     def __post_init__(self) -> None:
-        target = 0.7 if self.utilization_target is None else self.utilization_target
-        low = 0.0 if self.utilization_min is None else self.utilization_min
-        high = 1.0 if self.utilization_max is None else self.utilization_max
-        if not 0 <= low <= target <= high <= 1:
-            raise ValueError(f"autoscaler: utilization min {low} <= target {target} <= max {high} within [0, 1] "
-                             "(the operator's AutoscalerValidator)")
-        if min(self.scale_down_max_factor or 0, self.scale_up_max_factor or 0) < 0:
-            raise ValueError("autoscaler: scale factors must not be negative")
+        problems = autoscaler_setting_problems(self)
+        if problems:
+            raise ValueError(f"autoscaler: {'; '.join(f'{p.where}: {p.message}' for p in problems)}")
 
     def flink_conf(self) -> dict[str, str]:
         """The settings that are set (`job.autoscaler.enabled` only when enabled)."""
@@ -158,8 +151,8 @@ class MetricsProps:
     annotations: MetricsAnnotations = field(default_factory=MetricsAnnotations)
 
     def __post_init__(self) -> None:
-        if self.port in FLINK_OWN_PORTS:
-            raise ValueError(f"metrics port {self.port} is one Flink opens itself ({FLINK_OWN_PORTS[self.port]})")
+        if problem := metrics_port_problem(self.port):
+            raise ValueError(f"metrics port {problem.message}")
 
     def flink_conf(self) -> dict[str, str]:
         """The reporter's settings."""

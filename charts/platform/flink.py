@@ -24,7 +24,7 @@ from charts.flink.settings import (
 )
 from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
-from charts.flink.standalone import StandaloneProps
+from charts.flink.standalone_props import StandaloneProps
 from charts.karpenter.node_pools import NodePool
 from charts.platform.fields import same_fields
 from charts.platform.logs import fluent_bit_sidecar_props

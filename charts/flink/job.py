@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+from charts.blocks.crd_enums import member
+from config.flink_rules import savepoint_redeploy_problem
 from imports.flink.org.apache.flink import (
     FlinkDeploymentSpecJob,
     FlinkDeploymentSpecJobState,
@@ -21,9 +23,6 @@ from imports.flink.org.apache.flink import (
     FlinkSessionJobSpecJobState,
     FlinkSessionJobSpecJobUpgradeMode,
 )
-
-from charts.blocks.crd_enums import member
-from config.flink_rules import savepoint_redeploy_problem
 
 UpgradeMode = Literal["stateless", "savepoint", "last-state"]
 JobState = Literal["running", "suspended"]

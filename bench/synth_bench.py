@@ -60,7 +60,7 @@ def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     out = subprocess.run([PY, "-c", wrapper, *command], cwd=cwd, env=ENV, capture_output=True, text=True, check=True)
     wall, peak, rc = out.stdout.split()
     if rc != "0":
-        raise SystemExit(f"{command} failed with exit code {rc}")
+        raise SystemExit(f"{command} failed with exit code {rc}: {out.stderr.strip()[-2000:]}")
     return float(wall), float(peak)
 
 

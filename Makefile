@@ -3,7 +3,8 @@
 #   make synth [ENV=..]        render every environment into dist/<env>/ (ENV=<env>: only that one)
 #   make helm [ENV=local]      Helm chart of one environment in build/helm/<ENV>/ (ENV=all: every environment)
 #   make test                  lint (ruff), type-check (mypy strict), check layers (import-linter), validate, run every test
-#   make bench                 synth timings and memory (bench/)
+#   make bench                 synth and validate timings and memory, each budget with pass or fail (bench/)
+#   make bytecode              byte-compile the project's own modules for -O (make synth and make bench do it first)
 #   make judges                build the upstream judges (kube-apiserver + etcd, kubeconform, Fluss) from the registries
 #                              into $LAKEHOUSE_JUDGES_CACHE (default ~/.cache/lakehouse-judges), once per version
 #   make judge-apiserver       build only kube-apiserver and etcd (docs/operations/judges-and-tests.md)

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -99,10 +100,10 @@ PEAK_MIB = 300
 
 def budgets(samples: dict[str, list[tuple[float, float]]], scale: dict[str, tuple[int, list[str]]],
             floor_label: str) -> list[str]:
-    """One line per budget of issue 22 that `samples` (label -> (wall s, peak MiB) per round) measure, with its
-    figure and `pass` or `FAIL`; wall figures are medians of per-round differences or ratios to the floor."""
-    def median(label: str, of: Any) -> float:
-        return statistics.median(of(v, f) for v, f in zip(samples[label], samples[floor_label], strict=True))
+    """One line per budget that `samples` (label -> (wall s, peak MiB) per round) measure, with its figure and `pass`
+    or `FAIL`; wall figures are medians of per-round differences or ratios to the floor."""
+    def median(label: str, of: Callable[[tuple[float, float], tuple[float, float]], float]) -> float:
+        return float(statistics.median(of(v, f) for v, f in zip(samples[label], samples[floor_label], strict=True)))
 
     def verdict(ok: bool) -> str:
         return "pass" if ok else "FAIL"

@@ -94,7 +94,7 @@ synth: setup bytecode
 # The project's own modules byte-compiled for -O (incremental: only what changed since): on machines that set
 # PYTHONDONTWRITEBYTECODE=1 every render would otherwise compile them again (about 0.3 s; docs/performance.md).
 bytecode: setup
-	$(PY) -m compileall -q -o 0 -o 1 config charts manifests cli
+	$(PY) -m compileall -q -o 0 -o 1 main.py config charts manifests cli upstream
 
 # cdk8s synth --format helm (main.py helm): Chart.yaml, templates/ (the files of dist/<ENV>/ with Helm hooks and keep
 # policies, NOTES.txt), crds/ (the pinned CRDs); docs/operations/helm.md

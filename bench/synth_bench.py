@@ -13,6 +13,9 @@ Python or the jsii Node.js child):
                and 5,000): the per-object slope is (scale - synth local) / N, and equal slopes at 1,000 and 5,000
                mean linear growth; the 1,000 SparkApplications once more without -O (type checks on, as in
                tests), to show what the checks cost
+Then each budget (docs/performance.md) with pass or fail: local within 1.3x the floor; 1,000 FlinkSessionJobs within
+the floor + 1 s and 1,000 SparkApplications within the floor + 2 s; growth linear to 5,000 (the per-object cost at
+5,000 at most 1.25x that at 1,000); peak memory at most 300 MiB.
 With `--baseline DIR` (another checkout of the project, set up with `make setup`, e.g. a `git worktree` of main),
 every synth runs there too, in the same rounds, and each is printed with its change against the baseline: a change's
 effect, paired, on a noisy machine.
@@ -28,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +61,7 @@ def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     out = subprocess.run([PY, "-c", wrapper, *command], cwd=cwd, env=ENV, capture_output=True, text=True, check=True)
     wall, peak, rc = out.stdout.split()
     if rc != "0":
-        raise SystemExit(f"{command} failed with exit code {rc}")
+        raise SystemExit(f"{command} failed with exit code {rc}: {out.stderr.strip()[-2000:]}")
     return float(wall), float(peak)
 
 
@@ -85,6 +89,47 @@ def scaled(local: dict[str, Any], count: int) -> dict[str, dict[str, Any]]:
         {"name": f"bench-app-{i}", "type": "Python", "mainApplicationFile": "job-artifacts/ingest_campaign.py"}
         for i in range(count)]}}
     return {f"jobs-{count}": jobs, f"apps-{count}": apps}
+
+
+LOCAL_RATIO = 1.3
+ABOVE_FLOOR = {"FlinkSessionJobs": 1.0, "SparkApplications": 2.0}
+"""Seconds above the floor that 1,000 objects of each kind may add."""
+LINEAR = 1.25
+PEAK_MIB = 300
+
+
+def budgets(samples: dict[str, list[tuple[float, float]]], scale: dict[str, tuple[int, list[str]]],
+            floor_label: str) -> list[str]:
+    """One line per budget that `samples` (label -> (wall s, peak MiB) per round) measure, with its figure and `pass`
+    or `FAIL`; wall figures are medians of per-round differences or ratios to the floor."""
+    def median(label: str, of: Callable[[tuple[float, float], tuple[float, float]], float]) -> float:
+        return float(statistics.median(of(v, f) for v, f in zip(samples[label], samples[floor_label], strict=True)))
+
+    def verdict(ok: bool) -> str:
+        return "pass" if ok else "FAIL"
+
+    lines = []
+    ratio = median("synth local (main.py)", lambda v, f: v[0] / f[0])
+    lines.append(f"budget: synth local within {LOCAL_RATIO}x the floor: {ratio:.2f}x {verdict(ratio <= LOCAL_RATIO)}")
+    slopes: dict[str, dict[int, float]] = {}
+    for label, (count, _) in scale.items():
+        if "type checks" in label:
+            continue
+        kind = label.split()[-1]
+        above = median(label, lambda v, f: v[0] - f[0])
+        local = statistics.median(v[0] for v in samples["synth local (main.py)"])
+        slopes.setdefault(kind, {})[count] = (statistics.median(v[0] for v in samples[label]) - local) / count
+        if count == 1000 and kind in ABOVE_FLOOR:
+            lines.append(f"budget: 1,000 {kind} within floor + {ABOVE_FLOOR[kind]:.0f} s: floor + {above:.2f} s "
+                         f"{verdict(above <= ABOVE_FLOOR[kind])}")
+    for kind, by_count in slopes.items():
+        if 1000 in by_count and 5000 in by_count:
+            growth = by_count[5000] / by_count[1000] if by_count[1000] > 0 else float("inf")
+            lines.append(f"budget: {kind} linear to 5,000 (per-object cost at 5,000 within {LINEAR}x that at 1,000): "
+                         f"{growth:.2f}x {verdict(growth <= LINEAR)}")
+    peak = max(p for label, values in samples.items() if not label.endswith("[baseline]") for _, p in values)
+    lines.append(f"budget: peak memory at most {PEAK_MIB} MiB: {peak:.0f} MiB {verdict(peak <= PEAK_MIB)}")
+    return lines
 
 
 def main() -> int:
@@ -134,6 +179,8 @@ def main() -> int:
         wall = statistics.median(v[0] for v in samples[label])
         print(f"{label.strip()}: floor + {wall - floor:.2f} s; "
               f"{(wall - local) * 1000 / count:.2f} ms per object above synth local")
+    for line in budgets(samples, scale, floor_label):
+        print(line)
     for label in (label for label in commands if f"{label} [baseline]" in samples):
         changes = [v[0] / b[0] - 1 for v, b in zip(samples[label], samples[f"{label} [baseline]"], strict=True)]
         print(f"{label.strip()}: {statistics.median(changes):+.0%} against the baseline (median of per-round changes)")

@@ -3,7 +3,8 @@
     .venv/bin/python bench/validate_bench.py [--runs N]
 
 Each measurement is a fresh `python main.py validate ...` process (median of N; schemas already exported),
-with and without kubeconform. Timings are printed, never asserted in tests.
+with and without kubeconform, and the budget (1,000 jobs within 1 s) with pass or fail. Timings are printed, never
+asserted in tests.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+BUDGET_S = 1.0
+"""`validate` of 1,000 FlinkSessionJobs (with kubeconform) within 1 s (issue 22)."""
 
 
 def wall(command: list[str]) -> float:
@@ -70,6 +73,9 @@ def main() -> int:
     print(f"{'measurement':44} {'wall s':>8}")
     for label, values in samples.items():
         print(f"{label:44} {statistics.median(values):8.2f}")
+    jobs = statistics.median(samples["1,000 FlinkSessionJobs (with kubeconform)"])
+    print(f"budget: validate of 1,000 jobs (with kubeconform) within {BUDGET_S:.0f} s: {jobs:.2f} s "
+          f"{'pass' if jobs <= BUDGET_S else 'FAIL'}")
     print(f"\nmedian of {args.runs} interleaved runs; {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}")
     return 0
 

@@ -17,7 +17,9 @@ and by `setting(...)`, with its description as the attribute docstring right bel
   `property_names`, `items`, `additional_properties`, ...), written into the field's schema node as given (so a
   keyword the type also gives, such as `items`, replaces it); `error` is the text shown after the value when a
   `pattern` or `maxLength` fails (`'Foo' is not a Kubernetes name`); `key` the (dotted) key where it is not the
-  field name in camelCase; `key=None` a field not read from the file.
+  field name in camelCase; `key=None` a field not read from the file. A value type the constructs share
+  (`config.flink_settings`) declares its fields with `setting(default=...)` (or `default_factory=`): the Python
+  default, which is the file default too.
 - What a schema needs beyond fields is declared on the class: `DEFINITION` (the class is a shared structure,
   `#/$defs/<name>`, described by its class docstring), `GROUPS` (the objects that hold dotted keys such as
   `credentials.secretName`: their description and default) and `SCHEMA` (further keywords of the class's object
@@ -31,7 +33,8 @@ the declarations, and a test fails when the committed files drift from them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+import operator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final, TypeVar, dataclass_transform
 
 T = TypeVar("T")
@@ -56,21 +59,52 @@ def schema_keyword(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-def setting(file_default: Any = REQUIRED, *, key: str | None = "", **constraints: Any) -> Any:
+def setting(file_default: Any = REQUIRED, *, default: Any = REQUIRED, default_factory: Callable[[], Any] | None = None,
+            key: str | None = "", **constraints: Any) -> Any:
     """A field of a config section: a `dataclasses.field` whose metadata carries the setting's `file_default` (the
     JSON value a file that omits the key gets; absent: the key is required), its (dotted) `key` ("" = the field name
     in camelCase; None = not read from the file) and its JSON Schema `constraints` (see the module docstring).
 
-    The field keeps no Python default: `config.loading` builds every field from the defaulted document, so a class's
-    constructor takes every field (and mypy, told by `section` that `setting` declares fields, says so: the argument
-    is not named `default`). Returns `Any` (as `dataclasses.field` does) so that `name: int = setting(1)` type-checks.
+    A section's field keeps no Python default: `config.loading` builds every field from the defaulted document, so
+    a class's constructor takes every field (and mypy, told by `section` that `setting` declares fields, says so: the
+    first argument is not named `default`). A value type that constructs also build without a file (a settings
+    group, the props of a construct) gives its fields a Python `default` (or a `default_factory`, called for each
+    instance), which type checkers see (PEP 681); the file default is then the same value in JSON form
+    (`json_value`: a tuple as a list, a mapping or a settings group as an object) unless `file_default` says
+    otherwise. Returns `Any` (as `dataclasses.field` does) so that `name: int = setting(1)` type-checks.
+
+    Raises:
+        TypeError: both `default` and `default_factory`.
     """
+    if default is not REQUIRED and default_factory is not None:
+        raise TypeError("setting: give default or default_factory, not both")
+    if file_default is REQUIRED and default is not REQUIRED:
+        file_default = json_value(default)
+    elif file_default is REQUIRED and default_factory is not None:
+        file_default = json_value(default_factory())
     metadata: dict[str, Any] = {"schema": {schema_keyword(name): value for name, value in constraints.items()}}
     if file_default is not REQUIRED:
         metadata["default"] = file_default
     if key != "":
         metadata["key"] = key
+    if default_factory is not None:
+        return dataclasses.field(default_factory=default_factory, metadata=metadata)
+    if default is not REQUIRED:
+        return dataclasses.field(default=default, metadata=metadata)
     return dataclasses.field(metadata=metadata)
+
+
+def json_value(value: Any) -> Any:
+    """`value`, a Python default of a setting, as the JSON value of the file default: a tuple as a list, a mapping
+    as a dict, a settings group (a dataclass instance) as `{}` (its own fields' file defaults apply), scalars and
+    None as they are."""
+    if isinstance(value, tuple):
+        return [json_value(item) for item in value]
+    if isinstance(value, Mapping):
+        return {k: json_value(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value):
+        return {}
+    return value
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, setting))
@@ -106,3 +140,25 @@ class Constraints:
     def __init__(self, **keywords: Any) -> None:
         object.__setattr__(self, "keywords", {schema_keyword(k): v for k, v in keywords.items()})
 
+
+
+_BOUNDS: Final[Mapping[str, tuple[Callable[[float, float], bool], str]]] = {
+    "minimum": (operator.ge, "is less than the minimum of"),
+    "maximum": (operator.le, "is greater than the maximum of"),
+    "exclusiveMinimum": (operator.gt, "is less than or equal to the minimum of"),
+    "exclusiveMaximum": (operator.lt, "is greater than or equal to the maximum of")}
+"""Per bound keyword: whether a number is within it, and the schema validator's words when not."""
+
+
+def bound_problems(value: object) -> Iterator[tuple[str, str]]:
+    """(field name, message) per number of the dataclass instance `value` outside the bounds its `setting` declares
+    (`minimum`, `maximum`, `exclusive_minimum`, `exclusive_maximum`), worded as the schema validator words them
+    (`1.5 is greater than the maximum of 1`): the check a value built without a file (by a construct's user) gets
+    instead of the schema's. None and non-numbers pass."""
+    for field in dataclasses.fields(value):  # type: ignore[arg-type]  # any dataclass instance
+        number = getattr(value, field.name)
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            continue
+        for keyword, bound in field.metadata.get("schema", {}).items():
+            if keyword in _BOUNDS and not _BOUNDS[keyword][0](number, bound):
+                yield field.name, f"{number} {_BOUNDS[keyword][1]} {bound}"

@@ -9,81 +9,13 @@ from typing import ClassVar, Literal
 
 from config.common import (
     JOB_ARGUMENT_PLACEHOLDERS,
-    FlinkDuration,
     KubernetesName,
     object_metadata_problems,
     unknown_placeholders,
 )
 from config.declaration import section, setting
+from config.flink_settings import Autoscaler
 from config.loading import Problem
-
-
-@section
-class AutoscalerConfig:
-    """The operator's job autoscaler
-    (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/autoscaler/);
-    null settings keep the operator's defaults.
-    """
-
-    DEFINITION: ClassVar[str] = "autoscaler"
-
-    enabled: bool = setting(False)
-    """Collect metrics and scale the job's vertices (job.autoscaler.enabled)."""
-
-    scaling_enabled: bool | None = setting(None)
-    """false: only collect metrics and recommend parallelism, never apply it (job.autoscaler.scaling.enabled)."""
-
-    metrics_window: FlinkDuration | None = setting(None)
-    """Window of the metrics scaling decisions use (job.autoscaler.metrics.window; operator default 15 min)."""
-
-    stabilization_interval: FlinkDuration | None = setting(None)
-    """Time after a (re)scale before metrics count (job.autoscaler.stabilization.interval; default 5 min)."""
-
-    utilization_target: float | None = setting(None, minimum=0, maximum=1)
-    """Target busy-time utilization of each vertex, 0 to 1 (job.autoscaler.utilization.target; default 0.7)."""
-
-    utilization_min: float | None = setting(None, minimum=0, maximum=1)
-    """No scale-down above this utilization, 0 to utilizationTarget (job.autoscaler.utilization.min)."""
-
-    utilization_max: float | None = setting(None, minimum=0, maximum=1)
-    """No scale-up below this utilization, utilizationTarget to 1 (job.autoscaler.utilization.max)."""
-
-    scale_down_max_factor: float | None = setting(None, minimum=0)
-    """Largest fraction a vertex's parallelism shrinks by in one step (job.autoscaler.scale-down.max-factor; default
-    0.6).
-    """
-
-    scale_up_max_factor: float | None = setting(None, minimum=0)
-    """Largest factor a vertex's parallelism grows by in one step (job.autoscaler.scale-up.max-factor)."""
-
-    scale_down_interval: FlinkDuration | None = setting(None)
-    """Delay before a scale-down is applied (job.autoscaler.scale-down.interval; default 1 h)."""
-
-    vertex_min_parallelism: int | None = setting(None, minimum=1)
-    """Lowest parallelism of a vertex (job.autoscaler.vertex.min-parallelism; default 1)."""
-
-    vertex_max_parallelism: int | None = setting(None, minimum=1)
-    """Highest parallelism of a vertex (job.autoscaler.vertex.max-parallelism; default 200)."""
-
-    catch_up_duration: FlinkDuration | None = setting(None)
-    """Time to process the backlog after a scaling (job.autoscaler.catch-up.duration; default 30 min)."""
-
-    restart_time: FlinkDuration | None = setting(None)
-    """Expected restart time of the job, counted in scaling decisions (job.autoscaler.restart.time; default 5 min)."""
-
-    memory_tuning: bool | None = setting(None)
-    """Tune TaskManager memory from observed usage (job.autoscaler.memory.tuning.enabled)."""
-
-    def problems(self) -> Iterator[Problem]:
-        """The operator's `AutoscalerValidator` ranges (min <= target <= max), and vertex bounds in order."""
-        target = 0.7 if self.utilization_target is None else self.utilization_target
-        if self.utilization_min is not None and self.utilization_min > target:
-            yield Problem("utilizationMin", f"{self.utilization_min} is above the utilization target ({target})")
-        if self.utilization_max is not None and self.utilization_max < target:
-            yield Problem("utilizationMax", f"{self.utilization_max} is below the utilization target ({target})")
-        low, high = self.vertex_min_parallelism, self.vertex_max_parallelism
-        if low is not None and high is not None and low > high:
-            yield Problem("vertexMinParallelism", f"{low} is above vertexMaxParallelism ({high})")
 
 
 @section
@@ -186,7 +118,7 @@ class SessionJobConfig(JobSpecConfig):
     job. Null: the platform's session cluster.
     """
 
-    autoscaler: AutoscalerConfig = setting({})
+    autoscaler: Autoscaler = setting({})
     """The job autoscaler of this session job (its flinkConfiguration, over its cluster's)."""
 
     def problems(self) -> Iterator[Problem]:

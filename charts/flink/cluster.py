@@ -8,7 +8,8 @@ Checkpoints, savepoints and HA metadata live on S3 under `s3://<flink bucket>/{c
 no Iceberg Flink runtime exists for 2.2). With an IAM role, `s3.aws.credentials.provider` names the web-identity
 provider (`S3Access.flink_conf`). The JobManager mounts the file catalog store (`CatalogStore`), a projected,
 read-only ConfigMap directory. The typed settings groups (checkpointing, snapshots, restart strategy, autoscaler,
-metrics, ingress) are `charts.flink.settings`.
+ingress) are the value types of `config.flink_settings`, shared with the configuration; metrics are
+`charts.flink.settings`.
 """
 
 from __future__ import annotations
@@ -32,15 +33,9 @@ from charts.blocks.workloads import service_host
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.job import JobProps, job_spec
 from charts.flink.rbac import FlinkJobServiceAccount
-from charts.flink.settings import (
-    AutoscalerProps,
-    CheckpointingProps,
-    IngressProps,
-    MetricsProps,
-    PeriodicSnapshotsProps,
-    RestartStrategyProps,
-)
+from charts.flink.settings import MetricsProps
 from charts.flink.standalone import DEFAULT_LOG4J, StandaloneProps, standalone_problems
+from config.flink_settings import Autoscaler, Checkpointing, Ingress, PeriodicSnapshots, RestartStrategy, checked
 from imports.flink.org.apache.flink import (
     FlinkDeployment,
     FlinkDeploymentSpec,
@@ -163,7 +158,9 @@ class FlinkClusterProps:
             with the role's own options, so the result does not depend on how the operator merges templates.
 
     Raises:
-        ValueError: standby JobManagers without HA (the operator rejects them), an autoscaler without a job, log
+        ValueError: a settings group the configuration would refuse (`config.flink_settings.checked`: its declared
+            bounds and its `problems()`), standby JobManagers without HA (the operator rejects them), an autoscaler
+            without a job, log
             files the operator refuses, a `flink_configuration` key the platform (or the operator) sets or that Flink
             does not know (naming the closest key); with
             the standalone backend, what it cannot do (`standalone_problems`).
@@ -176,13 +173,13 @@ class FlinkClusterProps:
     task_manager: TaskManagerProps = field(default_factory=TaskManagerProps)
     high_availability: bool = True
     job: JobProps | None = None
-    checkpointing: CheckpointingProps = field(default_factory=CheckpointingProps)
-    periodic_snapshots: PeriodicSnapshotsProps = field(default_factory=PeriodicSnapshotsProps)
-    autoscaler: AutoscalerProps = field(default_factory=AutoscalerProps)
-    restart_strategy: RestartStrategyProps = field(default_factory=RestartStrategyProps)
+    checkpointing: Checkpointing = field(default_factory=Checkpointing)
+    periodic_snapshots: PeriodicSnapshots = field(default_factory=PeriodicSnapshots)
+    autoscaler: Autoscaler = field(default_factory=Autoscaler)
+    restart_strategy: RestartStrategy = field(default_factory=RestartStrategy)
     flink_configuration: Mapping[str, str] = field(default_factory=dict)
     log_configuration: Mapping[str, str] = field(default_factory=dict)
-    ingress: IngressProps | None = None
+    ingress: Ingress | None = None
     pod_options: PodOptions = field(default_factory=PodOptions)
     pod_templates: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     service_account: str | None = None
@@ -192,6 +189,9 @@ class FlinkClusterProps:
     metadata: ObjectMetadata = field(default_factory=ObjectMetadata)
 
     def __post_init__(self) -> None:
+        for what, group in (("checkpointing", self.checkpointing), ("periodic_snapshots", self.periodic_snapshots),
+                            ("autoscaler", self.autoscaler), ("restart_strategy", self.restart_strategy)):
+            checked(f"FlinkDeployment {self.name}: {what}", group)
         if self.backend == "standalone":
             problems = standalone_problems(self)
             if problems:
@@ -403,8 +403,8 @@ class FlinkCluster(constructs.Construct):
                 ingress=FlinkDeploymentSpecIngress(
                     template=props.ingress.template, class_name=props.ingress.class_name,
                     annotations=dict(props.ingress.annotations) or None, labels=dict(props.ingress.labels) or None,
-                    tls=[FlinkDeploymentSpecIngressTls(hosts=list(hosts) or None, secret_name=secret)
-                         for hosts, secret in props.ingress.tls] or None) if props.ingress else None,
+                    tls=[FlinkDeploymentSpecIngressTls(hosts=list(tls.hosts) or None, secret_name=tls.secret_name)
+                         for tls in props.ingress.tls] or None) if props.ingress else None,
             ),
         )
         if props.pod_templates:

@@ -14,7 +14,7 @@ import constructs
 from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_object_meta
 from charts.flink.cluster import FlinkCluster
 from charts.flink.job import JobProps, job_spec
-from charts.flink.settings import AutoscalerProps
+from config.flink_settings import Autoscaler, checked
 from imports.flink.org.apache.flink import FlinkSessionJob, FlinkSessionJobSpec, FlinkSessionJobSpecJob
 
 
@@ -23,12 +23,21 @@ class SessionJobProps(JobProps):
     """A FlinkSessionJob: `name`, the job (`JobProps`; arguments already resolved), in `FlinkProps` the name of the
     session cluster it runs on (`session_cluster`; None: the platform's), and its `autoscaler` (written into its
     `flinkConfiguration`, which the operator reads over its cluster's), and its own labels and annotations
-    (`metadata`, under the platform's)."""
+    (`metadata`, under the platform's).
+
+    Raises:
+        ValueError: what `JobProps` refuses, and autoscaler settings the operator refuses
+            (`config.flink_settings.checked`).
+    """
 
     name: str
     session_cluster: str | None = None
-    autoscaler: AutoscalerProps = field(default_factory=AutoscalerProps)
+    autoscaler: Autoscaler = field(default_factory=Autoscaler)
     metadata: ObjectMetadata = field(default_factory=ObjectMetadata)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        checked(f"FlinkSessionJob {self.name}: autoscaler", self.autoscaler)
 
 
 class SessionJob(FlinkSessionJob):  # type: ignore[misc]  # bindings are not type-checked (pyproject)

@@ -15,13 +15,6 @@ from charts.flink.chart import FlinkProps, tiering_args
 from charts.flink.cluster import FlinkClusterProps, JobManagerProps, TaskManagerProps
 from charts.flink.job import JobProps
 from charts.flink.session_job import SessionJobProps
-from charts.flink.settings import (
-    AutoscalerProps,
-    CheckpointingProps,
-    IngressProps,
-    PeriodicSnapshotsProps,
-    RestartStrategyProps,
-)
 from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
 from charts.flink.standalone import StandaloneProps
@@ -94,7 +87,7 @@ def _session_jobs(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEn
     """The `flink.jobs` entries whose session cluster is in team namespace `namespace` (None: the Flink namespace)."""
     return [SessionJobProps(name=job.name, session_cluster=job.session_cluster,
                             metadata=ObjectMetadata(job.labels, job.annotations),
-                            autoscaler=same_fields(AutoscalerProps, job.autoscaler), **_job(job, s3, endpoints))
+                            autoscaler=job.autoscaler, **_job(job, s3, endpoints))
             for job in config.flink.jobs if config.flink.session_job_namespace(job) == namespace]
 
 
@@ -134,16 +127,13 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
             if template},
         high_availability=deployment.high_availability,
         job=JobProps(**_job(deployment.job, s3, endpoints)) if deployment.job else None,
-        checkpointing=same_fields(CheckpointingProps, deployment.checkpointing),
-        periodic_snapshots=same_fields(PeriodicSnapshotsProps, deployment.periodic_snapshots),
-        autoscaler=same_fields(AutoscalerProps, deployment.autoscaler),
-        restart_strategy=same_fields(RestartStrategyProps, deployment.restart_strategy),
+        checkpointing=deployment.checkpointing,
+        periodic_snapshots=deployment.periodic_snapshots,
+        autoscaler=deployment.autoscaler,
+        restart_strategy=deployment.restart_strategy,
         flink_configuration={key: as_text(value) for key, value in deployment.flink_configuration.items()},
         log_configuration=dict(deployment.log_configuration),
-        ingress=IngressProps(
-            template=deployment.ingress.template, class_name=deployment.ingress.class_name,
-            annotations=dict(deployment.ingress.annotations), labels=dict(deployment.ingress.labels),
-            tls=tuple((tls.hosts, tls.secret_name) for tls in deployment.ingress.tls)) if deployment.ingress else None,
+        ingress=deployment.ingress,
         metrics=flink_metrics_props(config, deployment.metrics),
         backend=deployment.backend,
         standalone=same_fields(StandaloneProps, deployment.standalone),

@@ -1,0 +1,307 @@
+"""The value types of a Flink cluster's typed settings groups, shared by the configuration and the constructs:
+checkpointing and state, periodic snapshots, restart strategy, autoscaler and ingress.
+
+Each is one frozen, cdk8s-free dataclass declared once with `setting(default=...)`: the Python default (what a
+construct gets when its user leaves a field out) is also the file default the schema and the reference show. The
+loader builds them from an environment file (`flinkDeployments[*].checkpointing`, ...) and reports their
+`problems()` at the field; the constructs (`charts.flink.cluster.FlinkClusterProps`,
+`charts.flink.session_job.SessionJobProps`) take them as their props' fields and raise the same `problems()` for
+values built without a file. `flink_conf()` gives the `flinkConfiguration` keys of a group (the key tables of
+`upstream.flink_options`): they are plain strings, so rendering them needs no cdk8s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
+
+from config.common import FlinkDuration
+from config.declaration import bound_problems, section, setting
+from config.loading import Problem, camel
+from upstream.flink_options import (
+    AUTOSCALER,
+    CHECKPOINTING,
+    PERIODIC_SNAPSHOTS,
+    RESTART_STRATEGY,
+    RESTART_STRATEGY_KEYS,
+    typed_settings,
+)
+from upstream.quartz import snapshot_interval_problem
+
+
+class _Checked(Protocol):
+    """A settings group: a dataclass instance with its own checks."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    def problems(self) -> Iterator[Problem]: ...
+
+
+V = TypeVar("V", bound=_Checked)
+
+
+def checked(what: str, value: V) -> V:
+    """`value`, a settings group a construct was given, once its checks pass: the bounds its declaration gives
+    (`config.declaration.bound_problems`, which the schema checks for a file) and its own `problems()`, which the
+    loader reports for a file. A construct can be built from values no file held (a library user, a test), so its
+    props call this; for values the loader built it finds nothing new.
+
+    Raises:
+        ValueError: "<what>: <key>: <message>; ..." naming each problem.
+    """
+    found = [f"{camel(name)}: {message}" for name, message in bound_problems(value)]
+    found += [f"{p.path}: {p.message}" if p.path else p.message for p in value.problems()]
+    if found:
+        raise ValueError(f"{what}: {'; '.join(found)}")
+    return value
+
+
+@section
+class Checkpointing:
+    """Checkpoints and the state backend."""
+
+    interval: FlinkDuration | None = setting(default=None)
+    """Time between checkpoints (execution.checkpointing.interval); null: no periodic checkpoints."""
+
+    mode: Literal["EXACTLY_ONCE", "AT_LEAST_ONCE"] | None = setting(default=None)
+    """Checkpointing mode (execution.checkpointing.mode)."""
+
+    unaligned: bool | None = setting(default=None)
+    """Unaligned checkpoints (execution.checkpointing.unaligned.enabled)."""
+
+    retained: int | None = setting(default=None, minimum=1)
+    """Completed checkpoints kept (execution.checkpointing.num-retained)."""
+
+    state_backend: Literal["hashmap", "rocksdb"] | None = setting(default=None)
+    """State backend (state.backend.type)."""
+
+    incremental: bool | None = setting(default=None)
+    """Incremental checkpoints, with rocksdb (execution.checkpointing.incremental)."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Incremental checkpoints exist for RocksDB only."""
+        if self.incremental and self.state_backend != "rocksdb":
+            yield Problem("incremental", "incremental checkpoints need stateBackend: rocksdb")
+
+    def flink_conf(self) -> dict[str, str]:
+        """The `flinkConfiguration` keys of the settings that are set (None leaves Flink's default)."""
+        return typed_settings(self, CHECKPOINTING)
+
+
+DURATION_OR_CRON = [{"$ref": "#/$defs/flinkDuration"},
+                    {"type": "string", "pattern": "^\\S+( \\S+){5,6}$",
+                     "description": "A Quartz cron expression (6 or 7 fields)."},
+                    {"type": "null"}]
+"""The schema of a periodic snapshot interval: a Flink duration, a Quartz cron expression (checked further by
+`upstream.quartz`) or null."""
+
+
+@section
+class PeriodicSnapshots:
+    """Snapshots the operator triggers, and the savepoint history it keeps."""
+
+    savepoint_interval: str | None = setting(default=None, any_of=DURATION_OR_CRON)
+    """Time between (a Flink duration, or a Quartz cron expression such as 0 0 */6 * * ?) periodic savepoints
+    (kubernetes.operator.periodic.savepoint.interval).
+    """
+
+    checkpoint_interval: str | None = setting(default=None, any_of=DURATION_OR_CRON)
+    """Time between (a Flink duration, or a Quartz cron expression such as 0 0 */6 * * ?) periodic checkpoints the
+    operator triggers (kubernetes.operator.periodic.checkpoint.interval).
+    """
+
+    savepoint_max_count: int | None = setting(default=None, minimum=1)
+    """Savepoints kept in the history; the operator deletes older FlinkStateSnapshot objects
+    (kubernetes.operator.savepoint.history.max.count).
+    """
+
+    savepoint_max_age: FlinkDuration | None = setting(default=None)
+    """Age beyond which the operator deletes FlinkStateSnapshot objects of savepoints
+    (kubernetes.operator.savepoint.history.max.age).
+    """
+
+    def problems(self) -> Iterator[Problem]:
+        """Intervals the operator reads: a cron expression log4j's parser refuses would never trigger a snapshot
+        (`upstream.quartz.snapshot_interval_problem`; the schema checks the durations)."""
+        for key, value in (("savepointInterval", self.savepoint_interval),
+                           ("checkpointInterval", self.checkpoint_interval)):
+            if value is not None and (problem := snapshot_interval_problem(value)):
+                yield Problem(key, problem)
+
+    def flink_conf(self) -> dict[str, str]:
+        """The `flinkConfiguration` keys of the settings that are set (None leaves the operator's default)."""
+        return typed_settings(self, PERIODIC_SNAPSHOTS)
+
+
+@section
+class RestartStrategy:
+    """How Flink restarts a failed job (Flink 1.20 RestartStrategyOptions;
+    https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/ops/state/task_failure_recovery/); null settings
+    keep Flink's defaults (exponential-delay when checkpointing is on).
+    """
+
+    DEFINITION: ClassVar[str] = "restartStrategy"
+
+    type: Literal["none", "fixed-delay", "failure-rate", "exponential-delay"] | None = setting(default=None)
+    """Strategy (restart-strategy.type): none, fixed-delay, failure-rate or exponential-delay."""
+
+    attempts: int | None = setting(default=None, minimum=0)
+    """fixed-delay: restarts before the job fails (restart-strategy.fixed-delay.attempts)."""
+
+    delay: FlinkDuration | None = setting(default=None)
+    """fixed-delay: time between restarts (restart-strategy.fixed-delay.delay)."""
+
+    initial_backoff: FlinkDuration | None = setting(default=None)
+    """exponential-delay: first backoff (restart-strategy.exponential-delay.initial-backoff)."""
+
+    max_backoff: FlinkDuration | None = setting(default=None)
+    """exponential-delay: longest backoff (restart-strategy.exponential-delay.max-backoff)."""
+
+    backoff_multiplier: float | None = setting(default=None, minimum=1)
+    """exponential-delay: backoff growth per failure (restart-strategy.exponential-delay.backoff-multiplier)."""
+
+    reset_backoff_threshold: FlinkDuration | None = setting(default=None)
+    """exponential-delay: a run this long resets the backoff
+    (restart-strategy.exponential-delay.reset-backoff-threshold).
+    """
+
+    jitter_factor: float | None = setting(default=None, minimum=0)
+    """exponential-delay: random share of the backoff, 0 to 1 (restart-strategy.exponential-delay.jitter-factor)."""
+
+    max_failures_per_interval: int | None = setting(default=None, minimum=1)
+    """failure-rate: failures within the interval before the job fails
+    (restart-strategy.failure-rate.max-failures-per-interval).
+    """
+
+    failure_rate_interval: FlinkDuration | None = setting(default=None)
+    """failure-rate: the interval (restart-strategy.failure-rate.failure-rate-interval)."""
+
+    failure_rate_delay: FlinkDuration | None = setting(default=None)
+    """failure-rate: time between restarts (restart-strategy.failure-rate.delay)."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Settings only with the strategy they belong to (Flink would ignore them silently)."""
+        for name, (_, strategy) in RESTART_STRATEGY.items():
+            if strategy is not None and getattr(self, name) is not None and self.type != strategy:
+                yield Problem(camel(name), f"belongs to type: {strategy} (type is {self.type or 'unset'})")
+
+    def flink_conf(self) -> dict[str, str]:
+        """The `flinkConfiguration` keys of the settings that are set (None keeps Flink's default)."""
+        return typed_settings(self, RESTART_STRATEGY_KEYS)
+
+
+@section
+class Autoscaler:
+    """The operator's job autoscaler
+    (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/autoscaler/);
+    null settings keep the operator's defaults.
+    """
+
+    DEFINITION: ClassVar[str] = "autoscaler"
+
+    enabled: bool = setting(default=False)
+    """Collect metrics and scale the job's vertices (job.autoscaler.enabled)."""
+
+    scaling_enabled: bool | None = setting(default=None)
+    """false: only collect metrics and recommend parallelism, never apply it (job.autoscaler.scaling.enabled)."""
+
+    metrics_window: FlinkDuration | None = setting(default=None)
+    """Window of the metrics scaling decisions use (job.autoscaler.metrics.window; operator default 15 min)."""
+
+    stabilization_interval: FlinkDuration | None = setting(default=None)
+    """Time after a (re)scale before metrics count (job.autoscaler.stabilization.interval; default 5 min)."""
+
+    utilization_target: float | None = setting(default=None, minimum=0, maximum=1)
+    """Target busy-time utilization of each vertex, 0 to 1 (job.autoscaler.utilization.target; default 0.7)."""
+
+    utilization_min: float | None = setting(default=None, minimum=0, maximum=1)
+    """No scale-down above this utilization, 0 to utilizationTarget (job.autoscaler.utilization.min)."""
+
+    utilization_max: float | None = setting(default=None, minimum=0, maximum=1)
+    """No scale-up below this utilization, utilizationTarget to 1 (job.autoscaler.utilization.max)."""
+
+    scale_down_max_factor: float | None = setting(default=None, minimum=0)
+    """Largest fraction a vertex's parallelism shrinks by in one step (job.autoscaler.scale-down.max-factor; default
+    0.6).
+    """
+
+    scale_up_max_factor: float | None = setting(default=None, minimum=0)
+    """Largest factor a vertex's parallelism grows by in one step (job.autoscaler.scale-up.max-factor)."""
+
+    scale_down_interval: FlinkDuration | None = setting(default=None)
+    """Delay before a scale-down is applied (job.autoscaler.scale-down.interval; default 1 h)."""
+
+    vertex_min_parallelism: int | None = setting(default=None, minimum=1)
+    """Lowest parallelism of a vertex (job.autoscaler.vertex.min-parallelism; default 1)."""
+
+    vertex_max_parallelism: int | None = setting(default=None, minimum=1)
+    """Highest parallelism of a vertex (job.autoscaler.vertex.max-parallelism; default 200)."""
+
+    catch_up_duration: FlinkDuration | None = setting(default=None)
+    """Time to process the backlog after a scaling (job.autoscaler.catch-up.duration; default 30 min)."""
+
+    restart_time: FlinkDuration | None = setting(default=None)
+    """Expected restart time of the job, counted in scaling decisions (job.autoscaler.restart.time; default 5 min)."""
+
+    memory_tuning: bool | None = setting(default=None)
+    """Tune TaskManager memory from observed usage (job.autoscaler.memory.tuning.enabled)."""
+
+    def problems(self) -> Iterator[Problem]:
+        """The operator's `AutoscalerValidator` ranges (min <= target <= max), and vertex bounds in order."""
+        target = 0.7 if self.utilization_target is None else self.utilization_target
+        if self.utilization_min is not None and self.utilization_min > target:
+            yield Problem("utilizationMin", f"{self.utilization_min} is above the utilization target ({target})")
+        if self.utilization_max is not None and self.utilization_max < target:
+            yield Problem("utilizationMax", f"{self.utilization_max} is below the utilization target ({target})")
+        low, high = self.vertex_min_parallelism, self.vertex_max_parallelism
+        if low is not None and high is not None and low > high:
+            yield Problem("vertexMinParallelism", f"{low} is above vertexMaxParallelism ({high})")
+
+    def flink_conf(self) -> dict[str, str]:
+        """The `flinkConfiguration` keys of the settings that are set (`job.autoscaler.enabled` only when enabled)."""
+        conf = typed_settings(self, AUTOSCALER)
+        if not self.enabled:
+            del conf[AUTOSCALER["enabled"]]
+        return conf
+
+
+@section
+class IngressTls:
+    """One TLS entry of the Flink UI Ingress."""
+
+    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "One TLS entry."}
+
+    hosts: tuple[str, ...] = setting(default=(), items={"type": "string", "description": "A host."})
+    """Hosts."""
+
+    secret_name: str | None = setting(default=None)
+    """Secret with the certificate and key."""
+
+
+@section
+class Ingress:
+    """An Ingress to the Flink UI and REST API the operator creates
+    (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/operations/ingress/); null:
+    none.
+    """
+
+    DEFINITION: ClassVar[str] = "flinkIngress"
+
+    template: str = setting()
+    """Host or path template with {{name}} and {{namespace}}, e.g. {{name}}.flink.example.com or
+    example.com/{{namespace}}/{{name}}(/|$)(.*).
+    """
+
+    class_name: str | None = setting(default=None)
+    """IngressClass."""
+
+    annotations: Mapping[str, str] = setting(default_factory=dict)
+    """Ingress annotations (e.g. the ingress controller's rewrite rules)."""
+
+    labels: Mapping[str, str] = setting(default_factory=dict)
+    """Ingress labels."""
+
+    tls: tuple[IngressTls, ...] = setting(default=())
+    """TLS: hosts and the Secret with their certificate."""
+
+

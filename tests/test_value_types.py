@@ -1,0 +1,118 @@
+"""The value types shared by the configuration and the constructs (`config.flink_settings`): one declaration per
+group, whose Python defaults are the file's defaults, whose checks are the same whether the loader or a construct's
+user built the value, and which the constructs render as the configuration reads them."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from charts.flink.cluster import FlinkClusterProps
+from charts.flink.job import JobProps
+from charts.flink.session_job import SessionJobProps
+from config import parse_environment
+from config.flink_settings import Autoscaler, Checkpointing, Ingress, IngressTls, PeriodicSnapshots, RestartStrategy
+from tests.conftest import config_errors, environment, find, render
+
+JOB = {"jarPath": "jobs/a.jar"}
+"""The smallest job of an application cluster."""
+
+
+def loaded(deployment: dict[str, Any]) -> Any:
+    """The `FlinkDeploymentConfig` the loader builds from `flink.deployments: [deployment]`."""
+    config = parse_environment(environment(flink={"deployments": [deployment]}), source="environments/test.yaml",
+                               expected_name="test")
+    return config.flink.deployments[0]
+
+
+def test_a_group_the_file_leaves_out_equals_the_group_a_construct_user_leaves_out() -> None:
+    """The loader fills an omitted group from the schema's defaults; a construct's user gets the Python defaults of
+    the same declaration: both are equal, field by field, for every group."""
+    deployment = loaded({"name": "bare", "job": JOB})
+    assert deployment.checkpointing == Checkpointing()
+    assert deployment.periodic_snapshots == PeriodicSnapshots()
+    assert deployment.restart_strategy == RestartStrategy()
+    assert deployment.autoscaler == Autoscaler()
+    assert deployment.ingress is None
+    props = FlinkClusterProps()
+    assert (props.checkpointing, props.periodic_snapshots, props.restart_strategy, props.autoscaler) == (
+        deployment.checkpointing, deployment.periodic_snapshots, deployment.restart_strategy, deployment.autoscaler)
+
+
+def test_an_ingress_entry_the_file_leaves_short_equals_the_python_defaults() -> None:
+    deployment = loaded({"name": "ui", "ingress": {"template": "{{name}}.flink.example.com",
+                                                   "tls": [{"hosts": ["a.example.com"]}]}})
+    assert deployment.ingress == Ingress(template="{{name}}.flink.example.com",
+                                         tls=(IngressTls(hosts=("a.example.com",)),))
+
+
+@pytest.mark.parametrize(("group", "file_error", "props_error"), [
+    ({"autoscaler": {"utilizationMin": 0.8}},
+     "autoscaler.utilizationMin: 0.8 is above the utilization target (0.7)",
+     "autoscaler: utilizationMin: 0.8 is above the utilization target (0.7)"),
+    ({"autoscaler": {"utilizationTarget": 1.5}},
+     "autoscaler.utilizationTarget: 1.5 is greater than the maximum of 1",
+     "autoscaler: utilizationTarget: 1.5 is greater than the maximum of 1"),
+    ({"autoscaler": {"vertexMinParallelism": 8, "vertexMaxParallelism": 4}},
+     "autoscaler.vertexMinParallelism: 8 is above vertexMaxParallelism (4)",
+     "autoscaler: vertexMinParallelism: 8 is above vertexMaxParallelism (4)"),
+    ({"restartStrategy": {"type": "fixed-delay", "maxBackoff": "1 min"}},
+     "restartStrategy.maxBackoff: belongs to type: exponential-delay (type is fixed-delay)",
+     "restart_strategy: maxBackoff: belongs to type: exponential-delay (type is fixed-delay)"),
+    ({"checkpointing": {"incremental": True}},
+     "checkpointing.incremental: incremental checkpoints need stateBackend: rocksdb",
+     "checkpointing: incremental: incremental checkpoints need stateBackend: rocksdb"),
+    ({"checkpointing": {"retained": 0}},
+     "checkpointing.retained: 0 is less than the minimum of 1",
+     "checkpointing: retained: 0 is less than the minimum of 1"),
+    ({"periodicSnapshots": {"savepointInterval": "0 0 25 * * ?"}}, None, "periodic_snapshots: savepointInterval: "),
+])
+def test_a_group_the_configuration_refuses_the_construct_refuses_with_the_same_words(
+        group: dict[str, Any], file_error: str | None, props_error: str) -> None:
+    """One rule per group: the loader reports it at the key; a construct built from the same values without a file
+    raises it, in the same words (the declared bounds in the schema validator's)."""
+    errors = config_errors(environment(flink={"deployments": [{"name": "app", "job": JOB, **group}]}))
+    assert len(errors) == 1
+    if file_error is not None:
+        assert errors == [f"flink.deployments[app].{file_error}"]
+    ((key, raw),) = group.items()
+    field = {"autoscaler": "autoscaler", "restartStrategy": "restart_strategy", "checkpointing": "checkpointing",
+             "periodicSnapshots": "periodic_snapshots"}[key]
+    value = loaded_group(field, raw)
+    with pytest.raises(ValueError) as info:
+        FlinkClusterProps(name="app", job=JobProps(jar_uri="s3://b/a.jar"), **{field: value})
+    assert str(info.value).startswith(f"FlinkDeployment app: {props_error}")
+    assert errors[0].split(": ", 1)[1].split(": ", 1)[-1] in str(info.value)
+
+
+def loaded_group(field: str, raw: dict[str, Any]) -> Any:
+    """The value of group `field` built as a construct's user builds it: its class called with the snake-case
+    fields of `raw` (no file, no schema)."""
+    cls = {"autoscaler": Autoscaler, "restart_strategy": RestartStrategy, "checkpointing": Checkpointing,
+           "periodic_snapshots": PeriodicSnapshots}[field]
+    names = {f.name.replace("_", ""): f.name for f in dataclasses.fields(cls)}
+    return cls(**{names[key.lower()]: value for key, value in raw.items()})
+
+
+def test_a_session_job_s_autoscaler_is_checked_by_its_props() -> None:
+    with pytest.raises(ValueError, match=r"FlinkSessionJob j: autoscaler: utilizationMax: 0.5 is below the "
+                                         r"utilization target \(0.7\)"):
+        SessionJobProps(name="j", jar_uri="s3://b/a.jar", autoscaler=Autoscaler(utilization_max=0.5))
+
+
+def test_the_groups_render_into_the_flink_deployment_as_configured() -> None:
+    objects = render(environment(flink={"deployments": [{
+        "name": "app", "job": JOB, "restartStrategy": {"type": "fixed-delay", "attempts": 4, "delay": "10 s"},
+        "autoscaler": {"enabled": True, "utilizationTarget": 0.6},
+        "ingress": {"template": "{{name}}.example.com", "annotations": {"a": "b"},
+                    "tls": [{"hosts": ["app.example.com"], "secretName": "tls"}, {}]}}]}))
+    spec = find(objects, "FlinkDeployment", "app")["spec"]
+    conf = spec["flinkConfiguration"]
+    assert {k: v for k, v in conf.items() if k.startswith(("restart-strategy", "job.autoscaler"))} == {
+        "restart-strategy.type": "fixed-delay", "restart-strategy.fixed-delay.attempts": "4",
+        "restart-strategy.fixed-delay.delay": "10 s", "job.autoscaler.enabled": "true",
+        "job.autoscaler.utilization.target": "0.6"}
+    assert spec["ingress"] == {"template": "{{name}}.example.com", "annotations": {"a": "b"},
+                               "tls": [{"hosts": ["app.example.com"], "secretName": "tls"}, {}]}

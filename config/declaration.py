@@ -34,8 +34,13 @@ from __future__ import annotations
 
 import dataclasses
 import operator
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Final, TypeVar, dataclass_transform
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Final, TypeVar, dataclass_transform
+
+from config.loading import Problem, camel
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 T = TypeVar("T")
 
@@ -150,15 +155,31 @@ _BOUNDS: Final[Mapping[str, tuple[Callable[[float, float], bool], str]]] = {
 """Per bound keyword: whether a number is within it, and the schema validator's words when not."""
 
 
-def bound_problems(value: object) -> Iterator[tuple[str, str]]:
+def bound_problems(value: DataclassInstance) -> Iterator[tuple[str, str]]:
     """(field name, message) per number of the dataclass instance `value` outside the bounds its `setting` declares
     (`minimum`, `maximum`, `exclusive_minimum`, `exclusive_maximum`), worded as the schema validator words them
     (`1.5 is greater than the maximum of 1`): the check a value built without a file (by a construct's user) gets
     instead of the schema's. None and non-numbers pass."""
-    for field in dataclasses.fields(value):  # type: ignore[arg-type]  # any dataclass instance
+    for field in dataclasses.fields(value):
         number = getattr(value, field.name)
         if isinstance(number, bool) or not isinstance(number, int | float):
             continue
         for keyword, bound in field.metadata.get("schema", {}).items():
             if keyword in _BOUNDS and not _BOUNDS[keyword][0](number, bound):
                 yield field.name, f"{number} {_BOUNDS[keyword][1]} {bound}"
+
+
+def checked(what: str, value: DataclassInstance) -> None:
+    """Check `value`, a settings group a construct was given: the bounds its declaration gives
+    (`config.declaration.bound_problems`, which the schema checks for a file) and its own `problems()` if it has
+    any, which the loader reports for a file. A construct can be built from values no file held (a library user, a test), so its
+    props call this; for values the loader built it finds nothing new.
+
+    Raises:
+        ValueError: "<what>: <key>: <message>; ..." naming each problem.
+    """
+    found = [f"{camel(name)}: {message}" for name, message in bound_problems(value)]
+    own: Callable[[], Iterable[Problem]] = getattr(value, "problems", tuple)
+    found += [f"{p.path}: {p.message}" if p.path else p.message for p in own()]
+    if found:
+        raise ValueError(f"{what}: {'; '.join(found)}")

@@ -6,17 +6,17 @@ construct gets when its user leaves a field out) is also the file default the sc
 loader builds them from an environment file (`flinkDeployments[*].checkpointing`, ...) and reports their
 `problems()` at the field; the constructs (`charts.flink.cluster.FlinkClusterProps`,
 `charts.flink.session_job.SessionJobProps`) take them as their props' fields and raise the same `problems()` for
-values built without a file. `flink_conf()` gives the `flinkConfiguration` keys of a group (the key tables of
+values built without a file (`config.declaration.checked`). `flink_conf()` gives the `flinkConfiguration` keys of a group (the key tables of
 `upstream.flink_options`): they are plain strings, so rendering them needs no cdk8s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar, Literal, Protocol, TypeVar
+from typing import Any, ClassVar, Literal
 
 from config.common import FlinkDuration
-from config.declaration import bound_problems, section, setting
+from config.declaration import section, setting
 from config.loading import Problem, camel
 from upstream.flink_options import (
     AUTOSCALER,
@@ -27,33 +27,6 @@ from upstream.flink_options import (
     typed_settings,
 )
 from upstream.quartz import snapshot_interval_problem
-
-
-class _Checked(Protocol):
-    """A settings group: a dataclass instance with its own checks."""
-
-    __dataclass_fields__: ClassVar[dict[str, Any]]
-
-    def problems(self) -> Iterator[Problem]: ...
-
-
-V = TypeVar("V", bound=_Checked)
-
-
-def checked(what: str, value: V) -> V:
-    """`value`, a settings group a construct was given, once its checks pass: the bounds its declaration gives
-    (`config.declaration.bound_problems`, which the schema checks for a file) and its own `problems()`, which the
-    loader reports for a file. A construct can be built from values no file held (a library user, a test), so its
-    props call this; for values the loader built it finds nothing new.
-
-    Raises:
-        ValueError: "<what>: <key>: <message>; ..." naming each problem.
-    """
-    found = [f"{camel(name)}: {message}" for name, message in bound_problems(value)]
-    found += [f"{p.path}: {p.message}" if p.path else p.message for p in value.problems()]
-    if found:
-        raise ValueError(f"{what}: {'; '.join(found)}")
-    return value
 
 
 @section

@@ -1,4 +1,4 @@
-"""The value types shared by the configuration and the constructs (`config.flink_settings`): one declaration per
+"""The value types shared by the configuration and the constructs (`config.flink_settings`, `config.spark_settings`): one declaration per
 group, whose Python defaults are the file's defaults, whose checks are the same whether the loader or a construct's
 user built the value, and which the constructs render as the configuration reads them."""
 
@@ -12,8 +12,10 @@ import pytest
 from charts.flink.cluster import FlinkClusterProps
 from charts.flink.job import JobProps
 from charts.flink.session_job import SessionJobProps
+from charts.spark.applications import SparkApplicationProps
 from config import parse_environment
 from config.flink_settings import Autoscaler, Checkpointing, Ingress, IngressTls, PeriodicSnapshots, RestartStrategy
+from config.spark_settings import DynamicAllocation, RestartPolicy, Schedule
 from tests.conftest import config_errors, environment, find, render
 
 JOB = {"jarPath": "jobs/a.jar"}
@@ -116,3 +118,48 @@ def test_the_groups_render_into_the_flink_deployment_as_configured() -> None:
         "job.autoscaler.utilization.target": "0.6"}
     assert spec["ingress"] == {"template": "{{name}}.example.com", "annotations": {"a": "b"},
                                "tls": [{"hosts": ["app.example.com"], "secretName": "tls"}, {}]}
+
+
+@pytest.mark.parametrize(("group", "value", "file_error", "props_error"), [
+    ("dynamicAllocation", DynamicAllocation(min_executors=4, max_executors=2),
+     "dynamicAllocation.minExecutors: 4 is above maxExecutors 2",
+     "dynamic_allocation: minExecutors: 4 is above maxExecutors 2"),
+    ("schedule", Schedule(cron="61 * * * *"), "schedule.cron: ", "schedule: cron: '61 * * * *': "),
+    ("restartPolicy", RestartPolicy(on_failure_retry_interval=0),
+     "restartPolicy.onFailureRetryInterval: 0 is less than the minimum of 1",
+     "restart_policy: onFailureRetryInterval: 0 is less than the minimum of 1"),
+])
+def test_a_spark_group_the_configuration_refuses_the_construct_refuses(
+        group: str, value: Any, file_error: str, props_error: str) -> None:
+    """The same for a SparkApplication's groups: the loader at the key, the props for a value built in Python."""
+    raw = {f.metadata.get("key") or _camel(f.name): _json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    errors = config_errors(environment(spark={"applications": [
+        {"name": "ingest", "mainApplicationFile": "jobs/ingest.py", group: raw}]}))
+    assert len(errors) == 1 and errors[0].startswith(f"spark.applications[ingest].{file_error}")
+    with pytest.raises(ValueError) as info:
+        SparkApplicationProps(name="ingest", main_application_file="s3a://b/ingest.py", **{_snake(group): value})
+    assert str(info.value).startswith(f"SparkApplication ingest: {props_error}")
+    assert errors[0].split(f"{group}.", 1)[1].split(": ", 1)[1] in str(info.value)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _snake(key: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
+
+
+def _json(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def test_a_spark_application_without_enabled_dynamic_allocation_runs_its_executor_instances() -> None:
+    """`enabled: false` (in a file or in Python) renders as no group at all: `executor.instances` executors."""
+    objects = render(environment(spark={"applications": [
+        {"name": "ingest", "mainApplicationFile": "jobs/ingest.py", "dynamicAllocation": {"enabled": False}},
+        {"name": "scaled", "mainApplicationFile": "jobs/scaled.py", "dynamicAllocation": {"maxExecutors": 6}}]}))
+    assert "dynamicAllocation" not in find(objects, "SparkApplication", "ingest")["spec"]
+    assert find(objects, "SparkApplication", "scaled")["spec"]["dynamicAllocation"] == {
+        "enabled": True, "maxExecutors": 6, "minExecutors": 0, "shuffleTrackingEnabled": True}

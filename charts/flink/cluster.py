@@ -35,7 +35,8 @@ from charts.flink.job import JobProps, job_spec
 from charts.flink.rbac import FlinkJobServiceAccount
 from charts.flink.settings import MetricsProps
 from charts.flink.standalone import DEFAULT_LOG4J, StandaloneProps, standalone_problems
-from config.flink_settings import Autoscaler, Checkpointing, Ingress, PeriodicSnapshots, RestartStrategy, checked
+from config.declaration import checked
+from config.flink_settings import Autoscaler, Checkpointing, Ingress, PeriodicSnapshots, RestartStrategy
 from imports.flink.org.apache.flink import (
     FlinkDeployment,
     FlinkDeploymentSpec,
@@ -158,7 +159,7 @@ class FlinkClusterProps:
             with the role's own options, so the result does not depend on how the operator merges templates.
 
     Raises:
-        ValueError: a settings group the configuration would refuse (`config.flink_settings.checked`: its declared
+        ValueError: a settings group the configuration would refuse (`config.declaration.checked`: its declared
             bounds and its `problems()`), standby JobManagers without HA (the operator rejects them), an autoscaler
             without a job, log
             files the operator refuses, a `flink_configuration` key the platform (or the operator) sets or that Flink

@@ -14,7 +14,8 @@ import constructs
 from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_object_meta
 from charts.flink.cluster import FlinkCluster
 from charts.flink.job import JobProps, job_spec
-from config.flink_settings import Autoscaler, checked
+from config.declaration import checked
+from config.flink_settings import Autoscaler
 from imports.flink.org.apache.flink import FlinkSessionJob, FlinkSessionJobSpec, FlinkSessionJobSpecJob
 
 
@@ -27,7 +28,7 @@ class SessionJobProps(JobProps):
 
     Raises:
         ValueError: what `JobProps` refuses, and autoscaler settings the operator refuses
-            (`config.flink_settings.checked`).
+            (`config.declaration.checked`).
     """
 
     name: str

@@ -120,6 +120,16 @@ def section(cls: type[T]) -> type[T]:
     return made(cls)
 
 
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(dataclasses.field, setting))
+def value_type(cls: type[T]) -> type[T]:
+    """`section` for a value type the constructs share (its fields declared with `setting(default=...)`), and for a
+    section that extends one: keyword-only (`dataclass(kw_only=True)`), so that such a section (`SessionJobConfig`,
+    a `JobSpec`) may add required fields after the value type's defaulted ones, and a construct's user names each
+    field."""
+    made: Callable[[type[T]], type[T]] = dataclasses.dataclass(frozen=True, kw_only=True)
+    return made(cls)
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Definition:
     """A shared value type of the schema (`#/$defs/<name>`), used as `Annotated[str, Definition(...)]`: its

@@ -10,8 +10,7 @@ from typing import Any, ClassVar, Literal
 
 from config.common import FlinkMemory, Image, KubernetesName, object_metadata_problems
 from config.declaration import section, setting
-from config.flink_jobs import JobSpecConfig
-from config.flink_settings import Autoscaler, Checkpointing, Ingress, PeriodicSnapshots, RestartStrategy
+from config.flink_settings import Autoscaler, Checkpointing, Ingress, JobSpec, PeriodicSnapshots, RestartStrategy
 from config.flink_standalone import StandaloneConfig, standalone_problems
 from config.loading import Problem
 from config.metrics import MetricsOverrideConfig
@@ -227,7 +226,7 @@ class FlinkDeploymentConfig:
     ingress: Ingress | None = setting(None)
     """An Ingress to the cluster's Flink UI and REST API; null: none."""
 
-    job: JobSpecConfig | None = setting(None)
+    job: JobSpec | None = setting(None)
     """The application's job; null: a session cluster for session jobs."""
 
     metrics: MetricsOverrideConfig = setting({})

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Literal
 
-from config.common import FlinkDuration
-from config.declaration import section, setting
+from config.common import JOB_ARGUMENT_PLACEHOLDERS, FlinkDuration, unknown_placeholders
+from config.declaration import setting, value_type
 from config.loading import Problem, camel
 from upstream.flink_options import (
     AUTOSCALER,
@@ -29,7 +29,7 @@ from upstream.flink_options import (
 from upstream.quartz import snapshot_interval_problem
 
 
-@section
+@value_type
 class Checkpointing:
     """Checkpoints and the state backend."""
 
@@ -69,7 +69,7 @@ DURATION_OR_CRON = [{"$ref": "#/$defs/flinkDuration"},
 `upstream.quartz`) or null."""
 
 
-@section
+@value_type
 class PeriodicSnapshots:
     """Snapshots the operator triggers, and the savepoint history it keeps."""
 
@@ -106,7 +106,7 @@ class PeriodicSnapshots:
         return typed_settings(self, PERIODIC_SNAPSHOTS)
 
 
-@section
+@value_type
 class RestartStrategy:
     """How Flink restarts a failed job (Flink 1.20 RestartStrategyOptions;
     https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/ops/state/task_failure_recovery/); null settings
@@ -163,7 +163,7 @@ class RestartStrategy:
         return typed_settings(self, RESTART_STRATEGY_KEYS)
 
 
-@section
+@value_type
 class Autoscaler:
     """The operator's job autoscaler
     (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/autoscaler/);
@@ -238,7 +238,81 @@ class Autoscaler:
         return conf
 
 
-@section
+@value_type
+class JobSpec:
+    """The job of an application cluster (operator JobSpec:
+    https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/#jobspec).
+    """
+
+    DEFINITION: ClassVar[str] = "applicationJob"
+
+    jar_path: str = setting(
+        pattern="^([a-z][a-z0-9+.-]*://[^/\\s]*/\\S+|[^/\\s:][^\\s:]*)\\.jar$",
+        error="is not a relative path to a .jar inside the Flink bucket, nor a URI (scheme://host/path.jar)")
+    """The job JAR: a path inside the Flink artifacts bucket (e.g. job-artifacts/my-job.jar; the jarURI becomes
+    s3://<flink bucket>/<jarPath>), or a URI with a scheme the operator can fetch (s3://other-bucket/a.jar,
+    https://...), used as is.
+    """
+
+    entry_class: str | None = setting(default=None)
+    """Main class, when the JAR manifest does not name one."""
+
+    parallelism: int = setting(default=1, minimum=1)
+    """Job parallelism."""
+
+    upgrade_mode: Literal["stateless", "savepoint", "last-state"] = setting(default="savepoint")
+    """How the operator upgrades the job: stateless, savepoint or last-state."""
+
+    args: tuple[str, ...] = setting(default=(), items={"type": "string", "description": "One entry."})
+    """Program arguments. `${fluss.bootstrapServers}`, `${polaris.catalogUri}` and `${polaris.tokenEndpoint}` are
+    replaced by the addresses of the platform's own services.
+    """
+
+    state: Literal["running", "suspended"] | None = setting(default=None)
+    """running, or suspended to stop the job (with a savepoint under upgradeMode savepoint) and keep its state for a
+    later start; null: the operator's default (running).
+    """
+
+    savepoint_trigger_nonce: int | None = setting(default=None)
+    """Change to a new value to trigger one savepoint (deprecated by the operator in favour of FlinkStateSnapshot,
+    still honoured in 1.14).
+    """
+
+    checkpoint_trigger_nonce: int | None = setting(default=None)
+    """Change to a new value to trigger one checkpoint (deprecated by the operator in favour of FlinkStateSnapshot,
+    still honoured in 1.14).
+    """
+
+    initial_savepoint_path: str | None = setting(default=None)
+    """Savepoint (or retained checkpoint) a new job starts from, e.g. s3://<flink
+    bucket>/savepoints/<cluster>/savepoint-...
+    """
+
+    allow_non_restored_state: bool | None = setting(default=None)
+    """Start even if some state of the savepoint maps to no operator of the job."""
+
+    savepoint_redeploy_nonce: int | None = setting(default=None)
+    """Change to a new value, with initialSavepointPath, to cancel the job without a savepoint and redeploy it from
+    that savepoint (no rollback afterwards).
+    """
+
+    autoscaler_reset_nonce: int | None = setting(default=None)
+    """Change to a new value to reset the autoscaler's metrics, parallelism overrides and history for the job: back to
+    the parallelism given here without turning the autoscaler off and on (operator 1.14 JobSpec.autoscalerResetNonce).
+    """
+
+    def problems(self) -> Iterator[Problem]:
+        """Every `${...}` in the arguments names one of the platform's addresses; a savepoint redeploy has a path."""
+        if self.savepoint_redeploy_nonce is not None and not self.initial_savepoint_path:
+            yield Problem("savepointRedeployNonce", "needs initialSavepointPath (the Flink operator: \"InitialSavepointPath "
+                                                    "must not be empty for savepoint redeployment\")")
+        expected = ", ".join(f"${{{name}}}" for name in sorted(JOB_ARGUMENT_PLACEHOLDERS))
+        for index, arg in enumerate(self.args):
+            for name in unknown_placeholders(arg):
+                yield Problem(f"args[{index}]", f"unknown placeholder '${{{name}}}' (expected one of: {expected})")
+
+
+@value_type
 class IngressTls:
     """One TLS entry of the Flink UI Ingress."""
 
@@ -251,7 +325,7 @@ class IngressTls:
     """Secret with the certificate and key."""
 
 
-@section
+@value_type
 class Ingress:
     """An Ingress to the Flink UI and REST API the operator creates
     (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/operations/ingress/); null:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from config.declaration import section, setting
+from config.declaration import setting, value_type
 from config.loading import Problem
 from upstream.cron import schedule_problem
 
 
-@section
+@value_type
 class Schedule:
     """When the application runs (a ScheduledSparkApplication instead of a SparkApplication; Spark operator 2.5.2
     api/v1beta2/scheduledsparkapplication_types.go)."""
@@ -58,7 +58,7 @@ class Schedule:
             yield Problem("cron", f"{self.cron!r}: {cron[1]}")
 
 
-@section
+@value_type
 class DynamicAllocation:
     """Dynamic allocation of executors (Spark operator DynamicAllocation: spark.dynamicAllocation.*; with shuffle
     tracking, as Kubernetes has no external shuffle service)."""
@@ -90,7 +90,7 @@ class DynamicAllocation:
                                               f"({self.min_executors}..{self.max_executors})")
 
 
-@section
+@value_type
 class RestartPolicy:
     """When the Spark operator reruns the application (api/v1beta2 RestartPolicy; pkg/util/sparkapplication.go
     ShouldRetry, TimeUntilNextRetryDue: the wait is the interval times the attempts so far)."""

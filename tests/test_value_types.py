@@ -10,11 +10,18 @@ from typing import Any
 import pytest
 
 from charts.flink.cluster import FlinkClusterProps
-from charts.flink.job import JobProps
 from charts.flink.session_job import SessionJobProps
 from charts.spark.applications import SparkApplicationProps
 from config import parse_environment
-from config.flink_settings import Autoscaler, Checkpointing, Ingress, IngressTls, PeriodicSnapshots, RestartStrategy
+from config.flink_settings import (
+    Autoscaler,
+    Checkpointing,
+    Ingress,
+    IngressTls,
+    JobSpec,
+    PeriodicSnapshots,
+    RestartStrategy,
+)
 from config.spark_settings import DynamicAllocation, RestartPolicy, Schedule
 from tests.conftest import config_errors, environment, find, render
 
@@ -84,7 +91,7 @@ def test_a_group_the_configuration_refuses_the_construct_refuses_with_the_same_w
              "periodicSnapshots": "periodic_snapshots"}[key]
     value = loaded_group(field, raw)
     with pytest.raises(ValueError) as info:
-        FlinkClusterProps(name="app", job=JobProps(jar_uri="s3://b/a.jar"), **{field: value})
+        FlinkClusterProps(name="app", job=JobSpec(jar_path="s3://b/a.jar"), **{field: value})
     assert str(info.value).startswith(f"FlinkDeployment app: {props_error}")
     assert errors[0].split(": ", 1)[1].split(": ", 1)[-1] in str(info.value)
 
@@ -101,7 +108,7 @@ def loaded_group(field: str, raw: dict[str, Any]) -> Any:
 def test_a_session_job_s_autoscaler_is_checked_by_its_props() -> None:
     with pytest.raises(ValueError, match=r"FlinkSessionJob j: autoscaler: utilizationMax: 0.5 is below the "
                                          r"utilization target \(0.7\)"):
-        SessionJobProps(name="j", jar_uri="s3://b/a.jar", autoscaler=Autoscaler(utilization_max=0.5))
+        SessionJobProps(name="j", jar_path="s3://b/a.jar", autoscaler=Autoscaler(utilization_max=0.5))
 
 
 def test_the_groups_render_into_the_flink_deployment_as_configured() -> None:
@@ -163,3 +170,36 @@ def test_a_spark_application_without_enabled_dynamic_allocation_runs_its_executo
     assert "dynamicAllocation" not in find(objects, "SparkApplication", "ingest")["spec"]
     assert find(objects, "SparkApplication", "scaled")["spec"]["dynamicAllocation"] == {
         "enabled": True, "maxExecutors": 6, "minExecutors": 0, "shuffleTrackingEnabled": True}
+
+
+FULL_JOB = {"jarPath": "jobs/a.jar", "entryClass": "com.example.Main", "parallelism": 3, "upgradeMode": "last-state",
+            "args": ["--x"], "state": "suspended", "savepointTriggerNonce": 4, "checkpointTriggerNonce": 5,
+            "initialSavepointPath": "s3://flink-bucket/savepoints/a/savepoint-1", "allowNonRestoredState": True,
+            "savepointRedeployNonce": 6, "autoscalerResetNonce": 7}
+"""A job that sets every field of `JobSpec` to a value other than its default."""
+
+
+def test_every_job_spec_field_reaches_the_job_of_both_kinds_under_the_operator_s_key() -> None:
+    """`job_spec` passes each `JobSpec` field to the binding by its name: a field declared once reaches the
+    FlinkDeployment's and the FlinkSessionJob's `spec.job` (the JAR path resolved to `jarURI`)."""
+    assert set(FULL_JOB) == {f.metadata.get("key") or _camel(f.name) for f in dataclasses.fields(JobSpec)}
+    objects = render(environment(flink={
+        "deployments": [{"name": "app", "taskManager": {"replicas": 1, "taskSlots": 3}, "job": FULL_JOB}],
+        "jobs": [{"name": "session", **FULL_JOB}]}))
+    expected = {("jarURI" if key == "jarPath" else key): value for key, value in FULL_JOB.items()}
+    expected["jarURI"] = "s3://flink-bucket/jobs/a.jar"
+    assert find(objects, "FlinkDeployment", "app")["spec"]["job"] == expected
+    assert find(objects, "FlinkSessionJob", "session")["spec"]["job"] == expected
+
+
+@pytest.mark.parametrize(("job", "message"), [
+    (JobSpec(jar_path="s3://b/a.jar", parallelism=0), "job: parallelism: 0 is less than the minimum of 1"),
+    (JobSpec(jar_path="s3://b/a.jar", savepoint_redeploy_nonce=1), "job: savepointRedeployNonce: needs "
+                                                                   "initialSavepointPath"),
+])
+def test_a_job_spec_the_configuration_refuses_a_cluster_refuses(job: JobSpec, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        FlinkClusterProps(name="app", job=job)
+    assert str(info.value).startswith(f"FlinkDeployment app: {message}")
+    with pytest.raises(ValueError, match=f"^FlinkSessionJob j: {message.removeprefix('job: ')}"):
+        SessionJobProps(name="j", **{f.name: getattr(job, f.name) for f in dataclasses.fields(JobSpec)})

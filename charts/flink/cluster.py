@@ -31,12 +31,12 @@ from charts.blocks.pod_spec import QuantityTypes, api_env, api_form, pod_parts, 
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import service_host
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
-from charts.flink.job import JobProps, job_spec
+from charts.flink.job import job_spec
 from charts.flink.rbac import FlinkJobServiceAccount
 from charts.flink.settings import MetricsProps
 from charts.flink.standalone import DEFAULT_LOG4J, StandaloneProps, standalone_problems
 from config.declaration import checked
-from config.flink_settings import Autoscaler, Checkpointing, Ingress, PeriodicSnapshots, RestartStrategy
+from config.flink_settings import Autoscaler, Checkpointing, Ingress, JobSpec, PeriodicSnapshots, RestartStrategy
 from imports.flink.org.apache.flink import (
     FlinkDeployment,
     FlinkDeploymentSpec,
@@ -134,7 +134,7 @@ class FlinkClusterProps:
         high_availability: Kubernetes HA with its storage on S3 (`s3://<flink bucket>/ha/<name>`); needed by
             standby JobManagers (without it a `last-state` upgrade cancels the job and restores its latest
             checkpoint, which works but takes longer).
-        job: the application's job; None for a session cluster.
+        job: the application's job (`jar_path` a URI, arguments resolved); None for a session cluster.
         autoscaler: the operator's job autoscaler (application clusters).
         restart_strategy: how Flink restarts a failed job.
         log_configuration: log configuration files replacing the image's (`log4j-console.properties`,
@@ -173,7 +173,7 @@ class FlinkClusterProps:
     job_manager: JobManagerProps = field(default_factory=JobManagerProps)
     task_manager: TaskManagerProps = field(default_factory=TaskManagerProps)
     high_availability: bool = True
-    job: JobProps | None = None
+    job: JobSpec | None = None
     checkpointing: Checkpointing = field(default_factory=Checkpointing)
     periodic_snapshots: PeriodicSnapshots = field(default_factory=PeriodicSnapshots)
     autoscaler: Autoscaler = field(default_factory=Autoscaler)
@@ -193,6 +193,8 @@ class FlinkClusterProps:
         for what, group in (("checkpointing", self.checkpointing), ("periodic_snapshots", self.periodic_snapshots),
                             ("autoscaler", self.autoscaler), ("restart_strategy", self.restart_strategy)):
             checked(f"FlinkDeployment {self.name}: {what}", group)
+        if self.job is not None:
+            checked(f"FlinkDeployment {self.name}: job", self.job)
         if self.backend == "standalone":
             problems = standalone_problems(self)
             if problems:

@@ -188,8 +188,8 @@ def standalone_problems(props: FlinkClusterProps) -> list[str]:
     if props.job is None and props.standalone.reactive_mode:
         problems.append("reactive mode needs a job")
     if props.job is not None:
-        if not props.job.jar_uri.startswith("local://" + USRLIB):
-            problems.append(f"the job JAR must be in the image: local://{USRLIB}<file>.jar, not {props.job.jar_uri}")
+        if not props.job.jar_path.startswith("local://" + USRLIB):
+            problems.append(f"the job JAR must be in the image: local://{USRLIB}<file>.jar, not {props.job.jar_path}")
         nonces = (props.job.savepoint_trigger_nonce, props.job.checkpoint_trigger_nonce,
                   props.job.savepoint_redeploy_nonce, props.job.autoscaler_reset_nonce, props.job.state)
         if any(value is not None for value in nonces):

@@ -4,6 +4,7 @@ and `${...}` placeholders in job arguments replaced."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +14,6 @@ from charts.blocks.metadata import ObjectMetadata
 from charts.blocks.s3 import S3Access
 from charts.flink.chart import FlinkProps, tiering_args
 from charts.flink.cluster import FlinkClusterProps, JobManagerProps, TaskManagerProps
-from charts.flink.job import JobProps
 from charts.flink.session_job import SessionJobProps
 from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
@@ -26,7 +26,7 @@ from charts.platform.node_pools import on_pool
 from charts.platform.pod_options import pod_options
 from config import EnvironmentConfig
 from config.flink_deployments import FlinkDeploymentConfig
-from config.flink_jobs import JobSpecConfig
+from config.flink_settings import JobSpec
 from upstream.flink_options import as_text
 
 
@@ -40,7 +40,7 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
     jobs: list[SessionJobProps] = []
     if tiering.enabled:
         jobs.append(SessionJobProps(
-            name=tiering.name, jar_uri=s3.artifact_uri(tiering.jar_path), parallelism=tiering.parallelism,
+            name=tiering.name, jar_path=s3.artifact_uri(tiering.jar_path), parallelism=tiering.parallelism,
             upgrade_mode="savepoint", args=tiering_args(endpoints.fluss_bootstrap_servers, catalog)))
     jobs += _session_jobs(config, s3, endpoints, None)
     return FlinkProps(
@@ -99,14 +99,15 @@ def _snapshots(config: EnvironmentConfig, namespace: str | None) -> tuple[Snapsh
         for s in config.flink.snapshots if config.flink.job_namespace(s.job) == namespace)
 
 
-def _job(job: JobSpecConfig, s3: S3Access, endpoints: PlatformEndpoints) -> dict[str, Any]:
-    """The `JobProps` fields of a job spec: artifact URI resolved, placeholders replaced."""
-    return dict(
-        jar_uri=s3.artifact_uri(job.jar_path), entry_class=job.entry_class, parallelism=job.parallelism,
-        upgrade_mode=job.upgrade_mode, args=tuple(endpoints.substitute(arg) for arg in job.args), state=job.state,
-        savepoint_trigger_nonce=job.savepoint_trigger_nonce, checkpoint_trigger_nonce=job.checkpoint_trigger_nonce,
-        initial_savepoint_path=job.initial_savepoint_path, allow_non_restored_state=job.allow_non_restored_state,
-        savepoint_redeploy_nonce=job.savepoint_redeploy_nonce, autoscaler_reset_nonce=job.autoscaler_reset_nonce)
+def _job(job: JobSpec, s3: S3Access, endpoints: PlatformEndpoints) -> dict[str, Any]:
+    """The `JobSpec` fields of a job spec (of a session job too, whose further fields are left out) as a construct
+    takes them: the JAR path resolved to its URI, the arguments' placeholders replaced, the rest as configured."""
+    return {**{name: getattr(job, name) for name in JOB_SPEC_FIELDS}, "jar_path": s3.artifact_uri(job.jar_path),
+            "args": tuple(endpoints.substitute(arg) for arg in job.args)}
+
+
+JOB_SPEC_FIELDS = tuple(field.name for field in dataclasses.fields(JobSpec))
+"""The fields of the job spec (worked out once, not per job)."""
 
 
 def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3: S3Access,
@@ -126,7 +127,7 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
             ("common", deployment.pod_template), ("jobManager", jm.pod_template), ("taskManager", tm.pod_template))
             if template},
         high_availability=deployment.high_availability,
-        job=JobProps(**_job(deployment.job, s3, endpoints)) if deployment.job else None,
+        job=JobSpec(**_job(deployment.job, s3, endpoints)) if deployment.job else None,
         checkpointing=deployment.checkpointing,
         periodic_snapshots=deployment.periodic_snapshots,
         autoscaler=deployment.autoscaler,

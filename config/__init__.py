@@ -22,10 +22,10 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from config import environment
 from config.catalog_model import CatalogRoleSpec, CatalogSpec, PrincipalSpec
 from config.common import Buckets, Resources, S3Keys
 from config.environment import EnvironmentConfig
+from config.environment_rules import problems as cross_section_problems
 from config.flink import FlinkConfig, SessionClusterConfig, SqlGatewayConfig, TieringJobConfig
 from config.flink_jobs import SessionJobConfig
 from config.fluss import FlussConfig, ZooKeeperConfig
@@ -116,7 +116,7 @@ def parse_document(document: Document, *, expected_name: str | None = None) -> E
         document.report([Problem("environment", f"'{doc['environment']}' must equal the file name '{expected_name}'")])
     problems: list[Problem] = []
     config = build(EnvironmentConfig, doc, "", problems, source=document.source)
-    document.report(problems + environment.problems(config))
+    document.report(problems + cross_section_problems(config))
     return config
 
 

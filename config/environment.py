@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import field
 from typing import Any, ClassVar
 
-from config import fluss, logs, metrics, node_pools, object_store, operators, polaris
 from config.common import KubernetesName
 from config.declaration import section, setting
 from config.flink import FlinkConfig
 from config.fluss import FlussConfig, ZooKeeperConfig
-from config.loading import Problem, camel, repeats
 from config.logs import LogsConfig
 from config.metrics import MetricsConfig
 from config.node_pools import NodePoolConfig
@@ -114,45 +112,3 @@ class EnvironmentConfig:
     CloudWatch Logs (cloud environments) or to its own stdout (local). null: no log shipper (the cluster's own, if
     any, collects stdout).
     """
-
-
-
-def secrets_problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """One source for the Secrets, and dev-only Secrets only where the store is in the cluster."""
-    if config.generate_dev_secrets and config.external_secrets is not None:
-        yield Problem("secrets.externalSecrets", "set together with secrets.generateDevSecrets; choose one source "
-                                                 "for the Secrets")
-    if config.generate_dev_secrets and config.object_store.type == "aws-s3":
-        yield Problem("secrets.generateDevSecrets", "dev-only Secrets are for the in-cluster store only; cloud "
-                                                    "environments reference existing Secrets")
-
-
-def argo_cd_problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """The CRD and cert-manager Applications are Argo CD objects: they need the `argoCd` section."""
-    if config.argo_cd is not None:
-        return
-    if config.crds.manage:
-        yield Problem("crds.manage", "renders Argo CD Applications, but argoCd is not set: set argoCd.repoUrl, or "
-                                     "crds.manage: false and install the CRDs with `make install-crds`")
-    if config.cert_manager.mode == "include":
-        yield Problem("certManager.mode", "include installs cert-manager with an Argo CD Application, but argoCd is "
-                                          "not set: set argoCd.repoUrl, or use assume-present with "
-                                          "`make install-cert-manager`")
-
-
-def namespace_problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """Each component in a namespace of its own (the object store's only when it is rendered)."""
-    in_cluster = config.object_store.type == "in-cluster"
-    names = [(f"namespaces.{camel(k)}", v) for k, v in vars(config.namespaces).items()
-             if k != "object_store" or in_cluster]
-    yield from repeats("namespaces", names, "'{name}' is used for two components")
-
-
-CROSS_SECTION_RULES = (object_store.problems, secrets_problems, argo_cd_problems, fluss.problems, namespace_problems,
-                       operators.problems, polaris.problems, metrics.problems, node_pools.problems, logs.problems)
-"""Rules that read more than one section, in report order (a section's own checks are its `problems()`)."""
-
-
-def problems(config: EnvironmentConfig) -> list[Problem]:
-    """Every cross-section problem of `config`."""
-    return [problem for rule in CROSS_SECTION_RULES for problem in rule(config)]

@@ -12,6 +12,7 @@ from config.common import FlinkMemory, Image, KubernetesName, Resources
 from config.declaration import section, setting
 from config.flink_deployments import FlinkDeploymentConfig, memory_problems, version_problems
 from config.flink_jobs import SessionJobConfig, StateSnapshotConfig
+from config.flink_rules import standby_job_managers_problem
 from config.loading import Problem, repeats
 from config.pod_options import PodOptionsConfig
 
@@ -60,10 +61,9 @@ class SessionClusterConfig:
         """Standby JobManagers need HA, and memory sizes the operator can read (it rejects both otherwise)."""
         yield from memory_problems(("jobManagerMemory", self.job_manager_memory),
                                    ("taskManagerMemory", self.task_manager_memory))
-        if self.job_manager_replicas > 1 and not self.high_availability:
-            yield Problem("jobManagerReplicas", f"{self.job_manager_replicas} JobManagers need "
-                                                "flink.sessionCluster.highAvailability: true (the Flink operator "
-                                                "rejects standby JobManagers without HA)")
+        if standby := standby_job_managers_problem(self.job_manager_replicas, self.high_availability,
+                                                   ha_setting="flink.sessionCluster.highAvailability: true"):
+            yield Problem("jobManagerReplicas", standby.message)
 
 
 @section

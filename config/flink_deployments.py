@@ -10,8 +10,17 @@ from typing import Any, ClassVar, Literal
 
 from config.common import FlinkMemory, Image, KubernetesName, object_metadata_problems
 from config.declaration import section, setting
+from config.flink_rules import (
+    autoscaler_without_job_problem,
+    log_config_problems,
+    operator_forbidden_key_problems,
+    overridden_parallelism_problem,
+    standalone_cluster,
+    standby_job_managers_problem,
+)
+from config.flink_rules import standalone_problems as rules_standalone_problems
 from config.flink_settings import Autoscaler, Checkpointing, Ingress, JobSpec, PeriodicSnapshots, RestartStrategy
-from config.flink_standalone import StandaloneConfig, standalone_problems
+from config.flink_standalone import StandaloneConfig
 from config.loading import Problem
 from config.metrics import MetricsOverrideConfig
 from config.platform_keys import platform_setting
@@ -20,8 +29,6 @@ from upstream import capabilities
 from upstream.api_formats import flink_memory_problem
 from upstream.flink_keys import flink_keys
 from upstream.flink_options import (
-    LOG_CONFIG_FILES,
-    OPERATOR_FORBIDDEN_KEYS,
     PLATFORM_KEYS,
     as_text,
 )
@@ -242,25 +249,23 @@ class FlinkDeploymentConfig:
         """What the Flink operator would reject: standby JobManagers without HA, `flinkConfiguration` keys it sets
         itself; keys the platform sets from a typed field (or their older names); keys that are no Flink 1.20.3 option
         and values Flink cannot read for theirs (`upstream.flink_keys`); with backend: standalone, what a cluster
-        without the operator cannot do (`config.flink_standalone.standalone_problems`)."""
+        without the operator cannot do (`standalone_problems`)."""
         yield from object_metadata_problems(self.labels, self.annotations)
         if self.backend == "standalone" and (self.labels or self.annotations):
             yield Problem("labels" if self.labels else "annotations",
                           "belongs to the FlinkDeployment, which backend: standalone does not render (set "
                           "podOptions.labels or podOptions.annotations for its pods)")
-        if self.job_manager.replicas > 1 and not self.high_availability:
-            yield Problem("jobManager.replicas", f"{self.job_manager.replicas} JobManagers need highAvailability: "
-                                                 "true (the Flink operator rejects standby JobManagers without HA)")
-        if self.autoscaler.enabled and self.job is None:
-            yield Problem("autoscaler.enabled", "the autoscaler scales the job of an application cluster; this "
-                                                "cluster has none (job: null)")
-        for key in sorted(set(self.log_configuration) - set(LOG_CONFIG_FILES)):
-            yield Problem(f"logConfiguration.{key}", f"Invalid log config key: {key}. Allowed keys are "
-                                                     f"[{', '.join(LOG_CONFIG_FILES)}] (the Flink operator)")
+        if standby := standby_job_managers_problem(self.job_manager.replicas, self.high_availability):
+            yield Problem(standby.where, standby.message)
+        if jobless := autoscaler_without_job_problem(self.autoscaler.enabled, self.job is not None):
+            yield Problem(jobless.where, jobless.message)
+        for log in log_config_problems(sorted(self.log_configuration)):
+            yield Problem(f"logConfiguration.{log.where}", log.message)
+        forbidden = {p.where: p for p in operator_forbidden_key_problems(self.flink_configuration)}
         for key in sorted(self.flink_configuration):
-            if key in OPERATOR_FORBIDDEN_KEYS:
+            if key in forbidden:
                 if self.backend == "operator":  # a standalone cluster's own message: `standalone_problems`
-                    yield Problem(f"flinkConfiguration.{key}", "set by the Flink operator itself (forbidden key)")
+                    yield Problem(f"flinkConfiguration.{key}", forbidden[key].message)
             elif key in PLATFORM_KEYS:
                 yield Problem(f"flinkConfiguration.{key}", f"set by the platform: {platform_setting(key)}")
             elif problem := (flink_keys().problem(key)
@@ -276,14 +281,20 @@ class FlinkDeploymentConfig:
 
     def _overridden_parallelism(self) -> Iterator[Problem]:
         """The Flink operator 1.14 runs an application cluster with TaskManager replicas at replicas x slots and
-        ignores `job.parallelism`, with only a log line (`FlinkConfigBuilder.getParallelism`: "Job parallelism setting
-        is ignored as TaskManager replicas are set"): a parallelism that is not that product is refused."""
-        replicas, slots = self.task_manager.replicas, self.task_manager.task_slots
-        if self.job is None or replicas is None or self.job.parallelism == replicas * slots:
-            return
-        yield Problem("job.parallelism", f"{self.job.parallelism}, but taskManager.replicas {replicas} x "
-                                         f"taskManager.taskSlots {slots} = {replicas * slots}: the Flink operator runs "
-                                         f"the job with parallelism {replicas * slots} and ignores job.parallelism "
-                                         "(\"Job parallelism setting is ignored as TaskManager replicas are set\"); set "
-                                         f"job.parallelism: {replicas * slots}, or leave taskManager.replicas unset "
-                                         "(null) so that Flink starts the TaskManagers the parallelism needs")
+        ignores `job.parallelism`, with only a log line: a parallelism that is not that product is refused
+        (`config.flink_rules.overridden_parallelism_problem`)."""
+        if self.job is not None and (problem := overridden_parallelism_problem(
+                self.job.parallelism, self.task_manager.replicas, self.task_manager.task_slots)):
+            yield Problem(problem.where, problem.message)
+
+
+def standalone_problems(deployment: FlinkDeploymentConfig) -> Iterator[Problem]:
+    """What a `backend: standalone` cluster cannot do (`config.flink_rules.standalone_problems`), at the field."""
+    cluster = standalone_cluster(deployment, job_jar=deployment.job.jar_path if deployment.job else None,
+                                 pod_templates=tuple(where for where, template in (
+                                     ("podTemplate", deployment.pod_template),
+                                     ("jobManager.podTemplate", deployment.job_manager.pod_template),
+                                     ("taskManager.podTemplate", deployment.task_manager.pod_template))
+                                     if template is not None))
+    for problem in rules_standalone_problems(cluster):
+        yield Problem(problem.where, problem.message)

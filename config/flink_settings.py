@@ -17,12 +17,12 @@ from typing import Any, ClassVar, Literal
 
 from config.common import JOB_ARGUMENT_PLACEHOLDERS, FlinkDuration, unknown_placeholders
 from config.declaration import setting, value_type
+from config.flink_rules import autoscaler_setting_problems, restart_strategy_problems, savepoint_redeploy_problem
 from config.loading import Problem, camel
 from upstream.flink_options import (
     AUTOSCALER,
     CHECKPOINTING,
     PERIODIC_SNAPSHOTS,
-    RESTART_STRATEGY,
     RESTART_STRATEGY_KEYS,
     typed_settings,
 )
@@ -153,10 +153,10 @@ class RestartStrategy:
     """failure-rate: time between restarts (restart-strategy.failure-rate.delay)."""
 
     def problems(self) -> Iterator[Problem]:
-        """Settings only with the strategy they belong to (Flink would ignore them silently)."""
-        for name, (_, strategy) in RESTART_STRATEGY.items():
-            if strategy is not None and getattr(self, name) is not None and self.type != strategy:
-                yield Problem(camel(name), f"belongs to type: {strategy} (type is {self.type or 'unset'})")
+        """Settings only with the strategy they belong to (Flink would ignore them silently;
+        `config.flink_rules.restart_strategy_problems`)."""
+        for problem in restart_strategy_problems(self.type, self):
+            yield Problem(camel(problem.where), problem.message)
 
     def flink_conf(self) -> dict[str, str]:
         """The `flinkConfiguration` keys of the settings that are set (None keeps Flink's default)."""
@@ -220,15 +220,10 @@ class Autoscaler:
     """Tune TaskManager memory from observed usage (job.autoscaler.memory.tuning.enabled)."""
 
     def problems(self) -> Iterator[Problem]:
-        """The operator's `AutoscalerValidator` ranges (min <= target <= max), and vertex bounds in order."""
-        target = 0.7 if self.utilization_target is None else self.utilization_target
-        if self.utilization_min is not None and self.utilization_min > target:
-            yield Problem("utilizationMin", f"{self.utilization_min} is above the utilization target ({target})")
-        if self.utilization_max is not None and self.utilization_max < target:
-            yield Problem("utilizationMax", f"{self.utilization_max} is below the utilization target ({target})")
-        low, high = self.vertex_min_parallelism, self.vertex_max_parallelism
-        if low is not None and high is not None and low > high:
-            yield Problem("vertexMinParallelism", f"{low} is above vertexMaxParallelism ({high})")
+        """The operator's `AutoscalerValidator` ranges (min <= target <= max), and vertex bounds in order
+        (`config.flink_rules.autoscaler_problems`)."""
+        for problem in autoscaler_setting_problems(self):
+            yield Problem(camel(problem.where), problem.message)
 
     def flink_conf(self) -> dict[str, str]:
         """The `flinkConfiguration` keys of the settings that are set (`job.autoscaler.enabled` only when enabled)."""
@@ -303,9 +298,8 @@ class JobSpec:
 
     def problems(self) -> Iterator[Problem]:
         """Every `${...}` in the arguments names one of the platform's addresses; a savepoint redeploy has a path."""
-        if self.savepoint_redeploy_nonce is not None and not self.initial_savepoint_path:
-            yield Problem("savepointRedeployNonce", "needs initialSavepointPath (the Flink operator: \"InitialSavepointPath "
-                                                    "must not be empty for savepoint redeployment\")")
+        if redeploy := savepoint_redeploy_problem(self.savepoint_redeploy_nonce, self.initial_savepoint_path):
+            yield Problem(redeploy.where, redeploy.message)
         expected = ", ".join(f"${{{name}}}" for name in sorted(JOB_ARGUMENT_PLACEHOLDERS))
         for index, arg in enumerate(self.args):
             for name in unknown_placeholders(arg):

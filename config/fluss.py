@@ -4,16 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from config.common import Image, KubernetesName, Quantity, Resources, S3Keys
 from config.declaration import section, setting
 from config.loading import Problem
-from upstream import capabilities
 from upstream.file_dialects import line_problem
-
-if TYPE_CHECKING:
-    from config.environment import EnvironmentConfig
 
 
 @section
@@ -119,20 +114,3 @@ class FlussConfig:
             problem = line_problem(field, value)
             if problem:
                 yield Problem(field, f"cannot be written to Fluss' server.yaml (flat key: value lines): {problem}")
-
-
-
-def problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """Fluss' S3 keys where its pinned version cannot use the IAM role (`capabilities.FLUSS`; 0.9.1 can), and a
-    Secret shared with other keys."""
-    store, fluss_keys = config.object_store, config.fluss.s3_credentials
-    if store.iam_role_arn and store.credentials is None and fluss_keys is None:
-        problem = capabilities.s3_credentials_problem(capabilities.FLUSS, capabilities.WEB_IDENTITY)
-        if problem:
-            yield Problem("fluss.s3Credentials", f"required with objectStore.iamRoleArn: {problem}; set it to a "
-                                                 "Secret with the keys of an IAM user limited to the Fluss bucket")
-    if (fluss_keys is not None and store.credentials is not None and fluss_keys != store.credentials
-            and fluss_keys.secret_name == store.credentials.secret_name):
-        yield Problem("fluss.s3Credentials.secretName",
-                      f"'{fluss_keys.secret_name}' is the Secret of objectStore.credentials with other keys; "
-                      "name another Secret or use the same keys")

@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from config.common import Image, KubernetesName, Resources
 from config.declaration import section, setting
 from config.loading import Problem
 from config.pod_options import TolerationConfig
-from upstream.flink_options import LOG_FILE_PROPERTY
-
-if TYPE_CHECKING:
-    from config.environment import EnvironmentConfig
 
 LOG_GROUP_PLACEHOLDERS = ("environment", "namespace")
 """The placeholders `logs.cloudWatch.logGroupName` may hold."""
@@ -163,59 +159,3 @@ def output(logs: LogsConfig, object_store_type: str) -> Literal["cloudWatch", "s
     if logs.output is not None:
         return logs.output
     return "cloudWatch" if object_store_type == "aws-s3" else "stdout"
-
-
-def platform_namespaces(config: EnvironmentConfig) -> tuple[str, ...]:
-    """The namespaces the platform renders workloads in, in `namespaces` order, then the Flink team namespaces (the
-    object store's only when it is in the cluster): the default of `logs.namespaces`."""
-    ns = config.namespaces
-    names = [ns.polaris, ns.fluss, ns.flink, ns.spark, ns.flink_operator, ns.spark_operator]
-    if config.object_store.type == "in-cluster":
-        names.append(ns.object_store)
-    names += [team.name for team in config.flink.team_namespaces]
-    return tuple(names)
-
-
-def problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """A namespace of its own; CloudWatch with credentials; stdout never tails its own output. A sidecar: the job
-    ServiceAccount's role, and log files to tail."""
-    logs = config.logs
-    if logs is None or logs.shipper == "none":
-        return
-    if logs.shipper == "sidecar":
-        yield from _sidecar_problems(config, logs)
-        return
-    if logs.namespace in platform_namespaces(config):
-        yield Problem("logs.namespace", f"'{logs.namespace}' is one of the platform's namespaces; Fluent Bit needs "
-                                        "one of its own (its Pod Security level is privileged)")
-    tailed = logs.namespaces if logs.namespaces is not None else platform_namespaces(config)
-    kind = output(logs, config.object_store.type)
-    if kind == "stdout" and ("*" in tailed or logs.namespace in tailed):
-        yield Problem("logs.namespaces", f"tails logs.namespace '{logs.namespace}' with output stdout: Fluent Bit "
-                                         "would read its own output and print it again, without end; leave it out")
-    if kind == "cloudWatch" and (logs.cloud_watch.iam_role_arn or config.object_store.iam_role_arn) is None:
-        yield Problem("logs.cloudWatch.iamRoleArn", "CloudWatch Logs needs AWS credentials: set an IAM role for "
-                                                    "the fluent-bit ServiceAccount (or objectStore.iamRoleArn)")
-
-
-def _sidecar_problems(config: EnvironmentConfig, logs: LogsConfig) -> Iterator[Problem]:
-    """The sidecar runs as the Flink job ServiceAccount, whose IRSA role is objectStore.iamRoleArn: CloudWatch needs
-    that role, and no other; each operator-run cluster's own log4j-console.properties writes Flink's log file."""
-    role = config.object_store.iam_role_arn
-    if output(logs, config.object_store.type) == "cloudWatch":
-        if role is None:
-            yield Problem("logs.shipper", "a sidecar ships to CloudWatch Logs with the Flink job ServiceAccount's IAM "
-                                          "role, objectStore.iamRoleArn, and there is none (static S3 keys): set it, "
-                                          "use output: stdout, or shipper: daemonset")
-        elif logs.cloud_watch.iam_role_arn not in (None, role):
-            yield Problem("logs.cloudWatch.iamRoleArn", "a pod has one ServiceAccount: the sidecar runs as the Flink "
-                                                        f"job ServiceAccount, whose role is objectStore.iamRoleArn "
-                                                        f"({role}); grant that role the CloudWatch Logs permissions "
-                                                        "and set iamRoleArn null (or to it)")
-    for index, deployment in enumerate(config.flink.deployments):
-        own = deployment.log_configuration.get("log4j-console.properties")
-        if deployment.backend == "operator" and own is not None and LOG_FILE_PROPERTY not in own:
-            yield Problem(f"flink.deployments[{index}].logConfiguration.log4j-console.properties",
-                          f"writes no log file ({LOG_FILE_PROPERTY}: a RollingFileAppender as in Flink's own "
-                          "log4j-console.properties), so the Fluent Bit sidecar (logs.shipper: sidecar) has nothing "
-                          "to ship")

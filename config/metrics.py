@@ -11,20 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from config.declaration import section, setting
+from config.flink_rules import metrics_port_problem
 from config.loading import Problem
-from upstream.flink_options import FLINK_OWN_PORTS
-
-if TYPE_CHECKING:
-    from config.environment import EnvironmentConfig
-
-def port_problem(port: int | None) -> str | None:
-    """Why `port` cannot be the Prometheus reporter's port of a Flink pod (one of Flink's own ports), or None."""
-    if port in FLINK_OWN_PORTS:
-        return f"{port} is Flink's own {FLINK_OWN_PORTS[port]} port; choose another (default 9249)"
-    return None
 
 
 @section
@@ -108,9 +99,8 @@ class MetricsConfig:
 
     def problems(self) -> Iterator[Problem]:
         """The reporter's port is not one of Flink's own."""
-        problem = port_problem(self.prometheus.port)
-        if problem:
-            yield Problem("prometheus.port", problem)
+        if problem := metrics_port_problem(self.prometheus.port):
+            yield Problem("prometheus.port", problem.message)
 
 
 @section
@@ -160,9 +150,8 @@ class MetricsOverrideConfig:
 
     def problems(self) -> Iterator[Problem]:
         """The reporter's port is not one of Flink's own."""
-        problem = port_problem(self.prometheus.port)
-        if problem:
-            yield Problem("prometheus.port", problem)
+        if problem := metrics_port_problem(self.prometheus.port):
+            yield Problem("prometheus.port", problem.message)
 
 
 @dataclass(frozen=True)
@@ -192,15 +181,3 @@ def flink_metrics(metrics: MetricsConfig, override: MetricsOverrideConfig | None
         tags.update(override.datadog.tags)
     return FlinkMetrics(port=port if enabled else None, scrape=enabled and scrape == "annotations",
                         datadog_metrics=allow if enabled and dd_enabled else None, datadog_tags=tags)
-
-
-def problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """A cluster that asks for Datadog annotations without a Prometheus reporter for them to read."""
-    for index, deployment in enumerate(config.flink.deployments):
-        override = deployment.metrics
-        if override is None or override.datadog.enabled is not True:
-            continue
-        if flink_metrics(config.metrics, override).port is None:
-            yield Problem(f"flink.deployments[{index}].metrics.datadog.enabled",
-                          "the Datadog check reads Flink's Prometheus reporter, which is off for this cluster: set "
-                          "metrics.prometheus.enabled: true (here or in the metrics section)")

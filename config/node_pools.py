@@ -13,10 +13,10 @@ non-negative integer, `minValues` above the values given) is refused here, since
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from config.declaration import Constraints, section, setting
-from config.loading import Problem, repeats
+from config.loading import Problem
 from config.pod_options import PodOptionsConfig
 from upstream.cron import budget_schedule_problem
 from upstream.karpenter import (
@@ -31,8 +31,6 @@ from upstream.karpenter import (
     restricted_label_problem,
 )
 
-if TYPE_CHECKING:
-    from config.environment import EnvironmentConfig
 
 @section
 class NodeRequirementConfig:
@@ -283,20 +281,3 @@ def _allowed_values(pool: NodePoolConfig) -> dict[str, tuple[str, ...]]:
             allowed[key] = tuple(values)
     allowed.update({x.key: x.values for x in r.additional if x.operator == "In"})
     return allowed
-
-
-def problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """Pool names used once (NodePools are cluster-scoped: one name, one object), and each Flink cluster's and Spark
-    application's `nodePool` (`pool_problems`)."""
-    pools = config.node_pools
-    yield from repeats("nodePools", ((f"nodePools[{i}]", p.name) for i, p in enumerate(pools)),
-                       "duplicate node pool name '{name}'")
-    session = config.flink.session_cluster
-    yield from (p.under("flink.sessionCluster")
-                for p in pool_problems(pools, session.node_pool, (session.pod_options,)))
-    for index, d in enumerate(config.flink.deployments):
-        options = (d.pod_options, d.job_manager.pod_options, d.task_manager.pod_options)
-        yield from (p.under(f"flink.deployments[{index}]") for p in pool_problems(pools, d.node_pool, options))
-    for index, a in enumerate(config.spark.applications):
-        yield from (p.under(f"spark.applications[{index}]")
-                    for p in pool_problems(pools, a.node_pool, (a.pod_options,)))

@@ -3,15 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
 
 from config.common import Buckets, Image, Quantity, Resources, S3Keys
 from config.declaration import section, setting
-from config.loading import Problem
-
-if TYPE_CHECKING:
-    from config.environment import EnvironmentConfig
 
 DEFAULT_IN_CLUSTER_SPARK_BUCKET = "spark"
 """The Spark bucket of an in-cluster store whose `buckets.spark` is null."""
@@ -89,17 +85,3 @@ class ObjectStoreConfig:
         if self.buckets.spark is not None:
             return self.buckets.spark
         return DEFAULT_IN_CLUSTER_SPARK_BUCKET if self.type == "in-cluster" else self.buckets.flink
-
-
-def problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """One S3 credential mode, and one that the store supports."""
-    store = config.object_store
-    if store.iam_role_arn and store.credentials is not None:
-        yield Problem("objectStore.iamRoleArn", "set together with objectStore.credentials; use one of them "
-                                                "(set credentials: null to use the IAM role)")
-    if not store.iam_role_arn and store.credentials is None:
-        yield Problem("objectStore.credentials", "null without objectStore.iamRoleArn; S3 needs one of them")
-    if store.type == "in-cluster" and store.iam_role_arn:
-        yield Problem("objectStore.iamRoleArn", "an in-cluster store has no IAM; use credentials")
-    if store.type == "in-cluster" and not config.generate_dev_secrets and store.credentials is None:
-        yield Problem("objectStore.credentials", "required for an in-cluster store")

@@ -3,15 +3,11 @@ charts' common values, as typed settings)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from config.common import Image, KubernetesName, Resources
 from config.declaration import section, setting
-from config.loading import Problem, undeclared
-
-if TYPE_CHECKING:
-    from config.environment import EnvironmentConfig
 
 
 @section
@@ -100,46 +96,3 @@ class SparkOperatorConfig:
 
     resources: Resources = setting({"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}})
     """Controller and webhook container resources."""
-
-
-
-def problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """Operators watch namespaces the platform creates, including the ones their resources live in."""
-    fo, so, ns = config.flink_operator, config.spark_operator, config.namespaces
-    platform_namespaces = {ns.polaris, ns.fluss, ns.flink, ns.spark, ns.flink_operator, ns.spark_operator}
-    for index, team in enumerate(config.flink.team_namespaces):
-        if team.name in platform_namespaces or (config.object_store.type == "in-cluster"
-                                                and team.name == ns.object_store):
-            yield Problem(f"flink.teamNamespaces[{index}].name",
-                          f"'{team.name}' is a platform namespace (namespaces.*); a team namespace is another one")
-    flink_namespaces = platform_namespaces | {team.name for team in config.flink.team_namespaces}
-    if fo.enabled and fo.replicas > 1 and not fo.leader_election:
-        yield Problem("flinkOperator.replicas", f"{fo.replicas} replicas need flinkOperator.leaderElection: true "
-                                                "(without it two operators reconcile the same resources)")
-    def not_created(known: set[str]) -> str:
-        return f"'{{name}}' is not a namespace the platform renders into (expected one of: {', '.join(sorted(known))})"
-
-    yield from undeclared("flinkOperator.watchNamespaces", fo.watch_namespaces, flink_namespaces,
-                          not_created(flink_namespaces))
-    if fo.enabled and ns.flink not in fo.watch_namespaces and fo.watch_namespaces:
-        yield Problem("flinkOperator.watchNamespaces",
-                      f"must include '{ns.flink}', where the session cluster and its jobs live")
-    if fo.enabled and fo.watch_namespaces:
-        for used in config.flink.used_team_namespaces():
-            if used not in fo.watch_namespaces:
-                yield Problem("flinkOperator.watchNamespaces",
-                              f"must include '{used}', the team namespace of flink.deployments entries (else the "
-                              "operator never sees them)")
-    yield from undeclared("sparkOperator.jobNamespaces", so.job_namespaces, platform_namespaces,
-                          not_created(platform_namespaces))
-    if so.enabled and ns.spark not in so.job_namespaces:
-        yield Problem("sparkOperator.jobNamespaces", f"must include '{ns.spark}', where the SparkApplications run")
-    if so.enabled and not so.webhook and config.spark.applications:
-        yield Problem("sparkOperator.webhook", "false, but spark.applications need it: the Spark operator applies the "
-                                               "platform's restricted security contexts and the Secret-backed env vars "
-                                               "(catalog credential, S3 keys) to driver and executor pods in its "
-                                               "mutating webhook; without it the namespace's restricted Pod Security "
-                                               "admission refuses the pods, and they would miss the credential")
-    if fo.enabled and fo.webhook and config.cert_manager.mode == "none":
-        yield Problem("flinkOperator.webhook", "the webhook needs cert-manager for its certificate; set "
-                                               "certManager.mode to include or assume-present, or flinkOperator.webhook: false")

@@ -4,17 +4,12 @@ https://polaris.apache.org/in-dev/unreleased/polaris-management-service/)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
 
-from config.catalog_model import CatalogRoleSpec, CatalogSpec, PrincipalSpec, catalog_model_problems
+from config.catalog_model import CatalogRoleSpec, CatalogSpec, PrincipalSpec
 from config.common import Image, KubernetesName, Quantity, Resources
 from config.declaration import section, setting
-from config.loading import Problem
-
-if TYPE_CHECKING:
-    from config.environment import EnvironmentConfig
-
 
 
 @section
@@ -145,24 +140,3 @@ class PolarisConfig:
 
     setup: PolarisSetupConfig = setting({})
     """Declarative realm bootstrap and catalog setup (Jobs run on every sync; idempotent)."""
-
-
-
-def problems(config: EnvironmentConfig) -> Iterator[Problem]:
-    """The catalog model is closed (every name it refers to is declared in it), AWS catalogs have a role to
-    assume, and dev Secrets can hold the token broker's key."""
-    polaris, setup = config.polaris, config.polaris.setup
-    catalogs = {c.name for c in setup.catalogs}
-    if polaris.catalog not in catalogs and setup.enabled:
-        yield Problem("polaris.catalog", f"'{polaris.catalog}' is not one of polaris.setup.catalogs "
-                                         f"({', '.join(sorted(catalogs)) or 'none'})")
-    if setup.enabled:
-        yield from catalog_model_problems(setup.catalogs, setup.principal_roles, setup.catalog_roles,
-                                          setup.principals, setup.consumer_principal, prefix="polaris.setup.")
-    for i, catalog in enumerate(setup.catalogs):
-        if config.object_store.type == "aws-s3" and not catalog.role_arn and setup.enabled:
-            yield Problem(f"polaris.setup.catalogs[{i}].roleArn",
-                          "required with AWS S3 (Polaris assumes it to vend credentials)")
-    if config.generate_dev_secrets and polaris.token_broker_type == "rsa-key-pair":
-        yield Problem("polaris.tokenBroker.type", "rsa-key-pair needs a key pair Secret that dev Secrets cannot "
-                                                  "generate; use symmetric-key with secrets.generateDevSecrets")

@@ -3,11 +3,12 @@ https://www.kubeflow.org/docs/components/spark-operator/user-guide/api-docs/).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, Literal
 
 from config.common import Image, KubernetesName, climbs_out, is_uri, object_metadata_problems
 from config.declaration import section, setting
+from config.flink_rules import RuleProblem
 from config.loading import Problem, repeats
 from config.pod_options import PodOptionsConfig
 from config.spark_settings import DynamicAllocation, RestartPolicy, Schedule
@@ -26,6 +27,15 @@ from upstream.spark_options import (
     dependency_uris,
     matches,
 )
+
+
+def denied_conf_problems(keys: Iterable[str]) -> list[RuleProblem]:
+    """The sparkConf keys among `keys` (in their order) that the Spark operator's webhook refuses
+    (`SPARK_DENIED_CONF`): the one check config and `validate` both run. `where` is the key, `message` config's text,
+    `upstream` the text `validate` reports."""
+    return [RuleProblem(key, f"the Spark operator refuses it: {SPARK_DENIED_CONF[key]}",
+                        f"sparkConf key {key!r} is not allowed: {SPARK_DENIED_CONF[key]}")
+            for key in keys if key in SPARK_DENIED_CONF]
 
 PLATFORM_SPARK_CONF = ("spark.hadoop.fs.s3a.", "spark.sql.catalog.rest", "spark.sql.catalog.rest.",
                        "spark.sql.extensions", "spark.sql.defaultCatalog", "spark.driver.userClassPathFirst",
@@ -194,9 +204,10 @@ class SparkApplicationConfig:
             yield Problem("name", f"'{self.name}' has {len(self.name)} characters: a scheduled application's runs "
                                   f"are named <name>-<19-digit timestamp>, which must stay a 63-character DNS label, "
                                   f"so at most {SCHEDULED_NAME_MAX}")
+        denied = {problem.where: problem for problem in denied_conf_problems(self.spark_conf)}
         for key in sorted(self.spark_conf):
-            if key in SPARK_DENIED_CONF:
-                yield Problem(f"sparkConf.{key}", f"the Spark operator refuses it: {SPARK_DENIED_CONF[key]}")
+            if key in denied:
+                yield Problem(f"sparkConf.{key}", denied[key].message)
             elif key in SPARK_PACKAGE_CONF:
                 yield Problem(f"sparkConf.{key}", SPARK_PACKAGES_PROBLEM)
             elif typed := matches(key, tuple(TYPED_SPARK_CONF)):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from config.flink_rules import savepoint_redeploy_problem
 from manifests.diff import Key
 from manifests.state_finding import LOSS, Finding
 
@@ -48,8 +49,8 @@ def refused_changes(key: Key, old: dict[str, Any], new: dict[str, Any]) -> Itera
                       "the operator refuses it (\"Changing flinkVersion after last-state suspend is not allowed\"): "
                       "resume the job with the current version first, then upgrade", LOSS)
     nonce = new_job.get("savepointRedeployNonce")
-    if nonce is not None and nonce != old_job.get("savepointRedeployNonce") \
-            and not str(new_job.get("initialSavepointPath") or "").strip():
+    redeploy = savepoint_redeploy_problem(nonce, new_job.get("initialSavepointPath"))
+    if redeploy and nonce != old_job.get("savepointRedeployNonce"):
         yield Finding(key, "spec.job.savepointRedeployNonce", f"{old_job.get('savepointRedeployNonce')} -> {nonce}: "
-                      "the operator refuses it (\"InitialSavepointPath must not be empty for savepoint "
-                      "redeployment\"): set spec.job.initialSavepointPath to the savepoint to redeploy from", LOSS)
+                      f"the operator refuses it (\"{redeploy.upstream}\"): set spec.job.initialSavepointPath to the "
+                      "savepoint to redeploy from", LOSS)

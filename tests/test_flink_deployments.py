@@ -271,7 +271,7 @@ def test_config_refuses_autoscaler_ranges_the_operator_refuses() -> None:
         {"name": "adhoc", "job": None, "autoscaler": {"enabled": True}}]}) == [
         "flink.deployments[orders-enrichment].autoscaler.utilizationMin: 0.8 is above the utilization target (0.7)",
         "flink.deployments[orders-enrichment].autoscaler.utilizationMax: 0.5 is below the utilization target (0.7)",
-        "flink.deployments[orders-enrichment].autoscaler.vertexMinParallelism: 8 is above vertexMaxParallelism (4)",
+        "flink.deployments[orders-enrichment].autoscaler.vertexMinParallelism: 8 is above the vertex maximum parallelism (4)",
         "flink.deployments[adhoc].autoscaler.enabled: the autoscaler scales the job of an application cluster; this "
         "cluster has none (job: null)",
     ]

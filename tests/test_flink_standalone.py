@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from charts.flink.cluster import FlinkClusterProps
-from charts.flink.standalone import StandaloneProps
+from charts.flink.standalone_props import StandaloneProps
 from config.flink_settings import JobSpec
 from tests.conftest import Manifest, config_errors, environment, find, validate_errors
 from tests.test_flink import flink
@@ -212,10 +212,10 @@ def test_config_refuses_standby_job_managers_without_ha_and_a_shared_service_acc
 
 
 def test_props_refuse_an_operator_feature_on_a_standalone_cluster() -> None:
-    with pytest.raises(ValueError, match="standalone Flink cluster x: the job JAR must be in the image"):
+    with pytest.raises(ValueError, match="standalone Flink cluster x: job.jarPath: .*runs the JAR from its image"):
         FlinkClusterProps(name="x", backend="standalone", task_manager=FlinkClusterProps().task_manager.__class__(
             replicas=1), job=JobSpec(jar_path="s3://b/j.jar"))
-    with pytest.raises(ValueError, match="local recovery needs task_manager_kind statefulset"):
+    with pytest.raises(ValueError, match="local_recovery needs task_manager_kind statefulset"):
         StandaloneProps(local_recovery=True)
 
 

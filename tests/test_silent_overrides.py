@@ -74,12 +74,15 @@ def test_validate_finds_a_job_parallelism_the_task_manager_count_overrides(tmp_p
     find(objects, "Deployment", "scoring-taskmanager")["spec"]["replicas"] = 1
     errors = [e.split("objects.yaml  ", 1)[1] for e in validate_errors(objects, tmp_path) if "parallelism" in e]
     assert sorted(errors) == [
-        "Deployment/flink/scoring-jobmanager  spec.template.spec  parallelism.default 4 needs 4 slots, but the "
-        "TaskManagers that mount ConfigMap scoring-config have 1 x taskmanager.numberOfTaskSlots 2 = 2: the job never "
-        "gets its slots",
-        "FlinkDeployment/flink/orders  spec.job.parallelism  8: the Flink operator runs the job with spec.taskManager"
-        ".replicas 2 x taskmanager.numberOfTaskSlots 2 = 4 and ignores it (\"Job parallelism setting is ignored as "
-        "TaskManager replicas are set\")"]
+        "Deployment/flink/scoring-jobmanager  spec.template.spec  parallelism.default 4, but the replicas of the "
+        "TaskManagers that mount ConfigMap scoring-config 1 x taskmanager.numberOfTaskSlots 2 = 2 slots: the job needs "
+        "4 slots and never gets them (a standalone cluster starts no TaskManagers of its own); set the replicas of the "
+        "TaskManagers that mount ConfigMap scoring-config: 2, or parallelism.default: 2 or less",
+        "FlinkDeployment/flink/orders  spec.job.parallelism  8, but spec.taskManager.replicas 2 x "
+        "taskmanager.numberOfTaskSlots 2 = 4: the Flink operator runs the job with parallelism 4 and ignores "
+        "spec.job.parallelism (\"Job parallelism setting is ignored as TaskManager replicas are set\"); set "
+        "spec.job.parallelism: 4, or leave spec.taskManager.replicas unset (null) so that Flink starts the "
+        "TaskManagers the parallelism needs"]
 
 
 # allowNonRestoredState turned on

@@ -34,8 +34,18 @@ from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.job import job_spec
 from charts.flink.rbac import FlinkJobServiceAccount
 from charts.flink.settings import MetricsProps
-from charts.flink.standalone import DEFAULT_LOG4J, StandaloneProps, standalone_problems
+from charts.flink.standalone_props import DEFAULT_LOG4J, StandaloneProps
 from config.declaration import checked
+from config.flink_rules import (
+    Names,
+    autoscaler_without_job_problem,
+    log_config_problems,
+    operator_forbidden_key_problems,
+    overridden_parallelism_problem,
+    standalone_cluster,
+    standby_job_managers_problem,
+)
+from config.flink_rules import standalone_problems as rules_standalone_problems
 from config.flink_settings import Autoscaler, Checkpointing, Ingress, JobSpec, PeriodicSnapshots, RestartStrategy
 from imports.flink.org.apache.flink import (
     FlinkDeployment,
@@ -70,9 +80,7 @@ from upstream.flink_options import (
     FLINK_MAIN_CONTAINER,
     HA_STORAGE_DIR,
     HA_TYPE,
-    LOG_CONFIG_FILES,
     LOG_FILE_PROPERTY,
-    OPERATOR_FORBIDDEN_KEYS,
     PLATFORM_KEYS,
     SAVEPOINT_DIR,
     STANDALONE_LOG_FILE,
@@ -95,6 +103,10 @@ TASK_MANAGER_QUANTITIES = QuantityTypes(
     FlinkDeploymentSpecTaskManagerPodTemplateSpecVolumesEmptyDirSizeLimit.from_string)
 """The quantity classes of the JobManager's and the TaskManager's pod template (`charts.blocks.pod_spec`)."""
 
+
+
+PROPS_NAMES = Names("job.parallelism", "task_manager.replicas", "task_manager.task_slots")
+"""The settings the parallelism rules (`config.flink_rules`) speak of, as `FlinkClusterProps` names them."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +175,8 @@ class FlinkClusterProps:
             bounds and its `problems()`), standby JobManagers without HA (the operator rejects them), an autoscaler
             without a job, log
             files the operator refuses, a `flink_configuration` key the platform (or the operator) sets or that Flink
-            does not know (naming the closest key); with
+            does not know (naming the closest key); with the operator, a job parallelism other than TaskManager
+            replicas x slots (the operator would ignore it: `config.flink_rules.overridden_parallelism_problem`); with
             the standalone backend, what it cannot do (`standalone_problems`).
     """
 
@@ -203,16 +216,18 @@ class FlinkClusterProps:
         if unknown_roles:
             raise ValueError(f"FlinkDeployment {self.name}: pod templates for {', '.join(unknown_roles)}; expected "
                              f"{', '.join(POD_TEMPLATE_PATHS)}")
-        if self.job_manager.replicas > 1 and not self.high_availability:
-            raise ValueError(f"FlinkDeployment {self.name}: {self.job_manager.replicas} JobManagers need "
-                             "high_availability (the Flink operator rejects standby JobManagers without HA)")
-        invalid_logs = sorted(set(self.log_configuration) - set(LOG_CONFIG_FILES))
-        if invalid_logs:
-            raise ValueError(f"FlinkDeployment {self.name}: log configuration files {', '.join(invalid_logs)}; the "
-                             f"operator allows {', '.join(LOG_CONFIG_FILES)}")
-        if self.autoscaler.enabled and self.job is None:
-            raise ValueError(f"FlinkDeployment {self.name}: the autoscaler scales the job of an application cluster")
-        typed = sorted(set(self.flink_configuration) & (PLATFORM_KEYS | set(OPERATOR_FORBIDDEN_KEYS)))
+        if standby := standby_job_managers_problem(self.job_manager.replicas, self.high_availability,
+                                                   ha_setting="high_availability"):
+            raise ValueError(f"FlinkDeployment {self.name}: {standby.message}")
+        if self.backend == "operator" and self.job is not None and (overridden := overridden_parallelism_problem(
+                self.job.parallelism, self.task_manager.replicas, self.task_manager.task_slots, PROPS_NAMES)):
+            raise ValueError(f"FlinkDeployment {self.name}: {overridden.message}")
+        if logs := log_config_problems(sorted(self.log_configuration)):
+            raise ValueError(f"FlinkDeployment {self.name}: log_configuration: {'; '.join(p.message for p in logs)}")
+        if jobless := autoscaler_without_job_problem(self.autoscaler.enabled, self.job is not None):
+            raise ValueError(f"FlinkDeployment {self.name}: {jobless.message}")
+        forbidden = {p.where for p in operator_forbidden_key_problems(self.flink_configuration)}
+        typed = sorted((set(self.flink_configuration) & PLATFORM_KEYS) | forbidden)
         if typed:
             raise ValueError(f"FlinkDeployment {self.name}: flink_configuration sets {', '.join(typed)}, which the "
                              "platform (or the operator) sets itself")
@@ -243,6 +258,15 @@ class FlinkClusterProps:
             conf[HA_TYPE] = "kubernetes"
             conf[HA_STORAGE_DIR] = f"{base}ha/{self.name}"
         return conf
+
+
+def standalone_problems(props: FlinkClusterProps) -> list[str]:
+    """Why `props` cannot run as a standalone cluster (empty: it can): `config.flink_rules.standalone_problems` of
+    its values, each as `<setting>: <why>` (the settings named as in an environment file)."""
+    roles = {"common": "podTemplate", "jobManager": "jobManager.podTemplate", "taskManager": "taskManager.podTemplate"}
+    cluster = standalone_cluster(props, job_jar=props.job.jar_path if props.job else None,
+                                 pod_templates=tuple(roles.get(role, role) for role in props.pod_templates))
+    return [f"{problem.where}: {problem.message}" for problem in rules_standalone_problems(cluster)]
 
 
 POD_TEMPLATE_PATHS = {"common": ("podTemplate",), "jobManager": ("jobManager", "podTemplate"),

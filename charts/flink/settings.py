@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from config.flink_rules import metrics_port_problem
 from upstream.flink_options import (
     FLINK_MAIN_CONTAINER,
-    FLINK_OWN_PORTS,
     PROMETHEUS_REPORTER_FACTORY,
     PROMETHEUS_REPORTER_FACTORY_KEY,
     PROMETHEUS_REPORTER_PORT,
@@ -33,8 +33,8 @@ class MetricsProps:
     annotations: MetricsAnnotations = field(default_factory=MetricsAnnotations)
 
     def __post_init__(self) -> None:
-        if self.port in FLINK_OWN_PORTS:
-            raise ValueError(f"metrics port {self.port} is one Flink opens itself ({FLINK_OWN_PORTS[self.port]})")
+        if problem := metrics_port_problem(self.port):
+            raise ValueError(f"metrics port {problem.message}")
 
     def flink_conf(self) -> dict[str, str]:
         """The reporter's settings."""

@@ -48,8 +48,7 @@ Rendered, all named after the cluster (`<name>`):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import constructs
 from cdk8s_plus_27 import k8s
@@ -76,7 +75,8 @@ from charts.blocks.workloads import (
     tcp_probe,
 )
 from charts.flink.catalog_store import CatalogStore
-from upstream.file_dialects import properties_file, yaml_file
+from charts.flink.standalone_props import DEFAULT_LOG4J
+from upstream.file_dialects import yaml_file
 from upstream.flink_options import (
     HA_CLUSTER_ID,
     JOB_MANAGER_RPC_ADDRESS,
@@ -85,13 +85,9 @@ from upstream.flink_options import (
     KUBERNETES_CLUSTER_ID,
     KUBERNETES_NAMESPACE,
     LOCAL_RECOVERY_KEYS,
-    LOG_CONFIG_FILES,
-    OPERATOR_ONLY_KEY_PREFIX,
     SHUTDOWN_ON_APPLICATION_FINISH,
     STANDALONE_CONFIG_FILE,
-    STANDALONE_KEYS,
     STANDALONE_LOG_FILE,
-    USRLIB,
 )
 from upstream.java_values import resource_memory_bytes
 from upstream.metrics_annotations import METRICS_PORT_NAME
@@ -116,89 +112,6 @@ CORE_QUANTITIES = QuantityTypes.same(quantity)
 HA_RULES = [Rule(("",), ("configmaps",), READ_WRITE)]
 """What Kubernetes HA needs in Flink 1.20 (JobManagers and TaskManagers alike): leader election and the HA
 metadata in ConfigMaps labelled with the cluster id (`KubernetesLeaderElector`, `KubernetesStateHandleStore`)."""
-
-DEFAULT_LOG4J = properties_file({
-    "rootLogger.level": "INFO",
-    "rootLogger.appenderRef.console.ref": "ConsoleAppender",
-    "rootLogger.appenderRef.rolling.ref": "RollingFileAppender",
-    "appender.console.name": "ConsoleAppender",
-    "appender.console.type": "CONSOLE",
-    "appender.console.layout.type": "PatternLayout",
-    "appender.console.layout.pattern": "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
-    "appender.rolling.name": "RollingFileAppender",
-    "appender.rolling.type": "RollingFile",
-    "appender.rolling.append": "false",
-    "appender.rolling.fileName": "${sys:log.file}",
-    "appender.rolling.filePattern": "${sys:log.file}.%i",
-    "appender.rolling.layout.type": "PatternLayout",
-    "appender.rolling.layout.pattern": "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
-    "appender.rolling.policies.type": "Policies",
-    "appender.rolling.policies.size.type": "SizeBasedTriggeringPolicy",
-    "appender.rolling.policies.size.size": "100MB",
-    "appender.rolling.strategy.type": "DefaultRolloverStrategy",
-    "appender.rolling.strategy.max": "10",
-}, separator=" = ", sort_keys=False)
-"""`log4j-console.properties` when the cluster sets none: the console (for `kubectl logs`) and the rolling file the
-Flink UI shows (`${sys:log.file}`), as in the standalone Kubernetes appendix; the image's own file is hidden by the
-ConfigMap mount."""
-
-
-@dataclass(frozen=True)
-class StandaloneProps:
-    """What only a standalone cluster has: `task_manager_kind` (`deployment` or `statefulset`), `local_recovery`
-    (StatefulSet only), `volume_size` (a Kubernetes quantity) and `storage_class` (None: the default) of each
-    StatefulSet TaskManager's volume, `rest_service` (`ClusterIP` or `NodePort`), `queryable_state` (the proxy on
-    6125 and its Service), `reactive_mode` (application clusters), `cluster_id` (the HA scope; None: the cluster's
-    name; `StandaloneFlinkCluster`).
-
-    Raises:
-        ValueError: local recovery without a StatefulSet.
-    """
-
-    task_manager_kind: Literal["deployment", "statefulset"] = "deployment"
-    local_recovery: bool = False
-    volume_size: str = "10Gi"
-    storage_class: str | None = None
-    rest_service: Literal["ClusterIP", "NodePort"] = "ClusterIP"
-    queryable_state: bool = False
-    reactive_mode: bool = False
-    cluster_id: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.local_recovery and self.task_manager_kind != "statefulset":
-            raise ValueError("local recovery needs task_manager_kind statefulset (a volume per TaskManager)")
-
-
-def standalone_problems(props: FlinkClusterProps) -> list[str]:
-    """Why `props` cannot run as a standalone cluster (empty: it can): operator features, a JAR outside the image,
-    reactive mode without a job, no TaskManager count, keys the platform sets or only the operator reads."""
-    problems = []
-    if props.autoscaler.enabled:
-        problems.append("the autoscaler is an operator feature")
-    if props.periodic_snapshots.flink_conf():
-        problems.append("periodic snapshots are an operator feature")
-    if props.ingress is not None:
-        problems.append("the operator creates the Ingress")
-    if props.pod_templates:
-        problems.append("pod templates are not supported (use pod options)")
-    if set(props.log_configuration) & (set(LOG_CONFIG_FILES) - {STANDALONE_LOG_FILE}):
-        problems.append(f"only {STANDALONE_LOG_FILE} is read")
-    if props.task_manager.replicas is None:
-        problems.append("TaskManager replicas are required (no operator derives them)")
-    if props.job is None and props.standalone.reactive_mode:
-        problems.append("reactive mode needs a job")
-    if props.job is not None:
-        if not props.job.jar_path.startswith("local://" + USRLIB):
-            problems.append(f"the job JAR must be in the image: local://{USRLIB}<file>.jar, not {props.job.jar_path}")
-        nonces = (props.job.savepoint_trigger_nonce, props.job.checkpoint_trigger_nonce,
-                  props.job.savepoint_redeploy_nonce, props.job.autoscaler_reset_nonce, props.job.state)
-        if any(value is not None for value in nonces):
-            problems.append("snapshot nonces and the job state are operator features")
-    keys = sorted(k for k in props.flink_configuration if k in STANDALONE_KEYS or k.startswith(OPERATOR_ONLY_KEY_PREFIX))
-    if keys:
-        problems.append(f"flink_configuration sets {', '.join(keys)} (the platform's or the operator's)")
-    return problems
-
 
 def flink_memory(value: str) -> str:
     """A JobManager/TaskManager memory (`2048m`, `2g`, `2Gi`) as a Flink `MemorySize` in mebibytes (`2048m`), or in

@@ -38,6 +38,7 @@ from charts.blocks.workloads import (
     tcp_probe,
 )
 from config.common import Resources
+from config.flink_rules import operator_replicas_problem
 from upstream.file_dialects import line_file, properties_file
 from upstream.metrics_annotations import METRICS_PORT_NAME, MetricsAnnotations
 
@@ -143,9 +144,8 @@ class FlinkOperatorProps:
     webhook_resources: Resources = field(default_factory=lambda: Resources("100m", "256Mi", None, "512Mi"))
 
     def __post_init__(self) -> None:
-        if self.replicas > 1 and not self.leader_election:
-            raise ValueError(f"Flink operator: {self.replicas} replicas need leader_election (without it two "
-                             "operators reconcile the same resources)")
+        if replicas := operator_replicas_problem(self.replicas, self.leader_election, setting="leader_election"):
+            raise ValueError(f"Flink operator: {replicas.message}")
 
 
 class FlinkOperator(constructs.Construct):

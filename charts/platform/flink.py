@@ -17,7 +17,7 @@ from charts.flink.cluster import FlinkClusterProps, JobManagerProps, TaskManager
 from charts.flink.session_job import SessionJobProps
 from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
-from charts.flink.standalone import StandaloneProps
+from charts.flink.standalone_props import StandaloneProps
 from charts.karpenter.node_pools import NodePool
 from charts.platform.fields import same_fields
 from charts.platform.logs import fluent_bit_sidecar_props

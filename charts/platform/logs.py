@@ -8,7 +8,8 @@ from charts.blocks.fluent_bit_sidecar import FluentBitSidecarProps
 from charts.logging.fluent_bit_daemon_set import FluentBitProps
 from charts.platform.pod_options import toleration
 from config import EnvironmentConfig
-from config.logs import LogsConfig, output, platform_namespaces
+from config.environment_rules import platform_namespaces
+from config.logs import LogsConfig, output
 
 NAMESPACE_FIELD = "$kubernetes['namespace_name']"
 """Record accessor of the pod's namespace, set by the kubernetes filter (Fluent Bit's record_accessor syntax)."""

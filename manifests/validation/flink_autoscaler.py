@@ -12,8 +12,9 @@ is also read from its `kubernetes.operator.job.autoscaler.` key.
 
 from __future__ import annotations
 
+from config.flink_rules import autoscaler_problems
 from manifests.validation.flink_config import FlinkConf, Option
-from upstream.java_values import JavaError, flink_list, java_double, java_double_str
+from upstream.java_values import JavaError, flink_list, java_double
 from upstream.quartz import excluded_period_problem
 
 
@@ -36,27 +37,31 @@ UTILIZATION_MAX = _option("utilization.max", None)
 UTILIZATION_MIN = _option("utilization.min", None)
 OBSERVED_SCALABILITY_COEFFICIENT_MIN = _option("observed-scalability.coefficient-min", "0.5")
 EXCLUDED_PERIODS = _option("excluded.periods", None)
+RANGED = (MAX_SCALE_DOWN_FACTOR, MAX_SCALE_UP_FACTOR, UTILIZATION_TARGET, TARGET_UTILIZATION_BOUNDARY, UTILIZATION_MAX,
+          UTILIZATION_MIN, OBSERVED_SCALABILITY_COEFFICIENT_MIN)
+"""The options whose ranges the validator checks, in its order (`config.flink_rules.AUTOSCALER_RANGES`)."""
+VERTEX_BOUNDS = (_option("vertex.min-parallelism", None), _option("vertex.max-parallelism", None))
+"""The vertex parallelism bounds, which the platform checks in order after the validator's checks."""
 
 
-def _number(conf: FlinkConf, option: Option, low: float | None, high: float | None) -> tuple[str, str] | None:
-    """`validateNumber`: the option's value within [low, high] (None: unbounded)."""
+def _value(conf: FlinkConf, option: Option) -> tuple[str, float | None] | tuple[str, str]:
+    """The option's key (as found, or its own) and its number (None: unset without a default), or the key and the
+    operator's message for a value it cannot read (`validateNumber` catches the parse error)."""
     found = conf.find(option)
     key, text = found if found else (option.key, option.default)
     if text is None:
-        return None
+        return key, None
     try:
-        value = java_double(text)
+        return key, java_double(text)
     except JavaError:
-        return conf.path(key), f"Invalid value in the autoscaler config {option.key}"
-    if (low is not None and value < low) or (high is not None and value > high):
-        return conf.path(key), (f"The AutoScalerOption {option.key} is invalid, it should be a value within the range "
-                      f"[{'-Infinity' if low is None else java_double_str(low)}, "
-                      f"{'+Infinity' if high is None else java_double_str(high)}]")
-    return None
+        return key, f"Invalid value in the autoscaler config {option.key}"
 
 
 def autoscaler_problem(conf: FlinkConf) -> tuple[str, str] | None:
-    """The first autoscaler problem of `conf` as (field path, message), or None (also when the autoscaler is off).
+    """The first autoscaler problem of `conf` as (field path, message), or None (also when the autoscaler is off):
+    the validator's chain (the ranges of `config.flink_rules.autoscaler_problems` in its order, with the operator's
+    message, an unreadable number at its place in that order, then the excluded periods), then the platform's check
+    of the vertex parallelism bounds (readable integers only; the operator does not read them here).
 
     Raises:
         ConfigValueError: `enabled`, the utilization target or the excluded periods cannot be read (the
@@ -64,20 +69,19 @@ def autoscaler_problem(conf: FlinkConf) -> tuple[str, str] | None:
     """
     if not conf.boolean(ENABLED):
         return None
-    target = conf.read(UTILIZATION_TARGET, java_double)  # read before the checks: a bad value throws
+    conf.read(UTILIZATION_TARGET, java_double)  # read before the checks: a bad value throws
     periods = conf.read(EXCLUDED_PERIODS, flink_list) or []
-    checks = (
-        _number(conf, MAX_SCALE_DOWN_FACTOR, 0.0, None),
-        _number(conf, MAX_SCALE_UP_FACTOR, 0.0, None),
-        _number(conf, UTILIZATION_TARGET, 0.0, 1.0),
-        _number(conf, TARGET_UTILIZATION_BOUNDARY, 0.0, None),
-        _number(conf, UTILIZATION_MAX, target, 1.0),
-        _number(conf, UTILIZATION_MIN, 0.0, target),
-        _number(conf, OBSERVED_SCALABILITY_COEFFICIENT_MIN, 0.01, 1.0),
-    )
-    problem = next((c for c in checks if c), None)
-    if problem:
-        return problem
+    read = {option.key: _value(conf, option) for option in (*RANGED, *VERTEX_BOUNDS)}
+    numbers = {key: value for key, (_, value) in read.items() if not isinstance(value, str)}
+    problems = {problem.where: problem for problem in autoscaler_problems(numbers)}
+    for option in RANGED:
+        key, value = read[option.key]
+        if isinstance(value, str):
+            return conf.path(key), value
+        if option.key in problems:
+            return conf.path(key), problems[option.key].upstream or problems[option.key].message
     found = conf.find(EXCLUDED_PERIODS)
-    return next(((conf.path(found[0]) if found else "spec.flinkConfiguration", message) for expression in periods
-                 if (message := excluded_period_problem(expression))), None)
+    period = next(((conf.path(found[0]) if found else "spec.flinkConfiguration", message) for expression in periods
+                   if (message := excluded_period_problem(expression))), None)
+    vertex = problems.get(VERTEX_BOUNDS[0].key)
+    return period or (vertex and (conf.path(read[VERTEX_BOUNDS[0].key][0]), vertex.message))

@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from config.flink_rules import log_config_problems, operator_forbidden_key_problems, standby_job_managers_problem
 from manifests.validation.flink_autoscaler import autoscaler_problem
 from manifests.validation.flink_config import (
     FLINK_VERSIONS,
@@ -59,9 +60,6 @@ Problem = tuple[str, str]
 
 NAME = re.compile(FLINK_DEPLOYMENT_NAME.pattern, re.ASCII)
 SUPPORTED_VERSIONS = FLINK_VERSIONS[FLINK_VERSIONS.index("v1_15"):]
-FORBIDDEN_KEYS = ("kubernetes.namespace", "kubernetes.cluster-id", "high-availability.cluster-id")
-LOG_CONFIG_FILES = "[log4j-console.properties, logback-console.xml]"
-"""The allowed `logConfiguration` keys as the operator prints them (a Java `Set.of`, whose order varies per run)."""
 ROLLBACK = Option("kubernetes.operator.deployment.rollback.enabled", (), "false")
 HEALTH_CHECK = Option("kubernetes.operator.cluster.health-check.enabled", (), "false")
 JM_DEPLOYMENT_RECOVERY = Option("kubernetes.operator.jm-deployment-recovery.enabled",
@@ -105,9 +103,9 @@ def _flink_version(spec: dict[str, Any]) -> Problem | None:
 
 def _deployment_config(conf: FlinkConf) -> Problem | None:
     """`validateFlinkDeploymentConfig`."""
-    forbidden = next((key for key in FORBIDDEN_KEYS if key in conf.values), None)
+    forbidden = operator_forbidden_key_problems(conf.values)
     if forbidden:
-        return conf.path(forbidden), f"Forbidden Flink config key: {forbidden}"
+        return conf.path(forbidden[0].where), forbidden[0].upstream or forbidden[0].message
     if conf.boolean(ROLLBACK) and not conf.high_availability():
         return conf.path(ROLLBACK.key), "HA must be enabled for rollback support."
     if conf.boolean(HEALTH_CHECK) and not conf.boolean(JM_DEPLOYMENT_RECOVERY):
@@ -134,10 +132,10 @@ def _ingress(spec: dict[str, Any], name: str, namespace: str | None) -> Problem 
 
 
 def _log_config(spec: dict[str, Any]) -> Problem | None:
-    invalid = next((str(key) for key in spec.get("logConfiguration") or {}
-                    if key not in ("log4j-console.properties", "logback-console.xml")), None)
-    return (f"spec.logConfiguration.{invalid}", f"Invalid log config key: {invalid}. Allowed keys are "
-            f"{LOG_CONFIG_FILES}") if invalid is not None else None
+    """`validateLogConfig` (`config.flink_rules.log_config_problems`): the first key the operator refuses."""
+    logs = spec.get("logConfiguration")
+    invalid = log_config_problems(str(key) for key in logs) if isinstance(logs, dict) else []
+    return (f"spec.logConfiguration.{invalid[0].where}", invalid[0].upstream or invalid[0].message) if invalid else None
 
 
 def _job(job: Any, task_manager: Any, conf: FlinkConf) -> Problem | None:
@@ -243,8 +241,9 @@ def _process(role: str, spec: dict[str, Any], conf: FlinkConf) -> Problem | None
         replicas = 0 if replicas is None else replicas  # an int field: null reads as 0
         if isinstance(replicas, int) and replicas < 1:
             return "spec.jobManager.replicas", "JobManager replicas should not be configured less than one."
-        if isinstance(replicas, int) and replicas > 1 and not conf.high_availability():
-            return "spec.jobManager.replicas", "High availability should be enabled when starting standby JobManagers."
+        standby = standby_job_managers_problem(replicas, conf.high_availability()) if isinstance(replicas, int) else None
+        if standby:
+            return "spec.jobManager.replicas", standby.upstream or standby.message
     elif isinstance(replicas, int) and replicas < 1:
         return "spec.taskManager.replicas", "TaskManager replicas should not be configured less than one."
     return None

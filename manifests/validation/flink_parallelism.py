@@ -11,10 +11,13 @@ clusters' counterpart, a parallelism their TaskManagers cannot hold, is in `mani
 
 from __future__ import annotations
 
+from config.flink_rules import Names, overridden_parallelism_problem
 from manifests.validation.flink_config import flat_config, operator_defaults
 from manifests.validation.report import Finding, Layer, Manifest, finding
 
 TASK_SLOTS = "taskmanager.numberOfTaskSlots"
+NAMES = Names("spec.job.parallelism", "spec.taskManager.replicas", TASK_SLOTS)
+"""The settings the rule (`config.flink_rules.overridden_parallelism_problem`) speaks of, as the manifest names them."""
 
 
 def check(manifests: list[Manifest]) -> list[Finding]:
@@ -35,9 +38,6 @@ def check(manifests: list[Manifest]) -> list[Finding]:
             slots = int((conf.get(TASK_SLOTS) or "1").strip())
         except ValueError:
             continue  # the operator's own validation reports an unreadable slot count
-        if parallelism != replicas * slots:
-            findings.append(finding(m, "spec.job.parallelism", f"{parallelism}: the Flink operator runs the job with "
-                                    f"spec.taskManager.replicas {replicas} x {TASK_SLOTS} {slots} = {replicas * slots} "
-                                    "and ignores it (\"Job parallelism setting is ignored as TaskManager replicas are "
-                                    "set\")", Layer.RULE))
+        if problem := overridden_parallelism_problem(parallelism, replicas, slots, NAMES):
+            findings.append(finding(m, problem.where, problem.message, Layer.RULE))
     return findings

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from config.flink_rules import Names, standalone_slots_problem
 from manifests.tree import pod_template
 from manifests.validation.flink_config import standard_config_file
 from manifests.validation.manifests import config_map_data
@@ -75,7 +76,8 @@ def _int(value: Any, default: int) -> int:
 
 def _slots(job_manager: FlinkPod, pods: list[FlinkPod]) -> Finding | None:
     """A standalone application cluster's `parallelism.default` above the slots of the TaskManagers that mount
-    its ConfigMap (module docstring); None when it fits, in reactive mode, or for a session cluster."""
+    its ConfigMap (module docstring, `config.flink_rules.standalone_slots_problem`); None when it fits, in reactive
+    mode (not checked here), or for a session cluster."""
     conf = job_manager.conf
     if not any(str((c.get("args") or [""])[0]) == "standalone-job" for c in job_manager.pod.get("containers") or []) \
             or conf.get("scheduler-mode", "").lower() == "reactive":
@@ -85,12 +87,12 @@ def _slots(job_manager: FlinkPod, pods: list[FlinkPod]) -> Finding | None:
     replicas = sum(_int((p.workload.obj.get("spec") or {}).get("replicas", 1), 1) for p in task_managers)
     per_pod = _int(conf.get("taskmanager.numberOfTaskSlots", 1), 1)
     parallelism = _int(conf.get("parallelism.default", 1), 1)
-    if parallelism <= replicas * per_pod:
+    names = Names("parallelism.default", f"the replicas of the TaskManagers that mount ConfigMap "
+                  f"{job_manager.config_map}", "taskmanager.numberOfTaskSlots")
+    problem = standalone_slots_problem(parallelism, replicas, per_pod, reactive=False, names=names)
+    if problem is None:
         return None
-    return finding(job_manager.workload, f"{job_manager.path}.spec", f"parallelism.default {parallelism} needs "
-                   f"{parallelism} slots, but the TaskManagers that mount ConfigMap {job_manager.config_map} have "
-                   f"{replicas} x taskmanager.numberOfTaskSlots {per_pod} = {replicas * per_pod}: the job never gets "
-                   "its slots", Layer.RULE)
+    return finding(job_manager.workload, f"{job_manager.path}.spec", f"{problem.where} {problem.message}", Layer.RULE)
 
 
 def _selects(selector: dict[str, str], labels: dict[str, str]) -> bool:

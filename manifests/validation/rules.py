@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from config.spark import denied_conf_problems
 from manifests.credential_scan import scan as credential_findings
 from manifests.restricted import (
     HOST_PATH_PROBLEM,
@@ -32,7 +33,6 @@ from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
 from upstream.api_formats import DNS_1035_LABEL, PINNED_IMAGE, object_name_problem
 from upstream.cron import schedule_problem
-from upstream.spark_options import SPARK_DENIED_CONF
 
 RUN_NAME_SUFFIX = "-" + "0" * 19
 """What the controller appends to a ScheduledSparkApplication's name to name a run: `-<timestamp>`, 19 digits at
@@ -64,9 +64,11 @@ def spark_application(m: Manifest) -> Iterator[tuple[str, str]]:
         yield f"{path}.sparkVersion", "pod template feature requires Spark version 3.0.0 or higher"
     if spec.get("nodeSelector") and (driver.get("nodeSelector") or executor.get("nodeSelector")):
         yield f"{path}.nodeSelector", "node selector cannot be defined at both SparkApplication and Driver/Executor"
-    for key, value in (spec.get("sparkConf") or {}).items():
-        if key in SPARK_DENIED_CONF:
-            yield f"{path}.sparkConf.{key}", f"sparkConf key {key!r} is not allowed: {SPARK_DENIED_CONF[key]}"
+    spark_conf = spec.get("sparkConf") or {}
+    denied = {problem.where: problem for problem in denied_conf_problems(spark_conf)}
+    for key, value in spark_conf.items():
+        if key in denied:
+            yield f"{path}.sparkConf.{key}", denied[key].upstream or denied[key].message
         elif key == "spark.kubernetes.namespace" and value != m.namespace:
             yield f"{path}.sparkConf.{key}", f"must equal the application namespace {m.namespace!r}, got {value!r}"
     yield from _restart_policy(path, spec.get("restartPolicy") or {})

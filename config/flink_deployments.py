@@ -20,7 +20,7 @@ from config.flink_rules import (
 )
 from config.flink_rules import standalone_problems as rules_standalone_problems
 from config.flink_settings import Autoscaler, Checkpointing, Ingress, JobSpec, PeriodicSnapshots, RestartStrategy
-from config.flink_standalone import StandaloneConfig
+from config.flink_standalone import Standalone
 from config.loading import Problem
 from config.metrics import MetricsOverrideConfig
 from config.platform_keys import platform_setting
@@ -155,7 +155,7 @@ class FlinkDeploymentConfig:
     https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/deployment/resource-providers/standalone/kubernetes/).
     """
 
-    standalone: StandaloneConfig = setting({})
+    standalone: Standalone = setting({})
     """Settings of a backend: standalone cluster (TaskManager kind, local recovery, Services, reactive mode, HA scope).
     """
 

@@ -19,11 +19,11 @@ import yaml
 
 from charts.flink.cluster import FlinkClusterProps, JobManagerProps, TaskManagerProps
 from charts.flink.settings import MetricsProps
-from charts.flink.standalone_props import StandaloneProps
 from charts.operators.flink_operator import FlinkOperatorProps
 from config import ConfigError, parse_environment
 from config.flink_rules import autoscaler_problems, standby_job_managers_problem
 from config.flink_settings import Autoscaler, JobSpec, RestartStrategy
+from config.flink_standalone import Standalone
 from manifests.operator_refusals import refused_changes
 from tests.conftest import Manifest, environment, find, render, validate_errors
 
@@ -156,7 +156,7 @@ def test_a_standalone_job_needs_its_slots(replicas: int, tmp_path: Path) -> None
     assert config_refuses({**STANDALONE, "taskManager": task_manager}, "job.parallelism") is expected
     assert construct_refuses(lambda: FlinkClusterProps(
         image="flink:1.20", name="scoring", backend="standalone", high_availability=False,
-        standalone=StandaloneProps(), task_manager=TaskManagerProps(task_slots=2, replicas=replicas),
+        standalone=Standalone(), task_manager=TaskManagerProps(task_slots=2, replicas=replicas),
         job=JobSpec(jar_path=JAR, parallelism=4))) is expected
     objects = rendered(STANDALONE)
     find(objects, "Deployment", "scoring-taskmanager")["spec"]["replicas"] = replicas
@@ -239,7 +239,8 @@ def test_restart_settings_of_another_strategy(strategy: str | None, refused: boo
 def test_local_recovery_needs_a_stateful_set(kind: str, refused: bool) -> None:
     standalone = {"taskManagerKind": kind, "localRecovery": True}
     assert config_refuses({**STANDALONE, "standalone": standalone}, "standalone.localRecovery") is refused
-    assert construct_refuses(lambda: StandaloneProps(task_manager_kind=kind, local_recovery=True)) is refused  # type: ignore[arg-type]
+    assert construct_refuses(lambda: cluster(
+        standalone=Standalone(task_manager_kind=kind, local_recovery=True))) is refused  # type: ignore[arg-type]
 
 
 STANDALONE_CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str | None]] = {
@@ -252,7 +253,7 @@ STANDALONE_CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str | None]] =
                           {"flink_configuration": {"kubernetes.operator.periodic.savepoint.interval": "1 h"}},
                           "flinkConfiguration.kubernetes.operator.periodic.savepoint.interval"),
     "cluster id without HA": ({"standalone": {"clusterId": "scoring-2"}},
-                              {"standalone": StandaloneProps(cluster_id="scoring-2")}, "standalone.clusterId"),
+                              {"standalone": Standalone(cluster_id="scoring-2")}, "standalone.clusterId"),
 }
 
 

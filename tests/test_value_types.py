@@ -22,6 +22,7 @@ from config.flink_settings import (
     PeriodicSnapshots,
     RestartStrategy,
 )
+from config.flink_standalone import Standalone
 from config.spark_settings import DynamicAllocation, RestartPolicy, Schedule
 from tests.conftest import config_errors, environment, find, render
 
@@ -44,10 +45,12 @@ def test_a_group_the_file_leaves_out_equals_the_group_a_construct_user_leaves_ou
     assert deployment.periodic_snapshots == PeriodicSnapshots()
     assert deployment.restart_strategy == RestartStrategy()
     assert deployment.autoscaler == Autoscaler()
+    assert deployment.standalone == Standalone()
     assert deployment.ingress is None
     props = FlinkClusterProps()
-    assert (props.checkpointing, props.periodic_snapshots, props.restart_strategy, props.autoscaler) == (
-        deployment.checkpointing, deployment.periodic_snapshots, deployment.restart_strategy, deployment.autoscaler)
+    assert (props.checkpointing, props.periodic_snapshots, props.restart_strategy, props.autoscaler,
+            props.standalone) == (deployment.checkpointing, deployment.periodic_snapshots, deployment.restart_strategy,
+                                  deployment.autoscaler, deployment.standalone)
 
 
 def test_an_ingress_entry_the_file_leaves_short_equals_the_python_defaults() -> None:
@@ -160,6 +163,16 @@ def _snake(key: str) -> str:
 
 def _json(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
+
+
+def test_spark_groups_the_file_leaves_out_equal_the_python_defaults() -> None:
+    config = parse_environment(environment(spark={"applications": [
+        {"name": "ingest", "mainApplicationFile": "jobs/ingest.py", "schedule": {"cron": "@daily"},
+         "dynamicAllocation": {}}]}), source="environments/test.yaml", expected_name="test")
+    (app,) = config.spark.applications
+    assert (app.schedule, app.dynamic_allocation, app.restart_policy) == (
+        Schedule(cron="@daily"), DynamicAllocation(), RestartPolicy())
+    assert SparkApplicationProps(name="x", main_application_file="s3a://b/x.py").restart_policy == app.restart_policy
 
 
 def test_a_spark_application_without_enabled_dynamic_allocation_runs_its_executor_instances() -> None:

@@ -34,7 +34,7 @@ from charts.flink.catalog_store import STORE_PATH, CatalogStore
 from charts.flink.job import job_spec
 from charts.flink.rbac import FlinkJobServiceAccount
 from charts.flink.settings import MetricsProps
-from charts.flink.standalone_props import DEFAULT_LOG4J, StandaloneProps
+from charts.flink.standalone_props import DEFAULT_LOG4J
 from config.declaration import checked
 from config.flink_rules import (
     Names,
@@ -47,6 +47,7 @@ from config.flink_rules import (
 )
 from config.flink_rules import standalone_problems as rules_standalone_problems
 from config.flink_settings import Autoscaler, Checkpointing, Ingress, JobSpec, PeriodicSnapshots, RestartStrategy
+from config.flink_standalone import Standalone
 from imports.flink.org.apache.flink import (
     FlinkDeployment,
     FlinkDeploymentSpec,
@@ -199,12 +200,13 @@ class FlinkClusterProps:
     service_account: str | None = None
     metrics: MetricsProps | None = None
     backend: Literal["operator", "standalone"] = "operator"
-    standalone: StandaloneProps = field(default_factory=StandaloneProps)
+    standalone: Standalone = field(default_factory=Standalone)
     metadata: ObjectMetadata = field(default_factory=ObjectMetadata)
 
     def __post_init__(self) -> None:
         for what, group in (("checkpointing", self.checkpointing), ("periodic_snapshots", self.periodic_snapshots),
-                            ("autoscaler", self.autoscaler), ("restart_strategy", self.restart_strategy)):
+                            ("autoscaler", self.autoscaler), ("restart_strategy", self.restart_strategy),
+                            ("standalone", self.standalone)):
             checked(f"FlinkDeployment {self.name}: {what}", group)
         if self.job is not None:
             checked(f"FlinkDeployment {self.name}: job", self.job)

@@ -17,9 +17,7 @@ from charts.flink.cluster import FlinkClusterProps, JobManagerProps, TaskManager
 from charts.flink.session_job import SessionJobProps
 from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
-from charts.flink.standalone_props import StandaloneProps
 from charts.karpenter.node_pools import NodePool
-from charts.platform.fields import same_fields
 from charts.platform.logs import fluent_bit_sidecar_props
 from charts.platform.metrics import flink_metrics_props
 from charts.platform.node_pools import on_pool
@@ -137,6 +135,6 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
         ingress=deployment.ingress,
         metrics=flink_metrics_props(config, deployment.metrics),
         backend=deployment.backend,
-        standalone=same_fields(StandaloneProps, deployment.standalone),
+        standalone=deployment.standalone,
         metadata=ObjectMetadata(deployment.labels, deployment.annotations),
     )

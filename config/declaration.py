@@ -18,8 +18,9 @@ and by `setting(...)`, with its description as the attribute docstring right bel
   keyword the type also gives, such as `items`, replaces it); `error` is the text shown after the value when a
   `pattern` or `maxLength` fails (`'Foo' is not a Kubernetes name`); `key` the (dotted) key where it is not the
   field name in camelCase; `key=None` a field not read from the file. A value type the constructs share
-  (`config.flink_settings`) declares its fields with `setting(default=...)` (or `default_factory=`): the Python
-  default, which is the file default too.
+  (`@value_type`, e.g. `config.flink_settings`) declares its fields with `setting(default=...)` (or
+  `default_factory=`): the Python default, which is the file default too; the constructs check such a value with
+  `checked` (its declared bounds, `bound_problems`, and its `problems()`).
 - What a schema needs beyond fields is declared on the class: `DEFINITION` (the class is a shared structure,
   `#/$defs/<name>`, described by its class docstring), `GROUPS` (the objects that hold dotted keys such as
   `credentials.secretName`: their description and default) and `SCHEMA` (further keywords of the class's object

@@ -23,6 +23,7 @@ from config.flink_settings import (
     RestartStrategy,
 )
 from config.flink_standalone import Standalone
+from config.pod_values import Toleration, VolumeMount
 from config.spark_settings import DynamicAllocation, RestartPolicy, Schedule
 from tests.conftest import config_errors, environment, find, render
 
@@ -216,3 +217,18 @@ def test_a_job_spec_the_configuration_refuses_a_cluster_refuses(job: JobSpec, me
     assert str(info.value).startswith(f"FlinkDeployment app: {message}")
     with pytest.raises(ValueError, match=f"^FlinkSessionJob j: {message.removeprefix('job: ')}"):
         SessionJobProps(name="j", **{f.name: getattr(job, f.name) for f in dataclasses.fields(JobSpec)})
+
+
+SIDECAR_RESOURCES = {"requests": {"cpu": "10m", "memory": "16Mi"}}
+
+
+def test_a_toleration_and_a_mount_the_file_leaves_short_equal_the_python_defaults() -> None:
+    """`podOptions.tolerations[]` and a sidecar's `volumeMounts[]` load as the value types the building blocks take,
+    with the same defaults."""
+    deployment = loaded({"name": "pods", "podOptions": {
+        "tolerations": [{"key": "dedicated", "value": "flink"}],
+        "volumes": [{"name": "scratch", "mountPath": "/scratch", "emptyDir": True}],
+        "sidecars": [{"name": "agent", "image": "busybox:1.36", "resources": SIDECAR_RESOURCES,
+                      "volumeMounts": [{"name": "scratch", "mountPath": "/s"}]}]}})
+    assert deployment.pod_options.tolerations == (Toleration(key="dedicated", value="flink"),)
+    assert deployment.pod_options.sidecars[0].volume_mounts == (VolumeMount(name="scratch", mount_path="/s"),)

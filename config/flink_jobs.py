@@ -5,13 +5,13 @@ https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/d
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from config.common import (
     KubernetesName,
     object_metadata_problems,
 )
-from config.declaration import section, setting, value_type
+from config.declaration import setting, value_type
 from config.flink_settings import Autoscaler, JobSpec
 from config.loading import Problem
 
@@ -49,56 +49,3 @@ class SessionJobConfig(JobSpec):
         """The job spec's problems (`JobSpec.problems`); no label or annotation the platform sets itself."""
         yield from super().problems()
         yield from object_metadata_problems(self.labels, self.annotations)
-
-
-@section
-class StateSnapshotConfig:
-    """A FlinkStateSnapshot: one savepoint or checkpoint of a job, taken when the object is created
-    (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/snapshots/).
-    """
-
-    DEFINITION: ClassVar[str] = "stateSnapshot"
-
-    name: str = setting(
-        pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", max_length=253,
-        error="is not a Kubernetes object name (a DNS-1123 subdomain)")
-    """FlinkStateSnapshot name."""
-
-    job: str = setting()
-    """The job: the name of a flink.deployments application cluster or of a flink.jobs session job (or the tiering
-    job).
-    """
-
-    kind: Literal["savepoint", "checkpoint"] = setting("savepoint")
-    """savepoint (portable, for upgrades and migrations) or checkpoint."""
-
-    path: str | None = setting(None)
-    """Savepoint target directory (null: the cluster's savepoint directory); with alreadyExists, the existing
-    savepoint.
-    """
-
-    already_exists: bool = setting(False)
-    """Register an existing savepoint at path instead of taking one."""
-
-    format_type: Literal["CANONICAL", "NATIVE"] | None = setting(None)
-    """Savepoint format: CANONICAL (portable) or NATIVE (faster, specific to the state backend); null: the operator's
-    default.
-    """
-
-    dispose_on_delete: bool = setting(False)
-    """Delete the savepoint files when the object is deleted (the operator's default is true; the platform's is false,
-    so removing the object from Git never deletes state).
-    """
-
-    backoff_limit: int | None = setting(None, minimum=0)
-    """Retries of a failed snapshot; null: the operator's default."""
-
-    def problems(self) -> Iterator[Problem]:
-        """Savepoint settings only on savepoints; a registered savepoint has a path."""
-        if self.kind == "checkpoint":
-            for key, value in (("path", self.path), ("alreadyExists", self.already_exists or None),
-                               ("formatType", self.format_type), ("disposeOnDelete", self.dispose_on_delete or None)):
-                if value is not None:
-                    yield Problem(key, "applies to savepoints only (kind: savepoint)")
-        if self.already_exists and not self.path:
-            yield Problem("path", "required with alreadyExists: the savepoint to register")

@@ -13,6 +13,7 @@ from charts.flink.cluster import FlinkClusterProps
 from charts.flink.session_job import SessionJobProps
 from charts.spark.applications import SparkApplicationProps
 from config import parse_environment
+from config.declaration import checked
 from config.flink_settings import (
     Autoscaler,
     Checkpointing,
@@ -21,6 +22,7 @@ from config.flink_settings import (
     JobSpec,
     PeriodicSnapshots,
     RestartStrategy,
+    Snapshot,
 )
 from config.flink_standalone import Standalone
 from config.pod_values import Toleration, VolumeMount
@@ -232,3 +234,18 @@ def test_a_toleration_and_a_mount_the_file_leaves_short_equal_the_python_default
                       "volumeMounts": [{"name": "scratch", "mountPath": "/s"}]}]}})
     assert deployment.pod_options.tolerations == (Toleration(key="dedicated", value="flink"),)
     assert deployment.pod_options.sidecars[0].volume_mounts == (VolumeMount(name="scratch", mount_path="/s"),)
+
+
+def test_a_snapshot_is_one_value_for_the_file_and_the_construct() -> None:
+    """`flink.snapshots[]` loads as the `Snapshot` the FlinkStateSnapshot construct takes (same defaults), and what
+    the loader refuses at a key the construct's check refuses in the same words."""
+    config = parse_environment(environment(flink={
+        "deployments": [{"name": "app", "job": JOB}], "snapshots": [{"name": "before-upgrade", "job": "app"}]}),
+        source="environments/test.yaml", expected_name="test")
+    assert config.flink.snapshots == (Snapshot(name="before-upgrade", job="app"),)
+    errors = config_errors(environment(flink={"deployments": [{"name": "app", "job": JOB}], "snapshots": [
+        {"name": "cp", "job": "app", "kind": "checkpoint", "path": "s3://flink-bucket/savepoints/x"}]}))
+    assert errors == ["flink.snapshots[cp].path: applies to savepoints only (kind: savepoint)"]
+    with pytest.raises(ValueError, match=r"^FlinkStateSnapshot cp: path: applies to savepoints only"):
+        checked("FlinkStateSnapshot cp", Snapshot(name="cp", job="app", kind="checkpoint",
+                                                  path="s3://flink-bucket/savepoints/x"))

@@ -15,7 +15,6 @@ from charts.blocks.s3 import S3Access
 from charts.flink.chart import FlinkProps, tiering_args
 from charts.flink.cluster import FlinkClusterProps, JobManagerProps, TaskManagerProps
 from charts.flink.session_job import SessionJobProps
-from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
 from charts.karpenter.node_pools import NodePool
 from charts.platform.logs import fluent_bit_sidecar_props
@@ -24,7 +23,7 @@ from charts.platform.node_pools import on_pool
 from charts.platform.pod_options import pod_options
 from config import EnvironmentConfig
 from config.flink_deployments import FlinkDeploymentConfig
-from config.flink_settings import JobSpec
+from config.flink_settings import JobSpec, Snapshot
 from upstream.flink_options import as_text
 
 
@@ -89,12 +88,9 @@ def _session_jobs(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEn
             for job in config.flink.jobs if config.flink.session_job_namespace(job) == namespace]
 
 
-def _snapshots(config: EnvironmentConfig, namespace: str | None) -> tuple[SnapshotProps, ...]:
-    """The `flink.snapshots` of jobs in team namespace `namespace` (None: the Flink namespace)."""
-    return tuple(SnapshotProps(
-        name=s.name, job=s.job, kind=s.kind, path=s.path, already_exists=s.already_exists,
-        format_type=s.format_type, dispose_on_delete=s.dispose_on_delete, backoff_limit=s.backoff_limit)
-        for s in config.flink.snapshots if config.flink.job_namespace(s.job) == namespace)
+def _snapshots(config: EnvironmentConfig, namespace: str | None) -> tuple[Snapshot, ...]:
+    """The `flink.snapshots` of jobs in team namespace `namespace` (None: the Flink namespace), as configured."""
+    return tuple(s for s in config.flink.snapshots if config.flink.job_namespace(s.job) == namespace)
 
 
 def _job(job: JobSpec, s3: S3Access, endpoints: PlatformEndpoints) -> dict[str, Any]:

@@ -20,7 +20,7 @@ and by `setting(...)`, with its description as the attribute docstring right bel
   field name in camelCase; `key=None` a field not read from the file. A value type the constructs share
   (`@value_type`, e.g. `config.flink_settings`) declares its fields with `setting(default=...)` (or
   `default_factory=`): the Python default, which is the file default too; the constructs check such a value with
-  `checked` (its declared bounds, `bound_problems`, and its `problems()`).
+  `checked` (its declared bounds and enums, `constraint_problems`, and its `problems()`).
 - What a schema needs beyond fields is declared on the class: `DEFINITION` (the class is a shared structure,
   `#/$defs/<name>`, described by its class docstring), `GROUPS` (the objects that hold dotted keys such as
   `credentials.secretName`: their description and default) and `SCHEMA` (further keywords of the class's object
@@ -166,30 +166,33 @@ _BOUNDS: Final[Mapping[str, tuple[Callable[[float, float], bool], str]]] = {
 """Per bound keyword: whether a number is within it, and the schema validator's words when not."""
 
 
-def bound_problems(value: DataclassInstance) -> Iterator[tuple[str, str]]:
-    """(field name, message) per number of the dataclass instance `value` outside the bounds its `setting` declares
-    (`minimum`, `maximum`, `exclusive_minimum`, `exclusive_maximum`), worded as the schema validator words them
-    (`1.5 is greater than the maximum of 1`): the check a value built without a file (by a construct's user) gets
-    instead of the schema's. None and non-numbers pass."""
+def constraint_problems(value: DataclassInstance) -> Iterator[tuple[str, str]]:
+    """(field name, message) per field of the dataclass instance `value` outside what its `setting` declares: a
+    number beyond `minimum`, `maximum`, `exclusive_minimum` or `exclusive_maximum`, a value not in `enum`, worded
+    as the loader words the schema's verdict (`1.5 is greater than the maximum of 1`, `4 is not one of: 1, 3, 5`): the
+    check a value built without a file (by a construct's user) gets instead of the schema's. None passes."""
     for field in dataclasses.fields(value):
-        number = getattr(value, field.name)
-        if isinstance(number, bool) or not isinstance(number, int | float):
+        item = getattr(value, field.name)
+        declared = field.metadata.get("schema", {})
+        if item is not None and "enum" in declared and item not in declared["enum"]:
+            yield field.name, f"{item!r} is not one of: {', '.join(str(v) for v in declared['enum'])}"
+        if isinstance(item, bool) or not isinstance(item, int | float):
             continue
-        for keyword, bound in field.metadata.get("schema", {}).items():
-            if keyword in _BOUNDS and not _BOUNDS[keyword][0](number, bound):
-                yield field.name, f"{number} {_BOUNDS[keyword][1]} {bound}"
+        for keyword, bound in declared.items():
+            if keyword in _BOUNDS and not _BOUNDS[keyword][0](item, bound):
+                yield field.name, f"{item} {_BOUNDS[keyword][1]} {bound}"
 
 
 def checked(what: str, value: DataclassInstance) -> None:
     """Check `value`, a settings group a construct was given: the bounds its declaration gives
-    (`config.declaration.bound_problems`, which the schema checks for a file) and its own `problems()` if it has
+    (`config.declaration.constraint_problems`: bounds and enums, which the schema checks for a file) and its own `problems()` if it has
     any, which the loader reports for a file. A construct can be built from values no file held (a library user, a test), so its
     props call this; for values the loader built it finds nothing new.
 
     Raises:
         ValueError: "<what>: <key>: <message>; ..." naming each problem.
     """
-    found = [f"{camel(name)}: {message}" for name, message in bound_problems(value)]
+    found = [f"{camel(name)}: {message}" for name, message in constraint_problems(value)]
     own: Callable[[], Iterable[Problem]] = getattr(value, "problems", tuple)
     found += [f"{p.path}: {p.message}" if p.path else p.message for p in own()]
     if found:

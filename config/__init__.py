@@ -28,7 +28,7 @@ from config.environment import EnvironmentConfig
 from config.environment_rules import problems as cross_section_problems
 from config.flink import FlinkConfig, SessionClusterConfig, SqlGatewayConfig, TieringJobConfig
 from config.flink_jobs import SessionJobConfig
-from config.fluss import FlussConfig, ZooKeeperConfig
+from config.fluss import FlussConfig
 from config.loading import (
     ENVIRONMENTS_DIR,
     ROOT,
@@ -50,14 +50,15 @@ from config.operators import FlinkOperatorConfig, SparkOperatorConfig
 from config.platform import ArgoCdConfig, CertManagerConfig, CrdsConfig, ExternalSecretsConfig, Namespaces
 from config.polaris import PolarisConfig, PolarisSetupConfig, PostgresConfig
 from config.spark import SparkApplicationConfig, SparkConfig
+from config.zookeeper import ZooKeeper
 
 __all__ = [
     "ENVIRONMENTS_DIR", "ROOT", "SCHEMA_PATH", "ArgoCdConfig", "Buckets", "CatalogRoleSpec", "CatalogSpec", "CertManagerConfig",
     "ConfigError", "CrdsConfig", "EnvironmentConfig", "ExternalSecretsConfig", "FlinkConfig", "FlinkOperatorConfig",
     "FlussConfig", "InClusterStore", "Namespaces", "ObjectStoreConfig", "PolarisConfig", "PolarisSetupConfig",
     "PostgresConfig", "PrincipalSpec", "Problem", "Resources", "S3Keys", "SessionClusterConfig", "SessionJobConfig",
-    "SparkApplicationConfig", "SparkConfig", "SparkOperatorConfig", "SqlGatewayConfig", "TieringJobConfig",
-    "ZooKeeperConfig", "apply_defaults", "available_environments", "load_environment", "parse_document",
+    "SparkApplicationConfig", "SparkConfig", "SparkOperatorConfig", "SqlGatewayConfig", "TieringJobConfig", "ZooKeeper",
+    "apply_defaults", "available_environments", "load_environment", "parse_document",
     "parse_environment", "parse_text", "resolve_ref", "schema",
 ]
 

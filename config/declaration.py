@@ -17,7 +17,10 @@ and by `setting(...)`, with its description as the attribute docstring right bel
   `property_names`, `items`, `additional_properties`, ...), written into the field's schema node as given (so a
   keyword the type also gives, such as `items`, replaces it); `error` is the text shown after the value when a
   `pattern` or `maxLength` fails (`'Foo' is not a Kubernetes name`); `key` the (dotted) key where it is not the
-  field name in camelCase; `key=None` a field not read from the file.
+  field name in camelCase; `key=None` a field not read from the file. A value type the constructs share
+  (`@value_type`, e.g. `config.flink_settings`) declares its fields with `setting(default=...)` (or
+  `default_factory=`): the Python default, which is the file default too; the constructs check such a value with
+  `checked` (its declared bounds and enums, `constraint_problems`, and its `problems()`).
 - What a schema needs beyond fields is declared on the class: `DEFINITION` (the class is a shared structure,
   `#/$defs/<name>`, described by its class docstring), `GROUPS` (the objects that hold dotted keys such as
   `credentials.secretName`: their description and default) and `SCHEMA` (further keywords of the class's object
@@ -31,8 +34,14 @@ the declarations, and a test fails when the committed files drift from them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
-from typing import Any, Final, TypeVar, dataclass_transform
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Final, TypeVar, dataclass_transform
+
+from config.loading import Problem, camel
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 T = TypeVar("T")
 
@@ -56,21 +65,52 @@ def schema_keyword(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-def setting(file_default: Any = REQUIRED, *, key: str | None = "", **constraints: Any) -> Any:
+def setting(file_default: Any = REQUIRED, *, default: Any = REQUIRED, default_factory: Callable[[], Any] | None = None,
+            key: str | None = "", **constraints: Any) -> Any:
     """A field of a config section: a `dataclasses.field` whose metadata carries the setting's `file_default` (the
     JSON value a file that omits the key gets; absent: the key is required), its (dotted) `key` ("" = the field name
     in camelCase; None = not read from the file) and its JSON Schema `constraints` (see the module docstring).
 
-    The field keeps no Python default: `config.loading` builds every field from the defaulted document, so a class's
-    constructor takes every field (and mypy, told by `section` that `setting` declares fields, says so: the argument
-    is not named `default`). Returns `Any` (as `dataclasses.field` does) so that `name: int = setting(1)` type-checks.
+    A section's field keeps no Python default: `config.loading` builds every field from the defaulted document, so
+    a class's constructor takes every field (and mypy, told by `section` that `setting` declares fields, says so: the
+    first argument is not named `default`). A value type that constructs also build without a file (a settings
+    group, the props of a construct) gives its fields a Python `default` (or a `default_factory`, called for each
+    instance), which type checkers see (PEP 681); the file default is then the same value in JSON form
+    (`json_value`: a tuple as a list, a mapping or a settings group as an object) unless `file_default` says
+    otherwise. Returns `Any` (as `dataclasses.field` does) so that `name: int = setting(1)` type-checks.
+
+    Raises:
+        TypeError: both `default` and `default_factory`.
     """
+    if default is not REQUIRED and default_factory is not None:
+        raise TypeError("setting: give default or default_factory, not both")
+    if file_default is REQUIRED and default is not REQUIRED:
+        file_default = json_value(default)
+    elif file_default is REQUIRED and default_factory is not None:
+        file_default = json_value(default_factory())
     metadata: dict[str, Any] = {"schema": {schema_keyword(name): value for name, value in constraints.items()}}
     if file_default is not REQUIRED:
         metadata["default"] = file_default
     if key != "":
         metadata["key"] = key
+    if default_factory is not None:
+        return dataclasses.field(default_factory=default_factory, metadata=metadata)
+    if default is not REQUIRED:
+        return dataclasses.field(default=default, metadata=metadata)
     return dataclasses.field(metadata=metadata)
+
+
+def json_value(value: Any) -> Any:
+    """`value`, a Python default of a setting, as the JSON value of the file default: a tuple as a list, a mapping
+    as a dict, a settings group (a dataclass instance) as `{}` (its own fields' file defaults apply), scalars and
+    None as they are."""
+    if isinstance(value, tuple):
+        return [json_value(item) for item in value]
+    if isinstance(value, Mapping):
+        return {k: json_value(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value):
+        return {}
+    return value
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, setting))
@@ -78,6 +118,16 @@ def section(cls: type[T]) -> type[T]:
     """`@dataclass(frozen=True)` for a config section whose fields are declared with `setting` (which type checkers
     then read as a field specifier, PEP 681)."""
     made: Callable[[type[T]], type[T]] = dataclasses.dataclass(frozen=True)
+    return made(cls)
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(dataclasses.field, setting))
+def value_type(cls: type[T]) -> type[T]:
+    """`section` for a value type the constructs share (its fields declared with `setting(default=...)`), and for a
+    section that extends one: keyword-only (`dataclass(kw_only=True)`), so that such a section (`SessionJobConfig`,
+    a `JobSpec`) may add required fields after the value type's defaulted ones, and a construct's user names each
+    field."""
+    made: Callable[[type[T]], type[T]] = dataclasses.dataclass(frozen=True, kw_only=True)
     return made(cls)
 
 
@@ -106,3 +156,44 @@ class Constraints:
     def __init__(self, **keywords: Any) -> None:
         object.__setattr__(self, "keywords", {schema_keyword(k): v for k, v in keywords.items()})
 
+
+
+_BOUNDS: Final[Mapping[str, tuple[Callable[[float, float], bool], str]]] = {
+    "minimum": (operator.ge, "is less than the minimum of"),
+    "maximum": (operator.le, "is greater than the maximum of"),
+    "exclusiveMinimum": (operator.gt, "is less than or equal to the minimum of"),
+    "exclusiveMaximum": (operator.lt, "is greater than or equal to the maximum of")}
+"""Per bound keyword: whether a number is within it, and the schema validator's words when not."""
+
+
+def constraint_problems(value: DataclassInstance) -> Iterator[tuple[str, str]]:
+    """(field name, message) per field of the dataclass instance `value` outside what its `setting` declares: a
+    number beyond `minimum`, `maximum`, `exclusive_minimum` or `exclusive_maximum`, a value not in `enum`, worded
+    as the loader words the schema's verdict (`1.5 is greater than the maximum of 1`, `4 is not one of: 1, 3, 5`): the
+    check a value built without a file (by a construct's user) gets instead of the schema's. None passes."""
+    for field in dataclasses.fields(value):
+        item = getattr(value, field.name)
+        declared = field.metadata.get("schema", {})
+        if item is not None and "enum" in declared and item not in declared["enum"]:
+            yield field.name, f"{item!r} is not one of: {', '.join(str(v) for v in declared['enum'])}"
+        if isinstance(item, bool) or not isinstance(item, int | float):
+            continue
+        for keyword, bound in declared.items():
+            if keyword in _BOUNDS and not _BOUNDS[keyword][0](item, bound):
+                yield field.name, f"{item} {_BOUNDS[keyword][1]} {bound}"
+
+
+def checked(what: str, value: DataclassInstance) -> None:
+    """Check `value`, a settings group a construct was given: the bounds its declaration gives
+    (`config.declaration.constraint_problems`: bounds and enums, which the schema checks for a file) and its own `problems()` if it has
+    any, which the loader reports for a file. A construct can be built from values no file held (a library user, a test), so its
+    props call this; for values the loader built it finds nothing new.
+
+    Raises:
+        ValueError: "<what>: <key>: <message>; ..." naming each problem.
+    """
+    found = [f"{camel(name)}: {message}" for name, message in constraint_problems(value)]
+    own: Callable[[], Iterable[Problem]] = getattr(value, "problems", tuple)
+    found += [f"{p.path}: {p.message}" if p.path else p.message for p in own()]
+    if found:
+        raise ValueError(f"{what}: {'; '.join(found)}")

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from config.common import KubernetesName
 from config.declaration import section, setting
 from config.flink import FlinkConfig
-from config.fluss import FlussConfig, ZooKeeperConfig
+from config.fluss import FlussConfig
 from config.logs import LogsConfig
 from config.metrics import MetricsConfig
 from config.node_pools import NodePoolConfig
@@ -18,6 +18,7 @@ from config.operators import FlinkOperatorConfig, SparkOperatorConfig
 from config.platform import ArgoCdConfig, CertManagerConfig, CrdsConfig, ExternalSecretsConfig, Namespaces
 from config.polaris import PolarisConfig, PostgresConfig
 from config.spark import SparkConfig
+from config.zookeeper import ZooKeeper
 
 
 @section
@@ -85,7 +86,7 @@ class EnvironmentConfig:
     polaris: PolarisConfig = setting({})
     """Apache Polaris, the Iceberg REST catalog (https://polaris.apache.org/releases/1.3.0/configuration/)."""
 
-    zookeeper: ZooKeeperConfig = setting({})
+    zookeeper: ZooKeeper = setting({})
     """ZooKeeper for Fluss' coordination (https://zookeeper.apache.org/doc/r3.8.4/zookeeperAdmin.html)."""
 
     fluss: FlussConfig = setting({})

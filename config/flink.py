@@ -11,8 +11,9 @@ from typing import Any, ClassVar, Literal
 from config.common import FlinkMemory, Image, KubernetesName, Resources
 from config.declaration import section, setting
 from config.flink_deployments import FlinkDeploymentConfig, memory_problems, version_problems
-from config.flink_jobs import SessionJobConfig, StateSnapshotConfig
+from config.flink_jobs import SessionJobConfig
 from config.flink_rules import standby_job_managers_problem
+from config.flink_settings import Snapshot
 from config.loading import Problem, repeats
 from config.pod_options import PodOptionsConfig
 
@@ -167,7 +168,7 @@ class FlinkConfig:
     jobs: tuple[SessionJobConfig, ...] = setting([])
     """Further FlinkSessionJobs."""
 
-    snapshots: tuple[StateSnapshotConfig, ...] = setting([])
+    snapshots: tuple[Snapshot, ...] = setting([])
     """FlinkStateSnapshots of the jobs (a savepoint before a risky change, a registered existing savepoint)."""
 
     def problems(self) -> Iterator[Problem]:

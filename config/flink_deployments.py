@@ -5,24 +5,23 @@ https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/d
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any, ClassVar, Literal
 
-from config.common import FlinkDuration, FlinkMemory, Image, KubernetesName, object_metadata_problems
+from config.common import FlinkMemory, Image, KubernetesName, object_metadata_problems
 from config.declaration import section, setting
-from config.flink_jobs import AutoscalerConfig, JobSpecConfig
 from config.flink_rules import (
     autoscaler_without_job_problem,
     log_config_problems,
     operator_forbidden_key_problems,
     overridden_parallelism_problem,
-    restart_strategy_problems,
     standalone_cluster,
     standby_job_managers_problem,
 )
 from config.flink_rules import standalone_problems as rules_standalone_problems
-from config.flink_standalone import StandaloneConfig
-from config.loading import Problem, camel
+from config.flink_settings import Autoscaler, Checkpointing, Ingress, JobSpec, PeriodicSnapshots, RestartStrategy
+from config.flink_standalone import Standalone
+from config.loading import Problem
 from config.metrics import MetricsOverrideConfig
 from config.platform_keys import platform_setting
 from config.pod_options import PodOptionsConfig
@@ -34,7 +33,7 @@ from upstream.flink_options import (
     as_text,
 )
 from upstream.java_values import JavaError, flink_list
-from upstream.quartz import EXCLUDED_PERIODS_KEY, excluded_period_problem, snapshot_interval_problem
+from upstream.quartz import EXCLUDED_PERIODS_KEY, excluded_period_problem
 
 
 def memory_problems(*settings: tuple[str, str]) -> Iterator[Problem]:
@@ -126,167 +125,6 @@ class TaskManagerConfig:
 
 
 @section
-class CheckpointingConfig:
-    """Checkpoints and the state backend."""
-
-    interval: FlinkDuration | None = setting(None)
-    """Time between checkpoints (execution.checkpointing.interval); null: no periodic checkpoints."""
-
-    mode: Literal["EXACTLY_ONCE", "AT_LEAST_ONCE"] | None = setting(None)
-    """Checkpointing mode (execution.checkpointing.mode)."""
-
-    unaligned: bool | None = setting(None)
-    """Unaligned checkpoints (execution.checkpointing.unaligned.enabled)."""
-
-    retained: int | None = setting(None, minimum=1)
-    """Completed checkpoints kept (execution.checkpointing.num-retained)."""
-
-    state_backend: Literal["hashmap", "rocksdb"] | None = setting(None)
-    """State backend (state.backend.type)."""
-
-    incremental: bool | None = setting(None)
-    """Incremental checkpoints, with rocksdb (execution.checkpointing.incremental)."""
-
-    def problems(self) -> Iterator[Problem]:
-        """Incremental checkpoints exist for RocksDB only."""
-        if self.incremental and self.state_backend != "rocksdb":
-            yield Problem("incremental", "incremental checkpoints need stateBackend: rocksdb")
-
-
-DURATION_OR_CRON = [{"$ref": "#/$defs/flinkDuration"},
-                    {"type": "string", "pattern": "^\\S+( \\S+){5,6}$",
-                     "description": "A Quartz cron expression (6 or 7 fields)."},
-                    {"type": "null"}]
-"""The schema of a periodic snapshot interval: a Flink duration, a Quartz cron expression (checked further by
-`upstream.quartz`) or null."""
-
-
-@section
-class PeriodicSnapshotsConfig:
-    """Snapshots the operator triggers, and the savepoint history it keeps."""
-
-    savepoint_interval: str | None = setting(None, any_of=DURATION_OR_CRON)
-    """Time between (a Flink duration, or a Quartz cron expression such as 0 0 */6 * * ?) periodic savepoints
-    (kubernetes.operator.periodic.savepoint.interval).
-    """
-
-    checkpoint_interval: str | None = setting(None, any_of=DURATION_OR_CRON)
-    """Time between (a Flink duration, or a Quartz cron expression such as 0 0 */6 * * ?) periodic checkpoints the
-    operator triggers (kubernetes.operator.periodic.checkpoint.interval).
-    """
-
-    savepoint_max_count: int | None = setting(None, minimum=1)
-    """Savepoints kept in the history; the operator deletes older FlinkStateSnapshot objects
-    (kubernetes.operator.savepoint.history.max.count).
-    """
-
-    savepoint_max_age: FlinkDuration | None = setting(None)
-    """Age beyond which the operator deletes FlinkStateSnapshot objects of savepoints
-    (kubernetes.operator.savepoint.history.max.age).
-    """
-
-    def problems(self) -> Iterator[Problem]:
-        """Intervals the operator reads: a cron expression log4j's parser refuses would never trigger a snapshot
-        (`upstream.quartz.snapshot_interval_problem`; the schema checks the durations)."""
-        for key, value in (("savepointInterval", self.savepoint_interval),
-                           ("checkpointInterval", self.checkpoint_interval)):
-            if value is not None and (problem := snapshot_interval_problem(value)):
-                yield Problem(key, problem)
-
-
-@section
-class IngressTlsConfig:
-    """One TLS entry of the Flink UI Ingress."""
-
-    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "One TLS entry."}
-
-    hosts: tuple[str, ...] = setting([], items={"type": "string", "description": "A host."})
-    """Hosts."""
-
-    secret_name: str | None = setting(None)
-    """Secret with the certificate and key."""
-
-
-@section
-class IngressConfig:
-    """An Ingress to the Flink UI and REST API the operator creates
-    (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/operations/ingress/); null:
-    none.
-    """
-
-    DEFINITION: ClassVar[str] = "flinkIngress"
-
-    template: str = setting()
-    """Host or path template with {{name}} and {{namespace}}, e.g. {{name}}.flink.example.com or
-    example.com/{{namespace}}/{{name}}(/|$)(.*).
-    """
-
-    class_name: str | None = setting(None)
-    """IngressClass."""
-
-    annotations: dict[str, str] = setting({})
-    """Ingress annotations (e.g. the ingress controller's rewrite rules)."""
-
-    labels: dict[str, str] = setting({})
-    """Ingress labels."""
-
-    tls: tuple[IngressTlsConfig, ...] = setting([])
-    """TLS: hosts and the Secret with their certificate."""
-
-
-@section
-class RestartStrategyConfig:
-    """How Flink restarts a failed job (Flink 1.20 RestartStrategyOptions;
-    https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/ops/state/task_failure_recovery/); null settings
-    keep Flink's defaults (exponential-delay when checkpointing is on).
-    """
-
-    DEFINITION: ClassVar[str] = "restartStrategy"
-
-    type: Literal["none", "fixed-delay", "failure-rate", "exponential-delay"] | None = setting(None)
-    """Strategy (restart-strategy.type): none, fixed-delay, failure-rate or exponential-delay."""
-
-    attempts: int | None = setting(None, minimum=0)
-    """fixed-delay: restarts before the job fails (restart-strategy.fixed-delay.attempts)."""
-
-    delay: FlinkDuration | None = setting(None)
-    """fixed-delay: time between restarts (restart-strategy.fixed-delay.delay)."""
-
-    initial_backoff: FlinkDuration | None = setting(None)
-    """exponential-delay: first backoff (restart-strategy.exponential-delay.initial-backoff)."""
-
-    max_backoff: FlinkDuration | None = setting(None)
-    """exponential-delay: longest backoff (restart-strategy.exponential-delay.max-backoff)."""
-
-    backoff_multiplier: float | None = setting(None, minimum=1)
-    """exponential-delay: backoff growth per failure (restart-strategy.exponential-delay.backoff-multiplier)."""
-
-    reset_backoff_threshold: FlinkDuration | None = setting(None)
-    """exponential-delay: a run this long resets the backoff
-    (restart-strategy.exponential-delay.reset-backoff-threshold).
-    """
-
-    jitter_factor: float | None = setting(None, minimum=0)
-    """exponential-delay: random share of the backoff, 0 to 1 (restart-strategy.exponential-delay.jitter-factor)."""
-
-    max_failures_per_interval: int | None = setting(None, minimum=1)
-    """failure-rate: failures within the interval before the job fails
-    (restart-strategy.failure-rate.max-failures-per-interval).
-    """
-
-    failure_rate_interval: FlinkDuration | None = setting(None)
-    """failure-rate: the interval (restart-strategy.failure-rate.failure-rate-interval)."""
-
-    failure_rate_delay: FlinkDuration | None = setting(None)
-    """failure-rate: time between restarts (restart-strategy.failure-rate.delay)."""
-
-    def problems(self) -> Iterator[Problem]:
-        """Settings only with the strategy they belong to (Flink would ignore them silently)."""
-        for problem in restart_strategy_problems(self.type, self):
-            yield Problem(camel(problem.where), problem.message)
-
-
-@section
 class FlinkDeploymentConfig:
     """A FlinkDeployment: an application cluster (with job) or a further session cluster (job: null), in the Flink
     namespace
@@ -317,7 +155,7 @@ class FlinkDeploymentConfig:
     https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/deployment/resource-providers/standalone/kubernetes/).
     """
 
-    standalone: StandaloneConfig = setting({})
+    standalone: Standalone = setting({})
     """Settings of a backend: standalone cluster (TaskManager kind, local recovery, Services, reactive mode, HA scope).
     """
 
@@ -362,21 +200,21 @@ class FlinkDeploymentConfig:
     checkpoint.
     """
 
-    checkpointing: CheckpointingConfig = setting({})
+    checkpointing: Checkpointing = setting({})
     """Checkpoints (Flink CheckpointingOptions); null leaves Flink's default. Directories are always s3://<flink
     bucket>/{checkpoints,savepoints}/<name>.
     """
 
-    periodic_snapshots: PeriodicSnapshotsConfig = setting({})
+    periodic_snapshots: PeriodicSnapshots = setting({})
     """Snapshots the operator triggers and the history it keeps (operator 1.14 kubernetes.operator.*): beyond the
     history it deletes the FlinkStateSnapshot objects, and the savepoint files only with
     kubernetes.operator.savepoint.dispose-on-delete (default false); null leaves the operator's default.
     """
 
-    restart_strategy: RestartStrategyConfig = setting({})
+    restart_strategy: RestartStrategy = setting({})
     """How Flink restarts the job after a failure."""
 
-    autoscaler: AutoscalerConfig = setting({})
+    autoscaler: Autoscaler = setting({})
     """The job autoscaler of an application cluster."""
 
     flink_configuration: dict[str, str | int | float | bool] = setting(
@@ -392,10 +230,10 @@ class FlinkDeploymentConfig:
     keys the operator allows), as text.
     """
 
-    ingress: IngressConfig | None = setting(None)
+    ingress: Ingress | None = setting(None)
     """An Ingress to the cluster's Flink UI and REST API; null: none."""
 
-    job: JobSpecConfig | None = setting(None)
+    job: JobSpec | None = setting(None)
     """The application's job; null: a session cluster for session jobs."""
 
     metrics: MetricsOverrideConfig = setting({})

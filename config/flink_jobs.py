@@ -5,158 +5,19 @@ https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/d
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from config.common import (
-    JOB_ARGUMENT_PLACEHOLDERS,
-    FlinkDuration,
     KubernetesName,
     object_metadata_problems,
-    unknown_placeholders,
 )
-from config.declaration import section, setting
-from config.flink_rules import autoscaler_setting_problems, savepoint_redeploy_problem
-from config.loading import Problem, camel
+from config.declaration import setting, value_type
+from config.flink_settings import Autoscaler, JobSpec
+from config.loading import Problem
 
 
-@section
-class AutoscalerConfig:
-    """The operator's job autoscaler
-    (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/autoscaler/);
-    null settings keep the operator's defaults.
-    """
-
-    DEFINITION: ClassVar[str] = "autoscaler"
-
-    enabled: bool = setting(False)
-    """Collect metrics and scale the job's vertices (job.autoscaler.enabled)."""
-
-    scaling_enabled: bool | None = setting(None)
-    """false: only collect metrics and recommend parallelism, never apply it (job.autoscaler.scaling.enabled)."""
-
-    metrics_window: FlinkDuration | None = setting(None)
-    """Window of the metrics scaling decisions use (job.autoscaler.metrics.window; operator default 15 min)."""
-
-    stabilization_interval: FlinkDuration | None = setting(None)
-    """Time after a (re)scale before metrics count (job.autoscaler.stabilization.interval; default 5 min)."""
-
-    utilization_target: float | None = setting(None, minimum=0, maximum=1)
-    """Target busy-time utilization of each vertex, 0 to 1 (job.autoscaler.utilization.target; default 0.7)."""
-
-    utilization_min: float | None = setting(None, minimum=0, maximum=1)
-    """No scale-down above this utilization, 0 to utilizationTarget (job.autoscaler.utilization.min)."""
-
-    utilization_max: float | None = setting(None, minimum=0, maximum=1)
-    """No scale-up below this utilization, utilizationTarget to 1 (job.autoscaler.utilization.max)."""
-
-    scale_down_max_factor: float | None = setting(None, minimum=0)
-    """Largest fraction a vertex's parallelism shrinks by in one step (job.autoscaler.scale-down.max-factor; default
-    0.6).
-    """
-
-    scale_up_max_factor: float | None = setting(None, minimum=0)
-    """Largest factor a vertex's parallelism grows by in one step (job.autoscaler.scale-up.max-factor)."""
-
-    scale_down_interval: FlinkDuration | None = setting(None)
-    """Delay before a scale-down is applied (job.autoscaler.scale-down.interval; default 1 h)."""
-
-    vertex_min_parallelism: int | None = setting(None, minimum=1)
-    """Lowest parallelism of a vertex (job.autoscaler.vertex.min-parallelism; default 1)."""
-
-    vertex_max_parallelism: int | None = setting(None, minimum=1)
-    """Highest parallelism of a vertex (job.autoscaler.vertex.max-parallelism; default 200)."""
-
-    catch_up_duration: FlinkDuration | None = setting(None)
-    """Time to process the backlog after a scaling (job.autoscaler.catch-up.duration; default 30 min)."""
-
-    restart_time: FlinkDuration | None = setting(None)
-    """Expected restart time of the job, counted in scaling decisions (job.autoscaler.restart.time; default 5 min)."""
-
-    memory_tuning: bool | None = setting(None)
-    """Tune TaskManager memory from observed usage (job.autoscaler.memory.tuning.enabled)."""
-
-    def problems(self) -> Iterator[Problem]:
-        """The operator's `AutoscalerValidator` ranges (min <= target <= max), and vertex bounds in order
-        (`config.flink_rules.autoscaler_problems`)."""
-        for problem in autoscaler_setting_problems(self):
-            yield Problem(camel(problem.where), problem.message)
-
-
-@section
-class JobSpecConfig:
-    """The job of an application cluster (operator JobSpec:
-    https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/#jobspec).
-    """
-
-    DEFINITION: ClassVar[str] = "applicationJob"
-
-    jar_path: str = setting(
-        pattern="^([a-z][a-z0-9+.-]*://[^/\\s]*/\\S+|[^/\\s:][^\\s:]*)\\.jar$",
-        error="is not a relative path to a .jar inside the Flink bucket, nor a URI (scheme://host/path.jar)")
-    """The job JAR: a path inside the Flink artifacts bucket (e.g. job-artifacts/my-job.jar; the jarURI becomes
-    s3://<flink bucket>/<jarPath>), or a URI with a scheme the operator can fetch (s3://other-bucket/a.jar,
-    https://...), used as is.
-    """
-
-    entry_class: str | None = setting(None)
-    """Main class, when the JAR manifest does not name one."""
-
-    parallelism: int = setting(1, minimum=1)
-    """Job parallelism."""
-
-    upgrade_mode: Literal["stateless", "savepoint", "last-state"] = setting("savepoint")
-    """How the operator upgrades the job: stateless, savepoint or last-state."""
-
-    args: tuple[str, ...] = setting([], items={"type": "string", "description": "One entry."})
-    """Program arguments. `${fluss.bootstrapServers}`, `${polaris.catalogUri}` and `${polaris.tokenEndpoint}` are
-    replaced by the addresses of the platform's own services.
-    """
-
-    state: Literal["running", "suspended"] | None = setting(None)
-    """running, or suspended to stop the job (with a savepoint under upgradeMode savepoint) and keep its state for a
-    later start; null: the operator's default (running).
-    """
-
-    savepoint_trigger_nonce: int | None = setting(None)
-    """Change to a new value to trigger one savepoint (deprecated by the operator in favour of FlinkStateSnapshot,
-    still honoured in 1.14).
-    """
-
-    checkpoint_trigger_nonce: int | None = setting(None)
-    """Change to a new value to trigger one checkpoint (deprecated by the operator in favour of FlinkStateSnapshot,
-    still honoured in 1.14).
-    """
-
-    initial_savepoint_path: str | None = setting(None)
-    """Savepoint (or retained checkpoint) a new job starts from, e.g. s3://<flink
-    bucket>/savepoints/<cluster>/savepoint-...
-    """
-
-    allow_non_restored_state: bool | None = setting(None)
-    """Start even if some state of the savepoint maps to no operator of the job."""
-
-    savepoint_redeploy_nonce: int | None = setting(None)
-    """Change to a new value, with initialSavepointPath, to cancel the job without a savepoint and redeploy it from
-    that savepoint (no rollback afterwards).
-    """
-
-    autoscaler_reset_nonce: int | None = setting(None)
-    """Change to a new value to reset the autoscaler's metrics, parallelism overrides and history for the job: back to
-    the parallelism given here without turning the autoscaler off and on (operator 1.14 JobSpec.autoscalerResetNonce).
-    """
-
-    def problems(self) -> Iterator[Problem]:
-        """Every `${...}` in the arguments names one of the platform's addresses; a savepoint redeploy has a path."""
-        if redeploy := savepoint_redeploy_problem(self.savepoint_redeploy_nonce, self.initial_savepoint_path):
-            yield Problem(redeploy.where, redeploy.message)
-        expected = ", ".join(f"${{{name}}}" for name in sorted(JOB_ARGUMENT_PLACEHOLDERS))
-        for index, arg in enumerate(self.args):
-            for name in unknown_placeholders(arg):
-                yield Problem(f"args[{index}]", f"unknown placeholder '${{{name}}}' (expected one of: {expected})")
-
-
-@section
-class SessionJobConfig(JobSpecConfig):
+@value_type
+class SessionJobConfig(JobSpec):
     """A FlinkSessionJob submitted to the session cluster
     (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/reference/#jobspec).
     """
@@ -181,63 +42,10 @@ class SessionJobConfig(JobSpecConfig):
     job. Null: the platform's session cluster.
     """
 
-    autoscaler: AutoscalerConfig = setting({})
+    autoscaler: Autoscaler = setting({})
     """The job autoscaler of this session job (its flinkConfiguration, over its cluster's)."""
 
     def problems(self) -> Iterator[Problem]:
-        """The job spec's problems (`JobSpecConfig.problems`); no label or annotation the platform sets itself."""
+        """The job spec's problems (`JobSpec.problems`); no label or annotation the platform sets itself."""
         yield from super().problems()
         yield from object_metadata_problems(self.labels, self.annotations)
-
-
-@section
-class StateSnapshotConfig:
-    """A FlinkStateSnapshot: one savepoint or checkpoint of a job, taken when the object is created
-    (https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.14/docs/custom-resource/snapshots/).
-    """
-
-    DEFINITION: ClassVar[str] = "stateSnapshot"
-
-    name: str = setting(
-        pattern="^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", max_length=253,
-        error="is not a Kubernetes object name (a DNS-1123 subdomain)")
-    """FlinkStateSnapshot name."""
-
-    job: str = setting()
-    """The job: the name of a flink.deployments application cluster or of a flink.jobs session job (or the tiering
-    job).
-    """
-
-    kind: Literal["savepoint", "checkpoint"] = setting("savepoint")
-    """savepoint (portable, for upgrades and migrations) or checkpoint."""
-
-    path: str | None = setting(None)
-    """Savepoint target directory (null: the cluster's savepoint directory); with alreadyExists, the existing
-    savepoint.
-    """
-
-    already_exists: bool = setting(False)
-    """Register an existing savepoint at path instead of taking one."""
-
-    format_type: Literal["CANONICAL", "NATIVE"] | None = setting(None)
-    """Savepoint format: CANONICAL (portable) or NATIVE (faster, specific to the state backend); null: the operator's
-    default.
-    """
-
-    dispose_on_delete: bool = setting(False)
-    """Delete the savepoint files when the object is deleted (the operator's default is true; the platform's is false,
-    so removing the object from Git never deletes state).
-    """
-
-    backoff_limit: int | None = setting(None, minimum=0)
-    """Retries of a failed snapshot; null: the operator's default."""
-
-    def problems(self) -> Iterator[Problem]:
-        """Savepoint settings only on savepoints; a registered savepoint has a path."""
-        if self.kind == "checkpoint":
-            for key, value in (("path", self.path), ("alreadyExists", self.already_exists or None),
-                               ("formatType", self.format_type), ("disposeOnDelete", self.dispose_on_delete or None)):
-                if value is not None:
-                    yield Problem(key, "applies to savepoints only (kind: savepoint)")
-        if self.already_exists and not self.path:
-            yield Problem("path", "required with alreadyExists: the savepoint to register")

@@ -118,7 +118,7 @@ def autoscaler_problems(values: Mapping[str, float | None]) -> list[RuleProblem]
 
 
 def autoscaler_values(settings: object) -> dict[str, float]:
-    """The numbers of typed autoscaler settings (`AutoscalerConfig`, `AutoscalerProps`: the field names of
+    """The numbers of typed autoscaler settings (`config.flink_settings.Autoscaler`: the field names of
     `upstream.flink_options.AUTOSCALER`) by option key, for `autoscaler_problems`; unset (None) fields left out."""
     values: dict[str, float] = {}
     for name, key in AUTOSCALER.items():
@@ -288,7 +288,7 @@ def autoscaler_without_job_problem(enabled: bool, has_job: bool) -> RuleProblem 
 
 
 def restart_strategy_problems(kind: str | None, settings: object) -> list[RuleProblem]:
-    """The settings of typed restart-strategy settings (`RestartStrategyConfig`, `RestartStrategyProps`: the field
+    """The settings of typed restart-strategy settings (`config.flink_settings.RestartStrategy`: the field
     names of `upstream.flink_options.RESTART_STRATEGY`) that belong to another strategy than `kind`, their `type`:
     Flink 1.20 reads only the options of the configured strategy (`RestartStrategyOptions`, apache/flink release-1.20.3
     flink-core/src/main/java/org/apache/flink/configuration/RestartStrategyOptions.java) and ignores the others
@@ -312,7 +312,7 @@ TASK_MANAGER_SUFFIX = "-taskmanager"
 """Suffix of a standalone cluster's TaskManager Deployment or StatefulSet name (`<name>-taskmanager`)."""
 JOB_OPERATOR_SETTINGS = ("savepoint_trigger_nonce", "checkpoint_trigger_nonce", "savepoint_redeploy_nonce",
                          "autoscaler_reset_nonce", "state")
-"""The job settings only the operator reads (field names of the job config and `JobProps`)."""
+"""The job settings only the operator reads (field names of `config.flink_settings.JobSpec`)."""
 OPERATOR_ONLY = "is an operator feature; a standalone cluster has no operator (backend: operator)"
 
 

@@ -1,4 +1,6 @@
-"""`flink.deployments[].standalone` and what a `backend: standalone` cluster cannot do.
+"""`flink.deployments[].standalone`: the value type of what only a `backend: standalone` cluster has, shared by the
+configuration and the constructs (`charts.flink.cluster.FlinkClusterProps.standalone`; a value module components may
+import), declared once with `setting(default=...)`.
 
 A standalone cluster is Flink's own Kubernetes setup without the operator (Flink 1.20 docs, "Kubernetes" under
 standalone resource providers:
@@ -15,45 +17,45 @@ from collections.abc import Iterator
 from typing import Literal
 
 from config.common import Quantity
-from config.declaration import section, setting
+from config.declaration import setting, value_type
 from config.flink_rules import local_recovery_problem
 from config.loading import Problem
 
 
-@section
-class StandaloneConfig:
+@value_type
+class Standalone:
     """Settings of a `backend: standalone` cluster only."""
 
-    task_manager_kind: Literal["deployment", "statefulset"] = setting("deployment")
+    task_manager_kind: Literal["deployment", "statefulset"] = setting(default="deployment")
     """TaskManagers as a Deployment, or as a StatefulSet with a volume per pod (for local recovery)."""
 
-    local_recovery: bool = setting(False)
+    local_recovery: bool = setting(default=False)
     """Local recovery across pod restarts (execution.checkpointing.local-backup.enabled and
     execution.state-recovery.from-local, the working directory on the pod's volume, taskmanager.resource-id from the
     pod name); needs taskManagerKind: statefulset.
     """
 
-    volume_size: Quantity = setting("10Gi")
+    volume_size: Quantity = setting(default="10Gi")
     """Size of each TaskManager's volume (a Kubernetes quantity), with taskManagerKind: statefulset."""
 
-    storage_class: str | None = setting(None)
+    storage_class: str | None = setting(default=None)
     """StorageClass of the TaskManager volumes; null: the cluster's default."""
 
-    rest_service: Literal["ClusterIP", "NodePort"] = setting("ClusterIP")
+    rest_service: Literal["ClusterIP", "NodePort"] = setting(default="ClusterIP")
     """Type of the REST Service <name>-rest (port 8081)."""
 
-    queryable_state: bool = setting(False)
+    queryable_state: bool = setting(default=False)
     """Queryable state: the proxy on port 6125 of each TaskManager (queryable-state.enable) and the Service
     <name>-query-state; the image needs flink-queryable-state-runtime in lib/.
     """
 
-    reactive_mode: bool = setting(False)
+    reactive_mode: bool = setting(default=False)
     """Reactive mode (scheduler-mode: reactive): the job's parallelism follows the TaskManagers there are; application
     clusters only.
     """
 
     cluster_id: str | None = setting(
-        None, pattern="^[a-z]([-a-z0-9]{0,43}[a-z0-9])?$", max_length=45,
+        default=None, pattern="^[a-z]([-a-z0-9]{0,43}[a-z0-9])?$", max_length=45,
         error="is not a cluster id (lower-case letters, digits and '-', starting with a letter, at most 45 characters)")
     """The HA scope of a cluster with highAvailability: kubernetes.cluster-id (the HA ConfigMaps
     <clusterId>-cluster-config-map and <clusterId>-<job id>-config-map) and, when it is not the name,

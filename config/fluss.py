@@ -20,35 +20,6 @@ class FlussS3Keys(S3Keys):
 
 
 @section
-class ZooKeeperConfig:
-    """ZooKeeper ensemble: 1 (standalone), 3 or 5 servers."""
-
-    name: str = setting(
-        "zookeeper", pattern="^[a-z]([-a-z0-9]*[a-z0-9])?$", max_length=52,
-        error="is not usable: it names a Service (lower-case letters, digits and '-', starting with a letter) and may have at most 52 characters (a StatefulSet's pods carry `<name>-<revision hash>` in a 63-character label)")
-    """StatefulSet, Service (and headless `<name>-hs`) name; Fluss' zookeeper.address host."""
-
-    image: Image = setting("zookeeper:3.8")
-    """Image (official zookeeper image, runs as uid 1000)."""
-
-    replicas: int = setting(1, enum=[1, 3, 5])
-    """1 (standalone) or an odd ensemble of 3 or 5."""
-
-    data_storage: Quantity = setting("1Gi")
-    """Snapshot PVC size (/data)."""
-
-    datalog_storage: Quantity = setting("1Gi")
-    """Transaction log PVC size (/datalog)."""
-
-    storage_class_name: str | None = setting(None)
-    """StorageClass; null uses the cluster default."""
-
-    resources: Resources = setting(
-        {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "500m", "memory": "512Mi"}})
-    """Container resources."""
-
-
-@section
 class FlussConfig:
     """Apache Fluss cluster settings."""
 

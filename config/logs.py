@@ -15,7 +15,7 @@ from typing import Literal
 from config.common import Image, KubernetesName, Resources
 from config.declaration import section, setting
 from config.loading import Problem
-from config.pod_options import TolerationConfig
+from config.pod_values import Toleration
 
 LOG_GROUP_PLACEHOLDERS = ("environment", "namespace")
 """The placeholders `logs.cloudWatch.logGroupName` may hold."""
@@ -140,7 +140,7 @@ class LogsConfig:
     watches). null: none.
     """
 
-    tolerations: tuple[TolerationConfig, ...] = setting([{"operator": "Exists"}])
+    tolerations: tuple[Toleration, ...] = setting([{"operator": "Exists"}])
     """Taints the pods tolerate; the default tolerates every taint, so the DaemonSet also runs on dedicated node pools
     (e.g. tainted Flink job nodes).
     """

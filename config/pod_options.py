@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Literal
 from config.common import Image, Quantity, Resources
 from config.declaration import section, setting
 from config.loading import Problem, repeats
+from config.pod_values import Toleration, VolumeMount
 from upstream.flink_options import FLINK_MAIN_CONTAINER
 
 RESERVED_LABELS = ("app", "component", "type")
@@ -26,28 +27,6 @@ class KeyRefConfig:
 
     key: str = setting()
     """Key in it."""
-
-
-@section
-class TolerationConfig:
-    """A Kubernetes Toleration."""
-
-    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "A Kubernetes Toleration."}
-
-    key: str | None = setting(None)
-    """Taint key; null with operator Exists tolerates every taint."""
-
-    operator: Literal["Equal", "Exists"] = setting("Equal")
-    """Equal (key and value) or Exists (key only)."""
-
-    value: str | None = setting(None)
-    """Taint value (with Equal)."""
-
-    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = setting(None)
-    """Taint effect; null: every effect."""
-
-    toleration_seconds: int | None = setting(None)
-    """How long a NoExecute taint is tolerated (seconds)."""
 
 
 @section
@@ -76,22 +55,6 @@ class EnvVarConfig:
 
 
 @section
-class VolumeMountConfig:
-    """A mount of one of the pod options' volumes in a sidecar or init container."""
-
-    SCHEMA: ClassVar[Mapping[str, Any]] = {"description": "A mount."}
-
-    name: str = setting()
-    """A volume of the same podOptions."""
-
-    mount_path: str = setting(pattern="^/", error="is not an absolute path")
-    """Where."""
-
-    read_only: bool = setting(False)
-    """Read-only."""
-
-
-@section
 class ContainerConfig:
     """A sidecar or init container, run with the platform's restricted security context."""
 
@@ -113,7 +76,7 @@ class ContainerConfig:
     env: tuple[EnvVarConfig, ...] = setting([])
     """Environment variables."""
 
-    volume_mounts: tuple[VolumeMountConfig, ...] = setting([])
+    volume_mounts: tuple[VolumeMount, ...] = setting([])
     """Mounts of the pod options' volumes."""
 
     resources: Resources | None = setting(None)
@@ -224,7 +187,7 @@ class PodOptionsConfig:
     node_selector: dict[str, str] = setting({})
     """Node labels the pods must match."""
 
-    tolerations: tuple[TolerationConfig, ...] = setting([])
+    tolerations: tuple[Toleration, ...] = setting([])
     """Taints the pods tolerate."""
 
     affinity: dict[str, Any] | None = setting(None)

@@ -11,6 +11,7 @@ from config.declaration import section, setting
 from config.flink_rules import RuleProblem
 from config.loading import Problem, repeats
 from config.pod_options import PodOptionsConfig
+from config.spark_settings import DynamicAllocation, RestartPolicy, Schedule
 from upstream.capabilities import (
     JAR_TYPES,
     SPARK_MAIN_CLASS_PROBLEM,
@@ -18,7 +19,6 @@ from upstream.capabilities import (
     SPARK_PACKAGES_PROBLEM,
     spark_dependency_problem,
 )
-from upstream.cron import schedule_problem
 from upstream.spark_options import (
     SCHEDULED_NAME_MAX,
     SPARK_CONTAINERS,
@@ -52,105 +52,6 @@ TYPED_SPARK_CONF = {
     "spark.jars": "jars", "spark.files": "files", "spark.submit.pyFiles": "pyFiles",
 }
 """sparkConf keys (or prefixes, ending in `.`) set from typed fields, and the field to use instead."""
-
-
-@section
-class ScheduleConfig:
-    """When the application runs (a ScheduledSparkApplication instead of a SparkApplication; Spark operator 2.5.2
-    api/v1beta2/scheduledsparkapplication_types.go)."""
-
-    cron: str = setting(min_length=1)
-    """Cron schedule as the Spark operator's controller reads it (robfig/cron: five fields, or @every <duration>,
-    @hourly, @daily, ...).
-    """
-
-    time_zone: str | None = setting(None)
-    """Time zone of the schedule (UTC, Local or an IANA name such as Europe/Stockholm). null: the controller's default,
-    Local (the operator pod's zone).
-    """
-
-    concurrency_policy: Literal["Allow", "Forbid", "Replace"] = setting("Forbid")
-    """What happens when a run is due while the previous one still runs: Allow (both run), Forbid (skip the new run),
-    Replace (stop the old run).
-    """
-
-    suspend: bool = setting(False)
-    """Suspend later runs (a running one finishes)."""
-
-    successful_run_history_limit: int = setting(1, minimum=0)
-    """Finished successful runs (SparkApplications) kept."""
-
-    failed_run_history_limit: int = setting(1, minimum=0)
-    """Failed runs kept, for their logs and status."""
-
-    def problems(self) -> Iterator[Problem]:
-        """A schedule and time zone the Spark operator's controller accepts (`upstream.cron.schedule_problem`:
-        robfig/cron v3's standard parser, Go's IANA time zones), so that no ScheduledSparkApplication is rendered
-        that ends in FailedValidation and never runs."""
-        zone = schedule_problem("@daily", self.time_zone or "")
-        if zone is not None:
-            yield Problem("timeZone", f"{self.time_zone!r}: {zone[1]}")
-        cron = schedule_problem(self.cron, "UTC" if zone else self.time_zone or "")  # both at once
-        if cron is not None:
-            yield Problem("cron", f"{self.cron!r}: {cron[1]}")
-
-
-@section
-class DynamicAllocationConfig:
-    """Dynamic allocation of executors (Spark operator DynamicAllocation: spark.dynamicAllocation.*; with shuffle
-    tracking, as Kubernetes has no external shuffle service)."""
-
-    enabled: bool = setting(True)
-    """Scale executors with the workload."""
-
-    initial_executors: int | None = setting(None, minimum=0)
-    """Executors at start (the larger of this and executor.instances). null: Spark's default (minExecutors)."""
-
-    min_executors: int = setting(0, minimum=0)
-    """Fewest executors."""
-
-    max_executors: int = setting(4, minimum=1)
-    """Most executors."""
-
-    shuffle_tracking_timeout: int | None = setting(None, minimum=0)
-    """Milliseconds an idle executor holding shuffle data is kept (spark.dynamicAllocation.shuffleTracking.timeout).
-    null: Spark's default (keep it as long as its shuffle data is needed).
-    """
-
-    def problems(self) -> Iterator[Problem]:
-        """Executor bounds in order: minExecutors <= initialExecutors <= maxExecutors."""
-        if self.min_executors > self.max_executors:
-            yield Problem("minExecutors", f"{self.min_executors} is above maxExecutors {self.max_executors}")
-        initial = self.initial_executors
-        if initial is not None and not self.min_executors <= initial <= self.max_executors:
-            yield Problem("initialExecutors", f"{initial} is outside minExecutors..maxExecutors "
-                                              f"({self.min_executors}..{self.max_executors})")
-
-
-@section
-class RestartPolicyConfig:
-    """When the Spark operator reruns the application (api/v1beta2 RestartPolicy; pkg/util/sparkapplication.go
-    ShouldRetry, TimeUntilNextRetryDue: the wait is the interval times the attempts so far)."""
-
-    type: Literal["Never", "OnFailure", "Always"] = setting("Never")
-    """Never (no rerun of a run; a failed submission, which ran nothing, is still resubmitted
-    onSubmissionFailureRetries times: rendered as OnFailure with onFailureRetries 0), OnFailure (up to the retries
-    below) or Always (a streaming application).
-    """
-
-    on_failure_retries: int = setting(3, minimum=0)
-    """OnFailure: reruns after the application failed."""
-
-    on_failure_retry_interval: int = setting(10, minimum=1)
-    """OnFailure, Always: seconds between reruns after a failure (times the attempts so far)."""
-
-    on_submission_failure_retries: int = setting(3, minimum=0)
-    """Never, OnFailure: resubmissions after spark-submit failed (nothing ran: e.g. the operator's fail-closed webhook
-    was not serving yet). 0 with Never: the operator's own Never, which leaves a failed submission failed.
-    """
-
-    on_submission_failure_retry_interval: int = setting(20, minimum=1)
-    """Never, OnFailure, Always: seconds between resubmissions (times the attempts so far)."""
 
 
 @section
@@ -261,10 +162,10 @@ class SparkApplicationConfig:
     refused.
     """
 
-    dynamic_allocation: DynamicAllocationConfig | None = setting(None)
+    dynamic_allocation: DynamicAllocation | None = setting(None)
     """Dynamic allocation of executors. null: executor.instances executors."""
 
-    restart_policy: RestartPolicyConfig = setting({})
+    restart_policy: RestartPolicy = setting({})
     """When the Spark operator reruns the application."""
 
     prometheus: bool = setting(False)
@@ -284,7 +185,7 @@ class SparkApplicationConfig:
         error="is not a node pool name (a DNS-1123 subdomain, at most 63 characters: it is also a label value)")
     """A nodePools entry the driver and executors run on (its nodeSelector and toleration are added). null: any node."""
 
-    schedule: ScheduleConfig | None = setting(None)
+    schedule: Schedule | None = setting(None)
     """Run on a schedule: renders a ScheduledSparkApplication (whose runs are SparkApplications of this spec). null:
     one SparkApplication, run once.
     """

@@ -151,7 +151,7 @@ def test_props_defaults_are_the_schema_defaults() -> None:
     assert mapped.service_account == "flink"
     job = flink_props(settings(environment(flink={"jobs": [{"name": "j", "jarPath": "a/j.jar"}]})), s3_access(config),
                       catalog(config), endpoints()).jobs[-1]
-    assert job == SessionJobProps(name="j", jar_uri="s3://flink-bucket/a/j.jar")
+    assert job == SessionJobProps(name="j", jar_path="s3://flink-bucket/a/j.jar")
 
 
 def test_props_refuse_standby_job_managers_without_ha_and_repeated_job_names() -> None:
@@ -161,7 +161,7 @@ def test_props_refuse_standby_job_managers_without_ha_and_repeated_job_names() -
 
     with pytest.raises(ValueError, match="FlinkDeployment flink-session: 2 JobManagers need high_availability"):
         FlinkClusterProps(image="flink:1.20", job_manager=JobManagerProps(replicas=2), high_availability=False)
-    job = SessionJobProps(name="j", jar_uri="s3://b/j.jar", parallelism=1, upgrade_mode="stateless", args=())
+    job = SessionJobProps(name="j", jar_path="s3://b/j.jar", parallelism=1, upgrade_mode="stateless", args=())
     with pytest.raises(ValueError, match="FlinkSessionJob names used twice: j"):
         FlinkProps(session_cluster=FlinkClusterProps(image="flink:1.20"), jobs=(job, job))
 

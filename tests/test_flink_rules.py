@@ -18,12 +18,12 @@ import pytest
 import yaml
 
 from charts.flink.cluster import FlinkClusterProps, JobManagerProps, TaskManagerProps
-from charts.flink.job import JobProps
-from charts.flink.settings import AutoscalerProps, MetricsProps, RestartStrategyProps
-from charts.flink.standalone_props import StandaloneProps
+from charts.flink.settings import MetricsProps
 from charts.operators.flink_operator import FlinkOperatorProps
 from config import ConfigError, parse_environment
 from config.flink_rules import autoscaler_problems, standby_job_managers_problem
+from config.flink_settings import Autoscaler, JobSpec, RestartStrategy
+from config.flink_standalone import Standalone
 from manifests.operator_refusals import refused_changes
 from tests.conftest import Manifest, environment, find, render, validate_errors
 
@@ -32,6 +32,11 @@ APPLICATION: dict[str, Any] = {"name": "orders", "taskManager": {"taskSlots": 2,
                                "job": {"jarPath": "jobs/orders.jar", "parallelism": 4}}
 STANDALONE: dict[str, Any] = {"name": "scoring", "backend": "standalone", "highAvailability": False,
                               "taskManager": {"taskSlots": 2, "replicas": 2}, "job": {"jarPath": JAR, "parallelism": 4}}
+
+
+def cluster(**props: Any) -> FlinkClusterProps:
+    """An application cluster of the props with `props` over a plain job: the construct that checks a group."""
+    return FlinkClusterProps(**{"name": "orders", "job": JobSpec(jar_path="s3://b/orders.jar"), **props})
 
 
 def config_refuses(deployment: dict[str, Any], field: str) -> bool:
@@ -80,8 +85,8 @@ def test_autoscaler_utilization_bounds(target: float, minimum: float | None, max
     autoscaler = {"enabled": True, "utilizationTarget": target, **{k: v for k, v in bounds.items() if v is not None}}
     field = "autoscaler.utilizationMin" if minimum is not None and minimum > target else "autoscaler.utilizationMax"
     assert config_refuses({**APPLICATION, "autoscaler": autoscaler}, field if expected else "autoscaler") is expected
-    assert construct_refuses(lambda: AutoscalerProps(enabled=True, utilization_target=target, utilization_min=minimum,
-                                                     utilization_max=maximum)) is expected
+    assert construct_refuses(lambda: cluster(autoscaler=Autoscaler(
+        enabled=True, utilization_target=target, utilization_min=minimum, utilization_max=maximum))) is expected
     objects = rendered({**APPLICATION, "autoscaler": {"enabled": True, "utilizationTarget": target}})
     conf = find(objects, "FlinkDeployment", "orders")["spec"]["flinkConfiguration"]
     conf.update({f"job.autoscaler.utilization.{k}": str(v) for k, v in (("min", minimum), ("max", maximum)) if v is not None})
@@ -94,8 +99,8 @@ def test_autoscaler_vertex_parallelism_bounds_in_order(low: int, high: int, tmp_
     autoscaler = {"enabled": True, "vertexMinParallelism": low, "vertexMaxParallelism": high}
     field = "autoscaler.vertexMinParallelism" if expected else "autoscaler"
     assert config_refuses({**APPLICATION, "autoscaler": autoscaler}, field) is expected
-    assert construct_refuses(lambda: AutoscalerProps(enabled=True, vertex_min_parallelism=low,
-                                                     vertex_max_parallelism=high)) is expected
+    assert construct_refuses(lambda: cluster(autoscaler=Autoscaler(enabled=True, vertex_min_parallelism=low,
+                                                                   vertex_max_parallelism=high))) is expected
     objects = rendered({**APPLICATION, "autoscaler": {"enabled": True}})
     find(objects, "FlinkDeployment", "orders")["spec"]["flinkConfiguration"].update(
         {"job.autoscaler.vertex.min-parallelism": str(low), "job.autoscaler.vertex.max-parallelism": str(high)})
@@ -137,7 +142,7 @@ def test_the_parallelism_the_operator_overrides(parallelism: int, tmp_path: Path
     assert config_refuses({**APPLICATION, "job": job}, "job.parallelism") is expected
     assert construct_refuses(lambda: FlinkClusterProps(
         image="flink:1.20", name="orders", task_manager=TaskManagerProps(task_slots=2, replicas=2),
-        job=JobProps(jar_uri="s3://b/orders.jar", parallelism=parallelism))) is expected
+        job=JobSpec(jar_path="s3://b/orders.jar", parallelism=parallelism))) is expected
     objects = rendered(APPLICATION)
     find(objects, "FlinkDeployment", "orders")["spec"]["job"]["parallelism"] = parallelism
     assert validate_reports(objects, tmp_path, "Job parallelism setting is ignored as TaskManager replicas") is expected
@@ -151,8 +156,8 @@ def test_a_standalone_job_needs_its_slots(replicas: int, tmp_path: Path) -> None
     assert config_refuses({**STANDALONE, "taskManager": task_manager}, "job.parallelism") is expected
     assert construct_refuses(lambda: FlinkClusterProps(
         image="flink:1.20", name="scoring", backend="standalone", high_availability=False,
-        standalone=StandaloneProps(), task_manager=TaskManagerProps(task_slots=2, replicas=replicas),
-        job=JobProps(jar_uri=JAR, parallelism=4))) is expected
+        standalone=Standalone(), task_manager=TaskManagerProps(task_slots=2, replicas=replicas),
+        job=JobSpec(jar_path=JAR, parallelism=4))) is expected
     objects = rendered(STANDALONE)
     find(objects, "Deployment", "scoring-taskmanager")["spec"]["replicas"] = replicas
     config_yaml = yaml.safe_load(find(objects, "ConfigMap", "scoring-config")["data"]["config.yaml"])
@@ -186,8 +191,8 @@ def test_a_savepoint_redeploy_needs_its_savepoint(path: str | None, refused: boo
     rendered base and the change), where config and the props apply it to the one spec they have."""
     job = {**APPLICATION["job"], "savepointRedeployNonce": 1, **({"initialSavepointPath": path} if path is not None else {})}
     assert config_refuses({**APPLICATION, "job": job}, "job.savepointRedeployNonce") is refused
-    assert construct_refuses(lambda: JobProps(jar_uri="s3://b/orders.jar", savepoint_redeploy_nonce=1,
-                                              initial_savepoint_path=path)) is refused
+    assert construct_refuses(lambda: cluster(job=JobSpec(jar_path="s3://b/orders.jar", savepoint_redeploy_nonce=1,
+                                                         initial_savepoint_path=path))) is refused
     old = find(rendered(APPLICATION), "FlinkDeployment", "orders")
     new = copy.deepcopy(old)
     new["spec"]["job"].update({"savepointRedeployNonce": 1, "initialSavepointPath": path})
@@ -217,8 +222,8 @@ def test_the_autoscaler_needs_a_job(job: bool) -> None:
     cluster = {"name": "orders", "autoscaler": {"enabled": True}, **({"job": APPLICATION["job"]} if job else {})}
     assert config_refuses(cluster, "autoscaler.enabled") is not job
     assert construct_refuses(lambda: FlinkClusterProps(
-        image="flink:1.20", name="orders", autoscaler=AutoscalerProps(enabled=True),
-        job=JobProps(jar_uri="s3://b/orders.jar") if job else None)) is not job
+        image="flink:1.20", name="orders", autoscaler=Autoscaler(enabled=True),
+        job=JobSpec(jar_path="s3://b/orders.jar") if job else None)) is not job
 
 
 @pytest.mark.parametrize(("strategy", "refused"), [("fixed-delay", False), ("exponential-delay", True), (None, True)])
@@ -226,27 +231,29 @@ def test_restart_settings_of_another_strategy(strategy: str | None, refused: boo
     """`attempts` belongs to fixed-delay: Flink ignores it under any other strategy."""
     restart = {"attempts": 3, **({"type": strategy} if strategy else {})}
     assert config_refuses({**APPLICATION, "restartStrategy": restart}, "restartStrategy.attempts") is refused
-    assert construct_refuses(lambda: RestartStrategyProps(type=strategy, attempts=3)) is refused  # type: ignore[arg-type]
+    assert construct_refuses(lambda: cluster(
+        restart_strategy=RestartStrategy(type=strategy, attempts=3))) is refused  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("kind", "refused"), [("deployment", True), ("statefulset", False)])
 def test_local_recovery_needs_a_stateful_set(kind: str, refused: bool) -> None:
     standalone = {"taskManagerKind": kind, "localRecovery": True}
     assert config_refuses({**STANDALONE, "standalone": standalone}, "standalone.localRecovery") is refused
-    assert construct_refuses(lambda: StandaloneProps(task_manager_kind=kind, local_recovery=True)) is refused  # type: ignore[arg-type]
+    assert construct_refuses(lambda: cluster(
+        standalone=Standalone(task_manager_kind=kind, local_recovery=True))) is refused  # type: ignore[arg-type]
 
 
 STANDALONE_CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str | None]] = {
     "fits": ({}, {}, None),
-    "autoscaler": ({"autoscaler": {"enabled": True}}, {"autoscaler": AutoscalerProps(enabled=True)},
+    "autoscaler": ({"autoscaler": {"enabled": True}}, {"autoscaler": Autoscaler(enabled=True)},
                    "autoscaler.enabled"),
     "JAR outside the image": ({"job": {"jarPath": "jobs/a.jar", "parallelism": 4}},
-                              {"job": JobProps(jar_uri="jobs/a.jar", parallelism=4)}, "job.jarPath"),
+                              {"job": JobSpec(jar_path="jobs/a.jar", parallelism=4)}, "job.jarPath"),
     "operator-only key": ({"flinkConfiguration": {"kubernetes.operator.periodic.savepoint.interval": "1 h"}},
                           {"flink_configuration": {"kubernetes.operator.periodic.savepoint.interval": "1 h"}},
                           "flinkConfiguration.kubernetes.operator.periodic.savepoint.interval"),
     "cluster id without HA": ({"standalone": {"clusterId": "scoring-2"}},
-                              {"standalone": StandaloneProps(cluster_id="scoring-2")}, "standalone.clusterId"),
+                              {"standalone": Standalone(cluster_id="scoring-2")}, "standalone.clusterId"),
 }
 
 
@@ -257,7 +264,7 @@ def test_what_a_standalone_cluster_cannot_do(case: str) -> None:
     assert config_refuses({**STANDALONE, **settings}, where or "name") is (where is not None)
     base: dict[str, Any] = {"image": "flink:1.20", "name": "scoring", "backend": "standalone",
                             "high_availability": False, "task_manager": TaskManagerProps(task_slots=2, replicas=2),
-                            "job": JobProps(jar_uri=JAR, parallelism=4)}
+                            "job": JobSpec(jar_path=JAR, parallelism=4)}
     with pytest.raises(ValueError, match=f"standalone Flink cluster scoring: {where}: ") if where else nullcontext():
         FlinkClusterProps(**{**base, **props})
 

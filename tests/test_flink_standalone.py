@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from charts.flink.cluster import FlinkClusterProps
-from charts.flink.job import JobProps
-from charts.flink.standalone_props import StandaloneProps
+from config.flink_settings import JobSpec
+from config.flink_standalone import Standalone
 from tests.conftest import Manifest, config_errors, environment, find, validate_errors
 from tests.test_flink import flink
 from tests.test_flink_deployments import config_error
@@ -214,9 +214,10 @@ def test_config_refuses_standby_job_managers_without_ha_and_a_shared_service_acc
 def test_props_refuse_an_operator_feature_on_a_standalone_cluster() -> None:
     with pytest.raises(ValueError, match="standalone Flink cluster x: job.jarPath: .*runs the JAR from its image"):
         FlinkClusterProps(name="x", backend="standalone", task_manager=FlinkClusterProps().task_manager.__class__(
-            replicas=1), job=JobProps(jar_uri="s3://b/j.jar"))
-    with pytest.raises(ValueError, match="local_recovery needs task_manager_kind statefulset"):
-        StandaloneProps(local_recovery=True)
+            replicas=1), job=JobSpec(jar_path="s3://b/j.jar"))
+    with pytest.raises(ValueError, match="FlinkDeployment x: standalone: localRecovery: needs taskManagerKind: "
+                                         "statefulset"):
+        FlinkClusterProps(name="x", standalone=Standalone(local_recovery=True))
 
 
 def test_operator_backend_is_the_default_and_unchanged() -> None:

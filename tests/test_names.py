@@ -57,7 +57,7 @@ def test_config_repeats_point_at_the_repeat_then_the_latest_earlier_item() -> No
 
 def test_flink_props_name_every_kind_used_twice_sorted() -> None:
     session = FlinkClusterProps(image="flink:1.20")
-    jobs = tuple(SessionJobProps(name=name, jar_uri="s3://b/j.jar") for name in ("z", "a", "z", "a", "m"))
+    jobs = tuple(SessionJobProps(name=name, jar_path="s3://b/j.jar") for name in ("z", "a", "z", "a", "m"))
     with pytest.raises(ValueError, match=r"^FlinkSessionJob names used twice: a, z$"):
         FlinkProps(session_cluster=session, jobs=jobs)
     with pytest.raises(ValueError, match=r"^FlinkDeployment names used twice: flink-session$"):
@@ -77,14 +77,14 @@ def test_cluster_of_finds_the_named_cluster_or_stands_in_for_a_missing_one() -> 
     session = FlinkClusterProps(image="flink:1.20")
     other = FlinkClusterProps(name="other", image="flink:1.20")
     props = FlinkProps(session_cluster=session, deployments=(other,),
-                       jobs=(SessionJobProps(name="j", jar_uri="s3://b/j.jar", session_cluster="other"),))
+                       jobs=(SessionJobProps(name="j", jar_path="s3://b/j.jar", session_cluster="other"),))
     assert props.cluster_of(props.jobs[0]) is other
-    assert props.cluster_of(SessionJobProps(name="k", jar_uri="s3://b/k.jar")) is session
-    missing = props.cluster_of(SessionJobProps(name="k", jar_uri="s3://b/k.jar", session_cluster="gone"))
+    assert props.cluster_of(SessionJobProps(name="k", jar_path="s3://b/k.jar")) is session
+    missing = props.cluster_of(SessionJobProps(name="k", jar_path="s3://b/k.jar", session_cluster="gone"))
     assert missing.name == "gone" and missing.job is None
     with pytest.raises(ValueError, match="FlinkSessionJob j: 'gone' is not a session cluster"):
         FlinkProps(session_cluster=session,
-                   jobs=(SessionJobProps(name="j", jar_uri="s3://b/j.jar", session_cluster="gone"),))
+                   jobs=(SessionJobProps(name="j", jar_path="s3://b/j.jar", session_cluster="gone"),))
 
 
 def test_spark_props_and_node_pools_name_their_repeats_sorted() -> None:

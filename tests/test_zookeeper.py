@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 
 from charts.fluss.cluster import FlussChart
-from charts.fluss.zookeeper import ZooKeeperEnsemble, ZooKeeperProps
+from charts.fluss.zookeeper import ZooKeeperEnsemble
 from charts.platform.fluss import fluss_props
+from config.zookeeper import ZooKeeper
 from tests.bare import catalog, chart, s3_access, settings, synth
-from tests.conftest import Manifest, environment, find
+from tests.conftest import Manifest, config_errors, environment, find
 
 
 def ensemble(**zookeeper: Any) -> list[Manifest]:
@@ -64,11 +65,15 @@ def test_a_server_list_change_rolls_the_ensemble() -> None:
 
 
 def test_props_defaults_are_the_schema_defaults() -> None:
-    assert fluss_props(settings(environment())).zookeeper == ZooKeeperProps()
+    assert fluss_props(settings(environment())).zookeeper == ZooKeeper()
 
 
 @pytest.mark.parametrize("replicas", [0, 2, 4, 7])
-def test_props_refuse_an_ensemble_of_other_than_1_3_or_5_servers(replicas: int) -> None:
-    with pytest.raises(ValueError, match=f"ZooKeeper ensemble zookeeper: {replicas} servers; expected 1 "
-                                         r"\(standalone\), 3 or 5"):
-        ZooKeeperProps(replicas=replicas)
+def test_the_construct_refuses_an_ensemble_of_other_than_1_3_or_5_servers(replicas: int) -> None:
+    """The schema's enum, declared once on `ZooKeeper.replicas`, also checks a value built without a file."""
+    with pytest.raises(ValueError, match=f"ZooKeeper ensemble zookeeper: replicas: {replicas} is not one of: "
+                                         "1, 3, 5"):
+        synth(lambda app: ZooKeeperEnsemble(chart(app), "ZooKeeper", namespace="fluss",
+                                            props=ZooKeeper(replicas=replicas)))
+    assert config_errors(environment(zookeeper={"replicas": replicas})) == [
+        f"zookeeper.replicas: {replicas} is not one of: 1, 3, 5"]

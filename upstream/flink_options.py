@@ -27,13 +27,13 @@ CHECKPOINTING = {
     "interval": CHECKPOINT_INTERVAL, "mode": CHECKPOINTING_MODE, "unaligned": UNALIGNED_CHECKPOINTS,
     "retained": RETAINED_CHECKPOINTS, "state_backend": STATE_BACKEND, "incremental": INCREMENTAL_CHECKPOINTS,
 }
-"""The typed checkpointing settings, by the field name of `CheckpointingProps` / `CheckpointingConfig`."""
+"""The typed checkpointing settings, by the field name of `config.flink_settings.Checkpointing`."""
 
 PERIODIC_SNAPSHOTS = {
     "savepoint_interval": PERIODIC_SAVEPOINT_INTERVAL, "checkpoint_interval": PERIODIC_CHECKPOINT_INTERVAL,
     "savepoint_max_count": SAVEPOINT_HISTORY_MAX_COUNT, "savepoint_max_age": SAVEPOINT_HISTORY_MAX_AGE,
 }
-"""The typed periodic-snapshot settings, by the field name of `PeriodicSnapshotsProps` / `PeriodicSnapshotsConfig`."""
+"""The typed periodic-snapshot settings, by the field name of `config.flink_settings.PeriodicSnapshots`."""
 
 AUTOSCALER = {
     "enabled": "job.autoscaler.enabled",
@@ -53,7 +53,7 @@ AUTOSCALER = {
     "memory_tuning": "job.autoscaler.memory.tuning.enabled",
 }
 """The typed autoscaler settings (operator 1.14 `flink-autoscaler` `AutoScalerOptions`, prefix `job.autoscaler.`),
-by the field name of `AutoscalerProps` / `AutoscalerConfig`."""
+by the field name of `config.flink_settings.Autoscaler`."""
 
 RESTART_STRATEGY = {
     "type": ("restart-strategy.type", None),

@@ -20,9 +20,10 @@ import yaml
 from charts.blocks.container_env import Env
 from charts.blocks.fluent_bit_config import CONFIG_FILE, CloudWatchOutput, StdoutOutput, configuration, tail_input
 from charts.blocks.metadata import Component, SyncWave
-from charts.blocks.pod_options import ExtraContainer, PodOptions, PodVolume, VolumeMount
+from charts.blocks.pod_options import ExtraContainer, PodOptions, PodVolume
 from charts.blocks.workloads import RenderedConfigMap, config_map
 from config.common import Resources
+from config.pod_values import VolumeMount
 
 FLINK_LOG_LINE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} "
 """How a line of Flink's log4j layout starts (`%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p ...`)."""
@@ -105,9 +106,9 @@ class FluentBitSidecarProps:
             name=SIDECAR, image=self.image, command=("/fluent-bit/bin/fluent-bit",),
             args=("--workdir=/fluent-bit/etc", f"--config={SIDECAR_CONFIG_DIR}/{CONFIG_FILE}"),
             env=(*SIDECAR_ENV, Env(CLUSTER_ENV, value=cluster)),
-            mounts=(VolumeMount(LOG_VOLUME, FLINK_LOG_DIR, read_only=True),
-                    VolumeMount(STATE_VOLUME, SIDECAR_STATE_DIR),
-                    VolumeMount(CONFIG_VOLUME, SIDECAR_CONFIG_DIR, read_only=True)),
+            mounts=(VolumeMount(name=LOG_VOLUME, mount_path=FLINK_LOG_DIR, read_only=True),
+                    VolumeMount(name=STATE_VOLUME, mount_path=SIDECAR_STATE_DIR),
+                    VolumeMount(name=CONFIG_VOLUME, mount_path=SIDECAR_CONFIG_DIR, read_only=True)),
             resources=self.resources, restart_policy="Always")
         return PodOptions(
             volumes=(PodVolume(LOG_VOLUME, FLINK_LOG_DIR, empty_dir=True),

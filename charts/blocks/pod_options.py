@@ -15,23 +15,12 @@ from typing import Any, Literal, TypeVar
 from charts.blocks.container_env import Env
 from charts.blocks.pod_security import RunAs
 from config.common import Resources
+from config.pod_values import Toleration, VolumeMount
 from upstream.flink_options import FLINK_MAIN_CONTAINER
 
 RESERVED_LABELS = ("app", "component", "type")
 """Labels the Flink operator puts on its pods and selects them by."""
 RESERVED_LABEL_PREFIX = "app.kubernetes.io/"
-
-
-@dataclass(frozen=True)
-class Toleration:
-    """A toleration of taint `key` (None with `Exists`: every taint) with `value` and `effect` (None: every
-    effect); `toleration_seconds` for NoExecute."""
-
-    key: str | None = None
-    operator: Literal["Equal", "Exists"] = "Equal"
-    value: str | None = None
-    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
-    toleration_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,15 +52,6 @@ class PodVolume:
                              "empty_dir")
         if (self.medium or self.size_limit) and not self.empty_dir:
             raise ValueError(f"volume {self.name}: medium and size_limit belong to an empty_dir")
-
-
-@dataclass(frozen=True)
-class VolumeMount:
-    """A mount of volume `name` at `mount_path` in a sidecar or init container."""
-
-    name: str
-    mount_path: str
-    read_only: bool = False
 
 
 @dataclass(frozen=True)

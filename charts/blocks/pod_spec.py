@@ -23,8 +23,9 @@ from typing import Any
 
 from charts.blocks import pod_security
 from charts.blocks.container_env import Env
-from charts.blocks.pod_options import ExtraContainer, PodOptions, PodVolume, Toleration
+from charts.blocks.pod_options import ExtraContainer, PodOptions, PodVolume
 from config.loading import camel
+from config.pod_values import Toleration
 
 MAP_FIELDS = frozenset({"labels", "annotations", "nodeSelector", "matchLabels"})
 """API fields whose values are maps of user keys (label keys, node labels), never struct fields."""

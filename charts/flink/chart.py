@@ -17,9 +17,10 @@ from charts.flink.catalog_store import CatalogStore
 from charts.flink.cluster import FlinkCluster, FlinkClusterProps
 from charts.flink.rbac import FlinkJobClusterRole, FlinkJobServiceAccount
 from charts.flink.session_job import SessionJob, SessionJobProps
-from charts.flink.snapshot import SnapshotProps, StateSnapshot
+from charts.flink.snapshot import StateSnapshot
 from charts.flink.sql_gateway import FlinkSqlGateway, SqlGatewayProps
 from charts.flink.standalone import StandaloneFlinkCluster
+from config.flink_settings import Snapshot
 from config.names import used_twice
 
 
@@ -44,7 +45,7 @@ class FlinkProps:
     sql_gateway: SqlGatewayProps | None = None
     deployments: tuple[FlinkClusterProps, ...] = ()
     jobs: tuple[SessionJobProps, ...] = ()
-    snapshots: tuple[SnapshotProps, ...] = ()
+    snapshots: tuple[Snapshot, ...] = ()
     service_account: str = "flink"
     job_rbac: Literal["role", "clusterRole"] = "role"
     log_shipper: FluentBitSidecarProps | None = None

@@ -8,7 +8,8 @@ Checkpoints, savepoints and HA metadata live on S3 under `s3://<flink bucket>/{c
 no Iceberg Flink runtime exists for 2.2). With an IAM role, `s3.aws.credentials.provider` names the web-identity
 provider (`S3Access.flink_conf`). The JobManager mounts the file catalog store (`CatalogStore`), a projected,
 read-only ConfigMap directory. The typed settings groups (checkpointing, snapshots, restart strategy, autoscaler,
-metrics, ingress) are `charts.flink.settings`.
+ingress) are the value types of `config.flink_settings`, shared with the configuration; metrics are
+`charts.flink.settings`.
 """
 
 from __future__ import annotations
@@ -30,17 +31,11 @@ from charts.blocks.pod_spec import QuantityTypes, api_env, api_form, pod_parts, 
 from charts.blocks.s3 import S3Access
 from charts.blocks.workloads import service_host
 from charts.flink.catalog_store import STORE_PATH, CatalogStore
-from charts.flink.job import JobProps, job_spec
+from charts.flink.job import job_spec
 from charts.flink.rbac import FlinkJobServiceAccount
-from charts.flink.settings import (
-    AutoscalerProps,
-    CheckpointingProps,
-    IngressProps,
-    MetricsProps,
-    PeriodicSnapshotsProps,
-    RestartStrategyProps,
-)
-from charts.flink.standalone_props import DEFAULT_LOG4J, StandaloneProps
+from charts.flink.settings import MetricsProps
+from charts.flink.standalone_props import DEFAULT_LOG4J
+from config.declaration import checked
 from config.flink_rules import (
     Names,
     autoscaler_without_job_problem,
@@ -51,6 +46,8 @@ from config.flink_rules import (
     standby_job_managers_problem,
 )
 from config.flink_rules import standalone_problems as rules_standalone_problems
+from config.flink_settings import Autoscaler, Checkpointing, Ingress, JobSpec, PeriodicSnapshots, RestartStrategy
+from config.flink_standalone import Standalone
 from imports.flink.org.apache.flink import (
     FlinkDeployment,
     FlinkDeploymentSpec,
@@ -150,7 +147,7 @@ class FlinkClusterProps:
         high_availability: Kubernetes HA with its storage on S3 (`s3://<flink bucket>/ha/<name>`); needed by
             standby JobManagers (without it a `last-state` upgrade cancels the job and restores its latest
             checkpoint, which works but takes longer).
-        job: the application's job; None for a session cluster.
+        job: the application's job (`jar_path` a URI, arguments resolved); None for a session cluster.
         autoscaler: the operator's job autoscaler (application clusters).
         restart_strategy: how Flink restarts a failed job.
         log_configuration: log configuration files replacing the image's (`log4j-console.properties`,
@@ -175,7 +172,9 @@ class FlinkClusterProps:
             with the role's own options, so the result does not depend on how the operator merges templates.
 
     Raises:
-        ValueError: standby JobManagers without HA (the operator rejects them), an autoscaler without a job, log
+        ValueError: a settings group the configuration would refuse (`config.declaration.checked`: its declared
+            bounds and its `problems()`), standby JobManagers without HA (the operator rejects them), an autoscaler
+            without a job, log
             files the operator refuses, a `flink_configuration` key the platform (or the operator) sets or that Flink
             does not know (naming the closest key); with the operator, a job parallelism other than TaskManager
             replicas x slots (the operator would ignore it: `config.flink_rules.overridden_parallelism_problem`); with
@@ -188,23 +187,29 @@ class FlinkClusterProps:
     job_manager: JobManagerProps = field(default_factory=JobManagerProps)
     task_manager: TaskManagerProps = field(default_factory=TaskManagerProps)
     high_availability: bool = True
-    job: JobProps | None = None
-    checkpointing: CheckpointingProps = field(default_factory=CheckpointingProps)
-    periodic_snapshots: PeriodicSnapshotsProps = field(default_factory=PeriodicSnapshotsProps)
-    autoscaler: AutoscalerProps = field(default_factory=AutoscalerProps)
-    restart_strategy: RestartStrategyProps = field(default_factory=RestartStrategyProps)
+    job: JobSpec | None = None
+    checkpointing: Checkpointing = field(default_factory=Checkpointing)
+    periodic_snapshots: PeriodicSnapshots = field(default_factory=PeriodicSnapshots)
+    autoscaler: Autoscaler = field(default_factory=Autoscaler)
+    restart_strategy: RestartStrategy = field(default_factory=RestartStrategy)
     flink_configuration: Mapping[str, str] = field(default_factory=dict)
     log_configuration: Mapping[str, str] = field(default_factory=dict)
-    ingress: IngressProps | None = None
+    ingress: Ingress | None = None
     pod_options: PodOptions = field(default_factory=PodOptions)
     pod_templates: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     service_account: str | None = None
     metrics: MetricsProps | None = None
     backend: Literal["operator", "standalone"] = "operator"
-    standalone: StandaloneProps = field(default_factory=StandaloneProps)
+    standalone: Standalone = field(default_factory=Standalone)
     metadata: ObjectMetadata = field(default_factory=ObjectMetadata)
 
     def __post_init__(self) -> None:
+        for what, group in (("checkpointing", self.checkpointing), ("periodic_snapshots", self.periodic_snapshots),
+                            ("autoscaler", self.autoscaler), ("restart_strategy", self.restart_strategy),
+                            ("standalone", self.standalone)):
+            checked(f"FlinkDeployment {self.name}: {what}", group)
+        if self.job is not None:
+            checked(f"FlinkDeployment {self.name}: job", self.job)
         if self.backend == "standalone":
             problems = standalone_problems(self)
             if problems:
@@ -261,7 +266,7 @@ def standalone_problems(props: FlinkClusterProps) -> list[str]:
     """Why `props` cannot run as a standalone cluster (empty: it can): `config.flink_rules.standalone_problems` of
     its values, each as `<setting>: <why>` (the settings named as in an environment file)."""
     roles = {"common": "podTemplate", "jobManager": "jobManager.podTemplate", "taskManager": "taskManager.podTemplate"}
-    cluster = standalone_cluster(props, job_jar=props.job.jar_uri if props.job else None,
+    cluster = standalone_cluster(props, job_jar=props.job.jar_path if props.job else None,
                                  pod_templates=tuple(roles.get(role, role) for role in props.pod_templates))
     return [f"{problem.where}: {problem.message}" for problem in rules_standalone_problems(cluster)]
 
@@ -427,8 +432,8 @@ class FlinkCluster(constructs.Construct):
                 ingress=FlinkDeploymentSpecIngress(
                     template=props.ingress.template, class_name=props.ingress.class_name,
                     annotations=dict(props.ingress.annotations) or None, labels=dict(props.ingress.labels) or None,
-                    tls=[FlinkDeploymentSpecIngressTls(hosts=list(hosts) or None, secret_name=secret)
-                         for hosts, secret in props.ingress.tls] or None) if props.ingress else None,
+                    tls=[FlinkDeploymentSpecIngressTls(hosts=list(tls.hosts) or None, secret_name=tls.secret_name)
+                         for tls in props.ingress.tls] or None) if props.ingress else None,
             ),
         )
         if props.pod_templates:

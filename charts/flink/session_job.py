@@ -13,22 +13,32 @@ import constructs
 
 from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_object_meta
 from charts.flink.cluster import FlinkCluster
-from charts.flink.job import JobProps, job_spec
-from charts.flink.settings import AutoscalerProps
+from charts.flink.job import job_spec
+from config.declaration import checked
+from config.flink_settings import Autoscaler, JobSpec
 from imports.flink.org.apache.flink import FlinkSessionJob, FlinkSessionJobSpec, FlinkSessionJobSpecJob
 
 
 @dataclass(frozen=True, kw_only=True)
-class SessionJobProps(JobProps):
-    """A FlinkSessionJob: `name`, the job (`JobProps`; arguments already resolved), in `FlinkProps` the name of the
+class SessionJobProps(JobSpec):
+    """A FlinkSessionJob: `name`, the job (a `JobSpec`: `jar_path` a URI, arguments already resolved), in `FlinkProps` the name of the
     session cluster it runs on (`session_cluster`; None: the platform's), and its `autoscaler` (written into its
     `flinkConfiguration`, which the operator reads over its cluster's), and its own labels and annotations
-    (`metadata`, under the platform's)."""
+    (`metadata`, under the platform's).
+
+    Raises:
+        ValueError: a job spec or autoscaler settings the configuration would refuse (`config.declaration.checked`:
+            a parallelism below 1, a savepoint redeploy without `initial_savepoint_path`, the autoscaler's ranges).
+    """
 
     name: str
     session_cluster: str | None = None
-    autoscaler: AutoscalerProps = field(default_factory=AutoscalerProps)
+    autoscaler: Autoscaler = field(default_factory=Autoscaler)
     metadata: ObjectMetadata = field(default_factory=ObjectMetadata)
+
+    def __post_init__(self) -> None:
+        checked(f"FlinkSessionJob {self.name}", self)
+        checked(f"FlinkSessionJob {self.name}: autoscaler", self.autoscaler)
 
 
 class SessionJob(FlinkSessionJob):  # type: ignore[misc]  # bindings are not type-checked (pyproject)

@@ -47,8 +47,9 @@ from charts.blocks.workloads import (
     stateful_set,
     tcp_probe,
 )
-from charts.fluss.zookeeper import ZooKeeperEnsemble, ZooKeeperProps
+from charts.fluss.zookeeper import ZooKeeperEnsemble
 from config.common import Resources
+from config.zookeeper import ZooKeeper
 from upstream import capabilities
 from upstream.file_dialects import line_file
 
@@ -121,7 +122,7 @@ class FlussProps:
     """Fluss in one namespace: the `cluster` and the ZooKeeper ensemble (`zookeeper`) that holds its metadata."""
 
     cluster: FlussClusterProps
-    zookeeper: ZooKeeperProps = field(default_factory=ZooKeeperProps)
+    zookeeper: ZooKeeper = field(default_factory=ZooKeeper)
 
 
 S3_COMPATIBLE_ROLE_ARN = "arn:aws:iam::000000000000:role/fluss-clients"

@@ -9,8 +9,6 @@ entrypoint writes `zoo.cfg` from the ZOO_* variables once, at start, so the pods
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import constructs
 from cdk8s_plus_27 import k8s
 
@@ -28,43 +26,12 @@ from charts.blocks.workloads import (
     stateful_set,
     tcp_probe,
 )
-from config.common import Resources
+from config.declaration import checked
+from config.zookeeper import ZooKeeper
 
 CLIENT_PORT = Port("client", 2181)
 FOLLOWER_PORT = Port("follower", 2888)
 ELECTION_PORT = Port("leader-election", 3888)
-
-
-@dataclass(frozen=True)
-class ZooKeeperProps:
-    """A ZooKeeper ensemble.
-
-    Attributes:
-        name: StatefulSet and client Service name (the headless peer Service is `<name>-hs`, the settings
-            ConfigMap `<name>-config`); the host of Fluss' `zookeeper.address`.
-        image: the official `zookeeper` image (runs as uid 1000), https://hub.docker.com/_/zookeeper.
-        replicas: 1 (standalone) or an odd ensemble of 3 or 5 (a majority survives one, or two, lost servers).
-        data_storage: size of each server's snapshot volume (`/data`), a Kubernetes quantity such as `1Gi`.
-        datalog_storage: size of each server's transaction log volume (`/datalog`), as `data_storage`.
-        storage_class_name: StorageClass of both volumes; None: the cluster default.
-        resources: container resources (cpu in cores or millicores, memory as a quantity).
-
-    Raises:
-        ValueError: an ensemble size other than 1, 3 or 5 (an even ensemble tolerates no more failures than the
-            odd one below it, and larger ones slow every write).
-    """
-
-    name: str = "zookeeper"
-    image: str = "zookeeper:3.8"
-    replicas: int = 1
-    data_storage: str = "1Gi"
-    datalog_storage: str = "1Gi"
-    storage_class_name: str | None = None
-    resources: Resources = field(default_factory=lambda: Resources("100m", "256Mi", "500m", "512Mi"))
-
-    def __post_init__(self) -> None:
-        if self.replicas not in (1, 3, 5):
-            raise ValueError(f"ZooKeeper ensemble {self.name}: {self.replicas} servers; expected 1 (standalone), 3 or 5")
 
 
 class ZooKeeperEnsemble(constructs.Construct):
@@ -74,7 +41,8 @@ class ZooKeeperEnsemble(constructs.Construct):
     Props: `namespace`; `props`. `connect_string` is what clients (Fluss' `zookeeper.address`) use.
     """
 
-    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: ZooKeeperProps):
+    def __init__(self, scope: constructs.Construct, id: str, *, namespace: str, props: ZooKeeper):
+        checked(f"ZooKeeper ensemble {props.name}", props)
         super().__init__(scope, id)
         self.name = name = props.name
         self.namespace = namespace

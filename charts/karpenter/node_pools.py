@@ -20,8 +20,9 @@ import constructs
 
 from charts.blocks.custom_objects import custom_object
 from charts.blocks.metadata import Component, SyncWave
-from charts.blocks.pod_options import PodOptions, Toleration
+from charts.blocks.pod_options import PodOptions
 from config.names import used_twice
+from config.pod_values import Toleration
 from upstream.karpenter import NODE_CLASS_REF, NODE_POOL_API_VERSION, NODE_POOL_LABEL, NODE_POOL_TAINT_EFFECT
 
 KARPENTER_VERSION = "1.14.1"

@@ -41,11 +41,11 @@ from charts.blocks.fluent_bit_config import (
     tail_input,
 )
 from charts.blocks.metadata import Component, SyncWave, image_tag, object_meta
-from charts.blocks.pod_options import Toleration
 from charts.blocks.pod_spec import api_toleration
 from charts.blocks.rbac import Rule, binding, role
 from charts.blocks.s3 import IRSA_ANNOTATION
 from charts.blocks.workloads import Port, config_map, config_map_volume, http_probe, resources, rollout_annotations
+from config.pod_values import Toleration
 
 NAME = "fluent-bit"
 CONFIG_MAP = "fluent-bit-config"

@@ -4,6 +4,7 @@ and `${...}` placeholders in job arguments replaced."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,27 +14,16 @@ from charts.blocks.metadata import ObjectMetadata
 from charts.blocks.s3 import S3Access
 from charts.flink.chart import FlinkProps, tiering_args
 from charts.flink.cluster import FlinkClusterProps, JobManagerProps, TaskManagerProps
-from charts.flink.job import JobProps
 from charts.flink.session_job import SessionJobProps
-from charts.flink.settings import (
-    AutoscalerProps,
-    CheckpointingProps,
-    IngressProps,
-    PeriodicSnapshotsProps,
-    RestartStrategyProps,
-)
-from charts.flink.snapshot import SnapshotProps
 from charts.flink.sql_gateway import SqlGatewayProps
-from charts.flink.standalone_props import StandaloneProps
 from charts.karpenter.node_pools import NodePool
-from charts.platform.fields import same_fields
 from charts.platform.logs import fluent_bit_sidecar_props
 from charts.platform.metrics import flink_metrics_props
 from charts.platform.node_pools import on_pool
 from charts.platform.pod_options import pod_options
 from config import EnvironmentConfig
 from config.flink_deployments import FlinkDeploymentConfig
-from config.flink_jobs import JobSpecConfig
+from config.flink_settings import JobSpec, Snapshot
 from upstream.flink_options import as_text
 
 
@@ -47,7 +37,7 @@ def flink_props(config: EnvironmentConfig, s3: S3Access, catalog: IcebergRestCat
     jobs: list[SessionJobProps] = []
     if tiering.enabled:
         jobs.append(SessionJobProps(
-            name=tiering.name, jar_uri=s3.artifact_uri(tiering.jar_path), parallelism=tiering.parallelism,
+            name=tiering.name, jar_path=s3.artifact_uri(tiering.jar_path), parallelism=tiering.parallelism,
             upgrade_mode="savepoint", args=tiering_args(endpoints.fluss_bootstrap_servers, catalog)))
     jobs += _session_jobs(config, s3, endpoints, None)
     return FlinkProps(
@@ -94,26 +84,24 @@ def _session_jobs(config: EnvironmentConfig, s3: S3Access, endpoints: PlatformEn
     """The `flink.jobs` entries whose session cluster is in team namespace `namespace` (None: the Flink namespace)."""
     return [SessionJobProps(name=job.name, session_cluster=job.session_cluster,
                             metadata=ObjectMetadata(job.labels, job.annotations),
-                            autoscaler=same_fields(AutoscalerProps, job.autoscaler), **_job(job, s3, endpoints))
+                            autoscaler=job.autoscaler, **_job(job, s3, endpoints))
             for job in config.flink.jobs if config.flink.session_job_namespace(job) == namespace]
 
 
-def _snapshots(config: EnvironmentConfig, namespace: str | None) -> tuple[SnapshotProps, ...]:
-    """The `flink.snapshots` of jobs in team namespace `namespace` (None: the Flink namespace)."""
-    return tuple(SnapshotProps(
-        name=s.name, job=s.job, kind=s.kind, path=s.path, already_exists=s.already_exists,
-        format_type=s.format_type, dispose_on_delete=s.dispose_on_delete, backoff_limit=s.backoff_limit)
-        for s in config.flink.snapshots if config.flink.job_namespace(s.job) == namespace)
+def _snapshots(config: EnvironmentConfig, namespace: str | None) -> tuple[Snapshot, ...]:
+    """The `flink.snapshots` of jobs in team namespace `namespace` (None: the Flink namespace), as configured."""
+    return tuple(s for s in config.flink.snapshots if config.flink.job_namespace(s.job) == namespace)
 
 
-def _job(job: JobSpecConfig, s3: S3Access, endpoints: PlatformEndpoints) -> dict[str, Any]:
-    """The `JobProps` fields of a job spec: artifact URI resolved, placeholders replaced."""
-    return dict(
-        jar_uri=s3.artifact_uri(job.jar_path), entry_class=job.entry_class, parallelism=job.parallelism,
-        upgrade_mode=job.upgrade_mode, args=tuple(endpoints.substitute(arg) for arg in job.args), state=job.state,
-        savepoint_trigger_nonce=job.savepoint_trigger_nonce, checkpoint_trigger_nonce=job.checkpoint_trigger_nonce,
-        initial_savepoint_path=job.initial_savepoint_path, allow_non_restored_state=job.allow_non_restored_state,
-        savepoint_redeploy_nonce=job.savepoint_redeploy_nonce, autoscaler_reset_nonce=job.autoscaler_reset_nonce)
+def _job(job: JobSpec, s3: S3Access, endpoints: PlatformEndpoints) -> dict[str, Any]:
+    """The `JobSpec` fields of a job spec (of a session job too, whose further fields are left out) as a construct
+    takes them: the JAR path resolved to its URI, the arguments' placeholders replaced, the rest as configured."""
+    return {**{name: getattr(job, name) for name in JOB_SPEC_FIELDS}, "jar_path": s3.artifact_uri(job.jar_path),
+            "args": tuple(endpoints.substitute(arg) for arg in job.args)}
+
+
+JOB_SPEC_FIELDS = tuple(field.name for field in dataclasses.fields(JobSpec))
+"""The fields of the job spec (worked out once, not per job)."""
 
 
 def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3: S3Access,
@@ -133,19 +121,16 @@ def _deployment(deployment: FlinkDeploymentConfig, config: EnvironmentConfig, s3
             ("common", deployment.pod_template), ("jobManager", jm.pod_template), ("taskManager", tm.pod_template))
             if template},
         high_availability=deployment.high_availability,
-        job=JobProps(**_job(deployment.job, s3, endpoints)) if deployment.job else None,
-        checkpointing=same_fields(CheckpointingProps, deployment.checkpointing),
-        periodic_snapshots=same_fields(PeriodicSnapshotsProps, deployment.periodic_snapshots),
-        autoscaler=same_fields(AutoscalerProps, deployment.autoscaler),
-        restart_strategy=same_fields(RestartStrategyProps, deployment.restart_strategy),
+        job=JobSpec(**_job(deployment.job, s3, endpoints)) if deployment.job else None,
+        checkpointing=deployment.checkpointing,
+        periodic_snapshots=deployment.periodic_snapshots,
+        autoscaler=deployment.autoscaler,
+        restart_strategy=deployment.restart_strategy,
         flink_configuration={key: as_text(value) for key, value in deployment.flink_configuration.items()},
         log_configuration=dict(deployment.log_configuration),
-        ingress=IngressProps(
-            template=deployment.ingress.template, class_name=deployment.ingress.class_name,
-            annotations=dict(deployment.ingress.annotations), labels=dict(deployment.ingress.labels),
-            tls=tuple((tls.hosts, tls.secret_name) for tls in deployment.ingress.tls)) if deployment.ingress else None,
+        ingress=deployment.ingress,
         metrics=flink_metrics_props(config, deployment.metrics),
         backend=deployment.backend,
-        standalone=same_fields(StandaloneProps, deployment.standalone),
+        standalone=deployment.standalone,
         metadata=ObjectMetadata(deployment.labels, deployment.annotations),
     )

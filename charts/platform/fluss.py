@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from charts.blocks.s3 import S3Access
 from charts.fluss.cluster import CoordinatorServerProps, FlussClusterProps, FlussProps, TabletServerProps
-from charts.fluss.zookeeper import ZooKeeperProps
 from config import EnvironmentConfig
 
 
@@ -25,10 +24,7 @@ def fluss_props(config: EnvironmentConfig) -> FlussProps:
             zookeeper_path_root=fluss.zookeeper_path_root,
             internal_port=fluss.internal_port,
             client_port=fluss.client_port),
-        zookeeper=ZooKeeperProps(
-            name=zookeeper.name, image=zookeeper.image, replicas=zookeeper.replicas,
-            data_storage=zookeeper.data_storage, datalog_storage=zookeeper.datalog_storage,
-            storage_class_name=zookeeper.storage_class_name, resources=zookeeper.resources),
+        zookeeper=zookeeper,
     )
 
 

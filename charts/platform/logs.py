@@ -6,7 +6,6 @@ from __future__ import annotations
 from charts.blocks.fluent_bit_config import CloudWatchOutput, StdoutOutput
 from charts.blocks.fluent_bit_sidecar import FluentBitSidecarProps
 from charts.logging.fluent_bit_daemon_set import FluentBitProps
-from charts.platform.pod_options import toleration
 from config import EnvironmentConfig
 from config.environment_rules import platform_namespaces
 from config.logs import LogsConfig, output
@@ -28,7 +27,7 @@ def fluent_bit_props(config: EnvironmentConfig) -> FluentBitProps | None:
         namespaces=logs.namespaces if logs.namespaces is not None else platform_namespaces(config),
         exclude_paths=logs.exclude_paths, output=sink, resources=logs.resources.to_k8s(),
         mem_buf_limit=logs.mem_buf_limit, priority_class_name=logs.priority_class_name,
-        tolerations=tuple(toleration(t) for t in logs.tolerations),
+        tolerations=logs.tolerations,
         state_host_path=logs.state_host_path)
 
 

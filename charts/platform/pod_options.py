@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from charts.blocks.container_env import ConfigMapKeyRef, Env
-from charts.blocks.pod_options import ExtraContainer, PodOptions, PodVolume, Toleration, VolumeMount
+from charts.blocks.pod_options import ExtraContainer, PodOptions, PodVolume
 from charts.blocks.pod_security import RunAs
 from charts.blocks.secrets import SecretKeyRef
-from config.pod_options import ContainerConfig, EnvVarConfig, PodOptionsConfig, TolerationConfig
+from config.pod_options import ContainerConfig, EnvVarConfig, PodOptionsConfig
 
 
 def pod_options(options: PodOptionsConfig) -> PodOptions:
@@ -14,7 +14,7 @@ def pod_options(options: PodOptionsConfig) -> PodOptions:
     no reserved label)."""
     return PodOptions(
         labels=dict(options.labels), annotations=dict(options.annotations), node_selector=dict(options.node_selector),
-        tolerations=tuple(toleration(t) for t in options.tolerations),
+        tolerations=options.tolerations,
         affinity=options.affinity, image_pull_secrets=options.image_pull_secrets,
         env=tuple(_env(e) for e in options.env),
         volumes=tuple(PodVolume(name=v.name, mount_path=v.mount_path, read_only=v.read_only, secret=v.secret,
@@ -27,16 +27,10 @@ def pod_options(options: PodOptionsConfig) -> PodOptions:
                      exception=options.run_as.exception) if options.run_as else None)
 
 
-def toleration(config: TolerationConfig) -> Toleration:
-    """The toleration a configuration entry declares (same fields)."""
-    return Toleration(key=config.key, operator=config.operator, value=config.value, effect=config.effect,
-                      toleration_seconds=config.toleration_seconds)
-
-
 def _container(container: ContainerConfig) -> ExtraContainer:
     return ExtraContainer(name=container.name, image=container.image, command=container.command, args=container.args,
                      env=tuple(_env(e) for e in container.env),
-                     mounts=tuple(VolumeMount(m.name, m.mount_path, m.read_only) for m in container.volume_mounts),
+                     mounts=container.volume_mounts,
                      resources=container.resources, restart_policy=container.restart_policy)
 
 

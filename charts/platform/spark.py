@@ -11,15 +11,11 @@ from charts.blocks.metadata import ObjectMetadata
 from charts.blocks.s3 import S3Access
 from charts.karpenter.node_pools import NodePool
 from charts.operators.spark_operator import SparkOperatorChart
-from charts.platform.fields import same_fields
 from charts.platform.node_pools import on_pool
 from charts.platform.pod_options import pod_options
 from charts.spark.applications import (
     DriverProps,
-    DynamicAllocationProps,
     ExecutorProps,
-    RestartPolicyProps,
-    ScheduleProps,
     SparkApplicationProps,
     SparkProps,
 )
@@ -43,10 +39,7 @@ def spark_props(config: EnvironmentConfig, s3: S3Access,
                 executor=ExecutorProps(instances=app.executor_instances, cores=app.executor_cores,
                                        memory=app.executor_memory),
                 files=app.files, py_files=app.py_files, spark_conf=app.spark_conf, hadoop_conf=app.hadoop_conf,
-                dynamic_allocation=(same_fields(DynamicAllocationProps, app.dynamic_allocation)
-                                    if app.dynamic_allocation and app.dynamic_allocation.enabled else None),
-                restart_policy=same_fields(RestartPolicyProps, app.restart_policy),
-                schedule=same_fields(ScheduleProps, app.schedule) if app.schedule else None,
+                dynamic_allocation=app.dynamic_allocation, restart_policy=app.restart_policy, schedule=app.schedule,
                 pod_options=on_pool(pod_options(app.pod_options), app.node_pool, node_pools),
                 prometheus=app.prometheus, scrape_annotations=config.metrics.scrape == "annotations",
                 metadata=ObjectMetadata(app.labels, app.annotations))

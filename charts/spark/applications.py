@@ -26,7 +26,9 @@ from charts.blocks.metadata import Component, ObjectMetadata, SyncWave, api_obje
 from charts.blocks.pod_options import PodOptions
 from charts.blocks.pod_spec import PodParts, QuantityTypes, api_env, pod_parts, struct_arguments
 from charts.blocks.s3 import S3Access
+from config.declaration import checked
 from config.names import used_twice
+from config.spark_settings import DynamicAllocation, RestartPolicy, Schedule
 from imports.io.k8s.sparkoperator import (
     SparkApplication,
     SparkApplicationSpec,
@@ -100,63 +102,6 @@ class ExecutorProps:
 
 
 @dataclass(frozen=True)
-class DynamicAllocationProps:
-    """Dynamic allocation of executors (the Spark operator's `dynamicAllocation`, with shuffle tracking):
-    `min_executors` <= `initial_executors` (None: Spark's default) <= `max_executors`; `shuffle_tracking_timeout`
-    in milliseconds (None: Spark's default).
-
-    Raises:
-        ValueError: bounds out of order.
-    """
-
-    min_executors: int = 0
-    max_executors: int = 4
-    initial_executors: int | None = None
-    shuffle_tracking_timeout: int | None = None
-
-    def __post_init__(self) -> None:
-        initial = self.initial_executors
-        if self.min_executors > self.max_executors or (
-                initial is not None and not self.min_executors <= initial <= self.max_executors):
-            raise ValueError(f"dynamic allocation: need minExecutors <= initialExecutors <= maxExecutors, got "
-                             f"{self.min_executors}, {initial}, {self.max_executors}")
-
-
-@dataclass(frozen=True)
-class RestartPolicyProps:
-    """When the Spark operator reruns the application (`restartPolicy`; kubeflow/spark-operator v2.5.2
-    pkg/util/sparkapplication.go ShouldRetry, TimeUntilNextRetryDue): `type` Never, OnFailure (up to the retries) or
-    Always; intervals in seconds, multiplied by the attempts so far. The operator cannot compute a retry without the
-    intervals, so they are always rendered with OnFailure and Always.
-
-    Never reruns no run, but resubmits a failed submission `on_submission_failure_retries` times: a failed spark-submit
-    ran nothing, and the operator's pod webhook fails closed, so a submission while it does not serve (a fresh apply
-    before its pod is ready, a restart) fails, and the operator's own Never leaves it failed for good
-    (reconcileFailedSubmissionSparkApplication). It renders as OnFailure with `onFailureRetries: 0` (ShouldRetry in
-    FAILING: executionAttempts 1 <= 0 is false); with `on_submission_failure_retries` 0, as the operator's Never."""
-
-    type: Literal["Never", "OnFailure", "Always"] = "Never"
-    on_failure_retries: int = 3
-    on_failure_retry_interval: int = 10
-    on_submission_failure_retries: int = 3
-    on_submission_failure_retry_interval: int = 20
-
-
-@dataclass(frozen=True)
-class ScheduleProps:
-    """A cron schedule: the application renders as a ScheduledSparkApplication (api/v1beta2/
-    scheduledsparkapplication_types.go). `cron` as the controller reads it (robfig/cron), `time_zone` (None: Local),
-    `concurrency_policy`, `suspend`, and how many finished runs are kept."""
-
-    cron: str
-    time_zone: str | None = None
-    concurrency_policy: Literal["Allow", "Forbid", "Replace"] = "Forbid"
-    suspend: bool = False
-    successful_run_history_limit: int = 1
-    failed_run_history_limit: int = 1
-
-
-@dataclass(frozen=True)
 class SparkApplicationProps:
     """A SparkApplication (https://www.kubeflow.org/docs/components/spark-operator/user-guide/api-docs/).
 
@@ -173,9 +118,10 @@ class SparkApplicationProps:
         driver, executor: sizes.
         spark_conf, hadoop_conf: further properties over the platform's (`spark_conf`); config refuses the keys the
             platform or a typed field sets.
-        dynamic_allocation: None: `executor.instances` executors.
-        restart_policy: when the operator reruns it.
+        dynamic_allocation: None (or not `enabled`): `executor.instances` executors.
+        restart_policy: when the operator reruns it (`restart_policy`).
         schedule: None: a SparkApplication, run once; else a ScheduledSparkApplication whose runs have this spec.
+        The three groups are the value types of `config.spark_settings`, which the configuration shares.
         pod_options: the shared pod-options model, for both roles (the Spark operator's webhook applies them:
             labels, annotations, nodeSelector, tolerations, affinity, env, volumes and their mounts, sidecars, init
             containers, the user), and the pull secrets.
@@ -187,7 +133,9 @@ class SparkApplicationProps:
         ValueError: a jar, file or Python file the operator's spark-submit cannot fetch
             (`capabilities.spark_dependency_problem`), or a Maven package setting in `spark_conf`
             (`capabilities.SPARK_PACKAGE_CONF`: `SPARK_PACKAGES_PROBLEM`), or a Scala or Java application without
-            `main_class` (`capabilities.SPARK_MAIN_CLASS_PROBLEM`).
+            `main_class` (`capabilities.SPARK_MAIN_CLASS_PROBLEM`); a group the configuration would refuse
+            (`config.declaration.checked`: executor bounds out of order, a cron expression or time zone the
+            operator's controller refuses).
     """
 
     name: str
@@ -204,15 +152,19 @@ class SparkApplicationProps:
     py_files: tuple[str, ...] = ()
     spark_conf: Mapping[str, str] = field(default_factory=dict)
     hadoop_conf: Mapping[str, str] = field(default_factory=dict)
-    dynamic_allocation: DynamicAllocationProps | None = None
-    restart_policy: RestartPolicyProps = field(default_factory=RestartPolicyProps)
-    schedule: ScheduleProps | None = None
+    dynamic_allocation: DynamicAllocation | None = None
+    restart_policy: RestartPolicy = field(default_factory=RestartPolicy)
+    schedule: Schedule | None = None
     pod_options: PodOptions = field(default_factory=PodOptions)
     prometheus: bool = False
     scrape_annotations: bool = True
     metadata: ObjectMetadata = field(default_factory=ObjectMetadata)
 
     def __post_init__(self) -> None:
+        for what, group in (("dynamic_allocation", self.dynamic_allocation), ("restart_policy", self.restart_policy),
+                            ("schedule", self.schedule)):
+            if group is not None:
+                checked(f"SparkApplication {self.name}: {what}", group)
         problems = [p for uri in (*self.jars, *self.files, *self.py_files)
                     if (p := capabilities.spark_dependency_problem(uri))]
         problems += [f"sparkConf {key}: {capabilities.SPARK_PACKAGES_PROBLEM}" for key in sorted(self.spark_conf)
@@ -272,9 +224,9 @@ NEVER_RESTART = SparkApplicationSpecRestartPolicy(type=SparkApplicationSpecResta
 """The operator's `restartPolicy` Never (no resubmission either), built once."""
 
 
-def restart_policy(restart: RestartPolicyProps) -> SparkApplicationSpecRestartPolicy:
+def restart_policy(restart: RestartPolicy) -> SparkApplicationSpecRestartPolicy:
     """The `restartPolicy` of `restart`: Never with submission retries as OnFailure with `onFailureRetries: 0`
-    (`RestartPolicyProps`), the limits for OnFailure only, the intervals for OnFailure and Always."""
+    (`config.spark_settings.RestartPolicy`), the limits for OnFailure only, the intervals for OnFailure and Always."""
     kind = restart.type
     if kind == "Never" and not restart.on_submission_failure_retries:
         return NEVER_RESTART
@@ -293,7 +245,7 @@ def application_spec(props: SparkApplicationProps, *, image: str, spark_version:
     struct: the spec of a SparkApplication, and the template of a ScheduledSparkApplication's runs."""
     deps = {"jars": list(props.jars) or None, "files": list(props.files) or None,
             "py_files": list(props.py_files) or None}
-    allocation = props.dynamic_allocation
+    allocation = props.dynamic_allocation if props.dynamic_allocation and props.dynamic_allocation.enabled else None
     options = props.pod_options
     driver_parts = pod_parts(options, pod_security.SPARK, DRIVER_QUANTITIES)
     executor_parts = pod_parts(options, pod_security.SPARK, EXECUTOR_QUANTITIES)

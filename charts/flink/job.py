@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TypeVar
 
+from charts.blocks.crd_enums import member
+from config.flink_settings import JobSpec
 from imports.flink.org.apache.flink import (
     FlinkDeploymentSpecJob,
     FlinkDeploymentSpecJobState,
@@ -21,9 +23,6 @@ from imports.flink.org.apache.flink import (
     FlinkSessionJobSpecJobState,
     FlinkSessionJobSpecJobUpgradeMode,
 )
-
-from charts.blocks.crd_enums import member
-from config.flink_settings import JobSpec
 
 J = TypeVar("J", FlinkDeploymentSpecJob, FlinkSessionJobSpecJob)
 

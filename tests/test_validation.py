@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import re
 import subprocess
+import time
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from cli.commands import main as cli_main
 from config.external import declared_external
 from manifests.judges import JudgeError, built, kubeconform_path
 from manifests.rollout import CHECKSUM_ANNOTATION
+from manifests.validation import command
 from manifests.validation.command import validate
 from manifests.validation.report import Finding, Layer, Level, Report
 from manifests.validation.strict_schemas import SchemaStore, default_dir
@@ -816,6 +818,25 @@ def test_a_kubeconform_run_that_does_not_check_every_object_is_an_error(
 def test_a_kubeconform_that_checks_every_object_adds_no_finding(tmp_path: Path, store: SchemaStore) -> None:
     """The counterpart of the fake runs: the summary counts both objects, exit 0."""
     assert kubeconform_findings(tmp_path, store, fake_kubeconform(tmp_path, f"echo '{SUMMARY % (2, 0)}'")) == []
+
+
+def test_a_layer_that_raises_stops_the_kubeconform_run(tmp_path: Path, store: SchemaStore,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """kubeconform runs beside the other layers: when one of them raises, the error comes at once and the run is
+    killed, not waited for (the fake would write `finished` after its sleep)."""
+    started, finished = tmp_path / "started", tmp_path / "finished"
+    binary = fake_kubeconform(tmp_path, f"touch {started}; sleep 5; touch {finished}")
+
+    def broken_layers(*_: object, **__: object) -> None:
+        while not started.exists():  # the run has begun
+            time.sleep(0.01)
+        raise RuntimeError("a rule's own defect")
+
+    monkeypatch.setattr(command, "_layers", broken_layers)
+    with pytest.raises(RuntimeError, match="a rule's own defect"):
+        kubeconform_findings(tmp_path, store, binary)
+    time.sleep(5.5)  # longer than the fake's sleep: a run left going would have finished by now
+    assert not finished.exists()
 
 
 def test_a_missing_kubeconform_is_an_error_unless_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

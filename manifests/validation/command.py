@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
 from pathlib import Path
+from typing import IO
 
 from config import ENVIRONMENTS_DIR, load_environment
 from config.external import ObjectKey, declared_external
@@ -55,28 +56,70 @@ def kubeconform_command(binary: str, schema_dir: Path, version: str, files: list
             *map(str, files)]
 
 
-def run_kubeconform(binary: str, store: SchemaStore, files: list[Path], objects: int) -> list[Finding]:
-    """kubeconform over `files`, which hold `objects` objects: its invalid and error results as findings, and an
-    error finding for a run that did not check them all: the binary could not be started (not built, not
-    executable), it ran out of time (`KUBECONFORM_TIMEOUT`), printed no JSON summary (a crash), exited otherwise than
-    its results say (kubeconform v0.7.0 cmd/kubeconform/main.go: exit 1 when a resource is invalid or an error,
-    else 0), or its summary counts fewer valid, invalid and error resources than `objects` (pkg/output/json.go:
-    `summary` counts every resource but the empty ones)."""
+class KubeconformRun:
+    """kubeconform started over `files` (which hold `objects` objects), writing into temporary files so it never waits
+    on a full pipe while the other layers run; `findings()` waits for it and reads its result, `stop()` kills it.
+
+    Its findings: its invalid and error results, and an error finding for a run that did not check them all: the
+    binary could not be started (not built, not executable), it ran out of time (`KUBECONFORM_TIMEOUT`, counted from
+    the wait), printed no JSON summary (a crash), exited otherwise than its results say (kubeconform v0.7.0
+    cmd/kubeconform/main.go: exit 1 when a resource is invalid or an error, else 0), or its summary counts fewer
+    valid, invalid and error resources than `objects` (pkg/output/json.go: `summary` counts every resource but the
+    empty ones)."""
+
+    def __init__(self, binary: str, store: SchemaStore, files: list[Path], objects: int) -> None:
+        self.binary, self.objects = binary, objects
+        self.stdout, self.stderr = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.failure: str | None = None
+        try:
+            self.process = subprocess.Popen(kubeconform_command(binary, store.directory, store.version, files),
+                                            stdout=self.stdout, stderr=self.stderr)
+        except OSError as error:
+            self.failure = (f"could not run {binary}: {error.strerror or error} (build it with "
+                            "`make judge-kubeconform`, or pass --no-kubeconform)")
+
+    def stop(self) -> None:
+        """Kill the run (when a layer failed) and close its files."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.stdout.close()
+        self.stderr.close()
+
+    def findings(self) -> list[Finding]:
+        """Wait for the run and return its findings (see the class)."""
+        try:
+            return self._findings()
+        finally:
+            self.stop()
+
+    def _findings(self) -> list[Finding]:
+        binary = self.binary
+        if self.process is None:
+            return [_kubeconform_error(self.failure or f"could not run {binary}")]
+        try:
+            returncode = self.process.wait(timeout=KUBECONFORM_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return [_kubeconform_error(f"{binary} did not finish in {KUBECONFORM_TIMEOUT} s")]
+        stdout, stderr = (self._read(self.stdout), self._read(self.stderr))
+        return _kubeconform_result(binary, self.objects, returncode, stdout, stderr)
+
+    @staticmethod
+    def _read(file: IO[bytes]) -> str:
+        file.seek(0)
+        return file.read().decode(errors="replace")
+
+
+def _kubeconform_result(binary: str, objects: int, returncode: int, stdout: str, stderr: str) -> list[Finding]:
+    """The findings of a finished kubeconform run (its exit code and output; `KubeconformRun`)."""
+    said = (stderr.strip() or stdout.strip() or "no output").splitlines()[-5:]
     try:
-        result = subprocess.run(kubeconform_command(binary, store.directory, store.version, files),
-                                capture_output=True, text=True, check=False, timeout=KUBECONFORM_TIMEOUT)
-    except OSError as error:
-        return [_kubeconform_error(f"could not run {binary}: {error.strerror or error} (build it with "
-                                   "`make judge-kubeconform`, or pass --no-kubeconform)")]
-    except subprocess.TimeoutExpired:
-        return [_kubeconform_error(f"{binary} did not finish in {KUBECONFORM_TIMEOUT} s")]
-    said = (result.stderr.strip() or result.stdout.strip() or "no output").splitlines()[-5:]
-    try:
-        output = json.loads(result.stdout)
+        output = json.loads(stdout)
         counts = {key: int(output["summary"][key]) for key in ("valid", "invalid", "errors", "skipped")}
         results = list(output["resources"])
     except (ValueError, KeyError, TypeError):
-        return [_kubeconform_error(f"{binary} exited {result.returncode} without its JSON summary: "
+        return [_kubeconform_error(f"{binary} exited {returncode} without its JSON summary: "
                                    + " / ".join(said))]
     findings = []
     for item in results:
@@ -85,8 +128,8 @@ def run_kubeconform(binary: str, store: SchemaStore, files: list[Path], objects:
             findings.append(Finding(item.get("filename", "?"), obj, "-", item.get("msg", "").strip(),
                                     Level.ERROR, Layer.KUBECONFORM))
     failed = counts["invalid"] + counts["errors"]
-    if result.returncode != (1 if failed else 0):
-        findings.append(_kubeconform_error(f"{binary} exited {result.returncode} with the summary {counts}: "
+    if returncode != (1 if failed else 0):
+        findings.append(_kubeconform_error(f"{binary} exited {returncode} with the summary {counts}: "
                                            + " / ".join(said)))
     if counts["valid"] + failed < objects:
         findings.append(_kubeconform_error(f"kubeconform checked {counts['valid'] + failed} of the {objects} "
@@ -115,15 +158,19 @@ def schema_findings(manifests: list[Manifest], store: SchemaStore) -> list[Findi
 
 def validate(files: list[Path], store: SchemaStore, *, external: dict[ObjectKey, str], partial: bool,
              kubeconform: str | None) -> Report:
-    """Every layer over `files`; kubeconform too when its binary is given (`run_kubeconform`: a binary that is
+    """Every layer over `files`; kubeconform too when its binary is given (`KubeconformRun`: a binary that is
     missing or does not check every object is an error finding), else the report's note says it was turned off
-    (`--no-kubeconform`). kubeconform runs while the other layers do (a thread waits for its process), so on two
-    cores its time hides behind theirs; its findings still come last."""
+    (`--no-kubeconform`). kubeconform runs while the other layers do (its own process), so on two cores its time
+    hides behind theirs; its findings still come last. A layer that raises kills the kubeconform run first."""
     manifests, problems = load(files)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(run_kubeconform, kubeconform, store, files, len(manifests)) if kubeconform else None
+    run = KubeconformRun(kubeconform, store, files, len(manifests)) if kubeconform else None
+    try:
         report = _layers(manifests, problems, files, store, external=external, partial=partial)
-        checked = pending.result() if pending is not None else []
+    except BaseException:
+        if run is not None:
+            run.stop()
+        raise
+    checked = run.findings() if run is not None else []
     if kubeconform:
         report.findings += checked
         if not any(f.file == "-" for f in checked):  # the run itself went wrong: its finding says how

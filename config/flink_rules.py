@@ -48,7 +48,6 @@ class RuleProblem(NamedTuple):
     upstream: str | None = None
 
 
-AUTOSCALER_PREFIX = "job.autoscaler."
 UTILIZATION_TARGET = "job.autoscaler.utilization.target"
 DEFAULT_UTILIZATION_TARGET = 0.7
 """`AutoScalerOptions.UTILIZATION_TARGET`'s default (flink-autoscaler/src/main/java/org/apache/flink/autoscaler/
@@ -211,9 +210,8 @@ def standalone_slots_problem(parallelism: int, replicas: int, slots: int, *, rea
     return None
 
 
-DEFAULT_VALIDATOR = ("flink-kubernetes-operator/src/main/java/org/apache/flink/kubernetes/operator/validation/"
-                     "DefaultValidator.java")
-"""The operator's validator, where the rules below come from (release-1.14.0)."""
+# The rules below come from the operator's validator (release-1.14.0): flink-kubernetes-operator/src/main/java/org/
+# apache/flink/kubernetes/operator/validation/DefaultValidator.java.
 
 
 def operator_forbidden_key_problems(keys: Iterable[str]) -> list[RuleProblem]:

@@ -118,7 +118,8 @@ class Document:
                 data = data[part]
                 node = node.value[part] if isinstance(node, yaml.SequenceNode) else None
                 name = data.get("name") if isinstance(data, dict) else None
-                shown += f"[{name}]" if isinstance(name, str) and name and "]" not in name else f"[{part}]"
+                named = isinstance(name, str) and name and "]" not in name and name.isprintable()
+                shown += f"[{name}]" if named else f"[{part}]"  # a line break in a name would split the line
                 mark = node.start_mark if node is not None else None
                 at += 1
                 continue

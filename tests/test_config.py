@@ -22,7 +22,7 @@ from config import (
 )
 from config.common import KubernetesName, Quantity
 from config.declaration import section, setting
-from tests.conftest import FIXTURE_DIR, config_errors, environment
+from tests.conftest import FIXTURE_DIR, config_errors, environment, located_errors
 
 SRC = "environments/test.yaml"
 
@@ -532,3 +532,10 @@ def test_config_and_validate_agree_on_pinned_images(image: str, pinned: bool) ->
     else:
         assert error_of(doc) == (f"{SRC}: zookeeper.image: {image!r} is not an image pinned by tag or digest "
                                  "(e.g. apache/polaris:1.3.0-incubating; not :latest)")
+
+
+def test_an_item_whose_name_is_not_printable_is_named_by_its_index() -> None:
+    """Each error stays one line `file:line:col: path: message`: a name holding a line break is shown by index."""
+    errors = located_errors(environment(flink={"jobs": [{"name": "abc\n", "jarPath": "a.jar"}]}))
+    assert len(errors) == 1 and "\n" not in errors[0]
+    assert errors[0].startswith("environments/test.yaml:") and ": flink.jobs[0].name: 'abc\\n' is not" in errors[0]

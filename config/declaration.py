@@ -192,8 +192,11 @@ def checked(what: str, value: DataclassInstance) -> None:
     Raises:
         ValueError: "<what>: <key>: <message>; ..." naming each problem.
     """
-    found = [f"{camel(name)}: {message}" for name, message in constraint_problems(value)]
+    bounds = [(camel(name), message) for name, message in constraint_problems(value)]
+    found = [f"{key}: {message}" for key, message in bounds]
     own: Callable[[], Iterable[Problem]] = getattr(value, "problems", tuple)
-    found += [f"{p.path}: {p.message}" if p.path else p.message for p in own()]
+    reported = {key for key, _ in bounds}  # a key out of its declared bounds is reported once, as the loader does
+    found += [f"{p.path}: {p.message}" if p.path else p.message for p in own()
+              if p.path.split(".")[0].split("[")[0] not in reported]
     if found:
         raise ValueError(f"{what}: {'; '.join(found)}")

@@ -75,14 +75,14 @@ def test_an_ingress_entry_the_file_leaves_short_equals_the_python_defaults() -> 
      "autoscaler: vertexMinParallelism: 8 is above the vertex maximum parallelism (4)"),
     ({"restartStrategy": {"type": "fixed-delay", "maxBackoff": "1 min"}},
      "restartStrategy.maxBackoff: belongs to type: exponential-delay (type is fixed-delay)",
-     "restart_strategy: maxBackoff: belongs to type: exponential-delay (type is fixed-delay)"),
+     "restartStrategy: maxBackoff: belongs to type: exponential-delay (type is fixed-delay)"),
     ({"checkpointing": {"incremental": True}},
      "checkpointing.incremental: incremental checkpoints need stateBackend: rocksdb",
      "checkpointing: incremental: incremental checkpoints need stateBackend: rocksdb"),
     ({"checkpointing": {"retained": 0}},
      "checkpointing.retained: 0 is less than the minimum of 1",
      "checkpointing: retained: 0 is less than the minimum of 1"),
-    ({"periodicSnapshots": {"savepointInterval": "0 0 25 * * ?"}}, None, "periodic_snapshots: savepointInterval: "),
+    ({"periodicSnapshots": {"savepointInterval": "0 0 25 * * ?"}}, None, "periodicSnapshots: savepointInterval: "),
 ])
 def test_a_group_the_configuration_refuses_the_construct_refuses_with_the_same_words(
         group: dict[str, Any], file_error: str | None, props_error: str) -> None:
@@ -136,11 +136,11 @@ def test_the_groups_render_into_the_flink_deployment_as_configured() -> None:
 @pytest.mark.parametrize(("group", "value", "file_error", "props_error"), [
     ("dynamicAllocation", DynamicAllocation(min_executors=4, max_executors=2),
      "dynamicAllocation.minExecutors: 4 is above maxExecutors 2",
-     "dynamic_allocation: minExecutors: 4 is above maxExecutors 2"),
+     "dynamicAllocation: minExecutors: 4 is above maxExecutors 2"),
     ("schedule", Schedule(cron="61 * * * *"), "schedule.cron: ", "schedule: cron: '61 * * * *': "),
     ("restartPolicy", RestartPolicy(on_failure_retry_interval=0),
      "restartPolicy.onFailureRetryInterval: 0 is less than the minimum of 1",
-     "restart_policy: onFailureRetryInterval: 0 is less than the minimum of 1"),
+     "restartPolicy: onFailureRetryInterval: 0 is less than the minimum of 1"),
 ])
 def test_a_spark_group_the_configuration_refuses_the_construct_refuses(
         group: str, value: Any, file_error: str, props_error: str) -> None:
@@ -249,3 +249,11 @@ def test_a_snapshot_is_one_value_for_the_file_and_the_construct() -> None:
     with pytest.raises(ValueError, match=r"^FlinkStateSnapshot cp: path: applies to savepoints only"):
         checked("FlinkStateSnapshot cp", Snapshot(name="cp", job="app", kind="checkpoint",
                                                   path="s3://flink-bucket/savepoints/x"))
+
+
+def test_a_value_out_of_its_declared_bounds_is_reported_once() -> None:
+    """The declared minimum and the group's own rule both concern `scaleUpMaxFactor`: a construct reports it once,
+    in the loader's words, as config does."""
+    with pytest.raises(ValueError) as raised:
+        checked("autoscaler", Autoscaler(enabled=True, scale_up_max_factor=-1))
+    assert str(raised.value) == "autoscaler: scaleUpMaxFactor: -1 is less than the minimum of 0"

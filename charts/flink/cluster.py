@@ -204,8 +204,8 @@ class FlinkClusterProps:
     metadata: ObjectMetadata = field(default_factory=ObjectMetadata)
 
     def __post_init__(self) -> None:
-        for what, group in (("checkpointing", self.checkpointing), ("periodic_snapshots", self.periodic_snapshots),
-                            ("autoscaler", self.autoscaler), ("restart_strategy", self.restart_strategy),
+        for what, group in (("checkpointing", self.checkpointing), ("periodicSnapshots", self.periodic_snapshots),
+                            ("autoscaler", self.autoscaler), ("restartStrategy", self.restart_strategy),
                             ("standalone", self.standalone)):
             checked(f"FlinkDeployment {self.name}: {what}", group)
         if self.job is not None:

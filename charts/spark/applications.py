@@ -161,7 +161,7 @@ class SparkApplicationProps:
     metadata: ObjectMetadata = field(default_factory=ObjectMetadata)
 
     def __post_init__(self) -> None:
-        for what, group in (("dynamic_allocation", self.dynamic_allocation), ("restart_policy", self.restart_policy),
+        for what, group in (("dynamicAllocation", self.dynamic_allocation), ("restartPolicy", self.restart_policy),
                             ("schedule", self.schedule)):
             if group is not None:
                 checked(f"SparkApplication {self.name}: {what}", group)

@@ -5,10 +5,12 @@ Python default is also the file default."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Literal
 
 from config.declaration import setting, value_type
+from config.loading import Problem, camel
+from upstream.api_formats import toleration_problems
 
 
 @value_type
@@ -31,6 +33,12 @@ class Toleration:
 
     toleration_seconds: int | None = setting(default=None)
     """How long a NoExecute taint is tolerated (seconds)."""
+
+    def problems(self) -> Iterator[Problem]:
+        """What the API server refuses in a Toleration (`upstream.api_formats.toleration_problems`)."""
+        for field, message in toleration_problems(self.key, self.operator, self.value, self.effect,
+                                                  self.toleration_seconds):
+            yield Problem(camel(field), message)
 
 
 @value_type

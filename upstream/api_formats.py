@@ -176,3 +176,25 @@ def api_group(api_version: str) -> str:
     """The API group of an object's `apiVersion`: `apps/v1` -> `apps`, `v1` -> `` (the core group, whose
     apiVersion is the bare version; https://kubernetes.io/docs/reference/using-api/#api-groups)."""
     return api_version.split("/", 1)[0] if "/" in api_version else ""
+
+
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+
+
+def toleration_problems(key: str | None, operator: str | None, value: str | None, effect: str | None,
+                        toleration_seconds: int | None) -> list[tuple[str, str]]:
+    """(field, message) for each rule of a Toleration the API server refuses (k8s.io/kubernetes v1.33.13
+    pkg/apis/core/validation/validation.go `ValidateTolerations`, lines 4020-4060; an empty operator means Equal):
+    an empty key needs operator Exists, `tolerationSeconds` needs effect NoExecute, Exists takes no value, and an
+    Equal value is a label value (at most 63 characters, alphanumerics with `-`, `_`, `.` inside)."""
+    problems = []
+    if not key and operator != "Exists":
+        problems.append(("operator", "must be Exists when key is empty (which tolerates every taint)"))
+    if toleration_seconds is not None and effect != "NoExecute":
+        problems.append(("effect", "must be NoExecute when tolerationSeconds is set"))
+    if operator == "Exists" and value:
+        problems.append(("value", "must be empty when operator is Exists"))
+    elif operator in (None, "", "Equal") and value and (len(value) > 63 or not _LABEL_VALUE.fullmatch(value)):
+        problems.append(("value", f"{value!r} is not a label value (at most 63 characters: letters, digits, '-', "
+                                  "'_' and '.', starting and ending with a letter or digit)"))
+    return problems

@@ -31,7 +31,7 @@ from manifests.validation.flink_config import operator_defaults
 from manifests.validation.flink_operator import flink_deployment, flink_session_job
 from manifests.validation.manifests import spark_application_spec
 from manifests.validation.report import Finding, Layer, Level, Manifest, finding
-from upstream.api_formats import DNS_1035_LABEL, PINNED_IMAGE, object_name_problem
+from upstream.api_formats import DNS_1035_LABEL, PINNED_IMAGE, object_name_problem, toleration_problems
 from upstream.cron import schedule_problem
 
 RUN_NAME_SUFFIX = "-" + "0" * 19
@@ -144,6 +144,29 @@ def platform(m: Manifest) -> Iterator[tuple[str, str, Level]]:
         yield field, f"credential literal: {reason}", Level.ERROR
     for path in unbounded_memory_volumes(m.obj):
         yield path, UNBOUNDED_TMPFS, Level.WARNING
+    for path, message in refused_tolerations(m.obj):
+        yield path, message, Level.ERROR
+
+
+def refused_tolerations(node: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """(path, message) of each rule the API server refuses in any `tolerations` list under `node` (pod specs, pod
+    templates, a Spark application's driver and executor: `upstream.api_formats.toleration_problems`)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            child = f"{path}.{key}" if path else str(key)
+            if key == "tolerations" and isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        seconds = item.get("tolerationSeconds")
+                        for field, message in toleration_problems(
+                                item.get("key"), item.get("operator"), item.get("value"), item.get("effect"),
+                                seconds if isinstance(seconds, int) else None):
+                            yield f"{child}[{index}].{field}", message
+            else:
+                yield from refused_tolerations(value, child)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from refused_tolerations(item, f"{path}[{index}]")
 
 
 UNBOUNDED_TMPFS = ("emptyDir with medium: Memory and no sizeLimit: a tmpfs that grows until the pod's memory limit "

@@ -64,8 +64,17 @@ def scratch_project(target: Path, environments: dict[str, str], *, whole: bool =
     for name, text in environments.items():
         (target / "environments" / f"{name}.yaml").write_text(text)
     if commit:
-        git = ["git", "-c", "user.name=scratch", "-c", "user.email=scratch@example.com", "-c", "commit.gpgsign=false"]
-        subprocess.run(["git", "init", "-q", "-b", "main"], cwd=target, check=True)
-        subprocess.run(["git", "add", "-A"], cwd=target, check=True)
-        subprocess.run([*git, "commit", "-q", "-m", "scratch copy of the project"], cwd=target, check=True)
+        commit_all(target)
     return target
+
+
+def commit_all(target: Path) -> None:
+    """Make the scratch project at `target` a git repository whose one commit holds all its files.
+
+    Raises:
+        subprocess.CalledProcessError: git failed.
+    """
+    git = ["git", "-c", "user.name=scratch", "-c", "user.email=scratch@example.com", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=target, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=target, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "scratch copy of the project"], cwd=target, check=True)

@@ -3,9 +3,9 @@
 - `sh` blocks run line by line, in page order (README first, then docs/ sorted), in one scratch copy of the project
   made once per session (`tests/scratch_project.py`: every project file copied, modification times kept so make
   sees nothing to rebuild; the installed folders and build's contents linked), with the fixture environments
-  (`tests/environments/test-<env>.yaml`) in place of the shipped ones under the shipped names, so the commands see
-  what the tests know rather than the users' files. The copy is a git repository with one commit, so `diff` has a
-  base. The venv's `bin/` is first on PATH (`python` is the project's).
+  (`tests/environments/test-<env>.yaml`) in place of the shipped ones under the shipped names, and its `dist/`
+  rendered from them, so the commands see what the tests know rather than the users' files. The copy is a git
+  repository with one commit, so `diff` has a base. The venv's `bin/` is first on PATH (`python` is the project's).
 - `yaml` blocks headed `# environments/<env>.yaml` are merged into that fixture environment (mappings key by key,
   lists of named items item by name, other lists replaced) and must load and render; other yaml blocks must parse.
 - `python` blocks are executed in a namespace of their own.
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ import yaml
 
 from tests.conftest import FIXTURE_DIR
 from tests.doc_pages import ROOT, Block, blocks, pages
-from tests.scratch_project import LINKED, scratch_project
+from tests.scratch_project import LINKED, commit_all, scratch_project
 
 FRAGMENT = re.compile(r"^# environments/(?P<env>[a-z0-9-]+)\.yaml(?:, under (?P<path>[^:]+):)?\s*$")
 EXPECTED_EXIT = re.compile(r"#\s*exits\s+(\d+)\s*$")
@@ -126,23 +127,30 @@ def fixture_document(env: str) -> dict[str, Any]:
     return document
 
 
+DOC_ENVIRONMENTS = ("local", "dev", "prod", "examples")
+"""The environment names the pages use (the shipped names); the scratch copy holds the fixture `test-<name>.yaml`
+under each, never the users' file."""
+
+
 @pytest.fixture(scope="session")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The scratch copy of the project the `sh` blocks run in (see the module's docstring)."""
+    """The scratch copy of the project the `sh` blocks run in (see the module's docstring), its `dist/` rendered from
+    the fixture environments before the commit, so no command sees a render of the users' environments."""
     environments = {}
-    for fixture in sorted(FIXTURE_DIR.glob("test-*.yaml")):
-        env = fixture.stem.removeprefix("test-")
-        if (ROOT / "dist" / env).is_dir():
-            text = re.sub(r"(?m)^environment: test-", "environment: ", fixture.read_text())
-            environments[env] = text.replace("../../environments/", "./")
-    return scratch_project(tmp_path_factory.mktemp("docs") / "project", environments, whole=True, commit=True)
+    for env in DOC_ENVIRONMENTS:
+        text = re.sub(r"(?m)^environment: test-", "environment: ", (FIXTURE_DIR / f"test-{env}.yaml").read_text())
+        environments[env] = text.replace("../../environments/", "./")
+    copy = scratch_project(tmp_path_factory.mktemp("docs") / "project", environments, whole=True)
+    shutil.rmtree(copy / "dist")
+    subprocess.run([str(copy / ".venv" / "bin" / "python"), "-O", "main.py", "synth"], cwd=copy,
+                   env=scratch_environment(copy), check=True, capture_output=True)
+    commit_all(copy)
+    return copy
 
 
-def test_every_fixture_environment_is_in_the_scratch_copy(scratch: Path) -> None:
-    """The commands find the environments the pages name: each rendered environment (a folder of the committed
-    `dist/`, which a test keeps equal to the shipped environments) holds its fixture."""
-    names = sorted(p.stem for p in (scratch / "environments").glob("*.yaml"))
-    assert names == sorted(p.name for p in (ROOT / "dist").iterdir() if p.is_dir())
+def test_the_scratch_copy_holds_and_renders_the_fixtures_under_the_names_the_pages_use(scratch: Path) -> None:
+    assert sorted(p.stem for p in (scratch / "environments").glob("*.yaml")) == sorted(DOC_ENVIRONMENTS)
+    assert sorted(p.name for p in (scratch / "dist").iterdir() if p.is_dir()) == sorted(DOC_ENVIRONMENTS)
     assert yaml.safe_load((scratch / "environments" / "dev.yaml").read_text())["environment"] == "dev"
 
 

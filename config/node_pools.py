@@ -18,6 +18,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from config.declaration import Constraints, section, setting
 from config.loading import Problem
 from config.pod_options import PodOptionsConfig
+from upstream.api_formats import LABEL_VALUE_PATTERN
 from upstream.cron import budget_schedule_problem
 from upstream.karpenter import (
     ARCH,
@@ -48,7 +49,7 @@ class NodeRequirementConfig:
 
     values: tuple[str, ...] = setting(
         [],
-        items={"type": "string", "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "maxLength": 63, "description": "A label value."})
+        items={"type": "string", "pattern": LABEL_VALUE_PATTERN, "maxLength": 63, "description": "A label value."})
     """Values (In and NotIn: the set; Gt, Lt, Gte, Lte: one non-negative integer)."""
 
     min_values: int | None = setting(None, minimum=1, maximum=50)
@@ -74,12 +75,12 @@ class NodeRequirementsConfig:
 
     instance_categories: tuple[str, ...] = setting(
         [],
-        items={"type": "string", "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "maxLength": 63, "description": "An instance category (a letter: c, m, r, ...)."})
+        items={"type": "string", "pattern": LABEL_VALUE_PATTERN, "maxLength": 63, "description": "An instance category (a letter: c, m, r, ...)."})
     """EC2 instance categories (karpenter.k8s.aws/instance-category), e.g. c, m, r."""
 
     instance_families: tuple[str, ...] = setting(
         [],
-        items={"type": "string", "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "maxLength": 63, "description": "An instance family (e.g. m7g)."})
+        items={"type": "string", "pattern": LABEL_VALUE_PATTERN, "maxLength": 63, "description": "An instance family (e.g. m7g)."})
     """EC2 instance families (karpenter.k8s.aws/instance-family), e.g. m7g, r7g."""
 
     instance_generation_above: int | None = setting(None, minimum=0)
@@ -95,7 +96,7 @@ class NodeRequirementsConfig:
 
     zones: tuple[str, ...] = setting(
         [],
-        items={"type": "string", "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "maxLength": 63, "description": "An availability zone (e.g. eu-north-1a)."})
+        items={"type": "string", "pattern": LABEL_VALUE_PATTERN, "maxLength": 63, "description": "An availability zone (e.g. eu-north-1a)."})
     """Availability zones (topology.kubernetes.io/zone)."""
 
     additional: tuple[NodeRequirementConfig, ...] = setting([])
@@ -231,7 +232,7 @@ class NodePoolConfig:
 
     labels: dict[str, str] = setting(
         {},
-        additional_properties={"type": "string", "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "maxLength": 63})
+        additional_properties={"type": "string", "pattern": LABEL_VALUE_PATTERN, "maxLength": 63})
     """Further node labels (e.g. for cost allocation); lakehouse.dev/node-pool is the platform's."""
 
     def problems(self) -> Iterator[Problem]:

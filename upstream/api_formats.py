@@ -178,7 +178,10 @@ def api_group(api_version: str) -> str:
     return api_version.split("/", 1)[0] if "/" in api_version else ""
 
 
-_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+LABEL_VALUE_PATTERN = r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+"""A label value's characters (k8s.io/apimachinery `validation.IsValidLabelValue`; at most 63 of them), as a JSON
+Schema pattern (ECMA-262) and, with `fullmatch`, a Python one."""
+_LABEL_VALUE = re.compile(LABEL_VALUE_PATTERN)
 
 
 def toleration_problems(key: str | None, operator: str | None, value: str | None, effect: str | None,
